@@ -1,0 +1,7 @@
+"""forumcrawl's extractor: bytes or HTML in, a structured :class:`Page` out.
+
+A pure library: it never imports Scrapy, SQL or Redis.
+"""
+from extractor.model import Entry, Link, Page, Post
+
+__all__ = ["Entry", "Link", "Page", "Post"]
