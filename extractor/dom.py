@@ -79,10 +79,9 @@ class Dom:
             j = self.end[j] + 1
         return out
 
-    def text_of(self, i: int, sep: str = " ") -> str:
+    def text_of(self, i: int) -> str:
         """Collapsed visible text of node ``i``'s subtree in document order."""
-        parts = [t for t in self.own_text[i:self.end[i] + 1] if t]
-        return sep.join(parts) if sep else "".join(parts)
+        return collapse_ws(" ".join(self.nodes[i].itertext()))
 
 
 def strip_invisible(root: etree._Element) -> None:
