@@ -1,0 +1,305 @@
+"""Dates as forums print them: absolute, relative, English, Chinese, numeric.
+
+No third-party date parser: a handful of compiled patterns, tried in a fixed
+order, cover what forum engines show ("Mon May 03, 2024 12:30 pm",
+"2024-5-3 12:30", "2024年5月3日", "3 hours ago", "昨天 12:30", "刚刚", Unix
+timestamps in attributes). Each pattern *searches* the string, so a label such
+as "Posted: " or "发表于 " around the date does not matter.
+
+Time zones: a result is timezone-aware only when the string states the zone
+(ISO offset or "Z", "UTC+8", "GMT+08:00", bare "UTC"/"GMT") or when it is a
+relative date ("3 hours ago"), which is resolved against ``now`` and keeps
+``now``'s zone. Wall-clock dates without a zone stay naive.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# hh:mm[:ss][.fff] [am|pm], with an optional Chinese 上午/下午 before it.
+_TIME = (r"(?:(?P<half>上午|下午|晚上|凌晨|中午)\s*)?(?P<h>\d{1,2})[:：](?P<mi>\d{2})(?:[:：](?P<s>\d{2})(?:\.\d+)?)?"
+         r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?)(?![a-z]))?")
+_TZ = (r"(?:\s*(?P<tz>z(?![a-z])|(?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?(?![\d:])|[+-]\d{2}:?\d{2}(?![\d:])"
+       r"|utc|gmt)(?![a-z]))?")
+_SEP_T = r"(?:[t\s,]+|\s*(?:at|um|à|@|-)\s*)"
+
+_ISO_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=sep)|月)\s*(?P<d>\d{1,2})(?!\d)\s*[日号]?"
+    r"(?:\s*(?:\(.{1,3}\)|（.{1,3}）|星期.|周.)?" + _SEP_T + "?" + _TIME + ")?" + _TZ)
+_DMY_NAME_RE = re.compile(
+    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?[\s\-]?" + _MON + r"(?![a-z])[\s,\-]*(?P<y>(?:19|20)\d{2})(?!\d)"
+    r"(?:" + _SEP_T + _TIME + ")?" + _TZ)
+_MDY_NAME_RE = re.compile(
+    r"(?<![a-z])" + _MON + r"(?![a-z])\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)(?:,?\s*(?P<y>(?:19|20)\d{2})(?!\d))?"
+    r"(?:" + _SEP_T + _TIME + ")?" + _TZ)
+_NUM_RE = re.compile(
+    r"(?<![\d./-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)?\d{2})(?![\d./-])"
+    r"(?:" + _SEP_T + _TIME + ")?" + _TZ)
+_MD_ZH_RE = re.compile(r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号](?:\s*" + _TIME + ")?")
+_MD_TIME_RE = re.compile(r"^(?P<m>\d{1,2})-(?P<d>\d{1,2})\s+" + _TIME + "$")
+_DAYWORD_RE = re.compile(
+    r"(?P<word>today|yesterday|今天|昨天|前天|今日|昨日)(?:\s*(?:at|,|，)?\s*" + _TIME + ")?" + _TZ)
+_NUMWORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "few": 3, "several": 3, "半": 0.5, "几": 3,
+}
+_ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_UNIT_SECONDS = {
+    "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "mo": 30 * 86400, "y": 365 * 86400,
+}
+_REL_RE = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|few|several|半|几|[一二两三四五六七八九十]+)\s*"
+    r"(?:个)?\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?|"
+    r"秒钟?|分钟|分|小时|钟头|天|日|周|星期|礼拜|月|年)\s*(?P<ago>ago|前|以前|之前)")
+_SHORT_REL_RE = re.compile(r"^(?P<n>\d{1,3})\s*(?P<unit>s|m|min|h|hr|d|w|mo|y|yr)$")
+_NOW_RE = re.compile(r"just now|moments? ago|a few seconds ago|seconds ago|刚刚|刚才|片刻前|几秒前")
+_TS_RE = re.compile(r"^\s*(?P<ts>1\d{9}|1\d{12})(?:\.\d+)?\s*$")
+_DATE_WORD_RE = re.compile(r"\d|ago|前|today|yesterday|今天|昨天|刚|now", re.I)
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９：／－．　", "0123456789:/-. ")
+
+
+def _unit_key(unit: str) -> str:
+    u = unit.lower()
+    if u.startswith(("mo", "月")) or u == "个月":
+        return "mo"
+    if u.startswith(("mi", "分")) or u == "m":
+        return "m"
+    if u.startswith(("s", "秒")):
+        return "s"
+    if u.startswith(("h", "小", "钟")):
+        return "h"
+    if u.startswith(("d", "天", "日")):
+        return "d"
+    if u.startswith(("w", "周", "星", "礼")):
+        return "w"
+    return "y"
+
+
+def _number(word: str) -> float:
+    if word[0].isdigit():
+        return float(word)
+    if word in _NUMWORDS:
+        return _NUMWORDS[word]
+    # Chinese numerals up to 99: 三, 十, 十二, 二十, 二十五
+    if "十" in word:
+        tens, _, ones = word.partition("十")
+        return (_ZH_DIGITS.get(tens, 1) if tens else 1) * 10 + (_ZH_DIGITS.get(ones, 0) if ones else 0)
+    return float(_ZH_DIGITS.get(word, 1))
+
+
+def _tzinfo(raw: str | None) -> timezone | None:
+    if not raw:
+        return None
+    raw = raw.strip().lower().replace(" ", "")
+    if raw in ("z", "utc", "gmt"):
+        return timezone.utc
+    m = re.match(r"(?:utc|gmt)?([+-])(\d{1,2}):?(\d{2})?$", raw)
+    if not m:
+        return None
+    hours, minutes = int(m.group(2)), int(m.group(3) or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    delta = timedelta(hours=hours, minutes=minutes)
+    return timezone(-delta if m.group(1) == "-" else delta)
+
+
+def _clock(m: re.Match) -> tuple[int, int, int] | None:
+    if m.group("h") is None:
+        return 0, 0, 0
+    h, mi, s = int(m.group("h")), int(m.group("mi")), int(m.group("s") or 0)
+    ampm = (m.group("ampm") or "").replace(".", "").replace(" ", "")
+    half = m.group("half")
+    if ampm == "pm" or half in ("下午", "晚上") or (half == "中午" and h < 11):
+        if h < 12:
+            h += 12
+    elif (ampm == "am" or half == "凌晨") and h == 12:
+        h = 0
+    if h > 23 or mi > 59 or s > 59:
+        return None
+    return h, mi, s
+
+
+def _build(y: int, mo: int, d: int, m: re.Match, now: datetime) -> datetime | None:
+    clock = _clock(m)
+    if clock is None or not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    if y < 100:
+        y += 2000 if y < 70 else 1900
+    try:
+        out = datetime(y, mo, d, *clock)
+    except ValueError:
+        return None
+    tz = _tzinfo(m.groupdict().get("tz"))
+    if tz is not None:
+        out = out.replace(tzinfo=tz)
+    if not 1990 <= y <= now.year + 1:
+        return None
+    return out
+
+
+def _naive_now(now: datetime) -> datetime:
+    return now.replace(tzinfo=None)
+
+
+def _guess_year(mo: int, d: int, now: datetime) -> int:
+    """A date printed without its year is the most recent one not in the future."""
+    y = now.year
+    try:
+        if datetime(y, mo, d) > _naive_now(now) + timedelta(days=1):
+            y -= 1
+    except ValueError:
+        pass
+    return y
+
+
+def _from_iso(m: re.Match, now: datetime) -> datetime | None:
+    return _build(int(m.group("y")), int(m.group("m")), int(m.group("d")), m, now)
+
+
+def _from_dmy_name(m: re.Match, now: datetime) -> datetime | None:
+    return _build(int(m.group("y")), MONTHS[m.group("mon")[:3]], int(m.group("d")), m, now)
+
+
+def _from_mdy_name(m: re.Match, now: datetime) -> datetime | None:
+    mo, d = MONTHS[m.group("mon")[:3]], int(m.group("d"))
+    y = int(m.group("y")) if m.group("y") else _guess_year(mo, d, now)
+    if not m.group("y") and m.group("h") is None and len(m.string.strip()) > len(m.group(0).strip()) + 12:
+        return None                    # "may 5 people" is no date; a bare "May 5" label is
+    return _build(y, mo, d, m, now)
+
+
+def _from_num(m: re.Match, now: datetime) -> datetime | None:
+    a, b = int(m.group("a")), int(m.group("b"))
+    if m.group("sep") == "/":          # US order unless impossible
+        mo, d = (a, b) if a <= 12 else (b, a)
+    else:                              # 03.05.2024 and 03-05-2024: day first unless impossible
+        d, mo = (a, b) if b <= 12 else (b, a)
+    if len(m.group("y")) == 2 and m.group("h") is None:
+        return None                    # "1.2.24" alone is more often a version than a date
+    return _build(int(m.group("y")), mo, d, m, now)
+
+
+def _from_md_zh(m: re.Match, now: datetime) -> datetime | None:
+    mo, d = int(m.group("m")), int(m.group("d"))
+    return _build(_guess_year(mo, d, now), mo, d, m, now)
+
+
+def _from_dayword(m: re.Match, now: datetime) -> datetime | None:
+    back = {"today": 0, "今天": 0, "今日": 0, "yesterday": 1, "昨天": 1, "昨日": 1, "前天": 2}[m.group("word")]
+    day = _naive_now(now) - timedelta(days=back)
+    clock = _clock(m)
+    if clock is None:
+        return None
+    out = datetime(day.year, day.month, day.day, *clock)
+    tz = _tzinfo(m.group("tz"))
+    return out.replace(tzinfo=tz) if tz else out
+
+
+def _from_rel(m: re.Match, now: datetime) -> datetime | None:
+    seconds = _number(m.group("n")) * _UNIT_SECONDS[_unit_key(m.group("unit"))]
+    return now - timedelta(seconds=seconds)
+
+
+_PATTERNS = (
+    (_ISO_RE, _from_iso),
+    (_DMY_NAME_RE, _from_dmy_name),
+    (_MDY_NAME_RE, _from_mdy_name),
+    (_REL_RE, _from_rel),
+    (_DAYWORD_RE, _from_dayword),
+    (_NUM_RE, _from_num),
+    (_MD_ZH_RE, _from_md_zh),
+    (_MD_TIME_RE, _from_md_zh),
+)
+
+
+def match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | None:
+    """The first date found in ``raw`` and the substring it was read from."""
+    if not raw or len(raw) > 400 or not _DATE_WORD_RE.search(raw):
+        return None
+    text = raw.translate(_FULLWIDTH).lower().strip()
+    m = _TS_RE.match(text)
+    if m:
+        ts = int(m.group("ts"))
+        if ts > 10**11:
+            ts //= 1000
+        out = datetime.fromtimestamp(ts, tz=timezone.utc)
+        if 1995 <= out.year <= now.year + 1:
+            return out, raw.strip()
+        return None
+    m = _SHORT_REL_RE.match(text)
+    if m:
+        unit = "mo" if m.group("unit") == "mo" else m.group("unit")[0]
+        return now - timedelta(seconds=int(m.group("n")) * _UNIT_SECONDS[unit]), raw.strip()
+    m = _NOW_RE.search(text)
+    if m:
+        return now, raw[m.start():m.end()]
+    for regex, build in _PATTERNS:
+        for m in regex.finditer(text):
+            out = build(m, now)
+            if out is not None:
+                # The fold keeps offsets for the ASCII/CJK text forums print.
+                return out, raw.translate(_FULLWIDTH)[m.start():m.end()].strip(" ,")
+    return None
+
+
+def parse_date(raw: str | None, *, now: datetime) -> datetime | None:
+    """The date in ``raw`` (absolute or relative to ``now``), or None."""
+    found = match_date(raw, now=now)
+    return found[0] if found else None
+
+
+# Attributes that carry a machine-readable or full date next to a short label.
+DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-date", "data-datetime", "data-utime",
+              "data-created", "data-created-at", "data-ts", "title", "content")
+
+
+def find_date(dom, start: int, stop: int, *, now: datetime,
+              skip: np.ndarray | None = None) -> tuple[datetime | None, str | None]:
+    """The date shown in DFS nodes ``start..stop`` (inclusive).
+
+    Preference: ``<time datetime>``; then date attributes (``title`` on a
+    "3 hours ago" label holds the full date); then the visible text. Nodes
+    where ``skip`` is true (e.g. the post body, quotes) are ignored so a date
+    quoted in the text is not taken for the post's date. Returns
+    ``(datetime, raw string as shown)``.
+    """
+    nodes = dom.nodes
+    idx = range(start, stop + 1)
+    if skip is not None:
+        idx = [i for i in idx if not skip[i]]
+    time_tag = dom.tags.index("time") if "time" in dom.tags else -1
+    best_attr: tuple[datetime, str] | None = None
+    for i in idx:
+        el = nodes[i]
+        if dom.tag_id[i] == time_tag:
+            value = el.get("datetime") or el.get("title")
+            found = match_date(value, now=now) if value else None
+            if found:
+                shown = dom.text_of(i) or value
+                return found[0], shown
+        if best_attr is None and el.attrib:
+            for name in DATE_ATTRS:
+                value = el.get(name)
+                if value and len(value) < 80:
+                    found = match_date(value, now=now)
+                    if found:
+                        best_attr = (found[0], dom.text_of(i) or value)
+                        break
+    if best_attr is not None:
+        return best_attr
+    for i in idx:
+        text = dom.own_text[i]
+        if text and len(text) < 200:
+            found = match_date(text, now=now)
+            if found:
+                return found
+    return None, None
