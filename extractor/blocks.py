@@ -1,0 +1,203 @@
+"""Text-density scoring over the DFS-numbered tree: where is the content?
+
+Text is attributed to *blocks* (the nearest non-inline element), each block
+gets a score (dense prose is positive; short lines and link lists are
+negative), and the content region is the subtree with the largest sum of
+block scores: with prefix sums over DFS order that is one ``argmax``. Inside
+the region, subtrees that are link lists, forms, navigation, or named like
+boilerplate (share bars, related stories, footers) are pruned.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from extractor.dom import Dom
+
+INLINE_TAGS = frozenset(
+    "a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark nobr q s samp "
+    "small span strike strong sub sup time tt u var wbr br".split())
+
+# Tags that never hold main content.
+BOILERPLATE_TAGS = frozenset("nav footer aside form menu dialog".split())
+
+# Class/id words of boilerplate containers (matched on word-ish boundaries).
+_NEG_RE = re.compile(
+    r"(?:^|[\s_\-])(?:nav|navbar|navigation|menu|footer|foot|sidebar|side-?bar|aside|share|sharing|"
+    r"social|socials|related|recommend\w*|breadcrumbs?|crumbs?|advert\w*|ads?|ad-\w+|adsbygoogle|promo\w*|"
+    r"banner|newsletter|subscribe|subscription|cookie\w*|popup|modal|widget|sponsor\w*|"
+    r"masthead|toolbar|pagination|pager|tags?|tagcloud|byline-share|print|skip|copyright|"
+    r"login|signup|outbrain|taboola|more-stories|trending|most-popular|popular|disclaimer|"
+    r"hidden|hide|sr-only|visually-hidden|screen-reader\w*|rating|vote|author-bio|comment-form|"
+    r"reply-form|respond)(?:$|[\s_\-])", re.I)
+_POS_RE = re.compile(
+    r"(?:^|[\s_\-])(?:article|articlebody|article-body|article-content|post|post-body|postbody|"
+    r"post-content|entry|entry-content|content|main|story|story-body|body|text|blog|"
+    r"message|reply|answer|question|thread|topic|comment-body|postmessage|t_f|detail)(?:$|[\s_\-])",
+    re.I)
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+@dataclass(slots=True)
+class Blocks:
+    """Per-node block scores and the chosen content region."""
+
+    owner: np.ndarray        # int32: the block each node's own text belongs to
+    is_block: np.ndarray     # bool: node is a block (not inline)
+    text: np.ndarray         # float: non-link chars attributed to the block
+    link: np.ndarray         # float: link chars attributed to the block
+    score: np.ndarray        # float: block score (0 for nodes holding no text)
+    sub_score: np.ndarray    # float: subtree sums of ``score``
+    sub_text: np.ndarray     # float: subtree sums of ``text``
+    sub_link: np.ndarray     # float: subtree sums of ``link``
+    negative: np.ndarray     # bool: named or tagged like boilerplate
+    positive: np.ndarray     # bool: named like content
+    region: int              # DFS index of the content region
+    char_weight: float       # weight of one character (CJK pages count more per char)
+
+
+def hints(dom: Dom) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(negative, positive, hidden) flags from tag names, class/id and inline style."""
+    n = len(dom)
+    negative = np.zeros(n, dtype=bool)
+    positive = np.zeros(n, dtype=bool)
+    hidden = np.zeros(n, dtype=bool)
+    tag_neg = np.array([t in BOILERPLATE_TAGS for t in dom.tags], dtype=bool)
+    if n:
+        negative |= tag_neg[dom.tag_id]
+    for i, el in enumerate(dom.nodes):
+        attrib = el.attrib
+        if not attrib:
+            continue
+        cls = attrib.get("class")
+        ident = attrib.get("id")
+        if cls or ident:
+            names = f"{cls or ''} {ident or ''}"
+            if _NEG_RE.search(names):
+                negative[i] = True
+            if _POS_RE.search(names):
+                positive[i] = True
+        if "hidden" in attrib or attrib.get("aria-hidden") == "true":
+            hidden[i] = True
+        style = attrib.get("style")
+        if style and _HIDDEN_STYLE_RE.search(style):
+            hidden[i] = True
+        role = attrib.get("role")
+        if role in ("navigation", "banner", "contentinfo", "complementary", "search", "menu"):
+            negative[i] = True
+    # an element that is both (e.g. "post-tags") is treated as boilerplate only when small
+    return negative, positive, hidden
+
+
+def cjk_weight(dom: Dom) -> float:
+    """How many Latin characters one character is worth on this page (CJK text is denser)."""
+    sample = " ".join(t for t in dom.own_text if t)[:20000]
+    if not sample:
+        return 1.0
+    cjk = len(CJK_RE.findall(sample))
+    ratio = cjk / max(1, len(sample) - sample.count(" "))
+    return 1.0 + 2.0 * min(1.0, ratio * 2)
+
+
+def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> Blocks:
+    """Score every block and pick the region with the largest subtree sum.
+
+    ``drop`` marks nodes (with their subtrees) known not to be content, e.g.
+    template blocks or invisible ones; their text counts for nothing.
+    """
+    n = len(dom)
+    inline_tag = np.array([t in INLINE_TAGS for t in dom.tags], dtype=bool)
+    is_block = ~inline_tag[dom.tag_id] if n else np.zeros(0, dtype=bool)
+    if n:
+        is_block[0] = True
+    parent = dom.parent
+    owner = np.arange(n, dtype=np.int32)
+    blk = is_block.tolist()
+    own = owner.tolist()
+    par = parent.tolist()
+    for i in range(1, n):
+        if not blk[i]:
+            own[i] = own[par[i]]
+    owner = np.asarray(own, dtype=np.int32)
+
+    negative, positive, hidden = hints(dom)
+    dead = hidden.copy()
+    if drop is not None:
+        dead |= drop
+    dead = _spread(dom, dead)
+
+    w = cjk_weight(dom)
+    own_chars = dom.own_chars.astype(np.float64) * w
+    own_link = dom.own_link_chars.astype(np.float64) * w
+    own_chars[dead] = 0
+    own_link[dead] = 0
+    text = np.zeros(n)
+    link = np.zeros(n)
+    punct = np.zeros(n)
+    np.add.at(text, owner, own_chars - own_link)
+    np.add.at(link, owner, own_link)
+    np.add.at(punct, owner, dom.own_punct.astype(np.float64))
+    has = (text + link) > 0
+    score = np.where(
+        has,
+        text - 1.5 * link - 25.0 + np.minimum(punct, text / 20.0) * 4.0,
+        0.0)
+    neg_area = _spread(dom, negative)
+    score = np.where(neg_area & (score > 0), score * 0.3, score)
+    score = np.where(neg_area & (score <= 0), score * 1.5, score)
+    sub_score = dom.subtree(score) if n else score
+    sub_text = dom.subtree(text) if n else text
+    sub_link = dom.subtree(link) if n else link
+    region = body
+    if n:
+        inside = np.zeros(n, dtype=bool)
+        inside[body:dom.end[body] + 1] = True
+        cand = np.where(inside, sub_score, -np.inf)
+        region = int(np.argmax(cand))
+    return Blocks(owner=owner, is_block=is_block, text=text, link=link, score=score,
+                  sub_score=sub_score, sub_text=sub_text, sub_link=sub_link,
+                  negative=negative, positive=positive, region=region, char_weight=w)
+
+
+def _spread(dom: Dom, flags: np.ndarray) -> np.ndarray:
+    """Flags extended from each flagged node to its whole subtree (DFS ranges)."""
+    n = len(dom)
+    if not n or not flags.any():
+        return flags.copy()
+    delta = np.zeros(n + 1, dtype=np.int32)
+    idx = np.nonzero(flags)[0]
+    np.add.at(delta, idx, 1)
+    np.add.at(delta, dom.end[idx] + 1, -1)
+    return np.cumsum(delta[:n]) > 0
+
+
+def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None) -> np.ndarray:
+    """Nodes inside ``region`` to skip when rendering: link lists, boilerplate, hidden.
+
+    Returns a bool array over all nodes marking the *roots* of skipped subtrees.
+    """
+    n = len(dom)
+    skip = np.zeros(n, dtype=bool)
+    lo, hi = region + 1, int(dom.end[region]) + 1
+    if lo >= hi:
+        return skip
+    idx = np.arange(lo, hi)
+    st = blocks.sub_text[idx]
+    sl = blocks.sub_link[idx]
+    total = st + sl
+    w = blocks.char_weight
+    link_heavy = (total > 0) & (sl > 0.5 * total) & (st < 300 * w)
+    # subtrees of short lines and links that score clearly negative, e.g. share bars
+    negative_small = (blocks.sub_score[idx] < -60) & (st < 80 * w) & (sl > 0)
+    named = blocks.negative[idx] & (st < 600 * w)
+    named &= ~(blocks.positive[idx] & (st > 200 * w))
+    cand = link_heavy | negative_small | named
+    cand &= blocks.is_block[idx]  # only block elements start a pruned subtree
+    skip[idx[cand]] = True
+    if keep is not None:
+        skip &= ~keep
+    return skip

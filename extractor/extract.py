@@ -1,0 +1,161 @@
+"""Orchestration: bytes in, :class:`Page` out, one parse, never an exception.
+
+decode -> parse -> structured data (before scripts are stripped) -> strip
+invisible -> DFS numbering -> template mask -> block scores and content
+region -> posts / listing entries (the posts helper's modules) -> page kind
+-> main text, links, next page, language.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import numpy as np
+
+from extractor import blocks as blocks_mod
+from extractor.decode import decode
+from extractor.dom import Dom, collapse_ws, number, strip_invisible
+from extractor.model import Page
+from extractor.parse import parse
+from extractor.text import render
+
+log = logging.getLogger(__name__)
+
+try:  # written by the posts helper; extract() works without them
+    from extractor.structured import read_structured
+except ImportError:  # pragma: no cover - only while the module does not exist
+    read_structured = None  # type: ignore[assignment]
+try:
+    from extractor.posts import find_posts
+except ImportError:  # pragma: no cover
+    find_posts = None  # type: ignore[assignment]
+try:
+    from extractor.listing import find_entries
+except ImportError:  # pragma: no cover
+    find_entries = None  # type: ignore[assignment]
+
+# Larger inputs are cut: the tail of a 20 MB page is rarely content, and the cut bounds time.
+MAX_CHARS = 6_000_000
+
+
+def extract(html: bytes | str, url: str, *, headers: Mapping | None = None,
+            template: Any = None, now: datetime | None = None) -> Page:
+    """Turn one fetched page into a :class:`Page`. Never raises."""
+    page = Page(url=url or "")
+    try:
+        _extract(page, html, url or "", headers, template, now)
+    except Exception as exc:  # the contract: any failure is a warning, not an exception
+        log.debug("extraction failed for %s", url, exc_info=True)
+        page.kind = "other"
+        page.warnings.append(f"extraction failed: {type(exc).__name__}: {exc}"[:300])
+    return page
+
+
+def reference_time(headers: Mapping | None, now: datetime | None) -> datetime:
+    """The moment relative dates are counted from: the response's Date header, else now."""
+    if headers:
+        try:
+            for key, val in headers.items():
+                k = key.decode("latin-1") if isinstance(key, bytes) else str(key)
+                if k.lower() == "date":
+                    if isinstance(val, (list, tuple)):
+                        val = val[0]
+                    if isinstance(val, bytes):
+                        val = val.decode("latin-1")
+                    when = parsedate_to_datetime(str(val))
+                    if when.tzinfo is None:
+                        when = when.replace(tzinfo=timezone.utc)
+                    return when
+        except (TypeError, ValueError, IndexError):
+            pass
+    return now or datetime.now(timezone.utc)
+
+
+def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
+             template: Any, now: datetime | None) -> None:
+    decoded = decode(html, headers)
+    page.encoding = decoded.encoding
+    page.warnings.extend(decoded.warnings)
+    text = decoded.text
+    if len(text) > MAX_CHARS:
+        page.warnings.append(f"document cut at {MAX_CHARS} characters (was {len(text)})")
+        text = text[:MAX_CHARS]
+    root, warnings = parse(text)
+    page.warnings.extend(warnings)
+    page.title = _title(root)
+    when = reference_time(headers, now)
+
+    structured = None
+    if read_structured is not None:
+        try:
+            structured = read_structured(root, url)
+        except Exception as exc:
+            page.warnings.append(f"structured data unreadable: {type(exc).__name__}")
+    strip_invisible(root)
+    dom = number(root)
+    if len(dom) < 2:
+        page.warnings.append("no visible content")
+        return
+    body = _body_index(dom)
+
+    mask = None
+    if template is not None:
+        try:
+            mask = template.mask(dom)
+        except Exception as exc:
+            page.warnings.append(f"site template not applied: {type(exc).__name__}")
+    blk = blocks_mod.score_blocks(dom, drop=mask, body=body)
+    region = blk.region
+
+    posts = []
+    if find_posts is not None:
+        try:
+            posts = find_posts(dom, url, now=when, structured=structured, template_mask=mask,
+                               region=region)
+        except Exception as exc:
+            page.warnings.append(f"post splitting failed: {type(exc).__name__}: {exc}"[:200])
+    entries = []
+    if find_entries is not None:
+        try:
+            entries = find_entries(dom, url, now=when, template_mask=mask)
+        except Exception as exc:
+            page.warnings.append(f"listing detection failed: {type(exc).__name__}: {exc}"[:200])
+
+    skip = blocks_mod.prune(dom, blk, region)
+    main = render(dom, region, skip)
+    page.posts = posts
+    page.entries = entries
+    if len(posts) >= 2:
+        page.kind = "thread"
+        page.text = "\n".join(p.text for p in posts if p.text)
+    elif main:
+        page.kind = "article"
+        page.text = main
+    else:
+        page.kind = "other"
+        page.warnings.append("no main content found")
+
+
+def _title(root) -> str:
+    el = root.find("head/title")
+    if el is None:
+        el = root.find(".//title")
+    if el is not None:
+        t = collapse_ws(el.text_content() if hasattr(el, "text_content") else el.text)
+        if t:
+            return t
+    for h in root.iter("h1"):
+        t = collapse_ws(h.text_content())
+        if t:
+            return t
+    return ""
+
+
+def _body_index(dom: Dom) -> int:
+    for i, el in enumerate(dom.nodes[:3]):
+        if el.tag == "body":
+            return i
+    return 0

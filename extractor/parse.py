@@ -1,0 +1,75 @@
+"""Text -> lxml tree that always has ``<html>`` with a ``<body>``.
+
+libxml2's HTML parser already recovers from most broken markup; this module
+handles what it refuses or mangles: XML declarations in text, NUL and other
+control characters, empty or whitespace-only input, and documents whose
+content ended up outside ``<body>`` (fragments, pages that start with a bare
+``<head>``). Nesting deeper than libxml2's limit (256) is cut there, which
+also bounds the work later steps do on hostile input.
+"""
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+_PARSER = lxml.html.HTMLParser(recover=True, remove_comments=True, remove_pis=True,
+                               collect_ids=False, default_doctype=False)
+
+
+def clean_text(html: str) -> str:
+    """Drop what libxml2 chokes on: an XML declaration, control characters."""
+    html = _XML_DECL_RE.sub("", html, count=1)
+    if _CONTROL_RE.search(html):
+        html = _CONTROL_RE.sub(" ", html)
+    return html
+
+
+def parse(html: str) -> tuple[etree._Element, list[str]]:
+    """Parse HTML text; returns the ``<html>`` root and warnings. Never raises."""
+    warnings: list[str] = []
+    html = clean_text(html)
+    root = None
+    if html.strip():
+        try:
+            root = lxml.html.document_fromstring(html, parser=_PARSER)
+        except (etree.ParserError, ValueError, etree.XMLSyntaxError) as exc:
+            warnings.append(f"parser refused the document: {exc}")
+    else:
+        warnings.append("empty document")
+    if root is None:
+        root = lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
+    root = _ensure_html_body(root, warnings)
+    return root, warnings
+
+
+def _ensure_html_body(root: etree._Element, warnings: list[str]) -> etree._Element:
+    """Make the tree ``html > (head?, body)`` with every visible node inside body."""
+    if not isinstance(root.tag, str) or root.tag.lower() != "html":
+        html = etree.Element("html")
+        body = etree.SubElement(html, "body")
+        body.append(root)
+        warnings.append("document had no <html> root")
+        return html
+    body = root.find("body")
+    if body is None:
+        # frameset pages, or content libxml2 left directly under <html>
+        body = etree.Element("body")
+        moved = False
+        for child in list(root):
+            if isinstance(child.tag, str) and child.tag.lower() in ("head",):
+                continue
+            body.append(child)
+            moved = True
+        if root.text and root.text.strip():
+            body.text = root.text
+            root.text = None
+            moved = True
+        root.append(body)
+        if not moved:
+            warnings.append("document has no <body> content")
+    return root

@@ -1,0 +1,70 @@
+"""Render a subtree as plain text: block elements start new lines, inline ones flow.
+
+Skipped subtrees (boilerplate inside the content region) are left out but
+their tails, which belong to the parent's text flow, are kept.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from lxml import etree
+
+from extractor.blocks import INLINE_TAGS
+from extractor.dom import Dom
+
+_SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u200b\u3000]+")
+_LINES_RE = re.compile(r"\n\s*\n\s*(?:\n\s*)*")
+
+
+def render(dom: Dom, region: int, skip: np.ndarray | None = None) -> str:
+    """Text of DFS node ``region`` without the subtrees rooted at ``skip`` nodes."""
+    if not len(dom):
+        return ""
+    root = dom.nodes[region]
+    index = dom.index
+    parts: list[str] = []
+    skip_list = skip.tolist() if skip is not None else None
+    walker = etree.iterwalk(root, events=("start", "end"))
+    skipped = None
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if event == "start":
+            if skip_list is not None and el is not root:
+                i = index.get(el)
+                if i is not None and skip_list[i]:
+                    walker.skip_subtree()
+                    skipped = el
+                    continue
+            if tag == "br":
+                parts.append("\n")
+            elif tag not in INLINE_TAGS:
+                parts.append("\n")
+            if el.text:
+                parts.append(el.text)
+        else:
+            if el is skipped:
+                skipped = None
+                if el.tail:
+                    parts.append(" " if tag in INLINE_TAGS else "\n")
+                    parts.append(el.tail)
+                continue
+            if tag not in INLINE_TAGS:
+                parts.append("\n")
+            elif tag in ("td", "th"):
+                parts.append(" ")
+            if el.tail and el is not root:
+                parts.append(el.tail)
+    return tidy("".join(parts))
+
+
+def tidy(text: str) -> str:
+    """Collapse spaces inside lines and drop empty lines."""
+    lines = []
+    for line in text.split("\n"):
+        line = _SPACE_RE.sub(" ", line).strip()
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
