@@ -1,0 +1,195 @@
+"""URL hygiene for the generic spider: one canonical form per page, and the
+generic rules that keep a crawl away from pages that are not content.
+
+Canonicalisation decides identity (the seen set, ``thread_url``), so it must
+be cheap and stable: it runs on every outgoing link of every page. It drops the
+fragment, session ids, tracking and search-highlight parameters, lower-cases
+scheme and host, removes the default port and sorts the query.
+
+The skip rules are generic word patterns (login, reply, edit, print, search,
+calendar, member profiles, sort orders...), not per-engine lists: they match a
+path segment, a script name (``posting.php``) or a query key/value
+(``mode=reply``, ``do=newthread``, ``action=profile``).
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+__all__ = ["canonicalize", "skip_reason", "site_of", "host_of", "same_site"]
+
+# Query keys dropped from every URL (lower-cased comparison).
+_DROP_KEYS = frozenset(
+    {
+        # session ids
+        "sid", "s", "phpsessid", "jsessionid", "sessionid", "session_id", "sessid",
+        "sess", "aspsessionid", "cfid", "cftoken", "osCsid".lower(), "zenid",
+        # search-highlight and referral noise
+        "highlight", "hilit", "hl", "keyword", "keywords", "ref", "referer", "referrer",
+        "from", "source", "src",
+        # tracking
+        "fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "_ga", "_gl",
+        "spm", "share", "igshid",
+    }
+)
+_DROP_PREFIXES = ("utm_", "pk_", "mtm_")
+# ";jsessionid=..." style path parameters
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.I)
+# ?sid=... values are also seen as a 32-hex path suffix in some engines: "&amp;sid=" is
+# handled by the key list; bare 32-hex keys are left alone (they may be content ids).
+
+_WORDS = (
+    r"log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|registration|"
+    r"lost-?password|forgot(?:-?password)?|reset-?password|"
+    r"reply|new-?reply|quote|post-?reply|posting|new-?post|newthread|new-?topic|"
+    r"add-?(?:topic|thread|post|reply)|compose|"
+    r"edit|edit-?post|delete|report|flag|moderat\w*|"
+    r"print|printable|printthread|print-?view|"
+    r"search|advanced-?search|"
+    r"calendar|events?-?calendar|"
+    r"members?|memberlist|member-?list|user-?list|users|profile|userinfo|"
+    r"private-?messages?|pm|messenger|inbox|"
+    r"subscribe|unsubscribe|bookmark|watch|ignore|"
+    r"vote|like|react|thank|rep|reputation|"
+    r"rss|feed|atom|share|sendmessage|sendtofriend|email|mail|"
+    r"attachment|captcha|cart|checkout|admin|wp-admin|wp-login"
+)
+# A skip word as a whole path segment or as a script name: /login, /member/12,
+# /posting.php, /newthread.php?f=2, /index.php/profile/...
+_SEGMENT = re.compile(rf"/(?:{_WORDS})(?:[._-]?(?:php|aspx?|jsp|cgi|html?|pl))?(?=/|$|\?)", re.I)
+# Query values that name such an action: mode=reply, do=newthread, action=profile, act=login
+_ACTION_KEYS = {"mode", "do", "action", "act", "a", "op", "task", "func", "view", "type", "app", "module"}
+_ACTION_VALUE = re.compile(rf"^(?:{_WORDS})$", re.I)
+# Query keys that alone mean "same list, other order/filter": endless listing variants.
+_VARIANT_KEYS = frozenset(
+    {
+        "sort", "sortby", "sort_by", "sortorder", "sort_order", "order", "orderby", "order_by",
+        "dir", "direction", "sk", "sd", "st", "filter", "daysprune", "prune", "view",
+        "replyto", "quote", "quotepost", "print", "printable", "reply", "edit",
+        "searchid", "search_id", "q", "query", "keyword", "showuser", "uid_view",
+    }
+)
+# Values of "view" that are harmless and common (view=thread, view=flat) are still
+# variants of the same thread, so "view" stays in the variant list.
+_SKIP_EXTENSIONS = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|bmp|svg|ico|tiff?|css|js|mjs|json|xml|rss|atom|"
+    r"pdf|docx?|xlsx?|pptx?|odt|zip|rar|7z|gz|tgz|bz2|xz|tar|exe|dmg|apk|msi|iso|"
+    r"mp3|mp4|m4a|avi|mov|wmv|flv|webm|ogg|wav|woff2?|ttf|eot|torrent)$",
+    re.I,
+)
+
+
+def canonicalize(url: str) -> str:
+    """The canonical form of ``url``: what the spider uses as a page's identity.
+
+    >>> canonicalize("HTTP://Example.COM:80/t/1?utm_source=x&b=2&a=1&sid=abc#p5")
+    'http://example.com/t/1?a=1&b=2'
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc.lower()
+    if "@" in netloc:  # drop credentials
+        netloc = netloc.rsplit("@", 1)[1]
+    if scheme == "http" and netloc.endswith(":80"):
+        netloc = netloc[:-3]
+    elif scheme == "https" and netloc.endswith(":443"):
+        netloc = netloc[:-4]
+    path = parts.path or "/"
+    if ";" in path:
+        path = _PATH_SESSION.sub("", path)
+    if "%" in path or " " in path:
+        path = quote(unquote(path), safe="/:@!$&'()*+,;=~-._")
+    query = parts.query
+    if query:
+        query = _canonical_query(query)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _canonical_query(query: str) -> str:
+    kept = []
+    for pair in query.replace(";", "&").split("&"):
+        if not pair:
+            continue
+        key, eq, value = pair.partition("=")
+        lowered = key.lower()
+        if lowered in _DROP_KEYS or lowered.startswith(_DROP_PREFIXES):
+            continue
+        if "%" in pair or " " in pair or "+" in value:
+            key = quote(unquote(key), safe="-._~!$'()*,:@/?")
+            value = quote(unquote(value.replace("+", " ")), safe="-._~!$'()*,:@/?")
+        kept.append((key, value, bool(eq)))
+    kept.sort()
+    return "&".join(f"{k}={v}" if has_eq else k for k, v, has_eq in kept)
+
+
+def skip_reason(url: str) -> str | None:
+    """Why the spider should not fetch ``url`` (a short word), or None to fetch it.
+
+    Applied to canonical URLs. Reasons: ``scheme``, ``file-type``, ``action`` (login,
+    reply, edit, print, search, calendar, member pages...), ``variant`` (sort order,
+    filters, search ids: the same content again).
+    """
+    if not url.startswith(("http://", "https://")):
+        return "scheme"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "scheme"
+    path = parts.path
+    if _SKIP_EXTENSIONS.search(path):
+        return "file-type"
+    if _SEGMENT.search(path):
+        return "action"
+    if parts.query:
+        for pair in parts.query.split("&"):
+            key, _, value = pair.partition("=")
+            key = key.lower()
+            if key in _ACTION_KEYS and _ACTION_VALUE.match(value):
+                return "action"
+            if key in _VARIANT_KEYS:
+                return "variant"
+            if not value and _ACTION_VALUE.match(key):  # "index.php?login", "?action"-less forms
+                return "action"
+    return None
+
+
+def host_of(url: str) -> str:
+    """The lower-case host[:port] of ``url``."""
+    return urlsplit(url).netloc.lower().rsplit("@", 1)[-1]
+
+
+def site_of(url: str) -> str:
+    """The site key of ``url``: ``scheme://host[:port]`` (canonical)."""
+    parts = urlsplit(canonicalize(url))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def base_domain(host: str) -> str:
+    """A host's registrable-looking domain, without a public-suffix list.
+
+    ``forum.example.com`` -> ``example.com``; ``bbs.example.com.cn`` -> ``example.com.cn``.
+    An IP address or a two-label host is returned unchanged (port dropped).
+    """
+    host = host.split(":", 1)[0]
+    labels = host.split(".")
+    if len(labels) <= 2 or host.replace(".", "").isdigit():
+        return host
+    # second-level public suffixes such as com.cn, co.uk, org.au
+    if len(labels[-1]) == 2 and labels[-2] in {"com", "co", "org", "net", "gov", "edu", "ac", "or", "ne"}:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def same_site(url: str, host: str, *, same_domain: bool = False) -> bool:
+    """Whether ``url`` stays on ``host`` (or on its domain with ``same_domain``)."""
+    other = host_of(url)
+    if other == host:
+        return True
+    if not same_domain:
+        return False
+    base = base_domain(host)
+    other_host = other.split(":", 1)[0]
+    return other_host == base or other_host.endswith("." + base)

@@ -1,0 +1,120 @@
+"""URL canonicalisation and the generic skip rules of the crawler."""
+from __future__ import annotations
+
+import pytest
+
+from crawler.urls import base_domain, canonicalize, same_site, site_of, skip_reason
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("HTTP://Example.COM:80/t/1?b=2&a=1#p5", "http://example.com/t/1?a=1&b=2"),
+        ("https://example.com:443", "https://example.com/"),
+        ("http://example.com/viewtopic.php?t=5&sid=0123456789abcdef0123456789abcdef", "http://example.com/viewtopic.php?t=5"),
+        ("http://example.com/showthread.php?s=abc&t=9", "http://example.com/showthread.php?t=9"),
+        ("http://example.com/a;jsessionid=XYZ?x=1", "http://example.com/a?x=1"),
+        ("http://example.com/t?utm_source=n&utm_medium=e&id=3&fbclid=zz", "http://example.com/t?id=3"),
+        ("http://example.com/viewtopic.php?t=5&hilit=foo%20bar&highlight=x", "http://example.com/viewtopic.php?t=5"),
+        ("http://user:pw@example.com/x", "http://example.com/x"),
+        ("http://example.com/%7Euser/a%20b", "http://example.com/~user/a%20b"),
+        ("http://example.com/t?q=a+b", None),  # checked below for stability only
+        ("http://example.com:8080/x?flag", "http://example.com:8080/x?flag"),
+    ],
+)
+def test_canonicalize(raw: str, canonical: str | None) -> None:
+    result = canonicalize(raw)
+    if canonical is not None:
+        assert result == canonical
+    assert canonicalize(result) == result  # idempotent
+
+
+def test_canonical_query_is_order_independent() -> None:
+    assert canonicalize("http://h/x?b=1&a=2&c=") == canonicalize("http://h/x?c=&a=2&b=1")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://h/ucp.php?mode=login",
+        "http://h/ucp.php?mode=logout&sid=1",
+        "http://h/ucp.php?mode=register",
+        "http://h/posting.php?mode=reply&t=3",
+        "http://h/newreply.php?do=newreply&t=3",
+        "http://h/newthread.php?do=newthread&f=2",
+        "http://h/forum.php?mod=post&action=reply&tid=1",
+        "http://h/member.php?mod=logging&action=login",
+        "http://h/threads/hello.12/reply",
+        "http://h/posts/55/edit",
+        "http://h/report.php?p=5",
+        "http://h/printthread.php?t=5",
+        "http://h/search.php?keywords=x",
+        "http://h/search/?q=x",
+        "http://h/calendar.php",
+        "http://h/memberlist.php",
+        "http://h/members/bob.3/",
+        "http://h/member.php?u=3",
+        "http://h/profile.php?id=1",
+        "http://h/index.php?action=profile;u=1",
+        "http://h/login",
+        "http://h/wp-login.php",
+        "http://h/index.php?login",
+    ],
+)
+def test_action_urls_are_skipped(url: str) -> None:
+    assert skip_reason(canonicalize(url)) == "action"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://h/viewforum.php?f=2&sk=t&sd=d",
+        "http://h/forumdisplay.php?f=2&sort=lastpost&order=desc",
+        "http://h/board/2?order=views",
+        "http://h/viewtopic.php?t=5&view=print",
+    ],
+)
+def test_listing_variants_are_skipped(url: str) -> None:
+    assert skip_reason(canonicalize(url)) in {"variant", "action"}
+
+
+@pytest.mark.parametrize("url", ["http://h/logo.png", "http://h/a/file.PDF", "http://h/s.css"])
+def test_files_are_skipped(url: str) -> None:
+    assert skip_reason(url) == "file-type"
+
+
+@pytest.mark.parametrize("url", ["mailto:a@b", "javascript:void(0)", "ftp://h/x"])
+def test_other_schemes_are_skipped(url: str) -> None:
+    assert skip_reason(url) == "scheme"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://h/",
+        "http://h/viewtopic.php?t=5&start=20",
+        "http://h/viewforum.php?f=2&start=50",
+        "http://h/showthread.php?t=9&page=3",
+        "http://h/forum.php?mod=viewthread&tid=1&page=2",
+        "http://h/threads/hello-world.12/page-2",
+        "http://h/t/some-topic/77?page=2",
+        "http://h/board/general/",
+        "http://h/thread-123-2-1.html",
+        "http://h/index.php?topic=5.20",
+        "http://h/blog/2024/05/members-only-event-report",  # words inside a slug are fine
+    ],
+)
+def test_content_urls_are_kept(url: str) -> None:
+    assert skip_reason(canonicalize(url)) is None
+
+
+def test_site_and_domains() -> None:
+    assert site_of("HTTP://Forum.Example.com:80/x?y=1") == "http://forum.example.com"
+    assert site_of("http://127.0.0.1:8123/a") == "http://127.0.0.1:8123"
+    assert base_domain("bbs.example.com.cn") == "example.com.cn"
+    assert base_domain("forum.example.com") == "example.com"
+    assert base_domain("127.0.0.1:80") == "127.0.0.1"
+    assert same_site("http://forum.example.com/a", "forum.example.com")
+    assert not same_site("http://www.example.com/a", "forum.example.com")
+    assert same_site("http://www.example.com/a", "forum.example.com", same_domain=True)
+    assert not same_site("http://example.org/a", "forum.example.com", same_domain=True)
