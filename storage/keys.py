@@ -1,0 +1,42 @@
+"""Stable identities: which stored post an item is, and whether its content changed."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+from .timeutil import parse_datetime, split_offset
+
+
+def post_key(post: Mapping) -> str:
+    """The stable key of a post item.
+
+    The site's own post id when the page has one (scoped to the thread, since
+    some engines number posts per thread), else the post's 1-based position in
+    the thread. The same post crawled again always gets the same key.
+    """
+    thread = post.get("thread_url") or post.get("page_url")
+    if not thread:
+        raise ValueError("a post needs thread_url (or page_url) to be keyed")
+    post_id = post.get("post_id")
+    if post_id not in (None, ""):
+        return f"{thread}#id={post_id}"
+    position = post.get("position")
+    if position is None:
+        raise ValueError(f"post of {thread} has neither post_id nor position")
+    return f"{thread}#pos={int(position)}"
+
+
+def content_hash(post: Mapping) -> str:
+    """sha1 over the fields whose change counts as an edit: text, html, author, published."""
+    published, _ = split_offset(parse_datetime(post.get("published")))
+    parts = (
+        post.get("text") or "",
+        post.get("html") or "",
+        post.get("author") or "",
+        published.isoformat() if published else "",
+    )
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()

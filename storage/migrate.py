@@ -1,0 +1,59 @@
+"""Run the Alembic migrations from code, so no alembic.ini is needed anywhere.
+
+Several crawler processes may open the same database at once; the upgrade runs
+inside one transaction that first takes a lock (SQLite: BEGIN IMMEDIATE;
+PostgreSQL: an advisory transaction lock), so exactly one of them migrates and
+the others find the schema at head.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from .engine import write_transaction
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+ADVISORY_LOCK_KEY = 0x66637261776C  # "fcrawl"
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    """An Alembic Config pointing at storage/migrations (optionally bound to a connection)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(connection: sa.Connection) -> str | None:
+    """The revision the database is at, or None when it was never migrated."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+    """Bring the database to ``revision``; a no-op (one cheap read) when already there."""
+    head = head_revision()
+    if revision == "head":
+        with engine.connect() as conn:
+            if current_revision(conn) == head:
+                return
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
+        command.upgrade(alembic_config(conn), revision)
+
+
+def downgrade(engine: sa.Engine, revision: str = "base") -> None:
+    """Step the schema back (used by tests and for undoing a failed upgrade)."""
+    with write_transaction(engine) as conn:
+        command.downgrade(alembic_config(conn), revision)

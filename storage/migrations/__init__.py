@@ -1,0 +1,1 @@
+"""Alembic migrations of the forumcrawl schema, run by storage.migrate (no alembic.ini needed)."""

@@ -1,0 +1,370 @@
+"""The Store: one object the pipeline, the CLI and the NLP worker share.
+
+Every write is a single transaction built from idempotent upserts
+(``INSERT ... ON CONFLICT`` through SQLAlchemy's SQLite and PostgreSQL insert
+constructs), so a batch is either wholly committed or not at all, and
+re-sending it never duplicates a row. Connection failures surface as
+:class:`storage.errors.StoreUnavailable`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from . import migrate
+from .engine import make_engine, read_connection, translate_errors, write_transaction
+from .models import CrawlRun, Page, Post, PostAnnotation, Schedule, Site, Thread
+from .rows import page_rows, post_rows, thread_rows
+from .timeutil import iso, utcnow
+from .url import resolve_database_url, sqlite_path
+
+CHUNK = 400  # rows per statement: well under SQLite's and PostgreSQL's bound-parameter limits
+RUN_STATUSES = ("running", "finished", "failed", "interrupted")
+
+
+@dataclass
+class WriteResult:
+    """What one ``write_batch`` did to posts (keys as in ``storage.keys.post_key``)."""
+
+    inserted: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)  # content (text/html/author/published) changed
+    unchanged: int = 0
+    threads: int = 0
+    pages: int = 0
+
+
+class Store:
+    """forumcrawl's SQL store at ``url`` (schema created or upgraded on open)."""
+
+    def __init__(self, url: str | None = None, *, migrate_schema: bool = True) -> None:
+        self.url = resolve_database_url(url)
+        path = sqlite_path(self.url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = make_engine(self.url)
+        self.dialect = self.engine.dialect.name
+        if migrate_schema:
+            with translate_errors():
+                migrate.upgrade(self.engine)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    # -- crawl runs ----------------------------------------------------------------------------
+    def start_run(self, site: str, args: Mapping | None = None) -> int:
+        """Record the start of a crawl of ``site``; returns the run id."""
+        with write_transaction(self.engine) as conn:
+            stmt = sa.insert(CrawlRun).values(
+                site=site, args=_jsonable(args or {}), status="running", started_at=utcnow(),
+                hostname=socket.gethostname(), pid=os.getpid(),
+            )
+            return int(conn.execute(stmt.returning(CrawlRun.id)).scalar_one())
+
+    def finish_run(self, run_id: int, *, stats: Mapping | None = None, status: str = "finished") -> None:
+        """Record the end of a run: ``status`` is finished, failed or interrupted."""
+        if status not in RUN_STATUSES:
+            raise ValueError(f"status must be one of {RUN_STATUSES}, not {status!r}")
+        with write_transaction(self.engine) as conn:
+            conn.execute(
+                sa.update(CrawlRun).where(CrawlRun.id == run_id).values(
+                    status=status, finished_at=utcnow(), stats=_jsonable(stats or {})
+                )
+            )
+
+    # -- the crawl's writes --------------------------------------------------------------------
+    def write_batch(
+        self,
+        threads: Iterable[Mapping] = (),
+        posts: Iterable[Mapping] = (),
+        pages: Iterable[Mapping] = (),
+    ) -> WriteResult:
+        """Upsert thread pages, posts and fetched pages in one transaction.
+
+        ``threads``/``posts`` are ``ThreadItem``/``PostItem`` dicts; ``pages`` are
+        ``{site, url, status, kind, content_hash, etag, last_modified, fetched_at}``.
+        Raises ValueError for malformed items (before touching the database) and
+        StoreUnavailable when the database is unreachable (nothing written; retry).
+        """
+        threads, posts = list(threads), list(posts)
+        t_rows = thread_rows(threads, posts)
+        p_rows = post_rows(posts)
+        g_rows = page_rows(pages, threads)
+        sites = {r["site"] for r in (*t_rows.values(), *p_rows.values(), *g_rows.values())}
+        result = WriteResult(threads=len(t_rows), pages=len(g_rows))
+        if not sites:
+            return result
+        now = utcnow()
+        with write_transaction(self.engine) as conn:
+            site_ids = self._upsert_sites(conn, sites, now)
+            thread_ids = self._upsert_threads(conn, t_rows, site_ids, now)
+            self._upsert_pages(conn, g_rows, site_ids)
+            self._upsert_posts(conn, p_rows, site_ids, thread_ids, now, result)
+        return result
+
+    def _insert(self, table):
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
+    def _upsert_sites(self, conn: sa.Connection, keys: set[str], now: datetime) -> dict[str, int]:
+        ordered = sorted(keys)
+        stmt = self._insert(Site).values([{"key": k, "first_seen": now, "last_seen": now} for k in ordered])
+        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"last_seen": stmt.excluded.last_seen}))
+        rows = conn.execute(sa.select(Site.key, Site.id).where(Site.key.in_(ordered)))
+        return dict(rows.all())
+
+    def _upsert_threads(
+        self, conn: sa.Connection, rows: dict[str, dict], site_ids: dict[str, int], now: datetime
+    ) -> dict[str, int]:
+        t = Thread.__table__
+        ids: dict[str, int] = {}
+        ordered = sorted(rows)
+        for chunk in _chunks(ordered):
+            values = []
+            for url in chunk:
+                row = dict(rows[url])
+                row["site_id"] = site_ids[row.pop("site")]
+                values.append({**row, "first_seen": now, "last_seen": now})
+            stmt = self._insert(Thread).values(values)
+            ex = stmt.excluded
+            newer_page = sa.or_(t.c.pages.is_(None), sa.and_(ex.pages.is_not(None), ex.pages >= t.c.pages))
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["url"],
+                set_={
+                    "title": sa.func.coalesce(ex.title, t.c.title),
+                    "replies": sa.func.coalesce(ex.replies, t.c.replies),
+                    "last_activity": sa.func.coalesce(ex.last_activity, t.c.last_activity),
+                    "pages": sa.case((newer_page, ex.pages), else_=t.c.pages),
+                    "last_page_url": sa.case((newer_page, ex.last_page_url), else_=t.c.last_page_url),
+                    "etag": sa.case((newer_page, ex.etag), else_=t.c.etag),
+                    "last_modified": sa.case((newer_page, ex.last_modified), else_=t.c.last_modified),
+                    "last_seen": ex.last_seen,
+                },
+            )
+            conn.execute(stmt)
+            ids.update(conn.execute(sa.select(Thread.url, Thread.id).where(Thread.url.in_(chunk))).all())
+        return ids
+
+    def _upsert_pages(self, conn: sa.Connection, rows: dict[str, dict], site_ids: dict[str, int]) -> None:
+        p = Page.__table__
+        for chunk in _chunks(sorted(rows)):
+            values = []
+            for url in chunk:
+                row = dict(rows[url])
+                row["site_id"] = site_ids[row.pop("site")]
+                values.append({**row, "fetch_count": 1})
+            stmt = self._insert(Page).values(values)
+            ex = stmt.excluded
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["url"],
+                set_={
+                    "status": sa.func.coalesce(ex.status, p.c.status),
+                    "kind": sa.func.coalesce(ex.kind, p.c.kind),
+                    "content_hash": sa.func.coalesce(ex.content_hash, p.c.content_hash),
+                    "etag": ex.etag,
+                    "last_modified": ex.last_modified,
+                    "fetched_at": sa.func.coalesce(ex.fetched_at, p.c.fetched_at),
+                    "fetch_count": p.c.fetch_count + 1,
+                },
+            )
+            conn.execute(stmt)
+
+    def _upsert_posts(
+        self,
+        conn: sa.Connection,
+        rows: dict[str, dict],
+        site_ids: dict[str, int],
+        thread_ids: dict[str, int],
+        now: datetime,
+        result: WriteResult,
+    ) -> None:
+        p = Post.__table__
+        for chunk in _chunks(list(rows)):
+            known_query = sa.select(Post.post_key, Post.content_hash).where(Post.post_key.in_(chunk))
+            if self.dialect == "postgresql":
+                known_query = known_query.with_for_update()
+            known = dict(conn.execute(known_query).all())
+            values = []
+            for key in chunk:
+                row = dict(rows[key])
+                row["site_id"] = site_ids[row.pop("site")]
+                row["thread_id"] = thread_ids[row.pop("thread_url")]
+                values.append({**row, "first_seen": now, "last_seen": now, "updated_at": None})
+                if key not in known:
+                    result.inserted.append(key)
+                elif known[key] != row["content_hash"]:
+                    result.updated.append(key)
+                else:
+                    result.unchanged += 1
+            stmt = self._insert(Post).values(values)
+            ex = stmt.excluded
+            copied = (
+                "site_id", "thread_id", "page_url", "page_number", "position", "floor", "post_id", "author",
+                "published", "published_offset", "published_raw", "text", "html", "quotes", "permalink",
+                "content_hash", "last_seen",
+            )
+            set_ = {name: getattr(ex, name) for name in copied}
+            set_["language"] = sa.func.coalesce(ex.language, p.c.language)
+            set_["updated_at"] = sa.case((p.c.content_hash != ex.content_hash, ex.last_seen), else_=p.c.updated_at)
+            conn.execute(stmt.on_conflict_do_update(index_elements=["post_key"], set_=set_))
+
+    # -- NLP annotations (issue 4) -------------------------------------------------------------
+    def save_annotations(self, rows: Sequence[Mapping]) -> int:
+        """Upsert ``{post_key, handler, language, keywords, tokens}`` rows (one per post per handler).
+
+        Rows naming posts that are not stored are skipped; returns how many were saved.
+        """
+        if not rows:
+            return 0
+        now = utcnow()
+        by_key: dict[tuple[str, str], dict] = {}
+        for row in rows:
+            key = (str(row["post_key"]), str(row.get("handler") or "default"))
+            by_key[key] = {
+                "post_key": key[0], "handler": key[1], "language": row.get("language"),
+                "keywords": _jsonable(row.get("keywords")), "tokens": row.get("tokens"), "updated_at": now,
+            }
+        saved = 0
+        with write_transaction(self.engine) as conn:
+            for chunk in _chunks(sorted(by_key)):
+                keys = sorted({k for k, _ in chunk})
+                existing = set(conn.execute(sa.select(Post.post_key).where(Post.post_key.in_(keys))).scalars())
+                values = [by_key[k] for k in chunk if k[0] in existing]
+                if not values:
+                    continue
+                stmt = self._insert(PostAnnotation).values(values)
+                ex = stmt.excluded
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["post_key", "handler"],
+                    set_={"language": ex.language, "keywords": ex.keywords, "tokens": ex.tokens,
+                          "updated_at": ex.updated_at},
+                )
+                conn.execute(stmt)
+                saved += len(values)
+        return saved
+
+    def annotations(self, post_key: str) -> list[dict]:
+        """Every handler's annotation of one post."""
+        with read_connection(self.engine) as conn:
+            rows = conn.execute(
+                sa.select(PostAnnotation).where(PostAnnotation.post_key == post_key).order_by(PostAnnotation.handler)
+            ).mappings().all()
+        return [{**dict(r), "updated_at": iso(r["updated_at"])} for r in rows]
+
+    # -- incremental re-crawls (issue 4) -------------------------------------------------------
+    def thread_states(self, site: str) -> dict[str, dict]:
+        """What the last crawl saw of each thread of ``site``, to skip threads that did not change.
+
+        ``{thread_url: {replies, last_activity (ISO or None), etag, last_modified,
+        pages, last_page_url, posts}}``.
+        """
+        counts = (
+            sa.select(Post.thread_id, sa.func.count().label("n")).group_by(Post.thread_id).subquery()
+        )
+        query = (
+            sa.select(
+                Thread.url, Thread.replies, Thread.last_activity, Thread.etag, Thread.last_modified,
+                Thread.pages, Thread.last_page_url, sa.func.coalesce(counts.c.n, 0).label("posts"),
+            )
+            .join(Site, Site.id == Thread.site_id)
+            .outerjoin(counts, counts.c.thread_id == Thread.id)
+            .where(Site.key == site.rstrip("/"))
+        )
+        with read_connection(self.engine) as conn:
+            rows = conn.execute(query).mappings().all()
+        states = {}
+        for row in rows:
+            state = dict(row)
+            url = state.pop("url")
+            state["last_activity"] = iso(state["last_activity"])
+            state["posts"] = int(state["posts"])
+            states[url] = state
+        return states
+
+    def page_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """(ETag, Last-Modified) stored for ``url``, for a conditional GET; None when unknown."""
+        with read_connection(self.engine) as conn:
+            row = conn.execute(sa.select(Page.etag, Page.last_modified).where(Page.url == url)).first()
+        if row is None or (row.etag is None and row.last_modified is None):
+            return None
+        return row.etag, row.last_modified
+
+    # -- schedules (issue 4) -------------------------------------------------------------------
+    def add_schedule(
+        self, url: str, every_seconds: int, args: Mapping | None = None, *, next_run_at: datetime | None = None
+    ) -> int:
+        """A new recurring crawl of ``url``; first due at ``next_run_at`` (default: now)."""
+        if every_seconds <= 0:
+            raise ValueError("every_seconds must be positive")
+        now = utcnow()
+        with write_transaction(self.engine) as conn:
+            stmt = sa.insert(Schedule).values(
+                url=url, every_seconds=int(every_seconds), args=_jsonable(args or {}),
+                next_run_at=next_run_at or now, enabled=True, created_at=now,
+            )
+            return int(conn.execute(stmt.returning(Schedule.id)).scalar_one())
+
+    def schedules(self, *, due_at: datetime | None = None) -> list[dict]:
+        """All schedules, or with ``due_at`` only the enabled ones due by then (soonest first)."""
+        query = sa.select(Schedule).order_by(Schedule.next_run_at, Schedule.id)
+        if due_at is not None:
+            query = query.where(Schedule.enabled.is_(True), Schedule.next_run_at <= due_at)
+        with read_connection(self.engine) as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            {**dict(r), "next_run_at": iso(r["next_run_at"]), "created_at": iso(r["created_at"])} for r in rows
+        ]
+
+    def remove_schedule(self, schedule_id: int) -> bool:
+        """Delete a schedule; False when there was none with that id."""
+        with write_transaction(self.engine) as conn:
+            return conn.execute(sa.delete(Schedule).where(Schedule.id == schedule_id)).rowcount > 0
+
+    def set_schedule(self, schedule_id: int, **values: Any) -> bool:
+        """Update a schedule's fields (enabled, next_run_at, last_run_id, every_seconds, args, url)."""
+        allowed = {"enabled", "next_run_at", "last_run_id", "every_seconds", "args", "url"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"unknown schedule fields: {sorted(unknown)}")
+        with write_transaction(self.engine) as conn:
+            return conn.execute(sa.update(Schedule).where(Schedule.id == schedule_id).values(**values)).rowcount > 0
+
+    def schedule_started(self, schedule_id: int, run_id: int) -> None:
+        """Mark a schedule as started by ``run_id``; its next run is one period from now."""
+        with write_transaction(self.engine) as conn:
+            every = conn.execute(sa.select(Schedule.every_seconds).where(Schedule.id == schedule_id)).scalar_one()
+            conn.execute(
+                sa.update(Schedule).where(Schedule.id == schedule_id).values(
+                    last_run_id=run_id, next_run_at=utcnow() + timedelta(seconds=every)
+                )
+            )
+
+
+def _chunks(items: Sequence, size: int = CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _jsonable(value: Any) -> Any:
+    """A JSON-safe copy (Scrapy stats hold datetimes; args may hold tuples)."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, default=str))
