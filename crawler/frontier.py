@@ -1,0 +1,537 @@
+"""The shared crawl frontier: one Redis holds the queue, the seen-set and the
+work in progress of any number of ``scrapy crawl generic`` processes.
+
+Built on scrapy-redis (connection handling, request serialisation, the
+scheduler's settings), closing three gaps it leaves with our Scrapy:
+
+* **Lost requests.** scrapy-redis pops a request and forgets it; a worker that
+  dies before finishing it loses it. Here a pop atomically moves the request
+  into the worker's *processing* hash; it is removed (acknowledged) only once
+  the engine has finished with it (its items went through the pipelines, its
+  links were queued) - or, with ``FRONTIER_ACK_ON_COMMIT``, only once the SQL
+  pipeline says those items are committed. Every worker keeps a heartbeat key
+  alive; live workers re-queue the processing hash of a worker whose heartbeat
+  expired.
+* **Termination.** scrapy-redis closes a worker after a fixed idle time, and
+  its ``close()`` deletes the shared queue and seen-set unless
+  ``SCHEDULER_PERSIST``. Here an idle worker exits only when, in one atomic
+  snapshot, the queue is empty and no live worker holds work; shared state is
+  never flushed by a closing worker.
+* **Start requests.** Scrapy >= 2.13 feeds ``Spider.start()`` through the
+  scheduler, with ``dont_filter=True`` for ``start_urls``; each worker would
+  re-queue the seed. Start requests are de-duplicated here, so N workers seed once.
+
+Redis outages are logged once, requests found meanwhile are held in memory and
+pushed when Redis returns; workers neither exit nor lose work while it is away.
+
+The seen-set (:class:`CompactDupeFilter`) stores 63 bits of each request
+fingerprint as an integer field of small bucketed Redis hashes (listpack
+encoded), about 12-16 bytes per URL instead of ~90 for a set of SHA1 hex
+strings; see docs/scale.md for the measurement.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import time
+import uuid
+from typing import Any
+
+import redis
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
+from scrapy_redis.connection import get_redis_from_settings
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import Base as RedisQueueBase
+from scrapy_redis.scheduler import Scheduler as RedisScheduler
+from twisted.internet import task
+
+logger = logging.getLogger(__name__)
+
+#: Sent by the storage pipeline after a batch commit; with FRONTIER_ACK_ON_COMMIT
+#: the frontier acknowledges finished requests only then.
+items_committed = object()
+
+DEFAULT_KEY = "forumcrawl:frontier:%(spider)s"
+ID_LEN = 32  # uuid4 hex prefix of every queue member
+
+_REDIS_ERRORS = (redis.ConnectionError, redis.TimeoutError, ConnectionError, OSError)
+
+# Pop the best request and move it into this worker's processing hash, atomically.
+_POP = """
+local items = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #items == 0 then return false end
+local member, score = items[1], items[2]
+redis.call('ZREM', KEYS[1], member)
+redis.call('HSET', KEYS[2], string.sub(member, 1, %d), score .. ' ' .. member)
+return member
+""" % ID_LEN
+
+# Re-queue the processing hash of every registered worker whose heartbeat expired.
+_REAP = """
+local moved = 0
+for _, w in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if redis.call('EXISTS', ARGV[1] .. ':alive:' .. w) == 0 then
+    local h = ARGV[1] .. ':processing:' .. w
+    for _, v in ipairs(redis.call('HVALS', h)) do
+      local sp = string.find(v, ' ', 1, true)
+      redis.call('ZADD', KEYS[1], tonumber(string.sub(v, 1, sp - 1)), string.sub(v, sp + 1))
+      moved = moved + 1
+    end
+    redis.call('DEL', h)
+    redis.call('SREM', KEYS[2], w)
+  end
+end
+return moved
+"""
+
+# One consistent snapshot: queued requests, requests held by workers, workers.
+_STATUS = """
+local held = 0
+local workers = redis.call('SMEMBERS', KEYS[2])
+for _, w in ipairs(workers) do
+  held = held + redis.call('HLEN', ARGV[1] .. ':processing:' .. w)
+end
+return {redis.call('ZCARD', KEYS[1]), held, #workers}
+"""
+
+
+def redis_url_from(settings: BaseSettings | None = None) -> str | None:
+    """The Redis URL from the ``REDIS_URL`` setting, else the environment."""
+    url = settings.get("REDIS_URL") if settings is not None else None
+    return url or os.environ.get("REDIS_URL") or None
+
+
+def apply_redis_settings(settings: BaseSettings, priority: str = "spider") -> bool:
+    """Switch a crawl to the shared frontier when ``REDIS_URL`` is set.
+
+    Call from ``Spider.update_settings``; returns False (changing nothing)
+    without a Redis URL, so the embedded default stays untouched. Explicit
+    ``-s`` overrides keep precedence over these spider-priority values.
+    """
+    url = redis_url_from(settings)
+    if not url:
+        return False
+    settings.set("REDIS_URL", url, priority=priority)
+    settings.set("SCHEDULER", "crawler.frontier.FrontierScheduler", priority=priority)
+    settings.set("DUPEFILTER_CLASS", "crawler.frontier.CompactDupeFilter", priority=priority)
+    settings.set("SCHEDULER_QUEUE_CLASS", "crawler.frontier.ReliableQueue", priority=priority)
+    settings.set("SCHEDULER_PERSIST", True, priority=priority)
+    # scrapy-redis waits 30 s on a dead socket, freezing the reactor; fail fast and retry instead
+    params = {"socket_connect_timeout": 5, "socket_timeout": 15, "retry_on_timeout": True}
+    params.update(settings.getdict("REDIS_PARAMS"))
+    settings.set("REDIS_PARAMS", params, priority=priority)
+    return True
+
+
+def frontier_key(settings: BaseSettings, spider_name: str) -> str:
+    """Redis key prefix of one shared crawl (``FRONTIER_KEY``, default per spider)."""
+    return (settings.get("FRONTIER_KEY") or DEFAULT_KEY) % {"spider": spider_name}
+
+
+class ReliableQueue(RedisQueueBase):
+    """Priority queue whose pops are parked per worker until acknowledged.
+
+    Keys under the prefix ``key``: ``key:queue`` (sorted set, score = -priority,
+    member = 32-hex id + serialized request), ``key:workers`` (set),
+    ``key:alive:<worker>`` (heartbeat, expires), ``key:processing:<worker>``
+    (hash id -> "score member"). Uses keys built inside Lua, so it needs a
+    single Redis server (not Redis Cluster).
+    """
+
+    def __init__(self, server, spider, key, serializer=None, worker_id: str | None = None):
+        super().__init__(server, spider, key, serializer)
+        self.worker_id = worker_id or f"{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.queue_key = f"{self.key}:queue"
+        self.workers_key = f"{self.key}:workers"
+        self.processing_key = f"{self.key}:processing:{self.worker_id}"
+        self.alive_key = f"{self.key}:alive:{self.worker_id}"
+        self._pop = server.register_script(_POP)
+        self._reap = server.register_script(_REAP)
+        self._status = server.register_script(_STATUS)
+
+    # -- queue interface used by scrapy-redis' scheduler -------------------
+    def __len__(self) -> int:
+        return self.server.zcard(self.queue_key)
+
+    def push(self, request) -> str:
+        """Queue a request; returns its frontier id (also put in its meta)."""
+        rid = uuid.uuid4().hex
+        request.meta["frontier_id"] = rid
+        self.server.zadd(self.queue_key, {rid.encode() + self._encode_request(request): -request.priority})
+        return rid
+
+    def pop(self, timeout: int = 0):
+        """Pop the best request into this worker's processing hash; None if empty."""
+        member = self._pop(keys=[self.queue_key, self.processing_key])
+        if not member:
+            return None
+        request = self._decode_request(member[ID_LEN:])
+        request.meta["frontier_id"] = member[:ID_LEN].decode()
+        return request
+
+    def clear(self) -> None:
+        """Delete the queue and all processing state of this frontier."""
+        keys = [self.queue_key, self.workers_key, f"{self.key}:seeded"]
+        keys += list(self.server.scan_iter(match=f"{self.key}:processing:*"))
+        keys += list(self.server.scan_iter(match=f"{self.key}:alive:*"))
+        self.server.delete(*keys)
+
+    # -- reliability -------------------------------------------------------
+    def heartbeat(self, ttl: float) -> bool:
+        """Mark this worker alive for ``ttl`` seconds; False if it was not registered."""
+        pipe = self.server.pipeline()
+        pipe.sadd(self.workers_key, self.worker_id)
+        pipe.set(self.alive_key, b"1", px=max(1, int(ttl * 1000)))
+        added, _ = pipe.execute()
+        return added == 0
+
+    def ack(self, ids) -> None:
+        """Forget finished requests (they will not be re-queued)."""
+        ids = list(ids)
+        if ids:
+            self.server.hdel(self.processing_key, *ids)
+
+    def reap(self) -> int:
+        """Re-queue work held by workers whose heartbeat expired; returns how many."""
+        return int(self._reap(keys=[self.queue_key, self.workers_key], args=[self.key]))
+
+    def status(self) -> tuple[int, int, int]:
+        """(queued, held by workers, registered workers), atomically."""
+        queued, held, workers = self._status(keys=[self.queue_key, self.workers_key], args=[self.key])
+        return int(queued), int(held), int(workers)
+
+    def retire(self) -> None:
+        """Leave the worker set; anything still held goes back to the queue."""
+        self.server.delete(self.alive_key)
+        self.reap()
+
+
+class CompactDupeFilter(RFPDupeFilter):
+    """Shared seen-set with ~12-16 bytes per URL.
+
+    Scrapy's request fingerprint (SHA1) is split into a bucket number and a
+    63-bit integer; ``HSETNX key:seen:<bucket> <int> ""`` is one atomic
+    test-and-set. Buckets hold ~40 entries at ``FRONTIER_DEDUP_CAPACITY``
+    (default 10 million), so Redis keeps them listpack-encoded. The bucket
+    count is fixed by the first worker and read by the others.
+    """
+
+    def __init__(self, server, key, debug=False, capacity: int = 10_000_000, fingerprinter=None):
+        super().__init__(server, key, debug)
+        self.fingerprinter = fingerprinter
+        wanted = 1 << max(4, (max(capacity, 1) // 40).bit_length())
+        server.hsetnx(f"{key}:meta", "buckets", wanted)
+        self.buckets = int(server.hget(f"{key}:meta", "buckets") or wanted)
+
+    @classmethod
+    def from_spider(cls, spider):
+        settings = spider.settings
+        return cls(
+            get_redis_from_settings(settings),
+            key=frontier_key(settings, spider.name),
+            debug=settings.getbool("DUPEFILTER_DEBUG"),
+            capacity=settings.getint("FRONTIER_DEDUP_CAPACITY", 10_000_000),
+            fingerprinter=getattr(spider.crawler, "request_fingerprinter", None),
+        )
+
+    @classmethod
+    def from_settings(cls, settings):  # standalone use with Scrapy's own scheduler
+        return cls(
+            get_redis_from_settings(settings),
+            key=settings.get("FRONTIER_KEY") or "forumcrawl:frontier:default",
+            debug=settings.getbool("DUPEFILTER_DEBUG"),
+            capacity=settings.getint("FRONTIER_DEDUP_CAPACITY", 10_000_000),
+        )
+
+    def fingerprint_bytes(self, request) -> bytes:
+        if self.fingerprinter is not None:
+            return self.fingerprinter.fingerprint(request)
+        from scrapy.utils.request import fingerprint  # Scrapy's default fingerprinter
+
+        return fingerprint(request)
+
+    def slot_of(self, fp: bytes) -> tuple[str, int]:
+        """(bucket key, field) of a fingerprint."""
+        bucket = int.from_bytes(fp[:4], "big") % self.buckets
+        return f"{self.key}:seen:{bucket}", int.from_bytes(fp[4:12], "big") >> 1
+
+    def request_seen(self, request) -> bool:
+        key, field = self.slot_of(self.fingerprint_bytes(request))
+        return self.server.hsetnx(key, field, "") == 0
+
+    def clear(self) -> None:
+        keys = list(self.server.scan_iter(match=f"{self.key}:seen:*", count=1000))
+        for i in range(0, len(keys), 1000):
+            self.server.unlink(*keys[i : i + 1000])
+        self.server.delete(f"{self.key}:meta")
+
+    def close(self, reason: str = "") -> None:
+        """Keep the shared seen-set: other workers still use it."""
+
+
+class FrontierScheduler(RedisScheduler):
+    """scrapy-redis' scheduler with acknowledged pops, heartbeats, global
+    termination and tolerance of Redis outages (see the module docstring).
+
+    Settings: ``FRONTIER_KEY`` (key prefix, default
+    ``forumcrawl:frontier:<spider>``), ``FRONTIER_HEARTBEAT`` (seconds, 2),
+    ``FRONTIER_WORKER_TIMEOUT`` (seconds without heartbeat before a worker's
+    work is re-queued, 30), ``FRONTIER_ACK_ON_COMMIT`` (bool, False),
+    ``FRONTIER_WAIT_FOR_SEED`` (seconds an idle worker of a never-seeded
+    frontier waits for ``forumcrawl enqueue`` before exiting; 0 = forever).
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        instance = cls(
+            server=get_redis_from_settings(settings),
+            persist=True,
+            queue_cls=settings.get("SCHEDULER_QUEUE_CLASS") or "crawler.frontier.ReliableQueue",
+            dupefilter_cls=settings.get("DUPEFILTER_CLASS") or "crawler.frontier.CompactDupeFilter",
+            serializer=settings.get("SCHEDULER_SERIALIZER"),
+        )
+        if isinstance(instance.serializer, str):
+            instance.serializer = importlib.import_module(instance.serializer)
+        instance.crawler = crawler
+        instance.stats = crawler.stats
+        instance.heartbeat_every = settings.getfloat("FRONTIER_HEARTBEAT", 2.0)
+        instance.worker_timeout = settings.getfloat("FRONTIER_WORKER_TIMEOUT", 30.0)
+        instance.ack_on_commit = settings.getbool("FRONTIER_ACK_ON_COMMIT", False)
+        instance.wait_for_seed = settings.getfloat("FRONTIER_WAIT_FOR_SEED", 0.0)
+        instance.redis_url = redis_url_from(settings) or "redis"
+        crawler.signals.connect(instance._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(instance._on_committed, signal=items_committed)
+        return instance
+
+    # -- lifecycle ---------------------------------------------------------
+    def open(self, spider):
+        self.spider = spider
+        key = frontier_key(spider.settings, spider.name)
+        self.queue = load_object(self.queue_cls)(
+            server=self.server, spider=spider, key=key, serializer=self.serializer
+        )
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        self.held: dict[str, Any] = {}  # frontier id -> popped request still in the engine
+        self.finished: list[str] = []  # done, waiting for a commit to be acknowledged
+        self.unpushed: list[Any] = []  # requests found while Redis was away
+        self.redis_down_since: float | None = None
+        self.seeded_marked = False
+        self.said_waiting = False
+        self.opened_at = time.monotonic()
+        self._beat(initial=True)
+        self._loop = task.LoopingCall(self._beat)
+        self._loop.start(self.heartbeat_every, now=False)
+        queued, held, workers = self.queue.status()
+        logger.info(
+            "Shared frontier %s on %s: worker %s, %d queued, %d held by %d workers",
+            key, self.redis_url, self.queue.worker_id, queued, held, workers,
+        )
+
+    def close(self, reason):
+        if getattr(self, "_loop", None) is not None and self._loop.running:
+            self._loop.stop()
+        # The engine has drained its slot and the pipelines have flushed before
+        # the scheduler closes: everything this worker popped is finished.
+        self.finished.extend(self.held)
+        self.held.clear()
+        try:
+            self._flush_unpushed()
+            self.queue.ack(self.finished)
+            self.finished.clear()
+            self.queue.retire()
+        except _REDIS_ERRORS as exc:
+            logger.error(
+                "Redis unreachable at %s while closing: %s; %d requests found since it went "
+                "away are lost; other workers re-queue this worker's requests after %.0fs",
+                self.redis_url, exc, len(self.unpushed), self.worker_timeout)
+
+    # -- scheduler interface -----------------------------------------------
+    def enqueue_request(self, request):
+        if self.unpushed or self.redis_down_since is not None:
+            self.unpushed.append(request)
+            return True
+        try:
+            if self._filtered(request):
+                self.df.log(request, self.spider)
+                return False
+            self._push(request)
+        except _REDIS_ERRORS as exc:
+            self._redis_failed(exc)
+            self.unpushed.append(request)
+            return True
+        self._redis_ok()
+        return True
+
+    def next_request(self):
+        self._collect_finished()
+        try:
+            if self.unpushed:
+                self._flush_unpushed()
+            request = self.queue.pop()
+        except _REDIS_ERRORS as exc:
+            self._redis_failed(exc)
+            return None
+        self._redis_ok()
+        if request is None:
+            return None
+        self.held[request.meta["frontier_id"]] = request
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def has_pending_requests(self) -> bool:
+        if self.unpushed or self.redis_down_since is not None:
+            return True
+        try:
+            return len(self.queue) > 0
+        except _REDIS_ERRORS as exc:
+            self._redis_failed(exc)
+            return True
+
+    def __len__(self):
+        return len(self.queue) + len(self.unpushed)
+
+    def _filtered(self, request) -> bool:
+        """Seen before? Start requests are checked too, so N workers seed once."""
+        start = request.meta.get("is_start_request", False)
+        return (start or not request.dont_filter) and self.df.request_seen(request)
+
+    def _push(self, request) -> None:
+        self.queue.push(request)
+        if not self.seeded_marked:
+            self.server.set(f"{self.queue.key}:seeded", b"1")
+            self.seeded_marked = True
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+
+    # -- acknowledgement ---------------------------------------------------
+    def _in_engine(self) -> set[int] | None:
+        """Identities of requests the engine still works on (None if unknown)."""
+        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
+        inprogress = getattr(slot, "inprogress", None)
+        return None if inprogress is None else {id(r) for r in inprogress}
+
+    def _collect_finished(self) -> None:
+        """Move requests the engine is done with from held to finished, and
+        acknowledge them unless acknowledgement waits for a commit."""
+        if self.held:
+            live = self._in_engine()
+            if live is None:  # unknown engine internals: trust only an idle engine
+                engine = self.crawler.engine
+                idle = engine is not None and not engine.downloader.active and engine.scraper.slot.is_idle()
+                done = list(self.held) if idle else []
+            else:
+                done = [rid for rid, r in self.held.items() if id(r) not in live]
+            for rid in done:
+                del self.held[rid]
+            self.finished.extend(done)
+        if self.finished and not self.ack_on_commit:
+            self._ack_finished()
+
+    def _ack_finished(self) -> None:
+        try:
+            self.queue.ack(self.finished)
+            self.finished.clear()
+        except _REDIS_ERRORS as exc:
+            self._redis_failed(exc)
+
+    def _on_committed(self, **kwargs) -> None:
+        self._collect_finished()
+        self._ack_finished()
+
+    # -- heartbeat, reaping, termination ------------------------------------
+    def _beat(self, initial: bool = False) -> None:
+        try:
+            if not self.queue.heartbeat(self.worker_timeout) and not initial:
+                logger.warning(
+                    "Worker %s had been presumed dead (no heartbeat for %.0fs); its requests "
+                    "were re-queued and may be fetched twice", self.queue.worker_id, self.worker_timeout)
+            moved = self.queue.reap()
+            if moved:
+                logger.info("Re-queued %d requests of dead workers", moved)
+                if self.stats:
+                    self.stats.inc_value("frontier/requeued", moved)
+            self._flush_unpushed()
+        except _REDIS_ERRORS as exc:
+            if initial:
+                raise
+            self._redis_failed(exc)
+            return
+        self._redis_ok()
+        self._collect_finished()
+
+    def _on_idle(self, spider=None) -> None:
+        """Keep an idle worker open while the shared crawl has work anywhere."""
+        self._collect_finished()
+        try:
+            self._flush_unpushed()
+            self.queue.reap()
+            queued, held, _ = self.queue.status()
+            seeded = bool(self.server.exists(f"{self.queue.key}:seeded"))
+        except _REDIS_ERRORS as exc:
+            self._redis_failed(exc)
+            raise DontCloseSpider from exc
+        self._redis_ok()
+        if queued or held or self.unpushed or self.finished:
+            raise DontCloseSpider
+        waited = time.monotonic() - self.opened_at
+        if not seeded and (not self.wait_for_seed or waited < self.wait_for_seed):
+            if not self.said_waiting:
+                logger.info("Frontier %s is empty: waiting for `forumcrawl enqueue URL`", self.queue.key)
+                self.said_waiting = True
+            raise DontCloseSpider
+        logger.info("Shared frontier %s is empty and no worker holds work: finishing", self.queue.key)
+
+    # -- Redis outages ---------------------------------------------------------
+    def _flush_unpushed(self) -> None:
+        while self.unpushed:
+            request = self.unpushed[0]
+            if not self._filtered(request):
+                self._push(request)
+            self.unpushed.pop(0)
+
+    def _redis_failed(self, exc: Exception) -> None:
+        if self.redis_down_since is None:
+            self.redis_down_since = time.monotonic()
+            logger.error(
+                "Redis unreachable at %s: %s. New requests are held in memory and the "
+                "crawl resumes when Redis is back", self.redis_url, exc)
+        if self.stats:
+            self.stats.inc_value("frontier/redis_errors")
+
+    def _redis_ok(self) -> None:
+        if self.redis_down_since is not None:
+            logger.warning("Redis at %s is back after %.0fs; resuming (%d held requests to push)",
+                           self.redis_url, time.monotonic() - self.redis_down_since, len(self.unpushed))
+            self.redis_down_since = None
+
+
+def seed(redis_client: redis.Redis, key: str, urls, priority: int = 0) -> int:
+    """Queue start URLs into a shared frontier (used by ``forumcrawl enqueue``).
+
+    Returns how many were new. The URLs are marked seen (with Scrapy's default
+    fingerprint, as the workers use) so workers do not queue them again; the
+    frontier is marked seeded so idle workers stop waiting for work.
+    """
+    from scrapy import Request
+
+    class _Anonymous:  # requests carry no callback: the spider's parse() handles them
+        name = "enqueue"
+
+    queue = ReliableQueue(redis_client, _Anonymous(), key, worker_id="enqueue")
+    seen = CompactDupeFilter(redis_client, key)
+    added = 0
+    for url in urls:
+        request = Request(url, priority=priority)
+        if seen.request_seen(request):
+            continue
+        queue.push(request)
+        added += 1
+    redis_client.set(f"{key}:seeded", b"1")
+    return added

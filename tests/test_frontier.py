@@ -1,0 +1,190 @@
+"""The shared Redis frontier: exclusive pops, recovery of a dead worker's
+requests, global termination, compact dedup, and crawls by several real
+``scrapy`` processes (tests/frontier_support.py)."""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import pytest
+import redis
+from scrapy import Request
+
+from crawler.frontier import CompactDupeFilter, ReliableQueue, seed
+from tests.frontier_support import CountingSite, PrivateRedis, start_worker, write_spider
+
+pytestmark = pytest.mark.redis
+
+
+class _Spider:
+    name = "frontier_test"
+
+
+@pytest.fixture
+def rkey(redis_url):
+    """A unique key prefix in the test database; its keys are deleted afterwards."""
+    client = redis.Redis.from_url(redis_url)
+    key = f"fctest:{uuid.uuid4().hex[:10]}"
+    yield client, key
+    for k in client.scan_iter(match=f"{key}*"):
+        client.delete(k)
+
+
+def _queue(client, key, worker):
+    return ReliableQueue(client, _Spider(), key, worker_id=worker)
+
+
+def test_two_consumers_never_get_the_same_request(rkey, redis_url):
+    client, key = rkey
+    producer = _queue(client, key, "producer")
+    urls = [f"http://example.invalid/{i}" for i in range(300)]
+    for url in urls:
+        producer.push(Request(url))
+    got: dict[str, list[str]] = {"a": [], "b": []}
+
+    def consume(name):
+        q = _queue(redis.Redis.from_url(redis_url), key, name)  # its own connection
+        while (r := q.pop()) is not None:
+            got[name].append(r.url)
+
+    threads = [threading.Thread(target=consume, args=(n,)) for n in got]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not set(got["a"]) & set(got["b"])
+    assert sorted(got["a"] + got["b"]) == sorted(urls)
+    assert len(got["a"]) + len(got["b"]) == len(urls)
+
+
+def test_popped_request_of_a_dead_worker_comes_back(rkey):
+    client, key = rkey
+    dead, live = _queue(client, key, "dead"), _queue(client, key, "live")
+    for i in range(5):
+        dead.push(Request(f"http://example.invalid/{i}", priority=i))
+    dead.heartbeat(ttl=0.2)
+    live.heartbeat(ttl=60)
+    taken = [dead.pop().url for _ in range(3)]
+    dead.ack([])  # nothing finished
+    assert live.status() == (2, 3, 2)
+    while client.exists(dead.alive_key):  # the dead worker's heartbeat lapses
+        time.sleep(0.05)
+    assert live.reap() == 3
+    assert live.status() == (5, 0, 1)
+    again = [live.pop().url for _ in range(5)]
+    assert set(taken) <= set(again)
+    assert again[0] == "http://example.invalid/4"  # priority order survives the re-queue
+
+
+def test_acknowledged_requests_do_not_come_back(rkey):
+    client, key = rkey
+    worker, other = _queue(client, key, "w"), _queue(client, key, "o")
+    worker.push(Request("http://example.invalid/a"))
+    worker.push(Request("http://example.invalid/b"))
+    worker.heartbeat(ttl=0.2)
+    other.heartbeat(ttl=60)
+    first = worker.pop()
+    worker.ack([first.meta["frontier_id"]])
+    second = worker.pop()
+    while client.exists(worker.alive_key):
+        time.sleep(0.05)
+    assert other.reap() == 1
+    assert other.pop().url == second.url
+    assert other.pop() is None
+
+
+def test_compact_dupefilter_is_exact_and_small(rkey):
+    client, key = rkey
+    df = CompactDupeFilter(client, key, capacity=20_000)
+    urls = [f"http://example.invalid/thread/{i}?page=2" for i in range(2000)]
+    assert not any(df.request_seen(Request(u)) for u in urls)
+    assert all(df.request_seen(Request(u)) for u in urls)
+    other = CompactDupeFilter(client, key, capacity=5)  # a second worker agrees on the buckets
+    assert other.buckets == df.buckets
+    assert other.request_seen(Request(urls[7]))
+    encodings = {client.object("encoding", k) for k in client.scan_iter(match=f"{key}:seen:*")}
+    assert encodings == {b"listpack"}
+    df.clear()
+    assert not df.request_seen(Request(urls[0]))
+
+
+@pytest.mark.slow
+def test_two_workers_share_one_crawl_and_exit_when_done(rkey, redis_url, tmp_path):
+    client, key = rkey
+    site = CountingSite(pages=80, delay=0.01, meet=2)
+    try:
+        spider = write_spider(tmp_path)
+        workers = [start_worker(spider, redis_url, key, tmp_path / f"w{i}.log", "-s", "CONCURRENT_REQUESTS=1")
+                   for i in range(2)]
+        seed(client, key, [f"{site.url}/p/1"])
+        codes = [w.wait(timeout=120) for w in workers]
+        logs = [(tmp_path / f"w{i}.log").read_text() for i in range(2)]
+    finally:
+        site.close()
+    assert codes == [0, 0], logs
+    hits = site.page_hits()
+    assert set(hits) == {f"/p/{n}" for n in range(1, 81)}
+    assert max(hits.values()) == 1, [p for p, c in hits.items() if c > 1]
+    assert all("no worker holds work: finishing" in log for log in logs)
+    assert all("'item_scraped_count'" in log for log in logs)  # both workers took part
+    assert client.zcard(f"{key}:queue") == 0
+    assert client.scard(f"{key}:workers") == 0
+
+
+@pytest.mark.slow
+def test_killed_worker_requests_are_finished_by_the_other(rkey, redis_url, tmp_path):
+    import signal
+
+    client, key = rkey
+    site = CountingSite(pages=60, delay=0.15)
+    try:
+        spider = write_spider(tmp_path)
+        victim = start_worker(spider, redis_url, key, tmp_path / "victim.log")
+        seed(client, key, [f"{site.url}/p/1"])
+        while len(site.page_hits()) < 8:  # the victim is mid-crawl, holding requests
+            time.sleep(0.05)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait()
+        held = sum(client.hlen(k) for k in client.scan_iter(match=f"{key}:processing:*"))
+        survivor = start_worker(spider, redis_url, key, tmp_path / "survivor.log")
+        code = survivor.wait(timeout=120)
+        log = (tmp_path / "survivor.log").read_text()
+    finally:
+        site.close()
+    assert held > 0
+    assert code == 0, log
+    assert set(site.page_hits()) == {f"/p/{n}" for n in range(1, 61)}
+    assert "Re-queued" in log
+
+
+@pytest.mark.slow
+def test_redis_outage_is_reported_and_the_crawl_resumes(tmp_path):
+    client_dir = tmp_path / "redis"
+    client_dir.mkdir()
+    server = PrivateRedis(client_dir)
+    server.start()
+    site = CountingSite(pages=40, delay=0.1)
+    try:
+        client = redis.Redis.from_url(server.url)
+        spider = write_spider(tmp_path)
+        worker = start_worker(spider, server.url, "fc", tmp_path / "w.log")
+        seed(client, "fc", [f"{site.url}/p/1"])
+        while len(site.page_hits()) < 5:
+            time.sleep(0.05)
+        server.kill()
+        log = tmp_path / "w.log"
+        while "Redis unreachable" not in log.read_text():
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.1)
+        time.sleep(1)
+        assert worker.poll() is None  # still waiting, not exited
+        server.start()
+        code = worker.wait(timeout=120)
+        text = log.read_text()
+    finally:
+        server.kill()
+        site.close()
+    assert code == 0, text
+    assert "is back after" in text
+    assert set(site.page_hits()) == {f"/p/{n}" for n in range(1, 41)}
