@@ -179,9 +179,9 @@ def _from_mdy_name(m: re.Match, now: datetime) -> datetime | None:
 
 def _from_num(m: re.Match, now: datetime) -> datetime | None:
     a, b = int(m.group("a")), int(m.group("b"))
-    if m.group("sep") == "/":          # US order unless impossible
+    if m.group("sep") in "/-":         # US order unless impossible (dots are day-first)
         mo, d = (a, b) if a <= 12 else (b, a)
-    else:                              # 03.05.2024 and 03-05-2024: day first unless impossible
+    else:                              # 03.05.2024: day first unless impossible
         d, mo = (a, b) if b <= 12 else (b, a)
     if len(m.group("y")) == 2 and m.group("h") is None:
         return None                    # "1.2.24" alone is more often a version than a date
@@ -262,8 +262,8 @@ DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-date", "data-date
               "data-created", "data-created-at", "data-ts", "title", "content")
 
 
-def find_date(dom, start: int, stop: int, *, now: datetime,
-              skip: np.ndarray | None = None) -> tuple[datetime | None, str | None]:
+def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | None = None,
+              reject=None) -> tuple[datetime | None, str | None]:
     """The date shown in DFS nodes ``start..stop`` (inclusive).
 
     Preference: ``<time datetime>``; then date attributes (``title`` on a
@@ -276,6 +276,8 @@ def find_date(dom, start: int, stop: int, *, now: datetime,
     idx = range(start, stop + 1)
     if skip is not None:
         idx = [i for i in idx if not skip[i]]
+    if reject is not None:
+        idx = [i for i in idx if not ((dom.own_text[i] or dom.tag_id[i] == -1 or dom.nodes[i].attrib) and reject(i))]
     time_tag = dom.tags.index("time") if "time" in dom.tags else -1
     best_attr: tuple[datetime, str] | None = None
     for i in idx:
@@ -292,7 +294,8 @@ def find_date(dom, start: int, stop: int, *, now: datetime,
                 if value and len(value) < 80:
                     found = match_date(value, now=now)
                     if found:
-                        best_attr = (found[0], dom.text_of(i) or value)
+                        shown = dom.text_of(i)
+                        best_attr = (found[0], shown if 0 < len(shown) <= 60 else value)
                         break
     if best_attr is not None:
         return best_attr

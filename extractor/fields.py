@@ -1,0 +1,361 @@
+"""Per-post fields: body, author, floor, quotes, post id, permalink.
+
+Every forum prints the same parts around a post body; what differs is the
+markup. So fields are chosen by *consistency across the posts of the page*:
+the body is the element key (tag + classes) that occurs once in most post
+units, holds most of their text and not their date; the author is the short,
+varying, name-like text that recurs at the same key in most units. Only
+generic cues are used (class words such as "author" or "quote", link targets
+such as profile URLs, printed floor labels), never an engine's exact markup.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from urllib.parse import urljoin
+
+import numpy as np
+from lxml import etree
+
+from extractor.dom import Dom, collapse_ws
+
+# Class/id words.
+QUOTE_RE = re.compile(r"quote|quoting|citation|(?:^|[\s_\-])cite(?:$|[\s_\-])", re.I)
+SIGNATURE_RE = re.compile(r"(?:^|[\s_\-])(?:sig|signature|signatures|postsig|sign|signature\w*)(?:$|[\s_\-\d])", re.I)
+AUTHOR_HINT_RE = re.compile(r"author|user|poster|member|nick|name|owner|byline|creator|login|who", re.I)
+NOT_AUTHOR_HINT_RE = re.compile(r"title|rank|avatar|stat|count|date|time|group|level|badge|role|sign|quote|"
+                                r"button|btn|action|reply|like|vote|share|floor|num", re.I)
+PROFILE_HREF_RE = re.compile(r"user|member|profile|space|/u/|uid=|author|people|/home/|/@|/~|account", re.I)
+ACTION_HINT_RE = re.compile(r"(?:^|[\s_\-])(?:actions?|buttons?|btns?|toolbar|controls?|tools|footer|"
+                            r"postfoot|post-foot|menu|share|reactions?|likes?|votes?|report|"
+                            r"meta-actions|post-controls)(?:$|[\s_\-])", re.I)
+
+# Labels of dates that are not the post's: the author's join date, last visit.
+META_DATE_RE = re.compile(r"join|regist|member since|since|last (?:seen|active|visit|login)|birth|"
+                          r"注册|加入|最后登录|上次|在线|生日|入吧", re.I)
+
+
+def is_meta_date(dom: Dom, i: int) -> bool:
+    """Whether date node ``i`` is labelled as a join/registration/last-seen date."""
+    el = dom.nodes[i]
+    if META_DATE_RE.search(words(el)):
+        return True
+    p = dom.parent[i]
+    label = dom.own_text[p] if p >= 0 else ""
+    return bool(META_DATE_RE.search(dom.text_of(i)[:40]) or META_DATE_RE.search(label[:60]))
+
+
+# Printed floor labels: "#3", "Post #3", "Reply #3", "3楼", "3#", "第3楼", and the named floors.
+FLOOR_RE = re.compile(r"^(?:(?:post|reply|comment|answer|beitrag)\s*)?#\s*(\d{1,6})$|^第?\s*(\d{1,6})\s*(?:楼|樓|#|F|层)$",
+                      re.I)
+NAMED_FLOORS = {"楼主": 1, "樓主": 1, "沙发": 2, "沙發": 2, "板凳": 3, "地板": 4, "地下室": 5}
+
+# Lines of post text that are controls, not content.
+BUTTON_LINE_RE = re.compile(
+    r"^(?:reply|reply with quote|quote|multi-?quote|\+ ?quote|report|report post|like|likes?|unlike|share|edit|"
+    r"delete|permalink|link|top|back to top|go to top|thanks|thank|vote|upvote|downvote|flag|follow|"
+    r"quick reply|回复|引用|举报|分享|编辑|删除|点评|评分|支持|反对|只看该作者|只看楼主|收藏|使用道具|顶|踩|"
+    r"赞|返回顶部|回复本楼|楼主|沙发|板凳|地板|电梯直达|倒序浏览|阅读模式)(?:\s*[\(（]?\d*[\)）]?)$",
+    re.I)
+
+_ID_ATTRS = ("data-post-id", "data-postid", "data-pid", "data-post", "data-comment-id", "data-answer-id",
+             "data-reply-id", "data-id", "data-field", "data-content-id")
+_ID_RE = re.compile(r"^(?:[a-z]+[_\-]?)*?(\d{2,})$", re.I)
+_POSTISH_ID_RE = re.compile(r"post|pid|^p\d|^p_|msg|message|comment|reply|answer|entry|^t\d_|^r\d|^c\d|item|floor|"
+                            r"thing|^\D{0,4}\d+$", re.I)
+
+
+def words(el: etree._Element) -> str:
+    """Class and id of an element, the text that generic hints are matched on."""
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def floor_of(text: str) -> int | None:
+    """The floor number a label like "#3", "3楼" or "沙发" prints, else None."""
+    text = text.strip()
+    if not text or len(text) > 16:
+        return None
+    if text in NAMED_FLOORS:
+        return NAMED_FLOORS[text]
+    m = FLOOR_RE.match(text)
+    if m:
+        return int(m.group(1) or m.group(2))
+    return None
+
+
+def post_id_of(el: etree._Element) -> str | None:
+    """The site's own id of a post element (``data-post-id``, ``id="post_123"``, ``pid123``)."""
+    for name in _ID_ATTRS:
+        value = el.get(name)
+        if value and len(value) < 40 and re.search(r"\d", value):
+            return value.strip()
+    ident = el.get("id")
+    if ident and len(ident) < 40 and re.search(r"\d", ident) and _POSTISH_ID_RE.search(ident):
+        m = _ID_RE.match(ident)
+        return m.group(1) if m else ident
+    return None
+
+
+def find_post_id(dom: Dom, unit: int, owner: np.ndarray, limit: int = 40) -> str | None:
+    """Post id on the unit or, failing that, on one of its first descendants."""
+    found = post_id_of(dom.nodes[unit])
+    if found:
+        return found
+    stop = min(int(dom.end[unit]), unit + limit)
+    for i in range(unit + 1, stop + 1):
+        if owner[i] != owner[unit]:
+            continue
+        found = post_id_of(dom.nodes[i])
+        if found and dom.tags[dom.tag_id[i]] not in ("a", "img", "span", "input"):
+            return found
+    return None
+
+
+def quote_roots(dom: Dom, start: int, stop: int, owner: np.ndarray, me: int) -> list[int]:
+    """Outermost quote blocks (``<blockquote>``, quote-named classes) in nodes start..stop."""
+    out: list[int] = []
+    i = start
+    bq = dom.tags.index("blockquote") if "blockquote" in dom.tags else -1
+    while i <= stop:
+        if owner[i] == me:
+            el = dom.nodes[i]
+            if dom.tag_id[i] == bq or (el.attrib and QUOTE_RE.search(words(el))):
+                out.append(i)
+                i = int(dom.end[i]) + 1
+                continue
+        i += 1
+    return out
+
+
+def signature_roots(dom: Dom, start: int, stop: int, owner: np.ndarray, me: int) -> list[int]:
+    """Signature blocks (signature-named classes) in nodes start..stop."""
+    out: list[int] = []
+    i = start
+    while i <= stop:
+        el = dom.nodes[i]
+        if owner[i] == me and el.attrib and SIGNATURE_RE.search(words(el)):
+            out.append(i)
+            i = int(dom.end[i]) + 1
+            continue
+        i += 1
+    return out
+
+
+def clean_lines(text: str) -> str:
+    """Drop control lines ("Reply", "Quote", "举报") from rendered post text."""
+    return "\n".join(line for line in text.split("\n") if not BUTTON_LINE_RE.match(line.strip()))
+
+
+def pick_body_key(dom: Dom, units: list[int], owner: np.ndarray, key: np.ndarray, text_w: np.ndarray,
+                  date_node: list[int | None]) -> int | None:
+    """The element key of the post body: once per unit, most text, date outside.
+
+    Returns the key id, or None when no key is consistent enough (the body is
+    then the unit itself).
+    """
+    k = len(units)
+    sub_text = dom.subtree(text_w)
+    unit_text = sum(int(sub_text[u]) for u in units) or 1
+    # (unit index, key) -> list of nodes
+    per_key: dict[int, dict[int, list[int]]] = defaultdict(dict)
+    for ui, u in enumerate(units):
+        stop = int(dom.end[u])
+        nodes = np.arange(u + 1, stop + 1)
+        if not len(nodes):
+            continue
+        nodes = nodes[(owner[nodes] == ui) & (sub_text[nodes] > 0)]
+        for i in nodes.tolist():
+            per_key[int(key[i])].setdefault(ui, []).append(i)
+    scored: list[tuple[float, int, int]] = []
+    need = max(2, int(np.ceil(0.6 * k))) if k > 1 else 1
+    for kid, by_unit in per_key.items():
+        once = [(ui, nodes[0]) for ui, nodes in by_unit.items() if len(nodes) == 1]
+        if len(once) < need:
+            continue
+        text = 0
+        with_date = 0
+        for ui, i in once:
+            d = date_node[ui]
+            if d is not None and i <= d <= dom.end[i]:
+                with_date += 1
+            text += int(sub_text[i])
+        if with_date > len(once) * 0.3:
+            continue
+        size = sum(int(dom.end[i]) - i + 1 for _, i in once)
+        scored.append((text * len(once) / k, size, kid))
+    if not scored:
+        return None
+    top = max(s for s, _, _ in scored)
+    if top < 0.3 * unit_text:
+        return None
+    # The tightest wrapper that still holds nearly all of the body text: the title and
+    # "by X » date" line above the text and the buttons below it stay out.
+    close = [(size, -s, kid) for s, size, kid in scored if s >= 0.85 * top]
+    return min(close)[2]
+
+
+def loose_keys(dom: Dom) -> np.ndarray:
+    """Per node, tag + the first word of its first class ("username-coloured" -> "username").
+
+    Looser than the unit key: engines vary a name's class by user group.
+    """
+    names: dict[str, int] = {}
+    out = np.zeros(len(dom.sigs), dtype=np.int32)
+    for s, sig in enumerate(dom.sigs):
+        tag, _, cls = sig.partition(".")
+        first = re.split(r"[-_.\d]", cls, maxsplit=1)[0] if cls else ""
+        out[s] = names.setdefault(f"{tag}.{first}", len(names))
+    return out[dom.sig_id]
+
+
+def pick_author_key(dom: Dom, units: list[int], owner: np.ndarray, key: np.ndarray,
+                    excluded: np.ndarray, url: str) -> int | None:
+    """The (loose) element key whose short text names each post's author; ``key`` from :func:`loose_keys`."""
+    k = len(units)
+    a_tag = dom.tags.index("a") if "a" in dom.tags else -1
+    cand: dict[int, dict[int, str]] = defaultdict(dict)
+    score: Counter = Counter()
+    first_pos: dict[int, list[int]] = defaultdict(list)
+    for ui, u in enumerate(units):
+        stop = int(dom.end[u])
+        order = 0
+        for i in range(u + 1, stop + 1):
+            if owner[i] != ui or excluded[i]:
+                continue
+            own = dom.own_text[i]
+            if not own:
+                continue
+            order += 1
+            kid = int(key[i])
+            if ui in cand[kid]:
+                continue
+            text = collapse_ws(dom.text_of(i)) if dom.end[i] > i else own
+            if not (1 <= len(text) <= 40) or floor_of(text) is not None or BUTTON_LINE_RE.match(text):
+                continue
+            if text.endswith((":", "：")) or re.search(r"\d{1,2}:\d{2}|\d{4}[-/年]|ago$|前$", text):
+                continue
+            cand[kid][ui] = text
+            el = dom.nodes[i]
+            points = 0.0
+            hint = words(el) + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
+            parent = dom.parent[i]
+            if parent >= 0:
+                hint += " " + words(dom.nodes[parent])
+            if AUTHOR_HINT_RE.search(hint):
+                points += 2.0
+            if NOT_AUTHOR_HINT_RE.search(words(el)):
+                points -= 1.5
+            if dom.tag_id[i] == a_tag or dom.in_link[i]:
+                link = el if dom.tag_id[i] == a_tag else next(el.iterancestors("a"), None)
+                href = (link.get("href") or "") if link is not None else ""
+                if PROFILE_HREF_RE.search(href):
+                    points += 2.0
+                else:
+                    points += 0.3
+            points += max(0.0, 1.0 - 0.1 * order)      # names come early in a post
+            if len(text.split()) > 4:
+                points -= 1.0
+            score[kid] += points
+            first_pos[kid].append(order)
+    best, best_score = None, 0.0
+    need = max(2, int(np.ceil(0.6 * k))) if k > 1 else 1
+    for kid, by_unit in cand.items():
+        if len(by_unit) < need:
+            continue
+        values = list(by_unit.values())
+        distinct = len(set(values)) / len(values)
+        s = score[kid] / k * len(by_unit) / k
+        if len(values) >= 3 and distinct < 0.34:
+            s -= 2.0          # the same label in every post ("Member", "Reply") is no name
+        if s > best_score:
+            best, best_score = kid, s
+    return best if best_score >= 1.0 else None
+
+
+def find_floor(dom: Dom, unit: int, ui: int, owner: np.ndarray, excluded: np.ndarray) -> tuple[int | None, int | None]:
+    """(floor number, DFS node of its label) from the unit's own labels outside the body."""
+    for i in range(unit, int(dom.end[unit]) + 1):
+        if owner[i] != ui or excluded[i]:
+            continue
+        own = dom.own_text[i]
+        if own and len(own) <= 16:
+            floor = floor_of(own)
+            if floor is not None:
+                return floor, i
+    return None, None
+
+
+def find_permalink(dom: Dom, unit: int, ui: int, owner: np.ndarray, excluded: np.ndarray, url: str,
+                   post_id: str | None, anchors: tuple[int | None, ...]) -> str | None:
+    """The post's own URL: a link on its floor label or date, or one carrying its id."""
+    for node in anchors:
+        if node is None:
+            continue
+        el = dom.nodes[node]
+        link = el if el.tag == "a" else next(el.iterancestors("a"), None)
+        if link is None:
+            link = next(el.iter("a"), None)
+        if link is not None and link.get("href") and not link.get("href").startswith("javascript"):
+            return urljoin(url, link.get("href"))
+    if post_id:
+        for i in range(unit, int(dom.end[unit]) + 1):
+            if owner[i] != ui or excluded[i] or dom.nodes[i].tag != "a":
+                continue
+            href = dom.nodes[i].get("href") or ""
+            if post_id in href and not PROFILE_HREF_RE.search(href):
+                return urljoin(url, href)
+    return None
+
+
+_SAFE_TAGS = frozenset("p br b strong i em u s a img ul ol li blockquote pre code h1 h2 h3 h4 h5 h6 "
+                       "table thead tbody tr td th hr sub sup del ins figure figcaption".split())
+_DROP_TAGS = frozenset("script style noscript iframe object embed form input button select textarea "
+                       "svg canvas template".split())
+
+
+def sanitize(el: etree._Element, url: str, skip: set) -> str:
+    """HTML of ``el`` with only safe tags, and only ``href``/``src`` attributes (absolute)."""
+    def clean(src: etree._Element) -> etree._Element | None:
+        tag = src.tag if isinstance(src.tag, str) else None
+        if tag is None or tag in _DROP_TAGS:
+            return None
+        out = etree.Element(tag if tag in _SAFE_TAGS else "span")
+        if tag == "a" and src.get("href") and not src.get("href", "").lower().startswith("javascript"):
+            out.set("href", urljoin(url, src.get("href")))
+        if tag == "img":
+            source = src.get("src") or src.get("data-src") or src.get("file") or src.get("data-original")
+            if source and not source.startswith("data:"):
+                out.set("src", urljoin(url, source))
+        out.text = src.text
+        for child in src:
+            if not isinstance(child.tag, str):
+                if child.tail:
+                    _append_text(out, child.tail)
+                continue
+            if child in skip:
+                if child.tail:
+                    _append_text(out, child.tail)
+                continue
+            copy = clean(child)
+            if copy is not None:
+                copy.tail = child.tail
+                out.append(copy)
+            elif child.tail:
+                _append_text(out, child.tail)
+        return out
+
+    try:
+        cleaned = clean(el)
+        if cleaned is None:
+            return ""
+        cleaned.tag = "div"
+        return etree.tostring(cleaned, encoding="unicode", method="html", with_tail=False)
+    except (ValueError, etree.LxmlError):
+        return ""
+
+
+def _append_text(el: etree._Element, text: str) -> None:
+    if len(el):
+        el[-1].tail = (el[-1].tail or "") + text
+    else:
+        el.text = (el.text or "") + text

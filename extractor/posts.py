@@ -1,0 +1,420 @@
+"""Split a thread page into its posts, with no per-site rules.
+
+The post unit is found as the *element key* (tag + classes, with digits and
+odd/even alternation removed, or tag + digit-stripped id when there is no
+class) whose occurrences
+
+* each carry about one date label (a post shows when it was written; a
+  container of several posts shows several dates, a paragraph none),
+* together hold the most non-link, non-template text of the page.
+
+Occurrences may nest (threaded comments): each unit then owns its subtree
+minus the nested units. Per-node text and date counts are numpy arrays summed
+over DFS ranges, so scoring every key of the page is linear. schema.org
+microdata elements, when the page marks its posts up, are taken as the units
+directly; JSON-LD postings fill in authors and dates when their text agrees
+with the DOM split, and replace it when the DOM has no repeated structure.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from lxml import etree
+
+from extractor import fields
+from extractor.dates import find_date, match_date
+from extractor.dom import Dom, collapse_ws
+from extractor.model import Post
+
+# Tags that are never a post unit on their own.
+_NOT_UNIT_TAGS = frozenset(
+    "a abbr b bdi bdo big br cite code data del dfn em font i img ins kbd label mark nobr q s samp small "
+    "span strike strong sub sup time tt u var wbr p h1 h2 h3 h4 h5 h6 pre td th tbody thead tfoot font "
+    "html body head blockquote dd dt center".split())
+_BLOCK_TAGS_SKIP = frozenset("html body".split())
+_ALTERNATION = re.compile(r"^(?:odd|even|alt|alt\d|first|last|thread-odd|thread-even|thread-alt|"
+                          r"active|selected|new|unread|read|highlight\w*|focus\w*|is-\w+|has-\w+|"
+                          r"byuser|bypostauthor|comment-author-\S+|depth-\d+|js-\S+)$")
+_DIGITS = re.compile(r"\d+")
+_QUICK_DATE_RE = re.compile(
+    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|(?<![\d.])\d{1,2}:\d{2}(?![\d.])|"
+    r"\bago\b|前\s*$|^\s*\d{1,3}\s*(?:s|m|min|h|hr|d|w|mo|y|yr)\s*$|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|"
+    r"\byesterday\b|\btoday\b|昨天|前天|今天|刚刚|\d+\s*月\s*\d+\s*日",
+    re.I | re.M)
+_MAX_DATES_PER_POST = 4
+
+
+def node_keys(dom: Dom) -> np.ndarray:
+    """Per node, an id of its normalised key (see module doc)."""
+    norm: dict[str, int] = {}
+    by_sig = np.zeros(len(dom.sigs), dtype=np.int32)
+    plain = np.zeros(len(dom.sigs), dtype=bool)
+    for s, sig in enumerate(dom.sigs):
+        tag, _, cls = sig.partition(".")
+        tokens = sorted({_DIGITS.sub("", t) for t in cls.split(".") if t and not _ALTERNATION.match(t)} - {"", "-", "_"})
+        name = tag + ("." + ".".join(tokens) if tokens else "")
+        plain[s] = not tokens
+        by_sig[s] = norm.setdefault(name, len(norm))
+    keys = by_sig[dom.sig_id]
+    # Elements without classes: an id such as "post123" / "pid_9" still names their kind.
+    for i in np.nonzero(plain[dom.sig_id])[0].tolist():
+        ident = dom.nodes[i].get("id")
+        if ident and any(c.isdigit() for c in ident):
+            name = dom.tags[dom.tag_id[i]] + "#" + _DIGITS.sub("", ident)
+            keys[i] = norm.setdefault(name, len(norm))
+    return keys
+
+
+def date_flags(dom: Dom) -> np.ndarray:
+    """1 where a node's own short text (or a ``<time>`` element) looks like a date."""
+    n = len(dom)
+    flags = np.zeros(n, dtype=np.int32)
+    texts = [t if 0 < len(t) <= 150 else "" for t in dom.own_text]
+    joined = "\n".join(texts)
+    if joined.strip():
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=n)
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        hits = [m.start() for m in _QUICK_DATE_RE.finditer(joined)]
+        if hits:
+            idx = np.searchsorted(starts, np.asarray(hits), side="right") - 1
+            flags[idx] = 1
+    if "time" in dom.tags:
+        flags[dom.tag_id == dom.tags.index("time")] = 1
+        # a <time> holding its own text counts once
+        inner = np.nonzero(flags)[0]
+        for i in inner.tolist():
+            p = dom.parent[i]
+            if p >= 0 and dom.tags[dom.tag_id[p]] == "time" and flags[p]:
+                flags[i] = 0
+    return flags
+
+
+def text_weights(dom: Dom, template_mask: np.ndarray | None) -> np.ndarray:
+    """Non-link own characters per node, zero inside template blocks."""
+    w = (dom.own_chars - dom.own_link_chars).astype(np.int64)
+    w[w < 0] = 0
+    if template_mask is not None and len(template_mask) == len(w):
+        w[np.asarray(template_mask, dtype=bool)] = 0
+    return w
+
+
+def _exclusive(members: np.ndarray, end: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Subtree sums of ``values`` at members minus those of members nested inside them."""
+    out = values[members].astype(np.int64).copy()
+    if len(members) < 2 or not np.any(members[1:] <= end[members[:-1]]):
+        return out
+    stack: list[int] = []
+    for j, m in enumerate(members.tolist()):
+        while stack and m > end[members[stack[-1]]]:
+            stack.pop()
+        if stack:
+            out[stack[-1]] -= values[m]
+        stack.append(j)
+    return out
+
+
+def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
+                 region: int | None) -> list[int]:
+    """DFS indices of the post units, in page order ([] when the page has none)."""
+    sub_text = dom.subtree(text_w)
+    sub_date = dom.subtree(dates)
+    sub_all = dom.subtree(dom.own_chars)
+    total = int(sub_text[0]) or 1
+    unit_ok = np.ones(len(dom.tags), dtype=bool)
+    for t, name in enumerate(dom.tags):
+        if name in _NOT_UNIT_TAGS or name.startswith("#"):
+            unit_ok[t] = False
+    cand = np.nonzero(unit_ok[dom.tag_id] & (sub_text > 0))[0]
+    if len(cand) < 2:
+        return []
+    order = np.argsort(key[cand], kind="stable")
+    cand = cand[order]
+    bounds = np.nonzero(np.diff(key[cand]))[0] + 1
+    best: tuple[float, np.ndarray] | None = None
+    for allm in np.split(cand, bounds):
+        if len(allm) < 2 or np.count_nonzero(sub_date[allm]) < 2:
+            continue
+        ex_text = _exclusive(allm, dom.end, sub_text)
+        ex_date = _exclusive(allm, dom.end, sub_date)
+        good = (ex_date >= 1) & (ex_date <= _MAX_DATES_PER_POST) & (ex_text > 0)
+        kg = int(good.sum())
+        if kg < 2:
+            continue
+        if float(sub_text[allm].sum()) < 0.5 * float(sub_all[allm].sum()):
+            continue          # mostly link text: a list of threads or related questions
+        if int(dom.depth[allm].max()) <= 2:
+            continue          # page-level wrappers (header, main, footer) are no posts
+        texts = ex_text[good]
+        cap = 12.0 * max(float(np.median(texts)), 40.0)   # one huge member is a container, not a post
+        text_good = float(np.minimum(texts, cap).sum())
+        frac = kg / max(1, int((ex_text > 0).sum()))
+        score = text_good * frac
+        if best is None or score > best[0]:
+            best = (score, allm[good] if frac < 0.5 else allm[ex_text > 0])
+    if best is None:
+        return []
+    score, units = best
+    covered = float(sum(int(sub_text[u]) for u in _outermost(units, dom.end)))
+    base = float(sub_text[region]) if region is not None and 0 <= region < len(dom) else total
+    if covered < 0.45 * min(base, total) and covered < 0.3 * total:
+        return []
+    return units.tolist()
+
+
+def _outermost(units: np.ndarray, end: np.ndarray) -> list[int]:
+    out: list[int] = []
+    for u in units.tolist():
+        if out and u <= end[out[-1]]:
+            continue
+        out.append(u)
+    return out
+
+
+def _structured_units(dom: Dom, structured: Any) -> tuple[list[int], dict[int, dict]]:
+    """Microdata posting elements still in the tree, as units, with their data."""
+    if structured is None:
+        return [], {}
+    found: dict[int, dict] = {}
+    for post in getattr(structured, "postings", []):
+        el = post.get("element")
+        i = dom.index.get(el) if el is not None else None
+        if i is not None and post.get("type") not in ("Article", "NewsArticle", "BlogPosting"):
+            found.setdefault(i, post)
+    return sorted(found), found
+
+
+def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
+               template_mask: np.ndarray | None = None, region: int | None = None) -> list[Post]:
+    """The posts of a thread page in page order, or [] when the page has none."""
+    n = len(dom)
+    if n < 3:
+        return []
+    key = node_keys(dom)
+    text_w = text_weights(dom, template_mask)
+    dates = date_flags(dom)
+    units, sdata = _structured_units(dom, structured)
+    sub_text = dom.subtree(text_w)
+    units = [u for u in units if sub_text[u] > 0]
+    if len(units) < 2:
+        units, sdata = choose_units(dom, key, text_w, dates, region), {}
+    if len(units) < 2:
+        return _posts_from_jsonld(dom, structured, now)
+    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata)
+    _merge_jsonld(posts, structured, now)
+    return [p for p in posts if p.text or p.quotes]
+
+
+def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
+                 url: str, now: datetime, sdata: dict[int, dict]) -> list[Post]:
+    n = len(dom)
+    owner = np.full(n, -1, dtype=np.int32)
+    for ui, u in enumerate(units):
+        owner[u:dom.end[u] + 1] = ui
+    date_node: list[int | None] = []
+    for ui, u in enumerate(units):
+        span = np.arange(u, dom.end[u] + 1)
+        hit = [i for i in span[(owner[span] == ui) & (dates[span] > 0)].tolist()
+               if not fields.is_meta_date(dom, i)]
+        date_node.append(hit[0] if hit else None)
+    body_key = fields.pick_body_key(dom, units, owner, key, text_w, date_node)
+    declared = _declared_bodies(dom, units, owner) if sdata else {}
+
+    bodies: list[int] = []
+    excluded = np.zeros(n, dtype=bool)
+    for ui, u in enumerate(units):
+        body = declared.get(ui, u)
+        if body == u and body_key is not None:
+            span = np.arange(u + 1, dom.end[u] + 1)
+            hit = span[(owner[span] == ui) & (key[span] == body_key)]
+            if len(hit):
+                body = int(hit[0])
+        bodies.append(body)
+        if body != u:
+            excluded[body:dom.end[body] + 1] = True
+    akey = fields.loose_keys(dom)
+    author_key = fields.pick_author_key(dom, units, owner, akey, excluded, url)
+
+    posts: list[Post] = []
+    for ui, u in enumerate(units):
+        body = bodies[ui]
+        stop = int(dom.end[u])
+        author_node = None
+        if author_key is not None:
+            for i in range(u + 1, stop + 1):
+                if owner[i] == ui and akey[i] == author_key and not excluded[i] and dom.own_text[i]:
+                    author_node = i
+                    break
+        author = collapse_ws(dom.text_of(author_node)) if author_node is not None else None
+        # The post's date: outside its body first (a date quoted in the text is not the post's)
+        reject = lambda i: fields.is_meta_date(dom, i)  # noqa: E731
+        published, raw = find_date(dom, u, stop, now=now, skip=excluded | (owner != ui), reject=reject)
+        if published is None:
+            published, raw = find_date(dom, u, stop, now=now, skip=owner != ui, reject=reject)
+        floor, floor_node = fields.find_floor(dom, u, ui, owner, excluded)
+        quotes = fields.quote_roots(dom, body, int(dom.end[body]), owner, ui)
+        sigs = fields.signature_roots(dom, body, int(dom.end[body]), owner, ui)
+        skip: set = {dom.nodes[q] for q in quotes} | {dom.nodes[s] for s in sigs}
+        skip |= {dom.nodes[units[j]] for j in range(ui + 1, len(units)) if units[j] <= stop}
+        if body == u:
+            for node in (author_node, floor_node, date_node[ui]):
+                if node is not None and node != u:
+                    skip.add(dom.nodes[node])
+        text = fields.clean_lines(_render(dom.nodes[body], skip))
+        quote_texts = _join_quote_headers([_render(dom.nodes[q], set()) for q in quotes])
+        post_id = fields.find_post_id(dom, u, owner)
+        date_anchor = None
+        if published is not None:
+            date_anchor = _node_with_text(dom, u, stop, owner, ui, raw)
+        permalink = fields.find_permalink(dom, u, ui, owner, excluded, url, post_id, (floor_node, date_anchor))
+        post = Post(position=ui + 1, text=text, floor=floor, author=author or None, published=published,
+                    published_raw=raw, html=fields.sanitize(dom.nodes[body], url, skip - {dom.nodes[q] for q in quotes}),
+                    post_id=post_id, quotes=quote_texts, url=permalink)
+        sd = sdata.get(u)
+        if sd:
+            _fill_from(post, sd, now, prefer=True)
+        posts.append(post)
+    return posts
+
+
+_BODY_PROPS = ("text", "articleBody", "commentText", "reviewBody", "description")
+
+
+def _declared_bodies(dom: Dom, units: list[int], owner: np.ndarray) -> dict[int, int]:
+    """Per unit, the element its microdata marks as the post text (``itemprop="text"``)."""
+    out: dict[int, int] = {}
+    for ui, u in enumerate(units):
+        for i in range(u + 1, int(dom.end[u]) + 1):
+            if owner[i] == ui:
+                prop = dom.nodes[i].get("itemprop")
+                if prop and any(p in _BODY_PROPS for p in prop.split()):
+                    out[ui] = i
+                    break
+    return out
+
+
+def _node_with_text(dom: Dom, start: int, stop: int, owner: np.ndarray, ui: int, raw: str | None) -> int | None:
+    if not raw:
+        return None
+    for i in range(start, stop + 1):
+        if owner[i] == ui and dom.own_text[i] and raw in dom.own_text[i]:
+            return i
+    return None
+
+
+def _join_quote_headers(quotes: list[str]) -> list[str]:
+    """A short "bob wrote:" block followed by the quoted text becomes one quote."""
+    out: list[str] = []
+    carry = ""
+    for q in quotes:
+        if not q:
+            continue
+        if len(q) < 80 and q.rstrip().endswith((":", "：")):
+            carry = q + "\n"
+            continue
+        out.append(carry + q)
+        carry = ""
+    return out
+
+
+_BLOCK_BREAK = frozenset("p div br li ul ol tr table blockquote pre h1 h2 h3 h4 h5 h6 dd dt dl section "
+                         "article header footer hr figure figcaption".split())
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b\u3000]+")
+
+
+def _render(root: etree._Element, skip: set) -> str:
+    """Plain text of ``root``: block elements on their own lines, ``skip`` subtrees left out."""
+    parts: list[str] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    skipped = None
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if event == "start":
+            if el is not root and el in skip:
+                walker.skip_subtree()
+                skipped = el
+                continue
+            if tag in _BLOCK_BREAK:
+                parts.append("\n")
+            elif tag in ("td", "th"):
+                parts.append(" ")
+            if el.text:
+                parts.append(el.text)
+        else:
+            if el is skipped:
+                skipped = None
+            elif tag in _BLOCK_BREAK:
+                parts.append("\n")
+            if el.tail and el is not root:
+                parts.append(el.tail)
+    lines = []
+    for line in "".join(parts).split("\n"):
+        line = _SPACES.sub(" ", line).strip()
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _fill_from(post: Post, sd: dict, now: datetime, prefer: bool = False) -> None:
+    """Copy author/date/url/id from a structured-data posting where ours is missing (or when preferred)."""
+    if sd.get("author") and (prefer or not post.author) and not sd["author"].startswith("http"):
+        post.author = sd["author"]
+    if sd.get("published"):
+        when = match_date(sd["published"], now=now)
+        if when and (prefer or post.published is None):
+            post.published = when[0]
+            if not post.published_raw:
+                post.published_raw = sd["published"]
+    if sd.get("url") and not post.url:
+        post.url = sd["url"]
+    if sd.get("post_id") and not post.post_id:
+        post.post_id = sd["post_id"]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", "", text.lower())[:60]
+
+
+def _merge_jsonld(posts: list[Post], structured: Any, now: datetime) -> None:
+    """Fill fields from JSON-LD postings whose text matches a DOM post's text."""
+    if structured is None or not posts:
+        return
+    postings = [p for p in structured.postings if p.get("source") == "jsonld" and p.get("text")]
+    if not postings:
+        return
+    heads = [(_norm(p["text"])[:40], p) for p in postings]
+    for post in posts:
+        body = _norm(post.text)
+        for head, sd in heads:
+            if len(head) >= 8 and (head[:30] in body[:60] or body[:30] in head):
+                _fill_from(post, sd, now, prefer=post.author is None)
+                break
+
+
+def _posts_from_jsonld(dom: Dom, structured: Any, now: datetime) -> list[Post]:
+    """Posts straight from JSON-LD when the DOM agrees that their texts are on the page."""
+    if structured is None:
+        return []
+    postings = [p for p in structured.postings
+                if p.get("source") == "jsonld" and p.get("text") and p.get("type") not in ("Article", "NewsArticle", "BlogPosting")]
+    if len(postings) < 2:
+        return []
+    page = _norm_full(dom.text_of(0))
+    if sum(1 for p in postings if _norm(p["text"])[:30] in page) < 0.8 * len(postings):
+        return []
+    out = []
+    for i, sd in enumerate(postings):
+        post = Post(position=i + 1, text=sd["text"])
+        _fill_from(post, sd, now, prefer=True)
+        out.append(post)
+    return out
+
+
+def _norm_full(text: str) -> str:
+    return re.sub(r"\W+", "", text.lower())

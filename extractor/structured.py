@@ -1,0 +1,226 @@
+"""schema.org data a page carries about itself: JSON-LD and microdata.
+
+Forum engines increasingly describe threads as ``DiscussionForumPosting`` with
+``comment`` replies, Q&A sites as ``QAPage``/``Question``/``Answer``, blogs as
+``Article``/``BlogPosting``. When present, these give posts with author and
+date for free; ``posts.find_posts`` still checks them against the DOM text,
+because some sites ship stale or partial structured data.
+
+Read from the tree *before* ``<script>`` elements are stripped. A small parser
+on lxml + json is enough here and avoids a dependency (extruct pulls in
+several packages for formats we do not use).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from extractor.dom import collapse_ws
+
+# Types whose objects are posts of a discussion.
+POSTING_TYPES = {
+    "DiscussionForumPosting", "SocialMediaPosting", "Comment", "Answer", "Question",
+    "Article", "BlogPosting", "NewsArticle", "Review", "UserComments",
+}
+THREAD_TYPES = {"DiscussionForumPosting", "QAPage", "Question", "Answer", "Comment", "SocialMediaPosting"}
+
+
+@dataclass(slots=True)
+class StructuredData:
+    """What JSON-LD and microdata say about the page."""
+
+    postings: list[dict[str, Any]] = field(default_factory=list)
+    types: set[str] = field(default_factory=set)
+    headline: str = ""
+    breadcrumbs: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def is_thread(self) -> bool:
+        """Whether the page declares a discussion (forum posting, Q&A, comments)."""
+        return bool(self.types & THREAD_TYPES)
+
+
+def _types(obj: dict) -> list[str]:
+    raw = obj.get("@type") or obj.get("type") or []
+    if isinstance(raw, str):
+        raw = [raw]
+    return [t.rsplit("/", 1)[-1] for t in raw if isinstance(t, str)]
+
+
+def _first(value: Any) -> Any:
+    while isinstance(value, list):
+        value = value[0] if value else None
+    return value
+
+
+def _name(value: Any) -> str | None:
+    value = _first(value)
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("alternateName") or value.get("identifier")
+        value = _first(value)
+    if isinstance(value, (str, int)):
+        text = collapse_ws(str(value))
+        return text or None
+    return None
+
+
+def _text(value: Any) -> str:
+    value = _first(value)
+    if isinstance(value, dict):
+        value = value.get("text") or value.get("@value") or ""
+    if not isinstance(value, str):
+        return ""
+    if "<" in value and ">" in value:   # some engines put HTML in articleBody
+        try:
+            value = " ".join(etree.fromstring(f"<x>{value}</x>", etree.HTMLParser()).itertext())
+        except (etree.LxmlError, ValueError):
+            value = re.sub(r"<[^>]+>", " ", value)
+    return collapse_ws(value)
+
+
+def _posting(obj: dict, types: list[str], url: str) -> dict[str, Any]:
+    link = _first(obj.get("url") or obj.get("@id"))
+    ident = _first(obj.get("identifier"))
+    if isinstance(ident, dict):
+        ident = ident.get("value") or ident.get("@id")
+    return {
+        "type": types[0] if types else "",
+        "text": _text(obj.get("articleBody") or obj.get("text") or obj.get("reviewBody")
+                      or obj.get("commentText") or obj.get("description")),
+        "author": _name(obj.get("author") or obj.get("creator")),
+        "published": _name(obj.get("datePublished") or obj.get("dateCreated") or obj.get("uploadDate")),
+        "url": urljoin(url, link) if isinstance(link, str) and not link.startswith("_:") else None,
+        "post_id": str(ident) if isinstance(ident, (str, int)) else None,
+        "headline": _name(obj.get("headline") or obj.get("name")),
+    }
+
+
+class _Collector:
+    """Walks JSON-LD / microdata objects, collecting postings in document order."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.data = StructuredData()
+        self._seen: set[int] = set()
+
+    def visit(self, obj: Any, element: etree._Element | None = None) -> None:
+        if isinstance(obj, list):
+            for item in obj:
+                self.visit(item)
+            return
+        if not isinstance(obj, dict) or id(obj) in self._seen:
+            return
+        self._seen.add(id(obj))
+        if element is None:
+            element = obj.get("_element")
+        types = _types(obj)
+        self.data.types.update(types)
+        if "BreadcrumbList" in types:
+            for item in obj.get("itemListElement") or []:
+                if isinstance(item, dict):
+                    target = item.get("item")
+                    name = _name(item.get("name") or target)
+                    href = target.get("@id") if isinstance(target, dict) else target
+                    if name:
+                        self.data.breadcrumbs.append((name, urljoin(self.url, href) if isinstance(href, str) else ""))
+            return
+        if set(types) & POSTING_TYPES:
+            post = _posting(obj, types, self.url)
+            post["source"] = "jsonld" if element is None else "microdata"
+            if element is not None:
+                post["element"] = element
+            if post["text"] or post["author"] or element is not None:
+                self.data.postings.append(post)
+            if not self.data.headline and post["headline"] and not set(types) & {"Comment", "Answer"}:
+                self.data.headline = post["headline"]
+        keys = [k for k in obj if not k.startswith(("@", "_"))] if element is not None else (
+            "@graph", "mainEntity", "mainEntityOfPage", "acceptedAnswer", "suggestedAnswer",
+            "comment", "hasPart", "itemListElement", "item")
+        for key in keys:   # microdata nests items under any property name
+            value = obj.get(key)
+            if isinstance(value, (dict, list)):
+                self.visit(value)
+
+
+def _load_json(raw: str) -> Any:
+    raw = raw.strip()
+    raw = re.sub(r"^\s*(?:<!--|//\s*<!\[CDATA\[)|(?:-->|//\s*\]\]>)\s*$", "", raw).strip()
+    try:
+        return json.loads(raw)
+    except ValueError:
+        try:   # trailing commas and raw newlines inside strings are the usual damage
+            return json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False)
+        except ValueError:
+            return None
+
+
+def _microdata_value(el: etree._Element, url: str) -> Any:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if el.get("content") is not None:
+        return el.get("content")
+    if tag == "time" and el.get("datetime"):
+        return el.get("datetime")
+    if tag in ("a", "link", "area") and el.get("href"):
+        return urljoin(url, el.get("href"))
+    if tag in ("img", "audio", "video", "source", "embed", "iframe") and el.get("src"):
+        return urljoin(url, el.get("src"))
+    return collapse_ws(" ".join(t for t in el.itertext() if t))
+
+
+def _microdata_items(root: etree._Element, url: str) -> list[tuple[dict, etree._Element]]:
+    """Top-level microdata items (nested ones sit inside their parents' properties)."""
+    scopes = [el for el in root.iter() if isinstance(el.tag, str) and el.get("itemscope") is not None]
+    if not scopes:
+        return []
+    items: dict[etree._Element, dict] = {}
+    for el in scopes:
+        itemtype = (el.get("itemtype") or "").split()
+        items[el] = {"@type": [t.rstrip("/").rsplit("/", 1)[-1] for t in itemtype]}
+    top: list[tuple[dict, etree._Element]] = []
+    for el in scopes:
+        owner = el.getparent()
+        while owner is not None and owner not in items:
+            owner = owner.getparent()
+        if owner is None or el.get("itemprop") is None:
+            top.append((items[el], el))
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        prop = el.get("itemprop")
+        if not prop:
+            continue
+        owner = el.getparent()
+        while owner is not None and owner not in items:
+            owner = owner.getparent()
+        if owner is None:
+            continue
+        value = items[el] if el in items else _microdata_value(el, url)
+        if el.tag == "a" and ("author" in prop or "creator" in prop) and el not in items:
+            value = collapse_ws(" ".join(el.itertext())) or value   # the name, not the profile URL
+        for name in prop.split():
+            items[owner].setdefault(name, []).append(value)
+    for el, item in items.items():      # keep each nested posting's element for DOM matching
+        item["_element"] = el
+    return top
+
+
+def read_structured(root: etree._Element, url: str) -> StructuredData:
+    """JSON-LD and microdata of the page, postings in document order."""
+    collector = _Collector(url)
+    try:
+        for script in root.iter("script"):
+            if "ld+json" not in (script.get("type") or "").lower():
+                continue
+            data = _load_json(script.text or "")
+            if data is not None:
+                collector.visit(data)
+        for item, _element in _microdata_items(root, url):
+            collector.visit(item)
+    except (RecursionError, AttributeError, TypeError, ValueError):
+        pass   # malformed data never breaks extraction
+    return collector.data
