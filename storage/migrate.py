@@ -21,6 +21,14 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ADVISORY_LOCK_KEY = 0x66637261776C  # "fcrawl"
 
 
+SEARCH_OBJECT_PREFIXES = ("posts_fts", "ix_posts_text_trgm")
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Autogenerate filter: the full-text search objects live only in migrations, not in models."""
+    return not (name or "").startswith(SEARCH_OBJECT_PREFIXES)
+
+
 def alembic_config(connection: sa.Connection | None = None) -> Config:
     """An Alembic Config pointing at storage/migrations (optionally bound to a connection)."""
     cfg = Config()

@@ -44,12 +44,15 @@ class WriteResult:
 class Store:
     """forumcrawl's SQL store at ``url`` (schema created or upgraded on open)."""
 
-    def __init__(self, url: str | None = None, *, migrate_schema: bool = True) -> None:
+    def __init__(
+        self, url: str | None = None, *, migrate_schema: bool = True, sqlite_busy_timeout: float = 30.0
+    ) -> None:
+        """Open (and migrate) the database; ``sqlite_busy_timeout``: seconds to wait for a locked file."""
         self.url = resolve_database_url(url)
         path = sqlite_path(self.url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, busy_timeout_ms=int(sqlite_busy_timeout * 1000))
         self.dialect = self.engine.dialect.name
         if migrate_schema:
             with translate_errors():

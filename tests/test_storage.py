@@ -138,3 +138,44 @@ def test_database_url_resolution(monkeypatch):
     monkeypatch.setenv("FORUMCRAWL_DATABASE_URL", "sqlite:///a.db")
     assert resolve_database_url() == "sqlite:///a.db"
     assert resolve_database_url("b.db") == "sqlite:///b.db"
+
+
+def test_connection_killed_mid_batch_raises_store_unavailable_and_retry_is_clean(postgres_url):
+    """PostgreSQL drops the connection inside a batch: nothing is half-written, the retry succeeds."""
+    import pytest
+    from sqlalchemy import event
+
+    with Store(postgres_url) as store:
+        threads, posts = thread_with_posts(6, 20)
+        admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+        killed = []
+
+        @event.listens_for(store.engine, "commit")
+        def kill_own_backend(conn):
+            if not killed:
+                pid = conn.exec_driver_sql("select pg_backend_pid()").scalar_one()
+                with admin.connect() as other:
+                    other.execute(sa.text("select pg_terminate_backend(:p)"), {"p": pid})
+                killed.append(pid)
+
+        with pytest.raises(StoreUnavailable):
+            store.write_batch(threads, posts)
+        admin.dispose()
+        assert count(store, Post) == 0
+        retry = store.write_batch(threads, posts)  # the pool reconnects by itself
+        assert len(retry.inserted) == 20 and count(store, Post) == 20
+
+
+def test_locked_sqlite_file_raises_store_unavailable(sqlite_url):
+    import pytest
+
+    from storage.engine import write_transaction
+
+    Store(sqlite_url).close()
+    with Store(sqlite_url, sqlite_busy_timeout=0.2) as store:
+        holder = Store(sqlite_url)
+        with write_transaction(holder.engine):  # another writer holds the lock
+            with pytest.raises(StoreUnavailable):
+                store.write_batch(*thread_with_posts(7, 2))
+        holder.close()
+        assert len(store.write_batch(*thread_with_posts(7, 2)).inserted) == 2

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from storage.migrate import include_object
 from storage.models import Base
 
 config = context.config
@@ -29,6 +30,7 @@ def _migrate(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
