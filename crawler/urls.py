@@ -52,13 +52,13 @@ _WORDS = (
     r"subscribe|unsubscribe|bookmark|watch|ignore|"
     r"vote|like|react|thank|rep|reputation|"
     r"rss|feed|atom|share|sendmessage|sendtofriend|email|mail|"
-    r"attachment|captcha|cart|checkout|admin|wp-admin|wp-login"
+    r"attachment|captcha|cart|checkout|admin|wp-admin|wp-login|space|spacecp|misc"
 )
 # A skip word as a whole path segment or as a script name: /login, /member/12,
 # /posting.php, /newthread.php?f=2, /index.php/profile/...
 _SEGMENT = re.compile(rf"/(?:{_WORDS})(?:[._-]?(?:php|aspx?|jsp|cgi|html?|pl))?(?=/|$|\?)", re.I)
 # Query values that name such an action: mode=reply, do=newthread, action=profile, act=login
-_ACTION_KEYS = {"mode", "do", "action", "act", "a", "op", "task", "func", "view", "type", "app", "module"}
+_ACTION_KEYS = {"mode", "mod", "do", "action", "act", "a", "op", "task", "func", "view", "type", "app", "module"}
 _ACTION_VALUE = re.compile(rf"^(?:{_WORDS})$", re.I)
 # Query keys that alone mean "same list, other order/filter": endless listing variants.
 _VARIANT_KEYS = frozenset(
@@ -67,6 +67,7 @@ _VARIANT_KEYS = frozenset(
         "dir", "direction", "sk", "sd", "st", "filter", "daysprune", "prune", "view",
         "replyto", "quote", "quotepost", "print", "printable", "reply", "edit",
         "searchid", "search_id", "q", "query", "keyword", "showuser", "uid_view",
+        "authorid", "author_id", "ordertype", "onlyauthor", "only_author",
     }
 )
 # Values of "view" that are harmless and common (view=thread, view=flat) are still

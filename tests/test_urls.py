@@ -59,6 +59,8 @@ def test_canonical_query_is_order_independent() -> None:
         "http://h/login",
         "http://h/wp-login.php",
         "http://h/index.php?login",
+        "http://h/home.php?mod=space&uid=1",
+        "http://h/misc.php?do=whoposted&t=1",
     ],
 )
 def test_action_urls_are_skipped(url: str) -> None:
@@ -72,6 +74,7 @@ def test_action_urls_are_skipped(url: str) -> None:
         "http://h/forumdisplay.php?f=2&sort=lastpost&order=desc",
         "http://h/board/2?order=views",
         "http://h/viewtopic.php?t=5&view=print",
+        "http://h/forum.php?mod=viewthread&tid=1&page=1&authorid=7",
     ],
 )
 def test_listing_variants_are_skipped(url: str) -> None:
