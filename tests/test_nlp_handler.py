@@ -1,0 +1,81 @@
+"""The default NLP handler: language, tokens and keywords for English and Chinese
+posts, stored once per post; and the stream entries the pipeline publishes."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from crawler.nlp.handler import KeywordModel, annotate, annotate_in_process
+from crawler.nlp.stream import FIELDS, committed_posts, publish_posts
+from crawler.nlp.text import detect_language, tokens
+from nlp_support import EN_TEXTS, ZH_TEXTS, forum
+from storage import Store, post_key
+from storage.models import PostAnnotation
+
+
+def test_language_detection_by_script_and_stopwords():
+    assert detect_language(EN_TEXTS[0]) == "en"
+    assert detect_language(ZH_TEXTS[0]) == "zh"
+    assert detect_language("Das ist nicht gut, ich bin sehr müde und der Zug ist spät.") == "de"
+    assert detect_language("今日はいい天気ですね、散歩に行きましょう") == "ja"
+    assert detect_language("") == "und"
+    assert detect_language("Windows 10 升级以后蓝屏了怎么办") == "zh"
+
+
+def test_tokens_mix_words_and_cjk_bigrams_without_stopwords():
+    toks = tokens("The router 路由器坏了 is broken")
+    assert "router" in toks and "broken" in toks and "the" not in toks and "is" not in toks
+    assert "路由" in toks and "由器" in toks
+    assert not any("了" in t for t in toks)
+
+
+def test_keywords_are_sensible_for_english_and_chinese():
+    model = KeywordModel()
+    model.prime([tokens(t) for t in EN_TEXTS[1:] + ZH_TEXTS[1:]])  # background: other topics
+    rows = annotate([{"post_key": "en", "text": EN_TEXTS[0]}, {"post_key": "zh", "text": ZH_TEXTS[0]}], model)
+    en, zh = rows
+    assert en["language"] == "en" and zh["language"] == "zh"
+    assert {"firmware", "router", "wifi"} & set(en["keywords"][:4])
+    assert "路由器" in zh["keywords"][:3] and "固件" in zh["keywords"]
+    assert not {"the", "after", "every"} & set(en["keywords"])
+    assert en["tokens"] >= 15 and zh["tokens"] >= 40
+    assert all(k == r["post_key"] for k, r in zip(("en", "zh"), rows))
+
+
+def test_in_process_annotations_are_stored_once_per_post(database_url):
+    with Store(database_url) as store:
+        threads, posts = forum(6)
+        result = store.write_batch(threads, posts)
+        committed = committed_posts(posts, result)
+        assert len(committed) == 6
+        assert annotate_in_process(store, committed) == 6
+        assert annotate_in_process(store, committed[:3]) == 3  # again: upsert, not duplicate
+        with store.engine.connect() as conn:
+            rows = conn.execute(sa.select(PostAnnotation.post_key, PostAnnotation.language)).all()
+        assert sorted(k for k, _ in rows) == sorted(post_key(p) for p in posts)
+        langs = {k: lang for k, lang in rows}
+        assert langs[post_key(posts[0])] == "en" and langs[post_key(posts[1])] == "zh"
+        assert store.annotations(post_key(posts[1]))[0]["keywords"]
+        again = store.write_batch(threads, posts)
+        assert committed_posts(posts, again) == []  # unchanged posts are not re-published
+
+
+@pytest.mark.redis
+def test_publish_posts_writes_the_documented_fields_with_trimming(redis_url):
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    stream = f"fctest:{uuid.uuid4().hex[:10]}:posts"
+    try:
+        _, posts = forum(30)
+        ids = publish_posts(client, posts[:10], stream=stream)
+        assert len(ids) == 10
+        first = client.xrange(stream, count=1)[0][1]
+        assert set(first) == set(FIELDS)
+        assert first["post_key"] == post_key(posts[0]) and first["language"] == "en"
+        assert first["position"] == "1" and first["thread_title"] == "Thread 1"
+        publish_posts(client, posts, stream=stream, maxlen=5)
+        assert 5 <= client.xlen(stream) < 40  # approximate MAXLEN trims whole nodes
+    finally:
+        client.delete(stream)
