@@ -302,6 +302,11 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
     for i in idx:
         text = dom.own_text[i]
         if text and len(text) < 200:
+            if i < dom.end[i] <= i + 3:    # "05-01-2024, <span>09:15 AM</span>": read the small subtree
+                fuller = dom.text_of(i)
+                found = match_date(fuller, now=now) if len(fuller) < 200 else None
+                if found:
+                    return found
             found = match_date(text, now=now)
             if found:
                 return found

@@ -10,6 +10,7 @@ such as profile URLs, printed floor labels), never an engine's exact markup.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from urllib.parse import urljoin
@@ -20,7 +21,9 @@ from lxml import etree
 from extractor.dom import Dom, collapse_ws
 
 # Class/id words.
-QUOTE_RE = re.compile(r"quote|quoting|citation|(?:^|[\s_\-])cite(?:$|[\s_\-])", re.I)
+# Lower-case "quote" at a word start ("quote", "bbcode_quote", "bbCodeBlock--quote", "blockquote",
+# "quoteheader"), but not "js-selectToQuote"-style behaviour hooks.
+QUOTE_RE = re.compile(r"(?:^|[\s_\-])(?:[a-z]*quote|quoting|citation|cite)(?![A-Z])")
 SIGNATURE_RE = re.compile(r"(?:^|[\s_\-])(?:sig|signature|signatures|postsig|sign|signature\w*)(?:$|[\s_\-\d])", re.I)
 AUTHOR_HINT_RE = re.compile(r"author|user|poster|member|nick|name|owner|byline|creator|login|who", re.I)
 NOT_AUTHOR_HINT_RE = re.compile(r"title|rank|avatar|stat|count|date|time|group|level|badge|role|sign|quote|"
@@ -42,7 +45,11 @@ def is_meta_date(dom: Dom, i: int) -> bool:
         return True
     p = dom.parent[i]
     label = dom.own_text[p] if p >= 0 else ""
-    return bool(META_DATE_RE.search(dom.text_of(i)[:40]) or META_DATE_RE.search(label[:60]))
+    before = el.getprevious()
+    if before is not None and isinstance(before.tag, str):
+        label += " " + collapse_ws(before.text_content() if hasattr(before, "text_content") else before.text)[:40]
+        label += " " + words(before)
+    return bool(META_DATE_RE.search(dom.text_of(i)[:40]) or META_DATE_RE.search(label[:100]))
 
 
 # Printed floor labels: "#3", "Post #3", "Reply #3", "3楼", "3#", "第3楼", and the named floors.
@@ -73,8 +80,11 @@ def words(el: etree._Element) -> str:
 def floor_of(text: str) -> int | None:
     """The floor number a label like "#3", "3楼" or "沙发" prints, else None."""
     text = text.strip()
-    if not text or len(text) > 16:
+    if not text or len(text) > 100:
         return None
+    if len(text) > 16:          # "« Reply #3 on: May 03, 2024 »"
+        m = _FLOOR_IN_TEXT_RE.search(text)
+        return int(m.group(1)) if m else None
     if text in NAMED_FLOORS:
         return NAMED_FLOORS[text]
     m = FLOOR_RE.match(text)
@@ -83,16 +93,45 @@ def floor_of(text: str) -> int | None:
     return None
 
 
-def post_id_of(el: etree._Element) -> str | None:
+_FLOOR_IN_TEXT_RE = re.compile(r"(?:reply|post|comment|antwort|réponse|回复|回帖)\s*#\s*(\d{1,6})\b", re.I)
+
+
+def post_id_of(el: etree._Element, strict: bool = False) -> str | None:
     """The site's own id of a post element (``data-post-id``, ``id="post_123"``, ``pid123``)."""
     for name in _ID_ATTRS:
         value = el.get(name)
-        if value and len(value) < 40 and re.search(r"\d", value):
-            return value.strip()
+        if not value:
+            continue
+        value = value.strip()
+        if value.startswith("{"):
+            found = _json_post_id(value)
+            if found:
+                return found
+        elif len(value) < 40 and re.search(r"\d", value):
+            return value
     ident = el.get("id")
     if ident and len(ident) < 40 and re.search(r"\d", ident) and _POSTISH_ID_RE.search(ident):
         m = _ID_RE.match(ident)
-        return m.group(1) if m else ident
+        if m:
+            return m.group(1)
+        return ident if strict is False else None
+    return None
+
+
+def _json_post_id(raw: str) -> str | None:
+    """A post id inside a JSON data attribute (``{"content": {"post_id": 12}}``)."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for k in ("post_id", "postId", "pid", "postid", "comment_id"):
+                if isinstance(item.get(k), (int, str)) and str(item[k]).strip():
+                    return str(item[k])
+            stack.extend(v for v in item.values() if isinstance(v, dict))
     return None
 
 
@@ -105,21 +144,30 @@ def find_post_id(dom: Dom, unit: int, owner: np.ndarray, limit: int = 40) -> str
     for i in range(unit + 1, stop + 1):
         if owner[i] != owner[unit]:
             continue
-        found = post_id_of(dom.nodes[i])
+        found = post_id_of(dom.nodes[i], strict=True)
         if found and dom.tags[dom.tag_id[i]] not in ("a", "img", "span", "input"):
             return found
     return None
 
 
-def quote_roots(dom: Dom, start: int, stop: int, owner: np.ndarray, me: int) -> list[int]:
-    """Outermost quote blocks (``<blockquote>``, quote-named classes) in nodes start..stop."""
+def quote_roots(dom: Dom, start: int, stop: int, owner: np.ndarray, me: int,
+                sub_chars: np.ndarray) -> list[int]:
+    """Outermost quote blocks (``<blockquote>``, quote-named classes) in nodes start..stop.
+
+    A block that holds all of the body's text is a wrapper (some engines put
+    every post in a ``<blockquote>``), not a quote.
+    """
     out: list[int] = []
-    i = start
+    i = start + 1
     bq = dom.tags.index("blockquote") if "blockquote" in dom.tags else -1
+    total = int(sub_chars[start])
     while i <= stop:
         if owner[i] == me:
             el = dom.nodes[i]
-            if dom.tag_id[i] == bq or (el.attrib and QUOTE_RE.search(words(el))):
+            named = bool(el.attrib) and QUOTE_RE.search(words(el)) is not None
+            # A <blockquote> with a class of its own ("postcontent") is layout, not a quote.
+            plain_bq = dom.tag_id[i] == bq and not (el.get("class") or "").strip()
+            if (named or plain_bq) and sub_chars[i] < 0.9 * total:
                 out.append(i)
                 i = int(dom.end[i]) + 1
                 continue
@@ -154,7 +202,9 @@ def pick_body_key(dom: Dom, units: list[int], owner: np.ndarray, key: np.ndarray
     then the unit itself).
     """
     k = len(units)
-    sub_text = dom.subtree(text_w)
+    # Prose: text in runs long enough to be sentences, so that profile boxes
+    # ("Posts: 13", "Join Date") and titles weigh nothing.
+    sub_text = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
     unit_text = sum(int(sub_text[u]) for u in units) or 1
     # (unit index, key) -> list of nodes
     per_key: dict[int, dict[int, list[int]]] = defaultdict(dict)
@@ -190,7 +240,7 @@ def pick_body_key(dom: Dom, units: list[int], owner: np.ndarray, key: np.ndarray
         return None
     # The tightest wrapper that still holds nearly all of the body text: the title and
     # "by X » date" line above the text and the buttons below it stay out.
-    close = [(size, -s, kid) for s, size, kid in scored if s >= 0.85 * top]
+    close = [(size, -s, kid) for s, size, kid in scored if s >= 0.78 * top]
     return min(close)[2]
 
 
@@ -278,7 +328,9 @@ def find_floor(dom: Dom, unit: int, ui: int, owner: np.ndarray, excluded: np.nda
         if owner[i] != ui or excluded[i]:
             continue
         own = dom.own_text[i]
-        if own and len(own) <= 16:
+        if own and len(own) <= 100:
+            if dom.end[i] > i and dom.end[i] - i <= 3:
+                own = dom.text_of(i)     # "5<sup>#</sup>"
             floor = floor_of(own)
             if floor is not None:
                 return floor, i

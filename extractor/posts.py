@@ -239,6 +239,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     akey = fields.loose_keys(dom)
     author_key = fields.pick_author_key(dom, units, owner, akey, excluded, url)
 
+    sub_chars = dom.subtree(dom.own_chars)
     posts: list[Post] = []
     for ui, u in enumerate(units):
         body = bodies[ui]
@@ -256,7 +257,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         if published is None:
             published, raw = find_date(dom, u, stop, now=now, skip=owner != ui, reject=reject)
         floor, floor_node = fields.find_floor(dom, u, ui, owner, excluded)
-        quotes = fields.quote_roots(dom, body, int(dom.end[body]), owner, ui)
+        quotes = fields.quote_roots(dom, body, int(dom.end[body]), owner, ui, sub_chars)
         sigs = fields.signature_roots(dom, body, int(dom.end[body]), owner, ui)
         skip: set = {dom.nodes[q] for q in quotes} | {dom.nodes[s] for s in sigs}
         skip |= {dom.nodes[units[j]] for j in range(ui + 1, len(units)) if units[j] <= stop}
