@@ -244,6 +244,21 @@ def pick_body_key(dom: Dom, units: list[int], owner: np.ndarray, key: np.ndarray
     return min(close)[2]
 
 
+_NOT_NAME_RE = re.compile(r"\d{1,2}:\d{2}|\d{4}[-/年.]|\b(?:19|20)\d{2}\b|ago$|前$|^\W+$")
+
+
+def author_text(dom: Dom, i: int) -> str | None:
+    """The text of node ``i`` if it could be a user name (short, no date, no label, no button)."""
+    if not dom.own_text[i]:
+        return None
+    text = collapse_ws(dom.text_of(i)) if dom.end[i] > i else dom.own_text[i]
+    if not (1 <= len(text) <= 40) or floor_of(text) is not None or BUTTON_LINE_RE.match(text):
+        return None
+    if text.endswith((":", "：")) or _NOT_NAME_RE.search(text):
+        return None
+    return text
+
+
 def loose_keys(dom: Dom) -> np.ndarray:
     """Per node, tag + the first word of its first class ("username-coloured" -> "username").
 
@@ -279,10 +294,8 @@ def pick_author_key(dom: Dom, units: list[int], owner: np.ndarray, key: np.ndarr
             kid = int(key[i])
             if ui in cand[kid]:
                 continue
-            text = collapse_ws(dom.text_of(i)) if dom.end[i] > i else own
-            if not (1 <= len(text) <= 40) or floor_of(text) is not None or BUTTON_LINE_RE.match(text):
-                continue
-            if text.endswith((":", "：")) or re.search(r"\d{1,2}:\d{2}|\d{4}[-/年]|ago$|前$", text):
+            text = author_text(dom, i)
+            if text is None:
                 continue
             cand[kid][ui] = text
             el = dom.nodes[i]

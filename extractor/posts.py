@@ -166,6 +166,62 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     return units.tolist()
 
 
+_LAYOUT_RE = re.compile(r"(?:^|[\s_\-])(?:nav\w*|menu|header|sidebar|breadcrumbs?|crumbs?|footer|banner|"
+                        r"toolbar|pagination|pager|search|login|userbar)(?:$|[\s_\-])", re.I)
+
+
+def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray) -> int | None:
+    """The opening post when its markup differs from the replies' (a question before its answers).
+
+    Looked for among the elements just before the first reply, at the replies'
+    common container and up to three levels above it: the nearest one that
+    carries a date and enough non-link prose to be a post.
+    """
+    first, last = units[0], units[-1]
+    sub_text = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))   # prose only
+    sub_date = dom.subtree(dates)
+    sub_all = dom.subtree(dom.own_chars)
+    ancestors = []
+    p = int(dom.parent[first])
+    while p > 0:
+        ancestors.append(p)
+        p = int(dom.parent[p])
+    start = next((k for k, a in enumerate(ancestors) if dom.end[a] >= last), None)
+    if start is None:
+        return None
+    median = float(np.median([sub_text[u] for u in units]))
+    for a in ancestors[start:start + 4]:
+        if dom.tags[dom.tag_id[a]] in ("body", "html"):
+            break
+        best = None
+        for c in dom.children(a):
+            if dom.end[c] >= first:
+                break
+            tag = dom.tags[dom.tag_id[c]]
+            if tag in ("nav", "header", "footer", "aside", "form", "menu") or _LAYOUT_RE.search(fields.words(dom.nodes[c])):
+                continue
+            if not (1 <= sub_date[c] <= 6) or sub_text[c] < max(30.0, 0.25 * median):
+                continue
+            if sub_text[c] < 0.5 * sub_all[c]:
+                continue
+            best = c            # the nearest qualifying element before the replies
+        if best is not None:
+            return best
+    return None
+
+
+def _tight_body(dom: Dom, node: int, owner: np.ndarray, me: int, prose: np.ndarray) -> int:
+    """The smallest descendant of ``node`` that still holds most of its prose."""
+    total = prose[node]
+    if total <= 0:
+        return node
+    best = node
+    for i in range(node + 1, int(dom.end[node]) + 1):
+        if owner[i] == me and prose[i] >= 0.78 * total and (dom.end[i] - i) < (dom.end[best] - best):
+            best = i
+    return best
+
+
 def _outermost(units: np.ndarray, end: np.ndarray) -> list[int]:
     out: list[int] = []
     for u in units.tolist():
@@ -202,11 +258,18 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     units = [u for u in units if sub_text[u] > 0]
     if len(units) < 2:
         units, sdata = choose_units(dom, key, text_w, dates, region), {}
+        if len(units) >= 2:
+            lead = find_lead(dom, units, text_w, dates)
+            if lead is not None:
+                units = [lead] + units
     if len(units) < 2:
         return _posts_from_jsonld(dom, structured, now)
     posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata)
     _merge_jsonld(posts, structured, now)
-    return [p for p in posts if p.text or p.quotes]
+    posts = [p for p in posts if p.text or p.quotes]
+    for i, post in enumerate(posts, start=1):
+        post.position = i
+    return posts
 
 
 def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
@@ -226,6 +289,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
 
     bodies: list[int] = []
     excluded = np.zeros(n, dtype=bool)
+    prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
     for ui, u in enumerate(units):
         body = declared.get(ui, u)
         if body == u and body_key is not None:
@@ -233,6 +297,8 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             hit = span[(owner[span] == ui) & (key[span] == body_key)]
             if len(hit):
                 body = int(hit[0])
+            else:   # a post unlike the others (the opening post): its densest part
+                body = _tight_body(dom, u, owner, ui, prose)
         bodies.append(body)
         if body != u:
             excluded[body:dom.end[body] + 1] = True
@@ -244,13 +310,14 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     for ui, u in enumerate(units):
         body = bodies[ui]
         stop = int(dom.end[u])
-        author_node = None
+        author_node, author = None, None
         if author_key is not None:
             for i in range(u + 1, stop + 1):
                 if owner[i] == ui and akey[i] == author_key and not excluded[i] and dom.own_text[i]:
-                    author_node = i
-                    break
-        author = collapse_ws(dom.text_of(author_node)) if author_node is not None else None
+                    author = fields.author_text(dom, i)
+                    if author:
+                        author_node = i
+                        break
         # The post's date: outside its body first (a date quoted in the text is not the post's)
         reject = lambda i: fields.is_meta_date(dom, i)  # noqa: E731
         published, raw = find_date(dom, u, stop, now=now, skip=excluded | (owner != ui), reject=reject)
