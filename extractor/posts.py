@@ -231,6 +231,17 @@ def _outermost(units: np.ndarray, end: np.ndarray) -> list[int]:
     return out
 
 
+def _match_units(dom: Dom, units: list[int], md_units: list[int], md_data: dict[int, dict]) -> dict[int, dict]:
+    """Structured postings keyed by the DOM unit that contains them or that they contain."""
+    out: dict[int, dict] = {}
+    for m in md_units:
+        for u in units:
+            if u <= m <= dom.end[u] or m <= u <= dom.end[m]:
+                out.setdefault(u, md_data[m])
+                break
+    return out
+
+
 def _structured_units(dom: Dom, structured: Any) -> tuple[list[int], dict[int, dict]]:
     """Microdata posting elements still in the tree, as units, with their data."""
     if structured is None:
@@ -253,15 +264,21 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     key = node_keys(dom)
     text_w = text_weights(dom, template_mask)
     dates = date_flags(dom)
-    units, sdata = _structured_units(dom, structured)
+    md_units, md_data = _structured_units(dom, structured)
     sub_text = dom.subtree(text_w)
-    units = [u for u in units if sub_text[u] > 0]
-    if len(units) < 2:
-        units, sdata = choose_units(dom, key, text_w, dates, region), {}
-        if len(units) >= 2:
-            lead = find_lead(dom, units, text_w, dates)
-            if lead is not None:
-                units = [lead] + units
+    md_units = [u for u in md_units if sub_text[u] > 0]
+    units = choose_units(dom, key, text_w, dates, region)
+    if len(units) >= 2:
+        lead = find_lead(dom, units, text_w, dates)
+        if lead is not None:
+            units = [lead] + units
+    sdata: dict[int, dict] = {}
+    if len(md_units) >= 2:
+        matched = _match_units(dom, units, md_units, md_data)
+        if len(units) > len(md_units) and len(matched) >= 0.8 * len(md_units):
+            sdata = matched            # the DOM found posts the markup left out (often the first)
+        else:
+            units, sdata = md_units, md_data
     if len(units) < 2:
         return _posts_from_jsonld(dom, structured, now)
     posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata)
