@@ -39,6 +39,8 @@ _ALTERNATION = re.compile(r"^(?:odd|even|alt|alt\d|first|last|thread-odd|thread-
                           r"active|selected|new|unread|read|highlight\w*|focus\w*|is-\w+|has-\w+|"
                           r"byuser|bypostauthor|comment-author-\S+|depth-\d+|js-\S+)$")
 _DIGITS = re.compile(r"\d+")
+# "first-post", "b-post--first", "post_content_firstfloor", "lastpost": position marks, not kinds
+_FIRST_LAST = re.compile(r"(?:^|[-_])(?:first|last|odd|even)|^(?:first|last)")
 _QUICK_DATE_RE = re.compile(
     r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|(?<![\d.])\d{1,2}:\d{2}(?![\d.])|"
     r"\bago\b|前\s*$|^\s*\d{1,3}\s*(?:s|m|min|h|hr|d|w|mo|y|yr)\s*$|"
@@ -56,7 +58,8 @@ def node_keys(dom: Dom) -> np.ndarray:
     plain = np.zeros(len(dom.sigs), dtype=bool)
     for s, sig in enumerate(dom.sigs):
         tag, _, cls = sig.partition(".")
-        tokens = sorted({_DIGITS.sub("", t) for t in cls.split(".") if t and not _ALTERNATION.match(t)} - {"", "-", "_"})
+        tokens = sorted({_DIGITS.sub("", t) for t in cls.split(".")
+                         if t and not _ALTERNATION.match(t) and not _FIRST_LAST.search(t)} - {"", "-", "_"})
         name = tag + ("." + ".".join(tokens) if tokens else "")
         plain[s] = not tokens
         by_sig[s] = norm.setdefault(name, len(norm))
