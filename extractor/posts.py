@@ -158,7 +158,9 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         frac = kg / max(1, int((ex_text > 0).sum()))
         score = text_good * frac
         if best is None or score > best[0]:
-            best = (score, allm[good] if frac < 0.5 else allm[ex_text > 0])
+            # Most members dated: the undated ones are widgets sharing the class ("Loading...").
+            keep = good if frac >= 0.8 or frac < 0.5 else (ex_text > 0)
+            best = (score, allm[keep])
     if best is None:
         return []
     score, units = best
@@ -181,7 +183,12 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray)
     carries a date and enough non-link prose to be a post.
     """
     first, last = units[0], units[-1]
-    sub_text = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))   # prose only
+    prose = np.where(dom.own_chars >= 12, text_w, 0)
+    for h in ("h1", "h2", "h3"):      # a thread title above the replies is no post
+        if h in dom.tags:
+            for i in np.nonzero(dom.tag_id == dom.tags.index(h))[0].tolist():
+                prose[i:dom.end[i] + 1] = 0
+    sub_text = dom.subtree(prose)
     sub_date = dom.subtree(dates)
     sub_all = dom.subtree(dom.own_chars)
     ancestors = []
