@@ -73,6 +73,32 @@ def node_keys(dom: Dom) -> np.ndarray:
     return keys
 
 
+_SIDE_WORDS = frozenset("sidebar sidebars widget widgets related recommend recommended popular trending "
+                        "breadcrumb breadcrumbs nav navbar navigation menu footer aside".split())
+_PARTS_RE = re.compile(r"[-_\s.]+")
+
+
+def _is_side(sig: str) -> bool:
+    tag, _, cls = sig.partition(".")
+    if tag in ("aside", "nav", "footer"):
+        return True
+    return any(part.lower() in _SIDE_WORDS for part in _PARTS_RE.split(cls) if part)
+
+
+def layout_mask(dom: Dom) -> np.ndarray:
+    """True inside sidebars, widgets, navigation and footers: their dated lists are no posts."""
+    bad_sig = np.array([_is_side(sig) for sig in dom.sigs], dtype=bool)
+    roots = np.nonzero(bad_sig[dom.sig_id])[0]
+    mask = np.zeros(len(dom), dtype=bool)
+    last = -1
+    for r in roots.tolist():
+        if r <= last:
+            continue
+        last = int(dom.end[r])
+        mask[r:last + 1] = True
+    return mask
+
+
 def date_flags(dom: Dom) -> np.ndarray:
     """1 where a node's own short text (or a ``<time>`` element) looks like a date."""
     n = len(dom)
@@ -132,7 +158,7 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     for t, name in enumerate(dom.tags):
         if name in _NOT_UNIT_TAGS or name.startswith("#"):
             unit_ok[t] = False
-    cand = np.nonzero(unit_ok[dom.tag_id] & (sub_text > 0))[0]
+    cand = np.nonzero(unit_ok[dom.tag_id] & (sub_text > 0) & ~layout_mask(dom))[0]
     if len(cand) < 2:
         return []
     order = np.argsort(key[cand], kind="stable")
