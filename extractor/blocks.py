@@ -31,15 +31,32 @@ _NEG_RE = re.compile(
     r"masthead|toolbar|pagination|pager|tags?|tagcloud|byline-share|print|skip|copyright|"
     r"login|signup|outbrain|taboola|more-stories|trending|most-popular|popular|disclaimer|"
     r"hidden|hide|sr-only|visually-hidden|screen-reader\w*|rating|vote|author-bio|comment-form|"
-    r"reply-form|respond)(?:$|[\s_\-])", re.I)
+    r"reply-form|respond|consent|onetrust|gdpr|cmp|notices?|report|dialog|overlay|lightbox|"
+    r"dropdown|offcanvas|off-canvas|drawer|mega-?menu|site-?header|site-?footer|topbar|top-bar|"
+    r"bottom-bar|nav-?bar|related-?posts?|recirc\w*|rail|right-?rail|left-?rail|sidenav)(?:$|[\s_\-])", re.I)
 _POS_RE = re.compile(
     r"(?:^|[\s_\-])(?:article|articlebody|article-body|article-content|post|post-body|postbody|"
     r"post-content|entry|entry-content|content|main|story|story-body|body|text|blog|"
     r"message|reply|answer|question|thread|topic|comment-body|postmessage|t_f|detail)(?:$|[\s_\-])",
     re.I)
-_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# visibility:hidden is left alone: some sites hide the article until a script runs
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none", re.I)
+
+# Legal and site-furniture lines: never article text, wherever they sit.
+_LEGAL_RE = re.compile(
+    r"\u00a9|copyright|all rights reserved|\u7248\u6743\u6240\u6709|icp\u5907|\u516c\u7f51\u5b89\u5907|"
+    r"cookies? (?:policy|settings|preferences)|privacy policy|terms of (?:use|service)", re.I)
 
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+import os
+LINK_PENALTY = float(os.environ.get("FC_LP", 1.0))
+LINE_PENALTY = float(os.environ.get("FC_LINE", 25))
+NEG_WEIGHT = float(os.environ.get("FC_NEG", 0.1))
+NEG_MAX_SHARE = float(os.environ.get("FC_NMS", 0.7))
+NEG_MAX_DEPTH = int(os.environ.get("FC_NMD", 2))
+NEG_AREA_KEEP = float(os.environ.get("FC_NAK", 0.1))
 
 
 @dataclass(slots=True)
@@ -69,18 +86,22 @@ def hints(dom: Dom) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     tag_neg = np.array([t in BOILERPLATE_TAGS for t in dom.tags], dtype=bool)
     if n:
         negative |= tag_neg[dom.tag_id]
+    attrs = dom.attrs or [""] * n
+    cache: dict[str, tuple[bool, bool]] = {}
+    for i, names in enumerate(attrs):
+        if names:
+            flags = cache.get(names)
+            if flags is None:
+                flags = cache[names] = (_NEG_RE.search(names) is not None,
+                                        _POS_RE.search(names) is not None)
+            if flags[0]:
+                negative[i] = True
+            if flags[1]:
+                positive[i] = True
     for i, el in enumerate(dom.nodes):
         attrib = el.attrib
-        if not attrib:
+        if not attrib or len(attrib) == 1 and ("class" in attrib or "href" in attrib):
             continue
-        cls = attrib.get("class")
-        ident = attrib.get("id")
-        if cls or ident:
-            names = f"{cls or ''} {ident or ''}"
-            if _NEG_RE.search(names):
-                negative[i] = True
-            if _POS_RE.search(names):
-                positive[i] = True
         if "hidden" in attrib or attrib.get("aria-hidden") == "true":
             hidden[i] = True
         style = attrib.get("style")
@@ -89,8 +110,25 @@ def hints(dom: Dom) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         role = attrib.get("role")
         if role in ("navigation", "banner", "contentinfo", "complementary", "search", "menu"):
             negative[i] = True
-    # an element that is both (e.g. "post-tags") is treated as boilerplate only when small
+        elif role == "main" or attrib.get("itemprop") in ("articleBody", "text", "reviewBody"):
+            positive[i] = True
     return negative, positive, hidden
+
+
+def legal_nodes(dom: Dom) -> np.ndarray:
+    """Nodes whose own (short) text is a copyright / policy line; one regex pass over the page."""
+    n = len(dom)
+    flags = np.zeros(n, dtype=bool)
+    texts = dom.own_text
+    joined = "\n".join(texts)
+    starts = None
+    for m in _LEGAL_RE.finditer(joined):
+        if starts is None:
+            starts = np.cumsum([0] + [len(t) + 1 for t in texts])
+        i = int(np.searchsorted(starts, m.start(), side="right")) - 1
+        if 0 <= i < n and len(texts[i]) < 400:
+            flags[i] = True
+    return flags
 
 
 def cjk_weight(dom: Dom) -> float:
@@ -142,14 +180,23 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     np.add.at(link, owner, own_link)
     np.add.at(punct, owner, dom.own_punct.astype(np.float64))
     has = (text + link) > 0
+    legal = np.zeros(n, dtype=bool)
+    legal[owner[legal_nodes(dom)]] = True
     score = np.where(
         has,
-        text - 1.5 * link - 25.0 + np.minimum(punct, text / 20.0) * 4.0,
+        text - LINK_PENALTY * link - LINE_PENALTY + np.minimum(punct, text / 20.0) * 4.0,
         0.0)
+    score = np.where(legal, -(text + link) - LINE_PENALTY, score)
+    # a boilerplate name on a container holding most of the page is a false alarm
+    # (body classes such as "has-sidebar"); so is one on a named content container
+    raw_sub = dom.subtree(text + link) if n else text
+    total = float(raw_sub[body]) if n else 0.0
+    big = raw_sub >= NEG_MAX_SHARE * total
+    negative = negative & ~(big & (dom.depth <= NEG_MAX_DEPTH)) & ~(positive & (raw_sub > 0.2 * total))
     neg_area = _spread(dom, negative)
-    score = np.where(neg_area & (score > 0), score * 0.3, score)
+    score = np.where(neg_area & (score > 0), score * NEG_AREA_KEEP, score)
     score = np.where(neg_area & (score <= 0), score * 1.5, score)
-    sub_score = dom.subtree(score) if n else score
+    sub_score = dom.subtree(np.maximum(score, 0) + NEG_WEIGHT * np.minimum(score, 0)) if n else score
     sub_text = dom.subtree(text) if n else text
     sub_link = dom.subtree(link) if n else link
     region = body

@@ -58,6 +58,7 @@ class Dom:
     paths: list[str] = field(default_factory=list)
     sigs: list[str] = field(default_factory=list)
     index: dict = field(default_factory=dict)  # element -> DFS index
+    attrs: list[str] = field(default_factory=list)  # "class id" text per node (for name hints)
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -99,78 +100,122 @@ def _tag_name(el: etree._Element) -> str:
     return tag.lower()
 
 
+_PUNCT_CHARS = ".,;:!?\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u3001\u201c\u201d\u2018\u2019\"'()\uff08\uff09\u2026-"
+_PUNCT_DELETE = {ord(c): None for c in _PUNCT_CHARS}
+
+
+def _count_punct(text: str) -> int:
+    return len(text) - len(text.translate(_PUNCT_DELETE))
+
+
 def number(root: etree._Element) -> Dom:
     """Number ``root``'s elements depth-first and compute their features.
 
     The tree should already have had :func:`strip_invisible` applied; the caller
     decides, because structured data is read from ``<script>`` first.
+    One pass with an explicit stack of open ancestors (no per-node parent
+    lookups), so the cost is a few microseconds per element.
     """
-    nodes: list[etree._Element] = [el for el in root.iter() if isinstance(el.tag, str)]
-    n = len(nodes)
-    index = {el: i for i, el in enumerate(nodes)}
-    parent = np.full(n, -1, dtype=np.int32)
-    depth = np.zeros(n, dtype=np.int32)
-    tag_id = np.zeros(n, dtype=np.int32)
-    path_id = np.zeros(n, dtype=np.int32)
-    sig_id = np.zeros(n, dtype=np.int32)
-    own_chars = np.zeros(n, dtype=np.int32)
-    own_link = np.zeros(n, dtype=np.int32)
-    own_punct = np.zeros(n, dtype=np.int32)
-    in_link = np.zeros(n, dtype=bool)
-    own_text: list[str] = [""] * n
+    nodes: list[etree._Element] = []
+    parent_l: list[int] = []
+    depth_l: list[int] = []
+    tag_l: list[int] = []
+    path_l: list[int] = []
+    sig_l: list[int] = []
+    link_l: list[bool] = []
+    end_l: list[int] = []
+    own_text: list[str] = []
+    attr_text: list[str] = []
 
     tags: dict[str, int] = {}
     paths: dict[tuple[int, int], int] = {}
     path_names: list[str] = []
     sigs: dict[str, int] = {}
+    stack: list[int] = []   # DFS indices of the open ancestors
+    ws = _WS_RE
 
-    for i, el in enumerate(nodes):
-        name = _tag_name(el)
-        t = tags.setdefault(name, len(tags))
-        tag_id[i] = t
-        p = index.get(el.getparent(), -1) if i else -1
-        parent[i] = p
-        if p >= 0:
-            depth[i] = depth[p] + 1
-            key = (int(path_id[p]), t)
-            parent_path = path_names[path_id[p]]
-            in_link[i] = in_link[p] or name == "a"
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if event == "end":
+            j = stack.pop()
+            end_l[j] = len(nodes) - 1
+            continue
+        i = len(nodes)
+        nodes.append(el)
+        name = tag.lower() if tag[0] != "{" else _tag_name(el)
+        t = tags.get(name)
+        if t is None:
+            t = tags[name] = len(tags)
+        tag_l.append(t)
+        if stack:
+            p = stack[-1]
+            parent_l.append(p)
+            depth_l.append(depth_l[p] + 1)
+            ppath = path_l[p]
+            link_l.append(link_l[p] or name == "a")
         else:
-            key = (-1, t)
-            parent_path = ""
-            in_link[i] = name == "a"
+            parent_l.append(-1)
+            depth_l.append(0)
+            ppath = -1
+            link_l.append(name == "a")
+        key = (ppath, t)
         pid = paths.get(key)
         if pid is None:
             pid = paths[key] = len(path_names)
-            path_names.append(f"{parent_path}/{name}")
-        path_id[i] = pid
-        cls = el.get("class")
-        sig = name + "." + ".".join(sorted(cls.split())) if cls else name
-        sig_id[i] = sigs.setdefault(sig, len(sigs))
+            path_names.append((path_names[ppath] if ppath >= 0 else "") + "/" + name)
+        path_l.append(pid)
+        attrib = el.attrib
+        cls = attrib.get("class") if attrib else None
+        if cls:
+            sig = name + "." + ".".join(sorted(cls.split()))
+            ident = attrib.get("id")
+            attr_text.append(f"{cls} {ident}" if ident else cls)
+        else:
+            sig = name
+            ident = attrib.get("id") if attrib else None
+            attr_text.append(ident or "")
+        sid = sigs.get(sig)
+        if sid is None:
+            sid = sigs[sig] = len(sigs)
+        sig_l.append(sid)
+        end_l.append(i)
+        stack.append(i)
 
-        pieces = [el.text] if el.text else []
+        text = el.text
+        has_tail = False
         for child in el:
             if child.tail:
-                pieces.append(child.tail)
-        if pieces:
-            text = collapse_ws(" ".join(pieces))
-            if text:
-                own_text[i] = text
-                chars = len(text) - text.count(" ")
-                own_chars[i] = chars
-                own_punct[i] = len(_PUNCT_RE.findall(text))
-                if in_link[i]:
-                    own_link[i] = chars
+                has_tail = True
+                break
+        if has_tail:
+            pieces = [text] if text else []
+            pieces.extend(c.tail for c in el if c.tail)
+            text = " ".join(pieces)
+        if text:
+            text = ws.sub(" ", text).strip()
+        own_text.append(text or "")
 
-    end = np.arange(n, dtype=np.int32)
-    for i in range(n - 1, 0, -1):
-        p = parent[i]
-        if end[i] > end[p]:
-            end[p] = end[i]
+    n = len(nodes)
+    index = {el: i for i, el in enumerate(nodes)}
+    own_chars = np.zeros(n, dtype=np.int32)
+    own_punct = np.zeros(n, dtype=np.int32)
+    for i, text in enumerate(own_text):
+        if text:
+            own_chars[i] = len(text) - text.count(" ")
+            own_punct[i] = _count_punct(text)
+    in_link = np.array(link_l, dtype=bool) if n else np.zeros(0, dtype=bool)
+    own_link = np.where(in_link, own_chars, 0).astype(np.int32)
 
-    return Dom(
-        root=root, nodes=nodes, parent=parent, end=end, depth=depth, tag_id=tag_id,
-        path_id=path_id, sig_id=sig_id, own_text=own_text, own_chars=own_chars,
+    dom = Dom(
+        root=root, nodes=nodes, parent=np.array(parent_l, dtype=np.int32),
+        end=np.array(end_l, dtype=np.int32), depth=np.array(depth_l, dtype=np.int32),
+        tag_id=np.array(tag_l, dtype=np.int32), path_id=np.array(path_l, dtype=np.int32),
+        sig_id=np.array(sig_l, dtype=np.int32), own_text=own_text, own_chars=own_chars,
         own_link_chars=own_link, own_punct=own_punct, in_link=in_link,
         tags=list(tags), paths=path_names, sigs=list(sigs), index=index,
     )
+    dom.attrs = attr_text
+    return dom

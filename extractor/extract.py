@@ -144,11 +144,11 @@ def _title(root) -> str:
     if el is None:
         el = root.find(".//title")
     if el is not None:
-        t = collapse_ws(el.text_content() if hasattr(el, "text_content") else el.text)
+        t = collapse_ws(" ".join(el.itertext()))
         if t:
             return t
     for h in root.iter("h1"):
-        t = collapse_ws(h.text_content())
+        t = collapse_ws(" ".join(h.itertext()))
         if t:
             return t
     return ""
