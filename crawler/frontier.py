@@ -323,6 +323,7 @@ class FrontierScheduler(RedisScheduler):
         self.redis_down_since: float | None = None
         self.seeded_marked = False
         self.said_waiting = False
+        self.idle_waiting = False
         self.opened_at = time.monotonic()
         self._beat(initial=True)
         self._loop = task.LoopingCall(self._beat)
@@ -465,6 +466,10 @@ class FrontierScheduler(RedisScheduler):
             return
         self._redis_ok()
         self._collect_finished()
+        if self.idle_waiting:  # re-run the engine's idle check at heartbeat pace, not every 5 s
+            nextcall = getattr(getattr(self.crawler.engine, "_slot", None), "nextcall", None)
+            if nextcall is not None:
+                nextcall.schedule()
 
     def _on_idle(self, spider=None) -> None:
         """Keep an idle worker open while the shared crawl has work anywhere."""
@@ -478,13 +483,15 @@ class FrontierScheduler(RedisScheduler):
             self._redis_failed(exc)
             raise DontCloseSpider from exc
         self._redis_ok()
-        if queued or held or self.unpushed or self.finished:
+        self.idle_waiting = bool(queued or held or self.unpushed or self.finished)
+        if self.idle_waiting:
             raise DontCloseSpider
         waited = time.monotonic() - self.opened_at
         if not seeded and (not self.wait_for_seed or waited < self.wait_for_seed):
             if not self.said_waiting:
                 logger.info("Frontier %s is empty: waiting for `forumcrawl enqueue URL`", self.queue.key)
                 self.said_waiting = True
+            self.idle_waiting = True
             raise DontCloseSpider
         logger.info("Shared frontier %s is empty and no worker holds work: finishing", self.queue.key)
 

@@ -57,8 +57,10 @@ def recording_handler(entries: list[dict]) -> None:
     _log(entries)
     recording_handler.calls = getattr(recording_handler, "calls", 0) + 1
     if str(recording_handler.calls) == os.environ.get("NLP_TEST_HANG_BATCH"):
-        with open(os.environ["NLP_TEST_HUNG"], "w") as fh:
+        partial = os.environ["NLP_TEST_HUNG"] + ".part"
+        with open(partial, "w") as fh:
             json.dump([e["post_key"] for e in entries], fh)
+        os.replace(partial, os.environ["NLP_TEST_HUNG"])  # appears complete or not at all
         time.sleep(600)
 
 

@@ -12,7 +12,7 @@ import redis
 from scrapy import Request
 
 from crawler.frontier import CompactDupeFilter, ReliableQueue, seed
-from tests.frontier_support import CountingSite, PrivateRedis, start_worker, write_spider
+from frontier_support import CountingSite, PrivateRedis, start_worker, write_spider
 
 pytestmark = pytest.mark.redis
 
