@@ -28,6 +28,11 @@ from .url import resolve_database_url, sqlite_path
 
 CHUNK = 400  # rows per statement: well under SQLite's and PostgreSQL's bound-parameter limits
 RUN_STATUSES = ("running", "finished", "failed", "interrupted")
+POST_CONTENT = ("author", "published", "text", "html")  # hashed: a change is an edit
+POST_PLACE = (  # not hashed: where the post sits and how it is shown; refreshed silently
+    "site_id", "thread_id", "page_url", "page_number", "position", "floor", "post_id",
+    "published_offset", "published_raw", "quotes", "permalink",
+)
 
 
 @dataclass
@@ -123,13 +128,23 @@ class Store:
             self._upsert_posts(conn, p_rows, site_ids, thread_ids, now, result)
         return result
 
-    def _insert(self, table):
-        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+    def _insert(self, model):
+        """The dialect's INSERT (with ON CONFLICT support) on the model's Core table.
+
+        Rows are passed to ``execute`` as a list (executemany), so the compiled
+        statement is cached and reused instead of compiling a multi-row VALUES
+        clause per batch.
+        """
+        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        return insert(model.__table__)
 
     def _upsert_sites(self, conn: sa.Connection, keys: set[str], now: datetime) -> dict[str, int]:
         ordered = sorted(keys)
-        stmt = self._insert(Site).values([{"key": k, "first_seen": now, "last_seen": now} for k in ordered])
-        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"last_seen": stmt.excluded.last_seen}))
+        stmt = self._insert(Site)
+        conn.execute(
+            stmt.on_conflict_do_update(index_elements=["key"], set_={"last_seen": stmt.excluded.last_seen}),
+            [{"key": k, "first_seen": now, "last_seen": now} for k in ordered],
+        )
         rows = conn.execute(sa.select(Site.key, Site.id).where(Site.key.in_(ordered)))
         return dict(rows.all())
 
@@ -145,7 +160,7 @@ class Store:
                 row = dict(rows[url])
                 row["site_id"] = site_ids[row.pop("site")]
                 values.append({**row, "first_seen": now, "last_seen": now})
-            stmt = self._insert(Thread).values(values)
+            stmt = self._insert(Thread)
             ex = stmt.excluded
             newer_page = sa.or_(t.c.pages.is_(None), sa.and_(ex.pages.is_not(None), ex.pages >= t.c.pages))
             stmt = stmt.on_conflict_do_update(
@@ -161,7 +176,7 @@ class Store:
                     "last_seen": ex.last_seen,
                 },
             )
-            conn.execute(stmt)
+            conn.execute(stmt, values)
             ids.update(conn.execute(sa.select(Thread.url, Thread.id).where(Thread.url.in_(chunk))).all())
         return ids
 
@@ -173,7 +188,7 @@ class Store:
                 row = dict(rows[url])
                 row["site_id"] = site_ids[row.pop("site")]
                 values.append({**row, "fetch_count": 1})
-            stmt = self._insert(Page).values(values)
+            stmt = self._insert(Page)
             ex = stmt.excluded
             stmt = stmt.on_conflict_do_update(
                 index_elements=["url"],
@@ -187,7 +202,7 @@ class Store:
                     "fetch_count": p.c.fetch_count + 1,
                 },
             )
-            conn.execute(stmt)
+            conn.execute(stmt, values)
 
     def _upsert_posts(
         self,
@@ -199,34 +214,41 @@ class Store:
         result: WriteResult,
     ) -> None:
         p = Post.__table__
-        for chunk in _chunks(list(rows)):
-            known_query = sa.select(Post.post_key, Post.content_hash).where(Post.post_key.in_(chunk))
-            if self.dialect == "postgresql":
-                known_query = known_query.with_for_update()
-            known = dict(conn.execute(known_query).all())
-            values = []
+        stmt = self._insert(Post)
+        ex = stmt.excluded
+        set_ = {name: getattr(ex, name) for name in (*POST_CONTENT, *POST_PLACE, "content_hash", "last_seen")}
+        set_["language"] = sa.func.coalesce(ex.language, p.c.language)
+        set_["updated_at"] = sa.case((p.c.content_hash != ex.content_hash, ex.last_seen), else_=p.c.updated_at)
+        upsert = stmt.on_conflict_do_update(index_elements=["post_key"], set_=set_)
+        touch = sa.update(p).where(p.c.post_key.in_(sa.bindparam("keys", expanding=True))).values(last_seen=now)
+        for chunk in _chunks(sorted(rows)):  # one key order for every writer: no lock-order deadlocks
+            known_query = sa.select(
+                Post.post_key, Post.content_hash, Post.language, *(getattr(Post, n) for n in POST_PLACE)
+            ).where(Post.post_key.in_(chunk))
+            known = {r.post_key: r for r in conn.execute(known_query)}
+            values, same = [], []
             for key in chunk:
                 row = dict(rows[key])
                 row["site_id"] = site_ids[row.pop("site")]
                 row["thread_id"] = thread_ids[row.pop("thread_url")]
-                values.append({**row, "first_seen": now, "last_seen": now, "updated_at": None})
-                if key not in known:
+                old = known.get(key)
+                if old is None:
                     result.inserted.append(key)
-                elif known[key] != row["content_hash"]:
+                elif old.content_hash != row["content_hash"]:
                     result.updated.append(key)
                 else:
                     result.unchanged += 1
-            stmt = self._insert(Post).values(values)
-            ex = stmt.excluded
-            copied = (
-                "site_id", "thread_id", "page_url", "page_number", "position", "floor", "post_id", "author",
-                "published", "published_offset", "published_raw", "text", "html", "quotes", "permalink",
-                "content_hash", "last_seen",
-            )
-            set_ = {name: getattr(ex, name) for name in copied}
-            set_["language"] = sa.func.coalesce(ex.language, p.c.language)
-            set_["updated_at"] = sa.case((p.c.content_hash != ex.content_hash, ex.last_seen), else_=p.c.updated_at)
-            conn.execute(stmt.on_conflict_do_update(index_elements=["post_key"], set_=set_))
+                    if _same_place(old, row):
+                        same.append(key)  # only last_seen moves: no rewrite of text, html or indexes
+                        continue
+                values.append({**row, "first_seen": now, "last_seen": now, "updated_at": None})
+            if values:
+                conn.execute(upsert, values)
+            if same:
+                conn.execute(touch, {"keys": same})
+        order = {key: i for i, key in enumerate(rows)}
+        result.inserted.sort(key=order.__getitem__)
+        result.updated.sort(key=order.__getitem__)
 
     # -- NLP annotations (issue 4) -------------------------------------------------------------
     def save_annotations(self, rows: Sequence[Mapping]) -> int:
@@ -252,14 +274,14 @@ class Store:
                 values = [by_key[k] for k in chunk if k[0] in existing]
                 if not values:
                     continue
-                stmt = self._insert(PostAnnotation).values(values)
+                stmt = self._insert(PostAnnotation)
                 ex = stmt.excluded
                 stmt = stmt.on_conflict_do_update(
                     index_elements=["post_key", "handler"],
                     set_={"language": ex.language, "keywords": ex.keywords, "tokens": ex.tokens,
                           "updated_at": ex.updated_at},
                 )
-                conn.execute(stmt)
+                conn.execute(stmt, values)
                 saved += len(values)
         return saved
 
@@ -358,6 +380,13 @@ class Store:
                     last_run_id=run_id, next_run_at=utcnow() + timedelta(seconds=every)
                 )
             )
+
+
+def _same_place(old, row: dict) -> bool:
+    """True when a stored post with unchanged content needs no rewrite besides last_seen."""
+    if row["language"] is not None and row["language"] != old.language:
+        return False
+    return all(getattr(old, name) == row[name] for name in POST_PLACE)
 
 
 def _chunks(items: Sequence, size: int = CHUNK):

@@ -15,13 +15,13 @@ def count(store: Store, model) -> int:
 
 def test_write_batch_inserts_then_rewrite_is_a_no_op(database_url):
     with Store(database_url) as store:
-        threads, posts = thread_with_posts(1, 5)
+        threads, posts = thread_with_posts(1, 12)
         first = store.write_batch(threads, posts)
-        assert sorted(first.inserted) == sorted(post_key(p) for p in posts)
+        assert first.inserted == [post_key(p) for p in posts]  # in the batch's order
         assert first.updated == [] and first.unchanged == 0
         again = store.write_batch(threads, posts)
-        assert again.inserted == [] and again.updated == [] and again.unchanged == 5
-        assert count(store, Post) == 5 and count(store, Thread) == 1
+        assert again.inserted == [] and again.updated == [] and again.unchanged == 12
+        assert count(store, Post) == 12 and count(store, Thread) == 1
 
 
 def test_edit_one_and_add_one_gives_one_update_one_insert(database_url):
@@ -179,3 +179,23 @@ def test_locked_sqlite_file_raises_store_unavailable(sqlite_url):
                 store.write_batch(*thread_with_posts(7, 2))
         holder.close()
         assert len(store.write_batch(*thread_with_posts(7, 2)).inserted) == 2
+
+
+def test_unchanged_posts_move_last_seen_and_follow_a_new_page_without_counting_an_edit(database_url):
+    import time
+
+    with Store(database_url) as store:
+        threads, posts = thread_with_posts(8, 3)
+        store.write_batch(threads, posts)
+        with store.engine.connect() as conn:
+            before = dict(conn.execute(sa.select(Post.position, Post.last_seen)).all())
+        time.sleep(0.01)
+        moved = [dict(p, page_url=f"{SITE}/t/8?page=2", page_number=2) if p["position"] == 3 else p for p in posts]
+        result = store.write_batch(threads, moved)
+        assert (result.inserted, result.updated, result.unchanged) == ([], [], 3)
+        with store.engine.connect() as conn:
+            rows = {r.position: r for r in conn.execute(sa.select(Post.position, Post.last_seen, Post.page_url,
+                                                                  Post.updated_at))}
+        assert all(rows[n].last_seen > before[n] for n in (1, 2, 3))
+        assert rows[3].page_url == f"{SITE}/t/8?page=2" and rows[1].page_url == f"{SITE}/t/8"
+        assert all(r.updated_at is None for r in rows.values())
