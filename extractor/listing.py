@@ -73,24 +73,36 @@ def find_entries(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray
         return []
     scored.sort(key=lambda x: -x[0])
     host = urlsplit(url).netloc
+    page_key = _page_key(url)
     best: tuple[float, list[Entry]] | None = None
     dates = date_flags(dom)
     for _, members in scored[:6]:
-        entries = _entries(dom, members, url, host, now, dates, all_sub)
+        entries = _entries(dom, members, url, host, page_key, now, dates, all_sub)
         if len(entries) < 3 or len(entries) < 0.7 * len(members):
             continue
         urls = {e.url for e in entries}
-        if len(urls) < 0.8 * len(entries):
-            continue
+        titles = {e.title for e in entries}
+        if len(urls) < 0.8 * len(entries) or len(titles) < 0.8 * len(entries):
+            continue          # the same "Report" link in every post is no listing
+        if float(all_sub[members].max()) > 0.4 * float(all_sub[0] or 1):
+            continue          # page sections (header, content, footer), not items
         dated = sum(1 for e in entries if e.published is not None)
+        described = sum(1 for e in entries if e.published is not None or e.excerpt or e.replies is not None)
+        if described < 0.5 * len(entries):
+            continue          # bare link lists (menus, tag clouds) carry no dates, excerpts or counts
         value = len(entries) * (1.0 + dated / len(entries)) * float(np.mean([len(e.title) for e in entries])) ** 0.5
         if best is None or value > best[0]:
             best = (value, entries)
     return best[1] if best else []
 
 
-def _entries(dom: Dom, members: np.ndarray, url: str, host: str, now: datetime, dates: np.ndarray,
-             all_sub: np.ndarray) -> list[Entry]:
+def _page_key(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.netloc}{parts.path}?{parts.query}"
+
+
+def _entries(dom: Dom, members: np.ndarray, url: str, host: str, page_key: str, now: datetime,
+             dates: np.ndarray, all_sub: np.ndarray) -> list[Entry]:
     out: list[Entry] = []
     for m in members.tolist():
         stop = int(dom.end[m])
@@ -102,7 +114,12 @@ def _entries(dom: Dom, members: np.ndarray, url: str, host: str, now: datetime, 
             href = el.get("href") or ""
             if not href or _SKIP_HREF_RE.search(href) or fields.PROFILE_HREF_RE.search(href):
                 continue
+            # A link to an anchor (a post's permalink "#p123") or to this very page is no entry.
+            if "#" in href or _page_key(urljoin(url, href)) == page_key:
+                continue
             text = collapse_ws(el.text_content()) if hasattr(el, "text_content") else dom.text_of(i)
+            if fields.BUTTON_LINE_RE.match(text) or fields.floor_of(text) is not None:
+                continue
             if len(text) > len(title) and match_date(text, now=now) is None and not _NUMBER_RE.match(text):
                 title_el, title = el, text
         if title_el is None or len(title) < 4:
