@@ -90,10 +90,12 @@ def layout_mask(dom: Dom) -> np.ndarray:
     bad_sig = np.array([_is_side(sig) for sig in dom.sigs], dtype=bool)
     roots = np.nonzero(bad_sig[dom.sig_id])[0]
     mask = np.zeros(len(dom), dtype=bool)
+    chars = dom.subtree(dom.own_chars)
+    half = 0.5 * float(chars[0])
     last = -1
     for r in roots.tolist():
-        if r <= last:
-            continue
+        if r <= last or chars[r] > half:
+            continue          # a "widget" holding most of the page is the page's main module
         last = int(dom.end[r])
         mask[r:last + 1] = True
     return mask
@@ -267,15 +269,23 @@ def _outermost(units: np.ndarray, end: np.ndarray) -> list[int]:
     return out
 
 
-def _match_units(dom: Dom, units: list[int], md_units: list[int], md_data: dict[int, dict]) -> dict[int, dict]:
-    """Structured postings keyed by the DOM unit that contains them or that they contain."""
+def _match_units(dom: Dom, units: list[int], md_units: list[int],
+                 md_data: dict[int, dict]) -> tuple[dict[int, dict], bool]:
+    """Structured postings keyed by the DOM unit that contains them or that they contain.
+
+    Also says whether the match is one-to-one: when one marked-up post holds
+    several DOM units, those units are parts of posts (comments under an
+    answer), and the markup's split is the right one.
+    """
     out: dict[int, dict] = {}
+    one_to_one = True
     for m in md_units:
-        for u in units:
-            if u <= m <= dom.end[u] or m <= u <= dom.end[m]:
-                out.setdefault(u, md_data[m])
-                break
-    return out
+        hits = [u for u in units if u <= m <= dom.end[u] or m <= u <= dom.end[m]]
+        if len(hits) > 1:
+            one_to_one = False
+        if hits:
+            out.setdefault(hits[0], md_data[m])
+    return out, one_to_one
 
 
 def _structured_units(dom: Dom, structured: Any) -> tuple[list[int], dict[int, dict]]:
@@ -310,8 +320,8 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
             units = [lead] + units
     sdata: dict[int, dict] = {}
     if len(md_units) >= 2:
-        matched = _match_units(dom, units, md_units, md_data)
-        if len(units) > len(md_units) and len(matched) >= 0.8 * len(md_units):
+        matched, one_to_one = _match_units(dom, units, md_units, md_data)
+        if len(units) > len(md_units) and one_to_one and len(matched) >= 0.8 * len(md_units):
             sdata = matched            # the DOM found posts the markup left out (often the first)
         else:
             units, sdata = md_units, md_data
