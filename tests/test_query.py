@@ -137,3 +137,17 @@ def test_cli_uses_environment_database(filled, capsys, monkeypatch):
     monkeypatch.setenv("FORUMCRAWL_DATABASE_URL", filled)
     out = run_cli(capsys, "query", "--format", "jsonl", "--search", "Scrapy")
     assert [json.loads(x)["position"] for x in out.splitlines()] == [5]
+
+
+def test_posts_view_shows_local_published_like_the_api(filled):
+    import sqlalchemy as sa
+
+    with Store(filled) as store, store.engine.connect() as conn:
+        view = {r.position: r for r in conn.execute(sa.text("SELECT * FROM posts_view"))}
+        api = {r["position"]: r for r in query.posts(store, limit=0)}
+    assert sorted(view) == sorted(api)
+    for position, record in api.items():
+        assert view[position].published == record["published"]
+        assert (view[position].site, view[position].thread_title, view[position].url) == (
+            record["site"], record["thread_title"], record["url"])
+    assert view[6].published == "2024-05-03T08:00:00+05:30" and view[5].published is None

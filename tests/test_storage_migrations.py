@@ -51,3 +51,19 @@ def test_concurrent_first_opens_migrate_once(database_url):
     assert errors == []
     with Store(database_url) as store, store.engine.connect() as conn:
         assert migrate.current_revision(conn) == migrate.head_revision()
+
+
+def test_opening_an_older_database_upgrades_it_and_keeps_its_posts(database_url):
+    from storage.engine import make_engine
+    from test_storage_items import thread_with_posts
+
+    engine = make_engine(database_url)
+    migrate.upgrade(engine, "0001")
+    with engine.connect() as conn:
+        assert migrate.current_revision(conn) == "0001"
+    engine.dispose()
+    with Store(database_url, migrate_schema=False) as old:
+        old.write_batch(*thread_with_posts(1, 3))
+    with Store(database_url) as store, store.engine.connect() as conn:
+        assert migrate.current_revision(conn) == migrate.head_revision() != "0001"
+        assert conn.execute(sa.text("SELECT count(*) FROM posts_view")).scalar_one() == 3
