@@ -49,6 +49,7 @@ _QUICK_DATE_RE = re.compile(
     r"\byesterday\b|\btoday\b|昨天|前天|今天|刚刚|\d+\s*月\s*\d+\s*日",
     re.I | re.M)
 _MAX_DATES_PER_POST = 4
+MIN_SHAPE_SIMILARITY = 0.2   # measured: junk pairs < 0.17, real threads mostly > 0.35
 
 
 def node_keys(dom: Dom) -> np.ndarray:
@@ -192,6 +193,8 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     if best is None:
         return []
     score, units = best
+    if shape_similarity(dom, key, units) < MIN_SHAPE_SIMILARITY:
+        return []
     covered = float(sum(int(sub_text[u]) for u in _outermost(units, dom.end)))
     base = float(sub_text[region]) if region is not None and 0 <= region < len(dom) else total
     if covered < 0.45 * min(base, total) and covered < 0.3 * total:
@@ -258,6 +261,21 @@ def _tight_body(dom: Dom, node: int, owner: np.ndarray, me: int, prose: np.ndarr
         if owner[i] == me and prose[i] >= 0.78 * total and (dom.end[i] - i) < (dom.end[best] - best):
             best = i
     return best
+
+
+def shape_similarity(dom: Dom, key: np.ndarray, members: np.ndarray, sample: int = 6) -> float:
+    """Mean Jaccard similarity of the element keys inside consecutive members.
+
+    Posts of one thread are built alike (name box, date, body, buttons); two
+    unrelated blocks that merely share a class and a date are not.
+    """
+    members = members[:sample]
+    sets = [set(np.unique(key[m + 1:dom.end[m] + 1]).tolist()) for m in members.tolist()]
+    sims = []
+    for a, b in zip(sets, sets[1:]):
+        union = len(a | b)
+        sims.append(len(a & b) / union if union else 1.0)
+    return float(np.mean(sims)) if sims else 0.0
 
 
 def _outermost(units: np.ndarray, end: np.ndarray) -> list[int]:
