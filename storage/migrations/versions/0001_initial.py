@@ -137,8 +137,8 @@ def upgrade() -> None:
 def _sqlite_fts() -> None:
     """FTS5 over posts.text with the trigram tokenizer: substring search in any script."""
     op.execute(
-        "CREATE VIRTUAL TABLE posts_fts USING fts5("
-        "text, content='posts', content_rowid='id', tokenize='trigram')"
+        # content="posts" in double quotes is the spelling Datasette looks for to offer search on posts
+        'CREATE VIRTUAL TABLE posts_fts USING fts5(text, content="posts", content_rowid="id", tokenize="trigram")'
     )
     op.execute(
         "CREATE TRIGGER posts_fts_ai AFTER INSERT ON posts BEGIN "
