@@ -51,9 +51,9 @@ from twisted.internet import task
 
 logger = logging.getLogger(__name__)
 
-#: Sent by the storage pipeline after a batch commit; with FRONTIER_ACK_ON_COMMIT
-#: the frontier acknowledges finished requests only then.
-items_committed = object()
+#: Sent by the store pipeline after each commit (crawler.signals); with
+#: FRONTIER_ACK_ON_COMMIT the frontier acknowledges finished requests only then.
+from crawler.signals import items_committed  # noqa: E402
 
 DEFAULT_KEY = "forumcrawl:frontier:%(spider)s"
 ID_LEN = 32  # uuid4 hex prefix of every queue member
@@ -280,7 +280,10 @@ class FrontierScheduler(RedisScheduler):
     Settings: ``FRONTIER_KEY`` (key prefix, default
     ``forumcrawl:frontier:<spider>``), ``FRONTIER_HEARTBEAT`` (seconds, 2),
     ``FRONTIER_WORKER_TIMEOUT`` (seconds without heartbeat before a worker's
-    work is re-queued, 30), ``FRONTIER_ACK_ON_COMMIT`` (bool, False),
+    work is re-queued, 30), ``FRONTIER_ACK_ON_COMMIT`` (acknowledge a finished
+    request at the next ``items_committed`` signal, or after
+    ``FRONTIER_COMMIT_GRACE`` seconds (10) if no commit comes because it yielded
+    no items; default: on when ``crawler.pipelines.StorePipeline`` is enabled),
     ``FRONTIER_WAIT_FOR_SEED`` (seconds an idle worker of a never-seeded
     frontier waits for ``forumcrawl enqueue`` before exiting; 0 = forever).
     """
@@ -301,7 +304,10 @@ class FrontierScheduler(RedisScheduler):
         instance.stats = crawler.stats
         instance.heartbeat_every = settings.getfloat("FRONTIER_HEARTBEAT", 2.0)
         instance.worker_timeout = settings.getfloat("FRONTIER_WORKER_TIMEOUT", 30.0)
-        instance.ack_on_commit = settings.getbool("FRONTIER_ACK_ON_COMMIT", False)
+        store_pipeline = any(str(p).endswith("StorePipeline") and v is not None
+                             for p, v in settings.getdict("ITEM_PIPELINES").items())
+        instance.ack_on_commit = settings.getbool("FRONTIER_ACK_ON_COMMIT", store_pipeline)
+        instance.commit_grace = settings.getfloat("FRONTIER_COMMIT_GRACE", 10.0)
         instance.wait_for_seed = settings.getfloat("FRONTIER_WAIT_FOR_SEED", 0.0)
         instance.redis_url = redis_url_from(settings) or "redis"
         crawler.signals.connect(instance._on_idle, signal=signals.spider_idle)
@@ -319,6 +325,8 @@ class FrontierScheduler(RedisScheduler):
             self.df = load_object(self.dupefilter_cls).from_spider(spider)
         self.held: dict[str, Any] = {}  # frontier id -> popped request still in the engine
         self.finished: list[str] = []  # done, waiting for a commit to be acknowledged
+        self.finished_at: dict[str, float] = {}
+        self.last_commit_at = 0.0
         self.unpushed: list[Any] = []  # requests found while Redis was away
         self.redis_down_since: float | None = None
         self.seeded_marked = False
@@ -420,7 +428,8 @@ class FrontierScheduler(RedisScheduler):
 
     def _collect_finished(self) -> None:
         """Move requests the engine is done with from held to finished, and
-        acknowledge them unless acknowledgement waits for a commit."""
+        acknowledge them (at once, or in ack-on-commit mode once committed or
+        past the grace period)."""
         if self.held:
             live = self._in_engine()
             if live is None:  # unknown engine internals: trust only an idle engine
@@ -429,22 +438,43 @@ class FrontierScheduler(RedisScheduler):
                 done = list(self.held) if idle else []
             else:
                 done = [rid for rid, r in self.held.items() if id(r) not in live]
+            now = time.monotonic()
             for rid in done:
                 del self.held[rid]
+                self.finished_at[rid] = now
             self.finished.extend(done)
-        if self.finished and not self.ack_on_commit:
+        if not self.finished:
+            return
+        if not self.ack_on_commit:
             self._ack_finished()
+            return
+        limit = time.monotonic() - self.commit_grace
+        stale = [rid for rid in self.finished if self.finished_at.get(rid, 0) <= limit]
+        if stale:
+            self._ack_finished(stale)
 
-    def _ack_finished(self) -> None:
+    def _ack_finished(self, ids: list[str] | None = None) -> None:
+        ids = list(self.finished) if ids is None else ids
         try:
-            self.queue.ack(self.finished)
-            self.finished.clear()
+            self.queue.ack(ids)
         except _REDIS_ERRORS as exc:
             self._redis_failed(exc)
+            return
+        gone = set(ids)
+        self.finished = [rid for rid in self.finished if rid not in gone]
+        for rid in gone:
+            self.finished_at.pop(rid, None)
 
     def _on_committed(self, **kwargs) -> None:
+        """A batch was committed. The pipeline writes one batch at a time, so
+        this batch was taken after the previous commit: items of every request
+        finished before the previous commit are now in SQL."""
         self._collect_finished()
-        self._ack_finished()
+        now = time.monotonic()
+        safe = [rid for rid in self.finished if self.finished_at.get(rid, now) <= self.last_commit_at]
+        self.last_commit_at = now
+        if safe:
+            self._ack_finished(safe)
 
     # -- heartbeat, reaping, termination ------------------------------------
     def _beat(self, initial: bool = False) -> None:

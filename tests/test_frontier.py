@@ -147,7 +147,8 @@ def test_killed_worker_requests_are_finished_by_the_other(rkey, redis_url, tmp_p
         victim.send_signal(signal.SIGKILL)
         victim.wait()
         held = sum(client.hlen(k) for k in client.scan_iter(match=f"{key}:processing:*"))
-        survivor = start_worker(spider, redis_url, key, tmp_path / "survivor.log")
+        survivor = start_worker(spider, redis_url, key, tmp_path / "survivor.log",  # acks wait for commits
+                                "-s", "FRONTIER_ACK_ON_COMMIT=True", "-s", "FRONTIER_COMMIT_GRACE=0.5")
         code = survivor.wait(timeout=120)
         log = (tmp_path / "survivor.log").read_text()
     finally:
