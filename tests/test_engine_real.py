@@ -16,12 +16,12 @@ import lxml.html
 import pytest
 
 from tests.engines import metrics
-from tests.engines.fixtures import misago_forum  # noqa: F401 - pytest fixture
+from tests.engines.fixtures import misago_forum, spirit_forum  # noqa: F401 - pytest fixtures
 from tests.engines.server import ForumServer
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
-ENGINE_FIXTURES = ["misago_forum"]
+ENGINE_FIXTURES = [pytest.param("misago_forum", marks=pytest.mark.postgres), "spirit_forum"]
 F1_TARGET = AUTHOR_TARGET = DATE_TARGET = 0.95
 
 
@@ -74,7 +74,8 @@ def extract_thread_pages(forum: ForumServer):
 def score_forum(forum: ForumServer) -> tuple[metrics.Score, dict[str, metrics.Score]]:
     per_thread: dict[str, metrics.Score] = {}
     for thread, page, result in extract_thread_pages(forum):
-        score = metrics.score_posts(thread.page_posts(page), result.posts, where=page.url)
+        score = metrics.score_posts(thread.page_posts(page), result.posts, where=page.url,
+                                    naive_as=forum.engine.naive_dates_in)
         per_thread[thread.url] = per_thread.get(thread.url, metrics.Score()) + score
     return metrics.total(per_thread.values()), per_thread
 

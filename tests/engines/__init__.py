@@ -10,6 +10,7 @@ with ``base_url`` and the ground truth ``threads`` from the fixtures in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timezone, tzinfo
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +25,9 @@ class Engine:
     version: str
     site_dir: Path  # engine-side files: engine_main.py, settings, requirements.txt
     database: Literal["postgres", "sqlite"]
+    # The zone a naive extracted date is read in: set when the pages show dates
+    # without any zone (the site's display zone), None when they state it.
+    naive_dates_in: tzinfo | None = None
 
     @property
     def key(self) -> str:
@@ -39,5 +43,8 @@ class Engine:
 
 
 ENGINES: dict[str, Engine] = {
+    # Misago: <time itemprop="datePublished" datetime="...+00:00">: the zone is on the page.
     "misago": Engine("misago", "0.39.6", HERE / "misago_site", "postgres"),
+    # Spirit: <li title="March 14, 2024, 9:26 a.m.">14 Mar '24</li>: no zone anywhere; it shows UTC.
+    "spirit": Engine("spirit", "0.14.3", HERE / "spirit_site", "sqlite", naive_dates_in=timezone.utc),
 }

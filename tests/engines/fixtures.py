@@ -32,3 +32,9 @@ def serve_engine(name: str, postgres_server_url: str | None) -> Iterator[ForumSe
 def misago_forum(postgres_server_url: str) -> Iterator[ForumServer]:
     """Misago (Django + PostgreSQL), seeded with tests/engines/common/corpus.py."""
     yield from serve_engine("misago", postgres_server_url)
+
+
+@pytest.fixture(scope="session")
+def spirit_forum() -> Iterator[ForumServer]:
+    """Spirit (Django + SQLite), seeded with tests/engines/common/corpus.py."""
+    yield from serve_engine("spirit", None)

@@ -57,6 +57,7 @@ class TruthThread:
     board: str
     posts: list[TruthPost]
     pages: list[TruthPage]
+    thread_id: str = ""  # the engine's own id, for edit/reply
 
     def page_posts(self, page: TruthPage) -> list[TruthPost]:
         return [self.posts[i] for i in page.posts]
@@ -89,8 +90,7 @@ class ForumServer:
 
     def add_reply(self, thread: TruthThread, author: str, text: str) -> TruthPost:
         """Reply to a thread through the engine; the thread's pages are not recomputed."""
-        thread_id = _thread_id(self.engine, thread)
-        return self._post_from(self._engine_cmd("--mode", "reply", "--thread-id", thread_id,
+        return self._post_from(self._engine_cmd("--mode", "reply", "--thread-id", thread.thread_id,
                                                 "--author", author, "--text", text))
 
     def _engine_cmd(self, *args: str) -> dict[str, Any]:
@@ -108,11 +108,6 @@ class ForumServer:
         return cache_root() / self.engine.key
 
 
-def _thread_id(engine: Engine, thread: TruthThread) -> str:
-    # Engine URLs end with the numeric thread id (Misago: /t/<slug>/<id>/).
-    return [part for part in thread.url.rstrip("/").split("/") if part.isdigit()][-1]
-
-
 def _truth_post(data: dict[str, Any], base_url: str) -> TruthPost:
     published = datetime.fromisoformat(data["published"])
     if published.tzinfo is None:
@@ -127,7 +122,8 @@ def load_truth(data: dict[str, Any], base_url: str) -> list[TruthThread]:
     return [
         TruthThread(url=base_url + t["url"], title=t["title"], board=t["board"],
                     posts=[_truth_post(p, base_url) for p in t["posts"]],
-                    pages=[TruthPage(base_url + pg["url"], list(pg["posts"])) for pg in t["pages"]])
+                    pages=[TruthPage(base_url + pg["url"], list(pg["posts"])) for pg in t["pages"]],
+                    thread_id=t["thread_id"])
         for t in data["threads"]
     ]
 

@@ -152,6 +152,7 @@ def _truth_thread(db_thread, thread: corpus.SeedThread, post_quotes: list[list[s
         for n in paginator.page_range
     ]
     return {
+        "thread_id": str(db_thread.pk),
         "url": db_thread.get_absolute_url(),
         "title": db_thread.title,
         "board": db_thread.category.name,
