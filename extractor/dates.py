@@ -276,8 +276,10 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
     idx = range(start, stop + 1)
     if skip is not None:
         idx = [i for i in idx if not skip[i]]
-    if reject is not None:
-        idx = [i for i in idx if not ((dom.own_text[i] or dom.tag_id[i] == -1 or dom.nodes[i].attrib) and reject(i))]
+    if reject is not None:     # checked lazily: only nodes that hold a date pay for it
+        ok = lambda i: not reject(i)  # noqa: E731
+    else:
+        ok = lambda i: True  # noqa: E731
     time_tag = dom.tags.index("time") if "time" in dom.tags else -1
     best_attr: tuple[datetime, str] | None = None
     for i in idx:
@@ -285,7 +287,7 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
         if dom.tag_id[i] == time_tag:
             value = el.get("datetime") or el.get("title")
             found = match_date(value, now=now) if value else None
-            if found:
+            if found and ok(i):
                 shown = dom.text_of(i) or value
                 return found[0], shown
         if best_attr is None and el.attrib:
@@ -293,7 +295,7 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
                 value = el.get(name)
                 if value and len(value) < 80:
                     found = match_date(value, now=now)
-                    if found:
+                    if found and ok(i):
                         shown = dom.text_of(i)
                         best_attr = (found[0], shown if 0 < len(shown) <= 60 else value)
                         break
@@ -305,9 +307,9 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
             if i < dom.end[i] <= i + 3:    # "05-01-2024, <span>09:15 AM</span>": read the small subtree
                 fuller = dom.text_of(i)
                 found = match_date(fuller, now=now) if len(fuller) < 200 else None
-                if found:
+                if found and ok(i):
                     return found
             found = match_date(text, now=now)
-            if found:
+            if found and ok(i):
                 return found
     return None, None

@@ -67,7 +67,7 @@ BUTTON_LINE_RE = re.compile(
 
 _ID_ATTRS = ("data-post-id", "data-postid", "data-pid", "data-post", "data-comment-id", "data-answer-id",
              "data-reply-id", "data-id", "data-field", "data-content-id")
-_ID_RE = re.compile(r"^(?:[a-z]+[_\-]?)*?(\d{2,})$", re.I)
+_ID_RE = re.compile(r"(\d{2,})$")
 _POSTISH_ID_RE = re.compile(r"post|pid|^p\d|^p_|msg|message|comment|reply|answer|entry|^t\d_|^r\d|^c\d|item|floor|"
                             r"thing|^\D{0,4}\d+$", re.I)
 
@@ -111,7 +111,7 @@ def post_id_of(el: etree._Element, strict: bool = False) -> str | None:
             return value
     ident = el.get("id")
     if ident and len(ident) < 40 and re.search(r"\d", ident) and _POSTISH_ID_RE.search(ident):
-        m = _ID_RE.match(ident)
+        m = _ID_RE.search(ident)
         if m:
             return m.group(1)
         return ident if strict is False else None

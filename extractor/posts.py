@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -52,17 +54,40 @@ _MAX_DATES_PER_POST = 4
 MIN_SHAPE_SIMILARITY = 0.2   # measured: junk pairs < 0.17, real threads mostly > 0.35
 
 
+@lru_cache(maxsize=65536)
+def _normal_sig(sig: str) -> tuple[str, bool]:
+    """A signature without digits and position/state classes, and whether it has no class left."""
+    tag, _, cls = sig.partition(".")
+    tokens = sorted({_DIGITS.sub("", t) for t in cls.split(".")
+                     if t and not _ALTERNATION.match(t) and not _FIRST_LAST.search(t)} - {"", "-", "_"})
+    return tag + ("." + ".".join(tokens) if tokens else ""), not tokens
+
+
+_CACHE: dict[str, tuple] = {}
+
+
+def _cached(name: str, dom: Dom, build):
+    """Per-page arrays shared by posts and listing (one page at a time)."""
+    hit = _CACHE.get(name)
+    if hit is not None and hit[0] is dom:
+        return hit[1]
+    value = build(dom)
+    _CACHE[name] = (dom, value)
+    return value
+
+
 def node_keys(dom: Dom) -> np.ndarray:
     """Per node, an id of its normalised key (see module doc)."""
+    return _cached("keys", dom, _node_keys)
+
+
+def _node_keys(dom: Dom) -> np.ndarray:
     norm: dict[str, int] = {}
     by_sig = np.zeros(len(dom.sigs), dtype=np.int32)
     plain = np.zeros(len(dom.sigs), dtype=bool)
     for s, sig in enumerate(dom.sigs):
-        tag, _, cls = sig.partition(".")
-        tokens = sorted({_DIGITS.sub("", t) for t in cls.split(".")
-                         if t and not _ALTERNATION.match(t) and not _FIRST_LAST.search(t)} - {"", "-", "_"})
-        name = tag + ("." + ".".join(tokens) if tokens else "")
-        plain[s] = not tokens
+        name, bare = _normal_sig(sig)
+        plain[s] = bare
         by_sig[s] = norm.setdefault(name, len(norm))
     keys = by_sig[dom.sig_id]
     # Elements without classes: an id such as "post123" / "pid_9" still names their kind.
@@ -79,6 +104,7 @@ _SIDE_WORDS = frozenset("sidebar sidebars widget widgets related recommend recom
 _PARTS_RE = re.compile(r"[-_\s.]+")
 
 
+@lru_cache(maxsize=65536)
 def _is_side(sig: str) -> bool:
     tag, _, cls = sig.partition(".")
     if tag in ("aside", "nav", "footer"):
@@ -88,6 +114,10 @@ def _is_side(sig: str) -> bool:
 
 def layout_mask(dom: Dom) -> np.ndarray:
     """True inside sidebars, widgets, navigation and footers: their dated lists are no posts."""
+    return _cached("layout", dom, _layout_mask)
+
+
+def _layout_mask(dom: Dom) -> np.ndarray:
     bad_sig = np.array([_is_side(sig) for sig in dom.sigs], dtype=bool)
     roots = np.nonzero(bad_sig[dom.sig_id])[0]
     mask = np.zeros(len(dom), dtype=bool)
@@ -104,25 +134,30 @@ def layout_mask(dom: Dom) -> np.ndarray:
 
 def date_flags(dom: Dom) -> np.ndarray:
     """1 where a node's own short text (or a ``<time>`` element) looks like a date."""
+    return _cached("dates", dom, _date_flags)
+
+
+def _date_flags(dom: Dom) -> np.ndarray:
     n = len(dom)
     flags = np.zeros(n, dtype=np.int32)
-    texts = [t if 0 < len(t) <= 150 else "" for t in dom.own_text]
-    joined = "\n".join(texts)
-    if joined.strip():
-        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=n)
+    keep = (dom.own_chars > 0) & (dom.own_chars <= 150)
+    idx = np.nonzero(keep)[0]
+    if len(idx):
+        texts = list(compress(dom.own_text, keep.tolist()))
+        joined = "\n".join(texts)
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         hits = [m.start() for m in _QUICK_DATE_RE.finditer(joined)]
         if hits:
-            idx = np.searchsorted(starts, np.asarray(hits), side="right") - 1
-            flags[idx] = 1
+            flags[idx[np.searchsorted(starts, np.asarray(hits), side="right") - 1]] = 1
     if "time" in dom.tags:
-        flags[dom.tag_id == dom.tags.index("time")] = 1
-        # a <time> holding its own text counts once
-        inner = np.nonzero(flags)[0]
-        for i in inner.tolist():
-            p = dom.parent[i]
-            if p >= 0 and dom.tags[dom.tag_id[p]] == "time" and flags[p]:
-                flags[i] = 0
+        t = dom.tags.index("time")
+        flags[dom.tag_id == t] = 1
+        inner = np.nonzero(flags)[0]            # a <time> holding its own text counts once
+        parents = dom.parent[inner]
+        ok = parents >= 0
+        dup = inner[ok][(dom.tag_id[parents[ok]] == t) & (flags[parents[ok]] > 0)]
+        flags[dup] = 0
     return flags
 
 
