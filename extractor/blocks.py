@@ -34,6 +34,10 @@ _NEG_RE = re.compile(
     r"reply-form|respond|consent|onetrust|gdpr|cmp|notices?|report|dialog|overlay|lightbox|"
     r"dropdown|offcanvas|off-canvas|drawer|mega-?menu|site-?header|site-?footer|topbar|top-bar|"
     r"bottom-bar|nav-?bar|related-?posts?|recirc\w*|rail|right-?rail|left-?rail|sidenav)(?:$|[\s_\-])", re.I)
+_COMMENTS_RE = re.compile(
+    r"(?:^|[\s_\-])(?:comments?|comment-?(?:list|area|section|s-area|thread|wrap|container)|"
+    r"disqus\w*|respond|replies|discussion|user-?comments?|commentlist|livefyre\w*)(?:$|[\s_\-])",
+    re.I)
 _POS_RE = re.compile(
     r"(?:^|[\s_\-])(?:article|articlebody|article-body|article-content|post|post-body|postbody|"
     r"post-content|entry|entry-content|content|main|story|story-body|body|text|blog|"
@@ -53,7 +57,8 @@ CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 import os
 LINK_PENALTY = float(os.environ.get("FC_LP", 1.0))
 LINE_PENALTY = float(os.environ.get("FC_LINE", 25))
-NEG_WEIGHT = float(os.environ.get("FC_NEG", 0.1))
+NEG_WEIGHT = float(os.environ.get("FC_NEG", 0.3))
+THREAD_NEG_WEIGHT = float(os.environ.get("FC_TNEG", 0.05))
 NEG_MAX_SHARE = float(os.environ.get("FC_NMS", 0.7))
 NEG_MAX_DEPTH = int(os.environ.get("FC_NMD", 2))
 NEG_AREA_KEEP = float(os.environ.get("FC_NAK", 0.1))
@@ -73,6 +78,7 @@ class Blocks:
     sub_link: np.ndarray     # float: subtree sums of ``link``
     negative: np.ndarray     # bool: named or tagged like boilerplate
     positive: np.ndarray     # bool: named like content
+    dead: np.ndarray         # bool: hidden or dropped (template) nodes and their subtrees
     region: int              # DFS index of the content region
     char_weight: float       # weight of one character (CJK pages count more per char)
 
@@ -167,6 +173,11 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     if drop is not None:
         dead |= drop
     dead = _spread(dom, dead)
+    if n and drop is None or drop is not None and not drop.any():
+        # a page hiding most of its text (tabs, script-revealed articles) is not hiding boilerplate
+        raw = dom.own_chars
+        if raw[dead].sum() > 0.5 * raw.sum():
+            dead = np.zeros(n, dtype=bool)
 
     w = cjk_weight(dom)
     own_chars = dom.own_chars.astype(np.float64) * w
@@ -199,15 +210,24 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     sub_score = dom.subtree(np.maximum(score, 0) + NEG_WEIGHT * np.minimum(score, 0)) if n else score
     sub_text = dom.subtree(text) if n else text
     sub_link = dom.subtree(link) if n else link
-    region = body
-    if n:
-        inside = np.zeros(n, dtype=bool)
-        inside[body:dom.end[body] + 1] = True
-        cand = np.where(inside, sub_score, -np.inf)
-        region = int(np.argmax(cand))
+    region = best_region(dom, score, body, NEG_WEIGHT)
     return Blocks(owner=owner, is_block=is_block, text=text, link=link, score=score,
                   sub_score=sub_score, sub_text=sub_text, sub_link=sub_link,
-                  negative=negative, positive=positive, region=region, char_weight=w)
+                  negative=negative, positive=positive, dead=dead, region=region, char_weight=w)
+
+
+def best_region(dom: Dom, score: np.ndarray, body: int, alpha: float) -> int:
+    """The node maximising (positive block scores + alpha * negative ones) in its subtree.
+
+    A small ``alpha`` tolerates the metadata between posts of a thread; a larger
+    one keeps an article's region tight around its prose.
+    """
+    n = len(dom)
+    if not n:
+        return body
+    sub = dom.subtree(np.maximum(score, 0) + alpha * np.minimum(score, 0))
+    lo, hi = body, int(dom.end[body]) + 1
+    return lo + int(np.argmax(sub[lo:hi]))
 
 
 def _spread(dom: Dom, flags: np.ndarray) -> np.ndarray:
@@ -222,10 +242,31 @@ def _spread(dom: Dom, flags: np.ndarray) -> np.ndarray:
     return np.cumsum(delta[:n]) > 0
 
 
-def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None) -> np.ndarray:
+def comment_sections(dom: Dom, lo: int, hi: int) -> np.ndarray:
+    """DFS indices in ``[lo, hi)`` of containers named like reader comments."""
+    attrs = dom.attrs
+    if not attrs:
+        return np.zeros(0, dtype=np.int64)
+    cache: dict[str, bool] = {}
+    out = []
+    for i in range(lo, hi):
+        names = attrs[i]
+        if names:
+            hit = cache.get(names)
+            if hit is None:
+                hit = cache[names] = _COMMENTS_RE.search(names) is not None
+            if hit:
+                out.append(i)
+    return np.asarray(out, dtype=np.int64)
+
+
+def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None, *,
+          drop_comments: bool = False) -> np.ndarray:
     """Nodes inside ``region`` to skip when rendering: link lists, boilerplate, hidden.
 
     Returns a bool array over all nodes marking the *roots* of skipped subtrees.
+    With ``drop_comments`` (an article, not a thread) reader-comment sections go
+    too, unless they hold most of the region's text.
     """
     n = len(dom)
     skip = np.zeros(n, dtype=bool)
@@ -244,7 +285,20 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None)
     named &= ~(blocks.positive[idx] & (st > 200 * w))
     cand = link_heavy | negative_small | named
     cand &= blocks.is_block[idx]  # only block elements start a pruned subtree
+    cand |= blocks.dead[idx]
     skip[idx[cand]] = True
+    if drop_comments:
+        com = comment_sections(dom, lo, hi)
+        if len(com):
+            # outermost comment sections only; together they must not be most of the region
+            outer, last_end = [], -1
+            for c in com.tolist():
+                if c > last_end:
+                    outer.append(c)
+                    last_end = int(dom.end[c])
+            outer = np.asarray(outer, dtype=np.int64)
+            if blocks.sub_text[outer].sum() < 0.5 * blocks.sub_text[region]:
+                skip[outer] = True
     if keep is not None:
         skip &= ~keep
     return skip

@@ -21,6 +21,7 @@ from extractor.dom import Dom, collapse_ws, number, strip_invisible
 from extractor.model import Page
 from extractor.parse import parse
 from extractor.text import render
+from extractor.classify import decide, squash
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ except ImportError:  # pragma: no cover
 
 # Larger inputs are cut: the tail of a 20 MB page is rarely content, and the cut bounds time.
 MAX_CHARS = 6_000_000
+# A thread's posts are taken as complete when they miss at most this share of the region's prose.
+import os
+POSTS_COMPLETE_MISS = float(os.environ.get("FC_PCM", 0.2))
 
 
 def extract(html: bytes | str, url: str, *, headers: Mapping | None = None,
@@ -124,19 +128,63 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         except Exception as exc:
             page.warnings.append(f"listing detection failed: {type(exc).__name__}: {exc}"[:200])
 
-    skip = blocks_mod.prune(dom, blk, region)
-    main = render(dom, region, skip)
+    article_skip = blocks_mod.prune(dom, blk, region, drop_comments=True)
+    article_text = render(dom, region, article_skip)
+    body_total = float(blk.sub_text[body] + blk.sub_link[body]) or 1.0
+    kind = decide(posts=posts, entries=entries, article_text=article_text,
+                  article_chars=float(blk.sub_text[region]),
+                  link_share=float(blk.sub_link[body]) / body_total,
+                  types=set(getattr(structured, "types", None) or ()))
+    page.kind = kind
     page.posts = posts
     page.entries = entries
-    if len(posts) >= 2:
-        page.kind = "thread"
-        page.text = "\n".join(p.text for p in posts if p.text)
-    elif main:
-        page.kind = "article"
-        page.text = main
+    if kind == "thread":
+        page.text = thread_text(dom, blk, body, posts, _heading(dom, body))
     else:
-        page.kind = "other"
-        page.warnings.append("no main content found")
+        page.text = article_text
+        if not article_text:
+            page.warnings.append("no main content found")
+
+
+def thread_text(dom: Dom, blk: blocks_mod.Blocks, body: int, posts: list, heading: str) -> str:
+    """A thread's text: its heading, then the thread region (every post in order).
+
+    The region is chosen with a small penalty for the metadata between posts
+    so it spans all of them; posts whose text the region misses are added.
+    """
+    region = blocks_mod.best_region(dom, blk.score, body, blocks_mod.THREAD_NEG_WEIGHT)
+    text = render(dom, region, blocks_mod.prune(dom, blk, region))
+    post_texts = [p.text for p in posts if p.text]
+    joined = squash("".join(post_texts))
+    # prose lines of the region that no post holds: the posts are incomplete
+    min_len = 30 / blk.char_weight
+    long_chars = missed = 0
+    for line in text.split("\n"):
+        if len(line) >= min_len:
+            key = squash(line)
+            long_chars += len(key)
+            if key[:40] not in joined:
+                missed += len(key)
+    if post_texts and missed <= POSTS_COMPLETE_MISS * long_chars:
+        text = "\n".join(post_texts)
+    else:
+        have = squash(text)
+        missing = [t for t in post_texts if squash(t)[:60] not in have]
+        if missing:
+            text = "\n".join([text, *missing]) if text else "\n".join(missing)
+    if heading and squash(heading)[:60] not in squash(text[:2000]):
+        text = f"{heading}\n{text}"
+    return text
+
+
+def _heading(dom: Dom, body: int) -> str:
+    """The first <h1> of the page (a thread's title as shown on the page)."""
+    for i in range(body, int(dom.end[body]) + 1):
+        if dom.tags[dom.tag_id[i]] == "h1":
+            t = dom.text_of(i)
+            if t:
+                return t
+    return ""
 
 
 def _title(root) -> str:

@@ -1,0 +1,82 @@
+"""Page kind: thread, article, listing or other.
+
+The evidence is what the other steps found: posts (repeated post structure),
+listing entries, and the dense-text region. A page whose densest paragraph
+sits inside one of its posts is a thread (the first post carries the
+topic); posts that all come after an article's body are reader comments
+under an article. Many entries with little prose make a listing.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractor.model import Entry, PageKind, Post
+
+_NOSPACE_RE = re.compile(r"\s+")
+
+MIN_ARTICLE_CHARS = 150   # weighted characters of prose for an article
+MIN_LISTING_ENTRIES = 5
+MIN_COMMENTED_ARTICLE_CHARS = 600  # below this, prose outside the posts is not an article
+
+
+def squash(text: str) -> str:
+    """Text without white space, for comparisons that ignore layout."""
+    return _NOSPACE_RE.sub("", text)
+
+
+def longest_line(text: str) -> str:
+    """The longest line of a rendered text (the densest paragraph)."""
+    best = ""
+    for line in text.split("\n"):
+        if len(line) > len(best):
+            best = line
+    return best
+
+
+FORUM_TYPES = frozenset({"DiscussionForumPosting", "QAPage", "Question", "Answer", "SocialMediaPosting"})
+ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle",
+                           "AnalysisNewsArticle", "OpinionNewsArticle", "TechArticle", "Recipe"})
+
+
+def share_in(texts: Sequence[str], haystack: str) -> float:
+    """Share of the characters of ``texts`` whose opening is found in ``haystack``."""
+    hay = squash(haystack)
+    total = found = 0
+    for t in texts:
+        key = squash(t)
+        if not key:
+            continue
+        total += len(key)
+        if key[:50] in hay:
+            found += len(key)
+    return found / total if total else 0.0
+
+
+def is_commented_article(posts: Sequence[Post], article_text: str, article_chars: float,
+                         types: frozenset | set = frozenset()) -> bool:
+    """Posts that are reader comments under an article rather than a thread's posts.
+
+    The article region (with comment sections pruned) is long and holds few of
+    the replies; a page declaring itself a forum posting or Q&A page is never one.
+    """
+    if types & FORUM_TYPES:
+        return False
+    if article_chars < MIN_COMMENTED_ARTICLE_CHARS:
+        return False
+    replies = [p.text for p in posts[1:] if p.text]
+    return share_in(replies, article_text) <= 0.3
+
+
+def decide(*, posts: Sequence[Post], entries: Sequence[Entry], article_text: str,
+           article_chars: float, link_share: float, types: frozenset | set = frozenset()) -> PageKind:
+    """The page kind from the posts, entries and article region found."""
+    if len(posts) >= 2 and not is_commented_article(posts, article_text, article_chars, types):
+        return "thread"
+    if len(entries) >= MIN_LISTING_ENTRIES and (link_share >= 0.5 or article_chars < 4 * MIN_ARTICLE_CHARS):
+        return "listing"
+    if article_chars >= MIN_ARTICLE_CHARS:
+        return "article"
+    if len(entries) >= 2:
+        return "listing"
+    return "other"
