@@ -1,0 +1,76 @@
+"""``forumcrawl crawl URL``: run the generic spider, like ``scrapy crawl generic -a url=URL``.
+
+Spider arguments with ``-a name=value``, Scrapy settings with ``-s NAME=VALUE``,
+feed exports with ``-o``/``-O FILE`` (format from the extension: ``posts.jsonl``).
+"""
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "crawl",
+        help="crawl a site with the generic spider and store its posts",
+        description="Crawl URL's site with the generic spider: thread pages become posts in the database "
+        "(DATABASE_URL setting, else FORUMCRAWL_DATABASE_URL, else DATABASE_URL, else sqlite:///forumcrawl.db).",
+    )
+    parser.add_argument("url", nargs="?", help="start URL (may be omitted when resuming a JOBDIR)")
+    parser.add_argument("-a", dest="spider_args", action="append", default=[], metavar="NAME=VALUE",
+                        help="spider argument: allow, deny, max_pages, max_depth, same_domain, template_pages")
+    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                        help="Scrapy setting, e.g. -s JOBDIR=crawls/site1 -s DATABASE_URL=postgresql+psycopg://...")
+    parser.add_argument("-o", "--output", action="append", default=[], metavar="FILE",
+                        help="append scraped items to FILE (format from the extension or FILE:FORMAT)")
+    parser.add_argument("-O", "--overwrite-output", action="append", default=[], metavar="FILE",
+                        help="write scraped items to FILE, overwriting it")
+    parser.add_argument("--database", metavar="URL", help="shortcut for -s DATABASE_URL=URL")
+    parser.add_argument("-L", "--loglevel", metavar="LEVEL", help="log level (default INFO)")
+    parser.set_defaults(func=run)
+
+
+def _pairs(values: list[str], what: str) -> dict[str, str]:
+    out = {}
+    for value in values:
+        name, sep, val = value.partition("=")
+        if not sep or not name:
+            raise SystemExit(f"forumcrawl crawl: {what} must be NAME=VALUE, not {value!r}")
+        out[name] = val
+    return out
+
+
+def project_settings(overrides: dict[str, str] | None = None):
+    """forumcrawl's Scrapy settings with command-line overrides applied."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run(args: argparse.Namespace) -> int:
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.conf import feed_process_params_from_cli
+
+    spider_args = _pairs(args.spider_args, "-a")
+    overrides = _pairs(args.settings, "-s")
+    if args.database:
+        overrides["DATABASE_URL"] = args.database
+    if args.loglevel:
+        overrides["LOG_LEVEL"] = args.loglevel.upper()
+    if args.url:
+        spider_args["url"] = args.url
+    settings = project_settings(overrides)
+    if args.output or args.overwrite_output:
+        feeds = feed_process_params_from_cli(settings, args.output, overwrite_output=args.overwrite_output)
+        settings.set("FEEDS", feeds, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler("generic")
+    process.crawl(crawler, **spider_args)
+    process.start()
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    if getattr(crawler, "spider", None) is None or reason not in ("finished", "closespider_pagecount"):
+        return 1
+    return 0

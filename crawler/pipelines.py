@@ -1,0 +1,217 @@
+"""The store pipeline: buffer items, write them to SQL in batches, one transaction each.
+
+Writes run on one background thread (so the crawl goes on while SQLite syncs
+or PostgreSQL answers) and strictly one batch at a time, in order. A batch is
+written when it reaches ``FORUMCRAWL_BATCH_SIZE`` items, every
+``FORUMCRAWL_FLUSH_INTERVAL`` seconds, and at the end of the crawl.
+
+When the database is unavailable the same batch is retried with exponential
+back-off (``FORUMCRAWL_DB_RETRY_DELAY`` .. ``FORUMCRAWL_DB_RETRY_MAX_DELAY``),
+each failure logged; items keep arriving in the buffer, and the engine is
+paused while more than ``FORUMCRAWL_MAX_BUFFERED_ITEMS`` wait. Nothing is
+dropped: if the database is still down ``FORUMCRAWL_DB_CLOSE_TIMEOUT`` seconds
+after the crawl ended, the unwritten items go to a JSONL file named in the log
+(and, under ``JOBDIR``, their pages stay unfinished in the frontier journal so a
+resume fetches them again). After each commit the pipeline sends
+:data:`crawler.signals.items_committed`, which the spider's journal waits for.
+
+Also records a crawl run (``crawl_runs``) with the final Scrapy stats.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor, task, threads
+from twisted.python.threadpool import ThreadPool
+
+from crawler import signals as fc_signals
+from crawler.items import PostItem, ThreadItem
+
+log = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    """Batching, retrying writer from items to :class:`storage.Store`."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.database_url_setting = settings.get("DATABASE_URL")
+        self.batch_size = max(1, settings.getint("FORUMCRAWL_BATCH_SIZE", 500))
+        self.flush_interval = settings.getfloat("FORUMCRAWL_FLUSH_INTERVAL", 2.0)
+        self.max_buffered = settings.getint("FORUMCRAWL_MAX_BUFFERED_ITEMS", 20_000)
+        self.retry_delay = settings.getfloat("FORUMCRAWL_DB_RETRY_DELAY", 0.5)
+        self.retry_max_delay = settings.getfloat("FORUMCRAWL_DB_RETRY_MAX_DELAY", 30.0)
+        self.close_timeout = settings.getfloat("FORUMCRAWL_DB_CLOSE_TIMEOUT", 120.0)
+        self.stats = crawler.stats
+        self.buffer: list[Any] = []
+        self.pages: list[dict] = []
+        self._writing = None
+        self._paused = False
+        self._closing = False
+        self._give_up_at: float | None = None
+        self._timer: task.LoopingCall | None = None
+        self._pool: ThreadPool | None = None
+        self.store = None
+        self.run_id: int | None = None
+        crawler.signals.connect(self._on_page, signal=fc_signals.page_fetched)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def open_spider(self) -> None:
+        from storage import Store, resolve_database_url
+
+        url = resolve_database_url(self.database_url_setting)
+        self.store = Store(url)
+        log.info("Storing posts in %r", self.store)
+        spider = self.crawler.spider
+        site = getattr(spider, "site", None) or ""
+        try:
+            self.run_id = self.store.start_run(site, getattr(spider, "crawl_args", {}))
+        except Exception as exc:  # a run record is bookkeeping: never stop the crawl for it
+            log.error("Could not record the crawl run: %s", exc)
+        self._pool = ThreadPool(minthreads=1, maxthreads=1, name="forumcrawl-store")
+        self._pool.start()
+        self._timer = task.LoopingCall(self._flush)
+        self._timer.start(self.flush_interval, now=False)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, (ThreadItem, PostItem)):
+            self.buffer.append(item)
+            if len(self.buffer) >= self.batch_size:
+                self._flush()
+            if len(self.buffer) > self.max_buffered and not self._paused:
+                log.warning("%d items wait for the database: pausing the crawl", len(self.buffer))
+                self.crawler.engine.pause()
+                self._paused = True
+        return item
+
+    def _on_page(self, page: dict) -> None:
+        self.pages.append(page)
+
+    async def close_spider(self) -> None:
+        if self._timer is not None and self._timer.running:
+            self._timer.stop()
+        self._closing = True
+        self._give_up_at = time.monotonic() + self.close_timeout
+        # Wait for the write in progress, then write whatever is left, in batches.
+        while self._writing is not None or self.buffer or self.pages:
+            if self._writing is None:
+                self._flush()
+            if self._writing is not None:
+                try:
+                    await maybe_deferred_to_future(self._writing)
+                except Exception:
+                    break  # already logged; the rest is dumped below
+        if self.buffer:
+            self._dump_unsaved(self.buffer)
+            self.buffer = []
+        if self._pool is not None:
+            self._pool.stop()
+        if self.store is not None:
+            if self.run_id is not None:
+                reason = self.stats.get_value("finish_reason") or ""
+                status = "finished" if reason == "finished" else "interrupted"
+                if self.stats.get_value("forumcrawl/db_unsaved_items"):
+                    status = "failed"
+                try:
+                    self.store.finish_run(self.run_id, stats=_plain(self.stats.get_stats()), status=status)
+                except Exception as exc:
+                    log.error("Could not record the end of crawl run %s: %s", self.run_id, exc)
+            self.store.close()
+
+    # -- writing -------------------------------------------------------------------------------
+    def _flush(self) -> None:
+        """Start writing the buffer unless a write is already running (it re-flushes when done)."""
+        if self._writing is not None or (not self.buffer and not self.pages):
+            return
+        batch, self.buffer = self.buffer[: self.batch_size * 4], self.buffer[self.batch_size * 4:]
+        pages, self.pages = self.pages, []
+        d = threads.deferToThreadPool(reactor, self._pool, self._write, batch, pages)
+        self._writing = d
+        d.addCallbacks(self._written, self._failed, callbackArgs=(batch,), errbackArgs=(batch, pages))
+        d.addBoth(self._write_done)
+
+    def _write(self, batch: Sequence[Any], pages: list[dict]):
+        """Runs on the writer thread: one transaction, retried while the database is unavailable."""
+        from storage import StoreUnavailable
+
+        thread_dicts = [dict(i) for i in batch if isinstance(i, ThreadItem)]
+        post_dicts = [dict(i) for i in batch if isinstance(i, PostItem)]
+        delay = self.retry_delay
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self.store.write_batch(thread_dicts, post_dicts, pages)
+            except StoreUnavailable as exc:
+                if self._give_up_at is not None and time.monotonic() > self._give_up_at:
+                    raise
+                log.error(
+                    "Database unavailable (%s); batch of %d items kept, retry %d in %.1fs",
+                    str(exc).splitlines()[0][:200], len(batch), attempt, delay,
+                )
+                reactor.callFromThread(self.stats.inc_value, "forumcrawl/db_retries")
+                time.sleep(delay)
+                delay = min(delay * 2, self.retry_max_delay)
+
+    def _written(self, result, batch: list[Any]) -> None:
+        inserted, updated = len(result.inserted), len(result.updated)
+        self.stats.inc_value("forumcrawl/db_batches")
+        self.stats.inc_value("forumcrawl/db_posts_inserted", inserted)
+        self.stats.inc_value("forumcrawl/db_posts_updated", updated)
+        self.stats.inc_value("forumcrawl/db_posts_unchanged", result.unchanged)
+        self.stats.inc_value("forumcrawl/db_items_committed", len(batch))
+        self.crawler.signals.send_catch_log(fc_signals.items_committed, items=batch)
+
+    def _failed(self, failure, batch: list[Any], pages: list[dict]) -> None:
+        from storage import StoreUnavailable
+
+        if failure.check(StoreUnavailable):
+            log.error("Database still unavailable after %.0fs: giving up on %d items",
+                      self.close_timeout, len(batch))
+        else:
+            log.error("Writing a batch of %d items failed: %s", len(batch), failure.getTraceback())
+        self._dump_unsaved(batch)
+
+    def _write_done(self, _result) -> None:
+        self._writing = None
+        if self._paused and len(self.buffer) < self.max_buffered // 2:
+            self.crawler.engine.unpause()
+            self._paused = False
+            log.info("Database writes caught up: crawl resumed")
+        if not self._closing and len(self.buffer) >= self.batch_size:
+            self._flush()
+
+    def _dump_unsaved(self, items: Sequence[Any]) -> None:
+        """Keep items the database refused in a JSONL file, so none is dropped silently."""
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        path = Path(f"forumcrawl-unsaved-{stamp}.jsonl").resolve()
+        with path.open("a", encoding="utf-8") as fh:
+            for item in items:
+                fh.write(json.dumps({"type": type(item).__name__, **dict(item)}, ensure_ascii=False) + "\n")
+        self.stats.inc_value("forumcrawl/db_unsaved_items", len(items))
+        log.error("%d items not written to the database were saved to %s", len(items), path)
+
+
+def _plain(stats: dict[str, Any]) -> dict[str, Any]:
+    """Stats as JSON-ready values."""
+    out = {}
+    for key, value in stats.items():
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif not isinstance(value, (int, float, str, bool, type(None))):
+            value = str(value)
+        out[key] = value
+    return out
+

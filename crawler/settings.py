@@ -1,0 +1,72 @@
+"""Scrapy settings of the forumcrawl project (``scrapy.cfg`` points here).
+
+Everything can be overridden Scrapy's way: ``-s NAME=VALUE`` on the command
+line, ``custom_settings``, or ``Settings.set``. forumcrawl's own settings are
+prefixed ``FORUMCRAWL_``; ``DATABASE_URL`` names the store (when unset:
+environment ``FORUMCRAWL_DATABASE_URL``, then ``DATABASE_URL``, then
+``sqlite:///forumcrawl.db``).
+"""
+BOT_NAME = "forumcrawl"
+
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "forumcrawl/0.1 (+https://github.com/forumcrawl/forumcrawl)"
+
+# Good citizen defaults.
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 2
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+# No listening control port by default (Scrapy 2.19 enables one).
+REMOTE_CONTROL_ENABLED = False
+LOG_LEVEL = "INFO"
+
+# Pages larger than this are not downloaded (counted as forumcrawl/skipped/too_large).
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+# Responses are kept in memory only while being processed: keep the in-flight window bounded.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
+
+# The spider dedups canonical URLs itself and journals its frontier under JOBDIR
+# (crash-safe resume); the scheduler keeps requests in memory.
+SCHEDULER = "crawler.scheduler.JournalScheduler"
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlProgress": 500,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+
+# --- forumcrawl ---
+# SQLAlchemy URL of the store; None: FORUMCRAWL_DATABASE_URL, DATABASE_URL, sqlite:///forumcrawl.db
+DATABASE_URL = None
+# Items per write transaction, and the longest time an item waits in the buffer (seconds).
+FORUMCRAWL_BATCH_SIZE = 500
+FORUMCRAWL_FLUSH_INTERVAL = 2.0
+# Pause the crawl when this many items wait for a database that is down.
+FORUMCRAWL_MAX_BUFFERED_ITEMS = 20_000
+# Back-off between retries of a failed write (seconds, doubled up to the maximum).
+FORUMCRAWL_DB_RETRY_DELAY = 0.5
+FORUMCRAWL_DB_RETRY_MAX_DELAY = 30.0
+# At the end of a crawl, how long to keep retrying a database that is down before
+# writing the unsaved items to a JSONL file instead (seconds).
+FORUMCRAWL_DB_CLOSE_TIMEOUT = 120.0
+# Pages the site template is learned from before thread items are emitted (0 disables).
+FORUMCRAWL_TEMPLATE_PAGES = 6
+# Seconds between progress lines in the log (0 disables).
+FORUMCRAWL_PROGRESS_INTERVAL = 5.0
+# Largest body handed to the extractor (bytes); larger pages are skipped as too large.
+FORUMCRAWL_MAX_PAGE_BYTES = 8 * 1024 * 1024

@@ -1,0 +1,1 @@
+"""The spiders of the forumcrawl project: ``generic`` crawls any site."""

@@ -1,0 +1,548 @@
+"""The generic spider: any site in, thread and post items out, no per-site rules.
+
+``scrapy crawl generic -a url=https://forum.example/`` (or ``forumcrawl crawl URL``).
+
+Every response is parsed once, by :func:`extractor.extract`; the spider takes
+its links from the resulting :class:`~extractor.model.Page` (never a second
+parse). Thread pages become a :class:`~crawler.items.ThreadItem` and
+:class:`~crawler.items.PostItem` s; a thread is read from its first page along
+``next_page_url`` with a running post offset, so ``position`` counts across the
+whole thread. Listings feed discovery, with thread links and pagination ahead of
+everything else.
+
+Spider arguments (``-a name=value``):
+
+``url``           start URL (required unless resuming a job)
+``allow``         regex: only follow URLs that match it
+``deny``          regex: never follow URLs that match it
+``max_pages``     stop taking on new URLs after this many (0: no limit)
+``max_depth``     discovery depth limit from the start page (thread pagination does not count)
+``same_domain``   1: also follow the site's sibling hosts (forum.x.com -> www.x.com)
+``template_pages`` pages the site template is learned from (default FORUMCRAWL_TEMPLATE_PAGES)
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+from scrapy.utils.misc import load_object
+
+import extractor
+from crawler import signals as fc_signals
+from crawler.items import PostItem, ThreadItem
+from crawler.journal import Frontier
+from crawler.pagination import earlier_page_url
+from crawler.urls import canonicalize, same_site, site_of, skip_reason
+
+log = logging.getLogger(__name__)
+
+# Request priorities (higher first): finish the thread being read before discovering more.
+PRIORITY_CHAIN = 100     # next page of a thread being read
+PRIORITY_FIRST = 90      # first page of a thread whose later page arrived first
+PRIORITY_ENTRY = 50      # a thread or article listed on a listing
+PRIORITY_LISTING_NEXT = 30
+PRIORITY_PAGINATION = 20
+PRIORITY_NAVIGATION = 0
+PRIORITY_OTHER = -10
+PRIORITY_IN_POST = -20
+_ROLE_PRIORITY = {
+    "entry": PRIORITY_ENTRY,
+    "pagination": PRIORITY_PAGINATION,
+    "navigation": PRIORITY_NAVIGATION,
+    "other": PRIORITY_OTHER,
+    "post": PRIORITY_IN_POST,
+}
+HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"application/xml", b"text/xml")
+TEMPLATE_FILE = "site-template.pickle"
+
+
+def _flag(value: Any) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+class GenericSpider(scrapy.Spider):
+    """Crawl one site, turn thread pages into posts; see the module docstring."""
+
+    name = "generic"
+
+    def __init__(
+        self,
+        url: str | None = None,
+        allow: str | None = None,
+        deny: str | None = None,
+        max_pages: int | str | None = None,
+        max_depth: int | str | None = None,
+        same_domain: str | bool | None = None,
+        template_pages: int | str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.start_url = canonicalize(url) if url else None
+        self.allow = re.compile(allow) if allow else None
+        self.deny = re.compile(deny) if deny else None
+        self.max_pages = int(max_pages or 0)
+        self.max_depth = int(max_depth) if max_depth not in (None, "") else None
+        self.same_domain = _flag(same_domain) if same_domain is not None else False
+        self._template_pages_arg = template_pages
+        if self.start_url:
+            self.host = urlsplit(self.start_url).netloc
+            self.site = site_of(self.start_url)
+            self.allowed_domains = [self.host.split(":", 1)[0]]
+        else:
+            self.host = self.site = None
+        self.crawl_args = {
+            k: v for k, v in dict(url=url, allow=allow, deny=deny, max_pages=max_pages,
+                                  max_depth=max_depth, same_domain=same_domain).items() if v is not None
+        }
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider._setup(crawler)
+        return spider
+
+    @property
+    def stats(self):
+        return self.crawler.stats
+
+    # -- setup -------------------------------------------------------------------------------
+    def _setup(self, crawler) -> None:
+        settings = crawler.settings
+        jobdir = settings.get("JOBDIR")
+        scheduler_cls = load_object(settings["SCHEDULER"])
+        journaled = bool(jobdir) and getattr(scheduler_cls, "replays_journal", False)
+        self.frontier = Frontier(jobdir if journaled else None)
+        self.jobdir = Path(jobdir) if jobdir else None
+        pages = self._template_pages_arg
+        self.template_pages = int(pages if pages is not None else settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6))
+        self.max_page_bytes = settings.getint("FORUMCRAWL_MAX_PAGE_BYTES", 8 * 1024 * 1024)
+        pipelines = settings.getwithbase("ITEM_PIPELINES")
+        self.commits_items = any(
+            str(path).endswith("StorePipeline") and order is not None
+            for path, order in dict(pipelines).items()
+        )
+        self.template = self._load_template()
+        self._warmup: list[dict[str, Any]] = []   # responses held until the template is learned
+        self._warmed = self.template is not None or self.template_pages <= 0
+        self._chains: dict[str, dict[str, Any]] = {}    # URL -> thread context waiting for it
+        self._parked: dict[str, dict[str, Any]] = {}    # later thread pages waiting for their chain
+        self._uncommitted: dict[str, list] = {}          # page_url -> [journal key, items left]
+        self._emitted_ids: set[str] = set()               # site post ids emitted by this crawl
+        self._taken = len(self.frontier.seen)
+        crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(self._on_committed, signal=fc_signals.items_committed)
+        crawler.signals.connect(self._on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self._on_dropped, signal=signals.request_dropped)
+
+    def _load_template(self):
+        if self.jobdir is None or not self.frontier.journaled:
+            return None
+        path = self.jobdir / TEMPLATE_FILE
+        if path.exists():
+            try:
+                with path.open("rb") as fh:
+                    return pickle.load(fh)
+            except Exception as exc:  # a stale or foreign pickle: learn again
+                log.warning("Ignoring unreadable site template %s: %s", path, exc)
+        return None
+
+    # -- start -------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        pending = self.frontier.resumed_pending
+        if pending:
+            log.info("Resuming: %d unfinished URLs from the frontier journal", len(pending))
+            if self.host is None:
+                first = pending[0][0]
+                self.host, self.site = urlsplit(first).netloc, site_of(first)
+                self.allowed_domains = [self.host.split(":", 1)[0]]
+            for url, priority, meta in pending:
+                yield self._request(url, priority, meta, dont_filter=True)
+            self.frontier.resumed_pending = []
+            return
+        if self.frontier.journaled and self.frontier.seen:
+            log.info("The frontier journal in JOBDIR has no unfinished URL: nothing to resume")
+            return
+        if not self.start_url:
+            raise ValueError("the generic spider needs a start URL: -a url=https://...")
+        meta = {"fc_depth": 0}
+        self.frontier.add(self.start_url, PRIORITY_ENTRY, meta)
+        self.frontier.flush()
+        yield self._request(self.start_url, PRIORITY_ENTRY, meta)
+
+    def _request(self, url: str, priority: int, meta: dict[str, Any], *, dont_filter: bool = False) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse,
+            errback=self.on_error,
+            priority=priority,
+            meta={**meta, "fc_key": url},
+            dont_filter=dont_filter,
+        )
+
+    # -- responses ---------------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        key = response.meta.get("fc_key") or canonicalize(response.request.url)
+        url = canonicalize(response.url)
+        if url != key:
+            self.frontier.seen.add(url)  # a redirect target: do not fetch it again
+        reason = self._unusable(response)
+        if reason:
+            self._skip(key, response, reason)
+            return
+        info = _response_info(response, url)
+        if not self._warmed:
+            page = extractor.extract(response.body, response.url, headers=response.headers)
+            self._count_page(page)
+            self._warmup.append({"body": response.body, "url": response.url, "key": key,
+                                 "meta": dict(response.meta), "info": info,
+                                 "headers": response.headers.to_unicode_dict()})
+            # Discovery can go on while the template is learned; items wait for it.
+            requests = self._discover(page, response.meta, url)
+            self.frontier.flush()
+            yield from requests
+            if len(self._warmup) >= self.template_pages:
+                yield from self._finish_warmup()
+            return
+        page = extractor.extract(response.body, response.url, headers=response.headers, template=self.template)
+        self._count_page(page)
+        yield from self._handle(page, response.meta, key, url, info)
+
+    def _handle(self, page, meta, key: str, url: str, info: dict[str, Any]) -> Iterator[Any]:
+        """Everything one extracted page leads to; finishes ``key`` (or leaves it to the commit).
+
+        Requests are journaled and yielded before any item, so a page can never be
+        marked finished (after its items are committed) before what it discovered
+        is in the journal.
+        """
+        ctx = meta.get("fc_thread") or self._chains.pop(key, None) or self._chains.pop(url, None)
+        if not page.posts:
+            requests = list(self._discover(page, meta, url))
+            self.frontier.flush()
+            yield from requests
+            self.crawler.signals.send_catch_log(
+                fc_signals.page_fetched, page=_page_record(self.site, info, page.kind))
+            self.frontier.done(key)
+            return
+        # A thread page (a single-post page may be classified "article": posts decide).
+        if self._already_emitted(page):
+            # Every post of this page was stored from another URL of the same page.
+            self.stats.inc_value("forumcrawl/duplicate_thread_pages")
+            log.info("Skipped %s: duplicate of a thread page already read", url)
+            self.frontier.done(key)
+            return
+        if ctx is None:
+            earlier = earlier_page_url(page, url)
+            if earlier is not None:
+                requests = self._park(page, meta, key, url, info, earlier)
+                requests += self._discover(page, meta, url)
+                self.frontier.flush()
+                yield from requests
+                return
+            entry = meta.get("fc_entry") or {}
+            ctx = {"thread_url": url, "page": 1, "offset": 0,
+                   "title": entry.get("title") or page.title,
+                   "replies": entry.get("replies"), "last_activity": entry.get("last_activity"),
+                   "depth": meta.get("fc_depth", 0)}
+        items, requests = self._thread_chain(page, key, url, info, ctx)
+        requests += self._discover(page, meta, url)
+        self.frontier.flush()
+        yield from requests
+        yield from items
+
+    def _thread_chain(self, page, key: str, url: str, info: dict[str, Any], ctx: dict[str, Any]):
+        """Items of this thread page and of every parked page that follows it, and the
+        request for the next page: ``(items, requests)``."""
+        items: list[Any] = []
+        while True:
+            items += self._thread_items(page, key, url, info, ctx)
+            nxt = self._next_page(page, url)
+            if nxt is None:
+                return items, []
+            next_ctx = {**ctx, "page": ctx["page"] + 1, "offset": ctx["offset"] + len(page.posts)}
+            parked = self._parked.pop(nxt, None)
+            if parked is not None:
+                page, key, url, info, ctx = parked["page"], parked["key"], nxt, parked["info"], next_ctx
+                continue
+            meta = {"fc_depth": ctx.get("depth", 0), "fc_thread": next_ctx}
+            if self._take(nxt, PRIORITY_CHAIN, meta):
+                return items, [self._request(nxt, PRIORITY_CHAIN, meta, dont_filter=True)]
+            if not self.frontier.is_done(nxt):
+                self._chains[nxt] = next_ctx   # in flight or queued: claim it for this chain
+                self.frontier.update(nxt, PRIORITY_CHAIN, meta)
+            return items, []
+
+    def _next_page(self, page, url: str) -> str | None:
+        if not page.next_page_url:
+            return None
+        nxt = canonicalize(page.next_page_url)
+        if nxt == url or not self._allowed(nxt):
+            return None
+        return nxt
+
+    def _park(self, page, meta, key: str, url: str, info: dict[str, Any], earlier: str) -> list:
+        """Hold a later thread page until its chain arrives; request the earlier page if new."""
+        self._parked[url] = {"page": page, "key": key, "info": info}
+        self.stats.inc_value("forumcrawl/thread_pages_parked")
+        entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
+        if self._take(earlier, PRIORITY_FIRST, entry_meta):
+            return [self._request(earlier, PRIORITY_FIRST, entry_meta)]
+        return []
+
+    def _already_emitted(self, page) -> bool:
+        ids = [p.post_id for p in page.posts]
+        return all(ids) and all(i in self._emitted_ids for i in ids)
+
+    def _thread_items(self, page, key: str, url: str, info: dict[str, Any], ctx: dict[str, Any]) -> list:
+        self._emitted_ids.update(p.post_id for p in page.posts if p.post_id)
+        thread_url, number, offset = ctx["thread_url"], ctx["page"], ctx["offset"]
+        title = ctx.get("title") or page.title
+        self.stats.inc_value("forumcrawl/thread_pages")
+        if number == 1:
+            self.stats.inc_value("forumcrawl/threads")
+        self.stats.inc_value("forumcrawl/posts", len(page.posts))
+        if self.commits_items:
+            self._uncommitted[url] = [key, 1 + len(page.posts)]
+        items: list[Any] = [ThreadItem(
+            site=self.site, thread_url=thread_url, page_url=url, page_number=number, title=title,
+            replies=ctx.get("replies"), last_activity=ctx.get("last_activity"),
+            fetched_at=info["fetched_at"], status=info["status"], etag=info["etag"],
+            last_modified=info["last_modified"], content_hash=info["content_hash"],
+        )]
+        for index, post in enumerate(page.posts, 1):
+            items.append(PostItem(
+                site=self.site, thread_url=thread_url, thread_title=title, page_url=url,
+                page_number=number, position=offset + index, floor=post.floor, post_id=post.post_id,
+                author=post.author,
+                published=post.published.isoformat() if post.published else None,
+                published_raw=post.published_raw, text=post.text, html=post.html,
+                quotes=list(post.quotes), permalink=post.url, language=page.language,
+            ))
+        if not self.commits_items:
+            self.frontier.done(key)
+        return items
+
+    # -- discovery ---------------------------------------------------------------------------
+    def _discover(self, page, meta, url: str) -> list[scrapy.Request]:
+        """Requests for the page's links not taken on yet (journaled here)."""
+        depth = meta.get("fc_depth", 0) + 1
+        if self.max_depth is not None and depth > self.max_depth:
+            return []
+        requests = []
+        thread_like = bool(page.posts)
+        entries = {canonicalize(e.url): e for e in page.entries if e.url}
+        candidates: list[tuple[str, int]] = []
+        if page.next_page_url and not thread_like:
+            candidates.append((page.next_page_url, PRIORITY_LISTING_NEXT))
+        for link in page.links:
+            # A thread's own pages also come along its chain; reached here first, they wait (parked).
+            candidates.append((link.url, _ROLE_PRIORITY.get(link.role, PRIORITY_OTHER)))
+        for entry_url in entries:
+            candidates.append((entry_url, PRIORITY_ENTRY))
+        seen = self.frontier.seen
+        here = urlsplit(url).path
+        for raw, priority in candidates:
+            target = canonicalize(raw)
+            if target in seen:
+                continue
+            if "#" in raw and thread_like and urlsplit(target).path == here:
+                # a post permalink (showthread.php?p=5#post5): this thread again under another URL
+                self.stats.inc_value("forumcrawl/links_skipped/permalink")
+                continue
+            if not self._allowed(target):
+                seen.add(target)  # decided once; never reconsidered
+                continue
+            child = {"fc_depth": depth}
+            entry = entries.get(target)
+            if entry is not None:
+                priority = max(priority, PRIORITY_ENTRY)
+                child["fc_entry"] = {
+                    "title": entry.title or None,
+                    "replies": entry.replies,
+                    "last_activity": entry.published.isoformat() if entry.published else None,
+                }
+            if self._take(target, priority, child):
+                requests.append(self._request(target, priority, child))
+        return requests
+
+    def _allowed(self, url: str) -> bool:
+        reason = skip_reason(url)
+        if reason is not None:
+            self.stats.inc_value(f"forumcrawl/links_skipped/{reason}")
+            return False
+        if not same_site(url, self.host, same_domain=self.same_domain):
+            self.stats.inc_value("forumcrawl/links_skipped/offsite")
+            return False
+        if self.allow is not None and not self.allow.search(url):
+            self.stats.inc_value("forumcrawl/links_skipped/not_allowed")
+            return False
+        if self.deny is not None and self.deny.search(url):
+            self.stats.inc_value("forumcrawl/links_skipped/denied")
+            return False
+        return True
+
+    def _take(self, url: str, priority: int, meta: dict[str, Any]) -> bool:
+        """Take ``url`` on (journaled); False if already known or over ``max_pages``."""
+        if url in self.frontier.seen:
+            return False
+        if self.max_pages and self._taken >= self.max_pages:
+            self.stats.inc_value("forumcrawl/links_skipped/max_pages")
+            return False
+        self._taken += 1
+        return self.frontier.add(url, priority, meta)
+
+    # -- template warm-up --------------------------------------------------------------------
+    def _finish_warmup(self) -> Iterator[Any]:
+        """Learn the site template from the held pages, then process them with it."""
+        held, self._warmup = self._warmup, []
+        self._warmed = True
+        if len(held) >= 2:
+            self.template = _learn_template(held)
+            if self.template is not None:
+                self.stats.set_value("forumcrawl/template_pages", len(held))
+                self._save_template()
+        for item in held:
+            page = extractor.extract(item["body"], item["url"], headers=item["headers"], template=self.template)
+            yield from self._handle(page, item["meta"], item["key"], canonicalize(item["url"]), item["info"])
+
+    def _save_template(self) -> None:
+        if self.jobdir is None or not self.frontier.journaled:
+            return
+        try:
+            tmp = self.jobdir / (TEMPLATE_FILE + ".tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(self.template, fh)
+            os.replace(tmp, self.jobdir / TEMPLATE_FILE)
+        except Exception as exc:  # an unpicklable template only costs a re-learn on resume
+            log.debug("site template not saved: %s", exc)
+
+    def _release_warmup(self, response: Response) -> Iterator[Any]:
+        yield from self._finish_warmup()
+
+    def _on_idle(self) -> None:
+        if self._warmup:
+            # Fewer pages than template_pages in the whole crawl: learn from what there is.
+            self.crawler.engine.crawl(scrapy.Request(
+                "data:,", callback=self._release_warmup, dont_filter=True, priority=1000,
+                meta={"dont_obey_robotstxt": True, "allow_offsite": True},
+            ))
+            raise DontCloseSpider
+        if self._parked:
+            log.warning(
+                "%d thread pages were never reached from their thread's first page; "
+                "their posts were not stored: %s", len(self._parked), sorted(self._parked)[:5],
+            )
+            self.stats.inc_value("forumcrawl/thread_pages_orphaned", len(self._parked))
+            for parked in self._parked.values():
+                self.frontier.done(parked["key"])
+            self._parked.clear()
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+    def _count_page(self, page) -> None:
+        self.stats.inc_value("forumcrawl/pages")
+        self.stats.inc_value(f"forumcrawl/pages/{page.kind}")
+        if any(w.startswith("extraction failed") for w in page.warnings):
+            self.stats.inc_value("forumcrawl/extraction_failures")
+            log.warning("Extraction failed for %s: %s", page.url, "; ".join(page.warnings)[:300])
+
+    def _unusable(self, response: Response) -> str | None:
+        """Why a response cannot be extracted (non-HTML, too large, undecodable), or None."""
+        ctype = response.headers.get(b"Content-Type", b"") or b""
+        ctype = ctype.split(b";", 1)[0].strip().lower()
+        body = response.body
+        if ctype and ctype not in HTML_TYPES:
+            return f"non_html ({ctype.decode('latin-1')})"
+        if not ctype and not body.lstrip()[:1] == b"<":
+            return "non_html (no content type, body is not markup)"
+        if len(body) > self.max_page_bytes:
+            return f"too_large ({len(body)} bytes > FORUMCRAWL_MAX_PAGE_BYTES={self.max_page_bytes})"
+        head = body[:4096]
+        if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "undecodable (binary bytes in an HTML response)"
+        return None
+
+    def _skip(self, key: str, response: Response, reason: str) -> None:
+        self.stats.inc_value(f"forumcrawl/skipped/{reason.split(' ', 1)[0]}")
+        log.info("Skipped %s: %s", response.url, reason)
+        self.frontier.done(key)
+
+    def on_error(self, failure) -> None:
+        request = failure.request
+        key = request.meta.get("fc_key") or canonicalize(request.url)
+        message = str(failure.value)
+        if "max size" in message:
+            self.stats.inc_value("forumcrawl/skipped/too_large")
+            log.info("Skipped %s: too_large (%s)", request.url, message[:200])
+        else:
+            self.stats.inc_value(f"forumcrawl/errors/{type(failure.value).__name__}")
+            log.info("Failed %s: %s", request.url, message[:200] or type(failure.value).__name__)
+        if key in self._chains:
+            self._chains.pop(key, None)
+        self.frontier.done(key)
+
+    def _on_dropped(self, request, spider=None) -> None:
+        key = request.meta.get("fc_key")
+        if key:
+            self.frontier.done(key)
+
+    def _on_committed(self, items) -> None:
+        uncommitted = self._uncommitted
+        for item in items:
+            url = item.get("page_url")
+            entry = uncommitted.get(url)
+            if entry is None:
+                continue
+            entry[1] -= 1
+            if entry[1] <= 0:
+                del uncommitted[url]
+                self.frontier.done(entry[0])
+
+    def _on_closed(self, spider, reason) -> None:
+        self.frontier.close()
+
+
+def _response_info(response: Response, url: str) -> dict[str, Any]:
+    headers = response.headers
+    return {
+        "url": url,
+        "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "status": response.status,
+        "etag": _header(headers, b"ETag"),
+        "last_modified": _header(headers, b"Last-Modified"),
+        "content_hash": hashlib.sha1(response.body).hexdigest(),
+    }
+
+
+def _header(headers, name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _page_record(site: str | None, info: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {"site": site, "url": info["url"], "status": info["status"], "kind": kind,
+            "content_hash": info["content_hash"], "etag": info["etag"],
+            "last_modified": info["last_modified"], "fetched_at": info["fetched_at"]}
+
+
+def _learn_template(held: list[dict[str, Any]]):
+    """SiteTemplate.learn over the held pages; None when the extractor has no template yet."""
+    template_cls = getattr(extractor, "SiteTemplate", None)
+    if template_cls is None:
+        return None
+    try:
+        return template_cls.learn([(h["body"], h["url"]) for h in held])
+    except Exception as exc:
+        log.warning("Site template could not be learned: %s: %s", type(exc).__name__, exc)
+        return None
