@@ -1,0 +1,118 @@
+"""find_posts on small hand-made pages: what makes a post, what does not."""
+from datetime import datetime, timedelta, timezone
+
+import lxml.html
+import pytest
+
+from extractor.dom import number, strip_invisible
+from extractor.fields import floor_of, post_id_of
+from extractor.posts import find_posts
+from extractor.structured import read_structured
+
+NOW = datetime(2024, 5, 10, 12, 0, tzinfo=timezone.utc)
+
+
+def posts_of(html, url="https://forum.example.org/t/1"):
+    root = lxml.html.document_fromstring(html)
+    structured = read_structured(root, url)
+    strip_invisible(root)
+    return find_posts(number(root), url, now=NOW, structured=structured, template_mask=None, region=None)
+
+
+def comment(cid, author, when, text, replies=""):
+    return (f'<div class="comment" id="c{1000 + cid}"><div class="meta"><a class="author" href="/user/{author}">{author}</a> '
+            f'<span class="age">{when}</span></div><div class="md"><p>{text}</p></div>'
+            f'<div class="buttons"><a href="#">Reply</a> <a href="#">Share</a></div>{replies}</div>')
+
+
+def test_article_without_repeated_posts_has_none():
+    html = ("<html><body><nav><a href='/'>Home</a></nav><article><h1>Story</h1><p class='byline'>May 3, 2024</p>"
+            + "<p>A long paragraph of article prose that goes on for a while, as articles do.</p>" * 6
+            + "</article></body></html>")
+    assert posts_of(html) == []
+
+
+def test_nested_comments_are_separate_posts_without_their_replies():
+    inner = comment(3, "carol", "1 hour ago", "Nested reply from carol about the valve.")
+    html = ("<html><body><div class='thread'>"
+            + comment(1, "alice", "5 hours ago", "Top comment by alice on the pump noise.",
+                      "<div class='children'>" + comment(2, "bob", "4 hours ago",
+                                                         "Bob answers alice about the pressure switch.", inner) + "</div>")
+            + comment(4, "dave", "2 hours ago", "Second top-level comment by dave, unrelated.")
+            + "</div></body></html>")
+    posts = posts_of(html)
+    assert [p.author for p in posts] == ["alice", "bob", "carol", "dave"]
+    assert posts[0].text == "Top comment by alice on the pump noise."
+    assert "Bob answers" not in posts[0].text and "Nested reply" not in posts[1].text
+    assert posts[2].published == NOW - timedelta(hours=1)
+    assert [p.post_id for p in posts] == ["1001", "1002", "1003", "1004"]
+    assert all("Reply" not in p.text and "Share" not in p.text for p in posts)
+
+
+def test_dated_sidebar_list_is_not_a_thread():
+    items = "".join(f"<li><a href='/t/{i}'>Thread title number {i}</a> <span>May {i}, 2024</span></li>" for i in range(1, 8))
+    html = ("<html><body><main><article><h1>About us</h1>"
+            + "<p>We are a small club of people who repair pumps and talk about it at length.</p>" * 5
+            + f"</article></main><aside class='sidebar'><h3>Recent</h3><ul>{items}</ul></aside></body></html>")
+    assert posts_of(html) == []
+
+
+def test_microdata_posts_take_authors_and_dates_from_markup():
+    post = ('<div class="answer" itemscope itemtype="https://schema.org/{t}"><div class="votes">3</div>'
+            '<div class="s-prose" itemprop="text"><p>{text}</p></div>'
+            '<span itemprop="author" itemscope itemtype="https://schema.org/Person"><a href="/users/{a}" itemprop="name">{a}</a></span>'
+            '<time itemprop="dateCreated" datetime="{d}">{d}</time></div>')
+    html = ("<html><body><div id='content'>"
+            + post.format(t="Question", text="How do I stop a pump humming at night?", a="asker", d="2024-05-01T10:00:00")
+            + post.format(t="Answer", text="Replace the pressure switch, the contacts are pitted.", a="helper",
+                          d="2024-05-01T11:30:00")
+            + "</div></body></html>")
+    posts = posts_of(html)
+    assert [(p.author, p.published) for p in posts] == [("asker", datetime(2024, 5, 1, 10)),
+                                                         ("helper", datetime(2024, 5, 1, 11, 30))]
+    assert posts[1].text == "Replace the pressure switch, the contacts are pitted."
+
+
+def test_jsonld_postings_used_when_the_dom_has_no_repeated_structure():
+    html = """<html><head><script type="application/ld+json">{"@type": "DiscussionForumPosting",
+      "text": "First post text about heat pumps.", "author": {"name": "ann"}, "datePublished": "2024-05-01T08:00:00Z",
+      "comment": [{"@type": "Comment", "text": "A reply that agrees with ann.", "author": {"name": "ben"},
+                   "datePublished": "2024-05-02T09:00:00Z"}]}</script></head>
+      <body><div>First post text about heat pumps.</div><p>A reply that agrees with ann.</p></body></html>"""
+    posts = posts_of(html)
+    assert [(p.author, p.text) for p in posts] == [("ann", "First post text about heat pumps."),
+                                                   ("ben", "A reply that agrees with ann.")]
+    assert posts[1].published == datetime(2024, 5, 2, 9, tzinfo=timezone.utc)
+
+
+def test_post_html_is_sanitised():
+    body = ('<p class="x" style="color:red" onclick="evil()">Hello <a href="/u/1" class="l">link</a>'
+            '<img src="/i.png" onerror="x()"><script>alert(1)</script></p>')
+    html = ("<html><body><div id='posts'>" + "".join(
+        f"<div class='post'><b class='name'>user{i}</b> <span class='when'>2024-05-0{i} 10:00</span>"
+        f"<div class='body'>{body} number {i}</div></div>" for i in (1, 2, 3)) + "</div></body></html>")
+    posts = posts_of(html)
+    assert len(posts) == 3
+    assert 'href="https://forum.example.org/u/1"' in posts[0].html
+    assert 'src="https://forum.example.org/i.png"' in posts[0].html
+    for bad in ("class=", "style=", "onclick", "onerror", "<script", "alert"):
+        assert bad not in posts[0].html
+
+
+@pytest.mark.parametrize("label, floor", [("#3", 3), ("Post #12", 12), ("3楼", 3), ("第5楼", 5), ("7#", 7),
+                                          ("楼主", 1), ("沙发", 2), ("板凳", 3), ("地板", 4),
+                                          ("« Reply #4 on: May 03, 2024, 12:30:15 PM »", 4), ("Reply", None),
+                                          ("2024", None), ("#hashtag", None)])
+def test_floor_labels(label, floor):
+    assert floor_of(label) == floor
+
+
+@pytest.mark.parametrize("attrs, expected", [({"id": "post_123"}, "123"), ({"id": "pid98765"}, "98765"),
+                                             ({"data-post-id": "55"}, "55"), ({"id": "p4411"}, "4411"),
+                                             ({"data-field": '{"content": {"post_id": 147}}'}, "147"),
+                                             ({"id": "sidebar"}, None), ({"data-field": '{"user_id": 3}'}, None)])
+def test_post_ids(attrs, expected):
+    el = lxml.html.fromstring("<div></div>")
+    for k, v in attrs.items():
+        el.set(k, v)
+    assert post_id_of(el) == expected
