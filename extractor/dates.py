@@ -64,6 +64,9 @@ _NOW_RE = re.compile(r"just now|moments? ago|a few seconds ago|seconds ago|刚�
 _TS_RE = re.compile(r"^\s*(?P<ts>1\d{9}|1\d{12})(?:\.\d+)?\s*$")
 _DATE_WORD_RE = re.compile(r"\d|ago|前|today|yesterday|今天|昨天|刚|now", re.I)
 
+_NOON_RE = re.compile(r"\bnoon\b")
+_MIDNIGHT_RE = re.compile(r"\bmidnight\b")
+_BARE_HOUR_RE = re.compile(r"(?<![:\d.])\b(\d{1,2})\s*([ap])\.\s?m\.(?![a-z])")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：／－．　", "0123456789:/-. ")
 
 
@@ -226,6 +229,12 @@ def match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | None
     if not raw or len(raw) > 400 or not _DATE_WORD_RE.search(raw):
         return None
     text = raw.translate(_FULLWIDTH).lower().strip()
+    folded = text
+    if "noon" in text or "midnight" in text or "." in text or "m" in text:
+        # Django-style "July 4, 2023, noon" / "3 p.m." : spell the clock out
+        text = _NOON_RE.sub("12:00 pm", text)
+        text = _MIDNIGHT_RE.sub("12:00 am", text)
+        text = _BARE_HOUR_RE.sub(r"\1:00 \2m", text)
     m = _TS_RE.match(text)
     if m:
         ts = int(m.group("ts"))
@@ -246,6 +255,8 @@ def match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | None
         for m in regex.finditer(text):
             out = build(m, now)
             if out is not None:
+                if text is not folded and text != folded:   # offsets moved: show the label as given
+                    return out, raw.strip()
                 # The fold keeps offsets for the ASCII/CJK text forums print.
                 return out, raw.translate(_FULLWIDTH)[m.start():m.end()].strip(" ,")
     return None

@@ -21,6 +21,8 @@ CST = timezone(timedelta(hours=8))
     ("May 3, 2024 at 4:15 PM", datetime(2024, 5, 3, 16, 15)),
     ("3 May 2024, 16:15", datetime(2024, 5, 3, 16, 15)),
     ("June 5th, 2023, 10:00", datetime(2023, 6, 5, 10, 0)),
+    ("July 4, 2023, noon", datetime(2023, 7, 4, 12, 0)),
+    ("Jan. 2, 2024, 3 p.m.", datetime(2024, 1, 2, 15, 0)),
     ("03.05.2024 16:15", datetime(2024, 5, 3, 16, 15)),
     ("05/03/2024", datetime(2024, 5, 3)),
     ("« Reply #3 on: May 03, 2024, 12:30:15 PM »", datetime(2024, 5, 3, 12, 30, 15)),
