@@ -18,6 +18,7 @@ with the DOM split, and replace it when the DOM has no repeated structure.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from datetime import datetime
 from functools import lru_cache
 from itertools import compress
@@ -379,7 +380,7 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         else:
             units, sdata = md_units, md_data
     if len(units) < 2:
-        return _posts_from_jsonld(dom, structured, now)
+        return _posts_from_jsonld(dom, structured, now, url)
     posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata)
     _merge_jsonld(posts, structured, now)
     posts = [p for p in posts if p.text or p.quotes]
@@ -581,13 +582,19 @@ def _merge_jsonld(posts: list[Post], structured: Any, now: datetime) -> None:
                 break
 
 
-def _posts_from_jsonld(dom: Dom, structured: Any, now: datetime) -> list[Post]:
+def _posts_from_jsonld(dom: Dom, structured: Any, now: datetime, url: str) -> list[Post]:
     """Posts straight from JSON-LD when the DOM agrees that their texts are on the page."""
     if structured is None:
         return []
     postings = [p for p in structured.postings
                 if p.get("source") == "jsonld" and p.get("text") and p.get("type") not in ("Article", "NewsArticle", "BlogPosting")]
     if len(postings) < 2:
+        return []
+    # The postings must be this page's thread, not recommendations of other pages.
+    first_url = postings[0].get("url")
+    if first_url and urlsplit(first_url).path.rstrip("/") != urlsplit(url).path.rstrip("/"):
+        return []
+    if not first_url and not (structured.types & {"DiscussionForumPosting", "QAPage"}):
         return []
     page = _norm_full(dom.text_of(0))
     if sum(1 for p in postings if _norm(p["text"])[:30] in page) < 0.8 * len(postings):
