@@ -19,6 +19,7 @@ from .errors import StoreUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 IMMEDIATE = "forumcrawl_begin_immediate"
+NOT_OUTAGES = ("no such table", "no such column", "has no column", "syntax error", "readonly database")
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> sa.Engine:
@@ -90,8 +91,8 @@ def _is_unavailable(err: Exception) -> bool:
     if getattr(err, "connection_invalidated", False):
         return True
     message = str(getattr(err, "orig", err)).lower()
-    if "no such table" in message or "syntax error" in message or "no such column" in message:
-        return False  # a bug or a missing migration, not an outage
+    if any(sign in message for sign in NOT_OUTAGES):
+        return False  # a bug, a missing migration or a read-only file: retrying cannot help
     return True
 
 

@@ -199,3 +199,16 @@ def test_unchanged_posts_move_last_seen_and_follow_a_new_page_without_counting_a
         assert all(rows[n].last_seen > before[n] for n in (1, 2, 3))
         assert rows[3].page_url == f"{SITE}/t/8?page=2" and rows[1].page_url == f"{SITE}/t/8"
         assert all(r.updated_at is None for r in rows.values())
+
+
+def test_read_only_sqlite_database_is_an_error_not_an_outage(sqlite_url):
+    """Retrying cannot fix a read-only database, so it must not look like StoreUnavailable."""
+    import pytest
+    from sqlalchemy import event
+
+    with Store(sqlite_url) as store:
+        store.engine.dispose()
+        event.listen(store.engine, "connect", lambda dbapi, _rec: dbapi.execute("PRAGMA query_only = ON"))
+        with pytest.raises(Exception) as caught:
+            store.write_batch(*thread_with_posts(9, 1))
+        assert "readonly" in str(caught.value) and not isinstance(caught.value, StoreUnavailable)
