@@ -34,6 +34,13 @@ _NEG_RE = re.compile(
     r"reply-form|respond|consent|onetrust|gdpr|cmp|notices?|report|dialog|overlay|lightbox|"
     r"dropdown|offcanvas|off-canvas|drawer|mega-?menu|site-?header|site-?footer|topbar|top-bar|"
     r"bottom-bar|nav-?bar|related-?posts?|recirc\w*|rail|right-?rail|left-?rail|sidenav)(?:$|[\s_\-])", re.I)
+# The subset that is boilerplate even when it holds a lot of prose (consent dialogs, legal text).
+_HARD_NEG_RE = re.compile(
+    r"(?:^|[\s_\-])(?:cookies?|cookie-?(?:banner|notice|consent|bar|law)|consent|onetrust|gdpr|"
+    r"popup|modal|newsletter|subscribe|sr-only|visually-hidden|screen-reader-text|"
+    r"comment-form|reply-form|copyright|disclaimer|footer|site-?footer|page-?footer|global-?footer|"
+    r"nav|navbar|navigation|breadcrumbs?|masthead|site-?header)"
+    r"(?:$|[\s_\-])", re.I)
 _COMMENTS_RE = re.compile(
     r"(?:^|[\s_\-])(?:comments?|comment-?(?:list|area|section|s-area|thread|wrap|container)|"
     r"disqus\w*|respond|replies|discussion|user-?comments?|commentlist|livefyre\w*)(?:$|[\s_\-])",
@@ -61,6 +68,7 @@ NEG_WEIGHT = float(os.environ.get("FC_NEG", 0.3))
 THREAD_NEG_WEIGHT = float(os.environ.get("FC_TNEG", 0.05))
 NEG_MAX_SHARE = float(os.environ.get("FC_NMS", 0.7))
 NEG_MAX_DEPTH = int(os.environ.get("FC_NMD", 2))
+PROSE_SHARE = float(os.environ.get("FC_PS", 0.35))
 NEG_AREA_KEEP = float(os.environ.get("FC_NAK", 0.1))
 
 
@@ -84,26 +92,33 @@ class Blocks:
 
 
 def hints(dom: Dom) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(negative, positive, hidden) flags from tag names, class/id and inline style."""
+    """(negative, positive, hidden, hard) flags from tag names, class/id and inline style.
+
+    ``hard`` marks the negatives that stay negative however much prose they hold.
+    """
     n = len(dom)
     negative = np.zeros(n, dtype=bool)
     positive = np.zeros(n, dtype=bool)
     hidden = np.zeros(n, dtype=bool)
+    hard = np.zeros(n, dtype=bool)
     tag_neg = np.array([t in BOILERPLATE_TAGS for t in dom.tags], dtype=bool)
     if n:
         negative |= tag_neg[dom.tag_id]
     attrs = dom.attrs or [""] * n
-    cache: dict[str, tuple[bool, bool]] = {}
+    cache: dict[str, tuple[bool, bool, bool]] = {}
     for i, names in enumerate(attrs):
         if names:
             flags = cache.get(names)
             if flags is None:
-                flags = cache[names] = (_NEG_RE.search(names) is not None,
-                                        _POS_RE.search(names) is not None)
+                neg = _NEG_RE.search(names) is not None
+                flags = cache[names] = (neg, _POS_RE.search(names) is not None,
+                                        neg and _HARD_NEG_RE.search(names) is not None)
             if flags[0]:
                 negative[i] = True
             if flags[1]:
                 positive[i] = True
+            if flags[2]:
+                hard[i] = True
     for i, el in enumerate(dom.nodes):
         attrib = el.attrib
         if not attrib or len(attrib) == 1 and ("class" in attrib or "href" in attrib):
@@ -118,7 +133,7 @@ def hints(dom: Dom) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             negative[i] = True
         elif role == "main" or attrib.get("itemprop") in ("articleBody", "text", "reviewBody"):
             positive[i] = True
-    return negative, positive, hidden
+    return negative, positive, hidden, hard
 
 
 def legal_nodes(dom: Dom) -> np.ndarray:
@@ -168,7 +183,7 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
             own[i] = own[par[i]]
     owner = np.asarray(own, dtype=np.int32)
 
-    negative, positive, hidden = hints(dom)
+    negative, positive, hidden, hard = hints(dom)
     dead = hidden.copy()
     if drop is not None:
         dead |= drop
@@ -203,7 +218,14 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     raw_sub = dom.subtree(text + link) if n else text
     total = float(raw_sub[body]) if n else 0.0
     big = raw_sub >= NEG_MAX_SHARE * total
-    negative = negative & ~(big & (dom.depth <= NEG_MAX_DEPTH)) & ~(positive & (raw_sub > 0.2 * total))
+    # prose: long, link-poor blocks. A soft-negative name ("rail", "sidebar", a page-wide
+    # <form>) on a container holding much of the page's prose is a false alarm.
+    prose = np.where((text >= 100 * w) & (link < 0.3 * text), text, 0.0)
+    sub_prose = dom.subtree(prose) if n else prose
+    prose_total = float(sub_prose[body]) if n else 0.0
+    soft_false = (~hard) & (sub_prose > PROSE_SHARE * prose_total) & (prose_total > 0)
+    negative = (negative & ~(big & (dom.depth <= NEG_MAX_DEPTH))
+                & ~(positive & (raw_sub > 0.2 * total)) & ~soft_false)
     neg_area = _spread(dom, negative)
     score = np.where(neg_area & (score > 0), score * NEG_AREA_KEEP, score)
     score = np.where(neg_area & (score <= 0), score * 1.5, score)
