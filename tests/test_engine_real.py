@@ -102,3 +102,27 @@ def test_extractor_follows_thread_pagination(forum: ForumServer):
         if result.next_page_url != expected:
             wrong.append(f"{page.url}: next_page_url {result.next_page_url!r}, expected {expected!r}")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", [pytest.param("misago", marks=pytest.mark.postgres), "spirit"])
+def test_engine_edits_and_replies_for_recrawl_tests(name: str, request):
+    """ForumServer.edit_post / add_reply change the served pages through the engine."""
+    from tests.engines.fixtures import serve_engine
+
+    pg = request.getfixturevalue("postgres_server_url") if name == "misago" else None
+    gen = serve_engine(name, pg)
+    forum = next(gen)
+    try:
+        thread = forum.threads[2]
+        before = visible_text(urllib.request.urlopen(thread.url, timeout=30).read())
+        edited = forum.edit_post(thread.posts[1].post_id, "Edited answer: the fridge keeps a starter for a month.")
+        reply = forum.add_reply(thread, "dmitri", "A late reply: rye flour makes a sturdier starter.")
+        after = visible_text(urllib.request.urlopen(thread.url, timeout=30).read())
+        assert edited.post_id == thread.posts[1].post_id and edited.author == thread.posts[1].author
+        assert reply.author == "dmitri" and reply.post_id not in {p.post_id for p in thread.posts}
+        assert reply.published.tzinfo is not None
+        for text in (edited.text, reply.text):
+            assert text not in before and text in after
+        assert " ".join(thread.posts[1].text.split()) not in after
+    finally:
+        gen.close()

@@ -188,7 +188,7 @@ def edit_post(post_id: int, text: str) -> dict:
     from misago.threads.models import Post
 
     post = Post.objects.select_related("poster").get(pk=post_id)
-    _api(Client(), post.poster, "patch", f"/api/threads/{post.thread_id}/posts/{post.pk}/", {"post": text})
+    _api(Client(), post.poster, "put", f"/api/threads/{post.thread_id}/posts/{post.pk}/", {"post": text})
     post.refresh_from_db()
     return {"post_id": str(post.pk), "author": post.poster.username, "text": text,
             "published": post.posted_on.isoformat(), "url": post.get_absolute_url()}
