@@ -274,17 +274,19 @@ DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-date", "data-date
 
 
 def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | None = None,
-              reject=None) -> tuple[datetime | None, str | None]:
+              reject=None, nodes=None) -> tuple[datetime | None, str | None]:
     """The date shown in DFS nodes ``start..stop`` (inclusive).
 
     Preference: ``<time datetime>``; then date attributes (``title`` on a
     "3 hours ago" label holds the full date); then the visible text. Nodes
     where ``skip`` is true (e.g. the post body, quotes) are ignored so a date
-    quoted in the text is not taken for the post's date. Returns
+    quoted in the text is not taken for the post's date, and so are nodes for
+    which ``reject(i)`` is true (a join date in the author box). ``nodes`` (DFS
+    indices) replaces the ``start..stop`` range when given. Returns
     ``(datetime, raw string as shown)``.
     """
-    nodes = dom.nodes
-    idx = range(start, stop + 1)
+    idx = nodes if nodes is not None else range(start, stop + 1)
+    elements = dom.nodes
     if skip is not None:
         idx = [i for i in idx if not skip[i]]
     if reject is not None:     # checked lazily: only nodes that hold a date pay for it
@@ -294,7 +296,7 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
     time_tag = dom.tags.index("time") if "time" in dom.tags else -1
     best_attr: tuple[datetime, str] | None = None
     for i in idx:
-        el = nodes[i]
+        el = elements[i]
         if dom.tag_id[i] == time_tag:
             value = el.get("datetime") or el.get("title")
             found = match_date(value, now=now) if value else None

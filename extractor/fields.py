@@ -135,57 +135,55 @@ def _json_post_id(raw: str) -> str | None:
     return None
 
 
-def find_post_id(dom: Dom, unit: int, owner: np.ndarray, limit: int = 40) -> str | None:
-    """Post id on the unit or, failing that, on one of its first descendants."""
+def find_post_id(dom: Dom, unit: int, nodes: list[int], limit: int = 40) -> str | None:
+    """Post id on the unit or, failing that, on one of its first own descendants."""
     found = post_id_of(dom.nodes[unit])
     if found:
         return found
-    stop = min(int(dom.end[unit]), unit + limit)
-    for i in range(unit + 1, stop + 1):
-        if owner[i] != owner[unit]:
-            continue
+    for i in nodes[1:limit]:
         found = post_id_of(dom.nodes[i], strict=True)
         if found and dom.tags[dom.tag_id[i]] not in ("a", "img", "span", "input"):
             return found
     return None
 
 
-def quote_roots(dom: Dom, start: int, stop: int, owner: np.ndarray, me: int,
-                sub_chars: np.ndarray) -> list[int]:
-    """Outermost quote blocks (``<blockquote>``, quote-named classes) in nodes start..stop.
+def quote_roots(dom: Dom, body: int, nodes: np.ndarray, sub_chars: np.ndarray) -> list[int]:
+    """Outermost quote blocks (``<blockquote>``, quote-named classes) among ``nodes`` of a body.
 
-    A block that holds all of the body's text is a wrapper (some engines put
-    every post in a ``<blockquote>``), not a quote.
+    A block that holds (nearly) all of the body's text is a wrapper (some
+    engines put every post in a ``<blockquote>``), not a quote.
     """
     out: list[int] = []
-    i = start + 1
     bq = dom.tags.index("blockquote") if "blockquote" in dom.tags else -1
-    total = int(sub_chars[start])
-    while i <= stop:
-        if owner[i] == me:
+    total = int(sub_chars[body])
+    j, m = 0, len(nodes)
+    while j < m:
+        i = int(nodes[j])
+        if i != body:
             el = dom.nodes[i]
             named = bool(el.attrib) and QUOTE_RE.search(words(el)) is not None
             # A <blockquote> with a class of its own ("postcontent") is layout, not a quote.
             plain_bq = dom.tag_id[i] == bq and not (el.get("class") or "").strip()
             if (named or plain_bq) and sub_chars[i] < 0.9 * total:
                 out.append(i)
-                i = int(dom.end[i]) + 1
+                j = int(np.searchsorted(nodes, int(dom.end[i]) + 1))
                 continue
-        i += 1
+        j += 1
     return out
 
 
-def signature_roots(dom: Dom, start: int, stop: int, owner: np.ndarray, me: int) -> list[int]:
-    """Signature blocks (signature-named classes) in nodes start..stop."""
+def signature_roots(dom: Dom, nodes: np.ndarray) -> list[int]:
+    """Signature blocks (signature-named classes) among ``nodes``."""
     out: list[int] = []
-    i = start
-    while i <= stop:
+    j, m = 0, len(nodes)
+    while j < m:
+        i = int(nodes[j])
         el = dom.nodes[i]
-        if owner[i] == me and el.attrib and SIGNATURE_RE.search(words(el)):
+        if el.attrib and SIGNATURE_RE.search(words(el)):
             out.append(i)
-            i = int(dom.end[i]) + 1
+            j = int(np.searchsorted(nodes, int(dom.end[i]) + 1))
             continue
-        i += 1
+        j += 1
     return out
 
 
@@ -194,7 +192,7 @@ def clean_lines(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if not BUTTON_LINE_RE.match(line.strip()))
 
 
-def pick_body_key(dom: Dom, units: list[int], owner: np.ndarray, key: np.ndarray, text_w: np.ndarray,
+def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.ndarray, text_w: np.ndarray,
                   date_node: list[int | None]) -> int | None:
     """The element key of the post body: once per unit, most text, date outside.
 
@@ -209,11 +207,8 @@ def pick_body_key(dom: Dom, units: list[int], owner: np.ndarray, key: np.ndarray
     # (unit index, key) -> list of nodes
     per_key: dict[int, dict[int, list[int]]] = defaultdict(dict)
     for ui, u in enumerate(units):
-        stop = int(dom.end[u])
-        nodes = np.arange(u + 1, stop + 1)
-        if not len(nodes):
-            continue
-        nodes = nodes[(owner[nodes] == ui) & (sub_text[nodes] > 0)]
+        nodes = owned[ui]
+        nodes = nodes[(nodes > u) & (sub_text[nodes] > 0)]
         for i in nodes.tolist():
             per_key[int(key[i])].setdefault(ui, []).append(i)
     scored: list[tuple[float, int, int]] = []
@@ -273,7 +268,7 @@ def loose_keys(dom: Dom) -> np.ndarray:
     return out[dom.sig_id]
 
 
-def pick_author_key(dom: Dom, units: list[int], owner: np.ndarray, key: np.ndarray,
+def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.ndarray,
                     excluded: np.ndarray, url: str) -> int | None:
     """The (loose) element key whose short text names each post's author; ``key`` from :func:`loose_keys`."""
     k = len(units)
@@ -282,10 +277,9 @@ def pick_author_key(dom: Dom, units: list[int], owner: np.ndarray, key: np.ndarr
     score: Counter = Counter()
     first_pos: dict[int, list[int]] = defaultdict(list)
     for ui, u in enumerate(units):
-        stop = int(dom.end[u])
         order = 0
-        for i in range(u + 1, stop + 1):
-            if owner[i] != ui or excluded[i]:
+        for i in owned[ui].tolist():
+            if i == u or excluded[i]:
                 continue
             own = dom.own_text[i]
             if not own:
@@ -335,11 +329,9 @@ def pick_author_key(dom: Dom, units: list[int], owner: np.ndarray, key: np.ndarr
     return best if best_score >= 1.0 else None
 
 
-def find_floor(dom: Dom, unit: int, ui: int, owner: np.ndarray, excluded: np.ndarray) -> tuple[int | None, int | None]:
-    """(floor number, DFS node of its label) from the unit's own labels outside the body."""
-    for i in range(unit, int(dom.end[unit]) + 1):
-        if owner[i] != ui or excluded[i]:
-            continue
+def find_floor(dom: Dom, nodes: list[int]) -> tuple[int | None, int | None]:
+    """(floor number, DFS node of its label) from a post's own labels (``nodes``: outside the body)."""
+    for i in nodes:
         own = dom.own_text[i]
         if own and len(own) <= 100:
             if dom.end[i] > i and dom.end[i] - i <= 3:
@@ -350,8 +342,8 @@ def find_floor(dom: Dom, unit: int, ui: int, owner: np.ndarray, excluded: np.nda
     return None, None
 
 
-def find_permalink(dom: Dom, unit: int, ui: int, owner: np.ndarray, excluded: np.ndarray, url: str,
-                   post_id: str | None, anchors: tuple[int | None, ...]) -> str | None:
+def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
+                   anchors: tuple[int | None, ...]) -> str | None:
     """The post's own URL: a link on its floor label or date, or one carrying its id."""
     for node in anchors:
         if node is None:
@@ -363,8 +355,8 @@ def find_permalink(dom: Dom, unit: int, ui: int, owner: np.ndarray, excluded: np
         if link is not None and link.get("href") and not link.get("href").startswith("javascript"):
             return urljoin(url, link.get("href"))
     if post_id:
-        for i in range(unit, int(dom.end[unit]) + 1):
-            if owner[i] != ui or excluded[i] or dom.nodes[i].tag != "a":
+        for i in nodes:
+            if dom.nodes[i].tag != "a":
                 continue
             href = dom.nodes[i].get("href") or ""
             if post_id in href and not PROFILE_HREF_RE.search(href):

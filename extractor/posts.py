@@ -287,16 +287,16 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray)
     return None
 
 
-def _tight_body(dom: Dom, node: int, owner: np.ndarray, me: int, prose: np.ndarray) -> int:
-    """The smallest descendant of ``node`` that still holds most of its prose."""
+def _tight_body(dom: Dom, node: int, nodes: np.ndarray, prose: np.ndarray) -> int:
+    """The smallest of ``nodes`` (inside ``node``) that still holds most of its prose."""
     total = prose[node]
     if total <= 0:
         return node
-    best = node
-    for i in range(node + 1, int(dom.end[node]) + 1):
-        if owner[i] == me and prose[i] >= 0.78 * total and (dom.end[i] - i) < (dom.end[best] - best):
-            best = i
-    return best
+    cand = nodes[(nodes > node) & (prose[nodes] >= 0.78 * total)]
+    if not len(cand):
+        return node
+    sizes = dom.end[cand] - cand
+    return int(cand[int(np.argmin(sizes))]) if sizes.min() < dom.end[node] - node else node
 
 
 def shape_similarity(dom: Dom, key: np.ndarray, members: np.ndarray, sample: int = 6) -> float:
@@ -389,20 +389,38 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     return posts
 
 
+MAX_UNITS = 2000   # a page with more repeated posts than this is cut (bounded time)
+
+
+def _owned_nodes(owner: np.ndarray, k: int) -> list[np.ndarray]:
+    """Per unit, the sorted DFS indices of the nodes it owns (its subtree minus nested units)."""
+    order = np.argsort(owner, kind="stable")
+    counts = np.bincount(owner[owner >= 0], minlength=k)
+    first = int(np.searchsorted(owner[order], 0))
+    bounds = first + np.concatenate(([0], np.cumsum(counts)))
+    return [order[bounds[j]:bounds[j + 1]] for j in range(k)]
+
+
 def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
                  url: str, now: datetime, sdata: dict[int, dict]) -> list[Post]:
     n = len(dom)
+    units = units[:MAX_UNITS]
     owner = np.full(n, -1, dtype=np.int32)
     for ui, u in enumerate(units):
         owner[u:dom.end[u] + 1] = ui
+    owned = _owned_nodes(owner, len(units))
+    nested: list[list[int]] = [[] for _ in units]
+    for j, u in enumerate(units):
+        p = dom.parent[u]
+        if p >= 0 and owner[p] >= 0:
+            nested[int(owner[p])].append(u)
     date_node: list[int | None] = []
-    for ui, u in enumerate(units):
-        span = np.arange(u, dom.end[u] + 1)
-        hit = [i for i in span[(owner[span] == ui) & (dates[span] > 0)].tolist()
-               if not fields.is_meta_date(dom, i)]
+    for ui in range(len(units)):
+        o = owned[ui]
+        hit = [i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)]
         date_node.append(hit[0] if hit else None)
-    body_key = fields.pick_body_key(dom, units, owner, key, text_w, date_node)
-    declared = _declared_bodies(dom, units, owner) if sdata else {}
+    body_key = fields.pick_body_key(dom, units, owned, key, text_w, date_node)
+    declared = _declared_bodies(dom, owned) if sdata else {}
 
     bodies: list[int] = []
     excluded = np.zeros(n, dtype=bool)
@@ -410,52 +428,53 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     for ui, u in enumerate(units):
         body = declared.get(ui, u)
         if body == u and body_key is not None:
-            span = np.arange(u + 1, dom.end[u] + 1)
-            hit = span[(owner[span] == ui) & (key[span] == body_key)]
+            o = owned[ui]
+            hit = o[(o > u) & (key[o] == body_key)]
             if len(hit):
                 body = int(hit[0])
             else:   # a post unlike the others (the opening post): its densest part
-                body = _tight_body(dom, u, owner, ui, prose)
+                body = _tight_body(dom, u, owned[ui], prose)
         bodies.append(body)
         if body != u:
             excluded[body:dom.end[body] + 1] = True
     akey = fields.loose_keys(dom)
-    author_key = fields.pick_author_key(dom, units, owner, akey, excluded, url)
+    author_key = fields.pick_author_key(dom, units, owned, akey, excluded, url)
 
     sub_chars = dom.subtree(dom.own_chars)
+    reject = lambda i: fields.is_meta_date(dom, i)  # noqa: E731
     posts: list[Post] = []
     for ui, u in enumerate(units):
         body = bodies[ui]
-        stop = int(dom.end[u])
+        mine = owned[ui].tolist()
+        outside = [i for i in mine if not excluded[i]]
         author_node, author = None, None
         if author_key is not None:
-            for i in range(u + 1, stop + 1):
-                if owner[i] == ui and akey[i] == author_key and not excluded[i] and dom.own_text[i]:
+            for i in outside:
+                if i != u and akey[i] == author_key and dom.own_text[i]:
                     author = fields.author_text(dom, i)
                     if author:
                         author_node = i
                         break
         # The post's date: outside its body first (a date quoted in the text is not the post's)
-        reject = lambda i: fields.is_meta_date(dom, i)  # noqa: E731
-        published, raw = find_date(dom, u, stop, now=now, skip=excluded | (owner != ui), reject=reject)
+        published, raw = find_date(dom, u, u, now=now, nodes=outside, reject=reject)
         if published is None:
-            published, raw = find_date(dom, u, stop, now=now, skip=owner != ui, reject=reject)
-        floor, floor_node = fields.find_floor(dom, u, ui, owner, excluded)
-        quotes = fields.quote_roots(dom, body, int(dom.end[body]), owner, ui, sub_chars)
-        sigs = fields.signature_roots(dom, body, int(dom.end[body]), owner, ui)
+            published, raw = find_date(dom, u, u, now=now, nodes=mine, reject=reject)
+        floor, floor_node = fields.find_floor(dom, outside)
+        lo, hi = np.searchsorted(owned[ui], [body, int(dom.end[body]) + 1])
+        in_body = owned[ui][lo:hi]
+        quotes = fields.quote_roots(dom, body, in_body, sub_chars)
+        sigs = fields.signature_roots(dom, in_body)
         skip: set = {dom.nodes[q] for q in quotes} | {dom.nodes[s] for s in sigs}
-        skip |= {dom.nodes[units[j]] for j in range(ui + 1, len(units)) if units[j] <= stop}
+        skip |= {dom.nodes[j] for j in nested[ui]}
         if body == u:
             for node in (author_node, floor_node, date_node[ui]):
                 if node is not None and node != u:
                     skip.add(dom.nodes[node])
         text = fields.clean_lines(_render(dom.nodes[body], skip))
         quote_texts = _join_quote_headers([_render(dom.nodes[q], set()) for q in quotes])
-        post_id = fields.find_post_id(dom, u, owner)
-        date_anchor = None
-        if published is not None:
-            date_anchor = _node_with_text(dom, u, stop, owner, ui, raw)
-        permalink = fields.find_permalink(dom, u, ui, owner, excluded, url, post_id, (floor_node, date_anchor))
+        post_id = fields.find_post_id(dom, u, mine)
+        date_anchor = _node_with_text(dom, mine, raw) if published is not None else None
+        permalink = fields.find_permalink(dom, outside, url, post_id, (floor_node, date_anchor))
         post = Post(position=ui + 1, text=text, floor=floor, author=author or None, published=published,
                     published_raw=raw, html=fields.sanitize(dom.nodes[body], url, skip - {dom.nodes[q] for q in quotes}),
                     post_id=post_id, quotes=quote_texts, url=permalink)
@@ -469,24 +488,23 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
 _BODY_PROPS = ("text", "articleBody", "commentText", "reviewBody", "description")
 
 
-def _declared_bodies(dom: Dom, units: list[int], owner: np.ndarray) -> dict[int, int]:
+def _declared_bodies(dom: Dom, owned: list[np.ndarray]) -> dict[int, int]:
     """Per unit, the element its microdata marks as the post text (``itemprop="text"``)."""
     out: dict[int, int] = {}
-    for ui, u in enumerate(units):
-        for i in range(u + 1, int(dom.end[u]) + 1):
-            if owner[i] == ui:
-                prop = dom.nodes[i].get("itemprop")
-                if prop and any(p in _BODY_PROPS for p in prop.split()):
-                    out[ui] = i
-                    break
+    for ui, nodes in enumerate(owned):
+        for i in nodes.tolist()[1:]:
+            prop = dom.nodes[i].get("itemprop")
+            if prop and any(p in _BODY_PROPS for p in prop.split()):
+                out[ui] = i
+                break
     return out
 
 
-def _node_with_text(dom: Dom, start: int, stop: int, owner: np.ndarray, ui: int, raw: str | None) -> int | None:
+def _node_with_text(dom: Dom, nodes: list[int], raw: str | None) -> int | None:
     if not raw:
         return None
-    for i in range(start, stop + 1):
-        if owner[i] == ui and dom.own_text[i] and raw in dom.own_text[i]:
+    for i in nodes:
+        if dom.own_text[i] and raw in dom.own_text[i]:
             return i
     return None
 
