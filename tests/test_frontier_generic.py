@@ -1,0 +1,82 @@
+"""The generic spider and store pipeline over the shared Redis frontier: two
+worker processes crawl the bundled sample forum once between them, exactly as
+one process alone does. The spider is wired the way crawler/frontier.py's
+``apply_redis_settings`` documents (a subclass here adds the wiring)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections import Counter
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from crawler.demo import serve_bundled
+
+pytestmark = [pytest.mark.redis, pytest.mark.slow]
+
+SPIDER = '''
+from crawler.frontier import apply_redis_settings
+from crawler.spiders.generic import GenericSpider
+
+
+class RedisGeneric(GenericSpider):
+    name = "generic"
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        apply_redis_settings(settings)
+'''
+
+
+def crawl(tmp_path, url, db, n, extra=()):
+    spider = tmp_path / "redis_generic.py"
+    spider.write_text(SPIDER)
+    env = {**{k: v for k, v in os.environ.items() if k != "REDIS_URL"}, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    procs = []
+    for i in range(n):
+        cmd = [sys.executable, "-m", "scrapy", "runspider", str(spider), "-a", f"url={url}", "-s", f"DATABASE_URL={db}",
+               "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", "-s", "FORUMCRAWL_PROGRESS_INTERVAL=0", *extra]
+        procs.append(subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                                      stderr=open(tmp_path / f"w{n}-{i}.log", "wb")))
+    return [p.wait(timeout=180) for p in procs]
+
+
+def stored(db):
+    engine = sa.create_engine(db)
+    with engine.connect() as conn:
+        keys = conn.execute(sa.text("select post_key from posts")).scalars().all()
+        runs = conn.execute(sa.text("select status from crawl_runs")).scalars().all()
+    engine.dispose()
+    return keys, runs
+
+
+def test_two_generic_workers_crawl_the_forum_once_between_them(redis_url, tmp_path):
+    key = f"fctest:{uuid.uuid4().hex[:10]}"
+    client = redis.Redis.from_url(redis_url)
+    alone_server, shared_server = serve_bundled(), serve_bundled()
+    try:
+        alone_db, shared_db = f"sqlite:///{tmp_path}/alone.db", f"sqlite:///{tmp_path}/shared.db"
+        assert crawl(tmp_path, alone_server.url + "/", alone_db, 1) == [0]
+        codes = crawl(tmp_path, shared_server.url + "/", shared_db, 2,
+                      ("-s", f"REDIS_URL={redis_url}", "-s", f"FRONTIER_KEY={key}"))
+        logs = [(tmp_path / f"w2-{i}.log").read_text() for i in range(2)]
+    finally:
+        alone_server.stop()
+        shared_server.stop()
+        for k in client.scan_iter(match=f"{key}*"):
+            client.delete(k)
+    assert codes == [0, 0], logs
+    assert all("no worker holds work: finishing" in log for log in logs)
+    pages = Counter(p for p in shared_server.hits if not p.startswith("/robots.txt"))
+    assert pages and max(pages.values()) == 1, [p for p, c in pages.items() if c > 1]
+    assert set(pages) == {p for p in alone_server.hits if not p.startswith("/robots.txt")}
+    alone_keys, _ = stored(alone_db)
+    shared_keys, runs = stored(shared_db)
+    assert len(shared_keys) == len(set(shared_keys))
+    assert sorted(shared_keys) == sorted(k.replace(alone_server.url, shared_server.url) for k in alone_keys)
+    assert runs == ["finished", "finished"]
