@@ -19,6 +19,9 @@ from .errors import StoreUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 IMMEDIATE = "forumcrawl_begin_immediate"
+# connection exception, transaction rollback (deadlock, serialization), insufficient
+# resources, operator intervention (shutdown, statement timeout), system error
+RETRYABLE_SQLSTATE_CLASSES = ("08", "40", "53", "57", "58")
 NOT_OUTAGES = ("no such table", "no such column", "has no column", "syntax error", "readonly database")
 
 
@@ -90,6 +93,9 @@ def _is_unavailable(err: Exception) -> bool:
         return True
     if getattr(err, "connection_invalidated", False):
         return True
+    sqlstate = getattr(getattr(err, "orig", None), "sqlstate", None)
+    if sqlstate:  # PostgreSQL says what kind of failure it is
+        return sqlstate[:2] in RETRYABLE_SQLSTATE_CLASSES or sqlstate == "55P03"
     message = str(getattr(err, "orig", err)).lower()
     if any(sign in message for sign in NOT_OUTAGES):
         return False  # a bug, a missing migration or a read-only file: retrying cannot help

@@ -10,6 +10,36 @@ from .keys import content_hash, post_key
 from .timeutil import parse_datetime, split_offset
 
 
+MAX_AUTHOR = 500  # an indexed column: PostgreSQL btree entries must stay under ~2.7 KB
+MAX_URL = 2048  # longer URLs are not forum pages; PostgreSQL's unique indexes also cap key size
+
+
+def item_problem(item: Mapping, kind: str) -> str | None:
+    """Why an item of ``kind`` (thread, post, page) cannot be stored, or None when it can."""
+    if kind == "page":
+        urls = [item.get("url")]
+        if not urls[0]:
+            return "page record without url"
+    else:
+        urls = [item.get("thread_url") or (item.get("page_url") if kind == "thread" else None)]
+        if not urls[0]:
+            return f"{kind} item without thread_url"
+        urls.append(item.get("page_url"))
+    if kind == "post":
+        if item.get("post_id") in (None, "") and to_int(item.get("position")) is None:
+            return "post item with neither post_id nor position"
+        if len(str(item.get("post_id") or "")) > 200:
+            return "post_id longer than 200 characters"
+    for url in urls:
+        if url and len(str(url)) > MAX_URL:
+            return f"URL longer than {MAX_URL} characters: {str(url)[:80]}..."
+    try:
+        site_of(item if kind != "page" else {"site": item.get("site"), "url": item.get("url")})
+    except ValueError as err:
+        return str(err)
+    return None
+
+
 def site_of(item: Mapping) -> str:
     """The item's site key, or scheme://host[:port] of its URL when it has none."""
     site = item.get("site")
@@ -32,8 +62,12 @@ def to_int(value: Any) -> int | None:
         return None
 
 
-def to_str(value: Any) -> str | None:
-    return None if value is None else str(value)
+def to_str(value: Any, limit: int | None = None) -> str | None:
+    """str(value) (cut to ``limit`` characters, as the column allows), or None."""
+    if value is None:
+        return None
+    text = str(value)
+    return text[:limit] if limit else text
 
 
 def _utc(value: Any) -> datetime | None:
@@ -96,8 +130,8 @@ def _page(item: Mapping, url: str, kind: Any) -> dict:
         "site": site_of({"site": item.get("site"), "url": url}),
         "url": url,
         "status": to_int(item.get("status")),
-        "kind": to_str(kind),
-        "content_hash": to_str(item.get("content_hash")),
+        "kind": to_str(kind, 16),
+        "content_hash": to_str(item.get("content_hash"), 64),
         "etag": to_str(item.get("etag")),
         "last_modified": to_str(item.get("last_modified")),
         "fetched_at": _utc(item.get("fetched_at")),
@@ -122,7 +156,7 @@ def post_rows(posts: Iterable[Mapping]) -> dict[str, dict]:
             "position": to_int(item.get("position")),
             "floor": to_int(item.get("floor")),
             "post_id": to_str(item.get("post_id")),
-            "author": to_str(item.get("author")),
+            "author": to_str(item.get("author"), MAX_AUTHOR),
             "published": published,
             "published_offset": offset,
             "published_raw": to_str(item.get("published_raw")),
@@ -130,7 +164,7 @@ def post_rows(posts: Iterable[Mapping]) -> dict[str, dict]:
             "html": to_str(item.get("html")),
             "quotes": list(quotes) if quotes else None,
             "permalink": to_str(item.get("permalink")),
-            "language": to_str(item.get("language")),
+            "language": to_str(item.get("language"), 16),
             "content_hash": content_hash(item),
         }
     return rows

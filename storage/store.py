@@ -9,6 +9,7 @@ re-sending it never duplicates a row. Connection failures surface as
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,9 +23,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from . import migrate
 from .engine import make_engine, read_connection, translate_errors, write_transaction
 from .models import CrawlRun, Page, Post, PostAnnotation, Schedule, Site, Thread
-from .rows import page_rows, post_rows, thread_rows
+from .rows import item_problem, page_rows, post_rows, thread_rows
 from .timeutil import iso, utcnow
 from .url import resolve_database_url, sqlite_path
+
+log = logging.getLogger(__name__)
 
 CHUNK = 400  # rows per statement: well under SQLite's and PostgreSQL's bound-parameter limits
 RUN_STATUSES = ("running", "finished", "failed", "interrupted")
@@ -44,6 +47,7 @@ class WriteResult:
     unchanged: int = 0
     threads: int = 0
     pages: int = 0
+    skipped: list[str] = field(default_factory=list)  # why items were left out (logged too)
 
 
 class Store:
@@ -109,15 +113,20 @@ class Store:
 
         ``threads``/``posts`` are ``ThreadItem``/``PostItem`` dicts; ``pages`` are
         ``{site, url, status, kind, content_hash, etag, last_modified, fetched_at}``.
-        Raises ValueError for malformed items (before touching the database) and
-        StoreUnavailable when the database is unreachable (nothing written; retry).
+        Items that cannot be stored (no thread URL, absurdly long URL, ...) are
+        left out, logged, and listed in ``result.skipped``, so one bad item never
+        costs the rest of the batch. Raises StoreUnavailable when the database is
+        unreachable (nothing written; retry the same call).
         """
-        threads, posts = list(threads), list(posts)
+        skipped: list[str] = []
+        threads = _storable(threads, "thread", skipped)
+        posts = _storable(posts, "post", skipped)
+        pages = _storable(pages, "page", skipped)
         t_rows = thread_rows(threads, posts)
         p_rows = post_rows(posts)
         g_rows = page_rows(pages, threads)
         sites = {r["site"] for r in (*t_rows.values(), *p_rows.values(), *g_rows.values())}
-        result = WriteResult(threads=len(t_rows), pages=len(g_rows))
+        result = WriteResult(threads=len(t_rows), pages=len(g_rows), skipped=skipped)
         if not sites:
             return result
         now = utcnow()
@@ -380,6 +389,19 @@ class Store:
                     last_run_id=run_id, next_run_at=utcnow() + timedelta(seconds=every)
                 )
             )
+
+
+def _storable(items: Iterable[Mapping], kind: str, skipped: list[str]) -> list[Mapping]:
+    """The items that can be stored; a reason per other item goes to ``skipped`` and the log."""
+    good = []
+    for item in items:
+        problem = item_problem(item, kind)
+        if problem is None:
+            good.append(item)
+        else:
+            skipped.append(problem)
+            log.warning("Not storing a %s: %s", kind, problem)
+    return good
 
 
 def _same_place(old, row: dict) -> bool:

@@ -212,3 +212,27 @@ def test_read_only_sqlite_database_is_an_error_not_an_outage(sqlite_url):
         with pytest.raises(Exception) as caught:
             store.write_batch(*thread_with_posts(9, 1))
         assert "readonly" in str(caught.value) and not isinstance(caught.value, StoreUnavailable)
+
+
+def test_unstorable_items_are_skipped_and_reported_not_fatal(database_url):
+    with Store(database_url) as store:
+        threads, posts = thread_with_posts(10, 3)
+        bad = [
+            dict(posts[0], thread_url=None),
+            dict(posts[0], post_id=None, position=None),
+            dict(posts[0], post_id="x", thread_url=f"{SITE}/t/" + "9" * 3000),
+        ]
+        result = store.write_batch(threads, posts + bad, [{"site": SITE, "url": None}])
+        assert len(result.inserted) == 3 and len(result.skipped) == 4
+        assert any("longer than" in reason for reason in result.skipped)
+        assert count(store, Post) == 3
+
+
+def test_oversized_fields_are_cut_to_what_the_columns_hold(database_url):
+    with Store(database_url) as store:
+        threads, posts = thread_with_posts(11, 1, author="名" * 3000, language="x" * 40)
+        result = store.write_batch(threads, posts)
+        assert len(result.inserted) == 1
+        with store.engine.connect() as conn:
+            author, language = conn.execute(sa.select(Post.author, Post.language)).one()
+        assert author == "名" * 500 and language == "x" * 16
