@@ -310,7 +310,9 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
                     found = match_date(value, now=now)
                     if found and ok(i):
                         shown = dom.text_of(i)
-                        best_attr = (found[0], shown if 0 < len(shown) <= 60 else value)
+                        # "Offline" with a date in its title: show the date, not the label
+                        fits = 0 < len(shown) <= 60 and _DATE_WORD_RE.search(shown)
+                        best_attr = (found[0], shown if fits else value)
                         break
     if best_attr is not None:
         return best_attr

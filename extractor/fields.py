@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from collections import Counter, defaultdict
 from urllib.parse import urljoin
 
 import numpy as np
 from lxml import etree
 
+from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
 
 # Class/id words.
@@ -43,6 +45,8 @@ def is_meta_date(dom: Dom, i: int) -> bool:
     el = dom.nodes[i]
     if META_DATE_RE.search(words(el)):
         return True
+    if META_DATE_RE.search(el.get("title") or ""):
+        return True            # title="bob was last seen 7 months ago"
     p = dom.parent[i]
     label = dom.own_text[p] if p >= 0 else ""
     before = el.getprevious()
@@ -53,7 +57,7 @@ def is_meta_date(dom: Dom, i: int) -> bool:
 
 
 # Printed floor labels: "#3", "Post #3", "Reply #3", "3楼", "3#", "第3楼", and the named floors.
-FLOOR_RE = re.compile(r"^(?:(?:post|reply|comment|answer|beitrag)\s*)?#\s*(\d{1,6})$|^第?\s*(\d{1,6})\s*(?:楼|樓|#|F|层)$",
+FLOOR_RE = re.compile(r"^(?:(?:post|reply|comment|answer|beitrag)\s*)?#\s*(\d{1,5})$|^第?\s*(\d{1,5})\s*(?:楼|樓|#|F|层)$",
                       re.I)
 NAMED_FLOORS = {"楼主": 1, "樓主": 1, "沙发": 2, "沙發": 2, "板凳": 3, "地板": 4, "地下室": 5}
 
@@ -239,6 +243,8 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
     return min(close)[2]
 
 
+_EPOCH_NOW = datetime(2100, 1, 1)
+_LABEL_RE = re.compile(r"^[|·•»«\-–—/,:;]|\w[:：]\s")   # "| Flag Reply", "Posts: 1,500"
 _NOT_NAME_RE = re.compile(r"\d{1,2}:\d{2}|\d{4}[-/年.]|\b(?:19|20)\d{2}\b|ago$|前$|^\W+$")
 
 
@@ -249,9 +255,34 @@ def author_text(dom: Dom, i: int) -> str | None:
     text = collapse_ws(dom.text_of(i)) if dom.end[i] > i else dom.own_text[i]
     if not (1 <= len(text) <= 40) or floor_of(text) is not None or BUTTON_LINE_RE.match(text):
         return None
-    if text.endswith((":", "：")) or _NOT_NAME_RE.search(text):
+    if text.endswith((":", "：")) or _NOT_NAME_RE.search(text) or _LABEL_RE.search(text):
         return None
+    if text.strip("()（）[]【】 ") in NAMED_FLOORS or match_date(text, now=_EPOCH_NOW) is not None:
+        return None            # "(楼主)", "Posted May 6"
     return text
+
+
+def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]:
+    """A post's author when it does not share the others' markup (an opening post):
+    the first name-like text whose element or link says it is a user."""
+    a_tag = dom.tags.index("a") if "a" in dom.tags else -1
+    for i in nodes:
+        if not dom.own_text[i]:
+            continue
+        el = dom.nodes[i]
+        hint = words(el) + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
+        p = dom.parent[i]
+        if p >= 0:
+            hint += " " + words(dom.nodes[p])
+        named = AUTHOR_HINT_RE.search(hint) is not None and not NOT_AUTHOR_HINT_RE.search(words(el))
+        link = el if dom.tag_id[i] == a_tag else (next(el.iterancestors("a"), None) if dom.in_link[i] else None)
+        profile = link is not None and PROFILE_HREF_RE.search(link.get("href") or "") is not None
+        declared = bool(re.search(r"author|creator", (el.get("itemprop") or "") + (el.get("rel") or "")))
+        if declared or (named and profile):
+            text = author_text(dom, i)
+            if text:
+                return i, text
+    return None, None
 
 
 def loose_keys(dom: Dom) -> np.ndarray:
@@ -320,10 +351,10 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
         if len(by_unit) < need:
             continue
         values = list(by_unit.values())
-        distinct = len(set(values)) / len(values)
         s = score[kid] / k * len(by_unit) / k
-        if len(values) >= 3 and distinct < 0.34:
-            s -= 2.0          # the same label in every post ("Member", "Reply") is no name
+        if len(values) >= 3 and len(set(values)) == 1 and score[kid] / len(values) < 2.0:
+            s -= 2.0          # the same label in every post ("Member", "Reply") is no name,
+                              # unless it links to a profile or is marked as the author
         if s > best_score:
             best, best_score = kid, s
     return best if best_score >= 1.0 else None

@@ -279,8 +279,8 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray)
                 continue
             if not (1 <= sub_date[c] <= 6) or sub_text[c] < max(30.0, 0.25 * median):
                 continue
-            if sub_text[c] < 0.5 * sub_all[c]:
-                continue
+            if sub_text[c] < 0.6 * sub_all[c]:
+                continue          # mostly short labels and links (a calendar, a profile card)
             best = c            # the nearest qualifying element before the replies
         if best is not None:
             return best
@@ -455,6 +455,8 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
                     if author:
                         author_node = i
                         break
+        if author is None:
+            author_node, author = fields.fallback_author(dom, [i for i in outside if i != u])
         # The post's date: outside its body first (a date quoted in the text is not the post's)
         published, raw = find_date(dom, u, u, now=now, nodes=outside, reject=reject)
         if published is None:
