@@ -116,3 +116,14 @@ def test_post_ids(attrs, expected):
     for k, v in attrs.items():
         el.set(k, v)
     assert post_id_of(el) == expected
+
+
+def test_one_author_posting_every_post_is_still_the_author():
+    post = ('<div class="entry"><div class="side"><a href="/member/profile/7/"><b>solo</b></a>'
+            '<span class="rank">Member</span></div><div class="main"><small>Day {i} · 2024-05-0{i} 08:00</small>'
+            '<div class="content"><p>Training log day {i}: rode forty kilometres along the river.</p></div></div></div>')
+    html = "<html><body><div id='list'>" + "".join(post.format(i=i) for i in range(1, 6)) + "</div></body></html>"
+    posts = posts_of(html)
+    assert [p.author for p in posts] == ["solo"] * 5
+    assert [p.published for p in posts] == [datetime(2024, 5, i, 8) for i in range(1, 6)]
+    assert posts[2].text == "Training log day 3: rode forty kilometres along the river."
