@@ -307,9 +307,13 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
     cand: dict[int, dict[int, str]] = defaultdict(dict)
     score: Counter = Counter()
     first_pos: dict[int, list[int]] = defaultdict(list)
+    img_tag = dom.tags.index("img") if "img" in dom.tags else -1
     for ui, u in enumerate(units):
         order = 0
-        for i in owned[ui].tolist():
+        mine = owned[ui].tolist()
+        # avatars are often labelled with their owner's name: <img alt="bob">
+        alts = {dom.nodes[i].get("alt", "").strip() for i in mine if dom.tag_id[i] == img_tag} - {""}
+        for i in mine:
             if i == u or excluded[i]:
                 continue
             own = dom.own_text[i]
@@ -341,6 +345,8 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
                 else:
                     points += 0.3
             points += max(0.0, 1.0 - 0.1 * order)      # names come early in a post
+            if text in alts:
+                points += 2.0
             if len(text.split()) > 4:
                 points -= 1.0
             score[kid] += points
@@ -383,8 +389,9 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
         link = el if el.tag == "a" else next(el.iterancestors("a"), None)
         if link is None:
             link = next(el.iter("a"), None)
-        if link is not None and link.get("href") and not link.get("href").startswith("javascript"):
-            return urljoin(url, link.get("href"))
+        href = link.get("href") if link is not None else None
+        if href and not href.startswith("javascript") and not PROFILE_HREF_RE.search(href):
+            return urljoin(url, href)
     if post_id:
         for i in nodes:
             if dom.nodes[i].tag != "a":

@@ -435,8 +435,10 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             else:   # a post unlike the others (the opening post): its densest part
                 body = _tight_body(dom, u, owned[ui], prose)
         bodies.append(body)
-        if body != u:
-            excluded[body:dom.end[body] + 1] = True
+        if body != u:   # only this post's own nodes: replies nested in the body keep theirs
+            o = owned[ui]
+            lo, hi = np.searchsorted(o, [body, int(dom.end[body]) + 1])
+            excluded[o[lo:hi]] = True
     akey = fields.loose_keys(dom)
     author_key = fields.pick_author_key(dom, units, owned, akey, excluded, url)
 

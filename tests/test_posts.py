@@ -127,3 +127,16 @@ def test_one_author_posting_every_post_is_still_the_author():
     assert [p.author for p in posts] == ["solo"] * 5
     assert [p.published for p in posts] == [datetime(2024, 5, i, 8) for i in range(1, 6)]
     assert posts[2].text == "Training log day 3: rode forty kilometres along the river."
+
+
+def test_replies_nested_inside_the_body_keep_their_authors():
+    def c(i, who, inner=""):
+        return (f'<div class="comment"><span class="small"><i><a href="/user/{i}/">{who}</a> - {i} hours ago</i></span>'
+                f'<div><p>Comment {i} by {who} with a few words.</p>{inner}</div></div>')
+    html = "<html><body><main>" + c(1, "ann", c(2, "ben", c(3, "cat"))) + c(4, "dan") + "</main></body></html>"
+    posts = posts_of(html)
+    assert [(p.author, p.text) for p in posts] == [("ann", "Comment 1 by ann with a few words."),
+                                                   ("ben", "Comment 2 by ben with a few words."),
+                                                   ("cat", "Comment 3 by cat with a few words."),
+                                                   ("dan", "Comment 4 by dan with a few words.")]
+    assert all(p.url is None or "/user/" not in p.url for p in posts)
