@@ -59,6 +59,8 @@ class Dom:
     sigs: list[str] = field(default_factory=list)
     index: dict = field(default_factory=dict)  # element -> DFS index
     attrs: list[str] = field(default_factory=list)  # "class id" text per node (for name hints)
+    special: list[int] = field(default_factory=list)  # nodes with style/role/hidden/itemprop attributes
+    name_flags: np.ndarray | None = None  # extractor.names bit flags per node, computed on first use
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -100,6 +102,7 @@ def _tag_name(el: etree._Element) -> str:
     return tag.lower()
 
 
+_SPECIAL_ATTRS = frozenset({"style", "role", "hidden", "aria-hidden", "itemprop"})
 _PUNCT_CHARS = ".,;:!?\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u3001\u201c\u201d\u2018\u2019\"'()\uff08\uff09\u2026-"
 _PUNCT_DELETE = {ord(c): None for c in _PUNCT_CHARS}
 
@@ -126,6 +129,7 @@ def number(root: etree._Element) -> Dom:
     end_l: list[int] = []
     own_text: list[str] = []
     attr_text: list[str] = []
+    special: list[int] = []   # DFS indices of elements with style/role/hidden/itemprop/aria-hidden
 
     tags: dict[str, int] = {}
     paths: dict[tuple[int, int], int] = {}
@@ -168,6 +172,11 @@ def number(root: etree._Element) -> Dom:
             path_names.append((path_names[ppath] if ppath >= 0 else "") + "/" + name)
         path_l.append(pid)
         attrib = el.attrib
+        if attrib and len(attrib) > 1 or attrib and "class" not in attrib and "href" not in attrib:
+            for key in attrib:
+                if key in _SPECIAL_ATTRS:
+                    special.append(i)
+                    break
         cls = attrib.get("class") if attrib else None
         if cls:
             sig = name + "." + ".".join(sorted(cls.split()))
@@ -218,4 +227,5 @@ def number(root: etree._Element) -> Dom:
         tags=list(tags), paths=path_names, sigs=list(sigs), index=index,
     )
     dom.attrs = attr_text
+    dom.special = special
     return dom

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,8 @@ from extractor.decode import decode
 from extractor.dom import Dom, collapse_ws, number, strip_invisible
 from extractor.model import Page
 from extractor.parse import parse
+from extractor.language import detect_language
+from extractor.links import collect as collect_links
 from extractor.text import render
 from extractor.classify import decide, squash
 
@@ -98,6 +101,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
             structured = read_structured(root, url)
         except Exception as exc:
             page.warnings.append(f"structured data unreadable: {type(exc).__name__}")
+    base_url, head_next = _head_links(root, url)
     strip_invisible(root)
     dom = number(root)
     if len(dom) < 2:
@@ -144,6 +148,32 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         page.text = article_text
         if not article_text:
             page.warnings.append("no main content found")
+    content = (region, int(dom.end[region])) if region != body else None
+    page.links, page.next_page_url = collect_links(
+        dom, base_url, content=content, navigation=blocks_mod.spread(dom, blk.negative),
+        entries=entries, head_next=head_next)
+    page.language = detect_language(page.text or page.title)
+
+
+def _head_links(root, url: str) -> tuple[str, str | None]:
+    """The base URL for relative links (``<base href>``) and a ``<link rel=next>`` href."""
+    base = url
+    nxt = None
+    head = root.find("head")
+    if head is not None:
+        for el in head.iter("base", "link"):
+            href = el.get("href")
+            if not href:
+                continue
+            if el.tag == "base":
+                if base == url:
+                    try:
+                        base = urljoin(url, href.strip()) if url else href.strip()
+                    except ValueError:
+                        pass
+            elif nxt is None and "next" in (el.get("rel") or "").lower().split():
+                nxt = href
+    return base, nxt
 
 
 def thread_text(dom: Dom, blk: blocks_mod.Blocks, body: int, posts: list, heading: str) -> str:

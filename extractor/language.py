@@ -1,0 +1,81 @@
+"""Cheap language identification: script ratios, then stop words for Latin and Cyrillic text.
+
+Good enough to route posts (zh/ja/ko/ru/uk/ar/fa/he/el/th/hi and the common
+Latin-script languages); returns None when there is too little text.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_SCRIPTS = (
+    ("han", re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")),
+    ("kana", re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")),
+    ("hangul", re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")),
+    ("cyrillic", re.compile(r"[\u0400-\u04ff]")),
+    ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f]")),
+    ("hebrew", re.compile(r"[\u0590-\u05ff]")),
+    ("greek", re.compile(r"[\u0370-\u03ff]")),
+    ("thai", re.compile(r"[\u0e00-\u0e7f]")),
+    ("devanagari", re.compile(r"[\u0900-\u097f]")),
+    ("latin", re.compile(r"[A-Za-z\u00c0-\u024f]")),
+)
+
+_STOPWORDS = {
+    "en": "the and of to in is that it for was on are with as be this have not you at by but from they or",
+    "de": "der die und das ist nicht ich sie es zu den mit ein eine auf für von dem sich auch wir",
+    "fr": "le la les et des est que une pour pas dans un qui sur du au avec ce il elle sont nous",
+    "es": "el la los las que de y en un una es por con para del se no lo como más pero sus",
+    "it": "il che di la e un una per non sono della con del le gli si è da anche come più",
+    "pt": "o a os as que de e do da em um uma para com não por se mais como mas foi ao dos",
+    "nl": "de het een en van ik te dat die is in niet op zijn met voor er maar ook als",
+    "pl": "i w nie na się z do że to jest jak o co ale po tak za od są już",
+    "tr": "ve bir bu da de için ile çok ne gibi daha ama olan olarak var en mi",
+    "id": "yang dan di ini itu dengan untuk tidak dari dalam akan pada ada juga ke bisa",
+    "sv": "och att det som en på är av för med till den har inte om ett jag",
+    "ru": "и в не на что с по как это но он я из за то все она так же от",
+    "uk": "і в не на що з як це та але він я до за від його вона так",
+}
+_STOPSETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+_WORD_RE = re.compile(r"[^\W\d_]+", re.U)
+
+
+def detect_language(text: str, *, sample: int = 6000) -> str | None:
+    """ISO 639-1 code of the text's language, or None when unsure."""
+    if not text:
+        return None
+    text = text[:sample]
+    counts = {name: len(rx.findall(text)) for name, rx in _SCRIPTS}
+    letters = sum(counts.values())
+    if letters < 20:
+        return None
+    cjk = counts["han"] + counts["kana"] + counts["hangul"]
+    if cjk >= 0.3 * letters:
+        if counts["kana"] >= 0.1 * cjk:
+            return "ja"
+        if counts["hangul"] >= 0.3 * cjk:
+            return "ko"
+        return "zh"
+    top = max(counts, key=counts.get)
+    if top == "hangul":
+        return "ko"
+    simple = {"arabic": "ar", "hebrew": "he", "greek": "el", "thai": "th", "devanagari": "hi"}
+    if top in simple:
+        if top == "arabic" and re.search(r"[\u067e\u0686\u0698\u06af\u06cc]", text):
+            return "fa"
+        return simple[top]
+    words = [w.lower() for w in _WORD_RE.findall(text)]
+    if not words:
+        return None
+    freq = Counter(words)
+    if top == "cyrillic":
+        candidates = ("ru", "uk")
+        if re.search(r"[іїєґ]", text, re.I):
+            return "uk"
+    else:
+        candidates = tuple(k for k in _STOPSETS if k not in ("ru", "uk"))
+    scores = {lang: sum(freq[w] for w in _STOPSETS[lang]) for lang in candidates}
+    best = max(scores, key=scores.get)
+    if scores[best] < 2:
+        return "ru" if top == "cyrillic" else None
+    return best

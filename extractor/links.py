@@ -1,0 +1,174 @@
+"""Every outgoing link of a page, absolute, with its anchor text and role; the next page.
+
+Roles: ``entry`` (an item of a listing), ``pagination`` (pages of this thread
+or listing), ``post`` (inside the content: a post or the article body),
+``navigation`` (menus, breadcrumbs, header, footer, link-dense boxes) and
+``other``. The crawler reads these instead of parsing the page again.
+
+The next page is, in order of trust: ``<link rel=next>``, ``<a rel=next>``,
+an anchor whose text says "next" (下一页, ›, », ...) inside a pagination box
+or pointing to a page-numbered URL, then the numbered link following the
+current page number.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import numpy as np
+
+from extractor import names
+from extractor.dom import Dom, collapse_ws
+from extractor.model import Entry, Link
+
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "sms:", "callto:", "ftp:")
+_NEXT_TEXT_RE = re.compile(
+    r"^(?:next(?:\s+page)?|next\s*[›»>]+|[›»>]|older(?:\s+(?:posts|entries))?|"
+    r"下一页|下一頁|下页|后页|下一页\s*[>›»]|次へ|次のページ|次ページ|다음|다음\s*페이지|"
+    r"следующая|далее|вперед|вперёд|weiter|nächste(?:\s+seite)?|suivant(?:e)?|siguiente|"
+    r"successiva|próxima|proxima|volgende|następna|sonraki|tiếp|berikutnya|selanjutnya)"
+    r"\s*[›»>→]*$", re.I)
+_PREV_TEXT_RE = re.compile(r"^(?:[‹«<]|prev(?:ious)?|上一页|上一頁|前へ|이전|назад|zurück|précédent)", re.I)
+_PAGED_URL_RE = re.compile(r"(?:[?&;](?:page|p|pg|pn|start|offset|from|paged|pagenum|pageno|curpage)=\d+)"
+                           r"|(?:/page[/\-_]?\d+)|(?:[\-_/]\d{1,4}(?:\.html?)?/?$)|(?:&extra=page%3d\d+)", re.I)
+_NUMBER_RE = re.compile(r"^\[?\s*(\d{1,5})\s*\]?$")
+_NAV_TAGS = frozenset({"nav", "header", "footer", "menu", "aside"})
+
+
+def _absolute(href: str, base: str, origin: str = "") -> str | None:
+    href = href.strip()
+    if not href or href[0] == "#":
+        return None
+    if href.startswith(("http://", "https://")) and " " not in href and "/./" not in href and "/../" not in href:
+        return href  # already absolute: skip urljoin, the costliest step here
+    if origin and href[0] == "/" and not href.startswith("//") and "/." not in href:
+        return origin + href
+    low = href[:12].lower()
+    if low.startswith(_SKIP_SCHEMES):
+        return None
+    try:
+        url = urljoin(base, href) if base else href
+    except ValueError:
+        return None
+    if not url.startswith(("http://", "https://")):
+        return None
+    return url
+
+
+def _areas(dom: Dom, flags: np.ndarray) -> np.ndarray:
+    n = len(dom)
+    if not n or not flags.any():
+        return np.zeros(n, dtype=bool)
+    delta = np.zeros(n + 1, dtype=np.int32)
+    idx = np.nonzero(flags)[0]
+    np.add.at(delta, idx, 1)
+    np.add.at(delta, dom.end[idx] + 1, -1)
+    return np.cumsum(delta[:n]) > 0
+
+
+def pager_areas(dom: Dom) -> np.ndarray:
+    """Bool per node: inside an element named like a pager (pagination, page-nav, ...)."""
+    return _areas(dom, (names.node_flags(dom) & names.PAGERBOX) > 0)
+
+
+def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
+            navigation: np.ndarray | None = None, entries: list[Entry] | None = None,
+            head_next: str | None = None) -> tuple[list[Link], str | None]:
+    """All links with roles, and the next page URL (or None).
+
+    ``content`` is the DFS range of the main content (links there are ``post``),
+    ``navigation`` a per-node flag of boilerplate areas, ``head_next`` the href
+    of a ``<link rel=next>`` read before the head was stripped.
+    """
+    n = len(dom)
+    if not n:
+        return [], None
+    a_id = dom.tags.index("a") if "a" in dom.tags else -1
+    if a_id < 0:
+        return [], _absolute(head_next, base_url) if head_next else None
+    idx = np.nonzero(dom.tag_id == a_id)[0]
+    pager = pager_areas(dom)
+    nav_tag = np.array([t in _NAV_TAGS for t in dom.tags], dtype=bool)
+    nav = _areas(dom, nav_tag[dom.tag_id])
+    if navigation is not None:
+        nav |= navigation
+    entry_urls = {e.url for e in entries or ()}
+    page_url = urldefrag(base_url)[0] if base_url else ""
+    parts = urlsplit(base_url) if base_url else None
+    origin = f"{parts.scheme}://{parts.netloc}" if parts and parts.scheme in ("http", "https") else ""
+
+    links: list[Link] = []
+    next_rel = next_text = None
+    numbered: list[tuple[int, str, bool]] = []
+    for i in idx.tolist():
+        el = dom.nodes[i]
+        href = el.get("href")
+        if not href:
+            continue
+        url = _absolute(href, base_url, origin)
+        if url is None:
+            continue
+        text = collapse_ws(" ".join(el.itertext()))
+        if not text:
+            text = collapse_ws(el.get("title") or el.get("aria-label") or "")
+        rel = (el.get("rel") or "").lower().split()
+        in_pager = bool(pager[i])
+        role = "other"
+        if url in entry_urls:
+            role = "entry"
+        elif "next" in rel or "prev" in rel or in_pager and (_NUMBER_RE.match(text) or
+                                                             _NEXT_TEXT_RE.match(text) or
+                                                             _PREV_TEXT_RE.match(text)):
+            role = "pagination"
+        elif content is not None and content[0] <= i <= content[1]:
+            role = "post"
+        elif nav[i]:
+            role = "navigation"
+        links.append(Link(url=url, text=text, role=role))
+
+        if url == page_url or url.split("#", 1)[0] == page_url:
+            continue
+        if "next" in rel and next_rel is None:
+            next_rel = url
+        elif next_text is None and _NEXT_TEXT_RE.match(text) and (in_pager or _PAGED_URL_RE.search(url)):
+            next_text = url
+            if role == "other":
+                links[-1].role = "pagination"
+        m = _NUMBER_RE.match(text)
+        if m and (in_pager or _PAGED_URL_RE.search(url)):
+            numbered.append((int(m.group(1)), url, in_pager))
+
+    nxt = None
+    if head_next:
+        nxt = _absolute(head_next, base_url)
+    nxt = nxt or next_rel or next_text or _next_numbered(dom, numbered, pager, base_url)
+    return links, nxt
+
+
+def _current_page(dom: Dom, pager: np.ndarray, url: str) -> int | None:
+    """The page number the page itself shows: a non-link number in the pager, else the URL's."""
+    for i in np.nonzero(pager & ~dom.in_link)[0].tolist():
+        m = _NUMBER_RE.match(dom.own_text[i])
+        if m:
+            return int(m.group(1))
+    m = re.search(r"[?&;](?:page|p|pg|pn|paged|pagenum|pageno|curpage)=(\d+)|/page[/\-_]?(\d+)", url, re.I)
+    if m:
+        return int(m.group(1) or m.group(2))
+    return None
+
+
+def _next_numbered(dom: Dom, numbered: list[tuple[int, str, bool]], pager: np.ndarray,
+                   url: str) -> str | None:
+    if not numbered:
+        return None
+    current = _current_page(dom, pager, url)
+    if current is None:
+        # first page of a paged thread usually links pages 2, 3, ... but not 1
+        nums = {k for k, _, _ in numbered}
+        current = 1 if 1 not in nums and 2 in nums else None
+    if current is None:
+        return None
+    for k, link, _ in numbered:
+        if k == current + 1 and urlsplit(link).netloc == urlsplit(url).netloc:
+            return link
+    return None

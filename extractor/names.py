@@ -1,0 +1,112 @@
+"""What an element's class and id say about it: boilerplate, content, comments, pager.
+
+Names are lower-cased and split into words (on anything not a letter or digit), adjacent
+words are also joined ("side-bar" -> "sidebar"), and the words are looked up
+in small vocabularies. Results are cached across pages: class strings repeat
+on every page of a site.
+"""
+from __future__ import annotations
+
+import re
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+
+NEGATIVE = frozenset("""
+nav navbar navigation menu menus footer foot sidebar aside share sharing sharebar social socials related
+breadcrumb breadcrumbs crumb crumbs ad ads adsbygoogle advert adverts advertisement banner newsletter subscribe
+subscription popup modal widget widgets masthead toolbar pagination pager tag tags tagcloud print skip
+copyright login signup outbrain taboola trending popular disclaimer hidden hide rating ratings vote votes
+respond consent onetrust gdpr cmp notice notices report dialog overlay lightbox dropdown offcanvas drawer
+megamenu topbar bottombar sidenav rail morestories mostpopular authorbio commentform replyform sronly
+visuallyhidden screenreader siteheader sitefooter relatedposts relatedpost rightrail leftrail bylineshare
+""".split())
+NEGATIVE_PREFIXES = ("recommend", "advert", "promo", "cookie", "sponsor", "recirc", "footer", "sidebar",
+                     "breadcrumb", "newsletter", "navbar")
+HARD = frozenset("""
+cookie cookies consent onetrust gdpr popup modal newsletter subscribe copyright disclaimer footer nav navbar
+navigation breadcrumb breadcrumbs masthead cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
+visuallyhidden screenreader commentform replyform sitefooter pagefooter globalfooter siteheader
+""".split())
+HARD_PREFIXES = ("cookie", "footer", "breadcrumb", "newsletter")
+POSITIVE = frozenset("""
+article articlebody articlecontent post postbody postcontent posttext entry entrycontent content main story
+storybody body text blog message reply answer question thread topic postmessage detail tf commentbody
+""".split())
+COMMENTS = frozenset("""
+comment comments replies discussion commentlist commentarea commentsection commentsarea commentthread
+commentwrap commentcontainer usercomments usercomment respond
+""".split())
+COMMENTS_PREFIXES = ("disqus", "livefyre")
+PAGER = frozenset("""
+pagination pager paging pagenav pagenavi pagelinks pagelist pagenumbers pages multipage pgs pn navlinks pagebar
+pnav pagenumber
+""".split())
+PAGER_PREFIXES = ("paginat",)
+
+NEG, POS, HARDNEG, COMMENT, PAGERBOX = 1, 2, 4, 8, 16
+
+_cache: dict[str, int] = {}
+_CACHE_MAX = 200_000
+
+
+def words(names: str) -> set[str]:
+    """Lower-case words of a class/id string plus joined neighbour pairs ("side-bar" -> "sidebar")."""
+    toks = _TOKEN_RE.findall(names.lower())
+    out = set(toks)
+    if len(toks) > 1:
+        out.update(map(str.__add__, toks, toks[1:]))
+    return out
+
+
+_PREFIX_RES = {}
+
+
+def _has(ws: set[str], vocab: frozenset, prefixes: tuple[str, ...] = ()) -> bool:
+    if not ws.isdisjoint(vocab):
+        return True
+    if not prefixes:
+        return False
+    rx = _PREFIX_RES.get(prefixes)
+    if rx is None:
+        rx = _PREFIX_RES[prefixes] = re.compile(r"(?:^| )(?:%s)" % "|".join(prefixes))
+    return rx.search(" ".join(ws)) is not None
+
+
+def flags(names: str) -> int:
+    """Bit flags (NEG, POS, HARDNEG, COMMENT, PAGERBOX) for a "class id" string."""
+    if not names:
+        return 0
+    hit = _cache.get(names)
+    if hit is not None:
+        return hit
+    ws = words(names)
+    f = 0
+    if _has(ws, NEGATIVE, NEGATIVE_PREFIXES):
+        f |= NEG
+        if _has(ws, HARD, HARD_PREFIXES):
+            f |= HARDNEG
+    if _has(ws, POSITIVE):
+        f |= POS
+    if _has(ws, COMMENTS, COMMENTS_PREFIXES):
+        f |= COMMENT
+    if _has(ws, PAGER, PAGER_PREFIXES):
+        f |= PAGERBOX
+    if len(_cache) >= _CACHE_MAX:
+        _cache.clear()
+    _cache[names] = f
+    return f
+
+
+def node_flags(dom) -> "np.ndarray":
+    """Per-node name flags of a :class:`~extractor.dom.Dom`, computed once and kept on it."""
+    import numpy as np
+    if dom.name_flags is None or len(dom.name_flags) != len(dom):
+        attrs = dom.attrs or [""] * len(dom)
+        cache = _cache
+        out = np.zeros(len(dom), dtype=np.int32)
+        for i, names in enumerate(attrs):
+            if names:
+                f = cache.get(names)
+                out[i] = f if f is not None else flags(names)
+        dom.name_flags = out
+    return dom.name_flags

@@ -1,0 +1,100 @@
+"""A site's template learned from a handful of its pages (cross-page comparison).
+
+Navigation bars, footers, sidebars and boilerplate lines repeat on every page
+of a site with the same tag path and the same text; content does not. A
+:class:`SiteTemplate` remembers the (tag path, text) pairs seen on at least
+``min_share`` of the pages it learned from; :meth:`SiteTemplate.mask` marks
+the nodes of another page that carry such a pair, and the extractor drops
+their text before scoring.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from extractor.decode import decode
+from extractor.dom import Dom, number, strip_invisible
+from extractor.parse import parse
+
+# Lines shorter than this are too common to mean anything ("1", "Reply", "»").
+MIN_TEXT_CHARS = 2
+
+
+def _keys(dom: Dom) -> set[tuple[str, str]]:
+    paths, texts = dom.paths, dom.own_text
+    out = set()
+    for i, text in enumerate(texts):
+        if text and len(text) >= MIN_TEXT_CHARS:
+            out.add((paths[dom.path_id[i]], text))
+    return out
+
+
+def _dom_of(page: Any) -> Dom | None:
+    html = page[0] if isinstance(page, tuple) else page
+    if isinstance(html, (bytes, bytearray)):
+        html = decode(bytes(html)).text
+    if not isinstance(html, str):
+        return None
+    root, _ = parse(html)
+    strip_invisible(root)
+    return number(root)
+
+
+@dataclass(slots=True)
+class SiteTemplate:
+    """The (tag path, text) pairs that recur across a site's pages."""
+
+    keys: set[tuple[str, str]] = field(default_factory=set)
+    pages: int = 0
+
+    @classmethod
+    def learn(cls, pages: Iterable[Any], *, min_share: float = 0.5) -> "SiteTemplate":
+        """Learn from HTML pages (bytes, str, or ``(html, url)`` pairs); never raises on bad pages.
+
+        A pair counts as template when it occurs on at least two pages and on at
+        least ``min_share`` of them. Fewer than two pages give an empty template.
+        """
+        counts: Counter = Counter()
+        n = 0
+        for page in pages:
+            try:
+                dom = _dom_of(page)
+            except Exception:
+                dom = None
+            if dom is None or len(dom) < 2:
+                continue
+            n += 1
+            counts.update(_keys(dom))
+        if n < 2:
+            return cls(set(), n)
+        need = max(2, math.ceil(min_share * n))
+        return cls({k for k, c in counts.items() if c >= need}, n)
+
+    def mask(self, dom: Dom) -> np.ndarray:
+        """Bool per DFS node: its own text is a template line of this site."""
+        out = np.zeros(len(dom), dtype=bool)
+        if not self.keys:
+            return out
+        keys, paths, pid = self.keys, dom.paths, dom.path_id
+        for i, text in enumerate(dom.own_text):
+            if text and (paths[pid[i]], text) in keys:
+                out[i] = True
+        return out
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def to_json(self) -> str:
+        """Serialised form, so a crawler can keep a site's template between runs."""
+        return json.dumps({"pages": self.pages, "keys": sorted(self.keys)}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, data: str) -> "SiteTemplate":
+        obj = json.loads(data)
+        return cls({(p, t) for p, t in obj.get("keys", [])}, int(obj.get("pages", 0)))
