@@ -16,17 +16,28 @@ import lxml.html
 import pytest
 
 from tests.engines import metrics
-from tests.engines.fixtures import misago_forum, spirit_forum  # noqa: F401 - pytest fixtures
+from tests.engines.fixtures import machina_forum, misago_forum, spirit_forum  # noqa: F401 - pytest fixtures
 from tests.engines.server import ForumServer
 
 pytestmark = pytest.mark.slow
 
-ENGINE_FIXTURES = [pytest.param("misago_forum", marks=pytest.mark.postgres), "spirit_forum"]
+ENGINE_FIXTURES = [pytest.param("misago_forum", marks=pytest.mark.postgres), "spirit_forum", "machina_forum"]
 F1_TARGET = AUTHOR_TARGET = DATE_TARGET = 0.95
+
+# Known extractor gaps, as (test, engine fixture) -> reason. The test still runs
+# (xfail, not strict): remove the line once the extractor closes the gap.
+KNOWN_GAPS = {
+    ("test_extractor_follows_thread_pagination", "spirit_forum"):
+        "extractor misses Spirit's icon-only pagination links (<a href='?page=3'><i class='fa "
+        "fa-chevron-right'></i></a>, no rel=next): see docs/engines.md",
+}
 
 
 @pytest.fixture(params=ENGINE_FIXTURES)
 def forum(request) -> ForumServer:
+    gap = KNOWN_GAPS.get((request.node.originalname, request.param))
+    if gap:
+        request.applymarker(pytest.mark.xfail(reason=gap, strict=False))
     return request.getfixturevalue(request.param)
 
 
@@ -91,8 +102,6 @@ def test_extractor_splits_engine_threads_into_posts(forum: ForumServer):
     assert overall.date_accuracy >= DATE_TARGET, "\n".join(report)
 
 
-@pytest.mark.xfail(reason="extractor does not set Page.next_page_url yet (issue 2 API); remove this mark "
-                   "once it does", strict=False)
 def test_extractor_follows_thread_pagination(forum: ForumServer):
     """Every page of a multi-page thread but the last names the next one."""
     wrong = []
@@ -104,7 +113,7 @@ def test_extractor_follows_thread_pagination(forum: ForumServer):
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("name", [pytest.param("misago", marks=pytest.mark.postgres), "spirit"])
+@pytest.mark.parametrize("name", [pytest.param("misago", marks=pytest.mark.postgres), "spirit", "machina"])
 def test_engine_edits_and_replies_for_recrawl_tests(name: str, request):
     """ForumServer.edit_post / add_reply change the served pages through the engine."""
     from tests.engines.fixtures import serve_engine

@@ -47,4 +47,6 @@ ENGINES: dict[str, Engine] = {
     "misago": Engine("misago", "0.39.6", HERE / "misago_site", "postgres"),
     # Spirit: <li title="March 14, 2024, 9:26 a.m.">14 Mar '24</li>: no zone anywhere; it shows UTC.
     "spirit": Engine("spirit", "0.14.3", HERE / "spirit_site", "sqlite", naive_dates_in=timezone.utc),
+    # django-machina: "By: <a>alice</a> on March 14, 2024, 9:26 a.m." in the post: no zone; it shows UTC.
+    "machina": Engine("machina", "1.3.1", HERE / "machina_site", "sqlite", naive_dates_in=timezone.utc),
 }

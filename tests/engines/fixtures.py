@@ -38,3 +38,9 @@ def misago_forum(postgres_server_url: str) -> Iterator[ForumServer]:
 def spirit_forum() -> Iterator[ForumServer]:
     """Spirit (Django + SQLite), seeded with tests/engines/common/corpus.py."""
     yield from serve_engine("spirit", None)
+
+
+@pytest.fixture(scope="session")
+def machina_forum() -> Iterator[ForumServer]:
+    """django-machina (Django + SQLite), seeded with tests/engines/common/corpus.py."""
+    yield from serve_engine("machina", None)
