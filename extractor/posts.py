@@ -246,7 +246,7 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray)
     """The opening post when its markup differs from the replies' (a question before its answers).
 
     Looked for among the elements just before the first reply, at the replies'
-    common container and up to three levels above it: the nearest one that
+    common container and up to five levels above it: the nearest one that
     carries a date and enough non-link prose to be a post.
     """
     first, last = units[0], units[-1]
@@ -267,7 +267,7 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray)
     if start is None:
         return None
     median = float(np.median([sub_text[u] for u in units]))
-    for a in ancestors[start:start + 4]:
+    for a in ancestors[start:start + 6]:
         if dom.tags[dom.tag_id[a]] in ("body", "html"):
             break
         best = None
