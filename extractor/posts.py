@@ -369,7 +369,8 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     side = layout_mask(dom)
     sub_all = dom.subtree(dom.own_chars)
     # marked-up "postings" that are link lists (similar questions) or sit in a sidebar are no posts
-    md_units = [u for u in md_units if sub_text[u] > 0 and not side[u] and sub_text[u] >= 0.5 * sub_all[u]]
+    prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
+    md_units = [u for u in md_units if prose[u] > 0 and not side[u] and sub_text[u] >= 0.3 * sub_all[u]]
     units = choose_units(dom, key, text_w, dates, region)
     if len(units) >= 2:
         lead = find_lead(dom, units, text_w, dates)
