@@ -71,3 +71,13 @@ def test_scores_add_up():
     s = metrics.total([a, b])
     assert (s.truth, s.extracted, s.matched, s.author_ok, s.date_ok) == (3, 2, 2, 2, 2)
     assert len(s.failures) == 1 and s.failures[0].kind == "missed"
+
+
+def test_site_score_counts_a_duplicate_as_spurious():
+    threads = [P(posts=TRUTH[:2]), P(posts=TRUTH[2:])]
+    got = [P(author=t.author, text=t.text, published=t.published) for t in TRUTH] + [
+        P(author="alice", text=TRUTH[0].text, published=T0)]
+    s = metrics.score_site(threads, got)
+    assert (s.truth, s.extracted, s.matched) == (3, 4, 3)
+    assert s.recall == 1.0 and s.precision == 0.75
+    assert [f.kind for f in s.failures] == ["spurious"]

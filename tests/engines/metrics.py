@@ -30,7 +30,10 @@ def tokens(text: str | None) -> list[str]:
 
 def token_f1(a: str | None, b: str | None) -> float:
     """F1 of the two texts' token bags: 1.0 for the same words in any order."""
-    ta, tb = Counter(tokens(a)), Counter(tokens(b))
+    return _bag_f1(Counter(tokens(a)), Counter(tokens(b)))
+
+
+def _bag_f1(ta: Counter, tb: Counter) -> float:
     if not ta or not tb:
         return 0.0
     common = sum((ta & tb).values())
@@ -128,10 +131,12 @@ def total(scores: Iterable[Score]) -> Score:
 def match(truth: Sequence[Any], got: Sequence[Any], threshold: float = DEFAULT_THRESHOLD
           ) -> list[tuple[int, int, float]]:
     """One-to-one (truth index, got index, similarity) pairs, most similar first."""
+    got_bags = [Counter(tokens(g.text)) for g in got]
     pairs = []
     for i, t in enumerate(truth):
-        for j, g in enumerate(got):
-            sim = token_f1(t.text, g.text)
+        bag = Counter(tokens(t.text))
+        for j, g in enumerate(got_bags):
+            sim = _bag_f1(bag, g)
             if sim >= threshold:
                 pairs.append((sim, i, j))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
@@ -197,3 +202,16 @@ def _best(text: str, others: Sequence[Any], skip: set[int]) -> tuple[float, int 
 def _clip(text: str | None, n: int = 90) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def score_site(threads: Sequence[Any], got: Sequence[Any], *, threshold: float = DEFAULT_THRESHOLD,
+               naive_as: tzinfo | None = None) -> Score:
+    """Score everything a crawl stored against every post of a forum, wherever it was found.
+
+    ``threads`` are the truth threads (each with ``posts``); a post shown on two
+    pages (Misago repeats a page's last post atop the next) counts once. A post
+    stored twice counts once as matched and once as spurious, so duplicates
+    lower precision.
+    """
+    truth = [p for t in threads for p in t.posts]
+    return score_posts(truth, got, where="site", threshold=threshold, naive_as=naive_as)

@@ -80,7 +80,9 @@ TEMPLATES = [
         },
     }
 ]
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["FC_ENGINE_DB"]}}
+# A crawler fetches in parallel and page views write (view counters): wait for the lock.
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["FC_ENGINE_DB"],
+                         "OPTIONS": {"timeout": 30}}}
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
