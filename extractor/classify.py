@@ -54,24 +54,29 @@ def share_in(texts: Sequence[str], haystack: str) -> float:
 
 
 def is_commented_article(posts: Sequence[Post], article_text: str, article_chars: float,
-                         types: frozenset | set = frozenset()) -> bool:
+                         types: frozenset | set = frozenset(), replies_in_comments: bool = False) -> bool:
     """Posts that are reader comments under an article rather than a thread's posts.
 
     The article region (with comment sections pruned) is long and holds few of
-    the replies; a page declaring itself a forum posting or Q&A page is never one.
+    the replies, and the replies sit in sections named like comments or the page
+    declares itself an article; a page declaring a forum posting or Q&A is never one.
     """
     if types & FORUM_TYPES:
         return False
     if article_chars < MIN_COMMENTED_ARTICLE_CHARS:
         return False
     replies = [p.text for p in posts[1:] if p.text]
-    return share_in(replies, article_text) <= 0.3
+    if share_in(replies, article_text) > 0.3:
+        return False
+    return replies_in_comments or bool(types & ARTICLE_TYPES)
 
 
 def decide(*, posts: Sequence[Post], entries: Sequence[Entry], article_text: str,
-           article_chars: float, link_share: float, types: frozenset | set = frozenset()) -> PageKind:
+           article_chars: float, link_share: float, types: frozenset | set = frozenset(),
+           replies_in_comments: bool = False) -> PageKind:
     """The page kind from the posts, entries and article region found."""
-    if len(posts) >= 2 and not is_commented_article(posts, article_text, article_chars, types):
+    if len(posts) >= 2 and not is_commented_article(posts, article_text, article_chars, types,
+                                                    replies_in_comments):
         return "thread"
     if len(entries) >= MIN_LISTING_ENTRIES and (link_share >= 0.5 or article_chars < 4 * MIN_ARTICLE_CHARS):
         return "listing"

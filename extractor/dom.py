@@ -138,14 +138,24 @@ def number(root: etree._Element) -> Dom:
     stack: list[int] = []   # DFS indices of the open ancestors
     ws = _WS_RE
 
+    raw_text: list = []     # el.text, or a list of pieces once tails arrive
+    sig_cache: dict[tuple[str, str], str] = {}
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
-        if not isinstance(tag, str):
+        if tag.__class__ is not str:
             continue
         if event == "end":
             j = stack.pop()
             end_l[j] = len(nodes) - 1
+            tail = el.tail
+            if tail and stack:
+                p = stack[-1]   # a tail is text of the parent, after this child
+                cur = raw_text[p]
+                if cur.__class__ is list:
+                    cur.append(tail)
+                else:
+                    raw_text[p] = [cur, tail] if cur else [tail]
             continue
         i = len(nodes)
         nodes.append(el)
@@ -171,20 +181,25 @@ def number(root: etree._Element) -> Dom:
             pid = paths[key] = len(path_names)
             path_names.append((path_names[ppath] if ppath >= 0 else "") + "/" + name)
         path_l.append(pid)
-        attrib = el.attrib
-        if attrib and len(attrib) > 1 or attrib and "class" not in attrib and "href" not in attrib:
-            for key in attrib:
-                if key in _SPECIAL_ATTRS:
-                    special.append(i)
-                    break
-        cls = attrib.get("class") if attrib else None
+        nattr = len(el.attrib) if el.keys() else 0
+        if nattr:
+            cls = el.get("class")
+            ident = el.get("id")
+            if nattr > (cls is not None) + (ident is not None):
+                for k in el.keys():
+                    if k in _SPECIAL_ATTRS:
+                        special.append(i)
+                        break
+        else:
+            cls = ident = None
         if cls:
-            sig = name + "." + ".".join(sorted(cls.split()))
-            ident = attrib.get("id")
+            ck = (name, cls)
+            sig = sig_cache.get(ck)
+            if sig is None:
+                sig = sig_cache[ck] = name + "." + ".".join(sorted(cls.split()))
             attr_text.append(f"{cls} {ident}" if ident else cls)
         else:
             sig = name
-            ident = attrib.get("id") if attrib else None
             attr_text.append(ident or "")
         sid = sigs.get(sig)
         if sid is None:
@@ -192,20 +207,15 @@ def number(root: etree._Element) -> Dom:
         sig_l.append(sid)
         end_l.append(i)
         stack.append(i)
+        raw_text.append(el.text or "")
 
-        text = el.text
-        has_tail = False
-        for child in el:
-            if child.tail:
-                has_tail = True
-                break
-        if has_tail:
-            pieces = [text] if text else []
-            pieces.extend(c.tail for c in el if c.tail)
-            text = " ".join(pieces)
-        if text:
-            text = ws.sub(" ", text).strip()
-        own_text.append(text or "")
+    for i, raw in enumerate(raw_text):
+        if raw:
+            if raw.__class__ is list:
+                raw = " ".join(raw)
+            own_text.append(ws.sub(" ", raw).strip())
+        else:
+            own_text.append("")
 
     n = len(nodes)
     index = {el: i for i, el in enumerate(nodes)}

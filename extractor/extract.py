@@ -24,7 +24,7 @@ from extractor.parse import parse
 from extractor.language import detect_language
 from extractor.links import collect as collect_links
 from extractor.text import render
-from extractor.classify import decide, squash
+from extractor.classify import decide, is_commented_article, squash
 
 log = logging.getLogger(__name__)
 
@@ -125,20 +125,24 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
                                region=region)
         except Exception as exc:
             page.warnings.append(f"post splitting failed: {type(exc).__name__}: {exc}"[:200])
+    article_skip = blocks_mod.prune(dom, blk, region, drop_comments=True)
+    article_text = render(dom, region, article_skip)
+    body_total = float(blk.sub_text[body] + blk.sub_link[body]) or 1.0
+    link_share = float(blk.sub_link[body]) / body_total
+    types = set(getattr(structured, "types", None) or ())
+    article_chars = float(blk.sub_text[region])
+    is_thread = len(posts) >= 2 and not is_commented_article(
+        posts, article_text, article_chars, types,
+        replies_in_comments(dom, posts[1:4]))
     entries = []
-    if find_entries is not None:
+    if find_entries is not None and not is_thread and _could_be_listing(blk, region, link_share):
         try:
             entries = find_entries(dom, url, now=when, template_mask=mask)
         except Exception as exc:
             page.warnings.append(f"listing detection failed: {type(exc).__name__}: {exc}"[:200])
-
-    article_skip = blocks_mod.prune(dom, blk, region, drop_comments=True)
-    article_text = render(dom, region, article_skip)
-    body_total = float(blk.sub_text[body] + blk.sub_link[body]) or 1.0
-    kind = decide(posts=posts, entries=entries, article_text=article_text,
-                  article_chars=float(blk.sub_text[region]),
-                  link_share=float(blk.sub_link[body]) / body_total,
-                  types=set(getattr(structured, "types", None) or ()))
+    kind = "thread" if is_thread else decide(
+        posts=(), entries=entries, article_text=article_text, article_chars=article_chars,
+        link_share=link_share, types=types)
     page.kind = kind
     page.posts = posts
     page.entries = entries
@@ -153,6 +157,32 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         dom, base_url, content=content, navigation=blocks_mod.spread(dom, blk.negative),
         entries=entries, head_next=head_next)
     page.language = detect_language(page.text or page.title)
+
+
+def _could_be_listing(blk: blocks_mod.Blocks, region: int, link_share: float) -> bool:
+    """Cheap gate before listing detection: a long link-poor prose region is an article."""
+    text, link = float(blk.sub_text[region]), float(blk.sub_link[region])
+    return link_share >= 0.3 or text < 1500 * blk.char_weight or link > 0.25 * text
+
+
+def replies_in_comments(dom: Dom, replies: list) -> bool:
+    """Whether most of the given posts sit inside sections named like reader comments."""
+    from extractor import names
+    nf = names.node_flags(dom)
+    comment_area = blocks_mod.spread(dom, (nf & names.COMMENT) > 0)
+    votes = hits = 0
+    texts = dom.own_text
+    for post in replies:
+        probe = next((line.strip() for line in (post.text or "").split("\n") if len(line.strip()) >= 8), "")
+        if not probe:
+            continue
+        probe = probe[:30]
+        votes += 1
+        for i, t in enumerate(texts):
+            if t and probe in t:
+                hits += bool(comment_area[i])
+                break
+    return votes > 0 and hits * 2 > votes
 
 
 def _head_links(root, url: str) -> tuple[str, str | None]:

@@ -8,17 +8,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import numpy as np
+
+# (script, code point ranges); counted with numpy over the text's code points
 _SCRIPTS = (
-    ("han", re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")),
-    ("kana", re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")),
-    ("hangul", re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")),
-    ("cyrillic", re.compile(r"[\u0400-\u04ff]")),
-    ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f]")),
-    ("hebrew", re.compile(r"[\u0590-\u05ff]")),
-    ("greek", re.compile(r"[\u0370-\u03ff]")),
-    ("thai", re.compile(r"[\u0e00-\u0e7f]")),
-    ("devanagari", re.compile(r"[\u0900-\u097f]")),
-    ("latin", re.compile(r"[A-Za-z\u00c0-\u024f]")),
+    ("han", ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))),
+    ("kana", ((0x3040, 0x30FF), (0x31F0, 0x31FF))),
+    ("hangul", ((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F))),
+    ("cyrillic", ((0x0400, 0x04FF),)),
+    ("arabic", ((0x0600, 0x06FF), (0x0750, 0x077F))),
+    ("hebrew", ((0x0590, 0x05FF),)),
+    ("greek", ((0x0370, 0x03FF),)),
+    ("thai", ((0x0E00, 0x0E7F),)),
+    ("devanagari", ((0x0900, 0x097F),)),
+    ("latin", ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F))),
 )
 
 _STOPWORDS = {
@@ -45,11 +48,17 @@ def detect_language(text: str, *, sample: int = 6000) -> str | None:
     if not text:
         return None
     text = text[:sample]
-    counts = {name: len(rx.findall(text)) for name, rx in _SCRIPTS}
+    cp = np.frombuffer(text.encode("utf-32-le", "replace"), dtype=np.uint32)
+    counts = {}
+    for name, ranges in _SCRIPTS:
+        c = 0
+        for lo, hi in ranges:
+            c += int(np.count_nonzero((cp >= lo) & (cp <= hi)))
+        counts[name] = c
     letters = sum(counts.values())
-    if letters < 20:
-        return None
     cjk = counts["han"] + counts["kana"] + counts["hangul"]
+    if letters < 20 and cjk < 6:
+        return None
     if cjk >= 0.3 * letters:
         if counts["kana"] >= 0.1 * cjk:
             return "ja"
