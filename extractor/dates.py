@@ -35,7 +35,7 @@ _ISO_RE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=sep)|月)\s*(?P<d>\d{1,2})(?!\d)\s*[日号]?"
     r"(?:\s*(?:\(.{1,3}\)|（.{1,3}）|星期.|周.)?" + _SEP_T + "?" + _TIME + ")?" + _TZ)
 _DMY_NAME_RE = re.compile(
-    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?[\s\-]?" + _MON + r"(?![a-z])[\s,\-]*(?P<y>(?:19|20)\d{2})(?!\d)"
+    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?[\s\-]?" + _MON + r"(?![a-z])[\s,\-]*(?P<y>(?:19|20)\d{2}|['’]\d{2})(?!\d)"
     r"(?:" + _SEP_T + _TIME + ")?" + _TZ)
 _MDY_NAME_RE = re.compile(
     r"(?<![a-z])" + _MON + r"(?![a-z])\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)(?:,?\s*(?P<y>(?:19|20)\d{2})(?!\d))?"
@@ -169,7 +169,8 @@ def _from_iso(m: re.Match, now: datetime) -> datetime | None:
 
 
 def _from_dmy_name(m: re.Match, now: datetime) -> datetime | None:
-    return _build(int(m.group("y")), MONTHS[m.group("mon")[:3]], int(m.group("d")), m, now)
+    # "4 Jul '23": a two-digit year after an apostrophe
+    return _build(int(m.group("y").lstrip("'’")), MONTHS[m.group("mon")[:3]], int(m.group("d")), m, now)
 
 
 def _from_mdy_name(m: re.Match, now: datetime) -> datetime | None:

@@ -132,15 +132,18 @@ def _entries(dom: Dom, members: np.ndarray, url: str, host: str, page_key: str, 
         excerpt = ""
         for i in range(m, stop + 1):
             own = dom.own_text[i]
-            if dates[i] and own:
-                found = match_date(dom.text_of(i) if dom.end[i] - i <= 3 else own, now=now)
-                if found and (when is None or _later(found[0], when)):
-                    when = found[0]
             el = dom.nodes[i]
-            if el.tag == "time" and el.get("datetime"):
-                found = match_date(el.get("datetime"), now=now)
-                if found and (when is None or _later(found[0], when)):
-                    when = found[0]
+            # a date label's machine-readable form (datetime, title) beats its short text
+            found = None
+            if dates[i] or el.tag == "time":
+                for raw in (el.get("datetime"), el.get("title")):
+                    found = match_date(raw, now=now) if raw else None
+                    if found:
+                        break
+                if found is None and own:
+                    found = match_date(dom.text_of(i) if dom.end[i] - i <= 3 else own, now=now)
+            if found and (when is None or _later(found[0], when)):
+                when = found[0]
             if replies is None and own:
                 mt = _REPLIES_RE.search(own)
                 if mt:

@@ -46,10 +46,12 @@ _DIGITS = re.compile(r"\d+")
 _FIRST_LAST = re.compile(r"(?:^|[-_])(?:first|last|odd|even)|^(?:first|last)")
 _QUICK_DATE_RE = re.compile(
     r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|(?<![\d.])\d{1,2}:\d{2}(?![\d.])|"
-    r"\bago\b|前\s*$|^\s*\d{1,3}\s*(?:s|m|min|h|hr|d|w|mo|y|yr)\s*$|"
+    r"(?:\b\d+|\ban?|\bone)\s+\w+\s+ago\b|\d+\s*\S{1,3}前\s*$|^\s*\d{1,3}\s*(?:s|m|min|h|hr|d|w|mo|y|yr)\s*$|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
     r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|"
-    r"\byesterday\b|\btoday\b|昨天|前天|今天|刚刚|\d+\s*月\s*\d+\s*日",
+    # day words only as a whole label or before a clock: "今天学习了..." is prose, not a date
+    r"(?:\byesterday\b|\btoday\b|昨天|前天|今天)(?=\s*(?:at\s*)?\d{1,2}[:：]\d{2})|"
+    r"^\s*(?:yesterday|today|昨天|前天|今天|刚刚|just now)\s*$|\d+\s*月\s*\d+\s*日",
     re.I | re.M)
 _MAX_DATES_PER_POST = 4
 MIN_SHAPE_SIMILARITY = 0.2   # measured: junk pairs < 0.17, real threads mostly > 0.35
@@ -192,6 +194,9 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     sub_text = dom.subtree(text_w)
     sub_date = dom.subtree(dates)
     sub_all = dom.subtree(dom.own_chars)
+    # text that is neither a link nor a date: a board's rows have little besides their title link
+    sub_plain = dom.subtree(np.where(dates == 0, text_w, 0))
+    sub_link = dom.subtree(dom.own_link_chars)
     total = int(sub_text[0]) or 1
     unit_ok = np.ones(len(dom.tags), dtype=bool)
     for t, name in enumerate(dom.tags):
@@ -213,6 +218,11 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         kg = int(good.sum())
         if kg < 2:
             continue
+        members = allm[good]
+        if float(sub_plain[members].sum()) < float(sub_link[members].sum()):
+            continue          # rows of title links with counts and dates: a listing
+        if np.count_nonzero(sub_plain[members] > 0) < 0.5 * len(members):
+            continue          # date cells: nothing but the date
         if float(sub_text[allm].sum()) < 0.5 * float(sub_all[allm].sum()):
             continue          # mostly link text: a list of threads or related questions
         if int(dom.depth[allm].max()) <= 2:

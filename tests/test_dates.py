@@ -22,6 +22,7 @@ CST = timezone(timedelta(hours=8))
     ("3 May 2024, 16:15", datetime(2024, 5, 3, 16, 15)),
     ("June 5th, 2023, 10:00", datetime(2023, 6, 5, 10, 0)),
     ("July 4, 2023, noon", datetime(2023, 7, 4, 12, 0)),
+    ("4 Jul '23", datetime(2023, 7, 4)),
     ("Jan. 2, 2024, 3 p.m.", datetime(2024, 1, 2, 15, 0)),
     ("03.05.2024 16:15", datetime(2024, 5, 3, 16, 15)),
     ("05/03/2024", datetime(2024, 5, 3)),

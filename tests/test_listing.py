@@ -61,3 +61,18 @@ def test_blog_index_articles_with_dates_and_excerpts():
 def test_article_page_has_no_entries():
     html = "<html><body><article><h1>One story</h1>" + "<p>Plain prose paragraph with no links at all.</p>" * 8 + "</article></body></html>"
     assert entries(html, "https://news.example.com/a/1") == []
+
+
+def test_board_rows_are_not_posts():
+    from extractor.posts import find_posts
+    rows = "".join(
+        f'<div class="topic"><div class="topic__title"><a href="/topic/{i}/slug/">Thread title number {i} here</a></div>'
+        f'<div class="topic__comments">{i * 3}</div><div class="topic__date" title="March {i}, 2024, 9:54 p.m.">{i} Mar \'24</div></div>'
+        for i in range(1, 6))
+    root = lxml.html.document_fromstring(f"<html><body><div class='layout'><div class='topics'>{rows}</div></div></body></html>")
+    strip_invisible(root)
+    dom = number(root)
+    assert find_posts(dom, "https://f.example/c/3/", now=NOW, structured=None, template_mask=None, region=None) == []
+    found = find_entries(dom, "https://f.example/c/3/", now=NOW)
+    assert [e.url for e in found] == [f"https://f.example/topic/{i}/slug/" for i in range(1, 6)]
+    assert [e.published for e in found] == [datetime(2024, 3, i, 21, 54) for i in range(1, 6)]
