@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor, task, threads
 from twisted.python.threadpool import ThreadPool
@@ -62,6 +63,7 @@ class StorePipeline:
         self.store = None
         self.run_id: int | None = None
         crawler.signals.connect(self._on_page, signal=fc_signals.page_fetched)
+        crawler.signals.connect(self._on_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -69,21 +71,48 @@ class StorePipeline:
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open_spider(self) -> None:
-        from storage import Store, resolve_database_url
-
-        url = resolve_database_url(self.database_url_setting)
-        self.store = Store(url)
-        log.info("Storing posts in %r", self.store)
-        spider = self.crawler.spider
-        site = getattr(spider, "site", None) or ""
-        try:
-            self.run_id = self.store.start_run(site, getattr(spider, "crawl_args", {}))
-        except Exception as exc:  # a run record is bookkeeping: never stop the crawl for it
-            log.error("Could not record the crawl run: %s", exc)
+        # The store opens (and migrates) on the writer thread: crawling starts at once,
+        # and the first write waits for it.
         self._pool = ThreadPool(minthreads=1, maxthreads=1, name="forumcrawl-store")
         self._pool.start()
+        d = threads.deferToThreadPool(reactor, self._pool, self._open_store)
+        self._writing = d
+        d.addErrback(self._store_failed)
+        d.addBoth(self._write_done)
         self._timer = task.LoopingCall(self._flush)
         self._timer.start(self.flush_interval, now=False)
+
+    def _open_store(self) -> None:
+        """Runs on the writer thread: open the store, retrying while the database is unavailable."""
+        from storage import Store, StoreUnavailable, resolve_database_url
+
+        url = resolve_database_url(self.database_url_setting)
+        delay = self.retry_delay
+        while True:
+            try:
+                store = Store(url)
+                break
+            except StoreUnavailable as exc:
+                if self._give_up_at is not None and time.monotonic() > self._give_up_at:
+                    raise
+                log.error("Database unavailable (%s); retrying in %.1fs", str(exc).splitlines()[0][:200], delay)
+                time.sleep(delay)
+                delay = min(delay * 2, self.retry_max_delay)
+        log.info("Storing posts in %r", store)
+        spider = self.crawler.spider
+        try:
+            self.run_id = store.start_run(getattr(spider, "site", None) or "", getattr(spider, "crawl_args", {}))
+        except Exception as exc:  # a run record is bookkeeping: never stop the crawl for it
+            log.error("Could not record the crawl run: %s", exc)
+        self.store = store
+
+    def _store_failed(self, failure) -> None:
+        log.error("Cannot open the database: %s", failure.getErrorMessage())
+        self.stats.set_value("forumcrawl/db_open_failed", failure.getErrorMessage()[:300])
+        if not self._closing:
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, (ThreadItem, PostItem)):
@@ -105,7 +134,7 @@ class StorePipeline:
         self._closing = True
         self._give_up_at = time.monotonic() + self.close_timeout
         # Wait for the write in progress, then write whatever is left, in batches.
-        while self._writing is not None or self.buffer or self.pages:
+        while self._writing is not None or (self.store is not None and (self.buffer or self.pages)):
             if self._writing is None:
                 self._flush()
             if self._writing is not None:
@@ -118,22 +147,28 @@ class StorePipeline:
             self.buffer = []
         if self._pool is not None:
             self._pool.stop()
-        if self.store is not None:
-            if self.run_id is not None:
-                reason = self.stats.get_value("finish_reason") or ""
-                status = "finished" if reason == "finished" else "interrupted"
-                if self.stats.get_value("forumcrawl/db_unsaved_items"):
-                    status = "failed"
-                try:
-                    self.store.finish_run(self.run_id, stats=_plain(self.stats.get_stats()), status=status)
-                except Exception as exc:
-                    log.error("Could not record the end of crawl run %s: %s", self.run_id, exc)
-            self.store.close()
+
+    def _on_closed(self, spider, reason: str) -> None:
+        """Record the end of the run (after close_spider: the reason is known only here)."""
+        if self.store is None:
+            return
+        if self.run_id is not None:
+            status = "finished" if reason == "finished" else "interrupted"
+            if self.stats.get_value("forumcrawl/db_unsaved_items"):
+                status = "failed"
+            stats = _plain(self.stats.get_stats())
+            stats["finish_reason"] = reason
+            try:
+                self.store.finish_run(self.run_id, stats=stats, status=status)
+            except Exception as exc:
+                log.error("Could not record the end of crawl run %s: %s", self.run_id, exc)
+        self.store.close()
+        self.store = None
 
     # -- writing -------------------------------------------------------------------------------
     def _flush(self) -> None:
         """Start writing the buffer unless a write is already running (it re-flushes when done)."""
-        if self._writing is not None or (not self.buffer and not self.pages):
+        if self._writing is not None or self.store is None or (not self.buffer and not self.pages):
             return
         batch, self.buffer = self.buffer[: self.batch_size * 4], self.buffer[self.batch_size * 4:]
         pages, self.pages = self.pages, []

@@ -11,16 +11,18 @@ from collections import Counter
 
 import pytest
 
-from crawler.demo.forum import PREFIX, STYLES
+from crawler.demo.forum import PREFIX, STYLES, build_forum
 from crawler.urls import canonicalize
-from tests.sites import LiveForum, norm, run_crawl, stored_posts
+from tests.sites import LiveForum, last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def forum():
-    live = LiveForum()
+    content = build_forum()
+    content.odd_pages = True
+    live = LiveForum(content)
     yield live
     live.stop()
 
@@ -49,7 +51,7 @@ def crawl(request, forum, tmp_path_factory):
     else:
         url = request.getfixturevalue("module_postgres_url")
     first_hit = len(forum.server.hits)
-    run_crawl(forum.url, url)
+    run_crawl(forum.url, url, "FORUMCRAWL_MAX_PAGE_BYTES=300000")
     return url, list(forum.server.hits[first_hit:])
 
 
@@ -94,3 +96,13 @@ def test_each_page_fetched_once_and_no_action_urls(crawl, forum) -> None:
         for board, thread in forum.forum.all_threads() for n in range(1, forum.forum.thread_pages(thread) + 1)
     }
     assert every_thread_page <= set(counts), sorted(every_thread_page - set(counts))[:5]
+
+
+def test_unusable_responses_are_counted_and_skipped(crawl) -> None:
+    database, _ = crawl
+    stats = last_run_stats(database)
+    assert stats["forumcrawl/skipped/non_html"] == 1        # the PDF
+    assert stats["forumcrawl/skipped/too_large"] == 1       # 400 KB > FORUMCRAWL_MAX_PAGE_BYTES
+    assert stats["forumcrawl/skipped/undecodable"] == 1     # binary bytes labelled text/html
+    assert stats["run_status"] == "finished"
+    assert stats["forumcrawl/pages"] >= stats["forumcrawl/thread_pages"] > 0

@@ -18,57 +18,63 @@ from tests.sites import REPO, LiveForum, _env, crawl_command, norm, post_row_cou
 pytestmark = pytest.mark.slow
 
 
-def test_sigkill_then_resume_loses_and_duplicates_nothing(database_url, tmp_path) -> None:
+@pytest.fixture(scope="module")
+def forum_and_reference(tmp_path_factory):
+    """The forum, with what one uninterrupted crawl of it stores and how many pages it fetches."""
     live = LiveForum(build_forum(seed=5, threads_per_board=6))
+    reference = f"sqlite:///{tmp_path_factory.mktemp('reference') / 'reference.db'}"
+    before = len(live.server.hits)
+    run_crawl(live.url, reference)
+    fetched = len(live.server.hits) - before
+    yield live, _rows(stored_posts(reference, live.server.url)), fetched
+    live.stop()
+
+
+def test_sigkill_then_resume_loses_and_duplicates_nothing(database_url, tmp_path, forum_and_reference) -> None:
+    live, want, full_crawl_hits = forum_and_reference
     jobdir = tmp_path / "job"
     expected = live.expected_posts()
     slow = ("CONCURRENT_REQUESTS=2", "DOWNLOAD_DELAY=0.05", "FORUMCRAWL_BATCH_SIZE=15",
             "FORUMCRAWL_FLUSH_INTERVAL=30")
+    log = (tmp_path / "killed.log").open("w")
+    proc = subprocess.Popen(
+        crawl_command(live.url, database_url, f"JOBDIR={jobdir}", *slow), cwd=REPO, env=_env(),
+        stdout=subprocess.DEVNULL, stderr=log,
+    )
     try:
-        proc = subprocess.Popen(
-            crawl_command(live.url, database_url, f"JOBDIR={jobdir}", *slow), cwd=REPO, env=_env(),
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-        try:
-            deadline = time.monotonic() + 90
-            committed = 0
-            while time.monotonic() < deadline and proc.poll() is None:
-                committed = _count(database_url)
-                if committed >= 40:
-                    break
-                time.sleep(0.05)
-            assert proc.poll() is None, "the crawl ended before it could be killed: " + proc.stderr.read().decode()[-2000:]
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(10)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        before = post_row_count(database_url)
-        assert 0 < before < len(expected), "the kill should land mid-crawl"
-        hits_before = len(live.server.hits)
-
-        run_crawl(live.url, database_url, f"JOBDIR={jobdir}")
-        resumed_hits = live.server.hits[hits_before:]
-
-        # The same as one uninterrupted crawl stores (the extractor's quality is tested elsewhere).
-        reference = f"sqlite:///{tmp_path / 'reference.db'}"
-        hits_resumed = len(live.server.hits)
-        run_crawl(live.url, reference)
-        full_crawl_hits = len(live.server.hits) - hits_resumed
-        want = _rows(stored_posts(reference, live.server.url))
-        got = _rows(stored_posts(database_url, live.server.url))
-        assert len(want) >= len(expected) // 2, "the reference crawl found too few posts"
-        assert len(got) == len(set(got)), "duplicated posts"
-        assert got == want
-        # A resume, not a restart: the pages finished before the kill were not fetched again.
-        assert 0 < len(resumed_hits) < full_crawl_hits
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None and _count(database_url) < 40:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the crawl ended before it could be killed: " + _tail(tmp_path / "killed.log")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
     finally:
-        live.stop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        log.close()
+    before = post_row_count(database_url)
+    assert 0 < before < len(expected), "the kill should land mid-crawl"
+    hits_before = len(live.server.hits)
+
+    run_crawl(live.url, database_url, f"JOBDIR={jobdir}")
+    resumed_hits = live.server.hits[hits_before:]
+
+    # The same as one uninterrupted crawl stores (the extractor's quality is tested elsewhere).
+    got = _rows(stored_posts(database_url, live.server.url))
+    assert len(want) >= len(expected) // 2, "the reference crawl found too few posts"
+    assert len(got) == len(set(got)), "duplicated posts"
+    assert got == want
+    # A resume, not a restart: the pages finished before the kill were not fetched again.
+    assert 0 < len(resumed_hits) < full_crawl_hits
 
 
 def _rows(posts: list[dict]) -> list[tuple]:
     return sorted((p["thread_url"], p["position"], p["author"], norm(p["text"]), p["published"]) for p in posts)
+
+
+def _tail(path) -> str:
+    return path.read_text(errors="replace")[-2000:]
 
 
 def _count(database_url: str) -> int:

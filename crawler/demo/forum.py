@@ -61,6 +61,10 @@ class Forum:
     boards: list[Board]
     posts_per_page: int = 10
     threads_per_page: int = 6
+    #: Also serve (and link from the home page) responses a crawler must skip: a PDF, a
+    #: page larger than ``odd_page_bytes``, and binary bytes labelled text/html.
+    odd_pages: bool = False
+    odd_page_bytes: int = 400_000
     _next_post_id: int = 0
 
     # -- mutation (tests) ---------------------------------------------------------------------
@@ -136,6 +140,8 @@ class Forum:
         path, query = parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}
         if path in ("/", "/index.html"):
             return self._html(200, self.render_home(), "utf-8")
+        if self.odd_pages and path.startswith("/files/"):
+            return self._odd(path)
         if path == "/robots.txt":
             return 200, "text/plain", b"User-agent: *\nDisallow: /search.php\nDisallow: /private/\n"
         for style, prefix in PREFIX.items():
@@ -144,6 +150,17 @@ class Forum:
                 if found is not None:
                     body, encoding = found
                     return self._html(200, body, encoding)
+        return 404, "text/html; charset=utf-8", b"<html><body><h1>Not found</h1></body></html>"
+
+    def _odd(self, path: str) -> tuple[int, str, bytes]:
+        if path == "/files/rules":
+            return 200, "application/pdf", b"%PDF-1.4\n" + bytes(range(256)) * 8
+        if path == "/files/archive.html":
+            filler = "<p>" + "archived words " * 40 + "</p>"
+            body = "<html><body>" + filler * (self.odd_page_bytes // len(filler) + 1) + "</body></html>"
+            return 200, "text/html; charset=utf-8", body.encode()
+        if path == "/files/broken.html":
+            return 200, "text/html", b"\x00\x01\x02\xff\xfe garbage " + bytes(range(256)) * 16
         return 404, "text/html; charset=utf-8", b"<html><body><h1>Not found</h1></body></html>"
 
     def _html(self, status: int, text: str, encoding: str) -> tuple[int, str, bytes]:
@@ -196,6 +213,9 @@ class Forum:
             if items:
                 sections.append(f'<section class="category"><h2>{_e(SECTION_NAME[style])}</h2><ul>{items}</ul></section>')
         body = "".join(sections)
+        if self.odd_pages:
+            body += ('<aside class="downloads"><a href="/files/rules">Forum rules (PDF)</a> '
+                     '<a href="/files/archive.html">Old archive</a> <a href="/files/broken.html">Broken page</a></aside>')
         return _page(self.name, self.name, body, "utf-8", self._chrome_links())
 
     def _chrome_links(self) -> str:

@@ -64,6 +64,8 @@ _ROLE_PRIORITY = {
     "other": PRIORITY_OTHER,
     "post": PRIORITY_IN_POST,
 }
+# A fragment naming one post: #p123, #post123, #post-123, #pid123, #msg123, #comment-5, #reply_9
+_POST_ANCHOR = re.compile(r"#(?:p|post|pid|postid|msg|message|comment|reply|entry|r)[-_]?\d+$", re.I)
 HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"application/xml", b"text/xml")
 TEMPLATE_FILE = "site-template.pickle"
 
@@ -136,6 +138,10 @@ class GenericSpider(scrapy.Spider):
         )
         self.template = self._load_template()
         self._warmup: list[dict[str, Any]] = []   # responses held until the template is learned
+        # The pages the template is learned from: the first page and the first links it
+        # leads to, a set that does not depend on which response happens to arrive first.
+        self._sample: list[str] | None = None
+        self._sample_waiting: set[str] = set()
         self._warmed = self.template is not None or self.template_pages <= 0
         self._chains: dict[str, dict[str, Any]] = {}    # URL -> thread context waiting for it
         self._parked: dict[str, dict[str, Any]] = {}    # later thread pages waiting for their chain
@@ -200,7 +206,7 @@ class GenericSpider(scrapy.Spider):
             self.frontier.seen.add(url)  # a redirect target: do not fetch it again
         reason = self._unusable(response)
         if reason:
-            self._skip(key, response, reason)
+            yield from self._skip(key, response, reason)
             return
         info = _response_info(response, url)
         if not self._warmed:
@@ -209,12 +215,15 @@ class GenericSpider(scrapy.Spider):
             self._warmup.append({"body": response.body, "url": response.url, "key": key,
                                  "meta": dict(response.meta), "info": info,
                                  "headers": response.headers.to_unicode_dict()})
-            # Discovery can go on while the template is learned; items wait for it.
+            # Discovery goes on while the template is learned; items wait for it.
             requests = self._discover(page, response.meta, url)
             self.frontier.flush()
             yield from requests
-            if len(self._warmup) >= self.template_pages:
-                yield from self._finish_warmup()
+            if self._sample is None:
+                self._sample = [key] + [r.meta["fc_key"] for r in requests[: self.template_pages - 1]]
+                self._sample_waiting = set(self._sample)
+            self._sample_waiting.discard(key)
+            yield from self._maybe_finish_warmup()
             return
         page = extractor.extract(response.body, response.url, headers=response.headers, template=self.template)
         self._count_page(page)
@@ -357,8 +366,9 @@ class GenericSpider(scrapy.Spider):
             target = canonicalize(raw)
             if target in seen:
                 continue
-            if "#" in raw and thread_like and urlsplit(target).path == here:
-                # a post permalink (showthread.php?p=5#post5): this thread again under another URL
+            if "#" in raw and (_POST_ANCHOR.search(raw) or (thread_like and urlsplit(target).path == here)):
+                # a link to one post (showthread.php?p=5#post5, "last post" links): a thread page
+                # under another URL, which the thread's own chain reaches anyway
                 self.stats.inc_value("forumcrawl/links_skipped/permalink")
                 continue
             if not self._allowed(target):
@@ -404,14 +414,23 @@ class GenericSpider(scrapy.Spider):
         return self.frontier.add(url, priority, meta)
 
     # -- template warm-up --------------------------------------------------------------------
+    def _maybe_finish_warmup(self) -> Iterator[Any]:
+        if self._warmed or self._sample is None:
+            return
+        # Learn once every sample page is in (or failed); hold at most a bounded number of pages.
+        if not self._sample_waiting or len(self._warmup) >= max(4 * self.template_pages, 24):
+            yield from self._finish_warmup()
+
     def _finish_warmup(self) -> Iterator[Any]:
-        """Learn the site template from the held pages, then process them with it."""
+        """Learn the site template from the sample pages, then process every held page with it."""
         held, self._warmup = self._warmup, []
         self._warmed = True
-        if len(held) >= 2:
-            self.template = _learn_template(held)
+        sample_keys = set(self._sample or ())
+        sample = [h for h in held if h["key"] in sample_keys] or held[: self.template_pages]
+        if len(sample) >= 2:
+            self.template = _learn_template(sample)
             if self.template is not None:
-                self.stats.set_value("forumcrawl/template_pages", len(held))
+                self.stats.set_value("forumcrawl/template_pages", len(sample))
                 self._save_template()
         for item in held:
             page = extractor.extract(item["body"], item["url"], headers=item["headers"], template=self.template)
@@ -473,12 +492,14 @@ class GenericSpider(scrapy.Spider):
             return "undecodable (binary bytes in an HTML response)"
         return None
 
-    def _skip(self, key: str, response: Response, reason: str) -> None:
+    def _skip(self, key: str, response: Response, reason: str) -> Iterator[Any]:
         self.stats.inc_value(f"forumcrawl/skipped/{reason.split(' ', 1)[0]}")
         log.info("Skipped %s: %s", response.url, reason)
         self.frontier.done(key)
+        self._sample_waiting.discard(key)
+        yield from self._maybe_finish_warmup()
 
-    def on_error(self, failure) -> None:
+    def on_error(self, failure) -> Iterator[Any]:
         request = failure.request
         key = request.meta.get("fc_key") or canonicalize(request.url)
         message = str(failure.value)
@@ -488,9 +509,10 @@ class GenericSpider(scrapy.Spider):
         else:
             self.stats.inc_value(f"forumcrawl/errors/{type(failure.value).__name__}")
             log.info("Failed %s: %s", request.url, message[:200] or type(failure.value).__name__)
-        if key in self._chains:
-            self._chains.pop(key, None)
+        self._chains.pop(key, None)
         self.frontier.done(key)
+        self._sample_waiting.discard(key)
+        yield from self._maybe_finish_warmup()
 
     def _on_dropped(self, request, spider=None) -> None:
         key = request.meta.get("fc_key")

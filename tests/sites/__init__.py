@@ -79,6 +79,7 @@ def _env() -> dict[str, str]:
     env.pop("FORUMCRAWL_DATABASE_URL", None)
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
+    env["SCRAPY_SETTINGS_MODULE"] = "crawler.settings"  # so any working directory will do
     return env
 
 
