@@ -91,3 +91,15 @@ def test_other_roles_do_not_count() -> None:
     url = "http://h/t/2"
     page = Page(url=url, kind="thread", links=[Link("http://h/", "首页", "navigation")])
     assert earlier_page_url(page, url) is None
+
+
+def test_title_cleaner_strips_site_and_board_names() -> None:
+    from crawler.titles import TitleCleaner
+
+    sample = ["Riverside Forum", "Workshop - Riverside Forum", "Kitchen | Riverside Forum"]
+    clean = TitleCleaner(sample).clean
+    assert clean("Fixing a tap - Workshop - Riverside Forum") == "Fixing a tap"
+    assert clean("Workshop - tips - Workshop - Riverside Forum") == "Workshop - tips"
+    assert clean("Riverside Forum | Hello there") == "Hello there"
+    assert clean("Riverside Forum") == "Riverside Forum"  # never empty
+    assert TitleCleaner().clean("A - B") == "A - B"       # nothing learned: unchanged

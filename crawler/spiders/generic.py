@@ -44,6 +44,7 @@ from crawler import signals as fc_signals
 from crawler.items import PostItem, ThreadItem
 from crawler.journal import Frontier
 from crawler.pagination import earlier_page_url
+from crawler.titles import TitleCleaner
 from crawler.urls import canonicalize, same_site, site_of, skip_reason
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,7 @@ class GenericSpider(scrapy.Spider):
             str(path).endswith("StorePipeline") and order is not None
             for path, order in dict(pipelines).items()
         )
+        self.titles = TitleCleaner()
         self.template = self._load_template()
         self._warmup: list[dict[str, Any]] = []   # responses held until the template is learned
         # The pages the template is learned from: the first page and the first links it
@@ -160,7 +162,9 @@ class GenericSpider(scrapy.Spider):
         if path.exists():
             try:
                 with path.open("rb") as fh:
-                    return pickle.load(fh)
+                    saved = pickle.load(fh)
+                self.titles = TitleCleaner(saved["titles"])
+                return saved["template"]
             except Exception as exc:  # a stale or foreign pickle: learn again
                 log.warning("Ignoring unreadable site template %s: %s", path, exc)
         return None
@@ -212,7 +216,7 @@ class GenericSpider(scrapy.Spider):
         if not self._warmed:
             page = extractor.extract(response.body, response.url, headers=response.headers)
             self._count_page(page)
-            self._warmup.append({"body": response.body, "url": response.url, "key": key,
+            self._warmup.append({"body": response.body, "url": response.url, "key": key, "title": page.title,
                                  "meta": dict(response.meta), "info": info,
                                  "headers": response.headers.to_unicode_dict()})
             # Discovery goes on while the template is learned; items wait for it.
@@ -262,7 +266,7 @@ class GenericSpider(scrapy.Spider):
                 return
             entry = meta.get("fc_entry") or {}
             ctx = {"thread_url": url, "page": 1, "offset": 0,
-                   "title": entry.get("title") or page.title,
+                   "title": entry.get("title") or self.titles.clean(page.title),
                    "replies": entry.get("replies"), "last_activity": entry.get("last_activity"),
                    "depth": meta.get("fc_depth", 0)}
         items, requests = self._thread_chain(page, key, url, info, ctx)
@@ -317,7 +321,7 @@ class GenericSpider(scrapy.Spider):
     def _thread_items(self, page, key: str, url: str, info: dict[str, Any], ctx: dict[str, Any]) -> list:
         self._emitted_ids.update(p.post_id for p in page.posts if p.post_id)
         thread_url, number, offset = ctx["thread_url"], ctx["page"], ctx["offset"]
-        title = ctx.get("title") or page.title
+        title = ctx.get("title") or self.titles.clean(page.title)
         self.stats.inc_value("forumcrawl/thread_pages")
         if number == 1:
             self.stats.inc_value("forumcrawl/threads")
@@ -427,6 +431,7 @@ class GenericSpider(scrapy.Spider):
         self._warmed = True
         sample_keys = set(self._sample or ())
         sample = [h for h in held if h["key"] in sample_keys] or held[: self.template_pages]
+        self.titles = TitleCleaner(h["title"] for h in sample)
         if len(sample) >= 2:
             self.template = _learn_template(sample)
             if self.template is not None:
@@ -442,7 +447,7 @@ class GenericSpider(scrapy.Spider):
         try:
             tmp = self.jobdir / (TEMPLATE_FILE + ".tmp")
             with tmp.open("wb") as fh:
-                pickle.dump(self.template, fh)
+                pickle.dump({"template": self.template, "titles": self.titles.sample_titles}, fh)
             os.replace(tmp, self.jobdir / TEMPLATE_FILE)
         except Exception as exc:  # an unpicklable template only costs a re-learn on resume
             log.debug("site template not saved: %s", exc)
