@@ -18,7 +18,7 @@ with the DOM split, and replace it when the DOM has no repeated structure.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from datetime import datetime
 from functools import lru_cache
 from itertools import compress
@@ -189,7 +189,7 @@ def _exclusive(members: np.ndarray, end: np.ndarray, values: np.ndarray) -> np.n
 
 
 def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
-                 region: int | None) -> list[int]:
+                 region: int | None, url: str = "") -> list[int]:
     """DFS indices of the post units, in page order ([] when the page has none)."""
     sub_text = dom.subtree(text_w)
     sub_date = dom.subtree(dates)
@@ -208,7 +208,7 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     order = np.argsort(key[cand], kind="stable")
     cand = cand[order]
     bounds = np.nonzero(np.diff(key[cand]))[0] + 1
-    best: tuple[float, np.ndarray] | None = None
+    scored: list[tuple[float, np.ndarray]] = []
     for allm in np.split(cand, bounds):
         if len(allm) < 2 or np.count_nonzero(sub_date[allm]) < 2:
             continue
@@ -232,20 +232,54 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         text_good = float(np.minimum(texts, cap).sum())
         frac = kg / max(1, int((ex_text > 0).sum()))
         score = text_good * frac
-        if best is None or score > best[0]:
-            # Most members dated: the undated ones are widgets sharing the class ("Loading...").
-            keep = good if frac >= 0.8 or frac < 0.5 else (ex_text > 0)
-            best = (score, allm[keep])
-    if best is None:
-        return []
-    score, units = best
-    if shape_similarity(dom, key, units) < MIN_SHAPE_SIMILARITY:
-        return []
-    covered = float(sum(int(sub_text[u]) for u in _outermost(units, dom.end)))
+        # Most members dated: the undated ones are widgets sharing the class ("Loading...").
+        keep = good if frac >= 0.8 or frac < 0.5 else (ex_text > 0)
+        scored.append((score, allm[keep]))
+    scored.sort(key=lambda x: -x[0])
     base = float(sub_text[region]) if region is not None and 0 <= region < len(dom) else total
-    if covered < 0.45 * min(base, total) and covered < 0.3 * total:
-        return []
-    return units.tolist()
+    for score, units in scored[:1]:   # runners-up of a rejected best are mostly widgets too
+        covered = float(sum(int(sub_text[u]) for u in _outermost(units, dom.end)))
+        if covered < 0.45 * min(base, total) and covered < 0.3 * total:
+            break             # the best remaining group is too small to be the page's thread
+        if shape_similarity(dom, key, units) < MIN_SHAPE_SIMILARITY:
+            continue
+        if teaser_share(dom, units, url, dates) >= 0.6:
+            continue          # cards of other articles: title link, author, date, excerpt
+        return units.tolist()
+    return []
+
+
+def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sample: int = 12) -> float:
+    """Share of units that lead with a link to another page before any prose (article teasers)."""
+    if not len(units):
+        return 0.0
+    page_path = urlsplit(url).path.rstrip("/")
+    sub_dates = dom.subtree(dates)
+    titles: list[str] = []
+    picked = units[:sample].tolist()
+    for u in picked:
+        i, stop = u, int(dom.end[u])
+        while i <= stop:
+            el = dom.nodes[i]
+            if el.tag == "a":
+                href = (el.get("href") or "").strip()
+                text = dom.text_of(i)
+                other = (href and not href.startswith(("#", "javascript:", "mailto:"))
+                         and urlsplit(urljoin(url, href)).path.rstrip("/") != page_path
+                         and not fields.PROFILE_HREF_RE.search(href))
+                if other and len(text.replace(" ", "")) >= 12 and not sub_dates[i]:
+                    titles.append(text.lower())
+                    break
+                i = int(dom.end[i]) + 1
+                continue
+            if not dom.in_link[i] and dom.own_chars[i] >= 12 and not dates[i]:
+                break         # prose first: a post
+            i += 1
+    # Teasers have titles of their own; replies repeat the thread's ("Re: What did you dream...")
+    distinct = len({re.sub(r"^\W*re\W+", "", t) for t in titles})
+    if distinct < 0.8 * len(titles):
+        return 0.0
+    return len(titles) / len(picked)
 
 
 _LAYOUT_RE = re.compile(r"(?:^|[\s_\-])(?:nav\w*|menu|header|sidebar|breadcrumbs?|crumbs?|footer|banner|"
@@ -381,7 +415,7 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     # marked-up "postings" that are link lists (similar questions) or sit in a sidebar are no posts
     prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
     md_units = [u for u in md_units if prose[u] > 0 and not side[u] and sub_text[u] >= 0.3 * sub_all[u]]
-    units = choose_units(dom, key, text_w, dates, region)
+    units = choose_units(dom, key, text_w, dates, region, url)
     if len(units) >= 2:
         lead = find_lead(dom, units, text_w, dates)
         if lead is not None:
