@@ -140,3 +140,24 @@ def test_replies_nested_inside_the_body_keep_their_authors():
                                                    ("cat", "Comment 3 by cat with a few words."),
                                                    ("dan", "Comment 4 by dan with a few words.")]
     assert all(p.url is None or "/user/" not in p.url for p in posts)
+
+
+def test_related_article_cards_are_not_posts():
+    card = ('<div class="card"><h3><a href="/2024/05/story-{i}">Headline of another story number {i}</a></h3>'
+            '<span class="by">Reporter {i}</span> <span class="when">{i} hours ago</span>'
+            '<p>An excerpt of that other story, long enough to read like prose {i}.</p></div>')
+    html = ("<html><body><main><article><h1>Main story</h1>"
+            + "<p>The main story's own paragraph, with plenty of words in it to be the content.</p>" * 3
+            + "</article><section class='more'>" + "".join(card.format(i=i) for i in range(1, 7))
+            + "</section></main></body></html>")
+    assert posts_of(html, "https://news.example.com/2024/05/main-story") == []
+
+
+def test_replies_titled_after_the_thread_are_still_posts():
+    post = ('<table class="post"><tr><td><a href="/topics/{pid}/re-dreams#Post{pid}">Re: What did you dream last night?</a>'
+            '</td><td><a href="/users/{who}">{who}</a> 2024-04-0{i} 10:00</td></tr>'
+            '<tr><td colspan="2"><div class="body">Dream number {i} was about flying over the sea.</div></td></tr></table>')
+    html = ("<html><body><div id='thread'>" + "".join(post.format(pid=1000 + i, who=f"user{i}", i=i) for i in range(1, 5))
+            + "</div></body></html>")
+    posts = posts_of(html, "https://forums.example.com/topics/1000/dreams")
+    assert [p.author for p in posts] == ["user1", "user2", "user3", "user4"]
