@@ -38,6 +38,7 @@ NEG_WEIGHT = float(os.environ.get("FC_NEG", 0.3))
 THREAD_NEG_WEIGHT = float(os.environ.get("FC_TNEG", 0.05))
 NEG_MAX_SHARE = float(os.environ.get("FC_NMS", 0.7))
 NEG_MAX_DEPTH = int(os.environ.get("FC_NMD", 2))
+CLIMB_SHARE = float(os.environ.get("FC_CLIMB", 0.1))
 PROSE_SHARE = float(os.environ.get("FC_PS", 0.35))
 NEG_AREA_KEEP = float(os.environ.get("FC_NAK", 0.1))
 
@@ -222,14 +223,24 @@ def best_region(dom: Dom, score: np.ndarray, body: int, alpha: float) -> int:
     """The node maximising (positive block scores + alpha * negative ones) in its subtree.
 
     A small ``alpha`` tolerates the metadata between posts of a thread; a larger
-    one keeps an article's region tight around its prose.
+    one keeps an article's region tight around its prose. The winner then climbs
+    to its parent while the parent adds only a little negative material, so a
+    region is a whole container rather than its longest paragraph.
     """
     n = len(dom)
     if not n:
         return body
-    sub = dom.subtree(np.maximum(score, 0) + alpha * np.minimum(score, 0))
+    pos = dom.subtree(np.maximum(score, 0))
+    neg = dom.subtree(np.minimum(score, 0))
+    sub = pos + alpha * neg
     lo, hi = body, int(dom.end[body]) + 1
-    return lo + int(np.argmax(sub[lo:hi]))
+    best = lo + int(np.argmax(sub[lo:hi]))
+    while best > body:
+        up = int(dom.parent[best])
+        if up < body or neg[up] - neg[best] < -CLIMB_SHARE * pos[best]:
+            break
+        best = up
+    return best
 
 
 def spread(dom: Dom, flags: np.ndarray) -> np.ndarray:

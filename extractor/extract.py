@@ -42,7 +42,9 @@ except ImportError:  # pragma: no cover
     find_entries = None  # type: ignore[assignment]
 
 # Larger inputs are cut: the tail of a 20 MB page is rarely content, and the cut bounds time.
-MAX_CHARS = 6_000_000
+MAX_CHARS = 5_000_000
+# ... and so is markup beyond this many tags (real pages have a few thousand elements).
+MAX_TAGS = 100_000
 # A thread's posts are taken as complete when they miss at most this share of the region's prose.
 import os
 POSTS_COMPLETE_MISS = float(os.environ.get("FC_PCM", 0.2))
@@ -87,9 +89,17 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     page.encoding = decoded.encoding
     page.warnings.extend(decoded.warnings)
     text = decoded.text
+    if _looks_binary(text):
+        page.warnings.append("content looks binary, not HTML")
+        return
     if len(text) > MAX_CHARS:
         page.warnings.append(f"document cut at {MAX_CHARS} characters (was {len(text)})")
         text = text[:MAX_CHARS]
+    tags = text.count("<")
+    if tags > MAX_TAGS:
+        cut = int(len(text) * MAX_TAGS / tags)
+        page.warnings.append(f"document cut at {cut} characters: {tags} tags, budget {MAX_TAGS}")
+        text = text[:cut]
     root, warnings = parse(text)
     page.warnings.extend(warnings)
     page.title = _title(root)
@@ -245,6 +255,18 @@ def _heading(dom: Dom, body: int) -> str:
             if t:
                 return t
     return ""
+
+
+_CONTROL_CHARS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r\f") + "\ufffd"
+
+
+def _looks_binary(text: str) -> bool:
+    """Many control or replacement characters near the start: an image, archive or junk."""
+    head = text[:8192]
+    if not head:
+        return False
+    bad = len(head) - len(head.translate({ord(c): None for c in _CONTROL_CHARS}))
+    return bad > 0.05 * len(head)
 
 
 def _title(root) -> str:

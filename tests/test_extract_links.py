@@ -1,0 +1,48 @@
+"""Links: absolute URLs, roles, and the next page from rel=next, "next" text or page numbers."""
+from extractor import extract
+
+BODY = ("<p>" + "This is the opening post of the thread, long enough to be the content. " * 4 + "</p>")
+
+
+def links_page(pager: str, head: str = "") -> str:
+    return (f"<html><head>{head}</head><body><nav><a href='/'>Home</a><a href='/forum/3'>Board</a></nav>"
+            f"<div class='content'>{BODY}<p>See <a href='https://docs.example.net/x'>the docs</a> for the full procedure, which explains each step.</p></div>"
+            f"<div class='pagination'>{pager}</div><a href='javascript:void(0)'>js</a>"
+            f"<a href='mailto:a@b.c'>mail</a></body></html>")
+
+
+def test_roles_and_absolute_urls():
+    page = extract(links_page("<a href='?page=2'>2</a>"), "https://forum.example.com/t/42?page=1")
+    by_url = {link.url: link for link in page.links}
+    assert by_url["https://forum.example.com/"].role == "navigation"
+    assert by_url["https://docs.example.net/x"].role == "post"
+    assert by_url["https://docs.example.net/x"].text == "the docs"
+    assert by_url["https://forum.example.com/t/42?page=2"].role == "pagination"
+    assert not any(link.url.startswith(("javascript", "mailto")) for link in page.links)
+
+
+def test_next_page_from_head_link_rel():
+    page = extract(links_page("", head="<link rel='next' href='/t/42/page/2'>"), "https://f.example/t/42")
+    assert page.next_page_url == "https://f.example/t/42/page/2"
+
+
+def test_next_page_from_next_text_in_chinese_and_english():
+    for text in ("下一页", "Next ›", "»"):
+        page = extract(links_page(f"<a href='/t/42?page=1'>1</a><a href='/t/42?page=2'>{text}</a>"),
+                       "https://f.example/t/42")
+        assert page.next_page_url == "https://f.example/t/42?page=2", text
+
+
+def test_next_page_from_numbers_after_the_current_page():
+    pager = "<a href='/t/42-1.html'>1</a><span class='current'>2</span><a href='/t/42-3.html'>3</a>"
+    page = extract(links_page(pager), "https://f.example/t/42-2.html")
+    assert page.next_page_url == "https://f.example/t/42-3.html"
+
+
+def test_no_next_page_on_a_single_page():
+    assert extract(links_page(""), "https://f.example/t/42").next_page_url is None
+
+
+def test_base_href_is_honoured():
+    html = "<html><head><base href='https://cdn.example.org/a/'></head><body><p><a href='b.html'>b</a></p></body></html>"
+    assert [link.url for link in extract(html, "https://site.example/x").links] == ["https://cdn.example.org/a/b.html"]

@@ -1,0 +1,62 @@
+"""Page kind and text: a thread's text is its posts; comments under an article stay out of its text."""
+from datetime import datetime, timezone
+
+from extractor import extract
+from extractor.extract import reference_time
+
+POSTS = [
+    "My bike chain keeps slipping when I climb hills. Is it the cassette or the chain itself?",
+    "Measure the chain stretch first; above 0.75 percent replace the chain, and check the cassette.",
+    "Also check the derailleur hanger alignment. A bent hanger causes exactly this kind of skipping.",
+    "Thanks everyone, it was a worn chain. A new one fixed it completely, riding smoothly again.",
+]
+
+
+def thread_html() -> str:
+    posts = "".join(
+        f"<div class='post' id='p{i}'><div class='postauthor'><a href='/u/{i}'>rider{i}</a><br>Posts: {10 * i}</div>"
+        f"<div class='postdate'>May {i + 1}, 2024, 10:0{i}</div><div class='postbody'><p>{text}</p></div>"
+        f"<div class='postfoot'><a href='/report/{i}'>Report</a> <a href='/quote/{i}'>Quote</a></div></div>"
+        for i, text in enumerate(POSTS))
+    return (f"<html><head><title>Chain slipping - Bike Forum</title></head><body><div id='nav'><a href='/'>Forum</a>"
+            f" &raquo; <a href='/f/2'>Repairs</a></div><h1>Chain slipping on climbs</h1><div id='posts'>{posts}</div>"
+            f"<div id='footer'>Powered by a forum engine. All times are UTC.</div></body></html>")
+
+
+def test_thread_text_is_heading_then_posts_in_order():
+    page = extract(thread_html(), "https://bikes.example/t/7")
+    assert page.kind == "thread"
+    assert len(page.posts) == len(POSTS)
+    positions = [page.text.index(p) for p in POSTS]
+    assert positions == sorted(positions)
+    assert page.text.startswith("Chain slipping on climbs")
+    assert "Powered by" not in page.text
+
+
+ARTICLE = " ".join(
+    f"Paragraph {i}: the city council approved the new cycling plan after a long debate about costs, "
+    f"safety, parking and the timetable for building protected lanes across the centre." for i in range(8))
+
+
+def test_comments_under_an_article_are_not_its_text():
+    comments = "".join(
+        f"<li class='comment'><div class='comment-author'><a href='/u/{i}'>reader{i}</a></div>"
+        f"<div class='comment-meta'>May {i + 1}, 2024 at 9:1{i} am</div><div class='comment-content'>"
+        f"<p>Reader comment number {i}: I think this plan is {'good' if i % 2 else 'too expensive'} for "
+        f"the city and its cyclists.</p></div></li>" for i in range(5))
+    html = (f"<html><head><title>Council approves plan</title></head><body><article><h1>Council approves plan</h1>"
+            f"{''.join(f'<p>{s}.</p>' for s in ARTICLE.split('. '))}</article>"
+            f"<section id='comments' class='comments-area'><h2>5 comments</h2><ol class='comment-list'>{comments}</ol>"
+            f"</section></body></html>")
+    page = extract(html, "https://news.example/2024/plan")
+    assert page.kind == "article"
+    assert "Paragraph 7" in page.text
+    assert "Reader comment" not in page.text
+
+
+def test_reference_time_prefers_the_date_header():
+    now = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    when = reference_time({"Date": "Wed, 01 May 2024 12:00:00 GMT"}, now)
+    assert when == datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+    assert reference_time({"date": "garbage"}, now) == now
+    assert reference_time(None, now) == now
