@@ -429,7 +429,9 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
             units, sdata = md_units, md_data
     if len(units) < 2:
         return _posts_from_jsonld(dom, structured, now, url)
-    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata)
+    # A DOM split nothing vouches for must show posts' anatomy: a common body or author element.
+    strict = not sdata and not (structured is not None and getattr(structured, "is_thread", False))
+    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=strict)
     _merge_jsonld(posts, structured, now)
     posts = [p for p in posts if p.text or p.quotes]
     for i, post in enumerate(posts, start=1):
@@ -450,7 +452,7 @@ def _owned_nodes(owner: np.ndarray, k: int) -> list[np.ndarray]:
 
 
 def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
-                 url: str, now: datetime, sdata: dict[int, dict]) -> list[Post]:
+                 url: str, now: datetime, sdata: dict[int, dict], strict: bool = False) -> list[Post]:
     n = len(dom)
     units = units[:MAX_UNITS]
     owner = np.full(n, -1, dtype=np.int32)
@@ -489,6 +491,8 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             excluded[o[lo:hi]] = True
     akey = fields.loose_keys(dom)
     author_key = fields.pick_author_key(dom, units, owned, akey, excluded, url)
+    if strict and body_key is None and author_key is None:
+        return []             # page sections that merely share a class and carry a date each
 
     sub_chars = dom.subtree(dom.own_chars)
     reject = lambda i: fields.is_meta_date(dom, i)  # noqa: E731
