@@ -585,11 +585,19 @@ _BLOCK_BREAK = frozenset("p div br li ul ol tr table blockquote pre h1 h2 h3 h4 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b\u3000]+")
 
 
+_KEEP = str.maketrans({"\n": "\x03", " ": "\x04", "\t": "\x04\x04\x04\x04"})
+_RESTORE = str.maketrans({"\x03": "\n", "\x04": " "})
+
+
 def _render(root: etree._Element, skip: set) -> str:
-    """Plain text of ``root``: block elements on their own lines, ``skip`` subtrees left out."""
+    """Plain text of ``root``: block elements on their own lines, ``skip`` subtrees left out.
+
+    Inside ``<pre>`` (code, logs) line breaks and indentation are kept.
+    """
     parts: list[str] = []
     walker = etree.iterwalk(root, events=("start", "end"))
     skipped = None
+    pre = 0
     for event, el in walker:
         tag = el.tag
         if not isinstance(tag, str):
@@ -603,20 +611,25 @@ def _render(root: etree._Element, skip: set) -> str:
                 parts.append("\n")
             elif tag in ("td", "th"):
                 parts.append(" ")
+            if tag == "pre":
+                pre += 1
             if el.text:
-                parts.append(el.text)
+                parts.append(el.text.strip("\n").translate(_KEEP) if pre else el.text)
         else:
             if el is skipped:
                 skipped = None
-            elif tag in _BLOCK_BREAK:
-                parts.append("\n")
+            else:
+                if tag == "pre":
+                    pre -= 1
+                if tag in _BLOCK_BREAK:
+                    parts.append("\n")
             if el.tail and el is not root:
-                parts.append(el.tail)
+                parts.append(el.tail.translate(_KEEP) if pre else el.tail)
     lines = []
     for line in "".join(parts).split("\n"):
         line = _SPACES.sub(" ", line).strip()
         if line:
-            lines.append(line)
+            lines.append(line.translate(_RESTORE).rstrip())
     return "\n".join(lines)
 
 

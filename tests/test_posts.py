@@ -161,3 +161,11 @@ def test_replies_titled_after_the_thread_are_still_posts():
             + "</div></body></html>")
     posts = posts_of(html, "https://forums.example.com/topics/1000/dreams")
     assert [p.author for p in posts] == ["user1", "user2", "user3", "user4"]
+
+
+def test_code_blocks_keep_their_lines_and_indentation():
+    post = ('<div class="post"><span class="who"><a href="/u/{i}">dev{i}</a></span> <span class="at">2024-05-0{i} 09:00</span>'
+            '<div class="msg"><p>Try this, number {i}:</p><pre>def f():\n    return {i}\n</pre></div></div>')
+    html = "<html><body><div id='t'>" + "".join(post.format(i=i) for i in (1, 2, 3)) + "</div></body></html>"
+    posts = posts_of(html)
+    assert posts[1].text == "Try this, number 2:\ndef f():\n    return 2"
