@@ -31,6 +31,7 @@ strings; see docs/scale.md for the measurement.
 """
 from __future__ import annotations
 
+import heapq
 import importlib
 import logging
 import os
@@ -162,6 +163,16 @@ class ReliableQueue(RedisQueueBase):
         rid = uuid.uuid4().hex
         request.meta["frontier_id"] = rid
         self.server.zadd(self.queue_key, {rid.encode() + self._encode_request(request): -request.priority})
+        return rid
+
+    def hold(self, request) -> str:
+        """Record a request this worker keeps for itself (not shared) in its
+        processing hash, so that it is re-queued for others if the worker dies."""
+        rid = uuid.uuid4().hex
+        request.meta["frontier_id"] = rid
+        score = -request.priority
+        member = rid.encode() + self._encode_request(request)
+        self.server.hset(self.processing_key, rid, f"{score} ".encode() + member)
         return rid
 
     def pop(self, timeout: int = 0):
@@ -328,6 +339,8 @@ class FrontierScheduler(RedisScheduler):
         self.finished_at: dict[str, float] = {}
         self.last_commit_at = 0.0
         self.unpushed: list[Any] = []  # requests found while Redis was away
+        self.local: list[tuple[int, int, Any]] = []  # heap of this worker's own continuations
+        self.local_count = 0
         self.redis_down_since: float | None = None
         self.seeded_marked = False
         self.said_waiting = False
@@ -349,6 +362,9 @@ class FrontierScheduler(RedisScheduler):
         # the scheduler closes: everything this worker popped is finished.
         self.finished.extend(self.held)
         self.held.clear()
+        if self.local:  # never started: left in the processing hash, so retire() re-queues them
+            logger.info("%d own continuation requests go back to the shared queue", len(self.local))
+            self.local.clear()
         try:
             self._flush_unpushed()
             self.queue.ack(self.finished)
@@ -362,6 +378,8 @@ class FrontierScheduler(RedisScheduler):
 
     # -- scheduler interface -----------------------------------------------
     def enqueue_request(self, request):
+        if self._is_local(request):
+            return self._keep_local(request)
         if self.unpushed or self.redis_down_since is not None:
             self.unpushed.append(request)
             return True
@@ -379,6 +397,10 @@ class FrontierScheduler(RedisScheduler):
 
     def next_request(self):
         self._collect_finished()
+        if self.local:  # this worker's own continuations first (a thread's next page...)
+            request = heapq.heappop(self.local)[2]
+            self.held[request.meta["frontier_id"]] = request
+            return request
         try:
             if self.unpushed:
                 self._flush_unpushed()
@@ -395,7 +417,7 @@ class FrontierScheduler(RedisScheduler):
         return request
 
     def has_pending_requests(self) -> bool:
-        if self.unpushed or self.redis_down_since is not None:
+        if self.local or self.unpushed or self.redis_down_since is not None:
             return True
         try:
             return len(self.queue) > 0
@@ -404,12 +426,42 @@ class FrontierScheduler(RedisScheduler):
             return True
 
     def __len__(self):
-        return len(self.queue) + len(self.unpushed)
+        return len(self.queue) + len(self.unpushed) + len(self.local)
+
+    @staticmethod
+    def _is_local(request) -> bool:
+        """``dont_filter`` requests (other than start requests) are a spider's own
+        continuations - the next page of a thread it is reading, a retry, an
+        internal ``data:`` request - that only make sense in the process that
+        made them. They stay with this worker unless ``meta["frontier_local"]``
+        is False; ``meta["frontier_local"] = True`` keeps any request local."""
+        if request.meta.get("is_start_request", False):
+            return False
+        return bool(request.meta.get("frontier_local", request.dont_filter))
+
+    def _keep_local(self, request) -> bool:
+        try:
+            if not request.meta.get("frontier_local_seen"):
+                self.df.request_seen(request)  # other workers must not fetch it from a link
+            self.queue.hold(request)
+        except _REDIS_ERRORS as exc:
+            self._redis_failed(exc)
+            request.meta["frontier_id"] = request.meta.get("frontier_id") or uuid.uuid4().hex
+        self.local_count += 1
+        heapq.heappush(self.local, (-request.priority, self.local_count, request))
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/local")
+        return True
 
     def _filtered(self, request) -> bool:
-        """Seen before? Start requests are checked too, so N workers seed once."""
+        """Seen before? Start requests are checked too, so N workers seed once.
+
+        A ``dont_filter`` request is never dropped, but it is recorded as seen,
+        so that other workers do not fetch the same URL again from a link.
+        """
         start = request.meta.get("is_start_request", False)
-        return (start or not request.dont_filter) and self.df.request_seen(request)
+        seen = self.df.request_seen(request)
+        return seen and (start or not request.dont_filter)
 
     def _push(self, request) -> None:
         self.queue.push(request)
@@ -513,7 +565,7 @@ class FrontierScheduler(RedisScheduler):
             self._redis_failed(exc)
             raise DontCloseSpider from exc
         self._redis_ok()
-        self.idle_waiting = bool(queued or held or self.unpushed or self.finished)
+        self.idle_waiting = bool(queued or held or self.unpushed or self.finished or self.local)
         if self.idle_waiting:
             raise DontCloseSpider
         waited = time.monotonic() - self.opened_at

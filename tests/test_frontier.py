@@ -189,3 +189,18 @@ def test_redis_outage_is_reported_and_the_crawl_resumes(tmp_path):
     assert code == 0, text
     assert "is back after" in text
     assert set(site.page_hits()) == {f"/p/{n}" for n in range(1, 41)}
+
+
+def test_a_held_continuation_is_not_shared_but_survives_its_worker(rkey):
+    client, key = rkey
+    owner, other = _queue(client, key, "owner"), _queue(client, key, "other")
+    owner.heartbeat(ttl=0.2)
+    other.heartbeat(ttl=60)
+    owner.hold(Request("http://example.invalid/thread?page=2", dont_filter=True, priority=5))
+    assert other.pop() is None  # kept by its owner: never handed to another worker
+    assert other.status() == (0, 1, 2)
+    while client.exists(owner.alive_key):
+        time.sleep(0.05)
+    assert other.reap() == 1
+    back = other.pop()
+    assert back.url == "http://example.invalid/thread?page=2" and back.dont_filter and back.priority == 5
