@@ -21,7 +21,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ADVISORY_LOCK_KEY = 0x66637261776C  # "fcrawl"
 
 
-SEARCH_OBJECT_PREFIXES = ("posts_fts", "ix_posts_text_trgm")
+SEARCH_OBJECT_PREFIXES = ("posts_fts", "ix_posts_text_trgm", "posts_cjk", "ix_posts_cjk")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import migrate
+from .cjk import cjk_bigrams
 from .engine import make_engine, read_connection, translate_errors, write_transaction
 from .models import CrawlRun, Page, Post, PostAnnotation, Schedule, Site, Thread
 from .rows import item_problem, page_rows, post_rows, thread_rows
@@ -235,7 +236,7 @@ class Store:
                 Post.post_key, Post.content_hash, Post.language, *(getattr(Post, n) for n in POST_PLACE)
             ).where(Post.post_key.in_(chunk))
             known = {r.post_key: r for r in conn.execute(known_query)}
-            values, same = [], []
+            values, same, rewritten = [], [], []
             for key in chunk:
                 row = dict(rows[key])
                 row["site_id"] = site_ids[row.pop("site")]
@@ -243,8 +244,10 @@ class Store:
                 old = known.get(key)
                 if old is None:
                     result.inserted.append(key)
+                    rewritten.append(key)
                 elif old.content_hash != row["content_hash"]:
                     result.updated.append(key)
+                    rewritten.append(key)
                 else:
                     result.unchanged += 1
                     if _same_place(old, row):
@@ -255,9 +258,25 @@ class Store:
                 conn.execute(upsert, values)
             if same:
                 conn.execute(touch, {"keys": same})
+            if rewritten:
+                self._index_cjk(conn, {key: rows[key]["text"] for key in rewritten})
         order = {key: i for i, key in enumerate(rows)}
         result.inserted.sort(key=order.__getitem__)
         result.updated.sort(key=order.__getitem__)
+
+    def _index_cjk(self, conn: sa.Connection, texts: dict[str, str | None]) -> None:
+        """(Re)write the CJK bigrams (storage.cjk) of new or edited posts into ``posts_cjk``."""
+        ids = dict(conn.execute(sa.select(Post.post_key, Post.id).where(Post.post_key.in_(list(texts)))).all())
+        postgres = self.dialect == "postgresql"
+        id_column = "post_id" if postgres else "rowid"
+        conn.execute(sa.text(f"DELETE FROM posts_cjk WHERE {id_column} = :id"), [{"id": i} for i in ids.values()])
+        rows = []
+        for key, text in texts.items():
+            grams = cjk_bigrams(text)
+            if grams and key in ids:
+                rows.append({"id": ids[key], "grams": grams if postgres else " ".join(grams)})
+        if rows:
+            conn.execute(sa.text(f"INSERT INTO posts_cjk({id_column}, grams) VALUES (:id, :grams)"), rows)
 
     # -- NLP annotations (issue 4) -------------------------------------------------------------
     def save_annotations(self, rows: Sequence[Mapping]) -> int:

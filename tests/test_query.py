@@ -151,3 +151,32 @@ def test_posts_view_shows_local_published_like_the_api(filled):
         assert (view[position].site, view[position].thread_title, view[position].url) == (
             record["site"], record["thread_title"], record["url"])
     assert view[6].published == "2024-05-03T08:00:00+05:30" and view[5].published is None
+
+
+def test_two_character_chinese_terms_use_the_bigram_index_and_follow_edits(database_url):
+    import sqlalchemy as sa
+
+    from storage.search import search_clause
+    from storage.models import Post
+
+    with Store(database_url) as store:
+        posts = [post_item(7, 1, text="今天天气很好"), post_item(7, 2, text="明天下雨")]
+        store.write_batch([thread_item(7)], posts)
+        assert positions(query.posts(store, search="天气")) == [1]
+        store.write_batch([thread_item(7)], [dict(posts[0], text="今天下雨了"), posts[1]])
+        assert positions(query.posts(store, search="天气")) == []
+        assert positions(query.posts(store, search="下雨")) == [1, 2]
+        plan_query = sa.select(Post.id).where(search_clause(store.dialect, "下雨"))
+        with store.engine.connect() as conn:
+            if store.dialect == "postgresql":
+                conn.exec_driver_sql("SET enable_seqscan = off")
+                plan = conn.execute(sa.text("EXPLAIN " + str(plan_query.compile(
+                    conn, compile_kwargs={"literal_binds": True})))).scalars().all()
+                assert any("ix_posts_cjk_grams" in line for line in plan), plan
+            else:
+                compiled = plan_query.compile(conn, compile_kwargs={"literal_binds": True})
+                plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
+                assert any("posts_cjk" in str(row) for row in plan), plan
+                conn.exec_driver_sql("DELETE FROM posts WHERE position = 2")  # as a sqlite3 user might
+                left = conn.exec_driver_sql("SELECT count(*) FROM posts_cjk WHERE posts_cjk MATCH '下雨'")
+                assert left.scalar_one() == 1
