@@ -28,6 +28,16 @@ BOILERPLATE_TAGS = frozenset("nav footer aside form menu dialog".split())
 # visibility:hidden is left alone: some sites hide the article until a script runs
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none", re.I)
 
+# Short lines that are a date, a byline or a photo credit: article furniture, not article text.
+_META_LINE_RE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+    r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|\b\d{1,2}:\d{2}\b|"
+    r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|"
+    r"^\s*(?:updated|published|posted|last updated|photo|image|credit|caption|close|by)\b|"
+    r"\b(?:ago|min read|minute read|getty images|associated press|reuters|afp)\b", re.I)
+FURNITURE_TAGS = frozenset({"figure", "figcaption", "picture", "time"})
+
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -39,6 +49,7 @@ THREAD_NEG_WEIGHT = float(os.environ.get("FC_TNEG", 0.05))
 NEG_MAX_SHARE = float(os.environ.get("FC_NMS", 0.7))
 NEG_MAX_DEPTH = int(os.environ.get("FC_NMD", 2))
 CLIMB_SHARE = float(os.environ.get("FC_CLIMB", 0.1))
+COMMENTED_PROSE = float(os.environ.get("FC_CP", 800))
 PROSE_SHARE = float(os.environ.get("FC_PS", 0.35))
 NEG_AREA_KEEP = float(os.environ.get("FC_NAK", 0.1))
 
@@ -261,6 +272,24 @@ def comment_sections(dom: Dom, lo: int, hi: int) -> np.ndarray:
     return lo + np.nonzero(nf & names.COMMENT)[0]
 
 
+def furniture(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
+    """Figures, captions and short date/byline/credit lines inside ``[lo, hi)``."""
+    n = len(dom)
+    out = np.zeros(n, dtype=bool)
+    fig = np.array([t in FURNITURE_TAGS for t in dom.tags], dtype=bool)[dom.tag_id[lo:hi]]
+    out[lo + np.nonzero(fig)[0]] = True
+    w = blocks.char_weight
+    total = blocks.sub_text[lo:hi] + blocks.sub_link[lo:hi]
+    small = blocks.is_block[lo:hi] & (total > 0) & (total < 90 * w) & ((dom.end[lo:hi] - np.arange(lo, hi)) < 12)
+    for i in (lo + np.nonzero(small)[0]).tolist():
+        if out[i]:
+            continue
+        text = dom.text_of(i)
+        if len(text) < 90 and _META_LINE_RE.search(text):
+            out[i] = True
+    return out
+
+
 def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None, *,
           drop_comments: bool = False) -> np.ndarray:
     """Nodes inside ``region`` to skip when rendering: link lists, boilerplate, hidden.
@@ -288,6 +317,7 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
     cand &= blocks.is_block[idx]  # only block elements start a pruned subtree
     cand |= blocks.dead[idx]
     skip[idx[cand]] = True
+    skip |= furniture(dom, blocks, lo, hi)
     if drop_comments:
         com = comment_sections(dom, lo, hi)
         if len(com):
@@ -298,7 +328,8 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
                     outer.append(c)
                     last_end = int(dom.end[c])
             outer = np.asarray(outer, dtype=np.int64)
-            if blocks.sub_text[outer].sum() < 0.5 * blocks.sub_text[region]:
+            rest = blocks.sub_text[region] - blocks.sub_text[outer].sum()
+            if rest >= COMMENTED_PROSE * blocks.char_weight or rest >= blocks.sub_text[outer].sum():
                 skip[outer] = True
     if keep is not None:
         skip &= ~keep
