@@ -23,6 +23,7 @@ INLINE_TAGS = frozenset(
 
 # Tags that never hold main content.
 BOILERPLATE_TAGS = frozenset("nav footer aside form menu dialog".split())
+HARD_TAGS = frozenset("nav aside menu dialog".split())  # never content, however much prose they hold
 
 # Class/id vocabularies live in extractor.names.
 # visibility:hidden is left alone: some sites hide the article until a script runs
@@ -84,8 +85,10 @@ def hints(dom: Dom) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     hidden = np.zeros(n, dtype=bool)
     hard = np.zeros(n, dtype=bool)
     tag_neg = np.array([t in BOILERPLATE_TAGS for t in dom.tags], dtype=bool)
+    tag_hard = np.array([t in HARD_TAGS for t in dom.tags], dtype=bool)
     if n:
         negative |= tag_neg[dom.tag_id]
+        hard |= tag_hard[dom.tag_id]
     nf = names.node_flags(dom)
     negative |= (nf & names.NEG) > 0
     positive |= (nf & names.POS) > 0

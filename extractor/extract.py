@@ -217,31 +217,8 @@ def _head_links(root, url: str) -> tuple[str, str | None]:
 
 
 def thread_text(dom: Dom, blk: blocks_mod.Blocks, body: int, posts: list, heading: str) -> str:
-    """A thread's text: its heading, then the thread region (every post in order).
-
-    The region is chosen with a small penalty for the metadata between posts
-    so it spans all of them; posts whose text the region misses are added.
-    """
-    region = blocks_mod.best_region(dom, blk.score, body, blocks_mod.THREAD_NEG_WEIGHT)
-    text = render(dom, region, blocks_mod.prune(dom, blk, region))
-    post_texts = [p.text for p in posts if p.text]
-    joined = squash("".join(post_texts))
-    # prose lines of the region that no post holds: the posts are incomplete
-    min_len = 30 / blk.char_weight
-    long_chars = missed = 0
-    for line in text.split("\n"):
-        if len(line) >= min_len:
-            key = squash(line)
-            long_chars += len(key)
-            if key[:40] not in joined:
-                missed += len(key)
-    if post_texts and missed <= POSTS_COMPLETE_MISS * long_chars:
-        text = "\n".join(post_texts)
-    else:
-        have = squash(text)
-        missing = [t for t in post_texts if squash(t)[:60] not in have]
-        if missing:
-            text = "\n".join([text, *missing]) if text else "\n".join(missing)
+    """A thread's text: its heading (the page's <h1>), then every post's text in order."""
+    text = "\n".join(p.text for p in posts if p.text)
     if heading and squash(heading)[:60] not in squash(text[:2000]):
         text = f"{heading}\n{text}"
     return text

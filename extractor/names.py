@@ -24,7 +24,7 @@ NEGATIVE_PREFIXES = ("recommend", "advert", "promo", "cookie", "sponsor", "recir
                      "breadcrumb", "newsletter", "navbar")
 HARD = frozenset("""
 cookie cookies consent onetrust gdpr popup modal newsletter subscribe copyright disclaimer footer nav navbar
-navigation breadcrumb breadcrumbs masthead cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
+navigation breadcrumb breadcrumbs masthead notice notices cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
 visuallyhidden screenreader commentform replyform sitefooter pagefooter globalfooter siteheader
 """.split())
 HARD_PREFIXES = ("cookie", "footer", "breadcrumb", "newsletter")
