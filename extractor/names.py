@@ -24,10 +24,11 @@ NEGATIVE_PREFIXES = ("recommend", "advert", "promo", "cookie", "sponsor", "recir
                      "breadcrumb", "newsletter", "navbar")
 HARD = frozenset("""
 cookie cookies consent onetrust gdpr popup modal newsletter subscribe copyright disclaimer footer nav navbar
-navigation breadcrumb breadcrumbs masthead notice notices cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
+navigation breadcrumb breadcrumbs masthead notice notices morestories related relatedposts relatedpost
+outbrain taboola trending popular mostpopular ad ads adsbygoogle advertisement cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
 visuallyhidden screenreader commentform replyform sitefooter pagefooter globalfooter siteheader
 """.split())
-HARD_PREFIXES = ("cookie", "footer", "breadcrumb", "newsletter")
+HARD_PREFIXES = ("cookie", "footer", "breadcrumb", "newsletter", "recommend", "recirc", "sponsor", "promo", "advert")
 POSITIVE = frozenset("""
 article articlebody articlecontent post postbody postcontent posttext entry entrycontent content main story
 storybody body text blog message reply answer question thread topic postmessage detail tf commentbody
