@@ -1,7 +1,8 @@
 """Turn item dicts (crawler.items shapes) into table rows; pure Python, no database."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -168,3 +169,17 @@ def post_rows(posts: Iterable[Mapping]) -> dict[str, dict]:
             "content_hash": content_hash(item),
         }
     return rows
+
+
+def chunks(items: Sequence, size: int = 400) -> Iterator[list]:
+    """Consecutive slices of ``items``: rows per statement stay under the bound-parameter limits."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-safe copy (Scrapy stats hold datetimes; args may hold tuples)."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, default=str))

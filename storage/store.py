@@ -8,29 +8,29 @@ re-sending it never duplicates a row. Connection failures surface as
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import socket
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import migrate
+from .annotations import AnnotationsMixin
 from .cjk import cjk_bigrams
-from .engine import make_engine, read_connection, translate_errors, write_transaction
-from .models import CrawlRun, Page, Post, PostAnnotation, Schedule, Site, Thread
-from .rows import item_problem, page_rows, post_rows, thread_rows
-from .timeutil import iso, utcnow
+from .engine import make_engine, translate_errors, write_transaction
+from .models import CrawlRun, Page, Post, Site, Thread
+from .recrawl import RecrawlStateMixin
+from .rows import chunks, item_problem, jsonable, page_rows, post_rows, thread_rows
+from .schedules import SchedulesMixin
+from .timeutil import utcnow
 from .url import resolve_database_url, sqlite_path
 
 log = logging.getLogger(__name__)
 
-CHUNK = 400  # rows per statement: well under SQLite's and PostgreSQL's bound-parameter limits
 RUN_STATUSES = ("running", "finished", "failed", "interrupted")
 POST_CONTENT = ("author", "published", "text", "html")  # hashed: a change is an edit
 POST_PLACE = (  # not hashed: where the post sits and how it is shown; refreshed silently
@@ -51,8 +51,12 @@ class WriteResult:
     skipped: list[str] = field(default_factory=list)  # why items were left out (logged too)
 
 
-class Store:
-    """forumcrawl's SQL store at ``url`` (schema created or upgraded on open)."""
+class Store(AnnotationsMixin, RecrawlStateMixin, SchedulesMixin):
+    """forumcrawl's SQL store at ``url`` (schema created or upgraded on open).
+
+    Runs and batch writes live here; annotations, re-crawl state and schedules
+    (issue 4) come from the mixins of their own modules.
+    """
 
     def __init__(
         self, url: str | None = None, *, migrate_schema: bool = True, sqlite_busy_timeout: float = 30.0
@@ -87,7 +91,7 @@ class Store:
         """Record the start of a crawl of ``site``; returns the run id."""
         with write_transaction(self.engine) as conn:
             stmt = sa.insert(CrawlRun).values(
-                site=site, args=_jsonable(args or {}), status="running", started_at=utcnow(),
+                site=site, args=jsonable(args or {}), status="running", started_at=utcnow(),
                 hostname=socket.gethostname(), pid=os.getpid(),
             )
             return int(conn.execute(stmt.returning(CrawlRun.id)).scalar_one())
@@ -99,7 +103,7 @@ class Store:
         with write_transaction(self.engine) as conn:
             conn.execute(
                 sa.update(CrawlRun).where(CrawlRun.id == run_id).values(
-                    status=status, finished_at=utcnow(), stats=_jsonable(stats or {})
+                    status=status, finished_at=utcnow(), stats=jsonable(stats or {})
                 )
             )
 
@@ -164,7 +168,7 @@ class Store:
         t = Thread.__table__
         ids: dict[str, int] = {}
         ordered = sorted(rows)
-        for chunk in _chunks(ordered):
+        for chunk in chunks(ordered):
             values = []
             for url in chunk:
                 row = dict(rows[url])
@@ -192,7 +196,7 @@ class Store:
 
     def _upsert_pages(self, conn: sa.Connection, rows: dict[str, dict], site_ids: dict[str, int]) -> None:
         p = Page.__table__
-        for chunk in _chunks(sorted(rows)):
+        for chunk in chunks(sorted(rows)):
             values = []
             for url in chunk:
                 row = dict(rows[url])
@@ -231,7 +235,7 @@ class Store:
         set_["updated_at"] = sa.case((p.c.content_hash != ex.content_hash, ex.last_seen), else_=p.c.updated_at)
         upsert = stmt.on_conflict_do_update(index_elements=["post_key"], set_=set_)
         touch = sa.update(p).where(p.c.post_key.in_(sa.bindparam("keys", expanding=True))).values(last_seen=now)
-        for chunk in _chunks(sorted(rows)):  # one key order for every writer: no lock-order deadlocks
+        for chunk in chunks(sorted(rows)):  # one key order for every writer: no lock-order deadlocks
             known_query = sa.select(
                 Post.post_key, Post.content_hash, Post.language, *(getattr(Post, n) for n in POST_PLACE)
             ).where(Post.post_key.in_(chunk))
@@ -278,137 +282,6 @@ class Store:
         if rows:
             conn.execute(sa.text(f"INSERT INTO posts_cjk({id_column}, grams) VALUES (:id, :grams)"), rows)
 
-    # -- NLP annotations (issue 4) -------------------------------------------------------------
-    def save_annotations(self, rows: Sequence[Mapping]) -> int:
-        """Upsert ``{post_key, handler, language, keywords, tokens}`` rows (one per post per handler).
-
-        Rows naming posts that are not stored are skipped; returns how many were saved.
-        """
-        if not rows:
-            return 0
-        now = utcnow()
-        by_key: dict[tuple[str, str], dict] = {}
-        for row in rows:
-            key = (str(row["post_key"]), str(row.get("handler") or "default"))
-            by_key[key] = {
-                "post_key": key[0], "handler": key[1], "language": row.get("language"),
-                "keywords": _jsonable(row.get("keywords")), "tokens": row.get("tokens"), "updated_at": now,
-            }
-        saved = 0
-        with write_transaction(self.engine) as conn:
-            for chunk in _chunks(sorted(by_key)):
-                keys = sorted({k for k, _ in chunk})
-                existing = set(conn.execute(sa.select(Post.post_key).where(Post.post_key.in_(keys))).scalars())
-                values = [by_key[k] for k in chunk if k[0] in existing]
-                if not values:
-                    continue
-                stmt = self._insert(PostAnnotation)
-                ex = stmt.excluded
-                stmt = stmt.on_conflict_do_update(
-                    index_elements=["post_key", "handler"],
-                    set_={"language": ex.language, "keywords": ex.keywords, "tokens": ex.tokens,
-                          "updated_at": ex.updated_at},
-                )
-                conn.execute(stmt, values)
-                saved += len(values)
-        return saved
-
-    def annotations(self, post_key: str) -> list[dict]:
-        """Every handler's annotation of one post."""
-        with read_connection(self.engine) as conn:
-            rows = conn.execute(
-                sa.select(PostAnnotation).where(PostAnnotation.post_key == post_key).order_by(PostAnnotation.handler)
-            ).mappings().all()
-        return [{**dict(r), "updated_at": iso(r["updated_at"])} for r in rows]
-
-    # -- incremental re-crawls (issue 4) -------------------------------------------------------
-    def thread_states(self, site: str) -> dict[str, dict]:
-        """What the last crawl saw of each thread of ``site``, to skip threads that did not change.
-
-        ``{thread_url: {replies, last_activity (ISO or None), etag, last_modified,
-        pages, last_page_url, posts}}``.
-        """
-        counts = (
-            sa.select(Post.thread_id, sa.func.count().label("n")).group_by(Post.thread_id).subquery()
-        )
-        query = (
-            sa.select(
-                Thread.url, Thread.replies, Thread.last_activity, Thread.etag, Thread.last_modified,
-                Thread.pages, Thread.last_page_url, sa.func.coalesce(counts.c.n, 0).label("posts"),
-            )
-            .join(Site, Site.id == Thread.site_id)
-            .outerjoin(counts, counts.c.thread_id == Thread.id)
-            .where(Site.key == site.rstrip("/"))
-        )
-        with read_connection(self.engine) as conn:
-            rows = conn.execute(query).mappings().all()
-        states = {}
-        for row in rows:
-            state = dict(row)
-            url = state.pop("url")
-            state["last_activity"] = iso(state["last_activity"])
-            state["posts"] = int(state["posts"])
-            states[url] = state
-        return states
-
-    def page_validators(self, url: str) -> tuple[str | None, str | None] | None:
-        """(ETag, Last-Modified) stored for ``url``, for a conditional GET; None when unknown."""
-        with read_connection(self.engine) as conn:
-            row = conn.execute(sa.select(Page.etag, Page.last_modified).where(Page.url == url)).first()
-        if row is None or (row.etag is None and row.last_modified is None):
-            return None
-        return row.etag, row.last_modified
-
-    # -- schedules (issue 4) -------------------------------------------------------------------
-    def add_schedule(
-        self, url: str, every_seconds: int, args: Mapping | None = None, *, next_run_at: datetime | None = None
-    ) -> int:
-        """A new recurring crawl of ``url``; first due at ``next_run_at`` (default: now)."""
-        if every_seconds <= 0:
-            raise ValueError("every_seconds must be positive")
-        now = utcnow()
-        with write_transaction(self.engine) as conn:
-            stmt = sa.insert(Schedule).values(
-                url=url, every_seconds=int(every_seconds), args=_jsonable(args or {}),
-                next_run_at=next_run_at or now, enabled=True, created_at=now,
-            )
-            return int(conn.execute(stmt.returning(Schedule.id)).scalar_one())
-
-    def schedules(self, *, due_at: datetime | None = None) -> list[dict]:
-        """All schedules, or with ``due_at`` only the enabled ones due by then (soonest first)."""
-        query = sa.select(Schedule).order_by(Schedule.next_run_at, Schedule.id)
-        if due_at is not None:
-            query = query.where(Schedule.enabled.is_(True), Schedule.next_run_at <= due_at)
-        with read_connection(self.engine) as conn:
-            rows = conn.execute(query).mappings().all()
-        return [
-            {**dict(r), "next_run_at": iso(r["next_run_at"]), "created_at": iso(r["created_at"])} for r in rows
-        ]
-
-    def remove_schedule(self, schedule_id: int) -> bool:
-        """Delete a schedule; False when there was none with that id."""
-        with write_transaction(self.engine) as conn:
-            return conn.execute(sa.delete(Schedule).where(Schedule.id == schedule_id)).rowcount > 0
-
-    def set_schedule(self, schedule_id: int, **values: Any) -> bool:
-        """Update a schedule's fields (enabled, next_run_at, last_run_id, every_seconds, args, url)."""
-        allowed = {"enabled", "next_run_at", "last_run_id", "every_seconds", "args", "url"}
-        unknown = set(values) - allowed
-        if unknown:
-            raise ValueError(f"unknown schedule fields: {sorted(unknown)}")
-        with write_transaction(self.engine) as conn:
-            return conn.execute(sa.update(Schedule).where(Schedule.id == schedule_id).values(**values)).rowcount > 0
-
-    def schedule_started(self, schedule_id: int, run_id: int) -> None:
-        """Mark a schedule as started by ``run_id``; its next run is one period from now."""
-        with write_transaction(self.engine) as conn:
-            every = conn.execute(sa.select(Schedule.every_seconds).where(Schedule.id == schedule_id)).scalar_one()
-            conn.execute(
-                sa.update(Schedule).where(Schedule.id == schedule_id).values(
-                    last_run_id=run_id, next_run_at=utcnow() + timedelta(seconds=every)
-                )
-            )
-
 
 def _storable(items: Iterable[Mapping], kind: str, skipped: list[str]) -> list[Mapping]:
     """The items that can be stored; a reason per other item goes to ``skipped`` and the log."""
@@ -428,16 +301,3 @@ def _same_place(old, row: dict) -> bool:
     if row["language"] is not None and row["language"] != old.language:
         return False
     return all(getattr(old, name) == row[name] for name in POST_PLACE)
-
-
-def _chunks(items: Sequence, size: int = CHUNK):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _jsonable(value: Any) -> Any:
-    """A JSON-safe copy (Scrapy stats hold datetimes; args may hold tuples)."""
-    if value is None:
-        return None
-    return json.loads(json.dumps(value, default=str))

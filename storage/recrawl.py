@@ -1,0 +1,50 @@
+"""Store methods an incremental re-crawl asks before fetching (issue 4):
+what was last seen of each thread, and a page's HTTP validators."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .engine import read_connection
+from .models import Page, Post, Site, Thread
+from .timeutil import iso
+
+
+class RecrawlStateMixin:
+    """Mixed into :class:`storage.Store` (uses its ``engine``)."""
+
+    def thread_states(self, site: str) -> dict[str, dict]:
+        """What the last crawl saw of each thread of ``site``, to skip threads that did not change.
+
+        ``{thread_url: {replies, last_activity (ISO or None), etag, last_modified,
+        pages, last_page_url, posts}}``.
+        """
+        counts = (
+            sa.select(Post.thread_id, sa.func.count().label("n")).group_by(Post.thread_id).subquery()
+        )
+        query = (
+            sa.select(
+                Thread.url, Thread.replies, Thread.last_activity, Thread.etag, Thread.last_modified,
+                Thread.pages, Thread.last_page_url, sa.func.coalesce(counts.c.n, 0).label("posts"),
+            )
+            .join(Site, Site.id == Thread.site_id)
+            .outerjoin(counts, counts.c.thread_id == Thread.id)
+            .where(Site.key == site.rstrip("/"))
+        )
+        with read_connection(self.engine) as conn:
+            rows = conn.execute(query).mappings().all()
+        states = {}
+        for row in rows:
+            state = dict(row)
+            url = state.pop("url")
+            state["last_activity"] = iso(state["last_activity"])
+            state["posts"] = int(state["posts"])
+            states[url] = state
+        return states
+
+    def page_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """(ETag, Last-Modified) stored for ``url``, for a conditional GET; None when unknown."""
+        with read_connection(self.engine) as conn:
+            row = conn.execute(sa.select(Page.etag, Page.last_modified).where(Page.url == url)).first()
+        if row is None or (row.etag is None and row.last_modified is None):
+            return None
+        return row.etag, row.last_modified
