@@ -44,15 +44,20 @@ _ALTERNATION = re.compile(r"^(?:odd|even|alt|alt\d|first|last|thread-odd|thread-
 _DIGITS = re.compile(r"\d+")
 # "first-post", "b-post--first", "post_content_firstfloor", "lastpost": position marks, not kinds
 _FIRST_LAST = re.compile(r"(?:^|[-_])(?:first|last|odd|even)|^(?:first|last)")
-_QUICK_DATE_RE = re.compile(
-    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|(?<![\d.])\d{1,2}:\d{2}(?![\d.])|"
-    r"(?:\b\d+|\ban?|\bone)\s+\w+\s+ago\b|\d+\s*\S{1,3}前\s*$|^\s*\d{1,3}\s*(?:s|m|min|h|hr|d|w|mo|y|yr)\s*$|"
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
-    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|"
-    # day words only as a whole label or before a clock: "今天学习了..." is prose, not a date
-    r"(?:\byesterday\b|\btoday\b|昨天|前天|今天)(?=\s*(?:at\s*)?\d{1,2}[:：]\d{2})|"
-    r"^\s*(?:yesterday|today|昨天|前天|今天|刚刚|just now)\s*$|\d+\s*月\s*\d+\s*日",
+# Two passes keep the scan fast: digit-led forms over all short texts (the regex engine
+# skips to digits), word-led forms ("May 3", "an hour ago", "昨天 12:30") over labels only.
+_MONTHS_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_QUICK_DIGIT_RE = re.compile(
+    r"\d(?<![\d.]\d)"   # a number's first digit, then what makes it a date
+    r"(?:\d{3}\s*[-/.年]\s*\d{1,2}|\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\d?:\d{2}(?![\d.])|"
+    r"\d*\s+\w+\s+ago\b|\d*\s*\S{1,3}前\s*$|\d?(?:st|nd|rd|th)?\s+" + _MONTHS_RE + r"|\d?\s*月\s*\d+\s*日)",
     re.I | re.M)
+_QUICK_WORD_RE = re.compile(
+    r"\b" + _MONTHS_RE + r"[a-z]*\.?\s+\d{1,2}\b|\ban?\s+\w+\s+ago\b|"
+    r"(?:\byesterday\b|\btoday\b|昨天|前天|今天)(?=\s*(?:at\s*)?\d{1,2}[:：]\d{2})|"
+    r"^\s*(?:yesterday|today|昨天|前天|今天|刚刚|just now|\d{1,3}\s*(?:s|m|min|h|hr|d|w|mo|y|yr))\s*$",
+    re.I | re.M)
+_QUICK_DATE_RE = re.compile(_QUICK_DIGIT_RE.pattern + "|" + _QUICK_WORD_RE.pattern, re.I | re.M)
 _MAX_DATES_PER_POST = 4
 MIN_SHAPE_SIMILARITY = 0.2   # measured: junk pairs < 0.17, real threads mostly > 0.35
 
@@ -94,9 +99,14 @@ def _node_keys(dom: Dom) -> np.ndarray:
         by_sig[s] = norm.setdefault(name, len(norm))
     keys = by_sig[dom.sig_id]
     # Elements without classes: an id such as "post123" / "pid_9" still names their kind.
-    for i in np.nonzero(plain[dom.sig_id])[0].tolist():
-        ident = dom.nodes[i].get("id")
-        if ident and any(c.isdigit() for c in ident):
+    # (XPath finds the few elements that have an id without a Python pass over all nodes.)
+    index = dom.index
+    for el in dom.root.xpath("descendant-or-self::*[@id]"):
+        i = index.get(el)
+        if i is None or not plain[dom.sig_id[i]]:
+            continue
+        ident = el.get("id")
+        if any(c.isdigit() for c in ident):
             name = dom.tags[dom.tag_id[i]] + "#" + _DIGITS.sub("", ident)
             keys[i] = norm.setdefault(name, len(norm))
     return keys
@@ -143,14 +153,16 @@ def date_flags(dom: Dom) -> np.ndarray:
 def _date_flags(dom: Dom) -> np.ndarray:
     n = len(dom)
     flags = np.zeros(n, dtype=np.int32)
-    keep = (dom.own_chars > 0) & (dom.own_chars <= 150)
-    idx = np.nonzero(keep)[0]
-    if len(idx):
+    for regex, limit in ((_QUICK_DIGIT_RE, 150), (_QUICK_WORD_RE, 40)):
+        keep = (dom.own_chars > 0) & (dom.own_chars <= limit)
+        idx = np.nonzero(keep)[0]
+        if not len(idx):
+            continue
         texts = list(compress(dom.own_text, keep.tolist()))
         joined = "\n".join(texts)
         lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        hits = [m.start() for m in _QUICK_DATE_RE.finditer(joined)]
+        hits = [m.start() for m in regex.finditer(joined)]
         if hits:
             flags[idx[np.searchsorted(starts, np.asarray(hits), side="right") - 1]] = 1
     if "time" in dom.tags:
