@@ -139,6 +139,9 @@ def threads(
             sa.func.count().label("posts"),
             sa.func.min(Post.published).label("first_published"),
             sa.func.max(Post.published).label("last_published"),
+            sa.func.count(Post.published_offset).label("zoned"),
+            sa.func.min(Post.published_offset).label("min_offset"),
+            sa.func.max(Post.published_offset).label("max_offset"),
         )
         .group_by(Post.thread_id)
         .subquery()
@@ -147,7 +150,7 @@ def threads(
         sa.select(
             Site.key.label("site"), Thread.url, Thread.title, sa.func.coalesce(counts.c.posts, 0).label("posts"),
             Thread.replies, Thread.pages, counts.c.first_published, counts.c.last_published,
-            Thread.first_seen, Thread.last_seen,
+            counts.c.zoned, counts.c.min_offset, counts.c.max_offset, Thread.first_seen, Thread.last_seen,
         )
         .join(Site, Site.id == Thread.site_id)
         .outerjoin(counts, counts.c.thread_id == Thread.id)
@@ -167,10 +170,23 @@ def threads(
     for row in rows:
         record = dict(row)
         record["posts"] = int(record["posts"])
-        for name in ("first_published", "last_published", "first_seen", "last_seen"):
+        zoned, low, high = record.pop("zoned"), record.pop("min_offset"), record.pop("max_offset")
+        for name in ("first_published", "last_published"):
+            record[name] = iso(_thread_time(record[name], zoned, low, high))
+        for name in ("first_seen", "last_seen"):
             record[name] = iso(record[name])
         records.append(record)
     return records
+
+
+def _thread_time(value: datetime | None, zoned: int | None, low: int | None, high: int | None):
+    """A thread's first/last post time as its posts show them: in their zone when they all
+    share one, naive when none had a zone, else UTC."""
+    if value is None:
+        return None
+    if not zoned:
+        return join_offset(value, None)
+    return join_offset(value, low) if low == high else value
 
 
 def stats(source: Source = None, *, runs: int = 10) -> dict[str, Any]:

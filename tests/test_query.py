@@ -180,3 +180,17 @@ def test_two_character_chinese_terms_use_the_bigram_index_and_follow_edits(datab
                 conn.exec_driver_sql("DELETE FROM posts WHERE position = 2")  # as a sqlite3 user might
                 left = conn.exec_driver_sql("SELECT count(*) FROM posts_cjk WHERE posts_cjk MATCH '下雨'")
                 assert left.scalar_one() == 1
+
+
+def test_thread_dates_show_the_zone_their_posts_used(database_url):
+    with Store(database_url) as store:
+        store.write_batch([thread_item(1), thread_item(2), thread_item(3)], [
+            post_item(1, 1, published="2024-05-01T10:00:00+08:00"), post_item(1, 2, published="2024-05-02T10:00:00+08:00"),
+            post_item(2, 1, published="2024-05-01T10:00:00"),
+            post_item(3, 1, published="2024-05-01T10:00:00+08:00"), post_item(3, 2, published="2024-05-01T10:00:00-05:00"),
+        ])
+        listed = {t["url"].rsplit("/", 1)[1]: t for t in query.threads(store)}
+    assert (listed["1"]["first_published"], listed["1"]["last_published"]) == (
+        "2024-05-01T10:00:00+08:00", "2024-05-02T10:00:00+08:00")
+    assert listed["2"]["last_published"] == "2024-05-01T10:00:00"  # the page gave no zone
+    assert listed["3"]["last_published"] == "2024-05-01T15:00:00+00:00"  # mixed zones: UTC
