@@ -293,7 +293,7 @@ class FrontierScheduler(RedisScheduler):
     ``FRONTIER_WORKER_TIMEOUT`` (seconds without heartbeat before a worker's
     work is re-queued, 30), ``FRONTIER_ACK_ON_COMMIT`` (acknowledge a finished
     request at the next ``items_committed`` signal, or after
-    ``FRONTIER_COMMIT_GRACE`` seconds (10) if no commit comes because it yielded
+    ``FRONTIER_COMMIT_GRACE`` seconds (3) if no commit comes because it yielded
     no items; default: on when ``crawler.pipelines.StorePipeline`` is enabled),
     ``FRONTIER_WAIT_FOR_SEED`` (seconds an idle worker of a never-seeded
     frontier waits for ``forumcrawl enqueue`` before exiting; 0 = forever).
@@ -318,7 +318,7 @@ class FrontierScheduler(RedisScheduler):
         store_pipeline = any(str(p).endswith("StorePipeline") and v is not None
                              for p, v in settings.getdict("ITEM_PIPELINES").items())
         instance.ack_on_commit = settings.getbool("FRONTIER_ACK_ON_COMMIT", store_pipeline)
-        instance.commit_grace = settings.getfloat("FRONTIER_COMMIT_GRACE", 10.0)
+        instance.commit_grace = settings.getfloat("FRONTIER_COMMIT_GRACE", 3.0)
         instance.wait_for_seed = settings.getfloat("FRONTIER_WAIT_FOR_SEED", 0.0)
         instance.redis_url = redis_url_from(settings) or "redis"
         crawler.signals.connect(instance._on_idle, signal=signals.spider_idle)
@@ -517,13 +517,16 @@ class FrontierScheduler(RedisScheduler):
         for rid in gone:
             self.finished_at.pop(rid, None)
 
-    def _on_committed(self, **kwargs) -> None:
-        """A batch was committed. The pipeline writes one batch at a time, so
-        this batch was taken after the previous commit: items of every request
-        finished before the previous commit are now in SQL."""
+    def _on_committed(self, taken_at: float | None = None, **kwargs) -> None:
+        """A batch was committed. With ``taken_at`` (the ``time.monotonic()`` at
+        which the pipeline took the batch from its buffer), every request
+        finished before then has its items in SQL. Without it: the pipeline
+        writes one batch at a time, so this batch was taken after the previous
+        commit, and requests finished before the previous commit are safe."""
         self._collect_finished()
         now = time.monotonic()
-        safe = [rid for rid in self.finished if self.finished_at.get(rid, now) <= self.last_commit_at]
+        bound = taken_at if taken_at is not None else self.last_commit_at
+        safe = [rid for rid in self.finished if self.finished_at.get(rid, now) <= bound]
         self.last_commit_at = now
         if safe:
             self._ack_finished(safe)
