@@ -16,26 +16,34 @@ def write_records(
 ) -> int:
     """Write ``records`` to ``stream``; returns how many were written.
 
-    jsonl and csv carry every field (or ``columns``); the table shows
+    jsonl and csv carry every field (or ``columns``) and stream; the table shows
     ``table_columns`` with long cells cut to ``widths`` (display columns, so
     Chinese text lines up).
     """
-    records = list(records)
-    if fmt == "jsonl":
+    written = 0
+    if fmt == "jsonl":  # streamed: one line per record as it comes
         for record in records:
             stream.write(json.dumps(_pick(record, columns), ensure_ascii=False, default=str) + "\n")
-    elif fmt == "csv":
-        names = list(columns or (records[0].keys() if records else []))
-        writer = csv.DictWriter(stream, fieldnames=names, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
+            written += 1
+    elif fmt == "csv":  # streamed; the header comes from ``columns`` or the first record
+        writer = None
         for record in records:
+            if writer is None:
+                names = list(columns or record.keys())
+                writer = csv.DictWriter(stream, fieldnames=names, extrasaction="ignore", lineterminator="\n")
+                writer.writeheader()
             writer.writerow({k: _csv_cell(record.get(k)) for k in names})
-    elif fmt == "table":
+            written += 1
+        if writer is None and columns:
+            csv.writer(stream, lineterminator="\n").writerow(columns)
+    elif fmt == "table":  # needs every row first, to size the columns
+        records = list(records)
         names = list(table_columns or columns or (records[0].keys() if records else []))
         _write_table(records, names, widths or {}, stream)
+        written = len(records)
     else:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
-    return len(records)
+    return written
 
 
 def _pick(record: dict, columns: Sequence[str] | None) -> dict:

@@ -23,6 +23,7 @@ from .timeutil import iso, join_offset, parse_bound
 from .url import resolve_database_url, sqlite_path
 
 ORDERS = ("thread", "newest", "oldest")
+STREAM_ROWS = 1000  # rows fetched at a time while streaming posts
 Source = Store | str | None
 
 
@@ -47,7 +48,7 @@ def open_store(source: Source) -> Iterator[Store]:
         store.close()
 
 
-def posts(
+def iter_posts(
     source: Source = None,
     *,
     site: str | None = None,
@@ -60,8 +61,8 @@ def posts(
     offset: int = 0,
     order: str = "thread",
     with_html: bool = False,
-) -> list[dict]:
-    """Posts matching every given filter.
+) -> Iterator[dict]:
+    """Posts matching every given filter, streamed (constant memory for any --limit 0 export).
 
     ``site``: site key (``http://host:port``) or bare host[:port]. ``thread``: the
     thread's URL (its first page) or the URL of any of its pages. ``since``/``until``:
@@ -108,8 +109,14 @@ def posts(
         if offset:
             query = query.offset(offset)
         with read_connection(store.engine) as conn:
-            rows = conn.execute(query).mappings().all()
-    return [_post_record(row) for row in rows]
+            result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
+            for row in result.mappings():
+                yield _post_record(row)
+
+
+def posts(source: Source = None, **filters: Any) -> list[dict]:
+    """Posts matching every given filter, as a list (see :func:`iter_posts` for the filters)."""
+    return list(iter_posts(source, **filters))
 
 
 def _post_record(row) -> dict:

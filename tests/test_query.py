@@ -194,3 +194,14 @@ def test_thread_dates_show_the_zone_their_posts_used(database_url):
         "2024-05-01T10:00:00+08:00", "2024-05-02T10:00:00+08:00")
     assert listed["2"]["last_published"] == "2024-05-01T10:00:00"  # the page gave no zone
     assert listed["3"]["last_published"] == "2024-05-01T15:00:00+00:00"  # mixed zones: UTC
+
+
+def test_iter_posts_streams_in_slices(database_url, monkeypatch):
+    import types
+
+    monkeypatch.setattr(query, "STREAM_ROWS", 7)  # several fetches for 20 posts
+    with Store(database_url) as store:
+        store.write_batch([thread_item(9)], [post_item(9, i) for i in range(1, 21)])
+        stream = query.iter_posts(store, limit=0)
+        assert isinstance(stream, types.GeneratorType)
+        assert [r["position"] for r in stream] == list(range(1, 21))

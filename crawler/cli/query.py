@@ -44,20 +44,17 @@ def run(args: argparse.Namespace) -> int:
     from storage import query
     from storage.formats import write_records
 
-    def fetch():
-        return query.posts(
+    def show() -> int:
+        records = query.iter_posts(
             args.database, site=args.site, thread=args.thread, author=args.author, since=args.since,
             until=args.until, search=args.search, limit=args.limit, offset=args.offset, order=args.order,
             with_html=args.html,
         )
+        columns = POST_COLUMNS + (("html",) if args.html else ())
+        return write_records(records, args.format, sys.stdout, columns=columns, table_columns=TABLE_COLUMNS,
+                             widths=TABLE_WIDTHS)
 
-    records = guarded(fetch)
-    if records is None:
-        return 1
-    columns = POST_COLUMNS + (("html",) if args.html else ())
-    write_records(records, args.format, sys.stdout, columns=columns, table_columns=TABLE_COLUMNS,
-                  widths=TABLE_WIDTHS)
-    return 0
+    return 0 if guarded(show) is not None else 1
 
 
 def guarded(fetch):
