@@ -79,3 +79,22 @@ def test_publish_posts_writes_the_documented_fields_with_trimming(redis_url):
         assert 5 <= client.xlen(stream) < 40  # approximate MAXLEN trims whole nodes
     finally:
         client.delete(stream)
+
+
+@pytest.mark.redis
+def test_nlp_publish_backfills_stored_posts(redis_url, sqlite_url, capsys):
+    from crawler.cli import main
+
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    stream = f"fctest:{uuid.uuid4().hex[:10]}:posts"
+    try:
+        with Store(sqlite_url) as store:
+            threads, posts = forum(12)
+            store.write_batch(threads, posts)
+        assert main(["nlp-publish", "--database", sqlite_url, "--redis", redis_url, "--stream", stream]) == 0
+        assert "published 12 posts" in capsys.readouterr().out
+        entries = client.xrange(stream)
+        assert sorted(e[1]["post_key"] for e in entries) == sorted(post_key(p) for p in posts)
+        assert {e[1]["language"] for e in entries} == {"en", "zh"}
+    finally:
+        client.delete(stream)

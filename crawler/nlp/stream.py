@@ -61,3 +61,23 @@ def redis_client(url: str | None = None):
     import redis
 
     return redis.Redis.from_url(url or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
+
+
+def publish_stored(client, source=None, stream: str = DEFAULT_STREAM, maxlen: int | None = DEFAULT_MAXLEN,
+                   page: int = 1000, **filters) -> int:
+    """Publish posts already in SQL (a backfill: posts crawled before the stream
+    was on, or while Redis was away). ``source``: Store or database URL;
+    ``filters``: as for ``storage.query.posts`` (site, thread, since, until...).
+    Returns how many were published."""
+    from storage.query import open_store, posts
+
+    sent = 0
+    with open_store(source) as store:
+        while True:
+            rows = posts(store, limit=page, offset=sent, order="oldest", **filters)
+            if not rows:
+                return sent
+            publish_posts(client, rows, stream=stream, maxlen=maxlen)
+            sent += len(rows)
+            if len(rows) < page:
+                return sent
