@@ -13,6 +13,8 @@
    (b) ``generic`` with extraction and the SQLite store pipeline.
 4. Prints pages/s (responses received / crawl time), the ratio b/a (target >= 0.6),
    and each process's peak RSS.
+
+FORUMCRAWL_BENCH_PROFILE=/tmp/prof writes cProfile data of each crawl to /tmp/prof.<kind>.
 """
 from __future__ import annotations
 
@@ -87,11 +89,13 @@ def _drop_dead_links(pages: dict[str, tuple[str, bytes]]) -> dict[str, tuple[str
 
 # -- the server (separate process) -------------------------------------------------------------
 def _serve(pages: dict[str, tuple[str, bytes]], port_q) -> None:
+    from crawler.demo import path_key  # query parameters in any order name the same page
+
     responses = {}
     for path, (ctype, body) in pages.items():
         head = (f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
                 "Connection: keep-alive\r\n\r\n").encode("latin-1")
-        responses[path] = head + body
+        responses[path_key(path)] = head + body
     missing = b"<html><body>Not found</body></html>"
     not_found = (b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
                  b"Connection: keep-alive\r\n\r\n" % len(missing)) + missing
@@ -101,7 +105,7 @@ def _serve(pages: dict[str, tuple[str, bytes]], port_q) -> None:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
                 path = head.split(b" ", 2)[1].decode("latin-1")
-                writer.write(responses.get(path, not_found))
+                writer.write(responses.get(path_key(path)) or not_found)
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError, IndexError):
             pass
@@ -160,7 +164,13 @@ def _child(kind: str, url: str, concurrency: int, database: str | None) -> None:
     crawler.signals.connect(opened, signals.spider_opened)
     crawler.signals.connect(closed, signals.spider_closed)
     process.crawl(crawler, **kwargs)
-    process.start()
+    if os.environ.get("FORUMCRAWL_BENCH_PROFILE"):
+        import cProfile
+
+        cProfile.runctx("process.start()", globals(), {"process": process},
+                        os.environ["FORUMCRAWL_BENCH_PROFILE"] + f".{kind}")
+    else:
+        process.start()
     stats = crawler.stats.get_stats()
     pages = stats.get("response_received_count", 0)
     seconds = times["end"] - times["start"]
