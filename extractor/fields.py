@@ -65,7 +65,8 @@ NAMED_FLOORS = {"楼主": 1, "樓主": 1, "沙发": 2, "沙發": 2, "板凳": 3,
 BUTTON_LINE_RE = re.compile(
     r"^(?:reply|reply with quote|quote|multi-?quote|\+ ?quote|report|report post|like|likes?|unlike|share|edit|"
     r"delete|permalink|link|top|back to top|go to top|thanks|thank|vote|upvote|downvote|flag|follow|"
-    r"quick reply|回复|引用|举报|分享|编辑|删除|点评|评分|支持|反对|只看该作者|只看楼主|收藏|使用道具|顶|踩|"
+    r"quick reply|reveal hidden contents|expand|collapse|show more|read more|see more|show less|click to expand\.*|"
+    r"回复|引用|举报|分享|编辑|删除|点评|评分|支持|反对|只看该作者|只看楼主|收藏|使用道具|顶|踩|展开|收起|显示全部|"
     r"赞|返回顶部|回复本楼|楼主|沙发|板凳|地板|电梯直达|倒序浏览|阅读模式)(?:\s*[\(（]?\d*[\)）]?)$",
     re.I)
 
@@ -151,6 +152,22 @@ def find_post_id(dom: Dom, unit: int, nodes: list[int], limit: int = 40) -> str 
     return None
 
 
+_QUOTE_ACTION_RE = re.compile(r"(?:select|multi|reply|add|insert|with|to)[-_]?quote|quote[-_]?(?:button|btn|link|action)",
+                              re.I)
+
+
+def is_quote_named(el: etree._Element) -> bool:
+    """Whether a class or id names a quote block ("quote", "ipsQuote", "bbcode_quote", "quoteheader"),
+    ignoring behaviour hooks ("js-...") and quote buttons ("selectToQuote", "quote-button")."""
+    for token in f"{el.get('class') or ''} {el.get('id') or ''}".split():
+        low = token.lower()
+        if low.startswith(("js-", "js_")):
+            continue
+        if ("quote" in low or "citation" in low or low == "cite") and not _QUOTE_ACTION_RE.search(low):
+            return True
+    return False
+
+
 def quote_roots(dom: Dom, body: int, nodes: np.ndarray, sub_chars: np.ndarray) -> list[int]:
     """Outermost quote blocks (``<blockquote>``, quote-named classes) among ``nodes`` of a body.
 
@@ -165,7 +182,7 @@ def quote_roots(dom: Dom, body: int, nodes: np.ndarray, sub_chars: np.ndarray) -
         i = int(nodes[j])
         if i != body:
             el = dom.nodes[i]
-            named = bool(el.attrib) and QUOTE_RE.search(words(el)) is not None
+            named = bool(el.attrib) and is_quote_named(el)
             # A <blockquote> with a class of its own ("postcontent") is layout, not a quote.
             plain_bq = dom.tag_id[i] == bq and not (el.get("class") or "").strip()
             if (named or plain_bq) and sub_chars[i] < 0.9 * total:

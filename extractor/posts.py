@@ -444,7 +444,13 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     # A DOM split nothing vouches for must show posts' anatomy: a common body or author element.
     strict = not sdata and not (structured is not None and getattr(structured, "is_thread", False))
     posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=strict)
-    _merge_jsonld(posts, structured, now)
+    matched = _merge_jsonld(posts, structured, now)
+    if not sdata and matched is not None and matched < 0.75:
+        # The page's own JSON-LD thread disagrees with the DOM split: trust the JSON-LD
+        # when its texts are on the page.
+        replacement = _posts_from_jsonld(dom, structured, now, url)
+        if replacement:
+            return replacement
     posts = [p for p in posts if p.text or p.quotes]
     for i, post in enumerate(posts, start=1):
         post.position = i
@@ -665,20 +671,31 @@ def _norm(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())[:60]
 
 
-def _merge_jsonld(posts: list[Post], structured: Any, now: datetime) -> None:
-    """Fill fields from JSON-LD postings whose text matches a DOM post's text."""
+def _merge_jsonld(posts: list[Post], structured: Any, now: datetime) -> float | None:
+    """Fill fields from JSON-LD postings whose text matches a DOM post's text.
+
+    Returns the share of (thread) postings that matched a DOM post, or None
+    when the page has fewer than two such postings.
+    """
     if structured is None or not posts:
-        return
+        return None
     postings = [p for p in structured.postings if p.get("source") == "jsonld" and p.get("text")]
     if not postings:
-        return
+        return None
     heads = [(_norm(p["text"])[:40], p) for p in postings]
+    used: set[int] = set()
     for post in posts:
         body = _norm(post.text)
-        for head, sd in heads:
-            if len(head) >= 8 and (head[:30] in body[:60] or body[:30] in head):
+        full = _norm(" ".join([*post.quotes, post.text]))   # JSON-LD texts often include the quotes
+        for n, (head, sd) in enumerate(heads):
+            if len(head) >= 8 and (head[:30] in body[:60] or body[:30] in head or head[:30] in full[:60]):
                 _fill_from(post, sd, now, prefer=post.author is None)
+                used.add(n)
                 break
+    thread = [n for n, p in enumerate(postings) if p.get("type") not in ("Article", "NewsArticle", "BlogPosting")]
+    if len(thread) < 2:
+        return None
+    return len(used & set(thread)) / len(thread)
 
 
 def _posts_from_jsonld(dom: Dom, structured: Any, now: datetime, url: str) -> list[Post]:

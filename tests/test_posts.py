@@ -169,3 +169,13 @@ def test_code_blocks_keep_their_lines_and_indentation():
     html = "<html><body><div id='t'>" + "".join(post.format(i=i) for i in (1, 2, 3)) + "</div></body></html>"
     posts = posts_of(html)
     assert posts[1].text == "Try this, number 2:\ndef f():\n    return 2"
+
+
+@pytest.mark.parametrize("cls, expected", [("ipsQuote", True), ("bbcode_quote", True), ("bbCodeBlock bbCodeBlock--quote", True),
+                                           ("quoteheader", True), ("js-selectToQuote", False),
+                                           ("message-body js-selectToQuote", False), ("quote-button", False),
+                                           ("postcontent restore", False)])
+def test_quote_class_names(cls, expected):
+    from extractor.fields import is_quote_named
+    el = lxml.html.fromstring(f'<div class="{cls}">x</div>')
+    assert is_quote_named(el) is expected
