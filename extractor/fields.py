@@ -23,9 +23,6 @@ from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
 
 # Class/id words.
-# Lower-case "quote" at a word start ("quote", "bbcode_quote", "bbCodeBlock--quote", "blockquote",
-# "quoteheader"), but not "js-selectToQuote"-style behaviour hooks.
-QUOTE_RE = re.compile(r"(?:^|[\s_\-])(?:[a-z]*quote|quoting|citation|cite)(?![A-Z])")
 SIGNATURE_RE = re.compile(r"(?:^|[\s_\-])(?:sig|signature|signatures|postsig|sign|signature\w*)(?:$|[\s_\-\d])", re.I)
 AUTHOR_HINT_RE = re.compile(r"author|user|poster|member|nick|name|owner|byline|creator|login|who", re.I)
 NOT_AUTHOR_HINT_RE = re.compile(r"title|rank|avatar|stat|count|date|time|group|level|badge|role|sign|quote|"
