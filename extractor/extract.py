@@ -45,9 +45,6 @@ except ImportError:  # pragma: no cover
 MAX_CHARS = 5_000_000
 # ... and so is markup beyond this many tags (real pages have a few thousand elements).
 MAX_TAGS = 100_000
-# A thread's posts are taken as complete when they miss at most this share of the region's prose.
-import os
-POSTS_COMPLETE_MISS = float(os.environ.get("FC_PCM", 0.2))
 
 
 def extract(html: bytes | str, url: str, *, headers: Mapping | None = None,
