@@ -29,7 +29,7 @@ from lxml import etree
 
 from extractor import fields
 from extractor.dates import find_date, match_date
-from extractor.dom import Dom, collapse_ws
+from extractor.dom import Dom
 from extractor.model import Post
 
 # Tags that are never a post unit on their own.
