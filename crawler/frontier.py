@@ -296,7 +296,9 @@ class FrontierScheduler(RedisScheduler):
     ``FRONTIER_COMMIT_GRACE`` seconds (3) if no commit comes because it yielded
     no items; default: on when ``crawler.pipelines.StorePipeline`` is enabled),
     ``FRONTIER_WAIT_FOR_SEED`` (seconds an idle worker of a never-seeded
-    frontier waits for ``forumcrawl enqueue`` before exiting; 0 = forever).
+    frontier waits for ``forumcrawl enqueue`` before exiting; 0 = forever),
+    ``FRONTIER_STARTUP_WAIT`` (seconds to wait for an unreachable Redis at
+    start, 30).
     """
 
     @classmethod
@@ -328,6 +330,7 @@ class FrontierScheduler(RedisScheduler):
     # -- lifecycle ---------------------------------------------------------
     def open(self, spider):
         self.spider = spider
+        self._wait_for_redis(spider.settings.getfloat("FRONTIER_STARTUP_WAIT", 30.0))
         key = frontier_key(spider.settings, spider.name)
         self.queue = load_object(self.queue_cls)(
             server=self.server, spider=spider, key=key, serializer=self.serializer
@@ -354,6 +357,25 @@ class FrontierScheduler(RedisScheduler):
             "Shared frontier %s on %s: worker %s, %d queued, %d held by %d workers",
             key, self.redis_url, self.queue.worker_id, queued, held, workers,
         )
+
+    def _wait_for_redis(self, patience: float) -> None:
+        """Give a Redis that is still starting up ``patience`` seconds, then fail clearly."""
+        deadline = time.monotonic() + patience
+        said = False
+        while True:
+            try:
+                self.server.ping()
+                return
+            except _REDIS_ERRORS as exc:
+                if time.monotonic() >= deadline:
+                    raise RuntimeError(
+                        f"Redis unreachable at {self.redis_url}: {exc}. The shared frontier (REDIS_URL) needs "
+                        "it: start Redis, or unset REDIS_URL for a single-process crawl") from None
+                if not said:
+                    logger.error("Redis unreachable at %s: %s; waiting up to %.0fs for it",
+                                 self.redis_url, exc, patience)
+                    said = True
+                time.sleep(1)
 
     def close(self, reason):
         if getattr(self, "_loop", None) is not None and self._loop.running:

@@ -98,3 +98,35 @@ def test_nlp_publish_backfills_stored_posts(redis_url, sqlite_url, capsys):
         assert {e[1]["language"] for e in entries} == {"en", "zh"}
     finally:
         client.delete(stream)
+
+
+@pytest.mark.redis
+def test_post_publisher_sends_committed_posts_or_annotates_in_process(redis_url, sqlite_url, monkeypatch):
+    from scrapy.settings import Settings
+
+    from crawler.nlp.stream import PostPublisher
+
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert PostPublisher.from_settings(Settings({})) is None  # no Redis, no in-process: nothing to do
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    stream = f"fctest:{uuid.uuid4().hex[:10]}:posts"
+    try:
+        publisher = PostPublisher.from_settings(Settings({"REDIS_URL": redis_url, "FORUMCRAWL_NLP_STREAM_KEY": stream}))
+        local = PostPublisher.from_settings(Settings({"FORUMCRAWL_NLP_IN_PROCESS": True}))
+        with Store(sqlite_url) as store:
+            threads, posts = forum(5)
+            assert publisher.publish(posts, store.write_batch(threads, posts)) == 5
+            posts[2] = dict(posts[2], text="edited " + posts[2]["text"])
+            assert publisher.publish(posts, store.write_batch(threads, posts)) == 1  # only the edit
+            assert [e[1]["post_key"] for e in client.xrange(stream)][-1] == post_key(posts[2])
+            assert local.client is None
+            posts[3] = dict(posts[3], text="edited too")
+            assert local.publish(posts, store.write_batch(threads, posts), store) == 1
+            assert store.annotations(post_key(posts[3]))[0]["handler"] == "default"
+        broken = PostPublisher.from_settings(Settings({"REDIS_URL": "redis://127.0.0.1:1/0"}))
+        with Store(sqlite_url) as store:
+            posts[4] = dict(posts[4], text="edited again")
+            assert broken.publish(posts, store.write_batch(threads, posts)) == 0  # logged, not raised
+            assert broken.failed == 1
+    finally:
+        client.delete(stream)

@@ -81,3 +81,63 @@ def publish_stored(client, source=None, stream: str = DEFAULT_STREAM, maxlen: in
             sent += len(rows)
             if len(rows) < page:
                 return sent
+
+
+class PostPublisher:
+    """What the store pipeline calls after each commit: publish the batch's new
+    and edited posts to the stream (with ``REDIS_URL``), or annotate them
+    in-process with the default handler (``FORUMCRAWL_NLP_IN_PROCESS``).
+
+    Never raises for Redis trouble: a failed publish is logged with the way to
+    re-send (``forumcrawl nlp-publish``) - the posts are safe in SQL.
+    """
+
+    def __init__(self, client=None, stream: str = DEFAULT_STREAM, maxlen: int | None = DEFAULT_MAXLEN,
+                 in_process: bool = False, redis_url: str = ""):
+        self.client, self.stream, self.maxlen = client, stream, maxlen
+        self.in_process, self.redis_url = in_process, redis_url
+        self.published = self.failed = 0
+
+    @classmethod
+    def from_settings(cls, settings) -> PostPublisher | None:
+        """None when neither a Redis URL (``FORUMCRAWL_NLP_REDIS_URL``, ``REDIS_URL``
+        setting or env) nor ``FORUMCRAWL_NLP_IN_PROCESS`` is set, or with
+        ``FORUMCRAWL_NLP_STREAM=False``."""
+        url = settings.get("FORUMCRAWL_NLP_REDIS_URL") or settings.get("REDIS_URL") or os.environ.get("REDIS_URL")
+        in_process = settings.getbool("FORUMCRAWL_NLP_IN_PROCESS", False)
+        if not settings.getbool("FORUMCRAWL_NLP_STREAM", True):
+            url = None
+        if not url and not in_process:
+            return None
+        return cls(
+            client=redis_client(url) if url else None,
+            stream=settings.get("FORUMCRAWL_NLP_STREAM_KEY") or DEFAULT_STREAM,
+            maxlen=settings.getint("FORUMCRAWL_NLP_STREAM_MAXLEN", DEFAULT_MAXLEN) or None,
+            in_process=in_process and not url,
+            redis_url=url or "",
+        )
+
+    def publish(self, posts: Sequence[Mapping], result, store=None) -> int:
+        """Hand on the posts of a committed batch that ``result`` (its
+        WriteResult) says are new or edited; returns how many were handed on."""
+        import logging
+
+        import redis
+
+        fresh = committed_posts(posts, result)
+        if not fresh:
+            return 0
+        if self.client is None:
+            from .handler import annotate_in_process
+
+            return annotate_in_process(store, fresh) if store is not None else 0
+        try:
+            publish_posts(self.client, fresh, stream=self.stream, maxlen=self.maxlen)
+        except redis.RedisError as exc:
+            self.failed += len(fresh)
+            logging.getLogger(__name__).error(
+                "Could not publish %d committed posts to %s on %s (%s); they are stored: "
+                "`forumcrawl nlp-publish --since <date>` re-sends them", len(fresh), self.stream, self.redis_url, exc)
+            return 0
+        self.published += len(fresh)
+        return len(fresh)
