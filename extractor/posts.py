@@ -145,6 +145,36 @@ def _layout_mask(dom: Dom) -> np.ndarray:
     return mask
 
 
+@lru_cache(maxsize=65536)
+def _is_quote_sig(sig: str) -> bool:
+    tag, _, cls = sig.partition(".")
+    if tag == "blockquote":
+        return True
+    for token in cls.split("."):
+        low = token.lower()
+        if ("quote" in low or "citation" in low) and not low.startswith(("js-", "js_")) \
+                and not fields._QUOTE_ACTION_RE.search(low):
+            return True
+    return False
+
+
+def quote_mask(dom: Dom) -> np.ndarray:
+    """True inside quote blocks: their "On May 3, bob wrote:" dates are not the post's."""
+    return _cached("quotes", dom, _quote_mask)
+
+
+def _quote_mask(dom: Dom) -> np.ndarray:
+    bad_sig = np.array([_is_quote_sig(sig) for sig in dom.sigs], dtype=bool)
+    mask = np.zeros(len(dom), dtype=bool)
+    last = -1
+    for r in np.nonzero(bad_sig[dom.sig_id])[0].tolist():
+        if r <= last:
+            continue
+        last = int(dom.end[r])
+        mask[r:last + 1] = True
+    return mask
+
+
 def date_flags(dom: Dom) -> np.ndarray:
     """1 where a node's own short text (or a ``<time>`` element) looks like a date."""
     return _cached("dates", dom, _date_flags)
@@ -204,7 +234,7 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
                  region: int | None, url: str = "") -> list[int]:
     """DFS indices of the post units, in page order ([] when the page has none)."""
     sub_text = dom.subtree(text_w)
-    sub_date = dom.subtree(dates)
+    sub_date = dom.subtree(np.where(quote_mask(dom), 0, dates))   # quoted posts' dates don't count
     sub_all = dom.subtree(dom.own_chars)
     # text that is neither a link nor a date: a board's rows have little besides their title link
     sub_plain = dom.subtree(np.where(dates == 0, text_w, 0))

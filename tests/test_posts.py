@@ -179,3 +179,16 @@ def test_quote_class_names(cls, expected):
     from extractor.fields import is_quote_named
     el = lxml.html.fromstring(f'<div class="{cls}">x</div>')
     assert is_quote_named(el) is expected
+
+
+def test_dates_inside_quotes_do_not_disqualify_a_post():
+    quote = '<blockquote><cite>On May {d}, 2024 at 10:0{d}, someone said:</cite>old words {d}</blockquote>'
+    post = ('<div class="post"><a class="user" href="/u/{i}">user{i}</a> <span class="date">2024-05-0{i} 12:00</span>'
+            '<div class="body">{quotes}<p>My own reply number {i}, written today.</p></div></div>')
+    html = "<html><body><div id='thread'>" + "".join(
+        post.format(i=i, quotes="".join(quote.format(d=d) for d in range(1, 6))) for i in range(1, 4)) + "</div></body></html>"
+    posts = posts_of(html)
+    assert [p.author for p in posts] == ["user1", "user2", "user3"]
+    assert [p.published for p in posts] == [datetime(2024, 5, i, 12) for i in (1, 2, 3)]
+    assert posts[0].text == "My own reply number 1, written today."
+    assert len(posts[0].quotes) == 5
