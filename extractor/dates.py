@@ -269,6 +269,25 @@ def parse_date(raw: str | None, *, now: datetime) -> datetime | None:
     return found[0] if found else None
 
 
+_PAGE_ZONE_RE = re.compile(
+    r"(?:all times are|times are (?:in )?|time ?zone|timezone|时区|時區)[^0-9a-z]{0,12}(?:in\s+)?(utc|gmt)"
+    r"\s*([+-]\s*\d{1,2}(?::?\d{2})?)?(?![\d:])|"
+    r"^\s*(?:utc|gmt)\s*([+-]\s*\d{1,2}(?::?\d{2})?)\s*,\s*(?:19|20)\d{2}[-/.]", re.I)
+
+
+def page_zone(texts) -> timezone | None:
+    """The time zone a page says its dates are in ("All times are UTC", "All times are
+    GMT -5", Discuz's footer "GMT+8, 2024-5-10 20:00"), or None."""
+    for text in texts:
+        if not text or len(text) > 200:
+            continue
+        m = _PAGE_ZONE_RE.search(text)
+        if m:
+            offset = (m.group(2) or m.group(3) or "").replace(" ", "")
+            return _tzinfo(offset or "utc") if not offset else _tzinfo("utc" + offset)
+    return None
+
+
 # Attributes that carry a machine-readable or full date next to a short label.
 DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-date", "data-datetime", "data-utime",
               "data-created", "data-created-at", "data-ts", "title", "content")

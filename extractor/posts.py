@@ -28,7 +28,7 @@ import numpy as np
 from lxml import etree
 
 from extractor import fields
-from extractor.dates import find_date, match_date
+from extractor.dates import find_date, match_date, page_zone
 from extractor.dom import Dom
 from extractor.model import Post
 
@@ -484,7 +484,37 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     posts = [p for p in posts if p.text or p.quotes]
     for i, post in enumerate(posts, start=1):
         post.position = i
+    zone = _page_zone(dom) if any(p.published is not None and p.published.tzinfo is None for p in posts) else None
+    if zone is not None:      # "All times are GMT -5": wall-clock dates are in that zone
+        for post in posts:
+            if post.published is not None and post.published.tzinfo is None:
+                post.published = post.published.replace(tzinfo=zone)
     return posts
+
+
+_ZONE_HINT_RE = re.compile(r"times are|time ?zone|时区|時區|^\s*(?:utc|gmt)\s*[+-]\s*\d", re.I | re.M)
+
+
+def _page_zone(dom: Dom):
+    """The zone the page states for its times, read from the few short texts that mention one."""
+    keep = (dom.own_chars > 0) & (dom.own_chars <= 200)
+    idx = np.nonzero(keep)[0]
+    if not len(idx):
+        return None
+    texts = list(compress(dom.own_text, keep.tolist()))
+    joined = "\n".join(texts)
+    hits = [m.start() for m in _ZONE_HINT_RE.finditer(joined)]
+    if not hits:
+        return None
+    starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1]))
+    nodes = idx[np.searchsorted(starts, np.asarray(hits), side="right") - 1]
+    # the label and its value may sit in different elements: read the label's parent too
+    candidates = []
+    for i in dict.fromkeys(nodes.tolist()):
+        candidates.append(dom.text_of(i))
+        if dom.parent[i] >= 0:
+            candidates.append(dom.text_of(int(dom.parent[i]))[:200])
+    return page_zone(candidates)
 
 
 MAX_UNITS = 2000   # a page with more repeated posts than this is cut (bounded time)

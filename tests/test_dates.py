@@ -95,3 +95,15 @@ def test_find_date_prefers_time_element_then_title_then_text():
     dom = _dom('<div><b>alice</b><span>Posted 2024-01-01 10:00</span></div>')
     div = dom.index[dom.root.find(".//div")]
     assert find_date(dom, div, dom.end[div], now=NOW) == (datetime(2024, 1, 1, 10), "2024-01-01 10:00")
+
+
+@pytest.mark.parametrize("text, offset", [("All times are UTC", 0), ("All times are GMT -5. The time now is 07:00 AM.", -5),
+                                          ("GMT+8, 2024-5-10 20:00", 8), ("时区：UTC+8", 8), ("Timezone: GMT+2", 2)])
+def test_page_zone_statements(text, offset):
+    from extractor.dates import page_zone
+    assert page_zone([text]) == timezone(timedelta(hours=offset))
+
+
+def test_no_page_zone_without_a_statement():
+    from extractor.dates import page_zone
+    assert page_zone(["Posted at 12:30", "GMT", "All times are"]) is None
