@@ -42,8 +42,9 @@ _ALTERNATION = re.compile(r"^(?:odd|even|alt|alt\d|first|last|thread-odd|thread-
                           r"active|selected|new|unread|read|highlight\w*|focus\w*|is-\w+|has-\w+|"
                           r"byuser|bypostauthor|comment-author-\S+|depth-\d+|js-\S+)$")
 _DIGITS = re.compile(r"\d+")
-# "first-post", "b-post--first", "post_content_firstfloor", "lastpost": position marks, not kinds
-_FIRST_LAST = re.compile(r"(?:^|[-_])(?:first|last|odd|even)|^(?:first|last)")
+# "first-post", "b-post--first", "post_content_firstfloor", "lastpost", "spEven": position marks, not kinds
+_FIRST_LAST = re.compile(r"(?:^|[-_])(?:odd|even)(?=$|[-_0-9A-Z])|(?:^|[-_])(?:first|last)|"
+                         r"(?<=[a-z])(?:Odd|Even|First|Last)(?=$|[-_0-9A-Z])")
 # Two passes keep the scan fast: digit-led forms over all short texts (the regex engine
 # skips to digits), word-led forms ("May 3", "an hour ago", "昨天 12:30") over labels only.
 _MONTHS_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
