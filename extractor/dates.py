@@ -59,7 +59,8 @@ _REL_RE = re.compile(
     r"(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|few|several|半|几|[一二两三四五六七八九十]+)\s*"
     r"(?:个)?\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?|"
     r"秒钟?|分钟|分|小时|钟头|天|日|周|星期|礼拜|月|年)\s*(?P<ago>ago|前|以前|之前)")
-_SHORT_REL_RE = re.compile(r"^(?P<n>\d{1,3})\s*(?P<unit>s|m|min|h|hr|d|w|mo|y|yr)$")
+_SHORT_REL_RE = re.compile(r"^(?P<n>\d{1,3})\s*(?P<unit>s|m|min|h|hr|d|w|mo|y|yr|"
+                           r"seconds?|minutes?|mins|hours?|hrs|days?|weeks?|months?|years?)$")
 _NOW_RE = re.compile(r"just now|moments? ago|a few seconds ago|seconds ago|刚刚|刚才|片刻前|几秒前")
 _TS_RE = re.compile(r"^\s*(?P<ts>1\d{9}|1\d{12})(?:\.\d+)?\s*$")
 _DATE_WORD_RE = re.compile(r"\d|ago|前|today|yesterday|今天|昨天|刚|now", re.I)
@@ -247,7 +248,7 @@ def match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | None
         return None
     m = _SHORT_REL_RE.match(text)
     if m:
-        unit = "mo" if m.group("unit") == "mo" else m.group("unit")[0]
+        unit = "mo" if m.group("unit").startswith("mo") else m.group("unit")[0]   # "2 years" alone = 2 years ago
         return now - timedelta(seconds=int(m.group("n")) * _UNIT_SECONDS[unit]), raw.strip()
     m = _NOW_RE.search(text)
     if m:

@@ -56,7 +56,8 @@ _QUICK_DIGIT_RE = re.compile(
 _QUICK_WORD_RE = re.compile(
     r"\b" + _MONTHS_RE + r"[a-z]*\.?\s+\d{1,2}\b|\ban?\s+\w+\s+ago\b|"
     r"(?:\byesterday\b|\btoday\b|昨天|前天|今天)(?=\s*(?:at\s*)?\d{1,2}[:：]\d{2})|"
-    r"^\s*(?:yesterday|today|昨天|前天|今天|刚刚|just now|\d{1,3}\s*(?:s|m|min|h|hr|d|w|mo|y|yr))\s*$",
+    r"^\s*(?:yesterday|today|昨天|前天|今天|刚刚|just now|\d{1,3}\s*(?:s|m|min|h|hr|d|w|mo|y|yr|"
+    r"seconds?|minutes?|mins|hours?|hrs|days?|weeks?|months?|years?))\s*$",
     re.I | re.M)
 _QUICK_DATE_RE = re.compile(_QUICK_DIGIT_RE.pattern + "|" + _QUICK_WORD_RE.pattern, re.I | re.M)
 _MAX_DATES_PER_POST = 4
