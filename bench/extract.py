@@ -3,7 +3,7 @@
     .venv/bin/python bench/extract.py [--shared ../shared] [--sets forum-magic,article-zyte,article-magic]
 
 For every set both extractors see the same pages, decoded the same way (the
-shared evaluator's ``read_html``), one after the other in this process; F1 is
+shared evaluator's ``read_html``), page by page in turn in this process; F1 is
 the evaluator's macro F1 (its own ``bag``/``score_page``), speed is pages per
 second of wall time spent inside the extractor call. Prints a Markdown table.
 """
@@ -38,20 +38,23 @@ def trafilatura_default(html: str, url: str) -> str:
     return trafilatura.extract(html, url=url) or ""
 
 
-def run(ev, rows, pages, func) -> tuple[float, float]:
-    """(macro F1, pages per second) of ``func`` over the pages."""
-    total_f1 = 0.0
-    seconds = 0.0
+def run(ev, rows, pages, funcs) -> list[tuple[float, float]]:
+    """[(macro F1, pages per second)] per extractor; each page goes through all of them in turn,
+    so a busy machine slows every extractor alike."""
+    f1 = [0.0] * len(funcs)
+    seconds = [0.0] * len(funcs)
     for row, html in zip(rows, pages):
-        t0 = time.perf_counter()
-        try:
-            text = func(html, row.get("url") or "")
-        except Exception:
-            text = ""
-        seconds += time.perf_counter() - t0
-        total_f1 += ev.score_page(ev.bag(row.get("text") or ""), text or "")[2]
+        truth = ev.bag(row.get("text") or "")
+        for k, func in enumerate(funcs):
+            t0 = time.perf_counter()
+            try:
+                text = func(html, row.get("url") or "")
+            except Exception:
+                text = ""
+            seconds[k] += time.perf_counter() - t0
+            f1[k] += ev.score_page(truth, text or "")[2]
     n = len(rows)
-    return total_f1 / n if n else 0.0, n / seconds if seconds else float("inf")
+    return [(f / n if n else 0.0, n / s if s else float("inf")) for f, s in zip(f1, seconds)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = ev.load_set(str(set_dir))
         pages = [ev.read_html(r["page_path"]) for r in rows]
         result = {}
-        for label, func in extractors:
-            f1, pps = run(ev, rows, pages, func)
+        scores = run(ev, rows, pages, [func for _, func in extractors])
+        for (label, _), (f1, pps) in zip(extractors, scores):
             result[label] = (f1, pps)
             totals[label][0] += f1 * len(rows)
             totals[label][1] += len(rows) / pps

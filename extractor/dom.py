@@ -121,17 +121,17 @@ def number(root: etree._Element) -> Dom:
     """
     nodes: list[etree._Element] = []
     parent_l: list[int] = []
-    depth_l: list[int] = []
     tag_l: list[int] = []
     path_l: list[int] = []
     sig_l: list[int] = []
-    link_l: list[bool] = []
     end_l: list[int] = []
     own_text: list[str] = []
     attr_text: list[str] = []
     special: list[int] = []   # DFS indices of elements with style/role/hidden/itemprop/aria-hidden
 
     tags: dict[str, int] = {}
+    tag_ids: dict[str, int] = {}   # raw tag -> id (raw tags from libxml2 are already lower-case)
+    tag_names: list[str] = []
     paths: dict[tuple[int, int], int] = {}
     path_names: list[str] = []
     sigs: dict[str, int] = {}
@@ -159,34 +159,36 @@ def number(root: etree._Element) -> Dom:
             continue
         i = len(nodes)
         nodes.append(el)
-        name = tag.lower() if tag[0] != "{" else _tag_name(el)
-        t = tags.get(name)
-        if t is None:
-            t = tags[name] = len(tags)
+        t = tag_ids.get(tag)
+        if t is None:   # first time this raw tag is seen: normalise it once
+            norm = tag.lower() if tag[0] != "{" else _tag_name(el)
+            t = tags.get(norm)
+            if t is None:
+                t = tags[norm] = len(tags)
+                tag_names.append(norm)
+            tag_ids[tag] = t
+        name = tag_names[t]
         tag_l.append(t)
         if stack:
             p = stack[-1]
             parent_l.append(p)
-            depth_l.append(depth_l[p] + 1)
             ppath = path_l[p]
-            link_l.append(link_l[p] or name == "a")
         else:
             parent_l.append(-1)
-            depth_l.append(0)
             ppath = -1
-            link_l.append(name == "a")
         key = (ppath, t)
         pid = paths.get(key)
         if pid is None:
             pid = paths[key] = len(path_names)
             path_names.append((path_names[ppath] if ppath >= 0 else "") + "/" + name)
         path_l.append(pid)
-        nattr = len(el.attrib) if el.keys() else 0
-        if nattr:
+        keys = el.keys()
+        if keys:
+            nattr = len(keys)
             cls = el.get("class")
             ident = el.get("id")
             if nattr > (cls is not None) + (ident is not None):
-                for k in el.keys():
+                for k in keys:
                     if k in _SPECIAL_ATTRS:
                         special.append(i)
                         break
@@ -225,13 +227,30 @@ def number(root: etree._Element) -> Dom:
         if text:
             own_chars[i] = len(text) - text.count(" ")
             own_punct[i] = _count_punct(text)
-    in_link = np.array(link_l, dtype=bool) if n else np.zeros(0, dtype=bool)
+    end_a = np.array(end_l, dtype=np.int32)
+    tag_a = np.array(tag_l, dtype=np.int32)
+    # depth = number of proper ancestors; in_link = inside an <a> (or is one): both from DFS ranges
+    delta = np.zeros(n + 1, dtype=np.int32)
+    if n:
+        np.add.at(delta, np.arange(1, n + 1), 1)
+        np.add.at(delta, end_a + 1, -1)
+        depth = np.cumsum(delta[:n], dtype=np.int32)
+    else:
+        depth = np.zeros(0, dtype=np.int32)
+    in_link = np.zeros(n, dtype=bool)
+    a_id = tags.get("a")
+    if n and a_id is not None:
+        anchors = np.nonzero(tag_a == a_id)[0]
+        if len(anchors):
+            d2 = np.zeros(n + 1, dtype=np.int32)
+            np.add.at(d2, anchors, 1)
+            np.add.at(d2, end_a[anchors] + 1, -1)
+            in_link = np.cumsum(d2[:n]) > 0
     own_link = np.where(in_link, own_chars, 0).astype(np.int32)
 
     dom = Dom(
         root=root, nodes=nodes, parent=np.array(parent_l, dtype=np.int32),
-        end=np.array(end_l, dtype=np.int32), depth=np.array(depth_l, dtype=np.int32),
-        tag_id=np.array(tag_l, dtype=np.int32), path_id=np.array(path_l, dtype=np.int32),
+        end=end_a, depth=depth, tag_id=tag_a, path_id=np.array(path_l, dtype=np.int32),
         sig_id=np.array(sig_l, dtype=np.int32), own_text=own_text, own_chars=own_chars,
         own_link_chars=own_link, own_punct=own_punct, in_link=in_link,
         tags=list(tags), paths=path_names, sigs=list(sigs), index=index,

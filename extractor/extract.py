@@ -24,7 +24,7 @@ from extractor.parse import parse
 from extractor.language import detect_language
 from extractor.links import collect as collect_links
 from extractor.text import render
-from extractor.classify import decide, is_commented_article, squash
+from extractor.classify import ARTICLE_TYPES, FORUM_TYPES, decide, is_commented_article, squash
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,8 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     region = blk.region
 
     posts = []
-    if find_posts is not None:
+    types = set(getattr(structured, "types", None) or ())
+    if find_posts is not None and not _declared_article(blk, region, types):
         try:
             posts = find_posts(dom, url, now=when, structured=structured, template_mask=mask,
                                region=region)
@@ -136,7 +137,6 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     article_text = render(dom, region, article_skip)
     body_total = float(blk.sub_text[body] + blk.sub_link[body]) or 1.0
     link_share = float(blk.sub_link[body]) / body_total
-    types = set(getattr(structured, "types", None) or ())
     article_chars = float(blk.sub_text[region])
     is_thread = len(posts) >= 2 and not is_commented_article(
         posts, article_text, article_chars, types,
@@ -164,6 +164,15 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         dom, base_url, content=content, navigation=blocks_mod.spread(dom, blk.negative),
         entries=entries, head_next=head_next)
     page.language = detect_language(page.text or page.title)
+
+
+def _declared_article(blk: blocks_mod.Blocks, region: int, types: set) -> bool:
+    """A page that declares itself an article (schema.org) and has a long prose region:
+    post splitting would only find reader comments, so it is skipped (the costliest step)."""
+    if not types & ARTICLE_TYPES or types & FORUM_TYPES:
+        return False
+    text, link = float(blk.sub_text[region]), float(blk.sub_link[region])
+    return text >= 1500 * blk.char_weight and link < 0.2 * text
 
 
 def _could_be_listing(blk: blocks_mod.Blocks, region: int, link_share: float) -> bool:

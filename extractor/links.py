@@ -98,6 +98,8 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     origin = f"{parts.scheme}://{parts.netloc}" if parts and parts.scheme in ("http", "https") else ""
 
     links: list[Link] = []
+    own = dom.own_text
+    ends = dom.end.tolist()
     next_rel = next_text = None
     numbered: list[tuple[int, str, bool]] = []
     for i in idx.tolist():
@@ -108,7 +110,7 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
         url = _absolute(href, base_url, origin)
         if url is None:
             continue
-        text = collapse_ws(" ".join(el.itertext()))
+        text = own[i] if ends[i] == i else collapse_ws(" ".join(el.itertext()))
         if not text:
             text = collapse_ws(el.get("title") or el.get("aria-label") or "")
         rel = (el.get("rel") or "").lower().split()
