@@ -103,7 +103,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     when = reference_time(headers, now)
 
     structured = None
-    if read_structured is not None:
+    if read_structured is not None and _may_have_structured(text):
         try:
             structured = read_structured(root, url)
         except Exception as exc:
@@ -164,6 +164,12 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         dom, base_url, content=content, navigation=blocks_mod.spread(dom, blk.negative),
         entries=entries, head_next=head_next)
     page.language = detect_language(page.text or page.title)
+
+
+def _may_have_structured(text: str) -> bool:
+    """Cheap substring test before walking the tree for JSON-LD or microdata."""
+    low = text.lower()
+    return "ld+json" in low or "itemscope" in low or "itemtype" in low or "itemprop" in low
 
 
 def _declared_article(blk: blocks_mod.Blocks, region: int, types: set) -> bool:
