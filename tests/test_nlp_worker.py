@@ -150,3 +150,24 @@ def test_redis_going_away_is_reported_and_work_resumes(tmp_path):
         assert client.xpending("posts", "g")["pending"] == 0
     finally:
         server.kill()
+
+
+def test_sigterm_finishes_the_current_batch_then_exits(redis_url, stream, tmp_path):
+    client, key = stream
+    _, posts = forum(20)
+    publish_posts(client, posts, stream=key)
+    log, out = tmp_path / "w.log", tmp_path / "seen.jsonl"
+    worker = run_worker(redis_url, key, log, "--batch", "4", "--handler", "nlp_support:slow_recorder",
+                        env={"NLP_TEST_LOG": str(out), "NLP_TEST_SLEEP": "0.5"})
+    while "nlp-worker" not in log.read_text():  # started and reading
+        assert worker.poll() is None, log.read_text()
+        time.sleep(0.05)
+    while client.xpending(key, "g")["pending"] == 0:  # a batch is in the handler
+        time.sleep(0.02)
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=60) == 0, log.read_text()
+    assert "finishing the current batch" in log.read_text()
+    handled = logged_keys(out)
+    assert handled and len(handled) < len(posts)  # stopped early...
+    assert client.xpending(key, "g")["pending"] == 0  # ...with everything it handled acknowledged
+    assert sorted(handled) == sorted(post_key(p) for p in posts[: len(handled)])
