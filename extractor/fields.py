@@ -211,7 +211,8 @@ def clean_lines(text: str) -> str:
 
 
 def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.ndarray, text_w: np.ndarray,
-                  date_node: list[int | None]) -> int | None:
+                  date_node: list[int | None], dates: np.ndarray | None = None,
+                  quoted: np.ndarray | None = None) -> int | None:
     """The element key of the post body: once per unit, most text, date outside.
 
     Returns the key id, or None when no key is consistent enough (the body is
@@ -219,8 +220,16 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
     """
     k = len(units)
     # Prose: text in runs long enough to be sentences, so that profile boxes
-    # ("Posts: 13", "Join Date") and titles weigh nothing.
-    sub_text = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
+    # ("Posts: 13", "Registered: 2019-01-01") and titles weigh nothing.
+    prose = np.where(dom.own_chars >= 12, text_w, 0)
+    if dates is not None:
+        prose = np.where(dates > 0, 0, prose)
+    for h in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        if h in dom.tags:
+            prose = np.where(dom.tag_id == dom.tags.index(h), 0, prose)
+    if quoted is not None:     # quotes belong to the body, however short their lines
+        prose = np.where(quoted, text_w, prose)
+    sub_text = dom.subtree(prose)
     unit_text = sum(int(sub_text[u]) for u in units) or 1
     # (unit index, key) -> list of nodes
     per_key: dict[int, dict[int, list[int]]] = defaultdict(dict)
@@ -234,6 +243,9 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
     for kid, by_unit in per_key.items():
         once = [(ui, nodes[0]) for ui, nodes in by_unit.items() if len(nodes) == 1]
         if len(once) < need:
+            continue
+        if len(by_unit) - len(once) > 0.3 * len(by_unit):
+            # several prose-bearing occurrences in many posts: a paragraph, not the body
             continue
         text = 0
         with_date = 0

@@ -43,7 +43,7 @@ _ALTERNATION = re.compile(r"^(?:odd|even|alt|alt\d|first|last|thread-odd|thread-
                           r"byuser|bypostauthor|comment-author-\S+|depth-\d+|js-\S+)$")
 _DIGITS = re.compile(r"\d+")
 # "first-post", "b-post--first", "post_content_firstfloor", "lastpost", "spEven": position marks, not kinds
-_FIRST_LAST = re.compile(r"(?:^|[-_])(?:odd|even)(?=$|[-_0-9A-Z])|(?:^|[-_])(?:first|last)|"
+_FIRST_LAST = re.compile(r"(?:^|[-_])(?:odd|even)(?=$|[-_0-9A-Z])|(?:^|[-_])(?:first|last)|^row(?:odd|even)$|"
                          r"(?<=[a-z])(?:Odd|Even|First|Last)(?=$|[-_0-9A-Z])")
 # Two passes keep the scan fast: digit-led forms over all short texts (the regex engine
 # skips to digits), word-led forms ("May 3", "an hour ago", "昨天 12:30") over labels only.
@@ -549,19 +549,19 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         o = owned[ui]
         hit = [i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)]
         date_node.append(hit[0] if hit else None)
-    body_key = fields.pick_body_key(dom, units, owned, key, text_w, date_node)
+    body_key = fields.pick_body_key(dom, units, owned, key, text_w, date_node, dates, quote_mask(dom))
     declared = _declared_bodies(dom, owned) if sdata else {}
 
     bodies: list[int] = []
     excluded = np.zeros(n, dtype=bool)
-    prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
+    prose = dom.subtree(np.where((dom.own_chars >= 12) & (dates == 0), text_w, 0))
     for ui, u in enumerate(units):
         body = declared.get(ui, u)
         if body == u and body_key is not None:
             o = owned[ui]
             hit = o[(o > u) & (key[o] == body_key)]
-            if len(hit):
-                body = int(hit[0])
+            if len(hit):      # the occurrence holding the prose (a "By bob on <date>" <p> may come first)
+                body = int(hit[int(np.argmax(prose[hit]))])
             else:   # a post unlike the others (the opening post): its densest part
                 body = _tight_body(dom, u, owned[ui], prose)
         bodies.append(body)

@@ -192,3 +192,19 @@ def test_dates_inside_quotes_do_not_disqualify_a_post():
     assert [p.published for p in posts] == [datetime(2024, 5, i, 12) for i in (1, 2, 3)]
     assert posts[0].text == "My own reply number 1, written today."
     assert len(posts[0].quotes) == 5
+
+
+def test_alternating_row_classes_and_profile_boxes():
+    post = ('<div id="p{pid}" class="blockpost {row}"><h2><span class="conr">#{i}</span> '
+            '<a href="viewtopic.php?pid={pid}#p{pid}">2024-05-0{i} 10:1{i}</a></h2><div class="box"><div class="postbody">'
+            '<div class="postleft"><dl><dt><strong><a href="profile.php?id={i}">member{i}</a></strong></dt>'
+            '<dd class="usertitle">Member</dd><dd>Registered: 2019-01-0{i}</dd><dd>Posts: {i}7</dd></dl></div>'
+            '<div class="postright"><h3>Re: Pump noise</h3><div class="postmsg"><p>Message body number {i} with a sentence.</p>'
+            '</div></div></div></div></div>')
+    html = ("<html><body><div id='brdmain'>"
+            + "".join(post.format(pid=100 + i, i=i, row="rowodd" if i % 2 else "roweven") for i in range(1, 6))
+            + "</div></body></html>")
+    posts = posts_of(html, "https://f.example/viewtopic.php?id=5")
+    assert [(p.floor, p.author, p.post_id) for p in posts] == [(i, f"member{i}", str(100 + i)) for i in range(1, 6)]
+    assert [p.published for p in posts] == [datetime(2024, 5, i, 10, 10 + i) for i in range(1, 6)]
+    assert all(p.text == f"Message body number {p.floor} with a sentence." for p in posts)
