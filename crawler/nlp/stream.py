@@ -130,7 +130,15 @@ class PostPublisher:
         if self.client is None:
             from .handler import annotate_in_process
 
-            return annotate_in_process(store, fresh) if store is not None else 0
+            if store is None:
+                return 0
+            try:
+                return annotate_in_process(store, fresh)
+            except Exception as exc:  # noqa: BLE001 - annotations must never break the crawl's writes
+                self.failed += len(fresh)
+                logging.getLogger(__name__).error(
+                    "Could not annotate %d committed posts in-process: %s: %s", len(fresh), type(exc).__name__, exc)
+                return 0
         try:
             publish_posts(self.client, fresh, stream=self.stream, maxlen=self.maxlen)
         except redis.RedisError as exc:
