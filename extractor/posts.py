@@ -326,6 +326,29 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
     return len(titles) / len(picked)
 
 
+def expand_units(dom: Dom, units: list[int], key: np.ndarray, max_levels: int = 4) -> list[int]:
+    """Widen each unit to its ancestor when that ancestor holds only this post and the
+    ancestors are sibling elements of one key: a table row whose first cell is the
+    author column, around the dated inner table that was found first."""
+    arr = np.asarray(units)
+    if len(arr) < 2 or np.any(arr[1:] <= dom.end[arr[:-1]]):
+        return units          # nested comment trees keep their units
+    best = units
+    cur = units
+    for _ in range(max_levels):
+        parents = [int(dom.parent[u]) for u in cur]
+        if min(parents) < 0 or len(set(parents)) != len(parents):
+            break             # two posts meet: above here is the thread's container
+        tag = dom.tags[dom.tag_id[parents[0]]]
+        if tag in ("body", "html"):
+            break
+        cur = parents
+        siblings = len({int(dom.parent[p]) for p in parents}) == 1
+        if siblings and len({int(key[p]) for p in parents}) == 1 and tag not in ("td", "th", "tbody"):
+            best = parents
+    return best
+
+
 _LAYOUT_RE = re.compile(r"(?:^|[\s_\-])(?:nav\w*|menu|header|sidebar|breadcrumbs?|crumbs?|footer|banner|"
                         r"toolbar|pagination|pager|search|login|userbar)(?:$|[\s_\-])", re.I)
 
@@ -461,6 +484,7 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     md_units = [u for u in md_units if prose[u] > 0 and not side[u] and sub_text[u] >= 0.3 * sub_all[u]]
     units = choose_units(dom, key, text_w, dates, region, url)
     if len(units) >= 2:
+        units = expand_units(dom, units, key)
         lead = find_lead(dom, units, text_w, dates)
         if lead is not None:
             units = [lead] + units

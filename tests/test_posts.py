@@ -208,3 +208,15 @@ def test_alternating_row_classes_and_profile_boxes():
     assert [(p.floor, p.author, p.post_id) for p in posts] == [(i, f"member{i}", str(100 + i)) for i in range(1, 6)]
     assert [p.published for p in posts] == [datetime(2024, 5, i, 10, 10 + i) for i in range(1, 6)]
     assert all(p.text == f"Message body number {p.floor} with a sentence." for p in posts)
+
+
+def test_table_rows_with_an_author_column_become_whole_posts():
+    row = ('<tr><td class="row{r}"><span class="name"><b>user{i}</b></span><br><span class="postdetails">Posts: {i}3</span></td>'
+           '<td class="row{r}"><table><tr><td><span class="postdetails">Posted: Mon May 0{i}, 2024 10:00 am</span></td></tr>'
+           '<tr><td><span class="postbody">Post body {i}, a sentence people would write.</span></td></tr></table></td></tr>'
+           '<tr><td class="spaceRow" colspan="2"></td></tr>')
+    html = ("<html><body><table class='forumline'><tr><th>Author</th><th>Message</th></tr>"
+            + "".join(row.format(i=i, r=1 + i % 2) for i in range(1, 5)) + "</table></body></html>")
+    posts = posts_of(html, "https://f.example/viewtopic.php?t=9")
+    assert [(p.author, p.published) for p in posts] == [(f"user{i}", datetime(2024, 5, i, 10)) for i in range(1, 5)]
+    assert posts[0].text == "Post body 1, a sentence people would write."
