@@ -276,8 +276,12 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         text_good = float(np.minimum(texts, cap).sum())
         frac = kg / max(1, int((ex_text > 0).sum()))
         score = text_good * frac
-        # Most members dated: the undated ones are widgets sharing the class ("Loading...").
-        keep = good if frac >= 0.8 or frac < 0.5 else (ex_text > 0)
+        # Most members dated: the undated ones are widgets sharing the class ("Loading...");
+        # otherwise an undated member is kept when it has a post's amount of text.
+        if frac >= 0.8 or frac < 0.5:
+            keep = good
+        else:
+            keep = good | (ex_text >= 0.25 * float(np.median(ex_text[good])))
         scored.append((score, allm[keep]))
     scored.sort(key=lambda x: -x[0])
     base = float(sub_text[region]) if region is not None and 0 <= region < len(dom) else total
@@ -497,9 +501,15 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
             units, sdata = md_units, md_data
     if len(units) < 2:
         return _posts_from_jsonld(dom, structured, now, url)
-    # A DOM split nothing vouches for must show posts' anatomy: a common body or author element.
-    strict = not sdata and not (structured is not None and getattr(structured, "is_thread", False))
-    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=strict)
+    # A DOM split nothing vouches for must show posts' anatomy: a common body or author element;
+    # one without it stands only if the page's JSON-LD thread agrees with its texts.
+    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata)
+    if not posts and not sdata and structured is not None and getattr(structured, "is_thread", False):
+        loose = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=False)
+        agreed = _merge_jsonld(loose, structured, now)
+        posts = loose if agreed is not None and agreed >= 0.5 else []
+        if not posts:
+            return _posts_from_jsonld(dom, structured, now, url)
     matched = _merge_jsonld(posts, structured, now)
     if not sdata and matched is not None and matched < 0.75:
         # The page's own JSON-LD thread disagrees with the DOM split: trust the JSON-LD
