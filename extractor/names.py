@@ -19,13 +19,16 @@ copyright login signup outbrain taboola trending popular disclaimer hidden hide 
 respond consent onetrust gdpr cmp notice notices report dialog overlay lightbox dropdown offcanvas drawer
 megamenu topbar bottombar sidenav rail morestories mostpopular authorbio commentform replyform sronly
 visuallyhidden screenreader siteheader sitefooter relatedposts relatedpost rightrail leftrail bylineshare
+caption captions credit credits byline bylines dateline gallery slideshow carousel latest topstories
+partner partners keypoints bio contact
 """.split())
 NEGATIVE_PREFIXES = ("recommend", "advert", "promo", "cookie", "sponsor", "recirc", "footer", "sidebar",
                      "breadcrumb", "newsletter", "navbar")
 HARD = frozenset("""
 cookie cookies consent onetrust gdpr popup modal newsletter subscribe copyright disclaimer footer nav navbar
 navigation breadcrumb breadcrumbs masthead notice notices morestories related relatedposts relatedpost
-outbrain taboola trending popular mostpopular ad ads adsbygoogle advertisement cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
+outbrain taboola trending popular mostpopular ad ads adsbygoogle advertisement caption captions credit
+credits byline bylines dateline cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
 visuallyhidden screenreader commentform replyform sitefooter pagefooter globalfooter siteheader
 """.split())
 HARD_PREFIXES = ("cookie", "footer", "breadcrumb", "newsletter", "recommend", "recirc", "sponsor", "promo", "advert")
