@@ -69,6 +69,9 @@ def is_commented_article(posts: Sequence[Post], article_text: str, article_chars
     replies = [p.text for p in posts[1:] if p.text]
     if share_in(replies, article_text) > 0.3:
         return False
+    if posts and share_in([posts[0].text], article_text) >= 0.5 and not types & ARTICLE_TYPES:
+        # the region is the first post: a topic and its replies, not an article and its comments
+        return False
     return replies_in_comments or bool(types & ARTICLE_TYPES)
 
 
