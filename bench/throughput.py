@@ -122,7 +122,7 @@ def _serve(pages: dict[str, tuple[str, bytes]], port_q) -> None:
 
 
 # -- one crawl (child process) -----------------------------------------------------------------
-def _child(kind: str, url: str, concurrency: int, database: str | None) -> None:
+def _child(kind: str, url: str, concurrency: int, database: str | None, processes: int = 0) -> None:
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
     from scrapy.linkextractors import LinkExtractor
@@ -150,6 +150,7 @@ def _child(kind: str, url: str, concurrency: int, database: str | None) -> None:
     else:
         settings = project_settings({k: str(v) for k, v in common.items()})
         settings.set("DATABASE_URL", database, priority="cmdline")
+        settings.set("FORUMCRAWL_EXTRACT_PROCESSES", processes, priority="cmdline")
         spidercls, kwargs = "generic", {"url": url}
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spidercls)
@@ -178,6 +179,7 @@ def _child(kind: str, url: str, concurrency: int, database: str | None) -> None:
         "kind": kind, "pages": pages, "seconds": round(seconds, 2),
         "pages_per_s": round(pages / seconds, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_workers_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "posts": stats.get("forumcrawl/posts"), "threads": stats.get("forumcrawl/threads"),
         "posts_committed": (stats.get("forumcrawl/db_posts_inserted", 0) or 0)
         + (stats.get("forumcrawl/db_posts_updated", 0) or 0) + (stats.get("forumcrawl/db_posts_unchanged", 0) or 0),
@@ -186,8 +188,9 @@ def _child(kind: str, url: str, concurrency: int, database: str | None) -> None:
     }))
 
 
-def _run_child(kind: str, url: str, concurrency: int, database: str | None) -> dict:
-    cmd = [sys.executable, __file__, "--child", kind, "--url", url, "--concurrency", str(concurrency)]
+def _run_child(kind: str, url: str, concurrency: int, database: str | None, processes: int = 0) -> dict:
+    cmd = [sys.executable, __file__, "--child", kind, "--url", url, "--concurrency", str(concurrency),
+           "--extract-processes", str(processes)]
     if database:
         cmd += ["--database", database]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
@@ -203,12 +206,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2000, help="threads in the generated forum (default 2000: about 3,300 pages)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--only", choices=("plain", "generic"), help="run one of the two crawls")
+    parser.add_argument("--extract-processes", type=int, default=0,
+                        help="also run (c): generic with FORUMCRAWL_EXTRACT_PROCESSES=N (and pass N to a child)")
     parser.add_argument("--child", choices=("plain", "generic"), help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.url, args.concurrency, args.database)
+        _child(args.child, args.url, args.concurrency, args.database, args.extract_processes)
         return
 
     t0 = time.perf_counter()
@@ -226,18 +231,26 @@ def main() -> None:
         del pages
         results = {}
         with tempfile.TemporaryDirectory() as tmp:
-            for kind in ("plain", "generic"):
+            runs = [("a", "plain", 0), ("b", "generic", 0)]
+            if args.extract_processes:
+                runs.append(("c", "generic", args.extract_processes))
+            for label, kind, processes in runs:
                 if args.only and kind != args.only:
                     continue
-                database = f"sqlite:///{tmp}/bench.db" if kind == "generic" else None
-                results[kind] = r = _run_child(kind, url, args.concurrency, database)
+                database = f"sqlite:///{tmp}/bench-{label}.db" if kind == "generic" else None
+                results[label] = r = _run_child(kind, url, args.concurrency, database, processes)
                 extra = (f", {r['threads']} threads, {r['posts']} posts extracted, {r['posts_committed']} committed, "
                          f"{r['extraction_failures']} extraction failures") if kind == "generic" else ""
-                print(f"({'a' if kind == 'plain' else 'b'}) {kind:8s}: {r['pages']} pages in {r['seconds']}s = "
+                name = kind + (f" +{processes} extractor processes" if processes else "")
+                if processes and r.get("peak_rss_workers_mb"):
+                    extra += f", largest extractor process {r['peak_rss_workers_mb']} MB"
+                print(f"({label}) {name}: {r['pages']} pages in {r['seconds']}s = "
                       f"{r['pages_per_s']} pages/s, peak RSS {r['peak_rss_mb']} MB{extra}", flush=True)
-        if len(results) == 2:
-            ratio = results["generic"]["pages_per_s"] / results["plain"]["pages_per_s"]
-            print(f"ratio generic/plain = {ratio:.2f} (target >= 0.6)")
+        if "a" in results:
+            for label in ("b", "c"):
+                if label in results:
+                    ratio = results[label]["pages_per_s"] / results["a"]["pages_per_s"]
+                    print(f"ratio ({label})/(a) = {ratio:.2f} (target >= 0.6)")
         print(f"cpu count {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
     finally:
         server.terminate()

@@ -68,5 +68,8 @@ FORUMCRAWL_DB_CLOSE_TIMEOUT = 120.0
 FORUMCRAWL_TEMPLATE_PAGES = 6
 # Seconds between progress lines in the log (0 disables).
 FORUMCRAWL_PROGRESS_INTERVAL = 5.0
+# Worker processes for extraction (0: in the crawler process). Extraction is CPU work:
+# with cores to spare, N workers let one crawler use N more cores.
+FORUMCRAWL_EXTRACT_PROCESSES = 0
 # Largest body handed to the extractor (bytes); larger pages are skipped as too large.
 FORUMCRAWL_MAX_PAGE_BYTES = 8 * 1024 * 1024

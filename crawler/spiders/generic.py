@@ -132,6 +132,8 @@ class GenericSpider(scrapy.Spider):
         pages = self._template_pages_arg
         self.template_pages = int(pages if pages is not None else settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6))
         self.max_page_bytes = settings.getint("FORUMCRAWL_MAX_PAGE_BYTES", 8 * 1024 * 1024)
+        self.extract_processes = settings.getint("FORUMCRAWL_EXTRACT_PROCESSES", 0)
+        self._pool = None
         pipelines = settings.getwithbase("ITEM_PIPELINES")
         self.commits_items = any(
             str(path).endswith("StorePipeline") and order is not None
@@ -171,6 +173,8 @@ class GenericSpider(scrapy.Spider):
 
     # -- start -------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self._warmed:
+            self._start_pool()
         pending = self.frontier.resumed_pending
         if pending:
             log.info("Resuming: %d unfinished URLs from the frontier journal", len(pending))
@@ -203,35 +207,45 @@ class GenericSpider(scrapy.Spider):
         )
 
     # -- responses ---------------------------------------------------------------------------
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
         key = response.meta.get("fc_key") or canonicalize(response.request.url)
         url = canonicalize(response.url)
         if url != key:
             self.frontier.seen.add(url)  # a redirect target: do not fetch it again
         reason = self._unusable(response)
         if reason:
-            yield from self._skip(key, response, reason)
+            for out in self._skip(key, response, reason):
+                yield out
             return
         info = _response_info(response, url)
         if not self._warmed:
-            page = extractor.extract(response.body, response.url, headers=response.headers)
-            self._count_page(page)
-            self._warmup.append({"body": response.body, "url": response.url, "key": key, "title": page.title,
-                                 "meta": dict(response.meta), "info": info,
-                                 "headers": response.headers.to_unicode_dict()})
-            # Discovery goes on while the template is learned; items wait for it.
-            requests = self._discover(page, response.meta, url)
-            self.frontier.flush()
-            yield from requests
-            if self._sample is None:
-                self._sample = [key] + [r.meta["fc_key"] for r in requests[: self.template_pages - 1]]
-                self._sample_waiting = set(self._sample)
-            self._sample_waiting.discard(key)
-            yield from self._maybe_finish_warmup()
+            for out in self._warm(response, key, url, info):
+                yield out
             return
-        page = extractor.extract(response.body, response.url, headers=response.headers, template=self.template)
+        if self._pool is not None:
+            page = await self._pool.extract(response.body, response.url, response.headers.to_unicode_dict())
+        else:
+            page = extractor.extract(response.body, response.url, headers=response.headers, template=self.template)
         self._count_page(page)
-        yield from self._handle(page, response.meta, key, url, info)
+        for out in self._handle(page, response.meta, key, url, info):
+            yield out
+
+    def _warm(self, response: Response, key: str, url: str, info: dict[str, Any]) -> Iterator[Any]:
+        """Before the template is learned: extract for links only, and hold the response."""
+        page = extractor.extract(response.body, response.url, headers=response.headers)
+        self._count_page(page)
+        self._warmup.append({"body": response.body, "url": response.url, "key": key, "title": page.title,
+                             "meta": dict(response.meta), "info": info,
+                             "headers": response.headers.to_unicode_dict()})
+        # Discovery goes on while the template is learned; items wait for it.
+        requests = self._discover(page, response.meta, url)
+        self.frontier.flush()
+        yield from requests
+        if self._sample is None:
+            self._sample = [key] + [r.meta["fc_key"] for r in requests[: self.template_pages - 1]]
+            self._sample_waiting = set(self._sample)
+        self._sample_waiting.discard(key)
+        yield from self._maybe_finish_warmup()
 
     def _handle(self, page, meta, key: str, url: str, info: dict[str, Any]) -> Iterator[Any]:
         """Everything one extracted page leads to; finishes ``key`` (or leaves it to the commit).
@@ -437,9 +451,16 @@ class GenericSpider(scrapy.Spider):
             if self.template is not None:
                 self.stats.set_value("forumcrawl/template_pages", len(sample))
                 self._save_template()
+        self._start_pool()
         for item in held:
             page = extractor.extract(item["body"], item["url"], headers=item["headers"], template=self.template)
             yield from self._handle(page, item["meta"], item["key"], canonicalize(item["url"]), item["info"])
+
+    def _start_pool(self) -> None:
+        if self.extract_processes > 0 and self._pool is None:
+            from crawler.extractpool import ExtractPool
+
+            self._pool = ExtractPool(self.extract_processes, self.template)
 
     def _save_template(self) -> None:
         if self.jobdir is None or not self.frontier.journaled:
@@ -538,6 +559,8 @@ class GenericSpider(scrapy.Spider):
 
     def _on_closed(self, spider, reason) -> None:
         self.frontier.close()
+        if self._pool is not None:
+            self._pool.close()
 
 
 def _response_info(response: Response, url: str) -> dict[str, Any]:
