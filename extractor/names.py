@@ -28,7 +28,7 @@ HARD = frozenset("""
 cookie cookies consent onetrust gdpr popup modal newsletter subscribe copyright disclaimer footer nav navbar
 navigation breadcrumb breadcrumbs masthead notice notices morestories related relatedposts relatedpost
 outbrain taboola trending popular mostpopular ad ads adsbygoogle advertisement caption captions credit
-credits byline bylines dateline cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
+credits byline bylines dateline banner cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
 visuallyhidden screenreader commentform replyform sitefooter pagefooter globalfooter siteheader
 """.split())
 HARD_PREFIXES = ("cookie", "footer", "breadcrumb", "newsletter", "recommend", "recirc", "sponsor", "promo", "advert")
