@@ -134,7 +134,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         except Exception as exc:
             page.warnings.append(f"post splitting failed: {type(exc).__name__}: {exc}"[:200])
     article_skip = blocks_mod.prune(dom, blk, region, drop_comments=True)
-    article_text = render(dom, region, article_skip)
+    article_text = dedupe_lines(render(dom, region, article_skip))
     body_total = float(blk.sub_text[body] + blk.sub_link[body]) or 1.0
     link_share = float(blk.sub_link[body]) / body_total
     article_chars = float(blk.sub_text[region])
@@ -226,6 +226,19 @@ def _head_links(root, url: str) -> tuple[str, str | None]:
             elif nxt is None and "next" in (el.get("rel") or "").lower().split():
                 nxt = href
     return base, nxt
+
+
+def dedupe_lines(text: str, min_len: int = 40) -> str:
+    """Drop repeats of a line already seen (responsive layouts render blocks twice)."""
+    seen: set[str] = set()
+    out = []
+    for line in text.split("\n"):
+        if len(line) >= min_len:
+            if line in seen:
+                continue
+            seen.add(line)
+        out.append(line)
+    return "\n".join(out)
 
 
 def thread_text(dom: Dom, blk: blocks_mod.Blocks, body: int, posts: list, heading: str) -> str:
