@@ -63,6 +63,8 @@ BUTTON_LINE_RE = re.compile(
     r"^(?:reply|reply with quote|quote|multi-?quote|\+ ?quote|report|report post|like|likes?|unlike|share|edit|"
     r"delete|permalink|link|top|back to top|go to top|thanks|thank|vote|upvote|downvote|flag|follow|"
     r"quick reply|reveal hidden contents|expand|collapse|show more|read more|see more|show less|click to expand\.*|"
+    r"facebook|twitter|x|whatsapp|telegram|pinterest|linkedin|reddit|email|e-mail|print|copy link|tweet|"
+    r"微信|微博|qq空间|"
     r"回复|引用|举报|分享|编辑|删除|点评|评分|支持|反对|只看该作者|只看楼主|收藏|使用道具|顶|踩|展开|收起|显示全部|"
     r"赞|返回顶部|回复本楼|楼主|沙发|板凳|地板|电梯直达|倒序浏览|阅读模式)(?:\s*[\(（]?\d*[\)）]?)$",
     re.I)
@@ -389,7 +391,8 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
                               # unless it links to a profile or is marked as the author
         if s > best_score:
             best, best_score = kid, s
-    return best if best_score >= 1.0 else None
+    # one post alone gives no consistency evidence: its name must be marked or linked as a user
+    return best if best_score >= (1.0 if k > 1 else 2.0) else None
 
 
 def find_floor(dom: Dom, nodes: list[int]) -> tuple[int | None, int | None]:

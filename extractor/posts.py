@@ -330,6 +330,53 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
     return len(titles) / len(picked)
 
 
+_FORUM_PROFILE_RE = re.compile(r"member|profile|space|/u/|uid=|/users?/|viewprofile|home\.php", re.I)
+_POST_BUTTON_RE = re.compile(r"^(?:quote|reply|reply with quote|multi-?quote|\+ ?quote|report|回复|引用|举报)$", re.I)
+
+
+def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray) -> int | None:
+    """The one post of a thread page that shows a single post (no replies yet, or the
+    last page), or None.
+
+    With nothing repeated to compare, the post must show a forum post's own
+    anatomy: an element carrying a post id (``id="p123"``, ``post_123``,
+    ``data-post-id``) that holds a date label and prose, plus at least one of a
+    member-profile link, a printed floor label, or a Quote/Reply button. Blog
+    articles (``id="post-123"`` with an ``/author/`` link) have none of those.
+    """
+    side = layout_mask(dom)
+    index = dom.index
+    found: list[int] = []
+    xpath = ("descendant-or-self::*[@id or @data-post-id or @data-postid or @data-pid or @data-field "
+             "or @data-content]")
+    for el in dom.root.xpath(xpath):
+        i = index.get(el)
+        if i is None or side[i] or (found and i <= dom.end[found[-1]]):
+            continue
+        if dom.tags[dom.tag_id[i]] in _NOT_UNIT_TAGS or not fields.post_id_of(el):
+            continue
+        stop = int(dom.end[i])
+        if not dates[i:stop + 1].any():
+            continue
+        prose = np.where(dom.own_chars[i:stop + 1] >= 12, text_w[i:stop + 1], 0)
+        if not prose.any():
+            continue
+        signals = 0
+        for j in range(i, stop + 1):
+            node = dom.nodes[j]
+            own = dom.own_text[j]
+            if node.tag == "a" and _FORUM_PROFILE_RE.search(node.get("href") or ""):
+                signals |= 1
+            if own and len(own) <= 30:
+                if fields.floor_of(own) is not None:
+                    signals |= 2
+                if _POST_BUTTON_RE.match(own):
+                    signals |= 4
+        if signals:
+            found.append(i)
+    return found[0] if len(found) == 1 else None
+
+
 def expand_units(dom: Dom, units: list[int], key: np.ndarray, max_levels: int = 4) -> list[int]:
     """Widen each unit to its ancestor when that ancestor holds only this post and the
     ancestors are sibling elements of one key: a table row whose first cell is the
@@ -500,7 +547,13 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         else:
             units, sdata = md_units, md_data
     if len(units) < 2:
-        return _posts_from_jsonld(dom, structured, now, url)
+        posts = _posts_from_jsonld(dom, structured, now, url)
+        if posts:
+            return posts
+        single = single_post(dom, text_w, dates)
+        if single is None:
+            return []
+        units, sdata = [single], {}
     # A DOM split nothing vouches for must show posts' anatomy: a common body or author element;
     # one without it stands only if the page's JSON-LD thread agrees with its texts.
     posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata)

@@ -220,3 +220,27 @@ def test_table_rows_with_an_author_column_become_whole_posts():
     posts = posts_of(html, "https://f.example/viewtopic.php?t=9")
     assert [(p.author, p.published) for p in posts] == [(f"user{i}", datetime(2024, 5, i, 10)) for i in range(1, 5)]
     assert posts[0].text == "Post body 1, a sentence people would write."
+
+
+def test_a_thread_page_with_a_single_post():
+    html = ("<html><body><nav><a href='/'>Board index</a></nav><div id='page-body'><h2>Pump question</h2>"
+            "<div id='p5001' class='post has-profile bg2'><div class='inner'><dl class='postprofile'><dt>"
+            "<a href='./memberlist.php?mode=viewprofile&u=3' class='username'>alice_w</a></dt><dd>Posts: 12</dd></dl>"
+            "<div class='postbody'><p class='author'><a href='#p5001'>#1</a> by alice_w » Fri May 03, 2024 12:30 pm</p>"
+            "<div class='content'>My well pump hums loudly at night. Has anyone seen this before?</div>"
+            "<ul><li><a href='posting.php?mode=quote&p=5001'>Quote</a></li></ul></div></div></div>"
+            "<form><textarea></textarea></form></div><footer>Powered by a forum</footer></body></html>")
+    posts = posts_of(html, "https://f.example/viewtopic.php?t=1")
+    assert len(posts) == 1
+    post = posts[0]
+    assert (post.author, post.floor, post.post_id) == ("alice_w", 1, "5001")
+    assert post.published == datetime(2024, 5, 3, 12, 30)
+    assert post.text == "My well pump hums loudly at night. Has anyone seen this before?"
+
+
+def test_a_blog_article_is_not_a_single_post():
+    html = ("<html><body><article id='post-123' class='post-123 post type-post'><h1>Garden beds</h1>"
+            "<div class='meta'>By <a href='/author/jane/'>Jane</a> on May 3, 2024</div>"
+            "<div class='entry-content'>" + "<p>We built four raised beds from reclaimed pallets over one weekend.</p>" * 4
+            + "</div></article></body></html>")
+    assert posts_of(html, "https://blog.example.com/2024/05/garden-beds/") == []
