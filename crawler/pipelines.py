@@ -172,9 +172,10 @@ class StorePipeline:
             return
         batch, self.buffer = self.buffer[: self.batch_size * 4], self.buffer[self.batch_size * 4:]
         pages, self.pages = self.pages, []
+        taken_at = time.monotonic()
         d = threads.deferToThreadPool(reactor, self._pool, self._write, batch, pages)
         self._writing = d
-        d.addCallbacks(self._written, self._failed, callbackArgs=(batch,), errbackArgs=(batch, pages))
+        d.addCallbacks(self._written, self._failed, callbackArgs=(batch, taken_at), errbackArgs=(batch, pages))
         d.addBoth(self._write_done)
 
     def _write(self, batch: Sequence[Any], pages: list[dict]):
@@ -200,14 +201,14 @@ class StorePipeline:
                 time.sleep(delay)
                 delay = min(delay * 2, self.retry_max_delay)
 
-    def _written(self, result, batch: list[Any]) -> None:
+    def _written(self, result, batch: list[Any], taken_at: float) -> None:
         inserted, updated = len(result.inserted), len(result.updated)
         self.stats.inc_value("forumcrawl/db_batches")
         self.stats.inc_value("forumcrawl/db_posts_inserted", inserted)
         self.stats.inc_value("forumcrawl/db_posts_updated", updated)
         self.stats.inc_value("forumcrawl/db_posts_unchanged", result.unchanged)
         self.stats.inc_value("forumcrawl/db_items_committed", len(batch))
-        self.crawler.signals.send_catch_log(fc_signals.items_committed, items=batch)
+        self.crawler.signals.send_catch_log(fc_signals.items_committed, items=batch, taken_at=taken_at)
 
     def _failed(self, failure, batch: list[Any], pages: list[dict]) -> None:
         from storage import StoreUnavailable

@@ -112,6 +112,15 @@ class GenericSpider(scrapy.Spider):
         }
 
     @classmethod
+    def update_settings(cls, settings) -> None:
+        super().update_settings(settings)
+        if settings.get("REDIS_URL") or os.environ.get("REDIS_URL"):
+            # Many crawler processes share one Redis frontier (crawler/frontier.py, docs/scale.md).
+            from crawler.frontier import apply_redis_settings
+
+            apply_redis_settings(settings)
+
+    @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._setup(crawler)
@@ -133,6 +142,9 @@ class GenericSpider(scrapy.Spider):
         self.template_pages = int(pages if pages is not None else settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6))
         self.max_page_bytes = settings.getint("FORUMCRAWL_MAX_PAGE_BYTES", 8 * 1024 * 1024)
         self.extract_processes = settings.getint("FORUMCRAWL_EXTRACT_PROCESSES", 0)
+        # Several processes share one frontier (REDIS_URL): another worker may hold a URL this
+        # one has seen, so thread chains request their next page themselves.
+        self.shared_frontier = bool(settings.get("REDIS_URL"))
         self._pool = None
         pipelines = settings.getwithbase("ITEM_PIPELINES")
         self.commits_items = any(
@@ -179,9 +191,7 @@ class GenericSpider(scrapy.Spider):
         if pending:
             log.info("Resuming: %d unfinished URLs from the frontier journal", len(pending))
             if self.host is None:
-                first = pending[0][0]
-                self.host, self.site = urlsplit(first).netloc, site_of(first)
-                self.allowed_domains = [self.host.split(":", 1)[0]]
+                self._set_site(pending[0][0])
             for url, priority, meta in pending:
                 yield self._request(url, priority, meta, dont_filter=True)
             self.frontier.resumed_pending = []
@@ -190,11 +200,18 @@ class GenericSpider(scrapy.Spider):
             log.info("The frontier journal in JOBDIR has no unfinished URL: nothing to resume")
             return
         if not self.start_url:
+            if self.settings.get("REDIS_URL"):
+                log.info("No start URL: taking work from the shared frontier at REDIS_URL")
+                return
             raise ValueError("the generic spider needs a start URL: -a url=https://...")
         meta = {"fc_depth": 0}
         self.frontier.add(self.start_url, PRIORITY_ENTRY, meta)
         self.frontier.flush()
         yield self._request(self.start_url, PRIORITY_ENTRY, meta)
+
+    def _set_site(self, url: str) -> None:
+        self.host, self.site = urlsplit(url).netloc, site_of(url)
+        self.allowed_domains = [self.host.split(":", 1)[0]]
 
     def _request(self, url: str, priority: int, meta: dict[str, Any], *, dont_filter: bool = False) -> scrapy.Request:
         return scrapy.Request(
@@ -208,6 +225,8 @@ class GenericSpider(scrapy.Spider):
 
     # -- responses ---------------------------------------------------------------------------
     async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        if self.host is None:  # no start URL (shared frontier): the site is the first page's
+            self._set_site(response.url)
         key = response.meta.get("fc_key") or canonicalize(response.request.url)
         url = canonicalize(response.url)
         if url != key:
@@ -309,6 +328,10 @@ class GenericSpider(scrapy.Spider):
             if not self.frontier.is_done(nxt):
                 self._chains[nxt] = next_ctx   # in flight or queued: claim it for this chain
                 self.frontier.update(nxt, PRIORITY_CHAIN, meta)
+                if self.shared_frontier:
+                    # it may be queued in another worker, which cannot know its offset: read it here
+                    # too (a second copy is dropped as a duplicate view, or upserts the same keys)
+                    return items, [self._request(nxt, PRIORITY_CHAIN, meta, dont_filter=True)]
             return items, []
 
     def _next_page(self, page, url: str) -> str | None:
@@ -375,6 +398,9 @@ class GenericSpider(scrapy.Spider):
             candidates.append((page.next_page_url, PRIORITY_LISTING_NEXT))
         for link in page.links:
             # A thread's own pages also come along its chain; reached here first, they wait (parked).
+            # With a shared frontier, the chain's reader alone fetches them.
+            if thread_like and self.shared_frontier and link.role == "pagination":
+                continue
             candidates.append((link.url, _ROLE_PRIORITY.get(link.role, PRIORITY_OTHER)))
         for entry_url in entries:
             candidates.append((entry_url, PRIORITY_ENTRY))
