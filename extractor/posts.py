@@ -539,6 +539,8 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         lead = find_lead(dom, units, text_w, dates)
         if lead is not None:
             units = [lead] + units
+    else:
+        lead = None
     sdata: dict[int, dict] = {}
     if len(md_units) >= 2:
         matched, one_to_one = _match_units(dom, units, md_units, md_data)
@@ -556,9 +558,10 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         units, sdata = [single], {}
     # A DOM split nothing vouches for must show posts' anatomy: a common body or author element;
     # one without it stands only if the page's JSON-LD thread agrees with its texts.
-    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata)
+    skip = 1 if lead is not None and units and units[0] == lead else 0
+    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata, lead=skip)
     if not posts and not sdata and structured is not None and getattr(structured, "is_thread", False):
-        loose = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=False)
+        loose = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=False, lead=skip)
         agreed = _merge_jsonld(loose, structured, now)
         posts = loose if agreed is not None and agreed >= 0.5 else []
         if not posts:
@@ -619,7 +622,8 @@ def _owned_nodes(owner: np.ndarray, k: int) -> list[np.ndarray]:
 
 
 def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
-                 url: str, now: datetime, sdata: dict[int, dict], strict: bool = False) -> list[Post]:
+                 url: str, now: datetime, sdata: dict[int, dict], strict: bool = False,
+                 lead: int = 0) -> list[Post]:
     n = len(dom)
     units = units[:MAX_UNITS]
     owner = np.full(n, -1, dtype=np.int32)
@@ -636,7 +640,10 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         o = owned[ui]
         hit = [i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)]
         date_node.append(hit[0] if hit else None)
-    body_key = fields.pick_body_key(dom, units, owned, key, text_w, date_node, dates, quote_mask(dom))
+    # The keys come from the replies; an opening post built differently (lead) follows them
+    # where it can and falls back to its densest part and a marked author otherwise.
+    body_key = fields.pick_body_key(dom, units[lead:], owned[lead:], key, text_w, date_node[lead:], dates,
+                                    quote_mask(dom))
     declared = _declared_bodies(dom, owned) if sdata else {}
 
     bodies: list[int] = []
@@ -657,7 +664,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             lo, hi = np.searchsorted(o, [body, int(dom.end[body]) + 1])
             excluded[o[lo:hi]] = True
     akey = fields.loose_keys(dom)
-    author_key = fields.pick_author_key(dom, units, owned, akey, excluded, url)
+    author_key = fields.pick_author_key(dom, units[lead:], owned[lead:], akey, excluded, url)
     if strict and body_key is None and author_key is None:
         return []             # page sections that merely share a class and carry a date each
 
