@@ -59,26 +59,34 @@ def run(args: argparse.Namespace) -> int:
         print(f"The crawl did not finish normally: {stats.get('finish_reason')}")
         return 1
     _show_posts(database, server.url, args.posts)
-    print(f"\nNext: forumcrawl query --site {server.url} --search tomato   "
-          f"(or --format jsonl, forumcrawl threads, forumcrawl stats)")
+    print(f"\nNext: forumcrawl query --site {server.url} --search neighbour --limit 5   "
+          f"(Chinese too: --search 温度; also --format jsonl, forumcrawl threads, forumcrawl stats)")
     return 0
 
 
 def _show_posts(database: str, site: str, limit: int) -> None:
     from storage import query
 
-    records = query.posts(database, site=site, limit=max(limit * 20, limit))
+    records = query.posts(database, site=site, limit=None)
     if not records:
         print("No posts were stored.")
         return
-    # A few posts from different threads, the Chinese section included when present.
-    chosen, threads = [], set()
-    for record in sorted(records, key=lambda r: (r.get("position") or 0) > 1):
-        if record["thread_url"] not in threads:
-            chosen.append(record)
-            threads.add(record["thread_url"])
-        if len(chosen) >= limit:
-            break
+    # Opening posts of threads from different sections (first path segment), in turn.
+    from urllib.parse import urlsplit
+
+    sections: dict[str, list[dict]] = {}
+    seen_threads = set()
+    for record in records:
+        if record["thread_url"] in seen_threads:
+            continue
+        seen_threads.add(record["thread_url"])
+        path = urlsplit(record["thread_url"]).path.strip("/")
+        sections.setdefault(path.split("/", 1)[0], []).append(record)
+    chosen: list[dict] = []
+    while len(chosen) < limit and any(sections.values()):
+        for queue in sections.values():
+            if queue and len(chosen) < limit:
+                chosen.append(queue.pop(0))
     print()
     for record in chosen:
         text = " ".join((record.get("text") or "").split())

@@ -19,7 +19,10 @@ def load_bundled() -> dict[str, tuple[str, bytes]]:
     """The bundled pages: {path?query: (content type, body)}."""
     root = resources.files("crawler.demo") / "site"
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-    return {path_key(path): (entry["type"], (root / entry["file"]).read_bytes()) for path, entry in manifest.items()}
+    return {
+        path_key(path): (entry["type"], entry["text"].encode() if "text" in entry else (root / entry["file"]).read_bytes())
+        for path, entry in manifest.items()
+    }
 
 
 def path_key(path: str) -> str:

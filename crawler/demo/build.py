@@ -20,8 +20,10 @@ def main() -> None:
     SITE.mkdir()
     manifest = {}
     for n, (path, (ctype, body)) in enumerate(sorted(pages.items()), 1):
-        ext = "txt" if ctype.startswith("text/plain") else "html"
-        name = f"page{n:03d}.{ext}"
+        if not ctype.startswith("text/html"):  # robots.txt: inline (package data ships *.html, *.json)
+            manifest[path] = {"text": body.decode("utf-8"), "type": ctype}
+            continue
+        name = f"page{n:03d}.html"
         (SITE / name).write_bytes(body)
         manifest[path] = {"file": name, "type": ctype}
     (SITE / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
