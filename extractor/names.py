@@ -62,18 +62,26 @@ def words(names: str) -> set[str]:
     return out
 
 
-_PREFIX_RES = {}
+def _word_bits() -> dict[str, int]:
+    bits: dict[str, int] = {}
+    for vocab, bit in ((NEGATIVE, NEG), (HARD, HARDNEG), (POSITIVE, POS), (COMMENTS, COMMENT), (PAGER, PAGERBOX)):
+        for word in vocab:
+            bits[word] = bits.get(word, 0) | bit
+    return bits
 
 
-def _has(ws: set[str], vocab: frozenset, prefixes: tuple[str, ...] = ()) -> bool:
-    if not ws.isdisjoint(vocab):
-        return True
-    if not prefixes:
-        return False
-    rx = _PREFIX_RES.get(prefixes)
-    if rx is None:
-        rx = _PREFIX_RES[prefixes] = re.compile(r"(?:^| )(?:%s)" % "|".join(prefixes))
-    return rx.search(" ".join(ws)) is not None
+def _prefix_bits() -> dict[str, int]:
+    bits: dict[str, int] = {}
+    for prefixes, bit in ((NEGATIVE_PREFIXES, NEG), (HARD_PREFIXES, HARDNEG),
+                          (COMMENTS_PREFIXES, COMMENT), (PAGER_PREFIXES, PAGERBOX)):
+        for prefix in prefixes:
+            bits[prefix] = bits.get(prefix, 0) | bit
+    return bits
+
+
+_WORD_BITS = _word_bits()
+_PREFIX_BITS = _prefix_bits()
+_PREFIX_RE = re.compile(r"(?<![a-z0-9])(%s)" % "|".join(sorted(_PREFIX_BITS, key=len, reverse=True)))
 
 
 def flags(names: str) -> int:
@@ -83,18 +91,18 @@ def flags(names: str) -> int:
     hit = _cache.get(names)
     if hit is not None:
         return hit
-    ws = words(names)
+    low = names.lower()
+    toks = _TOKEN_RE.findall(low)
+    get = _WORD_BITS.get
     f = 0
-    if _has(ws, NEGATIVE, NEGATIVE_PREFIXES):
-        f |= NEG
-        if _has(ws, HARD, HARD_PREFIXES):
-            f |= HARDNEG
-    if _has(ws, POSITIVE):
-        f |= POS
-    if _has(ws, COMMENTS, COMMENTS_PREFIXES):
-        f |= COMMENT
-    if _has(ws, PAGER, PAGER_PREFIXES):
-        f |= PAGERBOX
+    for tok in toks:
+        f |= get(tok, 0)
+    for a, b in zip(toks, toks[1:]):
+        f |= get(a + b, 0)
+    for m in _PREFIX_RE.finditer(low):
+        f |= _PREFIX_BITS[m.group(1)]
+    if not f & NEG:
+        f &= ~HARDNEG   # hard is a kind of boilerplate, never on its own
     if len(_cache) >= _CACHE_MAX:
         _cache.clear()
     _cache[names] = f
