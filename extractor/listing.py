@@ -19,7 +19,7 @@ from extractor import fields
 from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
 from extractor.model import Entry
-from extractor.posts import date_flags, layout_mask, node_keys
+from extractor.units import date_flags, layout_mask, node_keys
 
 _NOT_ENTRY_TAGS = frozenset("a abbr b br em font i img span strong small label time p h1 h2 h3 h4 h5 h6 "
                             "html body head option select".split())

@@ -1,0 +1,507 @@
+"""Finding the post units of a thread page: which repeated elements are the posts.
+
+The post unit is the *element key* (tag + classes, with digits and position or
+state classes removed, or tag + digit-stripped id when there is no class)
+whose occurrences each carry about one date label and together hold the most
+non-link, non-template text of the page. Occurrences may nest (threaded
+comments): each unit then owns its subtree minus the nested units. Per-node
+text and date counts are numpy arrays summed over DFS ranges, so scoring every
+key of the page is linear. The winning group must also look like posts: built
+alike, not article teasers, not board rows or date cells. Around that core:
+widening to author-column rows, the opening post built differently from the
+replies, microdata postings as units, and a single post recognised by its
+anatomy when nothing repeats.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import compress
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import numpy as np
+
+from extractor import fields
+from extractor.dom import Dom
+
+_NOT_UNIT_TAGS = frozenset(
+    "a abbr b bdi bdo big br cite code data del dfn em font i img ins kbd label mark nobr q s samp small "
+    "span strike strong sub sup time tt u var wbr p h1 h2 h3 h4 h5 h6 pre td th tbody thead tfoot font "
+    "html body head blockquote dd dt center".split())
+_ALTERNATION = re.compile(r"^(?:odd|even|alt|alt\d|first|last|thread-odd|thread-even|thread-alt|"
+                          r"active|selected|new|unread|read|highlight\w*|focus\w*|is-\w+|has-\w+|"
+                          r"byuser|bypostauthor|comment-author-\S+|depth-\d+|js-\S+)$")
+_DIGITS = re.compile(r"\d+")
+# "first-post", "b-post--first", "post_content_firstfloor", "lastpost", "spEven": position marks, not kinds
+_FIRST_LAST = re.compile(r"(?:^|[-_])(?:odd|even)(?=$|[-_0-9A-Z])|(?:^|[-_])(?:first|last)|^row(?:odd|even)$|"
+                         r"(?<=[a-z])(?:Odd|Even|First|Last)(?=$|[-_0-9A-Z])")
+# Two passes keep the scan fast: digit-led forms over all short texts (the regex engine
+# skips to digits), word-led forms ("May 3", "an hour ago", "昨天 12:30") over labels only.
+_MONTHS_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_QUICK_DIGIT_RE = re.compile(
+    r"\d(?<![\d.]\d)"   # a number's first digit, then what makes it a date
+    r"(?:\d{3}\s*[-/.年]\s*\d{1,2}|\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\d?:\d{2}(?![\d.])|"
+    r"\d*\s+\w+\s+ago\b|\d*\s*\S{1,3}前\s*$|\d?(?:st|nd|rd|th)?\s+" + _MONTHS_RE + r"|\d?\s*月\s*\d+\s*日)",
+    re.I | re.M)
+_QUICK_WORD_RE = re.compile(
+    r"\b" + _MONTHS_RE + r"[a-z]*\.?\s+\d{1,2}\b|\ban?\s+\w+\s+ago\b|"
+    r"(?:\byesterday\b|\btoday\b|昨天|前天|今天)(?=\s*(?:at\s*)?\d{1,2}[:：]\d{2})|"
+    r"^\s*(?:yesterday|today|昨天|前天|今天|刚刚|just now|\d{1,3}\s*(?:s|m|min|h|hr|d|w|mo|y|yr|"
+    r"seconds?|minutes?|mins|hours?|hrs|days?|weeks?|months?|years?))\s*$",
+    re.I | re.M)
+_MAX_DATES_PER_POST = 4
+MIN_SHAPE_SIMILARITY = 0.2   # measured: junk pairs < 0.17, real threads mostly > 0.35
+
+
+@lru_cache(maxsize=65536)
+def _normal_sig(sig: str) -> tuple[str, bool]:
+    """A signature without digits and position/state classes, and whether it has no class left."""
+    tag, _, cls = sig.partition(".")
+    tokens = sorted({_DIGITS.sub("", t) for t in cls.split(".")
+                     if t and not _ALTERNATION.match(t) and not _FIRST_LAST.search(t)} - {"", "-", "_"})
+    return tag + ("." + ".".join(tokens) if tokens else ""), not tokens
+
+
+_CACHE: dict[str, tuple] = {}
+
+
+def _cached(name: str, dom: Dom, build):
+    """Per-page arrays shared by posts and listing (one page at a time)."""
+    hit = _CACHE.get(name)
+    if hit is not None and hit[0] is dom:
+        return hit[1]
+    value = build(dom)
+    _CACHE[name] = (dom, value)
+    return value
+
+
+def node_keys(dom: Dom) -> np.ndarray:
+    """Per node, an id of its normalised key (see module doc)."""
+    return _cached("keys", dom, _node_keys)
+
+
+def _node_keys(dom: Dom) -> np.ndarray:
+    norm: dict[str, int] = {}
+    by_sig = np.zeros(len(dom.sigs), dtype=np.int32)
+    plain = np.zeros(len(dom.sigs), dtype=bool)
+    for s, sig in enumerate(dom.sigs):
+        name, bare = _normal_sig(sig)
+        plain[s] = bare
+        by_sig[s] = norm.setdefault(name, len(norm))
+    keys = by_sig[dom.sig_id]
+    # Elements without classes: an id such as "post123" / "pid_9" still names their kind.
+    # (XPath finds the few elements that have an id without a Python pass over all nodes.)
+    index = dom.index
+    for el in dom.root.xpath("descendant-or-self::*[@id]"):
+        i = index.get(el)
+        if i is None or not plain[dom.sig_id[i]]:
+            continue
+        ident = el.get("id")
+        if any(c.isdigit() for c in ident):
+            name = dom.tags[dom.tag_id[i]] + "#" + _DIGITS.sub("", ident)
+            keys[i] = norm.setdefault(name, len(norm))
+    return keys
+
+
+_SIDE_WORDS = frozenset("sidebar sidebars widget widgets related recommend recommended popular trending "
+                        "breadcrumb breadcrumbs nav navbar navigation menu footer aside".split())
+_PARTS_RE = re.compile(r"[-_\s.]+")
+
+
+@lru_cache(maxsize=65536)
+def _is_side(sig: str) -> bool:
+    tag, _, cls = sig.partition(".")
+    if tag in ("aside", "nav", "footer"):
+        return True
+    return any(part.lower() in _SIDE_WORDS for part in _PARTS_RE.split(cls) if part)
+
+
+def layout_mask(dom: Dom) -> np.ndarray:
+    """True inside sidebars, widgets, navigation and footers: their dated lists are no posts."""
+    return _cached("layout", dom, _layout_mask)
+
+
+def _layout_mask(dom: Dom) -> np.ndarray:
+    bad_sig = np.array([_is_side(sig) for sig in dom.sigs], dtype=bool)
+    roots = np.nonzero(bad_sig[dom.sig_id])[0]
+    mask = np.zeros(len(dom), dtype=bool)
+    chars = dom.subtree(dom.own_chars)
+    half = 0.5 * float(chars[0])
+    last = -1
+    for r in roots.tolist():
+        if r <= last or chars[r] > half:
+            continue          # a "widget" holding most of the page is the page's main module
+        last = int(dom.end[r])
+        mask[r:last + 1] = True
+    return mask
+
+
+@lru_cache(maxsize=65536)
+def _is_quote_sig(sig: str) -> bool:
+    tag, _, cls = sig.partition(".")
+    if tag == "blockquote":
+        return True
+    for token in cls.split("."):
+        low = token.lower()
+        if ("quote" in low or "citation" in low) and not low.startswith(("js-", "js_")) \
+                and not fields._QUOTE_ACTION_RE.search(low):
+            return True
+    return False
+
+
+def quote_mask(dom: Dom) -> np.ndarray:
+    """True inside quote blocks: their "On May 3, bob wrote:" dates are not the post's."""
+    return _cached("quotes", dom, _quote_mask)
+
+
+def _quote_mask(dom: Dom) -> np.ndarray:
+    bad_sig = np.array([_is_quote_sig(sig) for sig in dom.sigs], dtype=bool)
+    mask = np.zeros(len(dom), dtype=bool)
+    last = -1
+    for r in np.nonzero(bad_sig[dom.sig_id])[0].tolist():
+        if r <= last:
+            continue
+        last = int(dom.end[r])
+        mask[r:last + 1] = True
+    return mask
+
+
+def date_flags(dom: Dom) -> np.ndarray:
+    """1 where a node's own short text (or a ``<time>`` element) looks like a date."""
+    return _cached("dates", dom, _date_flags)
+
+
+def _date_flags(dom: Dom) -> np.ndarray:
+    n = len(dom)
+    flags = np.zeros(n, dtype=np.int32)
+    for regex, limit in ((_QUICK_DIGIT_RE, 150), (_QUICK_WORD_RE, 40)):
+        keep = (dom.own_chars > 0) & (dom.own_chars <= limit)
+        idx = np.nonzero(keep)[0]
+        if not len(idx):
+            continue
+        texts = list(compress(dom.own_text, keep.tolist()))
+        joined = "\n".join(texts)
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        hits = [m.start() for m in regex.finditer(joined)]
+        if hits:
+            flags[idx[np.searchsorted(starts, np.asarray(hits), side="right") - 1]] = 1
+    if "time" in dom.tags:
+        t = dom.tags.index("time")
+        flags[dom.tag_id == t] = 1
+        inner = np.nonzero(flags)[0]            # a <time> holding its own text counts once
+        parents = dom.parent[inner]
+        ok = parents >= 0
+        dup = inner[ok][(dom.tag_id[parents[ok]] == t) & (flags[parents[ok]] > 0)]
+        flags[dup] = 0
+    return flags
+
+
+def text_weights(dom: Dom, template_mask: np.ndarray | None) -> np.ndarray:
+    """Non-link own characters per node, zero inside template blocks."""
+    w = (dom.own_chars - dom.own_link_chars).astype(np.int64)
+    w[w < 0] = 0
+    if template_mask is not None and len(template_mask) == len(w):
+        w[np.asarray(template_mask, dtype=bool)] = 0
+    return w
+
+
+def _exclusive(members: np.ndarray, end: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Subtree sums of ``values`` at members minus those of members nested inside them."""
+    out = values[members].astype(np.int64).copy()
+    if len(members) < 2 or not np.any(members[1:] <= end[members[:-1]]):
+        return out
+    stack: list[int] = []
+    for j, m in enumerate(members.tolist()):
+        while stack and m > end[members[stack[-1]]]:
+            stack.pop()
+        if stack:
+            out[stack[-1]] -= values[m]
+        stack.append(j)
+    return out
+
+
+def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
+                 region: int | None, url: str = "") -> list[int]:
+    """DFS indices of the post units, in page order ([] when the page has none)."""
+    sub_text = dom.subtree(text_w)
+    sub_date = dom.subtree(np.where(quote_mask(dom), 0, dates))   # quoted posts' dates don't count
+    sub_all = dom.subtree(dom.own_chars)
+    # text that is neither a link nor a date: a board's rows have little besides their title link
+    sub_plain = dom.subtree(np.where(dates == 0, text_w, 0))
+    sub_link = dom.subtree(dom.own_link_chars)
+    total = int(sub_text[0]) or 1
+    unit_ok = np.ones(len(dom.tags), dtype=bool)
+    for t, name in enumerate(dom.tags):
+        if name in _NOT_UNIT_TAGS or name.startswith("#"):
+            unit_ok[t] = False
+    cand = np.nonzero(unit_ok[dom.tag_id] & (sub_text > 0) & ~layout_mask(dom))[0]
+    if len(cand) < 2:
+        return []
+    order = np.argsort(key[cand], kind="stable")
+    cand = cand[order]
+    bounds = np.nonzero(np.diff(key[cand]))[0] + 1
+    scored: list[tuple[float, np.ndarray]] = []
+    for allm in np.split(cand, bounds):
+        if len(allm) < 2 or np.count_nonzero(sub_date[allm]) < 2:
+            continue
+        ex_text = _exclusive(allm, dom.end, sub_text)
+        ex_date = _exclusive(allm, dom.end, sub_date)
+        good = (ex_date >= 1) & (ex_date <= _MAX_DATES_PER_POST) & (ex_text > 0)
+        kg = int(good.sum())
+        if kg < 2:
+            continue
+        members = allm[good]
+        if float(sub_plain[members].sum()) < float(sub_link[members].sum()):
+            continue          # rows of title links with counts and dates: a listing
+        if np.count_nonzero(sub_plain[members] > 0) < 0.5 * len(members):
+            continue          # date cells: nothing but the date
+        if float(sub_text[allm].sum()) < 0.5 * float(sub_all[allm].sum()):
+            continue          # mostly link text: a list of threads or related questions
+        if int(dom.depth[allm].max()) <= 2:
+            continue          # page-level wrappers (header, main, footer) are no posts
+        texts = ex_text[good]
+        cap = 12.0 * max(float(np.median(texts)), 40.0)   # one huge member is a container, not a post
+        text_good = float(np.minimum(texts, cap).sum())
+        frac = kg / max(1, int((ex_text > 0).sum()))
+        score = text_good * frac
+        # Most members dated: the undated ones are widgets sharing the class ("Loading...");
+        # otherwise an undated member is kept when it has a post's amount of text.
+        if frac >= 0.8 or frac < 0.5:
+            keep = good
+        else:
+            keep = good | (ex_text >= 0.25 * float(np.median(ex_text[good])))
+        scored.append((score, allm[keep]))
+    scored.sort(key=lambda x: -x[0])
+    base = float(sub_text[region]) if region is not None and 0 <= region < len(dom) else total
+    for score, units in scored[:1]:   # runners-up of a rejected best are mostly widgets too
+        covered = float(sum(int(sub_text[u]) for u in _outermost(units, dom.end)))
+        if covered < 0.45 * min(base, total) and covered < 0.3 * total:
+            break             # the best remaining group is too small to be the page's thread
+        if shape_similarity(dom, key, units) < MIN_SHAPE_SIMILARITY:
+            continue
+        if teaser_share(dom, units, url, dates) >= 0.6:
+            continue          # cards of other articles: title link, author, date, excerpt
+        return units.tolist()
+    return []
+
+
+def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sample: int = 12) -> float:
+    """Share of units that lead with a link to another page before any prose (article teasers)."""
+    if not len(units):
+        return 0.0
+    page_path = urlsplit(url).path.rstrip("/")
+    sub_dates = dom.subtree(dates)
+    titles: list[str] = []
+    picked = units[:sample].tolist()
+    for u in picked:
+        i, stop = u, int(dom.end[u])
+        while i <= stop:
+            el = dom.nodes[i]
+            if el.tag == "a":
+                href = (el.get("href") or "").strip()
+                text = dom.text_of(i)
+                other = (href and not href.startswith(("#", "javascript:", "mailto:"))
+                         and urlsplit(urljoin(url, href)).path.rstrip("/") != page_path
+                         and not fields.PROFILE_HREF_RE.search(href))
+                if other and len(text.replace(" ", "")) >= 12 and not sub_dates[i]:
+                    titles.append(text.lower())
+                    break
+                i = int(dom.end[i]) + 1
+                continue
+            if not dom.in_link[i] and dom.own_chars[i] >= 12 and not dates[i]:
+                break         # prose first: a post
+            i += 1
+    # Teasers have titles of their own; replies repeat the thread's ("Re: What did you dream...")
+    distinct = len({re.sub(r"^\W*re\W+", "", t) for t in titles})
+    if distinct < 0.8 * len(titles):
+        return 0.0
+    return len(titles) / len(picked)
+
+
+_FORUM_PROFILE_RE = re.compile(r"member|profile|space|/u/|uid=|/users?/|viewprofile|home\.php", re.I)
+_POST_BUTTON_RE = re.compile(r"^(?:quote|reply|reply with quote|multi-?quote|\+ ?quote|report|回复|引用|举报)$", re.I)
+
+
+def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray) -> int | None:
+    """The one post of a thread page that shows a single post (no replies yet, or the
+    last page), or None.
+
+    With nothing repeated to compare, the post must show a forum post's own
+    anatomy: an element carrying a post id (``id="p123"``, ``post_123``,
+    ``data-post-id``) that holds a date label and prose, plus at least one of a
+    member-profile link, a printed floor label, or a Quote/Reply button. Blog
+    articles (``id="post-123"`` with an ``/author/`` link) have none of those.
+    """
+    side = layout_mask(dom)
+    index = dom.index
+    found: list[int] = []
+    xpath = ("descendant-or-self::*[@id or @data-post-id or @data-postid or @data-pid or @data-field "
+             "or @data-content]")
+    for el in dom.root.xpath(xpath):
+        i = index.get(el)
+        if i is None or side[i] or (found and i <= dom.end[found[-1]]):
+            continue
+        if dom.tags[dom.tag_id[i]] in _NOT_UNIT_TAGS or not fields.post_id_of(el):
+            continue
+        stop = int(dom.end[i])
+        if not dates[i:stop + 1].any():
+            continue
+        prose = np.where(dom.own_chars[i:stop + 1] >= 12, text_w[i:stop + 1], 0)
+        if not prose.any():
+            continue
+        signals = 0
+        for j in range(i, stop + 1):
+            node = dom.nodes[j]
+            own = dom.own_text[j]
+            if node.tag == "a" and _FORUM_PROFILE_RE.search(node.get("href") or ""):
+                signals |= 1
+            if own and len(own) <= 30:
+                if fields.floor_of(own) is not None:
+                    signals |= 2
+                if _POST_BUTTON_RE.match(own):
+                    signals |= 4
+        if signals:
+            found.append(i)
+    return found[0] if len(found) == 1 else None
+
+
+def expand_units(dom: Dom, units: list[int], key: np.ndarray, max_levels: int = 4) -> list[int]:
+    """Widen each unit to its ancestor when that ancestor holds only this post and the
+    ancestors are sibling elements of one key: a table row whose first cell is the
+    author column, around the dated inner table that was found first."""
+    arr = np.asarray(units)
+    if len(arr) < 2 or np.any(arr[1:] <= dom.end[arr[:-1]]):
+        return units          # nested comment trees keep their units
+    best = units
+    cur = units
+    for _ in range(max_levels):
+        parents = [int(dom.parent[u]) for u in cur]
+        if min(parents) < 0 or len(set(parents)) != len(parents):
+            break             # two posts meet: above here is the thread's container
+        tag = dom.tags[dom.tag_id[parents[0]]]
+        if tag in ("body", "html"):
+            break
+        cur = parents
+        siblings = len({int(dom.parent[p]) for p in parents}) == 1
+        if siblings and len({int(key[p]) for p in parents}) == 1 and tag not in ("td", "th", "tbody"):
+            best = parents
+    return best
+
+
+_LAYOUT_RE = re.compile(r"(?:^|[\s_\-])(?:nav\w*|menu|header|sidebar|breadcrumbs?|crumbs?|footer|banner|"
+                        r"toolbar|pagination|pager|search|login|userbar)(?:$|[\s_\-])", re.I)
+
+
+def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray) -> int | None:
+    """The opening post when its markup differs from the replies' (a question before its answers).
+
+    Looked for among the elements just before the first reply, at the replies'
+    common container and up to five levels above it: the nearest one that
+    carries a date and enough non-link prose to be a post.
+    """
+    first, last = units[0], units[-1]
+    prose = np.where(dom.own_chars >= 12, text_w, 0)
+    for h in ("h1", "h2", "h3"):      # a thread title above the replies is no post
+        if h in dom.tags:
+            for i in np.nonzero(dom.tag_id == dom.tags.index(h))[0].tolist():
+                prose[i:dom.end[i] + 1] = 0
+    sub_text = dom.subtree(prose)
+    sub_date = dom.subtree(dates)
+    sub_all = dom.subtree(dom.own_chars)
+    ancestors = []
+    p = int(dom.parent[first])
+    while p > 0:
+        ancestors.append(p)
+        p = int(dom.parent[p])
+    start = next((k for k, a in enumerate(ancestors) if dom.end[a] >= last), None)
+    if start is None:
+        return None
+    median = float(np.median([sub_text[u] for u in units]))
+    for a in ancestors[start:start + 6]:
+        if dom.tags[dom.tag_id[a]] in ("body", "html"):
+            break
+        best = None
+        for c in dom.children(a):
+            if dom.end[c] >= first:
+                break
+            tag = dom.tags[dom.tag_id[c]]
+            if tag in ("nav", "header", "footer", "aside", "form", "menu") or _LAYOUT_RE.search(fields.words(dom.nodes[c])):
+                continue
+            if not (1 <= sub_date[c] <= 6) or sub_text[c] < max(30.0, 0.25 * median):
+                continue
+            if sub_text[c] < 0.6 * sub_all[c]:
+                continue          # mostly short labels and links (a calendar, a profile card)
+            best = c            # the nearest qualifying element before the replies
+        if best is not None:
+            return best
+    return None
+
+
+def _tight_body(dom: Dom, node: int, nodes: np.ndarray, prose: np.ndarray) -> int:
+    """The smallest of ``nodes`` (inside ``node``) that still holds most of its prose."""
+    total = prose[node]
+    if total <= 0:
+        return node
+    cand = nodes[(nodes > node) & (prose[nodes] >= 0.78 * total)]
+    if not len(cand):
+        return node
+    sizes = dom.end[cand] - cand
+    return int(cand[int(np.argmin(sizes))]) if sizes.min() < dom.end[node] - node else node
+
+
+def shape_similarity(dom: Dom, key: np.ndarray, members: np.ndarray, sample: int = 6) -> float:
+    """Mean Jaccard similarity of the element keys inside consecutive members.
+
+    Posts of one thread are built alike (name box, date, body, buttons); two
+    unrelated blocks that merely share a class and a date are not.
+    """
+    members = members[:sample]
+    sets = [set(np.unique(key[m + 1:dom.end[m] + 1]).tolist()) for m in members.tolist()]
+    sims = []
+    for a, b in zip(sets, sets[1:]):
+        union = len(a | b)
+        sims.append(len(a & b) / union if union else 1.0)
+    return float(np.mean(sims)) if sims else 0.0
+
+
+def _outermost(units: np.ndarray, end: np.ndarray) -> list[int]:
+    out: list[int] = []
+    for u in units.tolist():
+        if out and u <= end[out[-1]]:
+            continue
+        out.append(u)
+    return out
+
+
+def _match_units(dom: Dom, units: list[int], md_units: list[int],
+                 md_data: dict[int, dict]) -> tuple[dict[int, dict], bool]:
+    """Structured postings keyed by the DOM unit that contains them or that they contain.
+
+    Also says whether the match is one-to-one: when one marked-up post holds
+    several DOM units, those units are parts of posts (comments under an
+    answer), and the markup's split is the right one.
+    """
+    out: dict[int, dict] = {}
+    one_to_one = True
+    for m in md_units:
+        hits = [u for u in units if u <= m <= dom.end[u] or m <= u <= dom.end[m]]
+        if len(hits) > 1:
+            one_to_one = False
+        if hits:
+            out.setdefault(hits[0], md_data[m])
+    return out, one_to_one
+
+
+def _structured_units(dom: Dom, structured: Any) -> tuple[list[int], dict[int, dict]]:
+    """Microdata posting elements still in the tree, as units, with their data."""
+    if structured is None:
+        return [], {}
+    found: dict[int, dict] = {}
+    for post in getattr(structured, "postings", []):
+        el = post.get("element")
+        i = dom.index.get(el) if el is not None else None
+        if i is not None and post.get("type") not in ("Article", "NewsArticle", "BlogPosting"):
+            found.setdefault(i, post)
+    return sorted(found), found
