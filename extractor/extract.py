@@ -166,10 +166,13 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     page.language = detect_language(page.text or page.title)
 
 
+_STRUCTURED_MARKERS = ("ld+json", "LD+JSON", "Ld+Json", "ld+JSON", "itemscope", "itemtype", "itemprop",
+                       "ITEMSCOPE", "ITEMTYPE", "ITEMPROP", "itemScope", "itemType", "itemProp")
+
+
 def _may_have_structured(text: str) -> bool:
     """Cheap substring test before walking the tree for JSON-LD or microdata."""
-    low = text.lower()
-    return "ld+json" in low or "itemscope" in low or "itemtype" in low or "itemprop" in low
+    return any(marker in text for marker in _STRUCTURED_MARKERS)
 
 
 def _declared_article(blk: blocks_mod.Blocks, region: int, types: set) -> bool:

@@ -20,6 +20,11 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # costs more than the whole numbering pass.
 _PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True,
                            collect_ids=False, default_doctype=False)
+# The text is handed to libxml2 as UTF-8 bytes with the encoding fixed, so a stray
+# <meta charset> or XML declaration cannot make it decode a second time.
+_BYTES_PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True,
+                                 collect_ids=False, default_doctype=False, encoding="utf-8")
+_CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 13))
 
 
 def clean_text(html: str) -> str:
@@ -33,13 +38,17 @@ def clean_text(html: str) -> str:
 def parse(html: str) -> tuple[etree._Element, list[str]]:
     """Parse HTML text; returns the ``<html>`` root and warnings. Never raises."""
     warnings: list[str] = []
-    html = clean_text(html)
     root = None
     if html.strip():
+        data = html.encode("utf-8", "replace")
+        # control characters (NUL first of all) stop libxml2; C-speed byte deletion
+        data = data.translate(None, _CONTROL_BYTES)
         try:
-            root = etree.fromstring(html, parser=_PARSER)
+            root = etree.fromstring(data, parser=_BYTES_PARSER)
         except (etree.ParserError, ValueError, etree.XMLSyntaxError) as exc:
             warnings.append(f"parser refused the document: {exc}")
+        if root is None and not warnings:
+            warnings.append("parser found no document")
     else:
         warnings.append("empty document")
     if root is None:
