@@ -408,6 +408,9 @@ def find_floor(dom: Dom, nodes: list[int]) -> tuple[int | None, int | None]:
     return None, None
 
 
+_PERMALINK_TEXT_RE = re.compile(r"^(?:permalink|perma-link|direct link|link to (?:this )?post|固定链接|本帖链接)$", re.I)
+
+
 def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
                    anchors: tuple[int | None, ...]) -> str | None:
     """The post's own URL: a link on its floor label or date, or one carrying its id."""
@@ -421,6 +424,12 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
         href = link.get("href") if link is not None else None
         if href and not href.startswith("javascript") and not PROFILE_HREF_RE.search(href):
             return urljoin(url, href)
+    for i in nodes:          # a link labelled as the post's own address
+        el = dom.nodes[i]
+        if el.tag == "a" and _PERMALINK_TEXT_RE.match(dom.text_of(i)):
+            href = el.get("href") or ""
+            if href and not href.startswith(("javascript", "#")):
+                return urljoin(url, href)
     if post_id:
         for i in nodes:
             if dom.nodes[i].tag != "a":

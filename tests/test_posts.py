@@ -244,3 +244,23 @@ def test_a_blog_article_is_not_a_single_post():
             "<div class='entry-content'>" + "<p>We built four raised beds from reclaimed pallets over one weekend.</p>" * 4
             + "</div></article></body></html>")
     assert posts_of(html, "https://blog.example.com/2024/05/garden-beds/") == []
+
+
+def test_old_reddit_style_nested_comments_with_permalinks():
+    def thing(cid, who, day, text, kids=""):
+        return (f'<div class="thing id-t1_{cid} comment" id="thing_t1_{cid}"><div class="entry unvoted">'
+                f'<p class="tagline"><a href="/user/{who}" class="author id-t2_{cid}">{who}</a> <span class="score">5 points</span> '
+                f'<time datetime="2024-05-0{day}T12:30:00+00:00">{day} days ago</time></p>'
+                f'<div class="usertext-body"><div class="md"><p>{text}</p></div></div>'
+                f'<ul class="flat-list buttons"><li><a href="/r/x/comments/abc/t/{cid}/">permalink</a></li>'
+                f'<li><a href="javascript:void(0)">reply</a></li></ul></div><div class="child">{kids}</div></div>')
+    nested = '<div class="sitetable">' + thing("b2", "bob", 2, "Bob answers alice about the valve.") + "</div>"
+    html = ("<html><body><div class='commentarea'><div class='sitetable nestedlisting'>"
+            + thing("a1", "alice", 1, "Alice opens the discussion on pumps.", nested)
+            + thing("d4", "dave", 4, "Dave adds a separate remark.") + "</div></div></body></html>")
+    posts = posts_of(html, "https://old.example.com/r/x/comments/abc/t/")
+    assert [(p.author, p.text) for p in posts] == [("alice", "Alice opens the discussion on pumps."),
+                                                   ("bob", "Bob answers alice about the valve."),
+                                                   ("dave", "Dave adds a separate remark.")]
+    assert posts[1].url == "https://old.example.com/r/x/comments/abc/t/b2/"
+    assert posts[2].published == datetime(2024, 5, 4, 12, 30, tzinfo=timezone.utc)
