@@ -293,6 +293,47 @@ def furniture(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
     return out
 
 
+def teasers(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
+    """Runs of four or more same-signature items that open with a link: other stories' teasers.
+
+    An item is short, its first text is inside a link (the headline) and it is not a
+    paragraph; paragraphs with links mid-sentence are article text.
+    """
+    n = len(dom)
+    out = np.zeros(n, dtype=bool)
+    if hi - lo < 16:
+        return out
+    idx = np.arange(lo, hi)
+    total = blocks.sub_text[idx] + blocks.sub_link[idx]
+    w = blocks.char_weight
+    p_id = dom.tags.index("p") if "p" in dom.tags else -1
+    cand = (blocks.sub_link[idx] > 0) & (total < 500 * w) & (blocks.sub_link[idx] >= 0.15 * total)
+    cand &= dom.tag_id[idx] != p_id
+    cand_idx = idx[cand]
+    if len(cand_idx) < 4:
+        return out
+    chars = dom.own_chars
+    in_link = dom.in_link
+    texts = dom.own_text
+    cjk = w > 1.5
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i in cand_idx.tolist():
+        # first node with text in the item's subtree must sit in a link
+        j, stop = i, int(dom.end[i])
+        while j <= stop and chars[j] == 0:
+            j += 1
+        if j > stop or not in_link[j]:
+            continue   # no headline link first
+        first = texts[j]
+        if (len(first) < 8) if cjk else (first.count(" ") < 2):
+            continue   # a one- or two-word first link is an author or a category, not a headline
+        groups.setdefault((int(dom.parent[i]), int(dom.sig_id[i])), []).append(i)
+    for items in groups.values():
+        if len(items) >= 4:
+            out[items] = True
+    return out
+
+
 def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None, *,
           drop_comments: bool = False) -> np.ndarray:
     """Nodes inside ``region`` to skip when rendering: link lists, boilerplate, hidden.
@@ -321,6 +362,7 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
     cand |= blocks.dead[idx]
     skip[idx[cand]] = True
     skip |= furniture(dom, blocks, lo, hi)
+    skip |= teasers(dom, blocks, lo, hi)
     if drop_comments:
         com = comment_sections(dom, lo, hi)
         if len(com):
