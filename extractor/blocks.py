@@ -36,7 +36,9 @@ _META_LINE_RE = re.compile(
     r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|\b\d{1,2}:\d{2}\b|"
     r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|"
     r"^\s*(?:updated|published|posted|last updated|photo|image|credit|caption|close|by)\b|"
-    r"\b(?:ago|min read|minute read|getty images|associated press|reuters|afp)\b", re.I)
+    r"\b(?:ago|min read|minute read|getty images|associated press|reuters|afp)\b|"
+    r"^\s*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|\u539f\u6807\u9898|"
+    r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f)\s*[:\uff1a]", re.I)
 FURNITURE_TAGS = frozenset({"figure", "figcaption", "picture", "time"})
 
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -111,7 +113,8 @@ def hints(dom: Dom) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 _LEGAL_LITERALS = ("\u00a9", "copyright", "all rights reserved", "\u7248\u6743\u6240\u6709", "icp\u5907",
                    "\u516c\u7f51\u5b89\u5907", "cookie policy", "cookies policy", "cookie settings",
-                   "privacy policy", "terms of use", "terms of service")
+                   "privacy policy", "terms of use", "terms of service", "\u514d\u8d23\u58f0\u660e",
+                   "\u7248\u6743\u58f0\u660e", "\u8f6c\u8f7d\u8bf7\u6ce8\u660e", "\u672a\u7ecf\u6388\u6743")
 
 
 def legal_nodes(dom: Dom) -> np.ndarray:
