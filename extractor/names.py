@@ -23,7 +23,7 @@ caption captions credit credits byline bylines dateline gallery slideshow carous
 partner partners keypoints bio contact
 """.split())
 NEGATIVE_PREFIXES = ("recommend", "advert", "promo", "cookie", "sponsor", "recirc", "footer", "sidebar",
-                     "breadcrumb", "newsletter", "navbar")
+                     "breadcrumb", "newsletter", "navbar", "ads")
 HARD = frozenset("""
 cookie cookies consent onetrust gdpr popup modal newsletter subscribe copyright disclaimer footer nav navbar
 navigation breadcrumb breadcrumbs masthead notice notices morestories related relatedposts relatedpost
@@ -31,7 +31,8 @@ outbrain taboola trending popular mostpopular ad ads adsbygoogle advertisement c
 credits byline bylines dateline banner cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
 visuallyhidden screenreader commentform replyform sitefooter pagefooter globalfooter siteheader
 """.split())
-HARD_PREFIXES = ("cookie", "footer", "breadcrumb", "newsletter", "recommend", "recirc", "sponsor", "promo", "advert")
+HARD_PREFIXES = ("cookie", "footer", "breadcrumb", "newsletter", "recommend", "recirc", "sponsor", "promo", "advert",
+                 "ads")
 POSITIVE = frozenset("""
 article articlebody articlecontent post postbody postcontent posttext entry entrycontent content main story
 storybody body text blog message reply answer question thread topic postmessage detail tf commentbody
