@@ -71,6 +71,7 @@ class Blocks:
     sub_link: np.ndarray     # float: subtree sums of ``link``
     negative: np.ndarray     # bool: named or tagged like boilerplate
     positive: np.ndarray     # bool: named like content
+    hard: np.ndarray         # bool: boilerplate whatever its size (consent, related, ads, nav...)
     dead: np.ndarray         # bool: hidden or dropped (template) nodes and their subtrees
     region: int              # DFS index of the content region
     char_weight: float       # weight of one character (CJK pages count more per char)
@@ -233,7 +234,7 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     region = best_region(dom, score, body, NEG_WEIGHT)
     return Blocks(owner=owner, is_block=is_block, text=text, link=link, score=score,
                   sub_score=sub_score, sub_text=sub_text, sub_link=sub_link,
-                  negative=negative, positive=positive, dead=dead, region=region, char_weight=w)
+                  negative=negative, positive=positive, hard=hard & negative, dead=dead, region=region, char_weight=w)
 
 
 def best_region(dom: Dom, score: np.ndarray, body: int, alpha: float) -> int:
@@ -358,8 +359,8 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
     link_heavy = (total > 0) & (sl > 0.5 * total) & (st < 300 * w)
     # subtrees of short lines and links that score clearly negative, e.g. share bars
     negative_small = (blocks.sub_score[idx] < -60) & (st < 80 * w) & (sl > 0)
-    named = blocks.negative[idx] & (st < 600 * w)
-    named &= ~(blocks.positive[idx] & (st > 200 * w))
+    named = blocks.negative[idx] & ((st < 600 * w) | blocks.hard[idx])
+    named &= ~(blocks.positive[idx] & (st > 200 * w) & ~blocks.hard[idx])
     cand = link_heavy | negative_small | named
     cand &= blocks.is_block[idx]  # only block elements start a pruned subtree
     cand |= blocks.dead[idx]

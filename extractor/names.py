@@ -20,7 +20,7 @@ respond consent onetrust gdpr cmp notice notices report dialog overlay lightbox 
 megamenu topbar bottombar sidenav rail morestories mostpopular authorbio commentform replyform sronly
 visuallyhidden screenreader siteheader sitefooter relatedposts relatedpost rightrail leftrail bylineshare
 caption captions credit credits byline bylines dateline gallery slideshow carousel latest topstories
-partner partners keypoints bio contact
+partner partners keypoints bio contact mostactive mostread mostviewed mostcommented morenews
 """.split())
 NEGATIVE_PREFIXES = ("recommend", "advert", "promo", "cookie", "sponsor", "recirc", "footer", "sidebar",
                      "breadcrumb", "newsletter", "navbar", "ads")
@@ -28,7 +28,8 @@ HARD = frozenset("""
 cookie cookies consent onetrust gdpr popup modal newsletter subscribe copyright disclaimer footer nav navbar
 navigation breadcrumb breadcrumbs masthead notice notices morestories related relatedposts relatedpost
 outbrain taboola trending popular mostpopular ad ads adsbygoogle advertisement caption captions credit
-credits byline bylines dateline banner cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
+credits byline bylines dateline banner latest mostactive mostread mostviewed mostcommented morenews
+cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
 visuallyhidden screenreader commentform replyform sitefooter pagefooter globalfooter siteheader
 """.split())
 HARD_PREFIXES = ("cookie", "footer", "breadcrumb", "newsletter", "recommend", "recirc", "sponsor", "promo", "advert",
