@@ -45,6 +45,10 @@ except ImportError:  # pragma: no cover
 MAX_CHARS = 5_000_000
 # ... and so is markup beyond this many tags (real pages have a few thousand elements).
 MAX_TAGS = 100_000
+# Region penalty for negative blocks on pages not declared as articles (see blocks.NEG_WEIGHT).
+UNDECLARED_ALPHA = 0.15
+# ... unless the article region, comments pruned, is this long (characters without spaces).
+LONG_ARTICLE_CHARS = 2000
 
 
 def extract(html: bytes | str, url: str, *, headers: Mapping | None = None,
@@ -156,6 +160,11 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     if kind == "thread":
         page.text = thread_text(dom, blk, body, posts, _heading(dom, body))
     else:
+        if not types & ARTICLE_TYPES and len(posts) < 2 and len(squash(article_text)) < LONG_ARTICLE_CHARS:
+            # neither declared an article nor shown to carry reader comments: comment-like
+            # sections may be answers, keep them, and tolerate more metadata between them
+            region = blocks_mod.best_region(dom, blk.score, body, UNDECLARED_ALPHA)
+            article_text = dedupe_lines(render(dom, region, blocks_mod.prune(dom, blk, region)))
         page.text = article_text
         if not article_text:
             page.warnings.append("no main content found")

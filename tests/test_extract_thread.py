@@ -35,7 +35,7 @@ def test_thread_text_is_heading_then_posts_in_order():
 
 ARTICLE = " ".join(
     f"Paragraph {i}: the city council approved the new cycling plan after a long debate about costs, "
-    f"safety, parking and the timetable for building protected lanes across the centre." for i in range(8))
+    f"safety, parking and the timetable for building protected lanes across the centre." for i in range(16))
 
 
 def test_comments_under_an_article_are_not_its_text():
@@ -50,7 +50,7 @@ def test_comments_under_an_article_are_not_its_text():
             f"</section></body></html>")
     page = extract(html, "https://news.example/2024/plan")
     assert page.kind == "article"
-    assert "Paragraph 7" in page.text
+    assert "Paragraph 15" in page.text
     assert "Reader comment" not in page.text
 
 
