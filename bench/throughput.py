@@ -178,7 +178,7 @@ def _child(kind: str, url: str, concurrency: int, database: str | None, processe
     print(json.dumps({
         "kind": kind, "pages": pages, "seconds": round(seconds, 2),
         "pages_per_s": round(pages / seconds, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": _peak_rss_mb(),
         "peak_rss_workers_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "posts": stats.get("forumcrawl/posts"), "threads": stats.get("forumcrawl/threads"),
         "posts_committed": (stats.get("forumcrawl/db_posts_inserted", 0) or 0)
@@ -186,6 +186,15 @@ def _child(kind: str, url: str, concurrency: int, database: str | None, processe
         "extraction_failures": stats.get("forumcrawl/extraction_failures", 0),
         "finish_reason": stats.get("finish_reason"),
     }))
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited across exec)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _run_child(kind: str, url: str, concurrency: int, database: str | None, processes: int = 0) -> dict:
