@@ -49,6 +49,8 @@ MAX_TAGS = 100_000
 UNDECLARED_ALPHA = 0.15
 # ... unless the article region, comments pruned, is this long (characters without spaces).
 LONG_ARTICLE_CHARS = 2000
+# A thread's text is its posts' unless they hold less than this share of the thread region's text.
+MIN_POSTS_SHARE = 0.25
 
 
 def extract(html: bytes | str, url: str, *, headers: Mapping | None = None,
@@ -159,6 +161,13 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     page.entries = entries
     if kind == "thread":
         page.text = thread_text(dom, blk, body, posts, _heading(dom, body))
+        wide = blocks_mod.best_region(dom, blk.score, body, UNDECLARED_ALPHA)
+        wide_text = dedupe_lines(render(dom, wide, blocks_mod.prune(dom, blk, wide)))
+        posts_chars = len(squash("".join(p.text for p in posts)))
+        if posts_chars < MIN_POSTS_SHARE * len(squash(wide_text)):
+            page.warnings.append(f"posts hold only {posts_chars} characters of a "
+                                 f"{len(squash(wide_text))}-character thread region: text taken from the region")
+            page.text = wide_text
     else:
         if not types & ARTICLE_TYPES and len(posts) < 2 and len(squash(article_text)) < LONG_ARTICLE_CHARS:
             # neither declared an article nor shown to carry reader comments: comment-like
