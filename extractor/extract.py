@@ -160,7 +160,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     page.posts = posts
     page.entries = entries
     if kind == "thread":
-        page.text = thread_text(dom, blk, body, posts, _heading(dom, body))
+        page.text = thread_text(dom, blk, body, posts, _heading(dom, body, page.title))
         wide = blocks_mod.best_region(dom, blk.score, body, UNDECLARED_ALPHA)
         wide_text = dedupe_lines(render(dom, wide, blocks_mod.prune(dom, blk, wide)))
         posts_chars = len(squash("".join(p.text for p in posts)))
@@ -270,14 +270,21 @@ def thread_text(dom: Dom, blk: blocks_mod.Blocks, body: int, posts: list, headin
     return text
 
 
-def _heading(dom: Dom, body: int) -> str:
-    """The first <h1> of the page (a thread's title as shown on the page)."""
-    for i in range(body, int(dom.end[body]) + 1):
-        if dom.tags[dom.tag_id[i]] == "h1":
-            t = dom.text_of(i)
-            if t:
-                return t
-    return ""
+def _heading(dom: Dom, body: int, title: str = "") -> str:
+    """The thread's title as shown on the page: the <h1> that the <title> repeats, else the first."""
+    h1 = dom.tags.index("h1") if "h1" in dom.tags else -1
+    if h1 < 0:
+        return ""
+    first = ""
+    key = squash(title).lower()
+    for i in np.nonzero(dom.tag_id[body:int(dom.end[body]) + 1] == h1)[0].tolist():
+        t = dom.text_of(body + i)
+        if not t:
+            continue
+        if key and squash(t).lower() in key:
+            return t
+        first = first or t
+    return first
 
 
 _CONTROL_CHARS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r\f") + "\ufffd"
