@@ -327,10 +327,10 @@ def teasers(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
         while j <= stop and chars[j] == 0:
             j += 1
         if j > stop or not in_link[j]:
-            continue   # no headline link first
-        first = texts[j]
-        if (len(first) < 8) if cjk else (first.count(" ") < 2):
-            continue   # a one- or two-word first link is an author or a category, not a headline
+            continue   # the item does not open with a link
+        if not any(in_link[k] and ((len(texts[k]) >= 8) if cjk else (texts[k].count(" ") >= 2))
+                   for k in range(j, stop + 1)):
+            continue   # no headline-sized link: an author or a category only (a post, not a teaser)
         groups.setdefault((int(dom.parent[i]), int(dom.sig_id[i])), []).append(i)
     for items in groups.values():
         if len(items) >= 4:
