@@ -29,7 +29,7 @@ def collapse_ws(text: str | None) -> str:
     """Visible text with runs of white space folded to one space."""
     if not text:
         return ""
-    return _WS_RE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 @dataclass(slots=True)
@@ -109,6 +109,24 @@ _PUNCT_DELETE = {ord(c): None for c in _PUNCT_CHARS}
 
 def _count_punct(text: str) -> int:
     return len(text) - len(text.translate(_PUNCT_DELETE))
+
+
+_PUNCT_CODES = np.array(sorted(ord(c) for c in _PUNCT_CHARS), dtype=np.uint32)
+
+
+def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Non-space characters and punctuation marks per text, for all texts in one numpy pass."""
+    n = len(texts)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    if not n or not lengths.any():
+        return np.zeros(n, dtype=np.int32), np.zeros(n, dtype=np.int32)
+    cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bounds = np.concatenate(([0], np.cumsum(lengths)))
+    spaces = np.concatenate(([0], np.cumsum(cp == 32)))
+    punct = np.concatenate(([0], np.cumsum(np.isin(cp, _PUNCT_CODES))))
+    own_chars = (lengths - (spaces[bounds[1:]] - spaces[bounds[:-1]])).astype(np.int32)
+    own_punct = (punct[bounds[1:]] - punct[bounds[:-1]]).astype(np.int32)
+    return own_chars, own_punct
 
 
 def number(root: etree._Element) -> Dom:
@@ -211,22 +229,17 @@ def number(root: etree._Element) -> Dom:
         stack.append(i)
         raw_text.append(el.text or "")
 
-    for i, raw in enumerate(raw_text):
+    for raw in raw_text:
         if raw:
             if raw.__class__ is list:
                 raw = " ".join(raw)
-            own_text.append(ws.sub(" ", raw).strip())
+            own_text.append(" ".join(raw.split()))   # str.split() folds the same white space as \s+
         else:
             own_text.append("")
 
     n = len(nodes)
     index = {el: i for i, el in enumerate(nodes)}
-    own_chars = np.zeros(n, dtype=np.int32)
-    own_punct = np.zeros(n, dtype=np.int32)
-    for i, text in enumerate(own_text):
-        if text:
-            own_chars[i] = len(text) - text.count(" ")
-            own_punct[i] = _count_punct(text)
+    own_chars, own_punct = _char_counts(own_text)
     end_a = np.array(end_l, dtype=np.int32)
     tag_a = np.array(tag_l, dtype=np.int32)
     # depth = number of proper ancestors; in_link = inside an <a> (or is one): both from DFS ranges
