@@ -339,12 +339,13 @@ def teasers(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
 
 
 def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None, *,
-          drop_comments: bool = False) -> np.ndarray:
+          drop_comments: bool | str = False) -> np.ndarray:
     """Nodes inside ``region`` to skip when rendering: link lists, boilerplate, hidden.
 
     Returns a bool array over all nodes marking the *roots* of skipped subtrees.
     With ``drop_comments`` (an article, not a thread) reader-comment sections go
-    too, unless they hold most of the region's text.
+    too, unless they hold most of the region's text; ``drop_comments="always"``
+    drops them whatever their size (the comments were recognised as such).
     """
     n = len(dom)
     skip = np.zeros(n, dtype=bool)
@@ -378,7 +379,8 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
                     last_end = int(dom.end[c])
             outer = np.asarray(outer, dtype=np.int64)
             rest = blocks.sub_text[region] - blocks.sub_text[outer].sum()
-            if rest >= COMMENTED_PROSE * blocks.char_weight or rest >= blocks.sub_text[outer].sum():
+            if (drop_comments == "always" or rest >= COMMENTED_PROSE * blocks.char_weight
+                    or rest >= blocks.sub_text[outer].sum()):
                 skip[outer] = True
     if keep is not None:
         skip &= ~keep

@@ -169,7 +169,11 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
                                  f"{len(squash(wide_text))}-character thread region: text taken from the region")
             page.text = wide_text
     else:
-        if not types & ARTICLE_TYPES and len(posts) < 2 and len(squash(article_text)) < LONG_ARTICLE_CHARS:
+        if len(posts) >= 2 and kind == "article":
+            # the posts were recognised as reader comments: none of them is article text
+            article_text = dedupe_lines(render(dom, region, blocks_mod.prune(
+                dom, blk, region, drop_comments="always")))
+        elif not types & ARTICLE_TYPES and len(posts) < 2 and len(squash(article_text)) < LONG_ARTICLE_CHARS:
             # neither declared an article nor shown to carry reader comments: comment-like
             # sections may be answers, keep them, and tolerate more metadata between them
             region = blocks_mod.best_region(dom, blk.score, body, UNDECLARED_ALPHA)
