@@ -20,6 +20,9 @@ from extractor.dom import Dom
 INLINE_TAGS = frozenset(
     "a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark nobr q s samp "
     "small span strike strong sub sup time tt u var wbr br".split())
+# Table cells are scored with their row (a row of short cells is one line of data), but
+# cells holding blocks of their own (layout tables) still start new lines when rendered.
+CELL_TAGS = frozenset({"td", "th"})
 
 # Tags that never hold main content.
 BOILERPLATE_TAGS = frozenset("nav footer aside form menu dialog".split())
@@ -164,7 +167,7 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     lines of the site); hidden subtrees count for nothing either.
     """
     n = len(dom)
-    inline_tag = np.array([t in INLINE_TAGS for t in dom.tags], dtype=bool)
+    inline_tag = np.array([t in INLINE_TAGS or t in CELL_TAGS for t in dom.tags], dtype=bool)
     is_block = ~inline_tag[dom.tag_id] if n else np.zeros(0, dtype=bool)
     if n:
         is_block[0] = True
