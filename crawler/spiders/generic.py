@@ -205,6 +205,7 @@ class GenericSpider(scrapy.Spider):
                 return
             raise ValueError("the generic spider needs a start URL: -a url=https://...")
         meta = {"fc_depth": 0}
+        self._taken += 1
         self.frontier.add(self.start_url, PRIORITY_ENTRY, meta)
         self.frontier.flush()
         yield self._request(self.start_url, PRIORITY_ENTRY, meta)
