@@ -47,17 +47,16 @@ FURNITURE_TAGS = frozenset({"figure", "figcaption", "picture", "time"})
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
-import os
-LINK_PENALTY = float(os.environ.get("FC_LP", 1.0))
-LINE_PENALTY = float(os.environ.get("FC_LINE", 25))
-NEG_WEIGHT = float(os.environ.get("FC_NEG", 0.3))
-THREAD_NEG_WEIGHT = float(os.environ.get("FC_TNEG", 0.05))
-NEG_MAX_SHARE = float(os.environ.get("FC_NMS", 0.7))
-NEG_MAX_DEPTH = int(os.environ.get("FC_NMD", 2))
-CLIMB_SHARE = float(os.environ.get("FC_CLIMB", 0.1))
-COMMENTED_PROSE = float(os.environ.get("FC_CP", 800))
-PROSE_SHARE = float(os.environ.get("FC_PS", 0.35))
-NEG_AREA_KEEP = float(os.environ.get("FC_NAK", 0.1))
+# Scoring constants (weighted characters; see the module docstring and docs/extractor.md).
+LINK_PENALTY = 1.0        # a link character costs as much as a text character earns
+LINE_PENALTY = 25.0       # every block pays this: short lines are boilerplate until proven otherwise
+NEG_WEIGHT = 0.3          # share of negative block scores counted against an article region
+NEG_MAX_SHARE = 0.7       # a boilerplate name on a top-level wrapper holding this much text is ignored
+NEG_MAX_DEPTH = 2         # ... when the wrapper is this close to <html>
+CLIMB_SHARE = 0.1         # a region climbs to its parent when that adds at most this much negative
+COMMENTED_PROSE = 800.0   # article prose that makes comment sections droppable
+PROSE_SHARE = 0.35        # a soft boilerplate name on a container with this share of the prose is ignored
+NEG_AREA_KEEP = 0.1       # positive blocks inside boilerplate keep this share of their score
 
 
 @dataclass(slots=True)

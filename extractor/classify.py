@@ -17,8 +17,7 @@ _NOSPACE_RE = re.compile(r"\s+")
 
 MIN_ARTICLE_CHARS = 150   # weighted characters of prose for an article
 MIN_LISTING_ENTRIES = 5
-import os
-MIN_COMMENTED_ARTICLE_CHARS = float(os.environ.get("FC_MCA", 600))  # below this, prose outside the posts is not an article
+MIN_COMMENTED_ARTICLE_CHARS = 600  # below this, prose outside the posts is not an article
 
 
 def squash(text: str) -> str:

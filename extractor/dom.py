@@ -8,7 +8,6 @@ read these arrays instead of walking the tree again.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,8 +20,6 @@ INVISIBLE_TAGS = (
     "datalist", "textarea", "input", "button",
 )
 
-_WS_RE = re.compile(r"\s+")
-_PUNCT_RE = re.compile(r"[.,;:!?\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u3001\u201c\u201d\u2018\u2019\"'()\uff08\uff09\u2026-]")
 
 
 def collapse_ws(text: str | None) -> str:
@@ -104,13 +101,6 @@ def _tag_name(el: etree._Element) -> str:
 
 _SPECIAL_ATTRS = frozenset({"style", "role", "hidden", "aria-hidden", "itemprop"})
 _PUNCT_CHARS = ".,;:!?\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u3001\u201c\u201d\u2018\u2019\"'()\uff08\uff09\u2026-"
-_PUNCT_DELETE = {ord(c): None for c in _PUNCT_CHARS}
-
-
-def _count_punct(text: str) -> int:
-    return len(text) - len(text.translate(_PUNCT_DELETE))
-
-
 _PUNCT_CODES = np.array(sorted(ord(c) for c in _PUNCT_CHARS), dtype=np.uint32)
 
 
@@ -154,7 +144,6 @@ def number(root: etree._Element) -> Dom:
     path_names: list[str] = []
     sigs: dict[str, int] = {}
     stack: list[int] = []   # DFS indices of the open ancestors
-    ws = _WS_RE
 
     raw_text: list = []     # el.text, or a list of pieces once tails arrive
     sig_cache: dict[tuple[str, str], str] = {}

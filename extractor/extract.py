@@ -11,20 +11,20 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
 from typing import Any
+from urllib.parse import urljoin
 
 import numpy as np
 
 from extractor import blocks as blocks_mod
+from extractor.classify import ARTICLE_TYPES, FORUM_TYPES, decide, is_commented_article, squash
 from extractor.decode import decode
 from extractor.dom import Dom, collapse_ws, number, strip_invisible
-from extractor.model import Page
-from extractor.parse import parse
 from extractor.language import detect_language
 from extractor.links import collect as collect_links
+from extractor.model import Page
+from extractor.parse import parse
 from extractor.text import render
-from extractor.classify import ARTICLE_TYPES, FORUM_TYPES, decide, is_commented_article, squash
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     page.posts = posts
     page.entries = entries
     if kind == "thread":
-        page.text = thread_text(dom, blk, body, posts, _heading(dom, body, page.title))
+        page.text = thread_text(posts, _heading(dom, body, page.title))
         wide = blocks_mod.best_region(dom, blk.score, body, UNDECLARED_ALPHA)
         wide_text = dedupe_lines(render(dom, wide, blocks_mod.prune(dom, blk, wide)))
         posts_chars = len(squash("".join(p.text for p in posts)))
@@ -270,7 +270,7 @@ def dedupe_lines(text: str, min_len: int = 40) -> str:
     return "\n".join(out)
 
 
-def thread_text(dom: Dom, blk: blocks_mod.Blocks, body: int, posts: list, heading: str) -> str:
+def thread_text(posts: list, heading: str) -> str:
     """A thread's text: its heading (the page's <h1>), then every post's text in order."""
     text = "\n".join(p.text for p in posts if p.text)
     if heading and squash(heading)[:60] not in squash(text[:2000]):
