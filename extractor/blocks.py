@@ -74,6 +74,7 @@ class Blocks:
     negative: np.ndarray     # bool: named or tagged like boilerplate
     positive: np.ndarray     # bool: named like content
     hard: np.ndarray         # bool: boilerplate whatever its size (consent, related, ads, nav...)
+    legal: np.ndarray        # bool: blocks whose text is a copyright/policy/call-to-action line
     dead: np.ndarray         # bool: hidden or dropped (template) nodes and their subtrees
     region: int              # DFS index of the content region
     char_weight: float       # weight of one character (CJK pages count more per char)
@@ -117,11 +118,15 @@ def hints(dom: Dom) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 _LEGAL_LITERALS = ("\u00a9", "copyright", "all rights reserved", "\u7248\u6743\u6240\u6709", "icp\u5907",
                    "\u516c\u7f51\u5b89\u5907", "cookie policy", "cookies policy", "cookie settings",
                    "privacy policy", "terms of use", "terms of service", "\u514d\u8d23\u58f0\u660e",
-                   "\u7248\u6743\u58f0\u660e", "\u8f6c\u8f7d\u8bf7\u6ce8\u660e", "\u672a\u7ecf\u6388\u6743")
+                   "\u7248\u6743\u58f0\u660e", "\u8f6c\u8f7d\u8bf7\u6ce8\u660e", "\u672a\u7ecf\u6388\u6743",
+                   # calls to action: newsletters, donations, "you may also like"
+                   "sign up for", "subscribe to our", "our newsletter", "newsletters and alerts",
+                   "contribute as little", "support our journalism", "editorial standards",
+                   "\u731c\u4f60\u559c\u6b22", "\u76f8\u5173\u63a8\u8350", "\u70ed\u95e8\u63a8\u8350")
 
 
 def legal_nodes(dom: Dom) -> np.ndarray:
-    """Nodes whose own (short) text is a copyright / policy line.
+    """Nodes whose own (short) text is a copyright / policy / call-to-action line.
 
     Plain substring scans of the lower-cased page text (much faster than one
     case-insensitive regex alternation), mapped back to nodes by offsets.
@@ -236,7 +241,7 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     region = best_region(dom, score, body, NEG_WEIGHT)
     return Blocks(owner=owner, is_block=is_block, text=text, link=link, score=score,
                   sub_score=sub_score, sub_text=sub_text, sub_link=sub_link,
-                  negative=negative, positive=positive, hard=hard & negative, dead=dead, region=region, char_weight=w)
+                  negative=negative, positive=positive, hard=hard & negative, legal=legal, dead=dead, region=region, char_weight=w)
 
 
 def best_region(dom: Dom, score: np.ndarray, body: int, alpha: float) -> int:
@@ -364,7 +369,8 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
     negative_small = (blocks.sub_score[idx] < -60) & (st < 80 * w) & (sl > 0)
     named = blocks.negative[idx] & ((st < 600 * w) | blocks.hard[idx])
     named &= ~(blocks.positive[idx] & (st > 200 * w) & ~blocks.hard[idx])
-    cand = link_heavy | negative_small | named
+    legal = blocks.legal[idx] & (total < 400 * w)
+    cand = link_heavy | negative_small | named | legal
     cand &= blocks.is_block[idx]  # only block elements start a pruned subtree
     cand |= blocks.dead[idx]
     skip[idx[cand]] = True
