@@ -213,6 +213,8 @@ def _declared_article(blk: blocks_mod.Blocks, region: int, types: set) -> bool:
 def _could_be_listing(blk: blocks_mod.Blocks, region: int, link_share: float) -> bool:
     """Cheap gate before listing detection: a long link-poor prose region is an article."""
     text, link = float(blk.sub_text[region]), float(blk.sub_link[region])
+    if text >= 1500 * blk.char_weight and link <= 0.25 * text and link_share < 0.6:
+        return False   # a long prose region on a page not dominated by links
     return link_share >= 0.3 or text < 1500 * blk.char_weight or link > 0.25 * text
 
 
