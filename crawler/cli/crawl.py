@@ -6,6 +6,7 @@ feed exports with ``-o``/``-O FILE`` (format from the extension: ``posts.jsonl``
 from __future__ import annotations
 
 import argparse
+import os
 
 
 def register(subparsers) -> None:
@@ -56,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
 
     spider_args = _pairs(args.spider_args, "-a")
     overrides = _pairs(args.settings, "-s")
+    if not (args.url or spider_args.get("url") or overrides.get("JOBDIR") or overrides.get("REDIS_URL")
+            or os.environ.get("REDIS_URL")):
+        raise SystemExit("forumcrawl crawl: give a start URL (or -s JOBDIR=... to resume, or REDIS_URL "
+                         "to take work from a shared frontier)")
     if args.database:
         overrides["DATABASE_URL"] = args.database
     if args.loglevel:

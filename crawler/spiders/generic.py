@@ -571,6 +571,7 @@ class GenericSpider(scrapy.Spider):
         key = request.meta.get("fc_key")
         if key:
             self.frontier.done(key)
+            self._sample_waiting.discard(key)  # (a held warm-up is then released when idle)
 
     def _on_committed(self, items) -> None:
         uncommitted = self._uncommitted
