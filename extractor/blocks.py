@@ -205,12 +205,9 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     own_link = dom.own_link_chars.astype(np.float64) * w
     own_chars[gone] = 0
     own_link[gone] = 0
-    text = np.zeros(n)
-    link = np.zeros(n)
-    punct = np.zeros(n)
-    np.add.at(text, owner, own_chars - own_link)
-    np.add.at(link, owner, own_link)
-    np.add.at(punct, owner, dom.own_punct.astype(np.float64))
+    text = np.bincount(owner, weights=own_chars - own_link, minlength=n)
+    link = np.bincount(owner, weights=own_link, minlength=n)
+    punct = np.bincount(owner, weights=dom.own_punct.astype(np.float64), minlength=n)
     has = (text + link) > 0
     legal = np.zeros(n, dtype=bool)
     legal[owner[legal_nodes(dom)]] = True
@@ -275,8 +272,8 @@ def spread(dom: Dom, flags: np.ndarray) -> np.ndarray:
         return flags.copy()
     delta = np.zeros(n + 1, dtype=np.int32)
     idx = np.nonzero(flags)[0]
-    np.add.at(delta, idx, 1)
-    np.add.at(delta, dom.end[idx] + 1, -1)
+    delta += np.bincount(idx, minlength=n + 1)[: n + 1].astype(np.int32)
+    delta -= np.bincount(dom.end[idx] + 1, minlength=n + 1)[: n + 1].astype(np.int32)
     return np.cumsum(delta[:n]) > 0
 
 

@@ -234,8 +234,8 @@ def number(root: etree._Element) -> Dom:
     # depth = number of proper ancestors; in_link = inside an <a> (or is one): both from DFS ranges
     delta = np.zeros(n + 1, dtype=np.int32)
     if n:
-        np.add.at(delta, np.arange(1, n + 1), 1)
-        np.add.at(delta, end_a + 1, -1)
+        delta[1:] += 1
+        delta -= np.bincount(end_a + 1, minlength=n + 1)[: n + 1].astype(np.int32)
         depth = np.cumsum(delta[:n], dtype=np.int32)
     else:
         depth = np.zeros(0, dtype=np.int32)
@@ -245,8 +245,8 @@ def number(root: etree._Element) -> Dom:
         anchors = np.nonzero(tag_a == a_id)[0]
         if len(anchors):
             d2 = np.zeros(n + 1, dtype=np.int32)
-            np.add.at(d2, anchors, 1)
-            np.add.at(d2, end_a[anchors] + 1, -1)
+            d2 += np.bincount(anchors, minlength=n + 1)[: n + 1].astype(np.int32)
+            d2 -= np.bincount(end_a[anchors] + 1, minlength=n + 1)[: n + 1].astype(np.int32)
             in_link = np.cumsum(d2[:n]) > 0
     own_link = np.where(in_link, own_chars, 0).astype(np.int32)
 

@@ -24,6 +24,12 @@ _SCRIPTS = (
     ("latin", ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F))),
 )
 
+# Sorted interval starts/ends: code point c lies in range (lo, hi) iff
+# searchsorted(_BOUNDS, c, "right") is the slot just after lo.
+_RANGES = sorted((lo, hi, name) for name, ranges in _SCRIPTS for lo, hi in ranges)
+_BOUNDS = np.array([b for lo, hi, _ in _RANGES for b in (lo, hi + 1)], dtype=np.uint32)
+_SLOT_SCRIPT = {2 * k + 1: name for k, (_, _, name) in enumerate(_RANGES)}
+
 _STOPWORDS = {
     "en": "the and of to in is that it for was on are with as be this have not you at by but from they or",
     "de": "der die und das ist nicht ich sie es zu den mit ein eine auf für von dem sich auch wir",
@@ -49,12 +55,12 @@ def detect_language(text: str, *, sample: int = 6000) -> str | None:
         return None
     text = text[:sample]
     cp = np.frombuffer(text.encode("utf-32-le", "replace"), dtype=np.uint32)
-    counts = {}
-    for name, ranges in _SCRIPTS:
-        c = 0
-        for lo, hi in ranges:
-            c += int(np.count_nonzero((cp >= lo) & (cp <= hi)))
-        counts[name] = c
+    # one pass: each code point falls in one interval of the sorted range bounds
+    slot = np.searchsorted(_BOUNDS, cp, side="right")
+    per_slot = np.bincount(slot, minlength=len(_BOUNDS) + 1)
+    counts = dict.fromkeys((name for name, _ in _SCRIPTS), 0)
+    for k, name in _SLOT_SCRIPT.items():
+        counts[name] += int(per_slot[k])
     letters = sum(counts.values())
     cjk = counts["han"] + counts["kana"] + counts["hangul"]
     if letters < 20 and cjk < 6:
@@ -73,7 +79,7 @@ def detect_language(text: str, *, sample: int = 6000) -> str | None:
         if top == "arabic" and re.search(r"[\u067e\u0686\u0698\u06af\u06cc]", text):
             return "fa"
         return simple[top]
-    words = [w.lower() for w in _WORD_RE.findall(text)]
+    words = _WORD_RE.findall(text[:2500].lower())
     if not words:
         return None
     freq = Counter(words)

@@ -61,8 +61,8 @@ def _areas(dom: Dom, flags: np.ndarray) -> np.ndarray:
         return np.zeros(n, dtype=bool)
     delta = np.zeros(n + 1, dtype=np.int32)
     idx = np.nonzero(flags)[0]
-    np.add.at(delta, idx, 1)
-    np.add.at(delta, dom.end[idx] + 1, -1)
+    delta += np.bincount(idx, minlength=n + 1)[: n + 1].astype(np.int32)
+    delta -= np.bincount(dom.end[idx] + 1, minlength=n + 1)[: n + 1].astype(np.int32)
     return np.cumsum(delta[:n]) > 0
 
 
