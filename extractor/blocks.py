@@ -44,6 +44,8 @@ _META_LINE_RE = re.compile(
     r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f)\s*[:\uff1a]", re.I)
 FURNITURE_TAGS = frozenset({"figure", "figcaption", "picture", "time"})
 
+_URL_PREFIXES = ("http://", "https://", "www.")
+
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -203,6 +205,10 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     w = cjk_weight(dom)
     own_chars = dom.own_chars.astype(np.float64) * w
     own_link = dom.own_link_chars.astype(np.float64) * w
+    # a pasted URL is what someone wrote, not a menu entry: its characters count as text
+    urls = [i for i in np.nonzero(own_link)[0].tolist() if dom.own_text[i].startswith(_URL_PREFIXES)]
+    if urls:
+        own_link[urls] = 0
     own_chars[gone] = 0
     own_link[gone] = 0
     text = np.bincount(owner, weights=own_chars - own_link, minlength=n)
