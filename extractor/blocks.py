@@ -25,7 +25,7 @@ INLINE_TAGS = frozenset(
 CELL_TAGS = frozenset({"td", "th"})
 
 # Tags that never hold main content.
-BOILERPLATE_TAGS = frozenset("nav footer aside form menu dialog".split())
+BOILERPLATE_TAGS = frozenset("nav footer aside form menu dialog header".split())
 HARD_TAGS = frozenset("nav aside menu dialog".split())  # never content, however much prose they hold
 
 # Class/id vocabularies live in extractor.names.
