@@ -42,7 +42,7 @@ _META_LINE_RE = re.compile(
     r"\b(?:ago|min read|minute read|getty images|associated press|reuters|afp)\b|"
     r"^\s*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|\u539f\u6807\u9898|"
     r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f)\s*[:\uff1a]", re.I)
-FURNITURE_TAGS = frozenset({"figure", "figcaption", "picture", "time"})
+FURNITURE_TAGS = frozenset({"figure", "figcaption", "picture", "time", "h1"})
 
 _URL_PREFIXES = ("http://", "https://", "www.")
 
