@@ -307,6 +307,24 @@ def furniture(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
     return out
 
 
+_META_ITEMPROPS = frozenset({
+    "image", "publisher", "logo", "author", "url", "width", "height", "datepublished", "datemodified",
+    "thumbnailurl", "contenturl", "dateline", "creator", "sourceorganization", "copyrightholder",
+})
+
+
+def metadata_items(dom: Dom, lo: int, hi: int) -> np.ndarray:
+    """Microdata properties that describe the page (image, publisher, author, dates) rather than tell it."""
+    out = np.zeros(len(dom), dtype=bool)
+    nodes = dom.nodes
+    for i in dom.special:
+        if lo <= i < hi:
+            prop = nodes[i].get("itemprop")
+            if prop and prop.split()[0].lower() in _META_ITEMPROPS:
+                out[i] = True
+    return out
+
+
 def teasers(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
     """Runs of four or more same-signature items that open with a link: other stories' teasers.
 
@@ -378,6 +396,7 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
     cand |= blocks.dead[idx]
     skip[idx[cand]] = True
     skip |= furniture(dom, blocks, lo, hi)
+    skip |= metadata_items(dom, lo, hi)
     skip |= teasers(dom, blocks, lo, hi)
     if drop_comments:
         com = comment_sections(dom, lo, hi)
