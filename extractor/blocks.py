@@ -40,6 +40,8 @@ _META_LINE_RE = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|"
     r"^\s*(?:updated|published|posted|last updated|photo|image|credit|caption|close|by)\b|"
     r"\b(?:ago|min read|minute read|getty images|associated press|reuters|afp)\b|"
+    r"^\s*(?:advert|advertisement|sponsored(?: content)?|anzeige|publicit\u00e9|publicidad|pubblicit\u00e0|"
+    r"\u5e7f\u544a|\d*\s*comments?|share(?: this)?(?: article| story)?|print)\s*$|"
     r"^\s*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|\u539f\u6807\u9898|"
     r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f)\s*[:\uff1a]", re.I)
 FURNITURE_TAGS = frozenset({"figure", "figcaption", "picture", "time", "h1"})
