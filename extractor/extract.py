@@ -8,6 +8,7 @@ region -> posts / listing entries (the posts helper's modules) -> page kind
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -280,21 +281,25 @@ def thread_text(posts: list, heading: str) -> str:
     return text
 
 
+_TITLE_SPLIT_RE = re.compile(r"\s+[-|\u2013\u2014\u00bb:\u00b7/]+\s+|_|\s*\|\s*")
+
+
 def _heading(dom: Dom, body: int, title: str = "") -> str:
-    """The thread's title as shown on the page: the <h1> that the <title> repeats, else the first."""
+    """The page's own title as shown: the <h1> that the <title> repeats, else the first <h1>;
+    without one, the longest part of the <title> once the site name is split off."""
     h1 = dom.tags.index("h1") if "h1" in dom.tags else -1
-    if h1 < 0:
-        return ""
-    first = ""
     key = squash(title).lower()
-    for i in np.nonzero(dom.tag_id[body:int(dom.end[body]) + 1] == h1)[0].tolist():
-        t = dom.text_of(body + i)
-        if not t:
-            continue
-        if key and squash(t).lower() in key:
-            return t
-        first = first or t
-    return first
+    first = ""
+    if h1 >= 0:
+        for i in np.nonzero(dom.tag_id[body:int(dom.end[body]) + 1] == h1)[0].tolist():
+            t = dom.text_of(body + i)
+            if t and key and squash(t).lower() in key:
+                return t
+            first = first or t
+    if first:
+        return first
+    parts = [p.strip() for p in _TITLE_SPLIT_RE.split(title or "") if p and p.strip()]
+    return max(parts, key=len) if parts else ""
 
 
 _CONTROL_CHARS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r\f") + "\ufffd"
