@@ -53,7 +53,7 @@ CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 # Scoring constants (weighted characters; see the module docstring and docs/extractor.md).
 LINK_PENALTY = 1.0        # a link character costs as much as a text character earns
-LINE_PENALTY = 25.0       # every block pays this: short lines are boilerplate until proven otherwise
+LINE_PENALTY = 20.0       # every block pays this: short lines are boilerplate until proven otherwise
 NEG_WEIGHT = 0.3          # share of negative block scores counted against an article region
 NEG_MAX_SHARE = 0.7       # a boilerplate name on a top-level wrapper holding this much text is ignored
 NEG_MAX_DEPTH = 2         # ... when the wrapper is this close to <html>
