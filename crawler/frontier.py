@@ -186,7 +186,7 @@ class ReliableQueue(RedisQueueBase):
 
     def clear(self) -> None:
         """Delete the queue and all processing state of this frontier."""
-        keys = [self.queue_key, self.workers_key, f"{self.key}:seeded"]
+        keys = [self.queue_key, self.workers_key, f"{self.key}:seeded", f"{self.key}:chain"]
         keys += list(self.server.scan_iter(match=f"{self.key}:processing:*"))
         keys += list(self.server.scan_iter(match=f"{self.key}:alive:*"))
         self.server.delete(*keys)
@@ -649,3 +649,66 @@ def seed(redis_client: redis.Redis, key: str, urls, priority: int = 0) -> int:
         added += 1
     redis_client.set(f"{key}:seeded", b"1")
     return added
+
+
+class ChainBoard:
+    """Thread chains across workers: who reads a thread's next page, and from which position.
+
+    The generic spider reads a thread along ``next_page_url`` with a running post
+    offset. With many workers, the page a chain needs next may already be queued,
+    in flight or parked (fetched before its chain reached it) in another worker.
+    The board makes that exactly-once:
+
+    * :meth:`claim` is the shared seen-set's atomic test-and-set: the chain that
+      claims a URL first fetches it itself (no other worker will);
+    * otherwise the chain leaves its context (thread URL, page number, offset)
+      under ``key:chain`` with :meth:`put`, and the worker that fetches or already
+      holds the page takes it with :meth:`take` / :meth:`take_many` and goes on
+      reading the thread from there.
+    """
+
+    def __init__(self, server: redis.Redis, dupefilter: CompactDupeFilter, key: str):
+        self.server, self.df = server, dupefilter
+        self.key = f"{key}:chain"
+
+    @classmethod
+    def from_spider(cls, spider) -> ChainBoard:
+        settings = spider.settings
+        return cls(get_redis_from_settings(settings), CompactDupeFilter.from_spider(spider),
+                   frontier_key(settings, spider.name))
+
+    def claim(self, url: str) -> bool:
+        """True when no worker has seen ``url`` before (now it is this worker's)."""
+        from scrapy import Request
+
+        return not self.df.request_seen(Request(url))
+
+    def put(self, url: str, context: dict[str, Any]) -> None:
+        """Leave the thread context for whichever worker fetches (or holds) ``url``."""
+        import json
+
+        self.server.hset(self.key, url, json.dumps(context))
+
+    def take(self, url: str) -> dict[str, Any] | None:
+        """The context a chain left for ``url`` (removed, so only one worker gets it)."""
+        return self.take_many([url]).get(url)
+
+    def take_many(self, urls) -> dict[str, dict[str, Any]]:
+        """The contexts left for any of ``urls``, each handed out once."""
+        import json
+
+        urls = list(urls)
+        if not urls:
+            return {}
+        values = self.server.hmget(self.key, urls)
+        found = {u: v for u, v in zip(urls, values) if v is not None}
+        if not found:
+            return {}
+        pipe = self.server.pipeline()
+        for url in found:
+            pipe.hdel(self.key, url)
+        removed = pipe.execute()
+        return {u: json.loads(v) for (u, v), gone in zip(found.items(), removed) if gone}
+
+    def clear(self) -> None:
+        self.server.delete(self.key)

@@ -34,6 +34,7 @@ from twisted.python.threadpool import ThreadPool
 
 from crawler import signals as fc_signals
 from crawler.items import PostItem, ThreadItem
+from crawler.nlp.stream import PostPublisher
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,10 @@ class StorePipeline:
         self._pool: ThreadPool | None = None
         self.store = None
         self.run_id: int | None = None
+        # A run started by `forumcrawl schedule run` already has its crawl_runs row.
+        self.given_run_id = settings.getint("FORUMCRAWL_RUN_ID", 0) or None
+        # New and edited posts go to the NLP hook after each commit (Redis Stream, or in-process).
+        self.publisher = PostPublisher.from_settings(settings)
         crawler.signals.connect(self._on_page, signal=fc_signals.page_fetched)
         crawler.signals.connect(self._on_closed, signal=signals.spider_closed)
 
@@ -101,7 +106,8 @@ class StorePipeline:
         log.info("Storing posts in %r", store)
         spider = self.crawler.spider
         try:
-            self.run_id = store.start_run(getattr(spider, "site", None) or "", getattr(spider, "crawl_args", {}))
+            self.run_id = self.given_run_id or store.start_run(
+                getattr(spider, "site", None) or "", getattr(spider, "crawl_args", {}))
         except Exception as exc:  # a run record is bookkeeping: never stop the crawl for it
             log.error("Could not record the crawl run: %s", exc)
         self.store = store
@@ -189,7 +195,7 @@ class StorePipeline:
         while True:
             attempt += 1
             try:
-                return self.store.write_batch(thread_dicts, post_dicts, pages)
+                result = self.store.write_batch(thread_dicts, post_dicts, pages)
             except StoreUnavailable as exc:
                 if self._give_up_at is not None and time.monotonic() > self._give_up_at:
                     raise
@@ -200,6 +206,10 @@ class StorePipeline:
                 reactor.callFromThread(self.stats.inc_value, "forumcrawl/db_retries")
                 time.sleep(delay)
                 delay = min(delay * 2, self.retry_max_delay)
+                continue
+            if self.publisher is not None:  # never raises: the posts are safe in SQL already
+                self.publisher.publish(post_dicts, result, self.store)
+            return result
 
     def _written(self, result, batch: list[Any], taken_at: float) -> None:
         inserted, updated = len(result.inserted), len(result.updated)
@@ -208,6 +218,9 @@ class StorePipeline:
         self.stats.inc_value("forumcrawl/db_posts_updated", updated)
         self.stats.inc_value("forumcrawl/db_posts_unchanged", result.unchanged)
         self.stats.inc_value("forumcrawl/db_items_committed", len(batch))
+        if self.publisher is not None:
+            self.stats.set_value("forumcrawl/nlp_published", self.publisher.published)
+            self.stats.set_value("forumcrawl/nlp_publish_failed", self.publisher.failed)
         self.crawler.signals.send_catch_log(fc_signals.items_committed, items=batch, taken_at=taken_at)
 
     def _failed(self, failure, batch: list[Any], pages: list[dict]) -> None:

@@ -73,3 +73,13 @@ FORUMCRAWL_PROGRESS_INTERVAL = 5.0
 FORUMCRAWL_EXTRACT_PROCESSES = 0
 # Largest body handed to the extractor (bytes); larger pages are skipped as too large.
 FORUMCRAWL_MAX_PAGE_BYTES = 8 * 1024 * 1024
+# Set by `forumcrawl schedule run`: the crawl_runs row it created for this run (0: the pipeline creates one).
+FORUMCRAWL_RUN_ID = 0
+# NLP hook (crawler/nlp, docs/scale.md): after each commit, new and edited posts go to the Redis
+# Stream FORUMCRAWL_NLP_STREAM_KEY on FORUMCRAWL_NLP_REDIS_URL (else REDIS_URL); without Redis,
+# FORUMCRAWL_NLP_IN_PROCESS=True annotates them in the crawler with the default handler.
+FORUMCRAWL_NLP_STREAM = True
+FORUMCRAWL_NLP_REDIS_URL = None
+FORUMCRAWL_NLP_STREAM_KEY = "forumcrawl:posts"
+FORUMCRAWL_NLP_STREAM_MAXLEN = 1_000_000
+FORUMCRAWL_NLP_IN_PROCESS = False

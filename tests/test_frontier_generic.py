@@ -3,9 +3,8 @@ worker processes crawl the bundled sample forum once between them, the same
 pages as one process alone. The spider is wired the way crawler/frontier.py's
 ``apply_redis_settings`` documents (a subclass here adds the wiring).
 
-That every post is stored as by one process also needs the spider's thread
-chains to be frontier-aware (see docs/scale.md); until then that last check
-reports xfail instead of passing."""
+Thread chains cross workers through the shared chain board, so every page is
+fetched once and every post stored once, at the same positions as by one process."""
 from __future__ import annotations
 
 import os
@@ -84,12 +83,8 @@ def test_two_generic_workers_crawl_the_forum_once_between_them(redis_url, tmp_pa
     assert runs == ["finished", "finished"]
     expected = {k.replace(alone_server.url, shared_server.url) for k in alone_keys}
     assert set(shared_keys) <= expected
-    # Known limits of the spider's per-process thread chains (not of the frontier, whose
-    # exactly-once fetching tests/test_frontier.py checks with a plain spider):
+    # Thread chains are shared through Redis (crawler.frontier.ChainBoard): no page twice, no post lost.
     twice = sorted(p for p, c in pages.items() if c > 1)
-    missing = expected - set(shared_keys)
-    if twice or missing:
-        orphaned = sum("were never reached from their thread's first page" in log for log in logs)
-        pytest.xfail(f"{len(missing)} posts of multi-page threads not stored ({orphaned} workers report orphaned "
-                     f"thread pages), {len(twice)} thread pages fetched twice ({twice[:3]}): the generic "
-                     "spider's thread chains assume one process")
+    assert twice == []
+    assert set(shared_keys) == expected
+    assert not any("were never reached from their thread's first page" in log for log in logs)

@@ -27,6 +27,7 @@ import logging
 import os
 import pickle
 import re
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,6 +70,7 @@ _ROLE_PRIORITY = {
 _POST_ANCHOR = re.compile(r"#(?:p|post|pid|postid|msg|message|comment|reply|entry|r)[-_]?\d+$", re.I)
 HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"application/xml", b"text/xml")
 TEMPLATE_FILE = "site-template.pickle"
+PARKED_POLL_INTERVAL = 0.25  # seconds between looks for chains reaching pages parked here (shared frontier)
 
 
 def _flag(value: Any) -> bool:
@@ -146,6 +148,8 @@ class GenericSpider(scrapy.Spider):
         # one has seen, so thread chains request their next page themselves.
         self.shared_frontier = bool(settings.get("REDIS_URL"))
         self._pool = None
+        self._board = None          # crawler.frontier.ChainBoard, made on first use
+        self._polled_at = 0.0
         pipelines = settings.getwithbase("ITEM_PIPELINES")
         self.commits_items = any(
             str(path).endswith("StorePipeline") and order is not None
@@ -247,6 +251,8 @@ class GenericSpider(scrapy.Spider):
         else:
             page = extractor.extract(response.body, response.url, headers=response.headers, template=self.template)
         self._count_page(page)
+        for out in self._resume_parked():
+            yield out
         for out in self._handle(page, response.meta, key, url, info):
             yield out
 
@@ -292,12 +298,15 @@ class GenericSpider(scrapy.Spider):
             return
         if ctx is None:
             earlier = earlier_page_url(page, url)
-            if earlier is not None:
+            if earlier is not None and self.shared_frontier:
+                ctx = self._chain_context(key, url)
+            if ctx is None and earlier is not None:
                 requests = self._park(page, meta, key, url, info, earlier)
                 requests += self._discover(page, meta, url)
                 self.frontier.flush()
                 yield from requests
                 return
+        if ctx is None:
             entry = meta.get("fc_entry") or {}
             ctx = {"thread_url": url, "page": 1, "offset": 0,
                    "title": entry.get("title") or self.titles.clean(page.title),
@@ -324,16 +333,76 @@ class GenericSpider(scrapy.Spider):
                 page, key, url, info, ctx = parked["page"], parked["key"], nxt, parked["info"], next_ctx
                 continue
             meta = {"fc_depth": ctx.get("depth", 0), "fc_thread": next_ctx}
+            if self.shared_frontier:
+                return items, self._continue_shared(nxt, meta)
             if self._take(nxt, PRIORITY_CHAIN, meta):
                 return items, [self._request(nxt, PRIORITY_CHAIN, meta, dont_filter=True)]
             if not self.frontier.is_done(nxt):
                 self._chains[nxt] = next_ctx   # in flight or queued: claim it for this chain
                 self.frontier.update(nxt, PRIORITY_CHAIN, meta)
-                if self.shared_frontier:
-                    # it may be queued in another worker, which cannot know its offset: read it here
-                    # too (a second copy is dropped as a duplicate view, or upserts the same keys)
-                    return items, [self._request(nxt, PRIORITY_CHAIN, meta, dont_filter=True)]
             return items, []
+
+    # -- thread chains across workers (shared frontier) ---------------------------------------
+    @property
+    def chain_board(self):
+        if self._board is None:
+            from crawler.frontier import ChainBoard
+
+            self._board = ChainBoard.from_spider(self)
+        return self._board
+
+    def _continue_shared(self, nxt: str, meta: dict[str, Any]) -> list:
+        """The next page of a thread under a shared frontier: fetch it here if no worker
+        has seen it, else leave the chain's context for the worker that has it."""
+        self.frontier.seen.add(nxt)
+        try:
+            if self.chain_board.claim(nxt):
+                meta = {**meta, "frontier_local_seen": True}
+                return [self._request(nxt, PRIORITY_CHAIN, meta, dont_filter=True)]
+            self.chain_board.put(nxt, meta["fc_thread"])
+        except redis_errors() as exc:
+            log.error("Redis unavailable while reading a thread (%s): fetching %s here", exc, nxt)
+            return [self._request(nxt, PRIORITY_CHAIN, meta, dont_filter=True)]
+        self.stats.inc_value("forumcrawl/chain_handoffs")
+        return []
+
+    def _chain_context(self, key: str, url: str) -> dict[str, Any] | None:
+        """The context another worker's chain left for this later thread page, if any."""
+        try:
+            found = self.chain_board.take_many({key, url})
+        except redis_errors() as exc:
+            log.error("Redis unavailable while looking up a thread chain (%s); %s waits", exc, url)
+            return None
+        return next(iter(found.values()), None)
+
+    def _resume_parked(self, force: bool = False) -> list:
+        """Go on with parked pages whose chain (read by another worker) reached them:
+        their requests, then their items."""
+        if not self._parked or not self.shared_frontier:
+            return []
+        now = time.monotonic()
+        if not force and now - self._polled_at < PARKED_POLL_INTERVAL:
+            return []
+        self._polled_at = now
+        try:
+            found = self.chain_board.take_many(list(self._parked))
+        except redis_errors():
+            return []
+        requests: list[Any] = []
+        items: list[Any] = []
+        for url, ctx in found.items():
+            parked = self._parked.pop(url, None)
+            if parked is None:  # read meanwhile along a chain of this worker
+                continue
+            self.stats.inc_value("forumcrawl/chain_resumed")
+            more, reqs = self._thread_chain(parked["page"], parked["key"], url, parked["info"], ctx)
+            items += more
+            requests += reqs
+        self.frontier.flush()
+        return requests + items
+
+    def _release_parked(self, response: Response) -> Iterator[Any]:
+        yield from self._resume_parked(force=True)
 
     def _next_page(self, page, url: str) -> str | None:
         if not page.next_page_url:
@@ -511,6 +580,21 @@ class GenericSpider(scrapy.Spider):
                 meta={"dont_obey_robotstxt": True, "allow_offsite": True},
             ))
             raise DontCloseSpider
+        if self._parked and self.shared_frontier:
+            # Another worker's chain may still reach them: wait while the shared crawl goes on
+            # (its scheduler keeps the spider open); what is left at the end is reported on close.
+            try:
+                waiting = any(v is not None for v in self.chain_board.server.hmget(
+                    self.chain_board.key, list(self._parked)))
+            except redis_errors():
+                waiting = False
+            if waiting:
+                self.crawler.engine.crawl(scrapy.Request(
+                    "data:,", callback=self._release_parked, dont_filter=True, priority=1000,
+                    meta={"dont_obey_robotstxt": True, "allow_offsite": True},
+                ))
+                raise DontCloseSpider
+            return
         if self._parked:
             log.warning(
                 "%d thread pages were never reached from their thread's first page; "
@@ -586,9 +670,20 @@ class GenericSpider(scrapy.Spider):
                 self.frontier.done(entry[0])
 
     def _on_closed(self, spider, reason) -> None:
+        if self._parked:
+            log.warning("%d thread pages were never reached from their thread's first page; "
+                        "their posts were not stored: %s", len(self._parked), sorted(self._parked)[:5])
+            self.stats.inc_value("forumcrawl/thread_pages_orphaned", len(self._parked))
         self.frontier.close()
         if self._pool is not None:
             self._pool.close()
+
+
+def redis_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions of an unreachable Redis (imported lazily: Redis is optional)."""
+    import redis
+
+    return (redis.RedisError, ConnectionError, OSError)
 
 
 def _response_info(response: Response, url: str) -> dict[str, Any]:
