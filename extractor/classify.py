@@ -8,12 +8,10 @@ under an article. Many entries with little prose make a listing.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from extractor.model import Entry, PageKind, Post
 
-_NOSPACE_RE = re.compile(r"\s+")
 
 MIN_ARTICLE_CHARS = 150   # weighted characters of prose for an article
 MIN_LISTING_ENTRIES = 5
@@ -22,7 +20,8 @@ MIN_COMMENTED_ARTICLE_CHARS = 600  # below this, prose outside the posts is not 
 
 def squash(text: str) -> str:
     """Text without white space, for comparisons that ignore layout."""
-    return _NOSPACE_RE.sub("", text)
+    # str.split() splits on exactly the characters \s matches, several times faster than re.sub
+    return "".join(text.split())
 
 
 def longest_line(text: str) -> str:
