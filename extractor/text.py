@@ -13,7 +13,9 @@ from lxml import etree
 from extractor.blocks import INLINE_TAGS
 from extractor.dom import Dom
 
-_SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u200b\u3000]+")
+_SPACES = r"[ \t\r\f\v\u00a0\u200b\u3000]"
+# runs of these spaces fold to one space; lone plain spaces need no change, so they do not match
+_SPACE_FIX_RE = re.compile(rf" {_SPACES}+|[\t\r\f\v\u00a0\u200b\u3000]{_SPACES}*")
 _LINES_RE = re.compile(r"\n\s*\n\s*(?:\n\s*)*")
 
 
@@ -62,9 +64,6 @@ def render(dom: Dom, region: int, skip: np.ndarray | None = None) -> str:
 
 def tidy(text: str) -> str:
     """Collapse spaces inside lines and drop empty lines."""
-    lines = []
-    for line in text.split("\n"):
-        line = _SPACE_RE.sub(" ", line).strip()
-        if line:
-            lines.append(line)
-    return "\n".join(lines)
+    # one pass over the whole text (the runs never span a newline); single spaces are left alone
+    text = _SPACE_FIX_RE.sub(" ", text)
+    return "\n".join(line for line in map(str.strip, text.split("\n")) if line)
