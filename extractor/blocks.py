@@ -300,10 +300,15 @@ def furniture(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
     w = blocks.char_weight
     total = blocks.sub_text[lo:hi] + blocks.sub_link[lo:hi]
     small = blocks.is_block[lo:hi] & (total > 0) & (total < 90 * w) & ((dom.end[lo:hi] - np.arange(lo, hi)) < 12)
+    # a subtree's visible text is at least its non-space characters long: 90 or more cannot match
+    csum = np.concatenate(([0], np.cumsum(dom.own_chars, dtype=np.int64)))
+    small &= (csum[dom.end[lo:hi] + 1] - csum[lo:hi]) < 90
+    end, own_text = dom.end, dom.own_text
     for i in (lo + np.nonzero(small)[0]).tolist():
         if out[i]:
             continue
-        text = dom.text_of(i)
+        # a leaf's text is its own (collapsed) text: no tree walk
+        text = own_text[i] if end[i] == i else dom.text_of(i)
         if len(text) < 90 and _META_LINE_RE.search(text):
             out[i] = True
     return out
