@@ -303,6 +303,7 @@ def _heading(dom: Dom, body: int, title: str = "") -> str:
 
 
 _CONTROL_CHARS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r\f") + "\ufffd"
+_CONTROL_RE = re.compile("[" + re.escape(_CONTROL_CHARS) + "]")
 
 
 def _looks_binary(text: str) -> bool:
@@ -310,7 +311,7 @@ def _looks_binary(text: str) -> bool:
     head = text[:8192]
     if not head:
         return False
-    bad = len(head) - len(head.translate({ord(c): None for c in _CONTROL_CHARS}))
+    bad = len(_CONTROL_RE.findall(head))
     return bad > 0.05 * len(head)
 
 
