@@ -8,7 +8,8 @@ or listing), ``post`` (inside the content: a post or the article body),
 The next page is, in order of trust: ``<link rel=next>``, ``<a rel=next>``,
 an anchor whose text says "next" (下一页, ›, », ...) inside a pagination box
 or pointing to a page-numbered URL, then the numbered link following the
-current page number.
+current page number, then a pager link without text (an icon) whose URL asks
+for the page after the current one (shown as "Page 2 of 3", or in the URL).
 """
 from __future__ import annotations
 
@@ -32,6 +33,11 @@ _PREV_TEXT_RE = re.compile(r"^(?:[‹«<]|prev(?:ious)?|上一页|上一頁|前�
 _PAGED_URL_RE = re.compile(r"(?:[?&;](?:page|p|pg|pn|start|offset|from|paged|pagenum|pageno|curpage)=\d+)"
                            r"|(?:/page[/\-_]?\d+)|(?:[\-_/]\d{1,4}(?:\.html?)?/?$)|(?:&extra=page%3d\d+)", re.I)
 _NUMBER_RE = re.compile(r"^\[?\s*(\d{1,5})\s*\]?$")
+# "Page 2 of 3", "2 / 3", "第2页 共3页": the current page stated in words
+_PAGE_OF_RE = re.compile(r"^(?:page|pg\.?|seite|página|pagina|страница|第)?\s*(\d{1,5})\s*页?\s*"
+                         r"(?:of|/|von|de|di|sur|из|共)\s*\d{1,5}\s*(?:页|pages?)?$", re.I)
+# the page number a URL asks for
+_URL_PAGE_RE = re.compile(r"[?&;](?:page|p|pg|pn|paged|pagenum|pageno|curpage)=(\d+)|/page[/\-_]?(\d+)", re.I)
 _NAV_TAGS = frozenset({"nav", "header", "footer", "menu", "aside"})
 
 
@@ -102,6 +108,7 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     ends = dom.end.tolist()
     next_rel = next_text = None
     numbered: list[tuple[int, str, bool]] = []
+    url_numbered: list[tuple[int, str, bool]] = []   # pager links without a number as text (icons)
     for i in idx.tolist():
         el = dom.nodes[i]
         href = el.get("href")
@@ -139,21 +146,31 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
         m = _NUMBER_RE.match(text)
         if m and (in_pager or _PAGED_URL_RE.search(url)):
             numbered.append((int(m.group(1)), url, in_pager))
+        elif in_pager:
+            m = _URL_PAGE_RE.search(url)
+            if m:
+                url_numbered.append((int(m.group(1) or m.group(2)), url, True))
 
     nxt = None
     if head_next:
         nxt = _absolute(head_next, base_url)
-    nxt = nxt or next_rel or next_text or _next_numbered(dom, numbered, pager, base_url)
+    nxt = (nxt or next_rel or next_text or _next_numbered(dom, numbered, pager, base_url)
+           or _next_numbered(dom, url_numbered, pager, base_url))
     return links, nxt
 
 
 def _current_page(dom: Dom, pager: np.ndarray, url: str) -> int | None:
     """The page number the page itself shows: a non-link number in the pager, else the URL's."""
-    for i in np.nonzero(pager & ~dom.in_link)[0].tolist():
+    shown = np.nonzero(pager & ~dom.in_link)[0].tolist()
+    for i in shown:
         m = _NUMBER_RE.match(dom.own_text[i])
         if m:
             return int(m.group(1))
-    m = re.search(r"[?&;](?:page|p|pg|pn|paged|pagenum|pageno|curpage)=(\d+)|/page[/\-_]?(\d+)", url, re.I)
+    for i in shown:
+        m = _PAGE_OF_RE.match(dom.own_text[i])
+        if m:
+            return int(m.group(1))
+    m = _URL_PAGE_RE.search(url)
     if m:
         return int(m.group(1) or m.group(2))
     return None
@@ -161,6 +178,7 @@ def _current_page(dom: Dom, pager: np.ndarray, url: str) -> int | None:
 
 def _next_numbered(dom: Dom, numbered: list[tuple[int, str, bool]], pager: np.ndarray,
                    url: str) -> str | None:
+    """The link numbered one past the current page (numbers from link texts, or from pager URLs)."""
     if not numbered:
         return None
     current = _current_page(dom, pager, url)

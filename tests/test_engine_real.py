@@ -26,11 +26,7 @@ F1_TARGET = AUTHOR_TARGET = DATE_TARGET = 0.95
 
 # Known extractor gaps, as (test, engine fixture) -> reason. The test still runs
 # (xfail, not strict): remove the line once the extractor closes the gap.
-KNOWN_GAPS = {
-    ("test_extractor_follows_thread_pagination", "spirit_forum"):
-        "extractor misses Spirit's icon-only pagination links (<a href='?page=3'><i class='fa "
-        "fa-chevron-right'></i></a>, no rel=next): see docs/engines.md",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(params=ENGINE_FIXTURES)

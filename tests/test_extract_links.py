@@ -46,3 +46,23 @@ def test_no_next_page_on_a_single_page():
 def test_base_href_is_honoured():
     html = "<html><head><base href='https://cdn.example.org/a/'></head><body><p><a href='b.html'>b</a></p></body></html>"
     assert [link.url for link in extract(html, "https://site.example/x").links] == ["https://cdn.example.org/a/b.html"]
+
+
+def spirit_like_pager(current: int, last: int) -> str:
+    """Spirit's paginator: "Page X of Y" and icon-only previous/next links, no rel, no numbers."""
+    items = [f"<li class='paginator__pages'>Page {current} of {last}</li>"]
+    if current > 1:
+        items.append(f"<li class='paginator__button'><a href='?page={current - 1}'>"
+                     "<i class='fa fa-chevron-left'></i></a></li>")
+    if current < last:
+        items.append(f"<li class='paginator__button'><a href='?page={current + 1}'>"
+                     "<i class='fa fa-chevron-right'></i></a></li>")
+    return f"<ul class='paginator'>{''.join(items)}</ul>"
+
+
+def test_next_page_from_icon_only_pager_links():
+    base = "https://f.example/topic/7/slug/"
+    for current, last, expected in ((1, 3, "?page=2"), (2, 3, "?page=3"), (3, 3, None)):
+        url = base + (f"?page={current}" if current > 1 else "")
+        page = extract(links_page(spirit_like_pager(current, last)), url)
+        assert page.next_page_url == (base + expected if expected else None), (current, page.next_page_url)
