@@ -32,18 +32,23 @@ HARD_TAGS = frozenset("nav aside menu dialog".split())  # never content, however
 # visibility:hidden is left alone: some sites hide the article until a script runs
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none", re.I)
 
-# Short lines that are a date, a byline or a photo credit: article furniture, not article text.
+_DATE_PART = (
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s*\d{4})?|"
+    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b\.?(?:,?\s*\d{4})?|"
+    r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b|"
+    r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*日")
+# A date or time in a line: furniture only when little else is said (a dateline, not a caption).
+_DATE_RE = re.compile(_DATE_PART, re.I)
+# Short lines that are a byline, a photo credit, an ad label: article furniture, not article text.
 _META_LINE_RE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
-    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
-    r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|\b\d{1,2}:\d{2}\b|"
-    r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|"
     r"^\s*(?:updated|published|posted|last updated|photo|image|credit|caption|close|by)\b|"
     r"\b(?:ago|min read|minute read|getty images|associated press|reuters|afp)\b|"
     r"^\s*(?:advert|advertisement|sponsored(?: content)?|anzeige|publicit\u00e9|publicidad|pubblicit\u00e0|"
     r"\u5e7f\u544a|\d*\s*comments?|share(?: this)?(?: article| story)?|print)\s*$|"
     r"^\s*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|\u539f\u6807\u9898|"
     r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f)\s*[:\uff1a]", re.I)
+# what may remain of a dateline once its dates are removed: a name, a place, a source
+_DATELINE_REST = 30
 FURNITURE_TAGS = frozenset({"figure", "figcaption", "picture", "time", "h1"})
 
 _URL_PREFIXES = ("http://", "https://", "www.")
@@ -309,9 +314,18 @@ def furniture(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
             continue
         # a leaf's text is its own (collapsed) text: no tree walk
         text = own_text[i] if end[i] == i else dom.text_of(i)
-        if len(text) < 90 and _META_LINE_RE.search(text):
+        if len(text) < 90 and (_META_LINE_RE.search(text) or is_dateline(text)):
             out[i] = True
     return out
+
+
+def is_dateline(text: str) -> bool:
+    """A line made of a date or time and a few words (a source, a place), not a sentence with a date."""
+    if not _DATE_RE.search(text):
+        return False
+    rest = _DATE_RE.sub("", text)
+    weight = 3 if CJK_RE.search(rest) else 1
+    return len("".join(rest.split())) * weight <= _DATELINE_REST
 
 
 _META_ITEMPROPS = frozenset({

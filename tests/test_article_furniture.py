@@ -1,0 +1,35 @@
+"""Article furniture: datelines go, sentences that merely carry a date stay."""
+from extractor import extract
+from extractor.blocks import is_dateline
+
+BODY = ("The harbour authority reopened the northern pier after a month of repairs, and the first "
+        "ferries docked there again on Monday morning, to the relief of commuters and traders alike.")
+
+
+def _page(extra: str) -> str:
+    return f"""<html><head><title>Pier reopens</title></head><body><div class="main"><article>
+<h1>Pier reopens</h1><div class="meta">May 12, 2024 10:30</div>
+<p>{BODY}</p><p>{BODY.replace('harbour', 'river')}</p>{extra}<p>{BODY.replace('pier', 'quay')}</p>
+</article></div><div class="links"><a href="/a">Home</a> <a href="/b">News</a></div></body></html>"""
+
+
+def test_bare_dateline_is_dropped_but_dated_caption_kept():
+    caption = "<div>May 12, the first ferry docks at the repaired pier in the early morning light</div>"
+    page = extract(_page(caption).encode(), "https://news.example/pier")
+    assert "May 12, 2024 10:30" not in page.text
+    assert "the first ferry docks at the repaired pier" in page.text
+    assert BODY in page.text
+
+
+def test_cjk_caption_with_date_kept():
+    cjk = "<div>5月19日，在首都的码头，第一艘渡轮在修复后的码头靠岸。记者 摄</div>"
+    page = extract(_page(cjk).encode(), "https://news.example/pier")
+    assert "第一艘渡轮在修复后的码头靠岸" in page.text
+
+
+def test_is_dateline():
+    assert is_dateline("2024-05-18 16:56 Beijing")
+    assert is_dateline("Updated May 3, 2024")
+    assert is_dateline("2024年5月18日 16:56 来源：新华社")
+    assert not is_dateline("On May 3 the council met again to discuss the harbour budget and the ferries")
+    assert not is_dateline("5月19日，在多米尼加首都圣多明各，阿比纳德尔在竞选总部发表胜选演讲。")
