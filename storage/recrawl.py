@@ -16,7 +16,9 @@ class RecrawlStateMixin:
         """What the last crawl saw of each thread of ``site``, to skip threads that did not change.
 
         ``{thread_url: {replies, last_activity (ISO or None), etag, last_modified,
-        pages, last_page_url, posts}}``.
+        pages, last_page_url, posts, last_page_offset}}``; ``last_page_offset`` counts the
+        stored posts on pages before the last one, so a re-crawl that resumes the thread
+        at its last page numbers the posts there ``last_page_offset + 1, ...``.
         """
         counts = (
             sa.select(Post.thread_id, sa.func.count().label("n")).group_by(Post.thread_id).subquery()
@@ -30,16 +32,35 @@ class RecrawlStateMixin:
             .outerjoin(counts, counts.c.thread_id == Thread.id)
             .where(Site.key == site.rstrip("/"))
         )
+        before_last = (
+            sa.select(Post.thread_id, sa.func.count().label("n"))
+            .join(Thread, Thread.id == Post.thread_id)
+            .join(Site, Site.id == Thread.site_id)
+            .where(Site.key == site.rstrip("/"), Post.page_number < Thread.pages)
+            .group_by(Post.thread_id)
+        )
         with read_connection(self.engine) as conn:
-            rows = conn.execute(query).mappings().all()
+            rows = conn.execute(query.add_columns(Thread.id.label("thread_id"))).mappings().all()
+            offsets = dict(conn.execute(before_last).all())
         states = {}
         for row in rows:
             state = dict(row)
             url = state.pop("url")
             state["last_activity"] = iso(state["last_activity"])
             state["posts"] = int(state["posts"])
+            state["last_page_offset"] = int(offsets.get(state.pop("thread_id"), 0))
             states[url] = state
         return states
+
+    def thread_page_urls(self, site: str) -> set[str]:
+        """Every page URL of ``site`` that posts were stored from (all pages of known threads)."""
+        query = (
+            sa.select(Post.page_url).distinct()
+            .join(Site, Site.id == Post.site_id)
+            .where(Site.key == site.rstrip("/"), Post.page_url.is_not(None))
+        )
+        with read_connection(self.engine) as conn:
+            return set(conn.execute(query).scalars().all())
 
     def page_validators(self, url: str) -> tuple[str | None, str | None] | None:
         """(ETag, Last-Modified) stored for ``url``, for a conditional GET; None when unknown."""

@@ -1,5 +1,6 @@
-"""End to end: a re-crawl stores nothing new; an edited post and a new reply on the
-server become exactly one update and one insert (SQLite and PostgreSQL)."""
+"""End to end: a full re-crawl (``-a full=1``) stores nothing new; an edited post and a
+new reply on the server become exactly one update and one insert (SQLite and PostgreSQL).
+The default incremental re-crawl is tests/test_crawl_incremental.py's."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,7 +23,7 @@ def test_recrawl_then_edit_and_reply(database_url) -> None:
         # (whether these are exactly the forum's posts is test_crawl_forum's business)
         assert rows == first["forumcrawl/db_posts_inserted"] > len(live.expected_posts()) // 2
 
-        run_crawl(live.url, database_url)
+        run_crawl(live.url, database_url, args=("full=1",))
         again = last_run_stats(database_url)
         assert again["forumcrawl/posts"] == rows  # everything was read again...
         assert again["forumcrawl/db_posts_inserted"] == 0  # ...and nothing was new
@@ -38,7 +39,7 @@ def test_recrawl_then_edit_and_reply(database_url) -> None:
         live.mutate(lambda f: f.edit_post(edited.id, 12, "编辑过的内容：这个回答已经更新了。"))
         live.mutate(lambda f: f.add_reply(replied.id, "newcomer", "A brand new reply at the end.",
                                           datetime(2024, 6, 1, 12, 30)))
-        run_crawl(live.url, database_url)
+        run_crawl(live.url, database_url, args=("full=1",))
         third = last_run_stats(database_url)
         assert third["forumcrawl/db_posts_inserted"] == 1
         assert third["forumcrawl/db_posts_updated"] == 1

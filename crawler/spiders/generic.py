@@ -91,6 +91,8 @@ class GenericSpider(scrapy.Spider):
         max_depth: int | str | None = None,
         same_domain: str | bool | None = None,
         template_pages: int | str | None = None,
+        incremental: str | bool | None = None,
+        full: str | bool | None = None,
         *args: Any,
         **kwargs: Any,
     ) -> None:
@@ -102,6 +104,10 @@ class GenericSpider(scrapy.Spider):
         self.max_depth = int(max_depth) if max_depth not in (None, "") else None
         self.same_domain = _flag(same_domain) if same_domain is not None else False
         self._template_pages_arg = template_pages
+        # None: incremental when the store already has the site (a re-crawl); full=1 forces a full crawl.
+        self._incremental_arg = None if incremental in (None, "") else _flag(incremental)
+        if full is not None and _flag(full):
+            self._incremental_arg = False
         if self.start_url:
             self.host = urlsplit(self.start_url).netloc
             self.site = site_of(self.start_url)
@@ -110,7 +116,8 @@ class GenericSpider(scrapy.Spider):
             self.host = self.site = None
         self.crawl_args = {
             k: v for k, v in dict(url=url, allow=allow, deny=deny, max_pages=max_pages,
-                                  max_depth=max_depth, same_domain=same_domain).items() if v is not None
+                                  max_depth=max_depth, same_domain=same_domain, incremental=incremental,
+                                  full=full).items() if v is not None
         }
 
     @classmethod
@@ -168,10 +175,43 @@ class GenericSpider(scrapy.Spider):
         self._uncommitted: dict[str, list] = {}          # page_url -> [journal key, items left]
         self._emitted_ids: set[str] = set()               # site post ids emitted by this crawl
         self._taken = len(self.frontier.seen)
+        self.known_threads: dict[str, dict[str, Any]] = {}  # incremental re-crawl: thread URL -> state
+        self._revisited: set[str] = set()
+        self.incremental = self._load_recrawl_state(settings)
         crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(self._on_committed, signal=fc_signals.items_committed)
         crawler.signals.connect(self._on_closed, signal=signals.spider_closed)
         crawler.signals.connect(self._on_dropped, signal=signals.request_dropped)
+
+    def _load_recrawl_state(self, settings) -> bool:
+        """Incremental re-crawl (docs/scale.md): what the store knows of this site's threads.
+
+        Known thread pages count as seen (never fetched from a link again); listings are
+        revisited, and a listed thread is fetched again only when its reply count or
+        last-post date changed, from its last stored page on (conditional request).
+        """
+        wanted = self._incremental_arg
+        if wanted is False or not self.start_url or not self.commits_items:
+            return False
+        try:
+            from storage import Store, resolve_database_url
+
+            with Store(resolve_database_url(settings.get("DATABASE_URL"))) as store:
+                states = store.thread_states(self.site)
+                pages = store.thread_page_urls(self.site) if states else set()
+        except Exception as exc:  # no store yet, or unreachable: the pipeline reports it
+            log.warning("Incremental re-crawl unavailable (%s: %s): crawling in full",
+                        type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
+            return False
+        if not states:
+            if wanted:
+                log.info("Incremental re-crawl: %s is not in the store yet, crawling in full", self.site)
+            return False
+        self.known_threads = states
+        self.frontier.seen.update(pages)
+        log.info("Incremental re-crawl of %s: %d known threads, %d known thread pages "
+                 "(-a full=1 crawls everything again)", self.site, len(states), len(pages))
+        return True
 
     def _load_template(self):
         if self.jobdir is None or not self.frontier.journaled:
@@ -189,6 +229,8 @@ class GenericSpider(scrapy.Spider):
 
     # -- start -------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.incremental:
+            self.stats.set_value("forumcrawl/incremental/known_threads", len(self.known_threads))
         if self._warmed:
             self._start_pool()
         pending = self.frontier.resumed_pending
@@ -218,7 +260,8 @@ class GenericSpider(scrapy.Spider):
         self.host, self.site = urlsplit(url).netloc, site_of(url)
         self.allowed_domains = [self.host.split(":", 1)[0]]
 
-    def _request(self, url: str, priority: int, meta: dict[str, Any], *, dont_filter: bool = False) -> scrapy.Request:
+    def _request(self, url: str, priority: int, meta: dict[str, Any], *, dont_filter: bool = False,
+                 headers: dict[str, str] | None = None) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=self.parse,
@@ -226,6 +269,7 @@ class GenericSpider(scrapy.Spider):
             priority=priority,
             meta={**meta, "fc_key": url},
             dont_filter=dont_filter,
+            headers=headers,
         )
 
     # -- responses ---------------------------------------------------------------------------
@@ -236,6 +280,10 @@ class GenericSpider(scrapy.Spider):
         url = canonicalize(response.url)
         if url != key:
             self.frontier.seen.add(url)  # a redirect target: do not fetch it again
+        if response.status == 304:  # a conditional re-crawl request: the thread page is unchanged
+            self.stats.inc_value("forumcrawl/incremental/not_modified")
+            self.frontier.done(key)
+            return
         reason = self._unusable(response)
         if reason:
             for out in self._skip(key, response, reason):
@@ -478,6 +526,10 @@ class GenericSpider(scrapy.Spider):
         here = urlsplit(url).path
         for raw, priority in candidates:
             target = canonicalize(raw)
+            if self.known_threads and target in self.known_threads and target not in self._revisited:
+                if target in entries:
+                    requests += self._revisit(target, entries[target], depth)
+                continue
             if target in seen:
                 continue
             if "#" in raw and (_POST_ANCHOR.search(raw) or (thread_like and urlsplit(target).path == here)):
@@ -500,6 +552,36 @@ class GenericSpider(scrapy.Spider):
             if self._take(target, priority, child):
                 requests.append(self._request(target, priority, child))
         return requests
+
+    def _revisit(self, thread_url: str, entry, depth: int) -> list[scrapy.Request]:
+        """A known thread listed again: nothing when its listing entry shows no new
+        activity, else a conditional request for its last stored page, read on from there."""
+        self._revisited.add(thread_url)
+        state = self.known_threads[thread_url]
+        if state.get("posts") and _entry_unchanged(entry, state):
+            self.stats.inc_value("forumcrawl/incremental/threads_unchanged")
+            return []
+        self.stats.inc_value("forumcrawl/incremental/threads_changed")
+        pages = int(state.get("pages") or 1)
+        last = state.get("last_page_url") or thread_url
+        resumed = pages > 1 and last != thread_url and state.get("posts")
+        ctx = {"thread_url": thread_url, "page": pages if resumed else 1,
+               "offset": int(state.get("last_page_offset") or 0) if resumed else 0,
+               "title": entry.title or None, "replies": entry.replies,
+               "last_activity": entry.published.isoformat() if entry.published else None, "depth": depth}
+        url = last if resumed else thread_url
+        headers = {}
+        if state.get("etag"):
+            headers["If-None-Match"] = state["etag"]
+        if state.get("last_modified"):
+            headers["If-Modified-Since"] = state["last_modified"]
+        meta = {"fc_depth": depth, "fc_thread": ctx}
+        if headers:
+            meta["handle_httpstatus_list"] = [304]
+        self.frontier.seen.add(url)
+        self._taken += 1
+        self.frontier.add(url, PRIORITY_ENTRY, meta)
+        return [self._request(url, PRIORITY_ENTRY, meta, dont_filter=True, headers=headers or None)]
 
     def _allowed(self, url: str) -> bool:
         reason = skip_reason(url)
@@ -677,6 +759,25 @@ class GenericSpider(scrapy.Spider):
         self.frontier.close()
         if self._pool is not None:
             self._pool.close()
+
+
+def _entry_unchanged(entry, state: dict[str, Any]) -> bool:
+    """True when a listing entry shows the same reply count and last-post date as the
+    stored thread (and at least one of them could be compared)."""
+    compared = False
+    if entry.replies is not None and state.get("replies") is not None:
+        if int(entry.replies) != int(state["replies"]):
+            return False
+        compared = True
+    if entry.published is not None and state.get("last_activity"):
+        stored = datetime.fromisoformat(state["last_activity"])
+        listed = entry.published if entry.published.tzinfo else entry.published.replace(tzinfo=timezone.utc)
+        if stored.tzinfo is None:
+            stored = stored.replace(tzinfo=timezone.utc)
+        if listed != stored:
+            return False
+        compared = True
+    return compared
 
 
 def redis_errors() -> tuple[type[BaseException], ...]:
