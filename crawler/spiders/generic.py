@@ -19,6 +19,12 @@ Spider arguments (``-a name=value``):
 ``max_depth``     discovery depth limit from the start page (thread pagination does not count)
 ``same_domain``   1: also follow the site's sibling hosts (forum.x.com -> www.x.com)
 ``template_pages`` pages the site template is learned from (default FORUMCRAWL_TEMPLATE_PAGES)
+``incremental``   default on when the store already has the site: revisit listings, fetch only
+                  threads whose listing entry changed, from their last stored page (docs/scale.md)
+``full``          1: full re-crawl of a site already in the store
+
+With ``REDIS_URL``, any number of processes share one frontier, and thread chains
+cross workers through :class:`crawler.frontier.ChainBoard`.
 """
 from __future__ import annotations
 
