@@ -164,7 +164,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         page.text = thread_text(posts, _heading(dom, body, page.title))
         wide = blocks_mod.best_region(dom, blk.score, body, UNDECLARED_ALPHA)
         wide_text = dedupe_lines(render(dom, wide, blocks_mod.prune(dom, blk, wide)))
-        posts_chars = len(squash("".join(p.text for p in posts)))
+        posts_chars = len(squash("".join(line for p in posts for line in (*p.quotes, p.text))))
         if posts_chars < MIN_POSTS_SHARE * len(squash(wide_text)):
             page.warnings.append(f"posts hold only {posts_chars} characters of a "
                                  f"{len(squash(wide_text))}-character thread region: text taken from the region")
@@ -274,8 +274,9 @@ def dedupe_lines(text: str, min_len: int = 40) -> str:
 
 
 def thread_text(posts: list, heading: str) -> str:
-    """A thread's text: its heading (the page's <h1>), then every post's text in order."""
-    text = "\n".join(p.text for p in posts if p.text)
+    """A thread's text: its heading (the page's <h1>), then every post's quotes and text in order."""
+    # a reply's quotes are shown on the page as part of it (Post.text leaves them out)
+    text = "\n".join(line for p in posts for line in (*p.quotes, p.text) if line)
     if heading and squash(heading)[:60] not in squash(text[:2000]):
         text = f"{heading}\n{text}"
     return text

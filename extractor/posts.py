@@ -54,11 +54,14 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     else:
         lead = None
     sdata: dict[int, dict] = {}
+    comments: list[int] = []
     if len(md_units) >= 2:
         matched, one_to_one = _match_units(dom, units, md_units, md_data)
         if len(units) > len(md_units) and one_to_one and len(matched) >= 0.8 * len(md_units):
             sdata = matched            # the DOM found posts the markup left out (often the first)
         else:
+            comments = _posting_comments(dom, key, text_w, dates, md_units, units if not one_to_one else [],
+                                         sub_text, url)
             units, sdata = md_units, md_data
     if len(units) < 2:
         posts = _posts_from_jsonld(dom, structured, now, url)
@@ -71,7 +74,8 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     # A DOM split nothing vouches for must show posts' anatomy: a common body or author element;
     # one without it stands only if the page's JSON-LD thread agrees with its texts.
     skip = 1 if lead is not None and units and units[0] == lead else 0
-    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata, lead=skip)
+    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata, lead=skip,
+                         holes=comments)
     if not posts and not sdata and structured is not None and getattr(structured, "is_thread", False):
         loose = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=False, lead=skip)
         agreed = _merge_jsonld(loose, structured, now)
@@ -85,6 +89,8 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         replacement = _posts_from_jsonld(dom, structured, now, url)
         if replacement:
             return replacement
+    if comments and len(posts) == len(units):
+        posts = _with_comments(dom, units, posts, comments, key, text_w, dates, url, now)
     posts = [p for p in posts if p.text or p.quotes]
     for i, post in enumerate(posts, start=1):
         post.position = i
@@ -135,12 +141,15 @@ def _owned_nodes(owner: np.ndarray, k: int) -> list[np.ndarray]:
 
 def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
                  url: str, now: datetime, sdata: dict[int, dict], strict: bool = False,
-                 lead: int = 0) -> list[Post]:
+                 lead: int = 0, holes: list[int] = ()) -> list[Post]:
+    """One post per unit; ``holes`` are subtrees (comments under a posting) no unit owns."""
     n = len(dom)
     units = units[:MAX_UNITS]
     owner = np.full(n, -1, dtype=np.int32)
     for ui, u in enumerate(units):
         owner[u:dom.end[u] + 1] = ui
+    for h in holes:
+        owner[h:dom.end[h] + 1] = -1
     owned = _owned_nodes(owner, len(units))
     nested: list[list[int]] = [[] for _ in units]
     for j, u in enumerate(units):
@@ -208,6 +217,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         sigs = fields.signature_roots(dom, in_body)
         skip: set = {dom.nodes[q] for q in quotes} | {dom.nodes[s] for s in sigs}
         skip |= {dom.nodes[j] for j in nested[ui]}
+        skip |= {dom.nodes[h] for h in holes if u < h <= dom.end[u]}
         if body == u:
             for node in (author_node, floor_node, date_node[ui]):
                 if node is not None and node != u:
@@ -225,6 +235,72 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             _fill_from(post, sd, now, prefer=True)
         posts.append(post)
     return posts
+
+
+def _posting_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray, md_units: list[int],
+                      inside: list[int], sub_text: np.ndarray, url: str) -> list[int]:
+    """Comments listed under marked-up postings (a Q&A page's question and answers): repeated
+    dated units inside the postings, outside their declared text."""
+    if inside:
+        found = _comments_in(dom, inside, md_units, sub_text)
+        if found:
+            return found
+    n = len(dom)
+    idx = np.arange(n)
+    allowed = np.zeros(n, dtype=bool)
+    for m in md_units:
+        allowed[m + 1:int(dom.end[m]) + 1] = True
+    for i in _declared_bodies(dom, [np.arange(m, int(dom.end[m]) + 1) for m in md_units]).values():
+        allowed[i:int(dom.end[i]) + 1] = False
+        allowed[(idx <= i) & (dom.end >= i)] = False      # the body and what holds it are the post
+    if not allowed.any():
+        return []
+    tw = np.where(allowed & (dom.own_chars >= 12), text_w, 0)   # prose: user cards weigh nothing
+    dated = np.where(allowed, dates, 0)
+    found = choose_units(dom, key, tw, dated, None, url, exclude=~allowed, min_share=0.0)
+    if len(found) < 2:
+        return []
+    # a list of comments per posting may win over its items: take the items
+    sub_dates = dom.subtree(dated)
+    kids = [c for u in found for c in dom.children(u) if sub_dates[c]]
+    if len(kids) > len(found) and len({int(key[c]) for c in kids}) == 1 and all(sub_dates[c] <= 2 for c in kids):
+        found = kids
+    return _comments_in(dom, found, md_units, None)
+
+
+def _comments_in(dom: Dom, units: list[int], md_units: list[int], sub_text: np.ndarray | None) -> list[int]:
+    """The units that are parts of a marked-up posting outside its text (and, given
+    ``sub_text``, small beside it), or [] when one of them is not."""
+    out = []
+    for u in units:
+        m = next((m for m in md_units if m < u <= dom.end[m]), None)
+        if m is None or sub_text is not None and sub_text[u] >= 0.5 * sub_text[m]:
+            return []          # units as big as the postings are the posts themselves
+        for i in range(m, u):
+            prop = dom.nodes[i].get("itemprop")
+            if prop and dom.end[i] >= u and any(p in _BODY_PROPS for p in prop.split()):
+                return []      # inside the posting's declared text: part of the post
+        for i in range(u, int(dom.end[u]) + 1):
+            prop = dom.nodes[i].get("itemprop")
+            if prop and any(p in _BODY_PROPS for p in prop.split()):
+                return []      # holding a posting's text: the unit is the post
+        out.append(u)
+    return out
+
+
+def _with_comments(dom: Dom, units: list[int], posts: list[Post], comments: list[int], key: np.ndarray,
+                   text_w: np.ndarray, dates: np.ndarray, url: str, now: datetime) -> list[Post]:
+    """The postings' posts with the comments under each of them, in page order.
+
+    A Q&A page marks up its question and answers (schema.org) and lists short dated
+    comments under each; they are part of the discussion, so they become posts too.
+    """
+    extra = _build_posts(dom, comments, key, text_w, dates, url, now, {}, strict=False)
+    if len(extra) != len(comments):
+        return posts
+    merged = sorted(zip(units, posts), key=lambda x: x[0]) + list(zip(comments, extra))
+    merged.sort(key=lambda x: x[0])
+    return [p for _, p in merged]
 
 
 _BODY_PROPS = ("text", "articleBody", "commentText", "reviewBody", "description")

@@ -114,6 +114,8 @@ def _is_side(sig: str) -> bool:
     tag, _, cls = sig.partition(".")
     if tag in ("aside", "nav", "footer"):
         return True
+    if tag == "main":
+        return False          # the page's main content by definition ("main right-sidebar-xs": a layout)
     return any(part.lower() in _SIDE_WORDS for part in _PARTS_RE.split(cls) if part)
 
 
@@ -223,8 +225,13 @@ def _exclusive(members: np.ndarray, end: np.ndarray, values: np.ndarray) -> np.n
 
 
 def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
-                 region: int | None, url: str = "") -> list[int]:
-    """DFS indices of the post units, in page order ([] when the page has none)."""
+                 region: int | None, url: str = "", exclude: np.ndarray | None = None,
+                 min_share: float = 0.3) -> list[int]:
+    """DFS indices of the post units, in page order ([] when the page has none).
+
+    ``exclude`` marks nodes that cannot be units and ``min_share`` is the share of the page's
+    text the units must cover (both used to look for comments inside postings).
+    """
     sub_text = dom.subtree(text_w)
     sub_date = dom.subtree(np.where(quote_mask(dom), 0, dates))   # quoted posts' dates don't count
     sub_all = dom.subtree(dom.own_chars)
@@ -236,7 +243,10 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     for t, name in enumerate(dom.tags):
         if name in _NOT_UNIT_TAGS or name.startswith("#"):
             unit_ok[t] = False
-    cand = np.nonzero(unit_ok[dom.tag_id] & (sub_text > 0) & ~layout_mask(dom))[0]
+    ok = unit_ok[dom.tag_id] & (sub_text > 0) & ~layout_mask(dom)
+    if exclude is not None:
+        ok &= ~exclude
+    cand = np.nonzero(ok)[0]
     if len(cand) < 2:
         return []
     order = np.argsort(key[cand], kind="stable")
@@ -277,8 +287,14 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     base = float(sub_text[region]) if region is not None and 0 <= region < len(dom) else total
     for score, units in scored[:1]:   # runners-up of a rejected best are mostly widgets too
         covered = float(sum(int(sub_text[u]) for u in _outermost(units, dom.end)))
-        if covered < 0.45 * min(base, total) and covered < 0.3 * total:
-            break             # the best remaining group is too small to be the page's thread
+        if covered < 1.5 * min_share * min(base, total) and covered < min_share * total:
+            # short replies under a long opening post built differently from them: several,
+            # and together not negligible beside it (a news story's two comments are no thread)
+            lead = find_lead(dom, units.tolist(), text_w, dates) if min_share > 0 and len(units) >= 3 else None
+            if lead is not None and covered >= 0.3 * float(sub_text[lead]):
+                covered += float(sub_text[lead])
+            if covered < 1.5 * min_share * min(base, total) and covered < min_share * total:
+                break         # the best remaining group is too small to be the page's thread
         if shape_similarity(dom, key, units) < MIN_SHAPE_SIMILARITY:
             continue
         if teaser_share(dom, units, url, dates) >= 0.6:

@@ -60,3 +60,13 @@ def test_reference_time_prefers_the_date_header():
     assert when == datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
     assert reference_time({"date": "garbage"}, now) == now
     assert reference_time(None, now) == now
+
+
+def test_thread_text_keeps_the_quotes_shown_in_replies():
+    html = thread_html().replace(
+        "<p>Also check the derailleur",
+        "<blockquote><p>Quoted words from the second poster about chain stretch.</p></blockquote><p>Also check the derailleur")
+    page = extract(html, "https://bikes.example/t/7")
+    assert page.kind == "thread"
+    assert "Quoted words" not in page.posts[2].text and page.posts[2].quotes
+    assert page.text.index("Quoted words") < page.text.index("Also check the derailleur")

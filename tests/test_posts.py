@@ -264,3 +264,66 @@ def test_old_reddit_style_nested_comments_with_permalinks():
                                                    ("dave", "Dave adds a separate remark.")]
     assert posts[1].url == "https://old.example.com/r/x/comments/abc/t/b2/"
     assert posts[2].published == datetime(2024, 5, 4, 12, 30, tzinfo=timezone.utc)
+
+
+def test_comments_under_marked_up_question_and_answers_are_posts():
+    def qa_comment(cid, who, when, text):
+        return (f'<li class="comment" id="comment-{cid}"><span class="comment-copy">{text}</span> &ndash; '
+                f'<a class="comment-user" href="/users/{who}">{who}</a> <span class="comment-date">{when}</span></li>')
+
+    def posting(kind, text, who, when, comments):
+        return (f'<div class="{kind.lower()}" itemscope itemtype="https://schema.org/{kind}"><div class="layout">'
+                f'<div class="votes">3</div><div class="body" itemprop="text"><p>{text}</p></div>'
+                f'<div class="sig"><a href="/users/{who}">{who}</a> <time datetime="{when}">{when}</time></div></div>'
+                f'<ul class="comments">{comments}</ul></div>')
+
+    html = ("<html><body><div id='content'>"
+            + posting("Question", "How do I stop a pump humming at night when the tank is full?", "asker",
+                      "2024-05-01T10:00:00",
+                      qa_comment(1, "alice", "May 1, 2024 at 10:20", "Which pump model is it, and how old is it?")
+                      + qa_comment(2, "asker", "May 1, 2024 at 10:31", "A ten year old jet pump with a pressure tank."))
+            + posting("Answer", "Replace the pressure switch, the contacts are pitted and chatter.", "helper",
+                      "2024-05-01T11:30:00",
+                      qa_comment(3, "asker", "May 1, 2024 at 12:02", "That fixed it, thank you very much for that."))
+            + "</div></body></html>")
+    posts = posts_of(html)
+    assert [p.text for p in posts] == [
+        "How do I stop a pump humming at night when the tank is full?",
+        "Which pump model is it, and how old is it?",
+        "A ten year old jet pump with a pressure tank.",
+        "Replace the pressure switch, the contacts are pitted and chatter.",
+        "That fixed it, thank you very much for that."]
+    assert [p.author for p in posts] == ["asker", "alice", "asker", "helper", "asker"]
+    assert [p.position for p in posts] == [1, 2, 3, 4, 5]
+
+
+def _short_replies(n):
+    return "".join(
+        f'<div class="reply"><div class="meta"><a href="/user/u{i}">u{i}</a> &middot; <span>{i + 1}h ago</span></div>'
+        f'<div class="md"><p>Short reply number {i} about the flags and the neighbour.</p></div></div>' for i in range(n))
+
+
+def _long_opening_post():
+    return ('<div class="op"><div class="op-head"><a href="/user/op">op</a> &middot; <span>May 3, 2024</span></div>'
+            + "".join(f"<p>Paragraph {i} of a long story about the neighbour who stopped to point at the flag "
+                      f"poles in front of our new house and asked where the flags had gone.</p>" for i in range(5))
+            + "</div>")
+
+
+def test_replies_inside_a_main_element_named_after_its_sidebar_are_posts():
+    html = ("<html><body><nav><a href='/'>Home</a></nav><main class='main right-sidebar-xs'>"
+            + _short_replies(4) + "</main>"
+            + "<div class='side'>" + "<p>Unrelated sidebar text that is long enough to count for something.</p>" * 8
+            + "</div></body></html>")
+    posts = posts_of(html)
+    assert [p.author for p in posts] == ["u0", "u1", "u2", "u3"]
+
+
+def test_short_replies_under_a_long_opening_post_make_a_thread():
+    html = ("<html><body><div id='page'>" + _long_opening_post() + "<div class='replies'>" + _short_replies(5)
+            + "</div></div><div class='more'>"
+            + "<p>Other text on the page that is long enough to count for a good deal of characters.</p>" * 12
+            + "</div></body></html>")
+    posts = posts_of(html)
+    assert len(posts) == 6 and posts[0].text.startswith("Paragraph 0")
+    assert posts[5].text == "Short reply number 4 about the flags and the neighbour."
