@@ -101,7 +101,9 @@ def _tag_name(el: etree._Element) -> str:
 
 _SPECIAL_ATTRS = frozenset({"style", "role", "hidden", "aria-hidden", "itemprop"})
 _PUNCT_CHARS = ".,;:!?\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u3001\u201c\u201d\u2018\u2019\"'()\uff08\uff09\u2026-"
-_PUNCT_CODES = np.array(sorted(ord(c) for c in _PUNCT_CHARS), dtype=np.uint32)
+# punctuation lookup by code point (all of them are in the BMP; larger code points map to U+FFFF, not one)
+_PUNCT_TABLE = np.zeros(0x10000, dtype=bool)
+_PUNCT_TABLE[[ord(c) for c in _PUNCT_CHARS]] = True
 
 
 def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -113,7 +115,7 @@ def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     bounds = np.concatenate(([0], np.cumsum(lengths)))
     spaces = np.concatenate(([0], np.cumsum(cp == 32)))
-    punct = np.concatenate(([0], np.cumsum(np.isin(cp, _PUNCT_CODES))))
+    punct = np.concatenate(([0], np.cumsum(_PUNCT_TABLE[np.minimum(cp, 0xFFFF)])))
     own_chars = (lengths - (spaces[bounds[1:]] - spaces[bounds[:-1]])).astype(np.int32)
     own_punct = (punct[bounds[1:]] - punct[bounds[:-1]]).astype(np.int32)
     return own_chars, own_punct
