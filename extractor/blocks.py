@@ -309,14 +309,26 @@ def furniture(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
     csum = np.concatenate(([0], np.cumsum(dom.own_chars, dtype=np.int64)))
     small &= (csum[dom.end[lo:hi] + 1] - csum[lo:hi]) < 90
     end, own_text = dom.end, dom.own_text
+    # prune() runs two or three times per page over overlapping regions: a node's verdict is
+    # the same each time, so it is kept for the page's next call
+    if _LINE_VERDICTS[0] is not blocks:
+        _LINE_VERDICTS[:] = [blocks, {}]
+    known = _LINE_VERDICTS[1]
     for i in (lo + np.nonzero(small)[0]).tolist():
         if out[i]:
             continue
-        # a leaf's text is its own (collapsed) text: no tree walk
-        text = own_text[i] if end[i] == i else dom.text_of(i)
-        if len(text) < 90 and (_META_LINE_RE.search(text) or is_dateline(text)):
+        hit = known.get(i)
+        if hit is None:
+            # a leaf's text is its own (collapsed) text: no tree walk
+            text = own_text[i] if end[i] == i else dom.text_of(i)
+            hit = known[i] = bool(len(text) < 90 and (_META_LINE_RE.search(text) or is_dateline(text)))
+        if hit:
             out[i] = True
     return out
+
+
+# (the Blocks of the last page furniture() saw, {node: is a furniture line})
+_LINE_VERDICTS: list = [None, {}]
 
 
 def is_dateline(text: str) -> bool:
