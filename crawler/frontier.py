@@ -560,11 +560,7 @@ class FrontierScheduler(RedisScheduler):
                 logger.warning(
                     "Worker %s had been presumed dead (no heartbeat for %.0fs); its requests "
                     "were re-queued and may be fetched twice", self.queue.worker_id, self.worker_timeout)
-            moved = self.queue.reap()
-            if moved:
-                logger.info("Re-queued %d requests of dead workers", moved)
-                if self.stats:
-                    self.stats.inc_value("frontier/requeued", moved)
+            self._reap_dead_workers()
             self._flush_unpushed()
         except _REDIS_ERRORS as exc:
             if initial:
@@ -578,12 +574,20 @@ class FrontierScheduler(RedisScheduler):
             if nextcall is not None:
                 nextcall.schedule()
 
+    def _reap_dead_workers(self) -> None:
+        """Re-queue the requests of workers whose heartbeat expired, logged and counted."""
+        moved = self.queue.reap()
+        if moved:
+            logger.info("Re-queued %d requests of dead workers", moved)
+            if self.stats:
+                self.stats.inc_value("frontier/requeued", moved)
+
     def _on_idle(self, spider=None) -> None:
         """Keep an idle worker open while the shared crawl has work anywhere."""
         self._collect_finished()
         try:
             self._flush_unpushed()
-            self.queue.reap()
+            self._reap_dead_workers()
             queued, held, _ = self.queue.status()
             seeded = bool(self.server.exists(f"{self.queue.key}:seeded"))
         except _REDIS_ERRORS as exc:
