@@ -168,6 +168,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     declared = _declared_bodies(dom, owned) if sdata else {}
 
     bodies: list[int] = []
+    keyed = [False] * len(units)     # whether the unit holds the posts' common body element
     excluded = np.zeros(n, dtype=bool)
     prose = dom.subtree(np.where((dom.own_chars >= 12) & (dates == 0), text_w, 0))
     for ui, u in enumerate(units):
@@ -177,6 +178,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             hit = o[(o > u) & (key[o] == body_key)]
             if len(hit):      # the occurrence holding the prose (a "By bob on <date>" <p> may come first)
                 body = int(hit[int(np.argmax(prose[hit]))])
+                keyed[ui] = True
             else:   # a post unlike the others (the opening post): its densest part
                 body = _tight_body(dom, u, owned[ui], prose)
         bodies.append(body)
@@ -205,6 +207,8 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
                         author_node = i
                         break
         if author is None:
+            if not sdata and ui >= lead and not keyed[ui] and author_key is not None:
+                continue      # neither the posts' body nor their author element: a page section
             author_node, author = fields.fallback_author(dom, [i for i in outside if i != u])
         # The post's date: outside its body first (a date quoted in the text is not the post's)
         published, raw = find_date(dom, u, u, now=now, nodes=outside, reject=reject)

@@ -327,3 +327,14 @@ def test_short_replies_under_a_long_opening_post_make_a_thread():
     posts = posts_of(html)
     assert len(posts) == 6 and posts[0].text.startswith("Paragraph 0")
     assert posts[5].text == "Short reply number 4 about the flags and the neighbour."
+
+
+def test_a_section_sharing_the_post_class_without_author_or_body_is_no_post():
+    notice = ('<div class="comment"><span class="age">May 9, 2024</span> <b>Notice:</b> the board moves to a new '
+              'server on Friday night, expect a short downtime.</div>')
+    html = ("<html><body><div id='thread'>" + notice
+            + "".join(comment(i, f"user{i}", f"{i + 1} hours ago", f"Reply {i} with enough words to be a real post.")
+                      for i in range(4))
+            + "</div></body></html>")
+    posts = posts_of(html)
+    assert [p.author for p in posts] == ["user0", "user1", "user2", "user3"]
