@@ -65,6 +65,7 @@ NEG_MAX_DEPTH = 2         # ... when the wrapper is this close to <html>
 CLIMB_SHARE = 0.1         # a region climbs to its parent when that adds at most this much negative
 COMMENTED_PROSE = 800.0   # article prose that makes comment sections droppable
 PROSE_SHARE = 0.35        # a soft boilerplate name on a container with this share of the prose is ignored
+CTA_SHARE = 0.3  # a box this much made of call-to-action lines is one
 NEG_AREA_KEEP = 0.1       # positive blocks inside boilerplate keep this share of their score
 
 
@@ -131,7 +132,10 @@ _LEGAL_LITERALS = ("\u00a9", "copyright", "all rights reserved", "\u7248\u6743\u
                    # calls to action: newsletters, donations, "you may also like"
                    "sign up for", "subscribe to our", "our newsletter", "newsletters and alerts",
                    "contribute as little", "support our journalism", "editorial standards",
-                   "\u731c\u4f60\u559c\u6b22", "\u76f8\u5173\u63a8\u8350", "\u70ed\u95e8\u63a8\u8350")
+                   "\u731c\u4f60\u559c\u6b22", "\u76f8\u5173\u63a8\u8350", "\u70ed\u95e8\u63a8\u8350",
+                   "readers like you", "please donate", "make a donation", "your support",
+                   "newsletter subscribers", "unsubscribe", "delivered straight to your inbox",
+                   "\u5e73\u53f0\u58f0\u660e")
 
 
 def legal_nodes(dom: Dom) -> np.ndarray:
@@ -424,6 +428,10 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
     named = blocks.negative[idx] & ((st < 600 * w) | blocks.hard[idx])
     named &= ~(blocks.positive[idx] & (st > 200 * w) & ~blocks.hard[idx])
     legal = blocks.legal[idx] & (total < 400 * w)
+    # a box whose lines are largely calls to action (donate, subscribe, sign up) goes whole
+    legal_text = np.where(blocks.legal, blocks.text + blocks.link, 0.0)
+    sub_legal = dom.subtree(legal_text)[idx]
+    legal |= (sub_legal >= CTA_SHARE * total) & (total < 1500 * w) & (total > 0)
     cand = link_heavy | negative_small | named | legal
     cand &= blocks.is_block[idx]  # only block elements start a pruned subtree
     cand |= blocks.dead[idx]
