@@ -287,20 +287,40 @@ _TITLE_SPLIT_RE = re.compile(r"\s+[-|\u2013\u2014\u00bb:\u00b7/]+\s+|_|\s*\|\s*"
 
 def _heading(dom: Dom, body: int, title: str = "") -> str:
     """The page's own title as shown: the <h1> that the <title> repeats, else the first <h1>;
-    without one, the longest part of the <title> once the site name is split off."""
+    without one, the longest part of the <title> once the site name is split off. An <h1>
+    that is only the site's name (the short part of the <title>) gives way to a heading
+    showing the longest part."""
     h1 = dom.tags.index("h1") if "h1" in dom.tags else -1
     key = squash(title).lower()
+    parts = [p.strip() for p in _TITLE_SPLIT_RE.split(title or "") if p and p.strip()]
+    longest = max(parts, key=len) if parts else ""
     first = ""
     if h1 >= 0:
         for i in np.nonzero(dom.tag_id[body:int(dom.end[body]) + 1] == h1)[0].tolist():
             t = dom.text_of(body + i)
             if t and key and squash(t).lower() in key:
+                if len(parts) > 1 and squash(t).lower() != squash(longest).lower() and len(t) < len(longest):
+                    own = _heading_showing(dom, body, longest)
+                    if own:
+                        return own     # the <h1> is the site's name; the thread's title is elsewhere
                 return t
             first = first or t
     if first:
         return first
-    parts = [p.strip() for p in _TITLE_SPLIT_RE.split(title or "") if p and p.strip()]
-    return max(parts, key=len) if parts else ""
+    return longest
+
+
+def _heading_showing(dom: Dom, body: int, text: str) -> str:
+    """The text of the first h1-h3 element reading ``text`` (white space and case aside)."""
+    want = squash(text).lower()
+    ids = [dom.tags.index(h) for h in ("h1", "h2", "h3") if h in dom.tags]
+    if not want or not ids:
+        return ""
+    for i in np.nonzero(np.isin(dom.tag_id[body:int(dom.end[body]) + 1], ids))[0].tolist():
+        t = dom.text_of(body + i)
+        if squash(t).lower() == want:
+            return t
+    return ""
 
 
 _CONTROL_CHARS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r\f") + "\ufffd"

@@ -70,3 +70,13 @@ def test_thread_text_keeps_the_quotes_shown_in_replies():
     assert page.kind == "thread"
     assert "Quoted words" not in page.posts[2].text and page.posts[2].quotes
     assert page.text.index("Quoted words") < page.text.index("Also check the derailleur")
+
+
+def test_an_h1_that_is_only_the_site_name_gives_way_to_the_thread_title():
+    html = (thread_html().replace("<title>Chain slipping - Bike Forum</title>",
+                                  "<title>Chain slipping on steep climbs - Bike Forum</title>")
+            .replace("<h1>Chain slipping on climbs</h1>", "<h1>Bike Forum</h1><h2>Chain slipping on steep climbs</h2>"))
+    page = extract(html, "https://bikes.example/t/7")
+    assert page.kind == "thread"
+    assert page.text.startswith("Chain slipping on steep climbs\n")
+    assert "Bike Forum" not in page.text
