@@ -126,15 +126,14 @@ def number(root: etree._Element) -> Dom:
 
     The tree should already have had :func:`strip_invisible` applied; the caller
     decides, because structured data is read from ``<script>`` first.
-    One pass with an explicit stack of open ancestors (no per-node parent
-    lookups), so the cost is a few microseconds per element.
+    One pass over the elements (start events only), parents found by a dict
+    lookup, so the cost is a few microseconds per element.
     """
     nodes: list[etree._Element] = []
     parent_l: list[int] = []
     tag_l: list[int] = []
     path_l: list[int] = []
     sig_l: list[int] = []
-    end_l: list[int] = []
     own_text: list[str] = []
     attr_text: list[str] = []
     special: list[int] = []   # DFS indices of elements with style/role/hidden/itemprop/aria-hidden
@@ -145,29 +144,17 @@ def number(root: etree._Element) -> Dom:
     paths: dict[tuple[int, int], int] = {}
     path_names: list[str] = []
     sigs: dict[str, int] = {}
-    stack: list[int] = []   # DFS indices of the open ancestors
 
     raw_text: list = []     # el.text, or a list of pieces once tails arrive
     sig_cache: dict[tuple[str, str], str] = {}
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, el in walker:
+    index: dict = {}        # element -> DFS index
+    # elements only (comments and PIs are filtered in C), in document order; a node's parent is
+    # numbered before it, and a tail is parent text after this child, so it is added here too
+    for el in root.iter(etree.Element):
         tag = el.tag
-        if tag.__class__ is not str:
-            continue
-        if event == "end":
-            j = stack.pop()
-            end_l[j] = len(nodes) - 1
-            tail = el.tail
-            if tail and stack:
-                p = stack[-1]   # a tail is text of the parent, after this child
-                cur = raw_text[p]
-                if cur.__class__ is list:
-                    cur.append(tail)
-                else:
-                    raw_text[p] = [cur, tail] if cur else [tail]
-            continue
         i = len(nodes)
         nodes.append(el)
+        index[el] = i
         t = tag_ids.get(tag)
         if t is None:   # first time this raw tag is seen: normalise it once
             norm = tag.lower() if tag[0] != "{" else _tag_name(el)
@@ -178,10 +165,17 @@ def number(root: etree._Element) -> Dom:
             tag_ids[tag] = t
         name = tag_names[t]
         tag_l.append(t)
-        if stack:
-            p = stack[-1]
+        if i:
+            p = index[el.getparent()]
             parent_l.append(p)
             ppath = path_l[p]
+            tail = el.tail
+            if tail:
+                cur = raw_text[p]
+                if cur.__class__ is list:
+                    cur.append(tail)
+                else:
+                    raw_text[p] = [cur, tail] if cur else [tail]
         else:
             parent_l.append(-1)
             ppath = -1
@@ -216,9 +210,14 @@ def number(root: etree._Element) -> Dom:
         if sid is None:
             sid = sigs[sig] = len(sigs)
         sig_l.append(sid)
-        end_l.append(i)
-        stack.append(i)
         raw_text.append(el.text or "")
+
+    # last descendant of each node: children come after their parent, so one backward pass
+    end_l = list(range(len(nodes)))
+    for i in range(len(nodes) - 1, 0, -1):
+        p = parent_l[i]
+        if end_l[i] > end_l[p]:
+            end_l[p] = end_l[i]
 
     for raw in raw_text:
         if raw:
@@ -229,7 +228,6 @@ def number(root: etree._Element) -> Dom:
             own_text.append("")
 
     n = len(nodes)
-    index = {el: i for i, el in enumerate(nodes)}
     own_chars, own_punct = _char_counts(own_text)
     end_a = np.array(end_l, dtype=np.int32)
     tag_a = np.array(tag_l, dtype=np.int32)
