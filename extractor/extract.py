@@ -181,7 +181,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
             article_text = dedupe_lines(render(dom, region, blocks_mod.prune(dom, blk, region)))
             # such pages are often forum-like: their heading belongs to the text, as for threads
             heading = _heading(dom, body, page.title)
-            if heading and squash(heading)[:60] not in squash(article_text[:2000]):
+            if heading and article_text.strip() and squash(heading)[:60] not in squash(article_text[:2000]):
                 article_text = f"{heading}\n{article_text}"
         page.text = article_text
         if not article_text:
