@@ -66,6 +66,7 @@ CLIMB_SHARE = 0.1         # a region climbs to its parent when that adds at most
 COMMENTED_PROSE = 800.0   # article prose that makes comment sections droppable
 PROSE_SHARE = 0.35        # a soft boilerplate name on a container with this share of the prose is ignored
 CTA_SHARE = 0.3  # a box this much made of call-to-action lines is one
+TEASER_SHARE = 0.7        # a region whose excerpts ("... [more]") hold this share of its text has no text
 NEG_AREA_KEEP = 0.1       # positive blocks inside boilerplate keep this share of their score
 
 
@@ -403,6 +404,43 @@ def teasers(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
     return out
 
 
+# The link that closes a teaser: "[more]", "Read more", "[详细]", "阅读全文"...
+_MORE_LINK_RE = re.compile(
+    r"^[\s\[\(<\u3010\uff08\u00ab]*(?:read more|more|continue reading|full story|weiterlesen|mehr|lire la suite|"
+    r"leer m\u00e1s|leia mais|continua a leggere|devam\u0131|selengkapnya|\u043f\u043e\u0434\u0440\u043e\u0431\u043d\u0435\u0435|"
+    r"\u8be6\u7ec6|\u8be6\u60c5|\u66f4\u591a|\u5168\u6587|\u9605\u8bfb\u5168\u6587|\u67e5\u770b\u5168\u6587|\u7d9a\u304d\u3092\u8aad\u3080)"
+    r"[\s\]\)>\u3011\uff09\u00bb.\u2026]*$", re.I)
+
+
+_CLOSING = " \t\r\n\u00a0])>\u3011\uff09\u00bb.\u2026|"
+
+
+def read_more_teasers(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
+    """Short blocks that end with a "more" link: excerpts of other pages, not this page's text."""
+    out = np.zeros(len(dom), dtype=bool)
+    chars = dom.own_chars
+    cand = dom.in_link[lo:hi] & (chars[lo:hi] > 0) & (chars[lo:hi] <= 20)
+    texts, nodes, end = dom.own_text, dom.nodes, dom.end
+    w = blocks.char_weight
+    for i in (lo + np.nonzero(cand)[0]).tolist():
+        if not _MORE_LINK_RE.match(texts[i]):
+            continue
+        b = int(blocks.owner[i])
+        if b < lo or blocks.sub_text[b] + blocks.sub_link[b] > 600 * w or blocks.sub_text[b] < 20 * w:
+            continue
+        if chars[i + 1:int(end[b]) + 1].sum() > 0:
+            continue   # text follows the link: it does not close the block
+        j, tail = i, False
+        while j != b and j >= 0:
+            if (nodes[j].tail or "").strip(_CLOSING):
+                tail = True
+                break
+            j = int(dom.parent[j])
+        if not tail:
+            out[b] = True
+    return out
+
+
 def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None, *,
           drop_comments: bool | str = False) -> np.ndarray:
     """Nodes inside ``region`` to skip when rendering: link lists, boilerplate, hidden.
@@ -439,6 +477,13 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
     skip |= furniture(dom, blocks, lo, hi)
     skip |= metadata_items(dom, lo, hi)
     skip |= teasers(dom, blocks, lo, hi)
+    more = read_more_teasers(dom, blocks, lo, hi)
+    if more.any():
+        skip |= more
+        held = float((blocks.sub_text[more] + blocks.sub_link[more]).sum())
+        if held >= TEASER_SHARE * float(blocks.sub_text[region] + blocks.sub_link[region]):
+            # a region made of other pages' excerpts is a listing: none of it is this page's text
+            skip[lo:hi] = True
     if drop_comments:
         com = comment_sections(dom, lo, hi)
         if len(com):

@@ -1,0 +1,43 @@
+"""Excerpts of other pages that end with a "more" link are not the page's text."""
+from extractor import extract
+
+BODY = [
+    "The museum reopened its east wing on Saturday after a two-year renovation that replaced the "
+    "roof, the lighting and the climate control that protects the oldest paintings in the collection.",
+    "Curators used the closure to rehang the galleries chronologically, and several works that had "
+    "spent decades in storage are now on view for the first time since the nineteen-seventies.",
+    "Admission to the new wing is free for the first month, and the museum will stay open late on "
+    "Thursdays so that people who work during the day can visit in the evening.",
+]
+EXCERPTS = [
+    "A photographer known for his lakeside landscapes has turned to close studies of tree bark and stone",
+    "The calligrapher, a member of the national association, has shown work in dozens of exhibitions",
+    "Restorers in the old town finished cleaning the frescoes of the chapel after eight months of work",
+]
+DETAILS = "\u8be6\u7ec6"   # "details"
+
+
+def _excerpts(more: str) -> str:
+    return "".join(f'<div class="item"><p>{e}... [<a href="/news/{k}">{more}</a>]</p></div>'
+                   for k, e in enumerate(EXCERPTS))
+
+
+def test_excerpts_closed_by_more_links_are_dropped():
+    html = f"""<html><head><title>Museum reopens</title></head><body><div class="wrap"><div class="text">
+<h1>Museum reopens</h1>{''.join(f'<p>{p}</p>' for p in BODY)}
+<div class="news">{_excerpts('more')}</div></div></div></body></html>"""
+    page = extract(html.encode(), "https://news.example/museum")
+    for p in BODY:
+        assert p in page.text
+    for e in EXCERPTS:
+        assert e not in page.text
+
+
+def test_page_of_excerpts_only_has_no_main_text():
+    html = f"""<html><head><title>Art news</title></head><body>
+<div class="menu"><a href="/">Home</a> <a href="/art">Art</a> <a href="/news">News</a></div>
+<div class="col"><h2>Art news</h2>{_excerpts(DETAILS)}</div></body></html>"""
+    page = extract(html.encode(), "https://news.example/list?id=5")
+    for e in EXCERPTS:
+        assert e not in page.text
+    assert "Art news" not in page.text
