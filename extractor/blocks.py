@@ -139,7 +139,8 @@ _LEGAL_LITERALS = ("\u00a9", "copyright", "all rights reserved", "\u7248\u6743\u
                    "\u5e73\u53f0\u58f0\u660e")
 
 
-def legal_nodes(dom: Dom) -> np.ndarray:
+def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: int = 400,
+                low: str | None = None) -> np.ndarray:
     """Nodes whose own (short) text is a copyright / policy / call-to-action line.
 
     Plain substring scans of the lower-cased page text (much faster than one
@@ -148,18 +149,44 @@ def legal_nodes(dom: Dom) -> np.ndarray:
     n = len(dom)
     flags = np.zeros(n, dtype=bool)
     texts = dom.own_text
-    low = "\n".join(texts).lower()
+    if low is None:
+        low = "\n".join(texts).lower()
     starts = None
-    for lit in _LEGAL_LITERALS:
+    for lit in literals:
         pos = low.find(lit)
         while pos >= 0:
             if starts is None:
                 starts = np.cumsum([0] + [len(t) + 1 for t in texts])
             i = int(np.searchsorted(starts, pos, side="right")) - 1
-            if 0 <= i < n and len(texts[i]) < 400:
+            if 0 <= i < n and len(texts[i]) < max_len:
                 flags[i] = True
             pos = low.find(lit, int(starts[i + 1]) if 0 <= i < n else pos + 1)
     return flags
+
+
+# Words of consent dialogs (cookies, partners, the IAB framework, data protection) in a few languages.
+_CONSENT_LITERALS = ("cookie", "iab", "gdpr", "rgpd", "dsgvo", "rodo", "consent", "partner", "privacy",
+                     "datenschutz", "einwillig", "vie priv\u00e9e", "privacidad", "riservatezza", "prywatno",
+                     "zgod", "\u00e7erez", "kvkk", "\u0441\u043e\u0433\u043b\u0430\u0441", "\u9690\u79c1")
+CONSENT_BLOCKS = 5        # a box with this many lines about cookies and consent ...
+CONSENT_SHARE = 0.25      # ... holding this share of its text is a consent dialog
+
+
+def consent_boxes(dom: Dom, owner: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Containers whose lines largely talk about cookies, partners and consent: consent dialogs.
+
+    Recognised by what they say, since their class names are often obfuscated.
+    """
+    n = len(dom)
+    hit = legal_nodes(dom, _CONSENT_LITERALS, 2000)
+    if hit.sum() < CONSENT_BLOCKS:
+        return np.zeros(n, dtype=bool)
+    blocks_hit = np.zeros(n, dtype=bool)
+    blocks_hit[owner[hit]] = True
+    count = dom.subtree(blocks_hit.astype(np.float64))
+    chars = dom.subtree(np.where(blocks_hit, weight, 0.0))
+    total = dom.subtree(weight)
+    return (count >= CONSENT_BLOCKS) & (chars >= CONSENT_SHARE * total) & (dom.depth >= 2)
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -247,6 +274,10 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     soft_false = (~hard) & (sub_prose > PROSE_SHARE * prose_total) & (prose_total > 0)
     negative = (negative & ~(big & (dom.depth <= NEG_MAX_DEPTH))
                 & ~(positive & (raw_sub > 0.2 * total)) & ~soft_false)
+    consent = consent_boxes(dom, owner, text + link)
+    if consent.any():
+        negative |= consent
+        hard |= consent
     neg_area = spread(dom, negative)
     score = np.where(neg_area & (score > 0), score * NEG_AREA_KEEP, score)
     score = np.where(neg_area & (score <= 0), score * 1.5, score)

@@ -25,3 +25,29 @@ def test_call_to_action_box_goes_whole():
         assert p in page.text
     for junk in ("Dear Reader", "readers like you", "takes time, and time costs money", "chipping in"):
         assert junk not in page.text
+
+
+CONSENT = """<div class="q7w5"><div class="f1r5"><h3>We value your privacy</h3>
+<p>Click accept to agree to the use of cookies and similar technologies by us and our partners for the purposes below.</p>
+<p>With your consent we and our trusted IAB partners will process personal data collected on our sites and apps.</p>
+<ul><li>Store and access information on a device</li><li>Use limited data to select advertising</li>
+<li>Create profiles for personalised advertising</li><li>Measure advertising performance</li>
+<li>Understand audiences through statistics or combinations of data from different sources</li></ul>
+<p>Our partners may also process your data on the basis of legitimate interest, which you can object to.</p>
+<p>Your consent is voluntary and can be withdrawn at any time in the privacy settings of this site.</p>
+<p>Data may be transferred to partners outside the European Economic Area under the GDPR safeguards.</p>
+<p>You have the right to access, rectify and erase your data and to lodge a complaint with the authority.</p>
+<p>Using the site without changing the cookie settings of your browser means cookies will be stored on your device.</p>
+</div></div>"""
+
+
+def test_consent_dialog_with_obfuscated_names_is_not_the_article():
+    html = f"""<html><head><title>Orchestra tours the villages</title></head><body>
+<div class="a8x"><div class="k2p"><h1>Orchestra tours the villages</h1>
+{''.join(f'<p>{p}</p>' for p in PARAS)}</div></div>
+<div class="menu"><a href="/a">Home</a> <a href="/b">Arts</a></div>{CONSENT}</body></html>"""
+    page = extract(html.encode(), "https://news.example/orchestra")
+    for p in PARAS:
+        assert p in page.text
+    assert "cookies" not in page.text
+    assert "legitimate interest" not in page.text
