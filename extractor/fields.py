@@ -66,7 +66,7 @@ BUTTON_LINE_RE = re.compile(
     r"facebook|twitter|x|whatsapp|telegram|pinterest|linkedin|reddit|email|e-mail|print|copy link|tweet|"
     r"微信|微博|qq空间|"
     r"回复|引用|举报|分享|编辑|删除|点评|评分|支持|反对|只看该作者|只看楼主|收藏|使用道具|顶|踩|展开|收起|显示全部|"
-    r"赞|返回顶部|回复本楼|楼主|沙发|板凳|地板|电梯直达|倒序浏览|阅读模式)(?:\s*[\(（]?\d*[\)）]?)$",
+    r"赞|点赞|评论|返回顶部|回复本楼|楼主|沙发|板凳|地板|电梯直达|倒序浏览|阅读模式)(?:\s*[\(（]?\d*[\)）]?)$",
     re.I)
 
 _ID_ATTRS = ("data-post-id", "data-postid", "data-pid", "data-post", "data-comment-id", "data-answer-id",

@@ -338,3 +338,9 @@ def test_a_section_sharing_the_post_class_without_author_or_body_is_no_post():
             + "</div></body></html>")
     posts = posts_of(html)
     assert [p.author for p in posts] == ["user0", "user1", "user2", "user3"]
+
+
+@pytest.mark.parametrize("line", ["点赞", "评论", "评论 (3)", "Reply", "回复"])
+def test_button_lines_are_not_post_text(line):
+    from extractor.fields import clean_lines
+    assert clean_lines(f"元旦快乐，大家好好休息\n{line}") == "元旦快乐，大家好好休息"
