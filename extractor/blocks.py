@@ -516,6 +516,10 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
             # a region made of other pages' excerpts is a listing: none of it is this page's text
             skip[lo:hi] = True
     if drop_comments:
+        # an article's writer box (name, role, biography) is not article text
+        author = (names.node_flags(dom)[lo:hi] & names.AUTHORBOX) > 0
+        author &= blocks.is_block[idx] & (st < 600 * w) & ~blocks.positive[idx]
+        skip[idx[author]] = True
         com = comment_sections(dom, lo, hi)
         if len(com):
             # outermost comment sections only; together they must not be most of the region

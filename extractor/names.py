@@ -48,8 +48,12 @@ pagination pager paging pagenav pagenavi pagelinks pagelist pagenumbers pages mu
 pnav pagenumber
 """.split())
 PAGER_PREFIXES = ("paginat",)
+# boxes about the writer (name, role, biography): not article text, though a forum post's author line may be
+AUTHOR = frozenset("""
+author authors authorbox authorinfo aboutauthor authorbio authorcard authorprofile writer writers
+""".split())
 
-NEG, POS, HARDNEG, COMMENT, PAGERBOX = 1, 2, 4, 8, 16
+NEG, POS, HARDNEG, COMMENT, PAGERBOX, AUTHORBOX = 1, 2, 4, 8, 16, 32
 
 _cache: dict[str, int] = {}
 _CACHE_MAX = 200_000
@@ -66,7 +70,8 @@ def words(names: str) -> set[str]:
 
 def _word_bits() -> dict[str, int]:
     bits: dict[str, int] = {}
-    for vocab, bit in ((NEGATIVE, NEG), (HARD, HARDNEG), (POSITIVE, POS), (COMMENTS, COMMENT), (PAGER, PAGERBOX)):
+    for vocab, bit in ((NEGATIVE, NEG), (HARD, HARDNEG), (POSITIVE, POS), (COMMENTS, COMMENT), (PAGER, PAGERBOX),
+                       (AUTHOR, AUTHORBOX)):
         for word in vocab:
             bits[word] = bits.get(word, 0) | bit
     return bits
@@ -87,7 +92,7 @@ _PREFIX_RE = re.compile(r"(?<![a-z0-9])(%s)" % "|".join(sorted(_PREFIX_BITS, key
 
 
 def flags(names: str) -> int:
-    """Bit flags (NEG, POS, HARDNEG, COMMENT, PAGERBOX) for a "class id" string."""
+    """Bit flags (NEG, POS, HARDNEG, COMMENT, PAGERBOX, AUTHORBOX) for a "class id" string."""
     if not names:
         return 0
     hit = _cache.get(names)

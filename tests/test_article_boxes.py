@@ -51,3 +51,18 @@ def test_consent_dialog_with_obfuscated_names_is_not_the_article():
         assert p in page.text
     assert "cookies" not in page.text
     assert "legitimate interest" not in page.text
+
+
+def test_writer_box_after_a_declared_article_is_dropped():
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+          '"headline": "Orchestra tours the villages"}</script>')
+    bio = ('<div class="writer-box"><span>Jane Roe</span><p>Jane covers music and the arts for the paper and '
+           'has written about orchestras, choirs and opera houses across the region for twenty years.</p></div>')
+    html = f"""<html><head><title>Orchestra tours the villages</title>{ld}</head><body>
+<div class="page"><div class="story"><h1>Orchestra tours the villages</h1>
+{''.join(f'<p>{p}</p>' for p in PARAS * 3)}{bio}</div></div></body></html>"""
+    page = extract(html.encode(), "https://news.example/orchestra")
+    assert page.kind == "article"
+    for p in PARAS:
+        assert p in page.text
+    assert "Jane covers music" not in page.text
