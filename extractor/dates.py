@@ -292,6 +292,7 @@ def page_zone(texts) -> timezone | None:
 # Attributes that carry a machine-readable or full date next to a short label.
 DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-date", "data-datetime", "data-utime",
               "data-created", "data-created-at", "data-ts", "title", "content")
+_DATE_ATTR_SET = frozenset(DATE_ATTRS)
 
 
 def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | None = None,
@@ -316,15 +317,17 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
         ok = lambda i: True  # noqa: E731
     time_tag = dom.tags.index("time") if "time" in dom.tags else -1
     best_attr: tuple[datetime, str] | None = None
+    tag_id = dom.tag_id
     for i in idx:
         el = elements[i]
-        if dom.tag_id[i] == time_tag:
+        if time_tag >= 0 and tag_id[i] == time_tag:
             value = el.get("datetime") or el.get("title")
             found = match_date(value, now=now) if value else None
             if found and ok(i):
                 shown = dom.text_of(i) or value
                 return found[0], shown
-        if best_attr is None and el.attrib:
+        # most elements carry only class/id: one set test instead of an el.get() per name
+        if best_attr is None and not _DATE_ATTR_SET.isdisjoint(el.keys()):
             for name in DATE_ATTRS:
                 value = el.get(name)
                 if value and len(value) < 80:
