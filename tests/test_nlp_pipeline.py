@@ -46,3 +46,24 @@ def test_crawl_publishes_new_posts_then_only_the_edited_one(redis_url, sqlite_ur
     assert norm(later[0]["text"]) == "This answer was edited after the first crawl."
     assert later[0]["position"] == "2" and later[0]["thread_title"] == thread.title
     assert last_run_stats(sqlite_url)["forumcrawl/db_posts_updated"] == 1
+
+
+def test_without_redis_the_handler_runs_in_process(sqlite_url):
+    import sqlalchemy as sa
+
+    from storage.models import PostAnnotation
+
+    live = LiveForum(build_forum(seed=6, threads_per_board=1))
+    try:
+        run_crawl(live.url, sqlite_url, "FORUMCRAWL_NLP_IN_PROCESS=True")
+        stored = stored_posts(sqlite_url, live.server.url)
+    finally:
+        live.stop()
+    engine = sa.create_engine(sqlite_url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(PostAnnotation.post_key, PostAnnotation.language,
+                                      PostAnnotation.tokens)).all()
+    engine.dispose()
+    assert stored and sorted(r.post_key for r in rows) == sorted(post_key(p) for p in stored)
+    languages = {r.language for r in rows}
+    assert {"en", "zh"} <= languages and all(r.tokens for r in rows)
