@@ -407,7 +407,7 @@ def expand_units(dom: Dom, units: list[int], key: np.ndarray, max_levels: int = 
 
 
 _LAYOUT_RE = re.compile(r"(?:^|[\s_\-])(?:nav\w*|menu|header|sidebar|breadcrumbs?|crumbs?|footer|banner|"
-                        r"toolbar|pagination|pager|search|login|userbar)(?:$|[\s_\-])", re.I)
+                        r"toolbar|pagination|pager|search|login|userbar|notice|alert)(?:$|[\s_\-])", re.I)
 
 
 def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray) -> int | None:

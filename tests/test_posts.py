@@ -344,3 +344,13 @@ def test_a_section_sharing_the_post_class_without_author_or_body_is_no_post():
 def test_button_lines_are_not_post_text(line):
     from extractor.fields import clean_lines
     assert clean_lines(f"元旦快乐，大家好好休息\n{line}") == "元旦快乐，大家好好休息"
+
+
+def test_a_notice_above_the_replies_is_not_the_opening_post():
+    html = ("<html><body><div id='topic'><div class='bbp-template-notice info'><p>This topic has 4 replies, 2 voices, "
+            "and was last updated 2 hours ago by user1.</p></div><ul class='replies'>"
+            + "".join(f"<li>{comment(i, f'user{i}', f'{i + 1} hours ago', f'Reply {i} with enough words to be a post.')}</li>"
+                      for i in range(4))
+            + "</ul></div></body></html>")
+    posts = posts_of(html)
+    assert [p.author for p in posts] == ["user0", "user1", "user2", "user3"]
