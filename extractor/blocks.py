@@ -59,6 +59,8 @@ CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # Scoring constants (weighted characters; see the module docstring and docs/extractor.md).
 LINK_PENALTY = 1.0        # a link character costs as much as a text character earns
 LINE_PENALTY = 20.0       # every block pays this: short lines are boilerplate until proven otherwise
+CJK_PAGE_WEIGHT = 2.5     # pages whose characters weigh this much are CJK pages ...
+CJK_BARE_FACTOR = 0.5     # ... where bare short lines pay 1 + this * (weight - 1) line penalties
 NEG_WEIGHT = 0.3          # share of negative block scores counted against an article region
 NEG_MAX_SHARE = 0.7       # a boilerplate name on a top-level wrapper holding this much text is ignored
 NEG_MAX_DEPTH = 2         # ... when the wrapper is this close to <html>
@@ -256,9 +258,17 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     has = (text + link) > 0
     legal = np.zeros(n, dtype=bool)
     legal[owner[legal_nodes(dom)]] = True
+    # On a CJK page a line of ten characters is as short as a Latin line of ten words: lines
+    # without any punctuation that are not paragraphs (headline lists, player controls) pay more.
+    line_penalty = np.full(n, LINE_PENALTY)
+    if n and w >= CJK_PAGE_WEIGHT:
+        bare = punct == 0
+        if "p" in dom.tags:
+            bare &= dom.tag_id != dom.tags.index("p")
+        line_penalty[bare] *= 1.0 + CJK_BARE_FACTOR * (w - 1.0)
     score = np.where(
         has,
-        text - LINK_PENALTY * link - LINE_PENALTY + np.minimum(punct, text / 20.0) * 4.0,
+        text - LINK_PENALTY * link - line_penalty + np.minimum(punct, text / 20.0) * 4.0,
         0.0)
     score = np.where(legal, -(text + link) - LINE_PENALTY, score)
     # a boilerplate name on a container holding most of the page is a false alarm
