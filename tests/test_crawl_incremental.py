@@ -96,3 +96,62 @@ def test_scheduled_recrawl_fetches_only_changed_threads(sqlite_url, tmp_path):
     for n, (board, thread) in enumerate((full_page, same_page, later_page)):
         reply = posts[(page_urls(board, thread)[0], len(thread.posts))]
         assert (reply["author"], norm(reply["text"])) == (f"late{n}", f"Reply number {n} came later.")
+
+
+@pytest.mark.slow
+def test_thread_without_listing_facts_is_revalidated_with_its_etag(sqlite_url):
+    from tests.sites import last_run_stats, run_crawl
+    from tests.sites.etag import ETagForum
+    from storage.models import Thread
+
+    live = ETagForum(build_forum(seed=11, threads_per_board=5))  # (listings of 2 are not recognised as listings)
+    try:
+        run_crawl(live.url, sqlite_url)
+        rows = post_row_count(sqlite_url)
+        engine = sa.create_engine(sqlite_url)
+        with engine.begin() as conn:  # as if the thread had been reached without its listing entry
+            target = conn.execute(sa.select(Thread.url, Thread.etag, Thread.last_page_url)
+                                  .where(Thread.pages == 1).order_by(Thread.id).limit(1)).one()
+            conn.execute(sa.update(Thread).where(Thread.url == target.url).values(replies=None, last_activity=None))
+        engine.dispose()
+        first_hit = len(live.hits)
+        run_crawl(live.url, sqlite_url)
+        stats = last_run_stats(sqlite_url)
+    finally:
+        live.stop()
+    assert target.etag  # the thread's ETag was stored with its last page
+    revalidated = [(canonicalize(live.url.rstrip("/") + p), s) for p, s in live.hits[first_hit:] if s == 304]
+    assert revalidated == [(target.last_page_url, 304)], (live.hits[first_hit:], stats)
+    assert stats["forumcrawl/incremental/not_modified"] == 1
+    assert stats["forumcrawl/incremental/threads_changed"] == 1
+    assert stats.get("forumcrawl/db_posts_inserted", 0) == 0 and stats.get("forumcrawl/db_posts_updated", 0) == 0
+    assert post_row_count(sqlite_url) == rows
+
+
+@pytest.mark.slow
+def test_every_known_thread_is_either_listed_unchanged_or_revalidated(sqlite_url):
+    """Boards of two threads are not recognised as listings (no entries to compare), so
+    the threads they link are revalidated at the end of the crawl: 304, nothing re-read."""
+    from tests.sites import last_run_stats, run_crawl
+    from tests.sites.etag import ETagForum
+
+    forum = build_forum(seed=11, threads_per_board=2)
+    live = ETagForum(forum)
+    try:
+        run_crawl(live.url, sqlite_url)
+        rows = post_row_count(sqlite_url)
+        first_hit = len(live.hits)
+        run_crawl(live.url, sqlite_url)
+        stats = last_run_stats(sqlite_url)
+    finally:
+        live.stop()
+    base = live.url.rstrip("/")
+    thread_pages = {canonicalize(base + forum.thread_url(b, t, n))
+                    for b, t in forum.all_threads() for n in range(1, forum.thread_pages(t) + 1)}
+    again = [(canonicalize(base + p), s) for p, s in live.hits[first_hit:] if canonicalize(base + p) in thread_pages]
+    known = stats["forumcrawl/incremental/known_threads"]
+    assert known == len(list(forum.all_threads()))
+    assert stats.get("forumcrawl/incremental/threads_unchanged", 0) + stats.get(
+        "forumcrawl/incremental/not_modified", 0) == known
+    assert all(status == 304 for _, status in again) and len(again) == stats.get("forumcrawl/incremental/not_modified", 0)
+    assert stats.get("forumcrawl/db_posts_inserted", 0) == 0 and post_row_count(sqlite_url) == rows

@@ -183,6 +183,7 @@ class GenericSpider(scrapy.Spider):
         self._taken = len(self.frontier.seen)
         self.known_threads: dict[str, dict[str, Any]] = {}  # incremental re-crawl: thread URL -> state
         self._revisited: set[str] = set()
+        self._unlisted: dict[str, int] = {}  # known threads linked only from outside listing entries
         self.incremental = self._load_recrawl_state(settings)
         crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(self._on_committed, signal=fc_signals.items_committed)
@@ -535,6 +536,8 @@ class GenericSpider(scrapy.Spider):
             if self.known_threads and target in self.known_threads and target not in self._revisited:
                 if target in entries:
                     requests += self._revisit(target, entries[target], depth)
+                else:  # linked, but not from a listing entry: revalidated at the end if no listing shows it
+                    self._unlisted.setdefault(target, depth)
                 continue
             if target in seen:
                 continue
@@ -561,20 +564,23 @@ class GenericSpider(scrapy.Spider):
 
     def _revisit(self, thread_url: str, entry, depth: int) -> list[scrapy.Request]:
         """A known thread listed again: nothing when its listing entry shows no new
-        activity, else a conditional request for its last stored page, read on from there."""
+        activity, else a conditional request for its last stored page, read on from there.
+        ``entry`` None: no listing showed the thread, so it is revalidated."""
         self._revisited.add(thread_url)
         state = self.known_threads[thread_url]
-        if state.get("posts") and _entry_unchanged(entry, state):
+        if entry is not None and state.get("posts") and _entry_unchanged(entry, state):
             self.stats.inc_value("forumcrawl/incremental/threads_unchanged")
             return []
         self.stats.inc_value("forumcrawl/incremental/threads_changed")
         pages = int(state.get("pages") or 1)
         last = state.get("last_page_url") or thread_url
         resumed = pages > 1 and last != thread_url and state.get("posts")
+        published = entry.published if entry is not None else None
         ctx = {"thread_url": thread_url, "page": pages if resumed else 1,
                "offset": int(state.get("last_page_offset") or 0) if resumed else 0,
-               "title": entry.title or None, "replies": entry.replies,
-               "last_activity": entry.published.isoformat() if entry.published else None, "depth": depth}
+               "title": (entry.title or None) if entry is not None else None,
+               "replies": entry.replies if entry is not None else None,
+               "last_activity": published.isoformat() if published else None, "depth": depth}
         url = last if resumed else thread_url
         headers = {}
         if state.get("etag"):
@@ -661,6 +667,18 @@ class GenericSpider(scrapy.Spider):
         yield from self._finish_warmup()
 
     def _on_idle(self) -> None:
+        unlisted = []
+        if self._unlisted and not self._warmup:
+            unlisted = [(url, depth) for url, depth in self._unlisted.items() if url not in self._revisited]
+            self._unlisted.clear()
+        if unlisted:
+            # Known threads that no listing entry showed (no listing recognised, or linked from
+            # elsewhere only): their activity is unknown, so revalidate each with a conditional request.
+            log.info("Incremental re-crawl: revalidating %d known threads no listing showed", len(unlisted))
+            for url, depth in unlisted:
+                for request in self._revisit(url, None, depth):
+                    self.crawler.engine.crawl(request)
+            raise DontCloseSpider
         if self._warmup:
             # Fewer pages than template_pages in the whole crawl: learn from what there is.
             self.crawler.engine.crawl(scrapy.Request(
