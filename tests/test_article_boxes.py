@@ -66,3 +66,17 @@ def test_writer_box_after_a_declared_article_is_dropped():
     for p in PARAS:
         assert p in page.text
     assert "Jane covers music" not in page.text
+
+
+def test_video_player_controls_are_not_article_text():
+    player = ('<div class="mplayer"><div class="player-bottom"><div>00:00/01:45</div><div>Playback speed</div>'
+              '<div>2.0X</div><div>1.5X</div><div>1.0X</div><div>HD 720P</div><div>Loop playback</div>'
+              '<div>Skip intro</div></div></div>')
+    html = f"""<html><head><title>Orchestra tours the villages</title></head><body>
+<div class="page"><div class="story"><h1>Orchestra tours the villages</h1>{player}
+{''.join(f'<p>{p}</p>' for p in PARAS)}</div></div></body></html>"""
+    page = extract(html.encode(), "https://news.example/orchestra")
+    for p in PARAS:
+        assert p in page.text
+    assert "Playback speed" not in page.text
+    assert "Skip intro" not in page.text
