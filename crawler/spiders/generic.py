@@ -582,6 +582,12 @@ class GenericSpider(scrapy.Spider):
                "replies": entry.replies if entry is not None else None,
                "last_activity": published.isoformat() if published else None, "depth": depth}
         url = last if resumed else thread_url
+        if self.shared_frontier:
+            try:
+                if not self.chain_board.claim(url):
+                    return []  # another worker revisits this thread
+            except redis_errors():
+                pass
         headers = {}
         if state.get("etag"):
             headers["If-None-Match"] = state["etag"]
