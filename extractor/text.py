@@ -17,7 +17,14 @@ _SPACES = r"[ \t\r\f\v\u00a0\u200b\u3000]"
 # runs of these spaces fold to one space; lone plain spaces need no change, so they do not match
 _SPACE_FIX_RE = re.compile(rf" {_SPACES}+|[\t\r\f\v\u00a0\u200b\u3000]{_SPACES}*")
 # white space str.split() knows but _SPACES does not (and \u200b, which only _SPACES knows), "\n" aside
-_OTHER_SPACE_RE = re.compile(r"[\x1c-\x1f\x85\u1680\u2000-\u200b\u2028\u2029\u202f\u205f]")
+_OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f"
+
+
+def _has_other_space(text: str) -> bool:
+    """Whether ``text`` holds one of ``_OTHER_SPACES`` (single-character scans beat a regex class)."""
+    if text.isascii():
+        return "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text
+    return any(c in text for c in _OTHER_SPACES)
 _LINES_RE = re.compile(r"\n\s*\n\s*(?:\n\s*)*")
 
 
@@ -66,7 +73,7 @@ def render(dom: Dom, region: int, skip: np.ndarray | None = None) -> str:
 
 def tidy(text: str) -> str:
     """Collapse spaces inside lines and drop empty lines."""
-    if not _OTHER_SPACE_RE.search(text):
+    if not _has_other_space(text):
         # every space character in the text is one _SPACES folds: str.split() does the same, faster
         return "\n".join(line for line in (" ".join(s.split()) for s in text.split("\n")) if line)
     # one pass over the whole text (the runs never span a newline); single spaces are left alone
