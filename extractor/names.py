@@ -109,6 +109,11 @@ def flags(names: str) -> int:
         f |= get(a + b, 0)
     for m in _PREFIX_RE.finditer(low):
         f |= _PREFIX_BITS[m.group(1)]
+    if f & POS and "__" in low and f & NEG:
+        # BEM: in "detail-content__recommend" the element is a "recommend" box inside a
+        # "detail-content" block; the block's content word says nothing about the element
+        if not any(get(t, 0) & POS for cls in low.split() for t in _TOKEN_RE.findall(cls.rsplit("__", 1)[-1])):
+            f &= ~POS
     if not f & NEG:
         f &= ~HARDNEG   # hard is a kind of boilerplate, never on its own
     if len(_cache) >= _CACHE_MAX:

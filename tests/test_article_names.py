@@ -1,0 +1,30 @@
+"""What class names say: BEM elements are named by their element part."""
+from extractor import extract, names
+
+SHORT = ("Officials confirmed on Sunday that the night train between the two capitals will run again "
+         "from June, after a pause of four years, with new sleeping cars and a stop at the border town.")
+OTHER = [
+    "If one song was sung in every school yard of the country, it was this one, a gentle tune about a "
+    "grandmother and a bay that generations of children learned by heart before they could read.",
+    "Its singer rose to fame in his twenties, recorded a string of hits and then vanished from the stage, "
+    "and for years most of his listeners believed he had simply retired to a quiet life abroad.",
+    "The truth came out much later: illness had ended his career, and he spent his last years far from "
+    "the studios, still answering letters from the listeners who remembered his voice.",
+]
+
+
+def test_bem_element_part_decides_the_role():
+    recommend = names.flags("detail-content__recommend--wrapper")
+    assert recommend & names.NEG and not recommend & names.POS
+    assert names.flags("post__content") & names.POS
+
+
+def test_recommended_story_inside_the_content_block_is_not_the_article():
+    html = f"""<html><head><title>Night train returns</title></head><body><div class="detail-content">
+<h1>Night train returns</h1><div class="detail-content__text"><p>{SHORT}</p></div>
+<div class="detail-content__recommend--wrapper"><div class="detail-content__recommend-title">You may like</div>
+{''.join(f'<p>{p}</p>' for p in OTHER)}</div></div></body></html>"""
+    page = extract(html.encode(), "https://news.example/train")
+    assert SHORT in page.text
+    for p in OTHER:
+        assert p not in page.text
