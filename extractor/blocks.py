@@ -47,6 +47,8 @@ _META_LINE_RE = re.compile(
     r"\u5e7f\u544a|\d*\s*comments?|share(?: this)?(?: article| story)?|print)\s*$|"
     r"^\s*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|\u539f\u6807\u9898|"
     r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f)\s*[:\uff1a]", re.I)
+# A line that is only a count: likes, views, comments, votes ("0", "+1", "1.2k", "177万", "(12)").
+_COUNTER_RE = re.compile(r"^[\s(+\[]*\d(?:[\d,.\s]*\d)?(?:[kKmM\u4e07\u5343\u4ebf])?[\s)\]]*$")
 # what may remain of a dateline once its dates are removed: a name, a place, a source
 _DATELINE_REST = 30
 FURNITURE_TAGS = frozenset({"figure", "figcaption", "picture", "time", "h1"})
@@ -367,7 +369,8 @@ def furniture(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
         if hit is None:
             # a leaf's text is its own (collapsed) text: no tree walk
             text = own_text[i] if end[i] == i else dom.text_of(i)
-            hit = known[i] = bool(len(text) < 90 and (_META_LINE_RE.search(text) or is_dateline(text)))
+            hit = known[i] = bool(len(text) < 90 and (_META_LINE_RE.search(text) or is_dateline(text)
+                                                        or _COUNTER_RE.match(text)))
         if hit:
             out[i] = True
     return out

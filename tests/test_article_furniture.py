@@ -33,3 +33,13 @@ def test_is_dateline():
     assert is_dateline("2024年5月18日 16:56 来源：新华社")
     assert not is_dateline("On May 3 the council met again to discuss the harbour budget and the ferries")
     assert not is_dateline("5月19日，在多米尼加首都圣多明各，阿比纳德尔在竞选总部发表胜选演讲。")
+
+
+def test_counter_lines_are_dropped_but_numbered_items_kept():
+    counters = '<div class="bar"><div>128</div><div>+1</div><div>1.2k</div></div>'
+    page = extract(_page(counters + "<div>1.</div>").encode(), "https://news.example/pier")
+    lines = page.text.split("\n")
+    for junk in ("128", "+1", "1.2k"):
+        assert junk not in lines
+    assert "1." in lines
+    assert BODY in page.text
