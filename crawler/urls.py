@@ -72,6 +72,20 @@ _VARIANT_KEYS = frozenset(
 )
 # Values of "view" that are harmless and common (view=thread, view=flat) are still
 # variants of the same thread, so "view" stays in the variant list.
+# Jump links: "the last page / first unread post / post N of this thread", which
+# redirect to some page of a thread (Misago /t/slug/5/last/, /t/slug/5/post/39/;
+# Spirit /comment/39/find/; XenForo /threads/x.12/unread; vBulletin ?goto=newpost;
+# Discuz ?goto=lastpost). Reached that way a later page arrives without its thread's
+# context, and its canonical URL is then taken, so the ordinary pagination chain can
+# no longer fetch it. The thread's own page links reach every page anyway.
+# A jump word only counts right after an id segment (one ending in a digit), so a
+# listing such as /latest or /new stays crawlable.
+_JUMP_PATH = re.compile(
+    r"/[^/]*\d/(?:last|latest|newest|unread|first-?unread|new|last-?post|new-?post|find|find-?post|goto|jump)/?$"
+    r"|/[^/]*\d/(?:posts?|comments?|replies)/\d+/?$",
+    re.I,
+)
+_JUMP_KEYS = frozenset({"goto", "jump", "jumpto", "findpost", "getlastpost", "getnewpost"})
 _SKIP_EXTENSIONS = re.compile(
     r"\.(?:jpe?g|png|gif|webp|bmp|svg|ico|tiff?|css|js|mjs|json|xml|rss|atom|"
     r"pdf|docx?|xlsx?|pptx?|odt|zip|rar|7z|gz|tgz|bz2|xz|tar|exe|dmg|apk|msi|iso|"
@@ -131,7 +145,8 @@ def skip_reason(url: str) -> str | None:
 
     Applied to canonical URLs. Reasons: ``scheme``, ``file-type``, ``action`` (login,
     reply, edit, print, search, calendar, member pages...), ``variant`` (sort order,
-    filters, search ids: the same content again).
+    filters, search ids: the same content again), ``jump`` (a "last post", "first
+    unread" or "post N" link redirecting into some page of a thread).
     """
     if not url.startswith(("http://", "https://")):
         return "scheme"
@@ -144,10 +159,14 @@ def skip_reason(url: str) -> str | None:
         return "file-type"
     if _SEGMENT.search(path):
         return "action"
+    if _JUMP_PATH.search(path):
+        return "jump"
     if parts.query:
         for pair in parts.query.split("&"):
             key, _, value = pair.partition("=")
             key = key.lower()
+            if key in _JUMP_KEYS:
+                return "jump"
             if key in _ACTION_KEYS and _ACTION_VALUE.match(value):
                 return "action"
             if key in _VARIANT_KEYS:

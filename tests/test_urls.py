@@ -81,6 +81,43 @@ def test_listing_variants_are_skipped(url: str) -> None:
     assert skip_reason(canonicalize(url)) in {"variant", "action"}
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://h/t/some-topic/5/last/",
+        "http://h/t/some-topic/5/post/39/",
+        "http://h/t/%E4%BD%A0%E5%A5%BD/2/last/",
+        "http://h/comment/39/find/",
+        "http://h/threads/hello-world.12/unread",
+        "http://h/threads/hello-world.12/latest",
+        "http://h/topic/7/first-unread/",
+        "http://h/showthread.php?t=9&goto=newpost",
+        "http://h/redirect.php?tid=1&goto=lastpost",
+        "http://h/forum.php?mod=redirect&goto=findpost&ptid=1&pid=2",
+    ],
+)
+def test_jump_links_are_skipped(url: str) -> None:
+    """Links that redirect into some page of a thread: the page chain reaches it in context."""
+    assert skip_reason(canonicalize(url)) == "jump"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://h/latest",  # a listing of recent topics, not a jump
+        "http://h/new/",
+        "http://h/t/some-topic/5/",
+        "http://h/t/some-topic/5/3/",
+        "http://h/t/last-call-for-entries/12/",  # the word inside a slug
+        "http://h/post/123/my-first-post",
+        "http://h/forum/7/posts/",
+        "http://h/topic/7/some-slug/?page=2",
+    ],
+)
+def test_pages_near_jump_words_are_kept(url: str) -> None:
+    assert skip_reason(canonicalize(url)) is None
+
+
 @pytest.mark.parametrize("url", ["http://h/logo.png", "http://h/a/file.PDF", "http://h/s.css"])
 def test_files_are_skipped(url: str) -> None:
     assert skip_reason(url) == "file-type"
