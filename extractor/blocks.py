@@ -44,7 +44,12 @@ _META_LINE_RE = re.compile(
     r"^\s*(?:updated|published|posted|last updated|photo|image|credit|caption|close|by)\b|"
     r"\b(?:ago|min read|minute read|getty images|associated press|reuters|afp)\b|"
     r"^\s*(?:advert|advertisement|sponsored(?: content)?|anzeige|publicit\u00e9|publicidad|pubblicit\u00e0|"
-    r"\u5e7f\u544a|\d*\s*comments?|share(?: this)?(?: article| story)?|print)\s*$|"
+    r"\u5e7f\u544a|\d*\s*comments?|share(?: this)?(?: article| story)?|print|"
+    # button labels standing alone on a line
+    r"save|email|e-mail|post|like|follow|reply|report|submit|download(?: article)?|copy link|show comments|"
+    r"add (?:a |new )?(?:comment|question)|teilen|partager|compartir|condividi|payla\u015f|bagikan|"
+    r"\u5206\u4eab(?:\u5230)?|\u6536\u85cf|\u70b9\u8d5e|\u4e3e\u62a5|\u5173\u6ce8|\u8f6c\u53d1|\u590d\u5236\u94fe\u63a5|"
+    r"\u6253\u5370|\u8bc4\u8bba|\u64ad\u62a5|\u7f16\u8f91)\s*[:\uff1a]?\s*$|"
     r"^\s*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|\u539f\u6807\u9898|"
     r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f)\s*[:\uff1a]", re.I)
 # A line that is only a count: likes, views, comments, votes ("0", "+1", "1.2k", "177万", "(12)").
@@ -70,6 +75,7 @@ CLIMB_SHARE = 0.1         # a region climbs to its parent when that adds at most
 COMMENTED_PROSE = 800.0   # article prose that makes comment sections droppable
 PROSE_SHARE = 0.35        # a soft boilerplate name on a container with this share of the prose is ignored
 CTA_SHARE = 0.3  # a box this much made of call-to-action lines is one
+TEASER_LINK_SHARE = 0.1    # a teaser item: its headline link holds at least this share of its text
 TEASER_SHARE = 0.7        # a region whose excerpts ("... [more]") hold this share of its text has no text
 NEG_AREA_KEEP = 0.1       # positive blocks inside boilerplate keep this share of their score
 
@@ -421,7 +427,7 @@ def teasers(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
     total = blocks.sub_text[idx] + blocks.sub_link[idx]
     w = blocks.char_weight
     p_id = dom.tags.index("p") if "p" in dom.tags else -1
-    cand = (blocks.sub_link[idx] > 0) & (total < 500 * w) & (blocks.sub_link[idx] >= 0.15 * total)
+    cand = (blocks.sub_link[idx] > 0) & (total < 500 * w) & (blocks.sub_link[idx] >= TEASER_LINK_SHARE * total)
     cand &= dom.tag_id[idx] != p_id
     cand_idx = idx[cand]
     if len(cand_idx) < 4:

@@ -43,3 +43,12 @@ def test_counter_lines_are_dropped_but_numbered_items_kept():
         assert junk not in lines
     assert "1." in lines
     assert BODY in page.text
+
+
+def test_button_labels_alone_on_a_line_are_dropped():
+    labels = '<div class="act"><div>Save</div><div>Email</div><div>\u5206\u4eab\u5230\uff1a</div></div>'
+    page = extract(_page(labels).encode(), "https://news.example/pier")
+    lines = page.text.split("\n")
+    for junk in ("Save", "Email", "\u5206\u4eab\u5230\uff1a"):
+        assert junk not in lines
+    assert BODY in page.text

@@ -41,3 +41,19 @@ def test_page_of_excerpts_only_has_no_main_text():
     for e in EXCERPTS:
         assert e not in page.text
     assert "Art news" not in page.text
+
+
+def test_teasers_with_long_summaries_are_dropped():
+    summary = ("A longer summary of that other story follows its headline here, telling readers what happened, "
+               "where it happened and who was involved, so that it runs to well over a hundred and fifty characters.")
+    items = "".join(f'<div class="rl"><div class="im"><a href="/p/{k}"><img src="/i/{k}.jpg"></a></div>'
+                    f'<div class="tx"><div class="tt"><a href="/p/{k}">Other story number {k} headline</a></div>'
+                    f'<div class="zy">{summary} ({k})</div><div class="tm">2024-04-03 15:11</div></div></div>'
+                    for k in range(5))
+    html = f"""<html><head><title>Museum reopens</title></head><body><div class="wrap">
+<h1>Museum reopens</h1>{''.join(f'<p>{p}</p>' for p in BODY)}<div class="lists">{items}</div>
+</div></body></html>"""
+    page = extract(html.encode(), "https://news.example/museum")
+    for p in BODY:
+        assert p in page.text
+    assert "A longer summary of that other story" not in page.text
