@@ -534,11 +534,15 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
         if held >= TEASER_SHARE * float(blocks.sub_text[region] + blocks.sub_link[region]):
             # a region made of other pages' excerpts is a listing: none of it is this page's text
             skip[lo:hi] = True
+    # a writer box (name, role, biography) is not article text; on pages that may be forums
+    # only one that also says it is boilerplate ("author-bio"): post authors are named "author" too
+    nf = names.node_flags(dom)[lo:hi]
+    author = (nf & names.AUTHORBOX) > 0
+    if not drop_comments:
+        author &= (nf & names.NEG) > 0
+    author &= blocks.is_block[idx] & (st < 1000 * w) & ~blocks.positive[idx]
+    skip[idx[author]] = True
     if drop_comments:
-        # an article's writer box (name, role, biography) is not article text
-        author = (names.node_flags(dom)[lo:hi] & names.AUTHORBOX) > 0
-        author &= blocks.is_block[idx] & (st < 600 * w) & ~blocks.positive[idx]
-        skip[idx[author]] = True
         com = comment_sections(dom, lo, hi)
         if len(com):
             # outermost comment sections only; together they must not be most of the region

@@ -80,3 +80,17 @@ def test_video_player_controls_are_not_article_text():
         assert p in page.text
     assert "Playback speed" not in page.text
     assert "Skip intro" not in page.text
+
+
+def test_author_biography_box_is_dropped_on_an_undeclared_page():
+    bio_text = ("Jane Roe was born by the sea and studied music and journalism before joining the paper, where she "
+                "has covered concerts, festivals and the arts for twenty years. She also writes for a literary "
+                "magazine and presents a weekly radio programme about choirs and orchestras of the region.")
+    bio = f'<div class="news-author-bio"><span>Jane Roe</span><p>{bio_text}</p></div>'
+    html = f"""<html><head><title>Orchestra tours the villages</title></head><body>
+<div class="page"><div class="story"><h1>Orchestra tours the villages</h1>
+{''.join(f'<p>{p}</p>' for p in PARAS)}<div class="bottom">{bio}</div></div></div></body></html>"""
+    page = extract(html.encode(), "https://news.example/orchestra")
+    for p in PARAS:
+        assert p in page.text
+    assert "Jane Roe was born by the sea" not in page.text
