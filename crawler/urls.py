@@ -42,12 +42,12 @@ _WORDS = (
     r"log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|registration|"
     r"lost-?password|forgot(?:-?password)?|reset-?password|"
     r"reply|new-?reply|quote|post-?reply|posting|new-?post|newthread|new-?topic|"
-    r"add-?(?:topic|thread|post|reply)|compose|"
+    r"add-?(?:topic|thread|post|reply)|compose|publish|"
     r"edit|edit-?post|delete|report|flag|moderat\w*|"
     r"print|printable|printthread|print-?view|"
     r"search|advanced-?search|"
     r"calendar|events?-?calendar|"
-    r"members?|memberlist|member-?list|user-?list|users|profile|userinfo|"
+    r"members?|memberlist|member-?list|user-?list|users?|profile|userinfo|"
     r"private-?messages?|pm|messenger|inbox|"
     r"subscribe|unsubscribe|bookmark|watch|ignore|"
     r"vote|like|react|thank|rep|reputation|"
@@ -85,7 +85,8 @@ _JUMP_PATH = re.compile(
     r"|/[^/]*\d/(?:posts?|comments?|replies)/\d+/?$",
     re.I,
 )
-_JUMP_KEYS = frozenset({"goto", "jump", "jumpto", "findpost", "getlastpost", "getnewpost"})
+# ...and as a query key: ?goto=newpost, or ?post=87 on a thread URL (the page holding post 87).
+_JUMP_KEYS = frozenset({"goto", "jump", "jumpto", "findpost", "getlastpost", "getnewpost", "post", "postid", "post_id"})
 _SKIP_EXTENSIONS = re.compile(
     r"\.(?:jpe?g|png|gif|webp|bmp|svg|ico|tiff?|css|js|mjs|json|xml|rss|atom|"
     r"pdf|docx?|xlsx?|pptx?|odt|zip|rar|7z|gz|tgz|bz2|xz|tar|exe|dmg|apk|msi|iso|"

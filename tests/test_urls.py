@@ -61,6 +61,9 @@ def test_canonical_query_is_order_independent() -> None:
         "http://h/index.php?login",
         "http://h/home.php?mod=space&uid=1",
         "http://h/misc.php?do=whoposted&t=1",
+        "http://h/topic/publish/",
+        "http://h/comment/5/publish/",
+        "http://h/user/3/chenwei/",
     ],
 )
 def test_action_urls_are_skipped(url: str) -> None:
@@ -94,6 +97,7 @@ def test_listing_variants_are_skipped(url: str) -> None:
         "http://h/showthread.php?t=9&goto=newpost",
         "http://h/redirect.php?tid=1&goto=lastpost",
         "http://h/forum.php?mod=redirect&goto=findpost&ptid=1&pid=2",
+        "http://h/forum/general-1/topic/rides-5/?post=87",
     ],
 )
 def test_jump_links_are_skipped(url: str) -> None:
