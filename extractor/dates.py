@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 import numpy as np
 
@@ -228,6 +229,19 @@ _PATTERNS = (
 
 def match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | None:
     """The first date found in ``raw`` and the substring it was read from."""
+    try:   # the same labels (names, "Reply", dates) recur in every post of a page and across pages
+        # equal datetimes in other zones hash alike: the zone and its offset are part of the key
+        return _match_date_cached(raw, now, now.isoformat(), now.tzinfo)
+    except (TypeError, AttributeError):   # unhashable input or no datetime: as before
+        return _match_date(raw, now=now)
+
+
+@lru_cache(maxsize=8192)
+def _match_date_cached(raw: str | None, now: datetime, stamp: str, tz) -> tuple[datetime, str] | None:
+    return _match_date(raw, now=now)
+
+
+def _match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | None:
     if not raw or len(raw) > 400 or not _DATE_WORD_RE.search(raw):
         return None
     text = raw.translate(_FULLWIDTH).lower().strip()
