@@ -50,7 +50,7 @@ _META_LINE_RE = re.compile(
     r"add (?:a |new )?(?:comment|question)|teilen|partager|compartir|condividi|payla\u015f|bagikan|"
     r"\u5206\u4eab(?:\u5230)?|\u6536\u85cf|\u70b9\u8d5e|\u4e3e\u62a5|\u5173\u6ce8|\u8f6c\u53d1|\u590d\u5236\u94fe\u63a5|"
     r"\u6253\u5370|\u8bc4\u8bba|\u64ad\u62a5|\u7f16\u8f91)\s*[:\uff1a]?\s*$|"
-    r"^\s*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|\u539f\u6807\u9898|"
+    r"^[\s(\[\uff08\u3010]*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|\u539f\u6807\u9898|"
     r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f)\s*[:\uff1a]", re.I)
 # A line that is only a count: likes, views, comments, votes ("0", "+1", "1.2k", "177万", "(12)").
 _COUNTER_RE = re.compile(r"^[\s(+\[]*\d(?:[\d,.\s]*\d)?(?:[kKmM\u4e07\u5343\u4ebf])?[\s)\]]*$")

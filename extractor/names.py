@@ -21,7 +21,8 @@ megamenu topbar bottombar sidenav rail morestories mostpopular authorbio comment
 visuallyhidden screenreader siteheader sitefooter relatedposts relatedpost rightrail leftrail bylineshare
 caption captions credit credits byline bylines dateline gallery slideshow carousel latest topstories
 partner partners keypoints bio contact mostactive mostread mostviewed mostcommented morenews
-mplayer videoplayer audioplayer playercontrol playercontrols controlbar jwplayer
+mplayer videoplayer audioplayer playercontrol playercontrols controlbar jwplayer thumbplayer
+rightbar leftbar rightcol leftcol rightcolumn sidecol sidebox
 """.split())
 NEGATIVE_PREFIXES = ("recommend", "advert", "promo", "cookie", "sponsor", "recirc", "footer", "sidebar",
                      "breadcrumb", "newsletter", "navbar", "ads")

@@ -52,3 +52,9 @@ def test_button_labels_alone_on_a_line_are_dropped():
     for junk in ("Save", "Email", "\u5206\u4eab\u5230\uff1a"):
         assert junk not in lines
     assert BODY in page.text
+
+
+def test_editor_credit_in_brackets_is_dropped():
+    page = extract(_page("<div>(\u7f16\u8f91\uff1a\u6587\u9759)</div>").encode(), "https://news.example/pier")
+    assert "\u6587\u9759" not in page.text
+    assert BODY in page.text

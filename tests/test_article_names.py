@@ -28,3 +28,9 @@ def test_recommended_story_inside_the_content_block_is_not_the_article():
     assert SHORT in page.text
     for p in OTHER:
         assert p not in page.text
+
+
+def test_side_columns_named_by_position_are_boilerplate():
+    for name in ("right-bar", "left-bar", "sidebox", "right-col"):
+        assert names.flags(name) & names.NEG, name
+    assert not names.flags("bar-chart") & names.NEG
