@@ -128,11 +128,13 @@ def node_flags(dom) -> "np.ndarray":
     import numpy as np
     if dom.name_flags is None or len(dom.name_flags) != len(dom):
         attrs = dom.attrs or [""] * len(dom)
-        cache = _cache
-        out = np.zeros(len(dom), dtype=np.int32)
-        for i, names in enumerate(attrs):
+        get = _cache.get
+        values = []   # a list first: one numpy conversion instead of a scalar store per node
+        for names in attrs:
             if names:
-                f = cache.get(names)
-                out[i] = f if f is not None else flags(names)
-        dom.name_flags = out
+                f = get(names)
+                values.append(f if f is not None else flags(names))
+            else:
+                values.append(0)
+        dom.name_flags = np.array(values, dtype=np.int32)
     return dom.name_flags
