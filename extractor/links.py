@@ -106,6 +106,9 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     links: list[Link] = []
     own = dom.own_text
     ends = dom.end.tolist()
+    # plain lists: indexing a numpy array per link costs more than converting it once
+    pager_l = pager.tolist()
+    nav_l = nav.tolist()
     next_rel = next_text = None
     numbered: list[tuple[int, str, bool]] = []
     url_numbered: list[tuple[int, str, bool]] = []   # pager links without a number as text (icons)
@@ -121,7 +124,7 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
         if not text:
             text = collapse_ws(el.get("title") or el.get("aria-label") or "")
         rel = (el.get("rel") or "").lower().split()
-        in_pager = bool(pager[i])
+        in_pager = pager_l[i]
         role = "other"
         if url in entry_urls:
             role = "entry"
@@ -131,7 +134,7 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
             role = "pagination"
         elif content is not None and content[0] <= i <= content[1]:
             role = "post"
-        elif nav[i]:
+        elif nav_l[i]:
             role = "navigation"
         links.append(Link(url=url, text=text, role=role))
 
