@@ -116,6 +116,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         except Exception as exc:
             page.warnings.append(f"structured data unreadable: {type(exc).__name__}")
     base_url, head_next = _head_links(root, url)
+    og_article = _og_article(root)
     strip_invisible(root)
     dom = number(root)
     if len(dom) < 2:
@@ -174,8 +175,9 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
             # the posts were recognised as reader comments: none of them is article text
             article_text = dedupe_lines(render(dom, region, blocks_mod.prune(
                 dom, blk, region, drop_comments="always")))
-        elif not types & ARTICLE_TYPES and len(posts) < 2 and len(squash(article_text)) < LONG_ARTICLE_CHARS:
-            # neither declared an article nor shown to carry reader comments: comment-like
+        elif (not og_article and not types & ARTICLE_TYPES and len(posts) < 2
+              and len(squash(article_text)) < LONG_ARTICLE_CHARS):
+            # neither declared an article (schema.org, og:type) nor shown to carry reader comments: comment-like
             # sections may be answers, keep them, and tolerate more metadata between them
             region = blocks_mod.best_region(dom, blk.score, body, UNDECLARED_ALPHA)
             article_text = dedupe_lines(render(dom, region, blocks_mod.prune(dom, blk, region)))
@@ -237,6 +239,17 @@ def replies_in_comments(dom: Dom, replies: list) -> bool:
                 hits += bool(comment_area[i])
                 break
     return votes > 0 and hits * 2 > votes
+
+
+def _og_article(root) -> bool:
+    """Whether the page's Open Graph type says it is an article."""
+    head = root.find("head")
+    if head is None:
+        return False
+    for el in head.iter("meta"):
+        if (el.get("property") or el.get("name") or "").lower() == "og:type":
+            return (el.get("content") or "").strip().lower() == "article"
+    return False
 
 
 def _head_links(root, url: str) -> tuple[str, str | None]:

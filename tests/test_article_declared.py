@@ -1,0 +1,26 @@
+"""A short page that declares itself an article (og:type) is read as one: reader comments go."""
+from extractor import extract
+
+PARAS = [
+    "The town library will stay open until nine in the evening from next month, the council said, after "
+    "a survey found that most readers could only visit after work.",
+    "The longer hours will be paid for by closing the branch on Monday mornings, when it is least used.",
+]
+COMMENTS = ["Finally! I could never get there before six.", "Why close on Mondays? That is when I go.",
+            "Great news for students who study late in the evening."]
+
+
+def _page(head: str) -> str:
+    comments = "".join(f'<div class="comment-item"><span class="user">reader{k}</span><p>{c}</p></div>'
+                       for k, c in enumerate(COMMENTS))
+    return f"""<html><head><title>Library opens later</title>{head}</head><body>
+<div class="wrap"><h1>Library opens later</h1>{''.join(f'<p>{p}</p>' for p in PARAS)}
+<div class="comments">{comments}</div></div></body></html>"""
+
+
+def test_og_article_drops_reader_comments():
+    page = extract(_page('<meta property="og:type" content="article">').encode(), "https://news.example/lib")
+    for p in PARAS:
+        assert p in page.text
+    for c in COMMENTS:
+        assert c not in page.text
