@@ -165,7 +165,8 @@ class StorePipeline:
             stats = _plain(self.stats.get_stats())
             stats["finish_reason"] = reason
             try:
-                self.store.finish_run(self.run_id, stats=stats, status=status)
+                self.store.finish_run(self.run_id, stats=stats, status=status,
+                                      site=getattr(spider, "site", None) if not self.given_run_id else None)
             except Exception as exc:
                 log.error("Could not record the end of crawl run %s: %s", self.run_id, exc)
         self.store.close()

@@ -96,16 +96,18 @@ class Store(AnnotationsMixin, RecrawlStateMixin, SchedulesMixin):
             )
             return int(conn.execute(stmt.returning(CrawlRun.id)).scalar_one())
 
-    def finish_run(self, run_id: int, *, stats: Mapping | None = None, status: str = "finished") -> None:
-        """Record the end of a run: ``status`` is finished, failed or interrupted."""
+    def finish_run(
+        self, run_id: int, *, stats: Mapping | None = None, status: str = "finished", site: str | None = None
+    ) -> None:
+        """Record the end of a run: ``status`` is finished, failed or interrupted; ``site``
+        fills in a site learned only during the run (a crawl started without a URL)."""
         if status not in RUN_STATUSES:
             raise ValueError(f"status must be one of {RUN_STATUSES}, not {status!r}")
+        values = {"status": status, "finished_at": utcnow(), "stats": jsonable(stats or {})}
+        if site:
+            values["site"] = site
         with write_transaction(self.engine) as conn:
-            conn.execute(
-                sa.update(CrawlRun).where(CrawlRun.id == run_id).values(
-                    status=status, finished_at=utcnow(), stats=jsonable(stats or {})
-                )
-            )
+            conn.execute(sa.update(CrawlRun).where(CrawlRun.id == run_id).values(**values))
 
     # -- the crawl's writes --------------------------------------------------------------------
     def write_batch(

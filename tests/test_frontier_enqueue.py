@@ -12,14 +12,16 @@ from collections import Counter
 
 import pytest
 import redis
+import sqlalchemy as sa
 
 from crawler.demo.forum import build_forum
 from crawler.urls import canonicalize
+from storage import Store
+from storage.models import CrawlRun
 from tests.sites import FAST, REPO, LiveForum, stored_posts
 
-pytestmark = [pytest.mark.redis, pytest.mark.slow]
-
-
+@pytest.mark.redis
+@pytest.mark.slow
 def test_two_workers_without_url_take_work_from_enqueue(redis_url, sqlite_url, tmp_path):
     key = f"fctest:{uuid.uuid4().hex[:10]}"
     client = redis.Redis.from_url(redis_url)
@@ -47,6 +49,8 @@ def test_two_workers_without_url_take_work_from_enqueue(redis_url, sqlite_url, t
         texts = [p.read_text() for p in logs]
         expected = {(canonicalize(p["thread_url"]), p["position"]) for p in live.expected_posts()}
         posts = stored_posts(sqlite_url, live.server.url)
+        with Store(sqlite_url) as store, store.engine.connect() as conn:
+            runs = conn.execute(sa.select(CrawlRun.site, CrawlRun.status)).all()
     finally:
         for w in workers:
             if w.poll() is None:
@@ -63,3 +67,15 @@ def test_two_workers_without_url_take_work_from_enqueue(redis_url, sqlite_url, t
     # Site and host came from the responses: every post of the forum, once, at its position.
     stored = [(p["thread_url"], p["position"]) for p in posts]
     assert len(stored) == len(set(stored)) and set(stored) == expected
+    assert sorted(runs) == [(live.server.url, "finished")] * 2  # each worker's run names the site it crawled
+
+
+def test_a_run_learns_its_site_at_the_end(database_url):
+    with Store(database_url) as store:
+        run = store.start_run("", {})
+        store.finish_run(run, stats={"x": 1}, site="http://forum.test")
+        kept = store.start_run("http://a.test", {})
+        store.finish_run(kept, status="failed")
+        with store.engine.connect() as conn:
+            rows = dict(conn.execute(sa.select(CrawlRun.id, CrawlRun.site)).all())
+    assert rows == {run: "http://forum.test", kept: "http://a.test"}
