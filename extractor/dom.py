@@ -121,6 +121,10 @@ def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return own_chars, own_punct
 
 
+# (parent path id, tag id) -> one int key; a page has far fewer distinct tags than this
+_PATH_KEY = 1 << 40
+
+
 def number(root: etree._Element) -> Dom:
     """Number ``root``'s elements depth-first and compute their features.
 
@@ -141,12 +145,12 @@ def number(root: etree._Element) -> Dom:
     tags: dict[str, int] = {}
     tag_ids: dict[str, int] = {}   # raw tag -> id (raw tags from libxml2 are already lower-case)
     tag_names: list[str] = []
-    paths: dict[tuple[int, int], int] = {}
+    paths: dict[int, int] = {}
     path_names: list[str] = []
     sigs: dict[str, int] = {}
 
     raw_text: list = []     # el.text, or a list of pieces once tails arrive
-    sig_cache: dict[tuple[str, str], str] = {}
+    sig_cache: dict[tuple[int, str], int] = {}   # (tag id, class attribute) -> signature id
     index: dict = {}        # element -> DFS index
     # elements only (comments and PIs are filtered in C), in document order; a node's parent is
     # numbered before it, and a tail is parent text after this child, so it is added here too
@@ -163,7 +167,6 @@ def number(root: etree._Element) -> Dom:
                 t = tags[norm] = len(tags)
                 tag_names.append(norm)
             tag_ids[tag] = t
-        name = tag_names[t]
         tag_l.append(t)
         if i:
             p = index[el.getparent()]
@@ -179,11 +182,11 @@ def number(root: etree._Element) -> Dom:
         else:
             parent_l.append(-1)
             ppath = -1
-        key = (ppath, t)
+        key = ppath * _PATH_KEY + t   # (parent path, tag) as one int: t < _PATH_KEY always
         pid = paths.get(key)
         if pid is None:
             pid = paths[key] = len(path_names)
-            path_names.append((path_names[ppath] if ppath >= 0 else "") + "/" + name)
+            path_names.append((path_names[ppath] if ppath >= 0 else "") + "/" + tag_names[t])
         path_l.append(pid)
         keys = el.keys()
         if keys:
@@ -198,17 +201,20 @@ def number(root: etree._Element) -> Dom:
         else:
             cls = ident = None
         if cls:
-            ck = (name, cls)
-            sig = sig_cache.get(ck)
-            if sig is None:
-                sig = sig_cache[ck] = name + "." + ".".join(sorted(cls.split()))
+            ck = (t, cls)
+            sid = sig_cache.get(ck)
+            if sid is None:
+                sig = tag_names[t] + "." + ".".join(sorted(cls.split()))
+                sid = sigs.get(sig)
+                if sid is None:
+                    sid = sigs[sig] = len(sigs)
+                sig_cache[ck] = sid
             attr_text.append(f"{cls} {ident}" if ident else cls)
         else:
-            sig = name
+            sid = sigs.get(tag_names[t])
+            if sid is None:
+                sid = sigs[tag_names[t]] = len(sigs)
             attr_text.append(ident or "")
-        sid = sigs.get(sig)
-        if sid is None:
-            sid = sigs[sig] = len(sigs)
         sig_l.append(sid)
         raw_text.append(el.text or "")
 
