@@ -76,6 +76,7 @@ COMMENTED_PROSE = 800.0   # article prose that makes comment sections droppable
 PROSE_SHARE = 0.35        # a soft boilerplate name on a container with this share of the prose is ignored
 CTA_SHARE = 0.3  # a box this much made of call-to-action lines is one
 TEASER_LINK_SHARE = 0.1    # a teaser item: its headline link holds at least this share of its text
+HIDDEN_CLASS_SHARE = 0.3  # parts named hidden and holding less than this share of the page are hidden
 TEASER_SHARE = 0.7        # a region whose excerpts ("... [more]") hold this share of its text has no text
 NEG_AREA_KEEP = 0.1       # positive blocks inside boilerplate keep this share of their score
 
@@ -160,7 +161,10 @@ def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: 
     flags = np.zeros(n, dtype=bool)
     texts = dom.own_text
     if low is None:
-        low = "\n".join(texts).lower()
+        joined = "\n".join(texts)
+        low = joined.lower()
+        if len(low) == len(joined) and not any("\n" in lit for lit in literals):
+            return _short_hits(texts, low, literals, max_len, flags)
     starts = None
     for lit in literals:
         pos = low.find(lit)
@@ -171,6 +175,25 @@ def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: 
             if 0 <= i < n and len(texts[i]) < max_len:
                 flags[i] = True
             pos = low.find(lit, int(starts[i + 1]) if 0 <= i < n else pos + 1)
+    return flags
+
+
+def _short_hits(texts: list[str], low: str, literals: tuple[str, ...], max_len: int,
+                flags: np.ndarray) -> np.ndarray:
+    """:func:`legal_nodes` scanning only the texts short enough to be flagged (a literal never
+    spans two texts), cut from ``low`` (the lower-cased joined texts, offsets unchanged)."""
+    keep = [i for i, t in enumerate(texts) if 0 < len(t) < max_len]
+    if not keep:
+        return flags
+    offsets = np.cumsum([0] + [len(t) + 1 for t in texts]).tolist()
+    sub = "\n".join([low[offsets[i]:offsets[i] + len(texts[i])] for i in keep])
+    starts = np.cumsum([0] + [len(texts[i]) + 1 for i in keep])
+    for lit in literals:
+        pos = sub.find(lit)
+        while pos >= 0:
+            k = int(np.searchsorted(starts, pos, side="right")) - 1
+            flags[keep[k]] = True
+            pos = sub.find(lit, int(starts[k + 1]))
     return flags
 
 
@@ -238,8 +261,15 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
             owner = np.where(pending, up, owner)
 
     negative, positive, hidden, hard = hints(dom)
-    dead = spread(dom, hidden)
     raw = dom.own_chars
+    # a class saying "hidden" on a part of the page (the next pages of a paged article, a closed
+    # panel): a script may reveal it, but it is not what the page shows. On a wrapper holding much
+    # of the page it is a placeholder the page's script removes.
+    cls_hidden = (names.node_flags(dom) & names.HIDDEN) > 0
+    if cls_hidden.any():
+        sub_raw = dom.subtree(raw.astype(np.float64))
+        hidden |= cls_hidden & (sub_raw < HIDDEN_CLASS_SHARE * float(sub_raw[body]))
+    dead = spread(dom, hidden)
     if n and raw[dead].sum() > 0.5 * raw.sum():
         # a page hiding most of its text (tabs, script-revealed articles) is not hiding boilerplate
         dead = np.zeros(n, dtype=bool)

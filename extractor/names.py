@@ -55,7 +55,10 @@ AUTHOR = frozenset("""
 author authors authorbox authorinfo aboutauthor authorbio authorcard authorprofile writer writers
 """.split())
 
-NEG, POS, HARDNEG, COMMENT, PAGERBOX, AUTHORBOX = 1, 2, 4, 8, 16, 32
+NEG, POS, HARDNEG, COMMENT, PAGERBOX, AUTHORBOX, HIDDEN = 1, 2, 4, 8, 16, 32, 64
+# a class saying its element is hidden ("page_hidden", "is-hidden", "d-none"); not a responsive
+# one ("hidden-xs", Tailwind's "hidden md:block" shows it on larger screens)
+_HIDDEN_CLASS_RE = re.compile(r"(?:^|[-_])(?:hidden|invisible)$|^d-none$|^is-hidden$")
 
 _cache: dict[str, int] = {}
 _CACHE_MAX = 200_000
@@ -94,7 +97,7 @@ _PREFIX_RE = re.compile(r"(?<![a-z0-9])(%s)" % "|".join(sorted(_PREFIX_BITS, key
 
 
 def flags(names: str) -> int:
-    """Bit flags (NEG, POS, HARDNEG, COMMENT, PAGERBOX, AUTHORBOX) for a "class id" string."""
+    """Bit flags (NEG, POS, HARDNEG, COMMENT, PAGERBOX, AUTHORBOX, HIDDEN) for a "class id" string."""
     if not names:
         return 0
     hit = _cache.get(names)
@@ -115,6 +118,10 @@ def flags(names: str) -> int:
         # "detail-content" block; the block's content word says nothing about the element
         if not any(get(t, 0) & POS for cls in low.split() for t in _TOKEN_RE.findall(cls.rsplit("__", 1)[-1])):
             f &= ~POS
+    if "hid" in low or "none" in low or "invisible" in low:
+        classes = low.split()
+        if any(_HIDDEN_CLASS_RE.search(c) for c in classes) and not any(":" in c for c in classes):
+            f |= HIDDEN
     if not f & NEG:
         f &= ~HARDNEG   # hard is a kind of boilerplate, never on its own
     if len(_cache) >= _CACHE_MAX:
@@ -128,13 +135,11 @@ def node_flags(dom) -> "np.ndarray":
     import numpy as np
     if dom.name_flags is None or len(dom.name_flags) != len(dom):
         attrs = dom.attrs or [""] * len(dom)
-        get = _cache.get
-        values = []   # a list first: one numpy conversion instead of a scalar store per node
-        for names in attrs:
+        cache = _cache
+        out = np.zeros(len(dom), dtype=np.int32)
+        for i, names in enumerate(attrs):
             if names:
-                f = get(names)
-                values.append(f if f is not None else flags(names))
-            else:
-                values.append(0)
-        dom.name_flags = np.array(values, dtype=np.int32)
+                f = cache.get(names)
+                out[i] = f if f is not None else flags(names)
+        dom.name_flags = out
     return dom.name_flags

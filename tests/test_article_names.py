@@ -34,3 +34,23 @@ def test_side_columns_named_by_position_are_boilerplate():
     for name in ("right-bar", "left-bar", "sidebox", "right-col"):
         assert names.flags(name) & names.NEG, name
     assert not names.flags("bar-chart") & names.NEG
+
+
+def test_hidden_class_names():
+    for name in ("item-page item-page_hidden", "is-hidden", "d-none", "panel hidden"):
+        assert names.flags(name) & names.HIDDEN, name
+    for name in ("hidden-xs hidden-sm", "hidden md:block", "hide-comments-button"):
+        assert not names.flags(name) & names.HIDDEN, name
+
+
+def test_hidden_next_page_of_a_paged_article_is_left_out():
+    # the hidden second page holds much of the prose (its "hidden" name alone would be ignored)
+    hidden = f'<div class="body__page body__page_hidden" data-page="2"><p>{OTHER[0]}</p><p>{OTHER[1]}</p></div>'
+    first = f'<div class="body__page" data-page="1"><p>{SHORT}</p><p>{SHORT.replace("June", "July")}</p></div>'
+    menu = "".join(f'<li><a href="/s/{k}">Section number {k} of the site menu</a></li>' for k in range(30))
+    html = f"""<html><head><title>Night train returns</title></head><body><ul class="m">{menu}</ul>
+<div class="story"><h1>Night train returns</h1><div class="body">{first}{hidden}</div></div></body></html>"""
+    page = extract(html.encode(), "https://news.example/train")
+    assert SHORT in page.text
+    assert OTHER[0] not in page.text
+    assert OTHER[1] not in page.text
