@@ -1,0 +1,180 @@
+"""End to end against real forum engines run on 127.0.0.1 (issue 3).
+
+For each engine (installed from PyPI, seeded through the engine itself; see
+docs/engines.md) we start a private copy of the forum, crawl its front page with
+``scrapy crawl generic`` into a fresh database, and check what the store holds:
+post recall and precision >= 0.95 over the whole site (a duplicate counts as
+spurious), no duplicate rows, every page of every multi-page thread fetched,
+authors and dates right for >= 0.95 of the matched posts. Then a full re-crawl
+stores nothing new, and after one edit and one reply made through the engine a
+third crawl makes exactly one update and one insert.
+
+Misago runs on PostgreSQL and is crawled into PostgreSQL; Spirit and machina are
+crawled into SQLite. No engine-specific code is involved on the crawler's side.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from crawler.urls import canonicalize
+from tests.engines import metrics
+from tests.engines.server import ForumServer
+from tests.sites import last_run_stats, norm, post_row_count, run_crawl, stored_posts
+
+pytestmark = pytest.mark.slow
+
+RECALL_TARGET = PRECISION_TARGET = AUTHOR_TARGET = DATE_TARGET = 0.95
+# The engines serve 10-30 pages/s on this machine: a few parallel requests keep them busy.
+SETTINGS = ("CONCURRENT_REQUESTS=4", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "DOWNLOAD_DELAY=0")
+
+ENGINES = [pytest.param("misago", marks=pytest.mark.postgres), "spirit", "machina"]
+
+# Diagnosed crawler failures, as (test, engine) -> reason; the test still runs and must
+# keep failing (strict xfail): remove the line once the crawler is fixed.
+KNOWN_FAILURES: dict[tuple[str, str], str] = {
+    ("test_crawl_stores_every_post_of_the_engine_once", "spirit"): (
+        "spider: Spirit's post ids are per-thread floor anchors (c1, c2...), and "
+        "GenericSpider._already_emitted treats post ids as site-wide, so the first page of "
+        "every thread whose ids were seen in another thread is skipped as a 'duplicate of a "
+        "thread page already read' (recall 0.55-0.68)"),
+    ("test_crawl_stores_every_post_of_the_engine_once", "machina"): (
+        "pagination: machina's first page links '1' to ?page=1, so earlier_page_url() takes "
+        "the bare first page for a later page of the ?page=1 URL: every post of a multi-page "
+        "thread is stored under thread_url .../?page=1 and page 1 is not stored at its URL"),
+}
+
+
+@pytest.fixture
+def forum(request, postgres_server_url_if_needed) -> ForumServer:
+    """A private, freshly seeded copy of the engine: these tests edit it."""
+    from tests.engines.fixtures import serve_engine
+
+    reason = KNOWN_FAILURES.get((request.node.originalname, request.param))
+    if reason:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+    gen = serve_engine(request.param, postgres_server_url_if_needed)
+    server = next(gen)
+    yield server
+    gen.close()
+
+
+@pytest.fixture
+def postgres_server_url_if_needed(request) -> str | None:
+    return request.getfixturevalue("postgres_server_url") if request.node.callspec.params["forum"] == "misago" else None
+
+
+@pytest.fixture
+def store_url(request) -> str:
+    """PostgreSQL for Misago (the engine needs the server anyway), SQLite for the others."""
+    if request.node.callspec.params["forum"] == "misago":
+        return request.getfixturevalue("postgres_url")
+    return request.getfixturevalue("sqlite_url")
+
+
+def as_scored(row: dict[str, Any]) -> SimpleNamespace:
+    """A stored row as metrics.score_site wants it (``published`` a datetime)."""
+    published = datetime.fromisoformat(row["published"]) if row["published"] else None
+    return SimpleNamespace(text=row["text"], author=row["author"], published=published)
+
+
+def crawl(forum: ForumServer, store_url: str, *args: str) -> dict:
+    started = time.monotonic()
+    run_crawl(forum.base_url + "/", store_url, *SETTINGS, args=args, timeout=240)
+    stats = last_run_stats(store_url)
+    print(f"[{forum.name}] crawl {' '.join(args) or '(first)'}: {time.monotonic() - started:.1f} s, "
+          f"{stats.get('downloader/response_count')} responses, "
+          f"{stats.get('forumcrawl/db_posts_inserted')} inserted, {stats.get('forumcrawl/db_posts_updated')} updated")
+    return stats
+
+
+def check_first_crawl(forum: ForumServer, posts: list[dict]) -> list[str]:
+    """Every problem with the first crawl's stored posts, as readable lines."""
+    problems = []
+    score = metrics.score_site(forum.threads, [as_scored(p) for p in posts], naive_as=forum.engine.naive_dates_in)
+    print(f"[{forum.name}] {len(posts)} stored posts for {len(forum.all_posts())} on the forum: {score.summary()}")
+    if score.recall < RECALL_TARGET or score.precision < PRECISION_TARGET:
+        problems.append(f"recall {score.recall:.3f} precision {score.precision:.3f}")
+    if score.author_accuracy < AUTHOR_TARGET:
+        problems.append(f"author accuracy {score.author_accuracy:.3f}")
+    if score.date_accuracy < DATE_TARGET:
+        problems.append(f"date accuracy {score.date_accuracy:.3f}")
+    if problems:
+        problems += [str(f) for f in score.failures[:8]]
+
+    keys = Counter((p["thread_url"], p["position"]) for p in posts)
+    texts = Counter((p["thread_url"], norm(p["text"])) for p in posts if norm(p["text"]))
+    problems += [f"duplicate row {k} x{n}" for k, n in keys.items() if n > 1]
+    problems += [f"duplicate text in {k[0]} x{n}: {k[1][:60]!r}" for k, n in texts.items() if n > 1]
+
+    problems += check_pages(forum, posts)
+    return problems
+
+
+def check_pages(forum: ForumServer, posts: list[dict]) -> list[str]:
+    """Each post of a multi-page thread stored under the thread's first-page URL, with
+    the URL and number of a page the engine shows it on; every page represented.
+    One line per thread and kind of problem (count and first example)."""
+    problems = []
+    for thread in forum.threads:
+        if len(thread.pages) < 2:
+            continue
+        shown_on: dict[int, set[tuple[int, str]]] = {}
+        for number, page in enumerate(thread.pages, 1):
+            for i in page.posts:
+                shown_on.setdefault(i, set()).add((number, canonicalize(page.url)))
+        wrong: dict[str, list[str]] = {}
+        stored_pages = set()
+        for i, j, _ in metrics.match(thread.posts, [as_scored(p) for p in posts]):
+            row = posts[j]
+            where = (row["page_number"], canonicalize(row["url"]))
+            stored_pages.add(where)
+            if row["thread_url"] != canonicalize(thread.url):
+                wrong.setdefault("stored under another thread URL", []).append(f"post {i}: {row['thread_url']}")
+            if where not in shown_on[i]:
+                wrong.setdefault("stored with a wrong page", []).append(
+                    f"post {i}: page {where[0]} {where[1]}, shown on {sorted(shown_on[i])}")
+        for number, page in enumerate(thread.pages, 1):
+            if (number, canonicalize(page.url)) not in stored_pages:
+                wrong.setdefault("page not stored as such", []).append(f"page {number}: {page.url}")
+        for kind, cases in wrong.items():
+            problems.append(f"{thread.url} ({len(thread.pages)} pages): {len(cases)} {kind}, e.g. {cases[0]}")
+    return problems
+
+
+@pytest.mark.parametrize("forum", ENGINES, indirect=True)
+def test_crawl_stores_every_post_of_the_engine_once(forum: ForumServer, store_url: str) -> None:
+    crawl(forum, store_url)
+    posts = stored_posts(store_url, forum.base_url)
+    problems = check_first_crawl(forum, posts)
+    assert not problems, "\n".join(problems)
+    assert post_row_count(store_url) == len(posts)
+
+
+@pytest.mark.parametrize("forum", ENGINES, indirect=True)
+def test_recrawl_then_edit_and_reply_through_the_engine(forum: ForumServer, store_url: str) -> None:
+    site = forum.base_url
+    crawl(forum, store_url)
+    rows = post_row_count(store_url)
+    assert rows >= len(forum.all_posts()) // 2  # (whether these are the right posts is the test above's business)
+
+    again = crawl(forum, store_url, "full=1")
+    assert again["forumcrawl/thread_pages"] >= sum(len(t.pages) for t in forum.threads)  # all read again...
+    assert (again["forumcrawl/db_posts_inserted"], again["forumcrawl/db_posts_updated"]) == (0, 0)  # ...unchanged
+    assert post_row_count(store_url) == rows
+
+    thread = next(t for t in forum.threads if len(t.pages) >= 2)  # edit on a later page, reply at the end
+    target = thread.posts[thread.pages[1].posts[-1]]
+    edited = forum.edit_post(target.post_id, "Edited on the server: proof the crawler notices changes.")
+    reply = forum.add_reply(thread, "dmitri", "A late reply to check that re-crawls find new posts.")
+    third = crawl(forum, store_url, "full=1")
+    assert (third["forumcrawl/db_posts_inserted"], third["forumcrawl/db_posts_updated"]) == (1, 1)
+    assert post_row_count(store_url) == rows + 1
+    after = {norm(p["text"]): p for p in stored_posts(store_url, site)}
+    assert norm(edited.text) in after and norm(target.text) not in after
+    assert after[norm(reply.text)]["author"] == "dmitri"
