@@ -77,6 +77,7 @@ PROSE_SHARE = 0.35        # a soft boilerplate name on a container with this sha
 CTA_SHARE = 0.3  # a box this much made of call-to-action lines is one
 TEASER_LINK_SHARE = 0.1    # a teaser item: its headline link holds at least this share of its text
 HIDDEN_CLASS_SHARE = 0.3  # parts named hidden and holding less than this share of the page are hidden
+KICKER_CHARS = 24         # a teaser may open with a label this short before its headline link
 TEASER_SHARE = 0.7        # a region whose excerpts ("... [more]") hold this share of its text has no text
 NEG_AREA_KEEP = 0.1       # positive blocks inside boilerplate keep this share of their score
 
@@ -472,6 +473,11 @@ def teasers(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
         j, stop = i, int(dom.end[i])
         while j <= stop and chars[j] == 0:
             j += 1
+        if j <= stop and not in_link[j] and len(texts[j]) <= KICKER_CHARS:
+            # a short label ("Featured", "Opinion") before the headline link: a kicker
+            j += 1
+            while j <= stop and chars[j] == 0:
+                j += 1
         if j > stop or not in_link[j]:
             continue   # the item does not open with a link
         if not any(in_link[k] and ((len(texts[k]) >= 8) if cjk else (texts[k].count(" ") >= 2))

@@ -57,3 +57,17 @@ def test_teasers_with_long_summaries_are_dropped():
     for p in BODY:
         assert p in page.text
     assert "A longer summary of that other story" not in page.text
+
+
+def test_teasers_opening_with_a_kicker_label_are_dropped():
+    items = "".join(f'<div class="card"><span class="kicker">Featured</span>'
+                    f'<h3><a href="/p/{k}">Other story number {k} has a long headline</a></h3>'
+                    f'<div class="dek">{EXCERPTS[k % 3]}</div></div>' for k in range(5))
+    html = f"""<html><head><title>Museum reopens</title></head><body><div class="wrap">
+<h1>Museum reopens</h1>{''.join(f'<p>{p}</p>' for p in BODY)}<div class="more">{items}</div>
+</div></body></html>"""
+    page = extract(html.encode(), "https://news.example/museum")
+    for p in BODY:
+        assert p in page.text
+    for e in EXCERPTS:
+        assert e not in page.text
