@@ -54,3 +54,8 @@ def test_hidden_next_page_of_a_paged_article_is_left_out():
     assert SHORT in page.text
     assert OTHER[0] not in page.text
     assert OTHER[1] not in page.text
+
+
+def test_utility_toolbars_are_boilerplate():
+    for name in ("util_view", "item_util", "inner_tts_layer", "toolbox"):
+        assert names.flags(name) & names.NEG, name
