@@ -23,7 +23,7 @@ caption captions credit credits byline bylines dateline gallery slideshow carous
 partner partners keypoints bio contact mostactive mostread mostviewed mostcommented morenews
 mplayer videoplayer audioplayer playercontrol playercontrols controlbar jwplayer thumbplayer
 rightbar leftbar rightcol leftcol rightcolumn sidecol sidebox
-util utils utility utilbar toolbox tts fontsize
+util utils utility utilbar toolbox tts fontsize pay payment checkout wallet
 """.split())
 NEGATIVE_PREFIXES = ("recommend", "advert", "promo", "cookie", "sponsor", "recirc", "footer", "sidebar",
                      "breadcrumb", "newsletter", "navbar", "ads")

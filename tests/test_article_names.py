@@ -57,5 +57,5 @@ def test_hidden_next_page_of_a_paged_article_is_left_out():
 
 
 def test_utility_toolbars_are_boilerplate():
-    for name in ("util_view", "item_util", "inner_tts_layer", "toolbox"):
+    for name in ("util_view", "item_util", "inner_tts_layer", "toolbox", "pay-balance", "wallet-box"):
         assert names.flags(name) & names.NEG, name
