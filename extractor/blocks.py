@@ -51,9 +51,13 @@ _META_LINE_RE = re.compile(
     r"\u5206\u4eab(?:\u5230)?|\u6536\u85cf|\u70b9\u8d5e|\u4e3e\u62a5|\u5173\u6ce8|\u8f6c\u53d1|\u590d\u5236\u94fe\u63a5|"
     r"\u6253\u5370|\u8bc4\u8bba|\u64ad\u62a5|\u7f16\u8f91)\s*[:\uff1a]?\s*$|"
     r"^[\s(\[\uff08\u3010]*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|\u539f\u6807\u9898|"
-    r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f)\s*[:\uff1a]", re.I)
+    r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f|\u5173\u952e\u5b57|\u5173\u952e\u8bcd|"
+    r"source|sources|\u017ar\u00f3d\u0142o|quelle|fuente|fonte|kaynak|sumber|keywords?|tags?)\s*[:\uff1a]", re.I)
 # A line that is only a count: likes, views, comments, votes ("0", "+1", "1.2k", "177万", "(12)").
-_COUNTER_RE = re.compile(r"^[\s(+\[]*\d(?:[\d,.\s]*\d)?(?:[kKmM\u4e07\u5343\u4ebf])?[\s)\]]*$")
+_COUNTER_RE = re.compile(
+    r"^\s*(?:(?:views?|reads?|likes?|comments?|shares?|\u9605\u8bfb\u91cf?|\u6d4f\u89c8\u91cf?|\u70b9\u8d5e\u6570?|"
+    r"\u8bc4\u8bba\u6570?|\u6536\u85cf\u6570?)\s*[:\uff1a]?\s*)?"
+    r"[(+\[\uff08]*\d(?:[\d,.\s]*\d)?(?:[kKmMwW\u4e07\u5343\u4ebf])?[\s)\]\uff09]*$", re.I)
 # what may remain of a dateline once its dates are removed: a name, a place, a source
 _DATELINE_REST = 30
 FURNITURE_TAGS = frozenset({"figure", "figcaption", "picture", "time", "h1"})
@@ -148,7 +152,10 @@ _LEGAL_LITERALS = ("\u00a9", "copyright", "all rights reserved", "\u7248\u6743\u
                    "\u731c\u4f60\u559c\u6b22", "\u76f8\u5173\u63a8\u8350", "\u70ed\u95e8\u63a8\u8350",
                    "readers like you", "please donate", "make a donation", "your support",
                    "newsletter subscribers", "unsubscribe", "delivered straight to your inbox",
-                   "\u5e73\u53f0\u58f0\u660e")
+                   "\u5e73\u53f0\u58f0\u660e",
+                   # platform notices under user-uploaded articles
+                   "the content above (including", "\u4ee5\u4e0a\u5185\u5bb9\uff08\u5305\u62ec",
+                   "\u4ec5\u63d0\u4f9b\u4fe1\u606f\u5b58\u50a8")
 
 
 def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: int = 400,

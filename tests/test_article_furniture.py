@@ -58,3 +58,14 @@ def test_editor_credit_in_brackets_is_dropped():
     page = extract(_page("<div>(\u7f16\u8f91\uff1a\u6587\u9759)</div>").encode(), "https://news.example/pier")
     assert "\u6587\u9759" not in page.text
     assert BODY in page.text
+
+
+def test_labelled_counters_sources_and_platform_notices_are_dropped():
+    extra = ("<div>\u9605\u8bfb (42\u4e07)</div><div>Source: Harbour Authority</div>"
+             "<div>Notice: The content above (including the pictures and videos if any) is uploaded and posted "
+             "by a user of the platform, which is a social media platform and only provides storage.</div>")
+    page = extract(_page(extra).encode(), "https://news.example/pier")
+    assert "42\u4e07" not in page.text
+    assert "Harbour Authority" not in page.text
+    assert "uploaded and posted" not in page.text
+    assert BODY in page.text
