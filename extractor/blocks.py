@@ -534,6 +534,47 @@ def read_more_teasers(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
     return out
 
 
+# Headings that open the tail of a page: other stories, references, reading lists.
+_TAIL_HEADING_RE = re.compile(
+    r"^\s*(?:related(?: articles| stories| posts| news)?|recommended(?: for you)?|more (?:from|stories|news)\b.*|"
+    r"you may also like|you might also like|read next|references|bibliography|further reading|"
+    r"\u63a8\u8350\u9605\u8bfb|\u76f8\u5173\u9605\u8bfb|\u76f8\u5173\u65b0\u95fb|\u76f8\u5173\u6587\u7ae0|"
+    r"\u5ef6\u4f38\u9605\u8bfb|\u53c2\u8003\u8d44\u6599|\u53c2\u8003\u6587\u732e|\u70ed\u95e8\u63a8\u8350|"
+    r"\u731c\u4f60\u559c\u6b22)\s*[:\uff1a]?\s*$", re.I)
+
+
+def tail_sections(dom: Dom, blocks: Blocks, region: int, lo: int, hi: int) -> np.ndarray:
+    """A heading such as "Related stories" or "References" and everything after it in its container."""
+    out = np.zeros(len(dom), dtype=bool)
+    chars, texts, parent, end = dom.own_chars, dom.own_text, dom.parent, dom.end
+    cand = (chars[lo:hi] > 0) & (chars[lo:hi] <= 30) & ~dom.in_link[lo:hi]   # not a table-of-contents entry
+    for i in (lo + np.nonzero(cand)[0]).tolist():
+        if not _TAIL_HEADING_RE.match(texts[i]):
+            continue
+        c = i
+        # climb while the node is the last thing in its parent (a heading wrapped in a title box)
+        for _ in range(3):
+            if int(parent[c]) <= region or int(end[c]) != int(end[int(parent[c])]):
+                break
+            c = int(parent[c])
+        p = int(parent[c])
+        if p < region:
+            continue
+        stop = int(end[p])
+        tail = []
+        j = c
+        while j <= stop:
+            if int(parent[j]) == p:
+                tail.append(j)
+                j = int(end[j]) + 1
+            else:
+                j += 1
+        held = float((blocks.sub_text[tail] + blocks.sub_link[tail]).sum()) if tail else 0.0
+        if held < 0.5 * float(blocks.sub_text[region] + blocks.sub_link[region]):
+            out[tail] = True   # a tail, not a heading placed before the article
+    return out
+
+
 def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None, *,
           drop_comments: bool | str = False) -> np.ndarray:
     """Nodes inside ``region`` to skip when rendering: link lists, boilerplate, hidden.
@@ -568,6 +609,7 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
     cand |= blocks.dead[idx]
     skip[idx[cand]] = True
     skip |= furniture(dom, blocks, lo, hi)
+    skip |= tail_sections(dom, blocks, region, lo, hi)
     skip |= metadata_items(dom, lo, hi)
     skip |= teasers(dom, blocks, lo, hi)
     more = read_more_teasers(dom, blocks, lo, hi)

@@ -71,3 +71,19 @@ def test_teasers_opening_with_a_kicker_label_are_dropped():
         assert p in page.text
     for e in EXCERPTS:
         assert e not in page.text
+
+
+def test_related_section_after_the_article_is_dropped_but_not_one_before_it():
+    after = f"""<html><head><title>Museum reopens</title></head><body><div class="wrap"><div class="in">
+<h1>Museum reopens</h1>{''.join(f'<p>{p}</p>' for p in BODY)}<h3>Related stories</h3>
+{''.join(f'<p>{e}.</p>' for e in EXCERPTS)}</div></div></body></html>"""
+    page = extract(after.encode(), "https://news.example/museum")
+    for p in BODY:
+        assert p in page.text
+    for e in EXCERPTS:
+        assert e not in page.text
+    before = after.replace("<h3>Related stories</h3>", "").replace("<h1>Museum reopens</h1>",
+                                                                   "<h1>Museum reopens</h1><h3>Related stories</h3>")
+    page = extract(before.encode(), "https://news.example/museum")
+    for p in BODY:
+        assert p in page.text
