@@ -159,26 +159,20 @@ _LEGAL_LITERALS = ("\u00a9", "copyright", "all rights reserved", "\u7248\u6743\u
 
 
 def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: int = 400,
-                low: str | None = None) -> np.ndarray:
+                page: tuple[str, np.ndarray] | None = None) -> np.ndarray:
     """Nodes whose own (short) text is a copyright / policy / call-to-action line.
 
     Plain substring scans of the lower-cased page text (much faster than one
     case-insensitive regex alternation), mapped back to nodes by offsets.
+    ``page`` is the lower-cased joined text and its node offsets, when already made.
     """
     n = len(dom)
     flags = np.zeros(n, dtype=bool)
     texts = dom.own_text
-    if low is None:
-        joined = "\n".join(texts)
-        low = joined.lower()
-        if len(low) == len(joined) and not any("\n" in lit for lit in literals):
-            return _short_hits(texts, low, literals, max_len, flags)
-    starts = None
+    low, starts = page if page is not None else page_text(dom)
     for lit in literals:
         pos = low.find(lit)
         while pos >= 0:
-            if starts is None:
-                starts = np.cumsum([0] + [len(t) + 1 for t in texts])
             i = int(np.searchsorted(starts, pos, side="right")) - 1
             if 0 <= i < n and len(texts[i]) < max_len:
                 flags[i] = True
@@ -186,23 +180,13 @@ def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: 
     return flags
 
 
-def _short_hits(texts: list[str], low: str, literals: tuple[str, ...], max_len: int,
-                flags: np.ndarray) -> np.ndarray:
-    """:func:`legal_nodes` scanning only the texts short enough to be flagged (a literal never
-    spans two texts), cut from ``low`` (the lower-cased joined texts, offsets unchanged)."""
-    keep = [i for i, t in enumerate(texts) if 0 < len(t) < max_len]
-    if not keep:
-        return flags
-    offsets = np.cumsum([0] + [len(t) + 1 for t in texts]).tolist()
-    sub = "\n".join([low[offsets[i]:offsets[i] + len(texts[i])] for i in keep])
-    starts = np.cumsum([0] + [len(texts[i]) + 1 for i in keep])
-    for lit in literals:
-        pos = sub.find(lit)
-        while pos >= 0:
-            k = int(np.searchsorted(starts, pos, side="right")) - 1
-            flags[keep[k]] = True
-            pos = sub.find(lit, int(starts[k + 1]))
-    return flags
+def page_text(dom: Dom) -> tuple[str, np.ndarray]:
+    """The page's own texts lower-cased and joined by newlines, with each node's start offset."""
+    texts = dom.own_text
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    if texts:
+        np.cumsum(np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts)), out=starts[1:])
+    return "\n".join(texts).lower(), starts
 
 
 # Words of consent dialogs (cookies, partners, the IAB framework, data protection) in a few languages.
@@ -213,13 +197,14 @@ CONSENT_BLOCKS = 5        # a box with this many lines about cookies and consent
 CONSENT_SHARE = 0.25      # ... holding this share of its text is a consent dialog
 
 
-def consent_boxes(dom: Dom, owner: np.ndarray, weight: np.ndarray) -> np.ndarray:
+def consent_boxes(dom: Dom, owner: np.ndarray, weight: np.ndarray,
+                  page: tuple[str, np.ndarray] | None = None) -> np.ndarray:
     """Containers whose lines largely talk about cookies, partners and consent: consent dialogs.
 
     Recognised by what they say, since their class names are often obfuscated.
     """
     n = len(dom)
-    hit = legal_nodes(dom, _CONSENT_LITERALS, 2000)
+    hit = legal_nodes(dom, _CONSENT_LITERALS, 2000, page)
     if hit.sum() < CONSENT_BLOCKS:
         return np.zeros(n, dtype=bool)
     blocks_hit = np.zeros(n, dtype=bool)
@@ -303,7 +288,8 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     punct = np.bincount(owner, weights=dom.own_punct.astype(np.float64), minlength=n)
     has = (text + link) > 0
     legal = np.zeros(n, dtype=bool)
-    legal[owner[legal_nodes(dom)]] = True
+    page = page_text(dom)
+    legal[owner[legal_nodes(dom, page=page)]] = True
     # On a CJK page a line of ten characters is as short as a Latin line of ten words: lines
     # without any punctuation that are not paragraphs (headline lists, player controls) pay more.
     line_penalty = np.full(n, LINE_PENALTY)
@@ -330,7 +316,7 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     soft_false = (~hard) & (sub_prose > PROSE_SHARE * prose_total) & (prose_total > 0)
     negative = (negative & ~(big & (dom.depth <= NEG_MAX_DEPTH))
                 & ~(positive & (raw_sub > 0.2 * total)) & ~soft_false)
-    consent = consent_boxes(dom, owner, text + link)
+    consent = consent_boxes(dom, owner, text + link, page)
     if consent.any():
         negative |= consent
         hard |= consent
