@@ -562,13 +562,15 @@ def tail_sections(dom: Dom, blocks: Blocks, region: int, lo: int, hi: int) -> np
 
 
 def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None, *,
-          drop_comments: bool | str = False) -> np.ndarray:
+          drop_comments: bool | str = False, declared: bool = False) -> np.ndarray:
     """Nodes inside ``region`` to skip when rendering: link lists, boilerplate, hidden.
 
     Returns a bool array over all nodes marking the *roots* of skipped subtrees.
     With ``drop_comments`` (an article, not a thread) reader-comment sections go
     too, unless they hold most of the region's text; ``drop_comments="always"``
     drops them whatever their size (the comments were recognised as such).
+    ``declared``: the page declares itself an article, so blocks closed by "more"
+    links are its own format (a slideshow, a summary), not other pages' teasers.
     """
     n = len(dom)
     skip = np.zeros(n, dtype=bool)
@@ -598,8 +600,10 @@ def prune(dom: Dom, blocks: Blocks, region: int, keep: np.ndarray | None = None,
     skip |= tail_sections(dom, blocks, region, lo, hi)
     skip |= metadata_items(dom, lo, hi)
     skip |= teasers(dom, blocks, lo, hi)
-    more = read_more_teasers(dom, blocks, lo, hi)
-    if more.any():
+    # excerpts closed by "more" links; on a page declared an article they are its own format
+    # (a slideshow, a summary with a "continue" link), on others other pages' teasers
+    more = read_more_teasers(dom, blocks, lo, hi) if not declared else None
+    if more is not None and more.any():
         skip |= more
         held = float((blocks.sub_text[more] + blocks.sub_link[more]).sum())
         if held >= TEASER_SHARE * float(blocks.sub_text[region] + blocks.sub_link[region]):

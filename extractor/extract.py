@@ -141,7 +141,8 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
                                region=region)
         except Exception as exc:
             page.warnings.append(f"post splitting failed: {type(exc).__name__}: {exc}"[:200])
-    article_skip = blocks_mod.prune(dom, blk, region, drop_comments=True)
+    declared = bool(og_article or types & ARTICLE_TYPES)
+    article_skip = blocks_mod.prune(dom, blk, region, drop_comments=True, declared=declared)
     article_text = dedupe_lines(render(dom, region, article_skip))
     body_total = float(blk.sub_text[body] + blk.sub_link[body]) or 1.0
     link_share = float(blk.sub_link[body]) / body_total
@@ -174,8 +175,8 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         if len(posts) >= 2 and kind == "article":
             # the posts were recognised as reader comments: none of them is article text
             article_text = dedupe_lines(render(dom, region, blocks_mod.prune(
-                dom, blk, region, drop_comments="always")))
-        elif (not og_article and not types & ARTICLE_TYPES and len(posts) < 2
+                dom, blk, region, drop_comments="always", declared=declared)))
+        elif (not declared and len(posts) < 2
               and len(squash(article_text)) < LONG_ARTICLE_CHARS):
             # neither declared an article (schema.org, og:type) nor shown to carry reader comments: comment-like
             # sections may be answers, keep them, and tolerate more metadata between them

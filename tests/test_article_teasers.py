@@ -87,3 +87,14 @@ def test_related_section_after_the_article_is_dropped_but_not_one_before_it():
     page = extract(before.encode(), "https://news.example/museum")
     for p in BODY:
         assert p in page.text
+
+
+def test_declared_article_keeps_paragraphs_closed_by_more_links():
+    # a slideshow article: each slide's text ends with a link to the full story
+    slides = "".join(f'<section class="slide"><p>{p} <a href="/full/{k}">Read More</a></p></section>'
+                     for k, p in enumerate(BODY))
+    html = f"""<html><head><title>Museum reopens</title><meta property="og:type" content="article"></head>
+<body><div class="wrap"><h1>Museum reopens</h1>{slides}</div></body></html>"""
+    page = extract(html.encode(), "https://news.example/museum/slides")
+    for p in BODY:
+        assert p in page.text
