@@ -243,13 +243,13 @@ def replies_in_comments(dom: Dom, replies: list) -> bool:
 
 
 def _og_article(root) -> bool:
-    """Whether the page's Open Graph type says it is an article."""
+    """Whether the page's Open Graph type says it is an article (``article``, or ``news``)."""
     head = root.find("head")
     if head is None:
         return False
     for el in head.iter("meta"):
         if (el.get("property") or el.get("name") or "").lower() == "og:type":
-            return (el.get("content") or "").strip().lower() == "article"
+            return (el.get("content") or "").strip().lower() in ("article", "news")
     return False
 
 

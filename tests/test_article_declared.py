@@ -24,3 +24,15 @@ def test_og_article_drops_reader_comments():
         assert p in page.text
     for c in COMMENTS:
         assert c not in page.text
+
+
+def test_og_news_counts_as_an_article():
+    page = extract(_page('<meta property="og:type" content="news">').encode(), "https://news.example/lib")
+    for c in COMMENTS:
+        assert c not in page.text
+
+
+def test_undeclared_short_page_keeps_comment_like_sections():
+    # without a declaration the page may be a forum whose answers are named "comments"
+    page = extract(_page("").encode(), "https://forum.example/t/1")
+    assert COMMENTS[0] in page.text
