@@ -243,14 +243,19 @@ def replies_in_comments(dom: Dom, replies: list) -> bool:
 
 
 def _og_article(root) -> bool:
-    """Whether the page's Open Graph type says it is an article (``article``, or ``news``)."""
+    """Whether the page's meta data say it is an article: Open Graph type ``article`` or
+    ``news``, else a ``publishdate`` meta (news sites without Open Graph)."""
     head = root.find("head")
     if head is None:
         return False
+    dated = False
     for el in head.iter("meta"):
-        if (el.get("property") or el.get("name") or "").lower() == "og:type":
+        key = (el.get("property") or el.get("name") or "").lower()
+        if key == "og:type":
             return (el.get("content") or "").strip().lower() in ("article", "news")
-    return False
+        if key in ("publishdate", "pubdate", "publish_date"):
+            dated = True
+    return dated
 
 
 def _head_links(root, url: str) -> tuple[str, str | None]:

@@ -36,3 +36,9 @@ def test_undeclared_short_page_keeps_comment_like_sections():
     # without a declaration the page may be a forum whose answers are named "comments"
     page = extract(_page("").encode(), "https://forum.example/t/1")
     assert COMMENTS[0] in page.text
+
+
+def test_publishdate_meta_declares_an_article():
+    page = extract(_page('<meta name="publishdate" content="2024-05-15">').encode(), "https://news.example/lib")
+    for c in COMMENTS:
+        assert c not in page.text
