@@ -26,7 +26,7 @@ rightbar leftbar rightcol leftcol rightcolumn sidecol sidebox
 util utils utility utilbar toolbox tts fontsize pay payment checkout wallet
 """.split())
 NEGATIVE_PREFIXES = ("recommend", "advert", "promo", "cookie", "sponsor", "recirc", "footer", "sidebar",
-                     "breadcrumb", "newsletter", "navbar", "ads")
+                     "breadcrumb", "newsletter", "navbar", "ads", "subscribe")
 HARD = frozenset("""
 cookie cookies consent onetrust gdpr popup modal newsletter subscribe copyright disclaimer footer nav navbar
 navigation breadcrumb breadcrumbs masthead notice notices morestories related relatedposts relatedpost
@@ -36,7 +36,7 @@ cookiebanner cookienotice cookieconsent cookiebar cookielaw sronly
 visuallyhidden screenreader commentform replyform sitefooter pagefooter globalfooter siteheader
 """.split())
 HARD_PREFIXES = ("cookie", "footer", "breadcrumb", "newsletter", "recommend", "recirc", "sponsor", "promo", "advert",
-                 "ads")
+                 "ads", "subscribe")
 POSITIVE = frozenset("""
 article articlebody articlecontent post postbody postcontent posttext entry entrycontent content main story
 storybody body text blog message reply answer question thread topic postmessage detail tf commentbody

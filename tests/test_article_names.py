@@ -59,3 +59,8 @@ def test_hidden_next_page_of_a_paged_article_is_left_out():
 def test_utility_toolbars_are_boilerplate():
     for name in ("util_view", "item_util", "inner_tts_layer", "toolbox", "pay-balance", "wallet-box"):
         assert names.flags(name) & names.NEG, name
+
+
+def test_subscribe_forms_named_in_one_word_are_boilerplate():
+    for name in ("styles_SubscribeForm__title", "subscribebox"):
+        assert names.flags(name) & names.HARDNEG, name
