@@ -147,8 +147,10 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     body_total = float(blk.sub_text[body] + blk.sub_link[body]) or 1.0
     link_share = float(blk.sub_link[body]) / body_total
     article_chars = float(blk.sub_text[region])
+    # a page declared an article by its meta data counts as one when its posts may be comments
+    article_types = (types | {"Article"}) if declared else types
     is_thread = len(posts) >= 2 and not is_commented_article(
-        posts, article_text, article_chars, types,
+        posts, article_text, article_chars, article_types,
         replies_in_comments(dom, posts[1:4]))
     entries = []
     if find_entries is not None and not is_thread and _could_be_listing(blk, region, link_share):

@@ -42,3 +42,19 @@ def test_publishdate_meta_declares_an_article():
     page = extract(_page('<meta name="publishdate" content="2024-05-15">').encode(), "https://news.example/lib")
     for c in COMMENTS:
         assert c not in page.text
+
+
+def test_declared_article_with_many_reader_comments_is_not_a_thread():
+    paras = PARAS * 4
+    comments = "".join(
+        f'<div class="item"><div class="head"><a href="/u/{k}">reader number {k}</a> <span class="time">'
+        f'2024-05-1{k % 9} 1{k}:00</span></div><div class="txt">{COMMENTS[k % 3]} ({k})</div>'
+        f'<div class="act"><a href="/r/{k}">Reply to this</a> <a href="/l/{k}">Like this one</a></div></div>'
+        for k in range(8))
+    html = f"""<html><head><title>Library opens later</title><meta property="og:type" content="news"></head>
+<body><div class="wrap"><div class="art"><h1>Library opens later</h1>{''.join(f'<p>{p}</p>' for p in paras)}</div>
+<div class="list">{comments}</div></div></body></html>"""
+    page = extract(html.encode(), "https://news.example/lib")
+    assert page.kind == "article"
+    assert PARAS[0] in page.text
+    assert COMMENTS[1] not in page.text
