@@ -52,6 +52,7 @@ _META_LINE_RE = re.compile(
     r"\u6253\u5370|\u8bc4\u8bba|\u64ad\u62a5|\u7f16\u8f91)\s*[:\uff1a]?\s*$|"
     r"^[\s(\[\uff08\u3010]*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|\u539f\u6807\u9898|"
     r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f|\u5173\u952e\u5b57|\u5173\u952e\u8bcd|"
+    r"\u4e0a\u4e00\u7bc7|\u4e0b\u4e00\u7bc7|previous(?: article| post)?|next(?: article| post)|"
     r"source|sources|\u017ar\u00f3d\u0142o|quelle|fuente|fonte|kaynak|sumber|keywords?|tags?)\s*[:\uff1a]", re.I)
 # A line that is only a count: likes, views, comments, votes ("0", "+1", "1.2k", "177万", "(12)").
 _COUNTER_RE = re.compile(
@@ -155,7 +156,9 @@ _LEGAL_LITERALS = ("\u00a9", "copyright", "all rights reserved", "\u7248\u6743\u
                    "\u5e73\u53f0\u58f0\u660e",
                    # platform notices under user-uploaded articles
                    "the content above (including", "\u4ee5\u4e0a\u5185\u5bb9\uff08\u5305\u62ec",
-                   "\u4ec5\u63d0\u4f9b\u4fe1\u606f\u5b58\u50a8")
+                   "\u4ec5\u63d0\u4f9b\u4fe1\u606f\u5b58\u50a8",
+                   # "scan the QR code", "comments only represent the views of users"
+                   "\u626b\u63cf\u4e8c\u7ef4\u7801", "\u4ec5\u4ee3\u8868\u7f51\u53cb")
 
 
 def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: int = 400,

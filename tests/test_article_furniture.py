@@ -69,3 +69,12 @@ def test_labelled_counters_sources_and_platform_notices_are_dropped():
     assert "Harbour Authority" not in page.text
     assert "uploaded and posted" not in page.text
     assert BODY in page.text
+
+
+def test_next_article_and_qr_code_lines_are_dropped():
+    extra = ("<div>\u4e0b\u4e00\u7bc7\uff1a\u53e6\u4e00\u7bc7\u6587\u7ae0</div>"
+             "<div>\u626b\u63cf\u4e8c\u7ef4\u7801\u4ee5\u5728\u79fb\u52a8\u8bbe\u5907\u89c2\u770b</div>")
+    page = extract(_page(extra).encode(), "https://news.example/pier")
+    assert "\u4e0b\u4e00\u7bc7" not in page.text
+    assert "\u4e8c\u7ef4\u7801" not in page.text
+    assert BODY in page.text
