@@ -43,6 +43,9 @@ _DATE_RE = re.compile(_DATE_PART, re.I)
 _META_LINE_RE = re.compile(
     r"^\s*(?:updated|published|posted|last updated|photo|image|credit|caption|close|by)\b|"
     r"\b(?:ago|min read|minute read|getty images|associated press|reuters|afp)\b|"
+    # ad labels: "story continues below", "İçeriğin devamı aşağıda"
+    r"\b(?:(?:story|article|text|content) continues below|continue reading below|scroll to continue)\b|"
+    r"^\s*i\u00e7eri\u011fin devam\u0131|"
     r"^\s*(?:advert|advertisement|sponsored(?: content)?|anzeige|publicit\u00e9|publicidad|pubblicit\u00e0|"
     r"\u5e7f\u544a|\d*\s*comments?|share(?: this)?(?: article| story)?|print|"
     # button labels standing alone on a line

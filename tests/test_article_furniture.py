@@ -78,3 +78,9 @@ def test_next_article_and_qr_code_lines_are_dropped():
     assert "\u4e0b\u4e00\u7bc7" not in page.text
     assert "\u4e8c\u7ef4\u7801" not in page.text
     assert BODY in page.text
+
+
+def test_continues_below_ad_labels_are_dropped():
+    page = extract(_page("<div>Story continues below advertisement</div>").encode(), "https://news.example/pier")
+    assert "continues below" not in page.text
+    assert BODY in page.text
