@@ -52,7 +52,9 @@ _META_LINE_RE = re.compile(
     r"save|email|e-mail|post|like|follow|reply|report|submit|download(?: article)?|copy link|show comments|"
     r"add (?:a |new )?(?:comment|question)|teilen|partager|compartir|condividi|payla\u015f|bagikan|"
     r"\u5206\u4eab(?:\u5230)?|\u6536\u85cf|\u70b9\u8d5e|\u4e3e\u62a5|\u5173\u6ce8|\u8f6c\u53d1|\u590d\u5236\u94fe\u63a5|"
-    r"\u6253\u5370|\u8bc4\u8bba|\u64ad\u62a5|\u7f16\u8f91)\s*[:\uff1a]?\s*$|"
+    r"\u6253\u5370|\u8bc4\u8bba|\u64ad\u62a5|\u7f16\u8f91|"
+    # share targets and reactions
+    r"\u670b\u53cb\u5708|\u5fae\u4fe1(?:\u597d\u53cb)?|\u5fae\u535a|qq\u7a7a\u95f4|\u9996\u8d5e|share - \w+)\s*[:\uff1a]?\s*$|"
     r"^[\s(\[\uff08\u3010]*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|\u539f\u6807\u9898|"
     r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f|\u5173\u952e\u5b57|\u5173\u952e\u8bcd|"
     r"\u4e0a\u4e00\u7bc7|\u4e0b\u4e00\u7bc7|previous(?: article| post)?|next(?: article| post)|"

@@ -46,10 +46,11 @@ def test_counter_lines_are_dropped_but_numbered_items_kept():
 
 
 def test_button_labels_alone_on_a_line_are_dropped():
-    labels = '<div class="act"><div>Save</div><div>Email</div><div>\u5206\u4eab\u5230\uff1a</div></div>'
+    labels = ('<div class="act"><div>Save</div><div>Email</div><div>\u5206\u4eab\u5230\uff1a</div>'
+              '<div>\u670b\u53cb\u5708</div><div>Share - WeChat</div></div>')
     page = extract(_page(labels).encode(), "https://news.example/pier")
     lines = page.text.split("\n")
-    for junk in ("Save", "Email", "\u5206\u4eab\u5230\uff1a"):
+    for junk in ("Save", "Email", "\u5206\u4eab\u5230\uff1a", "\u670b\u53cb\u5708", "Share - WeChat"):
         assert junk not in lines
     assert BODY in page.text
 
