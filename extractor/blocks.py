@@ -46,6 +46,8 @@ _META_LINE_RE = re.compile(
     # ad labels: "story continues below", "İçeriğin devamı aşağıda"
     r"\b(?:(?:story|article|text|content) continues below|continue reading below|scroll to continue)\b|"
     r"^\s*i\u00e7eri\u011fin devam\u0131|"
+    # Arabic bylines ("written by ...") and comment prompts ("add a comment")
+    r"^\s*\u0643\u062a\u0628(?:\u062a)?\s|^\s*\u0627\u0636\u0641 \u062a\u0639\u0644\u064a\u0642|"
     r"^\s*(?:advert|advertisement|sponsored(?: content)?|anzeige|publicit\u00e9|publicidad|pubblicit\u00e0|"
     r"\u5e7f\u544a|\d*\s*comments?|share(?: this)?(?: article| story)?|print|"
     # button labels standing alone on a line

@@ -85,3 +85,10 @@ def test_continues_below_ad_labels_are_dropped():
     page = extract(_page("<div>Story continues below advertisement</div>").encode(), "https://news.example/pier")
     assert "continues below" not in page.text
     assert BODY in page.text
+
+
+def test_arabic_byline_is_dropped():
+    page = extract(_page("<div>\u0643\u062a\u0628 \u0633\u064a\u062f \u0627\u0644\u062e\u0644\u0641\u0627\u0648\u0649</div>").encode(),
+                   "https://news.example/pier")
+    assert "\u0633\u064a\u062f" not in page.text
+    assert BODY in page.text
