@@ -53,11 +53,14 @@ _META_LINE_RE = re.compile(
     # button labels standing alone on a line
     r"save|email|e-mail|post|like|follow|reply|report|submit|download(?: article)?|copy link|show comments|"
     r"add (?:a |new )?(?:comment|question)|teilen|partager|compartir|condividi|payla\u015f|bagikan|"
-    r"\u5206\u4eab(?:\u5230)?|\u6536\u85cf|\u70b9\u8d5e|\u4e3e\u62a5|\u5173\u6ce8|\u8f6c\u53d1|\u590d\u5236\u94fe\u63a5|"
+    r"\u5206\u4eab(?:\u5230)?|\u6536\u85cf|\u70b9\u8d5e|\u4e3e\u62a5|\u5173\u6ce8|\u8f6c\u53d1|"
+    r"\u590d\u5236\u94fe\u63a5|"
     r"\u6253\u5370|\u8bc4\u8bba|\u64ad\u62a5|\u7f16\u8f91|"
     # share targets and reactions
-    r"\u670b\u53cb\u5708|\u5fae\u4fe1(?:\u597d\u53cb)?|\u5fae\u535a|qq\u7a7a\u95f4|\u9996\u8d5e|share - \w+)\s*[:\uff1a]?\s*$|"
-    r"^[\s(\[\uff08\u3010]*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|\u539f\u6807\u9898|"
+    r"\u670b\u53cb\u5708|\u5fae\u4fe1(?:\u597d\u53cb)?|\u5fae\u535a|qq\u7a7a\u95f4|\u9996\u8d5e|"
+    r"share - \w+)\s*[:\uff1a]?\s*$|"
+    r"^[\s(\[\uff08\u3010]*(?:\u8d23\u4efb\u7f16\u8f91|\u7f16\u8f91|\u6765\u6e90|\u4f5c\u8005|\u8bb0\u8005|"
+    r"\u539f\u6807\u9898|"
     r"\u672c\u6587\u6765\u6e90|\u56fe\u7247\u6765\u6e90|\u8cac\u4efb\u7de8\u8f2f|\u5173\u952e\u5b57|\u5173\u952e\u8bcd|"
     r"\u4e0a\u4e00\u7bc7|\u4e0b\u4e00\u7bc7|previous(?: article| post)?|next(?: article| post)|"
     r"source|sources|\u017ar\u00f3d\u0142o|quelle|fuente|fonte|kaynak|sumber|keywords?|tags?)\s*[:\uff1a]", re.I)
@@ -496,8 +499,10 @@ def teasers(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
 # The link that closes a teaser: "[more]", "Read more", "[详细]", "阅读全文"...
 _MORE_LINK_RE = re.compile(
     r"^[\s\[\(<\u3010\uff08\u00ab]*(?:read more|more|continue reading|full story|weiterlesen|mehr|lire la suite|"
-    r"leer m\u00e1s|leia mais|continua a leggere|devam\u0131|selengkapnya|\u043f\u043e\u0434\u0440\u043e\u0431\u043d\u0435\u0435|"
-    r"\u8be6\u7ec6|\u8be6\u60c5|\u66f4\u591a|\u5168\u6587|\u9605\u8bfb\u5168\u6587|\u67e5\u770b\u5168\u6587|\u7d9a\u304d\u3092\u8aad\u3080)"
+    r"leer m\u00e1s|leia mais|continua a leggere|devam\u0131|selengkapnya|"
+    r"\u043f\u043e\u0434\u0440\u043e\u0431\u043d\u0435\u0435|"
+    r"\u8be6\u7ec6|\u8be6\u60c5|\u66f4\u591a|\u5168\u6587|\u9605\u8bfb\u5168\u6587|\u67e5\u770b\u5168\u6587|"
+    r"\u7d9a\u304d\u3092\u8aad\u3080)"
     r"[\s\]\)>\u3011\uff09\u00bb.\u2026]*$", re.I)
 
 

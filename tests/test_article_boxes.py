@@ -28,7 +28,8 @@ def test_call_to_action_box_goes_whole():
 
 
 CONSENT = """<div class="q7w5"><div class="f1r5"><h3>We value your privacy</h3>
-<p>Click accept to agree to the use of cookies and similar technologies by us and our partners for the purposes below.</p>
+<p>Click accept to agree to the use of cookies and similar technologies by us and our partners for the
+purposes below.</p>
 <p>With your consent we and our trusted IAB partners will process personal data collected on our sites and apps.</p>
 <ul><li>Store and access information on a device</li><li>Use limited data to select advertising</li>
 <li>Create profiles for personalised advertising</li><li>Measure advertising performance</li>

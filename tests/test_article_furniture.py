@@ -88,7 +88,7 @@ def test_continues_below_ad_labels_are_dropped():
 
 
 def test_arabic_byline_is_dropped():
-    page = extract(_page("<div>\u0643\u062a\u0628 \u0633\u064a\u062f \u0627\u0644\u062e\u0644\u0641\u0627\u0648\u0649</div>").encode(),
-                   "https://news.example/pier")
+    byline = "\u0643\u062a\u0628 \u0633\u064a\u062f \u0627\u0644\u062e\u0644\u0641\u0627\u0648\u0649"
+    page = extract(_page(f"<div>{byline}</div>").encode(), "https://news.example/pier")
     assert "\u0633\u064a\u062f" not in page.text
     assert BODY in page.text
