@@ -8,6 +8,7 @@ a later page, so it can wait for its chain instead of starting a thread of its o
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from extractor.model import Page
 
@@ -16,11 +17,13 @@ from crawler.urls import canonicalize
 _SPACE = re.compile(r"\s+")
 # Link texts that point at the first page, or at an earlier page, of a paginated thread.
 FIRST_TEXTS = frozenset(
-    {"1", "[1]", "first", "« first", "first page", "<<", "«", "|<", "首页", "第一页", "第1页", "最前页"}
+    {"1", "[1]", "first", "first_page", "first page", "go to first page", "« first", "<<", "«", "|<", "首页", "第一页", "第1页", "最前页"}
 )
 PREV_TEXTS = frozenset(
     {
         "prev", "previous", "‹", "<", "« prev", "‹ prev", "< prev", "« previous", "‹ previous",
+        # icon-font ligatures and titles of icon-only pager links (Material icons)
+        "chevron_left", "navigate_before", "keyboard_arrow_left", "go to previous page",
         "previous page", "prev page", "上一页", "上页", "前一页", "<上一页", "‹ 上一页",
     }
 )
@@ -41,9 +44,69 @@ def earlier_page_url(page: Page, url: str) -> str | None:
         if text not in FIRST_TEXTS and text not in PREV_TEXTS:
             continue
         target = canonicalize(link.url)
-        if target == url or not target.startswith(("http://", "https://")):
+        if target == url or _same_page(target, url) or not target.startswith(("http://", "https://")):
             continue
         if text in FIRST_TEXTS:
             return target
         previous = previous or target
-    return previous
+    return previous or _earlier_by_number(page, url) or next(iter(first_page_aliases(url)), None)
+
+
+def _earlier_by_number(page: Page, url: str) -> str | None:
+    """An earlier page told by its URL alone, for icon-only pager links: the same
+    URL with a smaller number in the one query parameter that differs
+    (``?page=1`` or no ``page`` at all for ``?page=3``); the smallest wins."""
+    here = urlsplit(url)
+    here_args = dict(parse_qsl(here.query, keep_blank_values=True))
+    numbered = {k: int(v) for k, v in here_args.items() if v.isdigit() and int(v) >= 2}
+    if not numbered:
+        return None
+    best: tuple[int, str] | None = None
+    for link in page.links:
+        if link.role in ("post", "entry"):
+            continue
+        target = canonicalize(link.url)
+        there = urlsplit(target)
+        if (there.scheme, there.netloc, there.path) != (here.scheme, here.netloc, here.path):
+            continue
+        args = dict(parse_qsl(there.query, keep_blank_values=True))
+        for key, number in numbered.items():
+            rest_here = {k: v for k, v in here_args.items() if k != key}
+            rest_there = {k: v for k, v in args.items() if k != key}
+            if rest_here != rest_there:
+                continue
+            value = args.get(key, "0")
+            if value.isdigit() and int(value) < number and (best is None or int(value) < best[0]):
+                best = (int(value), target)
+    return best[1] if best else None
+
+
+def _same_page(target: str, url: str) -> bool:
+    """The two URLs differ only by a first-page number one of them adds
+    (``?page=1``, ``&start=0``): both show the thread's first page."""
+    t, u = urlsplit(target), urlsplit(url)
+    if (t.scheme, t.netloc, t.path) != (u.scheme, u.netloc, u.path):
+        return False
+    t_args = set(parse_qsl(t.query, keep_blank_values=True))
+    u_args = set(parse_qsl(u.query, keep_blank_values=True))
+    differ = t_args ^ u_args
+    one_sided = not (t_args - u_args) or not (u_args - t_args)
+    if not one_sided or len(differ) != 1:
+        return False
+    name, value = next(iter(differ))
+    return value in {"0", "1"} and bool(_PAGE_PARAM.match(name))
+
+
+# Query parameters that number pages (or count items skipped) in paginated URLs.
+_PAGE_PARAM = re.compile(r"^(?:\w*page\w*|pg|pn|p|start|offset|from|begin|o)$", re.IGNORECASE)
+
+
+def first_page_aliases(url: str) -> list[str]:
+    """``url`` without each page-numbering query parameter whose value is 0 or 1
+    (``?page=1``, ``&start=0``): the page it may repeat under its bare URL."""
+    parts = urlsplit(url)
+    args = parse_qsl(parts.query, keep_blank_values=True)
+    return [
+        urlunsplit(parts._replace(query=urlencode(args[:i] + args[i + 1:])))
+        for i, (name, value) in enumerate(args) if value in {"0", "1"} and _PAGE_PARAM.match(name)
+    ]

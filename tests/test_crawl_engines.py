@@ -37,17 +37,7 @@ ENGINES = [pytest.param("misago", marks=pytest.mark.postgres), "spirit", "machin
 
 # Diagnosed crawler failures, as (test, engine) -> reason; the test still runs and must
 # keep failing (strict xfail): remove the line once the crawler is fixed.
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("test_crawl_stores_every_post_of_the_engine_once", "spirit"): (
-        "spider: Spirit's post ids are per-thread floor anchors (c1, c2...), and "
-        "GenericSpider._already_emitted treats post ids as site-wide, so the first page of "
-        "every thread whose ids were seen in another thread is skipped as a 'duplicate of a "
-        "thread page already read' (recall 0.55-0.68)"),
-    ("test_crawl_stores_every_post_of_the_engine_once", "machina"): (
-        "pagination: machina's first page links '1' to ?page=1, so earlier_page_url() takes "
-        "the bare first page for a later page of the ?page=1 URL: every post of a multi-page "
-        "thread is stored under thread_url .../?page=1 and page 1 is not stored at its URL"),
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture

@@ -50,11 +50,21 @@ import extractor
 from crawler import signals as fc_signals
 from crawler.items import PostItem, ThreadItem
 from crawler.journal import Frontier
-from crawler.pagination import earlier_page_url
+from crawler.pagination import earlier_page_url, first_page_aliases
 from crawler.titles import TitleCleaner
 from crawler.urls import canonicalize, same_site, site_of, skip_reason
 
 log = logging.getLogger(__name__)
+
+
+def _emitted_key(post) -> bytes | None:
+    """A post's site id with a digest of its text: on some engines ids are only
+    unique within a thread (floor anchors c1, c2...), so the id alone would
+    mistake another thread's first page for a page already read."""
+    if not post.post_id:
+        return None
+    text = " ".join(post.text.split())
+    return hashlib.blake2b(f"{post.post_id}\0{text}".encode(), digest_size=12).digest()
 
 # Request priorities (higher first): finish the thread being read before discovering more.
 PRIORITY_CHAIN = 100     # next page of a thread being read
@@ -477,11 +487,11 @@ class GenericSpider(scrapy.Spider):
         return []
 
     def _already_emitted(self, page) -> bool:
-        ids = [p.post_id for p in page.posts]
+        ids = [_emitted_key(p) for p in page.posts]
         return all(ids) and all(i in self._emitted_ids for i in ids)
 
     def _thread_items(self, page, key: str, url: str, info: dict[str, Any], ctx: dict[str, Any]) -> list:
-        self._emitted_ids.update(p.post_id for p in page.posts if p.post_id)
+        self._emitted_ids.update(_emitted_key(p) for p in page.posts if p.post_id)
         thread_url, number, offset = ctx["thread_url"], ctx["page"], ctx["offset"]
         title = ctx.get("title") or self.titles.clean(page.title)
         self.stats.inc_value("forumcrawl/thread_pages")
@@ -531,8 +541,15 @@ class GenericSpider(scrapy.Spider):
             candidates.append((entry_url, PRIORITY_ENTRY))
         seen = self.frontier.seen
         here = urlsplit(url).path
+        linked = {canonicalize(raw) for raw, _ in candidates}
+        own_next = canonicalize(page.next_page_url) if page.next_page_url else None
         for raw, priority in candidates:
             target = canonicalize(raw)
+            if target != own_next and any(a == url or a in linked or a in seen
+                                          for a in first_page_aliases(target)):
+                # "?page=1" beside the bare thread URL: the same first page under a second URL
+                self.stats.inc_value("forumcrawl/links_skipped/first_page_alias")
+                continue
             if self.known_threads and target in self.known_threads and target not in self._revisited:
                 if target in entries:
                     requests += self._revisit(target, entries[target], depth)
@@ -708,14 +725,22 @@ class GenericSpider(scrapy.Spider):
                 raise DontCloseSpider
             return
         if self._parked:
-            log.warning(
-                "%d thread pages were never reached from their thread's first page; "
-                "their posts were not stored: %s", len(self._parked), sorted(self._parked)[:5],
-            )
-            self.stats.inc_value("forumcrawl/thread_pages_orphaned", len(self._parked))
+            self._report_orphans()
             for parked in self._parked.values():
                 self.frontier.done(parked["key"])
             self._parked.clear()
+
+    def _report_orphans(self) -> None:
+        """Log and count parked pages no chain reached; those whose posts were all
+        stored from another URL of the same page (``?page=1``) are duplicates, not losses."""
+        duplicates = [u for u, p in self._parked.items() if self._already_emitted(p["page"])]
+        orphans = sorted(set(self._parked) - set(duplicates))
+        if duplicates:
+            self.stats.inc_value("forumcrawl/duplicate_thread_pages", len(duplicates))
+        if orphans:
+            log.warning("%d thread pages were never reached from their thread's first page; "
+                        "their posts were not stored: %s", len(orphans), orphans[:5])
+            self.stats.inc_value("forumcrawl/thread_pages_orphaned", len(orphans))
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def _count_page(self, page) -> None:
@@ -783,9 +808,7 @@ class GenericSpider(scrapy.Spider):
 
     def _on_closed(self, spider, reason) -> None:
         if self._parked:
-            log.warning("%d thread pages were never reached from their thread's first page; "
-                        "their posts were not stored: %s", len(self._parked), sorted(self._parked)[:5])
-            self.stats.inc_value("forumcrawl/thread_pages_orphaned", len(self._parked))
+            self._report_orphans()
         self.frontier.close()
         if self._pool is not None:
             self._pool.close()

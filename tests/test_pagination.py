@@ -1,0 +1,48 @@
+"""Where a thread page sits: earlier pages told by link text, by URL number, or
+by a first-page alias (``?page=1`` beside the bare thread URL)."""
+from extractor.model import Link, Page
+
+from crawler.pagination import earlier_page_url, first_page_aliases
+
+BASE = "http://forum.test/topic/5/ride-log/"
+
+
+def page(*links: Link) -> Page:
+    return Page(url=BASE, kind="thread", links=list(links))
+
+
+def test_icon_only_previous_link_found_by_its_page_number():
+    here = BASE + "?page=3"
+    p = page(Link(BASE + "?page=2", "", "navigation"), Link(BASE, "", "navigation"),
+             Link("http://forum.test/topic/9/", "other thread", "entry"))
+    assert earlier_page_url(p, here) == BASE  # the smallest: no page parameter at all
+
+
+def test_first_page_is_not_earlier_than_itself_under_page_1():
+    p = page(Link(BASE + "?page=1", "1", "pagination"), Link(BASE + "?page=2", "2", "pagination"))
+    assert earlier_page_url(p, BASE) is None
+
+
+def test_page_1_alias_points_at_the_bare_url():
+    here = BASE + "?page=1"
+    p = page(Link(BASE + "?page=2", "2", "pagination"))
+    assert earlier_page_url(p, here) == BASE
+
+
+def test_material_icon_ligature_is_a_previous_link():
+    here = "http://forum.test/t/ride/5/3/"
+    p = page(Link("http://forum.test/t/ride/5/2/", "chevron_left", "pagination"))
+    assert earlier_page_url(p, here) == "http://forum.test/t/ride/5/2/"
+
+
+def test_first_page_aliases_drop_only_zero_or_one_values():
+    assert first_page_aliases(BASE + "?page=1") == [BASE]
+    assert first_page_aliases(BASE + "?page=1&sort=new") == [BASE + "?sort=new"]
+    assert first_page_aliases(BASE + "?page=2") == []
+    assert first_page_aliases(BASE) == []
+
+
+def test_an_id_parameter_of_1_is_no_first_page_alias():
+    assert first_page_aliases("http://forum.test/viewtopic.php?t=1") == []
+    assert first_page_aliases("http://forum.test/viewtopic.php?t=1&start=0") == [
+        "http://forum.test/viewtopic.php?t=1"]
