@@ -25,11 +25,12 @@ from tests.sites import FAST, REPO, LiveForum, stored_posts
 def test_two_workers_without_url_take_work_from_enqueue(redis_url, sqlite_url, tmp_path):
     key = f"fctest:{uuid.uuid4().hex[:10]}"
     client = redis.Redis.from_url(redis_url)
-    live = LiveForum(build_forum(seed=3, threads_per_board=4))
+    live = LiveForum(build_forum(seed=3, threads_per_board=4), delay=0.05)
     env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FORUMCRAWL_DATABASE_URL")},
            "REDIS_URL": redis_url, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-    settings = [a for s in (*FAST, f"DATABASE_URL={sqlite_url}", f"FRONTIER_KEY={key}", "FRONTIER_HEARTBEAT=0.5")
-                for a in ("-s", s)]
+    # Two requests in flight per worker, so a fast first worker cannot take the whole small forum.
+    settings = [a for s in (*FAST, f"DATABASE_URL={sqlite_url}", f"FRONTIER_KEY={key}", "FRONTIER_HEARTBEAT=0.5",
+                            "CONCURRENT_REQUESTS=2") for a in ("-s", s)]
     workers = []
     try:
         for i in range(2):

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from crawler.demo.forum import Forum, build_forum
@@ -20,13 +21,16 @@ from crawler.demo.server import ForumServer, serve
 class LiveForum:
     """A mutable forum and its running server."""
 
-    def __init__(self, forum: Forum | None = None) -> None:
+    def __init__(self, forum: Forum | None = None, *, delay: float = 0.0) -> None:
         self.forum = forum or build_forum()
+        self.delay = delay  # seconds per response: lets several crawlers share a small site
         self._lock = threading.Lock()
         self.server: ForumServer = serve(self._route)
         self.url = self.server.url + "/"
 
     def _route(self, path: str):
+        if self.delay:
+            time.sleep(self.delay)
         with self._lock:
             return self.forum.route(path)
 
