@@ -131,7 +131,8 @@ def load_truth(data: dict[str, Any], base_url: str) -> list[TruthThread]:
 def seed_digest(engine: Engine) -> str:
     """Changes whenever anything that shapes the seeded content changes."""
     h = hashlib.sha256()
-    files = [engine.requirements, *sorted(engine.site_dir.glob("*.py")), HERE / "common" / "corpus.py"]
+    files = [engine.requirements, *sorted(engine.site_dir.glob("*.py")),
+             HERE / "common" / "corpus.py", HERE / "common" / "engine_cli.py"]
     for path in files:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:12]

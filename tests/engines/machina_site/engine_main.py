@@ -20,8 +20,6 @@ relative to the site root). ``serve`` serves the WSGI app on 127.0.0.1;
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -35,14 +33,13 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 import corpus  # noqa: E402
 import html_forms  # noqa: E402
-import wsgi_serve  # noqa: E402
+import engine_cli  # noqa: E402
 
 User = get_user_model()
 
@@ -195,31 +192,5 @@ def add_reply(thread_id: int, author: str, text: str) -> dict:
     return _post_json(Post.objects.filter(topic=topic).select_related("poster", "topic").latest("pk"), text)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--mode", choices=["seed", "serve", "edit", "reply"], required=True)
-    parser.add_argument("--truth-out", help="seed: where to write the ground truth JSON")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--post-id", type=int, help="edit: the post to change")
-    parser.add_argument("--thread-id", type=int, help="reply: the thread to answer")
-    parser.add_argument("--author", help="reply: username of the replying user")
-    parser.add_argument("--text", help="edit/reply: the new post text")
-    args = parser.parse_args()
-
-    if args.mode == "seed":
-        call_command("migrate", verbosity=0, interactive=False)
-        truth = seed()
-        Path(args.truth_out).write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
-    elif args.mode == "serve":
-        from django.core.wsgi import get_wsgi_application
-
-        wsgi_serve.serve(get_wsgi_application(), args.host, args.port)
-    elif args.mode == "edit":
-        print(json.dumps(edit_post(args.post_id, args.text), ensure_ascii=False))
-    else:
-        print(json.dumps(add_reply(args.thread_id, args.author, args.text), ensure_ascii=False))
-
-
 if __name__ == "__main__":
-    main()
+    engine_cli.run(__doc__, seed, edit_post, add_reply)
