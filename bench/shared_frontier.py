@@ -31,19 +31,6 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 from throughput import build_site  # noqa: E402
 
-SPIDER = """
-from crawler.frontier import apply_redis_settings
-from crawler.spiders.generic import GenericSpider
-
-class RedisGeneric(GenericSpider):
-    name = "generic"
-
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        apply_redis_settings(settings)
-"""
-
 
 def serve_counting(pages: dict[str, tuple[str, bytes]], port_q) -> None:
     """Keep-alive HTTP server answering from memory; ``GET /__hits__`` returns and
@@ -96,15 +83,13 @@ def take_hits(url: str) -> dict[str, int]:
 
 
 def run(n: int, url: str, redis_url: str, database: str, tmp: Path, concurrency: int) -> dict:
-    spider = tmp / "redis_generic.py"
-    spider.write_text(SPIDER)
     key = f"fcbench:{uuid.uuid4().hex[:8]}"
     env = {**{k: v for k, v in os.environ.items() if k != "REDIS_URL"}, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
     logs = [tmp / f"n{n}-w{i}.log" for i in range(n)]
     t0 = time.perf_counter()
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "scrapy", "runspider", str(spider), "-a", f"url={url}",
+            [sys.executable, "-m", "scrapy", "crawl", "generic", "-a", f"url={url}",
              "-s", f"REDIS_URL={redis_url}", "-s", f"FRONTIER_KEY={key}", "-s", f"DATABASE_URL={database}",
              "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"CONCURRENT_REQUESTS={concurrency}",
              "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}", "-s", "LOG_LEVEL=INFO",

@@ -21,28 +21,12 @@ from crawler.demo import serve_bundled
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
-SPIDER = '''
-from crawler.frontier import apply_redis_settings
-from crawler.spiders.generic import GenericSpider
-
-
-class RedisGeneric(GenericSpider):
-    name = "generic"
-
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        apply_redis_settings(settings)
-'''
-
 
 def crawl(tmp_path, url, db, n, extra=()):
-    spider = tmp_path / "redis_generic.py"
-    spider.write_text(SPIDER)
     env = {**{k: v for k, v in os.environ.items() if k != "REDIS_URL"}, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
     procs = []
     for i in range(n):
-        cmd = [sys.executable, "-m", "scrapy", "runspider", str(spider), "-a", f"url={url}", "-s", f"DATABASE_URL={db}",
+        cmd = [sys.executable, "-m", "scrapy", "crawl", "generic", "-a", f"url={url}", "-s", f"DATABASE_URL={db}",
                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", "-s", "FORUMCRAWL_PROGRESS_INTERVAL=0", *extra]
         procs.append(subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
                                       stderr=open(tmp_path / f"w{n}-{i}.log", "wb")))
