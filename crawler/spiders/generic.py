@@ -541,10 +541,10 @@ class GenericSpider(scrapy.Spider):
             candidates.append((entry_url, PRIORITY_ENTRY))
         seen = self.frontier.seen
         here = urlsplit(url).path
-        linked = {canonicalize(raw) for raw, _ in candidates}
+        targets = [(raw, canonicalize(raw), priority) for raw, priority in candidates]
+        linked = {target for _, target, _ in targets}
         own_next = canonicalize(page.next_page_url) if page.next_page_url else None
-        for raw, priority in candidates:
-            target = canonicalize(raw)
+        for raw, target, priority in targets:
             if target != own_next and any(a == url or a in linked or a in seen
                                           for a in first_page_aliases(target)):
                 # "?page=1" beside the bare thread URL: the same first page under a second URL
