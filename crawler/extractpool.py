@@ -5,22 +5,77 @@ single crawler process uses one core. With ``FORUMCRAWL_EXTRACT_PROCESSES=N``
 the spider sends response bodies to N worker processes (started with
 ``forkserver``, the learned site template installed once per worker) and awaits
 the resulting :class:`~extractor.model.Page` while the reactor keeps downloading.
+``-1`` (the default) sizes the pool from the machine: one worker per core beyond
+the first, at most :data:`AUTO_MAX`, none on one core or under a shared Redis
+frontier (there, more crawler processes are the way to more cores).
 """
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import pickle
+import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+AUTO_MAX = 2  # workers chosen by -1: the crawler process itself needs a core too
+PARENT_POLL_SECONDS = 1.0
+
 _template: Any = None
 
 
-def _install(template_pickle: bytes | None) -> None:
+def pool_size(setting: int, *, shared_frontier: bool = False, cores: int | None = None) -> int:
+    """Worker processes for FORUMCRAWL_EXTRACT_PROCESSES=``setting`` (-1: from the core count)."""
+    if setting >= 0:
+        return setting
+    if shared_frontier:
+        return 0
+    if cores is None:
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            cores = os.cpu_count() or 1
+    return max(0, min(AUTO_MAX, cores - 1))
+
+
+def _install(template_pickle: bytes | None, crawler: tuple[int, str | None]) -> None:
     global _template
     _template = pickle.loads(template_pickle) if template_pickle else None
+    threading.Thread(target=_exit_with_crawler, args=crawler, daemon=True,
+                     name="forumcrawl-crawler-watch").start()
+
+
+def _identity(pid: int) -> str | None:
+    """A process's start time (Linux /proc), so a recycled pid is not taken for it."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _alive(pid: int, identity: str | None) -> bool:
+    if identity is not None:
+        return _identity(pid) == identity
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exit_with_crawler(pid: int, identity: str | None) -> None:
+    """A worker whose crawler was killed (SIGKILL: no shutdown message) would wait on its
+    task queue forever, and so would the forkserver that started it (the worker's parent,
+    not the crawler); the worker leaves as soon as the crawler process is gone."""
+    while _alive(pid, identity):
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(0)
 
 
 def _extract(body: bytes, url: str, headers: Mapping | None):
@@ -36,7 +91,7 @@ class ExtractPool:
         blob = pickle.dumps(template) if template is not None else None
         self._executor = ProcessPoolExecutor(
             max_workers=processes, mp_context=multiprocessing.get_context("forkserver"),
-            initializer=_install, initargs=(blob,),
+            initializer=_install, initargs=(blob, (os.getpid(), _identity(os.getpid()))),
         )
 
     async def extract(self, body: bytes, url: str, headers: Mapping | None):

@@ -28,6 +28,8 @@ TELNETCONSOLE_ENABLED = False
 # No listening control port by default (Scrapy 2.19 enables one).
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
+# No per-item/per-response DEBUG records unless LOG_LEVEL=DEBUG (crawler/logformatter.py).
+LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 
 # Pages larger than this are not downloaded (counted as forumcrawl/skipped/too_large).
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
@@ -69,8 +71,9 @@ FORUMCRAWL_TEMPLATE_PAGES = 6
 # Seconds between progress lines in the log (0 disables).
 FORUMCRAWL_PROGRESS_INTERVAL = 5.0
 # Worker processes for extraction (0: in the crawler process). Extraction is CPU work:
-# with cores to spare, N workers let one crawler use N more cores.
-FORUMCRAWL_EXTRACT_PROCESSES = 0
+# with cores to spare, N workers let one crawler use N more cores. -1: one per core beyond
+# the first, at most 2; none on one core or with REDIS_URL (crawler/extractpool.py).
+FORUMCRAWL_EXTRACT_PROCESSES = -1
 # Largest body handed to the extractor (bytes); larger pages are skipped as too large.
 FORUMCRAWL_MAX_PAGE_BYTES = 8 * 1024 * 1024
 # Set by `forumcrawl schedule run`: the crawl_runs row it created for this run (0: the pipeline creates one).

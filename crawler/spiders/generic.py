@@ -49,6 +49,7 @@ from scrapy.utils.misc import load_object
 import extractor
 from crawler import signals as fc_signals
 from crawler.items import PostItem, ThreadItem
+from crawler.extractpool import pool_size
 from crawler.journal import Frontier
 from crawler.pagination import earlier_page_url, first_page_aliases
 from crawler.titles import TitleCleaner
@@ -57,14 +58,14 @@ from crawler.urls import canonicalize, same_site, site_of, skip_reason
 log = logging.getLogger(__name__)
 
 
-def _emitted_key(post) -> bytes | None:
-    """A post's site id with a digest of its text: on some engines ids are only
-    unique within a thread (floor anchors c1, c2...), so the id alone would
-    mistake another thread's first page for a page already read."""
+def _emitted_key(post) -> int | None:
+    """A post's site id with its text: on some engines ids are only unique within a
+    thread (floor anchors c1, c2...), so the id alone would mistake another thread's
+    first page for a page already read. (An in-memory key of this crawl: Python's
+    hash is enough, and far cheaper than a digest of the text.)"""
     if not post.post_id:
         return None
-    text = " ".join(post.text.split())
-    return hashlib.blake2b(f"{post.post_id}\0{text}".encode(), digest_size=12).digest()
+    return hash((post.post_id, post.text))
 
 # Request priorities (higher first): finish the thread being read before discovering more.
 PRIORITY_CHAIN = 100     # next page of a thread being read
@@ -166,7 +167,8 @@ class GenericSpider(scrapy.Spider):
         pages = self._template_pages_arg
         self.template_pages = int(pages if pages is not None else settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6))
         self.max_page_bytes = settings.getint("FORUMCRAWL_MAX_PAGE_BYTES", 8 * 1024 * 1024)
-        self.extract_processes = settings.getint("FORUMCRAWL_EXTRACT_PROCESSES", 0)
+        self.extract_processes = pool_size(settings.getint("FORUMCRAWL_EXTRACT_PROCESSES", -1),
+                                           shared_frontier=bool(settings.get("REDIS_URL")))
         # Several processes share one frontier (REDIS_URL): another worker may hold a URL this
         # one has seen, so thread chains request their next page themselves.
         self.shared_frontier = bool(settings.get("REDIS_URL"))
@@ -189,7 +191,7 @@ class GenericSpider(scrapy.Spider):
         self._chains: dict[str, dict[str, Any]] = {}    # URL -> thread context waiting for it
         self._parked: dict[str, dict[str, Any]] = {}    # later thread pages waiting for their chain
         self._uncommitted: dict[str, list] = {}          # page_url -> [journal key, items left]
-        self._emitted_ids: set[str] = set()               # site post ids emitted by this crawl
+        self._emitted_ids: set[int] = set()               # site post ids emitted by this crawl
         self._taken = len(self.frontier.seen)
         self.known_threads: dict[str, dict[str, Any]] = {}  # incremental re-crawl: thread URL -> state
         self._revisited: set[str] = set()
@@ -487,8 +489,11 @@ class GenericSpider(scrapy.Spider):
         return []
 
     def _already_emitted(self, page) -> bool:
+        # most pages are new: their first post answers, without keying the rest
+        if not page.posts or _emitted_key(page.posts[0]) not in self._emitted_ids:
+            return False
         ids = [_emitted_key(p) for p in page.posts]
-        return all(ids) and all(i in self._emitted_ids for i in ids)
+        return all(i is not None and i in self._emitted_ids for i in ids)
 
     def _thread_items(self, page, key: str, url: str, info: dict[str, Any], ctx: dict[str, Any]) -> list:
         self._emitted_ids.update(_emitted_key(p) for p in page.posts if p.post_id)
@@ -673,6 +678,7 @@ class GenericSpider(scrapy.Spider):
         if self.extract_processes > 0 and self._pool is None:
             from crawler.extractpool import ExtractPool
 
+            self.stats.set_value("forumcrawl/extract_processes", self.extract_processes)
             self._pool = ExtractPool(self.extract_processes, self.template)
 
     def _save_template(self) -> None:

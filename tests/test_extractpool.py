@@ -1,0 +1,70 @@
+"""The extraction worker pool: its size from the machine, and no orphans after a SIGKILL."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from crawler.extractpool import AUTO_MAX, pool_size
+
+
+def test_explicit_size_is_kept():
+    assert pool_size(0, cores=8) == 0
+    assert pool_size(3, cores=2) == 3
+
+
+def test_auto_size_leaves_a_core_to_the_crawler():
+    assert pool_size(-1, cores=1) == 0
+    assert pool_size(-1, cores=2) == 1
+    assert pool_size(-1, cores=64) == AUTO_MAX
+
+
+def test_auto_size_is_zero_under_a_shared_frontier():
+    assert pool_size(-1, shared_frontier=True, cores=8) == 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is dead for our purpose
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_workers_leave_when_the_crawler_is_killed(tmp_path):
+    script = textwrap.dedent("""
+        import asyncio, sys, time
+        from crawler.extractpool import ExtractPool
+        pool = ExtractPool(2, None)
+        page = asyncio.run(pool.extract(b"<html><body><p>hello there</p></body></html>", "http://x/", None))
+        assert page.kind is not None
+        # both workers started: run one task on each
+        futures = [pool._executor.submit(time.sleep, 0.2) for _ in range(4)]
+        [f.result() for f in futures]
+        print(" ".join(str(p) for p in pool._executor._processes), flush=True)
+        time.sleep(120)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                            cwd=os.path.dirname(os.path.dirname(__file__)))
+    try:
+        workers = [int(p) for p in proc.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(p) for p in workers)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(p) for p in workers), "extractor workers outlived their crawler"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
