@@ -26,6 +26,7 @@ from .models import CrawlRun, Page, Post, Site, Thread
 from .recrawl import RecrawlStateMixin
 from .rows import chunks, item_problem, jsonable, page_rows, post_rows, thread_rows
 from .schedules import SchedulesMixin
+from .searchindex import index_text
 from .timeutil import utcnow
 from .url import resolve_database_url, sqlite_path
 
@@ -265,24 +266,29 @@ class Store(AnnotationsMixin, RecrawlStateMixin, SchedulesMixin):
             if same:
                 conn.execute(touch, {"keys": same})
             if rewritten:
-                self._index_cjk(conn, {key: rows[key]["text"] for key in rewritten})
+                self._index_search(conn, {key: rows[key]["text"] for key in rewritten})
         order = {key: i for i, key in enumerate(rows)}
         result.inserted.sort(key=order.__getitem__)
         result.updated.sort(key=order.__getitem__)
 
-    def _index_cjk(self, conn: sa.Connection, texts: dict[str, str | None]) -> None:
-        """(Re)write the CJK bigrams (storage.cjk) of new or edited posts into ``posts_cjk``."""
+    def _index_search(self, conn: sa.Connection, texts: dict[str, str | None]) -> None:
+        """(Re)index new or edited posts: SQLite ``posts_fts`` (storage.searchindex),
+        PostgreSQL ``posts_cjk`` (the CJK bigrams of storage.cjk; pg_trgm follows by itself)."""
         ids = dict(conn.execute(sa.select(Post.post_key, Post.id).where(Post.post_key.in_(list(texts)))).all())
-        postgres = self.dialect == "postgresql"
-        id_column = "post_id" if postgres else "rowid"
-        conn.execute(sa.text(f"DELETE FROM posts_cjk WHERE {id_column} = :id"), [{"id": i} for i in ids.values()])
+        if self.dialect == "sqlite":
+            conn.exec_driver_sql(
+                "INSERT OR REPLACE INTO posts_fts(rowid, text) VALUES (?, ?)",
+                [(ids[key], index_text(text)) for key, text in texts.items() if key in ids],
+            )
+            return
+        conn.execute(sa.text("DELETE FROM posts_cjk WHERE post_id = :id"), [{"id": i} for i in ids.values()])
         rows = []
         for key, text in texts.items():
             grams = cjk_bigrams(text)
             if grams and key in ids:
-                rows.append({"id": ids[key], "grams": grams if postgres else " ".join(grams)})
+                rows.append({"id": ids[key], "grams": grams})
         if rows:
-            conn.execute(sa.text(f"INSERT INTO posts_cjk({id_column}, grams) VALUES (:id, :grams)"), rows)
+            conn.execute(sa.text("INSERT INTO posts_cjk(post_id, grams) VALUES (:id, :grams)"), rows)
 
 
 def _storable(items: Iterable[Mapping], kind: str, skipped: list[str]) -> list[Mapping]:
