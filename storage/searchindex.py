@@ -33,6 +33,9 @@ import unicodedata
 from .cjk import CJK_RANGES
 
 CJK_CHARS = re.compile(f"[{CJK_RANGES}]+")
+# UTF-8 lead bytes of U+3000-U+DFFF and U+F000-U+FFFF, the only places CJK_RANGES can be: finding
+# them with memchr is ~10x faster than a regex scan of a text that has no CJK at all (most posts)
+CJK_LEAD_BYTES = tuple(bytes([b]) for b in (*range(0xE3, 0xEE), 0xEF))
 WORD_CATEGORIES = frozenset(("Lu", "Ll", "Lt", "Nd"))
 WORD_LIMIT = 0x0530  # Latin, IPA, Greek, Cyrillic: scripts unicode61 is known to treat as word characters
 
@@ -41,6 +44,8 @@ def index_text(text: str | None) -> str:
     """The text ``posts_fts`` indexes for a post: non-CJK text as is, then its distinct CJK bigrams."""
     if not text:
         return ""
+    if not may_have_cjk(text):
+        return text
     runs = CJK_CHARS.findall(text)
     if not runs:
         return text
@@ -49,6 +54,14 @@ def index_text(text: str | None) -> str:
         if len(run) > 1:
             grams.update(dict.fromkeys(map(operator.add, run, run[1:])))
     return CJK_CHARS.sub(" ", text) + " " + " ".join(grams)
+
+
+def may_have_cjk(text: str) -> bool:
+    """False when ``text`` surely has no CJK character (cheap: no regex scan)."""
+    if text.isascii():
+        return False
+    data = text.encode("utf-8", "surrogatepass")
+    return any(lead in data for lead in CJK_LEAD_BYTES)
 
 
 def is_word_char(char: str) -> bool:
