@@ -45,7 +45,18 @@ class CompiledRows:
     def params(self, rows: Iterable[Mapping]) -> list[tuple]:
         """One parameter tuple per row (each row holds every name of the compiled statement)."""
         convert = self._convert
-        return [tuple(fn(row[name]) if fn else row[name] for name, fn in convert) for row in rows]
+        times: dict[datetime, str | None] = {}  # first_seen/last_seen: one value for the whole batch
+
+        def time_of(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            text = times.get(value)
+            if text is None:
+                text = times[value] = sqlite_time(value)
+            return text
+
+        fns = [(name, time_of if fn is sqlite_time else fn) for name, fn in convert]
+        return [tuple(fn(row[name]) if fn else row[name] for name, fn in fns) for row in rows]
 
     def execute(self, conn: sa.Connection, rows: Iterable[Mapping]) -> None:
         params = self.params(rows)
