@@ -33,7 +33,6 @@ from .url import resolve_database_url, sqlite_path
 
 log = logging.getLogger(__name__)
 
-ITEM_ONLY = ("site", "thread_url")  # row keys that name what becomes site_id / thread_id
 RUN_STATUSES = ("running", "finished", "failed", "interrupted")
 POST_CONTENT = ("author", "published", "text", "html")  # hashed: a change is an edit
 POST_PLACE = (  # not hashed: where the post sits and how it is shown; refreshed silently
@@ -252,13 +251,15 @@ class Store(AnnotationsMixin, RecrawlStateMixin, SchedulesMixin):
                     if _same_place(old, row, site_id, thread_id):
                         same.append(key)  # only last_seen moves: no rewrite of text, html or indexes
                         continue
-                values.append({**row, "site_id": site_id, "thread_id": thread_id,
-                               "first_seen": now, "last_seen": now, "updated_at": None})
+                value = {**row, "site_id": site_id, "thread_id": thread_id,
+                         "first_seen": now, "last_seen": now, "updated_at": None}
+                del value["site"], value["thread_url"]  # named by site_id / thread_id
+                values.append(value)
             if values:
                 if isinstance(upsert, CompiledRows):
                     upsert.execute(conn, values)
                 else:
-                    conn.execute(upsert, [{k: v for k, v in row.items() if k not in ITEM_ONLY} for row in values])
+                    conn.execute(upsert, values)
             if same:
                 conn.execute(touch, {"keys": same, "now": now})
             if rewritten:
