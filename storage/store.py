@@ -26,6 +26,8 @@ from .models import CrawlRun, Page, Post, Site, Thread
 from .recrawl import RecrawlStateMixin
 from .rows import chunks, item_problem, jsonable, page_rows, post_rows, thread_rows
 from .schedules import SchedulesMixin
+from .searchindex import index_text
+from .sqlite_binds import CompiledRows
 from .timeutil import utcnow
 from .url import resolve_database_url, sqlite_path
 
@@ -68,6 +70,7 @@ class Store(AnnotationsMixin, RecrawlStateMixin, SchedulesMixin):
             path.parent.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(self.url, busy_timeout_ms=int(sqlite_busy_timeout * 1000))
         self.dialect = self.engine.dialect.name
+        self._statements: dict[str, object] = {}  # write statements, built once
         if migrate_schema:
             with translate_errors():
                 migrate.upgrade(self.engine)
@@ -229,60 +232,89 @@ class Store(AnnotationsMixin, RecrawlStateMixin, SchedulesMixin):
         now: datetime,
         result: WriteResult,
     ) -> None:
+        upsert, touch, known_query, new_ids = self._post_statements(conn)
+        for chunk in chunks(sorted(rows)):  # one key order for every writer: no lock-order deadlocks
+            known = {r.post_key: r for r in conn.execute(known_query, {"keys": chunk})}
+            values, same, rewritten = [], [], {}
+            for key in chunk:
+                row = rows[key]
+                site_id, thread_id = site_ids[row["site"]], thread_ids[row["thread_url"]]
+                old = known.get(key)
+                if old is None:
+                    result.inserted.append(key)
+                    rewritten[key] = None
+                elif old.content_hash != row["content_hash"]:
+                    result.updated.append(key)
+                    rewritten[key] = old.id
+                else:
+                    result.unchanged += 1
+                    if _same_place(old, row, site_id, thread_id):
+                        same.append(key)  # only last_seen moves: no rewrite of text, html or indexes
+                        continue
+                value = {**row, "site_id": site_id, "thread_id": thread_id,
+                         "first_seen": now, "last_seen": now, "updated_at": None}
+                del value["site"], value["thread_url"]  # named by site_id / thread_id
+                values.append(value)
+            if values:
+                if isinstance(upsert, CompiledRows):
+                    upsert.execute(conn, values)
+                else:
+                    conn.execute(upsert, values)
+            if same:
+                conn.execute(touch, {"keys": same, "now": now})
+            if rewritten:
+                fresh = [key for key, post_id in rewritten.items() if post_id is None]
+                if fresh:
+                    rewritten.update(conn.execute(new_ids, {"keys": fresh}).all())
+                self._index_search(conn, {rewritten[key]: rows[key]["text"] for key in rewritten})
+        order = {key: i for i, key in enumerate(rows)}
+        result.inserted.sort(key=order.__getitem__)
+        result.updated.sort(key=order.__getitem__)
+
+    def _post_statements(self, conn: sa.Connection) -> tuple:
+        """(upsert, touch, known, new ids) for posts, built once per Store.
+
+        On SQLite the upsert is a :class:`CompiledRows` (rows bound without
+        SQLAlchemy's per-row processing); PostgreSQL gets the Core statement.
+        """
+        cached = self._statements.get("posts")
+        if cached is not None:
+            return cached
         p = Post.__table__
         stmt = self._insert(Post)
+        if self.dialect == "sqlite":
+            columns = [c.name for c in p.columns if c.name != "id"]
+            stmt = stmt.values({name: sa.bindparam(name) for name in columns})
         ex = stmt.excluded
         set_ = {name: getattr(ex, name) for name in (*POST_CONTENT, *POST_PLACE, "content_hash", "last_seen")}
         set_["language"] = sa.func.coalesce(ex.language, p.c.language)
         set_["updated_at"] = sa.case((p.c.content_hash != ex.content_hash, ex.last_seen), else_=p.c.updated_at)
         upsert = stmt.on_conflict_do_update(index_elements=["post_key"], set_=set_)
-        touch = sa.update(p).where(p.c.post_key.in_(sa.bindparam("keys", expanding=True))).values(last_seen=now)
-        for chunk in chunks(sorted(rows)):  # one key order for every writer: no lock-order deadlocks
-            known_query = sa.select(
-                Post.post_key, Post.content_hash, Post.language, *(getattr(Post, n) for n in POST_PLACE)
-            ).where(Post.post_key.in_(chunk))
-            known = {r.post_key: r for r in conn.execute(known_query)}
-            values, same, rewritten = [], [], []
-            for key in chunk:
-                row = dict(rows[key])
-                row["site_id"] = site_ids[row.pop("site")]
-                row["thread_id"] = thread_ids[row.pop("thread_url")]
-                old = known.get(key)
-                if old is None:
-                    result.inserted.append(key)
-                    rewritten.append(key)
-                elif old.content_hash != row["content_hash"]:
-                    result.updated.append(key)
-                    rewritten.append(key)
-                else:
-                    result.unchanged += 1
-                    if _same_place(old, row):
-                        same.append(key)  # only last_seen moves: no rewrite of text, html or indexes
-                        continue
-                values.append({**row, "first_seen": now, "last_seen": now, "updated_at": None})
-            if values:
-                conn.execute(upsert, values)
-            if same:
-                conn.execute(touch, {"keys": same})
-            if rewritten:
-                self._index_cjk(conn, {key: rows[key]["text"] for key in rewritten})
-        order = {key: i for i, key in enumerate(rows)}
-        result.inserted.sort(key=order.__getitem__)
-        result.updated.sort(key=order.__getitem__)
+        if self.dialect == "sqlite":
+            upsert = CompiledRows(upsert, conn.dialect)
+        keys = sa.bindparam("keys", expanding=True)
+        touch = sa.update(p).where(p.c.post_key.in_(keys)).values(last_seen=sa.bindparam("now"))
+        known = sa.select(
+            Post.post_key, Post.id, Post.content_hash, Post.language, *(getattr(Post, n) for n in POST_PLACE)
+        ).where(Post.post_key.in_(keys))
+        new_ids = sa.select(Post.post_key, Post.id).where(Post.post_key.in_(keys))
+        cached = self._statements["posts"] = (upsert, touch, known, new_ids)
+        return cached
 
-    def _index_cjk(self, conn: sa.Connection, texts: dict[str, str | None]) -> None:
-        """(Re)write the CJK bigrams (storage.cjk) of new or edited posts into ``posts_cjk``."""
-        ids = dict(conn.execute(sa.select(Post.post_key, Post.id).where(Post.post_key.in_(list(texts)))).all())
-        postgres = self.dialect == "postgresql"
-        id_column = "post_id" if postgres else "rowid"
-        conn.execute(sa.text(f"DELETE FROM posts_cjk WHERE {id_column} = :id"), [{"id": i} for i in ids.values()])
-        rows = []
-        for key, text in texts.items():
-            grams = cjk_bigrams(text)
-            if grams and key in ids:
-                rows.append({"id": ids[key], "grams": grams if postgres else " ".join(grams)})
+    def _index_search(self, conn: sa.Connection, texts: dict[int, str | None]) -> None:
+        """(Re)index new or edited posts (``{posts.id: text}``): SQLite ``posts_fts``
+        (storage.searchindex), PostgreSQL ``posts_cjk`` (the CJK bigrams of storage.cjk;
+        pg_trgm follows by itself)."""
+        if self.dialect == "sqlite":
+            conn.exec_driver_sql(
+                "INSERT OR REPLACE INTO posts_fts(rowid, text) VALUES (?, ?)",
+                [(post_id, index_text(text)) for post_id, text in texts.items()],
+            )
+            return
+        conn.execute(sa.text("DELETE FROM posts_cjk WHERE post_id = :id"), [{"id": i} for i in texts])
+        rows = [{"id": i, "grams": grams} for i, text in texts.items() if (grams := cjk_bigrams(text))]
         if rows:
-            conn.execute(sa.text(f"INSERT INTO posts_cjk({id_column}, grams) VALUES (:id, :grams)"), rows)
+            conn.execute(sa.text("INSERT INTO posts_cjk(post_id, grams) VALUES (:id, :grams)"), rows)
 
 
 def _storable(items: Iterable[Mapping], kind: str, skipped: list[str]) -> list[Mapping]:
@@ -298,8 +330,10 @@ def _storable(items: Iterable[Mapping], kind: str, skipped: list[str]) -> list[M
     return good
 
 
-def _same_place(old, row: dict) -> bool:
+def _same_place(old, row: dict, site_id: int, thread_id: int) -> bool:
     """True when a stored post with unchanged content needs no rewrite besides last_seen."""
     if row["language"] is not None and row["language"] != old.language:
         return False
-    return all(getattr(old, name) == row[name] for name in POST_PLACE)
+    if old.site_id != site_id or old.thread_id != thread_id:
+        return False
+    return all(getattr(old, name) == row[name] for name in POST_PLACE[2:])

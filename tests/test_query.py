@@ -45,13 +45,13 @@ def positions(records):
 
 
 SEARCHES = [
-    ("天气", [1, 2]),         # 2-character Chinese word: LIKE fallback on SQLite
-    ("天气预报", [2]),        # longer: FTS5 trigram / pg_trgm
+    ("天气", [1, 2]),         # 2-character Chinese word: the CJK bigram index
+    ("天气预报", [2]),        # longer: its bigrams (SQLite) / pg_trgm, then an exact re-check
     ("公园散步", [1]),
     ("雨", [2]),
     ("爬虫 论坛", [3]),       # every term must occur
     ("weather", [4]),         # case-insensitive
-    ("rain", [4]),            # substring of "rainy"
+    ("rain", [4]),            # start of "rainy"
     ("scrapy forums", [5]),
     ("python 教程", [3]),
     ("100_p", [6]),           # LIKE wildcards are literal
@@ -65,6 +65,35 @@ def test_search_chinese_and_english(filled):
     # one database per back end for all cases keeps this fast
     found = {text: positions(query.posts(filled, search=text)) for text, _ in SEARCHES}
     assert found == dict(SEARCHES)
+
+
+MIXED = {
+    1: "用Python写爬虫很简单，e-mail me at foo@example.com",
+    2: "Москва: the weather today",
+    3: "北京天气",
+}
+
+
+def test_search_words_in_chinese_text_and_punctuated_terms(database_url):
+    posts = [post_item(3, n, text=text) for n, text in MIXED.items()]
+    with Store(database_url) as store:
+        store.write_batch([thread_item(3)], posts)
+        found = {term: positions(query.posts(store, search=term)) for term in (
+            "python", "PYTHON", "写爬虫", "python写", "爬虫很简", "example.com", "mail", "foo@", "Москва",
+            "北京天", "京天气", "天气 北京", "the weather", "eather", "北京python")}
+        store.write_batch([thread_item(3)], [dict(posts[1], text="snow in москва")])  # an edit reindexes
+        edited = {term: positions(query.posts(store, search=term)) for term in ("weather", "snow", "МОСКВА")}
+    assert found == {
+        "python": [1], "PYTHON": [1], "写爬虫": [1], "python写": [1], "爬虫很简": [1], "example.com": [1],
+        "mail": [1], "foo@": [1], "Москва": [2], "北京天": [3], "京天气": [3], "天气 北京": [3],
+        "the weather": [2], "北京python": [],
+        # SQLite matches a word term at the start of words; PostgreSQL anywhere (ILIKE)
+        "eather": [] if store.dialect == "sqlite" else [2],
+    }
+    # Unicode case folding: the word index on SQLite; PostgreSQL's ILIKE folds as its locale does
+    assert {k: v for k, v in edited.items() if k != "МОСКВА"} == {"weather": [], "snow": [2]}
+    if store.dialect == "sqlite":
+        assert edited["МОСКВА"] == [2]
 
 
 def test_since_until_respect_offsets(filled):
@@ -176,9 +205,9 @@ def test_two_character_chinese_terms_use_the_bigram_index_and_follow_edits(datab
             else:
                 compiled = plan_query.compile(conn, compile_kwargs={"literal_binds": True})
                 plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
-                assert any("posts_cjk" in str(row) for row in plan), plan
+                assert any("posts_fts" in str(row) for row in plan), plan
                 conn.exec_driver_sql("DELETE FROM posts WHERE position = 2")  # as a sqlite3 user might
-                left = conn.exec_driver_sql("SELECT count(*) FROM posts_cjk WHERE posts_cjk MATCH '下雨'")
+                left = conn.exec_driver_sql("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH '下雨'")
                 assert left.scalar_one() == 1
 
 

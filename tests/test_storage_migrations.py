@@ -64,12 +64,12 @@ def test_opening_an_older_database_upgrades_it_and_keeps_its_posts(database_url,
         assert migrate.current_revision(conn) == "0001"
     engine.dispose()
     with monkeypatch.context() as patch:  # write as the code of revision 0001 did: no bigram index yet
-        patch.setattr(Store, "_index_cjk", lambda *args: None)
+        patch.setattr(Store, "_index_search", lambda *args: None)
         with Store(database_url, migrate_schema=False) as old:
             old.write_batch(*thread_with_posts(1, 3, text="北京天气预报"))
     with Store(database_url) as store, store.engine.connect() as conn:
         assert migrate.current_revision(conn) == migrate.head_revision() != "0001"
         assert conn.execute(sa.text("SELECT count(*) FROM posts_view")).scalar_one() == 3
-        assert len(query.posts(store, search="天气")) == 3  # 0003 indexed the posts already stored
+        assert len(query.posts(store, search="天气")) == 3  # 0003 (PostgreSQL) / 0004 (SQLite) indexed the posts already stored
         if store.dialect == "sqlite":
-            assert conn.execute(sa.text("SELECT count(*) FROM posts_cjk WHERE posts_cjk MATCH '天气'")).scalar_one() == 3
+            assert conn.execute(sa.text("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH '天气'")).scalar_one() == 3

@@ -1,0 +1,109 @@
+"""What SQLite's search index ``posts_fts`` holds for a post, and how a search
+term becomes an FTS5 query on it (migration 0004).
+
+Why not the trigram tokenizer any more: it cost ~0.25 ms of CPU per post of
+~3 KB, half of the crawl's whole write path. ``posts_fts`` now uses FTS5's
+``unicode61`` tokenizer (words, Unicode case folding, no positions:
+``detail=none``), which costs a fifth of that, and Chinese, Japanese and
+Korean text, which has no spaces between words, is indexed as the distinct
+pairs of adjacent characters (storage.cjk). SQLite's own tokenizer cannot be
+told to split CJK text (its category table of 3.40 puts most ideographs among
+letters), so the Store writes the indexed text itself: the post's text with
+its CJK runs taken out, then the CJK bigrams, space-separated.
+
+Search semantics on SQLite (storage.search builds the WHERE clause):
+
+* a term of letters and digits only (``rain``, ``Scrapy``, ``москва``) finds
+  posts with a *word that starts with it*, case-insensitively (``rain`` finds
+  "rainy", ``ather`` does not find "weather");
+* any other term (with CJK characters or punctuation: ``天气``, ``天气预报``,
+  ``100_p``, ``北京python``) must occur in the text as written (a substring,
+  ASCII case-insensitive): the index narrows the candidates (each CJK bigram,
+  each word of the term that follows punctuation or CJK, by prefix) and
+  ``LIKE`` re-checks them;
+* a term the index cannot narrow (one CJK character, punctuation only, other
+  scripts without a Latin/Greek/Cyrillic word) scans with ``LIKE``.
+"""
+from __future__ import annotations
+
+import operator
+import re
+import unicodedata
+
+from .cjk import CJK_RANGES
+
+CJK_CHARS = re.compile(f"[{CJK_RANGES}]+")
+# UTF-8 lead bytes of U+3000-U+DFFF and U+F000-U+FFFF, the only places CJK_RANGES can be: finding
+# them with memchr is ~10x faster than a regex scan of a text that has no CJK at all (most posts)
+CJK_LEAD_BYTES = tuple(bytes([b]) for b in (*range(0xE3, 0xEE), 0xEF))
+WORD_CATEGORIES = frozenset(("Lu", "Ll", "Lt", "Nd"))
+WORD_LIMIT = 0x0530  # Latin, IPA, Greek, Cyrillic: scripts unicode61 is known to treat as word characters
+
+
+def index_text(text: str | None) -> str:
+    """The text ``posts_fts`` indexes for a post: non-CJK text as is, then its distinct CJK bigrams."""
+    if not text:
+        return ""
+    if not may_have_cjk(text):
+        return text
+    runs = CJK_CHARS.findall(text)
+    if not runs:
+        return text
+    grams: dict[str, None] = {}
+    for run in runs:
+        if len(run) > 1:
+            grams.update(dict.fromkeys(map(operator.add, run, run[1:])))
+    return CJK_CHARS.sub(" ", text) + " " + " ".join(grams)
+
+
+def may_have_cjk(text: str) -> bool:
+    """False when ``text`` surely has no CJK character (cheap: no regex scan)."""
+    if text.isascii():
+        return False
+    data = text.encode("utf-8", "surrogatepass")
+    return any(lead in data for lead in CJK_LEAD_BYTES)
+
+
+def is_word_char(char: str) -> bool:
+    """True for characters that unicode61 surely keeps inside a word (ASCII alnum, Latin/Greek/Cyrillic letters)."""
+    if char.isascii():
+        return char.isalnum()
+    return ord(char) < WORD_LIMIT and unicodedata.category(char) in WORD_CATEGORIES
+
+
+def is_cjk(char: str) -> bool:
+    return CJK_CHARS.fullmatch(char) is not None
+
+
+def is_word(term: str) -> bool:
+    """A term matched by word prefix (letters and digits only)."""
+    return bool(term) and all(map(is_word_char, term))
+
+
+def term_tokens(term: str) -> list[str]:
+    """FTS5 query atoms (already quoted) every post containing ``term`` has in ``posts_fts``.
+
+    For a word term: the term as a word prefix. Otherwise: the bigrams of its
+    CJK runs, and the prefix of each word that begins after punctuation or a
+    CJK character (such a word begins a word of the post wherever the term
+    occurs; a word at the start of the term may be the end of a longer word).
+    Empty when the index cannot narrow the term down.
+    """
+    if is_word(term):
+        return [f'"{term}"*']
+    atoms: dict[str, None] = {}
+    for run in CJK_CHARS.findall(term):
+        for i in range(len(run) - 1):
+            atoms[f'"{run[i:i + 2]}"'] = None
+    i, n = 0, len(term)
+    while i < n:
+        if not is_word_char(term[i]):
+            i += 1
+            continue
+        start = i
+        while i < n and is_word_char(term[i]):
+            i += 1
+        before = term[start - 1] if start else None
+        if before is not None and (is_cjk(before) or (before.isascii() and not before.isalnum())):
+            atoms[f'"{term[start:i]}"*'] = None
+    return list(atoms)
