@@ -126,7 +126,7 @@ def _serve(pages: dict[str, tuple[str, bytes]], port_q) -> None:
 
 
 # -- one crawl (child process) -----------------------------------------------------------------
-def _child(kind: str, url: str, concurrency: int, database: str | None, processes: int = 0) -> None:
+def _child(kind: str, url: str, concurrency: int, database: str | None, processes: int | None = None) -> None:
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
     from scrapy.linkextractors import LinkExtractor
@@ -154,7 +154,8 @@ def _child(kind: str, url: str, concurrency: int, database: str | None, processe
     else:
         settings = project_settings({k: str(v) for k, v in common.items()})
         settings.set("DATABASE_URL", database, priority="cmdline")
-        settings.set("FORUMCRAWL_EXTRACT_PROCESSES", processes, priority="cmdline")
+        if processes is not None:  # else the project's default (-1: sized from the cores)
+            settings.set("FORUMCRAWL_EXTRACT_PROCESSES", processes, priority="cmdline")
         spidercls, kwargs = "generic", {"url": url}
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spidercls)
@@ -188,6 +189,7 @@ def _child(kind: str, url: str, concurrency: int, database: str | None, processe
         "children_cpu_ms_per_page": round(1000 * (kids.ru_utime + kids.ru_stime) / max(1, pages), 2),
         "peak_rss_mb": _peak_rss_mb(),
         "peak_rss_workers_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "extract_processes": stats.get("forumcrawl/extract_processes", 0),
         "posts": stats.get("forumcrawl/posts"), "threads": stats.get("forumcrawl/threads"),
         "posts_committed": (stats.get("forumcrawl/db_posts_inserted", 0) or 0)
         + (stats.get("forumcrawl/db_posts_updated", 0) or 0) + (stats.get("forumcrawl/db_posts_unchanged", 0) or 0),
@@ -205,9 +207,10 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def _run_child(kind: str, url: str, concurrency: int, database: str | None, processes: int = 0) -> dict:
-    cmd = [sys.executable, __file__, "--child", kind, "--url", url, "--concurrency", str(concurrency),
-           "--extract-processes", str(processes)]
+def _run_child(kind: str, url: str, concurrency: int, database: str | None, processes: int | None = None) -> dict:
+    cmd = [sys.executable, __file__, "--child", kind, "--url", url, "--concurrency", str(concurrency)]
+    if processes is not None:
+        cmd += ["--extract-processes", str(processes)]
     if database:
         cmd += ["--database", database]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
@@ -223,8 +226,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2000, help="threads in the generated forum (default 2000: about 3,300 pages)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--only", choices=("plain", "generic"), help="run one of the two crawls")
-    parser.add_argument("--extract-processes", type=int, default=0,
-                        help="also run (c): generic with FORUMCRAWL_EXTRACT_PROCESSES=N (and pass N to a child)")
+    parser.add_argument("--extract-processes", type=int, default=None,
+                        help="also run (c): generic with FORUMCRAWL_EXTRACT_PROCESSES=N (0: extraction in the "
+                             "crawler process); (b) runs with the project's default")
     parser.add_argument("--no-plain-again", action="store_true",
                         help="do not run the plain crawl a second time at the end (a2)")
     parser.add_argument("--child", choices=("plain", "generic"), help=argparse.SUPPRESS)
@@ -250,11 +254,11 @@ def main() -> None:
         del pages
         results = {}
         with tempfile.TemporaryDirectory() as tmp:
-            runs = [("a", "plain", 0), ("b", "generic", 0)]
-            if args.extract_processes:
+            runs = [("a", "plain", None), ("b", "generic", None)]
+            if args.extract_processes is not None:
                 runs.append(("c", "generic", args.extract_processes))
             if not args.no_plain_again and not args.only:
-                runs.append(("a2", "plain", 0))
+                runs.append(("a2", "plain", None))
             for label, kind, processes in runs:
                 if args.only and kind != args.only:
                     continue
@@ -262,11 +266,13 @@ def main() -> None:
                 results[label] = r = _run_child(kind, url, args.concurrency, database, processes)
                 extra = (f", {r['threads']} threads, {r['posts']} posts extracted, {r['posts_committed']} committed, "
                          f"{r['extraction_failures']} extraction failures") if kind == "generic" else ""
-                name = kind + (f" +{processes} extractor processes" if processes else "")
-                if processes and r.get("peak_rss_workers_mb"):
+                workers = r.get("extract_processes") or 0
+                name = kind + (f" +{workers} extractor processes" if workers else
+                               (" (extraction in the crawl process)" if kind == "generic" else ""))
+                if workers and r.get("peak_rss_workers_mb"):
                     extra += f", largest extractor process {r['peak_rss_workers_mb']} MB"
                 cpu = f", crawl process CPU {r['cpu_ms_per_page']} ms/page"
-                if processes and r.get("children_cpu_ms_per_page"):
+                if workers and r.get("children_cpu_ms_per_page"):
                     cpu += f" (+ exited extractor processes {r['children_cpu_ms_per_page']} ms/page)"
                 print(f"({label}) {name}: {r['pages']} pages in {r['seconds']}s = "
                       f"{r['pages_per_s']} pages/s, peak RSS {r['peak_rss_mb']} MB{cpu}{extra}", flush=True)
