@@ -230,10 +230,23 @@ _PATTERNS = (
 def match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | None:
     """The first date found in ``raw`` and the substring it was read from."""
     try:   # the same labels (names, "Reply", dates) recur in every post of a page and across pages
+        if not raw or len(raw) > 400:
+            return None
         # equal datetimes in other zones hash alike: the zone and its offset are part of the key
-        return _match_date_cached(raw, now, now.isoformat(), now.tzinfo)
+        stamp = _STAMP[1] if _STAMP[0] is now else _stamp(now)
+        return _match_date_cached(raw, now, stamp, now.tzinfo)
     except (TypeError, AttributeError):   # unhashable input or no datetime: as before
         return _match_date(raw, now=now)
+
+
+# the last reference time seen and its ISO form (a page's dates all share one ``now``)
+_STAMP: list = [None, ""]
+
+
+def _stamp(now: datetime) -> str:
+    stamp = now.isoformat()
+    _STAMP[:] = [now, stamp]
+    return stamp
 
 
 @lru_cache(maxsize=8192)
@@ -331,7 +344,7 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
         ok = lambda i: True  # noqa: E731
     time_tag = dom.tags.index("time") if "time" in dom.tags else -1
     best_attr: tuple[datetime, str] | None = None
-    tag_id = dom.tag_id
+    tag_id = dom.as_list("tag_id")
     for i in idx:
         el = elements[i]
         if time_tag >= 0 and tag_id[i] == time_tag:
@@ -354,10 +367,11 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
                         break
     if best_attr is not None:
         return best_attr
+    own_text, end = dom.own_text, dom.as_list("end")
     for i in idx:
-        text = dom.own_text[i]
+        text = own_text[i]
         if text and len(text) < 200:
-            if i < dom.end[i] <= i + 3:    # "05-01-2024, <span>09:15 AM</span>": read the small subtree
+            if i < end[i] <= i + 3:    # "05-01-2024, <span>09:15 AM</span>": read the small subtree
                 fuller = dom.text_of(i)
                 found = match_date(fuller, now=now) if len(fuller) < 200 else None
                 if found and ok(i):

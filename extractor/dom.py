@@ -58,6 +58,9 @@ class Dom:
     attrs: list[str] = field(default_factory=list)  # "class id" text per node (for name hints)
     special: list[int] = field(default_factory=list)  # nodes with style/role/hidden/itemprop attributes
     name_flags: np.ndarray | None = None  # extractor.names bit flags per node, computed on first use
+    texts: dict = field(default_factory=dict)   # text_of() results: the tree is not changed once numbered
+    _lists: dict = field(default_factory=dict)  # list copies of arrays, for loops over single nodes
+    memo: dict = field(default_factory=dict)    # other per-node results several steps ask for, by name
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -81,7 +84,18 @@ class Dom:
 
     def text_of(self, i: int) -> str:
         """Collapsed visible text of node ``i``'s subtree in document order."""
-        return collapse_ws(" ".join(self.nodes[i].itertext()))
+        text = self.texts.get(i)
+        if text is None:
+            text = self.texts[i] = collapse_ws(" ".join(self.nodes[i].itertext()))
+        return text
+
+    def as_list(self, name: str) -> list:
+        """A per-node array (``end``, ``tag_id``...) as a Python list: indexing a list with
+        one node is several times faster than indexing a numpy array."""
+        out = self._lists.get(name)
+        if out is None:
+            out = self._lists[name] = getattr(self, name).tolist()
+        return out
 
 
 def strip_invisible(root: etree._Element) -> None:

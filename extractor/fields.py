@@ -14,6 +14,7 @@ import json
 import re
 from datetime import datetime
 from collections import Counter, defaultdict
+from functools import lru_cache
 from urllib.parse import urljoin
 
 import numpy as np
@@ -39,6 +40,14 @@ META_DATE_RE = re.compile(r"join|regist|member since|since|last (?:seen|active|v
 
 def is_meta_date(dom: Dom, i: int) -> bool:
     """Whether date node ``i`` is labelled as a join/registration/last-seen date."""
+    memo = dom.memo.setdefault("meta_date", {})   # asked for the same nodes by several steps
+    hit = memo.get(i)
+    if hit is None:
+        hit = memo[i] = _is_meta_date(dom, i)
+    return hit
+
+
+def _is_meta_date(dom: Dom, i: int) -> bool:
     el = dom.nodes[i]
     if META_DATE_RE.search(words(el)):
         return True
@@ -81,6 +90,7 @@ def words(el: etree._Element) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}"
 
 
+@lru_cache(maxsize=16384)
 def floor_of(text: str) -> int | None:
     """The floor number a label like "#3", "3楼" or "沙发" prints, else None."""
     text = text.strip()
@@ -278,16 +288,25 @@ _NOT_NAME_RE = re.compile(r"\d{1,2}:\d{2}|\d{4}[-/年.]|\b(?:19|20)\d{2}\b|ago$|
 
 def author_text(dom: Dom, i: int) -> str | None:
     """The text of node ``i`` if it could be a user name (short, no date, no label, no button)."""
-    if not dom.own_text[i]:
+    own = dom.own_text[i]
+    if not own:
         return None
-    text = collapse_ws(dom.text_of(i)) if dom.end[i] > i else dom.own_text[i]
-    if not (1 <= len(text) <= 40) or floor_of(text) is not None or BUTTON_LINE_RE.match(text):
+    text = collapse_ws(dom.text_of(i)) if dom.as_list("end")[i] > i else own
+    if not (1 <= len(text) <= 40):
         return None
+    return text if _name_like(text) else None
+
+
+@lru_cache(maxsize=16384)
+def _name_like(text: str) -> bool:
+    """Whether a short text could be a user name; names and labels recur in every post and page."""
+    if floor_of(text) is not None or BUTTON_LINE_RE.match(text):
+        return False
     if text.endswith((":", "：")) or _NOT_NAME_RE.search(text) or _LABEL_RE.search(text):
-        return None
+        return False
     if text.strip("()（）[]【】 ") in NAMED_FLOORS or match_date(text, now=_EPOCH_NOW) is not None:
-        return None            # "(楼主)", "Posted May 6"
-    return text
+        return False           # "(楼主)", "Posted May 6"
+    return True
 
 
 def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]:
@@ -336,37 +355,39 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
     score: Counter = Counter()
     first_pos: dict[int, list[int]] = defaultdict(list)
     img_tag = dom.tags.index("img") if "img" in dom.tags else -1
+    tag_id, parents, in_link = dom.as_list("tag_id"), dom.as_list("parent"), dom.as_list("in_link")
+    excluded_l, key_l, own_text, nodes = excluded.tolist(), key.tolist(), dom.own_text, dom.nodes
     for ui, u in enumerate(units):
         order = 0
         mine = owned[ui].tolist()
         # avatars are often labelled with their owner's name: <img alt="bob">
-        alts = {dom.nodes[i].get("alt", "").strip() for i in mine if dom.tag_id[i] == img_tag} - {""}
+        alts = {nodes[i].get("alt", "").strip() for i in mine if tag_id[i] == img_tag} - {""}
         for i in mine:
-            if i == u or excluded[i]:
+            if i == u or excluded_l[i]:
                 continue
-            own = dom.own_text[i]
+            own = own_text[i]
             if not own:
                 continue
             order += 1
-            kid = int(key[i])
+            kid = key_l[i]
             if ui in cand[kid]:
                 continue
             text = author_text(dom, i)
             if text is None:
                 continue
             cand[kid][ui] = text
-            el = dom.nodes[i]
+            el = nodes[i]
             points = 0.0
             hint = words(el) + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
-            parent = dom.parent[i]
+            parent = parents[i]
             if parent >= 0:
-                hint += " " + words(dom.nodes[parent])
+                hint += " " + words(nodes[parent])
             if AUTHOR_HINT_RE.search(hint):
                 points += 2.0
             if NOT_AUTHOR_HINT_RE.search(words(el)):
                 points -= 1.5
-            if dom.tag_id[i] == a_tag or dom.in_link[i]:
-                link = el if dom.tag_id[i] == a_tag else next(el.iterancestors("a"), None)
+            if tag_id[i] == a_tag or in_link[i]:
+                link = el if tag_id[i] == a_tag else next(el.iterancestors("a"), None)
                 href = (link.get("href") or "") if link is not None else ""
                 if PROFILE_HREF_RE.search(href):
                     points += 2.0

@@ -251,11 +251,13 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         return []
     order = np.argsort(key[cand], kind="stable")
     cand = cand[order]
-    bounds = np.nonzero(np.diff(key[cand]))[0] + 1
+    starts = np.concatenate(([0], np.nonzero(np.diff(key[cand]))[0] + 1))
+    stops = np.append(starts[1:], len(cand))
+    # a key needs two members with a date: most keys of a page are single or undated elements
+    dated = np.add.reduceat((sub_date[cand] != 0).astype(np.int64), starts)
     scored: list[tuple[float, np.ndarray]] = []
-    for allm in np.split(cand, bounds):
-        if len(allm) < 2 or np.count_nonzero(sub_date[allm]) < 2:
-            continue
+    for lo, hi in zip(starts[dated >= 2].tolist(), stops[dated >= 2].tolist()):
+        allm = cand[lo:hi]
         ex_text = _exclusive(allm, dom.end, sub_text)
         ex_date = _exclusive(allm, dom.end, sub_date)
         good = (ex_date >= 1) & (ex_date <= _MAX_DATES_PER_POST) & (ex_text > 0)
