@@ -345,7 +345,13 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
     time_tag = dom.tags.index("time") if "time" in dom.tags else -1
     best_attr: tuple[datetime, str] | None = None
     tag_id = dom.as_list("tag_id")
+    # only <time> elements and elements with attributes besides class and id can say more
+    attributed = dom.memo.get("more_attrs")
+    if attributed is None:
+        attributed = dom.memo["more_attrs"] = set(dom.more_attrs)
     for i in idx:
+        if i not in attributed and tag_id[i] != time_tag:
+            continue
         el = elements[i]
         if time_tag >= 0 and tag_id[i] == time_tag:
             value = el.get("datetime") or el.get("title")

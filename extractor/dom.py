@@ -57,6 +57,8 @@ class Dom:
     index: dict = field(default_factory=dict)  # element -> DFS index
     attrs: list[str] = field(default_factory=list)  # "class id" text per node (for name hints)
     special: list[int] = field(default_factory=list)  # nodes with style/role/hidden/itemprop attributes
+    ids: list[int] = field(default_factory=list)  # nodes with a non-empty id attribute
+    more_attrs: list[int] = field(default_factory=list)  # nodes with attributes besides class and id
     name_flags: np.ndarray | None = None  # extractor.names bit flags per node, computed on first use
     texts: dict = field(default_factory=dict)   # text_of() results: the tree is not changed once numbered
     _lists: dict = field(default_factory=dict)  # list copies of arrays, for loops over single nodes
@@ -66,9 +68,15 @@ class Dom:
         return len(self.nodes)
 
     def subtree(self, values: np.ndarray) -> np.ndarray:
-        """Sum of ``values`` over each node's subtree (the node included)."""
-        csum = np.concatenate(([0], np.cumsum(values, dtype=np.int64)))
-        return csum[self.end + 1] - csum[np.arange(len(self.nodes))]
+        """Sum of ``values`` over each node's subtree (the node included), summed as int64."""
+        n = len(self.nodes)
+        after = self.memo.get("end+1")
+        if after is None:
+            after = self.memo["end+1"] = self.end + 1
+        csum = np.empty(n + 1, dtype=np.int64)
+        csum[0] = 0
+        np.asarray(values).cumsum(dtype=np.int64, out=csum[1:])
+        return csum[after] - csum[:n]
 
     def contains(self, outer: int, inner: int) -> bool:
         """Whether DFS node ``inner`` lies inside (or is) DFS node ``outer``."""
@@ -131,14 +139,14 @@ def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if not n or not lengths.any():
         return np.zeros(n, dtype=np.int32), np.zeros(n, dtype=np.int32)
     spaces = np.fromiter((t.count(" ") for t in texts), dtype=np.int64, count=n)
-    marks = np.flatnonzero(_PUNCT_TABLE.take(_code_units("".join(texts))))
+    marks = np.flatnonzero(_PUNCT_TABLE.take(code_units("".join(texts))))
     owner = np.searchsorted(np.cumsum(lengths), marks, side="right")
     own_chars = (lengths - spaces).astype(np.int32)
     own_punct = np.bincount(owner, minlength=n)[:n].astype(np.int32)
     return own_chars, own_punct
 
 
-def _code_units(text: str) -> np.ndarray:
+def code_units(text: str) -> np.ndarray:
     """One number per character of ``text``, its code point capped at U+FFFF, in the narrowest
     dtype the text allows (a Latin-1 page needs a quarter of the memory of UTF-32)."""
     try:
@@ -149,6 +157,17 @@ def _code_units(text: str) -> np.ndarray:
     if len(data) == 2 * len(text):     # no character beyond the BMP: one unit per character
         return np.frombuffer(data, dtype=np.uint16)
     return np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
+
+
+# white space str.split() knows in ASCII, the space aside
+_ASCII_SPACES = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _folded(text: str) -> bool:
+    """Whether a long ASCII text has nothing for white space folding to do (single inner spaces
+    only): a few substring scans, much cheaper than splitting a post body into its words."""
+    return (len(text) > 80 and text.isascii() and text[0] != " " and text[-1] != " " and "  " not in text
+            and not any(c in text for c in _ASCII_SPACES))
 
 
 # (parent path id, tag id) -> one int key; a page has far fewer distinct tags than this
@@ -171,6 +190,8 @@ def number(root: etree._Element) -> Dom:
     own_text: list[str] = []
     attr_text: list[str] = []
     special: list[int] = []   # DFS indices of elements with style/role/hidden/itemprop/aria-hidden
+    id_nodes: list[int] = []  # DFS indices of elements with a non-empty id
+    more_attrs: list[int] = []  # DFS indices of elements with attributes besides class and id
 
     tags: dict[str, int] = {}
     tag_ids: dict[str, int] = {}   # raw tag -> id (raw tags from libxml2 are already lower-case)
@@ -223,7 +244,10 @@ def number(root: etree._Element) -> Dom:
             nattr = len(keys)
             cls = el.get("class")
             ident = el.get("id")
+            if ident:
+                id_nodes.append(i)
             if nattr > (cls is not None) + (ident is not None):
+                more_attrs.append(i)
                 for k in keys:
                     if k in _SPECIAL_ATTRS:
                         special.append(i)
@@ -259,7 +283,7 @@ def number(root: etree._Element) -> Dom:
         if raw:
             if raw.__class__ is list:
                 raw = " ".join(raw)
-            own_text.append(" ".join(raw.split()))   # str.split() folds the same white space as \s+
+            own_text.append(raw if _folded(raw) else " ".join(raw.split()))   # str.split(): \s+
         else:
             own_text.append("")
 
@@ -295,4 +319,6 @@ def number(root: etree._Element) -> Dom:
     )
     dom.attrs = attr_text
     dom.special = special
+    dom.ids = id_nodes
+    dom.more_attrs = more_attrs
     return dom

@@ -377,15 +377,12 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
                 continue
             cand[kid][ui] = text
             el = nodes[i]
-            points = 0.0
-            hint = words(el) + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
+            own_words = words(el)
+            hint = own_words + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
             parent = parents[i]
             if parent >= 0:
                 hint += " " + words(nodes[parent])
-            if AUTHOR_HINT_RE.search(hint):
-                points += 2.0
-            if NOT_AUTHOR_HINT_RE.search(words(el)):
-                points -= 1.5
+            points = _hint_points(hint, own_words)
             if tag_id[i] == a_tag or in_link[i]:
                 link = el if tag_id[i] == a_tag else next(el.iterancestors("a"), None)
                 href = (link.get("href") or "") if link is not None else ""
@@ -414,6 +411,18 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
             best, best_score = kid, s
     # one post alone gives no consistency evidence: its name must be marked or linked as a user
     return best if best_score >= (1.0 if k > 1 else 2.0) else None
+
+
+@lru_cache(maxsize=16384)
+def _hint_points(hint: str, own_words: str) -> float:
+    """Points for what an element's (and its parent's) class, id, itemprop and rel say about a
+    name in it; the same few class strings recur in every post."""
+    points = 0.0
+    if AUTHOR_HINT_RE.search(hint):
+        points += 2.0
+    if NOT_AUTHOR_HINT_RE.search(own_words):
+        points -= 1.5
+    return points
 
 
 def find_floor(dom: Dom, nodes: list[int]) -> tuple[int | None, int | None]:

@@ -91,13 +91,12 @@ def _node_keys(dom: Dom) -> np.ndarray:
         by_sig[s] = norm.setdefault(name, len(norm))
     keys = by_sig[dom.sig_id]
     # Elements without classes: an id such as "post123" / "pid_9" still names their kind.
-    # (XPath finds the few elements that have an id without a Python pass over all nodes.)
-    index = dom.index
-    for el in dom.root.xpath("descendant-or-self::*[@id]"):
-        i = index.get(el)
-        if i is None or not plain[dom.sig_id[i]]:
+    # (numbering listed the few elements that have an id)
+    sig_id, plain_l, nodes = dom.as_list("sig_id"), plain.tolist(), dom.nodes
+    for i in dom.ids:
+        if not plain_l[sig_id[i]]:
             continue
-        ident = el.get("id")
+        ident = nodes[i].get("id")
         if any(c.isdigit() for c in ident):
             name = dom.tags[dom.tag_id[i]] + "#" + _DIGITS.sub("", ident)
             keys[i] = norm.setdefault(name, len(norm))
@@ -313,8 +312,9 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
     sub_dates = dom.subtree(dates)
     titles: list[str] = []
     picked = units[:sample].tolist()
+    end, in_link, chars, dates_l = dom.as_list("end"), dom.as_list("in_link"), dom.as_list("own_chars"), dates.tolist()
     for u in picked:
-        i, stop = u, int(dom.end[u])
+        i, stop = u, end[u]
         while i <= stop:
             el = dom.nodes[i]
             if el.tag == "a":
@@ -326,9 +326,9 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
                 if other and len(text.replace(" ", "")) >= 12 and not sub_dates[i]:
                     titles.append(text.lower())
                     break
-                i = int(dom.end[i]) + 1
+                i = end[i] + 1
                 continue
-            if not dom.in_link[i] and dom.own_chars[i] >= 12 and not dates[i]:
+            if not in_link[i] and chars[i] >= 12 and not dates_l[i]:
                 break         # prose first: a post
             i += 1
     # Teasers have titles of their own; replies repeat the thread's ("Re: What did you dream...")
