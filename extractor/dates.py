@@ -259,10 +259,13 @@ def _match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | Non
         return None
     text = raw.translate(_FULLWIDTH).lower().strip()
     folded = text
-    if "noon" in text or "midnight" in text or "." in text or "m" in text:
-        # Django-style "July 4, 2023, noon" / "3 p.m." : spell the clock out
+    # Django-style "July 4, 2023, noon" / "3 p.m." : spell the clock out (each rewrite only
+    # when its word or its dot is there: most dates have neither)
+    if "noon" in text:
         text = _NOON_RE.sub("12:00 pm", text)
+    if "midnight" in text:
         text = _MIDNIGHT_RE.sub("12:00 am", text)
+    if "." in text:
         text = _BARE_HOUR_RE.sub(r"\1:00 \2m", text)
     m = _TS_RE.match(text)
     if m:

@@ -196,7 +196,7 @@ def quote_roots(dom: Dom, body: int, nodes: np.ndarray, sub_chars: np.ndarray) -
             plain_bq = dom.tag_id[i] == bq and not (el.get("class") or "").strip()
             if (named or plain_bq) and sub_chars[i] < 0.9 * total:
                 out.append(i)
-                j = int(np.searchsorted(nodes, int(dom.end[i]) + 1))
+                j = int(nodes.searchsorted(int(dom.end[i]) + 1))
                 continue
         j += 1
     return out
@@ -211,7 +211,7 @@ def signature_roots(dom: Dom, nodes: np.ndarray) -> list[int]:
         el = dom.nodes[i]
         if el.attrib and SIGNATURE_RE.search(words(el)):
             out.append(i)
-            j = int(np.searchsorted(nodes, int(dom.end[i]) + 1))
+            j = int(nodes.searchsorted(int(dom.end[i]) + 1))
             continue
         j += 1
     return out
@@ -248,10 +248,11 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
     for ui, u in enumerate(units):
         nodes = owned[ui]
         nodes = nodes[(nodes > u) & (sub_text[nodes] > 0)]
-        for i in nodes.tolist():
-            per_key[int(key[i])].setdefault(ui, []).append(i)
+        for i, kid in zip(nodes.tolist(), key[nodes].tolist()):
+            per_key[kid].setdefault(ui, []).append(i)
     scored: list[tuple[float, int, int]] = []
     need = max(2, int(np.ceil(0.6 * k))) if k > 1 else 1
+    end, sub_text_l = dom.as_list("end"), sub_text.tolist()
     for kid, by_unit in per_key.items():
         once = [(ui, nodes[0]) for ui, nodes in by_unit.items() if len(nodes) == 1]
         if len(once) < need:
@@ -263,12 +264,12 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
         with_date = 0
         for ui, i in once:
             d = date_node[ui]
-            if d is not None and i <= d <= dom.end[i]:
+            if d is not None and i <= d <= end[i]:
                 with_date += 1
-            text += int(sub_text[i])
+            text += sub_text_l[i]
         if with_date > len(once) * 0.3:
             continue
-        size = sum(int(dom.end[i]) - i + 1 for _, i in once)
+        size = sum(end[i] - i + 1 for _, i in once)
         scored.append((text * len(once) / k, size, kid))
     if not scored:
         return None

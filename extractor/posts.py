@@ -184,7 +184,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         bodies.append(body)
         if body != u:   # only this post's own nodes: replies nested in the body keep theirs
             o = owned[ui]
-            lo, hi = np.searchsorted(o, [body, int(dom.end[body]) + 1])
+            lo, hi = o.searchsorted([body, int(dom.end[body]) + 1]).tolist()
             excluded[o[lo:hi]] = True
     akey = fields.loose_keys(dom)
     author_key = fields.pick_author_key(dom, units[lead:], owned[lead:], akey, excluded, url)
@@ -216,7 +216,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         if published is None:
             published, raw = find_date(dom, u, u, now=now, nodes=mine, reject=reject)
         floor, floor_node = fields.find_floor(dom, outside)
-        lo, hi = np.searchsorted(owned[ui], [body, int(dom.end[body]) + 1])
+        lo, hi = owned[ui].searchsorted([body, int(dom.end[body]) + 1]).tolist()
         in_body = owned[ui][lo:hi]
         quotes = fields.quote_roots(dom, body, in_body, sub_chars)
         sigs = fields.signature_roots(dom, in_body)
