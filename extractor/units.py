@@ -223,6 +223,16 @@ def _exclusive(members: np.ndarray, end: np.ndarray, values: np.ndarray) -> np.n
     return out
 
 
+def _median(values: np.ndarray) -> float:
+    """``float(np.median(values))`` for a short non-empty integer array, without numpy's
+    general machinery (it cost more than the rest of scoring a group)."""
+    ordered = np.sort(values).tolist()
+    n = len(ordered)
+    if n % 2:
+        return float(ordered[n // 2])
+    return (float(ordered[n // 2 - 1]) + float(ordered[n // 2])) / 2.0
+
+
 def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
                  region: int | None, url: str = "", exclude: np.ndarray | None = None,
                  min_share: float = 0.3) -> list[int]:
@@ -273,7 +283,7 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         if int(dom.depth[allm].max()) <= 2:
             continue          # page-level wrappers (header, main, footer) are no posts
         texts = ex_text[good]
-        cap = 12.0 * max(float(np.median(texts)), 40.0)   # one huge member is a container, not a post
+        cap = 12.0 * max(_median(texts), 40.0)   # one huge member is a container, not a post
         text_good = float(np.minimum(texts, cap).sum())
         frac = kg / max(1, int((ex_text > 0).sum()))
         score = text_good * frac
@@ -282,7 +292,7 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         if frac >= 0.8 or frac < 0.5:
             keep = good
         else:
-            keep = good | (ex_text >= 0.25 * float(np.median(ex_text[good])))
+            keep = good | (ex_text >= 0.25 * _median(ex_text[good]))
         scored.append((score, allm[keep]))
     scored.sort(key=lambda x: -x[0])
     base = float(sub_text[region]) if region is not None and 0 <= region < len(dom) else total
