@@ -215,15 +215,35 @@ def _from_rel(m: re.Match, now: datetime) -> datetime | None:
     return now - timedelta(seconds=seconds)
 
 
+_MONTH_WORD_RE = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+
+
+def _has_month(text: str) -> bool:
+    return _MONTH_WORD_RE.search(text) is not None
+
+
+def _has_ago(text: str) -> bool:
+    return "ago" in text or "前" in text
+
+
+def _has_dayword(text: str) -> bool:
+    return "day" in text or "今" in text or "昨" in text or "前天" in text
+
+
+def _has_month_zh(text: str) -> bool:
+    return "月" in text
+
+
+# (pattern, builder, test for a substring every match holds or None); the text is lower-cased
 _PATTERNS = (
-    (_ISO_RE, _from_iso),
-    (_DMY_NAME_RE, _from_dmy_name),
-    (_MDY_NAME_RE, _from_mdy_name),
-    (_REL_RE, _from_rel),
-    (_DAYWORD_RE, _from_dayword),
-    (_NUM_RE, _from_num),
-    (_MD_ZH_RE, _from_md_zh),
-    (_MD_TIME_RE, _from_md_zh),
+    (_ISO_RE, _from_iso, None),
+    (_DMY_NAME_RE, _from_dmy_name, _has_month),
+    (_MDY_NAME_RE, _from_mdy_name, _has_month),
+    (_REL_RE, _from_rel, _has_ago),
+    (_DAYWORD_RE, _from_dayword, _has_dayword),
+    (_NUM_RE, _from_num, None),
+    (_MD_ZH_RE, _from_md_zh, _has_month_zh),
+    (_MD_TIME_RE, _from_md_zh, None),
 )
 
 
@@ -283,7 +303,9 @@ def _match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | Non
     m = _NOW_RE.search(text)
     if m:
         return now, raw[m.start():m.end()]
-    for regex, build in _PATTERNS:
+    for regex, build, needs in _PATTERNS:
+        if needs is not None and not needs(text):
+            continue      # a word every match of the pattern holds is missing: skip the search
         for m in regex.finditer(text):
             out = build(m, now)
             if out is not None:
