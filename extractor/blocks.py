@@ -172,34 +172,47 @@ _LEGAL_LITERALS = ("\u00a9", "copyright", "all rights reserved", "\u7248\u6743\u
 
 
 def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: int = 400,
-                page: tuple[str, np.ndarray] | None = None) -> np.ndarray:
+                page: dict | None = None) -> np.ndarray:
     """Nodes whose own (short) text is a copyright / policy / call-to-action line.
 
-    Plain substring scans of the lower-cased page text (much faster than one
-    case-insensitive regex alternation), mapped back to nodes by offsets.
-    ``page`` is the lower-cased joined text and its node offsets, when already made.
+    Plain substring scans of the lower-cased text of the nodes shorter than ``max_len``
+    (much faster than one case-insensitive regex alternation; a thread's long post bodies
+    can never be such a line, so they are not scanned), mapped back to nodes by offsets.
+    ``page`` caches those texts per ``max_len`` across calls on one page.
     """
     n = len(dom)
     flags = np.zeros(n, dtype=bool)
-    texts = dom.own_text
-    low, starts = page if page is not None else page_text(dom)
+    found = page.get(max_len) if page is not None else None
+    if found is None:
+        found = page_text(dom, max_len)
+        if page is not None:
+            page[max_len] = found
+    low, starts, nodes = found
+    if not len(nodes):
+        return flags
     for lit in literals:
         pos = low.find(lit)
         while pos >= 0:
-            i = int(np.searchsorted(starts, pos, side="right")) - 1
-            if 0 <= i < n and len(texts[i]) < max_len:
-                flags[i] = True
-            pos = low.find(lit, int(starts[i + 1]) if 0 <= i < n else pos + 1)
+            k = int(np.searchsorted(starts, pos, side="right")) - 1
+            flags[nodes[k]] = True
+            pos = low.find(lit, int(starts[k + 1]))
     return flags
 
 
-def page_text(dom: Dom) -> tuple[str, np.ndarray]:
-    """The page's own texts lower-cased and joined by newlines, with each node's start offset."""
+def page_text(dom: Dom, max_len: int = 1 << 62) -> tuple[str, np.ndarray, np.ndarray]:
+    """The own texts shorter than ``max_len`` lower-cased and joined by newlines, each one's
+    start offset (and the end of the last), and their nodes."""
     texts = dom.own_text
-    starts = np.zeros(len(texts) + 1, dtype=np.int64)
-    if texts:
-        np.cumsum(np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts)), out=starts[1:])
-    return "\n".join(texts).lower(), starts
+    nodes = np.fromiter((i for i, t in enumerate(texts) if 0 < len(t) < max_len), dtype=np.int64)
+    picked = [texts[i] for i in nodes.tolist()]
+    low = "\n".join(picked).lower()
+    starts = np.zeros(len(picked) + 1, dtype=np.int64)
+    if picked:
+        lengths = np.fromiter((len(t) + 1 for t in picked), dtype=np.int64, count=len(picked))
+        np.cumsum(lengths, out=starts[1:])
+        if len(low) != starts[-1] - 1:   # lower-casing changed a length ("\u0130" -> "i\u0307")
+            np.cumsum([len(t.lower()) + 1 for t in picked], out=starts[1:])
+    return low, starts, nodes
 
 
 # Words of consent dialogs (cookies, partners, the IAB framework, data protection) in a few languages.
@@ -211,7 +224,7 @@ CONSENT_SHARE = 0.25      # ... holding this share of its text is a consent dial
 
 
 def consent_boxes(dom: Dom, owner: np.ndarray, weight: np.ndarray,
-                  page: tuple[str, np.ndarray] | None = None) -> np.ndarray:
+                  page: dict | None = None) -> np.ndarray:
     """Containers whose lines largely talk about cookies, partners and consent: consent dialogs.
 
     Recognised by what they say, since their class names are often obfuscated.
@@ -301,7 +314,7 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     punct = np.bincount(owner, weights=dom.own_punct.astype(np.float64), minlength=n)
     has = (text + link) > 0
     legal = np.zeros(n, dtype=bool)
-    page = page_text(dom)
+    page: dict = {}   # the page's short texts, shared with consent_boxes()
     legal[owner[legal_nodes(dom, page=page)]] = True
     # On a CJK page a line of ten characters is as short as a Latin line of ten words: lines
     # without any punctuation that are not paragraphs (headline lists, player controls) pay more.

@@ -215,25 +215,58 @@ def _from_rel(m: re.Match, now: datetime) -> datetime | None:
     return now - timedelta(seconds=seconds)
 
 
+_MONTH_WORD_RE = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+
+
+def _has_month(text: str) -> bool:
+    return _MONTH_WORD_RE.search(text) is not None
+
+
+def _has_ago(text: str) -> bool:
+    return "ago" in text or "前" in text
+
+
+def _has_dayword(text: str) -> bool:
+    return "day" in text or "今" in text or "昨" in text or "前天" in text
+
+
+def _has_month_zh(text: str) -> bool:
+    return "月" in text
+
+
+# (pattern, builder, test for a substring every match holds or None); the text is lower-cased
 _PATTERNS = (
-    (_ISO_RE, _from_iso),
-    (_DMY_NAME_RE, _from_dmy_name),
-    (_MDY_NAME_RE, _from_mdy_name),
-    (_REL_RE, _from_rel),
-    (_DAYWORD_RE, _from_dayword),
-    (_NUM_RE, _from_num),
-    (_MD_ZH_RE, _from_md_zh),
-    (_MD_TIME_RE, _from_md_zh),
+    (_ISO_RE, _from_iso, None),
+    (_DMY_NAME_RE, _from_dmy_name, _has_month),
+    (_MDY_NAME_RE, _from_mdy_name, _has_month),
+    (_REL_RE, _from_rel, _has_ago),
+    (_DAYWORD_RE, _from_dayword, _has_dayword),
+    (_NUM_RE, _from_num, None),
+    (_MD_ZH_RE, _from_md_zh, _has_month_zh),
+    (_MD_TIME_RE, _from_md_zh, None),
 )
 
 
 def match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | None:
     """The first date found in ``raw`` and the substring it was read from."""
     try:   # the same labels (names, "Reply", dates) recur in every post of a page and across pages
+        if not raw or len(raw) > 400:
+            return None
         # equal datetimes in other zones hash alike: the zone and its offset are part of the key
-        return _match_date_cached(raw, now, now.isoformat(), now.tzinfo)
+        stamp = _STAMP[1] if _STAMP[0] is now else _stamp(now)
+        return _match_date_cached(raw, now, stamp, now.tzinfo)
     except (TypeError, AttributeError):   # unhashable input or no datetime: as before
         return _match_date(raw, now=now)
+
+
+# the last reference time seen and its ISO form (a page's dates all share one ``now``)
+_STAMP: list = [None, ""]
+
+
+def _stamp(now: datetime) -> str:
+    stamp = now.isoformat()
+    _STAMP[:] = [now, stamp]
+    return stamp
 
 
 @lru_cache(maxsize=8192)
@@ -246,10 +279,13 @@ def _match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | Non
         return None
     text = raw.translate(_FULLWIDTH).lower().strip()
     folded = text
-    if "noon" in text or "midnight" in text or "." in text or "m" in text:
-        # Django-style "July 4, 2023, noon" / "3 p.m." : spell the clock out
+    # Django-style "July 4, 2023, noon" / "3 p.m." : spell the clock out (each rewrite only
+    # when its word or its dot is there: most dates have neither)
+    if "noon" in text:
         text = _NOON_RE.sub("12:00 pm", text)
+    if "midnight" in text:
         text = _MIDNIGHT_RE.sub("12:00 am", text)
+    if "." in text:
         text = _BARE_HOUR_RE.sub(r"\1:00 \2m", text)
     m = _TS_RE.match(text)
     if m:
@@ -267,7 +303,9 @@ def _match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | Non
     m = _NOW_RE.search(text)
     if m:
         return now, raw[m.start():m.end()]
-    for regex, build in _PATTERNS:
+    for regex, build, needs in _PATTERNS:
+        if needs is not None and not needs(text):
+            continue      # a word every match of the pattern holds is missing: skip the search
         for m in regex.finditer(text):
             out = build(m, now)
             if out is not None:
@@ -331,8 +369,14 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
         ok = lambda i: True  # noqa: E731
     time_tag = dom.tags.index("time") if "time" in dom.tags else -1
     best_attr: tuple[datetime, str] | None = None
-    tag_id = dom.tag_id
+    tag_id = dom.as_list("tag_id")
+    # only <time> elements and elements with attributes besides class and id can say more
+    attributed = dom.memo.get("more_attrs")
+    if attributed is None:
+        attributed = dom.memo["more_attrs"] = set(dom.more_attrs)
     for i in idx:
+        if i not in attributed and tag_id[i] != time_tag:
+            continue
         el = elements[i]
         if time_tag >= 0 and tag_id[i] == time_tag:
             value = el.get("datetime") or el.get("title")
@@ -354,10 +398,11 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
                         break
     if best_attr is not None:
         return best_attr
+    own_text, end = dom.own_text, dom.as_list("end")
     for i in idx:
-        text = dom.own_text[i]
+        text = own_text[i]
         if text and len(text) < 200:
-            if i < dom.end[i] <= i + 3:    # "05-01-2024, <span>09:15 AM</span>": read the small subtree
+            if i < end[i] <= i + 3:    # "05-01-2024, <span>09:15 AM</span>": read the small subtree
                 fuller = dom.text_of(i)
                 found = match_date(fuller, now=now) if len(fuller) < 200 else None
                 if found and ok(i):

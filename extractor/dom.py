@@ -57,15 +57,26 @@ class Dom:
     index: dict = field(default_factory=dict)  # element -> DFS index
     attrs: list[str] = field(default_factory=list)  # "class id" text per node (for name hints)
     special: list[int] = field(default_factory=list)  # nodes with style/role/hidden/itemprop attributes
+    ids: list[int] = field(default_factory=list)  # nodes with a non-empty id attribute
+    more_attrs: list[int] = field(default_factory=list)  # nodes with attributes besides class and id
     name_flags: np.ndarray | None = None  # extractor.names bit flags per node, computed on first use
+    texts: dict = field(default_factory=dict)   # text_of() results: the tree is not changed once numbered
+    _lists: dict = field(default_factory=dict)  # list copies of arrays, for loops over single nodes
+    memo: dict = field(default_factory=dict)    # other per-node results several steps ask for, by name
 
     def __len__(self) -> int:
         return len(self.nodes)
 
     def subtree(self, values: np.ndarray) -> np.ndarray:
-        """Sum of ``values`` over each node's subtree (the node included)."""
-        csum = np.concatenate(([0], np.cumsum(values, dtype=np.int64)))
-        return csum[self.end + 1] - csum[np.arange(len(self.nodes))]
+        """Sum of ``values`` over each node's subtree (the node included), summed as int64."""
+        n = len(self.nodes)
+        after = self.memo.get("end+1")
+        if after is None:
+            after = self.memo["end+1"] = self.end + 1
+        csum = np.empty(n + 1, dtype=np.int64)
+        csum[0] = 0
+        np.asarray(values).cumsum(dtype=np.int64, out=csum[1:])
+        return csum[after] - csum[:n]
 
     def contains(self, outer: int, inner: int) -> bool:
         """Whether DFS node ``inner`` lies inside (or is) DFS node ``outer``."""
@@ -81,7 +92,18 @@ class Dom:
 
     def text_of(self, i: int) -> str:
         """Collapsed visible text of node ``i``'s subtree in document order."""
-        return collapse_ws(" ".join(self.nodes[i].itertext()))
+        text = self.texts.get(i)
+        if text is None:
+            text = self.texts[i] = collapse_ws(" ".join(self.nodes[i].itertext()))
+        return text
+
+    def as_list(self, name: str) -> list:
+        """A per-node array (``end``, ``tag_id``...) as a Python list: indexing a list with
+        one node is several times faster than indexing a numpy array."""
+        out = self._lists.get(name)
+        if out is None:
+            out = self._lists[name] = getattr(self, name).tolist()
+        return out
 
 
 def strip_invisible(root: etree._Element) -> None:
@@ -107,18 +129,45 @@ _PUNCT_TABLE[[ord(c) for c in _PUNCT_CHARS]] = True
 
 
 def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Non-space characters and punctuation marks per text, for all texts in one numpy pass."""
+    """Non-space characters and punctuation marks per text, for all texts in one numpy pass.
+
+    Punctuation is sparse: its positions in the joined text are mapped to their texts
+    (a cumulative sum over every character of the page cost more than the rest of numbering).
+    """
     n = len(texts)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     if not n or not lengths.any():
         return np.zeros(n, dtype=np.int32), np.zeros(n, dtype=np.int32)
-    cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    bounds = np.concatenate(([0], np.cumsum(lengths)))
-    spaces = np.concatenate(([0], np.cumsum(cp == 32)))
-    punct = np.concatenate(([0], np.cumsum(_PUNCT_TABLE[np.minimum(cp, 0xFFFF)])))
-    own_chars = (lengths - (spaces[bounds[1:]] - spaces[bounds[:-1]])).astype(np.int32)
-    own_punct = (punct[bounds[1:]] - punct[bounds[:-1]]).astype(np.int32)
+    spaces = np.fromiter((t.count(" ") for t in texts), dtype=np.int64, count=n)
+    marks = np.flatnonzero(_PUNCT_TABLE.take(code_units("".join(texts))))
+    owner = np.searchsorted(np.cumsum(lengths), marks, side="right")
+    own_chars = (lengths - spaces).astype(np.int32)
+    own_punct = np.bincount(owner, minlength=n)[:n].astype(np.int32)
     return own_chars, own_punct
+
+
+def code_units(text: str) -> np.ndarray:
+    """One number per character of ``text``, its code point capped at U+FFFF, in the narrowest
+    dtype the text allows (a Latin-1 page needs a quarter of the memory of UTF-32)."""
+    try:
+        return np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        pass
+    data = text.encode("utf-16-le", "surrogatepass")
+    if len(data) == 2 * len(text):     # no character beyond the BMP: one unit per character
+        return np.frombuffer(data, dtype=np.uint16)
+    return np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
+
+
+# white space str.split() knows in ASCII, the space aside
+_ASCII_SPACES = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _folded(text: str) -> bool:
+    """Whether a long ASCII text has nothing for white space folding to do (single inner spaces
+    only): a few substring scans, much cheaper than splitting a post body into its words."""
+    return (len(text) > 80 and text.isascii() and text[0] != " " and text[-1] != " " and "  " not in text
+            and not any(c in text for c in _ASCII_SPACES))
 
 
 # (parent path id, tag id) -> one int key; a page has far fewer distinct tags than this
@@ -141,6 +190,8 @@ def number(root: etree._Element) -> Dom:
     own_text: list[str] = []
     attr_text: list[str] = []
     special: list[int] = []   # DFS indices of elements with style/role/hidden/itemprop/aria-hidden
+    id_nodes: list[int] = []  # DFS indices of elements with a non-empty id
+    more_attrs: list[int] = []  # DFS indices of elements with attributes besides class and id
 
     tags: dict[str, int] = {}
     tag_ids: dict[str, int] = {}   # raw tag -> id (raw tags from libxml2 are already lower-case)
@@ -193,7 +244,10 @@ def number(root: etree._Element) -> Dom:
             nattr = len(keys)
             cls = el.get("class")
             ident = el.get("id")
+            if ident:
+                id_nodes.append(i)
             if nattr > (cls is not None) + (ident is not None):
+                more_attrs.append(i)
                 for k in keys:
                     if k in _SPECIAL_ATTRS:
                         special.append(i)
@@ -229,7 +283,7 @@ def number(root: etree._Element) -> Dom:
         if raw:
             if raw.__class__ is list:
                 raw = " ".join(raw)
-            own_text.append(" ".join(raw.split()))   # str.split() folds the same white space as \s+
+            own_text.append(raw if _folded(raw) else " ".join(raw.split()))   # str.split(): \s+
         else:
             own_text.append("")
 
@@ -265,4 +319,6 @@ def number(root: etree._Element) -> Dom:
     )
     dom.attrs = attr_text
     dom.special = special
+    dom.ids = id_nodes
+    dom.more_attrs = more_attrs
     return dom

@@ -18,7 +18,8 @@ from urllib.parse import urljoin
 import numpy as np
 
 from extractor import blocks as blocks_mod
-from extractor.classify import ARTICLE_TYPES, FORUM_TYPES, decide, is_commented_article, squash
+from extractor.classify import (ARTICLE_TYPES, FORUM_TYPES, decide, is_commented_article, squash,
+                               squashed_len)
 from extractor.decode import decode
 from extractor.dom import Dom, collapse_ws, number, strip_invisible
 from extractor.language import detect_language
@@ -142,16 +143,24 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         except Exception as exc:
             page.warnings.append(f"post splitting failed: {type(exc).__name__}: {exc}"[:200])
     declared = bool(og_article or types & ARTICLE_TYPES)
-    article_skip = blocks_mod.prune(dom, blk, region, drop_comments=True, declared=declared)
-    article_text = dedupe_lines(render(dom, region, article_skip))
     body_total = float(blk.sub_text[body] + blk.sub_link[body]) or 1.0
     link_share = float(blk.sub_link[body]) / body_total
     article_chars = float(blk.sub_text[region])
     # a page declared an article by its meta data counts as one when its posts may be comments
     article_types = (types | {"Article"}) if declared else types
-    is_thread = len(posts) >= 2 and not is_commented_article(
-        posts, article_text, article_chars, article_types,
-        replies_in_comments(dom, posts[1:4]))
+    article_text = None   # rendered only when needed: a thread's text is its posts'
+    is_thread = False
+    if len(posts) >= 2:
+        in_comments = replies_in_comments(dom, posts[1:4])
+        # posts are comments only on a page declared an article or with replies in comment
+        # sections: otherwise the article text is not needed to decide
+        is_thread = not (in_comments or article_types & ARTICLE_TYPES)
+        if not is_thread:
+            article_text = _article_text(dom, blk, region, declared)
+            is_thread = not is_commented_article(posts, article_text, article_chars, article_types,
+                                                 in_comments)
+    if not is_thread and article_text is None:
+        article_text = _article_text(dom, blk, region, declared)
     entries = []
     if find_entries is not None and not is_thread and _could_be_listing(blk, region, link_share):
         try:
@@ -167,8 +176,12 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     if kind == "thread":
         page.text = thread_text(posts, _heading(dom, body, page.title))
         wide = blocks_mod.best_region(dom, blk.score, body, UNDECLARED_ALPHA)
-        wide_text = dedupe_lines(render(dom, wide, blocks_mod.prune(dom, blk, wide)))
-        posts_chars = len(squash("".join(line for p in posts for line in (*p.quotes, p.text))))
+        posts_chars = squashed_len("".join(line for p in posts for line in (*p.quotes, p.text)))
+        # the region's rendered text has at most its subtree's non-space characters: when the
+        # posts hold enough of those, they hold enough of the text, and it need not be rendered
+        wide_text = ""
+        if posts_chars < MIN_POSTS_SHARE * _subtree_chars(dom, wide):
+            wide_text = dedupe_lines(render(dom, wide, blocks_mod.prune(dom, blk, wide)))
         if posts_chars < MIN_POSTS_SHARE * len(squash(wide_text)):
             page.warnings.append(f"posts hold only {posts_chars} characters of a "
                                  f"{len(squash(wide_text))}-character thread region: text taken from the region")
@@ -198,13 +211,30 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     page.language = detect_language(page.text or page.title)
 
 
+def _article_text(dom: Dom, blk: blocks_mod.Blocks, region: int, declared: bool) -> str:
+    """The content region's text with boilerplate and reader-comment sections pruned."""
+    skip = blocks_mod.prune(dom, blk, region, drop_comments=True, declared=declared)
+    return dedupe_lines(render(dom, region, skip))
+
+
+def _subtree_chars(dom: Dom, i: int) -> int:
+    """Non-space characters of node ``i``'s subtree (its tail aside): an upper bound on the
+    length of any rendering of it once white space is squashed."""
+    return int(dom.own_chars[i:int(dom.end[i]) + 1].sum())
+
+
 _STRUCTURED_MARKERS = ("ld+json", "LD+JSON", "Ld+Json", "ld+JSON", "itemscope", "itemtype", "itemprop",
                        "ITEMSCOPE", "ITEMTYPE", "ITEMPROP", "itemScope", "itemType", "itemProp")
 
 
+# the markers by a substring each of them holds: most pages hold none of those, so three scans
+# of the page instead of thirteen
+_MARKER_GROUPS = tuple((key, tuple(m for m in _STRUCTURED_MARKERS if key in m)) for key in ("+", "item", "ITEM"))
+
+
 def _may_have_structured(text: str) -> bool:
     """Cheap substring test before walking the tree for JSON-LD or microdata."""
-    return any(marker in text for marker in _STRUCTURED_MARKERS)
+    return any(key in text and any(marker in text for marker in group) for key, group in _MARKER_GROUPS)
 
 
 def _declared_article(blk: blocks_mod.Blocks, region: int, types: set) -> bool:

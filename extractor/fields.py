@@ -14,6 +14,7 @@ import json
 import re
 from datetime import datetime
 from collections import Counter, defaultdict
+from functools import lru_cache
 from urllib.parse import urljoin
 
 import numpy as np
@@ -39,6 +40,14 @@ META_DATE_RE = re.compile(r"join|regist|member since|since|last (?:seen|active|v
 
 def is_meta_date(dom: Dom, i: int) -> bool:
     """Whether date node ``i`` is labelled as a join/registration/last-seen date."""
+    memo = dom.memo.setdefault("meta_date", {})   # asked for the same nodes by several steps
+    hit = memo.get(i)
+    if hit is None:
+        hit = memo[i] = _is_meta_date(dom, i)
+    return hit
+
+
+def _is_meta_date(dom: Dom, i: int) -> bool:
     el = dom.nodes[i]
     if META_DATE_RE.search(words(el)):
         return True
@@ -81,6 +90,7 @@ def words(el: etree._Element) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}"
 
 
+@lru_cache(maxsize=16384)
 def floor_of(text: str) -> int | None:
     """The floor number a label like "#3", "3楼" or "沙发" prints, else None."""
     text = text.strip()
@@ -186,7 +196,7 @@ def quote_roots(dom: Dom, body: int, nodes: np.ndarray, sub_chars: np.ndarray) -
             plain_bq = dom.tag_id[i] == bq and not (el.get("class") or "").strip()
             if (named or plain_bq) and sub_chars[i] < 0.9 * total:
                 out.append(i)
-                j = int(np.searchsorted(nodes, int(dom.end[i]) + 1))
+                j = int(nodes.searchsorted(int(dom.end[i]) + 1))
                 continue
         j += 1
     return out
@@ -201,7 +211,7 @@ def signature_roots(dom: Dom, nodes: np.ndarray) -> list[int]:
         el = dom.nodes[i]
         if el.attrib and SIGNATURE_RE.search(words(el)):
             out.append(i)
-            j = int(np.searchsorted(nodes, int(dom.end[i]) + 1))
+            j = int(nodes.searchsorted(int(dom.end[i]) + 1))
             continue
         j += 1
     return out
@@ -238,10 +248,11 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
     for ui, u in enumerate(units):
         nodes = owned[ui]
         nodes = nodes[(nodes > u) & (sub_text[nodes] > 0)]
-        for i in nodes.tolist():
-            per_key[int(key[i])].setdefault(ui, []).append(i)
+        for i, kid in zip(nodes.tolist(), key[nodes].tolist()):
+            per_key[kid].setdefault(ui, []).append(i)
     scored: list[tuple[float, int, int]] = []
     need = max(2, int(np.ceil(0.6 * k))) if k > 1 else 1
+    end, sub_text_l = dom.as_list("end"), sub_text.tolist()
     for kid, by_unit in per_key.items():
         once = [(ui, nodes[0]) for ui, nodes in by_unit.items() if len(nodes) == 1]
         if len(once) < need:
@@ -253,12 +264,12 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
         with_date = 0
         for ui, i in once:
             d = date_node[ui]
-            if d is not None and i <= d <= dom.end[i]:
+            if d is not None and i <= d <= end[i]:
                 with_date += 1
-            text += int(sub_text[i])
+            text += sub_text_l[i]
         if with_date > len(once) * 0.3:
             continue
-        size = sum(int(dom.end[i]) - i + 1 for _, i in once)
+        size = sum(end[i] - i + 1 for _, i in once)
         scored.append((text * len(once) / k, size, kid))
     if not scored:
         return None
@@ -278,16 +289,25 @@ _NOT_NAME_RE = re.compile(r"\d{1,2}:\d{2}|\d{4}[-/年.]|\b(?:19|20)\d{2}\b|ago$|
 
 def author_text(dom: Dom, i: int) -> str | None:
     """The text of node ``i`` if it could be a user name (short, no date, no label, no button)."""
-    if not dom.own_text[i]:
+    own = dom.own_text[i]
+    if not own:
         return None
-    text = collapse_ws(dom.text_of(i)) if dom.end[i] > i else dom.own_text[i]
-    if not (1 <= len(text) <= 40) or floor_of(text) is not None or BUTTON_LINE_RE.match(text):
+    text = collapse_ws(dom.text_of(i)) if dom.as_list("end")[i] > i else own
+    if not (1 <= len(text) <= 40):
         return None
+    return text if _name_like(text) else None
+
+
+@lru_cache(maxsize=16384)
+def _name_like(text: str) -> bool:
+    """Whether a short text could be a user name; names and labels recur in every post and page."""
+    if floor_of(text) is not None or BUTTON_LINE_RE.match(text):
+        return False
     if text.endswith((":", "：")) or _NOT_NAME_RE.search(text) or _LABEL_RE.search(text):
-        return None
+        return False
     if text.strip("()（）[]【】 ") in NAMED_FLOORS or match_date(text, now=_EPOCH_NOW) is not None:
-        return None            # "(楼主)", "Posted May 6"
-    return text
+        return False           # "(楼主)", "Posted May 6"
+    return True
 
 
 def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]:
@@ -336,37 +356,36 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
     score: Counter = Counter()
     first_pos: dict[int, list[int]] = defaultdict(list)
     img_tag = dom.tags.index("img") if "img" in dom.tags else -1
+    tag_id, parents, in_link = dom.as_list("tag_id"), dom.as_list("parent"), dom.as_list("in_link")
+    excluded_l, key_l, own_text, nodes = excluded.tolist(), key.tolist(), dom.own_text, dom.nodes
     for ui, u in enumerate(units):
         order = 0
         mine = owned[ui].tolist()
         # avatars are often labelled with their owner's name: <img alt="bob">
-        alts = {dom.nodes[i].get("alt", "").strip() for i in mine if dom.tag_id[i] == img_tag} - {""}
+        alts = {nodes[i].get("alt", "").strip() for i in mine if tag_id[i] == img_tag} - {""}
         for i in mine:
-            if i == u or excluded[i]:
+            if i == u or excluded_l[i]:
                 continue
-            own = dom.own_text[i]
+            own = own_text[i]
             if not own:
                 continue
             order += 1
-            kid = int(key[i])
+            kid = key_l[i]
             if ui in cand[kid]:
                 continue
             text = author_text(dom, i)
             if text is None:
                 continue
             cand[kid][ui] = text
-            el = dom.nodes[i]
-            points = 0.0
-            hint = words(el) + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
-            parent = dom.parent[i]
+            el = nodes[i]
+            own_words = words(el)
+            hint = own_words + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
+            parent = parents[i]
             if parent >= 0:
-                hint += " " + words(dom.nodes[parent])
-            if AUTHOR_HINT_RE.search(hint):
-                points += 2.0
-            if NOT_AUTHOR_HINT_RE.search(words(el)):
-                points -= 1.5
-            if dom.tag_id[i] == a_tag or dom.in_link[i]:
-                link = el if dom.tag_id[i] == a_tag else next(el.iterancestors("a"), None)
+                hint += " " + words(nodes[parent])
+            points = _hint_points(hint, own_words)
+            if tag_id[i] == a_tag or in_link[i]:
+                link = el if tag_id[i] == a_tag else next(el.iterancestors("a"), None)
                 href = (link.get("href") or "") if link is not None else ""
                 if PROFILE_HREF_RE.search(href):
                     points += 2.0
@@ -393,6 +412,18 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
             best, best_score = kid, s
     # one post alone gives no consistency evidence: its name must be marked or linked as a user
     return best if best_score >= (1.0 if k > 1 else 2.0) else None
+
+
+@lru_cache(maxsize=16384)
+def _hint_points(hint: str, own_words: str) -> float:
+    """Points for what an element's (and its parent's) class, id, itemprop and rel say about a
+    name in it; the same few class strings recur in every post."""
+    points = 0.0
+    if AUTHOR_HINT_RE.search(hint):
+        points += 2.0
+    if NOT_AUTHOR_HINT_RE.search(own_words):
+        points -= 1.5
+    return points
 
 
 def find_floor(dom: Dom, nodes: list[int]) -> tuple[int | None, int | None]:

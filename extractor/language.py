@@ -28,6 +28,7 @@ _SCRIPTS = (
 # searchsorted(_BOUNDS, c, "right") is the slot just after lo.
 _RANGES = sorted((lo, hi, name) for name, ranges in _SCRIPTS for lo, hi in ranges)
 _BOUNDS = np.array([b for lo, hi, _ in _RANGES for b in (lo, hi + 1)], dtype=np.uint32)
+_BMP_SLOT = np.searchsorted(_BOUNDS, np.arange(0x10000, dtype=np.uint32), side="right").astype(np.uint16)
 _SLOT_SCRIPT = {2 * k + 1: name for k, (_, _, name) in enumerate(_RANGES)}
 
 _STOPWORDS = {
@@ -55,8 +56,13 @@ def detect_language(text: str, *, sample: int = 6000) -> str | None:
         return None
     text = text[:sample]
     cp = np.frombuffer(text.encode("utf-32-le", "replace"), dtype=np.uint32)
-    # one pass: each code point falls in one interval of the sorted range bounds
-    slot = np.searchsorted(_BOUNDS, cp, side="right")
+    # one pass: each code point falls in one interval of the sorted range bounds (looked up
+    # in a table for the BMP, searched beyond it)
+    slot = _BMP_SLOT.take(np.minimum(cp, 0xFFFF))
+    astral = cp > 0xFFFF
+    if astral.any():
+        slot = slot.astype(np.intp)
+        slot[astral] = np.searchsorted(_BOUNDS, cp[astral], side="right")
     per_slot = np.bincount(slot, minlength=len(_BOUNDS) + 1)
     counts = dict.fromkeys((name for name, _ in _SCRIPTS), 0)
     for k, name in _SLOT_SCRIPT.items():

@@ -136,11 +136,7 @@ def node_flags(dom) -> "np.ndarray":
     import numpy as np
     if dom.name_flags is None or len(dom.name_flags) != len(dom):
         attrs = dom.attrs or [""] * len(dom)
-        cache = _cache
-        out = np.zeros(len(dom), dtype=np.int32)
-        for i, names in enumerate(attrs):
-            if names:
-                f = cache.get(names)
-                out[i] = f if f is not None else flags(names)
-        dom.name_flags = out
+        get = _cache.get
+        values = [((f if (f := get(names)) is not None else flags(names)) if names else 0) for names in attrs]
+        dom.name_flags = np.array(values, dtype=np.int32) if values else np.zeros(0, dtype=np.int32)
     return dom.name_flags

@@ -184,7 +184,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         bodies.append(body)
         if body != u:   # only this post's own nodes: replies nested in the body keep theirs
             o = owned[ui]
-            lo, hi = np.searchsorted(o, [body, int(dom.end[body]) + 1])
+            lo, hi = o.searchsorted([body, int(dom.end[body]) + 1]).tolist()
             excluded[o[lo:hi]] = True
     akey = fields.loose_keys(dom)
     author_key = fields.pick_author_key(dom, units[lead:], owned[lead:], akey, excluded, url)
@@ -194,14 +194,15 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     sub_chars = dom.subtree(dom.own_chars)
     reject = lambda i: fields.is_meta_date(dom, i)  # noqa: E731
     posts: list[Post] = []
+    excluded_l, akey_l, own_text = excluded.tolist(), akey.tolist(), dom.own_text
     for ui, u in enumerate(units):
         body = bodies[ui]
         mine = owned[ui].tolist()
-        outside = [i for i in mine if not excluded[i]]
+        outside = [i for i in mine if not excluded_l[i]]
         author_node, author = None, None
         if author_key is not None:
             for i in outside:
-                if i != u and akey[i] == author_key and dom.own_text[i]:
+                if i != u and akey_l[i] == author_key and own_text[i]:
                     author = fields.author_text(dom, i)
                     if author:
                         author_node = i
@@ -215,7 +216,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         if published is None:
             published, raw = find_date(dom, u, u, now=now, nodes=mine, reject=reject)
         floor, floor_node = fields.find_floor(dom, outside)
-        lo, hi = np.searchsorted(owned[ui], [body, int(dom.end[body]) + 1])
+        lo, hi = owned[ui].searchsorted([body, int(dom.end[body]) + 1]).tolist()
         in_body = owned[ui][lo:hi]
         quotes = fields.quote_roots(dom, body, in_body, sub_chars)
         sigs = fields.signature_roots(dom, in_body)
@@ -349,8 +350,6 @@ def _join_quote_headers(quotes: list[str]) -> list[str]:
 _BLOCK_BREAK = frozenset("p div br li ul ol tr table blockquote pre h1 h2 h3 h4 h5 h6 dd dt dl section "
                          "article header footer hr figure figcaption".split())
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b\u3000]+")
-# white space str.split() knows but _SPACES does not (and \u200b, which only _SPACES knows), "\n" aside
-_OTHER_SPACE_RE = re.compile(r"[\x1c-\x1f\x85\u1680\u2000-\u200b\u2028\u2029\u202f\u205f]")
 
 
 _KEEP = str.maketrans({"\n": "\x03", " ": "\x04", "\t": "\x04\x04\x04\x04"})
@@ -396,13 +395,31 @@ def _render(root: etree._Element, skip: set) -> str:
     lines = []
     text = "".join(parts)
     # without other white space than _SPACES folds, str.split() folds the same, faster than the regex
-    fold = (lambda s: " ".join(s.split())) if not _OTHER_SPACE_RE.search(text) else (
-        lambda s: _SPACES.sub(" ", s).strip())
+    fold = _fold_split if not _has_other_space(text) else (lambda s: _SPACES.sub(" ", s).strip())
+    restore = "\x03" in text or "\x04" in text    # only <pre> text has them (translate is slow)
     for line in text.split("\n"):
         line = fold(line)
         if line:
-            lines.append(line.translate(_RESTORE).rstrip())
+            lines.append((line.translate(_RESTORE) if restore else line).rstrip())
     return "\n".join(lines)
+
+
+def _fold_split(line: str) -> str:
+    """``line`` with white space runs folded to one space and stripped (``str.split()`` white space)."""
+    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+        return line    # printable: no white space but single inner spaces, nothing to fold
+    return " ".join(line.split())
+
+
+def _has_other_space(text: str) -> bool:
+    """Whether ``text`` holds white space _SPACES does not fold (single-character scans beat the regex)."""
+    if text.isascii():
+        return "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text
+    return any(c in text for c in _OTHER_SPACES)
+
+
+# white space str.split() knows but _SPACES does not (and \u200b, which only _SPACES knows), "\n" aside
+_OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f"
 
 
 def _fill_from(post: Post, sd: dict, now: datetime, prefer: bool = False) -> None:

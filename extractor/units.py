@@ -91,13 +91,12 @@ def _node_keys(dom: Dom) -> np.ndarray:
         by_sig[s] = norm.setdefault(name, len(norm))
     keys = by_sig[dom.sig_id]
     # Elements without classes: an id such as "post123" / "pid_9" still names their kind.
-    # (XPath finds the few elements that have an id without a Python pass over all nodes.)
-    index = dom.index
-    for el in dom.root.xpath("descendant-or-self::*[@id]"):
-        i = index.get(el)
-        if i is None or not plain[dom.sig_id[i]]:
+    # (numbering listed the few elements that have an id)
+    sig_id, plain_l, nodes = dom.as_list("sig_id"), plain.tolist(), dom.nodes
+    for i in dom.ids:
+        if not plain_l[sig_id[i]]:
             continue
-        ident = el.get("id")
+        ident = nodes[i].get("id")
         if any(c.isdigit() for c in ident):
             name = dom.tags[dom.tag_id[i]] + "#" + _DIGITS.sub("", ident)
             keys[i] = norm.setdefault(name, len(norm))
@@ -224,6 +223,16 @@ def _exclusive(members: np.ndarray, end: np.ndarray, values: np.ndarray) -> np.n
     return out
 
 
+def _median(values: np.ndarray) -> float:
+    """``float(np.median(values))`` for a short non-empty integer array, without numpy's
+    general machinery (it cost more than the rest of scoring a group)."""
+    ordered = np.sort(values).tolist()
+    n = len(ordered)
+    if n % 2:
+        return float(ordered[n // 2])
+    return (float(ordered[n // 2 - 1]) + float(ordered[n // 2])) / 2.0
+
+
 def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
                  region: int | None, url: str = "", exclude: np.ndarray | None = None,
                  min_share: float = 0.3) -> list[int]:
@@ -251,11 +260,13 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         return []
     order = np.argsort(key[cand], kind="stable")
     cand = cand[order]
-    bounds = np.nonzero(np.diff(key[cand]))[0] + 1
+    starts = np.concatenate(([0], np.nonzero(np.diff(key[cand]))[0] + 1))
+    stops = np.append(starts[1:], len(cand))
+    # a key needs two members with a date: most keys of a page are single or undated elements
+    dated = np.add.reduceat((sub_date[cand] != 0).astype(np.int64), starts)
     scored: list[tuple[float, np.ndarray]] = []
-    for allm in np.split(cand, bounds):
-        if len(allm) < 2 or np.count_nonzero(sub_date[allm]) < 2:
-            continue
+    for lo, hi in zip(starts[dated >= 2].tolist(), stops[dated >= 2].tolist()):
+        allm = cand[lo:hi]
         ex_text = _exclusive(allm, dom.end, sub_text)
         ex_date = _exclusive(allm, dom.end, sub_date)
         good = (ex_date >= 1) & (ex_date <= _MAX_DATES_PER_POST) & (ex_text > 0)
@@ -272,7 +283,7 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         if int(dom.depth[allm].max()) <= 2:
             continue          # page-level wrappers (header, main, footer) are no posts
         texts = ex_text[good]
-        cap = 12.0 * max(float(np.median(texts)), 40.0)   # one huge member is a container, not a post
+        cap = 12.0 * max(_median(texts), 40.0)   # one huge member is a container, not a post
         text_good = float(np.minimum(texts, cap).sum())
         frac = kg / max(1, int((ex_text > 0).sum()))
         score = text_good * frac
@@ -281,7 +292,7 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         if frac >= 0.8 or frac < 0.5:
             keep = good
         else:
-            keep = good | (ex_text >= 0.25 * float(np.median(ex_text[good])))
+            keep = good | (ex_text >= 0.25 * _median(ex_text[good]))
         scored.append((score, allm[keep]))
     scored.sort(key=lambda x: -x[0])
     base = float(sub_text[region]) if region is not None and 0 <= region < len(dom) else total
@@ -311,8 +322,9 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
     sub_dates = dom.subtree(dates)
     titles: list[str] = []
     picked = units[:sample].tolist()
+    end, in_link, chars, dates_l = dom.as_list("end"), dom.as_list("in_link"), dom.as_list("own_chars"), dates.tolist()
     for u in picked:
-        i, stop = u, int(dom.end[u])
+        i, stop = u, end[u]
         while i <= stop:
             el = dom.nodes[i]
             if el.tag == "a":
@@ -324,9 +336,9 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
                 if other and len(text.replace(" ", "")) >= 12 and not sub_dates[i]:
                     titles.append(text.lower())
                     break
-                i = int(dom.end[i]) + 1
+                i = end[i] + 1
                 continue
-            if not dom.in_link[i] and dom.own_chars[i] >= 12 and not dates[i]:
+            if not in_link[i] and chars[i] >= 12 and not dates_l[i]:
                 break         # prose first: a post
             i += 1
     # Teasers have titles of their own; replies repeat the thread's ("Re: What did you dream...")

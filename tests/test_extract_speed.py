@@ -1,0 +1,74 @@
+"""The extractor's speed shortcuts give the same answers as the plain computations they replace."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from extractor import blocks
+from extractor.classify import squash, squashed_len
+from extractor.dom import _char_counts, number, strip_invisible
+from extractor.extract import _STRUCTURED_MARKERS, _may_have_structured
+from extractor.parse import parse
+
+# white space of every kind str.split() knows, punctuation, Latin-1, CJK, astral, a lone surrogate
+_ALPHABET = (" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2000\u200a\u200b\u2028\u2029\u202f\u205f\u3000"
+             "ab,.;:!?\"'()-\u3002\uff0c\u201c\u2026\u00e9\u0130\u4e2d\u203a\U0001F600\ud800")
+
+
+def _texts(rng: random.Random, count: int) -> list[str]:
+    out = []
+    for _ in range(count):
+        text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 24)))
+        if rng.random() < 0.3:
+            text = text.encode("latin-1", "ignore").decode("latin-1")   # the Latin-1 code path
+        out.append(text)
+    return out
+
+
+def test_squashed_len_counts_what_squash_keeps():
+    rng = random.Random(7)
+    for text in _texts(rng, 3000):
+        assert squashed_len(text) == len(squash(text)), repr(text)
+
+
+def test_char_counts_match_a_per_character_count():
+    rng = random.Random(11)
+    for _ in range(300):
+        texts = [" ".join(t.split()) for t in _texts(rng, rng.randint(0, 8))]   # own texts are collapsed
+        chars, punct = _char_counts(texts)
+        assert chars.tolist() == [len(t) - t.count(" ") for t in texts]
+        assert punct.tolist() == [sum(c in ".,;:!?\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u3001\u201c\u201d\u2018"
+                                      "\u2019\"'()\uff08\uff09\u2026-" for c in t) for t in texts]
+
+
+def test_structured_marker_prefilter_agrees_with_the_full_scan():
+    rng = random.Random(3)
+    pieces = ["a", "item", "ITEM", "+", "ld", "json", "Scope", "type", "prop", "LD+JSON", "itemprop",
+              "ITEMTYPE", "Ld+Json", "itemScope"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert _may_have_structured(text) == any(m in text for m in _STRUCTURED_MARKERS), text
+
+
+def _dom(html: str):
+    root, _ = parse(html)
+    strip_invisible(root)
+    return number(root)
+
+
+def test_legal_lines_are_found_in_short_texts_only():
+    long_para = "Copyright law is discussed at length here. " * 20     # 860 characters: prose, not a notice
+    dom = _dom(f"<html><body><p>{long_para}</p><div>\u0130stanbul \u00a9 2024 Example Ltd</div>"
+               "<footer>All Rights Reserved</footer><p>privacy policy</p></body></html>")
+    flags = blocks.legal_nodes(dom)
+    flagged = {dom.own_text[i] for i in np.nonzero(flags)[0]}
+    # the dotted capital I lower-cases to two characters: offsets after it must still map right
+    assert flagged == {"\u0130stanbul \u00a9 2024 Example Ltd", "All Rights Reserved", "privacy policy"}
+
+
+def test_subtree_sums_truncate_like_before():
+    dom = _dom("<html><body><div><p>a</p><p>b</p></div><span>c</span></body></html>")
+    values = np.array([0.5, 1.7, 2.2, 3.9, 1.0, 0.4, 2.0][:len(dom)])
+    expected = [int(sum(int(v) for v in values[i:int(dom.end[i]) + 1])) for i in range(len(dom))]
+    assert dom.subtree(values).tolist() == expected
