@@ -11,7 +11,10 @@ scheduler's settings), closing three gaps it leaves with our Scrapy:
   links were queued) - or, with ``FRONTIER_ACK_ON_COMMIT``, only once the SQL
   pipeline says those items are committed. Every worker keeps a heartbeat key
   alive; live workers re-queue the processing hash of a worker whose heartbeat
-  expired.
+  expired. A thread page the spider parks (waiting for its chain) keeps its
+  request in the worker's *parked* hash until the page's items are committed,
+  and the chain context it reads on with stays in ``key:taken`` until then, so
+  a dead worker's parked pages are re-queued and read on at the right position.
 * **Termination.** scrapy-redis closes a worker after a fixed idle time, and
   its ``close()`` deletes the shared queue and seen-set unless
   ``SCHEDULER_PERSIST``. Here an idle worker exits only when, in one atomic
