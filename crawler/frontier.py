@@ -488,10 +488,11 @@ class FrontierScheduler(RedisScheduler):
         # are parked pages no chain reached; otherwise (a shutdown) they go back to
         # the shared queue with the rest of this worker's work.
         ending = reason == "finished"
+        orphans = sum(1 for url in self.deferred.values() if url) if ending else 0
         self.finished.extend(rid for rid in self.held if ending or rid not in self.deferred)
         self.held.clear()
         if ending:
-            self.finished.extend(self.deferred)
+            self.finished.extend(rid for rid in self.deferred if rid not in self.finished)
             self.deferred.clear()
             self.to_park.clear()
         if self.local:  # never started: left in the processing hash, so retire() re-queues them
@@ -503,7 +504,7 @@ class FrontierScheduler(RedisScheduler):
             self.queue.ack(self.finished)
             self.finished.clear()
             if ending:
-                orphans = self.queue.drop_parked()
+                self.queue.drop_parked()
                 if orphans:
                     logger.info("Dropped %d parked thread pages that no chain reached", orphans)
             self.queue.retire()
