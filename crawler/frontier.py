@@ -11,7 +11,10 @@ scheduler's settings), closing three gaps it leaves with our Scrapy:
   links were queued) - or, with ``FRONTIER_ACK_ON_COMMIT``, only once the SQL
   pipeline says those items are committed. Every worker keeps a heartbeat key
   alive; live workers re-queue the processing hash of a worker whose heartbeat
-  expired.
+  expired. A thread page the spider parks (waiting for its chain) keeps its
+  request in the worker's *parked* hash until the page's items are committed,
+  and the chain context it reads on with stays in ``key:taken`` until then, so
+  a dead worker's parked pages are re-queued and read on at the right position.
 * **Termination.** scrapy-redis closes a worker after a fixed idle time, and
   its ``close()`` deletes the shared queue and seen-set unless
   ``SCHEDULER_PERSIST``. Here an idle worker exits only when, in one atomic
@@ -54,7 +57,7 @@ logger = logging.getLogger(__name__)
 
 #: Sent by the store pipeline after each commit (crawler.signals); with
 #: FRONTIER_ACK_ON_COMMIT the frontier acknowledges finished requests only then.
-from crawler.signals import items_committed  # noqa: E402
+from crawler.signals import items_committed, request_deferred, request_released  # noqa: E402
 
 DEFAULT_KEY = "forumcrawl:frontier:%(spider)s"
 ID_LEN = 32  # uuid4 hex prefix of every queue member
@@ -71,32 +74,96 @@ redis.call('HSET', KEYS[2], string.sub(member, 1, %d), score .. ' ' .. member)
 return member
 """ % ID_LEN
 
-# Re-queue the processing hash of every registered worker whose heartbeat expired.
+# Re-queue the work of every registered worker whose heartbeat expired: its processing hash
+# ("score member") and its parked hash ("url\nscore member"). A thread-chain context the dead
+# worker had taken for one of those requests (key:taken, "url\ncontext") goes back on the chain
+# board (key:chain), so whichever worker fetches the page again reads on from the right post.
 _REAP = """
 local moved = 0
+local chain, taken = ARGV[1] .. ':chain', ARGV[1] .. ':taken'
+local function requeue(v)
+  local sp = string.find(v, ' ', 1, true)
+  local member = string.sub(v, sp + 1)
+  redis.call('ZADD', KEYS[1], tonumber(string.sub(v, 1, sp - 1)), member)
+  local rid = string.sub(member, 1, %d)
+  local t = redis.call('HGET', taken, rid)
+  if t then
+    local nl = string.find(t, '\\n', 1, true)
+    redis.call('HSET', chain, string.sub(t, 1, nl - 1), string.sub(t, nl + 1))
+    redis.call('HDEL', taken, rid)
+  end
+  moved = moved + 1
+end
 for _, w in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   if redis.call('EXISTS', ARGV[1] .. ':alive:' .. w) == 0 then
-    local h = ARGV[1] .. ':processing:' .. w
-    for _, v in ipairs(redis.call('HVALS', h)) do
-      local sp = string.find(v, ' ', 1, true)
-      redis.call('ZADD', KEYS[1], tonumber(string.sub(v, 1, sp - 1)), string.sub(v, sp + 1))
-      moved = moved + 1
+    local h, p = ARGV[1] .. ':processing:' .. w, ARGV[1] .. ':parked:' .. w
+    for _, v in ipairs(redis.call('HVALS', h)) do requeue(v) end
+    for _, v in ipairs(redis.call('HVALS', p)) do
+      requeue(string.sub(v, string.find(v, '\\n', 1, true) + 1))
     end
-    redis.call('DEL', h)
+    redis.call('DEL', h, p)
     redis.call('SREM', KEYS[2], w)
   end
 end
 return moved
+""" % ID_LEN
+
+# Move a finished request whose page the spider keeps (parked, or waiting for the template)
+# from the processing hash into the parked hash, with the URL chains leave its context under.
+# Parking a request already parked (a page held for the template, then parked for its chain)
+# only changes its URL.
+_PARK = """
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+else
+  local old = redis.call('HGET', KEYS[2], ARGV[1])
+  if not old then return 0 end
+  v = string.sub(old, string.find(old, '\\n', 1, true) + 1)
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '\\n' .. v)
+return 1
 """
 
-# One consistent snapshot: queued requests, requests held by workers, workers.
+# Take the chain contexts left for some URLs (ARGV: url, request id, url, request id...),
+# moving each into key:taken under the id of the request whose page reads on with it.
+_TAKE = """
+local out = {}
+for i = 1, #ARGV, 2 do
+  local v = redis.call('HGET', KEYS[1], ARGV[i])
+  if v then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    if ARGV[i + 1] ~= '' then redis.call('HSET', KEYS[2], ARGV[i + 1], ARGV[i] .. '\\n' .. v) end
+    out[#out + 1] = ARGV[i]
+    out[#out + 1] = v
+  end
+end
+return out
+"""
+
+# One consistent snapshot: queued requests, requests held by workers, workers. A parked page
+# counts as held only while a thread chain's context waits for it (key:chain): then a live
+# worker is about to read it on, or a dead one's is about to be re-queued. Otherwise no chain
+# can reach it any more once nothing is queued or in flight, and it must not keep workers open.
+# With ARGV[2] = "1", a snapshot that finds the crawl over also clears the chain board.
 _STATUS = """
 local held = 0
+local chain = ARGV[1] .. ':chain'
 local workers = redis.call('SMEMBERS', KEYS[2])
 for _, w in ipairs(workers) do
   held = held + redis.call('HLEN', ARGV[1] .. ':processing:' .. w)
+  for _, v in ipairs(redis.call('HVALS', ARGV[1] .. ':parked:' .. w)) do
+    local url = string.sub(v, 1, string.find(v, '\\n', 1, true) - 1)
+    if url ~= '' and redis.call('HEXISTS', chain, url) == 1 then held = held + 1 end
+  end
 end
-return {redis.call('ZCARD', KEYS[1]), held, #workers}
+local queued = redis.call('ZCARD', KEYS[1])
+if ARGV[2] == '1' and queued == 0 and held == 0 then
+  -- The crawl is over: a context still on the board is for a page that was read anyway
+  -- (a dead worker's request re-read with its own context) or never will be.
+  redis.call('DEL', chain)
+end
+return {queued, held, #workers}
 """
 
 
@@ -139,8 +206,11 @@ class ReliableQueue(RedisQueueBase):
     Keys under the prefix ``key``: ``key:queue`` (sorted set, score = -priority,
     member = 32-hex id + serialized request), ``key:workers`` (set),
     ``key:alive:<worker>`` (heartbeat, expires), ``key:processing:<worker>``
-    (hash id -> "score member"). Uses keys built inside Lua, so it needs a
-    single Redis server (not Redis Cluster).
+    (hash id -> "score member"), ``key:parked:<worker>`` (hash id -> "url\\nscore
+    member": finished requests whose pages the spider still keeps, see :meth:`park`),
+    ``key:taken`` (hash id -> "url\\ncontext": thread-chain contexts taken for
+    requests not yet acknowledged, see :class:`ChainBoard`). Uses keys built
+    inside Lua, so it needs a single Redis server (not Redis Cluster).
     """
 
     def __init__(self, server, spider, key, serializer=None, worker_id: str | None = None):
@@ -150,7 +220,10 @@ class ReliableQueue(RedisQueueBase):
         self.workers_key = f"{self.key}:workers"
         self.processing_key = f"{self.key}:processing:{self.worker_id}"
         self.alive_key = f"{self.key}:alive:{self.worker_id}"
+        self.parked_key = f"{self.key}:parked:{self.worker_id}"
+        self.taken_key = f"{self.key}:taken"
         self._pop = server.register_script(_POP)
+        self._park = server.register_script(_PARK)
         self._reap = server.register_script(_REAP)
         self._status = server.register_script(_STATUS)
 
@@ -186,8 +259,9 @@ class ReliableQueue(RedisQueueBase):
 
     def clear(self) -> None:
         """Delete the queue and all processing state of this frontier."""
-        keys = [self.queue_key, self.workers_key, f"{self.key}:seeded", f"{self.key}:chain"]
+        keys = [self.queue_key, self.workers_key, f"{self.key}:seeded", f"{self.key}:chain", self.taken_key]
         keys += list(self.server.scan_iter(match=f"{self.key}:processing:*"))
+        keys += list(self.server.scan_iter(match=f"{self.key}:parked:*"))
         keys += list(self.server.scan_iter(match=f"{self.key}:alive:*"))
         self.server.delete(*keys)
 
@@ -201,18 +275,42 @@ class ReliableQueue(RedisQueueBase):
         return added == 0
 
     def ack(self, ids) -> None:
-        """Forget finished requests (they will not be re-queued)."""
+        """Forget finished requests (they will not be re-queued), parked or not, with
+        any thread-chain context taken for them."""
         ids = list(ids)
         if ids:
-            self.server.hdel(self.processing_key, *ids)
+            pipe = self.server.pipeline(transaction=False)
+            pipe.hdel(self.processing_key, *ids)
+            pipe.hdel(self.parked_key, *ids)
+            pipe.hdel(self.taken_key, *ids)
+            pipe.execute()
+
+    def park(self, rid: str, url: str = "") -> bool:
+        """Keep a request the engine has finished but whose page the spider still holds
+        (a later thread page waiting for its chain, under its canonical ``url``; or a page
+        waiting for the site template, ``url`` ""). It stays un-acknowledged, so a dead
+        worker's parked pages are re-queued, but it no longer counts as work in progress:
+        :meth:`status` counts it only while a chain's context waits under ``url``.
+        False if the request was not in this worker's processing hash."""
+        return bool(self._park(keys=[self.processing_key, self.parked_key], args=[rid, url]))
+
+    def drop_parked(self) -> int:
+        """Forget this worker's parked requests: at the end of a crawl, pages no chain reached."""
+        pipe = self.server.pipeline()
+        pipe.hlen(self.parked_key)
+        pipe.delete(self.parked_key)
+        return int(pipe.execute()[0])
 
     def reap(self) -> int:
         """Re-queue work held by workers whose heartbeat expired; returns how many."""
         return int(self._reap(keys=[self.queue_key, self.workers_key], args=[self.key]))
 
-    def status(self) -> tuple[int, int, int]:
-        """(queued, held by workers, registered workers), atomically."""
-        queued, held, workers = self._status(keys=[self.queue_key, self.workers_key], args=[self.key])
+    def status(self, finishing: bool = False) -> tuple[int, int, int]:
+        """(queued, held by workers, registered workers), atomically. Parked requests
+        count as held only while a chain context waits for them (see ``_STATUS``).
+        ``finishing``: if nothing is queued or held, also drop the stale chain contexts."""
+        queued, held, workers = self._status(keys=[self.queue_key, self.workers_key],
+                                             args=[self.key, "1" if finishing else "0"])
         return int(queued), int(held), int(workers)
 
     def retire(self) -> None:
@@ -325,6 +423,8 @@ class FrontierScheduler(RedisScheduler):
         instance.redis_url = redis_url_from(settings) or "redis"
         crawler.signals.connect(instance._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(instance._on_committed, signal=items_committed)
+        crawler.signals.connect(instance._on_deferred, signal=request_deferred)
+        crawler.signals.connect(instance._on_released, signal=request_released)
         return instance
 
     # -- lifecycle ---------------------------------------------------------
@@ -340,6 +440,8 @@ class FrontierScheduler(RedisScheduler):
         self.held: dict[str, Any] = {}  # frontier id -> popped request still in the engine
         self.finished: list[str] = []  # done, waiting for a commit to be acknowledged
         self.finished_at: dict[str, float] = {}
+        self.deferred: dict[str, str] = {}  # frontier id -> parked URL: the spider still keeps the page
+        self.to_park: dict[str, str] = {}  # deferred requests finished by the engine, not yet moved in Redis
         self.last_commit_at = 0.0
         self.unpushed: list[Any] = []  # requests found while Redis was away
         self.local: list[tuple[int, int, Any]] = []  # heap of this worker's own continuations
@@ -381,16 +483,30 @@ class FrontierScheduler(RedisScheduler):
         if getattr(self, "_loop", None) is not None and self._loop.running:
             self._loop.stop()
         # The engine has drained its slot and the pipelines have flushed before
-        # the scheduler closes: everything this worker popped is finished.
-        self.finished.extend(self.held)
+        # the scheduler closes: everything this worker popped is finished, except
+        # pages the spider still keeps. At the end of the crawl ("finished") those
+        # are parked pages no chain reached; otherwise (a shutdown) they go back to
+        # the shared queue with the rest of this worker's work.
+        ending = reason == "finished"
+        orphans = sum(1 for url in self.deferred.values() if url) if ending else 0
+        self.finished.extend(rid for rid in self.held if ending or rid not in self.deferred)
         self.held.clear()
+        if ending:
+            self.finished.extend(rid for rid in self.deferred if rid not in self.finished)
+            self.deferred.clear()
+            self.to_park.clear()
         if self.local:  # never started: left in the processing hash, so retire() re-queues them
             logger.info("%d own continuation requests go back to the shared queue", len(self.local))
             self.local.clear()
         try:
             self._flush_unpushed()
+            self._park_finished()
             self.queue.ack(self.finished)
             self.finished.clear()
+            if ending:
+                self.queue.drop_parked()
+                if orphans:
+                    logger.info("Dropped %d parked thread pages that no chain reached", orphans)
             self.queue.retire()
         except _REDIS_ERRORS as exc:
             logger.error(
@@ -515,8 +631,13 @@ class FrontierScheduler(RedisScheduler):
             now = time.monotonic()
             for rid in done:
                 del self.held[rid]
+                if rid in self.deferred:  # the spider keeps the page: acknowledged on its release
+                    self.to_park[rid] = self.deferred[rid]
+                    continue
                 self.finished_at[rid] = now
-            self.finished.extend(done)
+                self.finished.append(rid)
+        if self.to_park:
+            self._park_finished()
         if not self.finished:
             return
         if not self.ack_on_commit:
@@ -538,6 +659,36 @@ class FrontierScheduler(RedisScheduler):
         self.finished = [rid for rid in self.finished if rid not in gone]
         for rid in gone:
             self.finished_at.pop(rid, None)
+
+    def _on_deferred(self, request_id: str, parked_url: str = "", **kwargs) -> None:
+        """The spider keeps the page of request ``request_id`` beyond its callback
+        (``crawler.signals.request_deferred``): not acknowledged until released."""
+        if not request_id:
+            return
+        self.deferred[request_id] = parked_url or ""
+        if request_id not in self.held:  # already finished by the engine (a page held for the template)
+            self.to_park[request_id] = self.deferred[request_id]
+            self._park_finished()
+
+    def _on_released(self, request_id: str, **kwargs) -> None:
+        """The spider is done with a deferred request: its items are committed."""
+        if self.deferred.pop(request_id, None) is None:
+            return
+        self.to_park.pop(request_id, None)
+        if request_id in self.held:  # the engine still has it: acknowledged the usual way
+            return
+        self.finished.append(request_id)
+        self.finished_at[request_id] = 0.0  # committed already: no need to wait for a commit
+        self._ack_finished([request_id])
+
+    def _park_finished(self) -> None:
+        """Move deferred requests the engine has finished into the parked hash."""
+        try:
+            for rid, url in list(self.to_park.items()):
+                self.queue.park(rid, url)
+                del self.to_park[rid]
+        except _REDIS_ERRORS as exc:
+            self._redis_failed(exc)
 
     def _on_committed(self, taken_at: float | None = None, **kwargs) -> None:
         """A batch was committed. With ``taken_at`` (the ``time.monotonic()`` at
@@ -588,7 +739,7 @@ class FrontierScheduler(RedisScheduler):
         try:
             self._flush_unpushed()
             self._reap_dead_workers()
-            queued, held, _ = self.queue.status()
+            queued, held, _ = self.queue.status(finishing=not (self.unpushed or self.finished or self.local))
             seeded = bool(self.server.exists(f"{self.queue.key}:seeded"))
         except _REDIS_ERRORS as exc:
             self._redis_failed(exc)
@@ -669,11 +820,20 @@ class ChainBoard:
       under ``key:chain`` with :meth:`put`, and the worker that fetches or already
       holds the page takes it with :meth:`take` / :meth:`take_many` and goes on
       reading the thread from there.
+
+    A context must not die with the worker that took it: the page's request is
+    re-queued then, and whoever fetches it again needs the context to read on.
+    So a take moves the context, atomically, into ``key:taken`` under the id of
+    the page's request (:meth:`keep` records one the worker's own chain
+    computed); it leaves there when the request is acknowledged
+    (:meth:`ReliableQueue.ack`), and dead-worker reaping puts it back on the board.
     """
 
     def __init__(self, server: redis.Redis, dupefilter: CompactDupeFilter, key: str):
         self.server, self.df = server, dupefilter
         self.key = f"{key}:chain"
+        self.taken_key = f"{key}:taken"
+        self._take = server.register_script(_TAKE)
 
     @classmethod
     def from_spider(cls, spider) -> ChainBoard:
@@ -693,26 +853,31 @@ class ChainBoard:
 
         self.server.hset(self.key, url, json.dumps(context))
 
-    def take(self, url: str) -> dict[str, Any] | None:
-        """The context a chain left for ``url`` (removed, so only one worker gets it)."""
-        return self.take_many([url]).get(url)
+    def take(self, url: str, request_id: str = "") -> dict[str, Any] | None:
+        """The context a chain left for ``url`` (removed, so only one worker gets it),
+        kept under ``request_id`` until that request is acknowledged."""
+        return self.take_many({url: request_id}).get(url)
 
     def take_many(self, urls) -> dict[str, dict[str, Any]]:
-        """The contexts left for any of ``urls``, each handed out once."""
+        """The contexts left for any of ``urls``, each handed out once. ``urls`` maps
+        each URL to the frontier id of the request holding its page ("" or a plain
+        iterable of URLs: nothing to keep)."""
         import json
 
-        urls = list(urls)
-        if not urls:
+        pairs = urls.items() if isinstance(urls, dict) else ((u, "") for u in urls)
+        args = [a for url, rid in pairs for a in (url, rid or "")]
+        if not args:
             return {}
-        values = self.server.hmget(self.key, urls)
-        found = {u: v for u, v in zip(urls, values) if v is not None}
-        if not found:
-            return {}
-        pipe = self.server.pipeline()
-        for url in found:
-            pipe.hdel(self.key, url)
-        removed = pipe.execute()
-        return {u: json.loads(v) for (u, v), gone in zip(found.items(), removed) if gone}
+        found = self._take(keys=[self.key, self.taken_key], args=args)
+        return {found[i].decode(): json.loads(found[i + 1]) for i in range(0, len(found), 2)}
+
+    def keep(self, url: str, request_id: str, context: dict[str, Any]) -> None:
+        """Record the context this worker's own chain reached a parked page with, so
+        that the page is read on correctly if it is fetched again after a crash."""
+        import json
+
+        if request_id:
+            self.server.hset(self.taken_key, request_id, f"{url}\n{json.dumps(context)}")
 
     def clear(self) -> None:
-        self.server.delete(self.key)
+        self.server.delete(self.key, self.taken_key)

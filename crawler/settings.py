@@ -43,6 +43,19 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
 SCHEDULER = "crawler.scheduler.JournalScheduler"
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
 
+# robots.txt per RFC 9309 when it cannot be fetched: a 5xx or a network error means "disallow
+# everything" (requests to the host wait while robots.txt is retried), a 4xx "no rules". Scrapy's
+# own middleware allows everything in both cases (crawler/robots.py).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.FailClosedRobotsTxtMiddleware": 100,
+}
+# Seconds between robots.txt retries while it is unreachable (doubling up to the maximum), and
+# how long it may stay unreachable before the host counts as disallowed for the whole crawl.
+FORUMCRAWL_ROBOTSTXT_RETRY_DELAY = 2.0
+FORUMCRAWL_ROBOTSTXT_RETRY_MAX_DELAY = 60.0
+FORUMCRAWL_ROBOTSTXT_UNREACHABLE_TIMEOUT = 600.0
+
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
 }

@@ -204,3 +204,62 @@ def test_a_held_continuation_is_not_shared_but_survives_its_worker(rkey):
     assert other.reap() == 1
     back = other.pop()
     assert back.url == "http://example.invalid/thread?page=2" and back.dont_filter and back.priority == 5
+
+
+def test_a_parked_request_survives_its_worker_but_does_not_hold_the_crawl_open(rkey):
+    from crawler.frontier import ChainBoard
+
+    client, key = rkey
+    owner, other = _queue(client, key, "owner"), _queue(client, key, "other")
+    owner.heartbeat(ttl=0.3)
+    other.heartbeat(ttl=60)
+    page = "http://example.invalid/thread?page=3"
+    owner.push(Request(page, priority=20))
+    request = owner.pop()
+    rid = request.meta["frontier_id"]
+    assert owner.park(rid, page)  # the engine is done with it; the spider keeps the page parked
+    assert other.status() == (0, 0, 2)  # no chain waits for it: it does not keep anyone open
+    board = ChainBoard(client, CompactDupeFilter(client, key), key)
+    board.put(page, {"thread_url": "http://example.invalid/thread", "page": 3, "offset": 20})
+    assert other.status() == (0, 1, 2)  # now its chain is waiting: the crawl is not over
+    assert board.take(page, rid) == {"thread_url": "http://example.invalid/thread", "page": 3, "offset": 20}
+    assert board.take(page, rid) is None  # handed out once
+    while client.exists(owner.alive_key):  # the owner dies before the page's items are committed
+        time.sleep(0.05)
+    assert other.reap() == 1
+    again = other.pop()
+    assert again.url == page and again.meta["frontier_id"] == rid
+    # The context it had taken is back on the board, for whoever reads the page now.
+    assert board.take(page, again.meta["frontier_id"])["offset"] == 20
+    other.ack([rid])
+    assert client.hlen(f"{key}:taken") == 0 and other.status() == (0, 0, 1)
+
+
+def test_an_acknowledged_parked_request_is_gone_and_orphans_are_dropped(rkey):
+    client, key = rkey
+    worker = _queue(client, key, "w")
+    worker.heartbeat(ttl=0.3)
+    for n in (2, 3):
+        worker.push(Request(f"http://example.invalid/t?page={n}"))
+    first, second = worker.pop(), worker.pop()
+    worker.park(first.meta["frontier_id"], first.url)
+    worker.park(second.meta["frontier_id"], "")  # held for the site template: never counted
+    worker.ack([first.meta["frontier_id"]])  # its items were committed
+    assert client.hlen(worker.parked_key) == 1
+    assert worker.drop_parked() == 1  # the end of the crawl: no chain reached it
+    while client.exists(worker.alive_key):
+        time.sleep(0.05)
+    assert worker.reap() == 0 and worker.status() == (0, 0, 0)
+
+
+def test_a_finished_crawl_clears_stale_chain_contexts(rkey):
+    client, key = rkey
+    worker = _queue(client, key, "w")
+    worker.heartbeat(ttl=60)
+    client.hset(f"{key}:chain", "http://example.invalid/t?page=2", "{}")
+    assert worker.status(finishing=True) == (0, 0, 1)
+    assert not client.exists(f"{key}:chain")
+    worker.push(Request("http://example.invalid/t?page=9"))
+    client.hset(f"{key}:chain", "http://example.invalid/t?page=2", "{}")
+    assert worker.status(finishing=True) == (1, 0, 1)  # work left: the contexts stay
+    assert client.exists(f"{key}:chain")

@@ -190,6 +190,7 @@ class GenericSpider(scrapy.Spider):
         self._warmed = self.template is not None or self.template_pages <= 0
         self._chains: dict[str, dict[str, Any]] = {}    # URL -> thread context waiting for it
         self._parked: dict[str, dict[str, Any]] = {}    # later thread pages waiting for their chain
+        self._deferred: dict[str, str] = {}  # page key -> frontier id kept open until the page is finished
         self._uncommitted: dict[str, list] = {}          # page_url -> [journal key, items left]
         self._emitted_ids: set[int] = set()               # site post ids emitted by this crawl
         self._taken = len(self.frontier.seen)
@@ -301,7 +302,7 @@ class GenericSpider(scrapy.Spider):
             self.frontier.seen.add(url)  # a redirect target: do not fetch it again
         if response.status == 304:  # a conditional re-crawl request: the thread page is unchanged
             self.stats.inc_value("forumcrawl/incremental/not_modified")
-            self.frontier.done(key)
+            self._finish(key)
             return
         reason = self._unusable(response)
         if reason:
@@ -330,6 +331,7 @@ class GenericSpider(scrapy.Spider):
         self._warmup.append({"body": response.body, "url": response.url, "key": key, "title": page.title,
                              "meta": dict(response.meta), "info": info,
                              "headers": response.headers.to_unicode_dict()})
+        self._defer(response.meta, key)
         # Discovery goes on while the template is learned; items wait for it.
         requests = self._discover(page, response.meta, url)
         self.frontier.flush()
@@ -354,19 +356,19 @@ class GenericSpider(scrapy.Spider):
             yield from requests
             self.crawler.signals.send_catch_log(
                 fc_signals.page_fetched, page=_page_record(self.site, info, page.kind))
-            self.frontier.done(key)
+            self._finish(key)
             return
         # A thread page (a single-post page may be classified "article": posts decide).
         if self._already_emitted(page):
             # Every post of this page was stored from another URL of the same page.
             self.stats.inc_value("forumcrawl/duplicate_thread_pages")
             log.info("Skipped %s: duplicate of a thread page already read", url)
-            self.frontier.done(key)
+            self._finish(key)
             return
         if ctx is None:
             earlier = earlier_page_url(page, url)
             if earlier is not None and self.shared_frontier:
-                ctx = self._chain_context(key, url)
+                ctx = self._chain_context(key, url, meta.get("frontier_id") or "")
             if ctx is None and earlier is not None:
                 requests = self._park(page, meta, key, url, info, earlier)
                 requests += self._discover(page, meta, url)
@@ -398,6 +400,11 @@ class GenericSpider(scrapy.Spider):
             parked = self._parked.pop(nxt, None)
             if parked is not None:
                 page, key, url, info, ctx = parked["page"], parked["key"], nxt, parked["info"], next_ctx
+                if self.shared_frontier and parked.get("rid"):
+                    try:  # so that the page reads on from here if it is fetched again after a crash
+                        self.chain_board.keep(url, parked["rid"], ctx)
+                    except redis_errors():
+                        pass
                 continue
             meta = {"fc_depth": ctx.get("depth", 0), "fc_thread": next_ctx}
             if self.shared_frontier:
@@ -433,10 +440,11 @@ class GenericSpider(scrapy.Spider):
         self.stats.inc_value("forumcrawl/chain_handoffs")
         return []
 
-    def _chain_context(self, key: str, url: str) -> dict[str, Any] | None:
-        """The context another worker's chain left for this later thread page, if any."""
+    def _chain_context(self, key: str, url: str, rid: str) -> dict[str, Any] | None:
+        """The context another worker's chain left for this later thread page, if any
+        (kept in Redis under the page's request ``rid`` until it is acknowledged)."""
         try:
-            found = self.chain_board.take_many({key, url})
+            found = self.chain_board.take_many({key: rid, url: rid})
         except redis_errors() as exc:
             log.error("Redis unavailable while looking up a thread chain (%s); %s waits", exc, url)
             return None
@@ -452,7 +460,7 @@ class GenericSpider(scrapy.Spider):
             return []
         self._polled_at = now
         try:
-            found = self.chain_board.take_many(list(self._parked))
+            found = self.chain_board.take_many({u: p.get("rid") or "" for u, p in self._parked.items()})
         except redis_errors():
             return []
         requests: list[Any] = []
@@ -481,12 +489,34 @@ class GenericSpider(scrapy.Spider):
 
     def _park(self, page, meta, key: str, url: str, info: dict[str, Any], earlier: str) -> list:
         """Hold a later thread page until its chain arrives; request the earlier page if new."""
-        self._parked[url] = {"page": page, "key": key, "info": info}
+        self._parked[url] = {"page": page, "key": key, "info": info, "rid": meta.get("frontier_id")}
+        self._defer(meta, key, url)
         self.stats.inc_value("forumcrawl/thread_pages_parked")
         entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
         if self._take(earlier, PRIORITY_FIRST, entry_meta):
             return [self._request(earlier, PRIORITY_FIRST, entry_meta)]
         return []
+
+    def _defer(self, meta: dict[str, Any], key: str, parked_url: str = "") -> None:
+        """Shared frontier: keep this page's request un-acknowledged while the spider holds
+        the page (parked for its chain under ``parked_url``, or held for the template),
+        so that a worker dying meanwhile does not lose it; :meth:`_finish` releases it."""
+        rid = meta.get("frontier_id")
+        if not (self.shared_frontier and rid):
+            return
+        self._deferred.setdefault(key, rid)
+        self.crawler.signals.send_catch_log(fc_signals.request_deferred, request_id=rid, parked_url=parked_url)
+
+    def _finish(self, key: str, request_id: str | None = None) -> None:
+        """The page ``key`` is finished (its items committed, or it had none). With
+        ``request_id``, only that request's deferral is released: a request that
+        failed or was dropped as already seen must not release another request of
+        the same URL whose page is parked here."""
+        self.frontier.done(key)
+        rid = self._deferred.get(key)
+        if rid is not None and request_id in (None, rid):
+            del self._deferred[key]
+            self.crawler.signals.send_catch_log(fc_signals.request_released, request_id=rid)
 
     def _already_emitted(self, page) -> bool:
         # most pages are new: their first post answers, without keying the rest
@@ -521,7 +551,7 @@ class GenericSpider(scrapy.Spider):
                 quotes=list(post.quotes), permalink=post.url, language=page.language,
             ))
         if not self.commits_items:
-            self.frontier.done(key)
+            self._finish(key)
         return items
 
     # -- discovery ---------------------------------------------------------------------------
@@ -733,7 +763,7 @@ class GenericSpider(scrapy.Spider):
         if self._parked:
             self._report_orphans()
             for parked in self._parked.values():
-                self.frontier.done(parked["key"])
+                self._finish(parked["key"])
             self._parked.clear()
 
     def _report_orphans(self) -> None:
@@ -775,7 +805,7 @@ class GenericSpider(scrapy.Spider):
     def _skip(self, key: str, response: Response, reason: str) -> Iterator[Any]:
         self.stats.inc_value(f"forumcrawl/skipped/{reason.split(' ', 1)[0]}")
         log.info("Skipped %s: %s", response.url, reason)
-        self.frontier.done(key)
+        self._finish(key)
         self._sample_waiting.discard(key)
         yield from self._maybe_finish_warmup()
 
@@ -790,14 +820,14 @@ class GenericSpider(scrapy.Spider):
             self.stats.inc_value(f"forumcrawl/errors/{type(failure.value).__name__}")
             log.info("Failed %s: %s", request.url, message[:200] or type(failure.value).__name__)
         self._chains.pop(key, None)
-        self.frontier.done(key)
+        self._finish(key, request.meta.get("frontier_id") or "")
         self._sample_waiting.discard(key)
         yield from self._maybe_finish_warmup()
 
     def _on_dropped(self, request, spider=None) -> None:
         key = request.meta.get("fc_key")
         if key:
-            self.frontier.done(key)
+            self._finish(key, request.meta.get("frontier_id") or "")
             self._sample_waiting.discard(key)  # (a held warm-up is then released when idle)
 
     def _on_committed(self, items) -> None:
@@ -810,7 +840,7 @@ class GenericSpider(scrapy.Spider):
             entry[1] -= 1
             if entry[1] <= 0:
                 del uncommitted[url]
-                self.frontier.done(entry[0])
+                self._finish(entry[0])
 
     def _on_closed(self, spider, reason) -> None:
         if self._parked:
