@@ -67,6 +67,10 @@ def test_sigkill_then_resume_loses_and_duplicates_nothing(database_url, tmp_path
     assert got == want
     # A resume, not a restart: the pages finished before the kill were not fetched again.
     assert 0 < len(resumed_hits) < full_crawl_hits
+    # ... and a resume is the same crawl going on: no page twice (the store already holding the
+    # site must not turn it into an incremental re-crawl that re-validates the threads read so far)
+    assert len(resumed_hits) == len(set(resumed_hits)), sorted(u for u in set(resumed_hits)
+                                                               if resumed_hits.count(u) > 1)
 
 
 def _rows(posts: list[dict]) -> list[tuple]:

@@ -213,6 +213,10 @@ class GenericSpider(scrapy.Spider):
         wanted = self._incremental_arg
         if wanted is False or not self.start_url or not self.commits_items:
             return False
+        if wanted is None and self.frontier.seen:
+            # Resuming a crawl from its JOBDIR journal: what the store holds of the site is this
+            # same crawl's, so its threads are not re-validated (they would be fetched twice).
+            return False
         try:
             from storage import Store, resolve_database_url
 
