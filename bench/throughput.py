@@ -154,6 +154,9 @@ def _child(kind: str, url: str, concurrency: int, database: str | None, processe
     else:
         settings = project_settings({k: str(v) for k, v in common.items()})
         settings.set("DATABASE_URL", database, priority="cmdline")
+        for pair in filter(None, os.environ.get("FORUMCRAWL_BENCH_SETTINGS", "").split(",")):
+            name, _, value = pair.partition("=")   # experiments: FORUMCRAWL_BENCH_SETTINGS=A=1,B=2
+            settings.set(name.strip(), value.strip(), priority="cmdline")
         if processes is not None:  # else the project's default (-1: sized from the cores)
             settings.set("FORUMCRAWL_EXTRACT_PROCESSES", processes, priority="cmdline")
         spidercls, kwargs = "generic", {"url": url}
@@ -190,6 +193,8 @@ def _child(kind: str, url: str, concurrency: int, database: str | None, processe
         "peak_rss_mb": _peak_rss_mb(),
         "peak_rss_workers_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "extract_processes": stats.get("forumcrawl/extract_processes", 0),
+        "extract_cpu_ms_per_page": round(1000 * (stats.get("forumcrawl/extract_processes_cpu_seconds") or 0)
+                                         / max(1, pages), 2),
         "posts": stats.get("forumcrawl/posts"), "threads": stats.get("forumcrawl/threads"),
         "posts_committed": (stats.get("forumcrawl/db_posts_inserted", 0) or 0)
         + (stats.get("forumcrawl/db_posts_updated", 0) or 0) + (stats.get("forumcrawl/db_posts_unchanged", 0) or 0),
@@ -272,8 +277,8 @@ def main() -> None:
                 if workers and r.get("peak_rss_workers_mb"):
                     extra += f", largest extractor process {r['peak_rss_workers_mb']} MB"
                 cpu = f", crawl process CPU {r['cpu_ms_per_page']} ms/page"
-                if workers and r.get("children_cpu_ms_per_page"):
-                    cpu += f" (+ exited extractor processes {r['children_cpu_ms_per_page']} ms/page)"
+                if workers and r.get("extract_cpu_ms_per_page"):
+                    cpu += f" + extractor processes {r['extract_cpu_ms_per_page']} ms/page"
                 print(f"({label}) {name}: {r['pages']} pages in {r['seconds']}s = "
                       f"{r['pages_per_s']} pages/s, peak RSS {r['peak_rss_mb']} MB{cpu}{extra}", flush=True)
         if "a" in results:

@@ -98,5 +98,17 @@ class ExtractPool:
         future = self._executor.submit(_extract, body, url, headers)
         return await asyncio.wrap_future(future)
 
+    def cpu_seconds(self) -> float:
+        """CPU time the live workers have used (Linux /proc; 0.0 elsewhere), for the stats."""
+        total = 0
+        for pid in list(getattr(self._executor, "_processes", None) or ()):
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+            except (OSError, IndexError, ValueError):
+                continue
+        return total / os.sysconf("SC_CLK_TCK") if total else 0.0
+
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -851,6 +851,7 @@ class GenericSpider(scrapy.Spider):
             self._report_orphans()
         self.frontier.close()
         if self._pool is not None:
+            self.stats.set_value("forumcrawl/extract_processes_cpu_seconds", round(self._pool.cpu_seconds(), 2))
             self._pool.close()
 
 
