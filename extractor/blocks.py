@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from extractor import names
-from extractor.dom import Dom
+from extractor.dom import Dom, code_units
 
 INLINE_TAGS = frozenset(
     "a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark nobr q s samp "
@@ -248,10 +248,17 @@ def codepoints(text: str) -> np.ndarray:
 
 def cjk_weight(dom: Dom) -> float:
     """How many Latin characters one character is worth on this page (CJK text is denser)."""
-    sample = "".join(t for t in dom.own_text if t)[:20000]
+    parts, size = [], 0
+    for t in dom.own_text:     # the first 20,000 characters: the rest of the page is not joined
+        if t:
+            parts.append(t)
+            size += len(t)
+            if size >= 20000:
+                break
+    sample = "".join(parts)[:20000]
     if not sample:
         return 1.0
-    cp = codepoints(sample)
+    cp = code_units(sample)    # code points capped at U+FFFF: the ranges counted lie below it
     cjk = int(np.count_nonzero(((cp >= 0x3040) & (cp <= 0x9FFF)) | ((cp >= 0xAC00) & (cp <= 0xD7AF))))
     ratio = cjk / max(1, len(sample) - sample.count(" "))
     return 1.0 + 2.0 * min(1.0, ratio * 2)

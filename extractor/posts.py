@@ -39,12 +39,14 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     text_w = text_weights(dom, template_mask)
     dates = date_flags(dom)
     md_units, md_data = _structured_units(dom, structured)
-    sub_text = dom.subtree(text_w)
-    side = layout_mask(dom)
-    sub_all = dom.subtree(dom.own_chars)
-    # marked-up "postings" that are link lists (similar questions) or sit in a sidebar are no posts
-    prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
-    md_units = [u for u in md_units if prose[u] > 0 and not side[u] and sub_text[u] >= 0.3 * sub_all[u]]
+    sub_text = None
+    if md_units:
+        sub_text = dom.subtree(text_w)
+        side = layout_mask(dom)
+        sub_all = dom.subtree(dom.own_chars)
+        # marked-up "postings" that are link lists (similar questions) or sit in a sidebar are no posts
+        prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
+        md_units = [u for u in md_units if prose[u] > 0 and not side[u] and sub_text[u] >= 0.3 * sub_all[u]]
     units = choose_units(dom, key, text_w, dates, region, url)
     if len(units) >= 2:
         units = expand_units(dom, units, key)
@@ -159,8 +161,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     date_node: list[int | None] = []
     for ui in range(len(units)):
         o = owned[ui]
-        hit = [i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)]
-        date_node.append(hit[0] if hit else None)
+        date_node.append(next((i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)), None))
     # The keys come from the replies; an opening post built differently (lead) follows them
     # where it can and falls back to its densest part and a marked author otherwise.
     body_key = fields.pick_body_key(dom, units[lead:], owned[lead:], key, text_w, date_node[lead:], dates,
