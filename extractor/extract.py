@@ -261,19 +261,16 @@ def replies_in_comments(dom: Dom, replies: list) -> bool:
     comment_area = blocks_mod.spread(dom, (nf & names.COMMENT) > 0)
     votes = hits = 0
     texts = dom.own_text
-    joined, starts = None, None
     for post in replies:
         probe = next((line.strip() for line in (post.text or "").split("\n") if len(line.strip()) >= 8), "")
         if not probe:
             continue
         probe = probe[:30]
         votes += 1
-        if joined is None:   # one search of the page's joined texts instead of one per text
-            joined = "\n".join(texts)
-            starts = np.cumsum([len(t) + 1 for t in texts])
-        pos = joined.find(probe)   # a probe holds no newline: it lies inside one text, the first one holding it
-        if pos >= 0:
-            hits += bool(comment_area[int(np.searchsorted(starts, pos, side="right"))])
+        for i, t in enumerate(texts):
+            if t and probe in t:
+                hits += bool(comment_area[i])
+                break
     return votes > 0 and hits * 2 > votes
 
 

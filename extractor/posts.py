@@ -107,6 +107,18 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
 _ZONE_HINT_RE = re.compile(r"times are|time ?zone|时区|時區|^\s*(?:utc|gmt)\s*[+-]\s*\d", re.I | re.M)
 
 
+# what every match of _ZONE_HINT_RE holds once lower-cased; characters that IGNORECASE matches
+# with a Latin letter but lower() does not turn into it ("\u0130" lower-cases to two characters)
+_ZONE_WORDS = ("time", "时区", "時區", "utc", "gmt")
+_CASE_ODD = "\u0130\u0131\u017f\u212a"
+
+
+def _may_state_zone(text: str) -> bool:
+    """Cheap test before the zone-hint regex: most pages never name a time zone."""
+    low = text.lower()
+    return any(w in low for w in _ZONE_WORDS) or any(c in text for c in _CASE_ODD)
+
+
 def _page_zone(dom: Dom):
     """The zone the page states for its times, read from the few short texts that mention one."""
     keep = (dom.own_chars > 0) & (dom.own_chars <= 200)
@@ -115,6 +127,8 @@ def _page_zone(dom: Dom):
         return None
     texts = list(compress(dom.own_text, keep.tolist()))
     joined = "\n".join(texts)
+    if not _may_state_zone(joined):
+        return None
     hits = [m.start() for m in _ZONE_HINT_RE.finditer(joined)]
     if not hits:
         return None
