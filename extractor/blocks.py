@@ -178,25 +178,33 @@ def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: 
     Plain substring scans of the lower-cased text of the nodes shorter than ``max_len``
     (much faster than one case-insensitive regex alternation; a thread's long post bodies
     can never be such a line, so they are not scanned), mapped back to nodes by offsets.
-    ``page`` caches those texts per ``max_len`` across calls on one page.
+    ``page`` caches those texts across calls on one page.
     """
     n = len(dom)
     flags = np.zeros(n, dtype=bool)
-    found = page.get(max_len) if page is not None else None
+    limit = max(max_len, _SHORT_TEXT)   # one joined text serves both callers
+    found = page.get(limit) if page is not None else None
     if found is None:
-        found = page_text(dom, max_len)
+        found = page_text(dom, limit)
         if page is not None:
-            page[max_len] = found
+            page[limit] = found
     low, starts, nodes = found
     if not len(nodes):
         return flags
+    texts = dom.own_text
     for lit in literals:
         pos = low.find(lit)
         while pos >= 0:
             k = int(np.searchsorted(starts, pos, side="right")) - 1
-            flags[nodes[k]] = True
+            i = int(nodes[k])
+            if len(texts[i]) < max_len:
+                flags[i] = True
             pos = low.find(lit, int(starts[k + 1]))
     return flags
+
+
+# texts this short are scanned for legal lines (400) and consent words (2000); longer ones are prose
+_SHORT_TEXT = 2000
 
 
 def page_text(dom: Dom, max_len: int = 1 << 62) -> tuple[str, np.ndarray, np.ndarray]:
