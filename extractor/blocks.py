@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from extractor import names
-from extractor.dom import Dom
+from extractor.dom import Dom, code_units
 
 INLINE_TAGS = frozenset(
     "a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark nobr q s samp "
@@ -178,25 +178,33 @@ def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: 
     Plain substring scans of the lower-cased text of the nodes shorter than ``max_len``
     (much faster than one case-insensitive regex alternation; a thread's long post bodies
     can never be such a line, so they are not scanned), mapped back to nodes by offsets.
-    ``page`` caches those texts per ``max_len`` across calls on one page.
+    ``page`` caches those texts across calls on one page.
     """
     n = len(dom)
     flags = np.zeros(n, dtype=bool)
-    found = page.get(max_len) if page is not None else None
+    limit = max(max_len, _SHORT_TEXT)   # one joined text serves both callers
+    found = page.get(limit) if page is not None else None
     if found is None:
-        found = page_text(dom, max_len)
+        found = page_text(dom, limit)
         if page is not None:
-            page[max_len] = found
+            page[limit] = found
     low, starts, nodes = found
     if not len(nodes):
         return flags
+    texts = dom.own_text
     for lit in literals:
         pos = low.find(lit)
         while pos >= 0:
             k = int(np.searchsorted(starts, pos, side="right")) - 1
-            flags[nodes[k]] = True
+            i = int(nodes[k])
+            if len(texts[i]) < max_len:
+                flags[i] = True
             pos = low.find(lit, int(starts[k + 1]))
     return flags
+
+
+# texts this short are scanned for legal lines (400) and consent words (2000); longer ones are prose
+_SHORT_TEXT = 2000
 
 
 def page_text(dom: Dom, max_len: int = 1 << 62) -> tuple[str, np.ndarray, np.ndarray]:
@@ -248,10 +256,17 @@ def codepoints(text: str) -> np.ndarray:
 
 def cjk_weight(dom: Dom) -> float:
     """How many Latin characters one character is worth on this page (CJK text is denser)."""
-    sample = "".join(t for t in dom.own_text if t)[:20000]
+    parts, size = [], 0
+    for t in dom.own_text:     # the first 20,000 characters: the rest of the page is not joined
+        if t:
+            parts.append(t)
+            size += len(t)
+            if size >= 20000:
+                break
+    sample = "".join(parts)[:20000]
     if not sample:
         return 1.0
-    cp = codepoints(sample)
+    cp = code_units(sample)    # code points capped at U+FFFF: the ranges counted lie below it
     cjk = int(np.count_nonzero(((cp >= 0x3040) & (cp <= 0x9FFF)) | ((cp >= 0xAC00) & (cp <= 0xD7AF))))
     ratio = cjk / max(1, len(sample) - sample.count(" "))
     return 1.0 + 2.0 * min(1.0, ratio * 2)

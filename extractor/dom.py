@@ -242,8 +242,9 @@ def number(root: etree._Element) -> Dom:
         keys = el.keys()
         if keys:
             nattr = len(keys)
-            cls = el.get("class")
-            ident = el.get("id")
+            # a list test is cheaper than an attribute lookup that finds nothing
+            cls = el.get("class") if "class" in keys else None
+            ident = el.get("id") if "id" in keys else None
             if ident:
                 id_nodes.append(i)
             if nattr > (cls is not None) + (ident is not None):

@@ -123,7 +123,11 @@ def post_id_of(el: etree._Element, strict: bool = False) -> str | None:
                 return found
         elif len(value) < 40 and re.search(r"\d", value):
             return value
-    ident = el.get("id")
+    return _id_post_id(el.get("id"), strict)
+
+
+def _id_post_id(ident: str | None, strict: bool) -> str | None:
+    """The post id an ``id`` attribute carries (``post_123``, ``pid123``), else None."""
     if ident and len(ident) < 40 and re.search(r"\d", ident) and _POSTISH_ID_RE.search(ident):
         m = _ID_RE.search(ident)
         if m:
@@ -154,8 +158,13 @@ def find_post_id(dom: Dom, unit: int, nodes: list[int], limit: int = 40) -> str 
     found = post_id_of(dom.nodes[unit])
     if found:
         return found
+    attributed = dom.memo.get("more_attrs")
+    if attributed is None:
+        attributed = dom.memo["more_attrs"] = set(dom.more_attrs)
     for i in nodes[1:limit]:
-        found = post_id_of(dom.nodes[i], strict=True)
+        # an element with no attribute but class and id can only carry an id-borne post id
+        found = (post_id_of(dom.nodes[i], strict=True) if i in attributed
+                 else _id_post_id(dom.nodes[i].get("id"), True))
         if found and dom.tags[dom.tag_id[i]] not in ("a", "img", "span", "input"):
             return found
     return None
@@ -292,7 +301,16 @@ def author_text(dom: Dom, i: int) -> str | None:
     own = dom.own_text[i]
     if not own:
         return None
-    text = collapse_ws(dom.text_of(i)) if dom.as_list("end")[i] > i else own
+    if dom.as_list("end")[i] > i:
+        # the subtree's text is at least as long as its non-space characters: over 40, no name
+        sub_chars = dom.memo.get("sub_chars")
+        if sub_chars is None:
+            sub_chars = dom.memo["sub_chars"] = dom.subtree(dom.own_chars).tolist()
+        if sub_chars[i] > 40:
+            return None
+        text = dom.text_of(i)     # already collapsed
+    else:
+        text = own
     if not (1 <= len(text) <= 40):
         return None
     return text if _name_like(text) else None

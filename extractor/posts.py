@@ -39,12 +39,14 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     text_w = text_weights(dom, template_mask)
     dates = date_flags(dom)
     md_units, md_data = _structured_units(dom, structured)
-    sub_text = dom.subtree(text_w)
-    side = layout_mask(dom)
-    sub_all = dom.subtree(dom.own_chars)
-    # marked-up "postings" that are link lists (similar questions) or sit in a sidebar are no posts
-    prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
-    md_units = [u for u in md_units if prose[u] > 0 and not side[u] and sub_text[u] >= 0.3 * sub_all[u]]
+    sub_text = None
+    if md_units:
+        sub_text = dom.subtree(text_w)
+        side = layout_mask(dom)
+        sub_all = dom.subtree(dom.own_chars)
+        # marked-up "postings" that are link lists (similar questions) or sit in a sidebar are no posts
+        prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
+        md_units = [u for u in md_units if prose[u] > 0 and not side[u] and sub_text[u] >= 0.3 * sub_all[u]]
     units = choose_units(dom, key, text_w, dates, region, url)
     if len(units) >= 2:
         units = expand_units(dom, units, key)
@@ -105,6 +107,18 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
 _ZONE_HINT_RE = re.compile(r"times are|time ?zone|时区|時區|^\s*(?:utc|gmt)\s*[+-]\s*\d", re.I | re.M)
 
 
+# what every match of _ZONE_HINT_RE holds once lower-cased; characters that IGNORECASE matches
+# with a Latin letter but lower() does not turn into it ("\u0130" lower-cases to two characters)
+_ZONE_WORDS = ("time", "时区", "時區", "utc", "gmt")
+_CASE_ODD = "\u0130\u0131\u017f\u212a"
+
+
+def _may_state_zone(text: str) -> bool:
+    """Cheap test before the zone-hint regex: most pages never name a time zone."""
+    low = text.lower()
+    return any(w in low for w in _ZONE_WORDS) or any(c in text for c in _CASE_ODD)
+
+
 def _page_zone(dom: Dom):
     """The zone the page states for its times, read from the few short texts that mention one."""
     keep = (dom.own_chars > 0) & (dom.own_chars <= 200)
@@ -113,6 +127,8 @@ def _page_zone(dom: Dom):
         return None
     texts = list(compress(dom.own_text, keep.tolist()))
     joined = "\n".join(texts)
+    if not _may_state_zone(joined):
+        return None
     hits = [m.start() for m in _ZONE_HINT_RE.finditer(joined)]
     if not hits:
         return None
@@ -159,8 +175,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     date_node: list[int | None] = []
     for ui in range(len(units)):
         o = owned[ui]
-        hit = [i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)]
-        date_node.append(hit[0] if hit else None)
+        date_node.append(next((i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)), None))
     # The keys come from the replies; an opening post built differently (lead) follows them
     # where it can and falls back to its densest part and a marked author otherwise.
     body_key = fields.pick_body_key(dom, units[lead:], owned[lead:], key, text_w, date_node[lead:], dates,

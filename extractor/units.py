@@ -331,7 +331,7 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
                 href = (el.get("href") or "").strip()
                 text = dom.text_of(i)
                 other = (href and not href.startswith(("#", "javascript:", "mailto:"))
-                         and urlsplit(urljoin(url, href)).path.rstrip("/") != page_path
+                         and _link_path(url, href) != page_path
                          and not fields.PROFILE_HREF_RE.search(href))
                 if other and len(text.replace(" ", "")) >= 12 and not sub_dates[i]:
                     titles.append(text.lower())
@@ -346,6 +346,12 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
     if distinct < 0.8 * len(titles):
         return 0.0
     return len(titles) / len(picked)
+
+
+@lru_cache(maxsize=16384)
+def _link_path(url: str, href: str) -> str:
+    """The path a link leads to, without its trailing slash (the same hrefs recur in every post)."""
+    return urlsplit(urljoin(url, href)).path.rstrip("/")
 
 
 _FORUM_PROFILE_RE = re.compile(r"member|profile|space|/u/|uid=|/users?/|viewprofile|home\.php", re.I)
