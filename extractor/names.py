@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 
 NEGATIVE = frozenset("""
@@ -131,9 +133,8 @@ def flags(names: str) -> int:
     return f
 
 
-def node_flags(dom) -> "np.ndarray":
+def node_flags(dom) -> np.ndarray:
     """Per-node name flags of a :class:`~extractor.dom.Dom`, computed once and kept on it."""
-    import numpy as np
     if dom.name_flags is None or len(dom.name_flags) != len(dom):
         attrs = dom.attrs or [""] * len(dom)
         get = _cache.get
