@@ -89,8 +89,8 @@ FORUMCRAWL_TEMPLATE_PAGES = 6
 # Seconds between progress lines in the log (0 disables).
 FORUMCRAWL_PROGRESS_INTERVAL = 5.0
 # Worker processes for extraction (0: in the crawler process). Extraction is CPU work:
-# with cores to spare, N workers let one crawler use N more cores. -1: one per core beyond
-# the first, at most 2; none on one core or with REDIS_URL (crawler/extractpool.py).
+# with cores to spare, N workers let one crawler use N more cores. -1: one per core, at
+# most 2; none on one core or with REDIS_URL (crawler/extractpool.py).
 FORUMCRAWL_EXTRACT_PROCESSES = -1
 # Largest body handed to the extractor (bytes); larger pages are skipped as too large.
 FORUMCRAWL_MAX_PAGE_BYTES = 8 * 1024 * 1024

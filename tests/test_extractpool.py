@@ -18,9 +18,9 @@ def test_explicit_size_is_kept():
     assert pool_size(3, cores=2) == 3
 
 
-def test_auto_size_leaves_a_core_to_the_crawler():
-    assert pool_size(-1, cores=1) == 0
-    assert pool_size(-1, cores=2) == 1
+def test_auto_size_follows_the_cores():
+    assert pool_size(-1, cores=1) == 0  # one core: extraction in the crawler process, no IPC
+    assert pool_size(-1, cores=2) == 2
     assert pool_size(-1, cores=64) == AUTO_MAX
 
 
