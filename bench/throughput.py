@@ -219,6 +219,8 @@ def _run_child(kind: str, url: str, concurrency: int, database: str | None, proc
     if database:
         cmd += ["--database", database]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+    if os.environ.get("FORUMCRAWL_BENCH_LOG"):  # keep each crawl's log: <path>.<kind>
+        Path(f"{os.environ['FORUMCRAWL_BENCH_LOG']}.{kind}").write_text(out.stderr)
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if out.returncode != 0 or not lines:
         sys.stderr.write(out.stderr[-3000:])

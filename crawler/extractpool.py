@@ -87,6 +87,17 @@ def _extract(body: bytes, url: str, headers: Mapping | None):
     return extractor.extract(body, url, headers=headers, template=_template)
 
 
+def prestart() -> None:
+    """Start the forkserver now, with the extractor imported in it: the pool is made only
+    once the site template is learned, and its workers then fork ready to work instead of
+    spending the crawl's first second importing numpy and lxml."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["extractor", "crawler.extractpool"])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
 class ExtractPool:
     """A pool of extractor processes sharing one site template."""
 

@@ -173,6 +173,10 @@ class GenericSpider(scrapy.Spider):
         # one has seen, so thread chains request their next page themselves.
         self.shared_frontier = bool(settings.get("REDIS_URL"))
         self._pool = None
+        if self.extract_processes > 0:
+            from crawler.extractpool import prestart
+
+            prestart()
         self._board = None          # crawler.frontier.ChainBoard, made on first use
         self._polled_at = 0.0
         pipelines = settings.getwithbase("ITEM_PIPELINES")
