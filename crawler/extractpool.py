@@ -28,13 +28,15 @@ AUTO_MAX = 2  # workers chosen by -1: beyond two, the crawler process is the bot
 PARENT_POLL_SECONDS = 1.0
 
 _template: Any = None
+# Windows has no forkserver: workers are spawned there (and not started by default)
+_HAS_FORKSERVER = "forkserver" in multiprocessing.get_all_start_methods()
 
 
 def pool_size(setting: int, *, shared_frontier: bool = False, cores: int | None = None) -> int:
     """Worker processes for FORUMCRAWL_EXTRACT_PROCESSES=``setting`` (-1: from the core count)."""
     if setting >= 0:
         return setting
-    if shared_frontier:
+    if shared_frontier or not _HAS_FORKSERVER:
         return 0
     if cores is None:
         try:
@@ -91,6 +93,8 @@ def prestart() -> None:
     """Start the forkserver now, with the extractor imported in it: the pool is made only
     once the site template is learned, and its workers then fork ready to work instead of
     spending the crawl's first second importing numpy and lxml."""
+    if not _HAS_FORKSERVER:
+        return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["extractor", "crawler.extractpool"])
     from multiprocessing import forkserver
@@ -104,7 +108,8 @@ class ExtractPool:
     def __init__(self, processes: int, template: Any) -> None:
         blob = pickle.dumps(template) if template is not None else None
         self._executor = ProcessPoolExecutor(
-            max_workers=processes, mp_context=multiprocessing.get_context("forkserver"),
+            max_workers=processes,
+            mp_context=multiprocessing.get_context("forkserver" if _HAS_FORKSERVER else "spawn"),
             initializer=_install, initargs=(blob, (os.getpid(), _identity(os.getpid()))),
         )
 
