@@ -34,6 +34,8 @@ def cases() -> dict[str, bytes]:
         "unclosed tags": b"<html><body>" + b"<div><span><p><b>text " * (20 * MB // 26),
         "no markup": b"plain text line\n" * (20 * MB // 16),
         "NUL-laden": (b"<p>a\x00b</p>" * (20 * MB // 12)),
+        "one element, 2M attributes": (b"<html><body><div " + b" ".join(b"a%d=x" % i for i in range(2_000_000))
+                                       + b">text</div></body></html>"),
     }
 
 
