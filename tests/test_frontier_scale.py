@@ -1,10 +1,11 @@
 """Issue 4 at scale: two, then four, URL-less ``scrapy crawl generic`` workers share one Redis
 frontier, seeded by ``forumcrawl enqueue``, over one generated forum of about
-2,000 pages on 127.0.0.1. Between them they fetch every page exactly once and
+900 pages on 127.0.0.1. Between them they fetch every page exactly once and
 store every post exactly once at its position, in one SQLite file.
 
 The forum is made with ``build_forum`` and small page sizes (2 posts per thread
-page), so there are many short pages and many thread chains that cross workers."""
+page), so there are many short pages and many thread chains that cross workers. The
+2,000-page version of this crawl, with speed figures, is ``bench/shared_frontier.py``."""
 from __future__ import annotations
 
 import os
@@ -25,8 +26,8 @@ from tests.sites import FAST, REPO, LiveForum, stored_posts
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
 def generated_forum():
-    """About 2,100 pages and 4,000 posts: four boards of 100 threads plus the Chinese board."""
-    forum = build_forum(seed=11, threads_per_board=100)
+    """About 900 pages and 1,700 posts: four boards of 40 threads plus the Chinese board."""
+    forum = build_forum(seed=11, threads_per_board=40)
     forum.posts_per_page = 2
     forum.threads_per_page = 25
     return forum
