@@ -25,18 +25,49 @@ MONTHS = {
 }
 _MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# Month names of the other languages forums write in (German, French, Spanish, Italian,
+# Portuguese, Dutch), full and abbreviated; read only day first ("5. März 2020", "5 juil. 2018",
+# "3 de mayo de 2020"), where a year must follow, so that short words such as "ago" or "set"
+# are never taken for a month on their own.
+FOREIGN_MONTHS = {
+    1: "januar jänner janvier janv enero ene gennaio gen janeiro januari",
+    2: "februar février fevrier févr fevr febrero febbraio fevereiro fev februari",
+    3: "märz maerz mär mrz mars marzo março maart mrt",
+    4: "avril avr abril abr aprile",
+    5: "mai mayo maggio mag maio mei",
+    6: "juni juin junio giugno giu junho",
+    7: "juli juillet juil julio luglio lug julho",
+    8: "août aout agosto ago augustus",
+    9: "septembre septiembre setiembre settembre set setembro",
+    10: "oktober okt octobre octubre ottobre ott outubro out",
+    11: "novembre noviembre novembro",
+    12: "dezember dez décembre decembre déc diciembre dic dicembre dezembro",
+}
+_MONTH_OF = {w: mo for mo, names in FOREIGN_MONTHS.items() for w in names.split()}
+_FOREIGN_ALT = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
+_MON_ANY = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+            r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|" + _FOREIGN_ALT + r")\.?")
+
+
+def month_number(word: str) -> int:
+    """The month a (lower-case) month name or abbreviation names, in any language known here."""
+    word = word.rstrip(".")
+    return _MONTH_OF.get(word) or MONTHS[word[:3]]
+
+
 # hh:mm[:ss][.fff] [am|pm], with an optional Chinese 上午/下午 before it.
 _TIME = (r"(?:(?P<half>上午|下午|晚上|凌晨|中午)\s*)?(?P<h>\d{1,2})[:：](?P<mi>\d{2})(?:[:：](?P<s>\d{2})(?:\.\d+)?)?"
          r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?)(?![a-z]))?")
 _TZ = (r"(?:\s*(?P<tz>z(?![a-z])|(?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?(?![\d:])|[+-]\d{2}:?\d{2}(?![\d:])"
        r"|utc|gmt)(?![a-z]))?")
-_SEP_T = r"(?:[t\s,]+|\s*(?:at|um|à|@|-)\s*)"
+_SEP_T = r"(?:[t\s,]+|\s*,?\s*(?:at|um|à|@|-|a las|a la|alle|às|om)\s*)"
 
 _ISO_RE = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=sep)|月)\s*(?P<d>\d{1,2})(?!\d)\s*[日号]?"
+    r"(?<![\d/])(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=sep)|月)\s*(?P<d>\d{1,2})(?![\d/])\s*[日号]?"
     r"(?:\s*(?:\(.{1,3}\)|（.{1,3}）|星期.|周.)?" + _SEP_T + "?" + _TIME + ")?" + _TZ)
 _DMY_NAME_RE = re.compile(
-    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?[\s\-]?" + _MON + r"(?![a-z])[\s,\-]*(?P<y>(?:19|20)\d{2}|['’]\d{2})(?!\d)"
+    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th|\.|er)?\s*(?:(?:of|de)\s+)?[\s\-]?" + _MON_ANY +
+    r"(?![a-zäöüéèûôçñ])[\s,\-]*(?:de\s+)?(?P<y>(?:19|20)\d{2}|['’]\d{2}|(?<=-)\d{2})(?!\d)"
     r"(?:" + _SEP_T + _TIME + ")?" + _TZ)
 _MDY_NAME_RE = re.compile(
     r"(?<![a-z])" + _MON + r"(?![a-z])\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)(?:,?\s*(?P<y>(?:19|20)\d{2})(?!\d))?"
@@ -172,7 +203,7 @@ def _from_iso(m: re.Match, now: datetime) -> datetime | None:
 
 def _from_dmy_name(m: re.Match, now: datetime) -> datetime | None:
     # "4 Jul '23": a two-digit year after an apostrophe
-    return _build(int(m.group("y").lstrip("'’")), MONTHS[m.group("mon")[:3]], int(m.group("d")), m, now)
+    return _build(int(m.group("y").lstrip("'’")), month_number(m.group("mon")), int(m.group("d")), m, now)
 
 
 def _from_mdy_name(m: re.Match, now: datetime) -> datetime | None:
@@ -215,7 +246,7 @@ def _from_rel(m: re.Match, now: datetime) -> datetime | None:
     return now - timedelta(seconds=seconds)
 
 
-_MONTH_WORD_RE = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_MONTH_WORD_RE = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|" + _FOREIGN_ALT)
 
 
 def _has_month(text: str) -> bool:
@@ -341,6 +372,31 @@ def page_zone(texts) -> timezone | None:
     return None
 
 
+_CLOCK_RE = re.compile(r"\d[:：]\d{2}")
+
+
+def in_shown_zone(when: datetime, shown: str | None, now: datetime) -> datetime:
+    """``when`` (an aware machine-readable time) in the zone of the wall clock the page shows
+    next to it: ``datetime="2016-12-03T23:25:55+00:00"`` shown as "4 December 2016 at 12:25AM"
+    is 00:25 at UTC+1, and the reader's day is the 4th. The same instant either way; unchanged
+    when the label shows no clock time, no absolute date, or no whole quarter-hour offset."""
+    if when.tzinfo is None or not shown or len(shown) > 80 or not _CLOCK_RE.search(shown):
+        return when
+    found = match_date(shown, now=now)
+    if found is None or found[0].tzinfo is not None:
+        return when
+    wall = found[0]
+    utc = when.astimezone(timezone.utc).replace(tzinfo=None)
+    minutes = (wall - utc).total_seconds() / 60
+    quarter = round(minutes / 15) * 15
+    if minutes == 0 or abs(minutes - quarter) > 1.01 or abs(quarter) > 14 * 60:
+        return when
+    zone = timezone(timedelta(minutes=quarter))
+    if when.utcoffset() == zone.utcoffset(None):
+        return when
+    return when.astimezone(zone)
+
+
 # Attributes that carry a machine-readable or full date next to a short label.
 DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-date", "data-datetime", "data-utime",
               "data-created", "data-created-at", "data-ts", "title", "content")
@@ -383,7 +439,7 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
             found = match_date(value, now=now) if value else None
             if found and ok(i):
                 shown = dom.text_of(i) or value
-                return found[0], shown
+                return in_shown_zone(found[0], shown, now), shown
         # most elements carry only class/id: one set test instead of an el.get() per name
         if best_attr is None and not _DATE_ATTR_SET.isdisjoint(el.keys()):
             for name in DATE_ATTRS:
@@ -394,7 +450,8 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
                         shown = dom.text_of(i)
                         # "Offline" with a date in its title: show the date, not the label
                         fits = 0 < len(shown) <= 60 and _DATE_WORD_RE.search(shown)
-                        best_attr = (found[0], shown if fits else value)
+                        best_attr = (in_shown_zone(found[0], shown, now) if fits else found[0],
+                                     shown if fits else value)
                         break
     if best_attr is not None:
         return best_attr

@@ -35,7 +35,16 @@ ACTION_HINT_RE = re.compile(r"(?:^|[\s_\-])(?:actions?|buttons?|btns?|toolbar|co
 
 # Labels of dates that are not the post's: the author's join date, last visit.
 META_DATE_RE = re.compile(r"join|regist|member since|since|last (?:seen|active|visit|login)|birth|"
+                          r"enregistr|inscri|mitglied seit|dabei seit|beigetreten|angemeldet|geburt|"
+                          r"miembro desde|se unió|nacimiento|iscritto|lid sinds|"
                           r"注册|加入|最后登录|上次|在线|生日|入吧", re.I)
+# Labels of the post's own date: a "Label: date" line so labelled is never a profile fact.
+POSTED_LABEL_RE = re.compile(r"post|date|datum|time|written|sent|creat|erstellt|verfasst|geschrieben|"
+                             r"gesendet|publi|écrit|envoy|escrito|enviado|scritto|inviato|"
+                             r"发表|發表|发布|發佈|时间|時間", re.I)
+# "Posts: 1,234", "Beiträge: 6", "Messages : 12": a profile statistic of the author column.
+_STAT_LINE_RE = re.compile(r"^[^\d:：]{2,30}[:：]\s*[\d.,\s]{1,12}$")
+_LABELLED_RE = re.compile(r"^\s*([^\d:：]{2,30})[:：]")
 
 
 def is_meta_date(dom: Dom, i: int) -> bool:
@@ -59,7 +68,33 @@ def _is_meta_date(dom: Dom, i: int) -> bool:
     if before is not None and isinstance(before.tag, str):
         label += " " + collapse_ws(before.text_content() if hasattr(before, "text_content") else before.text)[:40]
         label += " " + words(before)
-    return bool(META_DATE_RE.search(dom.text_of(i)[:40]) or META_DATE_RE.search(label[:100]))
+    return bool(META_DATE_RE.search(dom.text_of(i)[:40]) or META_DATE_RE.search(label[:100])
+                or _in_profile_stats(dom, i))
+
+
+def _in_profile_stats(dom: Dom, i: int) -> bool:
+    """Whether date node ``i`` is one "Label: value" line of a list of profile facts
+    ("Posts: 44" / "Founded: Mar 04, 2012" / "Location: ..."): whatever its label says,
+    a date listed among the author's statistics is not the post's."""
+    line = i
+    for _ in range(2):           # the date may be wrapped: <dd><strong>Label:</strong> <span>date</span></dd>
+        if _LABELLED_RE.match(dom.text_of(line)[:40]) or dom.parent[line] < 0:
+            break
+        line = int(dom.parent[line])
+    m = _LABELLED_RE.match(dom.text_of(line)[:40])
+    if m is None or POSTED_LABEL_RE.search(m.group(1)):
+        return False
+    el = dom.nodes[line]
+    parent = el.getparent()
+    if parent is None:
+        return False
+    for sib in parent:
+        if sib is el or not isinstance(sib.tag, str):
+            continue
+        text = collapse_ws("".join(sib.itertext()))
+        if text and len(text) <= 45 and _STAT_LINE_RE.match(text):
+            return True
+    return False
 
 
 # Printed floor labels: "#3", "Post #3", "Reply #3", "3楼", "3#", "第3楼", and the named floors.
