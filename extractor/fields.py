@@ -328,7 +328,7 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
 
 _EPOCH_NOW = datetime(2100, 1, 1)
 _LABEL_RE = re.compile(r"^[|·•»«\-–—/,:;]|\w[:：]\s")   # "| Flag Reply", "Posts: 1,500"
-_NOT_NAME_RE = re.compile(r"\d{1,2}:\d{2}|\d{4}[-/年.]|\b(?:19|20)\d{2}\b|ago$|前$|^\W+$")
+_NOT_NAME_RE = re.compile(r"\d{1,2}:\d{2}|\d{4}[-/年.]|\b(?:19|20)\d{2}\b|ago$|前$|^\W+$|^[\d\s.,+%()-]+$")
 
 
 def author_text(dom: Dom, i: int) -> str | None:
@@ -341,14 +341,18 @@ def author_text(dom: Dom, i: int) -> str | None:
         sub_chars = dom.memo.get("sub_chars")
         if sub_chars is None:
             sub_chars = dom.memo["sub_chars"] = dom.subtree(dom.own_chars).tolist()
-        if sub_chars[i] > 40:
-            return None
-        text = dom.text_of(i)     # already collapsed
-    else:
-        text = own
-    if not (1 <= len(text) <= 40):
+        text = dom.text_of(i) if sub_chars[i] <= 40 else ""     # already collapsed
+        if text and len(text) <= 40 and _name_like(text):
+            return text
+        # "<h3>bob <em>Member title</em> <small>date</small></h3>": the name is the
+        # element's own leading text; its rank and date are children
+        lead = (dom.nodes[i].text or "").strip()
+        if lead and lead == own and len(own) <= 40 and _name_like(own):
+            return own
         return None
-    return text if _name_like(text) else None
+    if not (1 <= len(own) <= 40):
+        return None
+    return own if _name_like(own) else None
 
 
 @lru_cache(maxsize=16384)
@@ -373,8 +377,11 @@ def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]
         el = dom.nodes[i]
         hint = words(el) + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
         p = dom.parent[i]
-        if p >= 0:
+        for _ in range(3):     # "<p class="author">by <strong><a href="/member/7">bob</a></strong>"
+            if p < 0:
+                break
             hint += " " + words(dom.nodes[p])
+            p = dom.parent[p]
         named = AUTHOR_HINT_RE.search(hint) is not None and not NOT_AUTHOR_HINT_RE.search(words(el))
         link = el if dom.tag_id[i] == a_tag else (next(el.iterancestors("a"), None) if dom.in_link[i] else None)
         profile = link is not None and PROFILE_HREF_RE.search(link.get("href") or "") is not None
@@ -472,10 +479,11 @@ def _hint_points(hint: str, own_words: str) -> float:
     """Points for what an element's (and its parent's) class, id, itemprop and rel say about a
     name in it; the same few class strings recur in every post."""
     points = 0.0
+    if NOT_AUTHOR_HINT_RE.search(own_words):
+        # "userTitle", "member-rank", "user-stats": a line of the author box that is not the name
+        return -1.5
     if AUTHOR_HINT_RE.search(hint):
         points += 2.0
-    if NOT_AUTHOR_HINT_RE.search(own_words):
-        points -= 1.5
     return points
 
 
