@@ -378,20 +378,35 @@ _CLOCK_RE = re.compile(r"\d[:：]\d{2}")
 def in_shown_zone(when: datetime, shown: str | None, now: datetime) -> datetime:
     """``when`` (an aware machine-readable time) in the zone of the wall clock the page shows
     next to it: ``datetime="2016-12-03T23:25:55+00:00"`` shown as "4 December 2016 at 12:25AM"
-    is 00:25 at UTC+1, and the reader's day is the 4th. The same instant either way; unchanged
-    when the label shows no clock time, no absolute date, or no whole quarter-hour offset."""
-    if when.tzinfo is None or not shown or len(shown) > 80 or not _CLOCK_RE.search(shown):
+    is 00:25 at UTC+1, and the reader's day is the 4th. The same instant either way.
+
+    A label with a date but no clock ("12/30/2017" on a 2017-12-31T03:37Z timestamp) gives the
+    day only: the instant is put in the smallest whole-hour offset whose day is the one shown.
+    Unchanged when the label shows no absolute date or is a day or more away.
+    """
+    if when.tzinfo is None or not shown or len(shown) > 80 or not _DATE_WORD_RE.search(shown):
         return when
     found = match_date(shown, now=now)
     if found is None or found[0].tzinfo is not None:
         return when
     wall = found[0]
     utc = when.astimezone(timezone.utc).replace(tzinfo=None)
-    minutes = (wall - utc).total_seconds() / 60
-    quarter = round(minutes / 15) * 15
-    if minutes == 0 or abs(minutes - quarter) > 1.01 or abs(quarter) > 14 * 60:
-        return when
-    zone = timezone(timedelta(minutes=quarter))
+    if _CLOCK_RE.search(shown):
+        minutes = (wall - utc).total_seconds() / 60
+        quarter = round(minutes / 15) * 15
+        if abs(minutes - quarter) > 1.01 or abs(quarter) > 14 * 60:
+            return when
+        zone = timezone(timedelta(minutes=quarter))
+    else:
+        if when.date() == wall.date():
+            return when
+        zone = None
+        for hours in sorted(range(-12, 15), key=abs):
+            if (utc + timedelta(hours=hours)).date() == wall.date():
+                zone = timezone(timedelta(hours=hours))
+                break
+        if zone is None:
+            return when
     if when.utcoffset() == zone.utcoffset(None):
         return when
     return when.astimezone(zone)
@@ -401,6 +416,8 @@ def in_shown_zone(when: datetime, shown: str | None, now: datetime) -> datetime:
 DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-date", "data-datetime", "data-utime",
               "data-created", "data-created-at", "data-ts", "title", "content")
 _DATE_ATTR_SET = frozenset(DATE_ATTRS)
+# other data attributes named for a time ("data-xutime", "data-post-date", "data-unix-time")
+_DATE_ATTR_NAME_RE = re.compile(r"^data-[\w-]*(?:time|date|stamp)$")
 
 
 def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | None = None,
@@ -441,8 +458,12 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
                 shown = dom.text_of(i) or value
                 return in_shown_zone(found[0], shown, now), shown
         # most elements carry only class/id: one set test instead of an el.get() per name
-        if best_attr is None and not _DATE_ATTR_SET.isdisjoint(el.keys()):
-            for name in DATE_ATTRS:
+        if best_attr is None:
+            keys = el.keys()
+            names = [k for k in DATE_ATTRS if k in keys] if not _DATE_ATTR_SET.isdisjoint(keys) else []
+            names += [k for k in keys if k not in _DATE_ATTR_SET and k.startswith("data-")
+                      and _DATE_ATTR_NAME_RE.match(k)]
+            for name in names:
                 value = el.get(name)
                 if value and len(value) < 80:
                     found = match_date(value, now=now)
@@ -456,9 +477,19 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
     if best_attr is not None:
         return best_attr
     own_text, end = dom.own_text, dom.as_list("end")
+    found = _text_date(dom, idx, now, ok, own_text, end, 80)
+    if found is not None:
+        return found
+    # a date inside a sentence ("On January 1st she returned") only when no label shows one
+    found = _text_date(dom, idx, now, ok, own_text, end, 200, 80)
+    return found if found is not None else (None, None)
+
+
+def _text_date(dom, idx, now, ok, own_text, end, limit: int, floor: int = 0):
+    """The first date shown in the own text (``floor`` to ``limit`` characters) of nodes ``idx``."""
     for i in idx:
         text = own_text[i]
-        if text and len(text) < 200:
+        if text and floor <= len(text) < limit:
             if i < end[i] <= i + 3:    # "05-01-2024, <span>09:15 AM</span>": read the small subtree
                 fuller = dom.text_of(i)
                 found = match_date(fuller, now=now) if len(fuller) < 200 else None
@@ -467,4 +498,4 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
             found = match_date(text, now=now)
             if found and ok(i):
                 return found
-    return None, None
+    return None

@@ -38,6 +38,8 @@ META_DATE_RE = re.compile(r"join|regist|member since|since|last (?:seen|active|v
                           r"enregistr|inscri|mitglied seit|dabei seit|beigetreten|angemeldet|geburt|"
                           r"miembro desde|se unió|nacimiento|iscritto|lid sinds|"
                           r"注册|加入|最后登录|上次|在线|生日|入吧", re.I)
+# Labels of a post's edit date ("Last edited:", "Modifié le", "bearbeitet"): not when it was posted.
+EDIT_LABEL_RE = re.compile(r"edit|bearbeit|geändert|modifi|editad|modificad|编辑|編輯|修改", re.I)
 # Labels of the post's own date: a "Label: date" line so labelled is never a profile fact.
 POSTED_LABEL_RE = re.compile(r"post|date|datum|time|written|sent|creat|erstellt|verfasst|geschrieben|"
                              r"gesendet|publi|écrit|envoy|escrito|enviado|scritto|inviato|"
@@ -69,7 +71,26 @@ def _is_meta_date(dom: Dom, i: int) -> bool:
         label += " " + collapse_ws(before.text_content() if hasattr(before, "text_content") else before.text)[:40]
         label += " " + words(before)
     return bool(META_DATE_RE.search(dom.text_of(i)[:40]) or META_DATE_RE.search(label[:100])
-                or _in_profile_stats(dom, i))
+                or _edit_labelled(dom, i) or _in_profile_stats(dom, i))
+
+
+def _edit_labelled(dom: Dom, i: int) -> bool:
+    """Whether the words right before date node ``i``'s date call it an edit date ("Last edited:",
+    "Modifié en dernier par bob le ..."); a "Posted ... · edited ..." line keeps its first date."""
+    own = dom.own_text[i]
+    found = match_date(own, now=_EPOCH_NOW) if own else None
+    if found is not None:
+        at = own.find(found[1])
+        if at > 0:
+            return EDIT_LABEL_RE.search(own[max(0, at - 40):at]) is not None
+    el = dom.nodes[i]
+    prev = el.getprevious()
+    if prev is not None:
+        before = (prev.tail or "") if not isinstance(prev.tag, str) else "".join(prev.itertext()) + (prev.tail or "")
+    else:
+        parent = el.getparent()
+        before = (parent.text or "") if parent is not None else ""
+    return EDIT_LABEL_RE.search(before[-30:]) is not None
 
 
 def _in_profile_stats(dom: Dom, i: int) -> bool:
