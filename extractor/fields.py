@@ -363,17 +363,38 @@ def author_text(dom: Dom, i: int) -> str | None:
         if sub_chars is None:
             sub_chars = dom.memo["sub_chars"] = dom.subtree(dom.own_chars).tolist()
         text = dom.text_of(i) if sub_chars[i] <= 40 else ""     # already collapsed
-        if text and len(text) <= 40 and _name_like(text):
+        if text and len(text) <= 40 and _name_like(text) and not _is_title(dom, text):
             return text
         # "<h3>bob <em>Member title</em> <small>date</small></h3>": the name is the
         # element's own leading text; its rank and date are children
         lead = (dom.nodes[i].text or "").strip()
-        if lead and lead == own and len(own) <= 40 and _name_like(own):
+        if lead and lead == own and len(own) <= 40 and _name_like(own) and not _is_title(dom, own):
             return own
         return None
     if not (1 <= len(own) <= 40):
         return None
-    return own if _name_like(own) else None
+    if dom.nodes[i].tag == "a" and (dom.nodes[i].get("href") or "").startswith("#") and len(dom.nodes[i].get("href")) > 1:
+        return None            # a link to an anchor on this page is a post's permalink or subject, not a user
+    return own if _name_like(own) and not _is_title(dom, own) else None
+
+
+_TITLE_SPLIT_RE = re.compile(r"\s+[-|•·:»–—]+\s+|\s*::\s*")
+
+
+def _is_title(dom: Dom, text: str) -> bool:
+    """Whether ``text`` is the page's heading (a thread's subject repeated in its first post
+    looks like a name but is none)."""
+    titles = dom.memo.get("title_texts")
+    if titles is None:
+        titles = set()
+        if "h1" in dom.tags:
+            for i in np.nonzero(dom.tag_id == dom.tags.index("h1"))[0][:2].tolist():
+                heading = dom.text_of(i)
+                if heading and len(heading) < 300:
+                    titles.add(heading.casefold())
+                    titles.update(part.casefold() for part in _TITLE_SPLIT_RE.split(heading) if part)
+        dom.memo["title_texts"] = titles
+    return text.casefold() in titles
 
 
 @lru_cache(maxsize=16384)
