@@ -15,6 +15,7 @@ import re
 from datetime import datetime
 from collections import Counter, defaultdict
 from functools import lru_cache
+from itertools import islice
 from urllib.parse import urljoin
 
 import numpy as np
@@ -22,6 +23,7 @@ from lxml import etree
 
 from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
+from extractor.quotes import is_quote_header, is_quote_header_line, strip_signature
 
 # Class/id words.
 SIGNATURE_RE = re.compile(r"(?:^|[\s_\-])(?:sig|signature|signatures|postsig|sign|signature\w*)(?:$|[\s_\-\d])", re.I)
@@ -243,10 +245,13 @@ def is_quote_named(el: etree._Element) -> bool:
 
 
 def quote_roots(dom: Dom, body: int, nodes: np.ndarray, sub_chars: np.ndarray) -> list[int]:
-    """Outermost quote blocks (``<blockquote>``, quote-named classes) among ``nodes`` of a body.
+    """Outermost quote blocks (``<blockquote>``, quote-named classes) among ``nodes`` of a body,
+    each preceded by its header element ("bob said:") when the header stands outside it.
 
-    A block that holds (nearly) all of the body's text is a wrapper (some
-    engines put every post in a ``<blockquote>``), not a quote.
+    A class-less ``<blockquote>`` holding (nearly) all of the body's text is a wrapper (some
+    engines put every post in one), not a quote, unless it opens with a quote header ("bob
+    wrote:", a ``<cite>``); a block whose class names a quote is one as long as the post has
+    any text of its own besides it (a one-line reply under a long quote).
     """
     out: list[int] = []
     bq = dom.tags.index("blockquote") if "blockquote" in dom.tags else -1
@@ -259,12 +264,53 @@ def quote_roots(dom: Dom, body: int, nodes: np.ndarray, sub_chars: np.ndarray) -
             named = bool(el.attrib) and is_quote_named(el)
             # A <blockquote> with a class of its own ("postcontent") is layout, not a quote.
             plain_bq = dom.tag_id[i] == bq and not (el.get("class") or "").strip()
-            if (named or plain_bq) and sub_chars[i] < 0.9 * total:
+            inner = int(sub_chars[i])
+            if (named and (inner < 0.9 * total or total - inner >= 2)) or \
+                    (plain_bq and (inner < 0.9 * total or (total - inner >= 2 and _opens_with_header(el)))):
+                header = _header_before(dom, el, body)
+                if header is not None and (not out or out[-1] < header):
+                    out.append(header)
                 out.append(i)
                 j = int(nodes.searchsorted(int(dom.end[i]) + 1))
                 continue
         j += 1
     return out
+
+
+def _opens_with_header(el: etree._Element) -> bool:
+    """Whether a block starts with a quote header: a ``<cite>`` or a "bob wrote:" line."""
+    first = next((c for c in el.iter() if c is not el and isinstance(c.tag, str)), None)
+    if first is not None and first.tag == "cite":
+        return True
+    head = collapse_ws("".join(islice(el.itertext(), 3)))[:160]
+    line = head.split(":", 1)[0] + ":" if ":" in head else ""
+    return bool(line) and is_quote_header(line)
+
+
+def _header_before(dom: Dom, el: etree._Element, body: int) -> int | None:
+    """The element right before a quote block, inside the body, when it is the quote's header
+    ("<div class="attribution">bob said: ↑</div><blockquote>...")."""
+    prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    if prev is None or (el.getparent() is not None and (el.getparent().text or "").strip()) \
+            or (prev.tail or "").strip():
+        return None
+    text = collapse_ws("".join(prev.itertext()))
+    if not text or len(text) > 160 or not is_quote_header(text):
+        return None
+    i = _dfs_index(dom, prev)
+    if i is None or not body < i <= int(dom.end[body]):
+        return None
+    return i
+
+
+def _dfs_index(dom: Dom, el: etree._Element) -> int | None:
+    """The DFS number of element ``el`` (looked up once per page)."""
+    index = dom.memo.get("element_index")
+    if index is None:
+        index = dom.memo["element_index"] = {id(node): k for k, node in enumerate(dom.nodes)}
+    return index.get(id(el))
 
 
 def signature_roots(dom: Dom, nodes: np.ndarray) -> list[int]:
@@ -283,8 +329,12 @@ def signature_roots(dom: Dom, nodes: np.ndarray) -> list[int]:
 
 
 def clean_lines(text: str) -> str:
-    """Drop control lines ("Reply", "Quote", "举报") from rendered post text."""
-    return "\n".join(line for line in text.split("\n") if not BUTTON_LINE_RE.match(line.strip()))
+    """Drop control lines ("Reply", "Quote", "举报"), quote headers left without their quote
+    ("bob wrote:", "Originally Posted by bob") and a signature below a "-- " delimiter from
+    rendered post text."""
+    lines = [line for line in text.split("\n") if not BUTTON_LINE_RE.match(line.strip())]
+    lines = [line for line in lines if not is_quote_header_line(line)]
+    return "\n".join(strip_signature(lines))
 
 
 def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.ndarray, text_w: np.ndarray,
