@@ -403,9 +403,10 @@ _NOT_NAME_RE = re.compile(r"\d{1,2}:\d{2}|\d{4}[-/年.]|\b(?:19|20)\d{2}\b|ago$|
 
 
 def author_text(dom: Dom, i: int) -> str | None:
-    """The text of node ``i`` if it could be a user name (short, no date, no label, no button)."""
+    """The text of node ``i`` if it could be a user name (short, no date, no label, no button,
+    not inside a signature)."""
     own = dom.own_text[i]
-    if not own:
+    if not own or _in_signature(dom, i):
         return None
     if dom.as_list("end")[i] > i:
         # the subtree's text is at least as long as its non-space characters: over 40, no name
@@ -426,6 +427,25 @@ def author_text(dom: Dom, i: int) -> str | None:
     if dom.nodes[i].tag == "a" and (dom.nodes[i].get("href") or "").startswith("#") and len(dom.nodes[i].get("href")) > 1:
         return None            # a link to an anchor on this page is a post's permalink or subject, not a user
     return own if _name_like(own) and not _is_title(dom, own) else None
+
+
+def _in_signature(dom: Dom, i: int) -> bool:
+    """Whether node ``i`` lies in a signature-named block: a link in a signature ("PRV founder")
+    is the writer's decoration, never their name."""
+    spans = dom.memo.get("signature_spans")
+    if spans is None:
+        starts, ends = [], []
+        for k, names in enumerate(dom.attrs or ()):
+            if names and ("sig" in names or "Sig" in names or "SIG" in names) and SIGNATURE_RE.search(names):
+                if not starts or k > ends[-1]:
+                    starts.append(k)
+                    ends.append(int(dom.end[k]))
+        spans = dom.memo["signature_spans"] = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+    starts, ends = spans
+    if not len(starts):
+        return False
+    at = int(np.searchsorted(starts, i, side="right")) - 1
+    return at >= 0 and i <= ends[at]
 
 
 _TITLE_SPLIT_RE = re.compile(r"\s+[-|•·:»–—]+\s+|\s*::\s*")
