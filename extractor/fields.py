@@ -27,10 +27,13 @@ from extractor.quotes import is_quote_header, is_quote_header_line, strip_signat
 
 # Class/id words.
 SIGNATURE_RE = re.compile(r"(?:^|[\s_\-])(?:sig|signature|signatures|postsig|sign|signature\w*)(?:$|[\s_\-\d])", re.I)
-AUTHOR_HINT_RE = re.compile(r"author|user|poster|member|nick|name|owner|byline|creator|login|who", re.I)
+AUTHOR_HINT_RE = re.compile(r"author|user|poster|member|nick|name|owner|byline|creator|login|who|"
+                            r"auteur|autor|verfasser|benutzer|mitglied|utilisateur|membre|usuario|miembro|"
+                            r"utente|pseudo", re.I)
 NOT_AUTHOR_HINT_RE = re.compile(r"title|rank|avatar|stat|count|date|time|group|level|badge|role|sign|quote|"
                                 r"button|btn|action|reply|like|vote|share|floor|num", re.I)
-PROFILE_HREF_RE = re.compile(r"user|member|profile|space|/u/|uid=|author|people|/home/|/@|/~|account", re.I)
+PROFILE_HREF_RE = re.compile(r"user|member|profile|space|/u/|uid=|author|people|/home/|/@|/~|account|"
+                             r"membre|mitglied|benutzer|utilisateur|usuario|miembro|utente|perfil|profil", re.I)
 ACTION_HINT_RE = re.compile(r"(?:^|[\s_\-])(?:actions?|buttons?|btns?|toolbar|controls?|tools|footer|"
                             r"postfoot|post-foot|menu|share|reactions?|likes?|votes?|report|"
                             r"meta-actions|post-controls)(?:$|[\s_\-])", re.I)
@@ -41,7 +44,7 @@ META_DATE_RE = re.compile(r"join|regist|member since|since|last (?:seen|active|v
                           r"miembro desde|se unió|nacimiento|iscritto|lid sinds|"
                           r"注册|加入|最后登录|上次|在线|生日|入吧", re.I)
 # Labels of a post's edit date ("Last edited:", "Modifié le", "bearbeitet"): not when it was posted.
-EDIT_LABEL_RE = re.compile(r"edit|bearbeit|geändert|modifi|editad|modificad|编辑|編輯|修改", re.I)
+EDIT_LABEL_RE = re.compile(r"(?<![a-z])edit|bearbeit|geändert|modifi|editad|modificad|编辑|編輯|修改", re.I)
 # Labels of the post's own date: a "Label: date" line so labelled is never a profile fact.
 POSTED_LABEL_RE = re.compile(r"post|date|datum|time|written|sent|creat|erstellt|verfasst|geschrieben|"
                              r"gesendet|publi|écrit|envoy|escrito|enviado|scritto|inviato|"
@@ -79,13 +82,15 @@ def _is_meta_date(dom: Dom, i: int) -> bool:
 def _edit_labelled(dom: Dom, i: int) -> bool:
     """Whether the words right before date node ``i``'s date call it an edit date ("Last edited:",
     "Modifié en dernier par bob le ..."); a "Posted ... · edited ..." line keeps its first date."""
-    own = dom.own_text[i]
+    el = dom.nodes[i]
+    if EDIT_LABEL_RE.search(words(el)):
+        return True            # class="editDate"
+    own = dom.text_of(i)[:200] if dom.end[i] - i <= 3 else dom.own_text[i]
     found = match_date(own, now=_EPOCH_NOW) if own else None
     if found is not None:
         at = own.find(found[1])
         if at > 0:
             return EDIT_LABEL_RE.search(own[max(0, at - 40):at]) is not None
-    el = dom.nodes[i]
     prev = el.getprevious()
     if prev is not None:
         before = (prev.tail or "") if not isinstance(prev.tag, str) else "".join(prev.itertext()) + (prev.tail or "")
@@ -366,6 +371,7 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
         for i, kid in zip(nodes.tolist(), key[nodes].tolist()):
             per_key[kid].setdefault(ui, []).append(i)
     scored: list[tuple[float, int, int]] = []
+    firsts: dict[int, list[int]] = {}
     need = max(2, int(np.ceil(0.6 * k))) if k > 1 else 1
     end, sub_text_l = dom.as_list("end"), sub_text.tolist()
     for kid, by_unit in per_key.items():
@@ -386,6 +392,7 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
             continue
         size = sum(end[i] - i + 1 for _, i in once)
         scored.append((text * len(once) / k, size, kid))
+        firsts[kid] = [i for _, i in once]
     if not scored:
         return None
     top = max(s for s, _, _ in scored)
@@ -393,8 +400,34 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
         return None
     # The tightest wrapper that still holds nearly all of the body text: the title and
     # "by X » date" line above the text and the buttons below it stay out.
-    close = [(size, -s, kid) for s, size, kid in scored if s >= 0.78 * top]
-    return min(close)[2]
+    close = sorted((size, -s, kid) for s, size, kid in scored if s >= 0.78 * top)
+    # A paragraph is no body: in a post that has a code block, a list or a second paragraph
+    # beside it, the body is their common parent ("<p>Try this:</p><pre>...</pre><p>Then
+    # run it.</p>" would otherwise be cut down to its last paragraph).
+    for _, _, kid in close:
+        if not any(_beside_content(dom.nodes[i]) for i in firsts[kid]):
+            return kid
+    return None
+
+
+# blocks of post content that sit beside paragraphs inside a post body
+_CONTENT_BLOCKS = frozenset("pre ul ol code".split())
+
+
+def _beside_content(el: etree._Element) -> bool:
+    """Whether paragraph ``el`` has a sibling that is more of the same content: a code block,
+    a list, or another paragraph of its class with text."""
+    parent = el.getparent()
+    if el.tag != "p" or parent is None or len(parent) > 200:
+        return False           # a <div> body beside its buttons list (<ul class="post-buttons">) stays
+    tag, cls = el.tag, el.get("class")
+    for sib in parent:
+        if sib is el or not isinstance(sib.tag, str):
+            continue
+        if sib.tag in _CONTENT_BLOCKS or (sib.tag == tag and sib.get("class") == cls):
+            if any(t.strip() for t in sib.itertext()):
+                return True
+    return False
 
 
 _EPOCH_NOW = datetime(2100, 1, 1)
@@ -406,7 +439,7 @@ def author_text(dom: Dom, i: int) -> str | None:
     """The text of node ``i`` if it could be a user name (short, no date, no label, no button,
     not inside a signature)."""
     own = dom.own_text[i]
-    if not own or _in_signature(dom, i):
+    if not own or (_in_signature(dom, i) and not _profile_link(dom, i)):
         return None
     if dom.as_list("end")[i] > i:
         # the subtree's text is at least as long as its non-space characters: over 40, no name
@@ -429,9 +462,17 @@ def author_text(dom: Dom, i: int) -> str | None:
     return own if _name_like(own) and not _is_title(dom, own) else None
 
 
+def _profile_link(dom: Dom, i: int) -> bool:
+    """Whether node ``i`` is or sits in a link to a user's profile."""
+    el = dom.nodes[i]
+    link = el if el.tag == "a" else (next(el.iterancestors("a"), None) if dom.in_link[i] else None)
+    return link is not None and PROFILE_HREF_RE.search(link.get("href") or "") is not None
+
+
 def _in_signature(dom: Dom, i: int) -> bool:
-    """Whether node ``i`` lies in a signature-named block: a link in a signature ("PRV founder")
-    is the writer's decoration, never their name."""
+    """Whether node ``i`` lies in a signature-named block: a link to a thread in a signature
+    ("PRV founder") is the writer's decoration, not their name; a profile link there is
+    (Q&A sites call the author card under a post its "signature")."""
     spans = dom.memo.get("signature_spans")
     if spans is None:
         starts, ends = [], []
