@@ -26,7 +26,9 @@ from extractor.dom import Dom, collapse_ws
 from extractor.quotes import is_quote_header, is_quote_header_line, strip_signature
 
 # Class/id words.
-SIGNATURE_RE = re.compile(r"(?:^|[\s_\-])(?:sig|signature|signatures|postsig|sign|signature\w*)(?:$|[\s_\-\d])", re.I)
+# "signature", "sig", "post-sig", and run-together forms such as "ksig", "kmsgsignature", "usersig"
+SIGNATURE_RE = re.compile(r"(?:^|[\s_\-])(?:sig|signature|signatures|postsig|sign|signature\w*)(?:$|[\s_\-\d])|"
+                          r"[a-z]signatures?(?:$|[\s_\-\d])|(?:^|[\s_\-])[a-z]{1,6}sig(?:$|[\s_\-\d])", re.I)
 AUTHOR_HINT_RE = re.compile(r"author|user|poster|member|nick|name|owner|byline|creator|login|who|"
                             r"auteur|autor|verfasser|benutzer|mitglied|utilisateur|membre|usuario|miembro|"
                             r"utente|pseudo", re.I)
@@ -275,11 +277,31 @@ def quote_roots(dom: Dom, body: int, nodes: np.ndarray, sub_chars: np.ndarray) -
                 header = _header_before(dom, el, body)
                 if header is not None and (not out or out[-1] < header):
                     out.append(header)
-                out.append(i)
+                out.extend(_without_controls(dom, el, i))
                 j = int(nodes.searchsorted(int(dom.end[i]) + 1))
                 continue
         j += 1
     return out
+
+
+def _without_controls(dom: Dom, el: etree._Element, i: int) -> list[int]:
+    """Quote block ``i``, or, when it holds a control of its own among its children (an
+    "Expand" toggle, a "Show more" link), its other children: the control is no quoted text
+    and stays in the post, where the control lines are dropped."""
+    children = [c for c in el if isinstance(c.tag, str)]
+    if not any(c.tag in ("a", "button", "span") and BUTTON_LINE_RE.match(collapse_ws("".join(c.itertext())))
+               for c in children):
+        return [i]
+    if (el.text or "").strip() or any((c.tail or "").strip() for c in children):
+        return [i]             # loose quoted text between the children: keep the block whole
+    out = []
+    for c in children:
+        text = collapse_ws("".join(c.itertext()))
+        if text and not BUTTON_LINE_RE.match(text):
+            k = _dfs_index(dom, c)
+            if k is not None:
+                out.append(k)
+    return out or [i]
 
 
 def _opens_with_header(el: etree._Element) -> bool:
@@ -333,11 +355,27 @@ def signature_roots(dom: Dom, nodes: np.ndarray) -> list[int]:
     return out
 
 
+# Labels of a reply box's toolbar ("表情 图片", "Emoji Image Link"): control words only when
+# several stand together on one line, as toolbars show them.
+_TOOLBAR_WORDS = frozenset("表情 图片 图像 链接 附件 视频 emoji emojis image images link video bold italic "
+                           "smilies smiley gif attach attachment upload".split())
+_COUNTER_RE = re.compile(r"^0\s*/\s*\d{2,5}$")     # "0/200": a reply box's character counter
+
+
+def _control_line(line: str) -> bool:
+    """Whether a line of post text is controls: a button label, a row of toolbar words or
+    button labels ("表情 图片", "Reply Quote Report"), a reply box's "0/200" counter."""
+    if BUTTON_LINE_RE.match(line) or _COUNTER_RE.match(line):
+        return True
+    words_ = line.split()
+    return 1 < len(words_) <= 8 and all(w.lower() in _TOOLBAR_WORDS or BUTTON_LINE_RE.match(w) for w in words_)
+
+
 def clean_lines(text: str) -> str:
     """Drop control lines ("Reply", "Quote", "举报"), quote headers left without their quote
     ("bob wrote:", "Originally Posted by bob") and a signature below a "-- " delimiter from
     rendered post text."""
-    lines = [line for line in text.split("\n") if not BUTTON_LINE_RE.match(line.strip())]
+    lines = [line for line in text.split("\n") if not _control_line(line.strip())]
     lines = [line for line in lines if not is_quote_header_line(line)]
     return "\n".join(strip_signature(lines))
 

@@ -285,3 +285,36 @@ def test_phpbb_code_box_is_kept_with_the_text_after_it():
     text = posts_of(html)[1].text
     assert "import os" in text and "    print(name)" in text
     assert text.startswith("Try this:") and text.endswith("Then run it again.")
+
+
+def test_reply_box_toolbar_rows_and_counters_are_control_lines():
+    assert clean_lines("Nice work.\n0/200\n表情 图片\nReply Quote Report") == "Nice work."
+    assert clean_lines("Emoji\nImage") == "Emoji\nImage"          # single words may be content
+    assert clean_lines("It came to 3/200 of the cost.") == "It came to 3/200 of the cost."
+
+
+def test_a_quote_toggle_stays_out_of_the_quoted_text():
+    def ips_post(author, content):
+        return (f'<article class="cPost"><aside class="cAuthorPane"><a class="username" href="/profile/{author}/">{author}'
+                f'</a></aside><div class="ipsComment_meta"><time datetime="2023-07-05T19:59:00Z">July 5</time></div>'
+                f'<div class="ipsType_richText" data-role="commentContent">{content}</div></article>')
+    quote = ('<blockquote class="ipsQuote"><div class="ipsQuote_citation">On 7/5/2023 at 7:59 PM, ann said:</div>'
+             f'<div class="ipsQuote_contents"><p>{LOREM}</p><p>{LOREM}</p></div>'
+             '<a class="ipsTruncate_more" data-action="expandTruncate"><span>Expand</span></a></blockquote>'
+             '<p>Correct, and glad you liked it.</p>')
+    html = page(ips_post("ann", f"<p>{LOREM}</p>"), ips_post("bob", quote), ips_post("cy", f"<p>Me too. {LOREM}</p>"))
+    post = posts_of(html)[1]
+    assert post.text == "Correct, and glad you liked it."
+    assert post.quotes and post.quotes[0].startswith("On 7/5/2023 at 7:59 PM, ann said:")
+    assert all("Expand" not in q for q in post.quotes)
+
+
+def test_signature_block_with_a_run_together_class_name_leaves_the_text():
+    post = ('<div class="kmessage"><div class="kprofile"><a class="kwho" href="/user/{a}">{a}</a></div>'
+            '<div class="kmsgbody"><small class="kdate">2 May 2024 10:00</small><div class="kmsg">{t}'
+            '<div class="ksig"><hr><span class="ksignature">{sig}</span></div></div></div></div>')
+    html = page(post.format(a="ann", t=LOREM, sig="Ann, plumber since 1990"),
+                post.format(a="bob", t="Thanks. " + LOREM, sig="I don't give support by PM."),
+                post.format(a="ann", t="Glad it helped. " + LOREM, sig="Ann, plumber since 1990"))
+    posts = posts_of(html)
+    assert len(posts) == 3 and all("plumber since" not in p.text and "support by PM" not in p.text for p in posts)
