@@ -53,10 +53,20 @@ def is_quote_header(line: str) -> bool:
     return 2 <= len(line) <= 160 and QUOTE_HEADER_RE.match(line) is not None
 
 
+# pronouns and particles that stand where a name would ("I wrote:", "he said:", the "on said:"
+# left of "<a>bob</a> on <a>May 3</a> said:" when the links are elsewhere): no header
+_NOT_NAMES = frozenset("on at in i he she you they we it who and also then as has had have that which someone "
+                       "somebody everyone er sie es ich man il elle je él ella yo lo".split())
+_BEFORE_VERB_RE = re.compile(r"(\S+)\s+(?:" + _VERBS + r")\b", re.I)
+
+
 def is_quote_header_line(line: str) -> bool:
     """Whether a line of post text is a quote header on its own (see QUOTE_HEADER_LINE_RE)."""
     line = line.strip()
-    return 2 <= len(line) <= 200 and QUOTE_HEADER_LINE_RE.match(line) is not None
+    if not (2 <= len(line) <= 200) or QUOTE_HEADER_LINE_RE.match(line) is None:
+        return False
+    before = _BEFORE_VERB_RE.search(line)
+    return before is None or before.group(1).lower() not in _NOT_NAMES
 
 
 def strip_signature(lines: list[str]) -> list[str]:

@@ -203,6 +203,7 @@ def test_quote_header_lines(line):
 
 
 @pytest.mark.parametrize("line", ["My doctor said:", "I think he said: no", "The manual says the valve is shut.",
+                                  "I wrote:", "he said:", "on said:",
                                   "Posted by the plumber who came yesterday and fixed it"])
 def test_sentences_are_not_quote_header_lines(line):
     assert not is_quote_header_line(line)
