@@ -354,21 +354,28 @@ def parse_date(raw: str | None, *, now: datetime) -> datetime | None:
 
 
 _PAGE_ZONE_RE = re.compile(
-    r"(?:all times are|times are (?:in )?|time ?zone|timezone|时区|時區)[^0-9a-z]{0,12}(?:in\s+)?(utc|gmt)"
-    r"\s*([+-]\s*\d{1,2}(?::?\d{2})?)?(?![\d:])|"
+    r"(?:all times are|times are (?:in )?|time ?zone|timezone|时区|時區|"
+    r"alle zeiten sind|alle zeitangaben in|zeitzone|toutes les heures sont(?: au format)?|fuseau horaire|"
+    r"todas las horas son|zona horaria|tutti gli orari sono|fuso orario)"
+    r"[^0-9a-z]{0,12}(?:in\s+)?(utc|gmt)"
+    r"\s*([+-]\s*\d{1,2}(?::?\d{2})?)?(?![\d:])(?P<dst>[^\n]{0,20}\bdst\b)?|"
     r"^\s*(?:utc|gmt)\s*([+-]\s*\d{1,2}(?::?\d{2})?)\s*,\s*(?:19|20)\d{2}[-/.]", re.I)
 
 
 def page_zone(texts) -> timezone | None:
     """The time zone a page says its dates are in ("All times are UTC", "All times are
-    GMT -5", Discuz's footer "GMT+8, 2024-5-10 20:00"), or None."""
+    GMT -5", "Alle Zeiten sind UTC+01:00", "All times are UTC + 1 hour [ DST ]" (+2),
+    Discuz's footer "GMT+8, 2024-5-10 20:00"), or None."""
     for text in texts:
         if not text or len(text) > 200:
             continue
         m = _PAGE_ZONE_RE.search(text)
         if m:
-            offset = (m.group(2) or m.group(3) or "").replace(" ", "")
-            return _tzinfo(offset or "utc") if not offset else _tzinfo("utc" + offset)
+            offset = (m.group(2) or m.group(4) or "").replace(" ", "")
+            zone = _tzinfo(offset or "utc") if not offset else _tzinfo("utc" + offset)
+            if zone is not None and m.group("dst"):     # "UTC + 1 hour [ DST ]": summer time on top
+                zone = timezone(zone.utcoffset(None) + timedelta(hours=1))
+            return zone
     return None
 
 

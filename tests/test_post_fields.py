@@ -319,3 +319,15 @@ def test_signature_block_with_a_run_together_class_name_leaves_the_text():
                 post.format(a="ann", t="Glad it helped. " + LOREM, sig="Ann, plumber since 1990"))
     posts = posts_of(html)
     assert len(posts) == 3 and all("plumber since" not in p.text and "support by PM" not in p.text for p in posts)
+
+
+@pytest.mark.parametrize("statement, hours", [
+    ("Alle Zeiten sind UTC+01:00", 1),
+    ("Toutes les heures sont au format UTC + 1 heure", 1),
+    ("Todas las horas son UTC-5", -5),
+    ("All times are UTC + 1 hour [ DST ]", 2),
+    ("All times are UTC - 8 hours", -8),
+])
+def test_page_zone_statements_in_other_languages_and_with_summer_time(statement, hours):
+    from extractor.dates import page_zone
+    assert page_zone([statement]) == timezone(timedelta(hours=hours))
