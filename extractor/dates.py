@@ -91,11 +91,28 @@ _REL_RE = re.compile(
     r"(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|few|several|半|几|[一二两三四五六七八九十]+)\s*"
     r"(?:个)?\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?|"
     r"秒钟?|分钟|分|小时|钟头|天|日|周|星期|礼拜|月|年)\s*(?P<ago>ago|前|以前|之前)")
+# "vor 3 Stunden", "vor einer Woche", "il y a 2 jours", "hace 5 minutos", "há 3 dias"
+_REL_FOREIGN_RE = re.compile(
+    r"(?<![a-z])(?:vor|il y a|hace|há)\s+(?P<n>\d+|eine[mnr]?|ein|une?|una|uno|um|uma)\s*"
+    r"(?P<unit>sekunden?|minuten?|stunden?|tagen?|wochen?|monaten?|jahren?|monat|jahr|woche|stunde|minute|sekunde|"
+    r"secondes?|minutes?|heures?|jours?|semaines?|mois|années?|ans?|"
+    r"segundos?|minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?|años?|anos?)(?![a-z])")
+_FOREIGN_UNITS = (("sek", "s"), ("sec", "s"), ("seg", "s"), ("min", "m"), ("stund", "h"), ("heure", "h"),
+                  ("hora", "h"), ("tag", "d"), ("jour", "d"), ("día", "d"), ("dia", "d"), ("woch", "w"),
+                  ("semain", "w"), ("seman", "w"), ("monat", "mo"), ("mois", "mo"), ("mes", "mo"), ("jahr", "y"),
+                  ("an", "y"), ("ann", "y"), ("año", "y"), ("ano", "y"))
+# "Heute, 10:15", "Gestern um 21:40", "Hier à 14:30", "Ayer a las 9:05": a clock must follow
+# (German "hier" is "here")
+_DAYWORD_FOREIGN_RE = re.compile(
+    r"(?<![a-z])(?P<word>heute|gestern|vorgestern|aujourd['’]hui|avant-hier|hier|hoy|ayer|anteayer|oggi|ieri)"
+    r"\s*(?:,|um|à|a las|a la|alle)?\s*" + _TIME.replace("?P<", "?P<") )
+_FOREIGN_DAYS_BACK = {"heute": 0, "aujourd'hui": 0, "aujourd’hui": 0, "hoy": 0, "oggi": 0, "gestern": 1, "hier": 1,
+                      "ayer": 1, "ieri": 1, "vorgestern": 2, "avant-hier": 2, "anteayer": 2}
 _SHORT_REL_RE = re.compile(r"^(?P<n>\d{1,3})\s*(?P<unit>s|m|min|h|hr|d|w|mo|y|yr|"
                            r"seconds?|minutes?|mins|hours?|hrs|days?|weeks?|months?|years?)$")
 _NOW_RE = re.compile(r"just now|moments? ago|a few seconds ago|seconds ago|刚刚|刚才|片刻前|几秒前")
 _TS_RE = re.compile(r"^\s*(?P<ts>1\d{9}|1\d{12})(?:\.\d+)?\s*$")
-_DATE_WORD_RE = re.compile(r"\d|ago|前|today|yesterday|今天|昨天|刚|now", re.I)
+_DATE_WORD_RE = re.compile(r"\d|ago|前|today|yesterday|今天|昨天|刚|now|vor |il y a|hace |há ", re.I)
 
 _NOON_RE = re.compile(r"\bnoon\b")
 _MIDNIGHT_RE = re.compile(r"\bmidnight\b")
@@ -241,6 +258,27 @@ def _from_dayword(m: re.Match, now: datetime) -> datetime | None:
     return out.replace(tzinfo=tz) if tz else out
 
 
+def _from_rel_foreign(m: re.Match, now: datetime) -> datetime | None:
+    word, unit = m.group("n"), m.group("unit")
+    n = float(word) if word[0].isdigit() else 1.0
+    key = next((k for prefix, k in _FOREIGN_UNITS if unit.startswith(prefix)), None)
+    if key is None:
+        return None
+    return now - timedelta(seconds=n * _UNIT_SECONDS[key])
+
+
+def _from_dayword_foreign(m: re.Match, now: datetime) -> datetime | None:
+    day = _naive_now(now) - timedelta(days=_FOREIGN_DAYS_BACK[m.group("word")])
+    clock = _clock(m)
+    if clock is None or m.group("h") is None:
+        return None
+    return datetime(day.year, day.month, day.day, *clock)
+
+
+def _has_foreign_rel(text: str) -> bool:
+    return "vor " in text or "il y a" in text or "hace " in text or "há " in text
+
+
 def _from_rel(m: re.Match, now: datetime) -> datetime | None:
     seconds = _number(m.group("n")) * _UNIT_SECONDS[_unit_key(m.group("unit"))]
     return now - timedelta(seconds=seconds)
@@ -272,6 +310,8 @@ _PATTERNS = (
     (_MDY_NAME_RE, _from_mdy_name, _has_month),
     (_REL_RE, _from_rel, _has_ago),
     (_DAYWORD_RE, _from_dayword, _has_dayword),
+    (_REL_FOREIGN_RE, _from_rel_foreign, _has_foreign_rel),
+    (_DAYWORD_FOREIGN_RE, _from_dayword_foreign, None),
     (_NUM_RE, _from_num, None),
     (_MD_ZH_RE, _from_md_zh, _has_month_zh),
     (_MD_TIME_RE, _from_md_zh, None),

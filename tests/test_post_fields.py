@@ -331,3 +331,21 @@ def test_signature_block_with_a_run_together_class_name_leaves_the_text():
 def test_page_zone_statements_in_other_languages_and_with_summer_time(statement, hours):
     from extractor.dates import page_zone
     assert page_zone([statement]) == timezone(timedelta(hours=hours))
+
+
+@pytest.mark.parametrize("raw, delta", [
+    ("vor 3 Stunden", timedelta(hours=3)),
+    ("vor einer Woche", timedelta(weeks=1)),
+    ("il y a 2 jours", timedelta(days=2)),
+    ("hace 5 minutos", timedelta(minutes=5)),
+])
+def test_relative_dates_in_other_languages(raw, delta):
+    assert parse_date(raw, now=NOW) == NOW - delta
+
+
+def test_today_and_yesterday_in_other_languages_need_a_clock():
+    assert parse_date("Gestern um 21:40", now=NOW) == datetime(2024, 5, 9, 21, 40)
+    assert parse_date("Hier à 14:30", now=NOW) == datetime(2024, 5, 9, 14, 30)
+    assert parse_date("Ayer a las 9:05", now=NOW) == datetime(2024, 5, 9, 9, 5)
+    assert parse_date("hier ist es ruhig", now=NOW) is None        # German "hier" is "here"
+    assert parse_date("ich war vor Ort", now=NOW) is None
