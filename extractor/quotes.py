@@ -25,7 +25,7 @@ QUOTE_HEADER_RE = re.compile(
     r".{1,80}?\s(?:" + _VERBS + r")(?:\s+(?:in|on|at|am|le|el|il)\s.{1,120}?)?\s*[:：]\s*[»↑]?"
     r"|"
     # Discuz and Chinese boards: "引用 bob 发表于 2024-5-3 12:30", "bob 发表于 2024-5-3 12:30"
-    r"(?:引用\s*)?.{1,40}?\s*(?:发表于|發表於|于\s*\d).{0,40}"
+    r"(?:引用\s*)?.{1,40}?\s*(?:发表于|發表於).{0,40}"
     r"|"
     r"(?:quote|zitat|citation|cita|citazione|引用)\s*[:：]?"
     r")$", re.I)
