@@ -280,8 +280,49 @@ def quote_roots(dom: Dom, body: int, nodes: np.ndarray, sub_chars: np.ndarray) -
                 out.extend(_without_controls(dom, el, i))
                 j = int(nodes.searchsorted(int(dom.end[i]) + 1))
                 continue
+            block = _unmarked_quote(dom, i, body, sub_chars, total)
+            if block is not None and (not out or out[-1] < block):
+                header = _header_before(dom, dom.nodes[block], body)
+                if header is not None and (not out or out[-1] < header):
+                    out.append(header)
+                out.append(block)
+                j = int(nodes.searchsorted(int(dom.end[block]) + 1))
+                continue
         j += 1
     return out
+
+
+def _unmarked_quote(dom: Dom, i: int, body: int, sub_chars: np.ndarray, total: int) -> int | None:
+    """The block a quote header at node ``i`` opens when no markup names it a quote
+    ("<table><tr><td><div>Originally Posted by <b>bob</b></div><div>quoted text</div>..."):
+    the highest element below the body whose text starts with that header, when it holds
+    more than the header and the post has text of its own besides it."""
+    own = dom.own_text[i]
+    if not own or len(own) > 200 or not _maybe_header(own):
+        return None
+    line = dom.text_of(i) if int(dom.end[i]) - i <= 3 else own
+    if not is_quote_header_line(line):
+        return None
+    parent, own_chars = dom.parent, dom.own_chars
+    x = i
+    while True:
+        p = int(parent[x])
+        if p <= body or int(own_chars[p:i].sum()) > 0:
+            break           # the body itself, or text before the header inside the parent
+        x = p
+    if x == i and int(dom.end[i]) - i <= 3:
+        return None         # the header alone: the quoted text is not inside one block with it
+    inner = int(sub_chars[x])
+    if inner <= len(line) + 10 or total - inner < 2:
+        return None
+    return x
+
+
+def _maybe_header(text: str) -> bool:
+    """Cheap test before the quote header pattern: most lines hold none of its marks."""
+    low = text.lower()
+    return ":" in low or "：" in low or "posted by" in low or "zitat" in low or "citation" in low \
+        or "cita " in low or "发表于" in low or "發表於" in low
 
 
 def _without_controls(dom: Dom, el: etree._Element, i: int) -> list[int]:

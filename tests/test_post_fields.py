@@ -349,3 +349,20 @@ def test_today_and_yesterday_in_other_languages_need_a_clock():
     assert parse_date("Ayer a las 9:05", now=NOW) == datetime(2024, 5, 9, 9, 5)
     assert parse_date("hier ist es ruhig", now=NOW) is None        # German "hier" is "here"
     assert parse_date("ich war vor Ort", now=NOW) is None
+
+
+def test_quote_without_quote_markup_is_found_by_its_header():
+    def vb3(author, content):
+        return (f'<table class="tborder" id="post{author}"><tr><td class="thead">May 3, 2024, 10:00 AM</td></tr>'
+                f'<tr><td class="alt2"><a class="bigusername" href="member.php?u={author}">{author}</a></td>'
+                f'<td class="alt1" id="td_post_{author}"><div id="post_message_{author}">{content}</div></td></tr></table>')
+    quote = ('<div style="margin:20px"><div class="smallfont">Quote:</div>'
+             '<table width="100%"><tr><td class="alt2" style="border:1px inset">'
+             f'<div>Originally Posted by <strong>ann</strong></div><div style="font-style:italic">{LOREM}</div>'
+             '</td></tr></table></div>I disagree, the switch is fine.')
+    html = page(vb3("ann", LOREM), vb3("bob", quote), vb3("cy", "Same here. " + LOREM))
+    posts = posts_of(html)
+    assert [p.author for p in posts] == ["ann", "bob", "cy"]
+    assert posts[1].text == "I disagree, the switch is fine."
+    assert len(posts[1].quotes) == 1 and "Originally Posted by ann" in posts[1].quotes[0]
+    assert LOREM in posts[1].quotes[0]
