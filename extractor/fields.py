@@ -418,7 +418,20 @@ def clean_lines(text: str) -> str:
     rendered post text."""
     lines = [line for line in text.split("\n") if not _control_line(line.strip())]
     lines = [line for line in lines if not is_quote_header_line(line)]
+    if len(lines) > 1 and _date_line(lines[0]):
+        lines = lines[1:]      # the post's own date above its text, when no element holds it apart
     return "\n".join(strip_signature(lines))
+
+
+def _date_line(line: str) -> bool:
+    """Whether a short line is a date and nothing else ("May 3, 2024 10:00", "Posted: 3 hours ago")."""
+    if len(line) > 60:
+        return False
+    found = match_date(line, now=_EPOCH_NOW)
+    if found is None:
+        return False
+    rest = line.replace(found[1], " ", 1)
+    return len(re.sub(r"[\W_]+", "", rest)) <= 8     # at most a label such as "Posted"
 
 
 def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.ndarray, text_w: np.ndarray,
@@ -471,7 +484,7 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
             continue
         size = sum(end[i] - i + 1 for _, i in once)
         scored.append((text * len(once) / k, size, kid))
-        firsts[kid] = [i for _, i in once]
+        firsts[kid] = once
     if not scored:
         return None
     top = max(s for s, _, _ in scored)
@@ -484,9 +497,23 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
     # beside it, the body is their common parent ("<p>Try this:</p><pre>...</pre><p>Then
     # run it.</p>" would otherwise be cut down to its last paragraph).
     for _, _, kid in close:
-        if not any(_beside_content(dom.nodes[i]) for i in firsts[kid]):
-            return kid
+        if any(_beside_content(dom.nodes[i]) for _, i in firsts[kid]):
+            continue
+        # A quote is no body: a key of quote blocks that some posts lack, or that leaves prose
+        # of the post outside it ("<b>bob</b><blockquote>ann wrote: ...</blockquote>I disagree")
+        if _quote_like(dom, firsts[kid][0][1]) and (len(firsts[kid]) < k or any(
+                sub_text_l[units[ui]] - sub_text_l[i] > 0 for ui, i in firsts[kid])):
+            continue
+        return kid
     return None
+
+
+def _quote_like(dom: Dom, i: int) -> bool:
+    """Whether node ``i`` is a quote block: a class-less ``<blockquote>`` or a quote-named element."""
+    el = dom.nodes[i]
+    if el.tag == "blockquote" and not (el.get("class") or "").strip():
+        return True
+    return bool(el.attrib) and is_quote_named(el)
 
 
 # blocks of post content that sit beside paragraphs inside a post body
@@ -518,7 +545,7 @@ def author_text(dom: Dom, i: int) -> str | None:
     """The text of node ``i`` if it could be a user name (short, no date, no label, no button,
     not inside a signature)."""
     own = dom.own_text[i]
-    if not own or (_in_signature(dom, i) and not _profile_link(dom, i)):
+    if not own or (_in_signature(dom, i) and not _profile_link(dom, i)) or _in_quote(dom, i):
         return None
     if dom.as_list("end")[i] > i:
         # the subtree's text is at least as long as its non-space characters: over 40, no name
@@ -546,6 +573,30 @@ def _profile_link(dom: Dom, i: int) -> bool:
     el = dom.nodes[i]
     link = el if el.tag == "a" else (next(el.iterancestors("a"), None) if dom.in_link[i] else None)
     return link is not None and PROFILE_HREF_RE.search(link.get("href") or "") is not None
+
+
+def _in_quote(dom: Dom, i: int) -> bool:
+    """Whether node ``i`` lies inside a quote block: the quoted writer's name in "<blockquote>
+    <a href="/u/ann">ann</a> wrote: ..." is not the author of the post quoting it."""
+    spans = dom.memo.get("quote_spans")
+    if spans is None:
+        starts, ends = [], []
+        bq = dom.tags.index("blockquote") if "blockquote" in dom.tags else -1
+        tag_id, attrs = dom.as_list("tag_id"), dom.attrs or [""] * len(dom)
+        for k in range(len(dom)):
+            if starts and k <= ends[-1]:
+                continue
+            names = attrs[k]
+            if (tag_id[k] == bq and not (dom.nodes[k].get("class") or "").strip()) or \
+                    (names and ("uot" in names or "cit" in names) and is_quote_named(dom.nodes[k])):
+                starts.append(k)
+                ends.append(int(dom.end[k]))
+        spans = dom.memo["quote_spans"] = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+    starts, ends = spans
+    if not len(starts):
+        return False
+    at = int(np.searchsorted(starts, i, side="right")) - 1
+    return at >= 0 and i <= ends[at]
 
 
 def _in_signature(dom: Dom, i: int) -> bool:
@@ -700,6 +751,10 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
         if len(values) >= 3 and len(set(values)) == 1 and score[kid] / len(values) < 2.0:
             s -= 2.0          # the same label in every post ("Member", "Reply") is no name,
                               # unless it links to a profile or is marked as the author
+        elif len(values) >= 3 and len(by_unit) == k:
+            # a short text at the same place in every post that varies from post to post is
+            # what names do (labels repeat): "<b>ann</b>", "<b>bob</b>" with no class or link
+            s += 0.3 * len(set(values)) / len(values)
         if s > best_score:
             best, best_score = kid, s
     # one post alone gives no consistency evidence: its name must be marked or linked as a user

@@ -366,3 +366,21 @@ def test_quote_without_quote_markup_is_found_by_its_header():
     assert posts[1].text == "I disagree, the switch is fine."
     assert len(posts[1].quotes) == 1 and "Originally Posted by ann" in posts[1].quotes[0]
     assert LOREM in posts[1].quotes[0]
+
+
+def test_quoted_writer_is_not_the_author_and_a_quote_is_not_the_body():
+    def post(author, when, content):
+        return f'<div class="post"><b>{author}</b> {when}<br>{content}</div>'
+
+    def quote(who):
+        return f'<blockquote><a href="/member.php?u={who}">{who}</a> wrote:<br>{LOREM}</blockquote>'
+    html = page(post("ann", "May 3, 2024 10:00", LOREM),
+                post("bob", "May 3, 2024 11:00", quote("ann") + "I disagree with that completely."),
+                post("cy", "May 3, 2024 12:00", quote("bob") + "Me neither, the switch is fine."),
+                post("dan", "May 3, 2024 13:00", quote("cy") + "Agreed with cy on the switch."))
+    posts = posts_of(html)
+    assert [p.author for p in posts] == ["ann", "bob", "cy", "dan"]
+    assert [p.text for p in posts[1:]] == ["I disagree with that completely.", "Me neither, the switch is fine.",
+                                           "Agreed with cy on the switch."]
+    assert posts[1].quotes == ["ann wrote:\n" + LOREM]
+    assert posts[0].text == LOREM and posts[3].published == datetime(2024, 5, 3, 13, 0)
