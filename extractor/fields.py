@@ -138,6 +138,15 @@ BUTTON_LINE_RE = re.compile(
     r"delete|permalink|link|top|back to top|go to top|thanks|thank|vote|upvote|downvote|flag|follow|"
     r"quick reply|reveal hidden contents|expand|collapse|show more|read more|see more|show less|click to expand\.*|"
     r"facebook|twitter|x|whatsapp|telegram|pinterest|linkedin|reddit|email|e-mail|print|copy link|tweet|"
+    # the author column's buttons and states
+    r"profile|view profile|pm|send pm|private message|send private message|find|find posts|www|website|"
+    r"offline|online|ip|ip logged|logged|"
+    # the same controls in German, French, Spanish, Italian, Portuguese
+    r"zitieren|antworten|melden|teilen|bearbeiten|löschen|profil|pn|nach oben|gefällt mir|"
+    r"citer|répondre|signaler|partager|modifier|supprimer|haut|j'aime|"
+    r"citar|responder|reportar|compartir|editar|borrar|me gusta|"
+    r"cita|rispondi|segnala|condividi|modifica|elimina|mi piace|"
+    r"denunciar|curtir|"
     r"微信|微博|qq空间|"
     r"回复|引用|举报|分享|编辑|删除|点评|评分|支持|反对|只看该作者|只看楼主|收藏|使用道具|顶|踩|展开|收起|显示全部|"
     r"赞|点赞|评论|返回顶部|回复本楼|楼主|沙发|板凳|地板|电梯直达|倒序浏览|阅读模式)(?:\s*[\(（]?\d*[\)）]?)$",
@@ -418,9 +427,27 @@ def clean_lines(text: str) -> str:
     rendered post text."""
     lines = [line for line in text.split("\n") if not _control_line(line.strip())]
     lines = [line for line in lines if not is_quote_header_line(line)]
+    # the author column's facts and the post's own date above its text, when no element
+    # holds them apart from it ("Posts: 44", "Joined: May 2019", "May 3, 2024 10:00")
+    while len(lines) > 1 and (_COUNT_LINE_RE.match(lines[0]) or _join_line(lines[0])):
+        lines = lines[1:]
     if len(lines) > 1 and _date_line(lines[0]):
-        lines = lines[1:]      # the post's own date above its text, when no element holds it apart
+        lines = lines[1:]
     return "\n".join(strip_signature(lines))
+
+
+# an author's counters as the author column prints them ("Posts: 44", "Beiträge: 1.240", "积分: 12")
+_COUNT_LINE_RE = re.compile(
+    r"^(?:posts?|messages?|replies|threads|topics|reputation|rep|likes?|likes received|points|karma|thanks|"
+    r"credits|beiträge|nachrichten|themen|renommee|punkte|danke|réputation|réponses|sujets|mensajes|"
+    r"respuestas|temas|puntos|messaggi|risposte|punti|mensagens|帖子|主题|积分|精华|回帖|发帖)"
+    r"\s*[:：]\s*[\d.,\s]{1,12}$", re.I)
+
+
+def _join_line(line: str) -> bool:
+    """Whether a short line is a labelled join/registration date ("Joined: May 2019")."""
+    m = _LABELLED_RE.match(line) if len(line) <= 60 else None
+    return m is not None and META_DATE_RE.search(m.group(1)) is not None
 
 
 def _date_line(line: str) -> bool:

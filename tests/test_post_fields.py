@@ -384,3 +384,10 @@ def test_quoted_writer_is_not_the_author_and_a_quote_is_not_the_body():
                                            "Agreed with cy on the switch."]
     assert posts[1].quotes == ["ann wrote:\n" + LOREM]
     assert posts[0].text == LOREM and posts[3].published == datetime(2024, 5, 3, 13, 0)
+
+
+def test_author_column_lines_leave_the_text_when_nothing_holds_them_apart():
+    text = "Profile\nPM\nFind\nPosts: 44\nJoined: May 2019\nMay 3, 2024 10:00\nThe pump hums.\nZitieren\nRépondre"
+    assert clean_lines(text) == "The pump hums."
+    assert clean_lines("Age: 24\nFull Name: Ann") == "Age: 24\nFull Name: Ann"      # a form in a post stays
+    assert clean_lines("Hello there\nPosts: 12") == "Hello there\nPosts: 12"        # only above the text
