@@ -391,3 +391,14 @@ def test_author_column_lines_leave_the_text_when_nothing_holds_them_apart():
     assert clean_lines(text) == "The pump hums."
     assert clean_lines("Age: 24\nFull Name: Ann") == "Age: 24\nFull Name: Ann"      # a form in a post stays
     assert clean_lines("Hello there\nPosts: 12") == "Hello there\nPosts: 12"        # only above the text
+
+
+def test_lines_an_author_repeats_under_each_post_are_a_signature():
+    from types import SimpleNamespace as P
+    from extractor.signatures import strip_repeated_signatures
+    sig = "--\nAnn, plumber since 1990, Leeds"
+    posts = [P(author="ann", text="The pump hums.\n" + sig), P(author="bob", text="Replace the switch.\nThanks!"),
+             P(author="ann", text="That fixed it.\nMany thanks.\n" + sig), P(author="bob", text="Good.\nThanks!")]
+    strip_repeated_signatures(posts)
+    assert [p.text for p in posts] == ["The pump hums.", "Replace the switch.\nThanks!", "That fixed it.\nMany thanks.",
+                                       "Good.\nThanks!"]      # a shared "Thanks!" is too short for a signature
