@@ -25,18 +25,49 @@ MONTHS = {
 }
 _MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# Month names of the other languages forums write in (German, French, Spanish, Italian,
+# Portuguese, Dutch), full and abbreviated; read only day first ("5. März 2020", "5 juil. 2018",
+# "3 de mayo de 2020"), where a year must follow, so that short words such as "ago" or "set"
+# are never taken for a month on their own.
+FOREIGN_MONTHS = {
+    1: "januar jänner janvier janv enero ene gennaio gen janeiro januari",
+    2: "februar février fevrier févr fevr febrero febbraio fevereiro fev februari",
+    3: "märz maerz mär mrz mars marzo março maart mrt",
+    4: "avril avr abril abr aprile",
+    5: "mai mayo maggio mag maio mei",
+    6: "juni juin junio giugno giu junho",
+    7: "juli juillet juil julio luglio lug julho",
+    8: "août aout agosto ago augustus",
+    9: "septembre septiembre setiembre settembre set setembro",
+    10: "oktober okt octobre octubre ottobre ott outubro out",
+    11: "novembre noviembre novembro",
+    12: "dezember dez décembre decembre déc diciembre dic dicembre dezembro",
+}
+_MONTH_OF = {w: mo for mo, names in FOREIGN_MONTHS.items() for w in names.split()}
+_FOREIGN_ALT = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
+_MON_ANY = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+            r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|" + _FOREIGN_ALT + r")\.?")
+
+
+def month_number(word: str) -> int:
+    """The month a (lower-case) month name or abbreviation names, in any language known here."""
+    word = word.rstrip(".")
+    return _MONTH_OF.get(word) or MONTHS[word[:3]]
+
+
 # hh:mm[:ss][.fff] [am|pm], with an optional Chinese 上午/下午 before it.
 _TIME = (r"(?:(?P<half>上午|下午|晚上|凌晨|中午)\s*)?(?P<h>\d{1,2})[:：](?P<mi>\d{2})(?:[:：](?P<s>\d{2})(?:\.\d+)?)?"
          r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?)(?![a-z]))?")
 _TZ = (r"(?:\s*(?P<tz>z(?![a-z])|(?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?(?![\d:])|[+-]\d{2}:?\d{2}(?![\d:])"
        r"|utc|gmt)(?![a-z]))?")
-_SEP_T = r"(?:[t\s,]+|\s*(?:at|um|à|@|-)\s*)"
+_SEP_T = r"(?:[t\s,]+|\s*,?\s*(?:at|um|à|@|-|a las|a la|alle|às|om)\s*)"
 
 _ISO_RE = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=sep)|月)\s*(?P<d>\d{1,2})(?!\d)\s*[日号]?"
+    r"(?<![\d/])(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=sep)|月)\s*(?P<d>\d{1,2})(?![\d/])\s*[日号]?"
     r"(?:\s*(?:\(.{1,3}\)|（.{1,3}）|星期.|周.)?" + _SEP_T + "?" + _TIME + ")?" + _TZ)
 _DMY_NAME_RE = re.compile(
-    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?[\s\-]?" + _MON + r"(?![a-z])[\s,\-]*(?P<y>(?:19|20)\d{2}|['’]\d{2})(?!\d)"
+    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th|\.|er)?\s*(?:(?:of|de)\s+)?[\s\-]?" + _MON_ANY +
+    r"(?![a-zäöüéèûôçñ])[\s,\-]*(?:de\s+)?(?P<y>(?:19|20)\d{2}|['’]\d{2}|(?<=-)\d{2})(?!\d)"
     r"(?:" + _SEP_T + _TIME + ")?" + _TZ)
 _MDY_NAME_RE = re.compile(
     r"(?<![a-z])" + _MON + r"(?![a-z])\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)(?:,?\s*(?P<y>(?:19|20)\d{2})(?!\d))?"
@@ -60,11 +91,28 @@ _REL_RE = re.compile(
     r"(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|few|several|半|几|[一二两三四五六七八九十]+)\s*"
     r"(?:个)?\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?|"
     r"秒钟?|分钟|分|小时|钟头|天|日|周|星期|礼拜|月|年)\s*(?P<ago>ago|前|以前|之前)")
+# "vor 3 Stunden", "vor einer Woche", "il y a 2 jours", "hace 5 minutos", "há 3 dias"
+_REL_FOREIGN_RE = re.compile(
+    r"(?<![a-z])(?:vor|il y a|hace|há)\s+(?P<n>\d+|eine[mnr]?|ein|une?|una|uno|um|uma)\s*"
+    r"(?P<unit>sekunden?|minuten?|stunden?|tagen?|wochen?|monaten?|jahren?|monat|jahr|woche|stunde|minute|sekunde|"
+    r"secondes?|minutes?|heures?|jours?|semaines?|mois|années?|ans?|"
+    r"segundos?|minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?|años?|anos?)(?![a-z])")
+_FOREIGN_UNITS = (("sek", "s"), ("sec", "s"), ("seg", "s"), ("min", "m"), ("stund", "h"), ("heure", "h"),
+                  ("hora", "h"), ("tag", "d"), ("jour", "d"), ("día", "d"), ("dia", "d"), ("woch", "w"),
+                  ("semain", "w"), ("seman", "w"), ("monat", "mo"), ("mois", "mo"), ("mes", "mo"), ("jahr", "y"),
+                  ("an", "y"), ("ann", "y"), ("año", "y"), ("ano", "y"))
+# "Heute, 10:15", "Gestern um 21:40", "Hier à 14:30", "Ayer a las 9:05": a clock must follow
+# (German "hier" is "here")
+_DAYWORD_FOREIGN_RE = re.compile(
+    r"(?<![a-z])(?P<word>heute|gestern|vorgestern|aujourd['’]hui|avant-hier|hier|hoy|ayer|anteayer|oggi|ieri)"
+    r"\s*(?:,|um|à|a las|a la|alle)?\s*" + _TIME.replace("?P<", "?P<") )
+_FOREIGN_DAYS_BACK = {"heute": 0, "aujourd'hui": 0, "aujourd’hui": 0, "hoy": 0, "oggi": 0, "gestern": 1, "hier": 1,
+                      "ayer": 1, "ieri": 1, "vorgestern": 2, "avant-hier": 2, "anteayer": 2}
 _SHORT_REL_RE = re.compile(r"^(?P<n>\d{1,3})\s*(?P<unit>s|m|min|h|hr|d|w|mo|y|yr|"
                            r"seconds?|minutes?|mins|hours?|hrs|days?|weeks?|months?|years?)$")
 _NOW_RE = re.compile(r"just now|moments? ago|a few seconds ago|seconds ago|刚刚|刚才|片刻前|几秒前")
 _TS_RE = re.compile(r"^\s*(?P<ts>1\d{9}|1\d{12})(?:\.\d+)?\s*$")
-_DATE_WORD_RE = re.compile(r"\d|ago|前|today|yesterday|今天|昨天|刚|now", re.I)
+_DATE_WORD_RE = re.compile(r"\d|ago|前|today|yesterday|今天|昨天|刚|now|vor |il y a|hace |há ", re.I)
 
 _NOON_RE = re.compile(r"\bnoon\b")
 _MIDNIGHT_RE = re.compile(r"\bmidnight\b")
@@ -172,7 +220,7 @@ def _from_iso(m: re.Match, now: datetime) -> datetime | None:
 
 def _from_dmy_name(m: re.Match, now: datetime) -> datetime | None:
     # "4 Jul '23": a two-digit year after an apostrophe
-    return _build(int(m.group("y").lstrip("'’")), MONTHS[m.group("mon")[:3]], int(m.group("d")), m, now)
+    return _build(int(m.group("y").lstrip("'’")), month_number(m.group("mon")), int(m.group("d")), m, now)
 
 
 def _from_mdy_name(m: re.Match, now: datetime) -> datetime | None:
@@ -210,12 +258,33 @@ def _from_dayword(m: re.Match, now: datetime) -> datetime | None:
     return out.replace(tzinfo=tz) if tz else out
 
 
+def _from_rel_foreign(m: re.Match, now: datetime) -> datetime | None:
+    word, unit = m.group("n"), m.group("unit")
+    n = float(word) if word[0].isdigit() else 1.0
+    key = next((k for prefix, k in _FOREIGN_UNITS if unit.startswith(prefix)), None)
+    if key is None:
+        return None
+    return now - timedelta(seconds=n * _UNIT_SECONDS[key])
+
+
+def _from_dayword_foreign(m: re.Match, now: datetime) -> datetime | None:
+    day = _naive_now(now) - timedelta(days=_FOREIGN_DAYS_BACK[m.group("word")])
+    clock = _clock(m)
+    if clock is None or m.group("h") is None:
+        return None
+    return datetime(day.year, day.month, day.day, *clock)
+
+
+def _has_foreign_rel(text: str) -> bool:
+    return "vor " in text or "il y a" in text or "hace " in text or "há " in text
+
+
 def _from_rel(m: re.Match, now: datetime) -> datetime | None:
     seconds = _number(m.group("n")) * _UNIT_SECONDS[_unit_key(m.group("unit"))]
     return now - timedelta(seconds=seconds)
 
 
-_MONTH_WORD_RE = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_MONTH_WORD_RE = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|" + _FOREIGN_ALT)
 
 
 def _has_month(text: str) -> bool:
@@ -241,6 +310,8 @@ _PATTERNS = (
     (_MDY_NAME_RE, _from_mdy_name, _has_month),
     (_REL_RE, _from_rel, _has_ago),
     (_DAYWORD_RE, _from_dayword, _has_dayword),
+    (_REL_FOREIGN_RE, _from_rel_foreign, _has_foreign_rel),
+    (_DAYWORD_FOREIGN_RE, _from_dayword_foreign, None),
     (_NUM_RE, _from_num, None),
     (_MD_ZH_RE, _from_md_zh, _has_month_zh),
     (_MD_TIME_RE, _from_md_zh, None),
@@ -323,28 +394,77 @@ def parse_date(raw: str | None, *, now: datetime) -> datetime | None:
 
 
 _PAGE_ZONE_RE = re.compile(
-    r"(?:all times are|times are (?:in )?|time ?zone|timezone|时区|時區)[^0-9a-z]{0,12}(?:in\s+)?(utc|gmt)"
-    r"\s*([+-]\s*\d{1,2}(?::?\d{2})?)?(?![\d:])|"
+    r"(?:all times are|times are (?:in )?|time ?zone|timezone|时区|時區|"
+    r"alle zeiten sind|alle zeitangaben in|zeitzone|toutes les heures sont(?: au format)?|fuseau horaire|"
+    r"todas las horas son|zona horaria|tutti gli orari sono|fuso orario)"
+    r"[^0-9a-z]{0,12}(?:in\s+)?(utc|gmt)"
+    r"\s*([+-]\s*\d{1,2}(?::?\d{2})?)?(?![\d:])(?P<dst>[^\n]{0,20}\bdst\b)?|"
     r"^\s*(?:utc|gmt)\s*([+-]\s*\d{1,2}(?::?\d{2})?)\s*,\s*(?:19|20)\d{2}[-/.]", re.I)
 
 
 def page_zone(texts) -> timezone | None:
     """The time zone a page says its dates are in ("All times are UTC", "All times are
-    GMT -5", Discuz's footer "GMT+8, 2024-5-10 20:00"), or None."""
+    GMT -5", "Alle Zeiten sind UTC+01:00", "All times are UTC + 1 hour [ DST ]" (+2),
+    Discuz's footer "GMT+8, 2024-5-10 20:00"), or None."""
     for text in texts:
         if not text or len(text) > 200:
             continue
         m = _PAGE_ZONE_RE.search(text)
         if m:
-            offset = (m.group(2) or m.group(3) or "").replace(" ", "")
-            return _tzinfo(offset or "utc") if not offset else _tzinfo("utc" + offset)
+            offset = (m.group(2) or m.group(4) or "").replace(" ", "")
+            zone = _tzinfo(offset or "utc") if not offset else _tzinfo("utc" + offset)
+            if zone is not None and m.group("dst"):     # "UTC + 1 hour [ DST ]": summer time on top
+                zone = timezone(zone.utcoffset(None) + timedelta(hours=1))
+            return zone
     return None
+
+
+_CLOCK_RE = re.compile(r"\d[:：]\d{2}")
+
+
+def in_shown_zone(when: datetime, shown: str | None, now: datetime) -> datetime:
+    """``when`` (an aware machine-readable time) in the zone of the wall clock the page shows
+    next to it: ``datetime="2016-12-03T23:25:55+00:00"`` shown as "4 December 2016 at 12:25AM"
+    is 00:25 at UTC+1, and the reader's day is the 4th. The same instant either way.
+
+    A label with a date but no clock ("12/30/2017" on a 2017-12-31T03:37Z timestamp) gives the
+    day only: the instant is put in the smallest whole-hour offset whose day is the one shown.
+    Unchanged when the label shows no absolute date or is a day or more away.
+    """
+    if when.tzinfo is None or not shown or len(shown) > 80 or not _DATE_WORD_RE.search(shown):
+        return when
+    found = match_date(shown, now=now)
+    if found is None or found[0].tzinfo is not None:
+        return when
+    wall = found[0]
+    utc = when.astimezone(timezone.utc).replace(tzinfo=None)
+    if _CLOCK_RE.search(shown):
+        minutes = (wall - utc).total_seconds() / 60
+        quarter = round(minutes / 15) * 15
+        if abs(minutes - quarter) > 1.01 or abs(quarter) > 14 * 60:
+            return when
+        zone = timezone(timedelta(minutes=quarter))
+    else:
+        if when.date() == wall.date():
+            return when
+        zone = None
+        for hours in sorted(range(-12, 15), key=abs):
+            if (utc + timedelta(hours=hours)).date() == wall.date():
+                zone = timezone(timedelta(hours=hours))
+                break
+        if zone is None:
+            return when
+    if when.utcoffset() == zone.utcoffset(None):
+        return when
+    return when.astimezone(zone)
 
 
 # Attributes that carry a machine-readable or full date next to a short label.
 DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-date", "data-datetime", "data-utime",
               "data-created", "data-created-at", "data-ts", "title", "content")
 _DATE_ATTR_SET = frozenset(DATE_ATTRS)
+# other data attributes named for a time ("data-xutime", "data-post-date", "data-unix-time")
+_DATE_ATTR_NAME_RE = re.compile(r"^data-[\w-]*(?:time|date|stamp)$")
 
 
 def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | None = None,
@@ -383,10 +503,14 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
             found = match_date(value, now=now) if value else None
             if found and ok(i):
                 shown = dom.text_of(i) or value
-                return found[0], shown
+                return in_shown_zone(found[0], shown, now), shown
         # most elements carry only class/id: one set test instead of an el.get() per name
-        if best_attr is None and not _DATE_ATTR_SET.isdisjoint(el.keys()):
-            for name in DATE_ATTRS:
+        if best_attr is None:
+            keys = el.keys()
+            names = [k for k in DATE_ATTRS if k in keys] if not _DATE_ATTR_SET.isdisjoint(keys) else []
+            names += [k for k in keys if k not in _DATE_ATTR_SET and k.startswith("data-")
+                      and _DATE_ATTR_NAME_RE.match(k)]
+            for name in names:
                 value = el.get(name)
                 if value and len(value) < 80:
                     found = match_date(value, now=now)
@@ -394,14 +518,25 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
                         shown = dom.text_of(i)
                         # "Offline" with a date in its title: show the date, not the label
                         fits = 0 < len(shown) <= 60 and _DATE_WORD_RE.search(shown)
-                        best_attr = (found[0], shown if fits else value)
+                        best_attr = (in_shown_zone(found[0], shown, now) if fits else found[0],
+                                     shown if fits else value)
                         break
     if best_attr is not None:
         return best_attr
     own_text, end = dom.own_text, dom.as_list("end")
+    found = _text_date(dom, idx, now, ok, own_text, end, 80)
+    if found is not None:
+        return found
+    # a date inside a sentence ("On January 1st she returned") only when no label shows one
+    found = _text_date(dom, idx, now, ok, own_text, end, 200, 80)
+    return found if found is not None else (None, None)
+
+
+def _text_date(dom, idx, now, ok, own_text, end, limit: int, floor: int = 0):
+    """The first date shown in the own text (``floor`` to ``limit`` characters) of nodes ``idx``."""
     for i in idx:
         text = own_text[i]
-        if text and len(text) < 200:
+        if text and floor <= len(text) < limit:
             if i < end[i] <= i + 3:    # "05-01-2024, <span>09:15 AM</span>": read the small subtree
                 fuller = dom.text_of(i)
                 found = match_date(fuller, now=now) if len(fuller) < 200 else None
@@ -410,4 +545,4 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
             found = match_date(text, now=now)
             if found and ok(i):
                 return found
-    return None, None
+    return None

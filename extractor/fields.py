@@ -15,6 +15,7 @@ import re
 from datetime import datetime
 from collections import Counter, defaultdict
 from functools import lru_cache
+from itertools import islice
 from urllib.parse import urljoin
 
 import numpy as np
@@ -22,20 +23,37 @@ from lxml import etree
 
 from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
+from extractor.quotes import is_quote_header, is_quote_header_line, strip_signature
 
 # Class/id words.
-SIGNATURE_RE = re.compile(r"(?:^|[\s_\-])(?:sig|signature|signatures|postsig|sign|signature\w*)(?:$|[\s_\-\d])", re.I)
-AUTHOR_HINT_RE = re.compile(r"author|user|poster|member|nick|name|owner|byline|creator|login|who", re.I)
+# "signature", "sig", "post-sig", and run-together forms such as "ksig", "kmsgsignature", "usersig"
+SIGNATURE_RE = re.compile(r"(?:^|[\s_\-])(?:sig|signature|signatures|postsig|sign|signature\w*)(?:$|[\s_\-\d])|"
+                          r"[a-z]signatures?(?:$|[\s_\-\d])|(?:^|[\s_\-])[a-z]{1,6}sig(?:$|[\s_\-\d])", re.I)
+AUTHOR_HINT_RE = re.compile(r"author|user|poster|member|nick|name|owner|byline|creator|login|who|"
+                            r"auteur|autor|verfasser|benutzer|mitglied|utilisateur|membre|usuario|miembro|"
+                            r"utente|pseudo", re.I)
 NOT_AUTHOR_HINT_RE = re.compile(r"title|rank|avatar|stat|count|date|time|group|level|badge|role|sign|quote|"
                                 r"button|btn|action|reply|like|vote|share|floor|num", re.I)
-PROFILE_HREF_RE = re.compile(r"user|member|profile|space|/u/|uid=|author|people|/home/|/@|/~|account", re.I)
+PROFILE_HREF_RE = re.compile(r"user|member|profile|space|/u/|uid=|author|people|/home/|/@|/~|account|"
+                             r"membre|mitglied|benutzer|utilisateur|usuario|miembro|utente|perfil|profil", re.I)
 ACTION_HINT_RE = re.compile(r"(?:^|[\s_\-])(?:actions?|buttons?|btns?|toolbar|controls?|tools|footer|"
                             r"postfoot|post-foot|menu|share|reactions?|likes?|votes?|report|"
                             r"meta-actions|post-controls)(?:$|[\s_\-])", re.I)
 
 # Labels of dates that are not the post's: the author's join date, last visit.
 META_DATE_RE = re.compile(r"join|regist|member since|since|last (?:seen|active|visit|login)|birth|"
+                          r"enregistr|inscri|mitglied seit|dabei seit|beigetreten|angemeldet|geburt|"
+                          r"miembro desde|se unió|nacimiento|iscritto|lid sinds|"
                           r"注册|加入|最后登录|上次|在线|生日|入吧", re.I)
+# Labels of a post's edit date ("Last edited:", "Modifié le", "bearbeitet"): not when it was posted.
+EDIT_LABEL_RE = re.compile(r"(?<![a-z])edit|bearbeit|geändert|modifi|editad|modificad|编辑|編輯|修改", re.I)
+# Labels of the post's own date: a "Label: date" line so labelled is never a profile fact.
+POSTED_LABEL_RE = re.compile(r"post|date|datum|time|written|sent|creat|erstellt|verfasst|geschrieben|"
+                             r"gesendet|publi|écrit|envoy|escrito|enviado|scritto|inviato|"
+                             r"发表|發表|发布|發佈|时间|時間", re.I)
+# "Posts: 1,234", "Beiträge: 6", "Messages : 12": a profile statistic of the author column.
+_STAT_LINE_RE = re.compile(r"^[^\d:：]{2,30}[:：]\s*[\d.,\s]{1,12}$")
+_LABELLED_RE = re.compile(r"^\s*([^\d:：]{2,30})[:：]")
 
 
 def is_meta_date(dom: Dom, i: int) -> bool:
@@ -59,7 +77,54 @@ def _is_meta_date(dom: Dom, i: int) -> bool:
     if before is not None and isinstance(before.tag, str):
         label += " " + collapse_ws(before.text_content() if hasattr(before, "text_content") else before.text)[:40]
         label += " " + words(before)
-    return bool(META_DATE_RE.search(dom.text_of(i)[:40]) or META_DATE_RE.search(label[:100]))
+    return bool(META_DATE_RE.search(dom.text_of(i)[:40]) or META_DATE_RE.search(label[:100])
+                or _edit_labelled(dom, i) or _in_profile_stats(dom, i))
+
+
+def _edit_labelled(dom: Dom, i: int) -> bool:
+    """Whether the words right before date node ``i``'s date call it an edit date ("Last edited:",
+    "Modifié en dernier par bob le ..."); a "Posted ... · edited ..." line keeps its first date."""
+    el = dom.nodes[i]
+    if EDIT_LABEL_RE.search(words(el)):
+        return True            # class="editDate"
+    own = dom.text_of(i)[:200] if dom.end[i] - i <= 3 else dom.own_text[i]
+    found = match_date(own, now=_EPOCH_NOW) if own else None
+    if found is not None:
+        at = own.find(found[1])
+        if at > 0:
+            return EDIT_LABEL_RE.search(own[max(0, at - 40):at]) is not None
+    prev = el.getprevious()
+    if prev is not None:
+        before = (prev.tail or "") if not isinstance(prev.tag, str) else "".join(prev.itertext()) + (prev.tail or "")
+    else:
+        parent = el.getparent()
+        before = (parent.text or "") if parent is not None else ""
+    return EDIT_LABEL_RE.search(before[-30:]) is not None
+
+
+def _in_profile_stats(dom: Dom, i: int) -> bool:
+    """Whether date node ``i`` is one "Label: value" line of a list of profile facts
+    ("Posts: 44" / "Founded: Mar 04, 2012" / "Location: ..."): whatever its label says,
+    a date listed among the author's statistics is not the post's."""
+    line = i
+    for _ in range(2):           # the date may be wrapped: <dd><strong>Label:</strong> <span>date</span></dd>
+        if _LABELLED_RE.match(dom.text_of(line)[:40]) or dom.parent[line] < 0:
+            break
+        line = int(dom.parent[line])
+    m = _LABELLED_RE.match(dom.text_of(line)[:40])
+    if m is None or POSTED_LABEL_RE.search(m.group(1)):
+        return False
+    el = dom.nodes[line]
+    parent = el.getparent()
+    if parent is None:
+        return False
+    for sib in parent:
+        if sib is el or not isinstance(sib.tag, str):
+            continue
+        text = collapse_ws("".join(sib.itertext()))
+        if text and len(text) <= 45 and _STAT_LINE_RE.match(text):
+            return True
+    return False
 
 
 # Printed floor labels: "#3", "Post #3", "Reply #3", "3楼", "3#", "第3楼", and the named floors.
@@ -73,6 +138,15 @@ BUTTON_LINE_RE = re.compile(
     r"delete|permalink|link|top|back to top|go to top|thanks|thank|vote|upvote|downvote|flag|follow|"
     r"quick reply|reveal hidden contents|expand|collapse|show more|read more|see more|show less|click to expand\.*|"
     r"facebook|twitter|x|whatsapp|telegram|pinterest|linkedin|reddit|email|e-mail|print|copy link|tweet|"
+    # the author column's buttons and states
+    r"profile|view profile|pm|send pm|private message|send private message|find|find posts|www|website|"
+    r"offline|online|ip|ip logged|logged|"
+    # the same controls in German, French, Spanish, Italian, Portuguese
+    r"zitieren|antworten|melden|teilen|bearbeiten|löschen|profil|pn|nach oben|gefällt mir|"
+    r"citer|répondre|signaler|partager|modifier|supprimer|haut|j'aime|"
+    r"citar|responder|reportar|compartir|editar|borrar|me gusta|"
+    r"cita|rispondi|segnala|condividi|modifica|elimina|mi piace|"
+    r"denunciar|curtir|"
     r"微信|微博|qq空间|"
     r"回复|引用|举报|分享|编辑|删除|点评|评分|支持|反对|只看该作者|只看楼主|收藏|使用道具|顶|踩|展开|收起|显示全部|"
     r"赞|点赞|评论|返回顶部|回复本楼|楼主|沙发|板凳|地板|电梯直达|倒序浏览|阅读模式)(?:\s*[\(（]?\d*[\)）]?)$",
@@ -187,10 +261,13 @@ def is_quote_named(el: etree._Element) -> bool:
 
 
 def quote_roots(dom: Dom, body: int, nodes: np.ndarray, sub_chars: np.ndarray) -> list[int]:
-    """Outermost quote blocks (``<blockquote>``, quote-named classes) among ``nodes`` of a body.
+    """Outermost quote blocks (``<blockquote>``, quote-named classes) among ``nodes`` of a body,
+    each preceded by its header element ("bob said:") when the header stands outside it.
 
-    A block that holds (nearly) all of the body's text is a wrapper (some
-    engines put every post in a ``<blockquote>``), not a quote.
+    A class-less ``<blockquote>`` holding (nearly) all of the body's text is a wrapper (some
+    engines put every post in one), not a quote, unless it opens with a quote header ("bob
+    wrote:", a ``<cite>``); a block whose class names a quote is one as long as the post has
+    any text of its own besides it (a one-line reply under a long quote).
     """
     out: list[int] = []
     bq = dom.tags.index("blockquote") if "blockquote" in dom.tags else -1
@@ -203,12 +280,114 @@ def quote_roots(dom: Dom, body: int, nodes: np.ndarray, sub_chars: np.ndarray) -
             named = bool(el.attrib) and is_quote_named(el)
             # A <blockquote> with a class of its own ("postcontent") is layout, not a quote.
             plain_bq = dom.tag_id[i] == bq and not (el.get("class") or "").strip()
-            if (named or plain_bq) and sub_chars[i] < 0.9 * total:
-                out.append(i)
+            inner = int(sub_chars[i])
+            if (named and (inner < 0.9 * total or total - inner >= 2)) or \
+                    (plain_bq and (inner < 0.9 * total or (total - inner >= 2 and _opens_with_header(el)))):
+                header = _header_before(dom, el, body)
+                if header is not None and (not out or out[-1] < header):
+                    out.append(header)
+                out.extend(_without_controls(dom, el, i))
                 j = int(nodes.searchsorted(int(dom.end[i]) + 1))
+                continue
+            block = _unmarked_quote(dom, i, body, sub_chars, total)
+            if block is not None and (not out or out[-1] < block):
+                header = _header_before(dom, dom.nodes[block], body)
+                if header is not None and (not out or out[-1] < header):
+                    out.append(header)
+                out.append(block)
+                j = int(nodes.searchsorted(int(dom.end[block]) + 1))
                 continue
         j += 1
     return out
+
+
+def _unmarked_quote(dom: Dom, i: int, body: int, sub_chars: np.ndarray, total: int) -> int | None:
+    """The block a quote header at node ``i`` opens when no markup names it a quote
+    ("<table><tr><td><div>Originally Posted by <b>bob</b></div><div>quoted text</div>..."):
+    the highest element below the body whose text starts with that header, when it holds
+    more than the header and the post has text of its own besides it."""
+    own = dom.own_text[i]
+    if not own or len(own) > 200 or not _maybe_header(own):
+        return None
+    line = dom.text_of(i) if int(dom.end[i]) - i <= 3 else own
+    if not is_quote_header_line(line):
+        return None
+    parent, own_chars = dom.parent, dom.own_chars
+    x = i
+    while True:
+        p = int(parent[x])
+        if p <= body or int(own_chars[p:i].sum()) > 0:
+            break           # the body itself, or text before the header inside the parent
+        x = p
+    if x == i and int(dom.end[i]) - i <= 3:
+        return None         # the header alone: the quoted text is not inside one block with it
+    inner = int(sub_chars[x])
+    if inner <= len(line) + 10 or total - inner < 2:
+        return None
+    return x
+
+
+def _maybe_header(text: str) -> bool:
+    """Cheap test before the quote header pattern: most lines hold none of its marks."""
+    low = text.lower()
+    return ":" in low or "：" in low or "posted by" in low or "zitat" in low or "citation" in low \
+        or "cita " in low or "发表于" in low or "發表於" in low
+
+
+def _without_controls(dom: Dom, el: etree._Element, i: int) -> list[int]:
+    """Quote block ``i``, or, when it holds a control of its own among its children (an
+    "Expand" toggle, a "Show more" link), its other children: the control is no quoted text
+    and stays in the post, where the control lines are dropped."""
+    children = [c for c in el if isinstance(c.tag, str)]
+    if not any(c.tag in ("a", "button", "span") and BUTTON_LINE_RE.match(collapse_ws("".join(c.itertext())))
+               for c in children):
+        return [i]
+    if (el.text or "").strip() or any((c.tail or "").strip() for c in children):
+        return [i]             # loose quoted text between the children: keep the block whole
+    out = []
+    for c in children:
+        text = collapse_ws("".join(c.itertext()))
+        if text and not BUTTON_LINE_RE.match(text):
+            k = _dfs_index(dom, c)
+            if k is not None:
+                out.append(k)
+    return out or [i]
+
+
+def _opens_with_header(el: etree._Element) -> bool:
+    """Whether a block starts with a quote header: a ``<cite>`` or a "bob wrote:" line."""
+    first = next((c for c in el.iter() if c is not el and isinstance(c.tag, str)), None)
+    if first is not None and first.tag == "cite":
+        return True
+    head = collapse_ws("".join(islice(el.itertext(), 3)))[:160]
+    line = head.split(":", 1)[0] + ":" if ":" in head else ""
+    return bool(line) and is_quote_header(line)
+
+
+def _header_before(dom: Dom, el: etree._Element, body: int) -> int | None:
+    """The element right before a quote block, inside the body, when it is the quote's header
+    ("<div class="attribution">bob said: ↑</div><blockquote>...")."""
+    prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    if prev is None or (el.getparent() is not None and (el.getparent().text or "").strip()) \
+            or (prev.tail or "").strip():
+        return None
+    text = collapse_ws("".join(prev.itertext()))
+    if not text or len(text) > 160 or not is_quote_header(text):
+        return None
+    i = _dfs_index(dom, prev)
+    if i is None or not body < i <= int(dom.end[body]):
+        return None
+    return i
+
+
+def _dfs_index(dom: Dom, el: etree._Element) -> int | None:
+    """The DFS number of element ``el`` (looked up once per page)."""
+    index = dom.memo.get("element_index")
+    if index is None:
+        index = dom.memo["element_index"] = {id(node): k for k, node in enumerate(dom.nodes)}
+    return index.get(id(el))
 
 
 def signature_roots(dom: Dom, nodes: np.ndarray) -> list[int]:
@@ -226,9 +405,60 @@ def signature_roots(dom: Dom, nodes: np.ndarray) -> list[int]:
     return out
 
 
+# Labels of a reply box's toolbar ("表情 图片", "Emoji Image Link"): control words only when
+# several stand together on one line, as toolbars show them.
+_TOOLBAR_WORDS = frozenset("表情 图片 图像 链接 附件 视频 emoji emojis image images link video bold italic "
+                           "smilies smiley gif attach attachment upload".split())
+_COUNTER_RE = re.compile(r"^0\s*/\s*\d{2,5}$")     # "0/200": a reply box's character counter
+
+
+def _control_line(line: str) -> bool:
+    """Whether a line of post text is controls: a button label, a row of toolbar words or
+    button labels ("表情 图片", "Reply Quote Report"), a reply box's "0/200" counter."""
+    if BUTTON_LINE_RE.match(line) or _COUNTER_RE.match(line):
+        return True
+    words_ = line.split()
+    return 1 < len(words_) <= 8 and all(w.lower() in _TOOLBAR_WORDS or BUTTON_LINE_RE.match(w) for w in words_)
+
+
 def clean_lines(text: str) -> str:
-    """Drop control lines ("Reply", "Quote", "举报") from rendered post text."""
-    return "\n".join(line for line in text.split("\n") if not BUTTON_LINE_RE.match(line.strip()))
+    """Drop control lines ("Reply", "Quote", "举报"), quote headers left without their quote
+    ("bob wrote:", "Originally Posted by bob") and a signature below a "-- " delimiter from
+    rendered post text."""
+    lines = [line for line in text.split("\n") if not _control_line(line.strip())]
+    lines = [line for line in lines if not is_quote_header_line(line)]
+    # the author column's facts and the post's own date above its text, when no element
+    # holds them apart from it ("Posts: 44", "Joined: May 2019", "May 3, 2024 10:00")
+    while len(lines) > 1 and (_COUNT_LINE_RE.match(lines[0]) or _join_line(lines[0])):
+        lines = lines[1:]
+    if len(lines) > 1 and _date_line(lines[0]):
+        lines = lines[1:]
+    return "\n".join(strip_signature(lines))
+
+
+# an author's counters as the author column prints them ("Posts: 44", "Beiträge: 1.240", "积分: 12")
+_COUNT_LINE_RE = re.compile(
+    r"^(?:posts?|messages?|replies|threads|topics|reputation|rep|likes?|likes received|points|karma|thanks|"
+    r"credits|beiträge|nachrichten|themen|renommee|punkte|danke|réputation|réponses|sujets|mensajes|"
+    r"respuestas|temas|puntos|messaggi|risposte|punti|mensagens|帖子|主题|积分|精华|回帖|发帖)"
+    r"\s*[:：]\s*[\d.,\s]{1,12}$", re.I)
+
+
+def _join_line(line: str) -> bool:
+    """Whether a short line is a labelled join/registration date ("Joined: May 2019")."""
+    m = _LABELLED_RE.match(line) if len(line) <= 60 else None
+    return m is not None and META_DATE_RE.search(m.group(1)) is not None
+
+
+def _date_line(line: str) -> bool:
+    """Whether a short line is a date and nothing else ("May 3, 2024 10:00", "Posted: 3 hours ago")."""
+    if len(line) > 60:
+        return False
+    found = match_date(line, now=_EPOCH_NOW)
+    if found is None:
+        return False
+    rest = line.replace(found[1], " ", 1)
+    return len(re.sub(r"[\W_]+", "", rest)) <= 8     # at most a label such as "Posted"
 
 
 def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.ndarray, text_w: np.ndarray,
@@ -260,6 +490,7 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
         for i, kid in zip(nodes.tolist(), key[nodes].tolist()):
             per_key[kid].setdefault(ui, []).append(i)
     scored: list[tuple[float, int, int]] = []
+    firsts: dict[int, list[int]] = {}
     need = max(2, int(np.ceil(0.6 * k))) if k > 1 else 1
     end, sub_text_l = dom.as_list("end"), sub_text.tolist()
     for kid, by_unit in per_key.items():
@@ -280,6 +511,7 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
             continue
         size = sum(end[i] - i + 1 for _, i in once)
         scored.append((text * len(once) / k, size, kid))
+        firsts[kid] = once
     if not scored:
         return None
     top = max(s for s, _, _ in scored)
@@ -287,33 +519,150 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
         return None
     # The tightest wrapper that still holds nearly all of the body text: the title and
     # "by X » date" line above the text and the buttons below it stay out.
-    close = [(size, -s, kid) for s, size, kid in scored if s >= 0.78 * top]
-    return min(close)[2]
+    close = sorted((size, -s, kid) for s, size, kid in scored if s >= 0.78 * top)
+    # A paragraph is no body: in a post that has a code block, a list or a second paragraph
+    # beside it, the body is their common parent ("<p>Try this:</p><pre>...</pre><p>Then
+    # run it.</p>" would otherwise be cut down to its last paragraph).
+    for _, _, kid in close:
+        if any(_beside_content(dom.nodes[i]) for _, i in firsts[kid]):
+            continue
+        # A quote is no body: a key of quote blocks that some posts lack, or that leaves prose
+        # of the post outside it ("<b>bob</b><blockquote>ann wrote: ...</blockquote>I disagree")
+        if _quote_like(dom, firsts[kid][0][1]) and (len(firsts[kid]) < k or any(
+                sub_text_l[units[ui]] - sub_text_l[i] > 0 for ui, i in firsts[kid])):
+            continue
+        return kid
+    return None
+
+
+def _quote_like(dom: Dom, i: int) -> bool:
+    """Whether node ``i`` is a quote block: a class-less ``<blockquote>`` or a quote-named element."""
+    el = dom.nodes[i]
+    if el.tag == "blockquote" and not (el.get("class") or "").strip():
+        return True
+    return bool(el.attrib) and is_quote_named(el)
+
+
+# blocks of post content that sit beside paragraphs inside a post body
+_CONTENT_BLOCKS = frozenset("pre ul ol code".split())
+
+
+def _beside_content(el: etree._Element) -> bool:
+    """Whether paragraph ``el`` has a sibling that is more of the same content: a code block,
+    a list, or another paragraph of its class with text."""
+    parent = el.getparent()
+    if el.tag != "p" or parent is None or len(parent) > 200:
+        return False           # a <div> body beside its buttons list (<ul class="post-buttons">) stays
+    tag, cls = el.tag, el.get("class")
+    for sib in parent:
+        if sib is el or not isinstance(sib.tag, str):
+            continue
+        if sib.tag in _CONTENT_BLOCKS or (sib.tag == tag and sib.get("class") == cls):
+            if any(t.strip() for t in sib.itertext()):
+                return True
+    return False
 
 
 _EPOCH_NOW = datetime(2100, 1, 1)
 _LABEL_RE = re.compile(r"^[|·•»«\-–—/,:;]|\w[:：]\s")   # "| Flag Reply", "Posts: 1,500"
-_NOT_NAME_RE = re.compile(r"\d{1,2}:\d{2}|\d{4}[-/年.]|\b(?:19|20)\d{2}\b|ago$|前$|^\W+$")
+_NOT_NAME_RE = re.compile(r"\d{1,2}:\d{2}|\d{4}[-/年.]|\b(?:19|20)\d{2}\b|ago$|前$|^\W+$|^[\d\s.,+%()-]+$")
 
 
 def author_text(dom: Dom, i: int) -> str | None:
-    """The text of node ``i`` if it could be a user name (short, no date, no label, no button)."""
+    """The text of node ``i`` if it could be a user name (short, no date, no label, no button,
+    not inside a signature)."""
     own = dom.own_text[i]
-    if not own:
+    if not own or (_in_signature(dom, i) and not _profile_link(dom, i)) or _in_quote(dom, i):
         return None
     if dom.as_list("end")[i] > i:
         # the subtree's text is at least as long as its non-space characters: over 40, no name
         sub_chars = dom.memo.get("sub_chars")
         if sub_chars is None:
             sub_chars = dom.memo["sub_chars"] = dom.subtree(dom.own_chars).tolist()
-        if sub_chars[i] > 40:
-            return None
-        text = dom.text_of(i)     # already collapsed
-    else:
-        text = own
-    if not (1 <= len(text) <= 40):
+        text = dom.text_of(i) if sub_chars[i] <= 40 else ""     # already collapsed
+        if text and len(text) <= 40 and _name_like(text) and not _is_title(dom, text):
+            return text
+        # "<h3>bob <em>Member title</em> <small>date</small></h3>": the name is the
+        # element's own leading text; its rank and date are children
+        lead = (dom.nodes[i].text or "").strip()
+        if lead and lead == own and len(own) <= 40 and _name_like(own) and not _is_title(dom, own):
+            return own
         return None
-    return text if _name_like(text) else None
+    if not (1 <= len(own) <= 40):
+        return None
+    if dom.nodes[i].tag == "a" and (dom.nodes[i].get("href") or "").startswith("#") and len(dom.nodes[i].get("href")) > 1:
+        return None            # a link to an anchor on this page is a post's permalink or subject, not a user
+    return own if _name_like(own) and not _is_title(dom, own) else None
+
+
+def _profile_link(dom: Dom, i: int) -> bool:
+    """Whether node ``i`` is or sits in a link to a user's profile."""
+    el = dom.nodes[i]
+    link = el if el.tag == "a" else (next(el.iterancestors("a"), None) if dom.in_link[i] else None)
+    return link is not None and PROFILE_HREF_RE.search(link.get("href") or "") is not None
+
+
+def _in_quote(dom: Dom, i: int) -> bool:
+    """Whether node ``i`` lies inside a quote block: the quoted writer's name in "<blockquote>
+    <a href="/u/ann">ann</a> wrote: ..." is not the author of the post quoting it."""
+    spans = dom.memo.get("quote_spans")
+    if spans is None:
+        starts, ends = [], []
+        bq = dom.tags.index("blockquote") if "blockquote" in dom.tags else -1
+        tag_id, attrs = dom.as_list("tag_id"), dom.attrs or [""] * len(dom)
+        for k in range(len(dom)):
+            if starts and k <= ends[-1]:
+                continue
+            names = attrs[k]
+            if (tag_id[k] == bq and not (dom.nodes[k].get("class") or "").strip()) or \
+                    (names and ("uot" in names or "cit" in names) and is_quote_named(dom.nodes[k])):
+                starts.append(k)
+                ends.append(int(dom.end[k]))
+        spans = dom.memo["quote_spans"] = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+    starts, ends = spans
+    if not len(starts):
+        return False
+    at = int(np.searchsorted(starts, i, side="right")) - 1
+    return at >= 0 and i <= ends[at]
+
+
+def _in_signature(dom: Dom, i: int) -> bool:
+    """Whether node ``i`` lies in a signature-named block: a link to a thread in a signature
+    ("PRV founder") is the writer's decoration, not their name; a profile link there is
+    (Q&A sites call the author card under a post its "signature")."""
+    spans = dom.memo.get("signature_spans")
+    if spans is None:
+        starts, ends = [], []
+        for k, names in enumerate(dom.attrs or ()):
+            if names and ("sig" in names or "Sig" in names or "SIG" in names) and SIGNATURE_RE.search(names):
+                if not starts or k > ends[-1]:
+                    starts.append(k)
+                    ends.append(int(dom.end[k]))
+        spans = dom.memo["signature_spans"] = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+    starts, ends = spans
+    if not len(starts):
+        return False
+    at = int(np.searchsorted(starts, i, side="right")) - 1
+    return at >= 0 and i <= ends[at]
+
+
+_TITLE_SPLIT_RE = re.compile(r"\s+[-|•·:»–—]+\s+|\s*::\s*")
+
+
+def _is_title(dom: Dom, text: str) -> bool:
+    """Whether ``text`` is the page's heading (a thread's subject repeated in its first post
+    looks like a name but is none)."""
+    titles = dom.memo.get("title_texts")
+    if titles is None:
+        titles = set()
+        if "h1" in dom.tags:
+            for i in np.nonzero(dom.tag_id == dom.tags.index("h1"))[0][:2].tolist():
+                heading = dom.text_of(i)
+                if heading and len(heading) < 300:
+                    titles.add(heading.casefold())
+                    titles.update(part.casefold() for part in _TITLE_SPLIT_RE.split(heading) if part)
+        dom.memo["title_texts"] = titles
+    return text.casefold() in titles
 
 
 @lru_cache(maxsize=16384)
@@ -338,8 +687,11 @@ def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]
         el = dom.nodes[i]
         hint = words(el) + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
         p = dom.parent[i]
-        if p >= 0:
+        for _ in range(3):     # "<p class="author">by <strong><a href="/member/7">bob</a></strong>"
+            if p < 0:
+                break
             hint += " " + words(dom.nodes[p])
+            p = dom.parent[p]
         named = AUTHOR_HINT_RE.search(hint) is not None and not NOT_AUTHOR_HINT_RE.search(words(el))
         link = el if dom.tag_id[i] == a_tag else (next(el.iterancestors("a"), None) if dom.in_link[i] else None)
         profile = link is not None and PROFILE_HREF_RE.search(link.get("href") or "") is not None
@@ -426,6 +778,10 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
         if len(values) >= 3 and len(set(values)) == 1 and score[kid] / len(values) < 2.0:
             s -= 2.0          # the same label in every post ("Member", "Reply") is no name,
                               # unless it links to a profile or is marked as the author
+        elif len(values) >= 3 and len(by_unit) == k:
+            # a short text at the same place in every post that varies from post to post is
+            # what names do (labels repeat): "<b>ann</b>", "<b>bob</b>" with no class or link
+            s += 0.3 * len(set(values)) / len(values)
         if s > best_score:
             best, best_score = kid, s
     # one post alone gives no consistency evidence: its name must be marked or linked as a user
@@ -437,10 +793,11 @@ def _hint_points(hint: str, own_words: str) -> float:
     """Points for what an element's (and its parent's) class, id, itemprop and rel say about a
     name in it; the same few class strings recur in every post."""
     points = 0.0
+    if NOT_AUTHOR_HINT_RE.search(own_words):
+        # "userTitle", "member-rank", "user-stats": a line of the author box that is not the name
+        return -1.5
     if AUTHOR_HINT_RE.search(hint):
         points += 2.0
-    if NOT_AUTHOR_HINT_RE.search(own_words):
-        points -= 1.5
     return points
 
 
