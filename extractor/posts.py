@@ -242,7 +242,10 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             for node in (author_node, floor_node, date_node[ui]):
                 if node is not None and node != u:
                     skip.add(dom.nodes[node])
-        text = fields.clean_lines(_render(dom.nodes[body], skip))
+        rendered = _render(dom.nodes[body], skip)
+        text = fields.clean_lines(rendered)
+        if not text and body != u and _is_whole_reply(rendered):
+            text = rendered   # a post that says only "Thanks", "+1" or "顶" is a post, not a button
         quote_texts = _join_quote_headers([_render(dom.nodes[q], set()) for q in quotes])
         post_id = fields.find_post_id(dom, u, mine)
         date_anchor = _node_with_text(dom, mine, raw) if published is not None else None
@@ -255,6 +258,12 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             _fill_from(post, sd, now, prefer=True)
         posts.append(post)
     return posts
+
+
+def _is_whole_reply(text: str) -> bool:
+    """Whether a post body's whole text is one short line (a one-word reply), not a
+    column of control labels ("Reply / Quote / Report")."""
+    return bool(text) and "\n" not in text and len(text) <= 40
 
 
 def _posting_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray, md_units: list[int],
@@ -293,19 +302,34 @@ def _comments_in(dom: Dom, units: list[int], md_units: list[int], sub_text: np.n
     ``sub_text``, small beside it), or [] when one of them is not."""
     out = []
     for u in units:
-        m = next((m for m in md_units if m < u <= dom.end[m]), None)
+        # the innermost posting holding the unit (answers sit inside a question's element)
+        m = max((m for m in md_units if m < u <= dom.end[m]), default=None)
         if m is None or sub_text is not None and sub_text[u] >= 0.5 * sub_text[m]:
             return []          # units as big as the postings are the posts themselves
+        declared_text = False
         for i in range(m, u):
             prop = dom.nodes[i].get("itemprop")
-            if prop and dom.end[i] >= u and any(p in _BODY_PROPS for p in prop.split()):
-                return []      # inside the posting's declared text: part of the post
+            if prop and any(p in _BODY_PROPS for p in prop.split()):
+                if dom.end[i] >= u:
+                    return []  # inside the posting's declared text: part of the post
+                declared_text = True
+        if not declared_text and _declares_text(dom, u, int(dom.end[m])):
+            return []          # before the posting's text: its header (name, badge, date), not a comment
         for i in range(u, int(dom.end[u]) + 1):
             prop = dom.nodes[i].get("itemprop")
             if prop and any(p in _BODY_PROPS for p in prop.split()):
                 return []      # holding a posting's text: the unit is the post
         out.append(u)
     return out
+
+
+def _declares_text(dom: Dom, start: int, stop: int) -> bool:
+    """Whether an element in DFS range ``start..stop`` carries a posting-text itemprop."""
+    for i in range(start, stop + 1):
+        prop = dom.nodes[i].get("itemprop")
+        if prop and any(p in _BODY_PROPS for p in prop.split()):
+            return True
+    return False
 
 
 def _with_comments(dom: Dom, units: list[int], posts: list[Post], comments: list[int], key: np.ndarray,
@@ -478,7 +502,9 @@ def _merge_jsonld(posts: list[Post], structured: Any, now: datetime) -> float | 
                 _fill_from(post, sd, now, prefer=post.author is None)
                 used.add(n)
                 break
-    thread = [n for n, p in enumerate(postings) if p.get("type") not in ("Article", "NewsArticle", "BlogPosting")]
+    # postings too short to be matched by their opening ("Thanks") neither agree nor disagree
+    thread = [n for n, p in enumerate(postings)
+              if p.get("type") not in ("Article", "NewsArticle", "BlogPosting") and len(heads[n][0]) >= 8]
     if len(thread) < 2:
         return None
     return len(used & set(thread)) / len(thread)

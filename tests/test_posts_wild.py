@@ -1,0 +1,112 @@
+"""Thread pages as real forums serve them (issue 8): one small hand-made page per failure class.
+
+Each page shows one way real sites differ from the engines' textbook markup: the
+thread inside a JavaScript shell's <noscript>, posts without a container of their
+own, the opening post or a moderator's post built differently from the replies,
+class-less table layouts, one-word replies, schema.org data that repeats or zeroes
+things, Q&A pages with badges in the answer header.
+"""
+import json
+from datetime import datetime, timezone
+
+from extractor import extract
+
+NOW = datetime(2024, 5, 10, 12, 0, tzinfo=timezone.utc)
+URL = "https://forum.example.org/t/pumps/42"
+
+REPLIES = [
+    ("alice", "My pump hums at night and the pressure gauge swings between two and three bar."),
+    ("bob", "Check the pressure switch first, pitted contacts make exactly that noise."),
+    ("carol", "Could also be a worn bearing; does the noise change when the tap is open?"),
+    ("dave", "Replaced the switch last spring on mine and the humming stopped the same day."),
+]
+
+
+def page(body: str, head: str = "") -> str:
+    return (f"<html><head><title>Pump humming at night - Example Forum</title>{head}</head>"
+            f"<body><div id='top'><a href='/'>Example Forum</a> <a href='/login'>Log in</a></div>"
+            f"{body}<div id='foot'>Powered by a forum engine. Privacy. Terms.</div></body></html>")
+
+
+def texts(p) -> list[str]:
+    return [post.text for post in p.posts]
+
+
+def test_thread_served_in_the_noscript_block_of_a_javascript_shell():
+    posts = "".join(
+        f"<div class='topic-body crawler-post'><div class='meta'><span class='creator'><a href='/u/{a}'>{a}</a></span>"
+        f"<time datetime='2024-05-0{i + 1}T10:00:00Z'>May {i + 1}, 2024</time></div>"
+        f"<div class='post'><p>{t}</p></div></div>"
+        for i, (a, t) in enumerate(REPLIES))
+    html = page("<div id='app'></div><script>boot()</script>"
+                f"<noscript><div id='main-outlet'><h1>Pump humming at night</h1>{posts}</div></noscript>"
+                "<noscript><img src='/pixel.gif'></noscript>")
+    p = extract(html, URL, now=NOW)
+    assert p.kind == "thread"
+    assert texts(p) == [t for _, t in REPLIES]
+    assert [post.author for post in p.posts] == [a for a, _ in REPLIES]
+
+
+def test_noscript_notice_on_an_ordinary_page_stays_hidden():
+    html = page("<noscript><p>Please enable JavaScript to use the reply editor and the like buttons of this "
+                "forum, which otherwise do not work at all in your browser. Some features of the search, the "
+                "notifications and the private messages also need it to be switched on.</p></noscript>"
+                + "<article><h1>Club rules</h1>" + "<p>Members keep the workshop tidy and return borrowed tools "
+                "to the rack before they leave; the last one out switches off the compressor.</p>" * 4
+                + "</article>")
+    p = extract(html, URL, now=NOW)
+    assert "enable JavaScript" not in p.text
+    assert "compressor" in p.text
+
+
+def test_jsonld_thread_repeating_its_opening_post_does_not_replace_the_dom_split():
+    # The engine lists the opening post both as the DiscussionForumPosting and as its first
+    # comment, with zeroed dates on the comments; a one-word reply cannot be matched by text.
+    items = REPLIES + [("alice", "Thanks")]
+    comments = [{"@type": "Comment", "text": t, "author": {"name": a}, "datePublished": "1970-01-01T00:00:00+0000"}
+                for a, t in items]
+    data = {"@context": "https://schema.org", "@type": "DiscussionForumPosting", "headline": "Pump humming",
+            "text": REPLIES[0][1], "author": {"name": "alice"}, "datePublished": "2024-05-01T10:00:00+0000",
+            "comment": comments}
+    posts = "".join(
+        f"<article class='cPost' id='elComment_{i}'><aside class='author'><a href='/profile/{i}-{a}'>{a}</a></aside>"
+        f"<div class='meta'>Posted <time datetime='2024-05-0{i + 1}T1{i}:00:00Z'>May {i + 1}, 2024</time></div>"
+        f"<div class='content'><p>{t}</p></div></article>"
+        for i, (a, t) in enumerate(items))
+    html = page(f"<div id='content'><h1>Pump humming</h1>{posts}</div>",
+                head=f"<script type='application/ld+json'>{json.dumps(data)}</script>")
+    p = extract(html, URL, now=NOW)
+    assert texts(p) == [t for _, t in items]
+    assert [post.published.day for post in p.posts] == [1, 2, 3, 4, 5]
+
+
+def test_one_word_replies_are_posts():
+    items = REPLIES + [("erin", "Same here, the humming started after the power cut last week."),
+                       ("fang", "+1"), ("gus", "顶"), ("hal", "Thanks")]
+    posts = "".join(
+        f"<div class='post' id='p{i}'><div class='postprofile'><a class='username' href='/member/{a}'>{a}</a></div>"
+        f"<div class='postdate'>2024-05-0{i + 1} 10:00</div><div class='postbody'>{t}</div>"
+        f"<div class='buttons'><a href='#'>Quote</a> <a href='#'>Reply</a></div></div>"
+        for i, (a, t) in enumerate(items))
+    p = extract(page(f"<div id='thread'><h1>Pump humming</h1>{posts}</div>"), URL, now=NOW)
+    assert texts(p) == [t for _, t in items]
+    assert [post.author for post in p.posts] == [a for a, _ in items]
+
+
+def test_badge_in_an_answer_header_is_not_a_comment():
+    def answer(kind: str, who: str, badge: str, text: str, comments: str = "") -> str:
+        return (f"<div class='resp' itemprop='suggestedAnswer' itemscope itemtype='http://schema.org/{kind}'>"
+                f"<div class='resp_header'><div class='user_title'>{badge}</div>"
+                f"<a href='/user/{who}'><span itemprop='author'>{who}</span></a>"
+                f"<time itemprop='dateCreated' datetime='2024-05-02T10:00:00'>May 2, 2024</time></div>"
+                f"<div class='resp_body' itemprop='text'>{text}</div>{comments}</div>")
+    html = page("<div id='question' itemscope itemtype='http://schema.org/Question'>"
+                "<h1 itemprop='name'>Pump humming</h1><div class='q_body' itemprop='text'>"
+                f"{REPLIES[0][1]}</div><span itemprop='author'>alice</span>"
+                "<time itemprop='dateCreated' datetime='2024-05-01T10:00:00'>May 1, 2024</time>"
+                + answer("Answer", "bob", "COMMUNITY LEADER", REPLIES[1][1])
+                + answer("Answer", "carol", "COMMUNITY LEADER", REPLIES[2][1])
+                + answer("Answer", "dave", "", REPLIES[3][1]) + "</div>")
+    p = extract(html, URL, now=NOW)
+    assert texts(p) == [t for _, t in REPLIES]
+    assert all("COMMUNITY LEADER" not in t for t in texts(p))
