@@ -25,8 +25,8 @@ from extractor.dates import find_date, match_date, page_zone
 from extractor.dom import Dom
 from extractor.model import Post
 from extractor.units import (_match_units, _structured_units, _tight_body, choose_units, date_flags,
-                             expand_units, find_lead, layout_mask, node_keys, quote_mask, single_post,
-                             text_weights)
+                             expand_units, find_lead, layout_mask, node_keys, orphan_units, quote_mask,
+                             single_post, text_weights, unit_keys)
 
 
 def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
@@ -47,14 +47,23 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         # marked-up "postings" that are link lists (similar questions) or sit in a sidebar are no posts
         prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
         md_units = [u for u in md_units if prose[u] > 0 and not side[u] and sub_text[u] >= 0.3 * sub_all[u]]
-    units = choose_units(dom, key, text_w, dates, region, url)
+    spans: dict[int, int] = {}
+    units = choose_units(dom, unit_keys(dom), text_w, dates, region, url, spans=spans)
+    foreign: set[int] = set()    # units built unlike the others: not used to learn the posts' anatomy
+    body_key = None
     if len(units) >= 2:
-        units = expand_units(dom, units, key)
-        lead = find_lead(dom, units, text_w, dates)
-        if lead is not None:
-            units = [lead] + units
-    else:
-        lead = None
+        if not spans:
+            units = expand_units(dom, units, key)
+        body_key = _body_key(dom, units, spans, key, text_w, dates)
+        extra = orphan_units(dom, units, spans, key, body_key, text_w, dates) if body_key is not None else []
+        if extra:
+            foreign.update(extra)
+            units = sorted(units + extra)
+        if not extra or extra[0] != units[0]:
+            lead = find_lead(dom, units, text_w, dates)
+            if lead is not None:
+                units = [lead] + units
+                foreign.add(lead)
     sdata: dict[int, dict] = {}
     comments: list[int] = []
     if len(md_units) >= 2:
@@ -75,11 +84,12 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         units, sdata = [single], {}
     # A DOM split nothing vouches for must show posts' anatomy: a common body or author element;
     # one without it stands only if the page's JSON-LD thread agrees with its texts.
-    skip = 1 if lead is not None and units and units[0] == lead else 0
-    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata, lead=skip,
-                         holes=comments)
+    foreign &= set(units)
+    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata, foreign=foreign,
+                         holes=comments, spans=spans)
     if not posts and not sdata and structured is not None and getattr(structured, "is_thread", False):
-        loose = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=False, lead=skip)
+        loose = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=False, foreign=foreign,
+                             spans=spans)
         agreed = _merge_jsonld(loose, structured, now)
         posts = loose if agreed is not None and agreed >= 0.5 else []
         if not posts:
@@ -155,31 +165,51 @@ def _owned_nodes(owner: np.ndarray, k: int) -> list[np.ndarray]:
     return [order[bounds[j]:bounds[j + 1]] for j in range(k)]
 
 
-def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
-                 url: str, now: datetime, sdata: dict[int, dict], strict: bool = False,
-                 lead: int = 0, holes: list[int] = ()) -> list[Post]:
-    """One post per unit; ``holes`` are subtrees (comments under a posting) no unit owns."""
-    n = len(dom)
-    units = units[:MAX_UNITS]
-    owner = np.full(n, -1, dtype=np.int32)
+def _ownership(dom: Dom, units: list[int], spans: dict[int, int], holes: list[int] = ()) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Per node the index of the unit owning it (-1: none), and per unit its nodes. A unit owns
+    its subtree (or its run of siblings, ``spans``) minus nested units and ``holes``."""
+    owner = np.full(len(dom), -1, dtype=np.int32)
     for ui, u in enumerate(units):
-        owner[u:dom.end[u] + 1] = ui
+        owner[u:spans.get(u, int(dom.end[u])) + 1] = ui
     for h in holes:
         owner[h:dom.end[h] + 1] = -1
-    owned = _owned_nodes(owner, len(units))
+    return owner, _owned_nodes(owner, len(units))
+
+
+def _date_nodes(dom: Dom, owned: list[np.ndarray], dates: np.ndarray) -> list[int | None]:
+    """Per unit, its first date label that is not a join/registration date."""
+    return [next((i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)), None) for o in owned]
+
+
+def _body_key(dom: Dom, units: list[int], spans: dict[int, int], key: np.ndarray, text_w: np.ndarray,
+              dates: np.ndarray) -> int | None:
+    """The key of the posts' body element, learnt from the units (None: no common one)."""
+    _, owned = _ownership(dom, units[:MAX_UNITS], spans)
+    return fields.pick_body_key(dom, units[:MAX_UNITS], owned, key, text_w, _date_nodes(dom, owned, dates), dates,
+                                quote_mask(dom))
+
+
+def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
+                 url: str, now: datetime, sdata: dict[int, dict], strict: bool = False,
+                 foreign: set[int] = frozenset(), holes: list[int] = (),
+                 spans: dict[int, int] | None = None) -> list[Post]:
+    """One post per unit; ``holes`` are subtrees (comments under a posting) no unit owns;
+    ``foreign`` units (an opening post built differently) do not vote on the posts' anatomy."""
+    n = len(dom)
+    units = units[:MAX_UNITS]
+    spans = spans or {}
+    owner, owned = _ownership(dom, units, spans, holes)
     nested: list[list[int]] = [[] for _ in units]
     for j, u in enumerate(units):
         p = dom.parent[u]
         if p >= 0 and owner[p] >= 0:
             nested[int(owner[p])].append(u)
-    date_node: list[int | None] = []
-    for ui in range(len(units)):
-        o = owned[ui]
-        date_node.append(next((i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)), None))
-    # The keys come from the replies; an opening post built differently (lead) follows them
+    date_node = _date_nodes(dom, owned, dates)
+    # The keys come from the replies; an opening post built differently (foreign) follows them
     # where it can and falls back to its densest part and a marked author otherwise.
-    body_key = fields.pick_body_key(dom, units[lead:], owned[lead:], key, text_w, date_node[lead:], dates,
-                                    quote_mask(dom))
+    core = [ui for ui, u in enumerate(units) if u not in foreign] if foreign else list(range(len(units)))
+    body_key = fields.pick_body_key(dom, [units[i] for i in core], [owned[i] for i in core], key, text_w,
+                                    [date_node[i] for i in core], dates, quote_mask(dom))
     declared = _declared_bodies(dom, owned) if sdata else {}
 
     bodies: list[int] = []
@@ -202,7 +232,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             lo, hi = o.searchsorted([body, int(dom.end[body]) + 1]).tolist()
             excluded[o[lo:hi]] = True
     akey = fields.loose_keys(dom)
-    author_key = fields.pick_author_key(dom, units[lead:], owned[lead:], akey, excluded, url)
+    author_key = fields.pick_author_key(dom, [units[i] for i in core], [owned[i] for i in core], akey, excluded, url)
     if strict and body_key is None and author_key is None:
         return []             # page sections that merely share a class and carry a date each
 
@@ -223,7 +253,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
                         author_node = i
                         break
         if author is None:
-            if not sdata and ui >= lead and not keyed[ui] and author_key is not None:
+            if not sdata and u not in foreign and not keyed[ui] and author_key is not None:
                 continue      # neither the posts' body nor their author element: a page section
             author_node, author = fields.fallback_author(dom, [i for i in outside if i != u])
         # The post's date: outside its body first (a date quoted in the text is not the post's)
@@ -286,7 +316,7 @@ def _posting_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.n
         return []
     tw = np.where(allowed & (dom.own_chars >= 12), text_w, 0)   # prose: user cards weigh nothing
     dated = np.where(allowed, dates, 0)
-    found = choose_units(dom, key, tw, dated, None, url, exclude=~allowed, min_share=0.0)
+    found = choose_units(dom, unit_keys(dom), tw, dated, None, url, exclude=~allowed, min_share=0.0)
     if len(found) < 2:
         return []
     # a list of comments per posting may win over its items: take the items

@@ -40,8 +40,8 @@ _FIRST_LAST = re.compile(r"(?:^|[-_])(?:odd|even)(?=$|[-_0-9A-Z])|(?:^|[-_])(?:f
 # skips to digits), word-led forms ("May 3", "an hour ago", "昨天 12:30") over labels only.
 _MONTHS_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 _QUICK_DIGIT_RE = re.compile(
-    r"\d(?<![\d.]\d)"   # a number's first digit, then what makes it a date
-    r"(?:\d{3}\s*[-/.年]\s*\d{1,2}|\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\d?:\d{2}(?![\d.])|"
+    r"\d(?<![\d.£$€¥]\d)"   # a number's first digit (not an amount of money), then what makes it a date
+    r"(?:(?<=[12])\d{3}\s*[-/.年]\s*\d{1,2}(?!\d)|\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\d?:\d{2}(?![\d.])|"
     r"\d*\s+\w+\s+ago\b|\d*\s*\S{1,3}前\s*$|\d?(?:st|nd|rd|th)?\s+" + _MONTHS_RE + r"|\d?\s*月\s*\d+\s*日)",
     re.I | re.M)
 _QUICK_WORD_RE = re.compile(
@@ -76,9 +76,60 @@ def _cached(name: str, dom: Dom, build):
     return value
 
 
+_LAYOUT_TAGS = frozenset("div span table tbody tr td th font center p".split())
+
+
 def node_keys(dom: Dom) -> np.ndarray:
     """Per node, an id of its normalised key (see module doc)."""
     return _cached("keys", dom, _node_keys)
+
+
+def unit_keys(dom: Dom) -> np.ndarray:
+    """:func:`node_keys` with class-less layout elements told apart by their tag path: the
+    keys post units are grouped by.
+
+    A bare tag names no kind (every <div> or <table> of the page: the layout table around
+    the posts and the header table inside each of them); its place does (the post tables
+    of a class-less board share their path). Only layout tags: a custom element such as
+    <shreddit-comment>, or an <article> or <li>, names its kind by its tag, and threaded
+    comments nest at many paths. (Post bodies keep the plain keys: in threaded comments
+    they sit at as many paths as the comments.)
+    """
+    return _cached("unit_keys", dom, _unit_keys)
+
+
+def _unit_keys(dom: Dom) -> np.ndarray:
+    keys = node_keys(dom).copy()
+    plain = np.array([_normal_sig(sig)[1] for sig in dom.sigs], dtype=bool)
+    layout_tag = np.array([t in _LAYOUT_TAGS for t in dom.tags], dtype=bool)
+    bare = plain[dom.sig_id] & layout_tag[dom.tag_id]
+    for i in dom.ids:       # a digit-bearing id ("post123") names the kind already
+        if bare[i] and any(c.isdigit() for c in dom.nodes[i].get("id")):
+            bare[i] = False
+    if bare.any():
+        _, inverse = np.unique(_key_paths(dom, keys)[bare], return_inverse=True)
+        keys[bare] = int(keys.max()) + 1 + inverse.astype(keys.dtype)
+    return keys
+
+
+def _key_paths(dom: Dom, keys: np.ndarray) -> np.ndarray:
+    """Per node, an id of the keys on its path from the root: the tag path with classes, so a
+    sidebar's table rows and the thread's rows at the same tag depth differ. Computed level
+    by level (one ``np.unique`` per depth)."""
+    n = len(dom)
+    out = np.zeros(n, dtype=np.int64)
+    width = int(keys.max()) + 1
+    by_depth = np.argsort(dom.depth, kind="stable")
+    bounds = np.searchsorted(dom.depth[by_depth], np.arange(int(dom.depth.max()) + 2))
+    offset = 1
+    for d in range(1, len(bounds) - 1):
+        level = by_depth[bounds[d]:bounds[d + 1]]
+        if not len(level):
+            continue
+        _, inverse = np.unique(out[dom.parent[level]] * width + keys[level], return_inverse=True)
+        out[level] = offset + inverse
+        offset += int(inverse.max()) + 1
+    return out
 
 
 def _node_keys(dom: Dom) -> np.ndarray:
@@ -235,11 +286,13 @@ def _median(values: np.ndarray) -> float:
 
 def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
                  region: int | None, url: str = "", exclude: np.ndarray | None = None,
-                 min_share: float = 0.3) -> list[int]:
+                 min_share: float = 0.3, spans: dict[int, int] | None = None) -> list[int]:
     """DFS indices of the post units, in page order ([] when the page has none).
 
     ``exclude`` marks nodes that cannot be units and ``min_share`` is the share of the page's
-    text the units must cover (both used to look for comments inside postings).
+    text the units must cover (both used to look for comments inside postings). When the
+    posts are runs of sibling elements led by a header (no container per post), each unit is
+    the run's first element and ``spans`` (if given) receives the DFS index where its run ends.
     """
     sub_text = dom.subtree(text_w)
     sub_date = dom.subtree(np.where(quote_mask(dom), 0, dates))   # quoted posts' dates don't count
@@ -306,7 +359,7 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
                 covered += float(sub_text[lead])
             if covered < 1.5 * min_share * min(base, total) and covered < min_share * total:
                 break         # the best remaining group is too small to be the page's thread
-        if shape_similarity(dom, key, units) < MIN_SHAPE_SIMILARITY:
+        if shape_similarity(dom, node_keys(dom), units) < MIN_SHAPE_SIMILARITY:
             continue
         if teaser_share(dom, units, url, dates) >= 0.6:
             continue          # cards of other articles: title link, author, date, excerpt
@@ -471,6 +524,85 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray)
         if best is not None:
             return best
     return None
+
+
+MAX_ORPHAN_LEVELS = 5   # how far above the posts' common container posts built differently are looked for
+
+
+def orphan_units(dom: Dom, units: list[int], spans: dict[int, int], key: np.ndarray, body_key: int,
+                 text_w: np.ndarray, dates: np.ndarray) -> list[int]:
+    """Posts built differently from the others, found by their body element.
+
+    The opening post (a topic box above the reply list), a moderator's or the thread
+    starter's post (an extra class such as ``staff`` or ``isOriginalPoster``) carry the same
+    body element as the other posts but a container of another key. Each occurrence of
+    the posts' body key outside every unit, near the posts (inside their common container
+    or a few levels above it) and outside sidebars and quotes, is widened to its largest
+    ancestor that holds no other post and at most a post's number of date labels; it is a
+    post when that ancestor carries a date.
+    """
+    n = len(dom)
+    ends = [spans.get(u, int(dom.end[u])) for u in units]
+    covered = np.zeros(n, dtype=np.int64)
+    for u, e in zip(units, ends):
+        covered[u:e + 1] = 1
+    scope = int(dom.parent[units[0]])
+    while scope > 0 and dom.end[scope] < ends[-1]:
+        scope = int(dom.parent[scope])
+    for _ in range(MAX_ORPHAN_LEVELS):
+        up = int(dom.parent[scope]) if scope > 0 else -1
+        if up <= 0 or dom.tags[dom.tag_id[up]] in ("body", "html"):
+            break
+        scope = up
+    if scope <= 0:
+        return []
+    lo, hi = scope, int(dom.end[scope])
+    cand = lo + np.nonzero(key[lo:hi + 1] == body_key)[0]
+    if not len(cand):
+        return []
+    # (the body element may itself be a <blockquote>: only a quote around it blocks it)
+    blocked = covered[cand].astype(bool) | layout_mask(dom)[cand] | quote_mask(dom)[dom.parent[cand]]
+    sub_text = dom.subtree(text_w)
+    cand = cand[~blocked & (sub_text[cand] > 0)]
+    if not len(cand):
+        return []
+    # a body made of several paragraphs (the key is a bare <p>) counts once, by its first one
+    parents = dom.parent[cand]
+    cand = cand[np.concatenate(([True], parents[1:] != parents[:-1]))]
+    marks = np.zeros(n, dtype=np.int64)
+    marks[cand] = 1
+    sub_marks = dom.subtree(marks)
+    sub_covered = dom.subtree(covered)
+    sub_dates = dom.subtree(np.where(quote_mask(dom), 0, dates))
+    found: list[int] = []
+    for b in cand.tolist():
+        if found and b <= dom.end[found[-1]]:
+            continue          # inside the post found just before
+        a = b
+        while True:
+            p = int(dom.parent[a])
+            if p < lo or dom.tags[dom.tag_id[p]] in ("body", "html"):
+                break
+            if sub_covered[p] or sub_marks[p] > 1 or sub_dates[p] > _MAX_DATES_PER_POST:
+                break         # it would hold another post, or it is the page around them
+            a = p
+        if a != b and 1 <= sub_dates[a] <= _MAX_DATES_PER_POST:
+            found.append(a)
+    if found:
+        # built like the posts inside (name, date, body, buttons), not a notice box around a paragraph
+        keys = node_keys(dom)
+        shapes = [set(np.unique(keys[u + 1:e + 1]).tolist()) for u, e in zip(units[:6], ends[:6])]
+        found = [a for a in found if _best_overlap(set(np.unique(keys[a + 1:dom.end[a] + 1]).tolist()), shapes)
+                 >= MIN_ORPHAN_SIMILARITY]
+    return found
+
+
+MIN_ORPHAN_SIMILARITY = 0.35   # measured: orphan posts 0.62-0.85 alike with the posts, a notice box 0.13
+
+
+def _best_overlap(shape: set, shapes: list[set]) -> float:
+    """The highest Jaccard similarity of ``shape`` with one of ``shapes``."""
+    return max((len(shape & s) / len(shape | s) for s in shapes if shape | s), default=0.0)
 
 
 def _tight_body(dom: Dom, node: int, nodes: np.ndarray, prose: np.ndarray) -> int:

@@ -110,3 +110,77 @@ def test_badge_in_an_answer_header_is_not_a_comment():
     p = extract(html, URL, now=NOW)
     assert texts(p) == [t for _, t in REPLIES]
     assert all("COMMUNITY LEADER" not in t for t in texts(p))
+
+
+def vanilla_like(i: int, author: str, text: str, extra: str = "", signature: str = "") -> str:
+    """A reply as list-based engines print it: header (name, role, date), body, reactions."""
+    return (f"<li class='Item ItemComment{extra}' id='Comment_{100 + i}'>"
+            f"<div class='AuthorWrap'><a class='Username' href='/profile/{author}'>{author}</a>"
+            f"<span class='RoleTitle'>Member</span></div>"
+            f"<div class='Meta'><time datetime='2024-05-0{i + 1}T09:00:00+00:00'>May {i + 1}</time></div>"
+            f"<div class='Item-Body'><div class='Message userContent'>{text}</div>{signature}</div>"
+            f"<div class='Reactions'><a href='#'>Like</a></div></li>")
+
+
+def test_opening_post_in_a_topic_box_above_the_reply_list():
+    # the topic box's header (name, post count, role, rank, date, category, views) outweighs its
+    # short question: the post is recognised by its body element, not by its share of prose
+    op = ("<div class='Item ItemDiscussion' id='Discussion_42'><div class='Discussion'>"
+          "<div class='AuthorWrap'><a class='Username' href='/profile/alice'>alice</a>"
+          "<span class='PostCount'>Posts: <b>1</b></span><span class='RoleTitle'>Member</span>"
+          "<span class='Rank'>Newcomer</span></div>"
+          "<div class='Meta'><time datetime='2024-05-01T08:00:00+00:00'>May 1</time> in "
+          "<a href='/c/pumps'>Pumps, valves and other water works</a> <span>12 replies</span> "
+          "<span>2,430 views</span></div><div class='Item-Body'><div class='Message userContent'>"
+          "Why does my pump hum at night?</div></div></div></div>")
+    replies = "".join(vanilla_like(i, a, t) for i, (a, t) in enumerate(REPLIES[1:], start=1))
+    html = page(f"<div class='MessageList Discussion'><h1>Pump humming at night</h1>{op}"
+                f"<div class='CommentsWrap'><h2>Replies</h2><ul class='MessageList Comments'>{replies}</ul></div></div>"
+                "<div class='Panel'><h4>Related</h4><div class='Message userContent'>Older thread about "
+                "pumps and valves in the panel</div></div>")
+    p = extract(html, URL, now=NOW)
+    assert texts(p) == ["Why does my pump hum at night?"] + [t for _, t in REPLIES[1:]]
+    assert [post.author for post in p.posts] == [a for a, _ in REPLIES]
+    assert p.posts[0].published == datetime(2024, 5, 1, 8, 0, tzinfo=timezone.utc)
+
+
+def test_posts_with_an_extra_class_are_posts_too():
+    # the thread starter's and the staff's posts carry one more class than the others
+    money = "<div class='Signature'>Savings account - £14063.93</div>"
+    extras = ["", " isOriginalPoster", " staff", "", " isOriginalPoster"]
+    items = REPLIES + [("alice", "Thanks all, I ordered the switch and will report back next week.")]
+    replies = "".join(vanilla_like(i, a, t, extras[i], money if extras[i] else "")
+                      for i, (a, t) in enumerate(items))
+    p = extract(page(f"<div id='content'><h1>Pump humming at night</h1><ul class='MessageList'>{replies}</ul></div>"),
+                URL, now=NOW)
+    assert texts(p) == [t for _, t in items]
+    assert [post.author for post in p.posts] == [a for a, _ in items]
+    assert [post.published.day for post in p.posts] == [1, 2, 3, 4, 5]
+
+
+def test_class_less_table_board_with_a_header_table_in_each_post():
+    def post(i: int, author: str, text: str) -> str:
+        return (f"<a name='{500 + i}'></a><table width='90%' border='0' bgcolor='#dddddd'><tr><td>"
+                f"<table width='100%'><tr><td><b>Posted by</b> <a href='member.cgi?id={i}'>{author}</a> "
+                f"<b>at</b> 2024.05.0{i + 1} 1{i}:05</td><td align='right'><a href='#top'>top</a></td></tr></table>"
+                f"</td></tr><tr bgcolor='#ffffff'><td>{text}</td></tr></table><p>")
+    html = page("<table width='100%'><tr><td valign='top'><b>Forum</b><br><a href='/f/1'>Pumps</a><br>"
+                "<a href='/f/2'>Valves</a></td><td><table width='80%'><tr><td><b>Topic</b> Pump humming at night"
+                "</td></tr></table><br>" + "".join(post(i, a, t) for i, (a, t) in enumerate(REPLIES))
+                + "</td></tr></table>")
+    p = extract(html, URL, now=NOW)
+    assert p.kind == "thread"
+    assert texts(p) == [t for _, t in REPLIES]
+    assert [post.published for post in p.posts] == [datetime(2024, 5, i + 1, 10 + i, 5) for i in range(4)]
+
+
+def test_amounts_of_money_are_not_date_labels():
+    import lxml.html
+
+    from extractor.dom import number
+    from extractor.units import date_flags
+    labels = ["£4000.00", "$1999.99", "Savings account 2 - £4000.00", "2024.05.03 13:17", "2024-5-3", "12:30"]
+    root = lxml.html.document_fromstring("<html><body>" + "".join(f"<p>{t}</p>" for t in labels) + "</body></html>")
+    dom = number(root)
+    flags = date_flags(dom)
+    assert [int(flags[i]) for i in range(len(dom)) if dom.own_text[i]] == [0, 0, 0, 1, 1, 1]
