@@ -225,7 +225,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
                 body = int(hit[int(np.argmax(prose[hit]))])
                 keyed[ui] = True
             else:   # a post unlike the others (the opening post): its densest part
-                body = _tight_body(dom, u, owned[ui], prose)
+                body = _tight_body(dom, u, owned[ui], prose, spans.get(u))
         bodies.append(body)
         if body != u:   # only this post's own nodes: replies nested in the body keep theirs
             o = owned[ui]
@@ -272,7 +272,10 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             for node in (author_node, floor_node, date_node[ui]):
                 if node is not None and node != u:
                     skip.add(dom.nodes[node])
-        rendered = _render(dom.nodes[body], skip)
+        if body == u and u in spans:    # a run of siblings without a body element of its own
+            rendered = "\n".join(filter(None, (_render(dom.nodes[c], skip) for c in _run_elements(dom, u, spans[u]))))
+        else:
+            rendered = _render(dom.nodes[body], skip)
         text = fields.clean_lines(rendered)
         if not text and body != u and _is_whole_reply(rendered):
             text = rendered   # a post that says only "Thanks", "+1" or "顶" is a post, not a button
@@ -288,6 +291,15 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             _fill_from(post, sd, now, prefer=True)
         posts.append(post)
     return posts
+
+
+def _run_elements(dom: Dom, first: int, stop: int) -> list[int]:
+    """The sibling elements of a run, from its first element to the one ending at ``stop``."""
+    out, i = [], first
+    while i <= stop:
+        out.append(i)
+        i = int(dom.end[i]) + 1
+    return out
 
 
 def _is_whole_reply(text: str) -> bool:

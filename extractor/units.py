@@ -76,6 +76,9 @@ def _cached(name: str, dom: Dom, build):
     return value
 
 
+# Tags that are never posts themselves but may head a run of siblings that is one (a text
+# board's "<dt>1 : name : 2024/05/03 12:00</dt><dd>text</dd>").
+_RUN_HEADER_TAGS = frozenset({"dt"})
 _LAYOUT_TAGS = frozenset("div span table tbody tr td th font center p".split())
 
 
@@ -302,10 +305,12 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     sub_link = dom.subtree(dom.own_link_chars)
     total = int(sub_text[0]) or 1
     unit_ok = np.ones(len(dom.tags), dtype=bool)
+    run_only = np.zeros(len(dom.tags), dtype=bool)
     for t, name in enumerate(dom.tags):
         if name in _NOT_UNIT_TAGS or name.startswith("#"):
             unit_ok[t] = False
-    ok = unit_ok[dom.tag_id] & (sub_text > 0) & ~layout_mask(dom)
+            run_only[t] = name in _RUN_HEADER_TAGS
+    ok = (unit_ok | run_only)[dom.tag_id] & (sub_text > 0) & ~layout_mask(dom)
     if exclude is not None:
         ok &= ~exclude
     cand = np.nonzero(ok)[0]
@@ -317,7 +322,8 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     stops = np.append(starts[1:], len(cand))
     # a key needs two members with a date: most keys of a page are single or undated elements
     dated = np.add.reduceat((sub_date[cand] != 0).astype(np.int64), starts)
-    scored: list[tuple[float, np.ndarray]] = []
+    scored: list[tuple[float, np.ndarray, dict[int, int] | None]] = []
+    ranges = None      # prefix sums for runs of siblings, built when a group looks like one
     for lo, hi in zip(starts[dated >= 2].tolist(), stops[dated >= 2].tolist()):
         allm = cand[lo:hi]
         ex_text = _exclusive(allm, dom.end, sub_text)
@@ -326,6 +332,13 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         kg = int(good.sum())
         if kg < 2:
             continue
+        if ranges is None:
+            ranges = _RangeSums(dom, text_w, np.where(quote_mask(dom), 0, dates))
+        runs = _header_runs(dom, allm[good], sub_text, dates, ranges)
+        if runs is not None:
+            scored.append(runs)
+        if run_only[dom.tag_id[allm[0]]]:
+            continue          # a <dt> heads a run (name and time above a <dd>), it is no post itself
         members = allm[good]
         if float(sub_plain[members].sum()) < float(sub_link[members].sum()):
             continue          # rows of title links with counts and dates: a listing
@@ -346,11 +359,14 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
             keep = good
         else:
             keep = good | (ex_text >= 0.25 * _median(ex_text[good]))
-        scored.append((score, allm[keep]))
+        scored.append((score, allm[keep], None))
     scored.sort(key=lambda x: -x[0])
     base = float(sub_text[region]) if region is not None and 0 <= region < len(dom) else total
-    for score, units in scored[:1]:   # runners-up of a rejected best are mostly widgets too
-        covered = float(sum(int(sub_text[u]) for u in _outermost(units, dom.end)))
+    for score, units, run_ends in scored[:1]:   # runners-up of a rejected best are mostly widgets too
+        if run_ends is not None:
+            covered = float(sum(ranges.text(u, run_ends[u]) for u in units.tolist()))
+        else:
+            covered = float(sum(int(sub_text[u]) for u in _outermost(units, dom.end)))
         if covered < 1.5 * min_share * min(base, total) and covered < min_share * total:
             # short replies under a long opening post built differently from them: several,
             # and together not negligible beside it (a news story's two comments are no thread)
@@ -363,8 +379,97 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
             continue
         if teaser_share(dom, units, url, dates) >= 0.6:
             continue          # cards of other articles: title link, author, date, excerpt
+        if run_ends is not None and spans is not None:
+            spans.update(run_ends)
         return units.tolist()
     return []
+
+
+MAX_RUN_LIKENESS = 0.5
+
+
+class _RangeSums:
+    """Sums of per-node quantities over DFS ranges (a run of sibling subtrees is one range)."""
+
+    def __init__(self, dom: Dom, text_w: np.ndarray, dates: np.ndarray):
+        def cum(values: np.ndarray) -> np.ndarray:
+            out = np.zeros(len(values) + 1, dtype=np.int64)
+            np.cumsum(values, dtype=np.int64, out=out[1:])
+            return out
+        self._text = cum(text_w)
+        self._dates = cum(dates)
+        self._all = cum(dom.own_chars)
+        self._plain = cum(np.where(dates == 0, text_w, 0))
+        self._link = cum(dom.own_link_chars)
+
+    def text(self, start: int, stop: int) -> int:
+        return int(self._text[stop + 1] - self._text[start])
+
+    def of(self, name: str, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+        cum = getattr(self, "_" + name)
+        return cum[stops + 1] - cum[starts]
+
+
+def _follower_likeness(dom: Dom, first: np.ndarray, last: np.ndarray) -> float:
+    """Median Jaccard similarity of the element keys inside each run's first element and
+    inside the rest of the run: a header and a body are built differently, two posts of
+    alternating classes alike."""
+    keys = node_keys(dom)
+    sims = []
+    for f, stop in zip(first[:8].tolist(), last[:8].tolist()):
+        head = set(keys[f:dom.end[f] + 1].tolist())
+        rest = set(keys[dom.end[f] + 1:stop + 1].tolist())
+        sims.append(len(head & rest) / len(head | rest) if head | rest else 0.0)
+    return _median(np.asarray(sims)) if sims else 0.0
+
+
+def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray, dates: np.ndarray,
+                 ranges: _RangeSums) -> tuple[float, np.ndarray, dict[int, int]] | None:
+    """Posts without a container of their own: a dated header element (name and time) and
+    the sibling elements after it, up to the next header (table rows of an old board,
+    ``<dt>``/``<dd>`` pairs of a text board). Returns the scored group of runs
+    (score, first elements, run ends) or None.
+
+    The headers are siblings, spaced regularly (every second or third child), each holds a
+    minority of its run's text (in a group of ordinary posts with spacers between them the
+    posts hold nearly all of it), and the elements after them are built unlike the headers
+    (posts whose classes alternate, ``Alt`` or not, are built alike).
+    """
+    if len(members) < 2 or np.any(members[1:] <= dom.end[members[:-1]]):
+        return None
+    parents = dom.parent[members]
+    values, counts = np.unique(parents, return_counts=True)
+    top = int(np.argmax(counts))
+    if counts[top] < 2 or counts[top] < 0.8 * len(members):
+        return None
+    kids = np.asarray(dom.children(int(values[top])))
+    pos = np.searchsorted(kids, members[parents == values[top]])
+    step = int(np.bincount(np.diff(pos)).argmax())
+    if step < 2:
+        return None           # consecutive siblings: each is a post of its own
+    accepted = [int(pos[0])]
+    for q in pos[1:].tolist():
+        if q - accepted[-1] >= step:     # a dated line inside a post's text starts no post
+            accepted.append(q)
+    if len(accepted) < 2:
+        return None
+    nxt = accepted[1:] + [min(accepted[-1] + step, len(kids))]
+    first = kids[accepted]
+    last = dom.end[kids[np.asarray(nxt) - 1]].astype(np.int64)
+    run_text = ranges.of("text", first, last)
+    if _median(sub_text[first] / np.maximum(run_text, 1)) >= 0.5:
+        return None           # the "headers" hold the posts' text: ordinary posts
+    if _follower_likeness(dom, first, last) >= MAX_RUN_LIKENESS:
+        return None           # the elements after the "header" are built like it: posts of alternating classes
+    if ranges.of("plain", first, last).sum() < ranges.of("link", first, last).sum():
+        return None           # rows of title links: a listing
+    if ranges.of("text", first, last).sum() < 0.5 * ranges.of("all", first, last).sum():
+        return None
+    if int(dom.depth[first].max()) <= 2:
+        return None
+    cap = 12.0 * max(_median(run_text), 40.0)
+    score = float(np.minimum(run_text, cap).sum())
+    return score, first, dict(zip(first.tolist(), last.tolist()))
 
 
 def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sample: int = 12) -> float:
@@ -605,16 +710,24 @@ def _best_overlap(shape: set, shapes: list[set]) -> float:
     return max((len(shape & s) / len(shape | s) for s in shapes if shape | s), default=0.0)
 
 
-def _tight_body(dom: Dom, node: int, nodes: np.ndarray, prose: np.ndarray) -> int:
-    """The smallest of ``nodes`` (inside ``node``) that still holds most of its prose."""
-    total = prose[node]
+def _tight_body(dom: Dom, node: int, nodes: np.ndarray, prose: np.ndarray, stop: int | None = None) -> int:
+    """The smallest of ``nodes`` (inside ``node``, or its run of siblings ending at ``stop``)
+    that still holds most of its prose."""
+    if stop is None:
+        stop = int(dom.end[node])
+        total = prose[node]
+    else:
+        total, i = 0, node
+        while i <= stop:
+            total += prose[i]
+            i = int(dom.end[i]) + 1
     if total <= 0:
         return node
     cand = nodes[(nodes > node) & (prose[nodes] >= 0.78 * total)]
     if not len(cand):
         return node
     sizes = dom.end[cand] - cand
-    return int(cand[int(np.argmin(sizes))]) if sizes.min() < dom.end[node] - node else node
+    return int(cand[int(np.argmin(sizes))]) if sizes.min() < stop - node else node
 
 
 def shape_similarity(dom: Dom, key: np.ndarray, members: np.ndarray, sample: int = 6) -> float:

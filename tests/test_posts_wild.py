@@ -184,3 +184,42 @@ def test_amounts_of_money_are_not_date_labels():
     dom = number(root)
     flags = date_flags(dom)
     assert [int(flags[i]) for i in range(len(dom)) if dom.own_text[i]] == [0, 0, 0, 1, 1, 1]
+
+
+def test_posts_as_runs_of_table_rows_led_by_a_header_row():
+    # no element per post: a header row (name, date, subject), the text's row, a button row
+    def rows(i: int, author: str, text: str) -> str:
+        return (f"<tr id='m{900 + i}'><td rowspan='3' class='bg_{i % 2}'><p><a href='index.php?profile={i}'>{author}</a></p>"
+                f"<p>0{i + 1}.05.2024, 1{i}:30</p></td><td class='bg_{i % 2}'><strong>Pump humming at night</strong></td></tr>"
+                f"<tr><td class='forum_message bg_{i % 2}'>{text}</td></tr>"
+                f"<tr><td class='bg_{i % 2}'><a href='?reply={900 + i}' class='navigation'>Antworten</a></td></tr>")
+    html = page("<div id='content'><h1>Pump humming at night</h1><table id='thread' width='100%'>"
+                + "".join(rows(i, a, t) for i, (a, t) in enumerate(REPLIES)) + "</table></div>")
+    p = extract(html, URL, now=NOW)
+    assert p.kind == "thread"
+    assert texts(p) == [t for _, t in REPLIES]
+    assert [post.author for post in p.posts] == [a for a, _ in REPLIES]
+    assert [post.published for post in p.posts] == [datetime(2024, 5, i + 1, 10 + i, 30) for i in range(4)]
+
+
+def test_text_board_name_and_time_lines_without_a_container_per_post():
+    def entry(i: int, author: str, text: str) -> str:
+        return (f"<dt>{i + 1} ：<a href='mailto:sage'><b>{author}</b></a>：2024/05/0{i + 1} 1{i}:15:00 ID:x{i}Yz</dt>"
+                f"<dd> {text} <br><br></dd>")
+    html = page("<h1>Pump humming at night</h1><dl class='thread'>"
+                + "".join(entry(i, a, t) for i, (a, t) in enumerate(REPLIES)) + "</dl>")
+    p = extract(html, URL, now=NOW)
+    assert p.kind == "thread"
+    assert texts(p) == [t for _, t in REPLIES]
+    assert [post.published for post in p.posts] == [datetime(2024, 5, i + 1, 10 + i, 15) for i in range(4)]
+
+
+def test_posts_of_alternating_classes_are_not_runs_of_one_another():
+    # every second post carries "Alt": the Alt posts are spaced regularly, but the posts
+    # between them are built like them, so each post stays a post
+    items = REPLIES + [("erin", "The gauge swings because the accumulator lost its air charge, check it."),
+                       ("fang", "Pumped the accumulator to 1.8 bar and the humming is gone, thanks everyone.")]
+    replies = "".join(vanilla_like(i, a, t, " Alt" if i % 2 == 0 else "") for i, (a, t) in enumerate(items))
+    p = extract(page(f"<div id='content'><h1>Pump humming at night</h1><ul class='MessageList'>{replies}</ul></div>"),
+                URL, now=NOW)
+    assert texts(p) == [t for _, t in items]
