@@ -359,6 +359,16 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
             keep = good
         else:
             keep = good | (ex_text >= 0.25 * _median(ex_text[good]))
+        # A post whose text names many days (a biography, a timeline) has more date labels than
+        # a post's header: it is kept when it sits among the other posts and holds none of them.
+        many = np.nonzero(~keep & (ex_date > _MAX_DATES_PER_POST))[0]
+        if len(many):
+            beside = set(dom.parent[allm[good]].tolist())
+            for j in many.tolist():
+                m = allm[j]
+                alone = j + 1 >= len(allm) or allm[j + 1] > dom.end[m]
+                if alone and int(dom.parent[m]) in beside and (j == 0 or dom.end[allm[j - 1]] < m):
+                    keep[j] = True
         scored.append((score, allm[keep], None))
     scored.sort(key=lambda x: -x[0])
     base = float(sub_text[region]) if region is not None and 0 <= region < len(dom) else total

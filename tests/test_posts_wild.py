@@ -223,3 +223,17 @@ def test_posts_of_alternating_classes_are_not_runs_of_one_another():
     p = extract(page(f"<div id='content'><h1>Pump humming at night</h1><ul class='MessageList'>{replies}</ul></div>"),
                 URL, now=NOW)
     assert texts(p) == [t for _, t in items]
+
+
+def test_post_whose_text_names_many_days_is_a_post():
+    story = ("<p>A short life story of my pump, told in dates as the manual asks for it.</p>"
+             "<p><b>Built:</b> May 3, 2016</p><p><b>Installed:</b> June 5, 2017</p><p><b>Serviced:</b> July 4, 2019</p>"
+             "<p><b>Switch replaced:</b> March 1, 2021</p><p><b>Returned on</b> April 2, 2023.</p>")
+    items = REPLIES[:2] + [("erin", story)] + REPLIES[2:]
+    posts = "".join(
+        f"<div class='reply' id='r{i}'><div class='who'><a href='/u/{a}'>{a}</a> wrote on "
+        f"<span class='when'>2024-05-0{i + 1} 10:00</span></div><div class='said'>{t}</div></div>"
+        for i, (a, t) in enumerate(items))
+    p = extract(page(f"<div id='thread'><h1>Pump humming</h1>{posts}</div>"), URL, now=NOW)
+    assert [post.author for post in p.posts] == [a for a, _ in items]
+    assert "Returned on April 2, 2023." in p.posts[2].text
