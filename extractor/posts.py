@@ -50,11 +50,12 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     spans: dict[int, int] = {}
     units = choose_units(dom, unit_keys(dom), text_w, dates, region, url, spans=spans)
     foreign: set[int] = set()    # units built unlike the others: not used to learn the posts' anatomy
-    body_key = None
+    body_key = units_for_key = None
     if len(units) >= 2:
         if not spans:
             units = expand_units(dom, units, key)
         body_key = _body_key(dom, units, spans, key, text_w, dates)
+        units_for_key = list(units)
         extra = orphan_units(dom, units, spans, key, body_key, text_w, dates) if body_key is not None else []
         if extra:
             foreign.update(extra)
@@ -85,8 +86,9 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     # A DOM split nothing vouches for must show posts' anatomy: a common body or author element;
     # one without it stands only if the page's JSON-LD thread agrees with its texts.
     foreign &= set(units)
+    learnt = body_key if units_for_key is not None and units_for_key == [u for u in units if u not in foreign] else _UNSET
     posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata, foreign=foreign,
-                         holes=comments, spans=spans)
+                         holes=comments, spans=spans, body_key=learnt)
     if not posts and not sdata and structured is not None and getattr(structured, "is_thread", False):
         loose = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=False, foreign=foreign,
                              spans=spans)
@@ -165,6 +167,9 @@ def _owned_nodes(owner: np.ndarray, k: int) -> list[np.ndarray]:
     return [order[bounds[j]:bounds[j + 1]] for j in range(k)]
 
 
+_UNSET = object()
+
+
 def _ownership(dom: Dom, units: list[int], spans: dict[int, int], holes: list[int] = ()) -> tuple[np.ndarray, list[np.ndarray]]:
     """Per node the index of the unit owning it (-1: none), and per unit its nodes. A unit owns
     its subtree (or its run of siblings, ``spans``) minus nested units and ``holes``."""
@@ -192,7 +197,7 @@ def _body_key(dom: Dom, units: list[int], spans: dict[int, int], key: np.ndarray
 def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
                  url: str, now: datetime, sdata: dict[int, dict], strict: bool = False,
                  foreign: set[int] = frozenset(), holes: list[int] = (),
-                 spans: dict[int, int] | None = None) -> list[Post]:
+                 spans: dict[int, int] | None = None, body_key: Any = _UNSET) -> list[Post]:
     """One post per unit; ``holes`` are subtrees (comments under a posting) no unit owns;
     ``foreign`` units (an opening post built differently) do not vote on the posts' anatomy."""
     n = len(dom)
@@ -208,8 +213,9 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     # The keys come from the replies; an opening post built differently (foreign) follows them
     # where it can and falls back to its densest part and a marked author otherwise.
     core = [ui for ui, u in enumerate(units) if u not in foreign] if foreign else list(range(len(units)))
-    body_key = fields.pick_body_key(dom, [units[i] for i in core], [owned[i] for i in core], key, text_w,
-                                    [date_node[i] for i in core], dates, quote_mask(dom))
+    if body_key is _UNSET:     # (find_posts learnt it already from the same units, unless given others)
+        body_key = fields.pick_body_key(dom, [units[i] for i in core], [owned[i] for i in core], key, text_w,
+                                        [date_node[i] for i in core], dates, quote_mask(dom))
     declared = _declared_bodies(dom, owned) if sdata else {}
 
     bodies: list[int] = []

@@ -109,30 +109,25 @@ def _unit_keys(dom: Dom) -> np.ndarray:
     for i in dom.ids:       # a digit-bearing id ("post123") names the kind already
         if bare[i] and any(c.isdigit() for c in dom.nodes[i].get("id")):
             bare[i] = False
-    if bare.any():
-        _, inverse = np.unique(_key_paths(dom, keys)[bare], return_inverse=True)
-        keys[bare] = int(keys.max()) + 1 + inverse.astype(keys.dtype)
+    if not bare.any():
+        return keys
+    # The path of keys from the root (the tag path with classes, so a sidebar's table rows and
+    # the thread's rows at the same tag depth differ). Only needed where a group of units can
+    # form: dated subtrees (their set holds every ancestor of its members) and their children
+    # (undated siblings of posts); one pass over those in page order, parents first.
+    dated = dom.subtree(date_flags(dom)) > 0
+    near = dated.copy()
+    near[1:] |= dated[dom.parent[1:]]
+    parent, key_l = dom.as_list("parent"), keys.tolist()
+    path: dict[int, int] = {}
+    ids: dict[tuple[int, int], int] = {}
+    for i in np.nonzero(near)[0].tolist():
+        path[i] = ids.setdefault((path.get(parent[i], -1), key_l[i]), len(ids))
+    todo = np.nonzero(bare & near)[0]
+    if len(todo):
+        base = int(keys.max()) + 1
+        keys[todo] = base + np.fromiter((path[i] for i in todo.tolist()), dtype=np.int64, count=len(todo))
     return keys
-
-
-def _key_paths(dom: Dom, keys: np.ndarray) -> np.ndarray:
-    """Per node, an id of the keys on its path from the root: the tag path with classes, so a
-    sidebar's table rows and the thread's rows at the same tag depth differ. Computed level
-    by level (one ``np.unique`` per depth)."""
-    n = len(dom)
-    out = np.zeros(n, dtype=np.int64)
-    width = int(keys.max()) + 1
-    by_depth = np.argsort(dom.depth, kind="stable")
-    bounds = np.searchsorted(dom.depth[by_depth], np.arange(int(dom.depth.max()) + 2))
-    offset = 1
-    for d in range(1, len(bounds) - 1):
-        level = by_depth[bounds[d]:bounds[d + 1]]
-        if not len(level):
-            continue
-        _, inverse = np.unique(out[dom.parent[level]] * width + keys[level], return_inverse=True)
-        out[level] = offset + inverse
-        offset += int(inverse.max()) + 1
-    return out
 
 
 def _node_keys(dom: Dom) -> np.ndarray:
