@@ -103,11 +103,18 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         replacement = _posts_from_jsonld(dom, structured, now, url)
         if replacement:
             return replacement
+    parents: dict[int, Post] = {}
     if comments and len(posts) == len(units):
-        posts = _with_comments(dom, units, posts, comments, key, text_w, dates, url, now)
+        posts = _with_comments(dom, units, posts, comments, key, text_w, dates, url, now, parents)
     posts = [p for p in posts if p.text or p.quotes]
     for i, post in enumerate(posts, start=1):
         post.position = i
+    if parents:
+        kept = {id(p) for p in posts}
+        for post in posts:
+            parent = parents.get(id(post))
+            if parent is not None and id(parent) in kept:
+                post.parent = parent.position
     zone = _page_zone(dom) if any(p.published is not None and p.published.tzinfo is None for p in posts) else None
     if zone is not None:      # "All times are GMT -5": wall-clock dates are in that zone
         for post in posts:
@@ -381,15 +388,23 @@ def _declares_text(dom: Dom, start: int, stop: int) -> bool:
 
 
 def _with_comments(dom: Dom, units: list[int], posts: list[Post], comments: list[int], key: np.ndarray,
-                   text_w: np.ndarray, dates: np.ndarray, url: str, now: datetime) -> list[Post]:
+                   text_w: np.ndarray, dates: np.ndarray, url: str, now: datetime,
+                   parents: dict[int, Post]) -> list[Post]:
     """The postings' posts with the comments under each of them, in page order.
 
     A Q&A page marks up its question and answers (schema.org) and lists short dated
-    comments under each; they are part of the discussion, so they become posts too.
+    comments under each; they are part of the discussion, so they become posts too, and
+    ``parents`` receives, by ``id()`` of each comment's post, the post it comments on.
     """
     extra = _build_posts(dom, comments, key, text_w, dates, url, now, {}, strict=False)
     if len(extra) != len(comments):
         return posts
+    by_unit = dict(zip(units, posts))
+    for c, post in zip(comments, extra):
+        # the innermost posting holding the comment is the post it comments on
+        holder = max((u for u in units if u < c <= dom.end[u]), default=None)
+        if holder is not None:
+            parents[id(post)] = by_unit[holder]
     merged = sorted(zip(units, posts), key=lambda x: x[0]) + list(zip(comments, extra))
     merged.sort(key=lambda x: x[0])
     return [p for _, p in merged]

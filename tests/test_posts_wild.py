@@ -237,3 +237,29 @@ def test_post_whose_text_names_many_days_is_a_post():
     p = extract(page(f"<div id='thread'><h1>Pump humming</h1>{posts}</div>"), URL, now=NOW)
     assert [post.author for post in p.posts] == [a for a, _ in items]
     assert "Returned on April 2, 2023." in p.posts[2].text
+
+
+def test_comments_of_a_question_and_answers_page_carry_their_parent():
+    def comment(who: str, when: str, text: str) -> str:
+        return (f"<li class='comment'><span class='comment-copy'>{text}</span> - "
+                f"<a class='comment-user' href='/users/{who}'>{who}</a> <span class='comment-date'>{when}</span></li>")
+
+    def answer(who: str, when: str, text: str, comments: str) -> str:
+        return (f"<div class='answer' itemprop='suggestedAnswer' itemscope itemtype='https://schema.org/Answer'>"
+                f"<div class='body' itemprop='text'><p>{text}</p></div>"
+                f"<div class='sig'><a href='/users/{who}'>{who}</a> <time datetime='{when}'>{when}</time></div>"
+                f"<ul class='comments'>{comments}</ul></div>")
+    # the answers sit inside the question's element, as some Q&A engines print them
+    html = page("<div id='question' itemscope itemtype='https://schema.org/Question'>"
+                "<h1 itemprop='name'>Pump humming</h1><div class='body' itemprop='text'><p>"
+                f"{REPLIES[0][1]}</p></div><div class='sig'><a href='/users/alice'>alice</a> "
+                "<time datetime='2024-05-01T10:00:00'>2024-05-01T10:00:00</time></div><ul class='comments'>"
+                + comment("bob", "May 1, 2024 at 10:20", "Which pump model is it, and how old is it?") + "</ul>"
+                + answer("carol", "2024-05-01T11:00:00", REPLIES[2][1],
+                         comment("alice", "May 1, 2024 at 11:20", "No change when the tap is open, it hums anyway."))
+                + answer("dave", "2024-05-01T12:00:00", REPLIES[3][1],
+                         comment("alice", "May 1, 2024 at 12:40", "Ordered a new switch, will report back."))
+                + "</div>")
+    p = extract(html, URL, now=NOW)
+    assert [post.author for post in p.posts] == ["alice", "bob", "carol", "alice", "dave", "alice"]
+    assert [post.parent for post in p.posts] == [None, 1, None, 3, None, 5]
