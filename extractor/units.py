@@ -366,8 +366,13 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
                     keep[j] = True
         scored.append((score, allm[keep], None))
     scored.sort(key=lambda x: -x[0])
-    base = float(sub_text[region]) if region is not None and 0 <= region < len(dom) else total
-    for score, units, run_ends in scored[:1]:   # runners-up of a rejected best are mostly widgets too
+    has_region = region is not None and 0 <= region < len(dom)
+    base = float(sub_text[region]) if has_region else total
+    # The best group is the thread unless rejected; a rejected best ends the search (the
+    # runners-up of a widget are mostly widgets too), except a list of other pages' cards
+    # (similar threads, related articles): its text is no content of this page, so it is
+    # taken off the page's text and the next group is judged without it.
+    for score, units, run_ends in scored[:1 + MAX_TEASER_LISTS]:
         if run_ends is not None:
             covered = float(sum(ranges.text(u, run_ends[u]) for u in units.tolist()))
         else:
@@ -378,12 +383,17 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
             lead = find_lead(dom, units.tolist(), text_w, dates) if min_share > 0 and len(units) >= 3 else None
             if lead is not None and covered >= 0.3 * float(sub_text[lead]):
                 covered += float(sub_text[lead])
-            if covered < 1.5 * min_share * min(base, total) and covered < min_share * total:
+            if covered < 1.5 * min_share * min(base, total) and covered < min_share * total \
+                    and not (min_share > 0 and forum_replies(dom, units, run_ends)):
                 break         # the best remaining group is too small to be the page's thread
         if shape_similarity(dom, node_keys(dom), units) < MIN_SHAPE_SIMILARITY:
-            continue
+            break
         if teaser_share(dom, units, url, dates) >= 0.6:
-            continue          # cards of other articles: title link, author, date, excerpt
+            total = max(total - covered, 1)
+            if has_region:
+                base = max(base - sum(float(sub_text[u]) for u in _outermost(units, dom.end)
+                                      if region <= u <= dom.end[region]), 1.0)
+            continue          # cards of other pages: title link, author, date, excerpt
         if run_ends is not None and spans is not None:
             spans.update(run_ends)
         return units.tolist()
@@ -391,6 +401,7 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
 
 
 MAX_RUN_LIKENESS = 0.5
+MAX_TEASER_LISTS = 2   # lists of other pages' cards set aside before the thread is judged
 
 
 class _RangeSums:
@@ -475,6 +486,32 @@ def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray, dates: np.
     cap = 12.0 * max(_median(run_text), 40.0)
     score = float(np.minimum(run_text, cap).sum())
     return score, first, dict(zip(first.tolist(), last.tolist()))
+
+
+def forum_replies(dom: Dom, units: np.ndarray, run_ends: dict[int, int] | None = None) -> bool:
+    """Whether a group too small beside the page's other text is still a thread's posts: three
+    or more, nearly each linking its author to a member profile (``/member/``, ``uid=``,
+    ``viewprofile``...: a forum's, not a blog commenter's home page), and not inside a
+    section named like reader comments. A long notice or rules text above them is then
+    no article."""
+    if len(units) < 3:
+        return False
+    from extractor import names
+    flags = names.node_flags(dom)
+    hits = 0
+    for u in units.tolist():
+        stop = run_ends.get(u, int(dom.end[u])) if run_ends else int(dom.end[u])
+        p = u
+        while p >= 0:
+            if flags[p] & names.COMMENT:
+                return False
+            p = int(dom.parent[p])
+        for el in dom.nodes[u].iter("a") if not run_ends else (a for i in range(u, stop + 1)
+                                                                 for a in [dom.nodes[i]] if a.tag == "a"):
+            if _FORUM_PROFILE_RE.search(el.get("href") or ""):
+                hits += 1
+                break
+    return hits >= 0.8 * len(units)
 
 
 def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sample: int = 12) -> float:

@@ -263,3 +263,52 @@ def test_comments_of_a_question_and_answers_page_carry_their_parent():
     p = extract(html, URL, now=NOW)
     assert [post.author for post in p.posts] == ["alice", "bob", "carol", "alice", "dave", "alice"]
     assert [post.parent for post in p.posts] == [None, 1, None, 3, None, 5]
+
+
+def forum_post(i: int, author: str, text: str) -> str:
+    return (f"<div class='message' id='post{i}'><div class='user'><a href='/member/{author}'>{author}</a></div>"
+            f"<div class='date'>2024-05-0{i % 9 + 1} 1{i % 10}:00</div><div class='text'>{text}</div></div>")
+
+
+def test_long_thread_is_a_thread():
+    posts = "".join(forum_post(i, f"user{i % 17}", f"Reply number {i} about the pump and its switch.")
+                    for i in range(150))
+    p = extract(page(f"<div id='thread'><h1>Pump humming at night</h1>{posts}</div>"), URL, now=NOW)
+    assert p.kind == "thread"
+    assert len(p.posts) == 150
+
+
+def test_big_list_of_similar_threads_beside_a_short_thread():
+    # the list of other threads (title link, date, excerpt) holds far more text than the thread
+    similar = "".join(
+        f"<li class='item'><a href='/t/{i}'>Similar thread number {i} about pumps</a>"
+        f"<span class='when'>May {i % 28 + 1}, 2024</span><p class='excerpt'>An excerpt of that other thread, which "
+        f"talks about a pump that hums and a switch that chatters at night, as many do.</p></li>" for i in range(40))
+    html = page("<div id='main'><h1>Pump humming at night</h1><div id='thread'>"
+                + "".join(forum_post(i, a, t) for i, (a, t) in enumerate(REPLIES[:3]))
+                + f"</div></div><div id='more'><h3>Similar threads</h3><ul>{similar}</ul></div>")
+    p = extract(html, URL, now=NOW)
+    assert p.kind == "thread"
+    assert [post.author for post in p.posts] == [a for a, _ in REPLIES[:3]]
+
+
+def test_short_thread_under_a_long_rules_text():
+    # the board's rules above the posts are the densest block of the page; the posts link their
+    # authors to member profiles, as a forum's do
+    rules = ("<div id='rules'><h2>Forum rules</h2>" + "<p>Be kind to each other, stay on topic, post no personal "
+             "data, and read the manual of your pump before asking your questions here, please.</p>" * 12 + "</div>")
+    html = page(f"<div id='main'><h1>Pump humming at night</h1>{rules}<div id='thread'>"
+                + "".join(forum_post(i, a, t) for i, (a, t) in enumerate(REPLIES[:3])) + "</div></div>")
+    p = extract(html, URL, now=NOW)
+    assert p.kind == "thread"
+    assert [post.author for post in p.posts] == [a for a, _ in REPLIES[:3]]
+
+
+def test_news_story_with_three_reader_comments_stays_an_article():
+    story = "<p>The town council voted on Monday to replace the pumps of the old water works by next spring.</p>" * 12
+    comments = "".join(
+        f"<div class='comment'><a href='https://blog{i}.example.net/'>{a}</a> <span class='date'>May {i + 1}, 2024</span>"
+        f"<p>{t}</p></div>" for i, (a, t) in enumerate(REPLIES[:3]))
+    html = page(f"<article><h1>Council replaces pumps</h1>{story}</article><section id='comments'>{comments}</section>")
+    p = extract(html, URL, now=NOW)
+    assert p.kind == "article"
