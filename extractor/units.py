@@ -29,9 +29,9 @@ _NOT_UNIT_TAGS = frozenset(
     "a abbr b bdi bdo big br cite code data del dfn em font i img ins kbd label mark nobr q s samp small "
     "span strike strong sub sup time tt u var wbr p h1 h2 h3 h4 h5 h6 pre td th tbody thead tfoot font "
     "html body head blockquote dd dt center".split())
-_ALTERNATION = re.compile(r"^(?:odd|even|alt|alt\d|first|last|thread-odd|thread-even|thread-alt|"
-                          r"active|selected|new|unread|read|highlight\w*|focus\w*|is-\w+|has-\w+|"
-                          r"byuser|bypostauthor|comment-author-\S+|depth-\d+|js-\S+)$")
+_ALTERNATION = re.compile(r"^(?:(?i:odd|even|alt|alt\d|first|last|thread-odd|thread-even|thread-alt|"
+                          r"active|selected|new|unread|read|highlight\w*|focus\w*|online|offline)|is-\w+|has-\w+|"
+                          r"(?:is|has)[A-Z]\w*|byuser|bypostauthor|comment-author-\S+|depth-\d+|js-\S+)$")
 _DIGITS = re.compile(r"\d+")
 # "first-post", "b-post--first", "post_content_firstfloor", "lastpost", "spEven": position marks, not kinds
 _FIRST_LAST = re.compile(r"(?:^|[-_])(?:odd|even)(?=$|[-_0-9A-Z])|(?:^|[-_])(?:first|last)|^row(?:odd|even)$|"

@@ -312,3 +312,17 @@ def test_news_story_with_three_reader_comments_stays_an_article():
     html = page(f"<article><h1>Council replaces pumps</h1>{story}</article><section id='comments'>{comments}</section>")
     p = extract(html, URL, now=NOW)
     assert p.kind == "article"
+
+
+def test_state_classes_do_not_split_the_posts_key():
+    import lxml.html
+
+    from extractor.dom import number
+    from extractor.units import node_keys
+    classes = ["Item ItemComment Offline", "Item Alt ItemComment Online isOriginalPoster", "Item ItemComment Offline",
+               "Item Alt ItemComment Offline hasAvatar"]
+    root = lxml.html.document_fromstring("<html><body><ul>" + "".join(f"<li class='{c}'>x</li>" for c in classes)
+                                         + "</ul></body></html>")
+    dom = number(root)
+    keys = node_keys(dom)
+    assert len({int(keys[i]) for i in range(len(dom)) if dom.nodes[i].tag == "li"}) == 1
