@@ -1,9 +1,11 @@
 """Split a thread page into its posts, with no per-site rules.
 
 ``find_posts`` asks :mod:`extractor.units` for the post units (repeated
-date-anchored elements, microdata postings, or a single post recognised by its
-anatomy), then builds one :class:`Post` per unit with :mod:`extractor.fields`
-(body, author, date, floor, quotes, id, permalink). schema.org JSON-LD postings
+date-anchored elements or runs of siblings led by a dated header, posts built
+differently found by the others' body element, microdata postings, or a single
+post recognised by its anatomy), then builds one :class:`Post` per unit with
+:mod:`extractor.fields` (body, author, date, floor, quotes, id, permalink).
+schema.org JSON-LD postings
 fill in authors and dates when their text agrees with the DOM split, and
 replace it when the DOM has no repeated structure or disagrees with them. A
 time zone the page states once ("All times are GMT -5") makes wall-clock post

@@ -8,8 +8,10 @@ comments): each unit then owns its subtree minus the nested units. Per-node
 text and date counts are numpy arrays summed over DFS ranges, so scoring every
 key of the page is linear. The winning group must also look like posts: built
 alike, not article teasers, not board rows or date cells. Around that core:
-widening to author-column rows, the opening post built differently from the
-replies, microdata postings as units, and a single post recognised by its
+widening to author-column rows, runs of sibling elements led by a dated header
+(posts without a container of their own), posts built differently from the
+others found by their body element, the opening post built differently from
+the replies, microdata postings as units, and a single post recognised by its
 anatomy when nothing repeats.
 """
 from __future__ import annotations
@@ -88,8 +90,8 @@ def node_keys(dom: Dom) -> np.ndarray:
 
 
 def unit_keys(dom: Dom) -> np.ndarray:
-    """:func:`node_keys` with class-less layout elements told apart by their tag path: the
-    keys post units are grouped by.
+    """:func:`node_keys` with class-less layout elements told apart by their path of keys
+    from the root: the keys post units are grouped by.
 
     A bare tag names no kind (every <div> or <table> of the page: the layout table around
     the posts and the header table inside each of them); its place does (the post tables
@@ -329,7 +331,7 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
             continue
         if ranges is None:
             ranges = _RangeSums(dom, text_w, np.where(quote_mask(dom), 0, dates))
-        runs = _header_runs(dom, allm[good], sub_text, dates, ranges)
+        runs = _header_runs(dom, allm[good], sub_text, ranges)
         if runs is not None:
             scored.append(runs)
         if run_only[dom.tag_id[allm[0]]]:
@@ -413,7 +415,6 @@ class _RangeSums:
             np.cumsum(values, dtype=np.int64, out=out[1:])
             return out
         self._text = cum(text_w)
-        self._dates = cum(dates)
         self._all = cum(dom.own_chars)
         self._plain = cum(np.where(dates == 0, text_w, 0))
         self._link = cum(dom.own_link_chars)
@@ -439,7 +440,7 @@ def _follower_likeness(dom: Dom, first: np.ndarray, last: np.ndarray) -> float:
     return _median(np.asarray(sims)) if sims else 0.0
 
 
-def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray, dates: np.ndarray,
+def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray,
                  ranges: _RangeSums) -> tuple[float, np.ndarray, dict[int, int]] | None:
     """Posts without a container of their own: a dated header element (name and time) and
     the sibling elements after it, up to the next header (table rows of an old board,
@@ -506,11 +507,9 @@ def forum_replies(dom: Dom, units: np.ndarray, run_ends: dict[int, int] | None =
             if flags[p] & names.COMMENT:
                 return False
             p = int(dom.parent[p])
-        for el in dom.nodes[u].iter("a") if not run_ends else (a for i in range(u, stop + 1)
-                                                                 for a in [dom.nodes[i]] if a.tag == "a"):
-            if _FORUM_PROFILE_RE.search(el.get("href") or ""):
-                hits += 1
-                break
+        links = (dom.nodes[i] for i in range(u, stop + 1) if dom.nodes[i].tag == "a")
+        if any(_FORUM_PROFILE_RE.search(el.get("href") or "") for el in links):
+            hits += 1
     return hits >= 0.8 * len(units)
 
 
