@@ -107,9 +107,38 @@ class Dom:
 
 
 def strip_invisible(root: etree._Element) -> None:
-    """Remove comments, processing instructions and invisible elements, keeping tails."""
+    """Remove comments, processing instructions and invisible elements, keeping tails.
+
+    A ``<noscript>`` block that holds more text than the rest of the page is kept (as a
+    ``<div>``): the page is a JavaScript application's shell, and the block is the
+    server-rendered view of its content (forums built on Ember or React serve their
+    thread to crawlers that way).
+    """
+    shown = [el for el in root.iter("noscript") if _text_chars(el) >= MIN_NOSCRIPT_CHARS]
+    for el in shown:
+        el.tag = _KEPT_NOSCRIPT     # spared by the strip below, judged after it
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *INVISIBLE_TAGS,
                          with_tail=False)
+    if shown:
+        inside = [_text_chars(el) for el in shown]
+        outside = _text_chars(root) - sum(inside)
+        for el, chars in zip(shown, inside):
+            if chars > outside:
+                el.tag = "div"
+            else:
+                el.tag = "noscript"
+        etree.strip_elements(root, "noscript", with_tail=False)
+
+
+# A <noscript> block with less text than this is a tracking pixel or a "please enable
+# JavaScript" notice, never a page's content.
+MIN_NOSCRIPT_CHARS = 200
+_KEPT_NOSCRIPT = "fc-noscript"
+
+
+def _text_chars(el: etree._Element) -> int:
+    """Non-space characters of an element's text (tails of its children included)."""
+    return sum(len(t) - t.count(" ") - t.count("\n") - t.count("\t") for t in el.itertext())
 
 
 def _tag_name(el: etree._Element) -> str:

@@ -24,24 +24,14 @@ from extractor.decode import decode
 from extractor.dom import Dom, collapse_ws, number, strip_invisible
 from extractor.language import detect_language
 from extractor.links import collect as collect_links
+from extractor.listing import find_entries
 from extractor.model import Page
 from extractor.parse import parse
+from extractor.posts import find_posts
+from extractor.structured import read_structured
 from extractor.text import render
 
 log = logging.getLogger(__name__)
-
-try:  # written by the posts helper; extract() works without them
-    from extractor.structured import read_structured
-except ImportError:  # pragma: no cover - only while the module does not exist
-    read_structured = None  # type: ignore[assignment]
-try:
-    from extractor.posts import find_posts
-except ImportError:  # pragma: no cover
-    find_posts = None  # type: ignore[assignment]
-try:
-    from extractor.listing import find_entries
-except ImportError:  # pragma: no cover
-    find_entries = None  # type: ignore[assignment]
 
 # Larger inputs are cut: the tail of a 20 MB page is rarely content, and the cut bounds time.
 MAX_CHARS = 5_000_000
@@ -111,7 +101,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     when = reference_time(headers, now)
 
     structured = None
-    if read_structured is not None and _may_have_structured(text):
+    if _may_have_structured(text):
         try:
             structured = read_structured(root, url)
         except Exception as exc:
@@ -136,7 +126,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
 
     posts = []
     types = set(getattr(structured, "types", None) or ())
-    if find_posts is not None and not _declared_article(blk, region, types):
+    if not _declared_article(blk, region, types):
         try:
             posts = find_posts(dom, url, now=when, structured=structured, template_mask=mask,
                                region=region)
@@ -162,7 +152,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     if not is_thread and article_text is None:
         article_text = _article_text(dom, blk, region, declared)
     entries = []
-    if find_entries is not None and not is_thread and _could_be_listing(blk, region, link_share):
+    if not is_thread and _could_be_listing(blk, region, link_share):
         try:
             entries = find_entries(dom, url, now=when, template_mask=mask)
         except Exception as exc:

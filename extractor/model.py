@@ -36,6 +36,7 @@ class Post:
     post_id: str | None = None
     quotes: list[str] = field(default_factory=list)
     url: str | None = None
+    parent: int | None = None   # position of the post this one is a comment under (Q&A pages)
 
 
 @dataclass(slots=True)

@@ -1,9 +1,11 @@
 """Split a thread page into its posts, with no per-site rules.
 
 ``find_posts`` asks :mod:`extractor.units` for the post units (repeated
-date-anchored elements, microdata postings, or a single post recognised by its
-anatomy), then builds one :class:`Post` per unit with :mod:`extractor.fields`
-(body, author, date, floor, quotes, id, permalink). schema.org JSON-LD postings
+date-anchored elements or runs of siblings led by a dated header, posts built
+differently found by the others' body element, microdata postings, or a single
+post recognised by its anatomy), then builds one :class:`Post` per unit with
+:mod:`extractor.fields` (body, author, date, floor, quotes, id, permalink).
+schema.org JSON-LD postings
 fill in authors and dates when their text agrees with the DOM split, and
 replace it when the DOM has no repeated structure or disagrees with them. A
 time zone the page states once ("All times are GMT -5") makes wall-clock post
@@ -25,8 +27,8 @@ from extractor.dates import find_date, match_date, page_zone
 from extractor.dom import Dom
 from extractor.model import Post
 from extractor.units import (_match_units, _structured_units, _tight_body, choose_units, date_flags,
-                             expand_units, find_lead, layout_mask, node_keys, quote_mask, single_post,
-                             text_weights)
+                             expand_units, find_lead, layout_mask, node_keys, orphan_units, quote_mask,
+                             single_post, text_weights, unit_keys)
 
 
 def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
@@ -47,14 +49,24 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         # marked-up "postings" that are link lists (similar questions) or sit in a sidebar are no posts
         prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
         md_units = [u for u in md_units if prose[u] > 0 and not side[u] and sub_text[u] >= 0.3 * sub_all[u]]
-    units = choose_units(dom, key, text_w, dates, region, url)
+    spans: dict[int, int] = {}
+    units = choose_units(dom, unit_keys(dom), text_w, dates, region, url, spans=spans)
+    foreign: set[int] = set()    # units built unlike the others: not used to learn the posts' anatomy
+    body_key = units_for_key = None
     if len(units) >= 2:
-        units = expand_units(dom, units, key)
-        lead = find_lead(dom, units, text_w, dates)
-        if lead is not None:
-            units = [lead] + units
-    else:
-        lead = None
+        if not spans:
+            units = expand_units(dom, units, key)
+        body_key = _body_key(dom, units, spans, key, text_w, dates)
+        units_for_key = list(units)
+        extra = orphan_units(dom, units, spans, key, body_key, text_w, dates) if body_key is not None else []
+        if extra:
+            foreign.update(extra)
+            units = sorted(units + extra)
+        if not extra or extra[0] != units[0]:
+            lead = find_lead(dom, units, text_w, dates)
+            if lead is not None:
+                units = [lead] + units
+                foreign.add(lead)
     sdata: dict[int, dict] = {}
     comments: list[int] = []
     if len(md_units) >= 2:
@@ -75,11 +87,13 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         units, sdata = [single], {}
     # A DOM split nothing vouches for must show posts' anatomy: a common body or author element;
     # one without it stands only if the page's JSON-LD thread agrees with its texts.
-    skip = 1 if lead is not None and units and units[0] == lead else 0
-    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata, lead=skip,
-                         holes=comments)
+    foreign &= set(units)
+    learnt = body_key if units_for_key is not None and units_for_key == [u for u in units if u not in foreign] else _UNSET
+    posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata, foreign=foreign,
+                         holes=comments, spans=spans, body_key=learnt)
     if not posts and not sdata and structured is not None and getattr(structured, "is_thread", False):
-        loose = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=False, lead=skip)
+        loose = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=False, foreign=foreign,
+                             spans=spans)
         agreed = _merge_jsonld(loose, structured, now)
         posts = loose if agreed is not None and agreed >= 0.5 else []
         if not posts:
@@ -91,11 +105,18 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         replacement = _posts_from_jsonld(dom, structured, now, url)
         if replacement:
             return replacement
+    parents: dict[int, Post] = {}
     if comments and len(posts) == len(units):
-        posts = _with_comments(dom, units, posts, comments, key, text_w, dates, url, now)
+        posts = _with_comments(dom, units, posts, comments, key, text_w, dates, url, now, parents)
     posts = [p for p in posts if p.text or p.quotes]
     for i, post in enumerate(posts, start=1):
         post.position = i
+    if parents:
+        kept = {id(p) for p in posts}
+        for post in posts:
+            parent = parents.get(id(post))
+            if parent is not None and id(parent) in kept:
+                post.parent = parent.position
     zone = _page_zone(dom) if any(p.published is not None and p.published.tzinfo is None for p in posts) else None
     if zone is not None:      # "All times are GMT -5": wall-clock dates are in that zone
         for post in posts:
@@ -155,31 +176,55 @@ def _owned_nodes(owner: np.ndarray, k: int) -> list[np.ndarray]:
     return [order[bounds[j]:bounds[j + 1]] for j in range(k)]
 
 
-def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
-                 url: str, now: datetime, sdata: dict[int, dict], strict: bool = False,
-                 lead: int = 0, holes: list[int] = ()) -> list[Post]:
-    """One post per unit; ``holes`` are subtrees (comments under a posting) no unit owns."""
-    n = len(dom)
-    units = units[:MAX_UNITS]
-    owner = np.full(n, -1, dtype=np.int32)
+_UNSET = object()
+
+
+def _ownership(dom: Dom, units: list[int], spans: dict[int, int], holes: list[int] = ()) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Per node the index of the unit owning it (-1: none), and per unit its nodes. A unit owns
+    its subtree (or its run of siblings, ``spans``) minus nested units and ``holes``."""
+    owner = np.full(len(dom), -1, dtype=np.int32)
     for ui, u in enumerate(units):
-        owner[u:dom.end[u] + 1] = ui
+        owner[u:spans.get(u, int(dom.end[u])) + 1] = ui
     for h in holes:
         owner[h:dom.end[h] + 1] = -1
-    owned = _owned_nodes(owner, len(units))
+    return owner, _owned_nodes(owner, len(units))
+
+
+def _date_nodes(dom: Dom, owned: list[np.ndarray], dates: np.ndarray) -> list[int | None]:
+    """Per unit, its first date label that is not a join/registration date."""
+    return [next((i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)), None) for o in owned]
+
+
+def _body_key(dom: Dom, units: list[int], spans: dict[int, int], key: np.ndarray, text_w: np.ndarray,
+              dates: np.ndarray) -> int | None:
+    """The key of the posts' body element, learnt from the units (None: no common one)."""
+    _, owned = _ownership(dom, units[:MAX_UNITS], spans)
+    return fields.pick_body_key(dom, units[:MAX_UNITS], owned, key, text_w, _date_nodes(dom, owned, dates), dates,
+                                quote_mask(dom))
+
+
+def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
+                 url: str, now: datetime, sdata: dict[int, dict], strict: bool = False,
+                 foreign: set[int] = frozenset(), holes: list[int] = (),
+                 spans: dict[int, int] | None = None, body_key: Any = _UNSET) -> list[Post]:
+    """One post per unit; ``holes`` are subtrees (comments under a posting) no unit owns;
+    ``foreign`` units (an opening post built differently) do not vote on the posts' anatomy."""
+    n = len(dom)
+    units = units[:MAX_UNITS]
+    spans = spans or {}
+    owner, owned = _ownership(dom, units, spans, holes)
     nested: list[list[int]] = [[] for _ in units]
     for j, u in enumerate(units):
         p = dom.parent[u]
         if p >= 0 and owner[p] >= 0:
             nested[int(owner[p])].append(u)
-    date_node: list[int | None] = []
-    for ui in range(len(units)):
-        o = owned[ui]
-        date_node.append(next((i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)), None))
-    # The keys come from the replies; an opening post built differently (lead) follows them
+    date_node = _date_nodes(dom, owned, dates)
+    # The keys come from the replies; an opening post built differently (foreign) follows them
     # where it can and falls back to its densest part and a marked author otherwise.
-    body_key = fields.pick_body_key(dom, units[lead:], owned[lead:], key, text_w, date_node[lead:], dates,
-                                    quote_mask(dom))
+    core = [ui for ui, u in enumerate(units) if u not in foreign] if foreign else list(range(len(units)))
+    if body_key is _UNSET:     # (find_posts learnt it already from the same units, unless given others)
+        body_key = fields.pick_body_key(dom, [units[i] for i in core], [owned[i] for i in core], key, text_w,
+                                        [date_node[i] for i in core], dates, quote_mask(dom))
     declared = _declared_bodies(dom, owned) if sdata else {}
 
     bodies: list[int] = []
@@ -195,14 +240,14 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
                 body = int(hit[int(np.argmax(prose[hit]))])
                 keyed[ui] = True
             else:   # a post unlike the others (the opening post): its densest part
-                body = _tight_body(dom, u, owned[ui], prose)
+                body = _tight_body(dom, u, owned[ui], prose, spans.get(u))
         bodies.append(body)
         if body != u:   # only this post's own nodes: replies nested in the body keep theirs
             o = owned[ui]
             lo, hi = o.searchsorted([body, int(dom.end[body]) + 1]).tolist()
             excluded[o[lo:hi]] = True
     akey = fields.loose_keys(dom)
-    author_key = fields.pick_author_key(dom, units[lead:], owned[lead:], akey, excluded, url)
+    author_key = fields.pick_author_key(dom, [units[i] for i in core], [owned[i] for i in core], akey, excluded, url)
     if strict and body_key is None and author_key is None:
         return []             # page sections that merely share a class and carry a date each
 
@@ -223,7 +268,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
                         author_node = i
                         break
         if author is None:
-            if not sdata and ui >= lead and not keyed[ui] and author_key is not None:
+            if not sdata and u not in foreign and not keyed[ui] and author_key is not None:
                 continue      # neither the posts' body nor their author element: a page section
             author_node, author = fields.fallback_author(dom, [i for i in outside if i != u])
         # The post's date: outside its body first (a date quoted in the text is not the post's)
@@ -242,7 +287,13 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             for node in (author_node, floor_node, date_node[ui]):
                 if node is not None and node != u:
                     skip.add(dom.nodes[node])
-        text = fields.clean_lines(_render(dom.nodes[body], skip))
+        if body == u and u in spans:    # a run of siblings without a body element of its own
+            rendered = "\n".join(filter(None, (_render(dom.nodes[c], skip) for c in _run_elements(dom, u, spans[u]))))
+        else:
+            rendered = _render(dom.nodes[body], skip)
+        text = fields.clean_lines(rendered)
+        if not text and body != u and _is_whole_reply(rendered):
+            text = rendered   # a post that says only "Thanks", "+1" or "顶" is a post, not a button
         quote_texts = _join_quote_headers([_render(dom.nodes[q], set()) for q in quotes])
         post_id = fields.find_post_id(dom, u, mine)
         date_anchor = _node_with_text(dom, mine, raw) if published is not None else None
@@ -255,6 +306,21 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             _fill_from(post, sd, now, prefer=True)
         posts.append(post)
     return posts
+
+
+def _run_elements(dom: Dom, first: int, stop: int) -> list[int]:
+    """The sibling elements of a run, from its first element to the one ending at ``stop``."""
+    out, i = [], first
+    while i <= stop:
+        out.append(i)
+        i = int(dom.end[i]) + 1
+    return out
+
+
+def _is_whole_reply(text: str) -> bool:
+    """Whether a post body's whole text is one short line (a one-word reply), not a
+    column of control labels ("Reply / Quote / Report")."""
+    return bool(text) and "\n" not in text and len(text) <= 40
 
 
 def _posting_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray, md_units: list[int],
@@ -277,7 +343,7 @@ def _posting_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.n
         return []
     tw = np.where(allowed & (dom.own_chars >= 12), text_w, 0)   # prose: user cards weigh nothing
     dated = np.where(allowed, dates, 0)
-    found = choose_units(dom, key, tw, dated, None, url, exclude=~allowed, min_share=0.0)
+    found = choose_units(dom, unit_keys(dom), tw, dated, None, url, exclude=~allowed, min_share=0.0)
     if len(found) < 2:
         return []
     # a list of comments per posting may win over its items: take the items
@@ -293,13 +359,19 @@ def _comments_in(dom: Dom, units: list[int], md_units: list[int], sub_text: np.n
     ``sub_text``, small beside it), or [] when one of them is not."""
     out = []
     for u in units:
-        m = next((m for m in md_units if m < u <= dom.end[m]), None)
+        # the innermost posting holding the unit (answers sit inside a question's element)
+        m = max((m for m in md_units if m < u <= dom.end[m]), default=None)
         if m is None or sub_text is not None and sub_text[u] >= 0.5 * sub_text[m]:
             return []          # units as big as the postings are the posts themselves
+        declared_text = False
         for i in range(m, u):
             prop = dom.nodes[i].get("itemprop")
-            if prop and dom.end[i] >= u and any(p in _BODY_PROPS for p in prop.split()):
-                return []      # inside the posting's declared text: part of the post
+            if prop and any(p in _BODY_PROPS for p in prop.split()):
+                if dom.end[i] >= u:
+                    return []  # inside the posting's declared text: part of the post
+                declared_text = True
+        if not declared_text and _declares_text(dom, u, int(dom.end[m])):
+            return []          # before the posting's text: its header (name, badge, date), not a comment
         for i in range(u, int(dom.end[u]) + 1):
             prop = dom.nodes[i].get("itemprop")
             if prop and any(p in _BODY_PROPS for p in prop.split()):
@@ -308,16 +380,33 @@ def _comments_in(dom: Dom, units: list[int], md_units: list[int], sub_text: np.n
     return out
 
 
+def _declares_text(dom: Dom, start: int, stop: int) -> bool:
+    """Whether an element in DFS range ``start..stop`` carries a posting-text itemprop."""
+    for i in range(start, stop + 1):
+        prop = dom.nodes[i].get("itemprop")
+        if prop and any(p in _BODY_PROPS for p in prop.split()):
+            return True
+    return False
+
+
 def _with_comments(dom: Dom, units: list[int], posts: list[Post], comments: list[int], key: np.ndarray,
-                   text_w: np.ndarray, dates: np.ndarray, url: str, now: datetime) -> list[Post]:
+                   text_w: np.ndarray, dates: np.ndarray, url: str, now: datetime,
+                   parents: dict[int, Post]) -> list[Post]:
     """The postings' posts with the comments under each of them, in page order.
 
     A Q&A page marks up its question and answers (schema.org) and lists short dated
-    comments under each; they are part of the discussion, so they become posts too.
+    comments under each; they are part of the discussion, so they become posts too, and
+    ``parents`` receives, by ``id()`` of each comment's post, the post it comments on.
     """
     extra = _build_posts(dom, comments, key, text_w, dates, url, now, {}, strict=False)
     if len(extra) != len(comments):
         return posts
+    by_unit = dict(zip(units, posts))
+    for c, post in zip(comments, extra):
+        # the innermost posting holding the comment is the post it comments on
+        holder = max((u for u in units if u < c <= dom.end[u]), default=None)
+        if holder is not None:
+            parents[id(post)] = by_unit[holder]
     merged = sorted(zip(units, posts), key=lambda x: x[0]) + list(zip(comments, extra))
     merged.sort(key=lambda x: x[0])
     return [p for _, p in merged]
@@ -478,7 +567,9 @@ def _merge_jsonld(posts: list[Post], structured: Any, now: datetime) -> float | 
                 _fill_from(post, sd, now, prefer=post.author is None)
                 used.add(n)
                 break
-    thread = [n for n, p in enumerate(postings) if p.get("type") not in ("Article", "NewsArticle", "BlogPosting")]
+    # postings too short to be matched by their opening ("Thanks") neither agree nor disagree
+    thread = [n for n, p in enumerate(postings)
+              if p.get("type") not in ("Article", "NewsArticle", "BlogPosting") and len(heads[n][0]) >= 8]
     if len(thread) < 2:
         return None
     return len(used & set(thread)) / len(thread)

@@ -83,6 +83,16 @@ def _text(value: Any) -> str:
     return collapse_ws(value)
 
 
+# "1970-01-01T00:00:00+0000": a template's rendering of a missing (zero) timestamp
+_EPOCH_ZERO_RE = re.compile(r"^1970-01-01(?:[T ]00:00(?::00(?:\.0+)?)?)?(?:Z|[+-]00:?00)?$")
+
+
+def _date(value: Any) -> str | None:
+    """A posting's date as given, unless it is the Unix epoch's first second (no date)."""
+    text = _name(value)
+    return None if text and _EPOCH_ZERO_RE.match(text) else text
+
+
 def _posting(obj: dict, types: list[str], url: str) -> dict[str, Any]:
     link = _first(obj.get("url") or obj.get("@id"))
     ident = _first(obj.get("identifier"))
@@ -93,7 +103,7 @@ def _posting(obj: dict, types: list[str], url: str) -> dict[str, Any]:
         "text": _text(obj.get("articleBody") or obj.get("text") or obj.get("reviewBody")
                       or obj.get("commentText") or obj.get("description")),
         "author": _name(obj.get("author") or obj.get("creator")),
-        "published": _name(obj.get("datePublished") or obj.get("dateCreated") or obj.get("uploadDate")),
+        "published": _date(obj.get("datePublished") or obj.get("dateCreated") or obj.get("uploadDate")),
         "url": urljoin(url, link) if isinstance(link, str) and not link.startswith("_:") else None,
         "post_id": str(ident) if isinstance(ident, (str, int)) else None,
         "headline": _name(obj.get("headline") or obj.get("name")),
@@ -134,7 +144,7 @@ class _Collector:
             post["source"] = "jsonld" if element is None else "microdata"
             if element is not None:
                 post["element"] = element
-            if post["text"] or post["author"] or element is not None:
+            if (post["text"] or post["author"] or element is not None) and not self._repeats_last(post):
                 self.data.postings.append(post)
             if not self.data.headline and post["headline"] and not set(types) & {"Comment", "Answer"}:
                 self.data.headline = post["headline"]
@@ -145,6 +155,15 @@ class _Collector:
             value = obj.get(key)
             if isinstance(value, (dict, list)):
                 self.visit(value)
+
+
+    def _repeats_last(self, post: dict) -> bool:
+        """A JSON-LD comment that repeats the posting before it (engines list the opening post
+        both as the thread's posting and as its first comment)."""
+        if post["source"] != "jsonld" or not post["text"] or not self.data.postings:
+            return False
+        last = self.data.postings[-1]
+        return last["source"] == "jsonld" and last["text"] == post["text"] and last["author"] in (None, post["author"])
 
 
 def _load_json(raw: str) -> Any:

@@ -8,8 +8,10 @@ comments): each unit then owns its subtree minus the nested units. Per-node
 text and date counts are numpy arrays summed over DFS ranges, so scoring every
 key of the page is linear. The winning group must also look like posts: built
 alike, not article teasers, not board rows or date cells. Around that core:
-widening to author-column rows, the opening post built differently from the
-replies, microdata postings as units, and a single post recognised by its
+widening to author-column rows, runs of sibling elements led by a dated header
+(posts without a container of their own), posts built differently from the
+others found by their body element, the opening post built differently from
+the replies, microdata postings as units, and a single post recognised by its
 anatomy when nothing repeats.
 """
 from __future__ import annotations
@@ -29,9 +31,9 @@ _NOT_UNIT_TAGS = frozenset(
     "a abbr b bdi bdo big br cite code data del dfn em font i img ins kbd label mark nobr q s samp small "
     "span strike strong sub sup time tt u var wbr p h1 h2 h3 h4 h5 h6 pre td th tbody thead tfoot font "
     "html body head blockquote dd dt center".split())
-_ALTERNATION = re.compile(r"^(?:odd|even|alt|alt\d|first|last|thread-odd|thread-even|thread-alt|"
-                          r"active|selected|new|unread|read|highlight\w*|focus\w*|is-\w+|has-\w+|"
-                          r"byuser|bypostauthor|comment-author-\S+|depth-\d+|js-\S+)$")
+_ALTERNATION = re.compile(r"^(?:(?i:odd|even|alt|alt\d|first|last|thread-odd|thread-even|thread-alt|"
+                          r"active|selected|new|unread|read|highlight\w*|focus\w*|online|offline)|is-\w+|has-\w+|"
+                          r"(?:is|has)[A-Z]\w*|byuser|bypostauthor|comment-author-\S+|depth-\d+|js-\S+)$")
 _DIGITS = re.compile(r"\d+")
 # "first-post", "b-post--first", "post_content_firstfloor", "lastpost", "spEven": position marks, not kinds
 _FIRST_LAST = re.compile(r"(?:^|[-_])(?:odd|even)(?=$|[-_0-9A-Z])|(?:^|[-_])(?:first|last)|^row(?:odd|even)$|"
@@ -40,8 +42,8 @@ _FIRST_LAST = re.compile(r"(?:^|[-_])(?:odd|even)(?=$|[-_0-9A-Z])|(?:^|[-_])(?:f
 # skips to digits), word-led forms ("May 3", "an hour ago", "昨天 12:30") over labels only.
 _MONTHS_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 _QUICK_DIGIT_RE = re.compile(
-    r"\d(?<![\d.]\d)"   # a number's first digit, then what makes it a date
-    r"(?:\d{3}\s*[-/.年]\s*\d{1,2}|\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\d?:\d{2}(?![\d.])|"
+    r"\d(?<![\d.£$€¥]\d)"   # a number's first digit (not an amount of money), then what makes it a date
+    r"(?:(?<=[12])\d{3}\s*[-/.年]\s*\d{1,2}(?!\d)|\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\d?:\d{2}(?![\d.])|"
     r"\d*\s+\w+\s+ago\b|\d*\s*\S{1,3}前\s*$|\d?(?:st|nd|rd|th)?\s+" + _MONTHS_RE + r"|\d?\s*月\s*\d+\s*日)",
     re.I | re.M)
 _QUICK_WORD_RE = re.compile(
@@ -76,9 +78,58 @@ def _cached(name: str, dom: Dom, build):
     return value
 
 
+# Tags that are never posts themselves but may head a run of siblings that is one (a text
+# board's "<dt>1 : name : 2024/05/03 12:00</dt><dd>text</dd>").
+_RUN_HEADER_TAGS = frozenset({"dt"})
+_LAYOUT_TAGS = frozenset("div span table tbody tr td th font center p".split())
+
+
 def node_keys(dom: Dom) -> np.ndarray:
     """Per node, an id of its normalised key (see module doc)."""
     return _cached("keys", dom, _node_keys)
+
+
+def unit_keys(dom: Dom) -> np.ndarray:
+    """:func:`node_keys` with class-less layout elements told apart by their path of keys
+    from the root: the keys post units are grouped by.
+
+    A bare tag names no kind (every <div> or <table> of the page: the layout table around
+    the posts and the header table inside each of them); its place does (the post tables
+    of a class-less board share their path). Only layout tags: a custom element such as
+    <shreddit-comment>, or an <article> or <li>, names its kind by its tag, and threaded
+    comments nest at many paths. (Post bodies keep the plain keys: in threaded comments
+    they sit at as many paths as the comments.)
+    """
+    return _cached("unit_keys", dom, _unit_keys)
+
+
+def _unit_keys(dom: Dom) -> np.ndarray:
+    keys = node_keys(dom).copy()
+    plain = np.array([_normal_sig(sig)[1] for sig in dom.sigs], dtype=bool)
+    layout_tag = np.array([t in _LAYOUT_TAGS for t in dom.tags], dtype=bool)
+    bare = plain[dom.sig_id] & layout_tag[dom.tag_id]
+    for i in dom.ids:       # a digit-bearing id ("post123") names the kind already
+        if bare[i] and any(c.isdigit() for c in dom.nodes[i].get("id")):
+            bare[i] = False
+    if not bare.any():
+        return keys
+    # The path of keys from the root (the tag path with classes, so a sidebar's table rows and
+    # the thread's rows at the same tag depth differ). Only needed where a group of units can
+    # form: dated subtrees (their set holds every ancestor of its members) and their children
+    # (undated siblings of posts); one pass over those in page order, parents first.
+    dated = dom.subtree(date_flags(dom)) > 0
+    near = dated.copy()
+    near[1:] |= dated[dom.parent[1:]]
+    parent, key_l = dom.as_list("parent"), keys.tolist()
+    path: dict[int, int] = {}
+    ids: dict[tuple[int, int], int] = {}
+    for i in np.nonzero(near)[0].tolist():
+        path[i] = ids.setdefault((path.get(parent[i], -1), key_l[i]), len(ids))
+    todo = np.nonzero(bare & near)[0]
+    if len(todo):
+        base = int(keys.max()) + 1
+        keys[todo] = base + np.fromiter((path[i] for i in todo.tolist()), dtype=np.int64, count=len(todo))
+    return keys
 
 
 def _node_keys(dom: Dom) -> np.ndarray:
@@ -235,11 +286,13 @@ def _median(values: np.ndarray) -> float:
 
 def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
                  region: int | None, url: str = "", exclude: np.ndarray | None = None,
-                 min_share: float = 0.3) -> list[int]:
+                 min_share: float = 0.3, spans: dict[int, int] | None = None) -> list[int]:
     """DFS indices of the post units, in page order ([] when the page has none).
 
     ``exclude`` marks nodes that cannot be units and ``min_share`` is the share of the page's
-    text the units must cover (both used to look for comments inside postings).
+    text the units must cover (both used to look for comments inside postings). When the
+    posts are runs of sibling elements led by a header (no container per post), each unit is
+    the run's first element and ``spans`` (if given) receives the DFS index where its run ends.
     """
     sub_text = dom.subtree(text_w)
     sub_date = dom.subtree(np.where(quote_mask(dom), 0, dates))   # quoted posts' dates don't count
@@ -249,10 +302,12 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     sub_link = dom.subtree(dom.own_link_chars)
     total = int(sub_text[0]) or 1
     unit_ok = np.ones(len(dom.tags), dtype=bool)
+    run_only = np.zeros(len(dom.tags), dtype=bool)
     for t, name in enumerate(dom.tags):
         if name in _NOT_UNIT_TAGS or name.startswith("#"):
             unit_ok[t] = False
-    ok = unit_ok[dom.tag_id] & (sub_text > 0) & ~layout_mask(dom)
+            run_only[t] = name in _RUN_HEADER_TAGS
+    ok = (unit_ok | run_only)[dom.tag_id] & (sub_text > 0) & ~layout_mask(dom)
     if exclude is not None:
         ok &= ~exclude
     cand = np.nonzero(ok)[0]
@@ -264,7 +319,8 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     stops = np.append(starts[1:], len(cand))
     # a key needs two members with a date: most keys of a page are single or undated elements
     dated = np.add.reduceat((sub_date[cand] != 0).astype(np.int64), starts)
-    scored: list[tuple[float, np.ndarray]] = []
+    scored: list[tuple[float, np.ndarray, dict[int, int] | None]] = []
+    ranges = None      # prefix sums for runs of siblings, built when a group looks like one
     for lo, hi in zip(starts[dated >= 2].tolist(), stops[dated >= 2].tolist()):
         allm = cand[lo:hi]
         ex_text = _exclusive(allm, dom.end, sub_text)
@@ -273,6 +329,13 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         kg = int(good.sum())
         if kg < 2:
             continue
+        if ranges is None:
+            ranges = _RangeSums(dom, text_w, np.where(quote_mask(dom), 0, dates))
+        runs = _header_runs(dom, allm[good], sub_text, ranges)
+        if runs is not None:
+            scored.append(runs)
+        if run_only[dom.tag_id[allm[0]]]:
+            continue          # a <dt> heads a run (name and time above a <dd>), it is no post itself
         members = allm[good]
         if float(sub_plain[members].sum()) < float(sub_link[members].sum()):
             continue          # rows of title links with counts and dates: a listing
@@ -293,25 +356,161 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
             keep = good
         else:
             keep = good | (ex_text >= 0.25 * _median(ex_text[good]))
-        scored.append((score, allm[keep]))
+        # A post whose text names many days (a biography, a timeline) has more date labels than
+        # a post's header: it is kept when it sits among the other posts and holds none of them.
+        many = np.nonzero(~keep & (ex_date > _MAX_DATES_PER_POST))[0]
+        if len(many):
+            beside = set(dom.parent[allm[good]].tolist())
+            for j in many.tolist():
+                m = allm[j]
+                alone = j + 1 >= len(allm) or allm[j + 1] > dom.end[m]
+                if alone and int(dom.parent[m]) in beside and (j == 0 or dom.end[allm[j - 1]] < m):
+                    keep[j] = True
+        scored.append((score, allm[keep], None))
     scored.sort(key=lambda x: -x[0])
-    base = float(sub_text[region]) if region is not None and 0 <= region < len(dom) else total
-    for score, units in scored[:1]:   # runners-up of a rejected best are mostly widgets too
-        covered = float(sum(int(sub_text[u]) for u in _outermost(units, dom.end)))
+    has_region = region is not None and 0 <= region < len(dom)
+    base = float(sub_text[region]) if has_region else total
+    # The best group is the thread unless rejected; a rejected best ends the search (the
+    # runners-up of a widget are mostly widgets too), except a list of other pages' cards
+    # (similar threads, related articles): its text is no content of this page, so it is
+    # taken off the page's text and the next group is judged without it.
+    for score, units, run_ends in scored[:1 + MAX_TEASER_LISTS]:
+        if run_ends is not None:
+            covered = float(sum(ranges.text(u, run_ends[u]) for u in units.tolist()))
+        else:
+            covered = float(sum(int(sub_text[u]) for u in _outermost(units, dom.end)))
         if covered < 1.5 * min_share * min(base, total) and covered < min_share * total:
             # short replies under a long opening post built differently from them: several,
             # and together not negligible beside it (a news story's two comments are no thread)
             lead = find_lead(dom, units.tolist(), text_w, dates) if min_share > 0 and len(units) >= 3 else None
             if lead is not None and covered >= 0.3 * float(sub_text[lead]):
                 covered += float(sub_text[lead])
-            if covered < 1.5 * min_share * min(base, total) and covered < min_share * total:
+            if covered < 1.5 * min_share * min(base, total) and covered < min_share * total \
+                    and not (min_share > 0 and forum_replies(dom, units, run_ends)):
                 break         # the best remaining group is too small to be the page's thread
-        if shape_similarity(dom, key, units) < MIN_SHAPE_SIMILARITY:
-            continue
+        if shape_similarity(dom, node_keys(dom), units) < MIN_SHAPE_SIMILARITY:
+            break
         if teaser_share(dom, units, url, dates) >= 0.6:
-            continue          # cards of other articles: title link, author, date, excerpt
+            total = max(total - covered, 1)
+            if has_region:
+                base = max(base - sum(float(sub_text[u]) for u in _outermost(units, dom.end)
+                                      if region <= u <= dom.end[region]), 1.0)
+            continue          # cards of other pages: title link, author, date, excerpt
+        if run_ends is not None and spans is not None:
+            spans.update(run_ends)
         return units.tolist()
     return []
+
+
+MAX_RUN_LIKENESS = 0.5
+MAX_TEASER_LISTS = 2   # lists of other pages' cards set aside before the thread is judged
+
+
+class _RangeSums:
+    """Sums of per-node quantities over DFS ranges (a run of sibling subtrees is one range)."""
+
+    def __init__(self, dom: Dom, text_w: np.ndarray, dates: np.ndarray):
+        def cum(values: np.ndarray) -> np.ndarray:
+            out = np.zeros(len(values) + 1, dtype=np.int64)
+            np.cumsum(values, dtype=np.int64, out=out[1:])
+            return out
+        self._text = cum(text_w)
+        self._all = cum(dom.own_chars)
+        self._plain = cum(np.where(dates == 0, text_w, 0))
+        self._link = cum(dom.own_link_chars)
+
+    def text(self, start: int, stop: int) -> int:
+        return int(self._text[stop + 1] - self._text[start])
+
+    def of(self, name: str, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+        cum = getattr(self, "_" + name)
+        return cum[stops + 1] - cum[starts]
+
+
+def _follower_likeness(dom: Dom, first: np.ndarray, last: np.ndarray) -> float:
+    """Median Jaccard similarity of the element keys inside each run's first element and
+    inside the rest of the run: a header and a body are built differently, two posts of
+    alternating classes alike."""
+    keys = node_keys(dom)
+    sims = []
+    for f, stop in zip(first[:8].tolist(), last[:8].tolist()):
+        head = set(keys[f:dom.end[f] + 1].tolist())
+        rest = set(keys[dom.end[f] + 1:stop + 1].tolist())
+        sims.append(len(head & rest) / len(head | rest) if head | rest else 0.0)
+    return _median(np.asarray(sims)) if sims else 0.0
+
+
+def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray,
+                 ranges: _RangeSums) -> tuple[float, np.ndarray, dict[int, int]] | None:
+    """Posts without a container of their own: a dated header element (name and time) and
+    the sibling elements after it, up to the next header (table rows of an old board,
+    ``<dt>``/``<dd>`` pairs of a text board). Returns the scored group of runs
+    (score, first elements, run ends) or None.
+
+    The headers are siblings, spaced regularly (every second or third child), each holds a
+    minority of its run's text (in a group of ordinary posts with spacers between them the
+    posts hold nearly all of it), and the elements after them are built unlike the headers
+    (posts whose classes alternate, ``Alt`` or not, are built alike).
+    """
+    if len(members) < 2 or np.any(members[1:] <= dom.end[members[:-1]]):
+        return None
+    parents = dom.parent[members]
+    values, counts = np.unique(parents, return_counts=True)
+    top = int(np.argmax(counts))
+    if counts[top] < 2 or counts[top] < 0.8 * len(members):
+        return None
+    kids = np.asarray(dom.children(int(values[top])))
+    pos = np.searchsorted(kids, members[parents == values[top]])
+    step = int(np.bincount(np.diff(pos)).argmax())
+    if step < 2:
+        return None           # consecutive siblings: each is a post of its own
+    accepted = [int(pos[0])]
+    for q in pos[1:].tolist():
+        if q - accepted[-1] >= step:     # a dated line inside a post's text starts no post
+            accepted.append(q)
+    if len(accepted) < 2:
+        return None
+    nxt = accepted[1:] + [min(accepted[-1] + step, len(kids))]
+    first = kids[accepted]
+    last = dom.end[kids[np.asarray(nxt) - 1]].astype(np.int64)
+    run_text = ranges.of("text", first, last)
+    if _median(sub_text[first] / np.maximum(run_text, 1)) >= 0.5:
+        return None           # the "headers" hold the posts' text: ordinary posts
+    if _follower_likeness(dom, first, last) >= MAX_RUN_LIKENESS:
+        return None           # the elements after the "header" are built like it: posts of alternating classes
+    if ranges.of("plain", first, last).sum() < ranges.of("link", first, last).sum():
+        return None           # rows of title links: a listing
+    if ranges.of("text", first, last).sum() < 0.5 * ranges.of("all", first, last).sum():
+        return None
+    if int(dom.depth[first].max()) <= 2:
+        return None
+    cap = 12.0 * max(_median(run_text), 40.0)
+    score = float(np.minimum(run_text, cap).sum())
+    return score, first, dict(zip(first.tolist(), last.tolist()))
+
+
+def forum_replies(dom: Dom, units: np.ndarray, run_ends: dict[int, int] | None = None) -> bool:
+    """Whether a group too small beside the page's other text is still a thread's posts: three
+    or more, nearly each linking its author to a member profile (``/member/``, ``uid=``,
+    ``viewprofile``...: a forum's, not a blog commenter's home page), and not inside a
+    section named like reader comments. A long notice or rules text above them is then
+    no article."""
+    if len(units) < 3:
+        return False
+    from extractor import names
+    flags = names.node_flags(dom)
+    hits = 0
+    for u in units.tolist():
+        stop = run_ends.get(u, int(dom.end[u])) if run_ends else int(dom.end[u])
+        p = u
+        while p >= 0:
+            if flags[p] & names.COMMENT:
+                return False
+            p = int(dom.parent[p])
+        links = (dom.nodes[i] for i in range(u, stop + 1) if dom.nodes[i].tag == "a")
+        if any(_FORUM_PROFILE_RE.search(el.get("href") or "") for el in links):
+            hits += 1
+    return hits >= 0.8 * len(units)
 
 
 def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sample: int = 12) -> float:
@@ -473,16 +672,103 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray)
     return None
 
 
-def _tight_body(dom: Dom, node: int, nodes: np.ndarray, prose: np.ndarray) -> int:
-    """The smallest of ``nodes`` (inside ``node``) that still holds most of its prose."""
-    total = prose[node]
+MAX_ORPHAN_LEVELS = 5   # how far above the posts' common container posts built differently are looked for
+
+
+def orphan_units(dom: Dom, units: list[int], spans: dict[int, int], key: np.ndarray, body_key: int,
+                 text_w: np.ndarray, dates: np.ndarray) -> list[int]:
+    """Posts built differently from the others, found by their body element.
+
+    The opening post (a topic box above the reply list), a moderator's or the thread
+    starter's post (an extra class such as ``staff`` or ``isOriginalPoster``) carry the same
+    body element as the other posts but a container of another key. Each occurrence of
+    the posts' body key outside every unit, near the posts (inside their common container
+    or a few levels above it) and outside sidebars and quotes, is widened to its largest
+    ancestor that holds no other post and at most a post's number of date labels; it is a
+    post when that ancestor carries a date.
+    """
+    n = len(dom)
+    ends = [spans.get(u, int(dom.end[u])) for u in units]
+    covered = np.zeros(n, dtype=np.int64)
+    for u, e in zip(units, ends):
+        covered[u:e + 1] = 1
+    scope = int(dom.parent[units[0]])
+    while scope > 0 and dom.end[scope] < ends[-1]:
+        scope = int(dom.parent[scope])
+    for _ in range(MAX_ORPHAN_LEVELS):
+        up = int(dom.parent[scope]) if scope > 0 else -1
+        if up <= 0 or dom.tags[dom.tag_id[up]] in ("body", "html"):
+            break
+        scope = up
+    if scope <= 0:
+        return []
+    lo, hi = scope, int(dom.end[scope])
+    cand = lo + np.nonzero(key[lo:hi + 1] == body_key)[0]
+    if not len(cand):
+        return []
+    # (the body element may itself be a <blockquote>: only a quote around it blocks it)
+    blocked = covered[cand].astype(bool) | layout_mask(dom)[cand] | quote_mask(dom)[dom.parent[cand]]
+    sub_text = dom.subtree(text_w)
+    cand = cand[~blocked & (sub_text[cand] > 0)]
+    if not len(cand):
+        return []
+    # a body made of several paragraphs (the key is a bare <p>) counts once, by its first one
+    parents = dom.parent[cand]
+    cand = cand[np.concatenate(([True], parents[1:] != parents[:-1]))]
+    marks = np.zeros(n, dtype=np.int64)
+    marks[cand] = 1
+    sub_marks = dom.subtree(marks)
+    sub_covered = dom.subtree(covered)
+    sub_dates = dom.subtree(np.where(quote_mask(dom), 0, dates))
+    found: list[int] = []
+    for b in cand.tolist():
+        if found and b <= dom.end[found[-1]]:
+            continue          # inside the post found just before
+        a = b
+        while True:
+            p = int(dom.parent[a])
+            if p < lo or dom.tags[dom.tag_id[p]] in ("body", "html"):
+                break
+            if sub_covered[p] or sub_marks[p] > 1 or sub_dates[p] > _MAX_DATES_PER_POST:
+                break         # it would hold another post, or it is the page around them
+            a = p
+        if a != b and 1 <= sub_dates[a] <= _MAX_DATES_PER_POST:
+            found.append(a)
+    if found:
+        # built like the posts inside (name, date, body, buttons), not a notice box around a paragraph
+        keys = node_keys(dom)
+        shapes = [set(np.unique(keys[u + 1:e + 1]).tolist()) for u, e in zip(units[:6], ends[:6])]
+        found = [a for a in found if _best_overlap(set(np.unique(keys[a + 1:dom.end[a] + 1]).tolist()), shapes)
+                 >= MIN_ORPHAN_SIMILARITY]
+    return found
+
+
+MIN_ORPHAN_SIMILARITY = 0.35   # measured: orphan posts 0.62-0.85 alike with the posts, a notice box 0.13
+
+
+def _best_overlap(shape: set, shapes: list[set]) -> float:
+    """The highest Jaccard similarity of ``shape`` with one of ``shapes``."""
+    return max((len(shape & s) / len(shape | s) for s in shapes if shape | s), default=0.0)
+
+
+def _tight_body(dom: Dom, node: int, nodes: np.ndarray, prose: np.ndarray, stop: int | None = None) -> int:
+    """The smallest of ``nodes`` (inside ``node``, or its run of siblings ending at ``stop``)
+    that still holds most of its prose."""
+    if stop is None:
+        stop = int(dom.end[node])
+        total = prose[node]
+    else:
+        total, i = 0, node
+        while i <= stop:
+            total += prose[i]
+            i = int(dom.end[i]) + 1
     if total <= 0:
         return node
     cand = nodes[(nodes > node) & (prose[nodes] >= 0.78 * total)]
     if not len(cand):
         return node
     sizes = dom.end[cand] - cand
-    return int(cand[int(np.argmin(sizes))]) if sizes.min() < dom.end[node] - node else node
+    return int(cand[int(np.argmin(sizes))]) if sizes.min() < stop - node else node
 
 
 def shape_similarity(dom: Dom, key: np.ndarray, members: np.ndarray, sample: int = 6) -> float:
