@@ -778,10 +778,12 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
         if len(values) >= 3 and len(set(values)) == 1 and score[kid] / len(values) < 2.0:
             s -= 2.0          # the same label in every post ("Member", "Reply") is no name,
                               # unless it links to a profile or is marked as the author
-        elif len(values) >= 3 and len(by_unit) == k:
-            # a short text at the same place in every post that varies from post to post is
-            # what names do (labels repeat): "<b>ann</b>", "<b>bob</b>" with no class or link
+        elif len(values) >= 3 and len(by_unit) >= 0.9 * k:
+            # a short text at the same place in (nearly) every post that varies from post to post
+            # is what names do (labels repeat): "<b>ann</b>", "<b>bob</b>" with no class or link
             s += 0.3 * len(set(values)) / len(values)
+            if all(pos == 1 for pos in first_pos[kid]):
+                s += 0.2      # ... and first of all the post's texts, where a byline or author column starts
         if s > best_score:
             best, best_score = kid, s
     # one post alone gives no consistency evidence: its name must be marked or linked as a user
