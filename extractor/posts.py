@@ -26,6 +26,7 @@ from extractor import fields
 from extractor.dates import find_date, match_date, page_zone
 from extractor.dom import Dom
 from extractor.model import Post
+from extractor.post_headers import widen_to_headers
 from extractor.units import (_match_units, _structured_units, _tight_body, choose_units, date_flags,
                              expand_units, find_lead, layout_mask, node_keys, orphan_units, quote_mask,
                              single_post, text_weights, unit_keys)
@@ -56,6 +57,7 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     if len(units) >= 2:
         if not spans:
             units = expand_units(dom, units, key)
+            units = widen_to_headers(dom, units, spans, dates)
         body_key = _body_key(dom, units, spans, key, text_w, dates)
         units_for_key = list(units)
         extra = orphan_units(dom, units, spans, key, body_key, text_w, dates) if body_key is not None else []

@@ -41,3 +41,44 @@ def test_a_bold_name_first_in_every_post_is_the_author_beside_a_member_title():
     posts = posts_of(f"<html><body><h1>Pump noise</h1><div id='thread'>{rows}</div></body></html>")
     assert [p.author for p in posts] == [name for name, _ in people]
     assert [p.published.day for p in posts] == [20, 21, 22, 23, 24, 25, 26]
+
+
+def test_the_header_before_a_dated_body_wrapper_gives_each_post_its_author():
+    """The body wrapper repeats the date and is the one element every post has alike (the
+    post's outer elements carry the writer's rank and the opening post's kind), so it is
+    found as the post; the name and date sit in a header just before it, built alike in every
+    post (the opening post's header has a class of its own beside the shared one)."""
+    people = ["ann", "bob", "cyd", "bob"]
+    ranks = {"ann": "rank-member", "bob": "rank-moderator", "cyd": "rank-guest"}
+
+    def post(k: int, name: str) -> str:
+        kind = "OpeningHeader" if k == 0 else "ReplyHeader"
+        stamp = f"2020-04-{20 + k}T18:5{k}:00+00:00"
+        box = "opening" if k == 0 else "reply"
+        return (f"<li class='entry {ranks[name]}'><div class='{box}'><span class='num'>#{k + 1}</span>"
+                f"<div class='head-block {kind}'><span class='who'><a href='/profile/{name}'>{name}</a>"
+                f"</span><span class='rank'>12 replies</span> <time datetime='{stamp}'>April {20 + k}</time></div>"
+                f"<div class='bodywrap'><div class='message'>{TEXTS[k]}</div>"
+                f"<div class='meta'><time datetime='{stamp}'>April {20 + k}</time></div></div></div></li>")
+
+    html = ("<html><body><h1>Pump noise</h1><ul class='thread'>"
+            + "".join(post(k, name) for k, name in enumerate(people)) + "</ul></body></html>")
+    posts = posts_of(html)
+    assert [p.author for p in posts] == people
+    assert [p.published.day for p in posts] == [20, 21, 22, 23]
+    assert [p.text for p in posts] == TEXTS[:4]
+
+
+def test_the_previous_posts_footer_is_no_header_of_the_next():
+    """Each post is followed by its footer (profile and message buttons of its writer): seen
+    from the next post that footer precedes it, but the first post has none before it, so
+    no post takes the footer of the one above."""
+    people = ["ann", "bob", "cyd", "dan"]
+    html = "<html><body><h1>Pump noise</h1><div class='thread'>" + "".join(
+        f"<div class='post'><div class='by'><a href='/member/{name}'>{name}</a> "
+        f"{20 + k}. Apr 2020, 19:4{k}</div><div class='text'>{TEXTS[k]}</div></div>"
+        f"<div class='postfoot'><a href='/member/{name}'>Profile</a> <a href='/pm/{name}'>PM</a></div>"
+        for k, name in enumerate(people)) + "</div></body></html>"
+    posts = posts_of(html)
+    assert [p.author for p in posts] == people
+    assert [p.text for p in posts] == TEXTS[:4]
