@@ -4,9 +4,10 @@ date sit in a header element just before it.
 Some engines build a post as ``<div class="header">name, date</div><div class="body-wrap">
 text, date again</div>``: the dated body wrapper repeats and wins as the unit, and the header
 with the author is left outside every post. When (nearly) every unit, the first included, has
-such a preceding sibling built alike (same loose key), short and carrying a date or a profile
-link, each unit becomes the run from its header to its end (a ``spans`` run, as for posts
-without a container of their own).
+such a preceding sibling built alike (a class word in common), short, carrying a date or a
+profile link, and the headers link their writers' profiles where most units do not, each unit
+becomes the run from its header to its end (a ``spans`` run, as for posts without a container
+of their own).
 """
 from __future__ import annotations
 
@@ -78,6 +79,8 @@ def widen_to_headers(dom: Dom, units: list[int], spans: dict[int, int], dates: n
     kind, count = votes.most_common(1)[0]
     if count < max(2, MIN_HEADER_SHARE * len(units)) or kind not in kinds[units[0]]:
         return units
+    if not _header_adds(dom, [u for u in units if u in headers and kind in kinds[u]], headers):
+        return units
     out = []
     for u in units:
         h = headers.get(u)
@@ -93,3 +96,12 @@ def _kind_words(el) -> set[str]:
     """The tag with each of the element's classes (digits dropped), or the bare tag."""
     classes = {_DIGITS.sub("", c) for c in (el.get("class") or "").split()} - {""}
     return {f"{el.tag}.{c}" for c in classes} or {el.tag}
+
+
+def _header_adds(dom: Dom, units: list[int], headers: dict[int, int]) -> bool:
+    """Whether the headers name the writers where the units do not: a profile link in (nearly)
+    every header, in fewer than half of the units. A unit that holds its writer's name already
+    keeps to itself (its header is an avatar with the member's rank and post count)."""
+    linked = sum(1 for u in units if _has_profile_link(dom, headers[u]))
+    return linked >= MIN_HEADER_SHARE * len(units) and \
+        sum(1 for u in units if _has_profile_link(dom, u)) < 0.5 * len(units)
