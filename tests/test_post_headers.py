@@ -82,3 +82,17 @@ def test_the_previous_posts_footer_is_no_header_of_the_next():
     posts = posts_of(html)
     assert [p.author for p in posts] == people
     assert [p.text for p in posts] == TEXTS[:4]
+
+
+def test_posts_dated_only_by_a_day_and_a_month_name_in_another_language():
+    """No clock beside the day: the date label is found by its month name alone (German,
+    French, Spanish), so the posts are found and dated."""
+    shown = ["5. März 2020", "7 juil. 2020", "3 de mayo de 2021", "12. Dezember 2021"]
+    html = "<html><body><h1>Pump noise</h1><div class='thread'>" + "".join(
+        f"<div class='msg'><div class='by'><a href='/member/{name}'>{name}</a> "
+        f"<span class='on'>{day}</span></div><div class='text'>{TEXTS[k]}</div></div>"
+        for k, (name, day) in enumerate(zip(["ann", "bob", "cyd", "dan"], shown))) + "</div></body></html>"
+    posts = posts_of(html)
+    assert [p.text for p in posts] == TEXTS[:4]
+    assert [(p.published.year, p.published.month, p.published.day) for p in posts] == \
+        [(2020, 3, 5), (2020, 7, 7), (2021, 5, 3), (2021, 12, 12)]
