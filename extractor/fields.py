@@ -142,6 +142,8 @@ BUTTON_LINE_RE = re.compile(
     r"profile|view profile|pm|send pm|private message|send private message|find|find posts|www|website|"
     r"offline|online|ip|ip logged|logged|"
     # the same controls in German, French, Spanish, Italian, Portuguese
+    r"mit zitat antworten|répondre en citant(?: le message)?|responder citando|responder con cita|rispondi citando|"
+    r"responder com citação|"
     r"zitieren|antworten|melden|teilen|bearbeiten|löschen|profil|pn|nach oben|gefällt mir|"
     r"citer|répondre|signaler|partager|modifier|supprimer|haut|j'aime|"
     r"citar|responder|reportar|compartir|editar|borrar|me gusta|"

@@ -27,6 +27,7 @@ from extractor.dates import find_date, match_date, page_zone
 from extractor.dom import Dom
 from extractor.model import Post
 from extractor.post_headers import widen_to_headers
+from extractor.signatures import strip_repeated_signatures
 from extractor.units import (_match_units, _structured_units, _tight_body, choose_units, date_flags,
                              expand_units, find_lead, layout_mask, node_keys, orphan_units, quote_mask,
                              single_post, text_weights, unit_keys)
@@ -124,6 +125,7 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         for post in posts:
             if post.published is not None and post.published.tzinfo is None:
                 post.published = post.published.replace(tzinfo=zone)
+    strip_repeated_signatures(posts)     # signatures no markup names: lines one writer repeats
     return posts
 
 

@@ -17,7 +17,8 @@ MIN_SIGNATURE_CHARS = 20      # two posts ending in "Thanks!" share a word, not 
 
 
 def repeated_tail(texts: Sequence[str]) -> int:
-    """The number of last lines all ``texts`` share (each keeps at least one line of its own)."""
+    """The number of last lines all ``texts`` share (each keeps at least one line of its own,
+    and what they keep is not the same text)."""
     split = [t.split("\n") for t in texts]
     shortest = min(len(lines) for lines in split)
     n = 0
@@ -26,6 +27,8 @@ def repeated_tail(texts: Sequence[str]) -> int:
         if not line.strip() or any(lines[-1 - n] != line for lines in split[1:]):
             break
         n += 1
+    if n and len({tuple(lines[:-n]) for lines in split}) < 2:
+        return 0          # the same post twice (sent again): its lines are text, not a signature
     size = sum(len(line) for line in split[0][-n:]) if n else 0
     return n if MIN_SIGNATURE_CHARS <= size <= MAX_SIGNATURE_CHARS else 0
 

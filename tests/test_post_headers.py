@@ -96,3 +96,38 @@ def test_posts_dated_only_by_a_day_and_a_month_name_in_another_language():
     assert [p.text for p in posts] == TEXTS[:4]
     assert [(p.published.year, p.published.month, p.published.day) for p in posts] == \
         [(2020, 3, 5), (2020, 7, 7), (2021, 5, 3), (2021, 12, 12)]
+
+
+def test_lines_a_writer_repeats_under_each_post_are_a_signature_without_markup():
+    """The signature is plain lines under the text (no class, no delimiter): the same last
+    lines under every post of one writer leave the text; another writer's text stays whole."""
+    sig = "<br>Pumps, valves and other noisy things since 1998<br>Greetings from the valley"
+    people = ["ann", "bob", "ann", "bob"]
+    html = "<html><body><h1>Pump noise</h1><div class='thread'>" + "".join(
+        f"<div class='msg'><div class='by'><a href='/member/{name}'>{name}</a> "
+        f"{20 + k}. Apr 2020, 19:4{k}</div><div class='text'>{TEXTS[k]}{sig if name == 'ann' else ''}</div></div>"
+        for k, name in enumerate(people)) + "</div></body></html>"
+    posts = posts_of(html)
+    assert [p.author for p in posts] == people
+    assert [p.text for p in posts] == TEXTS[:4]
+
+
+def test_the_same_post_sent_twice_keeps_its_text():
+    """Two identical posts of one writer (sent twice) share every line: that is their text,
+    no signature."""
+    people = ["ann", "bob", "ann", "cyd"]
+    texts = [TEXTS[0] + "<br>" + TEXTS[4], TEXTS[1], TEXTS[0] + "<br>" + TEXTS[4], TEXTS[3]]
+    html = "<html><body><h1>Pump noise</h1><div class='thread'>" + "".join(
+        f"<div class='msg'><div class='by'><a href='/member/{name}'>{name}</a> "
+        f"{20 + k}. Apr 2020, 19:4{k}</div><div class='text'>{texts[k]}</div></div>"
+        for k, name in enumerate(people)) + "</div></body></html>"
+    posts = posts_of(html)
+    assert [p.text for p in posts] == [t.replace("<br>", "\n") for t in texts]
+
+
+def test_reply_with_quote_buttons_in_other_languages_are_control_lines():
+    from extractor.fields import clean_lines
+    for button in ("Responder citando", "Répondre en citant le message", "Mit Zitat antworten",
+                   "Rispondi citando"):
+        assert clean_lines(f"The switch was the culprit.\n{button}") == "The switch was the culprit."
+    assert clean_lines("Responder citando a Juan fue un error") == "Responder citando a Juan fue un error"
