@@ -129,12 +129,14 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     return posts
 
 
-_ZONE_HINT_RE = re.compile(r"times are|time ?zone|时区|時區|^\s*(?:utc|gmt)\s*[+-]\s*\d", re.I | re.M)
+_ZONE_HINT_RE = re.compile(r"times are|time ?zone|时区|時區|^\s*(?:utc|gmt)\s*[+-]\s*\d|"
+                           r"zeiten sind|zeitangaben|zeitzone|heures sont|fuseau horaire|horas son|"
+                           r"zona horaria|orari sono|fuso orario", re.I | re.M)
 
 
 # what every match of _ZONE_HINT_RE holds once lower-cased; characters that IGNORECASE matches
 # with a Latin letter but lower() does not turn into it ("\u0130" lower-cases to two characters)
-_ZONE_WORDS = ("time", "时区", "時區", "utc", "gmt")
+_ZONE_WORDS = ("time", "时区", "時區", "utc", "gmt", "zeit", "heures", "fuseau", "horas", "horaria", "orari", "fuso")
 _CASE_ODD = "\u0130\u0131\u017f\u212a"
 
 

@@ -131,3 +131,15 @@ def test_reply_with_quote_buttons_in_other_languages_are_control_lines():
                    "Rispondi citando"):
         assert clean_lines(f"The switch was the culprit.\n{button}") == "The switch was the culprit."
     assert clean_lines("Responder citando a Juan fue un error") == "Responder citando a Juan fue un error"
+
+
+def test_a_zone_stated_in_german_makes_wall_clock_dates_aware():
+    from datetime import timedelta
+    html = ("<html><body><h1>Pumpe</h1><div class='thread'>" + "".join(
+        f"<div class='msg'><div class='by'><a href='/member/{name}'>{name}</a> "
+        f"{20 + k}. Apr 2020, 19:4{k}</div><div class='text'>{TEXTS[k]}</div></div>"
+        for k, name in enumerate(["ann", "bob", "cyd"]))
+        + "</div><div class='foot'><p>Zeitzone: Alle Zeiten sind UTC+02:00</p></div></body></html>")
+    posts = posts_of(html)
+    assert [p.published for p in posts] == [
+        datetime(2020, 4, 20 + k, 19, 40 + k, tzinfo=timezone(timedelta(hours=2))) for k in range(3)]
