@@ -28,6 +28,7 @@ from extractor.dom import Dom
 from extractor.model import Post
 from extractor.post_headers import widen_to_headers
 from extractor.signatures import strip_repeated_signatures
+from extractor.structured import name_from_profile_url
 from extractor.units import (_match_units, _structured_units, _tight_body, choose_units, date_flags,
                              expand_units, find_lead, layout_mask, node_keys, orphan_units, quote_mask,
                              single_post, text_weights, unit_keys)
@@ -100,12 +101,12 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         agreed = _merge_jsonld(loose, structured, now)
         posts = loose if agreed is not None and agreed >= 0.5 else []
         if not posts:
-            return _posts_from_jsonld(dom, structured, now, url)
+            return _posts_from_jsonld(dom, structured, now, url, dom_posts=loose)
     matched = _merge_jsonld(posts, structured, now)
     if not sdata and matched is not None and matched < 0.75:
         # The page's own JSON-LD thread disagrees with the DOM split: trust the JSON-LD
         # when its texts are on the page.
-        replacement = _posts_from_jsonld(dom, structured, now, url)
+        replacement = _posts_from_jsonld(dom, structured, now, url, dom_posts=posts)
         if replacement:
             return replacement
     parents: dict[int, Post] = {}
@@ -581,8 +582,10 @@ def _merge_jsonld(posts: list[Post], structured: Any, now: datetime) -> float | 
     return len(used & set(thread)) / len(thread)
 
 
-def _posts_from_jsonld(dom: Dom, structured: Any, now: datetime, url: str) -> list[Post]:
-    """Posts straight from JSON-LD when the DOM agrees that their texts are on the page."""
+def _posts_from_jsonld(dom: Dom, structured: Any, now: datetime, url: str,
+                       dom_posts: list[Post] = ()) -> list[Post]:
+    """Posts straight from JSON-LD when the DOM agrees that their texts are on the page;
+    ``dom_posts`` (the DOM's own split) lend their authors and dates (see :func:`_with_dom_fields`)."""
     if structured is None:
         return []
     postings = [p for p in structured.postings
@@ -603,7 +606,27 @@ def _posts_from_jsonld(dom: Dom, structured: Any, now: datetime, url: str) -> li
         post = Post(position=i + 1, text=sd["text"])
         _fill_from(post, sd, now, prefer=True)
         out.append(post)
-    return out
+    return _with_dom_fields(out, postings, dom_posts)
+
+
+def _with_dom_fields(posts: list[Post], postings: list[dict], dom_posts: list[Post]) -> list[Post]:
+    """JSON-LD posts take the author and date of the DOM post with the same text where the
+    markup gives none: it often dates only the first posting and names writers by their
+    profile URL only. A name read from that URL is the last resort."""
+    heads = [(_norm(p.text)[:30], p) for p in dom_posts if p.text]
+    for post, sd in zip(posts, postings):
+        body = _norm(post.text)
+        twin = next((p for head, p in heads
+                     if len(head) >= 8 and (head in body[:60] or (len(body) >= 8 and body[:30] in _norm(p.text)[:60]))),
+                    None)
+        if twin is not None:
+            if post.author is None and twin.author:
+                post.author = twin.author
+            if post.published is None and twin.published is not None:
+                post.published, post.published_raw = twin.published, twin.published_raw
+        if post.author is None and (sd.get("author") or "").startswith("http"):
+            post.author = name_from_profile_url(sd["author"])
+    return posts
 
 
 def _norm_full(text: str) -> str:

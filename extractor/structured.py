@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from lxml import etree
 
@@ -243,3 +243,28 @@ def read_structured(root: etree._Element, url: str) -> StructuredData:
     except (RecursionError, AttributeError, TypeError, ValueError):
         pass   # malformed data never breaks extraction
     return collector.data
+
+
+_GENERIC_PATH_WORDS = frozenset("u user users member members profile profiles people author authors "
+                                "index.php showuser viewprofile".split())
+
+
+def name_from_profile_url(url: str) -> str | None:
+    """A user name read from a profile URL ("/members/bob-smith.1234/" -> "bob-smith",
+    "/u/ann" -> "ann"), or None when the URL holds only a number or generic words."""
+    parts = urlsplit(url)
+    segments = [unquote(seg) for seg in parts.path.split("/") if seg]
+    for seg in reversed(segments):
+        name = _TRAILING_ID_RE.sub("", seg)
+        if _SCRIPT_RE.search(name):
+            continue          # "member.php", "user_info.pl": the page, not the user
+        if name.lower() not in _GENERIC_PATH_WORDS and re.search(r"[^\W\d_]", name):
+            return name
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in ("u", "user", "username", "name", "member") and re.search(r"[^\W\d_]", value):
+            return value
+    return None
+
+
+_SCRIPT_RE = re.compile(r"\.(?:php\d?|pl|cgi|aspx?|jsp|py)$", re.I)
+_TRAILING_ID_RE = re.compile(r"(?:[.\-_]\d+)?(?:\.html?)?$")

@@ -143,3 +143,28 @@ def test_a_zone_stated_in_german_makes_wall_clock_dates_aware():
     posts = posts_of(html)
     assert [p.published for p in posts] == [
         datetime(2020, 4, 20 + k, 19, 40 + k, tzinfo=timezone(timedelta(hours=2))) for k in range(3)]
+
+
+def test_jsonld_posts_take_the_dom_posts_author_and_date_and_a_url_name_last():
+    from extractor.model import Post
+    from extractor.posts import _with_dom_fields
+    day = datetime(2020, 4, 21, 19, 40, tzinfo=timezone.utc)
+    jsonld = [Post(position=1, text=TEXTS[0], published=day), Post(position=2, text=TEXTS[1]),
+              Post(position=3, text=TEXTS[2])]
+    postings = [{"author": "https://forum.example.org/members/ann.12/"},
+                {"author": "https://forum.example.org/members/bob.13/"},
+                {"author": "https://forum.example.org/members/cyd-lee.14/"}]
+    dom = [Post(position=1, text=TEXTS[0], author="Ann", published=day),
+           Post(position=2, text=TEXTS[1], author="Bob", published=datetime(2020, 4, 22, 8, 0))]
+    posts = _with_dom_fields(jsonld, postings, dom)
+    assert [p.author for p in posts] == ["Ann", "Bob", "cyd-lee"]
+    assert [p.published for p in posts] == [day, datetime(2020, 4, 22, 8, 0), None]
+
+
+def test_a_name_read_from_a_profile_url():
+    from extractor.structured import name_from_profile_url
+    assert name_from_profile_url("https://x.org/members/bob-smith.1234/") == "bob-smith"
+    assert name_from_profile_url("https://x.org/u/ann") == "ann"
+    assert name_from_profile_url("https://x.org/member.php?u=carl") == "carl"
+    assert name_from_profile_url("https://x.org/user_info.pl?id=16417") is None
+    assert name_from_profile_url("https://x.org/profile/12345") is None
