@@ -567,6 +567,7 @@ def _beside_content(el: etree._Element) -> bool:
 
 _EPOCH_NOW = datetime(2100, 1, 1)
 _LABEL_RE = re.compile(r"^[|·•»«\-–—/,:;]|\w[:：]\s")   # "| Flag Reply", "Posts: 1,500"
+_WRAPPED_NAME_RE = re.compile(r"^([-~*.])[^\W_][\w.\-]*\1$")   # "-scope-", "~ann~": a name in its marks
 _NOT_NAME_RE = re.compile(r"\d{1,2}:\d{2}|\d{4}[-/年.]|\b(?:19|20)\d{2}\b|ago$|前$|^\W+$|^[\d\s.,+%()-]+$")
 
 
@@ -672,7 +673,8 @@ def _name_like(text: str) -> bool:
     """Whether a short text could be a user name; names and labels recur in every post and page."""
     if floor_of(text) is not None or BUTTON_LINE_RE.match(text):
         return False
-    if text.endswith((":", "：")) or _NOT_NAME_RE.search(text) or _LABEL_RE.search(text):
+    if text.endswith((":", "：")) or _NOT_NAME_RE.search(text) or \
+            (_LABEL_RE.search(text) and not _WRAPPED_NAME_RE.match(text)):
         return False
     if text.strip("()（）[]【】 ") in NAMED_FLOORS or match_date(text, now=_EPOCH_NOW) is not None:
         return False           # "(楼主)", "Posted May 6"
@@ -702,7 +704,15 @@ def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]
             text = author_text(dom, i)
             if text:
                 return i, text
+    for i in nodes:       # a guest's name in plain text: "Re: subject by Nobody: 12:19pm"
+        m = _BYLINE_RE.search(dom.own_text[i] or "")
+        if m and not _in_quote(dom, i) and _name_like(m.group(1)):
+            return i, m.group(1)
     return None, None
+
+
+# "by bob:" / "von bob," in a post's header line, the name not linked (a guest, a deleted member)
+_BYLINE_RE = re.compile(r"(?:^|\s)(?:by|von|par|por|door)\s+([^\s():,;]{2,30})\s*[:,]?\s*$", re.I)
 
 
 def loose_keys(dom: Dom) -> np.ndarray:

@@ -168,3 +168,24 @@ def test_a_name_read_from_a_profile_url():
     assert name_from_profile_url("https://x.org/member.php?u=carl") == "carl"
     assert name_from_profile_url("https://x.org/user_info.pl?id=16417") is None
     assert name_from_profile_url("https://x.org/profile/12345") is None
+
+
+def test_a_guests_name_in_plain_text_after_by_when_members_are_linked():
+    """Members' names are profile links; a guest's (or deleted member's) is plain text in
+    the same header line: "Re: Pump noise by Nobody: 12:19pm"."""
+    people = ["ann", "bob", None, "cyd"]
+    html = "<html><body><h1>Pump noise</h1><table class='thread'>" + "".join(
+        f"<tr><td class='head'><a href='/t/1#{k}'>Re: Pump noise</a> by "
+        + (f"<a href='/{name}' class='user'>{name}</a>" if name else "Nobody")
+        + f": <span class='s'>12:1{k}pm On Apr 2{k}</span></td></tr>"
+        f"<tr><td class='body'><div class='narrow'>{TEXTS[k]}</div></td></tr>"
+        for k, name in enumerate(people)) + "</table></body></html>"
+    posts = posts_of(html)
+    assert [p.text for p in posts] == TEXTS[:4]
+    assert [p.author for p in posts] == ["ann", "bob", "Nobody", "cyd"]
+
+
+def test_a_name_between_marks_is_a_name():
+    from extractor.fields import _name_like
+    assert _name_like("-scope-") and _name_like("~ann~")
+    assert not _name_like("- Reply") and not _name_like("--")
