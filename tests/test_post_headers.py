@@ -1,13 +1,15 @@
 """Authors and dates of posts whose name or header is marked up plainly, on small hand-made
 thread pages: one test per failure class seen on real forum thread pages (issue 8).
 """
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import lxml.html
 
 from extractor.dom import number, strip_invisible
-from extractor.posts import find_posts
-from extractor.structured import read_structured
+from extractor.fields import _name_like, clean_lines
+from extractor.model import Post
+from extractor.posts import _with_dom_fields, find_posts
+from extractor.structured import name_from_profile_url, read_structured
 
 NOW = datetime(2024, 5, 10, 12, 0, tzinfo=timezone.utc)
 TEXTS = [
@@ -126,7 +128,6 @@ def test_the_same_post_sent_twice_keeps_its_text():
 
 
 def test_reply_with_quote_buttons_in_other_languages_are_control_lines():
-    from extractor.fields import clean_lines
     for button in ("Responder citando", "Répondre en citant le message", "Mit Zitat antworten",
                    "Rispondi citando"):
         assert clean_lines(f"The switch was the culprit.\n{button}") == "The switch was the culprit."
@@ -134,7 +135,6 @@ def test_reply_with_quote_buttons_in_other_languages_are_control_lines():
 
 
 def test_a_zone_stated_in_german_makes_wall_clock_dates_aware():
-    from datetime import timedelta
     html = ("<html><body><h1>Pumpe</h1><div class='thread'>" + "".join(
         f"<div class='msg'><div class='by'><a href='/member/{name}'>{name}</a> "
         f"{20 + k}. Apr 2020, 19:4{k}</div><div class='text'>{TEXTS[k]}</div></div>"
@@ -146,8 +146,6 @@ def test_a_zone_stated_in_german_makes_wall_clock_dates_aware():
 
 
 def test_jsonld_posts_take_the_dom_posts_author_and_date_and_a_url_name_last():
-    from extractor.model import Post
-    from extractor.posts import _with_dom_fields
     day = datetime(2020, 4, 21, 19, 40, tzinfo=timezone.utc)
     jsonld = [Post(position=1, text=TEXTS[0], published=day), Post(position=2, text=TEXTS[1]),
               Post(position=3, text=TEXTS[2])]
@@ -162,7 +160,6 @@ def test_jsonld_posts_take_the_dom_posts_author_and_date_and_a_url_name_last():
 
 
 def test_a_name_read_from_a_profile_url():
-    from extractor.structured import name_from_profile_url
     assert name_from_profile_url("https://x.org/members/bob-smith.1234/") == "bob-smith"
     assert name_from_profile_url("https://x.org/u/ann") == "ann"
     assert name_from_profile_url("https://x.org/member.php?u=carl") == "carl"
@@ -186,6 +183,5 @@ def test_a_guests_name_in_plain_text_after_by_when_members_are_linked():
 
 
 def test_a_name_between_marks_is_a_name():
-    from extractor.fields import _name_like
     assert _name_like("-scope-") and _name_like("~ann~")
     assert not _name_like("- Reply") and not _name_like("--")
