@@ -45,6 +45,8 @@ FOREIGN_MONTHS = {
 }
 _MONTH_OF = {w: mo for mo, names in FOREIGN_MONTHS.items() for w in names.split()}
 _FOREIGN_ALT = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
+# the other languages' month names as one regex alternation (longest first), for date label scans
+FOREIGN_MONTH_ALT = _FOREIGN_ALT
 _MON_ANY = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
             r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|" + _FOREIGN_ALT + r")\.?")
 
