@@ -379,8 +379,10 @@ def _dom_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarr
             allowed[u:int(dom.end[u]) + 1] = False
     if not allowed.any():
         return []
-    tw = np.where(allowed & (dom.own_chars >= 12), text_w, 0)
     dated = np.where(allowed, dates, 0)
+    if np.count_nonzero(dated) < 2:
+        return []             # (most forums: nothing dated after the posts' text)
+    tw = np.where(allowed & (dom.own_chars >= 12), text_w, 0)
     found = choose_units(dom, unit_keys(dom), tw, dated, None, url, exclude=~allowed, min_share=0.0)
     if len(found) < 2:
         return []
