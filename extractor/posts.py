@@ -81,6 +81,8 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
             comments = _posting_comments(dom, key, text_w, dates, md_units, units if not one_to_one else [],
                                          sub_text, url)
             units, sdata = md_units, md_data
+    elif body_key is not None and len(units) >= 2 and not spans:
+        comments = _dom_comments(dom, key, text_w, dates, units, body_key, url)
     if len(units) < 2:
         posts = _posts_from_jsonld(dom, structured, now, url)
         if posts:
@@ -359,6 +361,60 @@ def _posting_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.n
     if len(kids) > len(found) and len({int(key[c]) for c in kids}) == 1 and all(sub_dates[c] <= 2 for c in kids):
         found = kids
     return _comments_in(dom, found, md_units, None)
+
+
+MIN_COMMENT_WORDS_CHARS = 20   # a comment says something: an "edited by bob; <date>" note does not
+
+
+def _dom_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray, units: list[int],
+                  body_key: int, url: str) -> list[int]:
+    """Comments listed under the posts of a Q&A page without schema.org markup: repeated
+    dated units inside the posts, after the post's body element (the text), each saying
+    something besides its name and date; not signatures."""
+    n = len(dom)
+    allowed = np.zeros(n, dtype=bool)
+    prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
+    for u in units:
+        stop = int(dom.end[u])
+        hits = u + 1 + np.nonzero(key[u + 1:stop + 1] == body_key)[0]
+        if not len(hits):
+            continue
+        body = int(hits[int(np.argmax(prose[hits]))])
+        allowed[int(dom.end[body]) + 1:stop + 1] = True       # after the text, inside the post
+    for u in units:                                            # posts nested in posts stay posts
+        if allowed[u]:
+            allowed[u:int(dom.end[u]) + 1] = False
+    if not allowed.any():
+        return []
+    dated = np.where(allowed, dates, 0)
+    if np.count_nonzero(dated) < 2:
+        return []             # (most forums: nothing dated after the posts' text)
+    tw = np.where(allowed & (dom.own_chars >= 12), text_w, 0)
+    found = choose_units(dom, unit_keys(dom), tw, dated, None, url, exclude=~allowed, min_share=0.0)
+    if len(found) < 2:
+        return []
+    sub_dates = dom.subtree(dated)
+    kids = [c for u in found for c in dom.children(u) if sub_dates[c]]
+    if len(kids) > len(found) and len({int(key[c]) for c in kids}) == 1 and all(sub_dates[c] <= 2 for c in kids):
+        found = kids
+    said = dom.subtree(np.where((dates == 0) & ~dom.in_link, dom.own_chars, 0))
+    if _median_of([float(said[c]) for c in found]) < MIN_COMMENT_WORDS_CHARS:
+        return []
+    # comments say different things; "Last edited by a moderator:" under every post is a label
+    says = [" ".join(dom.own_text[i] for i in range(c, int(dom.end[c]) + 1)
+                     if dom.own_text[i] and not dates[i] and not dom.in_link[i]) for c in found]
+    if len(set(says)) < 0.6 * len(says):
+        return []
+    for c in found:
+        el = dom.nodes[c]
+        if el.attrib and fields.SIGNATURE_RE.search(fields.words(el)):
+            return []
+    return found
+
+
+def _median_of(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else 0.0
 
 
 def _comments_in(dom: Dom, units: list[int], md_units: list[int], sub_text: np.ndarray | None) -> list[int]:

@@ -107,7 +107,7 @@ def unit_keys(dom: Dom) -> np.ndarray:
 
 def _unit_keys(dom: Dom) -> np.ndarray:
     keys = node_keys(dom).copy()
-    plain = np.array([_normal_sig(sig)[1] for sig in dom.sigs], dtype=bool)
+    plain = dom.memo["plain_sigs"]
     layout_tag = np.array([t in _LAYOUT_TAGS for t in dom.tags], dtype=bool)
     bare = plain[dom.sig_id] & layout_tag[dom.tag_id]
     for i in dom.ids:       # a digit-bearing id ("post123") names the kind already
@@ -143,6 +143,7 @@ def _node_keys(dom: Dom) -> np.ndarray:
         plain[s] = bare
         by_sig[s] = norm.setdefault(name, len(norm))
     keys = by_sig[dom.sig_id]
+    dom.memo["plain_sigs"] = plain      # (unit_keys reads it)
     # Elements without classes: an id such as "post123" / "pid_9" still names their kind.
     # (numbering listed the few elements that have an id)
     sig_id, plain_l, nodes = dom.as_list("sig_id"), plain.tolist(), dom.nodes

@@ -326,3 +326,45 @@ def test_state_classes_do_not_split_the_posts_key():
     dom = number(root)
     keys = node_keys(dom)
     assert len({int(keys[i]) for i in range(len(dom)) if dom.nodes[i].tag == "li"}) == 1
+
+
+def qa_post(kind: str, who: str, when: str, text: str, comments: str) -> str:
+    """A question or answer of a Q&A engine without schema.org markup, its comments under it."""
+    return (f"<div class='post {kind}' id='{kind}-{who}'><div class='vote-buttons'>3</div><div class='post-body'>{text}</div>"
+            f"<div class='post-update-info'>{kind}ed <abbr class='timeago'>{when}</abbr> <a href='/users/{who}/'>{who}</a>"
+            f"</div><div class='comments'>{comments}</div></div>")
+
+
+def qa_comment(who: str, when: str, text: str) -> str:
+    return (f"<div class='comment'><div class='comment-body'>{text} <a class='author' href='/users/{who}/'>{who}</a> "
+            f"<abbr class='timeago' title='{when}'>{when}</abbr></div></div>")
+
+
+def test_comments_under_the_posts_of_a_q_and_a_page_without_markup():
+    html = page("<div id='main'><h1>Pump humming</h1>"
+                + qa_post("question", "alice", "2024-05-01 10:00", REPLIES[0][1],
+                          qa_comment("bob", "2024-05-01 10:20", "Which pump model is it, and how old is it?")
+                          + qa_comment("alice", "2024-05-01 10:31", "A ten year old jet pump with a pressure tank."))
+                + "<h2>3 Answers</h2>"
+                + qa_post("answer", "carol", "2024-05-01 11:00", REPLIES[2][1],
+                          qa_comment("alice", "2024-05-01 11:20", "No change when the tap is open, it hums anyway."))
+                + qa_post("answer", "dave", "2024-05-01 12:00", REPLIES[3][1], "")
+                + qa_post("answer", "erin", "2024-05-01 13:00", "Check the accumulator pressure too, a flat one "
+                          "makes the pump cycle and hum.",
+                          qa_comment("alice", "2024-05-01 13:20", "It was at 0.5 bar, pumped it up to 1.8."))
+                + "</div>")
+    p = extract(html, URL, now=NOW)
+    assert [post.author for post in p.posts] == ["alice", "bob", "alice", "carol", "alice", "dave", "erin", "alice"]
+    assert [post.parent for post in p.posts] == [None, 1, 1, None, 4, None, None, 7]
+    assert p.posts[0].published == datetime(2024, 5, 1, 10, 0)      # the question's date, not its comment's
+    assert "Which pump model" not in p.posts[0].text
+
+
+def test_edit_notes_under_posts_are_no_comments():
+    posts = "".join(
+        f"<div class='message' id='post{i}'><div class='user'><a href='/member/{a}'>{a}</a></div>"
+        f"<div class='date'>2024-05-0{i + 1} 10:00</div><div class='text'>{t}</div>"
+        f"<div class='edited'>Last edited by a moderator: <span class='when'>2024-05-0{i + 2} 09:00</span></div></div>"
+        for i, (a, t) in enumerate(REPLIES))
+    p = extract(page(f"<div id='thread'><h1>Pump humming</h1>{posts}</div>"), URL, now=NOW)
+    assert [post.text for post in p.posts] == [t for _, t in REPLIES]
