@@ -10,12 +10,16 @@ navigation are skipped, like for posts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 import numpy as np
 
 from extractor import fields
+from extractor.blocks import CJK_RE
+from extractor.classify import squash
 from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
 from extractor.model import Entry
@@ -44,11 +48,30 @@ def _count(raw: str) -> int | None:
         return None
 
 
-def find_entries(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray | None = None) -> list[Entry]:
-    """The entries of a listing page in page order, or [] when the page lists nothing."""
+@dataclass
+class Listing:
+    """A listing's entries and, parallel to them, the DFS index of each entry's element (its row)."""
+
+    entries: list[Entry] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+
+
+def find_entries(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray | None = None,
+                 single: bool = False) -> list[Entry]:
+    """The entries of a listing page in page order, or [] when the page lists nothing.
+
+    ``single``: the page has no posts and no article, so one lone row that carries a title
+    link, a date and a reply count is an entry too (the last page of a board).
+    """
+    return find_listing(dom, url, now=now, template_mask=template_mask, single=single).entries
+
+
+def find_listing(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray | None = None,
+                 single: bool = False, min_rows: int = 2) -> Listing:
+    """:func:`find_entries` with the entries' elements; only listings of ``min_rows`` rows or more."""
     n = len(dom)
     if n < 8:
-        return []
+        return Listing()
     key = node_keys(dom)
     side = layout_mask(dom)
     if template_mask is not None and len(template_mask) == n:
@@ -56,44 +79,152 @@ def find_entries(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray
     ok_tag = np.array([t not in _NOT_ENTRY_TAGS for t in dom.tags], dtype=bool)
     link_sub = dom.subtree(dom.own_link_chars)
     all_sub = dom.subtree(dom.own_chars)
-    cand = np.nonzero(ok_tag[dom.tag_id] & ~side & (link_sub >= 4) & (dom.parent >= 0))[0]
-    if len(cand) < 3:
-        return []
-    # group siblings of one key: (parent, key)
-    group = dom.parent[cand].astype(np.int64) * (int(key.max()) + 1) + key[cand]
-    order = np.argsort(group, kind="stable")
-    cand, group = cand[order], group[order]
-    bounds = np.nonzero(np.diff(group))[0] + 1
-    scored = []
-    for members in np.split(cand, bounds):
-        if len(members) < 3:
-            continue
-        scored.append((len(members) * float(np.median(link_sub[members])) ** 0.5, members))
-    if not scored:
-        return []
-    scored.sort(key=lambda x: -x[0])
-    host = urlsplit(url).netloc
-    page_key = _page_key(url)
-    best: tuple[float, list[Entry]] | None = None
-    dates = date_flags(dom)
-    for _, members in scored[:6]:
-        entries = _entries(dom, members, url, host, page_key, now, dates, all_sub)
-        if len(entries) < 3 or len(entries) < 0.7 * len(members):
+    cand = np.nonzero(ok_tag[dom.tag_id] & ~side & (link_sub >= 2) & (dom.parent >= 0))[0]
+    if not len(cand):
+        return Listing()
+    scan = _Scan(dom, url, now)
+    section = 0.4 * float(all_sub[0] or 1)
+    best: tuple[float, Listing] | None = None
+    for members in _groups(dom, key, cand, link_sub, max(2, min_rows)):
+        if float(all_sub[members].max()) > section:
+            continue          # page sections (header, content, footer), not items
+        found = scan.entries(members, min_share=0.7)
+        entries = [e for e, _ in found]
+        if len(entries) < max(2, min_rows) or len(entries) < 0.7 * len(members):
             continue
         urls = {e.url for e in entries}
         titles = {e.title for e in entries}
         if len(urls) < 0.8 * len(entries) or len(titles) < 0.8 * len(entries):
             continue          # the same "Report" link in every post is no listing
-        if float(all_sub[members].max()) > 0.4 * float(all_sub[0] or 1):
-            continue          # page sections (header, content, footer), not items
         dated = sum(1 for e in entries if e.published is not None)
         described = sum(1 for e in entries if e.published is not None or e.excerpt or e.replies is not None)
         if described < 0.5 * len(entries):
             continue          # bare link lists (menus, tag clouds) carry no dates, excerpts or counts
-        value = len(entries) * (1.0 + dated / len(entries)) * float(np.mean([len(e.title) for e in entries])) ** 0.5
+        if len(entries) == 2 and sum(1 for e in entries if e.published is not None or e.replies is not None) < 2:
+            continue          # two rows are a listing only when both show a date or a count
+        value = len(entries) * (1.0 + dated / len(entries)) * float(np.mean([title_weight(e.title) for e in entries])) ** 0.5
         if best is None or value > best[0]:
-            best = (value, entries)
-    return best[1] if best else []
+            best = (value, Listing(entries, [m for _, m in found]))
+    if best is not None:
+        return best[1]
+    if single:
+        return _lone_row(dom, scan, cand, all_sub)
+    return Listing()
+
+
+# groups scored per page (the largest first): more cost little, as few groups have links and dates
+_GROUPS_TRIED = 10
+# a lone row is a row, not a page section: at most this many characters
+_LONE_ROW_CHARS = 600
+
+
+def _groups(dom: Dom, key: np.ndarray, cand: np.ndarray, link_sub: np.ndarray, min_rows: int) -> list[np.ndarray]:
+    """Candidate rows, the likeliest first (many members with much link text): siblings of one
+    key, and rows of one key split into sections (a board index's categories, a board's
+    announcements above its topics), whose parents share a key and an ancestor 1-3 levels up."""
+    width = int(key.max()) + 1
+    parent = dom.parent
+    passes = [(parent[cand].astype(np.int64) * width + key[cand], cand, False)]
+    up = parent[cand]
+    keys = key[cand].astype(np.int64) * width + key[np.maximum(up, 0)]
+    for _ in range(3):
+        up = np.where(up >= 0, parent[np.maximum(up, 0)], -1)
+        ok = up >= 0
+        if not ok.any():
+            break
+        passes.append((up[ok].astype(np.int64) * (width * width) + keys[ok], cand[ok], True))
+    pools: list[np.ndarray] = []
+    scored: list[tuple[float, int, int, int]] = []
+    for sig, members_of, sections in passes:
+        order = np.argsort(sig, kind="stable")
+        m, s = members_of[order], sig[order]
+        starts = np.concatenate(([0], np.nonzero(np.diff(s))[0] + 1))
+        sizes = np.diff(np.append(starts, len(s)))
+        keep = sizes >= min_rows
+        if sections:
+            # rows under one parent are the sibling group already: a section group spans parents
+            turns = np.concatenate(([0], (np.diff(parent[m]) != 0).astype(np.int64)))
+            turns[starts] = 0
+            keep &= np.add.reduceat(turns, starts) >= 1
+        if not keep.any():
+            continue
+        mean_link = np.add.reduceat(link_sub[m].astype(np.float64), starts) / sizes
+        score = sizes * np.sqrt(mean_link)
+        pools.append(m)
+        for k in np.nonzero(keep)[0][np.argsort(-score[keep], kind="stable")][:2 * _GROUPS_TRIED].tolist():
+            scored.append((float(score[k]), len(pools) - 1, int(starts[k]), int(starts[k] + sizes[k])))
+    scored.sort(key=lambda x: -x[0])
+    out, seen = [], set()
+    for _, pool, lo, hi in scored:
+        members = np.sort(pools[pool][lo:hi])
+        sig3 = (int(members[0]), int(members[-1]), len(members))
+        if sig3 not in seen:     # a section group may be the same rows as a sibling group
+            seen.add(sig3)
+            out.append(members)
+            if len(out) >= _GROUPS_TRIED:
+                break
+    return out
+
+
+def _lone_row(dom: Dom, scan: "_Scan", cand: np.ndarray, all_sub: np.ndarray) -> Listing:
+    """The one row of a listing page that lists one thread: the outermost element holding one
+    title link, a date and a reply count, and little else."""
+    sub_dates = dom.subtree(scan.dates)
+    rows = cand[(sub_dates[cand] > 0) & (all_sub[cand] <= _LONE_ROW_CHARS)]
+    for m in rows[:200].tolist():
+        if len({scan.title_of(a) for a in scan.links_in(m)} - {""}) != 1:
+            continue
+        found = scan.entries(np.array([m]))
+        if found and found[0][0].published is not None and found[0][0].replies is not None:
+            return Listing([found[0][0]], [m])
+    return Listing()
+
+
+def title_weight(text: str) -> int:
+    """Characters of a title, white space aside, CJK characters counting two (a Chinese
+    title of five characters says as much as a Latin one of ten letters)."""
+    return len(text) - text.count(" ") + len(CJK_RE.findall(text))
+
+
+def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence) -> bool:
+    """Whether the posts found on a page are pieces of its listing's rows (a reply count and
+    an icon label, a board's description and counts) rather than a thread's posts: there are
+    about as many rows as posts, every post's text lies inside a row, and the posts carry no
+    more text than a row's excerpt."""
+    if len(listing.entries) < 2 or len(listing.entries) < 0.8 * len(posts):
+        return False
+    rows = [squash(dom.text_of(r)) for r in listing.rows]
+    held = 0
+    for post in posts:
+        probe = squash(post.text or "")[:40]
+        if not probe or any(probe in row for row in rows):
+            held += 1
+    return held >= 0.8 * len(posts)
+
+
+def rows_taken_for_posts(dom: Dom, url: str, posts: Sequence, *, now: datetime,
+                         template_mask: np.ndarray | None = None) -> Listing | None:
+    """The listing whose rows the posts found on a page are pieces of, else None.
+
+    A board's rows carry dates and authors like posts do, and the post finder may take a
+    piece of each row (its reply count and icon label, its description and counts) for a
+    post; the rows' title links to other pages of the site tell that they are a listing.
+    Only short posts are checked (a cheap test first): a thread's posts carry prose.
+    """
+    if len(posts) < 2 or not short_posts(posts):
+        return None
+    listing = find_listing(dom, url, now=now, template_mask=template_mask, min_rows=int(np.ceil(0.8 * len(posts))))
+    return listing if posts_are_rows(dom, listing, posts) else None
+
+
+def short_posts(posts: Sequence) -> bool:
+    """Posts whose texts are mostly no longer than a listing's excerpts (median under
+    ``ROW_POST_CHARS``): only then may they be a listing's rows (a cheap test first)."""
+    lengths = sorted(len(squash(p.text or "")) for p in posts)
+    return bool(lengths) and lengths[len(lengths) // 2] < ROW_POST_CHARS
+
+
+ROW_POST_CHARS = 200
 
 
 def _page_key(url: str) -> str:
@@ -101,59 +232,114 @@ def _page_key(url: str) -> str:
     return f"{parts.netloc}{parts.path}?{parts.query}"
 
 
-def _entries(dom: Dom, members: np.ndarray, url: str, host: str, page_key: str, now: datetime,
-             dates: np.ndarray, all_sub: np.ndarray) -> list[Entry]:
-    out: list[Entry] = []
-    for m in members.tolist():
-        stop = int(dom.end[m])
-        title_el, title = None, ""
-        for i in range(m, stop + 1):
-            el = dom.nodes[i]
-            if el.tag != "a":
+class _Scan:
+    """One page's rows read into entries; what a link is worth is worked out once per link,
+    as the groups tried overlap (a row, its inner table, the same rows split by sections)."""
+
+    def __init__(self, dom: Dom, url: str, now: datetime) -> None:
+        self.dom, self.url, self.now = dom, url, now
+        self.host = urlsplit(url).netloc
+        self.page_key = _page_key(url)
+        self.dates = date_flags(dom)
+        a_id = dom.tags.index("a") if "a" in dom.tags else -1
+        self.links = np.nonzero(dom.tag_id == a_id)[0]
+        self.titles: dict[int, str] = {}
+
+    def links_in(self, m: int) -> list[int]:
+        """DFS indices of the ``<a>`` elements inside node ``m``."""
+        lo, hi = np.searchsorted(self.links, [m, int(self.dom.end[m]) + 1])
+        return self.links[lo:hi].tolist()
+
+    def title_of(self, i: int) -> str:
+        """The text of link ``i`` when it may be a row's title, else "": a link to another page
+        of the site, not an anchor, a profile, a button, a floor label, a date or a number."""
+        text = self.titles.get(i)
+        if text is None:
+            text = self.titles[i] = self._title_of(i)
+        return text
+
+    def _title_of(self, i: int) -> str:
+        el = self.dom.nodes[i]
+        href = el.get("href") or ""
+        if not href or _SKIP_HREF_RE.search(href) or fields.PROFILE_HREF_RE.search(href):
+            return ""
+        # A link to an anchor (a post's permalink "#p123") or to this very page is no entry.
+        if "#" in href or _page_key(urljoin(self.url, href)) == self.page_key:
+            return ""
+        text = self.dom.text_of(i)
+        if title_weight(text) < 4 or fields.BUTTON_LINE_RE.match(text) or fields.floor_of(text) is not None:
+            return ""
+        if _NUMBER_RE.match(text) or match_date(text, now=self.now) is not None:
+            return ""
+        return text
+
+    def entries(self, members: np.ndarray, min_share: float = 0.0) -> list[tuple[Entry, int]]:
+        """The entry of each member that has a title link, with the member; stops early (and
+        returns what it has) once fewer than ``min_share`` of the members can have one."""
+        dom, dates = self.dom, self.dates
+        out: list[tuple[Entry, int]] = []
+        allowed = len(members) - min_share * len(members)
+        missing = 0
+        for m in members.tolist():
+            title_el, title = -1, ""
+            for a in self.links_in(m):
+                text = self.title_of(a)
+                if len(text) > len(title):
+                    title_el, title = a, text
+            link = urljoin(self.url, dom.nodes[title_el].get("href")) if title_el >= 0 else ""
+            if title_el < 0 or title_weight(title) < 4 or urlsplit(link).netloc not in (self.host, ""):
+                missing += 1
+                if missing > allowed:
+                    return out
                 continue
-            href = el.get("href") or ""
-            if not href or _SKIP_HREF_RE.search(href) or fields.PROFILE_HREF_RE.search(href):
-                continue
-            # A link to an anchor (a post's permalink "#p123") or to this very page is no entry.
-            if "#" in href or _page_key(urljoin(url, href)) == page_key:
-                continue
-            text = collapse_ws(el.text_content()) if hasattr(el, "text_content") else dom.text_of(i)
-            if fields.BUTTON_LINE_RE.match(text) or fields.floor_of(text) is not None:
-                continue
-            if len(text) > len(title) and match_date(text, now=now) is None and not _NUMBER_RE.match(text):
-                title_el, title = el, text
-        if title_el is None or len(title) < 4:
-            continue
-        link = urljoin(url, title_el.get("href"))
-        if urlsplit(link).netloc not in (host, ""):
-            continue
-        when = None
-        replies = None
-        excerpt = ""
-        for i in range(m, stop + 1):
-            own = dom.own_text[i]
-            el = dom.nodes[i]
-            # a date label's machine-readable form (datetime, title) beats its short text
-            found = None
-            if dates[i] or el.tag == "time":
-                for raw in (el.get("datetime"), el.get("title")):
-                    found = match_date(raw, now=now) if raw else None
-                    if found:
-                        break
-                if found is None and own:
-                    found = match_date(dom.text_of(i) if dom.end[i] - i <= 3 else own, now=now)
-            if found and (when is None or _later(found[0], when)):
-                when = found[0]
-            if replies is None and own:
-                mt = _REPLIES_RE.search(own)
-                if mt:
-                    replies = _count(mt.group(1) or mt.group(2))
-                elif _NUMBER_RE.match(own) and _REPLY_HINT_RE.search(fields.words(el) + " " + (el.get("title") or "")):
-                    replies = _count(own)
-            if own and not dom.in_link[i] and len(own) > len(excerpt) and len(own) >= 20 and not dates[i]:
-                excerpt = own
-        out.append(Entry(title=title, url=link, published=when, excerpt=excerpt[:500], replies=replies))
-    return out
+            when = None
+            replies = None
+            excerpt = ""
+            for i in range(m, int(dom.end[m]) + 1):
+                own = dom.own_text[i]
+                el = dom.nodes[i]
+                # a date label's machine-readable form (datetime, title) beats its short text
+                found = None
+                if dates[i] or el.tag == "time":
+                    for raw in (el.get("datetime"), el.get("title")):
+                        found = match_date(raw, now=self.now) if raw else None
+                        if found:
+                            break
+                    if found is None and own:
+                        found = match_date(dom.text_of(i) if dom.end[i] - i <= 3 else own, now=self.now)
+                if found and (when is None or _later(found[0], when)):
+                    when = found[0]
+                if replies is None and own:
+                    replies = _replies(el, own)
+                if own and not dom.in_link[i] and len(own) > len(excerpt) and len(own) >= 20 and not dates[i]:
+                    excerpt = own
+            out.append((Entry(title=title, url=link, published=when, excerpt=excerpt[:500], replies=replies), m))
+        return out
+
+
+_REPLIES_LABEL_RE = re.compile(r"(?:^|\s)(?:replies|reply|comments?|answers?|回复|回帖|评论|回答)\s*[:：]?\s*$", re.I)
+
+
+def _replies(el, own: str) -> int | None:
+    """The reply count an element shows: "12 replies", "Replies: 12", a bare number in an
+    element named so (``td.replies``), or a bare number right after a "Replies" label (a
+    ``<dt>Replies</dt><dd>12</dd>`` pair, "Replies: <a>12</a>")."""
+    mt = _REPLIES_RE.search(own)
+    if mt:
+        return _count(mt.group(1) or mt.group(2))
+    if not _NUMBER_RE.match(own):
+        return None
+    if _REPLY_HINT_RE.search(fields.words(el) + " " + (el.get("title") or "")):
+        return _count(own)
+    before = el.getprevious()
+    if before is not None:
+        label = collapse_ws(" ".join(before.itertext())) + " " + collapse_ws(before.tail or "")
+    else:
+        parent = el.getparent()
+        label = collapse_ws(parent.text or "") if parent is not None else ""
+    if _REPLIES_LABEL_RE.search(label[-40:]):
+        return _count(own)
+    return None
 
 
 def _later(a: datetime, b: datetime) -> bool:
