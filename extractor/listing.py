@@ -84,10 +84,11 @@ def find_listing(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray
         return Listing()
     scan = _Scan(dom, url, now)
     section = 0.4 * float(all_sub[0] or 1)
+    depth = dom.depth
     best: tuple[float, Listing] | None = None
     for members in _groups(dom, key, cand, link_sub, max(2, min_rows)):
-        if float(all_sub[members].max()) > section:
-            continue          # page sections (header, content, footer), not items
+        if float(all_sub[members].max()) > section and not _small_page_rows(scan, members, depth):
+            continue          # page sections (header, content, footer, columns), not items
         found = scan.entries(members, min_share=0.7)
         entries = [e for e, _ in found]
         if len(entries) < max(2, min_rows) or len(entries) < 0.7 * len(members):
@@ -166,18 +167,43 @@ def _groups(dom: Dom, key: np.ndarray, cand: np.ndarray, link_sub: np.ndarray, m
     return out
 
 
+def _small_page_rows(scan: "_Scan", members: np.ndarray, depth: np.ndarray) -> bool:
+    """Two rows holding most of a small page's text (a board of two threads), rather than two
+    page sections (columns, header and footer): not children of <body>, and each with at
+    most three links that may be titles (a column lists many)."""
+    if len(members) > 2 or int(depth[members].min()) <= 2:
+        return False
+    return all(len({scan.title_of(a) for a in scan.links_in(m)} - {""}) <= 3 for m in members.tolist())
+
+
 def _lone_row(dom: Dom, scan: "_Scan", cand: np.ndarray, all_sub: np.ndarray) -> Listing:
     """The one row of a listing page that lists one thread: the outermost element holding one
-    title link, a date and a reply count, and little else."""
+    title link, a date and a reply count, and no heading or prose longer than that title."""
     sub_dates = dom.subtree(scan.dates)
     rows = cand[(sub_dates[cand] > 0) & (all_sub[cand] <= _LONE_ROW_CHARS)]
     for m in rows[:200].tolist():
         if len({scan.title_of(a) for a in scan.links_in(m)} - {""}) != 1:
             continue
         found = scan.entries(np.array([m]))
-        if found and found[0][0].published is not None and found[0][0].replies is not None:
-            return Listing([found[0][0]], [m])
+        if not found or found[0][0].published is None or found[0][0].replies is None:
+            continue
+        entry = found[0][0]
+        if len(entry.excerpt) > len(entry.title) or _longest_heading(dom, m) > len(entry.title):
+            continue          # a page's own post or question under a link back to its list
+        return Listing([entry], [m])
     return Listing()
+
+
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4"))
+
+
+def _longest_heading(dom: Dom, m: int) -> int:
+    """Length of the longest heading text inside node ``m`` outside links (0 when none)."""
+    best = 0
+    for i in range(m, int(dom.end[m]) + 1):
+        if dom.tags[dom.tag_id[i]] in _HEADINGS and not dom.in_link[i]:
+            best = max(best, len(dom.text_of(i)))
+    return best
 
 
 def title_weight(text: str) -> int:
@@ -187,17 +213,19 @@ def title_weight(text: str) -> int:
 
 
 def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence) -> bool:
-    """Whether the posts found on a page are pieces of its listing's rows (a reply count and
-    an icon label, a board's description and counts) rather than a thread's posts: there are
-    about as many rows as posts, every post's text lies inside a row, and the posts carry no
-    more text than a row's excerpt."""
+    """Whether the posts found on a page are made of its listing's rows rather than a thread's
+    posts: pieces of rows (a reply count and an icon label, a board's description and counts)
+    or groups of rows (a forum index's categories). There are at least about as many rows as
+    posts, and 80% of the text of 80% of the posts is lines shown in the rows."""
     if len(listing.entries) < 2 or len(listing.entries) < 0.8 * len(posts):
         return False
-    rows = [squash(dom.text_of(r)) for r in listing.rows]
+    rows = "\n".join(squash(dom.text_of(r)) for r in listing.rows)
     held = 0
     for post in posts:
-        probe = squash(post.text or "")[:40]
-        if not probe or any(probe in row for row in rows):
+        lines = [squash(line) for line in (post.text or "").split("\n")]
+        total = sum(len(line) for line in lines)
+        inside = sum(len(line) for line in lines if line and line in rows)
+        if inside >= 0.8 * total:
             held += 1
     return held >= 0.8 * len(posts)
 
