@@ -30,6 +30,7 @@ _NOT_ENTRY_TAGS = frozenset("a abbr b br em font i img span strong small label t
 _REPLIES_RE = re.compile(r"(\d[\d,.]*\s*[kKwW万]?)\s*(?:replies|reply|comments?|answers?|posts?|回复|回帖|评论|条回复|个回答)"
                          r"|(?:replies|reply|comments?|answers?|回复|回帖|评论)\s*[:：]?\s*(\d[\d,.]*\s*[kKwW万]?)", re.I)
 _REPLY_HINT_RE = re.compile(r"repl|comment|answer|回复|posts?(?:$|[\s_\-])|count", re.I)
+_DIGIT_RE = re.compile(r"\d")
 _NUMBER_RE = re.compile(r"^\d[\d,.]*\s*[kKwW万]?$")
 _SKIP_HREF_RE = re.compile(r"^(?:javascript:|mailto:|#)|[?&](?:action|mod)=(?:profile|space|login|register)|"
                            r"/(?:members?|users?|profile|u)/|uid=|page=\d+$|/page/\d+/?$", re.I)
@@ -113,8 +114,9 @@ def find_listing(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray
     return Listing()
 
 
-# groups scored per page (the largest first): more cost little, as few groups have links and dates
-_GROUPS_TRIED = 10
+# sibling groups and section groups read per page (the likeliest first)
+_GROUPS_TRIED = 6
+_SECTION_GROUPS_TRIED = 3
 # a lone row is a row, not a page section: at most this many characters
 _LONE_ROW_CHARS = 600
 
@@ -135,6 +137,7 @@ def _groups(dom: Dom, key: np.ndarray, cand: np.ndarray, link_sub: np.ndarray, m
             break
         passes.append((up[ok].astype(np.int64) * (width * width) + keys[ok], cand[ok], True))
     pools: list[np.ndarray] = []
+    in_sections: list[bool] = []
     scored: list[tuple[float, int, int, int]] = []
     for sig, members_of, sections in passes:
         order = np.argsort(sig, kind="stable")
@@ -152,19 +155,22 @@ def _groups(dom: Dom, key: np.ndarray, cand: np.ndarray, link_sub: np.ndarray, m
         mean_link = np.add.reduceat(link_sub[m].astype(np.float64), starts) / sizes
         score = sizes * np.sqrt(mean_link)
         pools.append(m)
+        in_sections.append(sections)
         for k in np.nonzero(keep)[0][np.argsort(-score[keep], kind="stable")][:2 * _GROUPS_TRIED].tolist():
             scored.append((float(score[k]), len(pools) - 1, int(starts[k]), int(starts[k] + sizes[k])))
     scored.sort(key=lambda x: -x[0])
-    out, seen = [], set()
-    for _, pool, lo, hi in scored:
+    # the likeliest sibling groups, and the likeliest section groups that are not the same rows
+    siblings, sections, seen = [], [], set()
+    for score, pool, lo, hi in scored:
         members = np.sort(pools[pool][lo:hi])
         sig3 = (int(members[0]), int(members[-1]), len(members))
-        if sig3 not in seen:     # a section group may be the same rows as a sibling group
-            seen.add(sig3)
-            out.append(members)
-            if len(out) >= _GROUPS_TRIED:
-                break
-    return out
+        if sig3 in seen:
+            continue
+        seen.add(sig3)
+        bucket, cap = (sections, _SECTION_GROUPS_TRIED) if in_sections[pool] else (siblings, _GROUPS_TRIED)
+        if len(bucket) < cap:
+            bucket.append((score, members))
+    return [m for _, m in sorted(siblings + sections, key=lambda x: -x[0])]
 
 
 def _small_page_rows(scan: "_Scan", members: np.ndarray, depth: np.ndarray) -> bool:
@@ -173,7 +179,15 @@ def _small_page_rows(scan: "_Scan", members: np.ndarray, depth: np.ndarray) -> b
     most three links that may be titles (a column lists many)."""
     if len(members) > 2 or int(depth[members].min()) <= 2:
         return False
-    return all(len({scan.title_of(a) for a in scan.links_in(m)} - {""}) <= 3 for m in members.tolist())
+    for m in members.tolist():
+        titles: set[str] = set()
+        for a in scan.links_in(m):
+            text = scan.title_of(a)
+            if text:
+                titles.add(text)
+                if len(titles) > 3:
+                    return False
+    return True
 
 
 def _lone_row(dom: Dom, scan: "_Scan", cand: np.ndarray, all_sub: np.ndarray) -> Listing:
@@ -255,19 +269,17 @@ def short_posts(posts: Sequence) -> bool:
 ROW_POST_CHARS = 200
 
 
-def _page_key(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.netloc}{parts.path}?{parts.query}"
-
-
 class _Scan:
     """One page's rows read into entries; what a link is worth is worked out once per link,
     as the groups tried overlap (a row, its inner table, the same rows split by sections)."""
 
     def __init__(self, dom: Dom, url: str, now: datetime) -> None:
         self.dom, self.url, self.now = dom, url, now
-        self.host = urlsplit(url).netloc
-        self.page_key = _page_key(url)
+        parts = urlsplit(url)
+        self.host = parts.netloc
+        self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+        self.here = f"{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+        self.resolved: dict[str, str] = {}
         self.dates = date_flags(dom)
         a_id = dom.tags.index("a") if "a" in dom.tags else -1
         self.links = np.nonzero(dom.tag_id == a_id)[0]
@@ -289,17 +301,42 @@ class _Scan:
     def _title_of(self, i: int) -> str:
         el = self.dom.nodes[i]
         href = el.get("href") or ""
-        if not href or _SKIP_HREF_RE.search(href) or fields.PROFILE_HREF_RE.search(href):
-            return ""
-        # A link to an anchor (a post's permalink "#p123") or to this very page is no entry.
-        if "#" in href or _page_key(urljoin(self.url, href)) == self.page_key:
+        # A link to an anchor (a post's permalink "#p123") is no entry.
+        if not href or "#" in href:
             return ""
         text = self.dom.text_of(i)
-        if title_weight(text) < 4 or fields.BUTTON_LINE_RE.match(text) or fields.floor_of(text) is not None:
+        if title_weight(text) < 4 or _NUMBER_RE.match(text):
             return ""
-        if _NUMBER_RE.match(text) or match_date(text, now=self.now) is not None:
+        if _SKIP_HREF_RE.search(href) or fields.PROFILE_HREF_RE.search(href):
             return ""
+        if fields.BUTTON_LINE_RE.match(text) or fields.floor_of(text) is not None:
+            return ""
+        if self._here(self.resolve(href)) or match_date(text, now=self.now) is not None:
+            return ""    # a link to this very page, a date
         return text
+
+    def resolve(self, href: str) -> str:
+        """The absolute URL of a link (no fragment: links with one are no titles)."""
+        link = self.resolved.get(href)
+        if link is None:
+            if "/." in href or href != href.strip():
+                link = urljoin(self.url, href)     # dot segments, white space: the library's way
+            elif href.startswith(("http://", "https://")):
+                link = href
+            elif href.startswith("/") and not href.startswith("//") and self.origin:
+                link = self.origin + href
+            else:
+                link = urljoin(self.url, href)
+            self.resolved[href] = link
+        return link
+
+    def _here(self, link: str) -> bool:
+        """Whether an absolute URL is this page (scheme and an empty query aside)."""
+        return link.partition("://")[2].rstrip("?") == self.here
+
+    @staticmethod
+    def netloc(link: str) -> str:
+        return link.partition("://")[2].partition("/")[0].partition("?")[0] if "://" in link else ""
 
     def entries(self, members: np.ndarray, min_share: float = 0.0) -> list[tuple[Entry, int]]:
         """The entry of each member that has a title link, with the member; stops early (and
@@ -314,8 +351,8 @@ class _Scan:
                 text = self.title_of(a)
                 if len(text) > len(title):
                     title_el, title = a, text
-            link = urljoin(self.url, dom.nodes[title_el].get("href")) if title_el >= 0 else ""
-            if title_el < 0 or title_weight(title) < 4 or urlsplit(link).netloc not in (self.host, ""):
+            link = self.resolve(dom.nodes[title_el].get("href")) if title_el >= 0 else ""
+            if title_el < 0 or title_weight(title) < 4 or self.netloc(link) not in (self.host, ""):
                 missing += 1
                 if missing > allowed:
                     return out
@@ -352,6 +389,8 @@ def _replies(el, own: str) -> int | None:
     """The reply count an element shows: "12 replies", "Replies: 12", a bare number in an
     element named so (``td.replies``), or a bare number right after a "Replies" label (a
     ``<dt>Replies</dt><dd>12</dd>`` pair, "Replies: <a>12</a>")."""
+    if not _DIGIT_RE.search(own):
+        return None
     mt = _REPLIES_RE.search(own)
     if mt:
         return _count(mt.group(1) or mt.group(2))
