@@ -143,7 +143,11 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
                                region=region)
         except Exception as exc:
             page.warnings.append(f"post splitting failed: {type(exc).__name__}: {exc}"[:200])
-    rows = rows_taken_for_posts(dom, url, posts, now=when, template_mask=mask) if posts else None
+    rows = None
+    try:
+        rows = rows_taken_for_posts(dom, url, posts, now=when, template_mask=mask) if posts else None
+    except Exception as exc:
+        page.warnings.append(f"listing detection failed: {type(exc).__name__}: {exc}"[:200])
     if rows is not None:
         posts = []   # pieces of a board's rows (counts, bylines), not a thread's posts
     declared = bool(og_article or types & ARTICLE_TYPES)
