@@ -128,6 +128,11 @@ def _groups(dom: Dom, key: np.ndarray, cand: np.ndarray, link_sub: np.ndarray, m
     width = int(key.max()) + 1
     parent = dom.parent
     passes = [(parent[cand].astype(np.int64) * width + key[cand], cand, False)]
+    # rows named by their ids only, differently by their kind (tbody#stickthread_5 above
+    # tbody#normalthread_7): siblings of one tag, when their ids differ
+    named = _id_named(dom, cand)
+    if len(named) >= 2:
+        passes.append((parent[named].astype(np.int64) * len(dom.tags) + dom.tag_id[named], named, "ids"))
     up = parent[cand]
     keys = key[cand].astype(np.int64) * width + key[np.maximum(up, 0)]
     for _ in range(3):
@@ -146,8 +151,10 @@ def _groups(dom: Dom, key: np.ndarray, cand: np.ndarray, link_sub: np.ndarray, m
         sizes = np.diff(np.append(starts, len(s)))
         keep = sizes >= min_rows
         if sections:
-            # rows under one parent are the sibling group already: a section group spans parents
-            turns = np.concatenate(([0], (np.diff(parent[m]) != 0).astype(np.int64)))
+            # rows under one parent (of one key) are the sibling group already: a section group
+            # spans parents, an id group spans keys
+            split = parent[m] if sections is True else key[m]
+            turns = np.concatenate(([0], (np.diff(split) != 0).astype(np.int64)))
             turns[starts] = 0
             keep &= np.add.reduceat(turns, starts) >= 1
         if not keep.any():
@@ -171,6 +178,17 @@ def _groups(dom: Dom, key: np.ndarray, cand: np.ndarray, link_sub: np.ndarray, m
         if len(bucket) < cap:
             bucket.append((score, members))
     return [m for _, m in sorted(siblings + sections, key=lambda x: -x[0])]
+
+
+def _id_named(dom: Dom, cand: np.ndarray) -> np.ndarray:
+    """The candidates without a class whose id holds a number (their key is their id)."""
+    if not dom.ids:
+        return cand[:0]
+    ids = np.asarray(dom.ids, dtype=np.int64)
+    named = cand[np.isin(cand, ids)]
+    nodes = dom.nodes
+    keep = [i for i in named.tolist() if not nodes[i].get("class") and _DIGIT_RE.search(nodes[i].get("id") or "")]
+    return np.asarray(keep, dtype=cand.dtype)
 
 
 def _small_page_rows(scan: "_Scan", members: np.ndarray, depth: np.ndarray) -> bool:
@@ -311,9 +329,12 @@ class _Scan:
             return ""
         if fields.BUTTON_LINE_RE.match(text) or fields.floor_of(text) is not None:
             return ""
-        if self._here(self.resolve(href)) or match_date(text, now=self.now) is not None:
-            return ""    # a link to this very page, a date
-        return text
+        if self._here(self.resolve(href)):
+            return ""    # a link to this very page
+        found = match_date(text, now=self.now)
+        if found is not None and (len(found[1]) >= 0.6 * len(text) or _DIGIT_RE.search(found[1])):
+            return ""    # a date label, or a link showing one ("May 3, 2024", "Title 2020-09-27");
+        return text      # a title opening with a day word is a title ("Yesterday I fixed my bike")
 
     def resolve(self, href: str) -> str:
         """The absolute URL of a link (no fragment: links with one are no titles)."""
@@ -360,6 +381,7 @@ class _Scan:
             when = None
             replies = None
             excerpt = ""
+            title_end = int(dom.end[title_el])
             for i in range(m, int(dom.end[m]) + 1):
                 own = dom.own_text[i]
                 el = dom.nodes[i]
@@ -371,7 +393,11 @@ class _Scan:
                         if found:
                             break
                     if found is None and own:
-                        found = match_date(dom.text_of(i) if dom.end[i] - i <= 3 else own, now=self.now)
+                        shown = dom.text_of(i) if dom.end[i] - i <= 3 else own
+                        found = match_date(shown, now=self.now)
+                        if (found and title_el <= i <= title_end and len(found[1]) < 0.6 * len(shown)
+                                and not _DIGIT_RE.search(found[1])):
+                            found = None   # the title's words, not a date ("今天天气真好", "Yesterday I...")
                 if found and (when is None or _later(found[0], when)):
                     when = found[0]
                 if replies is None and own:

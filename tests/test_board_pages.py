@@ -241,3 +241,33 @@ def test_two_page_columns_are_no_listing():
     result = page(html, "https://qa.example.net/q/77")
     assert result.kind != "listing"
     assert len(result.entries) != 2
+
+
+# -- sticky threads above the others, rows named only by their ids ------------------------------------
+
+def id_row(kind: str, n: int, title: str, replies: int) -> str:
+    return (f"<tbody id='{kind}_{n}'><tr><th><a href='/viewthread?tid={n}'>{title}</a></th>"
+            f"<td><cite><a href='/space?uid={n}'>u{n}</a></cite><em>2024-5-{n} 10:00</em></td>"
+            f"<td>{replies} 回复</td></tr></tbody>")
+
+
+STICKY_BOARD = ("<html><head><title>灌水区 - 论坛</title></head><body><div id='hd'><a href='/'>论坛</a></div>"
+                "<h1>灌水区</h1><table id='threadlist'>"
+                + id_row("stickthread", 1, "版规：发帖前请先阅读", 0)
+                + "<tbody id='separatorline'><tr><td>版块主题</td></tr></tbody>"
+                + id_row("normalthread", 2, "今天天气真不错啊", 5)
+                + id_row("normalthread", 3, "有人一起去看电影吗", 12)
+                + id_row("normalthread", 4, "推荐一家好吃的面馆", 3)
+                + "</table></body></html>")
+
+
+def test_sticky_and_normal_rows_named_by_ids_are_one_listing():
+    """Rows whose only name is an id, a different one for sticky threads, and a title that
+    opens with a relative day."""
+    result = page(STICKY_BOARD, "https://bbs.example.cn/forumdisplay?fid=2")
+    assert result.kind == "listing"
+    assert [e.url.rsplit("=", 1)[1] for e in result.entries] == ["1", "2", "3", "4"]
+    assert [e.replies for e in result.entries] == [0, 5, 12, 3]
+    # a title opening with "今天" (today) is a title, not the row's date
+    assert result.entries[1].title == "今天天气真不错啊"
+    assert result.entries[1].published == datetime(2024, 5, 2, 10, 0)
