@@ -98,6 +98,6 @@ def decide(*, posts: Sequence[Post], entries: Sequence[Entry], article_text: str
         return "listing"
     if article_chars >= MIN_ARTICLE_CHARS:
         return "article"
-    if len(entries) >= 2:
+    if entries:   # a lone entry is found only on a page with neither posts nor an article
         return "listing"
     return "other"

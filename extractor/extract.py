@@ -18,13 +18,13 @@ from urllib.parse import urljoin
 import numpy as np
 
 from extractor import blocks as blocks_mod
-from extractor.classify import (ARTICLE_TYPES, FORUM_TYPES, decide, is_commented_article, squash,
-                               squashed_len)
+from extractor.classify import (ARTICLE_TYPES, FORUM_TYPES, MIN_ARTICLE_CHARS, decide, is_commented_article,
+                               squash, squashed_len)
 from extractor.decode import decode
 from extractor.dom import Dom, collapse_ws, number, strip_invisible
 from extractor.language import detect_language
 from extractor.links import collect as collect_links
-from extractor.listing import find_entries
+from extractor.listing import find_entries, rows_taken_for_posts
 from extractor.model import Page
 from extractor.parse import parse
 from extractor.posts import find_posts
@@ -132,6 +132,13 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
                                region=region)
         except Exception as exc:
             page.warnings.append(f"post splitting failed: {type(exc).__name__}: {exc}"[:200])
+    rows = None
+    try:
+        rows = rows_taken_for_posts(dom, url, posts, now=when, template_mask=mask) if posts else None
+    except Exception as exc:
+        page.warnings.append(f"listing detection failed: {type(exc).__name__}: {exc}"[:200])
+    if rows is not None:
+        posts = []   # pieces of a board's rows (counts, bylines), not a thread's posts
     declared = bool(og_article or types & ARTICLE_TYPES)
     body_total = float(blk.sub_text[body] + blk.sub_link[body]) or 1.0
     link_share = float(blk.sub_link[body]) / body_total
@@ -151,10 +158,12 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
                                                  in_comments)
     if not is_thread and article_text is None:
         article_text = _article_text(dom, blk, region, declared)
-    entries = []
-    if not is_thread and _could_be_listing(blk, region, link_share):
+    entries = rows.entries if rows is not None else []
+    if not is_thread and not entries and _could_be_listing(blk, region, link_share):
         try:
-            entries = find_entries(dom, url, now=when, template_mask=mask)
+            # a lone row is a listing's entry only on a page with no posts and no article
+            entries = find_entries(dom, url, now=when, template_mask=mask,
+                                   single=len(posts) < 2 and article_chars < MIN_ARTICLE_CHARS)
         except Exception as exc:
             page.warnings.append(f"listing detection failed: {type(exc).__name__}: {exc}"[:200])
     kind = "thread" if is_thread else decide(

@@ -10,12 +10,16 @@ navigation are skipped, like for posts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 import numpy as np
 
 from extractor import fields
+from extractor.blocks import CJK_RE
+from extractor.classify import squash
 from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
 from extractor.model import Entry
@@ -26,6 +30,7 @@ _NOT_ENTRY_TAGS = frozenset("a abbr b br em font i img span strong small label t
 _REPLIES_RE = re.compile(r"(\d[\d,.]*\s*[kKwW万]?)\s*(?:replies|reply|comments?|answers?|posts?|回复|回帖|评论|条回复|个回答)"
                          r"|(?:replies|reply|comments?|answers?|回复|回帖|评论)\s*[:：]?\s*(\d[\d,.]*\s*[kKwW万]?)", re.I)
 _REPLY_HINT_RE = re.compile(r"repl|comment|answer|回复|posts?(?:$|[\s_\-])|count", re.I)
+_DIGIT_RE = re.compile(r"\d")
 _NUMBER_RE = re.compile(r"^\d[\d,.]*\s*[kKwW万]?$")
 _SKIP_HREF_RE = re.compile(r"^(?:javascript:|mailto:|#)|[?&](?:action|mod)=(?:profile|space|login|register)|"
                            r"/(?:members?|users?|profile|u)/|uid=|page=\d+$|/page/\d+/?$", re.I)
@@ -44,11 +49,30 @@ def _count(raw: str) -> int | None:
         return None
 
 
-def find_entries(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray | None = None) -> list[Entry]:
-    """The entries of a listing page in page order, or [] when the page lists nothing."""
+@dataclass
+class Listing:
+    """A listing's entries and, parallel to them, the DFS index of each entry's element (its row)."""
+
+    entries: list[Entry] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+
+
+def find_entries(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray | None = None,
+                 single: bool = False) -> list[Entry]:
+    """The entries of a listing page in page order, or [] when the page lists nothing.
+
+    ``single``: the page has no posts and no article, so one lone row that carries a title
+    link, a date and a reply count is an entry too (the last page of a board).
+    """
+    return find_listing(dom, url, now=now, template_mask=template_mask, single=single).entries
+
+
+def find_listing(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray | None = None,
+                 single: bool = False, min_rows: int = 2) -> Listing:
+    """:func:`find_entries` with the entries' elements; only listings of ``min_rows`` rows or more."""
     n = len(dom)
     if n < 8:
-        return []
+        return Listing()
     key = node_keys(dom)
     side = layout_mask(dom)
     if template_mask is not None and len(template_mask) == n:
@@ -56,104 +80,359 @@ def find_entries(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray
     ok_tag = np.array([t not in _NOT_ENTRY_TAGS for t in dom.tags], dtype=bool)
     link_sub = dom.subtree(dom.own_link_chars)
     all_sub = dom.subtree(dom.own_chars)
-    cand = np.nonzero(ok_tag[dom.tag_id] & ~side & (link_sub >= 4) & (dom.parent >= 0))[0]
-    if len(cand) < 3:
-        return []
-    # group siblings of one key: (parent, key)
-    group = dom.parent[cand].astype(np.int64) * (int(key.max()) + 1) + key[cand]
-    order = np.argsort(group, kind="stable")
-    cand, group = cand[order], group[order]
-    bounds = np.nonzero(np.diff(group))[0] + 1
-    scored = []
-    for members in np.split(cand, bounds):
-        if len(members) < 3:
-            continue
-        scored.append((len(members) * float(np.median(link_sub[members])) ** 0.5, members))
-    if not scored:
-        return []
-    scored.sort(key=lambda x: -x[0])
-    host = urlsplit(url).netloc
-    page_key = _page_key(url)
-    best: tuple[float, list[Entry]] | None = None
-    dates = date_flags(dom)
-    for _, members in scored[:6]:
-        entries = _entries(dom, members, url, host, page_key, now, dates, all_sub)
-        if len(entries) < 3 or len(entries) < 0.7 * len(members):
+    cand = np.nonzero(ok_tag[dom.tag_id] & ~side & (link_sub >= 2) & (dom.parent >= 0))[0]
+    if not len(cand):
+        return Listing()
+    scan = _Scan(dom, url, now)
+    section = 0.4 * float(all_sub[0] or 1)
+    depth = dom.depth
+    best: tuple[float, Listing] | None = None
+    for members in _groups(dom, key, cand, link_sub, max(2, min_rows)):
+        if float(all_sub[members].max()) > section and not _small_page_rows(scan, members, depth):
+            continue          # page sections (header, content, footer, columns), not items
+        found = scan.entries(members, min_share=0.7)
+        entries = [e for e, _ in found]
+        if len(entries) < max(2, min_rows) or len(entries) < 0.7 * len(members):
             continue
         urls = {e.url for e in entries}
         titles = {e.title for e in entries}
         if len(urls) < 0.8 * len(entries) or len(titles) < 0.8 * len(entries):
             continue          # the same "Report" link in every post is no listing
-        if float(all_sub[members].max()) > 0.4 * float(all_sub[0] or 1):
-            continue          # page sections (header, content, footer), not items
         dated = sum(1 for e in entries if e.published is not None)
         described = sum(1 for e in entries if e.published is not None or e.excerpt or e.replies is not None)
         if described < 0.5 * len(entries):
             continue          # bare link lists (menus, tag clouds) carry no dates, excerpts or counts
-        value = len(entries) * (1.0 + dated / len(entries)) * float(np.mean([len(e.title) for e in entries])) ** 0.5
+        if len(entries) == 2 and sum(1 for e in entries if e.published is not None or e.replies is not None) < 2:
+            continue          # two rows are a listing only when both show a date or a count
+        value = len(entries) * (1.0 + dated / len(entries)) * float(np.mean([title_weight(e.title) for e in entries])) ** 0.5
         if best is None or value > best[0]:
-            best = (value, entries)
-    return best[1] if best else []
+            best = (value, Listing(entries, [m for _, m in found]))
+    if best is not None:
+        return best[1]
+    if single:
+        return _lone_row(dom, scan, cand, all_sub)
+    return Listing()
 
 
-def _page_key(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.netloc}{parts.path}?{parts.query}"
+# sibling groups and section groups read per page (the likeliest first)
+_GROUPS_TRIED = 6
+_SECTION_GROUPS_TRIED = 3
+# a lone row is a row, not a page section: at most this many characters
+_LONE_ROW_CHARS = 600
 
 
-def _entries(dom: Dom, members: np.ndarray, url: str, host: str, page_key: str, now: datetime,
-             dates: np.ndarray, all_sub: np.ndarray) -> list[Entry]:
-    out: list[Entry] = []
+def _groups(dom: Dom, key: np.ndarray, cand: np.ndarray, link_sub: np.ndarray, min_rows: int) -> list[np.ndarray]:
+    """Candidate rows, the likeliest first (many members with much link text): siblings of one
+    key, and rows of one key split into sections (a board index's categories, a board's
+    announcements above its topics), whose parents share a key and an ancestor 1-3 levels up."""
+    width = int(key.max()) + 1
+    parent = dom.parent
+    passes = [(parent[cand].astype(np.int64) * width + key[cand], cand, False)]
+    # rows named by their ids only, differently by their kind (tbody#stickthread_5 above
+    # tbody#normalthread_7): siblings of one tag, when their ids differ
+    named = _id_named(dom, cand)
+    if len(named) >= 2:
+        passes.append((parent[named].astype(np.int64) * len(dom.tags) + dom.tag_id[named], named, "ids"))
+    up = parent[cand]
+    keys = key[cand].astype(np.int64) * width + key[np.maximum(up, 0)]
+    for _ in range(3):
+        up = np.where(up >= 0, parent[np.maximum(up, 0)], -1)
+        ok = up >= 0
+        if not ok.any():
+            break
+        passes.append((up[ok].astype(np.int64) * (width * width) + keys[ok], cand[ok], True))
+    pools: list[np.ndarray] = []
+    in_sections: list[bool] = []
+    scored: list[tuple[float, int, int, int]] = []
+    for sig, members_of, sections in passes:
+        order = np.argsort(sig, kind="stable")
+        m, s = members_of[order], sig[order]
+        starts = np.concatenate(([0], np.nonzero(np.diff(s))[0] + 1))
+        sizes = np.diff(np.append(starts, len(s)))
+        keep = sizes >= min_rows
+        if sections:
+            # rows under one parent (of one key) are the sibling group already: a section group
+            # spans parents, an id group spans keys
+            split = parent[m] if sections is True else key[m]
+            turns = np.concatenate(([0], (np.diff(split) != 0).astype(np.int64)))
+            turns[starts] = 0
+            keep &= np.add.reduceat(turns, starts) >= 1
+        if not keep.any():
+            continue
+        mean_link = np.add.reduceat(link_sub[m].astype(np.float64), starts) / sizes
+        score = sizes * np.sqrt(mean_link)
+        pools.append(m)
+        in_sections.append(sections)
+        for k in np.nonzero(keep)[0][np.argsort(-score[keep], kind="stable")][:2 * _GROUPS_TRIED].tolist():
+            scored.append((float(score[k]), len(pools) - 1, int(starts[k]), int(starts[k] + sizes[k])))
+    scored.sort(key=lambda x: -x[0])
+    # the likeliest sibling groups, and the likeliest section groups that are not the same rows
+    siblings, sections, seen = [], [], set()
+    for score, pool, lo, hi in scored:
+        members = np.sort(pools[pool][lo:hi])
+        sig3 = (int(members[0]), int(members[-1]), len(members))
+        if sig3 in seen:
+            continue
+        seen.add(sig3)
+        bucket, cap = (sections, _SECTION_GROUPS_TRIED) if in_sections[pool] else (siblings, _GROUPS_TRIED)
+        if len(bucket) < cap:
+            bucket.append((score, members))
+    return [m for _, m in sorted(siblings + sections, key=lambda x: -x[0])]
+
+
+def _id_named(dom: Dom, cand: np.ndarray) -> np.ndarray:
+    """The candidates without a class whose id holds a number (their key is their id)."""
+    if not dom.ids:
+        return cand[:0]
+    ids = np.asarray(dom.ids, dtype=np.int64)
+    named = cand[np.isin(cand, ids)]
+    nodes = dom.nodes
+    keep = [i for i in named.tolist() if not nodes[i].get("class") and _DIGIT_RE.search(nodes[i].get("id") or "")]
+    return np.asarray(keep, dtype=cand.dtype)
+
+
+def _small_page_rows(scan: "_Scan", members: np.ndarray, depth: np.ndarray) -> bool:
+    """Two rows holding most of a small page's text (a board of two threads), rather than two
+    page sections (columns, header and footer): not children of <body>, and each with at
+    most three links that may be titles (a column lists many)."""
+    if len(members) > 2 or int(depth[members].min()) <= 2:
+        return False
     for m in members.tolist():
-        stop = int(dom.end[m])
-        title_el, title = None, ""
-        for i in range(m, stop + 1):
-            el = dom.nodes[i]
-            if el.tag != "a":
-                continue
-            href = el.get("href") or ""
-            if not href or _SKIP_HREF_RE.search(href) or fields.PROFILE_HREF_RE.search(href):
-                continue
-            # A link to an anchor (a post's permalink "#p123") or to this very page is no entry.
-            if "#" in href or _page_key(urljoin(url, href)) == page_key:
-                continue
-            text = collapse_ws(el.text_content()) if hasattr(el, "text_content") else dom.text_of(i)
-            if fields.BUTTON_LINE_RE.match(text) or fields.floor_of(text) is not None:
-                continue
-            if len(text) > len(title) and match_date(text, now=now) is None and not _NUMBER_RE.match(text):
-                title_el, title = el, text
-        if title_el is None or len(title) < 4:
+        titles: set[str] = set()
+        for a in scan.links_in(m):
+            text = scan.title_of(a)
+            if text:
+                titles.add(text)
+                if len(titles) > 3:
+                    return False
+    return True
+
+
+def _lone_row(dom: Dom, scan: "_Scan", cand: np.ndarray, all_sub: np.ndarray) -> Listing:
+    """The one row of a listing page that lists one thread: the outermost element holding one
+    title link, a date and a reply count, and no heading or prose longer than that title."""
+    sub_dates = dom.subtree(scan.dates)
+    rows = cand[(sub_dates[cand] > 0) & (all_sub[cand] <= _LONE_ROW_CHARS)]
+    for m in rows[:200].tolist():
+        if len({scan.title_of(a) for a in scan.links_in(m)} - {""}) != 1:
             continue
-        link = urljoin(url, title_el.get("href"))
-        if urlsplit(link).netloc not in (host, ""):
+        found = scan.entries(np.array([m]))
+        if not found or found[0][0].published is None or found[0][0].replies is None:
             continue
-        when = None
-        replies = None
-        excerpt = ""
-        for i in range(m, stop + 1):
-            own = dom.own_text[i]
-            el = dom.nodes[i]
-            # a date label's machine-readable form (datetime, title) beats its short text
-            found = None
-            if dates[i] or el.tag == "time":
-                for raw in (el.get("datetime"), el.get("title")):
-                    found = match_date(raw, now=now) if raw else None
-                    if found:
-                        break
-                if found is None and own:
-                    found = match_date(dom.text_of(i) if dom.end[i] - i <= 3 else own, now=now)
-            if found and (when is None or _later(found[0], when)):
-                when = found[0]
-            if replies is None and own:
-                mt = _REPLIES_RE.search(own)
-                if mt:
-                    replies = _count(mt.group(1) or mt.group(2))
-                elif _NUMBER_RE.match(own) and _REPLY_HINT_RE.search(fields.words(el) + " " + (el.get("title") or "")):
-                    replies = _count(own)
-            if own and not dom.in_link[i] and len(own) > len(excerpt) and len(own) >= 20 and not dates[i]:
-                excerpt = own
-        out.append(Entry(title=title, url=link, published=when, excerpt=excerpt[:500], replies=replies))
-    return out
+        entry = found[0][0]
+        if len(entry.excerpt) > len(entry.title) or _longest_heading(dom, m) > len(entry.title):
+            continue          # a page's own post or question under a link back to its list
+        return Listing([entry], [m])
+    return Listing()
+
+
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4"))
+
+
+def _longest_heading(dom: Dom, m: int) -> int:
+    """Length of the longest heading text inside node ``m`` outside links (0 when none)."""
+    best = 0
+    for i in range(m, int(dom.end[m]) + 1):
+        if dom.tags[dom.tag_id[i]] in _HEADINGS and not dom.in_link[i]:
+            best = max(best, len(dom.text_of(i)))
+    return best
+
+
+def title_weight(text: str) -> int:
+    """Characters of a title, white space aside, CJK characters counting two (a Chinese
+    title of five characters says as much as a Latin one of ten letters)."""
+    return len(text) - text.count(" ") + len(CJK_RE.findall(text))
+
+
+def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence) -> bool:
+    """Whether the posts found on a page are made of its listing's rows rather than a thread's
+    posts: pieces of rows (a reply count and an icon label, a board's description and counts)
+    or groups of rows (a forum index's categories). There are at least about as many rows as
+    posts, and 80% of the text of 80% of the posts is lines shown in the rows."""
+    if len(listing.entries) < 2 or len(listing.entries) < 0.8 * len(posts):
+        return False
+    rows = "\n".join(squash(dom.text_of(r)) for r in listing.rows)
+    held = 0
+    for post in posts:
+        lines = [squash(line) for line in (post.text or "").split("\n")]
+        total = sum(len(line) for line in lines)
+        inside = sum(len(line) for line in lines if line and line in rows)
+        if inside >= 0.8 * total:
+            held += 1
+    return held >= 0.8 * len(posts)
+
+
+def rows_taken_for_posts(dom: Dom, url: str, posts: Sequence, *, now: datetime,
+                         template_mask: np.ndarray | None = None) -> Listing | None:
+    """The listing whose rows the posts found on a page are pieces of, else None.
+
+    A board's rows carry dates and authors like posts do, and the post finder may take a
+    piece of each row (its reply count and icon label, its description and counts) for a
+    post; the rows' title links to other pages of the site tell that they are a listing.
+    Only short posts are checked (a cheap test first): a thread's posts carry prose.
+    """
+    if len(posts) < 2 or not short_posts(posts):
+        return None
+    listing = find_listing(dom, url, now=now, template_mask=template_mask, min_rows=int(np.ceil(0.8 * len(posts))))
+    return listing if posts_are_rows(dom, listing, posts) else None
+
+
+def short_posts(posts: Sequence) -> bool:
+    """Posts whose texts are mostly no longer than a listing's excerpts (median under
+    ``ROW_POST_CHARS``): only then may they be a listing's rows (a cheap test first)."""
+    lengths = sorted(len(squash(p.text or "")) for p in posts)
+    return bool(lengths) and lengths[len(lengths) // 2] < ROW_POST_CHARS
+
+
+ROW_POST_CHARS = 200
+
+
+class _Scan:
+    """One page's rows read into entries; what a link is worth is worked out once per link,
+    as the groups tried overlap (a row, its inner table, the same rows split by sections)."""
+
+    def __init__(self, dom: Dom, url: str, now: datetime) -> None:
+        self.dom, self.url, self.now = dom, url, now
+        parts = urlsplit(url)
+        self.host = parts.netloc
+        self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+        self.here = f"{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+        self.resolved: dict[str, str] = {}
+        self.dates = date_flags(dom)
+        a_id = dom.tags.index("a") if "a" in dom.tags else -1
+        self.links = np.nonzero(dom.tag_id == a_id)[0]
+        self.titles: dict[int, str] = {}
+
+    def links_in(self, m: int) -> list[int]:
+        """DFS indices of the ``<a>`` elements inside node ``m``."""
+        lo, hi = np.searchsorted(self.links, [m, int(self.dom.end[m]) + 1])
+        return self.links[lo:hi].tolist()
+
+    def title_of(self, i: int) -> str:
+        """The text of link ``i`` when it may be a row's title, else "": a link to another page
+        of the site, not an anchor, a profile, a button, a floor label, a date or a number."""
+        text = self.titles.get(i)
+        if text is None:
+            text = self.titles[i] = self._title_of(i)
+        return text
+
+    def _title_of(self, i: int) -> str:
+        el = self.dom.nodes[i]
+        href = el.get("href") or ""
+        # A link to an anchor (a post's permalink "#p123") is no entry.
+        if not href or "#" in href:
+            return ""
+        text = self.dom.text_of(i)
+        if title_weight(text) < 4 or _NUMBER_RE.match(text):
+            return ""
+        if _SKIP_HREF_RE.search(href) or fields.PROFILE_HREF_RE.search(href):
+            return ""
+        if fields.BUTTON_LINE_RE.match(text) or fields.floor_of(text) is not None:
+            return ""
+        if self._here(self.resolve(href)):
+            return ""    # a link to this very page
+        found = match_date(text, now=self.now)
+        if found is not None and (len(found[1]) >= 0.6 * len(text) or _DIGIT_RE.search(found[1])):
+            return ""    # a date label, or a link showing one ("May 3, 2024", "Title 2020-09-27");
+        return text      # a title opening with a day word is a title ("Yesterday I fixed my bike")
+
+    def resolve(self, href: str) -> str:
+        """The absolute URL of a link (no fragment: links with one are no titles)."""
+        link = self.resolved.get(href)
+        if link is None:
+            if "/." in href or href != href.strip():
+                link = urljoin(self.url, href)     # dot segments, white space: the library's way
+            elif href.startswith(("http://", "https://")):
+                link = href
+            elif href.startswith("/") and not href.startswith("//") and self.origin:
+                link = self.origin + href
+            else:
+                link = urljoin(self.url, href)
+            self.resolved[href] = link
+        return link
+
+    def _here(self, link: str) -> bool:
+        """Whether an absolute URL is this page (scheme and an empty query aside)."""
+        return link.partition("://")[2].rstrip("?") == self.here
+
+    @staticmethod
+    def netloc(link: str) -> str:
+        return link.partition("://")[2].partition("/")[0].partition("?")[0] if "://" in link else ""
+
+    def entries(self, members: np.ndarray, min_share: float = 0.0) -> list[tuple[Entry, int]]:
+        """The entry of each member that has a title link, with the member; stops early (and
+        returns what it has) once fewer than ``min_share`` of the members can have one."""
+        dom, dates = self.dom, self.dates
+        out: list[tuple[Entry, int]] = []
+        allowed = len(members) - min_share * len(members)
+        missing = 0
+        for m in members.tolist():
+            title_el, title = -1, ""
+            for a in self.links_in(m):
+                text = self.title_of(a)
+                if len(text) > len(title):
+                    title_el, title = a, text
+            link = self.resolve(dom.nodes[title_el].get("href")) if title_el >= 0 else ""
+            if title_el < 0 or title_weight(title) < 4 or self.netloc(link) not in (self.host, ""):
+                missing += 1
+                if missing > allowed:
+                    return out
+                continue
+            when = None
+            replies = None
+            excerpt = ""
+            title_end = int(dom.end[title_el])
+            for i in range(m, int(dom.end[m]) + 1):
+                own = dom.own_text[i]
+                el = dom.nodes[i]
+                # a date label's machine-readable form (datetime, title) beats its short text
+                found = None
+                if dates[i] or el.tag == "time":
+                    for raw in (el.get("datetime"), el.get("title")):
+                        found = match_date(raw, now=self.now) if raw else None
+                        if found:
+                            break
+                    if found is None and own:
+                        shown = dom.text_of(i) if dom.end[i] - i <= 3 else own
+                        found = match_date(shown, now=self.now)
+                        if (found and title_el <= i <= title_end and len(found[1]) < 0.6 * len(shown)
+                                and not _DIGIT_RE.search(found[1])):
+                            found = None   # the title's words, not a date ("今天天气真好", "Yesterday I...")
+                if found and (when is None or _later(found[0], when)):
+                    when = found[0]
+                if replies is None and own:
+                    replies = _replies(el, own)
+                if own and not dom.in_link[i] and len(own) > len(excerpt) and len(own) >= 20 and not dates[i]:
+                    excerpt = own
+            out.append((Entry(title=title, url=link, published=when, excerpt=excerpt[:500], replies=replies), m))
+        return out
+
+
+_REPLIES_LABEL_RE = re.compile(r"(?:^|\s)(?:replies|reply|comments?|answers?|回复|回帖|评论|回答)\s*[:：]?\s*$", re.I)
+
+
+def _replies(el, own: str) -> int | None:
+    """The reply count an element shows: "12 replies", "Replies: 12", a bare number in an
+    element named so (``td.replies``), or a bare number right after a "Replies" label (a
+    ``<dt>Replies</dt><dd>12</dd>`` pair, "Replies: <a>12</a>")."""
+    if not _DIGIT_RE.search(own):
+        return None
+    mt = _REPLIES_RE.search(own)
+    if mt:
+        return _count(mt.group(1) or mt.group(2))
+    if not _NUMBER_RE.match(own):
+        return None
+    if _REPLY_HINT_RE.search(fields.words(el) + " " + (el.get("title") or "")):
+        return _count(own)
+    before = el.getprevious()
+    if before is not None:
+        label = collapse_ws(" ".join(before.itertext())) + " " + collapse_ws(before.tail or "")
+    else:
+        parent = el.getparent()
+        label = collapse_ws(parent.text or "") if parent is not None else ""
+    if _REPLIES_LABEL_RE.search(label[-40:]):
+        return _count(own)
+    return None
 
 
 def _later(a: datetime, b: datetime) -> bool:
