@@ -1,0 +1,149 @@
+"""How ``query.iter_posts`` finds a page of posts in an archive of millions.
+
+A page of 50 hits should cost about the same whatever the archive's size. Two
+kinds of plan do that, and the choice between them is made here, from cheap
+capped counts, instead of being left to each database's guesses:
+
+* **fetch and sort**: when some filter or the search matches at most
+  ``DRIVER_CAP`` posts (a rare term, an author, a short date range), fetch
+  those posts through their index, check the other filters on each, sort
+  them and keep the page;
+* **walk in order**: otherwise every filter matches many posts, so walk the
+  posts in the requested order (the index behind ``thread``/``newest``/``oldest``),
+  check each post (the search through one index look-up per post) and stop
+  at the end of the page, instead of collecting every match.
+
+The other filters are written so that the database cannot use their indexes
+(SQLite's unary ``+``, an expression on PostgreSQL), which holds it to the
+chosen plan.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from .models import Post, Site, Thread
+from .search import TermSearch
+
+DRIVER_CAP = 3000  # a filter matching at most this many posts is fetched whole, then sorted
+
+
+@dataclass
+class PostFilters:
+    site: str | None = None
+    thread: str | None = None
+    author: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str | None = None
+    order: str = "thread"
+
+
+def site_keys(site: str) -> list[str]:
+    """The site keys a --site value names: itself, or a bare host[:port] under http and https."""
+    site = site.strip().rstrip("/")
+    if "://" in site:
+        return [site]
+    return [f"http://{site}", f"https://{site}"]
+
+
+def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: PostFilters,
+               needed: int | None) -> sa.Select:
+    """``query`` (a select from posts) with the filters, ordered, planned to stop early.
+
+    ``needed``: rows the caller will read (offset + limit), None for all.
+    """
+    plain = _Plain(dialect)
+    conditions: dict[str, tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]] = {}  # name: (indexed, plain)
+    if filters.site:
+        ids = [row[0] for row in conn.execute(sa.select(Site.id).where(Site.key.in_(site_keys(filters.site))))]
+        conditions["site"] = (Post.site_id.in_(ids), plain.column(Post.site_id).in_(ids)) if ids else (
+            sa.false(), sa.false())
+    if filters.thread:
+        thread_ids = _thread_ids(conn, filters.thread)
+        clause = Post.thread_id.in_(thread_ids) if thread_ids else sa.false()
+        query = query.where(clause)  # one thread: small, and its index is the thread order's
+    if filters.author:
+        conditions["author"] = (Post.author == filters.author, plain.column(Post.author) == filters.author)
+    if filters.since is not None or filters.until is not None:
+        conditions["published"] = (_range(Post.published, filters), _range(plain.column(Post.published), filters))
+    search = TermSearch.parse(dialect, filters.search or "")
+    query = query.where(*search.text_checks())
+    order = _order(filters.order)
+    if needed is None or filters.thread:
+        # an export, or one thread: every match is read anyway; let the database choose
+        query = query.where(*(indexed for indexed, _ in conditions.values()))
+        if search.indexed:
+            query = query.where(Post.id.in_(search.ids()))
+        return query.order_by(*order)
+    counts = {name: _capped_count(conn, sa.select(Post.id).where(indexed)) for name, (indexed, _) in conditions.items()}
+    if search.indexed:
+        counts["search"] = _capped_count(conn, search.ids())
+    driver = min(counts, key=counts.__getitem__) if counts else None
+    if driver is not None and counts[driver] <= DRIVER_CAP:
+        # fetch and sort: only the driver's index is usable, the sort does not use an index
+        for name, (indexed, plain_clause) in conditions.items():
+            query = query.where(indexed if name == driver else plain_clause)
+        query = query.where(Post.id.in_(search.ids()) if driver == "search" else search.probe()) if search.indexed else query
+        return query.order_by(*_order(filters.order, plain))
+    # walk in order: the order's index drives; published bounds stay usable when the order is by date
+    for name, (indexed, plain_clause) in conditions.items():
+        usable = name == "published" and filters.order != "thread"
+        query = query.where(indexed if usable else plain_clause)
+    if search.indexed:
+        query = query.where(search.probe())
+    return query.order_by(*order)
+
+
+def _order(order: str, plain: _Plain | None = None) -> list[sa.ColumnElement]:
+    col = plain.column if plain is not None else (lambda c: c)
+    if order == "thread":
+        # (thread_id, position) is indexed: no sort, even over millions of posts
+        return [col(Post.thread_id), col(Post.position), col(Post.id)]
+    if order == "newest":
+        return [col(Post.published).desc().nulls_last(), col(Post.id).desc()]
+    return [col(Post.published).asc().nulls_last(), col(Post.id)]
+
+
+def _range(column, filters: PostFilters) -> sa.ColumnElement[bool]:
+    clauses = []
+    if filters.since is not None:
+        clauses.append(column >= filters.since)
+    if filters.until is not None:
+        clauses.append(column <= filters.until)
+    return sa.and_(*clauses)
+
+
+def _capped_count(conn: sa.Connection, ids: sa.Select) -> int:
+    """How many rows ``ids`` has, counting no further than DRIVER_CAP + 1 (cheap through an index)."""
+    capped = ids.limit(DRIVER_CAP + 1).subquery()
+    return int(conn.execute(sa.select(sa.func.count()).select_from(capped)).scalar_one())
+
+
+def _thread_ids(conn: sa.Connection, thread: str) -> list[int]:
+    """The thread with this URL, else the thread of the post pages with this URL."""
+    found = [row[0] for row in conn.execute(sa.select(Thread.id).where(Thread.url == thread))]
+    if not found:
+        found = [row[0] for row in conn.execute(sa.select(Post.thread_id).where(Post.page_url == thread).limit(1))]
+    return found
+
+
+class _Plain:
+    """Columns in a form no index serves (the same values and types)."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+
+    def column(self, column: sa.Column) -> sa.ColumnElement:
+        name = f"{column.table.name}.{column.name}"
+        if self.dialect == "sqlite":
+            text = f"+{name}"
+        elif isinstance(column.type, (sa.Integer,)):
+            text = f"({name} + 0)"
+        elif column.name == "published":
+            text = f"({name} + interval '0 seconds')"
+        else:
+            text = f"({name} || '')"
+        return sa.type_coerce(sa.literal_column(text), column.type)
