@@ -107,6 +107,51 @@ def write_archive(store: Store, posts: int, per_thread: int, batch: int) -> tupl
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+def copy_archive(store: Store, source_url: str) -> float:
+    """Copy a SQLite bench archive into an empty PostgreSQL store with COPY; seconds taken.
+
+    Building a million posts through write_batch on a loaded 2-core machine takes
+    an hour on PostgreSQL; the search figures need the archive, not the writes
+    (those are measured at smaller sizes). The search indexes are built after
+    the load, from the same tokens the Store writes (storage.searchindex).
+    """
+    from .searchindex import index_tokens
+
+    start = time.perf_counter()
+    source = sa.create_engine(source_url)
+    tables = {"sites": ("id", "key", "first_seen", "last_seen"),
+              "threads": ("id", "site_id", "url", "title", "first_seen", "last_seen", "pages"),
+              "posts": ("id", "post_key", "site_id", "thread_id", "page_url", "page_number", "position", "floor",
+                        "post_id", "author", "published", "published_offset", "published_raw", "text", "html",
+                        "quotes", "language", "content_hash", "first_seen", "last_seen")}
+    with source.connect() as src, store.engine.begin() as dst:
+        raw = dst.connection.driver_connection
+        with raw.cursor() as cur:
+            cur.execute("SET TIME ZONE 'UTC'")
+            cur.execute("DROP INDEX IF EXISTS ix_posts_terms")
+            cur.execute("DROP INDEX IF EXISTS ix_posts_text_trgm")
+            for table, columns in tables.items():
+                rows = src.exec_driver_sql(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id")
+                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            rows = src.exec_driver_sql("SELECT id, text FROM posts ORDER BY id")
+            with cur.copy("COPY posts_terms (post_id, terms) FROM STDIN") as copy:
+                for post_id, text in rows:
+                    tokens = index_tokens(text)
+                    if tokens:
+                        lexemes = " ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in tokens)
+                        copy.write_row((post_id, lexemes))
+            for table in tables:
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            cur.execute("CREATE INDEX ix_posts_terms ON posts_terms USING gin (terms)")
+            cur.execute("CREATE INDEX IF NOT EXISTS ix_posts_text_trgm ON posts USING gin (text gin_trgm_ops)")
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+    source.dispose()
+    return time.perf_counter() - start
+
+
 def stored_posts(store: Store) -> int:
     """Posts of the bench sites already in the database."""
     with store.engine.connect() as conn:
@@ -162,6 +207,8 @@ def main(argv=None) -> int:
     parser.add_argument("--batch", type=int, default=500, help="posts per write_batch")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per query (after one warm-up)")
     parser.add_argument("--no-search", action="store_true", help="only build (or check) the archive")
+    parser.add_argument("--copy-from", metavar="SQLITE_URL",
+                        help="PostgreSQL only: load the archive from a SQLite bench archive (COPY) instead of writing it")
     args = parser.parse_args(argv)
     if args.posts < 1:
         parser.error("--posts must be at least 1")
@@ -170,7 +217,14 @@ def main(argv=None) -> int:
         with Store(url) as store:
             have = stored_posts(store)
             shown = store.engine.url.render_as_string(hide_password=True)
-            if have == 0:
+            if have == 0 and args.copy_from:
+                if store.dialect != "postgresql":
+                    parser.exit(2, "--copy-from loads a PostgreSQL database\n")
+                print(f"copied {args.copy_from} in {copy_archive(store, args.copy_from):.0f} s")
+                have = stored_posts(store)
+                if have != args.posts:
+                    parser.exit(2, f"the copied archive has {have} posts, not {args.posts}\n")
+            elif have == 0:
                 wall, cpu = write_archive(store, args.posts, args.per_thread, args.batch)
                 print(f"wrote {args.posts} posts in {wall:.0f} s ({args.posts / wall:.0f} posts/s wall, "
                       f"{args.posts / cpu:.0f} per CPU-second of this process)")

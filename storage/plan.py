@@ -26,8 +26,9 @@ import sqlalchemy as sa
 
 from .models import Post, Site, Thread
 from .search import TermSearch
+from .searchindex import register_functions
 
-DRIVER_CAP = 3000  # a filter matching at most this many posts is fetched whole, then sorted
+DRIVER_CAP = 10_000  # a filter matching at most this many posts is fetched whole, then sorted
 
 
 @dataclass
@@ -70,11 +71,13 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
     if filters.since is not None or filters.until is not None:
         conditions["published"] = (_range(Post.published, filters), _range(plain.column(Post.published), filters))
     search = TermSearch.parse(dialect, filters.search or "")
-    query = query.where(*search.text_checks())
+    if dialect == "sqlite":
+        register_functions(conn.connection.driver_connection)
+    search.prepare(conn)
     order = _order(filters.order)
     if needed is None or filters.thread:
         # an export, or one thread: every match is read anyway; let the database choose
-        query = query.where(*(indexed for indexed, _ in conditions.values()))
+        query = query.where(*(indexed for indexed, _ in conditions.values()), *search.text_checks())
         if search.indexed:
             query = query.where(Post.id.in_(search.ids()))
         return query.order_by(*order)
@@ -86,15 +89,16 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
         # fetch and sort: only the driver's index is usable, the sort does not use an index
         for name, (indexed, plain_clause) in conditions.items():
             query = query.where(indexed if name == driver else plain_clause)
-        query = query.where(Post.id.in_(search.ids()) if driver == "search" else search.probe()) if search.indexed else query
+        if driver == "search":
+            query = query.where(Post.id.in_(search.ids()), *search.text_checks())
+        else:
+            query = query.where(*search.row_checks())
         return query.order_by(*_order(filters.order, plain))
     # walk in order: the order's index drives; published bounds stay usable when the order is by date
     for name, (indexed, plain_clause) in conditions.items():
         usable = name == "published" and filters.order != "thread"
         query = query.where(indexed if usable else plain_clause)
-    if search.indexed:
-        query = query.where(search.probe())
-    return query.order_by(*order)
+    return query.where(*search.row_checks()).order_by(*order)
 
 
 def _order(order: str, plain: _Plain | None = None) -> list[sa.ColumnElement]:

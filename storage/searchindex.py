@@ -26,6 +26,7 @@ Search semantics on SQLite (storage.search builds the WHERE clause):
 """
 from __future__ import annotations
 
+import functools
 import operator
 import re
 import unicodedata
@@ -171,3 +172,21 @@ def write_index(conn: sa.Connection, dialect: str, texts: dict[int, str | None])
         conn.execute(sa.text(
             "INSERT INTO posts_terms(post_id, terms) VALUES (:id, array_to_tsvector(CAST(:tokens AS text[])))"
         ), rows)
+
+
+@functools.lru_cache(maxsize=256)
+def word_prefix_pattern(term: str) -> re.Pattern:
+    """A regex finding a word (as indexed: letters and digits, CJK text a boundary) that starts with ``term``."""
+    return re.compile(rf"(?<!(?![{CJK_RANGES}])[^\W_]){re.escape(term)}", re.IGNORECASE)
+
+
+def has_word_prefix(text: str | None, term: str | None) -> int:
+    """1 when ``text`` has a word starting with ``term`` (SQLite function forumcrawl_word_prefix)."""
+    if not text or not term:
+        return 0
+    return 1 if word_prefix_pattern(term).search(text) else 0
+
+
+def register_functions(dbapi_connection) -> None:
+    """Give a sqlite3 connection the functions storage.search uses to check posts one by one."""
+    dbapi_connection.create_function("forumcrawl_word_prefix", 2, has_word_prefix, deterministic=True)
