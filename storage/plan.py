@@ -29,6 +29,9 @@ from .search import TermSearch
 from .searchindex import register_functions
 
 DRIVER_CAP = 10_000  # a filter matching at most this many posts is fetched whole, then sorted
+WINDOW_PER_ROW = 10  # a search walks this many posts per row asked for before it asks the index
+WINDOW_MIN = 500
+WINDOW_BATCH = 200  # rows fetched at a time while walking a window
 
 
 @dataclass
@@ -57,6 +60,7 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
     ``needed``: rows the caller will read (offset + limit), None for all.
     """
     plain = _Plain(dialect)
+    base = query
     conditions: dict[str, tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]] = {}  # name: (indexed, plain)
     if filters.site:
         ids = [row[0] for row in conn.execute(sa.select(Site.id).where(Site.key.in_(site_keys(filters.site))))]
@@ -73,7 +77,6 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
     search = TermSearch.parse(dialect, filters.search or "")
     if dialect == "sqlite":
         register_functions(conn.connection.driver_connection)
-    search.prepare(conn)
     order = _order(filters.order)
     if needed is None or filters.thread:
         # an export, or one thread: every match is read anyway; let the database choose
@@ -82,27 +85,67 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
             query = query.where(Post.id.in_(search.ids()))
         return query.order_by(*order)
     counts = {name: _capped_count(conn, sa.select(Post.id).where(indexed)) for name, (indexed, _) in conditions.items()}
-    if search.indexed:
-        counts["search"] = _capped_count(conn, search.ids())
     driver = min(counts, key=counts.__getitem__) if counts else None
     if driver is not None and counts[driver] <= DRIVER_CAP:
         # fetch and sort: only the driver's index is usable, the sort does not use an index
         for name, (indexed, plain_clause) in conditions.items():
             query = query.where(indexed if name == driver else plain_clause)
-        if driver == "search":
-            query = query.where(Post.id.in_(search.ids()), *search.text_checks())
-        else:
-            query = query.where(*search.row_checks())
-        return query.order_by(*_order(filters.order, plain))
+        return _page_first(conn, base, query.where(*search.row_checks()).order_by(*_order(filters.order, plain)),
+                           order, needed)
     # walk in order: the order's index drives; published bounds stay usable when the order is by date
+    walk = query
     for name, (indexed, plain_clause) in conditions.items():
         usable = name == "published" and filters.order != "thread"
-        query = query.where(indexed if usable else plain_clause)
-    return query.where(*search.row_checks()).order_by(*order)
+        walk = walk.where(indexed if usable else plain_clause)
+    if not search.indexed:
+        return walk.where(*search.row_checks()).order_by(*order)
+    # a search: a common term fills the page within the first posts in order; else the index
+    # tells how rare it is: few hits are fetched through it, many (over DRIVER_CAP) are
+    # found by walking a window long enough to hold a page at that frequency
+    hits = _window_hits(conn, walk, search, filters.order, max(WINDOW_MIN, WINDOW_PER_ROW * needed), needed)
+    if len(hits) < needed:
+        found = _capped_count(conn, search.ids())
+        if found > DRIVER_CAP:
+            newest_id = conn.execute(sa.select(sa.func.max(Post.id))).scalar_one() or 0
+            window = 2 * needed * max(1, newest_id // found)
+            hits = _window_hits(conn, walk, search, filters.order, window, needed)
+        if found <= DRIVER_CAP or len(hits) < needed:
+            for name, (indexed, plain_clause) in conditions.items():
+                query = query.where(plain_clause)
+            query = query.where(Post.id.in_(search.ids()), *search.text_checks())
+            return _page_first(conn, base, query.order_by(*_order(filters.order, plain)), order, needed)
+    return base.where(Post.id.in_(hits)).order_by(*order)
 
 
-def _order(order: str, plain: _Plain | None = None) -> list[sa.ColumnElement]:
-    col = plain.column if plain is not None else (lambda c: c)
+def _page_first(conn: sa.Connection, base: sa.Select, query: sa.Select, order: list, needed: int) -> sa.Select:
+    """Sort the matches by their ids and order keys alone, then fetch the page's full rows."""
+    ids = [row[0] for row in conn.execute(query.with_only_columns(Post.id).limit(needed))]
+    return base.where(Post.id.in_(ids)).order_by(*order)
+
+
+def _window_hits(conn: sa.Connection, walk: sa.Select, search, order: str, window: int, needed: int) -> list[int]:
+    """Ids of the first ``needed`` hits among the first ``window`` posts in order (fewer: not a page).
+
+    The posts stream in index order and are checked here (TermSearch.matches),
+    so a common term stops after a few dozen posts.
+    """
+    stream = walk.with_only_columns(Post.id, Post.text).order_by(*_order(order)).limit(window)
+    hits: list[int] = []
+    result = conn.execution_options(stream_results=True, yield_per=WINDOW_BATCH).execute(stream)
+    try:
+        for post_id, text in result:
+            if text and search.matches(text):
+                hits.append(post_id)
+                if len(hits) >= needed:
+                    break
+    finally:
+        result.close()
+    return hits
+
+
+def _order(order: str, plain: _Plain | None = None, col=None) -> list[sa.ColumnElement]:
+    """ORDER BY terms of an order; ``plain``: in a form no index serves; ``col``: mapping each column."""
+    col = col or (plain.column if plain is not None else (lambda c: c))
     if order == "thread":
         # (thread_id, position) is indexed: no sort, even over millions of posts
         return [col(Post.thread_id), col(Post.position), col(Post.id)]

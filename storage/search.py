@@ -20,19 +20,18 @@ not a plain word match, so results are exact.
 """
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from .cjk import CJK_RANGES, is_cjk_pair
 from .models import Post
-from .searchindex import is_word, term_atoms, tsquery_text
+from .searchindex import is_word, term_atoms, tsquery_text, has_word_prefix
 
 POSTS_FTS = sa.table("posts_fts", sa.column("rowid"))
-VOCABULARY = "forumcrawl_posts_vocab"  # fts5vocab over posts_fts, in each connection's temp schema
-EXPANSION_LIMIT = 200  # a prefix of more words than this is left to FTS5's own prefix query
 POSTS_TERMS = sa.table("posts_terms", sa.column("post_id"), sa.column("terms", postgresql.TSVECTOR))
 
 
@@ -50,7 +49,6 @@ class TermSearch:
     rechecks: list[str]  # terms LIKE checks on the post text (the index only narrows them)
     words: list[str]  # word terms (matched by word prefix)
     pairs: list[str]  # two-character CJK terms (exact in the index)
-    expanded: dict[str, list[str] | None] = field(default_factory=dict)  # SQLite: prefix -> its words
 
     @classmethod
     def parse(cls, dialect: str, text: str) -> TermSearch:
@@ -74,27 +72,15 @@ class TermSearch:
         """True when the index can narrow the search down."""
         return bool(self.atoms)
 
-    def prepare(self, conn: sa.Connection) -> None:
-        """SQLite: look word prefixes up in the index's vocabulary.
-
-        FTS5 answers a prefix query (``"wea"*``) by merging the lists of every
-        word with that prefix before returning the first row (~0.5 s for a word
-        in every post of a million); the same words as an OR of whole words
-        stream, so a page stops early.
-        """
-        if self.dialect != "sqlite":
-            return
-        prefixes = [token for token, prefix in self.atoms if prefix]
-        if not prefixes:
-            return
-        conn.exec_driver_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{VOCABULARY} USING fts5vocab(main, posts_fts, row)")
-        for token in prefixes:
-            low = token.lower()
-            rows = conn.exec_driver_sql(
-                f"SELECT term FROM temp.{VOCABULARY} WHERE term >= ? AND term < ? LIMIT ?",
-                (low, low + "\U0010ffff", EXPANSION_LIMIT + 1),
-            ).all()
-            self.expanded[token] = [r[0] for r in rows] if len(rows) <= EXPANSION_LIMIT else None
+    def matches(self, text: str) -> bool:
+        """Whether ``text`` matches every term: the same answer as the index and LIKE give."""
+        for term in self.words:
+            if not has_word_prefix(text, term):
+                return False
+        for term in (*self.pairs, *self.rechecks):
+            if not text_contains(text, term, self.dialect):
+                return False
+        return True
 
     def ids(self) -> sa.Select:
         """The ids of every post the index finds for all atoms (a superset of the hits)."""
@@ -113,17 +99,8 @@ class TermSearch:
         return [contains(term, self.dialect) for term in self.rechecks]
 
     def _fts_match(self) -> sa.ColumnElement[bool]:
-        parts = []
-        for token, prefix in self.atoms:
-            if not prefix:
-                parts.append(fts_quote(token))
-            elif self.expanded.get(token, None) is None:
-                parts.append(fts_quote(token) + "*")
-            elif not self.expanded[token]:
-                return sa.false()  # no word of the archive starts with it
-            else:
-                parts.append("(" + " OR ".join(map(fts_quote, self.expanded[token])) + ")")
-        return sa.literal_column("posts_fts").op("MATCH")(sa.literal(" AND ".join(parts)))
+        query = " AND ".join(fts_quote(token) + ("*" if prefix else "") for token, prefix in self.atoms)
+        return sa.literal_column("posts_fts").op("MATCH")(sa.literal(query))
 
     def _ts_match(self) -> sa.ColumnElement[bool]:
         query = sa.cast(sa.literal(tsquery_text(self.atoms)), postgresql.TSQUERY)
@@ -132,6 +109,19 @@ class TermSearch:
 
 def fts_quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
+
+
+def text_contains(text: str, term: str, dialect: str) -> bool:
+    """What :func:`contains` decides in SQL, for one text in Python."""
+    if term.lower() == term.upper():
+        return term in text
+    return _substring_pattern(term, dialect == "sqlite").search(text) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _substring_pattern(term: str, ascii_case: bool) -> re.Pattern:
+    """``term`` ignoring case: ASCII letters only (SQLite's LIKE) or all (PostgreSQL's ILIKE)."""
+    return re.compile(re.escape(term), re.IGNORECASE | (re.ASCII if ascii_case else 0))
 
 
 def word_prefix_check(term: str, dialect: str) -> sa.ColumnElement[bool]:

@@ -175,16 +175,23 @@ def write_index(conn: sa.Connection, dialect: str, texts: dict[int, str | None])
 
 
 @functools.lru_cache(maxsize=256)
-def word_prefix_pattern(term: str) -> re.Pattern:
-    """A regex finding a word (as indexed: letters and digits, CJK text a boundary) that starts with ``term``."""
-    return re.compile(rf"(?<!(?![{CJK_RANGES}])[^\W_]){re.escape(term)}", re.IGNORECASE)
+def _ignoring_case(term: str) -> re.Pattern:
+    return re.compile(re.escape(term), re.IGNORECASE)
 
 
 def has_word_prefix(text: str | None, term: str | None) -> int:
-    """1 when ``text`` has a word starting with ``term`` (SQLite function forumcrawl_word_prefix)."""
+    """1 when ``text`` has a word (as indexed: letters and digits; CJK text is a boundary)
+    starting with ``term``, ignoring case (SQLite function forumcrawl_word_prefix)."""
     if not text or not term:
         return 0
-    return 1 if word_prefix_pattern(term).search(text) else 0
+    for found in _ignoring_case(term).finditer(text):
+        start = found.start()
+        if start == 0:
+            return 1
+        before = text[start - 1]
+        if not before.isalnum() or is_cjk(before):
+            return 1
+    return 0
 
 
 def register_functions(dbapi_connection) -> None:
