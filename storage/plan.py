@@ -102,9 +102,21 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
     # a search: a common term fills the page within the first posts in order; else the index
     # tells how rare it is: few hits are fetched through it, many (over DRIVER_CAP) are
     # found by walking a window long enough to hold a page at that frequency
-    hits = _window_hits(conn, walk, search, filters.order, max(WINDOW_MIN, WINDOW_PER_ROW * needed), needed)
+    found = None
+    if dialect == "sqlite":
+        whole = _capped_count(conn, search.whole_word_ids())
+        if whole > DRIVER_CAP or not search.has_prefixes:
+            found = whole  # common as whole words already (walk), or CJK pairs only (exact)
+        elif whole:
+            # whole words found, at most DRIVER_CAP: the prefix is most likely rare too (a word
+            # fragment, "wea", finds no whole word and is left to the window)
+            found = _capped_count(conn, search.ids())
+    hits = []
+    if found is None or found > DRIVER_CAP:
+        hits = _window_hits(conn, walk, search, filters.order, max(WINDOW_MIN, WINDOW_PER_ROW * needed), needed)
     if len(hits) < needed:
-        found = _capped_count(conn, search.ids())
+        if found is None:
+            found = _capped_count(conn, search.ids())
         if found > DRIVER_CAP:
             newest_id = conn.execute(sa.select(sa.func.max(Post.id))).scalar_one() or 0
             window = 2 * needed * max(1, newest_id // found)
