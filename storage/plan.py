@@ -78,6 +78,10 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
     search = TermSearch.parse(dialect, filters.search or "")
     if dialect == "sqlite":
         register_functions(conn.connection.driver_connection)
+    elif dialect == "postgresql" and needed is not None:
+        # every plan here reads a few thousand rows at most: starting parallel workers
+        # costs more than it saves (for this read transaction only)
+        conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
     order = _order(filters.order)
     if needed is None or filters.thread:
         # an export, or one thread: every match is read anyway; let the database choose
