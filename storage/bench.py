@@ -212,6 +212,7 @@ def main(argv=None) -> int:
     parser.add_argument("--batch", type=int, default=500, help="posts per write_batch")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per query (after one warm-up)")
     parser.add_argument("--no-search", action="store_true", help="only build (or check) the archive")
+    parser.add_argument("--rewrite", action="store_true", help="after writing, write everything again unchanged (a re-crawl)")
     parser.add_argument("--copy-from", metavar="SQLITE_URL",
                         help="PostgreSQL only: load the archive from a SQLite bench archive (COPY) instead of writing it")
     args = parser.parse_args(argv)
@@ -233,6 +234,10 @@ def main(argv=None) -> int:
                 wall, cpu = write_archive(store, args.posts, args.per_thread, args.batch)
                 print(f"wrote {args.posts} posts in {wall:.0f} s ({args.posts / wall:.0f} posts/s wall, "
                       f"{args.posts / cpu:.0f} per CPU-second of this process)")
+                if args.rewrite:
+                    wall, cpu = write_archive(store, args.posts, args.per_thread, args.batch)
+                    print(f"re-wrote them unchanged in {wall:.1f} s ({args.posts / wall:.0f} posts/s wall, "
+                          f"{args.posts / cpu:.0f} per CPU-second of this process)")
             elif have != args.posts:
                 parser.exit(2, f"{shown} holds {have} bench posts, not {args.posts}: use another database\n")
             else:
