@@ -137,3 +137,18 @@ def test_posts_search_view_has_one_row_per_post_with_its_thread(corpus):
     assert len(rows) == 1
     assert rows[0]["text"] == CORPUS[3] and rows[0]["thread_url"] == f"{SITE}/t/1"
     assert rows[0]["author"] == "author0" and rows[0]["site"] == SITE and rows[0]["thread_title"] == "Thread 1"
+
+
+def test_migration_0005_can_run_again_over_its_own_objects(corpus):
+    from storage import migrate
+
+    with Store(corpus) as store:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0004'")
+        migrate.upgrade(store.engine)  # every step of 0005 finds its objects there already
+        with store.engine.connect() as conn:
+            assert migrate.current_revision(conn) == migrate.head_revision()
+            if store.dialect == "postgresql":
+                assert conn.exec_driver_sql("SELECT count(*) FROM posts_terms").scalar_one() == len(CORPUS)
+        assert positions(query.posts(store, search="温度的影响")) == [3]
+        assert positions(query.posts(store, search="neighbour")) == [1, 2]
