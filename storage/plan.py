@@ -1,21 +1,27 @@
 """How ``query.iter_posts`` finds a page of posts in an archive of millions.
 
-A page of 50 hits should cost about the same whatever the archive's size. Two
-kinds of plan do that, and the choice between them is made here, from cheap
-capped counts, instead of being left to each database's guesses:
+A page of 50 hits should cost about the same whatever the archive's size, so
+the plan is chosen here, from cheap counts capped at ``DRIVER_CAP``, instead
+of being left to each database's guesses:
 
-* **fetch and sort**: when some filter or the search matches at most
-  ``DRIVER_CAP`` posts (a rare term, an author, a short date range), fetch
-  those posts through their index, check the other filters on each, sort
-  them and keep the page;
-* **walk in order**: otherwise every filter matches many posts, so walk the
-  posts in the requested order (the index behind ``thread``/``newest``/``oldest``),
-  check each post (the search through one index look-up per post) and stop
-  at the end of the page, instead of collecting every match.
+* **fetch and sort**: a filter (``--site``, ``--author``, a date range) or a
+  search with at most DRIVER_CAP posts is fetched through its index, each
+  post is checked for the rest, and ids and order keys alone are sorted
+  before the page's full rows are read;
+* **walk in order**: otherwise the posts are walked in the page's order (the
+  index behind ``thread``/``newest``/``oldest``) and checked one by one in
+  Python (TermSearch.matches, the same rules as the index and LIKE): a common
+  term fills the page within a few dozen posts. A first window of posts
+  that does not fill the page sizes a second one from the hit rate seen (or
+  the index's count), so a term in 1% of posts reads about 7,500 posts, not
+  the archive.
 
-The other filters are written so that the database cannot use their indexes
-(SQLite's unary ``+``, an expression on PostgreSQL), which holds it to the
-chosen plan.
+On SQLite the index counts whole words first (FTS5 streams them, while a
+prefix query merges the lists of every word with that prefix before its first
+row); on PostgreSQL the planner's estimate from the tsvector statistics
+stands in for a count (a GIN count builds the whole bitmap first). The other
+filters are written so that the database cannot use their indexes (SQLite's
+unary ``+``, an expression on PostgreSQL), which holds it to the plan.
 """
 from __future__ import annotations
 
