@@ -38,6 +38,7 @@ from .searchindex import register_functions
 DRIVER_CAP = 10_000  # a filter matching at most this many posts is fetched whole, then sorted
 WINDOW_PER_ROW = 10  # a search walks this many posts per row asked for before it asks the index
 WINDOW_MIN = 500
+PAGE_MAX = 100_000  # more rows than this (offset + limit) are read like an export
 WINDOW_BATCH = 200  # rows fetched at a time while walking a window
 
 
@@ -89,8 +90,8 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
         # costs more than it saves (for this read transaction only)
         conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
     order = _order(filters.order)
-    if needed is None or filters.thread:
-        # an export, or one thread: every match is read anyway; let the database choose
+    if needed is None or needed > PAGE_MAX or filters.thread:
+        # an export (or a page that deep), or one thread: every match is read anyway; let the database choose
         query = query.where(*(indexed for indexed, _ in conditions.values()), *search.text_checks())
         if search.indexed:
             query = query.where(Post.id.in_(search.ids()))
