@@ -21,7 +21,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ADVISORY_LOCK_KEY = 0x66637261776C  # "fcrawl"
 
 
-SEARCH_OBJECT_PREFIXES = ("posts_fts", "ix_posts_text_trgm", "posts_cjk", "ix_posts_cjk")
+SEARCH_OBJECT_PREFIXES = (
+    "posts_fts", "ix_posts_text_trgm", "posts_cjk", "ix_posts_cjk", "posts_terms", "ix_posts_terms",
+    "ix_posts_published_newest", "posts_search",
+)
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from .engine import read_connection
 from .errors import DatabaseMissing
 from .models import CrawlRun, Page, Post, PostAnnotation, Schedule, Site, Thread
-from .search import escape_like, search_clause
+from .plan import PostFilters, plan_posts, site_keys
+from .search import escape_like
 from .store import Store
 from .timeutil import iso, join_offset, parse_bound
 from .url import resolve_database_url, sqlite_path
@@ -67,7 +68,8 @@ def iter_posts(
     ``site``: site key (``http://host:port``) or bare host[:port]. ``thread``: the
     thread's URL (its first page) or the URL of any of its pages. ``since``/``until``:
     ISO 8601 dates or datetimes (naive means UTC) bounding ``published``, inclusive.
-    ``search``: terms that must all occur in the text (Chinese or English).
+    ``search``: terms that must all match (storage.search: word prefixes, CJK and
+    punctuated terms as substrings). All values are literal (no wildcards).
     ``order``: ``thread`` (threads in the order first stored, each in position
     order), ``newest`` or ``oldest`` (by published; undated posts last).
     ``limit`` None or 0 means all.
@@ -82,36 +84,22 @@ def iter_posts(
     ]
     if with_html:
         columns.append(Post.html)
-    query = sa.select(*columns).join(Thread, Thread.id == Post.thread_id).join(Site, Site.id == Post.site_id)
-    with open_store(source) as store:
-        if site:
-            query = query.where(_site_clause(site))
-        if thread:
-            by_page = sa.select(Post.thread_id).where(Post.page_url == thread).limit(1).scalar_subquery()
-            query = query.where(sa.or_(Thread.url == thread, Thread.id == by_page))
-        if author:
-            query = query.where(Post.author == author)
-        if since is not None:
-            query = query.where(Post.published >= _bound(since))
-        if until is not None:
-            query = query.where(Post.published <= _bound(until, upper=True))
-        if search:
-            query = query.where(search_clause(store.dialect, search))
-        if order == "thread":
-            # (thread_id, position) is indexed: no sort, even over millions of posts
-            query = query.order_by(Post.thread_id, Post.position, Post.id)
-        elif order == "newest":
-            query = query.order_by(Post.published.desc().nulls_last(), Post.id.desc())
-        else:
-            query = query.order_by(Post.published.asc().nulls_last(), Post.id)
+    filters = PostFilters(
+        site=site, thread=thread, author=author,
+        since=_bound(since) if since is not None else None,
+        until=_bound(until, upper=True) if until is not None else None,
+        search=search, order=order,
+    )
+    with open_store(source) as store, read_connection(store.engine) as conn:
+        query = sa.select(*columns).join(Thread, Thread.id == Post.thread_id).join(Site, Site.id == Post.site_id)
+        query = plan_posts(conn, store.dialect, query, filters, (offset or 0) + (limit or 0) if limit else None)
         if limit:
             query = query.limit(limit)
         if offset:
             query = query.offset(offset)
-        with read_connection(store.engine) as conn:
-            result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
-            for row in result.mappings():
-                yield _post_record(row)
+        result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
+        for row in result.mappings():
+            yield _post_record(row)
 
 
 def posts(source: Source = None, **filters: Any) -> list[dict]:
@@ -237,10 +225,8 @@ def stats(source: Source = None, *, runs: int = 10) -> dict[str, Any]:
 
 
 def _site_clause(site: str) -> sa.ColumnElement[bool]:
-    site = site.rstrip("/")
-    if "://" in site:
-        return Site.key == site
-    return sa.or_(Site.key == site, Site.key.like(f"%://{site}"))
+    """Sites with this key, or this bare host[:port] under http or https (literal: no wildcards)."""
+    return Site.key.in_(site_keys(site))
 
 
 def _bound(value: str | datetime, *, upper: bool = False) -> datetime:

@@ -26,9 +26,12 @@ Search semantics on SQLite (storage.search builds the WHERE clause):
 """
 from __future__ import annotations
 
+import functools
 import operator
 import re
 import unicodedata
+
+import sqlalchemy as sa
 
 from .cjk import CJK_RANGES
 
@@ -38,6 +41,9 @@ CJK_CHARS = re.compile(f"[{CJK_RANGES}]+")
 CJK_LEAD_BYTES = tuple(bytes([b]) for b in (*range(0xE3, 0xEE), 0xEF))
 WORD_CATEGORIES = frozenset(("Lu", "Ll", "Lt", "Nd"))
 WORD_LIMIT = 0x0530  # Latin, IPA, Greek, Cyrillic: scripts unicode61 is known to treat as word characters
+WORD_RUN = re.compile(r"[^\W_]+")  # letters and digits (categories L*, N*): unicode61's word characters
+WORD_MAX = 200  # characters of a word kept in PostgreSQL's index (a tsvector lexeme stops at 2 KB)
+TSVECTOR_BUDGET = 900_000  # bytes of lexemes per post (a tsvector stops at 1 MB)
 
 
 def index_text(text: str | None) -> str:
@@ -80,21 +86,21 @@ def is_word(term: str) -> bool:
     return bool(term) and all(map(is_word_char, term))
 
 
-def term_tokens(term: str) -> list[str]:
-    """FTS5 query atoms (already quoted) every post containing ``term`` has in ``posts_fts``.
+def term_atoms(term: str) -> list[tuple[str, bool]]:
+    """(token, is_prefix) pairs every post containing ``term`` has in the search index.
 
     For a word term: the term as a word prefix. Otherwise: the bigrams of its
-    CJK runs, and the prefix of each word that begins after punctuation or a
-    CJK character (such a word begins a word of the post wherever the term
-    occurs; a word at the start of the term may be the end of a longer word).
-    Empty when the index cannot narrow the term down.
+    CJK runs (exact tokens), and the prefix of each word that begins after
+    punctuation or a CJK character (such a word begins a word of the post
+    wherever the term occurs; a word at the start of the term may be the end
+    of a longer word). Empty when the index cannot narrow the term down.
     """
     if is_word(term):
-        return [f'"{term}"*']
-    atoms: dict[str, None] = {}
+        return [(term, True)]
+    atoms: dict[tuple[str, bool], None] = {}
     for run in CJK_CHARS.findall(term):
         for i in range(len(run) - 1):
-            atoms[f'"{run[i:i + 2]}"'] = None
+            atoms[(run[i:i + 2], False)] = None
     i, n = 0, len(term)
     while i < n:
         if not is_word_char(term[i]):
@@ -105,5 +111,89 @@ def term_tokens(term: str) -> list[str]:
             i += 1
         before = term[start - 1] if start else None
         if before is not None and (is_cjk(before) or (before.isascii() and not before.isalnum())):
-            atoms[f'"{term[start:i]}"*'] = None
+            atoms[(term[start:i], True)] = None
     return list(atoms)
+
+
+def term_tokens(term: str) -> list[str]:
+    """FTS5 query atoms (quoted; ``*`` for a prefix) for ``term`` on ``posts_fts``."""
+    return [f'"{token}"' + ("*" if prefix else "") for token, prefix in term_atoms(term)]
+
+
+def index_tokens(text: str | None) -> list[str]:
+    """The distinct lexemes PostgreSQL's ``posts_terms`` holds for a post (migration 0005).
+
+    The same words and CJK bigrams as ``posts_fts`` on SQLite: runs of letters
+    and digits outside CJK text (what unicode61 calls a word), lower-cased and
+    cut at WORD_MAX characters, then the CJK bigrams. A post whose lexemes
+    would pass PostgreSQL's tsvector limit (1 MB) keeps the first ones that fit.
+    """
+    if not text:
+        return []
+    tokens: dict[str, None] = {}
+    rest = text
+    runs: list[str] = []
+    if may_have_cjk(text):
+        runs = CJK_CHARS.findall(text)
+        rest = CJK_CHARS.sub(" ", text)
+    for word in WORD_RUN.findall(rest.lower()):
+        tokens[word[:WORD_MAX]] = None
+    for run in runs:
+        if len(run) > 1:
+            tokens.update(dict.fromkeys(map(operator.add, run, run[1:])))
+    found = list(tokens)
+    size = sum(len(t.encode("utf-8")) + 8 for t in found)
+    while size > TSVECTOR_BUDGET:
+        size -= len(found.pop().encode("utf-8")) + 8
+    return found
+
+
+def tsquery_text(atoms: list[tuple[str, bool]]) -> str:
+    """A PostgreSQL tsquery (input syntax, no parser or dictionary) that all ``atoms`` match."""
+    quoted = []
+    for token, prefix in atoms:
+        token = token.lower()[:WORD_MAX].replace("\\", "\\\\").replace("'", "''")
+        quoted.append(f"'{token}'" + (":*" if prefix else ""))
+    return " & ".join(quoted)
+
+
+def write_index(conn: sa.Connection, dialect: str, texts: dict[int, str | None]) -> None:
+    """(Re)index posts (``{posts.id: text}``) in one transaction: SQLite ``posts_fts``
+    (index_text), PostgreSQL ``posts_terms`` (index_tokens as a tsvector)."""
+    if dialect == "sqlite":
+        conn.exec_driver_sql(
+            "INSERT OR REPLACE INTO posts_fts(rowid, text) VALUES (?, ?)",
+            [(post_id, index_text(text)) for post_id, text in texts.items()],
+        )
+        return
+    conn.execute(sa.text("DELETE FROM posts_terms WHERE post_id = :id"), [{"id": i} for i in texts])
+    rows = [{"id": i, "tokens": tokens} for i, text in texts.items() if (tokens := index_tokens(text))]
+    if rows:
+        conn.execute(sa.text(
+            "INSERT INTO posts_terms(post_id, terms) VALUES (:id, array_to_tsvector(CAST(:tokens AS text[])))"
+        ), rows)
+
+
+@functools.lru_cache(maxsize=256)
+def _ignoring_case(term: str) -> re.Pattern:
+    return re.compile(re.escape(term), re.IGNORECASE)
+
+
+def has_word_prefix(text: str | None, term: str | None) -> int:
+    """1 when ``text`` has a word (as indexed: letters and digits; CJK text is a boundary)
+    starting with ``term``, ignoring case (SQLite function forumcrawl_word_prefix)."""
+    if not text or not term:
+        return 0
+    for found in _ignoring_case(term).finditer(text):
+        start = found.start()
+        if start == 0:
+            return 1
+        before = text[start - 1]
+        if not before.isalnum() or is_cjk(before):
+            return 1
+    return 0
+
+
+def register_functions(dbapi_connection) -> None:
+    """Give a sqlite3 connection the functions storage.search uses to check posts one by one."""
+    dbapi_connection.create_function("forumcrawl_word_prefix", 2, has_word_prefix, deterministic=True)

@@ -20,13 +20,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from . import migrate
 from .annotations import AnnotationsMixin
-from .cjk import cjk_bigrams
 from .engine import make_engine, translate_errors, write_transaction
 from .models import CrawlRun, Page, Post, Site, Thread
 from .recrawl import RecrawlStateMixin
 from .rows import chunks, item_problem, jsonable, page_rows, post_rows, thread_rows
 from .schedules import SchedulesMixin
-from .searchindex import index_text
+from .searchindex import write_index
 from .sqlite_binds import CompiledRows
 from .timeutil import utcnow
 from .url import resolve_database_url, sqlite_path
@@ -302,19 +301,8 @@ class Store(AnnotationsMixin, RecrawlStateMixin, SchedulesMixin):
         return cached
 
     def _index_search(self, conn: sa.Connection, texts: dict[int, str | None]) -> None:
-        """(Re)index new or edited posts (``{posts.id: text}``): SQLite ``posts_fts``
-        (storage.searchindex), PostgreSQL ``posts_cjk`` (the CJK bigrams of storage.cjk;
-        pg_trgm follows by itself)."""
-        if self.dialect == "sqlite":
-            conn.exec_driver_sql(
-                "INSERT OR REPLACE INTO posts_fts(rowid, text) VALUES (?, ?)",
-                [(post_id, index_text(text)) for post_id, text in texts.items()],
-            )
-            return
-        conn.execute(sa.text("DELETE FROM posts_cjk WHERE post_id = :id"), [{"id": i} for i in texts])
-        rows = [{"id": i, "grams": grams} for i, text in texts.items() if (grams := cjk_bigrams(text))]
-        if rows:
-            conn.execute(sa.text("INSERT INTO posts_cjk(post_id, grams) VALUES (:id, :grams)"), rows)
+        """(Re)index new or edited posts (``{posts.id: text}``): see storage.searchindex."""
+        write_index(conn, self.dialect, texts)
 
 
 def _storable(items: Iterable[Mapping], kind: str, skipped: list[str]) -> list[Mapping]:

@@ -11,14 +11,28 @@ POST_COLUMNS = (
 )
 TABLE_COLUMNS = ("thread_title", "position", "author", "published", "text")
 TABLE_WIDTHS = {"thread_title": 24, "author": 16, "published": 25, "text": 60}
+SEARCH_HELP = """\
+--search, the same on SQLite and PostgreSQL:
+  a term of letters and digits only (rain, Scrapy, москва) matches the start of a
+    word, ignoring case: "rain" finds "rainy" and "Rain", "eighbour" does not
+    find "neighbour";
+  a term with Chinese, Japanese or Korean characters or with punctuation (天气,
+    温度的影响, example.com, 100_p) matches as a substring, exactly as written
+    (ASCII letters ignoring case), at any length;
+  every term must match; %, _, quotes and * are ordinary characters.
+Pages of hits stop early (newest first with --order newest), so common terms
+stay fast in big archives. Details: docs/storage.md, "Search"."""
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "query",
         help="print stored posts (filters, full-text search; table, jsonl or csv)",
-        description="Print stored posts. Filters combine with AND. The database comes from --database, "
-        "else FORUMCRAWL_DATABASE_URL, else DATABASE_URL, else sqlite:///forumcrawl.db.",
+        description="Print stored posts. Filters combine with AND; their values are literal (no wildcards). "
+        "The database comes from --database, else FORUMCRAWL_DATABASE_URL, else DATABASE_URL, else "
+        "sqlite:///forumcrawl.db.",
+        epilog=SEARCH_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_database_argument(parser)
     parser.add_argument("--site", help="site key (http://host:port) or bare host[:port]")
@@ -26,7 +40,8 @@ def register(subparsers) -> None:
     parser.add_argument("--author", help="exact author name")
     parser.add_argument("--since", help="posts published at or after this ISO 8601 date/datetime (naive = UTC)")
     parser.add_argument("--until", help="posts published at or before this (a bare date includes the whole day)")
-    parser.add_argument("--search", metavar="TEXT", help="terms that must all occur in the post text (any language)")
+    parser.add_argument("--search", metavar="TEXT",
+                        help="space-separated terms that must all match the post text (see below)")
     parser.add_argument("--limit", type=int, default=50, help="at most this many posts; 0 for all (default 50)")
     parser.add_argument("--offset", type=int, default=0, help="skip this many posts first")
     parser.add_argument("--order", choices=("thread", "newest", "oldest"), default="thread",
