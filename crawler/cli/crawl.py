@@ -8,6 +8,11 @@ from __future__ import annotations
 import argparse
 import os
 
+from ._args import web_url
+from ._errors import UsageError
+
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -35,7 +40,7 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
     for value in values:
         name, sep, val = value.partition("=")
         if not sep or not name:
-            raise SystemExit(f"forumcrawl crawl: {what} must be NAME=VALUE, not {value!r}")
+            raise UsageError(f"{what} must be NAME=VALUE, not {value!r}")
         out[name] = val
     return out
 
@@ -51,6 +56,14 @@ def project_settings(overrides: dict[str, str] | None = None):
     return settings
 
 
+def _check_database(settings) -> None:
+    """Refuse a database URL the store cannot use before Scrapy starts (one line, exit 2)."""
+    from storage.engine import check_url
+    from storage.url import resolve_database_url
+
+    check_url(resolve_database_url(settings.get("DATABASE_URL")))
+
+
 def run(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.conf import feed_process_params_from_cli
@@ -59,15 +72,20 @@ def run(args: argparse.Namespace) -> int:
     overrides = _pairs(args.settings, "-s")
     if not (args.url or spider_args.get("url") or overrides.get("JOBDIR") or overrides.get("REDIS_URL")
             or os.environ.get("REDIS_URL")):
-        raise SystemExit("forumcrawl crawl: give a start URL (or -s JOBDIR=... to resume, or REDIS_URL "
+        raise UsageError("give a start URL (or -s JOBDIR=... to resume, or REDIS_URL "
                          "to take work from a shared frontier)")
     if args.database:
         overrides["DATABASE_URL"] = args.database
     if args.loglevel:
+        if args.loglevel.upper() not in LOG_LEVELS:
+            raise UsageError(f"-L {args.loglevel}: the log level is one of {', '.join(LOG_LEVELS)}")
         overrides["LOG_LEVEL"] = args.loglevel.upper()
     if args.url:
         spider_args["url"] = args.url
+    if spider_args.get("url"):
+        spider_args["url"] = web_url(spider_args["url"])
     settings = project_settings(overrides)
+    _check_database(settings)
     if args.output or args.overwrite_output:
         feeds = feed_process_params_from_cli(settings, args.output, overwrite_output=args.overwrite_output)
         settings.set("FEEDS", feeds, priority="cmdline")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from ._args import redis_url
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -15,7 +17,7 @@ def register(subparsers) -> None:
         "(handlers are idempotent).",
     )
     parser.add_argument("--database", metavar="URL", help="SQLAlchemy URL or SQLite file path")
-    parser.add_argument("--redis", metavar="URL", help="Redis URL (default: $REDIS_URL, else local)")
+    parser.add_argument("--redis", metavar="URL", type=redis_url, help="Redis URL (default: $REDIS_URL, else local)")
     parser.add_argument("--stream", default=None, help="stream key (default forumcrawl:posts)")
     parser.add_argument("--site", help="only this site")
     parser.add_argument("--thread", help="only this thread")

@@ -5,13 +5,14 @@ import argparse
 import json
 import sys
 
+from ._args import count
 from .query import add_database_argument, guarded
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("stats", help="counts of sites, threads, posts, pages and crawl runs")
     add_database_argument(parser)
-    parser.add_argument("--runs", type=int, default=10, help="how many recent crawl runs to show")
+    parser.add_argument("--runs", type=count, default=10, help="how many recent crawl runs to show")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(func=run)
 
