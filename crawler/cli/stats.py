@@ -1,4 +1,5 @@
-"""``forumcrawl stats``: how many sites, threads, posts and pages are stored, and the latest runs."""
+"""``forumcrawl stats``: how many sites, threads, posts and pages are stored, and the latest runs
+(runs whose process was killed are marked ``killed`` first)."""
 from __future__ import annotations
 
 import argparse
@@ -21,9 +22,12 @@ def run(args: argparse.Namespace) -> int:
     from storage import query
     from storage.formats import write_records
 
-    report = guarded(lambda: query.stats(args.database, runs=args.runs))
-    if report is None:
-        return 1
+    def read() -> dict:
+        with query.open_store(args.database) as store:
+            store.reap_dead_runs()   # a killed crawl could not record its end: say so
+            return query.stats(store, runs=args.runs)
+
+    report = guarded(read)
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         return 0
