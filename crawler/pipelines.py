@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -45,6 +46,20 @@ from crawler.items import PostItem, ThreadItem
 from crawler.nlp.stream import PostPublisher
 
 log = logging.getLogger(__name__)
+
+
+class WriterThreadPool(ThreadPool):
+    """The store's writer thread, as a daemon thread.
+
+    A forced stop (Scrapy's second Ctrl-C or SIGTERM) stops the reactor without
+    closing the spider, so nothing would stop this pool and the interpreter
+    would wait for its thread for ever. As a daemon it ends with the process:
+    a transaction it had open is rolled back by the database, exactly as after
+    SIGKILL (and under JOBDIR the journal has not marked those pages done).
+    """
+
+    def threadFactory(self, *args, **kwargs) -> threading.Thread:  # noqa: N802 - Twisted's name
+        return threading.Thread(*args, daemon=True, **kwargs)
 
 
 class StorePipeline:
@@ -71,7 +86,7 @@ class StorePipeline:
         self._closing = False
         self._give_up_at: float | None = None
         self._timer: task.LoopingCall | None = None
-        self._pool: ThreadPool | None = None
+        self._pool: WriterThreadPool | None = None
         self.store = None
         self.run_id: int | None = None
         # A run started by `forumcrawl schedule run` already has its crawl_runs row.
@@ -89,7 +104,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         # The store opens (and migrates) on the writer thread: crawling starts at once,
         # and the first write waits for it.
-        self._pool = ThreadPool(minthreads=1, maxthreads=1, name="forumcrawl-store")
+        self._pool = WriterThreadPool(minthreads=1, maxthreads=1, name="forumcrawl-store")
         self._pool.start()
         d = threads.deferToThreadPool(reactor, self._pool, self._open_store)
         self._writing = d
