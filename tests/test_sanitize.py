@@ -50,6 +50,15 @@ HOSTILE = [
     ("video poster", '<video poster="javascript:alert(1)"></video>'),
     ("area href", '<map><area href="javascript:alert(1)"></map>'),
     ("target blank", '<a href="https://ok.example/" target="_blank">x</a>'),
+    ("upper-case data", '<a href="DATA:TEXT/HTML,&lt;script&gt;alert(1)&lt;/script&gt;">x</a>'),
+    ("entities without semicolons", '<a href="&#0000106&#0000097vascript:alert(1)">x</a>'),
+    ("carriage return inside scheme", '<a href="java&#13;script:alert(1)">x</a>'),
+    ("nested in a quote", '<blockquote><p><a href=" javascript:alert(1)">quoted</a></p></blockquote>'),
+    ("img srcset", '<img src="/ok.png" srcset="javascript:alert(1) 1x">'),
+    ("object param", '<object><param name="src" value="javascript:alert(1)"></object>'),
+    ("link element", '<link rel="stylesheet" href="javascript:alert(1)">'),
+    ("a inside svg foreignObject", '<svg><foreignObject><a href="javascript:alert(1)">x</a></foreignObject></svg>'),
+    ("feed scheme", '<a href="feed:javascript:alert(1)">x</a>'),
 ]
 
 
