@@ -52,6 +52,7 @@ def assert_one_line(proc: subprocess.CompletedProcess, code: int, *words: str) -
     (("stats", "--runs", "-1"), 2, ("--runs",)),
     (("query", "--nosuchoption"), 2, ("unrecognized arguments",)),
     (("nosuchcommand",), 2, ("invalid choice",)),
+    (("schedule", "add", "forum.example", "--every", "6h"), 2, ("no scheme", "https://forum.example")),
     (("nlp-publish", "--redis", "localhost:6379"), 2, ("not a Redis URL",)),
     (("query",), 1, ("no database", "--database")),
     (("query", "--database", "postgresql://nobody@127.0.0.1:9/x"), 1, ("database unavailable", "running")),

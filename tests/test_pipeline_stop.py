@@ -51,7 +51,9 @@ def test_second_ctrl_c_exits_at_once(tmp_path, writer):
             lock.close()
         log.close()
         live.stop()
-    assert "forcing unclean shutdown" in (tmp_path / "crawl.log").read_text()
+    log_text = (tmp_path / "crawl.log").read_text()
+    assert "forcing unclean shutdown" in log_text
+    assert log_text.rstrip().splitlines()[-1].startswith("forumcrawl crawl: interrupted before the end")
     stats = subprocess.run([FORUMCRAWL, "stats", "--database", database, "--format", "json"], env=_env(),
                            capture_output=True, text=True, timeout=60)
     assert stats.returncode == 0, stats.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from ._args import web_url
 from ._errors import UsageError
@@ -95,5 +96,17 @@ def run(args: argparse.Namespace) -> int:
     process.start()
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     if getattr(crawler, "spider", None) is None or reason not in ("finished", "closespider_pagecount"):
+        print(f"forumcrawl crawl: {_ending(reason, overrides)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _ending(reason: str | None, overrides: dict[str, str]) -> str:
+    """One line on why a crawl did not finish, and what to do."""
+    resume = (f"run the same command again to resume from {overrides['JOBDIR']}" if overrides.get("JOBDIR")
+              else "add -s JOBDIR=DIR to make a crawl resumable")
+    if reason == "database_error":
+        return "stopped: the database could not be opened (see the log above; check --database)"
+    if reason in ("shutdown", None):     # None: a forced stop, the spider never closed
+        return f"interrupted before the end ({resume})"
+    return f"ended with {reason!r} instead of finishing (see the log above)"
