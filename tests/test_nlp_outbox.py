@@ -24,7 +24,7 @@ from crawler.demo.forum import build_forum
 from crawler.nlp.stream import PostPublisher, redis_client
 from nlp_support import forum
 from storage import Store, post_key
-from storage.models import Post, PostOutbox
+from storage.models import Post
 from tests.sites import REPO, LiveForum, _env, crawl_command, run_crawl
 
 pytestmark = pytest.mark.redis

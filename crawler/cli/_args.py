@@ -46,7 +46,8 @@ def web_url(text: str) -> str:
     if parts.scheme.lower() not in ("http", "https"):
         raise UsageError(f"{text!r}: only http:// and https:// URLs can be crawled")
     try:
-        host, _port = parts.hostname, parts.port
+        host = parts.hostname
+        _ = parts.port      # raises ValueError for a port out of range or not a number
     except ValueError as err:
         raise UsageError(f"{text!r} is not a valid URL: {err} (write it as https://HOST/PATH)") from None
     if not host or any(c.isspace() for c in url):
