@@ -15,12 +15,21 @@ after the crawl ended, the unwritten items go to a JSONL file named in the log
 resume fetches them again). After each commit the pipeline sends
 :data:`crawler.signals.items_committed`, which the spider's journal waits for.
 
-Also records a crawl run (``crawl_runs``) with the final Scrapy stats.
+Also records a crawl run (``crawl_runs``) with the final Scrapy stats, renews
+its heartbeat every ``FORUMCRAWL_HEARTBEAT_INTERVAL`` seconds, and on opening
+marks ``killed`` the earlier runs whose process is gone.
+
+With the NLP hook on, each batch is written with ``outbox=True`` (every new or
+edited post marked "not yet published" in the same transaction), published
+after the commit, and its marks cleared with the next batch; whatever a crash
+or a Redis outage left marked is drained at the start, after a failure, while
+idle and at the end (see :class:`crawler.nlp.stream.PostPublisher`).
 """
 from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -39,6 +48,20 @@ from crawler.nlp.stream import PostPublisher
 log = logging.getLogger(__name__)
 
 
+class WriterThreadPool(ThreadPool):
+    """The store's writer thread, as a daemon thread.
+
+    A forced stop (Scrapy's second Ctrl-C or SIGTERM) stops the reactor without
+    closing the spider, so nothing would stop this pool and the interpreter
+    would wait for its thread for ever. As a daemon it ends with the process:
+    a transaction it had open is rolled back by the database, exactly as after
+    SIGKILL (and under JOBDIR the journal has not marked those pages done).
+    """
+
+    def threadFactory(self, *args, **kwargs) -> threading.Thread:  # noqa: N802 - Twisted's name
+        return threading.Thread(*args, daemon=True, **kwargs)
+
+
 class StorePipeline:
     """Batching, retrying writer from items to :class:`storage.Store`."""
 
@@ -52,6 +75,9 @@ class StorePipeline:
         self.retry_delay = settings.getfloat("FORUMCRAWL_DB_RETRY_DELAY", 0.5)
         self.retry_max_delay = settings.getfloat("FORUMCRAWL_DB_RETRY_MAX_DELAY", 30.0)
         self.close_timeout = settings.getfloat("FORUMCRAWL_DB_CLOSE_TIMEOUT", 120.0)
+        self.heartbeat_interval = settings.getfloat("FORUMCRAWL_HEARTBEAT_INTERVAL", 30.0)
+        self._beat_at = time.monotonic()
+        self._maintaining = False
         self.stats = crawler.stats
         self.buffer: list[Any] = []
         self.pages: list[dict] = []
@@ -60,7 +86,7 @@ class StorePipeline:
         self._closing = False
         self._give_up_at: float | None = None
         self._timer: task.LoopingCall | None = None
-        self._pool: ThreadPool | None = None
+        self._pool: WriterThreadPool | None = None
         self.store = None
         self.run_id: int | None = None
         # A run started by `forumcrawl schedule run` already has its crawl_runs row.
@@ -78,7 +104,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         # The store opens (and migrates) on the writer thread: crawling starts at once,
         # and the first write waits for it.
-        self._pool = ThreadPool(minthreads=1, maxthreads=1, name="forumcrawl-store")
+        self._pool = WriterThreadPool(minthreads=1, maxthreads=1, name="forumcrawl-store")
         self._pool.start()
         d = threads.deferToThreadPool(reactor, self._pool, self._open_store)
         self._writing = d
@@ -106,11 +132,15 @@ class StorePipeline:
         log.info("Storing posts in %r", store)
         spider = self.crawler.spider
         try:
+            store.reap_dead_runs()
+            if self.given_run_id:
+                store.heartbeat(self.given_run_id, claim=True)
             self.run_id = self.given_run_id or store.start_run(
                 getattr(spider, "site", None) or "", getattr(spider, "crawl_args", {}))
         except Exception as exc:  # a run record is bookkeeping: never stop the crawl for it
             log.error("Could not record the crawl run: %s", exc)
         self.store = store
+        self._drain(max_rows=5000)   # what an earlier run committed but could not publish
 
     def _store_failed(self, failure) -> None:
         log.error("Cannot open the database: %s", failure.getErrorMessage())
@@ -151,6 +181,12 @@ class StorePipeline:
         if self.buffer:
             self._dump_unsaved(self.buffer)
             self.buffer = []
+        if self.store is not None and self.publisher is not None:
+            try:
+                await maybe_deferred_to_future(threads.deferToThreadPool(reactor, self._pool, self._settle_outbox))
+            except Exception as exc:  # noqa: BLE001 - the marks stay; the next run or nlp-publish sends them
+                log.error("Could not settle the NLP outbox: %s", exc)
+            self._publisher_stats()
         if self._pool is not None:
             self._pool.stop()
 
@@ -175,7 +211,10 @@ class StorePipeline:
     # -- writing -------------------------------------------------------------------------------
     def _flush(self) -> None:
         """Start writing the buffer unless a write is already running (it re-flushes when done)."""
-        if self._writing is not None or self.store is None or (not self.buffer and not self.pages):
+        if self._writing is not None or self.store is None:
+            return
+        if not self.buffer and not self.pages:
+            self._idle()
             return
         batch, self.buffer = self.buffer[: self.batch_size * 4], self.buffer[self.batch_size * 4:]
         pages, self.pages = self.pages, []
@@ -191,12 +230,15 @@ class StorePipeline:
 
         thread_dicts = [dict(i) for i in batch if isinstance(i, ThreadItem)]
         post_dicts = [dict(i) for i in batch if isinstance(i, PostItem)]
+        publisher = self.publisher
+        published = publisher.take_marks() if publisher is not None else []
         delay = self.retry_delay
         attempt = 0
         while True:
             attempt += 1
             try:
-                result = self.store.write_batch(thread_dicts, post_dicts, pages)
+                result = self.store.write_batch(thread_dicts, post_dicts, pages, outbox=publisher is not None,
+                                                clear_outbox=published)
             except StoreUnavailable as exc:
                 if self._give_up_at is not None and time.monotonic() > self._give_up_at:
                     raise
@@ -208,9 +250,58 @@ class StorePipeline:
                 time.sleep(delay)
                 delay = min(delay * 2, self.retry_max_delay)
                 continue
-            if self.publisher is not None:  # never raises: the posts are safe in SQL already
-                self.publisher.publish(post_dicts, result, self.store)
+            if publisher is not None:  # never raises: the posts are safe in SQL (and marked) already
+                publisher.publish(post_dicts, result, self.store)
+                if publisher.backlog:
+                    self._drain(max_rows=2000)
+            self._beat()
             return result
+
+    # -- upkeep on the writer thread: NLP outbox, heartbeat --------------------------------------
+    def _idle(self) -> None:
+        """Nothing to write: renew the heartbeat or retry the outbox when due (on the writer thread)."""
+        due = time.monotonic() - self._beat_at >= self.heartbeat_interval
+        backlog = self.publisher is not None and self.publisher.backlog
+        if self._maintaining or not (due or backlog) or self._pool is None:
+            return
+        self._maintaining = True
+
+        def upkeep() -> None:
+            if backlog:
+                self._drain(max_rows=2000)
+            self._beat()
+
+        d = threads.deferToThreadPool(reactor, self._pool, upkeep)
+        d.addErrback(lambda f: log.error("Store upkeep failed: %s", f.getErrorMessage()))
+        d.addBoth(lambda _: setattr(self, "_maintaining", False))
+
+    def _drain(self, max_rows: int | None = None) -> None:
+        """Writer thread: publish what the outbox holds (never raises: the marks stay)."""
+        if self.publisher is None or self.store is None:
+            return
+        try:
+            self.publisher.drain(self.store, max_rows=max_rows)
+        except Exception as exc:  # noqa: BLE001 - e.g. the database away: the next drain retries
+            log.error("Could not drain the NLP outbox: %s", exc)
+
+    def _settle_outbox(self) -> None:
+        """Writer thread, at the end: clear the marks of what was published, send what is left."""
+        self.store.clear_outbox(self.publisher.take_marks())
+        self._drain()
+
+    def _beat(self) -> None:
+        if self.run_id is None or time.monotonic() - self._beat_at < self.heartbeat_interval:
+            return
+        self._beat_at = time.monotonic()
+        try:
+            self.store.heartbeat(self.run_id)
+        except Exception as exc:  # noqa: BLE001 - bookkeeping: a missed beat is retried next time
+            log.debug("Could not renew the run's heartbeat: %s", exc)
+
+    def _publisher_stats(self) -> None:
+        self.stats.set_value("forumcrawl/nlp_published", self.publisher.published)
+        self.stats.set_value("forumcrawl/nlp_publish_failed", self.publisher.failed)
+        self.stats.set_value("forumcrawl/nlp_outbox_drained", self.publisher.drained)
 
     def _written(self, result, batch: list[Any], taken_at: float) -> None:
         inserted, updated = len(result.inserted), len(result.updated)
@@ -220,8 +311,7 @@ class StorePipeline:
         self.stats.inc_value("forumcrawl/db_posts_unchanged", result.unchanged)
         self.stats.inc_value("forumcrawl/db_items_committed", len(batch))
         if self.publisher is not None:
-            self.stats.set_value("forumcrawl/nlp_published", self.publisher.published)
-            self.stats.set_value("forumcrawl/nlp_publish_failed", self.publisher.failed)
+            self._publisher_stats()
         self.crawler.signals.send_catch_log(fc_signals.items_committed, items=batch, taken_at=taken_at)
 
     def _failed(self, failure, batch: list[Any], pages: list[dict]) -> None:

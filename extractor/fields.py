@@ -24,6 +24,7 @@ from lxml import etree
 from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
 from extractor.quotes import is_quote_header, is_quote_header_line, strip_signature
+from extractor.sanitize import post_html
 
 # Class/id words.
 # "signature", "sig", "post-sig", and run-together forms such as "ksig", "kmsgsignature", "usersig"
@@ -860,55 +861,6 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
     return None
 
 
-_SAFE_TAGS = frozenset("p br b strong i em u s a img ul ol li blockquote pre code h1 h2 h3 h4 h5 h6 "
-                       "table thead tbody tr td th hr sub sup del ins figure figcaption".split())
-_DROP_TAGS = frozenset("script style noscript iframe object embed form input button select textarea "
-                       "svg canvas template".split())
-
-
 def sanitize(el: etree._Element, url: str, skip: set) -> str:
-    """HTML of ``el`` with only safe tags, and only ``href``/``src`` attributes (absolute)."""
-    def clean(src: etree._Element) -> etree._Element | None:
-        tag = src.tag if isinstance(src.tag, str) else None
-        if tag is None or tag in _DROP_TAGS:
-            return None
-        out = etree.Element(tag if tag in _SAFE_TAGS else "span")
-        if tag == "a" and src.get("href") and not src.get("href", "").lower().startswith("javascript"):
-            out.set("href", urljoin(url, src.get("href")))
-        if tag == "img":
-            source = src.get("src") or src.get("data-src") or src.get("file") or src.get("data-original")
-            if source and not source.startswith("data:"):
-                out.set("src", urljoin(url, source))
-        out.text = src.text
-        for child in src:
-            if not isinstance(child.tag, str):
-                if child.tail:
-                    _append_text(out, child.tail)
-                continue
-            if child in skip:
-                if child.tail:
-                    _append_text(out, child.tail)
-                continue
-            copy = clean(child)
-            if copy is not None:
-                copy.tail = child.tail
-                out.append(copy)
-            elif child.tail:
-                _append_text(out, child.tail)
-        return out
-
-    try:
-        cleaned = clean(el)
-        if cleaned is None:
-            return ""
-        cleaned.tag = "div"
-        return etree.tostring(cleaned, encoding="unicode", method="html", with_tail=False)
-    except (ValueError, etree.LxmlError):
-        return ""
-
-
-def _append_text(el: etree._Element, text: str) -> None:
-    if len(el):
-        el[-1].tail = (el[-1].tail or "") + text
-    else:
-        el.text = (el.text or "") + text
+    """Safe HTML of a post body (allow-listed tags, attributes and URL schemes; URLs absolute)."""
+    return post_html(el, url, skip)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from sqlalchemy import event, exc
 
-from .errors import StoreUnavailable
+from .errors import StoreUnavailable, UnsupportedDatabase
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 IMMEDIATE = "forumcrawl_begin_immediate"
@@ -23,10 +23,33 @@ IMMEDIATE = "forumcrawl_begin_immediate"
 # resources, operator intervention (shutdown, statement timeout), system error
 RETRYABLE_SQLSTATE_CLASSES = ("08", "40", "53", "57", "58")
 NOT_OUTAGES = ("no such table", "no such column", "has no column", "syntax error", "readonly database")
+BACKENDS = ("sqlite", "postgresql")  # the upserts are written for these two
+
+
+def check_url(url: str) -> sa.URL:
+    """``url`` parsed, or UnsupportedDatabase if it is malformed or not SQLite/PostgreSQL."""
+    try:
+        parsed = sa.make_url(url)
+    except exc.ArgumentError:
+        raise UnsupportedDatabase(f"cannot read the database URL {url!r}") from None
+    backend = parsed.get_backend_name()
+    if backend not in BACKENDS:
+        shown = parsed.render_as_string(hide_password=True)
+        raise UnsupportedDatabase(f"cannot store into {shown}: forumcrawl writes to SQLite or PostgreSQL only")
+    return parsed
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> sa.Engine:
     """A SQLAlchemy engine for ``url`` with the settings this module describes."""
+    parsed = check_url(url)
+    try:
+        return _make_engine(url, busy_timeout_ms)
+    except (ImportError, exc.NoSuchModuleError) as err:
+        raise UnsupportedDatabase(f"no driver {parsed.drivername!r} installed for "
+                                  f"{parsed.render_as_string(hide_password=True)} ({err})") from None
+
+
+def _make_engine(url: str, busy_timeout_ms: int) -> sa.Engine:
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
         _tune_sqlite(engine, busy_timeout_ms)

@@ -22,3 +22,12 @@ class StoreUnavailable(StoreError):
 
 class DatabaseMissing(StoreError):
     """A read-only command was pointed at a SQLite file that does not exist."""
+
+
+class UnsupportedDatabase(StoreError, ValueError):
+    """The database URL cannot be read, or names a back end forumcrawl cannot store into.
+
+    forumcrawl writes with SQLite's and PostgreSQL's own upserts, so any other
+    back end (MySQL, Oracle...) is refused when the store opens, before a
+    driver is even loaded.
+    """

@@ -1,5 +1,5 @@
 """SQLAlchemy 2 models: sites 1-n threads 1-n posts, plus pages, crawl runs,
-post annotations and crawl schedules.
+post annotations, crawl schedules and the NLP outbox.
 
 The schema itself is created by the Alembic migrations in
 ``storage/migrations``; these classes describe it for queries, and a test
@@ -132,12 +132,13 @@ class CrawlRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     site: Mapped[str] = mapped_column(sa.Text, index=True)
     args: Mapped[dict[str, Any] | None]
-    status: Mapped[str] = mapped_column(sa.String(16))  # running, finished, failed, interrupted
+    status: Mapped[str] = mapped_column(sa.String(16))  # running, finished, failed, interrupted, killed
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     stats: Mapped[dict[str, Any] | None]
     hostname: Mapped[str | None] = mapped_column(sa.Text)
     pid: Mapped[int | None]
+    heartbeat_at: Mapped[datetime | None]  # renewed while the run lives; a stale one means it was killed
 
 
 class PostAnnotation(Base):
@@ -166,3 +167,18 @@ class Schedule(Base):
     last_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("crawl_runs.id", ondelete="SET NULL"))
     enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+
+
+class PostOutbox(Base):
+    """A committed post version not yet handed to the NLP stream (a transactional outbox).
+
+    Written in the same transaction as the post, deleted once the stream has
+    that version (``content_hash``), so a crash between the commit and the
+    publish leaves the mark behind for the next drain instead of losing the post.
+    """
+
+    __tablename__ = "post_outbox"
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True,
+                                         autoincrement=False)
+    content_hash: Mapped[str] = mapped_column(sa.String(40))
+    queued_at: Mapped[datetime]

@@ -9,8 +9,6 @@ re-sending it never duplicates a row. Connection failures surface as
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,9 +19,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from . import migrate
 from .annotations import AnnotationsMixin
 from .engine import make_engine, translate_errors, write_transaction
-from .models import CrawlRun, Page, Post, Site, Thread
+from .models import Page, Post, Site, Thread
+from .outbox import Mark, OutboxMixin
 from .recrawl import RecrawlStateMixin
-from .rows import chunks, item_problem, jsonable, page_rows, post_rows, thread_rows
+from .runs import RUN_STATUSES, RunsMixin  # noqa: F401 - RUN_STATUSES re-exported
+from .rows import chunks, item_problem, page_rows, post_rows, thread_rows
 from .schedules import SchedulesMixin
 from .searchindex import write_index
 from .sqlite_binds import CompiledRows
@@ -32,7 +32,6 @@ from .url import resolve_database_url, sqlite_path
 
 log = logging.getLogger(__name__)
 
-RUN_STATUSES = ("running", "finished", "failed", "interrupted")
 POST_CONTENT = ("author", "published", "text", "html")  # hashed: a change is an edit
 POST_PLACE = (  # not hashed: where the post sits and how it is shown; refreshed silently
     "site_id", "thread_id", "page_url", "page_number", "position", "floor", "post_id",
@@ -50,13 +49,14 @@ class WriteResult:
     threads: int = 0
     pages: int = 0
     skipped: list[str] = field(default_factory=list)  # why items were left out (logged too)
+    outbox: dict[str, Mark] = field(default_factory=dict)  # post_key -> outbox mark written (outbox=True)
 
 
-class Store(AnnotationsMixin, RecrawlStateMixin, SchedulesMixin):
+class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, OutboxMixin):
     """forumcrawl's SQL store at ``url`` (schema created or upgraded on open).
 
-    Runs and batch writes live here; annotations, re-crawl state and schedules
-    (issue 4) come from the mixins of their own modules.
+    Batch writes live here; crawl runs, annotations, re-crawl state, schedules
+    and the NLP outbox come from the mixins of their own modules.
     """
 
     def __init__(
@@ -88,37 +88,22 @@ class Store(AnnotationsMixin, RecrawlStateMixin, SchedulesMixin):
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
 
-    # -- crawl runs ----------------------------------------------------------------------------
-    def start_run(self, site: str, args: Mapping | None = None) -> int:
-        """Record the start of a crawl of ``site``; returns the run id."""
-        with write_transaction(self.engine) as conn:
-            stmt = sa.insert(CrawlRun).values(
-                site=site, args=jsonable(args or {}), status="running", started_at=utcnow(),
-                hostname=socket.gethostname(), pid=os.getpid(),
-            )
-            return int(conn.execute(stmt.returning(CrawlRun.id)).scalar_one())
-
-    def finish_run(
-        self, run_id: int, *, stats: Mapping | None = None, status: str = "finished", site: str | None = None
-    ) -> None:
-        """Record the end of a run: ``status`` is finished, failed or interrupted; ``site``
-        fills in a site learned only during the run (a crawl started without a URL)."""
-        if status not in RUN_STATUSES:
-            raise ValueError(f"status must be one of {RUN_STATUSES}, not {status!r}")
-        values = {"status": status, "finished_at": utcnow(), "stats": jsonable(stats or {})}
-        if site:
-            values["site"] = site
-        with write_transaction(self.engine) as conn:
-            conn.execute(sa.update(CrawlRun).where(CrawlRun.id == run_id).values(**values))
-
     # -- the crawl's writes --------------------------------------------------------------------
     def write_batch(
         self,
         threads: Iterable[Mapping] = (),
         posts: Iterable[Mapping] = (),
         pages: Iterable[Mapping] = (),
+        *,
+        outbox: bool = False,
+        clear_outbox: Iterable[Mark] = (),
     ) -> WriteResult:
         """Upsert thread pages, posts and fetched pages in one transaction.
+
+        ``outbox``: also mark each new or edited post as not yet published to the
+        NLP stream (``post_outbox``, same transaction; marks in ``result.outbox``).
+        ``clear_outbox``: marks of versions published since, cleared in the same
+        transaction (saves a commit of their own).
 
         ``threads``/``posts`` are ``ThreadItem``/``PostItem`` dicts; ``pages`` are
         ``{site, url, status, kind, content_hash, etag, last_modified, fetched_at}``.
@@ -136,14 +121,18 @@ class Store(AnnotationsMixin, RecrawlStateMixin, SchedulesMixin):
         g_rows = page_rows(pages, threads)
         sites = {r["site"] for r in (*t_rows.values(), *p_rows.values(), *g_rows.values())}
         result = WriteResult(threads=len(t_rows), pages=len(g_rows), skipped=skipped)
+        clear_outbox = list(clear_outbox)
         if not sites:
+            if clear_outbox:
+                self.clear_outbox(clear_outbox)
             return result
         now = utcnow()
         with write_transaction(self.engine) as conn:
+            self._clear_marks(conn, clear_outbox)
             site_ids = self._upsert_sites(conn, sites, now)
             thread_ids = self._upsert_threads(conn, t_rows, site_ids, now)
             self._upsert_pages(conn, g_rows, site_ids)
-            self._upsert_posts(conn, p_rows, site_ids, thread_ids, now, result)
+            self._upsert_posts(conn, p_rows, site_ids, thread_ids, now, result, outbox)
         return result
 
     def _insert(self, model):
@@ -230,6 +219,7 @@ class Store(AnnotationsMixin, RecrawlStateMixin, SchedulesMixin):
         thread_ids: dict[str, int],
         now: datetime,
         result: WriteResult,
+        outbox: bool = False,
     ) -> None:
         upsert, touch, known_query, new_ids = self._post_statements(conn)
         for chunk in chunks(sorted(rows)):  # one key order for every writer: no lock-order deadlocks
@@ -266,6 +256,10 @@ class Store(AnnotationsMixin, RecrawlStateMixin, SchedulesMixin):
                 if fresh:
                     rewritten.update(conn.execute(new_ids, {"keys": fresh}).all())
                 self._index_search(conn, {rewritten[key]: rows[key]["text"] for key in rewritten})
+                if outbox:
+                    marks = {key: (rewritten[key], rows[key]["content_hash"]) for key in rewritten}
+                    self._mark_outbox(conn, dict(marks.values()), now)
+                    result.outbox.update(marks)
         order = {key: i for i, key in enumerate(rows)}
         result.inserted.sort(key=order.__getitem__)
         result.updated.sort(key=order.__getitem__)

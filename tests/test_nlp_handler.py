@@ -25,11 +25,28 @@ def test_language_detection_by_script_and_stopwords():
     assert detect_language("Windows 10 升级以后蓝屏了怎么办") == "zh"
 
 
-def test_tokens_mix_words_and_cjk_bigrams_without_stopwords():
+def test_tokens_mix_words_and_chinese_words_without_stopwords():
     toks = tokens("The router 路由器坏了 is broken")
     assert "router" in toks and "broken" in toks and "the" not in toks and "is" not in toks
-    assert "路由" in toks and "由器" in toks
+    assert "路由器" in toks and "由器" not in toks
     assert not any("了" in t for t in toks)
+
+
+def test_chinese_keywords_are_words_not_character_pairs():
+    text = ("如果预算够的话，我建议买第二款路由器。3楼说得对，这款路由器的固件更新很及时，信号覆盖也不错。"
+            "第 5 楼 的方案太贵了。")
+    toks = tokens(text, "zh")
+    for straddling in ("果预", "算够", "款路", "由器", "号覆", "买第"):
+        assert straddling not in toks
+    for single_or_count in ("第", "楼", "够", "第二款", "说得对"):
+        assert single_or_count not in toks
+    assert {"预算", "路由器", "固件", "信号", "覆盖", "方案"} <= set(toks)
+    model = KeywordModel()
+    model.prime([tokens(t) for t in ZH_TEXTS[1:]])  # background: other topics
+    keywords = annotate([{"post_key": "k", "text": text}], model)[0]["keywords"]
+    assert keywords[0] == "路由器"
+    assert {"预算", "固件"} <= set(keywords)
+    assert all(len(k) >= 2 for k in keywords)
 
 
 def test_keywords_are_sensible_for_english_and_chinese():

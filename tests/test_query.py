@@ -155,7 +155,7 @@ def test_cli_reports_missing_database_and_bad_dates(tmp_path, capsys, sqlite_url
     assert "no database" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
     Store(sqlite_url).close()
-    assert main(["query", "--database", sqlite_url, "--since", "last week"]) == 1
+    assert main(["query", "--database", sqlite_url, "--since", "last week"]) == 2
     assert "ISO 8601" in capsys.readouterr().err
 
 

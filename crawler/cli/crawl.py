@@ -7,6 +7,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+
+from ._args import web_url
+from ._errors import UsageError
+
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
 def register(subparsers) -> None:
@@ -35,7 +41,7 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
     for value in values:
         name, sep, val = value.partition("=")
         if not sep or not name:
-            raise SystemExit(f"forumcrawl crawl: {what} must be NAME=VALUE, not {value!r}")
+            raise UsageError(f"{what} must be NAME=VALUE, not {value!r}")
         out[name] = val
     return out
 
@@ -51,6 +57,14 @@ def project_settings(overrides: dict[str, str] | None = None):
     return settings
 
 
+def _check_database(settings) -> None:
+    """Refuse a database URL the store cannot use before Scrapy starts (one line, exit 2)."""
+    from storage.engine import check_url
+    from storage.url import resolve_database_url
+
+    check_url(resolve_database_url(settings.get("DATABASE_URL")))
+
+
 def run(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.conf import feed_process_params_from_cli
@@ -59,15 +73,20 @@ def run(args: argparse.Namespace) -> int:
     overrides = _pairs(args.settings, "-s")
     if not (args.url or spider_args.get("url") or overrides.get("JOBDIR") or overrides.get("REDIS_URL")
             or os.environ.get("REDIS_URL")):
-        raise SystemExit("forumcrawl crawl: give a start URL (or -s JOBDIR=... to resume, or REDIS_URL "
+        raise UsageError("give a start URL (or -s JOBDIR=... to resume, or REDIS_URL "
                          "to take work from a shared frontier)")
     if args.database:
         overrides["DATABASE_URL"] = args.database
     if args.loglevel:
+        if args.loglevel.upper() not in LOG_LEVELS:
+            raise UsageError(f"-L {args.loglevel}: the log level is one of {', '.join(LOG_LEVELS)}")
         overrides["LOG_LEVEL"] = args.loglevel.upper()
     if args.url:
         spider_args["url"] = args.url
+    if spider_args.get("url"):
+        spider_args["url"] = web_url(spider_args["url"])
     settings = project_settings(overrides)
+    _check_database(settings)
     if args.output or args.overwrite_output:
         feeds = feed_process_params_from_cli(settings, args.output, overwrite_output=args.overwrite_output)
         settings.set("FEEDS", feeds, priority="cmdline")
@@ -77,5 +96,17 @@ def run(args: argparse.Namespace) -> int:
     process.start()
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     if getattr(crawler, "spider", None) is None or reason not in ("finished", "closespider_pagecount"):
+        print(f"forumcrawl crawl: {_ending(reason, overrides)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _ending(reason: str | None, overrides: dict[str, str]) -> str:
+    """One line on why a crawl did not finish, and what to do."""
+    resume = (f"run the same command again to resume from {overrides['JOBDIR']}" if overrides.get("JOBDIR")
+              else "add -s JOBDIR=DIR to make a crawl resumable")
+    if reason == "database_error":
+        return "stopped: the database could not be opened (see the log above; check --database)"
+    if reason in ("shutdown", None):     # None: a forced stop, the spider never closed
+        return f"interrupted before the end ({resume})"
+    return f"ended with {reason!r} instead of finishing (see the log above)"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from ._args import redis_url, web_url
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -14,7 +16,7 @@ def register(subparsers) -> None:
         "with REDIS_URL. Redis comes from --redis, else REDIS_URL. URLs already seen by the crawl are skipped.",
     )
     parser.add_argument("urls", nargs="*", metavar="URL")
-    parser.add_argument("--redis", metavar="URL", help="Redis URL (default: $REDIS_URL)")
+    parser.add_argument("--redis", metavar="URL", type=redis_url, help="Redis URL (default: $REDIS_URL)")
     parser.add_argument("--key", default=None,
                         help="frontier key prefix (the workers' FRONTIER_KEY; default forumcrawl:frontier:generic)")
     parser.add_argument("--priority", type=int, default=0, help="request priority (higher first)")
@@ -29,17 +31,18 @@ def run(args: argparse.Namespace) -> int:
 
     from crawler.frontier import DEFAULT_KEY, CompactDupeFilter, ReliableQueue, seed
 
+    from ._errors import UsageError
+
+    urls = [web_url(u) for u in args.urls]
     url = args.redis or os.environ.get("REDIS_URL")
     if not url:
-        print("forumcrawl enqueue: no Redis (pass --redis URL or set REDIS_URL)")
-        return 2
+        raise UsageError("no Redis (pass --redis URL or set REDIS_URL)")
     key = args.key or DEFAULT_KEY % {"spider": "generic"}
     client = redis.Redis.from_url(url, socket_connect_timeout=5)
     try:
         client.ping()
     except redis.RedisError as exc:
-        print(f"forumcrawl enqueue: Redis unreachable at {url}: {exc}")
-        return 1
+        raise redis.ConnectionError(f"{url}: {exc}") from exc
 
     class _Spider:
         name = "generic"
@@ -49,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
         queue.clear()
         CompactDupeFilter(client, key).clear()
         print(f"reset frontier {key}")
-    if args.urls:
-        added = seed(client, key, args.urls, priority=args.priority)
-        print(f"queued {added} of {len(args.urls)} URLs into {key} on {url}")
+    if urls:
+        added = seed(client, key, urls, priority=args.priority)
+        print(f"queued {added} of {len(urls)} URLs into {key} on {url}")
     if args.status or not args.urls:
         queue.reap()
         queued, held, workers = queue.status()

@@ -7,6 +7,9 @@ import argparse
 import logging
 import os
 
+from ._args import redis_url
+from ._errors import UsageError
+
 DEFAULT_HANDLER = "crawler.nlp.handler:handle"
 
 
@@ -26,7 +29,7 @@ def register(subparsers) -> None:
                         "so a restarted worker resumes its own pending batch at once (default host-pid)")
     parser.add_argument("--stream", default=None, help="stream key (default forumcrawl:posts)")
     parser.add_argument("--batch", type=int, default=100, help="entries per handler call (default 100)")
-    parser.add_argument("--redis", metavar="URL", help="Redis URL")
+    parser.add_argument("--redis", metavar="URL", type=redis_url, help="Redis URL")
     parser.add_argument("--database", metavar="URL", help="database for the default handler "
                         "(else FORUMCRAWL_DATABASE_URL, DATABASE_URL, sqlite:///forumcrawl.db)")
     parser.add_argument("--claim-idle", type=float, default=60.0, metavar="SECONDS",
@@ -43,12 +46,16 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin at import
     if args.database:
         os.environ["FORUMCRAWL_DATABASE_URL"] = args.database
     from crawler.nlp.stream import DEFAULT_STREAM
     from crawler.nlp.worker import StreamWorker, load_handler
 
-    handler = load_handler(args.handler)
+    try:
+        handler = load_handler(args.handler)
+    except (ImportError, AttributeError, ValueError, TypeError) as err:
+        raise UsageError(f"--handler {args.handler}: {err} (give MODULE:FUNCTION, importable here)") from err
     worker = StreamWorker(
         args.redis or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
         args.group,

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ._args import count
+
 POST_COLUMNS = (
     "site", "thread_url", "thread_title", "position", "floor", "author", "published", "published_raw",
     "text", "url", "permalink", "post_id", "post_key", "language", "quotes", "first_seen", "last_seen",
@@ -42,8 +44,8 @@ def register(subparsers) -> None:
     parser.add_argument("--until", help="posts published at or before this (a bare date includes the whole day)")
     parser.add_argument("--search", metavar="TEXT",
                         help="space-separated terms that must all match the post text (see below)")
-    parser.add_argument("--limit", type=int, default=50, help="at most this many posts; 0 for all (default 50)")
-    parser.add_argument("--offset", type=int, default=0, help="skip this many posts first")
+    parser.add_argument("--limit", type=count, default=50, help="at most this many posts; 0 for all (default 50)")
+    parser.add_argument("--offset", type=count, default=0, help="skip this many posts first")
     parser.add_argument("--order", choices=("thread", "newest", "oldest"), default="thread",
                         help="thread order (default), or by published date")
     parser.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
@@ -73,11 +75,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def guarded(fetch):
-    """Run a read, turning the store's expected failures into one line on stderr (None)."""
+    """Run a read; a ValueError about the arguments (a bad date, an unknown order) is a usage error.
+
+    Other failures go up to ``forumcrawl``'s main, which prints them as one line.
+    """
     from storage import StoreError
+
+    from ._errors import UsageError
 
     try:
         return fetch()
-    except (StoreError, ValueError) as err:
-        print(f"forumcrawl: {err}", file=sys.stderr)
-        return None
+    except StoreError:
+        raise
+    except ValueError as err:
+        raise UsageError(str(err)) from err

@@ -62,6 +62,9 @@ def add_schedule(args: argparse.Namespace) -> int:
 
     from crawler.schedule import format_every, parse_every, parse_spider_args
 
+    from ._args import web_url
+
+    url = web_url(args.url)     # a usage error (one line, exit 2) for "forum.example"
     try:
         every = parse_every(args.every)
         spider_args = parse_spider_args(args.spider_args)
@@ -72,8 +75,8 @@ def add_schedule(args: argparse.Namespace) -> int:
     if first is not None and first.tzinfo is None:
         first = first.replace(tzinfo=timezone.utc)
     with _store(args) as store:
-        sid = store.add_schedule(args.url, every, spider_args, next_run_at=first)
-    print(f"schedule {sid}: {args.url} every {format_every(every)}")
+        sid = store.add_schedule(url, every, spider_args, next_run_at=first)
+    print(f"schedule {sid}: {url} every {format_every(every)}")
     return 0
 
 

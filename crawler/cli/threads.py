@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ._args import count
 from .query import add_database_argument, guarded
 
 COLUMNS = ("site", "url", "title", "posts", "replies", "pages", "first_published", "last_published",
@@ -18,8 +19,8 @@ def register(subparsers) -> None:
     add_database_argument(parser)
     parser.add_argument("--site", help="site key (http://host:port) or bare host[:port]")
     parser.add_argument("--search", metavar="TEXT", help="substring of the thread title")
-    parser.add_argument("--limit", type=int, default=50, help="at most this many threads; 0 for all")
-    parser.add_argument("--offset", type=int, default=0)
+    parser.add_argument("--limit", type=count, default=50, help="at most this many threads; 0 for all")
+    parser.add_argument("--offset", type=count, default=0)
     parser.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
     parser.set_defaults(func=run)
 

@@ -4,8 +4,8 @@ stored beside the post in ``post_annotations`` (handler ``default``).
 Keywords are TF-IDF terms (scikit-learn) of the post against a rolling
 background corpus: the posts this process has seen, primed from the latest
 stored posts, so a batch of one still gets sensible weights. Chinese keywords
-are CJK bigrams, re-joined into longer words where adjacent bigrams chain in
-the text (路由 + 由器 -> 路由器).
+are words from a real segmenter (jieba, see ``text.tokens``): 路由器, 预算,
+not the character pairs 由器 or 果预 that straddle words.
 
 Two ways to run it:
 
@@ -51,6 +51,8 @@ class KeywordModel:
         TF-IDF weights, lifted up to 30% for terms that come early in the post
         (openings name the topic) and by half for terms of the thread title;
         ties, common in short posts, thus favour the topic over the aside.
+        ``texts`` (the posts' raw text) is accepted for callers of the bigram
+        version and no longer needed.
         """
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -75,59 +77,13 @@ class KeywordModel:
                 lift = 1 + 0.3 * (1 - position.get(term, len(doc)) / max(len(doc), 1))
                 scored.append((weight * lift * (1.5 if term in title else 1.0), term))
             scored.sort(key=lambda p: (-p[0], p[1]))
-            text = texts[i] if texts is not None else ""
-            out.append(_join_bigrams([(t, s) for s, t in scored[: self.top * 3]], text)[: self.top])
+            out.append([term for _, term in scored[: self.top]])
         self.prime(docs)
         return out
 
 
 def _identity(doc: list[str]) -> list[str]:
     return doc
-
-
-def _join_bigrams(scored: list[tuple[str, float]], text: str) -> list[str]:
-    """Readable CJK keywords from scored bigrams, best first.
-
-    Two chained bigrams become a three-character word when that word recurs in
-    the text (路由 + 由器 -> 路由器). A CJK term every occurrence of which
-    overlaps a better term already taken is dropped: it straddles a word
-    boundary (器固 in 路由器固件).
-    """
-    terms = [t for t, _ in scored]
-    cjk = [t for t in terms if len(t) == 2 and not t.isascii()]
-    covered = [False] * len(text)
-    result: list[str] = []
-
-    def spans(word: str) -> list[range]:
-        out, start = [], text.find(word)
-        while start >= 0:
-            out.append(range(start, start + len(word)))
-            start = text.find(word, start + 1)
-        return out
-
-    for term in terms:
-        if term not in cjk or not text:
-            if term not in result:
-                result.append(term)
-            continue
-        options = []
-        for other in cjk:
-            if other != term and other[0] == term[1]:
-                options.append(term + other[1])
-            if other != term and other[1] == term[0]:
-                options.append(other[0] + term)
-        options = [w for w in options if text.count(w) >= 2][:1] + [term]
-        for word in options:
-            places = spans(word)
-            if places and all(any(covered[i] for i in r) for r in places):
-                continue  # straddles a better word everywhere
-            for r in places:
-                for i in r:
-                    covered[i] = True
-            if word not in result:
-                result.append(word)
-            break
-    return result
 
 
 def annotate(posts: Sequence[Mapping], model: KeywordModel | None = None) -> list[dict]:

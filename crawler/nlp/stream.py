@@ -8,7 +8,9 @@ the oldest ones (they remain in SQL).
 """
 from __future__ import annotations
 
+import logging
 import os
+import time
 from collections.abc import Iterable, Mapping, Sequence
 
 DEFAULT_STREAM = "forumcrawl:posts"
@@ -60,7 +62,8 @@ def redis_client(url: str | None = None):
     """A Redis client for ``url``, else ``REDIS_URL``, else the local server."""
     import redis
 
-    return redis.Redis.from_url(url or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
+    return redis.Redis.from_url(url or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+                                socket_connect_timeout=10, socket_timeout=60)
 
 
 def publish_stored(client, source=None, stream: str = DEFAULT_STREAM, maxlen: int | None = DEFAULT_MAXLEN,
@@ -88,15 +91,27 @@ class PostPublisher:
     and edited posts to the stream (with ``REDIS_URL``), or annotate them
     in-process with the default handler (``FORUMCRAWL_NLP_IN_PROCESS``).
 
-    Never raises for Redis trouble: a failed publish is logged with the way to
-    re-send (``forumcrawl nlp-publish``) - the posts are safe in SQL.
+    At least once across crashes: the pipeline writes each batch with
+    ``outbox=True``, so every new or edited post is marked "not yet published"
+    in its own transaction (``post_outbox``). The marks of what was handed on
+    are cleared afterwards (:meth:`take_marks`, passed to the next write);
+    what a crash or a Redis outage left marked is handed on by :meth:`drain`,
+    which the crawl calls at its start, after a failure and at its end
+    (``forumcrawl nlp-publish --pending`` does the same from the command line).
+
+    Never raises for Redis trouble: a failed publish is logged, the posts are
+    safe in SQL and stay marked.
     """
 
     def __init__(self, client=None, stream: str = DEFAULT_STREAM, maxlen: int | None = DEFAULT_MAXLEN,
-                 in_process: bool = False, redis_url: str = ""):
+                 in_process: bool = False, redis_url: str = "", retry_after: float = 10.0):
         self.client, self.stream, self.maxlen = client, stream, maxlen
         self.in_process, self.redis_url = in_process, redis_url
-        self.published = self.failed = 0
+        self.published = self.failed = self.drained = 0
+        self.backlog = True          # marks may wait from an earlier run: drain at the first chance
+        self.retry_after = retry_after
+        self._retry_at = 0.0
+        self._marks: dict[tuple[int, str], None] = {}   # published, not yet cleared (ordered set)
 
     @classmethod
     def from_settings(cls, settings) -> PostPublisher | None:
@@ -115,37 +130,86 @@ class PostPublisher:
             maxlen=settings.getint("FORUMCRAWL_NLP_STREAM_MAXLEN", DEFAULT_MAXLEN) or None,
             in_process=in_process and not url,
             redis_url=url or "",
+            retry_after=settings.getfloat("FORUMCRAWL_NLP_RETRY_AFTER", 10.0),
         )
 
     def publish(self, posts: Sequence[Mapping], result, store=None) -> int:
         """Hand on the posts of a committed batch that ``result`` (its
-        WriteResult) says are new or edited; returns how many were handed on."""
-        import logging
-
-        import redis
+        WriteResult) says are new or edited; returns how many were handed on.
+        Their outbox marks (``result.outbox``) are kept for :meth:`take_marks`."""
+        from storage import post_key
 
         fresh = committed_posts(posts, result)
-        if not fresh:
+        if not fresh or not self._deliver(fresh, store):
             return 0
+        self.published += len(fresh)
+        marks = getattr(result, "outbox", None) or {}
+        for post in fresh:
+            mark = marks.get(post.get("post_key") or post_key(post))
+            if mark is not None:
+                self._marks[mark] = None
+        return len(fresh)
+
+    def take_marks(self) -> list[tuple[int, str]]:
+        """Outbox marks of versions handed on since the last call, to clear (``write_batch(clear_outbox=)``)."""
+        marks, self._marks = list(self._marks), {}
+        return marks
+
+    def drain(self, store, *, max_rows: int | None = None, page: int = 500) -> int:
+        """Hand on the posts still marked in ``store``'s outbox (a crash or an outage left them),
+        clearing each page of marks once handed on; returns how many. Stops at the first
+        failure (retried after ``retry_after`` seconds) and after ``max_rows``."""
+        if time.monotonic() < self._retry_at:
+            return 0
+        sent, after = 0, 0
+        while max_rows is None or sent < max_rows:
+            rows = store.pending_posts(limit=page if max_rows is None else min(page, max_rows - sent),
+                                       after=after)
+            if not rows:
+                self.backlog = False
+                break
+            after = rows[-1]["outbox_mark"][0]
+            rows = [r for r in rows if r["outbox_mark"] not in self._marks]  # handed on, clear pending
+            if rows:
+                if not self._deliver(rows, store):
+                    break
+                store.clear_outbox([r["outbox_mark"] for r in rows])
+                sent += len(rows)
+        if sent:
+            self.drained += sent
+            logging.getLogger(__name__).info("Published %d stored posts the stream did not have yet (outbox)",
+                                             sent)
+        return sent
+
+    def _deliver(self, posts: Sequence[Mapping], store) -> bool:
+        """Publish (or annotate in-process) ``posts``; False, logged, on failure."""
+        import redis
+
+        log = logging.getLogger(__name__)
         if self.client is None:
             from .handler import annotate_in_process
 
             if store is None:
-                return 0
+                return False
             try:
-                return annotate_in_process(store, fresh)
+                annotate_in_process(store, posts)
+                return True
             except Exception as exc:  # noqa: BLE001 - annotations must never break the crawl's writes
-                self.failed += len(fresh)
-                logging.getLogger(__name__).error(
-                    "Could not annotate %d committed posts in-process: %s: %s", len(fresh), type(exc).__name__, exc)
-                return 0
+                self._failed(len(posts))
+                log.error("Could not annotate %d committed posts in-process (%s: %s); they stay marked "
+                          "in the outbox", len(posts), type(exc).__name__, exc)
+                return False
         try:
-            publish_posts(self.client, fresh, stream=self.stream, maxlen=self.maxlen)
+            publish_posts(self.client, posts, stream=self.stream, maxlen=self.maxlen)
+            return True
         except redis.RedisError as exc:
-            self.failed += len(fresh)
-            logging.getLogger(__name__).error(
-                "Could not publish %d committed posts to %s on %s (%s); they are stored: "
-                "`forumcrawl nlp-publish --since <date>` re-sends them", len(fresh), self.stream, self.redis_url, exc)
-            return 0
-        self.published += len(fresh)
-        return len(fresh)
+            self._failed(len(posts))
+            log.error("Could not publish %d committed posts to %s on %s (%s); they are stored and marked: "
+                      "the crawl retries, or `forumcrawl nlp-publish --pending` sends them",
+                      len(posts), self.stream, self.redis_url, exc)
+            return False
+
+    def _failed(self, n: int) -> None:
+        self.failed += n
+        self.backlog = True
+        self._retry_at = time.monotonic() + self.retry_after
