@@ -34,6 +34,17 @@ def emitted_key(post) -> int | None:
     return hash((post.post_id, post.text))
 
 
+def identity_key(post) -> int | None:
+    """A post's identity across the URLs that show it: its site id with its text, else its
+    author, time and text; None when too little is known to tell it from another post."""
+    if post.post_id:
+        return hash((post.post_id, post.text))
+    text = " ".join((post.text or "").split())
+    if not text or not (post.author or post.published_raw or len(text) >= 80):
+        return None
+    return hash((post.author or "", post.published_raw or "", text))
+
+
 @dataclass
 class Parked:
     """A later thread page waiting for its chain."""
@@ -42,6 +53,7 @@ class Parked:
     key: str
     info: dict[str, Any]
     rid: str | None = None
+    earlier: str | None = None
 
 
 @dataclass
@@ -58,11 +70,13 @@ class Reading:
     pages: list[tuple[str, str, int]] = field(default_factory=list)
     next: tuple[str, dict[str, Any]] | None = None
     kept: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    new_posts: int = 0
 
     def extend(self, other: Reading) -> None:
         self.items += other.items
         self.pages += other.pages
         self.kept += other.kept
+        self.new_posts += other.new_posts
 
 
 class ThreadAssembly:
@@ -76,6 +90,9 @@ class ThreadAssembly:
         self.chains: dict[str, dict[str, Any]] = {}  # URL -> thread context waiting for it
         self.parked: dict[str, Parked] = {}          # later thread pages waiting for their chain
         self.emitted: set[int] = set()                # keys of posts emitted by this crawl
+        self.identities: dict[int, int] = {}          # post identity -> hash of (thread, position) it was stored at
+        self.threads_read: dict[str, list[int]] = {}  # thread URL -> [pages read, last position]
+        self.thread_of: dict[str, str] = {}           # page URL -> its thread's URL
 
     # -- which thread -----------------------------------------------------------------------
     def context_for(self, meta: dict[str, Any], key: str, url: str) -> dict[str, Any] | None:
@@ -114,8 +131,10 @@ class ThreadAssembly:
         page the chain needs next (``next_page(page, url)``: its canonical URL, or None)."""
         reading = Reading()
         while True:
-            reading.items += self._items(page, url, info, ctx)
-            reading.pages.append((url, key, 1 + len(page.posts)))
+            items, new = self._items(page, url, info, ctx)
+            reading.items += items
+            reading.new_posts += new
+            reading.pages.append((url, key, len(items)))
             nxt = next_page(page, url)
             if nxt is None:
                 return reading
@@ -128,9 +147,11 @@ class ThreadAssembly:
             if parked.rid:
                 reading.kept.append((url, parked.rid, ctx))
 
-    def park(self, page, key: str, url: str, info: dict[str, Any], rid: str | None = None) -> None:
-        """Hold a later thread page until its chain arrives."""
-        self.parked[url] = Parked(page, key, info, rid)
+    def park(self, page, key: str, url: str, info: dict[str, Any], rid: str | None = None,
+             earlier: str | None = None) -> None:
+        """Hold a later thread page until its chain arrives (``earlier``: its thread's
+        earlier page, which is fetched meanwhile)."""
+        self.parked[url] = Parked(page, key, info, rid, earlier)
         self.count("forumcrawl/thread_pages_parked")
 
     def resume(self, found: dict[str, dict[str, Any]],
@@ -146,32 +167,59 @@ class ThreadAssembly:
             readings.append(self.read(parked.page, parked.key, url, parked.info, ctx, next_page))
         return readings
 
-    def leftovers(self) -> tuple[list[str], list[str], list[Parked]]:
-        """At the end: (duplicates, orphans, parked pages), and forget the parked pages.
-        Parked pages no chain reached whose posts were all emitted from another URL of the
-        same page (``?page=1``) are duplicates; the rest are orphans."""
-        duplicates = [u for u, p in self.parked.items() if self.already_emitted(p.page)]
-        orphans = sorted(set(self.parked) - set(duplicates))
+    def leftovers(self) -> tuple[list[str], list[str], Reading, list[Parked]]:
+        """At the end, parked pages no chain reached: ``(duplicates, rescued, reading,
+        parked)``, and forget them. Those whose posts were all emitted from another URL of
+        the same page (``?page=1``) are duplicates; the others are *rescued*: no post is
+        dropped for its page being reached "from outside" - their new posts are stored
+        under the thread of the page they point back to, after its last known post."""
+        duplicates: list[str] = []
+        rescued: list[str] = []
+        reading = Reading()
         pages = list(self.parked.values())
-        self.parked.clear()
-        return duplicates, orphans, pages
+        parked, self.parked = self.parked, {}
+        for url, p in sorted(parked.items()):
+            if self.already_emitted(p.page):
+                duplicates.append(url)
+                continue
+            thread = self.thread_of.get(p.earlier or "") or p.earlier or url
+            read, last = self.threads_read.get(thread, [0, 0])
+            ctx = {"thread_url": thread, "page": read + 1, "offset": last, "title": None, "depth": 0}
+            items, new = self._items(p.page, url, p.info, ctx)
+            if not new:
+                duplicates.append(url)
+                continue
+            rescued.append(url)
+            reading.items += items
+            reading.new_posts += new
+            reading.pages.append((url, p.key, len(items)))
+        return duplicates, rescued, reading, pages
 
     # -- items -------------------------------------------------------------------------------
-    def _items(self, page, url: str, info: dict[str, Any], ctx: dict[str, Any]) -> list[Any]:
+    def _items(self, page, url: str, info: dict[str, Any], ctx: dict[str, Any]) -> tuple[list[Any], int]:
+        """The thread and post items of one page, and how many of its posts are new: a post
+        already stored under another thread (a copy on another URL) is left out."""
         self.emitted.update(emitted_key(p) for p in page.posts if p.post_id)
         thread_url, number, offset = ctx["thread_url"], ctx["page"], ctx["offset"]
+        self.thread_of[url] = thread_url
+        thread_hash = hash(thread_url)
         title = ctx.get("title") or self.titles.clean(page.title)
-        self.count("forumcrawl/thread_pages")
-        if number == 1:
-            self.count("forumcrawl/threads")
-        self.count("forumcrawl/posts", len(page.posts))
         items: list[Any] = [ThreadItem(
             site=self.site, thread_url=thread_url, page_url=url, page_number=number, title=title,
             replies=ctx.get("replies"), last_activity=ctx.get("last_activity"),
             fetched_at=info["fetched_at"], status=info["status"], etag=info["etag"],
             last_modified=info["last_modified"], content_hash=info["content_hash"],
         )]
+        new = 0
         for index, post in enumerate(page.posts, 1):
+            identity = identity_key(post)
+            if identity is not None:
+                place = hash((thread_hash, offset + index))
+                stored = self.identities.setdefault(identity, place)
+                if stored != place:  # stored already, under another thread or position
+                    self.count("forumcrawl/posts_duplicate")
+                    continue
+            new += 1
             items.append(PostItem(
                 site=self.site, thread_url=thread_url, thread_title=title, page_url=url,
                 page_number=number, position=offset + index, floor=post.floor, post_id=post.post_id,
@@ -180,4 +228,13 @@ class ThreadAssembly:
                 published_raw=post.published_raw, text=post.text, html=post.html,
                 quotes=list(post.quotes), permalink=post.url, language=page.language,
             ))
-        return items
+        if not new:
+            return [], 0  # every post is stored already: no thread of its own either
+        self.count("forumcrawl/thread_pages")
+        if number == 1:
+            self.count("forumcrawl/threads")
+        self.count("forumcrawl/posts", new)
+        progress = self.threads_read.setdefault(thread_url, [0, 0])
+        progress[0] = max(progress[0], number)
+        progress[1] = max(progress[1], items[-1]["position"])
+        return items, new

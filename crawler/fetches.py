@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Request priorities (higher first): finish the thread being read before discovering more.
+PRIORITY_SAMPLE = 110    # a page the site template is learned from (held pages wait for them)
 PRIORITY_CHAIN = 100     # next page of a thread being read
 PRIORITY_FIRST = 90      # first page of a thread whose later page arrived first
 PRIORITY_ENTRY = 50      # a thread or article listed on a listing

@@ -37,6 +37,7 @@ class TemplateWarmup:
         self.waiting: set[str] = set()
         self.warmed = self.template is not None or pages <= 0
         self.learned_from = 0
+        self.learning = False  # between begin() and adopt(): responses wait for the template
 
     def hold(self, held: dict[str, Any], discovered: list[str]) -> None:
         """Keep one response (``held["key"]`` its URL key) until the template is learned;
@@ -56,20 +57,34 @@ class TemplateWarmup:
         """Learn now: every sample page is in (or failed), or the bound on held pages is reached."""
         if self.warmed or self.sample is None:
             return False
-        return not self.waiting or len(self.held) >= max(4 * self.pages, 24)
+        return not self.waiting or len(self.held) >= max(16 * self.pages, 96)
 
     def finish(self) -> list[dict[str, Any]]:
-        """Learn the template from the sample pages; returns every held page, to be extracted."""
-        held, self.held = self.held, []
+        """Learn the template from the sample pages here; returns every held page."""
+        sample = self.begin()
+        return self.adopt(learn_template(sample) if len(sample) >= 2 else None, len(sample))
+
+    def begin(self) -> list[dict[str, Any]]:
+        """Stop holding: the sample pages to learn from (learned elsewhere, e.g. in a worker
+        process, then handed to :meth:`adopt`)."""
         self.warmed = True
+        self.learning = True
         sample_keys = set(self.sample or ())
-        sample = [h for h in held if h["key"] in sample_keys] or held[: self.pages]
-        self.titles = TitleCleaner(h["title"] for h in sample)
-        if len(sample) >= 2:
-            self.template = learn_template(sample)
-            if self.template is not None:
-                self.learned_from = len(sample)
-                self._save()
+        pages = [h for h in self.held if h["key"] in sample_keys] or self.held[: self.pages]
+        self.titles = TitleCleaner(h["title"] for h in pages)
+        sample = distinct_pages(pages, self.pages)
+        if len(sample) < 2:  # the sample shows the same posts: learn from what there is
+            sample = distinct_pages(self.held, self.pages)
+        return sample
+
+    def adopt(self, template, sample_size: int) -> list[dict[str, Any]]:
+        """The learned template (None: none could be learned); returns every held page."""
+        held, self.held = self.held, []
+        self.learning = False
+        if template is not None:
+            self.template = template
+            self.learned_from = sample_size
+            self._save()
         return held
 
     # -- JOBDIR ------------------------------------------------------------------------------
@@ -97,6 +112,24 @@ class TemplateWarmup:
             os.replace(tmp, self.jobdir / TEMPLATE_FILE)
         except Exception as exc:  # an unpicklable template only costs a re-learn on resume
             log.debug("site template not saved: %s", exc)
+
+
+def distinct_pages(held: list[dict[str, Any]], wanted: int) -> list[dict[str, Any]]:
+    """Up to ``wanted`` pages, in order, none showing a post another one shows (``held[i]
+    ["posts"]``: hashes of its post texts): the template learns what recurs across pages,
+    and the same posts under two URLs (a thread and its archive view) would be learned as
+    boilerplate and erased from every page."""
+    chosen: list[dict[str, Any]] = []
+    shown: set[int] = set()
+    for h in held:
+        posts = h.get("posts") or set()
+        if posts & shown:
+            continue
+        chosen.append(h)
+        shown |= posts
+        if len(chosen) >= wanted:
+            break
+    return chosen
 
 
 def learn_template(held: list[dict[str, Any]]):

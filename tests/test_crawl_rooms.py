@@ -74,9 +74,10 @@ def test_orphans_and_duplicates_are_told_apart() -> None:
     threads.read(page, "k", page.url, INFO, threads.start(page, {}, page.url), _next_of)
     threads.park(_thread_page("http://h/t/5?page=1", ["a"]), "k1", "http://h/t/5?page=1", INFO)
     threads.park(_thread_page("http://h/t/6?page=2", ["q"]), "k2", "http://h/t/6?page=2", INFO)
-    duplicates, orphans, parked = threads.leftovers()
-    assert duplicates == ["http://h/t/5?page=1"] and orphans == ["http://h/t/6?page=2"]
+    duplicates, rescued, reading, parked = threads.leftovers()
+    assert duplicates == ["http://h/t/5?page=1"] and rescued == ["http://h/t/6?page=2"]
     assert len(parked) == 2 and not threads.parked
+    assert [(i["thread_url"], i["text"]) for i in reading.items if "text" in i] == [("http://h/t/6?page=2", "q")]
 
 
 def test_policy_scope_budget_and_reasons(tmp_path) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
@@ -41,7 +42,7 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.misc import load_object
 
@@ -50,18 +51,22 @@ from crawler import signals as fc_signals
 from crawler.assembly import Reading, ThreadAssembly
 from crawler.completion import PageLedger
 from crawler.extractpool import pool_size
-from crawler.fetches import PRIORITY_CHAIN, PRIORITY_ENTRY, PRIORITY_FIRST, Fetch
+from crawler.fetches import PRIORITY_CHAIN, PRIORITY_ENTRY, PRIORITY_FIRST, PRIORITY_SAMPLE, Fetch
 from crawler.journal import Frontier
 from crawler.pagination import earlier_page_url
+from crawler.patterns import PatternLearner, url_pattern
 from crawler.policy import UrlPolicy
 from crawler.recrawl import RecrawlPlanner
 from crawler.relay import ChainRelay
 from crawler.urls import canonicalize
-from crawler.warmup import TemplateWarmup
+from crawler.views import declared_url, view_target
+from crawler.warmup import TemplateWarmup, learn_template
 
 log = logging.getLogger(__name__)
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"application/xml", b"text/xml")
+_PASSWORD_INPUT = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.I)
+_FORM_FIELD = re.compile(rb"<textarea\b", re.I)
 
 
 def _flag(value: Any) -> bool:
@@ -152,7 +157,13 @@ class GenericSpider(scrapy.Spider):
         # Several processes share one frontier (REDIS_URL): another worker may hold a URL this
         # one has seen, so thread chains request their next page themselves.
         self.shared_frontier = bool(settings.get("REDIS_URL"))
-        self.policy = UrlPolicy(self.frontier, start_url=self.start_url, count=count, **self._scope_args)
+        patterns = PatternLearner(min_samples=settings.getint("FORUMCRAWL_LEARN_MIN_SAMPLES", 5),
+                                  trap_samples=settings.getint("FORUMCRAWL_TRAP_SAMPLES", 200),
+                                  trap_ratio=settings.getfloat("FORUMCRAWL_TRAP_RATIO", 0.02), count=count)
+        scope = dict(self._scope_args)
+        if not scope["max_pages"] and "max_pages" not in self.crawl_args:
+            scope["max_pages"] = settings.getint("FORUMCRAWL_MAX_PAGES", 0)
+        self.policy = UrlPolicy(self.frontier, start_url=self.start_url, count=count, patterns=patterns, **scope)
         pages = self._template_pages_arg
         pages = int(pages if pages is not None else settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6))
         self.warmup = TemplateWarmup(pages, jobdir=self.jobdir if self.frontier.journaled else None)
@@ -164,6 +175,7 @@ class GenericSpider(scrapy.Spider):
         self.extract_processes = pool_size(settings.getint("FORUMCRAWL_EXTRACT_PROCESSES", -1),
                                            shared_frontier=self.shared_frontier)
         self._pool = None
+        self._sample: list[dict[str, Any]] = []
         if self.extract_processes > 0:
             from crawler.extractpool import prestart
 
@@ -223,8 +235,7 @@ class GenericSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.incremental:
             self.stats.set_value("forumcrawl/incremental/known_threads", len(self.recrawl.known))
-        if self.warmup.warmed:
-            self._start_pool()
+        self._start_pool()  # (before the template is learned: a pool without one, for the warm-up)
         pending = self.frontier.resumed_pending
         if pending:
             log.info("Resuming: %d unfinished URLs from the frontier journal", len(pending))
@@ -288,30 +299,46 @@ class GenericSpider(scrapy.Spider):
                 yield out
             return
         info = _response_info(response, url)
+        if self.warmup.learning:  # the template is being learned: this page waits for it
+            await self._learned.wait()
+        headers = response.headers.to_unicode_dict()
+        template = self.warmup.template
+        page = await self._extract(response.body, response.url, headers)
+        if self.warmup.learning:  # learning began while this page was extracted
+            await self._learned.wait()
+        if template is not self.warmup.template:
+            # the template was learned while this page was extracted without it
+            page = await self._extract(response.body, response.url, headers)
+        self._count_page(page)
         if not self.warmup.warmed:
-            for out in self._warm(response, key, url, info):
+            for out in self._warm(page, response, key, url, info):
                 yield out
             return
-        if self._pool is not None:
-            page = await self._pool.extract(response.body, response.url, response.headers.to_unicode_dict())
-        else:
-            page = extractor.extract(response.body, response.url, headers=response.headers,
-                                     template=self.warmup.template)
-        self._count_page(page)
         for out in self._resume_parked():
             yield out
         for out in self._handle(page, response.meta, key, url, info):
             yield out
 
-    def _warm(self, response: Response, key: str, url: str, info: dict[str, Any]) -> Iterator[Any]:
-        """Before the template is learned: extract for links only, and hold the response."""
-        page = extractor.extract(response.body, response.url, headers=response.headers)
-        self._count_page(page)
+    async def _extract(self, body: bytes, url: str, headers: dict[str, Any]):
+        """The page, extracted in the worker pool when there is one (never in the reactor
+        thread then, warm-up included), with the site template once it is learned."""
+        if self._pool is not None:
+            return await self._pool.extract(body, url, headers)
+        self.stats.inc_value("forumcrawl/extracted_in_crawler_process")
+        return extractor.extract(body, url, headers=headers, template=self.warmup.template)
+
+    def _warm(self, page, response: Response, key: str, url: str, info: dict[str, Any]) -> Iterator[Any]:
+        """Before the template is learned: links are followed at once, the response is held."""
         self.ledger.defer(response.meta, key)
         # Discovery goes on while the template is learned; items wait for it.
         fetches = self._discover(page, response.meta, url)
+        if self.warmup.sample is None:
+            # the sample pages first: the template waits for them, with the pages held meanwhile
+            for fetch in fetches[: self.warmup.pages - 1]:
+                fetch.priority = max(fetch.priority, PRIORITY_SAMPLE)
         yield from self._requests(fetches)
         self.warmup.hold({"body": response.body, "url": response.url, "key": key, "title": page.title,
+                          "posts": {hash(p.text) for p in page.posts if p.text},
                           "meta": dict(response.meta), "info": info,
                           "headers": response.headers.to_unicode_dict()}, [f.url for f in fetches])
         yield from self._maybe_finish_warmup()
@@ -326,7 +353,9 @@ class GenericSpider(scrapy.Spider):
         threads = self.threads
         ctx = threads.context_for(meta, key, url)
         if not page.posts:
-            yield from self._requests(self._discover(page, meta, url))
+            fetches = self._discover(page, meta, url)
+            fetches += self._learn(key, _plain_outcome(page, url, fetches, info))
+            yield from self._requests(fetches)
             self.crawler.signals.send_catch_log(
                 fc_signals.page_fetched, page=_page_record(self.site, info, page.kind))
             self.ledger.finish(key)
@@ -336,28 +365,59 @@ class GenericSpider(scrapy.Spider):
             # Every post of this page was stored from another URL of the same page.
             self.stats.inc_value("forumcrawl/duplicate_thread_pages")
             log.info("Skipped %s: duplicate of a thread page already read", url)
+            yield from self._requests(self._learn(key, "repeat"))
             self.ledger.finish(key)
             return
+        if ctx is None:
+            target = view_target(page, url, info.get("declared"), self.policy.in_scope)
+            if target is not None:
+                # A copy of another page (archive, print, permalink, "jump to post" window):
+                # its posts are stored from the page it names, fetched instead if new.
+                self.stats.inc_value("forumcrawl/views_skipped")
+                log.info("Skipped %s: a view of %s", url, target)
+                entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
+                fetches = [Fetch(target, PRIORITY_FIRST, entry_meta)] \
+                    if self.policy.take(target, PRIORITY_FIRST, entry_meta) else []
+                yield from self._requests(fetches + self._learn(key, "repeat"))
+                self.ledger.finish(key)
+                return
         if ctx is None:
             earlier = earlier_page_url(page, url)
             if earlier is not None and self.shared_frontier:
                 ctx = self.relay.context_for(key, url, meta.get("frontier_id") or "")
             if ctx is None and earlier is not None:
                 # A later page before its chain: it waits; its thread's earlier page is fetched.
-                threads.park(page, key, url, info, meta.get("frontier_id"))
+                log.debug("Parked %s until its thread's chain reaches it (earlier page %s)", url, earlier)
+                threads.park(page, key, url, info, meta.get("frontier_id"), earlier)
                 self.ledger.defer(meta, key, url)
-                fetches = []
+                fetches = self._learn(key, "new")
                 entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
                 if self.policy.take(earlier, PRIORITY_FIRST, entry_meta):
                     fetches.append(Fetch(earlier, PRIORITY_FIRST, entry_meta))
                 yield from self._requests(fetches + self._discover(page, meta, url))
                 return
         if ctx is None:
-            ctx = threads.start(page, meta, url)
+            late = None if "fc_entry" in meta else self.policy.late_entries.pop(key, None)
+            ctx = threads.start(page, {**meta, "fc_entry": late} if late else meta, url)
         reading = threads.read(page, key, url, info, ctx, self.policy.next_page)
-        fetches = self._follow(reading) + self._discover(page, meta, url)
+        fetches = self._learn(key, "new" if reading.new_posts else "repeat")
+        fetches += self._follow(reading) + self._discover(page, meta, url)
         yield from self._requests(fetches)
         yield from self._emit(reading)
+
+    def _learn(self, url: str, outcome: str) -> list[Fetch]:
+        return self.policy.learn(url, outcome)
+
+    def refuse_redirect(self, origin: str, target: str) -> str | None:
+        """(crawler.scope) Why a redirect is not followed: the rules of links."""
+        return self.policy.refuse_redirect(origin, target)
+
+    def refuse_queued(self, url: str) -> str | None:
+        """(crawler.scope) Why a queued request is dropped: its pattern was learned useless."""
+        blocked = self.policy.patterns.blocked(url)
+        if blocked:
+            self.stats.inc_value(f"forumcrawl/links_skipped/learned_{blocked}")
+        return blocked
 
     def _follow(self, reading: Reading) -> list[Fetch]:
         """The chain's next page: fetched here, claimed while it is queued or in flight,
@@ -382,7 +442,7 @@ class GenericSpider(scrapy.Spider):
     def _emit(self, reading: Reading) -> list[Any]:
         """The reading's items; each page finishes once they are committed (or at once)."""
         for page_url, key, count in reading.pages:
-            if self.commits_items:
+            if self.commits_items and count:
                 self.ledger.expect(page_url, key, count)
             else:
                 self.ledger.finish(key)
@@ -412,19 +472,43 @@ class GenericSpider(scrapy.Spider):
     # -- template warm-up --------------------------------------------------------------------
     def _maybe_finish_warmup(self) -> Iterator[Any]:
         if self.warmup.ready():
-            yield from self._finish_warmup()
+            self._begin_learning()
+        return iter(())
 
-    def _finish_warmup(self) -> Iterator[Any]:
-        """Learn the site template from the sample pages, then process every held page with it."""
-        held = self.warmup.finish()
+    def _begin_learning(self) -> None:
+        """Stop holding; the template is learned (in a worker when there is a pool) by an
+        internal request's callback, which then processes every held page."""
+        self._sample = self.warmup.begin()
+        self._learned = asyncio.Event()
         self.threads.titles = self.warmup.titles
+        self._wake(self._release_warmup)
+
+    async def _release_warmup(self, response: Response) -> AsyncIterator[Any]:
+        """Learn the site template from the sample pages, then process every held page with it."""
+        if not self.warmup.learning:
+            return
+        sample, self._sample = self._sample, []
+        template = None
+        if len(sample) >= 2:
+            if self._pool is not None:
+                try:
+                    template = await self._pool.learn([(h["body"], h["url"]) for h in sample])
+                except Exception as exc:
+                    log.warning("Site template could not be learned: %s: %s", type(exc).__name__, exc)
+            else:
+                template = learn_template(sample)
+        held = self.warmup.adopt(template, len(sample))
+        self._learned.set()
         if self.warmup.learned_from:
             self.stats.set_value("forumcrawl/template_pages", self.warmup.learned_from)
-        self._start_pool()
-        for item in held:
-            page = extractor.extract(item["body"], item["url"], headers=item["headers"],
-                                     template=self.warmup.template)
-            yield from self._handle(page, item["meta"], item["key"], canonicalize(item["url"]), item["info"])
+        if template is not None and self._pool is not None:
+            self._pool.set_template(template)
+        pages = [await self._extract(h["body"], h["url"], h["headers"]) for h in held] \
+            if self._pool is None else \
+            await asyncio.gather(*(self._extract(h["body"], h["url"], h["headers"]) for h in held))
+        for item, page in zip(held, pages):
+            for out in self._handle(page, item["meta"], item["key"], canonicalize(item["url"]), item["info"]):
+                yield out
 
     def _start_pool(self) -> None:
         if self.extract_processes > 0 and self._pool is None:
@@ -432,9 +516,6 @@ class GenericSpider(scrapy.Spider):
 
             self.stats.set_value("forumcrawl/extract_processes", self.extract_processes)
             self._pool = ExtractPool(self.extract_processes, self.warmup.template)
-
-    def _release_warmup(self, response: Response) -> Iterator[Any]:
-        yield from self._finish_warmup()
 
     # -- signals -------------------------------------------------------------------------------
     def _wake(self, callback) -> None:
@@ -456,7 +537,8 @@ class GenericSpider(scrapy.Spider):
             raise DontCloseSpider
         if self.warmup.held:
             # Fewer pages than template_pages in the whole crawl: learn from what there is.
-            self._wake(self._release_warmup)
+            if not self.warmup.learning:
+                self._begin_learning()
             raise DontCloseSpider
         if self.threads.parked and self.shared_frontier:
             # Another worker's chain may still reach them: wait while the shared crawl goes on
@@ -465,31 +547,51 @@ class GenericSpider(scrapy.Spider):
                 self._wake(self._release_parked)
                 raise DontCloseSpider
             return
+        waiting = self.policy.release_waiting()
+        if waiting:
+            # Links of URL patterns on trial, held back while their first fetches were judged.
+            for request in self._requests(waiting):
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
         if self.threads.parked:
-            for parked in self._report_orphans():
-                self.ledger.finish(parked.key)
+            # No chain reached them: their posts are stored anyway (and the crawl goes on).
+            self._wake(self._release_orphans)
+            raise DontCloseSpider
 
-    def _report_orphans(self) -> list:
+    def _release_orphans(self, response: Response) -> Iterator[Any]:
+        reading, parked = self._report_orphans()
+        items = self._emit(reading)
+        rescued = {key for _, key, _ in reading.pages}
+        for p in parked:
+            if p.key not in rescued:
+                self.ledger.finish(p.key)
+        yield from items
+
+    def _report_orphans(self) -> tuple[Reading, list]:
         """Log and count parked pages no chain reached; those whose posts were all
-        stored from another URL of the same page (``?page=1``) are duplicates, not losses."""
-        duplicates, orphans, parked = self.threads.leftovers()
+        stored from another URL of the same page (``?page=1``) are duplicates, not losses;
+        the others are stored after their thread's last known post."""
+        duplicates, rescued, reading, parked = self.threads.leftovers()
         if duplicates:
             self.stats.inc_value("forumcrawl/duplicate_thread_pages", len(duplicates))
-        if orphans:
-            log.warning("%d thread pages were never reached from their thread's first page; "
-                        "their posts were not stored: %s", len(orphans), orphans[:5])
-            self.stats.inc_value("forumcrawl/thread_pages_orphaned", len(orphans))
-        return parked
+        if rescued:
+            log.warning("%d thread pages were never reached from their thread's first page; their "
+                        "new posts were stored after the thread's last known post: %s", len(rescued), rescued[:5])
+            self.stats.inc_value("forumcrawl/thread_pages_orphaned", len(rescued))
+        return reading, parked
 
     def on_error(self, failure) -> Iterator[Any]:
         request = failure.request
         key = request.meta.get("fc_key") or canonicalize(request.url)
         message = str(failure.value)
-        if "max size" in message:
+        if failure.check(IgnoreRequest):
+            self.stats.inc_value("forumcrawl/skipped/refused")
+        elif "max size" in message:
             self.stats.inc_value("forumcrawl/skipped/too_large")
             log.info("Skipped %s: too_large (%s)", request.url, message[:200])
         else:
             self.stats.inc_value(f"forumcrawl/errors/{type(failure.value).__name__}")
+            yield from self._requests(self._learn(key, "error"))
             log.info("Failed %s: %s", request.url, message[:200] or type(failure.value).__name__)
         self.threads.forget(key)
         self.ledger.finish(key, request.meta.get("frontier_id") or "")
@@ -505,9 +607,14 @@ class GenericSpider(scrapy.Spider):
     def _on_closed(self, spider, reason) -> None:
         if self.threads.parked:
             self._report_orphans()
+        learned = self.policy.patterns.learned()
+        if learned:
+            log.info("URL patterns learned useless on %s: %s", self.site,
+                     "; ".join(f"{p} ({r})" for p, r in sorted(learned.items())[:20]))
         self.frontier.close()
         if self._pool is not None:
-            self.stats.set_value("forumcrawl/extract_processes_cpu_seconds", round(self._pool.cpu_seconds(), 2))
+            self.stats.set_value("forumcrawl/extract_processes_cpu_seconds",
+                                 round(self._pool.cpu_seconds(), 2))
             self._pool.close()
 
     # -- responses that are not pages ------------------------------------------------------------
@@ -558,7 +665,25 @@ def _response_info(response: Response, url: str) -> dict[str, Any]:
         "etag": _header(headers, b"ETag"),
         "last_modified": _header(headers, b"Last-Modified"),
         "content_hash": hashlib.sha1(response.body).hexdigest(),
+        "declared": declared_url(response.body, response.url),
+        "wall": bool(_PASSWORD_INPUT.search(response.body)),
+        "form": bool(_FORM_FIELD.search(response.body)),
     }
+
+
+def _plain_outcome(page, url: str, fetches: list[Fetch], info: dict[str, Any]) -> str:
+    """What a page without posts gave: new entries, an article, or links to new kinds of
+    page are new; else a login wall, a form, or nothing new."""
+    if page.kind == "article" or any("fc_entry" in f.meta for f in fetches):
+        return "new"
+    own = url_pattern(url)
+    if any(url_pattern(f.url) != own for f in fetches):
+        return "new"
+    if info.get("wall"):
+        return "wall"
+    if info.get("form"):
+        return "form"
+    return "empty"
 
 
 def _header(headers, name: bytes) -> str | None:
