@@ -61,6 +61,7 @@ class UrlPolicy:
         self.on_trial: dict[str, int] = {}
         self.waiting: dict[str, list[Fetch]] = {}
         self.waiting_urls: set[str] = set()
+        self.trial = True  # off under a shared frontier: a waiting link lives in one worker's memory
         self.late_entries: dict[str, dict[str, Any]] = {}  # pending URL -> listing entry found after it was taken
         self.host = self.site = None
         if start_url:
@@ -210,7 +211,7 @@ class UrlPolicy:
         ``min_samples`` of a pattern that has not yet given anything new are fetched, the
         others wait for their verdict (:meth:`learn`)."""
         trial = self.patterns.min_samples
-        if not trial:
+        if not trial or not self.trial:
             return False
         pattern = url_pattern(fetch.url)
         record = self.patterns.records.get(pattern)

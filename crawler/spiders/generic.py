@@ -164,6 +164,7 @@ class GenericSpider(scrapy.Spider):
         if not scope["max_pages"] and "max_pages" not in self.crawl_args:
             scope["max_pages"] = settings.getint("FORUMCRAWL_MAX_PAGES", 0)
         self.policy = UrlPolicy(self.frontier, start_url=self.start_url, count=count, patterns=patterns, **scope)
+        self.policy.trial = not self.shared_frontier
         pages = self._template_pages_arg
         pages = int(pages if pages is not None else settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6))
         self.warmup = TemplateWarmup(pages, jobdir=self.jobdir if self.frontier.journaled else None)
@@ -338,7 +339,8 @@ class GenericSpider(scrapy.Spider):
                 fetch.priority = max(fetch.priority, PRIORITY_SAMPLE)
         yield from self._requests(fetches)
         self.warmup.hold({"body": response.body, "url": response.url, "key": key, "title": page.title,
-                          "posts": {hash(p.text) for p in page.posts if p.text},
+                          # posts long enough to be content, not a repeated icon or a label
+                          "posts": {hash(p.text) for p in page.posts if p.text and len(p.text) >= 50},
                           "meta": dict(response.meta), "info": info,
                           "headers": response.headers.to_unicode_dict()}, [f.url for f in fetches])
         yield from self._maybe_finish_warmup()
