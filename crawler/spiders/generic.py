@@ -551,6 +551,8 @@ class GenericSpider(scrapy.Spider):
             return
         waiting = self.policy.release_waiting()
         if waiting:
+            log.info("Fetching %d more links of URL patterns still on trial (%s)", len(waiting),
+                     ", ".join(sorted({url_pattern(f.url) for f in waiting})[:5]))
             # Links of URL patterns on trial, held back while their first fetches were judged.
             for request in self._requests(waiting):
                 self.crawler.engine.crawl(request)
