@@ -31,12 +31,10 @@ from __future__ import annotations
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import os
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -58,15 +56,13 @@ from crawler.patterns import PatternLearner, url_pattern
 from crawler.policy import UrlPolicy
 from crawler.recrawl import RecrawlPlanner
 from crawler.relay import ChainRelay
+from crawler.responses import page_record, plain_outcome, response_info, unusable, url_host
 from crawler.urls import canonicalize
-from crawler.views import declared_url, view_target
+from crawler.views import view_target
 from crawler.warmup import TemplateWarmup, learn_template
 
 log = logging.getLogger(__name__)
 
-HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"application/xml", b"text/xml")
-_PASSWORD_INPUT = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.I)
-_FORM_FIELD = re.compile(rb"<textarea\b", re.I)
 
 
 def _flag(value: Any) -> bool:
@@ -299,7 +295,7 @@ class GenericSpider(scrapy.Spider):
             for out in self._skip(key, response, reason):
                 yield out
             return
-        info = _response_info(response, url)
+        info = response_info(response, url)
         if self.warmup.learning:  # the template is being learned: this page waits for it
             await self._learned.wait()
         headers = response.headers.to_unicode_dict()
@@ -356,10 +352,10 @@ class GenericSpider(scrapy.Spider):
         ctx = threads.context_for(meta, key, url)
         if not page.posts:
             fetches = self._discover(page, meta, url)
-            fetches += self._learn(key, _plain_outcome(page, url, fetches, info))
+            fetches += self._learn(key, plain_outcome(page, url, fetches, info))
             yield from self._requests(fetches)
             self.crawler.signals.send_catch_log(
-                fc_signals.page_fetched, page=_page_record(self.site, info, page.kind))
+                fc_signals.page_fetched, page=page_record(self.site, info, page.kind))
             self.ledger.finish(key)
             return
         # A thread page (a single-post page may be classified "article": posts decide).
@@ -630,20 +626,7 @@ class GenericSpider(scrapy.Spider):
             log.warning("Extraction failed for %s: %s", page.url, "; ".join(page.warnings)[:300])
 
     def _unusable(self, response: Response) -> str | None:
-        """Why a response cannot be extracted (non-HTML, too large, undecodable), or None."""
-        ctype = response.headers.get(b"Content-Type", b"") or b""
-        ctype = ctype.split(b";", 1)[0].strip().lower()
-        body = response.body
-        if ctype and ctype not in HTML_TYPES:
-            return f"non_html ({ctype.decode('latin-1')})"
-        if not ctype and not body.lstrip()[:1] == b"<":
-            return "non_html (no content type, body is not markup)"
-        if len(body) > self.max_page_bytes:
-            return f"too_large ({len(body)} bytes > FORUMCRAWL_MAX_PAGE_BYTES={self.max_page_bytes})"
-        head = body[:4096]
-        if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return "undecodable (binary bytes in an HTML response)"
-        return None
+        return unusable(response, self.max_page_bytes)
 
     def _skip(self, key: str, response: Response, reason: str) -> Iterator[Any]:
         self.stats.inc_value(f"forumcrawl/skipped/{reason.split(' ', 1)[0]}")
@@ -651,51 +634,3 @@ class GenericSpider(scrapy.Spider):
         self.ledger.finish(key)
         self.warmup.settle(key)
         yield from self._maybe_finish_warmup()
-
-
-def url_host(url: str) -> str:
-    """The host of ``url`` without port (Scrapy's ``allowed_domains``)."""
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).netloc.split(":", 1)[0]
-
-
-def _response_info(response: Response, url: str) -> dict[str, Any]:
-    headers = response.headers
-    return {
-        "url": url,
-        "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "status": response.status,
-        "etag": _header(headers, b"ETag"),
-        "last_modified": _header(headers, b"Last-Modified"),
-        "content_hash": hashlib.sha1(response.body).hexdigest(),
-        "declared": declared_url(response.body, response.url),
-        "wall": bool(_PASSWORD_INPUT.search(response.body)),
-        "form": bool(_FORM_FIELD.search(response.body)),
-    }
-
-
-def _plain_outcome(page, url: str, fetches: list[Fetch], info: dict[str, Any]) -> str:
-    """What a page without posts gave: new entries, an article, or links to new kinds of
-    page are new; else a login wall, a form, or nothing new."""
-    if page.kind == "article" or any("fc_entry" in f.meta for f in fetches):
-        return "new"
-    own = url_pattern(url)
-    if any(url_pattern(f.url) != own for f in fetches):
-        return "new"
-    if info.get("wall"):
-        return "wall"
-    if info.get("form"):
-        return "form"
-    return "empty"
-
-
-def _header(headers, name: bytes) -> str | None:
-    value = headers.get(name)
-    return value.decode("latin-1") if value else None
-
-
-def _page_record(site: str | None, info: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {"site": site, "url": info["url"], "status": info["status"], "kind": kind,
-            "content_hash": info["content_hash"], "etag": info["etag"],
-            "last_modified": info["last_modified"], "fetched_at": info["fetched_at"]}
