@@ -52,7 +52,33 @@ class CrawlProgress:
         elapsed = max(time.monotonic() - self._started, 1e-9)
         pages = self._value("forumcrawl/pages")
         self.stats.set_value("forumcrawl/pages_per_second", round(pages / elapsed, 2))
+        gets = self._value("downloader/request_method_count/GET")
+        thread_pages, posts = self._value("forumcrawl/thread_pages"), self._value("forumcrawl/posts")
+        if thread_pages:
+            self.stats.set_value("forumcrawl/gets_per_thread_page", round(gets / thread_pages, 2))
+        if posts:
+            self.stats.set_value("forumcrawl/gets_per_post", round(gets / posts, 3))
         self.report(final=True)
+        log.info("Stopped (%s): %s", reason, self._why(reason))
+
+    def _why(self, reason: str) -> str:
+        """Why the crawl ended, in words: GETs per thread page and per stored post, the
+        page budget, learned URL patterns."""
+        stats = self.stats.get_stats()
+        parts = [f"{self._value('downloader/request_method_count/GET')} GETs, "
+                 f"{stats.get('forumcrawl/gets_per_thread_page', '-')} per thread page, "
+                 f"{stats.get('forumcrawl/gets_per_post', '-')} per post"]
+        if reason == "finished":
+            parts.append("no URL left to fetch")
+        if self._value("forumcrawl/links_skipped/max_pages"):
+            parts.append("the page budget was reached (-a max_pages / FORUMCRAWL_MAX_PAGES)")
+        learned = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("forumcrawl/patterns_learned/")}
+        if learned:
+            parts.append("URL patterns learned useless: " + ", ".join(f"{v} {k}" for k, v in sorted(learned.items())))
+        refused = sum(v for k, v in stats.items() if k.startswith("forumcrawl/links_skipped/learned_"))
+        if refused:
+            parts.append(f"{refused} links of those patterns not fetched")
+        return "; ".join(parts)
 
     def _value(self, key: str) -> int:
         return int(self.stats.get_value(key, 0) or 0)

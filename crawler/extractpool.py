@@ -28,6 +28,7 @@ AUTO_MAX = 2  # workers chosen by -1: beyond two, the crawler process is the bot
 PARENT_POLL_SECONDS = 1.0
 
 _template: Any = None
+_template_version = 0
 # Windows has no forkserver: workers are spawned there (and not started by default)
 _HAS_FORKSERVER = "forkserver" in multiprocessing.get_all_start_methods()
 
@@ -83,10 +84,23 @@ def _exit_with_crawler(pid: int, identity: str | None) -> None:
     os._exit(0)
 
 
-def _extract(body: bytes, url: str, headers: Mapping | None):
+def _extract(body: bytes, url: str, headers: Mapping | None, ref: tuple[int, str] | None = None):
     import extractor
 
+    global _template, _template_version
+    if ref is not None and ref[0] != _template_version:
+        # a template learned after this worker started: loaded once per worker from its file
+        with open(ref[1], "rb") as fh:
+            _template = pickle.load(fh)
+        _template_version = ref[0]
     return extractor.extract(body, url, headers=headers, template=_template)
+
+
+def _learn(pages: list[tuple[bytes, str]]):
+    import extractor
+
+    template_cls = getattr(extractor, "SiteTemplate", None)
+    return template_cls.learn(pages) if template_cls is not None else None
 
 
 def prestart() -> None:
@@ -106,6 +120,8 @@ class ExtractPool:
     """A pool of extractor processes sharing one site template."""
 
     def __init__(self, processes: int, template: Any) -> None:
+        self._ref: tuple[int, str] | None = None
+        self._dir: str | None = None
         blob = pickle.dumps(template) if template is not None else None
         self._executor = ProcessPoolExecutor(
             max_workers=processes,
@@ -114,8 +130,25 @@ class ExtractPool:
         )
 
     async def extract(self, body: bytes, url: str, headers: Mapping | None):
-        future = self._executor.submit(_extract, body, url, headers)
+        future = self._executor.submit(_extract, body, url, headers, self._ref)
         return await asyncio.wrap_future(future)
+
+    def set_template(self, template: Any) -> None:
+        """Workers use ``template`` from now on (the one learned after the warm-up): written
+        once to a file that each worker reads at its next page, so the pool is not replaced."""
+        import tempfile
+
+        if self._dir is None:
+            self._dir = tempfile.mkdtemp(prefix="forumcrawl-template-")
+        version = (self._ref[0] if self._ref else 0) + 1
+        path = os.path.join(self._dir, f"template-{version}.pickle")
+        with open(path, "wb") as fh:
+            pickle.dump(template, fh)
+        self._ref = (version, path)
+
+    async def learn(self, pages: list[tuple[bytes, str]]):
+        """``SiteTemplate.learn(pages)`` in a worker: the reactor thread keeps crawling."""
+        return await asyncio.wrap_future(self._executor.submit(_learn, pages))
 
     def cpu_seconds(self) -> float:
         """CPU time the live workers have used (Linux /proc; 0.0 elsewhere), for the stats."""
@@ -131,3 +164,7 @@ class ExtractPool:
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+        if self._dir is not None:
+            import shutil
+
+            shutil.rmtree(self._dir, ignore_errors=True)

@@ -54,6 +54,8 @@ SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.FailClosedRobotsTxtMiddleware": 100,
+    # Redirects obey the crawl's scope like links; requests of URL patterns learned useless are dropped.
+    "crawler.scope.RedirectScopeMiddleware": 50,
 }
 # Seconds between robots.txt retries while it is unreachable (doubling up to the maximum), and
 # how long it may stay unreachable before the host counts as disallowed for the whole crawl.
@@ -104,3 +106,13 @@ FORUMCRAWL_NLP_REDIS_URL = None
 FORUMCRAWL_NLP_STREAM_KEY = "forumcrawl:posts"
 FORUMCRAWL_NLP_STREAM_MAXLEN = 1_000_000
 FORUMCRAWL_NLP_IN_PROCESS = False
+# Bounded by default: a site's page budget (-a max_pages overrides; 0: no limit). The log says
+# when it is reached.
+FORUMCRAWL_MAX_PAGES = 100_000
+# URL patterns learned per site (crawler/patterns.py): a pattern whose first N responses gave
+# nothing new (only known posts, login walls, errors, forms, empty pages) is not fetched any
+# more (0 disables); one whose useful share stays under FORUMCRAWL_TRAP_RATIO after
+# FORUMCRAWL_TRAP_SAMPLES responses (an infinite URL space: calendars, date archives) neither.
+FORUMCRAWL_LEARN_MIN_SAMPLES = 5
+FORUMCRAWL_TRAP_SAMPLES = 200
+FORUMCRAWL_TRAP_RATIO = 0.02

@@ -33,6 +33,9 @@ _DROP_KEYS = frozenset(
     }
 )
 _DROP_PREFIXES = ("utm_", "pk_", "mtm_")
+# Page-number keys whose value is a template's placeholder, not a number: the first page.
+_PAGE_KEYS = frozenset({"page", "pg", "pn", "paged", "pagenum", "pagenumber", "page_num", "start", "offset"})
+_JUNK_VALUES = frozenset({"none", "null", "undefined", "nan", "nil", "false", ""})
 # ";jsessionid=..." style path parameters
 _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.I)
 # ?sid=... values are also seen as a 32-hex path suffix in some engines: "&amp;sid=" is
@@ -50,7 +53,7 @@ _WORDS = (
     r"members?|memberlist|member-?list|user-?list|users?|profile|userinfo|"
     r"private-?messages?|pm|messenger|inbox|"
     r"subscribe|unsubscribe|bookmark|watch|ignore|"
-    r"vote|like|react|thank|rep|reputation|"
+    r"vote|like|react|thank|rep|reputation|rate|rating|rate-?thread|ratethread|rate-?post|rate-?topic|"
     r"rss|feed|atom|share|sendmessage|sendtofriend|email|mail|"
     r"attachment|captcha|cart|checkout|admin|wp-admin|wp-login|space|spacecp|misc"
 )
@@ -136,6 +139,8 @@ def _canonical_query(query: str) -> str:
         if "%" in pair or " " in pair or "+" in value:
             key = quote(unquote(key), safe="-._~!$'()*,:@/?")
             value = quote(unquote(value.replace("+", " ")), safe="-._~!$'()*,:@/?")
+        if lowered in _PAGE_KEYS and value.lower() in _JUNK_VALUES:
+            continue  # "?page=None", "?page=undefined": a broken pager's link to the first page
         kept.append((key, value, bool(eq)))
     kept.sort()
     return "&".join(f"{k}={v}" if has_eq else k for k, v, has_eq in kept)

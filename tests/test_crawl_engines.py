@@ -79,7 +79,9 @@ def crawl(forum: ForumServer, store_url: str, *args: str) -> dict:
     stats = last_run_stats(store_url)
     print(f"[{forum.name}] crawl {' '.join(args) or '(first)'}: {time.monotonic() - started:.1f} s, "
           f"{stats.get('downloader/response_count')} responses, "
-          f"{stats.get('forumcrawl/db_posts_inserted')} inserted, {stats.get('forumcrawl/db_posts_updated')} updated")
+          f"{stats.get('forumcrawl/db_posts_inserted')} inserted, {stats.get('forumcrawl/db_posts_updated')} updated, "
+          f"{stats.get('downloader/request_method_count/GET')} GETs for {stats.get('forumcrawl/thread_pages')} thread pages "
+          f"and {stats.get('forumcrawl/posts')} posts")
     return stats
 
 

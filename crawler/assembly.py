@@ -1,0 +1,240 @@
+"""Thread assembly: which thread a page belongs to, the order of its pages, post positions.
+
+One room of the crawler (docs/crawler.md). A thread's posts are numbered across
+all its pages, so a thread is read from its first page along ``next_page_url``
+with a running post offset (the *context*: thread URL, page number, offset,
+title...). A later page reached before its chain is *parked* until the chain
+arrives; a page whose posts were all emitted already (the same page under a
+second URL) is a duplicate. The room returns decisions (:class:`Reading`: items
+to emit, the next page to fetch, pages finished); it never fetches or journals.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler.items import PostItem, ThreadItem
+from crawler.titles import TitleCleaner
+
+Count = Callable[..., None]
+
+
+def _no_count(key: str, count: int = 1) -> None:
+    return None
+
+
+def emitted_key(post) -> int | None:
+    """A post's site id with its text: on some engines ids are only unique within a
+    thread (floor anchors c1, c2...), so the id alone would mistake another thread's
+    first page for a page already read. (An in-memory key of this crawl: Python's
+    hash is enough, and far cheaper than a digest of the text.)"""
+    if not post.post_id:
+        return None
+    return hash((post.post_id, post.text))
+
+
+def identity_key(post) -> int | None:
+    """A post's identity across the URLs that show it: its site id with its text, else its
+    author, time and text; None when too little is known to tell it from another post."""
+    if post.post_id:
+        return hash((post.post_id, post.text))
+    text = " ".join((post.text or "").split())
+    if not text or not (post.author or post.published_raw or len(text) >= 80):
+        return None
+    return hash((post.author or "", post.published_raw or "", text))
+
+
+@dataclass
+class Parked:
+    """A later thread page waiting for its chain."""
+
+    page: Any
+    key: str
+    info: dict[str, Any]
+    rid: str | None = None
+    earlier: str | None = None
+
+
+@dataclass
+class Reading:
+    """What reading a thread page (and the parked pages following it) decided.
+
+    ``items``: thread and post items to emit; ``pages``: (page URL, key, item count)
+    of every page read; ``next``: (URL, context) of the page the chain needs next,
+    or None at the thread's end; ``kept``: (URL, request id, context) of parked pages
+    the chain read, so a shared frontier can record the context they were read with.
+    """
+
+    items: list[Any] = field(default_factory=list)
+    pages: list[tuple[str, str, int]] = field(default_factory=list)
+    next: tuple[str, dict[str, Any]] | None = None
+    kept: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    new_posts: int = 0
+
+    def extend(self, other: Reading) -> None:
+        self.items += other.items
+        self.pages += other.pages
+        self.kept += other.kept
+        self.new_posts += other.new_posts
+
+
+class ThreadAssembly:
+    """Chains, parked pages and emitted posts of one crawl; see the module docstring."""
+
+    def __init__(self, site: str | None = None, *, titles: TitleCleaner | None = None,
+                 count: Count = _no_count) -> None:
+        self.site = site
+        self.titles = titles or TitleCleaner()
+        self.count = count
+        self.chains: dict[str, dict[str, Any]] = {}  # URL -> thread context waiting for it
+        self.parked: dict[str, Parked] = {}          # later thread pages waiting for their chain
+        self.emitted: set[int] = set()                # keys of posts emitted by this crawl
+        self.identities: dict[int, int] = {}          # post identity -> hash of (thread, position) it was stored at
+        self.threads_read: dict[str, list[int]] = {}  # thread URL -> [pages read, last position]
+        self.thread_of: dict[str, str] = {}           # page URL -> its thread's URL
+
+    # -- which thread -----------------------------------------------------------------------
+    def context_for(self, meta: dict[str, Any], key: str, url: str) -> dict[str, Any] | None:
+        """The chain context this page is read with: carried by its request, or left by a
+        chain that found the page already queued or in flight."""
+        return meta.get("fc_thread") or self.chains.pop(key, None) or self.chains.pop(url, None)
+
+    def start(self, page, meta: dict[str, Any], url: str) -> dict[str, Any]:
+        """The context of a thread whose first page is ``page``."""
+        entry = meta.get("fc_entry") or {}
+        return {"thread_url": url, "page": 1, "offset": 0,
+                "title": entry.get("title") or self.titles.clean(page.title),
+                "replies": entry.get("replies"), "last_activity": entry.get("last_activity"),
+                "depth": meta.get("fc_depth", 0)}
+
+    def claim(self, url: str, ctx: dict[str, Any]) -> None:
+        """The chain's next page is already queued or in flight: it reads on with ``ctx``."""
+        self.chains[url] = ctx
+
+    def forget(self, key: str) -> None:
+        """A page that failed: no chain reads on from it."""
+        self.chains.pop(key, None)
+
+    def already_emitted(self, page) -> bool:
+        """Every post of ``page`` was emitted from another URL of the same page."""
+        # most pages are new: their first post answers, without keying the rest
+        if not page.posts or emitted_key(page.posts[0]) not in self.emitted:
+            return False
+        keys = [emitted_key(p) for p in page.posts]
+        return all(k is not None and k in self.emitted for k in keys)
+
+    # -- reading -------------------------------------------------------------------------------
+    def read(self, page, key: str, url: str, info: dict[str, Any], ctx: dict[str, Any],
+             next_page: Callable[[Any, str], str | None]) -> Reading:
+        """Items of this thread page and of every parked page that follows it, and the
+        page the chain needs next (``next_page(page, url)``: its canonical URL, or None)."""
+        reading = Reading()
+        while True:
+            items, new = self._items(page, url, info, ctx)
+            reading.items += items
+            reading.new_posts += new
+            reading.pages.append((url, key, len(items)))
+            nxt = next_page(page, url)
+            if nxt is None:
+                return reading
+            next_ctx = {**ctx, "page": ctx["page"] + 1, "offset": ctx["offset"] + len(page.posts)}
+            parked = self.parked.pop(nxt, None)
+            if parked is None:
+                reading.next = (nxt, next_ctx)
+                return reading
+            page, key, url, info, ctx = parked.page, parked.key, nxt, parked.info, next_ctx
+            if parked.rid:
+                reading.kept.append((url, parked.rid, ctx))
+
+    def park(self, page, key: str, url: str, info: dict[str, Any], rid: str | None = None,
+             earlier: str | None = None) -> None:
+        """Hold a later thread page until its chain arrives (``earlier``: its thread's
+        earlier page, which is fetched meanwhile)."""
+        self.parked[url] = Parked(page, key, info, rid, earlier)
+        self.count("forumcrawl/thread_pages_parked")
+
+    def resume(self, found: dict[str, dict[str, Any]],
+                   next_page: Callable[[Any, str], str | None]) -> list[Reading]:
+        """Read on the parked pages whose chain (read by another worker) reached them:
+        one :class:`Reading` per chain (each may need a next page)."""
+        readings = []
+        for url, ctx in found.items():
+            parked = self.parked.pop(url, None)
+            if parked is None:  # read meanwhile along a chain of this worker
+                continue
+            self.count("forumcrawl/chain_resumed")
+            readings.append(self.read(parked.page, parked.key, url, parked.info, ctx, next_page))
+        return readings
+
+    def leftovers(self) -> tuple[list[str], list[str], Reading, list[Parked]]:
+        """At the end, parked pages no chain reached: ``(duplicates, rescued, reading,
+        parked)``, and forget them. Those whose posts were all emitted from another URL of
+        the same page (``?page=1``) are duplicates; the others are *rescued*: no post is
+        dropped for its page being reached "from outside" - their new posts are stored
+        under the thread of the page they point back to, after its last known post."""
+        duplicates: list[str] = []
+        rescued: list[str] = []
+        reading = Reading()
+        pages = list(self.parked.values())
+        parked, self.parked = self.parked, {}
+        for url, p in sorted(parked.items()):
+            if self.already_emitted(p.page):
+                duplicates.append(url)
+                continue
+            thread = self.thread_of.get(p.earlier or "") or p.earlier or url
+            read, last = self.threads_read.get(thread, [0, 0])
+            ctx = {"thread_url": thread, "page": read + 1, "offset": last, "title": None, "depth": 0}
+            items, new = self._items(p.page, url, p.info, ctx)
+            if not new:
+                duplicates.append(url)
+                continue
+            rescued.append(url)
+            reading.items += items
+            reading.new_posts += new
+            reading.pages.append((url, p.key, len(items)))
+        return duplicates, rescued, reading, pages
+
+    # -- items -------------------------------------------------------------------------------
+    def _items(self, page, url: str, info: dict[str, Any], ctx: dict[str, Any]) -> tuple[list[Any], int]:
+        """The thread and post items of one page, and how many of its posts are new: a post
+        already stored under another thread (a copy on another URL) is left out."""
+        self.emitted.update(emitted_key(p) for p in page.posts if p.post_id)
+        thread_url, number, offset = ctx["thread_url"], ctx["page"], ctx["offset"]
+        self.thread_of[url] = thread_url
+        thread_hash = hash(thread_url)
+        title = ctx.get("title") or self.titles.clean(page.title)
+        items: list[Any] = [ThreadItem(
+            site=self.site, thread_url=thread_url, page_url=url, page_number=number, title=title,
+            replies=ctx.get("replies"), last_activity=ctx.get("last_activity"),
+            fetched_at=info["fetched_at"], status=info["status"], etag=info["etag"],
+            last_modified=info["last_modified"], content_hash=info["content_hash"],
+        )]
+        new = 0
+        for index, post in enumerate(page.posts, 1):
+            identity = identity_key(post)
+            if identity is not None:
+                place = hash((thread_hash, offset + index))
+                stored = self.identities.setdefault(identity, place)
+                if stored != place:  # stored already, under another thread or position
+                    self.count("forumcrawl/posts_duplicate")
+                    continue
+            new += 1
+            items.append(PostItem(
+                site=self.site, thread_url=thread_url, thread_title=title, page_url=url,
+                page_number=number, position=offset + index, floor=post.floor, post_id=post.post_id,
+                author=post.author,
+                published=post.published.isoformat() if post.published else None,
+                published_raw=post.published_raw, text=post.text, html=post.html,
+                quotes=list(post.quotes), permalink=post.url, language=page.language,
+            ))
+        if not new:
+            return [], 0  # every post is stored already: no thread of its own either
+        self.count("forumcrawl/thread_pages")
+        if number == 1:
+            self.count("forumcrawl/threads")
+        self.count("forumcrawl/posts", new)
+        progress = self.threads_read.setdefault(thread_url, [0, 0])
+        progress[0] = max(progress[0], number)
+        progress[1] = max(progress[1], items[-1]["position"])
+        return items, new

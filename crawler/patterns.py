@@ -1,0 +1,116 @@
+"""URL patterns a site has shown to be worth nothing, learned during the crawl.
+
+One part of the URL policy room (docs/crawler.md). Every fetched URL falls
+into a *pattern*: its path with digit runs and slugs generalised and its query
+reduced to its keys (``/days/2025/03/01`` -> ``/days/#/#/#``;
+``/topic/4/bump`` -> ``/topic/#/bump``; ``/viewtopic.php?t=5&start=10`` ->
+``/viewtopic.php?start&t``). Each response's outcome is recorded against its
+pattern: ``new`` (posts or listing entries not seen before, or an article),
+``repeat`` (only posts already stored), ``wall`` (a login form, or a redirect
+to a login/action URL), ``error`` (HTTP error), ``form`` (a form page with
+nothing else), ``empty`` (nothing new). A pattern whose first ``min_samples``
+responses gave nothing new, or whose share of useful responses stays under
+``trap_ratio`` after ``trap_samples`` (an infinite URL space: calendars, date
+archives, filters), is not fetched any more; the decision is logged once with
+its reason and counted. Nothing here is about a particular site: the site's
+own responses decide.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+log = logging.getLogger("crawler.spiders.generic")
+
+OUTCOMES = ("new", "repeat", "wall", "error", "form", "empty")
+_DIGITS = re.compile(r"\d+")
+_HEXISH = re.compile(r"^[0-9a-f]{16,}$", re.I)
+
+Count = Callable[..., None]
+
+
+def url_pattern(url: str) -> str:
+    """The pattern of ``url``: digits as ``#``, long slugs as ``*``, query keys only."""
+    parts = urlsplit(url)
+    segments = []
+    for seg in parts.path.split("/"):
+        stem, dot, ext = seg.rpartition(".")
+        if not dot or not (ext.isalpha() and len(ext) <= 5):
+            stem, dot, ext = seg, "", ""
+        if _HEXISH.match(stem) or (("-" in stem or "_" in stem) and any(c.isalpha() for c in stem)):
+            stem = "*"  # a slug or a hash: the same shape whatever it says
+        else:
+            stem = _DIGITS.sub("#", stem)
+        segments.append(stem + dot + ext)
+    path = "/".join(segments)
+    if parts.query:
+        keys = sorted({pair.partition("=")[0].lower() for pair in parts.query.split("&") if pair})
+        path += "?" + "&".join(keys)
+    return path
+
+
+@dataclass
+class PatternRecord:
+    fetched: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    blocked: str | None = None
+
+
+class PatternLearner:
+    """Outcomes per URL pattern, and the patterns no longer fetched."""
+
+    def __init__(self, *, min_samples: int = 5, trap_samples: int = 200, trap_ratio: float = 0.02,
+                 max_patterns: int = 10_000, count: Count | None = None) -> None:
+        self.min_samples = min_samples
+        self.trap_samples = trap_samples
+        self.trap_ratio = trap_ratio
+        self.max_patterns = max_patterns  # memory bound: beyond it, new patterns are not tracked
+        self.count = count or (lambda *a, **k: None)
+        self.records: dict[str, PatternRecord] = {}
+
+    def blocked(self, url: str) -> str | None:
+        """Why ``url`` is not to be fetched (its pattern was learned useless), or None."""
+        if not self.min_samples:
+            return None
+        record = self.records.get(url_pattern(url))
+        return record.blocked if record is not None else None
+
+    def record(self, url: str, outcome: str) -> None:
+        """One response of ``url`` gave ``outcome`` (one of :data:`OUTCOMES`)."""
+        pattern = url_pattern(url)
+        record = self.records.get(pattern)
+        if record is None:
+            if len(self.records) >= self.max_patterns:
+                return
+            record = self.records[pattern] = PatternRecord()
+        record.fetched += 1
+        record.outcomes[outcome] = record.outcomes.get(outcome, 0) + 1
+        self.count(f"forumcrawl/pattern_outcomes/{outcome}")
+        if record.blocked is None and self.min_samples:
+            self._decide(pattern, record)
+
+    def _decide(self, pattern: str, record: PatternRecord) -> None:
+        useful = record.outcomes.get("new", 0)
+        reason = None
+        if useful == 0 and record.fetched >= self.min_samples:
+            reason = "nothing_new"
+            worst = max((o for o in OUTCOMES if o != "new"), key=lambda o: record.outcomes.get(o, 0))
+            if record.outcomes.get(worst, 0) * 2 > record.fetched and worst != "empty":
+                reason = {"repeat": "repeats_known_posts", "wall": "login_wall",
+                          "error": "errors", "form": "forms"}[worst]
+        elif record.fetched >= self.trap_samples and useful < self.trap_ratio * record.fetched:
+            reason = "trap"
+        if reason is None:
+            return
+        record.blocked = reason
+        self.count(f"forumcrawl/patterns_learned/{reason}")
+        summary = ", ".join(f"{n} {o}" for o, n in sorted(record.outcomes.items(), key=lambda x: -x[1]))
+        log.info("Learned: URLs like %s are not fetched any more (%s: %d fetched: %s)",
+                 pattern, reason, record.fetched, summary)
+
+    def learned(self) -> dict[str, str]:
+        """Blocked patterns and why."""
+        return {p: r.blocked for p, r in self.records.items() if r.blocked}

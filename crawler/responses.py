@@ -1,0 +1,83 @@
+"""What a response is, before and after extraction: usable or not, its record, what it gave.
+
+Plain functions over a Scrapy response's status, headers and body, used by the
+spider; no state.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.fetches import Fetch
+from crawler.patterns import url_pattern
+from crawler.views import declared_url
+
+HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"application/xml", b"text/xml")
+_PASSWORD_INPUT = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.I)
+_FORM_FIELD = re.compile(rb"<textarea\b", re.I)
+
+
+def unusable(response, max_page_bytes: int) -> str | None:
+    """Why a response cannot be extracted (non-HTML, too large, undecodable), or None."""
+    ctype = response.headers.get(b"Content-Type", b"") or b""
+    ctype = ctype.split(b";", 1)[0].strip().lower()
+    body = response.body
+    if ctype and ctype not in HTML_TYPES:
+        return f"non_html ({ctype.decode('latin-1')})"
+    if not ctype and not body.lstrip()[:1] == b"<":
+        return "non_html (no content type, body is not markup)"
+    if len(body) > max_page_bytes:
+        return f"too_large ({len(body)} bytes > FORUMCRAWL_MAX_PAGE_BYTES={max_page_bytes})"
+    head = body[:4096]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "undecodable (binary bytes in an HTML response)"
+    return None
+
+
+def url_host(url: str) -> str:
+    """The host of ``url`` without port (Scrapy's ``allowed_domains``)."""
+    return urlsplit(url).netloc.split(":", 1)[0]
+
+
+def response_info(response, url: str) -> dict[str, Any]:
+    headers = response.headers
+    return {
+        "url": url,
+        "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "status": response.status,
+        "etag": _header(headers, b"ETag"),
+        "last_modified": _header(headers, b"Last-Modified"),
+        "content_hash": hashlib.sha1(response.body).hexdigest(),
+        "declared": declared_url(response.body, response.url),
+        "wall": bool(_PASSWORD_INPUT.search(response.body)),
+        "form": bool(_FORM_FIELD.search(response.body)),
+    }
+
+
+def plain_outcome(page, url: str, fetches: list[Fetch], info: dict[str, Any]) -> str:
+    """What a page without posts gave: new entries, an article, or links to new kinds of
+    page are new; else a login wall, a form, or nothing new."""
+    if page.kind == "article" or any("fc_entry" in f.meta for f in fetches):
+        return "new"
+    own = url_pattern(url)
+    if any(url_pattern(f.url) != own for f in fetches):
+        return "new"
+    if info.get("wall"):
+        return "wall"
+    if info.get("form"):
+        return "form"
+    return "empty"
+
+
+def _header(headers, name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def page_record(site: str | None, info: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {"site": site, "url": info["url"], "status": info["status"], "kind": kind,
+            "content_hash": info["content_hash"], "etag": info["etag"],
+            "last_modified": info["last_modified"], "fetched_at": info["fetched_at"]}

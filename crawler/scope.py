@@ -1,0 +1,47 @@
+"""Redirects obey the crawl's scope: a downloader middleware in front of every request.
+
+Scrapy follows a redirect by scheduling a new request for the ``Location``; its
+own offsite check knows hosts, not ports, so a redirect to another port of the
+start host (or to a login page) was fetched and stored under the start site.
+Here a request made by a redirect (``meta["redirect_urls"]``) goes through the
+same :meth:`crawler.policy.UrlPolicy.allowed` test as a link; refused, it is
+dropped (``IgnoreRequest``), counted under ``forumcrawl/redirects_refused/<reason>``,
+and its origin's URL pattern learns the outcome (a redirect to a login or
+action page is a login wall).
+"""
+from __future__ import annotations
+
+import logging
+
+from scrapy.exceptions import IgnoreRequest
+
+log = logging.getLogger(__name__)
+
+
+class RedirectScopeMiddleware:
+    """Drop redirected requests the spider's URL policy would not follow as links."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        spider = self.crawler.spider
+        if request.meta.get("redirect_urls"):
+            refuse = getattr(spider, "refuse_redirect", None)
+            origin = request.meta["redirect_urls"][0]
+            reason = refuse(origin, request.url) if refuse is not None else None
+            if reason is not None:
+                log.info("Not following the redirect of %s to %s (%s)", origin, request.url, reason)
+                raise IgnoreRequest(f"redirect out of scope ({reason}): {request.url}")
+            return None
+        if not request.dont_filter:
+            # queued before its URL pattern was learned to give nothing new: not fetched after all
+            refuse = getattr(spider, "refuse_queued", None)
+            reason = refuse(request.url) if refuse is not None else None
+            if reason is not None:
+                raise IgnoreRequest(f"learned pattern ({reason}): {request.url}")
+        return None

@@ -1,0 +1,144 @@
+"""Template warm-up: the sample of a site's pages its template is learned from.
+
+One room of the crawler (docs/crawler.md). Until the site template is learned,
+responses are held (their links are followed at once, their items wait); the
+sample is the first page and the first links it leads to, a set that does not
+depend on which response happens to arrive first. Once every sample page is in
+(or failed), or too many pages wait, the template is learned and the held pages
+are handed back to be extracted with it. A learned template (and the titles it
+was learned with) is saved in ``JOBDIR`` so a resumed crawl does not learn again.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+import extractor
+from crawler.titles import TitleCleaner
+
+log = logging.getLogger(__name__)
+
+TEMPLATE_FILE = "site-template.pickle"
+
+
+class TemplateWarmup:
+    """Held pages, the sample, and the learned template of one site."""
+
+    def __init__(self, pages: int, *, jobdir: Path | None = None) -> None:
+        self.pages = pages
+        self.jobdir = jobdir
+        self.titles = TitleCleaner()
+        self.template = self._load()
+        self.held: list[dict[str, Any]] = []
+        self.sample: list[str] | None = None
+        self.waiting: set[str] = set()
+        self.warmed = self.template is not None or pages <= 0
+        self.learned_from = 0
+        self.learning = False  # between begin() and adopt(): responses wait for the template
+
+    def hold(self, held: dict[str, Any], discovered: list[str]) -> None:
+        """Keep one response (``held["key"]`` its URL key) until the template is learned;
+        the first response's first ``discovered`` links complete the sample."""
+        key = held["key"]
+        self.held.append(held)
+        if self.sample is None:
+            self.sample = [key] + discovered[: self.pages - 1]
+            self.waiting = set(self.sample)
+        self.waiting.discard(key)
+
+    def settle(self, key: str) -> None:
+        """A sample page will not arrive (skipped, failed, dropped)."""
+        self.waiting.discard(key)
+
+    def ready(self) -> bool:
+        """Learn now: every sample page is in (or failed), or the bound on held pages is reached."""
+        if self.warmed or self.sample is None:
+            return False
+        return not self.waiting or len(self.held) >= max(16 * self.pages, 96)
+
+    def finish(self) -> list[dict[str, Any]]:
+        """Learn the template from the sample pages here; returns every held page."""
+        sample = self.begin()
+        return self.adopt(learn_template(sample) if len(sample) >= 2 else None, len(sample))
+
+    def begin(self) -> list[dict[str, Any]]:
+        """Stop holding: the sample pages to learn from (learned elsewhere, e.g. in a worker
+        process, then handed to :meth:`adopt`)."""
+        self.warmed = True
+        self.learning = True
+        sample_keys = set(self.sample or ())
+        pages = [h for h in self.held if h["key"] in sample_keys] or self.held[: self.pages]
+        self.titles = TitleCleaner(h["title"] for h in pages)
+        sample = distinct_pages(pages, self.pages)
+        if len(sample) < 2:  # the sample shows the same posts: learn from what there is
+            sample = distinct_pages(self.held, self.pages)
+        return sample
+
+    def adopt(self, template, sample_size: int) -> list[dict[str, Any]]:
+        """The learned template (None: none could be learned); returns every held page."""
+        held, self.held = self.held, []
+        self.learning = False
+        if template is not None:
+            self.template = template
+            self.learned_from = sample_size
+            self._save()
+        return held
+
+    # -- JOBDIR ------------------------------------------------------------------------------
+    def _load(self):
+        if self.jobdir is None:
+            return None
+        path = self.jobdir / TEMPLATE_FILE
+        if path.exists():
+            try:
+                with path.open("rb") as fh:
+                    saved = pickle.load(fh)
+                self.titles = TitleCleaner(saved["titles"])
+                return saved["template"]
+            except Exception as exc:  # a stale or foreign pickle: learn again
+                log.warning("Ignoring unreadable site template %s: %s", path, exc)
+        return None
+
+    def _save(self) -> None:
+        if self.jobdir is None:
+            return
+        try:
+            tmp = self.jobdir / (TEMPLATE_FILE + ".tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump({"template": self.template, "titles": self.titles.sample_titles}, fh)
+            os.replace(tmp, self.jobdir / TEMPLATE_FILE)
+        except Exception as exc:  # an unpicklable template only costs a re-learn on resume
+            log.debug("site template not saved: %s", exc)
+
+
+def distinct_pages(held: list[dict[str, Any]], wanted: int) -> list[dict[str, Any]]:
+    """Up to ``wanted`` pages, in order, none showing a post another one shows (``held[i]
+    ["posts"]``: hashes of its post texts): the template learns what recurs across pages,
+    and the same posts under two URLs (a thread and its archive view) would be learned as
+    boilerplate and erased from every page."""
+    chosen: list[dict[str, Any]] = []
+    shown: set[int] = set()
+    for h in held:
+        posts = h.get("posts") or set()
+        if posts & shown:
+            continue
+        chosen.append(h)
+        shown |= posts
+        if len(chosen) >= wanted:
+            break
+    return chosen
+
+
+def learn_template(held: list[dict[str, Any]]):
+    """SiteTemplate.learn over the held pages; None when the extractor has no template yet."""
+    template_cls = getattr(extractor, "SiteTemplate", None)
+    if template_cls is None:
+        return None
+    try:
+        return template_cls.learn([(h["body"], h["url"]) for h in held])
+    except Exception as exc:
+        log.warning("Site template could not be learned: %s: %s", type(exc).__name__, exc)
+        return None

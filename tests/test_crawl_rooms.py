@@ -1,0 +1,152 @@
+"""The crawler's rooms driven without Scrapy: thread assembly, URL policy, recrawl
+planning, template warm-up and the shared frontier's acknowledgement ledger."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from crawler.assembly import ThreadAssembly
+from crawler.fetches import PRIORITY_ENTRY
+from crawler.frontier.acks import AckLedger
+from crawler.journal import Frontier
+from crawler.policy import UrlPolicy
+from crawler.recrawl import RecrawlPlanner
+from crawler.warmup import TemplateWarmup
+from extractor.model import Entry, Link, Page, Post
+
+INFO = {"fetched_at": "2026-01-01T00:00:00+00:00", "status": 200, "etag": None,
+        "last_modified": None, "content_hash": "x"}
+
+
+class Tally(Counter):
+    """A stats stand-in: what the rooms counted."""
+
+    def __call__(self, key: str, count: int = 1) -> None:
+        self[key] += count
+
+
+def _thread_page(url: str, texts: list[str], next_url: str | None = None) -> Page:
+    posts = [Post(position=i + 1, text=t, author="a", post_id=f"p{t}") for i, t in enumerate(texts)]
+    return Page(url=url, kind="thread", title="T", posts=posts, next_page_url=next_url)
+
+
+def _next_of(page: Page, url: str) -> str | None:
+    return page.next_page_url
+
+
+def test_parked_later_page_is_read_when_its_chain_arrives() -> None:
+    tally = Tally()
+    threads = ThreadAssembly("http://h", count=tally)
+    p2 = _thread_page("http://h/t/1?page=2", ["c", "d"], "http://h/t/1?page=3")
+    p3 = _thread_page("http://h/t/1?page=3", ["e"])
+    threads.park(p3, "k3", p3.url, INFO)
+    threads.park(p2, "k2", p2.url, INFO, rid="r2")
+    first = _thread_page("http://h/t/1", ["a", "b"], p2.url)
+    reading = threads.read(first, "k1", first.url, INFO, threads.start(first, {}, first.url), _next_of)
+    posts = [(i["thread_url"], i["page_number"], i["position"], i["text"]) for i in reading.items if "text" in i]
+    assert posts == [("http://h/t/1", 1, 1, "a"), ("http://h/t/1", 1, 2, "b"), ("http://h/t/1", 2, 3, "c"),
+                     ("http://h/t/1", 2, 4, "d"), ("http://h/t/1", 3, 5, "e")]
+    assert reading.next is None and not threads.parked
+    assert [p[1] for p in reading.pages] == ["k1", "k2", "k3"]
+    assert [k[:2] for k in reading.kept] == [(p2.url, "r2")]
+    assert tally["forumcrawl/posts"] == 5 and tally["forumcrawl/threads"] == 1
+
+
+def test_chain_stops_at_a_page_not_yet_fetched() -> None:
+    threads = ThreadAssembly("http://h")
+    first = _thread_page("http://h/t/2", ["a"], "http://h/t/2?page=2")
+    reading = threads.read(first, "k", first.url, INFO, threads.start(first, {}, first.url), _next_of)
+    url, ctx = reading.next
+    assert url == "http://h/t/2?page=2" and (ctx["page"], ctx["offset"]) == (2, 1)
+
+
+def test_a_page_seen_under_another_url_is_a_duplicate() -> None:
+    threads = ThreadAssembly("http://h")
+    page = _thread_page("http://h/t/3", ["a", "b"])
+    threads.read(page, "k", page.url, INFO, threads.start(page, {}, page.url), _next_of)
+    assert threads.already_emitted(_thread_page("http://h/t/3?page=1", ["a", "b"]))
+    assert not threads.already_emitted(_thread_page("http://h/t/4", ["a", "z"]))
+
+
+def test_orphans_and_duplicates_are_told_apart() -> None:
+    threads = ThreadAssembly("http://h")
+    page = _thread_page("http://h/t/5", ["a"])
+    threads.read(page, "k", page.url, INFO, threads.start(page, {}, page.url), _next_of)
+    threads.park(_thread_page("http://h/t/5?page=1", ["a"]), "k1", "http://h/t/5?page=1", INFO)
+    threads.park(_thread_page("http://h/t/6?page=2", ["q"]), "k2", "http://h/t/6?page=2", INFO)
+    duplicates, rescued, reading, parked = threads.leftovers()
+    assert duplicates == ["http://h/t/5?page=1"] and rescued == ["http://h/t/6?page=2"]
+    assert len(parked) == 2 and not threads.parked
+    assert [(i["thread_url"], i["text"]) for i in reading.items if "text" in i] == [("http://h/t/6?page=2", "q")]
+
+
+def test_policy_scope_budget_and_reasons(tmp_path) -> None:
+    tally = Tally()
+    policy = UrlPolicy(Frontier(None), start_url="http://h:8000/", deny="/private", max_pages=3, count=tally)
+    assert policy.allowed("http://h:8000/t/1")
+    assert not policy.allowed("http://h:9000/t/1")          # another port is another site
+    assert not policy.allowed("http://h:8000/login")
+    assert not policy.allowed("http://h:8000/private/x")
+    assert tally["forumcrawl/links_skipped/offsite"] == 1
+    assert tally["forumcrawl/links_skipped/action"] == 1
+    assert tally["forumcrawl/links_skipped/denied"] == 1
+    assert policy.take("http://h:8000/a", 0, {}) and policy.take("http://h:8000/b", 0, {})
+    assert not policy.take("http://h:8000/a", 0, {})        # known already
+    assert policy.take("http://h:8000/c", 0, {})
+    assert not policy.take("http://h:8000/d", 0, {})         # over max_pages
+    assert tally["forumcrawl/links_skipped/max_pages"] == 1
+
+
+def test_policy_discovers_entries_first_and_respects_depth() -> None:
+    policy = UrlPolicy(Frontier(None), start_url="http://h/", max_depth=1)
+    page = Page(url="http://h/", kind="listing",
+                links=[Link("http://h/about", "About", "navigation"), Link("http://h/t/1", "Hello", "other")],
+                entries=[Entry(title="Hello", url="http://h/t/1", replies=3)])
+    fetches = {f.url: f for f in policy.discover(page, {"fc_depth": 0}, "http://h/")}
+    assert fetches["http://h/t/1"].priority == PRIORITY_ENTRY
+    assert fetches["http://h/t/1"].meta["fc_entry"]["replies"] == 3
+    assert fetches["http://h/about"].priority < PRIORITY_ENTRY
+    assert policy.discover(page, {"fc_depth": 1}, "http://h/t/1") == []   # depth 2 > max_depth
+
+
+def test_recrawl_skips_unchanged_threads_and_resumes_changed_ones() -> None:
+    when = datetime(2026, 1, 2, 3, 4)
+    state = {"posts": 12, "replies": 11, "last_activity": when.isoformat(), "pages": 2,
+             "last_page_url": "http://h/t/1?page=2", "last_page_offset": 10, "etag": '"v1"'}
+    planner = RecrawlPlanner({"http://h/t/1": state})
+    assert planner.intercept("http://h/t/9", None, 1) is None           # not known: ordinary rules
+    assert planner.intercept("http://h/t/1", Entry("t", "http://h/t/1", when, replies=11), 1) == []
+    planner = RecrawlPlanner({"http://h/t/1": state})
+    fetch, = planner.intercept("http://h/t/1", Entry("t", "http://h/t/1", when, replies=12), 1)
+    assert fetch.url == "http://h/t/1?page=2" and fetch.headers == {"If-None-Match": '"v1"'}
+    assert (fetch.meta["fc_thread"]["page"], fetch.meta["fc_thread"]["offset"]) == (2, 10)
+    planner = RecrawlPlanner({"http://h/t/1": state})
+    assert planner.intercept("http://h/t/1", None, 2) == []              # linked, not listed
+    assert planner.take_unlisted() == [("http://h/t/1", 2)] and planner.take_unlisted() == []
+
+
+def test_warmup_learns_once_the_sample_is_in() -> None:
+    warmup = TemplateWarmup(3)
+    page = b"<html><body><div id=nav>Home Forum</div><p>%s</p></body></html>"
+    warmup.hold({"key": "http://h/", "url": "http://h/", "body": page % b"one", "title": "Home"},
+                ["http://h/a", "http://h/b", "http://h/c"])
+    assert warmup.sample == ["http://h/", "http://h/a", "http://h/b"] and not warmup.ready()
+    warmup.hold({"key": "http://h/a", "url": "http://h/a", "body": page % b"two", "title": "A"}, [])
+    warmup.settle("http://h/b")   # failed: not waited for
+    assert warmup.ready()
+    held = warmup.finish()
+    assert [h["key"] for h in held] == ["http://h/", "http://h/a"] and warmup.warmed and not warmup.ready()
+
+
+def test_ack_ledger_defers_kept_pages_until_released() -> None:
+    acks = AckLedger()
+    a, b = object(), object()
+    acks.popped("ra", a)
+    acks.popped("rb", b)
+    assert not acks.defer("rb", "http://h/t/1?page=2")    # engine still has it
+    acks.engine_done(acks.not_in({id(x) for x in ()}), now=10.0)
+    assert acks.finished == ["ra"] and acks.to_park == {"rb": "http://h/t/1?page=2"}
+    assert acks.committed(taken_at=11.0, now=12.0) == ["ra"]
+    acks.acked(["ra"])
+    assert acks.release("rb") and acks.finished == ["rb"]
+    assert acks.closing(ending=True) == 0

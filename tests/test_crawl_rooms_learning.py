@@ -1,0 +1,163 @@
+"""The new decisions of the crawler's rooms, without Scrapy: URL patterns learned per
+site, views of a thread under other URLs, one post one row, pages reached from outside."""
+from __future__ import annotations
+
+from crawler.assembly import ThreadAssembly
+from crawler.fetches import PRIORITY_OTHER
+from crawler.journal import Frontier
+from crawler.patterns import PatternLearner, url_pattern
+from crawler.policy import UrlPolicy
+from crawler.urls import canonicalize
+from crawler.views import declared_url, view_target
+from extractor.model import Link, Page, Post
+
+INFO = {"fetched_at": "2026-01-01T00:00:00+00:00", "status": 200, "etag": None,
+        "last_modified": None, "content_hash": "x"}
+
+
+def _page(url, texts, links=(), next_url=None, title="Fixing the tap - Board"):
+    posts = [Post(position=i + 1, text=t, author="ann", published_raw="1 May") for i, t in enumerate(texts)]
+    return Page(url=url, kind="thread", title=title, posts=posts, next_page_url=next_url,
+                links=[Link(u, t, r) for u, t, r in links])
+
+
+def test_page_placeholder_values_mean_the_first_page() -> None:
+    assert canonicalize("http://h/t/5/x?page=None") == "http://h/t/5/x"
+    assert canonicalize("http://h/t?page=undefined&id=3") == "http://h/t?id=3"
+    assert canonicalize("http://h/t?page=3") == "http://h/t?page=3"
+
+
+def test_patterns_generalise_ids_slugs_and_query_values() -> None:
+    assert url_pattern("http://h/days/2025/03/01") == url_pattern("http://h/days/1999/12/31") == "/days/#/#/#"
+    assert url_pattern("http://h/topic/4/some-slug?page=2") == "/topic/#/*?page"
+    assert url_pattern("http://h/topic/4/bump") != url_pattern("http://h/topic/4/some-slug")
+
+
+def test_a_pattern_is_blocked_after_nothing_new_and_kept_when_useful() -> None:
+    learner = PatternLearner(min_samples=3)
+    for day in range(1, 4):
+        assert learner.blocked(f"http://h/days/2025/01/0{day}") is None
+        learner.record(f"http://h/days/2025/01/0{day}", "empty")
+    assert learner.blocked("http://h/days/2030/01/01") == "nothing_new"
+    for n in range(3):
+        learner.record(f"http://h/t/{n}/bump", "wall")
+    assert learner.blocked("http://h/t/9/bump") == "login_wall"
+    learner.record("http://h/t/1/a-b", "repeat")
+    learner.record("http://h/t/2/a-b", "new")
+    for n in range(5):
+        learner.record(f"http://h/t/{n}/a-b", "repeat")
+    assert learner.blocked("http://h/t/9/a-b") is None
+
+
+def test_a_trap_is_stopped_even_when_a_few_pages_gave_something() -> None:
+    learner = PatternLearner(min_samples=3, trap_samples=50, trap_ratio=0.05)
+    learner.record("http://h/d/1", "new")
+    for n in range(2, 50):
+        learner.record(f"http://h/d/{n}", "empty")
+    assert learner.blocked("http://h/d/99") is None
+    learner.record("http://h/d/50", "empty")
+    assert learner.blocked("http://h/d/99") == "trap"
+
+
+def test_links_of_a_pattern_on_trial_wait_for_its_verdict() -> None:
+    journal = Frontier(None)
+    policy = UrlPolicy(journal, start_url="http://h/", patterns=PatternLearner(min_samples=2))
+    links = [Link(f"http://h/post/{n}", f"#{n}", "other") for n in range(6)]
+    page = Page(url="http://h/", kind="listing", links=links)
+    first = policy.discover(page, {"fc_depth": 0}, "http://h/")
+    assert [f.url for f in first] == ["http://h/post/0", "http://h/post/1"]
+    assert first[0].priority == PRIORITY_OTHER
+    assert policy.learn("http://h/post/0", "repeat") == []
+    assert policy.learn("http://h/post/1", "repeat") == []      # blocked: the waiting four are dropped
+    assert not policy.waiting and journal.is_done("http://h/post/5")
+    assert not policy.allowed("http://h/post/77")
+    # a pattern that proves useful releases its waiting links at once
+    page = Page(url="http://h/b", kind="listing", links=[Link(f"http://h/art/{n}", "a", "other") for n in range(4)])
+    assert len(policy.discover(page, {"fc_depth": 0}, "http://h/b")) == 2
+    assert [f.url for f in policy.learn("http://h/art/0", "new")] == ["http://h/art/2", "http://h/art/3"]
+
+
+def test_redirects_follow_the_rules_of_links() -> None:
+    policy = UrlPolicy(Frontier(None), start_url="http://h:8000/", patterns=PatternLearner(min_samples=1))
+    assert policy.refuse_redirect("http://h:8000/a", "http://h:9000/a") == "offsite"
+    assert policy.refuse_redirect("http://h:8000/t/1/bump", "http://h:8000/login?next=/t/1") == "action"
+    assert policy.patterns.blocked("http://h:8000/t/2/bump") == "login_wall"
+    assert policy.refuse_redirect("http://h:8000/t/1", "http://h:8000/t/1/slug") is None
+
+
+def test_declared_canonical_and_full_version_links_name_the_real_page() -> None:
+    body = b'<html><head><title>x</title><link href="/topic/4/slug?page=2" rel="canonical"></head><body>'
+    assert declared_url(body, "http://h/topic/4?page=2") == "http://h/topic/4/slug?page=2"
+    page = _page("http://h/topic/4?page=2", ["a"])
+    assert view_target(page, "http://h/topic/4?page=2", "http://h/topic/4/slug?page=2",
+                       lambda u: True) == "http://h/topic/4/slug?page=2"
+    lite = _page("http://h/archive/t-4.html", ["a"], [("http://h/topic/4/slug", "View Full Version : Tap", "other")])
+    assert view_target(lite, "http://h/archive/t-4.html", None, lambda u: True) == "http://h/topic/4/slug"
+
+
+def test_declarations_that_are_not_copies_are_ignored() -> None:
+    later = _page("http://h/t?id=4&page=3", ["c"], [("http://h/t?id=4", "1", "pagination")])
+    assert view_target(later, "http://h/t?id=4&page=3", "http://h/t?id=4", lambda u: True) is None  # page 1
+    own = _page("http://h/t/4", ["a"])
+    assert view_target(own, "http://h/t/4", "http://h/t/4", lambda u: True) is None
+    assert view_target(own, "http://h/t/4", "http://h/", lambda u: True) is None          # front page
+    assert view_target(own, "http://h/t/4", "http://other/t/4", lambda u: False) is None  # another site
+
+
+def test_post_index_window_names_its_thread_but_a_board_does_not() -> None:
+    window = _page("http://h/topic/4/fixing-the-tap/45", ["w"],
+                   [("http://h/topic/4/fixing-the-tap", "Fixing the tap", "other")])
+    assert view_target(window, "http://h/topic/4/fixing-the-tap/45", None, lambda u: True) \
+        == "http://h/topic/4/fixing-the-tap"
+    thread = _page("http://h/forums/plumbing/45", ["t"], [("http://h/forums/plumbing", "Plumbing", "navigation")])
+    assert view_target(thread, "http://h/forums/plumbing/45", None, lambda u: True) is None
+
+
+def test_one_post_one_row_across_threads() -> None:
+    threads = ThreadAssembly("http://h")
+    full = _page("http://h/t/1", ["first post of the thread", "second post"])
+    reading = threads.read(full, "k", full.url, INFO, threads.start(full, {}, full.url), lambda p, u: None)
+    assert reading.new_posts == 2
+    copy = _page("http://h/lite/1", ["first post of the thread", "second post", "a third, only here"])
+    reading = threads.read(copy, "k2", copy.url, INFO, threads.start(copy, {}, copy.url), lambda p, u: None)
+    assert reading.new_posts == 1
+    assert [i["text"] for i in reading.items if "text" in i] == ["a third, only here"]
+
+
+def test_a_page_no_chain_reached_is_stored_after_its_thread() -> None:
+    threads = ThreadAssembly("http://h")
+    first = _page("http://h/t/1", ["a", "b"])
+    threads.read(first, "k1", first.url, INFO, threads.start(first, {}, first.url), lambda p, u: None)
+    threads.park(_page("http://h/t/1?page=2&x=1", ["c"]), "k2", "http://h/t/1?page=2&x=1", INFO, earlier="http://h/t/1")
+    threads.park(_page("http://h/t/1?page=1&x=1", ["a", "b"]), "k3", "http://h/t/1?page=1&x=1", INFO,
+                 earlier="http://h/t/1")
+    duplicates, rescued, reading, parked = threads.leftovers()
+    assert duplicates == ["http://h/t/1?page=1&x=1"] and rescued == ["http://h/t/1?page=2&x=1"]
+    posts = [(i["thread_url"], i["position"], i["text"]) for i in reading.items if "text" in i]
+    assert posts == [("http://h/t/1", 3, "c")]
+
+
+def test_template_sample_never_holds_two_copies_of_the_same_posts() -> None:
+    from crawler.warmup import TemplateWarmup
+
+    warmup = TemplateWarmup(3)
+    page = b"<html><body><div id=nav>Home Forum</div><p>%s</p></body></html>"
+    posts = {"http://h/t/1": {1, 2}, "http://h/lite/1": {1, 2}, "http://h/t/2": {3}, "http://h/t/3": {4}}
+    urls = list(posts)
+    for i, url in enumerate(urls):
+        warmup.hold({"key": url, "url": url, "body": page % str(i).encode(), "title": url, "posts": posts[url]},
+                    urls[1:] if i == 0 else [])
+    sample = warmup.begin()
+    assert [h["key"] for h in sample] == ["http://h/t/1", "http://h/t/2"]   # not the lite copy of thread 1
+
+
+def test_a_waiting_link_found_as_a_listing_entry_is_fetched_as_one() -> None:
+    from extractor.model import Entry
+
+    policy = UrlPolicy(Frontier(None), start_url="http://h/", patterns=PatternLearner(min_samples=1))
+    links = [Link(f"http://h/t/{n}", "latest", "other") for n in range(3)]
+    assert len(policy.discover(Page(url="http://h/", kind="other", links=links), {"fc_depth": 0}, "http://h/")) == 1
+    board = Page(url="http://h/b", kind="listing", entries=[Entry(title="Tap", url="http://h/t/2", replies=4)])
+    fetch, = policy.discover(board, {"fc_depth": 1}, "http://h/b")
+    assert fetch.url == "http://h/t/2" and fetch.meta["fc_entry"]["title"] == "Tap"
+    assert [f.url for f in policy.release_waiting()] == ["http://h/t/1"]
