@@ -4,7 +4,6 @@ threads, which fetches only those threads (from their last stored page) and
 inserts only the new posts."""
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest

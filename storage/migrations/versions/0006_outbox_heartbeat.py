@@ -24,6 +24,15 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Idempotent, like 0005: a database stamped back to an older revision runs it again."""
+    inspector = sa.inspect(op.get_bind())
+    if not inspector.has_table("post_outbox"):
+        _create_outbox()
+    if "heartbeat_at" not in {c["name"] for c in inspector.get_columns("crawl_runs")}:
+        op.add_column("crawl_runs", sa.Column("heartbeat_at", UTCDateTime(), nullable=True))
+
+
+def _create_outbox() -> None:
     op.create_table(
         "post_outbox",
         sa.Column("post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True,
@@ -31,7 +40,6 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.String(40), nullable=False),
         sa.Column("queued_at", UTCDateTime(), nullable=False),
     )
-    op.add_column("crawl_runs", sa.Column("heartbeat_at", UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
