@@ -35,10 +35,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class Robots500Site:
-    """robots.txt answers 500 until ``healthy`` is set, then allows everything; one page."""
+class RobotsSite:
+    """robots.txt answers 500 until ``healthy`` is set, then ``rules``; one page."""
 
-    def __init__(self) -> None:
+    def __init__(self, rules: bytes = b"User-agent: *\nAllow: /\n") -> None:
         self.healthy = threading.Event()
         self.pages: list[str] = []
         site = self
@@ -46,7 +46,7 @@ class Robots500Site:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server API
                 if self.path == "/robots.txt":
-                    status, body = (200, b"User-agent: *\nAllow: /\n") if site.healthy.is_set() \
+                    status, body = (200, rules) if site.healthy.is_set() \
                         else (500, b"<h1>error</h1>")
                 else:
                     site.pages.append(self.path)
@@ -71,7 +71,7 @@ class Robots500Site:
 
 @pytest.fixture
 def robots_500():
-    site = Robots500Site()
+    site = RobotsSite()
     yield site
     site.close()
 
@@ -126,3 +126,17 @@ def test_sigterm_stops_a_crawl_waiting_on_robots_txt_and_the_page_is_kept(tmp_pa
                           cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=BOUND)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert robots_500.pages == ["/"], proc.stderr[-3000:]
+
+
+def test_cli_exits_1_when_the_start_url_gave_no_page(tmp_path, sqlite_url) -> None:
+    site = RobotsSite(rules=b"User-agent: *\nDisallow: /\n")
+    site.healthy.set()
+    try:
+        proc = subprocess.run(forumcrawl(site.url, "--database", sqlite_url), cwd=tmp_path, env=_env(),
+                              capture_output=True, text=True, timeout=BOUND)
+    finally:
+        site.close()
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert site.pages == []
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"forumcrawl crawl: fetched no page from {site.url}"), last
