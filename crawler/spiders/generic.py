@@ -596,7 +596,10 @@ class GenericSpider(scrapy.Spider):
                 self.stats.set_value("forumcrawl/start_unreachable", unreachable)
                 raise CloseSpider("start_unreachable")
             return
-        if failure.check(IgnoreRequest):
+        if failure.check(HostUnreachable):  # another host of the crawl, which never answered
+            self.stats.inc_value("forumcrawl/errors/HostUnreachable")
+            log.info("Failed %s: %s", request.url, message[:200])
+        elif failure.check(IgnoreRequest):
             self.stats.inc_value("forumcrawl/skipped/refused")
         elif "max size" in message:
             self.stats.inc_value("forumcrawl/skipped/too_large")
@@ -614,9 +617,11 @@ class GenericSpider(scrapy.Spider):
         """Why the crawl cannot start, when its host never answered: a robots.txt fetch
         without any response, or a network error before any response of the crawl.
         None for other failures (an HTTP error, a refusal) and once a host has answered."""
+        if self.stats.get_value("response_received_count"):
+            return None
         if failure.check(HostUnreachable):
             return str(failure.value)
-        if self.stats.get_value("response_received_count") or failure.check(IgnoreRequest, HttpError):
+        if failure.check(IgnoreRequest, HttpError):
             return None
         value = failure.value
         return f"{urlsplit(failure.request.url).netloc} cannot be reached ({type(value).__name__}: {value})"
