@@ -17,13 +17,24 @@ robots.txt fetch is retried with back-off (``FORUMCRAWL_ROBOTSTXT_RETRY_DELAY``
 seconds, doubling up to ``FORUMCRAWL_ROBOTSTXT_RETRY_MAX_DELAY``). When it stays
 unreachable for ``FORUMCRAWL_ROBOTSTXT_UNREACHABLE_TIMEOUT`` seconds, the host is
 disallowed entirely for this crawl (``robotstxt/forbidden``) and an error says so.
+
+Two limits keep that wait from turning a mistake into a hang:
+
+* It applies only to hosts that *answered before* (any response, robots.txt's 5xx
+  included). A host that never answered (connection refused, DNS failure, timeouts
+  after Scrapy's retries) is not a busy server but a wrong URL or a network fault:
+  its requests fail at once with :class:`HostUnreachable`, so the spider can stop
+  and say why instead of waiting ten minutes.
+* It never holds a stop: the wait checks every half second whether the engine is
+  closing, and then its requests fail with :class:`RobotsTxtPending` (the spider
+  keeps them unfinished in its frontier, so a resumed crawl fetches them).
 """
 from __future__ import annotations
 
 import logging
 import time
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http.request import NO_CALLBACK
@@ -36,6 +47,30 @@ from twisted.internet.task import deferLater
 logger = logging.getLogger(__name__)
 
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+
+# How often a robots.txt wait looks whether the crawl is stopping (seconds).
+STOP_CHECK_INTERVAL = 0.5
+
+
+class HostUnreachable(IgnoreRequest):
+    """The host never answered: its robots.txt fetch failed without any response."""
+
+    def __init__(self, netloc: str, reason: str) -> None:
+        super().__init__(f"{netloc} cannot be reached ({reason})")
+        self.netloc = netloc
+        self.reason = reason
+
+
+class RobotsTxtPending(IgnoreRequest):
+    """The crawl stopped while the host's robots.txt was still unknown: not fetched, not refused."""
+
+
+class _Unknown:
+    """What a host's entry holds instead of rules when its requests must fail."""
+
+    def __init__(self, error: IgnoreRequest) -> None:
+        self.error = error
 
 
 def unreachable_status(status: int) -> bool:
@@ -53,6 +88,19 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         self.retry_delay = settings.getfloat("FORUMCRAWL_ROBOTSTXT_RETRY_DELAY", 2.0)
         self.retry_max_delay = settings.getfloat("FORUMCRAWL_ROBOTSTXT_RETRY_MAX_DELAY", 60.0)
         self.unreachable_timeout = settings.getfloat("FORUMCRAWL_ROBOTSTXT_UNREACHABLE_TIMEOUT", 600.0)
+        self.answered: set[str] = set()  # hosts that sent some response in this crawl
+        crawler.signals.connect(self._response_received, signal=signals.response_received)
+
+    def _response_received(self, response, request, spider=None) -> None:
+        self.answered.add(urlparse_cached(response).netloc)
+
+    async def process_request(self, request: Request, spider=None) -> None:
+        if request.meta.get("dont_obey_robotstxt") or request.url.startswith(("data:", "file:")):
+            return
+        parser = await self.robot_parser(request)
+        if isinstance(parser, _Unknown):
+            raise parser.error
+        self.process_request_2(parser, request)
 
     async def robot_parser(self, request: Request):
         url = urlparse_cached(request)
@@ -85,6 +133,7 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
                 self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
                 reason = f"{type(exc).__name__}: {exc}"
             else:
+                self.answered.add(netloc)
                 if not unreachable_status(response.status):
                     if response.status >= 400:  # "unavailable": no rules apply
                         response = response.replace(body=b"")
@@ -96,6 +145,11 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
                 self._stats.inc_value("robotstxt/response_count")
                 self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
                 reason = f"HTTP {response.status}"
+            if netloc not in self.answered:
+                logger.warning("Cannot reach %s: robots.txt got no response (%s)", netloc, reason)
+                self._stats.inc_value("robotstxt/host_unreachable")
+                self._resolve(netloc, _Unknown(HostUnreachable(netloc, reason)))
+                return
             self._stats.inc_value("robotstxt/unreachable")
             failed = True
             waited = time.monotonic() - started
@@ -106,8 +160,27 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
                 return
             logger.warning("robots.txt of %s unreachable (%s): its pages wait as disallowed; retrying in %.1fs",
                            netloc, reason, delay)
-            await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
+            if await self._stopped_during(reactor, delay):
+                logger.info("robots.txt of %s still unknown as the crawl stops: its waiting pages "
+                            "stay unfetched", netloc)
+                self._resolve(netloc, _Unknown(RobotsTxtPending(f"robots.txt of {netloc} still unknown")))
+                return
             delay = min(delay * 2, self.retry_max_delay)
+
+    def _stopping(self) -> bool:
+        engine = self.crawler.engine
+        slot = getattr(engine, "_slot", None)
+        return not engine.running or (slot is not None and slot.closing is not None)
+
+    async def _stopped_during(self, reactor, delay: float) -> bool:
+        """Sleep ``delay`` seconds in short steps; True as soon as the crawl is stopping."""
+        deadline = time.monotonic() + delay
+        while not self._stopping():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            await maybe_deferred_to_future(deferLater(reactor, min(left, STOP_CHECK_INTERVAL), lambda: None))
+        return True
 
     def _resolve(self, netloc: str, parser) -> None:
         waiting = self._parsers[netloc]

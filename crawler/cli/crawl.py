@@ -94,15 +94,30 @@ def run(args: argparse.Namespace) -> int:
     crawler = process.create_crawler("generic")
     process.crawl(crawler, **spider_args)
     process.start()
-    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    reason = stats.get("finish_reason")
     if getattr(crawler, "spider", None) is None or reason not in ("finished", "closespider_pagecount"):
-        print(f"forumcrawl crawl: {_ending(reason, overrides)}", file=sys.stderr)
+        print(f"forumcrawl crawl: {_ending(reason, overrides, stats)}", file=sys.stderr)
+        return 1
+    if _fetched_nothing(stats):
+        print(f"forumcrawl crawl: fetched no page from {spider_args['url']} (refused by robots.txt, "
+              "out of scope, or an HTTP error: see the log above)", file=sys.stderr)
         return 1
     return 0
 
 
-def _ending(reason: str | None, overrides: dict[str, str]) -> str:
+def _fetched_nothing(stats: dict) -> bool:
+    """The start URL was requested (not a resume) and no page came back: every response
+    was refused (robots.txt, scope) or an HTTP error."""
+    return bool(stats.get("forumcrawl/start_requested")) and not stats.get("forumcrawl/pages") and \
+        not any(key.startswith("forumcrawl/skipped/") and key != "forumcrawl/skipped/refused" for key in stats)
+
+
+def _ending(reason: str | None, overrides: dict[str, str], stats: dict) -> str:
     """One line on why a crawl did not finish, and what to do."""
+    if reason == "start_unreachable":
+        return (f"{stats.get('forumcrawl/start_unreachable', 'the start URL cannot be reached')}: "
+                "check the URL, that the site is up, and this machine's network")
     resume = (f"run the same command again to resume from {overrides['JOBDIR']}" if overrides.get("JOBDIR")
               else "add -s JOBDIR=DIR to make a crawl resumable")
     if reason == "database_error":

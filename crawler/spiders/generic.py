@@ -37,11 +37,13 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import CloseSpider, DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.misc import load_object
 
 import extractor
@@ -56,6 +58,7 @@ from crawler.patterns import PatternLearner, url_pattern
 from crawler.policy import UrlPolicy
 from crawler.recrawl import RecrawlPlanner
 from crawler.relay import ChainRelay
+from crawler.robots import HostUnreachable, RobotsTxtPending
 from crawler.responses import page_record, plain_outcome, response_info, unusable, url_host
 from crawler.urls import canonicalize
 from crawler.views import view_target
@@ -254,6 +257,7 @@ class GenericSpider(scrapy.Spider):
         self.policy.taken += 1
         self.frontier.add(fetch.url, fetch.priority, fetch.meta)
         self.frontier.flush()
+        self.stats.set_value("forumcrawl/start_requested", 1)  # (the CLI fails a crawl that then fetched nothing)
         yield self._request(fetch)
 
     def _set_site(self, url: str) -> None:
@@ -584,7 +588,18 @@ class GenericSpider(scrapy.Spider):
         request = failure.request
         key = request.meta.get("fc_key") or canonicalize(request.url)
         message = str(failure.value)
-        if failure.check(IgnoreRequest):
+        unreachable = self._unreachable(failure)
+        if unreachable or failure.check(RobotsTxtPending):
+            # Not fetched: the URL stays unfinished in the frontier for a later run.
+            self.threads.forget(key)
+            if unreachable:
+                self.stats.set_value("forumcrawl/start_unreachable", unreachable)
+                raise CloseSpider("start_unreachable")
+            return
+        if failure.check(HostUnreachable):  # another host of the crawl, which never answered
+            self.stats.inc_value("forumcrawl/errors/HostUnreachable")
+            log.info("Failed %s: %s", request.url, message[:200])
+        elif failure.check(IgnoreRequest):
             self.stats.inc_value("forumcrawl/skipped/refused")
         elif "max size" in message:
             self.stats.inc_value("forumcrawl/skipped/too_large")
@@ -598,6 +613,19 @@ class GenericSpider(scrapy.Spider):
         self.warmup.settle(key)
         yield from self._maybe_finish_warmup()
 
+    def _unreachable(self, failure) -> str | None:
+        """Why the crawl cannot start, when its host never answered: a robots.txt fetch
+        without any response, or a network error before any response of the crawl.
+        None for other failures (an HTTP error, a refusal) and once a host has answered."""
+        if self.stats.get_value("response_received_count"):
+            return None
+        if failure.check(HostUnreachable):
+            return str(failure.value)
+        if failure.check(IgnoreRequest, HttpError):
+            return None
+        value = failure.value
+        return f"{urlsplit(failure.request.url).netloc} cannot be reached ({type(value).__name__}: {value})"
+
     def _on_dropped(self, request, spider=None) -> None:
         key = request.meta.get("fc_key")
         if key:
@@ -605,6 +633,9 @@ class GenericSpider(scrapy.Spider):
             self.warmup.settle(key)  # (a held warm-up is then released when idle)
 
     def _on_closed(self, spider, reason) -> None:
+        if reason == "start_unreachable":
+            log.error("Crawl stopped: %s; check the URL, that the site is up, and this machine's network",
+                      self.stats.get_value("forumcrawl/start_unreachable"))
         if self.threads.parked:
             self._report_orphans()
         learned = self.policy.patterns.learned()

@@ -1,0 +1,142 @@
+"""A start URL whose host cannot be reached ends the crawl at once, with one line and exit 1
+(it used to wait ten minutes on robots.txt, then exit 0 "Finished"); a robots.txt answering
+500 keeps its host's pages waiting (RFC 9309), but one SIGTERM still stops the crawl, and the
+waiting start URL stays unfinished in the JOBDIR journal, so the next run fetches it."""
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.sites import FAST, REPO, _env, crawl_command
+
+pytestmark = pytest.mark.slow
+
+# Generous bounds: the point is "seconds, not the old 600 s", not a timing figure.
+BOUND = 60
+
+
+def forumcrawl(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("forumcrawl")), "crawl", *args,
+            *(arg for setting in FAST for arg in ("-s", setting))]
+
+
+def free_port() -> int:
+    """A port with nothing listening on it (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RobotsSite:
+    """robots.txt answers 500 until ``healthy`` is set, then ``rules``; one page."""
+
+    def __init__(self, rules: bytes = b"User-agent: *\nAllow: /\n") -> None:
+        self.healthy = threading.Event()
+        self.pages: list[str] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server API
+                if self.path == "/robots.txt":
+                    status, body = (200, rules) if site.healthy.is_set() \
+                        else (500, b"<h1>error</h1>")
+                else:
+                    site.pages.append(self.path)
+                    status, body = 200, b"<html><head><title>t</title></head><body><p>hello</p></body></html>"
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html" if self.path != "/robots.txt" else "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def robots_500():
+    site = RobotsSite()
+    yield site
+    site.close()
+
+
+def test_cli_on_a_port_with_nothing_listening_exits_1_with_one_line(tmp_path, sqlite_url) -> None:
+    url = f"http://127.0.0.1:{free_port()}/"
+    proc = subprocess.run(forumcrawl(url, "--database", sqlite_url), cwd=tmp_path, env=_env(),
+                          capture_output=True, text=True, timeout=BOUND)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("forumcrawl crawl: 127.0.0.1:") and "cannot be reached" in last, last
+    assert "Connection" in last and "check the URL" in last
+    assert "Traceback" not in proc.stderr
+
+
+def test_scrapy_crawl_closes_with_start_unreachable(tmp_path, sqlite_url) -> None:
+    url = f"http://127.0.0.1:{free_port()}/"
+    proc = subprocess.run(crawl_command(url, sqlite_url), cwd=REPO, env=_env(),
+                          capture_output=True, text=True, timeout=BOUND)
+    assert "Spider closed (start_unreachable)" in proc.stderr, proc.stderr[-3000:]
+    errors = [line for line in proc.stderr.splitlines() if "[crawler.spiders.generic] ERROR" in line]
+    assert len(errors) == 1 and "cannot be reached" in errors[0], errors
+
+
+def test_sigterm_stops_a_crawl_waiting_on_robots_txt_and_the_page_is_kept(tmp_path, robots_500) -> None:
+    database = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    jobdir = tmp_path / "job"
+    log = tmp_path / "crawl.log"
+    cmd = forumcrawl(robots_500.url, "--database", database, "-s", f"JOBDIR={jobdir}",
+                     "-s", "FORUMCRAWL_ROBOTSTXT_RETRY_DELAY=30", "-s", "FORUMCRAWL_TEMPLATE_PAGES=0")
+    with log.open("w") as err:
+        proc = subprocess.Popen(cmd, cwd=tmp_path, env=_env(), stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            deadline = time.monotonic() + BOUND
+            while "its pages wait as disallowed" not in log.read_text() and proc.poll() is None:
+                assert time.monotonic() < deadline, log.read_text()[-3000:]
+                time.sleep(0.2)
+            assert proc.poll() is None, log.read_text()[-3000:]
+            proc.send_signal(signal.SIGTERM)    # the wait before the next robots.txt try is 30 s
+            code = proc.wait(timeout=BOUND)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    text = log.read_text()
+    assert code == 1, text[-3000:]           # documented: an interrupted crawl exits 1
+    assert "interrupted before the end" in text.strip().splitlines()[-1]
+    assert robots_500.pages == []            # fail closed: no page while robots.txt answered 500
+    # The start URL was not fetched, so it is still unfinished: the next run fetches it.
+    robots_500.healthy.set()
+    proc = subprocess.run(forumcrawl("--database", database, "-s", f"JOBDIR={jobdir}",
+                                     "-s", "FORUMCRAWL_TEMPLATE_PAGES=0"),
+                          cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=BOUND)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert robots_500.pages == ["/"], proc.stderr[-3000:]
+
+
+def test_cli_exits_1_when_the_start_url_gave_no_page(tmp_path, sqlite_url) -> None:
+    site = RobotsSite(rules=b"User-agent: *\nDisallow: /\n")
+    site.healthy.set()
+    try:
+        proc = subprocess.run(forumcrawl(site.url, "--database", sqlite_url), cwd=tmp_path, env=_env(),
+                              capture_output=True, text=True, timeout=BOUND)
+    finally:
+        site.close()
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert site.pages == []
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"forumcrawl crawl: fetched no page from {site.url}"), last
