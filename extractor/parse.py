@@ -10,6 +10,7 @@ also bounds the work later steps do on hostile input.
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 from lxml import etree
 
@@ -67,11 +68,13 @@ def cap_attributes(html: str, warnings: list[str]) -> str:
 
 
 def _long_tags(html: str) -> list[str]:
-    """Start tags of over _LONG_TAG characters: splitting on '<' runs in C, unlike a
-    regex scan from every '<' (0.4 vs 2-5 ms on a 170 KB page)."""
+    """Start tags of over _LONG_TAG characters. Splitting on '<' and picking the long
+    pieces stays in C (map, compress), unlike a regex scan from every '<' or a Python
+    loop over every piece (2-5 ms and 0.5 ms on a 170 KB page)."""
+    chunks = html.split("<")
     tags = []
-    for chunk in html.split("<"):
-        if len(chunk) > _LONG_TAG and chunk[:1].isalpha() and _TAG_START_RE.match(chunk):
+    for chunk in compress(chunks, map(_LONG_TAG.__lt__, map(len, chunks))):
+        if chunk[:1].isalpha() and _TAG_START_RE.match(chunk):
             end = chunk.find(">")
             if end < 0 or end > _LONG_TAG:
                 tags.append(chunk if end < 0 else chunk[:end])
