@@ -141,7 +141,9 @@ class ExtractPool:
         self.processes = processes
         self.timeout = timeout if timeout and timeout > 0 else None  # None: no limit
         self.timeouts = 0  # pages abandoned over the limit
+        self._abandoned: set[str] = set()  # their URLs: not tried again (a held warm-up page is re-extracted)
         self.replaced = 0  # executors replaced (after a timeout or a dead worker)
+        self.retried = 0  # pages extracted again after their pool was replaced under them
         self._blob = pickle.dumps(template) if template is not None else None
         self._slots: asyncio.Semaphore | None = None
         self._executor = self._new_executor()
@@ -155,6 +157,8 @@ class ExtractPool:
 
     async def extract(self, body: bytes, url: str, headers: Mapping | None):
         """The extracted page; over the time limit, a failed page (``TIMEOUT_WARNING``)."""
+        if url in self._abandoned:
+            return _timed_out(url, self.timeout)
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.processes)
         async with self._slots:  # submitted only with a worker free: the limit times extraction alone
@@ -165,6 +169,7 @@ class ExtractPool:
                     return await asyncio.wait_for(future, self.timeout)
                 except asyncio.TimeoutError:
                     self.timeouts += 1
+                    self._abandoned.add(url)
                     self._replace(executor)
                     return _timed_out(url, self.timeout)
                 except BrokenProcessPool:
@@ -172,6 +177,7 @@ class ExtractPool:
                     self._replace(executor)
                     if attempt:
                         raise
+                    self.retried += 1
         raise AssertionError("unreachable")
 
     def _replace(self, executor: ProcessPoolExecutor) -> None:
@@ -182,7 +188,8 @@ class ExtractPool:
         self.replaced += 1
         for process in list((getattr(executor, "_processes", None) or {}).values()):
             process.kill()
-        executor.shutdown(wait=False, cancel_futures=True)
+        # (not cancel_futures: every task of the old pool fails with BrokenProcessPool, so is retried)
+        executor.shutdown(wait=False)
 
     def set_template(self, template: Any) -> None:
         """Workers use ``template`` from now on (the one learned after the warm-up): written
@@ -199,7 +206,12 @@ class ExtractPool:
 
     async def learn(self, pages: list[tuple[bytes, str]]):
         """``SiteTemplate.learn(pages)`` in a worker: the reactor thread keeps crawling."""
-        return await asyncio.wrap_future(self._executor.submit(_learn, pages))
+        executor = self._executor
+        try:
+            return await asyncio.wrap_future(executor.submit(_learn, pages))
+        except BrokenProcessPool:  # a page's timeout replaced the workers meanwhile: once more
+            self._replace(executor)
+            return await asyncio.wrap_future(self._executor.submit(_learn, pages))
 
     def cpu_seconds(self) -> float:
         """CPU time the live workers have used (Linux /proc; 0.0 elsewhere), for the stats."""
