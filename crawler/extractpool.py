@@ -11,6 +11,12 @@ crawler processes are the way to more cores). As many workers as cores, not one
 fewer: the crawler process waits on the network part of the time, and a second
 worker fills that time (2 cores: 89-96 pages/s with 2 workers against 76-82 with 1,
 ``bench/throughput.py --threads 600 --only generic``).
+
+Each page gets ``timeout`` seconds (``FORUMCRAWL_EXTRACT_TIMEOUT``, 30) of a worker: a
+page still being extracted then is abandoned, its worker processes are replaced (a
+running task cannot be cancelled, only its process killed), and the page comes back as
+a failed extraction (no posts, no links) so the crawl goes on. Pages wait for a free
+worker here, not in the executor's queue, so the limit counts extraction time only.
 """
 from __future__ import annotations
 
@@ -22,9 +28,12 @@ import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 AUTO_MAX = 2  # workers chosen by -1: beyond two, the crawler process is the bottleneck
+DEFAULT_TIMEOUT = 30.0  # seconds of a worker one page may take (FORUMCRAWL_EXTRACT_TIMEOUT)
+TIMEOUT_WARNING = "extraction failed: timed out"  # start of the warning of an abandoned page
 PARENT_POLL_SECONDS = 1.0
 
 _template: Any = None
@@ -116,22 +125,71 @@ def prestart() -> None:
     forkserver.ensure_running()
 
 
-class ExtractPool:
-    """A pool of extractor processes sharing one site template."""
+def _timed_out(url: str, limit: float | None):
+    """The page of an extraction abandoned over the time limit: no posts, no links."""
+    from extractor.model import Page
 
-    def __init__(self, processes: int, template: Any) -> None:
+    return Page(url=url, warnings=[f"{TIMEOUT_WARNING} after {limit:g}s (worker process replaced)"])
+
+
+class ExtractPool:
+    """A pool of extractor processes sharing one site template, with a time limit per page."""
+
+    def __init__(self, processes: int, template: Any, timeout: float | None = DEFAULT_TIMEOUT) -> None:
         self._ref: tuple[int, str] | None = None
         self._dir: str | None = None
-        blob = pickle.dumps(template) if template is not None else None
-        self._executor = ProcessPoolExecutor(
-            max_workers=processes,
+        self.processes = processes
+        self.timeout = timeout if timeout and timeout > 0 else None  # None: no limit
+        self.timeouts = 0  # pages abandoned over the limit
+        self._abandoned: set[str] = set()  # their URLs: not tried again (a held warm-up page is re-extracted)
+        self.replaced = 0  # executors replaced (after a timeout or a dead worker)
+        self.retried = 0  # pages extracted again after their pool was replaced under them
+        self._blob = pickle.dumps(template) if template is not None else None
+        self._slots: asyncio.Semaphore | None = None
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.processes,
             mp_context=multiprocessing.get_context("forkserver" if _HAS_FORKSERVER else "spawn"),
-            initializer=_install, initargs=(blob, (os.getpid(), _identity(os.getpid()))),
+            initializer=_install, initargs=(self._blob, (os.getpid(), _identity(os.getpid()))),
         )
 
     async def extract(self, body: bytes, url: str, headers: Mapping | None):
-        future = self._executor.submit(_extract, body, url, headers, self._ref)
-        return await asyncio.wrap_future(future)
+        """The extracted page; over the time limit, a failed page (``TIMEOUT_WARNING``)."""
+        if url in self._abandoned:
+            return _timed_out(url, self.timeout)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.processes)
+        async with self._slots:  # submitted only with a worker free: the limit times extraction alone
+            for attempt in range(2):
+                executor = self._executor
+                future = asyncio.wrap_future(executor.submit(_extract, body, url, headers, self._ref))
+                try:
+                    return await asyncio.wait_for(future, self.timeout)
+                except asyncio.TimeoutError:
+                    self.timeouts += 1
+                    self._abandoned.add(url)
+                    self._replace(executor)
+                    return _timed_out(url, self.timeout)
+                except BrokenProcessPool:
+                    # another page's timeout killed this worker's pool (or a worker died): once more
+                    self._replace(executor)
+                    if attempt:
+                        raise
+                    self.retried += 1
+        raise AssertionError("unreachable")
+
+    def _replace(self, executor: ProcessPoolExecutor) -> None:
+        """Kill the workers of ``executor`` (one is stuck) and start fresh ones, once."""
+        if executor is not self._executor:
+            return
+        self._executor = self._new_executor()
+        self.replaced += 1
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.kill()
+        # (not cancel_futures: every task of the old pool fails with BrokenProcessPool, so is retried)
+        executor.shutdown(wait=False)
 
     def set_template(self, template: Any) -> None:
         """Workers use ``template`` from now on (the one learned after the warm-up): written
@@ -148,7 +206,12 @@ class ExtractPool:
 
     async def learn(self, pages: list[tuple[bytes, str]]):
         """``SiteTemplate.learn(pages)`` in a worker: the reactor thread keeps crawling."""
-        return await asyncio.wrap_future(self._executor.submit(_learn, pages))
+        executor = self._executor
+        try:
+            return await asyncio.wrap_future(executor.submit(_learn, pages))
+        except BrokenProcessPool:  # a page's timeout replaced the workers meanwhile: once more
+            self._replace(executor)
+            return await asyncio.wrap_future(self._executor.submit(_learn, pages))
 
     def cpu_seconds(self) -> float:
         """CPU time the live workers have used (Linux /proc; 0.0 elsewhere), for the stats."""

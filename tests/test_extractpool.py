@@ -68,3 +68,74 @@ def test_workers_leave_when_the_crawler_is_killed(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def _big_page() -> bytes:
+    """About 2.7 MB of posts: seconds of extraction, far over a 0.05 s limit."""
+    rows = "".join(f'<div class="post"><span class="author">user{i}</span><p>Message number {i} with some '
+                   "words about the weather and crawling.</p></div>" for i in range(20000))
+    return f"<html><body>{rows}</body></html>".encode()
+
+
+def test_a_page_over_the_time_limit_is_abandoned_and_the_pool_goes_on():
+    import asyncio
+
+    from crawler.extractpool import TIMEOUT_WARNING, ExtractPool
+
+    small_page = b"<html><body><p>hello there, a small page</p></body></html>"
+    pool = ExtractPool(1, None, timeout=30)
+    try:
+        async def run():
+            await pool.extract(small_page, "http://x/", None)  # the worker is started
+            first = set(pool._executor._processes)
+            pool.timeout = 0.05
+            big = await pool.extract(_big_page(), "http://x/big", None)
+            pool.timeout = 30  # a limit the small page is far below
+            small = await pool.extract(small_page, "http://x/", None)
+            again = await pool.extract(_big_page(), "http://x/big", None)  # not tried again
+            return big, small, first, again
+
+        big, small, first, again = asyncio.run(run())
+        assert big.url == "http://x/big" and big.posts == [] and big.links == []
+        assert big.warnings and big.warnings[0].startswith(TIMEOUT_WARNING), big.warnings
+        assert pool.timeouts == 1 and pool.replaced == 1
+        # the stuck worker was killed; the small page was extracted by a fresh one
+        assert len(first) == 1 and not any(_alive(p) for p in first)
+        assert set(pool._executor._processes) and set(pool._executor._processes).isdisjoint(first)
+        assert "hello there" in small.text and small.warnings == []
+        assert again.warnings[0].startswith(TIMEOUT_WARNING) and pool.timeouts == 1 and pool.replaced == 1
+    finally:
+        pool.close()
+
+
+def test_pages_in_flight_when_the_pool_is_replaced_are_extracted_again():
+    import asyncio
+
+    from crawler.extractpool import ExtractPool
+
+    pool = ExtractPool(2, None, timeout=60)
+    try:
+        async def run():
+            task = asyncio.ensure_future(pool.extract(_big_page(), "http://x/big", None))  # seconds of work
+            while not pool._executor._processes:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.3)
+            pool._replace(pool._executor)  # as another page's timeout does
+            return await task
+
+        page = asyncio.run(run())
+        assert pool.replaced == 1 and pool.retried == 1 and pool.timeouts == 0
+        assert page.url == "http://x/big" and page.text and not any(w.startswith("extraction failed")
+                                                                     for w in page.warnings)
+    finally:
+        pool.close()
+
+
+def test_no_limit_when_the_timeout_is_zero():
+    from crawler.extractpool import ExtractPool
+
+    pool = ExtractPool(1, None, timeout=0)
+    try:
+        assert pool.timeout is None
+    finally:
+        pool.close()

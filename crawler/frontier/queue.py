@@ -156,7 +156,8 @@ class ReliableQueue(RedisQueueBase):
 
     def clear(self) -> None:
         """Delete the queue and all processing state of this frontier."""
-        keys = [self.queue_key, self.workers_key, f"{self.key}:seeded", f"{self.key}:chain", self.taken_key]
+        keys = [self.queue_key, self.workers_key, f"{self.key}:seeded", f"{self.key}:epoch",
+                f"{self.key}:chain", self.taken_key]
         keys += list(self.server.scan_iter(match=f"{self.key}:processing:*"))
         keys += list(self.server.scan_iter(match=f"{self.key}:parked:*"))
         keys += list(self.server.scan_iter(match=f"{self.key}:alive:*"))
@@ -209,6 +210,13 @@ class ReliableQueue(RedisQueueBase):
         queued, held, workers = self._status(keys=[self.queue_key, self.workers_key],
                                              args=[self.key, "1" if finishing else "0"])
         return int(queued), int(held), int(workers)
+
+    def forget_worker(self) -> None:
+        """Leave the worker set without re-queueing anything (the frontier was lost)."""
+        pipe = self.server.pipeline()
+        pipe.delete(self.alive_key, self.processing_key, self.parked_key)
+        pipe.srem(self.workers_key, self.worker_id)
+        pipe.execute()
 
     def retire(self) -> None:
         """Leave the worker set; anything still held goes back to the queue."""

@@ -12,6 +12,7 @@ from typing import Any
 import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
@@ -89,6 +90,9 @@ class FrontierScheduler(RedisScheduler):
         self.local_count = 0
         self.redis_down_since: float | None = None
         self.seeded_marked = False
+        self.epoch_key = f"{key}:epoch"
+        self.epoch: bytes | None = self.server.get(self.epoch_key)  # the run this worker takes part in
+        self.lost = False
         self.said_waiting = False
         self.idle_waiting = False
         self.opened_at = time.monotonic()
@@ -123,6 +127,12 @@ class FrontierScheduler(RedisScheduler):
     def close(self, reason):
         if getattr(self, "_loop", None) is not None and self._loop.running:
             self._loop.stop()
+        if self.lost:  # nothing to give back: the frontier it came from is gone
+            try:
+                self.queue.forget_worker()
+            except _REDIS_ERRORS:
+                pass
+            return
         # The engine has drained its slot and the pipelines have flushed before
         # the scheduler closes: everything this worker popped is finished, except
         # pages the spider still keeps. At the end of the crawl ("finished") those
@@ -151,6 +161,8 @@ class FrontierScheduler(RedisScheduler):
 
     # -- scheduler interface -----------------------------------------------
     def enqueue_request(self, request):
+        if self.lost:  # closing: a link found now would start a new crawl in an empty Redis
+            return False
         if self._is_local(request):
             return self._keep_local(request)
         if self.unpushed or self.redis_down_since is not None:
@@ -169,6 +181,8 @@ class FrontierScheduler(RedisScheduler):
         return True
 
     def next_request(self):
+        if self.lost:
+            return None
         self._collect_finished()
         if self.local:  # this worker's own continuations first (a thread's next page...)
             request = heapq.heappop(self.local)[2]
@@ -190,6 +204,8 @@ class FrontierScheduler(RedisScheduler):
         return request
 
     def has_pending_requests(self) -> bool:
+        if self.lost:
+            return False
         if self.local or self.unpushed or self.redis_down_since is not None:
             return True
         try:
@@ -241,6 +257,9 @@ class FrontierScheduler(RedisScheduler):
         if not self.seeded_marked:
             self.server.set(f"{self.queue.key}:seeded", b"1")
             self.seeded_marked = True
+            mark_epoch(self.server, self.queue.key)
+            if self.epoch is None:
+                self.epoch = self.server.get(self.epoch_key)
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
 
@@ -313,7 +332,11 @@ class FrontierScheduler(RedisScheduler):
 
     # -- heartbeat, reaping, termination ------------------------------------
     def _beat(self, initial: bool = False) -> None:
+        if self.lost:
+            return
         try:
+            if not self._same_epoch():
+                return
             if not self.queue.heartbeat(self.worker_timeout) and not initial:
                 logger.warning(
                     "Worker %s had been presumed dead (no heartbeat for %.0fs); its requests "
@@ -342,8 +365,12 @@ class FrontierScheduler(RedisScheduler):
 
     def _on_idle(self, spider=None) -> None:
         """Keep an idle worker open while the shared crawl has work anywhere."""
+        if self.lost:
+            raise DontCloseSpider  # closing with reason frontier_lost already
         self._collect_finished()
         try:
+            if not self._same_epoch():
+                raise DontCloseSpider
             self._flush_unpushed()
             self._reap_dead_workers()
             queued, held, _ = self.queue.status(finishing=not (self.unpushed or self.acks.finished or self.local))
@@ -363,6 +390,31 @@ class FrontierScheduler(RedisScheduler):
             self.idle_waiting = True
             raise DontCloseSpider
         logger.info("Shared frontier %s is empty and no worker holds work: finishing", self.queue.key)
+
+    # -- a frontier lost with Redis's data ---------------------------------------
+    def _same_epoch(self) -> bool:
+        """Is the frontier still the one this worker took part in? A Redis that restarted
+        without persistence, or was flushed, comes back empty: queue, seen-set, other
+        workers' work in progress - and the run epoch - gone. Finishing then would record
+        a crawl of part of the site as complete; the worker stops with ``frontier_lost``."""
+        current = self.server.get(self.epoch_key)
+        if self.epoch is None:  # not seeded yet when this worker started: it joins this run
+            self.epoch = current
+            return True
+        if current == self.epoch:
+            return True
+        self.lost = True
+        logger.error(
+            "Shared frontier %s was lost: its run epoch is %s (Redis restarted without persistence, was "
+            "flushed, or `forumcrawl enqueue --reset` replaced the crawl); this worker stops (close reason "
+            "frontier_lost) instead of finishing with part of the site. Enqueue the site again to crawl the "
+            "rest (stored posts are not duplicated); run Redis with appendonly yes",
+            self.queue.key, "gone" if current is None else "a new one")
+        if self.stats:
+            self.stats.set_value("frontier/lost", 1)
+        self.idle_waiting = False
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="frontier_lost"))
+        return False
 
     # -- Redis outages ---------------------------------------------------------
     def _flush_unpushed(self) -> None:
@@ -410,4 +462,11 @@ def seed(redis_client: redis.Redis, key: str, urls, priority: int = 0) -> int:
         queue.push(request)
         added += 1
     redis_client.set(f"{key}:seeded", b"1")
+    mark_epoch(redis_client, key)
     return added
+
+
+def mark_epoch(redis_client: redis.Redis, key: str) -> None:
+    """Give a frontier being seeded its run epoch (kept if it has one): a random token that
+    only a Redis losing its data (or ``enqueue --reset``) removes, so that workers notice."""
+    redis_client.set(f"{key}:epoch", uuid.uuid4().hex.encode(), nx=True)

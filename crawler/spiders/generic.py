@@ -517,7 +517,8 @@ class GenericSpider(scrapy.Spider):
             from crawler.extractpool import ExtractPool
 
             self.stats.set_value("forumcrawl/extract_processes", self.extract_processes)
-            self._pool = ExtractPool(self.extract_processes, self.warmup.template)
+            self._pool = ExtractPool(self.extract_processes, self.warmup.template,
+                                     timeout=self.settings.getfloat("FORUMCRAWL_EXTRACT_TIMEOUT", 30.0))
 
     # -- signals -------------------------------------------------------------------------------
     def _wake(self, callback) -> None:
@@ -646,6 +647,8 @@ class GenericSpider(scrapy.Spider):
         if self._pool is not None:
             self.stats.set_value("forumcrawl/extract_processes_cpu_seconds",
                                  round(self._pool.cpu_seconds(), 2))
+            if self._pool.timeouts:  # pages abandoned over FORUMCRAWL_EXTRACT_TIMEOUT (logged as failed)
+                self.stats.set_value("forumcrawl/extract/timeout", self._pool.timeouts)
             self._pool.close()
 
     # -- responses that are not pages ------------------------------------------------------------
