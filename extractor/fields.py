@@ -623,6 +623,11 @@ def _in_quote(dom: Dom, i: int) -> bool:
                 starts.append(k)
                 ends.append(int(dom.end[k]))
         spans = dom.memo["quote_spans"] = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+    return _in_spans(spans, i)
+
+
+def _in_spans(spans: tuple[np.ndarray, np.ndarray], i: int) -> bool:
+    """Whether DFS index ``i`` lies in one of the disjoint (start, end) spans, sorted by start."""
     starts, ends = spans
     if not len(starts):
         return False
@@ -643,11 +648,7 @@ def _in_signature(dom: Dom, i: int) -> bool:
                     starts.append(k)
                     ends.append(int(dom.end[k]))
         spans = dom.memo["signature_spans"] = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
-    starts, ends = spans
-    if not len(starts):
-        return False
-    at = int(np.searchsorted(starts, i, side="right")) - 1
-    return at >= 0 and i <= ends[at]
+    return _in_spans(spans, i)
 
 
 _TITLE_SPLIT_RE = re.compile(r"\s+[-|•·:»–—]+\s+|\s*::\s*")

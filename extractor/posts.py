@@ -355,12 +355,17 @@ def _posting_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.n
     found = choose_units(dom, unit_keys(dom), tw, dated, None, url, exclude=~allowed, min_share=0.0)
     if len(found) < 2:
         return []
-    # a list of comments per posting may win over its items: take the items
+    return _comments_in(dom, _comment_items(dom, key, found, dated), md_units, None)
+
+
+def _comment_items(dom: Dom, key: np.ndarray, found: list[int], dated: np.ndarray) -> list[int]:
+    """A list of comments per posting may win over its items: then the items (children
+    of one key, each dated once or twice) are the comments."""
     sub_dates = dom.subtree(dated)
     kids = [c for u in found for c in dom.children(u) if sub_dates[c]]
     if len(kids) > len(found) and len({int(key[c]) for c in kids}) == 1 and all(sub_dates[c] <= 2 for c in kids):
-        found = kids
-    return _comments_in(dom, found, md_units, None)
+        return kids
+    return found
 
 
 MIN_COMMENT_WORDS_CHARS = 20   # a comment says something: an "edited by bob; <date>" note does not
@@ -393,10 +398,7 @@ def _dom_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarr
     found = choose_units(dom, unit_keys(dom), tw, dated, None, url, exclude=~allowed, min_share=0.0)
     if len(found) < 2:
         return []
-    sub_dates = dom.subtree(dated)
-    kids = [c for u in found for c in dom.children(u) if sub_dates[c]]
-    if len(kids) > len(found) and len({int(key[c]) for c in kids}) == 1 and all(sub_dates[c] <= 2 for c in kids):
-        found = kids
+    found = _comment_items(dom, key, found, dated)
     said = dom.subtree(np.where((dates == 0) & ~dom.in_link, dom.own_chars, 0))
     if _median_of([float(said[c]) for c in found]) < MIN_COMMENT_WORDS_CHARS:
         return []
