@@ -74,7 +74,8 @@ def test_heartbeat_renews_and_claims_a_run(sqlite_url):
 def test_a_sigkilled_crawl_shows_as_killed_in_stats(tmp_path):
     database = f"sqlite:///{tmp_path / 'killed.db'}"
     live = LiveForum(build_forum(seed=9, threads_per_board=3))
-    proc = subprocess.Popen(crawl_command(live.url, database, "CONCURRENT_REQUESTS=1", "DOWNLOAD_DELAY=0.05"),
+    proc = subprocess.Popen(crawl_command(live.url, database, "CONCURRENT_REQUESTS=1", "DOWNLOAD_DELAY=0.2",
+                                          "FORUMCRAWL_FLUSH_INTERVAL=0.2"),
                             cwd=REPO, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 90
