@@ -107,6 +107,7 @@ class Post(Base):
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
     updated_at: Mapped[datetime | None]  # last time a re-crawl found the content changed
+    parent_position: Mapped[int | None]  # a comment: the position of the post it is under (same thread)
 
 
 class Page(Base):
