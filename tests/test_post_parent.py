@@ -54,7 +54,7 @@ def test_parent_is_stored_updated_and_printed_as_jsonl(database_url, tmp_path) -
     assert [(r["position"], r["parent_position"]) for r in rows] == [(1, None), (2, None), (3, 1)]
 
 
-def test_migration_0007_keeps_posts_and_runs_twice(database_url) -> None:
+def test_migrations_0007_0008_keep_posts_and_run_twice(database_url) -> None:
     from test_storage_items import thread_with_posts
 
     engine = make_engine(database_url)
@@ -67,6 +67,8 @@ def test_migration_0007_keeps_posts_and_runs_twice(database_url) -> None:
         store.write_batch(*thread_with_posts(1, 2))
         with store.engine.begin() as conn:
             conn.execute(sa.text("UPDATE alembic_version SET version_num = '0006'"))
-    with Store(database_url) as store, store.engine.connect() as conn:   # 0007 again: no error
-        assert migrate.current_revision(conn) == migrate.head_revision() == "0007"
+    with Store(database_url) as store, store.engine.connect() as conn:   # 0007 and 0008 again: no error
+        assert migrate.current_revision(conn) == migrate.head_revision()
+        indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("posts")}
+        assert "ix_posts_thread_order" in indexes and "ix_posts_thread_position" not in indexes
         assert conn.execute(sa.text("SELECT count(*) FROM posts WHERE parent_position IS NULL")).scalar_one() == 2
