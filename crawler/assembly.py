@@ -227,6 +227,7 @@ class ThreadAssembly:
                 published=post.published.isoformat() if post.published else None,
                 published_raw=post.published_raw, text=post.text, html=post.html,
                 quotes=list(post.quotes), permalink=post.url, language=page.language,
+                parent_position=offset + post.parent if post.parent else None,
             ))
         if not new:
             return [], 0  # every post is stored already: no thread of its own either

@@ -44,4 +44,5 @@ class PostItem(scrapy.Item):
     html = scrapy.Field()          # sanitised body
     quotes = scrapy.Field()        # list of quoted texts (kept out of text)
     permalink = scrapy.Field()     # the post's own URL when the page gives one
+    parent_position = scrapy.Field()  # a comment: position of the post it is under, else None
     language = scrapy.Field()

@@ -195,9 +195,9 @@ class StorePipeline:
         if self.store is None:
             return
         if self.run_id is not None:
-            status = "finished" if reason == "finished" else "interrupted"
-            if self.stats.get_value("forumcrawl/db_unsaved_items"):
-                status = "failed"
+            from storage.runs import run_status
+
+            status = run_status(reason, unsaved=bool(self.stats.get_value("forumcrawl/db_unsaved_items")))
             stats = _plain(self.stats.get_stats())
             stats["finish_reason"] = reason
             try:

@@ -25,9 +25,11 @@ Two limits keep that wait from turning a mistake into a hang:
   after Scrapy's retries) is not a busy server but a wrong URL or a network fault:
   its requests fail at once with :class:`HostUnreachable`, so the spider can stop
   and say why instead of waiting ten minutes.
-* It never holds a stop: the wait checks every half second whether the engine is
-  closing, and then its requests fail with :class:`RobotsTxtPending` (the spider
-  keeps them unfinished in its frontier, so a resumed crawl fetches them).
+* It never holds a stop: the wait, and a robots.txt download in progress (a host
+  that accepts the connection and never answers), check every half second whether
+  the engine is closing; then the download is cancelled and the host's requests
+  fail with :class:`RobotsTxtPending` (the spider keeps them unfinished in its
+  frontier, so a resumed crawl fetches them).
 """
 from __future__ import annotations
 
@@ -38,11 +40,11 @@ from scrapy import Request, signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http.request import NO_CALLBACK
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
-from twisted.internet.task import deferLater
+from twisted.internet.task import LoopingCall, deferLater
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +66,10 @@ class HostUnreachable(IgnoreRequest):
 
 class RobotsTxtPending(IgnoreRequest):
     """The crawl stopped while the host's robots.txt was still unknown: not fetched, not refused."""
+
+
+class _Cancelled(Exception):
+    """A robots.txt download cancelled because the crawl is stopping."""
 
 
 class _Unknown:
@@ -125,11 +131,14 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
                                      meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK, dont_filter=True)
             self._stats.inc_value("robotstxt/request_count")
             try:
-                response = await self.crawler.engine.download_async(robots_request)
+                response = await self._download_unless_stopping(robots_request, reactor)
             except IgnoreRequest as exc:  # dropped by another middleware: no rules to obey (Scrapy's choice)
                 self._robots_error(exc, netloc)
                 return
             except Exception as exc:  # noqa: BLE001 - any network failure means "unreachable"
+                if self._stopping():  # the download was cancelled (or failed) as the crawl stops
+                    self._stop_waiting(netloc)
+                    return
                 self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
                 reason = f"{type(exc).__name__}: {exc}"
             else:
@@ -161,11 +170,41 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
             logger.warning("robots.txt of %s unreachable (%s): its pages wait as disallowed; retrying in %.1fs",
                            netloc, reason, delay)
             if await self._stopped_during(reactor, delay):
-                logger.info("robots.txt of %s still unknown as the crawl stops: its waiting pages "
-                            "stay unfetched", netloc)
-                self._resolve(netloc, _Unknown(RobotsTxtPending(f"robots.txt of {netloc} still unknown")))
+                self._stop_waiting(netloc)
                 return
             delay = min(delay * 2, self.retry_max_delay)
+
+    def _stop_waiting(self, netloc: str) -> None:
+        logger.info("robots.txt of %s still unknown as the crawl stops: its waiting pages "
+                    "stay unfetched", netloc)
+        self._resolve(netloc, _Unknown(RobotsTxtPending(f"robots.txt of {netloc} still unknown")))
+
+    async def _download_unless_stopping(self, request: Request, reactor):
+        """Download ``request``, cancelled when the crawl starts stopping.
+
+        Scrapy's close waits for every download in progress, and a robots.txt
+        download from a host that accepts the connection but never answers
+        lasts DOWNLOAD_TIMEOUT times (RETRY_TIMES + 1): minutes of a stop ignored.
+        """
+        download = deferred_from_coro(self.crawler.engine.download_async(request))
+        cancelled = []
+
+        def check() -> None:
+            if self._stopping() and not download.called:
+                cancelled.append(True)
+                download.cancel()
+
+        watch = LoopingCall(check)
+        watch.clock = reactor
+        watch.start(STOP_CHECK_INTERVAL, now=False)
+        try:
+            return await maybe_deferred_to_future(download)
+        except BaseException as exc:  # asyncio's CancelledError is not an Exception
+            if cancelled:
+                raise _Cancelled(f"robots.txt download cancelled: the crawl stops ({type(exc).__name__})") from exc
+            raise
+        finally:
+            watch.stop()
 
     def _stopping(self) -> bool:
         engine = self.crawler.engine

@@ -10,6 +10,8 @@ BOT_NAME = "forumcrawl"
 
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# `scrapy crawl` exits 1 when the crawl failed (start unreachable, frontier lost, nothing fetched).
+COMMANDS_MODULE = "crawler.commands"
 
 USER_AGENT = "forumcrawl/0.1 (+https://github.com/forumcrawl/forumcrawl)"
 

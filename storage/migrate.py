@@ -23,7 +23,7 @@ ADVISORY_LOCK_KEY = 0x66637261776C  # "fcrawl"
 
 SEARCH_OBJECT_PREFIXES = (
     "posts_fts", "ix_posts_text_trgm", "posts_cjk", "ix_posts_cjk", "posts_terms", "ix_posts_terms",
-    "ix_posts_published_newest", "posts_search",
+    "ix_posts_published_newest", "posts_search", "posts_trigram", "posts_match",
 )
 
 

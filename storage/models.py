@@ -84,7 +84,8 @@ class Post(Base):
     """One post; ``post_key`` is its stable identity across crawls (see storage.keys)."""
 
     __tablename__ = "posts"
-    __table_args__ = (sa.Index("ix_posts_thread_position", "thread_id", "position"),)
+    # thread order; id and published too, so a walk in that order checks dates in the index (0008)
+    __table_args__ = (sa.Index("ix_posts_thread_order", "thread_id", "position", "id", "published"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     post_key: Mapped[str] = mapped_column(sa.Text, unique=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"), index=True)
@@ -107,6 +108,7 @@ class Post(Base):
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
     updated_at: Mapped[datetime | None]  # last time a re-crawl found the content changed
+    parent_position: Mapped[int | None]  # a comment: the position of the post it is under (same thread)
 
 
 class Page(Base):

@@ -160,18 +160,40 @@ def _page_first(conn: sa.Connection, base: sa.Select, query: sa.Select, order: l
 def _window_hits(conn: sa.Connection, walk: sa.Select, search, order: str, window: int, needed: int) -> list[int]:
     """Ids of the first ``needed`` hits among the first ``window`` posts in order (fewer: not a page).
 
-    The posts stream in index order and are checked here (TermSearch.matches),
-    so a common term stops after a few dozen posts.
+    The posts stream in index order with the other filters checked on the
+    index entry where it holds them (thread order: ``ix_posts_thread_order``
+    holds the date, so a date range costs no row read; on PostgreSQL the ids
+    come from an index-only scan and the texts are read by id, a batch at a
+    time); each text is checked here (TermSearch.matches), so a common term
+    stops after a few dozen posts and a rare one reads the rows in range only.
     """
-    stream = walk.with_only_columns(Post.id, Post.text).order_by(*_order(order)).limit(window)
     hits: list[int] = []
+    if conn.dialect.name == "sqlite":
+        # one statement: SQLite reads a row only when a column the index lacks is needed (text)
+        stream = walk.with_only_columns(Post.id, Post.text).order_by(*_order(order)).limit(window)
+        result = conn.execution_options(stream_results=True, yield_per=WINDOW_BATCH).execute(stream)
+        try:
+            for post_id, text in result:
+                if text and search.matches(text):
+                    hits.append(post_id)
+                    if len(hits) >= needed:
+                        break
+        finally:
+            result.close()
+        return hits
+    # PostgreSQL checks a filter on the row, not the index entry, unless the scan is index-only
+    stream = walk.with_only_columns(Post.id).order_by(*_order(order)).limit(window)
     result = conn.execution_options(stream_results=True, yield_per=WINDOW_BATCH).execute(stream)
     try:
-        for post_id, text in result:
-            if text and search.matches(text):
-                hits.append(post_id)
-                if len(hits) >= needed:
-                    break
+        for batch in result.partitions(WINDOW_BATCH):
+            ids = [row[0] for row in batch]
+            texts = dict(conn.execute(sa.select(Post.id, Post.text).where(Post.id.in_(ids))).all())
+            for post_id in ids:
+                text = texts.get(post_id)
+                if text and search.matches(text):
+                    hits.append(post_id)
+                    if len(hits) >= needed:
+                        return hits
     finally:
         result.close()
     return hits

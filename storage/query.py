@@ -80,7 +80,7 @@ def iter_posts(
         Site.key.label("site"), Thread.url.label("thread_url"), Thread.title.label("thread_title"),
         Post.position, Post.floor, Post.author, Post.published, Post.published_offset, Post.published_raw,
         Post.text, Post.page_url.label("url"), Post.page_number, Post.permalink, Post.post_id, Post.post_key,
-        Post.quotes, Post.language, Post.first_seen, Post.last_seen, Post.updated_at,
+        Post.quotes, Post.parent_position, Post.language, Post.first_seen, Post.last_seen, Post.updated_at,
     ]
     if with_html:
         columns.append(Post.html)

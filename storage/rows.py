@@ -165,6 +165,7 @@ def post_rows(posts: Iterable[Mapping]) -> dict[str, dict]:
             "html": to_str(item.get("html")),
             "quotes": list(quotes) if quotes else None,
             "permalink": to_str(item.get("permalink")),
+            "parent_position": to_int(item.get("parent_position")),
             "language": to_str(item.get("language"), 16),
             "content_hash": content_hash(item),
         }

@@ -27,6 +27,17 @@ log = logging.getLogger(__name__)
 
 RUN_STATUSES = ("running", "finished", "failed", "interrupted", "killed")
 HEARTBEAT_STALE_SECONDS = 600.0   # a crawl renews its heartbeat every 30 s by default
+# close reasons of a crawl that could not do its job (not one stopped on purpose): status failed
+FAILED_REASONS = ("start_unreachable", "frontier_lost", "database_error")
+
+
+def run_status(reason: str | None, *, unsaved: bool = False) -> str:
+    """The crawl_runs status of a crawl that closed with Scrapy's ``reason``: finished,
+    failed (it could not start, lost its frontier or database, or left items unsaved)
+    or interrupted (stopped before the end, e.g. Ctrl-C: resumable)."""
+    if unsaved or reason in FAILED_REASONS:
+        return "failed"
+    return "finished" if reason == "finished" else "interrupted"
 
 
 class RunsMixin:

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 POST_CONTENT = ("author", "published", "text", "html")  # hashed: a change is an edit
 POST_PLACE = (  # not hashed: where the post sits and how it is shown; refreshed silently
     "site_id", "thread_id", "page_url", "page_number", "position", "floor", "post_id",
-    "published_offset", "published_raw", "quotes", "permalink",
+    "published_offset", "published_raw", "quotes", "permalink", "parent_position",
 )
 
 

@@ -140,3 +140,79 @@ def test_cli_exits_1_when_the_start_url_gave_no_page(tmp_path, sqlite_url) -> No
     assert site.pages == []
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith(f"forumcrawl crawl: fetched no page from {site.url}"), last
+
+
+class SilentSite:
+    """Accepts connections and never answers (a hung server): robots.txt neither fails nor arrives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
+        self.accepted = threading.Event()
+        self.conns: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+            self.accepted.set()
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.conns:
+            conn.close()
+
+
+def test_sigterm_during_a_hanging_robots_txt_download_stops_in_seconds(tmp_path) -> None:
+    """Scrapy's close waits for downloads in progress: a robots.txt download from a host that
+    never answers held a stop for DOWNLOAD_TIMEOUT x 3 (180 s); it is now cancelled."""
+    site = SilentSite()
+    log = tmp_path / "crawl.log"
+    cmd = crawl_command(site.url, f"sqlite:///{tmp_path / 'db.sqlite'}", "FORUMCRAWL_TEMPLATE_PAGES=0")
+    try:
+        with log.open("w") as err:
+            proc = subprocess.Popen(cmd, cwd=REPO, env=_env(), stdout=subprocess.DEVNULL, stderr=err)
+            try:
+                assert site.accepted.wait(BOUND), log.read_text()[-3000:]   # robots.txt is being fetched
+                time.sleep(1)
+                assert proc.poll() is None, log.read_text()[-3000:]
+                proc.send_signal(signal.SIGTERM)
+                stopped = time.monotonic()
+                code = proc.wait(timeout=BOUND)
+                took = time.monotonic() - stopped
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+    finally:
+        site.close()
+    text = log.read_text()
+    assert took < 15, (took, text[-3000:])                 # was 180 s (DOWNLOAD_TIMEOUT 60, 2 retries)
+    assert "Spider closed (shutdown)" in text, text[-3000:]
+    assert "still unknown as the crawl stops" in text       # the host's pages stay unfetched, not refused
+    assert "cannot be reached" not in text and "Traceback" not in text, text[-3000:]
+    assert code == 0                                        # scrapy crawl: a stop asked for is not a failure
+
+
+def test_scrapy_crawl_exits_1_when_the_start_url_is_unreachable_or_gave_no_page(tmp_path, sqlite_url) -> None:
+    """``scrapy crawl`` (crawler/commands/crawl.py) exited 0 for both."""
+    proc = subprocess.run(crawl_command(f"http://127.0.0.1:{free_port()}/", sqlite_url), cwd=REPO, env=_env(),
+                          capture_output=True, text=True, timeout=BOUND)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("scrapy crawl: 127.0.0.1:") and "cannot be reached" in last, last
+    site = RobotsSite(rules=b"User-agent: *\nDisallow: /\n")
+    site.healthy.set()
+    try:
+        proc = subprocess.run(crawl_command(site.url, sqlite_url), cwd=REPO, env=_env(),
+                              capture_output=True, text=True, timeout=BOUND)
+    finally:
+        site.close()
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert proc.stderr.strip().splitlines()[-1].startswith(f"scrapy crawl: fetched no page from {site.url}")

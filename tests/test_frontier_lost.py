@@ -74,7 +74,7 @@ def test_a_frontier_that_comes_back_empty_fails_the_run(redis_url, sqlite_url, t
     assert len(lost) == 1 and "ERROR" in lost[0], lost  # one loud line
     assert "no worker holds work: finishing" not in text
     assert "'frontier_lost'" in text  # forumcrawl crawl's closing line names the reason
-    assert run["finish_reason"] == "frontier_lost" and run["run_status"] != "finished", run
+    assert run["finish_reason"] == "frontier_lost" and run["run_status"] == "failed", run
     assert run.get("frontier/lost") == 1
 
 

@@ -58,15 +58,16 @@ def test_opening_an_older_database_upgrades_it_and_keeps_its_posts(database_url,
     from storage.engine import make_engine
     from test_storage_items import thread_with_posts
 
-    engine = make_engine(database_url)
-    migrate.upgrade(engine, "0001")
+    with monkeypatch.context() as patch:  # write as the code of revision 0001 did: no bigram index
+        patch.setattr(Store, "_index_search", lambda *args: None)
+        with Store(database_url) as old:
+            old.write_batch(*thread_with_posts(1, 3, text="北京天气预报"))
+    engine = make_engine(database_url)   # then back to 0001 (today's code writes today's columns)
+    migrate.downgrade(engine, "0001")
     with engine.connect() as conn:
         assert migrate.current_revision(conn) == "0001"
+        assert conn.execute(sa.text("SELECT count(*) FROM posts")).scalar_one() == 3
     engine.dispose()
-    with monkeypatch.context() as patch:  # write as the code of revision 0001 did: no bigram index yet
-        patch.setattr(Store, "_index_search", lambda *args: None)
-        with Store(database_url, migrate_schema=False) as old:
-            old.write_batch(*thread_with_posts(1, 3, text="北京天气预报"))
     with Store(database_url) as store, store.engine.connect() as conn:
         assert migrate.current_revision(conn) == migrate.head_revision() != "0001"
         assert conn.execute(sa.text("SELECT count(*) FROM posts_view")).scalar_one() == 3

@@ -94,16 +94,33 @@ def run(args: argparse.Namespace) -> int:
     crawler = process.create_crawler("generic")
     process.crawl(crawler, **spider_args)
     process.start()
+    code, message = crawl_outcome(crawler, overrides, url=spider_args.get("url"))
+    if message:
+        print(f"forumcrawl crawl: {message}", file=sys.stderr)
+    return code
+
+
+def crawl_outcome(crawler, overrides: dict[str, str], *, url: str | None = None,
+                  strict: bool = True) -> tuple[int, str | None]:
+    """(exit code, one line on why or None) for a finished crawler process.
+
+    ``strict`` (``forumcrawl crawl``): every end but "finished" (or the page limit) is 1,
+    an interrupted crawl included. ``scrapy crawl`` keeps Scrapy's exit 0 for a stop
+    asked for (Ctrl-C) but fails a crawl that could not start, lost its shared frontier,
+    lost its database, or fetched nothing.
+    """
+    from storage.runs import FAILED_REASONS  # the runs recorded as failed
+
     stats = crawler.stats.get_stats() if crawler.stats else {}
     reason = stats.get("finish_reason")
-    if getattr(crawler, "spider", None) is None or reason not in ("finished", "closespider_pagecount"):
-        print(f"forumcrawl crawl: {_ending(reason, overrides, stats)}", file=sys.stderr)
-        return 1
-    if _fetched_nothing(stats):
-        print(f"forumcrawl crawl: fetched no page from {spider_args['url']} (refused by robots.txt, "
-              "out of scope, or an HTTP error: see the log above)", file=sys.stderr)
-        return 1
-    return 0
+    ended = reason in ("finished", "closespider_pagecount") and getattr(crawler, "spider", None) is not None
+    if (strict and not ended) or reason in FAILED_REASONS:
+        return 1, _ending(reason, overrides, stats)
+    if ended and _fetched_nothing(stats):
+        url = url or getattr(getattr(crawler, "spider", None), "start_url", None) or "the start URL"
+        return 1, (f"fetched no page from {url} (refused by robots.txt, out of scope, or an HTTP error: "
+                   "see the log above)")
+    return 0, None
 
 
 def _fetched_nothing(stats: dict) -> bool:

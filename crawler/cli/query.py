@@ -8,8 +8,8 @@ from ._args import count
 
 POST_COLUMNS = (
     "site", "thread_url", "thread_title", "position", "floor", "author", "published", "published_raw",
-    "text", "url", "permalink", "post_id", "post_key", "language", "quotes", "first_seen", "last_seen",
-    "updated_at",
+    "text", "url", "permalink", "post_id", "post_key", "parent_position", "language", "quotes", "first_seen",
+    "last_seen", "updated_at",
 )
 TABLE_COLUMNS = ("thread_title", "position", "author", "published", "text")
 TABLE_WIDTHS = {"thread_title": 24, "author": 16, "published": 25, "text": 60}

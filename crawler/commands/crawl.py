@@ -1,0 +1,35 @@
+"""``scrapy crawl``: Scrapy's command, exiting 1 when the crawl failed.
+
+Scrapy exits 0 whatever the close reason, so a crawl whose start URL could
+not be reached (``start_unreachable``), whose shared frontier vanished
+(``frontier_lost``), whose database could not be opened (``database_error``),
+or that fetched no page at all looked like a success to scripts and
+schedulers. This command keeps everything else of Scrapy's (a stop asked for
+with Ctrl-C or SIGTERM still exits 0, as in Scrapy) and prints one line on why.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+
+from crawler.cli.crawl import crawl_outcome
+
+
+class Command(ScrapyCrawlCommand):
+    def _create_crawler(self, spidercls):
+        crawler = super()._create_crawler(spidercls)
+        self._crawler_run = crawler
+        return crawler
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().run(args, opts)
+        crawler = getattr(self, "_crawler_run", None)
+        if crawler is None or self.exitcode:
+            return
+        code, message = crawl_outcome(crawler, {"JOBDIR": self.settings.get("JOBDIR") or ""},
+                                      url=opts.spargs.get("url"), strict=False)
+        if code:
+            print(f"scrapy crawl: {message}", file=sys.stderr)
+            self.exitcode = code
