@@ -235,3 +235,40 @@ def test_eight_sites_four_workers(single_site_posts, redis_url, tmp_path) -> Non
     assert complete == [True] * 8, [(len(s), len(single_site_posts)) for s in stored]
     assert all(h and max(h.values()) == 1 for h in hits), [[p for p, c in h.items() if c > 1] for h in hits]
     assert {site for site, _ in _runs(database)} == {s.origin for s in sites}
+
+
+@pytest.mark.slow
+def test_schedule_runs_due_sites_as_one_crawl(single_site_posts, tmp_path) -> None:
+    """``forumcrawl schedule run --once``: the due sites go through the multi-site path, one
+    process, a crawl_runs row per schedule with that site's own stats."""
+    from datetime import datetime, timedelta, timezone
+
+    from crawler.schedule import ScheduleService, runs_of_schedule
+    from storage import Store
+
+    sites = [DemoSite("127.0.0.1"), DemoSite("127.0.0.2")]
+    database = f"sqlite:///{tmp_path / 'scheduled.db'}"
+    past = datetime.now(timezone.utc) - timedelta(minutes=1)
+    fast = [a for s in FAST for a in ("-s", s)]
+    try:
+        with Store(database) as store:
+            ids = [store.add_schedule(sites[0].url, 3600, next_run_at=past),
+                   store.add_schedule(sites[1].url, 3600, {"max_pages": "20"}, next_run_at=past)]
+            service = ScheduleService(store, log_dir=tmp_path / "logs", poll=0.1, env=_env(),
+                                      batch_command=lambda path, db: [
+                                          sys.executable, "-m", "scrapy", "crawl", "generic", "-a", f"urls={path}",
+                                          "-s", f"DATABASE_URL={db}", *fast])
+            assert service.run(once=True) == 0
+            runs = [runs_of_schedule(store, sid) for sid in ids]
+        stored = [_relative(stored_posts(database, s.origin)) for s in sites]
+    finally:
+        for s in sites:
+            s.stop()
+    logs = list((tmp_path / "logs").glob("*.log"))
+    assert len(logs) == 1 and "2 sites in this crawl" in logs[0].read_text()  # one process for both
+    assert [len(r) for r in runs] == [1, 1] and [r[0]["status"] for r in runs] == ["finished", "finished"]
+    assert [r[0]["site"] for r in runs] == [s.origin for s in sites]
+    assert stored[0] == single_site_posts                      # complete
+    assert 0 < len(stored[1]) < len(single_site_posts)         # its own budget, max_pages=20
+    assert runs[0][0]["stats"]["forumcrawl/posts"] == len(single_site_posts)  # each row: its site's stats
+    assert runs[1][0]["stats"]["forumcrawl/posts"] == len(stored[1])
