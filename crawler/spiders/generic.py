@@ -688,6 +688,8 @@ class GenericSpider(scrapy.Spider):
 
     def _on_opened(self, spider) -> None:
         if self.runs is not None and self.runs.store is not None:
+            # connected last, so the rows get the stats every other closing handler adds
+            self.crawler.signals.connect(self._record_runs, signal=signals.spider_closed)
             from twisted.internet import task, threads
 
             interval = self.settings.getfloat("FORUMCRAWL_HEARTBEAT_INTERVAL", 30.0)
@@ -721,8 +723,9 @@ class GenericSpider(scrapy.Spider):
             if self._pool.timeouts:  # pages abandoned over FORUMCRAWL_EXTRACT_TIMEOUT (logged as failed)
                 self.stats.set_value("forumcrawl/extract/timeout", self._pool.timeouts)
             self._pool.close()
-        if self.runs is not None:
-            self.runs.close(sites, reason, self.stats.get_stats())
+
+    def _record_runs(self, spider, reason) -> None:
+        self.runs.close(list(self.sites), reason, self.stats.get_stats())
 
     # -- responses that are not pages ------------------------------------------------------------
     def _count_page(self, site: SiteState, page) -> None:
