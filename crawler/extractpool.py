@@ -37,7 +37,9 @@ TIMEOUT_WARNING = "extraction failed: timed out"  # start of the warning of an a
 PARENT_POLL_SECONDS = 1.0
 
 _template: Any = None
-_template_version = 0
+_loaded: dict[int, Any] = {}  # templates learned after the worker started, by version (one per site)
+NO_TEMPLATE = (0, "")  # the ref of "no template" (a site whose template is not learned yet)
+_POOL = object()  # extract()'s default ref: the pool's own (its latest set_template)
 # Windows has no forkserver: workers are spawned there (and not started by default)
 _HAS_FORKSERVER = "forkserver" in multiprocessing.get_all_start_methods()
 
@@ -96,13 +98,15 @@ def _exit_with_crawler(pid: int, identity: str | None) -> None:
 def _extract(body: bytes, url: str, headers: Mapping | None, ref: tuple[int, str] | None = None):
     import extractor
 
-    global _template, _template_version
-    if ref is not None and ref[0] != _template_version:
+    template = _template
+    if ref is not None:
         # a template learned after this worker started: loaded once per worker from its file
-        with open(ref[1], "rb") as fh:
-            _template = pickle.load(fh)
-        _template_version = ref[0]
-    return extractor.extract(body, url, headers=headers, template=_template)
+        # (a crawl of several sites has one per site, each under its own version)
+        template = _loaded.get(ref[0]) if ref[1] else None
+        if template is None and ref[1]:
+            with open(ref[1], "rb") as fh:
+                template = _loaded[ref[0]] = pickle.load(fh)
+    return extractor.extract(body, url, headers=headers, template=template)
 
 
 def _learn(pages: list[tuple[bytes, str]]):
@@ -155,8 +159,10 @@ class ExtractPool:
             initializer=_install, initargs=(self._blob, (os.getpid(), _identity(os.getpid()))),
         )
 
-    async def extract(self, body: bytes, url: str, headers: Mapping | None):
-        """The extracted page; over the time limit, a failed page (``TIMEOUT_WARNING``)."""
+    async def extract(self, body: bytes, url: str, headers: Mapping | None, ref: Any = _POOL):
+        """The extracted page; over the time limit, a failed page (``TIMEOUT_WARNING``).
+        ``ref``: the template to use, as :meth:`set_template` returned it (default: the latest)."""
+        ref = self._ref if ref is _POOL else ref
         if url in self._abandoned:
             return _timed_out(url, self.timeout)
         if self._slots is None:
@@ -164,7 +170,7 @@ class ExtractPool:
         async with self._slots:  # submitted only with a worker free: the limit times extraction alone
             for attempt in range(2):
                 executor = self._executor
-                future = asyncio.wrap_future(executor.submit(_extract, body, url, headers, self._ref))
+                future = asyncio.wrap_future(executor.submit(_extract, body, url, headers, ref))
                 try:
                     return await asyncio.wait_for(future, self.timeout)
                 except asyncio.TimeoutError:
@@ -191,9 +197,10 @@ class ExtractPool:
         # (not cancel_futures: every task of the old pool fails with BrokenProcessPool, so is retried)
         executor.shutdown(wait=False)
 
-    def set_template(self, template: Any) -> None:
+    def set_template(self, template: Any) -> tuple[int, str]:
         """Workers use ``template`` from now on (the one learned after the warm-up): written
-        once to a file that each worker reads at its next page, so the pool is not replaced."""
+        once to a file that each worker reads at its next page, so the pool is not replaced.
+        Returns its ref, for :meth:`extract` (a crawl of several sites keeps one per site)."""
         import tempfile
 
         if self._dir is None:
@@ -203,6 +210,7 @@ class ExtractPool:
         with open(path, "wb") as fh:
             pickle.dump(template, fh)
         self._ref = (version, path)
+        return self._ref
 
     async def learn(self, pages: list[tuple[bytes, str]]):
         """``SiteTemplate.learn(pages)`` in a worker: the reactor thread keeps crawling."""

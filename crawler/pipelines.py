@@ -133,10 +133,11 @@ class StorePipeline:
         spider = self.crawler.spider
         try:
             store.reap_dead_runs()
-            if self.given_run_id:
-                store.heartbeat(self.given_run_id, claim=True)
-            self.run_id = self.given_run_id or store.start_run(
-                getattr(spider, "site", None) or "", getattr(spider, "crawl_args", {}))
+            if not getattr(spider, "records_runs", False):  # (the generic spider: a row per site, crawler/sites.py)
+                if self.given_run_id:
+                    store.heartbeat(self.given_run_id, claim=True)
+                self.run_id = self.given_run_id or store.start_run(
+                    getattr(spider, "site", None) or "", getattr(spider, "crawl_args", {}))
         except Exception as exc:  # a run record is bookkeeping: never stop the crawl for it
             log.error("Could not record the crawl run: %s", exc)
         self.store = store

@@ -1,14 +1,16 @@
 """Recurring crawls: the ``schedules`` table (through :class:`storage.Store`)
 and the long-running service that starts due crawls.
 
-The service polls for due schedules and starts each as its own process
-(``scrapy crawl generic -a url=URL [-a k=v ...]``), at most one at a time per
-site (a site whose previous crawl still runs waits) and at most
-``max_parallel`` overall. Every run is recorded in ``crawl_runs``: the service
-creates the row, passes its id to the crawl as ``-s FORUMCRAWL_RUN_ID=<id>``
-(so the store pipeline can record its stats there) and, when the process
-ends, closes the row itself if the crawl did not (crash, kill), with the exit
-code and the log file. The next run of a schedule is due one period after its
+The service polls for due schedules and starts the due sites together as one
+multi-site crawl (``scrapy crawl generic -a urls=FILE``, one line per site with
+its own arguments and run id: the same path as ``forumcrawl crawl U1 U2``,
+crawler/sites.py), at most one crawl at a time per site (a site whose previous
+crawl still runs waits for the next batch) and at most ``max_parallel`` crawl
+processes. Every run is recorded in ``crawl_runs``: the service creates one row
+per site, passes its id on the site's line (``run_id=<id>``; with a custom
+per-schedule ``command``, as ``-s FORUMCRAWL_RUN_ID=<id>``) so the crawl records
+that site's stats there and, when the process ends, closes the rows itself if
+the crawl did not (crash, kill), with the exit code and the log file. The next run of a schedule is due one period after its
 run *started*; a run still going when it is due again is not doubled.
 """
 from __future__ import annotations
@@ -85,6 +87,31 @@ def scrapy_command(url: str, args: dict, run_id: int, database_url: str, spider:
     return cmd + ["-s", f"FORUMCRAWL_RUN_ID={run_id}", "-s", f"DATABASE_URL={database_url}"]
 
 
+def scrapy_batch_command(list_path: str, database_url: str, spider: str = "generic") -> list[str]:
+    """The crawl of several due sites: one process, ``-a urls=FILE`` (lines of :func:`url_line`)."""
+    return [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"urls={list_path}",
+            "-s", f"DATABASE_URL={database_url}"]
+
+
+def url_line(url: str, args: dict, run_id: int) -> str:
+    """One site of a batch: ``URL name=value ... run_id=N`` (crawler.sites.read_url_list)."""
+    pairs = [f"{name}={value}" for name, value in sorted(args.items())] + [f"run_id={run_id}"]
+    return " ".join([url, *pairs])
+
+
+def batchable(args: dict) -> bool:
+    """Arguments a line of a URL list can carry (else the schedule runs on its own)."""
+    from crawler.sites import check_site_args
+
+    if any(any(c.isspace() for c in str(v)) or "#" in str(v) for v in args.values()):
+        return False
+    try:
+        check_site_args(dict(args))
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass
 class Running:
     """A crawl the service started and has not yet seen end."""
@@ -107,14 +134,19 @@ class ScheduleService:
         log_dir: str | Path = "forumcrawl-logs",
         poll: float = 30.0,
         max_parallel: int = 4,
-        command: Callable[[str, dict, int, str], list[str]] = scrapy_command,
+        command: Callable[[str, dict, int, str], list[str]] | None = None,
+        batch_command: Callable[[str, str], list[str]] = scrapy_batch_command,
         env: dict | None = None,
     ):
+        """``command``: one process per schedule (``command(url, args, run_id, database_url)``);
+        without it, the due sites of each poll are crawled together by ``batch_command(list
+        path, database_url)``."""
         self.store = store
         self.log_dir = Path(log_dir)
-        self.poll, self.max_parallel, self.command = poll, max_parallel, command
+        self.poll, self.max_parallel = poll, max_parallel
+        self.command, self.batch_command = command, batch_command
         self.env = env
-        self.running: dict[str, Running] = {}  # site -> its crawl
+        self.running: dict[str, Running] = {}  # site -> its crawl (sites of one batch share the process)
         self.stopping = False
 
     def install_signal_handlers(self) -> None:
@@ -147,15 +179,25 @@ class ScheduleService:
         """Start every due schedule whose site is free; returns how many started."""
         now = datetime.now(timezone.utc)
         started = 0
+        batch: dict[str, dict] = {}
         for schedule in self.store.schedules(due_at=now):
-            if len(self.running) >= self.max_parallel:
-                break
             site = site_of(schedule["url"])
-            if site in self.running:
+            if site in self.running or site in batch:
                 continue  # one crawl per site at a time: it waits until the site is free
+            if self.command is None and batchable(schedule.get("args") or {}):
+                batch[site] = schedule
+                continue
+            if self._processes() + bool(batch) >= self.max_parallel:
+                break
             self._start(schedule, site)
             started += 1
+        if batch and self._processes() < self.max_parallel:
+            self._start_batch(batch)
+            started += len(batch)
         return started
+
+    def _processes(self) -> int:
+        return len({id(run.process) for run in self.running.values()})
 
     def reap(self) -> list[Running]:
         """Record the end of every crawl process that exited."""
@@ -171,7 +213,7 @@ class ScheduleService:
 
     def shutdown(self, timeout: float = 60.0) -> None:
         """Ask running crawls to stop (SIGTERM: Scrapy finishes gracefully), then record them."""
-        for run in self.running.values():
+        for run in {id(r.process): r for r in self.running.values()}.values():
             if run.process.poll() is None:
                 run.process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + timeout
@@ -184,22 +226,47 @@ class ScheduleService:
         self.reap()
 
     # -- internals -----------------------------------------------------------------
-    def _start(self, schedule: dict, site: str) -> None:
+    def _record(self, schedule: dict, site: str) -> int:
         args = dict(schedule.get("args") or {})
         run_id = self.store.start_run(site, {"url": schedule["url"], **args, "schedule_id": schedule["id"],
                                              "trigger": "schedule"})
         self.store.schedule_started(schedule["id"], run_id)
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        log_path = self.log_dir / f"schedule-{schedule['id']}-run-{run_id}.log"
-        cmd = self.command(schedule["url"], args, run_id, self.store.url)
+        return run_id
+
+    def _spawn(self, cmd: list[str], log_path: Path) -> subprocess.Popen:
         env = {**os.environ, "SCRAPY_SETTINGS_MODULE": os.environ.get("SCRAPY_SETTINGS_MODULE", "crawler.settings"),
                **(self.env or {})}
         with open(log_path, "ab") as log:
-            process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                       start_new_session=True)  # our Ctrl-C is not theirs
+            return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                    start_new_session=True)  # our Ctrl-C is not theirs
+
+    def _start(self, schedule: dict, site: str) -> None:
+        run_id = self._record(schedule, site)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log_path = self.log_dir / f"schedule-{schedule['id']}-run-{run_id}.log"
+        command = self.command or scrapy_command
+        process = self._spawn(command(schedule["url"], dict(schedule.get("args") or {}), run_id, self.store.url),
+                              log_path)
         self.running[site] = Running(schedule["id"], site, run_id, process, log_path)
         logger.info("Started run %d of schedule %d (%s), pid %d, log %s",
                     run_id, schedule["id"], schedule["url"], process.pid, log_path)
+
+    def _start_batch(self, batch: dict[str, dict]) -> None:
+        """The due sites as one multi-site crawl: a run row each, one process, one log."""
+        runs = {site: self._record(schedule, site) for site, schedule in batch.items()}
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        first = min(runs.values())
+        list_path = self.log_dir / f"schedule-run-{first}-sites.txt"
+        list_path.write_text("".join(url_line(s["url"], dict(s.get("args") or {}), runs[site]) + "\n"
+                                     for site, s in batch.items()), encoding="utf-8")
+        log_path = self.log_dir / (f"schedule-{batch[next(iter(batch))]['id']}-run-{first}.log" if len(batch) == 1
+                                   else f"schedule-run-{first}-{len(batch)}-sites.log")
+        process = self._spawn(self.batch_command(str(list_path), self.store.url), log_path)
+        for site, schedule in batch.items():
+            self.running[site] = Running(schedule["id"], site, runs[site], process, log_path)
+        logger.info("Started runs %s of schedules %s (%d sites in one crawl), pid %d, log %s",
+                    ", ".join(map(str, runs.values())), ", ".join(str(s["id"]) for s in batch.values()),
+                    len(batch), process.pid, log_path)
 
     def _close_run(self, run: Running, code: int) -> None:
         status = run_status(self.store, run.run_id)

@@ -6,13 +6,15 @@ sample is the first page and the first links it leads to, a set that does not
 depend on which response happens to arrive first. Once every sample page is in
 (or failed), or too many pages wait, the template is learned and the held pages
 are handed back to be extracted with it. A learned template (and the titles it
-was learned with) is saved in ``JOBDIR`` so a resumed crawl does not learn again.
+was learned with) is saved in ``JOBDIR`` so a resumed crawl does not learn again;
+one file per site (``name``: the site's origin) when a crawl covers several.
 """
 from __future__ import annotations
 
 import logging
 import os
 import pickle
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +29,10 @@ TEMPLATE_FILE = "site-template.pickle"
 class TemplateWarmup:
     """Held pages, the sample, and the learned template of one site."""
 
-    def __init__(self, pages: int, *, jobdir: Path | None = None) -> None:
+    def __init__(self, pages: int, *, jobdir: Path | None = None, name: str | None = None) -> None:
         self.pages = pages
         self.jobdir = jobdir
+        self.file = template_file(name)
         self.titles = TitleCleaner()
         self.template = self._load()
         self.held: list[dict[str, Any]] = []
@@ -91,7 +94,7 @@ class TemplateWarmup:
     def _load(self):
         if self.jobdir is None:
             return None
-        path = self.jobdir / TEMPLATE_FILE
+        path = self.jobdir / self.file
         if path.exists():
             try:
                 with path.open("rb") as fh:
@@ -106,12 +109,20 @@ class TemplateWarmup:
         if self.jobdir is None:
             return
         try:
-            tmp = self.jobdir / (TEMPLATE_FILE + ".tmp")
+            tmp = self.jobdir / (self.file + ".tmp")
             with tmp.open("wb") as fh:
                 pickle.dump({"template": self.template, "titles": self.titles.sample_titles}, fh)
-            os.replace(tmp, self.jobdir / TEMPLATE_FILE)
+            os.replace(tmp, self.jobdir / self.file)
         except Exception as exc:  # an unpicklable template only costs a re-learn on resume
             log.debug("site template not saved: %s", exc)
+
+
+def template_file(name: str | None) -> str:
+    """The template's file name in ``JOBDIR``: ``site-template-<site>.pickle`` for a named
+    site (``http://forum.example:8080`` -> ``site-template-http-forum.example-8080.pickle``)."""
+    if not name:
+        return TEMPLATE_FILE
+    return f"site-template-{re.sub(r'[^A-Za-z0-9.]+', '-', name).strip('-')}.pickle"
 
 
 def distinct_pages(held: list[dict[str, Any]], wanted: int) -> list[dict[str, Any]]:

@@ -1,4 +1,7 @@
-"""``forumcrawl crawl URL``: run the generic spider, like ``scrapy crawl generic -a url=URL``.
+"""``forumcrawl crawl URL [URL...]``: run the generic spider, like ``scrapy crawl generic -a url=URL``.
+
+Several URLs (or ``-a urls=FILE``) crawl several sites in one process, each with its own
+scope, template and crawl_runs row (crawler/sites.py).
 
 Spider arguments with ``-a name=value``, Scrapy settings with ``-s NAME=VALUE``,
 feed exports with ``-o``/``-O FILE`` (format from the extension: ``posts.jsonl``).
@@ -22,9 +25,11 @@ def register(subparsers) -> None:
         description="Crawl URL's site with the generic spider: thread pages become posts in the database "
         "(DATABASE_URL setting, else FORUMCRAWL_DATABASE_URL, else DATABASE_URL, else sqlite:///forumcrawl.db).",
     )
-    parser.add_argument("url", nargs="?", help="start URL (may be omitted when resuming a JOBDIR)")
+    parser.add_argument("urls", nargs="*", metavar="URL",
+                        help="start URLs, one or more sites (may be omitted when resuming a JOBDIR)")
     parser.add_argument("-a", dest="spider_args", action="append", default=[], metavar="NAME=VALUE",
-                        help="spider argument: allow, deny, max_pages, max_depth, same_domain, template_pages")
+                        help="spider argument: allow, deny, max_pages, max_depth, same_domain, template_pages; "
+                        "urls=FILE: start URLs, one a line, each optionally followed by its own name=value")
     parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="Scrapy setting, e.g. -s JOBDIR=crawls/site1 -s DATABASE_URL=postgresql+psycopg://...")
     parser.add_argument("-o", "--output", action="append", default=[], metavar="FILE",
@@ -65,13 +70,28 @@ def _check_database(settings) -> None:
     check_url(resolve_database_url(settings.get("DATABASE_URL")))
 
 
+def _check_url_list(path: str) -> None:
+    """``-a urls=FILE``: readable, and every line a URL with valid arguments (one line, exit 2)."""
+    from crawler.sites import read_url_list
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = read_url_list(fh.read())
+    except OSError as exc:
+        raise UsageError(f"-a urls={path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise UsageError(f"-a urls={path}: {exc}") from None
+    if not lines:
+        raise UsageError(f"-a urls={path}: no URL in the file")
+
+
 def run(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.conf import feed_process_params_from_cli
 
     spider_args = _pairs(args.spider_args, "-a")
     overrides = _pairs(args.settings, "-s")
-    if not (args.url or spider_args.get("url") or overrides.get("JOBDIR") or overrides.get("REDIS_URL")
+    if not (args.urls or spider_args.get("url") or spider_args.get("urls") or overrides.get("JOBDIR") or overrides.get("REDIS_URL")
             or os.environ.get("REDIS_URL")):
         raise UsageError("give a start URL (or -s JOBDIR=... to resume, or REDIS_URL "
                          "to take work from a shared frontier)")
@@ -81,10 +101,12 @@ def run(args: argparse.Namespace) -> int:
         if args.loglevel.upper() not in LOG_LEVELS:
             raise UsageError(f"-L {args.loglevel}: the log level is one of {', '.join(LOG_LEVELS)}")
         overrides["LOG_LEVEL"] = args.loglevel.upper()
-    if args.url:
-        spider_args["url"] = args.url
+    if args.urls:
+        spider_args["url"] = " ".join(args.urls)
     if spider_args.get("url"):
-        spider_args["url"] = web_url(spider_args["url"])
+        spider_args["url"] = " ".join(web_url(u) for u in spider_args["url"].split())
+    if spider_args.get("urls"):
+        _check_url_list(spider_args["urls"])
     settings = project_settings(overrides)
     _check_database(settings)
     if args.output or args.overwrite_output:
@@ -94,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     crawler = process.create_crawler("generic")
     process.crawl(crawler, **spider_args)
     process.start()
-    code, message = crawl_outcome(crawler, overrides, url=spider_args.get("url"))
+    code, message = crawl_outcome(crawler, overrides, url=spider_args.get("url") or spider_args.get("urls"))
     if message:
         print(f"forumcrawl crawl: {message}", file=sys.stderr)
     return code
@@ -116,6 +138,9 @@ def crawl_outcome(crawler, overrides: dict[str, str], *, url: str | None = None,
     ended = reason in ("finished", "closespider_pagecount") and getattr(crawler, "spider", None) is not None
     if (strict and not ended) or reason in FAILED_REASONS:
         return 1, _ending(reason, overrides, stats)
+    if ended and stats.get("forumcrawl/sites_unreachable"):  # some sites of several: the others were crawled
+        return 1, (f"{stats['forumcrawl/sites_unreachable']} site(s) could not be crawled, the others were "
+                   f"(last: {stats.get('forumcrawl/start_unreachable')}; see the log above)")
     if ended and _fetched_nothing(stats):
         url = url or getattr(getattr(crawler, "spider", None), "start_url", None) or "the start URL"
         return 1, (f"fetched no page from {url} (refused by robots.txt, out of scope, or an HTTP error: "

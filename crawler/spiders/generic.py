@@ -12,7 +12,11 @@ everything else.
 
 Spider arguments (``-a name=value``):
 
-``url``           start URL (required unless resuming a job)
+``url``           start URL, or several separated by spaces (required unless resuming a job,
+                  or given ``urls``)
+``urls``          a file of start URLs, one a line: ``URL [name=value ...]`` (that site's own
+                  arguments); every site is crawled with its own scope, template, thread
+                  assembly, learned URL policy and crawl_runs row (crawler/sites.py)
 ``allow``         regex: only follow URLs that match it
 ``deny``          regex: never follow URLs that match it
 ``max_pages``     stop taking on new URLs after this many (0: no limit)
@@ -23,11 +27,11 @@ Spider arguments (``-a name=value``):
                   threads whose listing entry changed, from their last stored page (docs/scale.md)
 ``full``          1: full re-crawl of a site already in the store
 
-With ``REDIS_URL``, any number of processes share one frontier, and thread chains
-cross workers through :class:`crawler.frontier.ChainBoard`.
+The arguments other than ``url``/``urls`` apply to every site (a line of ``urls``
+overrides them for its site). With ``REDIS_URL``, any number of processes share one
+frontier of any number of sites, and thread chains cross workers through
+:class:`crawler.frontier.ChainBoard`.
 """
-from __future__ import annotations
-
 from __future__ import annotations
 
 import asyncio
@@ -54,38 +58,37 @@ from crawler.extractpool import pool_size
 from crawler.fetches import PRIORITY_CHAIN, PRIORITY_ENTRY, PRIORITY_FIRST, PRIORITY_SAMPLE, Fetch
 from crawler.journal import Frontier
 from crawler.pagination import earlier_page_url
-from crawler.patterns import PatternLearner, url_pattern
-from crawler.policy import UrlPolicy
-from crawler.recrawl import RecrawlPlanner
+from crawler.patterns import url_pattern
 from crawler.relay import ChainRelay
 from crawler.robots import HostUnreachable, RobotsTxtPending
-from crawler.responses import page_record, plain_outcome, response_info, unusable, url_host
+from crawler.responses import page_record, plain_outcome, response_info, unusable
+from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, flag, read_url_list
 from crawler.urls import canonicalize
 from crawler.views import view_target
-from crawler.warmup import TemplateWarmup, learn_template
+from crawler.warmup import learn_template
 
 log = logging.getLogger(__name__)
 
 
 
-def _flag(value: Any) -> bool:
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
-
-
 class GenericSpider(scrapy.Spider):
-    """Crawl one site, turn thread pages into posts; see the module docstring.
+    """Crawl sites, turn thread pages into posts; see the module docstring.
 
-    Glue only: the decisions are the rooms' (docs/crawler.md): :class:`UrlPolicy`
-    (what to fetch), :class:`TemplateWarmup`, :class:`ThreadAssembly` (chains,
-    parked pages, items), :class:`RecrawlPlanner`, :class:`PageLedger` (when a page
-    is finished) and :class:`ChainRelay` (chains across workers).
+    Glue only: the decisions are the rooms' (docs/crawler.md), one set per site
+    (:class:`crawler.sites.SiteState`): :class:`UrlPolicy` (what to fetch),
+    :class:`TemplateWarmup`, :class:`ThreadAssembly` (chains, parked pages, items),
+    :class:`RecrawlPlanner`; and for the whole crawl :class:`PageLedger` (when a page
+    is finished) and :class:`ChainRelay` (chains across workers). Every request and
+    response goes through the state of its site (``self.sites``).
     """
 
     name = "generic"
+    records_runs = True  # one crawl_runs row per site (crawler.sites.SiteRuns), not the store pipeline's
 
     def __init__(
         self,
         url: str | None = None,
+        urls: str | None = None,
         allow: str | None = None,
         deny: str | None = None,
         max_pages: int | str | None = None,
@@ -98,22 +101,21 @@ class GenericSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.start_url = canonicalize(url) if url else None
-        re.compile(allow or ""), re.compile(deny or "")  # a bad pattern fails here, before the crawl
-        self._scope_args = dict(allow=allow, deny=deny, max_pages=int(max_pages or 0),
-                                max_depth=int(max_depth) if max_depth not in (None, "") else None,
-                                same_domain=_flag(same_domain) if same_domain is not None else False)
-        self._template_pages_arg = template_pages
-        # None: incremental when the store already has the site (a re-crawl); full=1 forces a full crawl.
-        self._incremental_arg = None if incremental in (None, "") else _flag(incremental)
-        if full is not None and _flag(full):
-            self._incremental_arg = False
-        self.allowed_domains = [url_host(self.start_url)] if self.start_url else []
-        self.crawl_args = {
-            k: v for k, v in dict(url=url, allow=allow, deny=deny, max_pages=max_pages,
-                                  max_depth=max_depth, same_domain=same_domain, incremental=incremental,
-                                  full=full).items() if v is not None
-        }
+        self.site_args = {k: v for k, v in dict(
+            allow=allow, deny=deny, max_pages=max_pages, max_depth=max_depth, same_domain=same_domain,
+            template_pages=template_pages, incremental=incremental, full=full).items() if v is not None}
+        check_site_args(self.site_args)  # a bad pattern or number fails here, before the crawl
+        # start URLs with their own arguments: -a url="URL [URL...]", then the lines of -a urls=FILE
+        self.start_list: list[tuple[str, dict[str, str]]] = [(canonicalize(u), {}) for u in (url or "").split()]
+        if urls:
+            try:
+                text = Path(urls).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise ValueError(f"urls={urls}: {exc.strerror or exc}") from None
+            self.start_list += [(canonicalize(u), a) for u, a in read_url_list(text)]
+        self.start_url = self.start_list[0][0] if self.start_list else None
+        self.allowed_domains = []  # scope is each site's policy (and crawler.scope for redirects)
+        self.crawl_args = {k: v for k, v in dict(url=url, urls=urls, **self.site_args).items() if v is not None}
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -139,11 +141,9 @@ class GenericSpider(scrapy.Spider):
 
     @property
     def site(self) -> str | None:
-        return self.policy.site
-
-    @property
-    def host(self) -> str | None:
-        return self.policy.host
+        """The crawl's first site (its only one, in a crawl of one site)."""
+        first = self.sites.first
+        return first.origin if first is not None else None
 
     # -- setup -------------------------------------------------------------------------------
     def _setup(self, crawler) -> None:
@@ -156,18 +156,6 @@ class GenericSpider(scrapy.Spider):
         # Several processes share one frontier (REDIS_URL): another worker may hold a URL this
         # one has seen, so thread chains request their next page themselves.
         self.shared_frontier = bool(settings.get("REDIS_URL"))
-        patterns = PatternLearner(min_samples=settings.getint("FORUMCRAWL_LEARN_MIN_SAMPLES", 5),
-                                  trap_samples=settings.getint("FORUMCRAWL_TRAP_SAMPLES", 200),
-                                  trap_ratio=settings.getfloat("FORUMCRAWL_TRAP_RATIO", 0.02), count=count)
-        scope = dict(self._scope_args)
-        if not scope["max_pages"] and "max_pages" not in self.crawl_args:
-            scope["max_pages"] = settings.getint("FORUMCRAWL_MAX_PAGES", 0)
-        self.policy = UrlPolicy(self.frontier, start_url=self.start_url, count=count, patterns=patterns, **scope)
-        self.policy.trial = not self.shared_frontier
-        pages = self._template_pages_arg
-        pages = int(pages if pages is not None else settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6))
-        self.warmup = TemplateWarmup(pages, jobdir=self.jobdir if self.frontier.journaled else None)
-        self.threads = ThreadAssembly(self.site, titles=self.warmup.titles, count=count)
         self.relay = ChainRelay(self._chain_board, count=count)
         self.ledger = PageLedger(self.frontier, send=crawler.signals.send_catch_log,
                                  shared_frontier=self.shared_frontier)
@@ -175,7 +163,6 @@ class GenericSpider(scrapy.Spider):
         self.extract_processes = pool_size(settings.getint("FORUMCRAWL_EXTRACT_PROCESSES", -1),
                                            shared_frontier=self.shared_frontier)
         self._pool = None
-        self._sample: list[dict[str, Any]] = []
         if self.extract_processes > 0:
             from crawler.extractpool import prestart
 
@@ -185,28 +172,49 @@ class GenericSpider(scrapy.Spider):
             str(path).endswith("StorePipeline") and order is not None
             for path, order in dict(pipelines).items()
         )
-        self.recrawl = RecrawlPlanner(self._recrawl_state(settings), count=count,
-                                      claim=self.relay.claim if self.shared_frontier else None)
-        self.incremental = self.recrawl.active
+        self.runs = SiteRuns(settings.get("DATABASE_URL"), given_run_id=settings.getint("FORUMCRAWL_RUN_ID", 0) or None) \
+            if self.commits_items else None
+        self.sites = SiteRegistry(SiteSettings(
+            journal=self.frontier, count=count, shared_frontier=self.shared_frontier,
+            template_pages=settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6),
+            max_pages=settings.getint("FORUMCRAWL_MAX_PAGES", 0),
+            min_samples=settings.getint("FORUMCRAWL_LEARN_MIN_SAMPLES", 5),
+            trap_samples=settings.getint("FORUMCRAWL_TRAP_SAMPLES", 200),
+            trap_ratio=settings.getfloat("FORUMCRAWL_TRAP_RATIO", 0.02),
+            jobdir=self.jobdir if self.frontier.journaled else None,
+            claim=self.relay.claim if self.shared_frontier else None,
+            known_threads=self._known_threads, args=self.site_args,
+        ), on_new=self._site_opened)
+        for url, args in self.start_list:
+            self.sites.add(url, args)
+        self._heartbeat = None
         crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.ledger.committed, signal=fc_signals.items_committed)
+        crawler.signals.connect(self._on_opened, signal=signals.spider_opened)
         crawler.signals.connect(self._on_closed, signal=signals.spider_closed)
         crawler.signals.connect(self._on_dropped, signal=signals.request_dropped)
+
+    def _site_opened(self, site: SiteState) -> None:
+        """A site met for the first time: its crawl_runs row, its template in the pool."""
+        if self.runs is not None:
+            self.runs.open(site)
+        if self._pool is not None and site.warmup.template is not None:
+            site.template_ref = self._pool.set_template(site.warmup.template)
 
     def _chain_board(self):
         from crawler.frontier import ChainBoard
 
         return ChainBoard.from_spider(self)
 
-    def _recrawl_state(self, settings) -> dict[str, dict[str, Any]]:
+    def _known_threads(self, site: SiteState) -> dict[str, dict[str, Any]]:
         """Incremental re-crawl (docs/scale.md): what the store knows of this site's threads.
 
         Known thread pages count as seen (never fetched from a link again); listings are
         revisited, and a listed thread is fetched again only when its reply count or
         last-post date changed, from its last stored page on (conditional request).
         """
-        wanted = self._incremental_arg
-        if wanted is False or not self.start_url or not self.commits_items:
+        wanted = site.incremental_wanted()
+        if wanted is False or not site.start_urls or not self.commits_items:
             return {}
         if wanted is None and self.frontier.seen:
             # Resuming a crawl from its JOBDIR journal: what the store holds of the site is this
@@ -215,172 +223,173 @@ class GenericSpider(scrapy.Spider):
         try:
             from storage import Store, resolve_database_url
 
-            with Store(resolve_database_url(settings.get("DATABASE_URL"))) as store:
-                states = store.thread_states(self.site)
-                pages = store.thread_page_urls(self.site) if states else set()
+            with Store(resolve_database_url(self.settings.get("DATABASE_URL"))) as store:
+                states = store.thread_states(site.origin)
+                pages = store.thread_page_urls(site.origin) if states else set()
         except Exception as exc:  # no store yet, or unreachable: the pipeline reports it
             log.warning("Incremental re-crawl unavailable (%s: %s): crawling in full",
                         type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
             return {}
         if not states:
             if wanted:
-                log.info("Incremental re-crawl: %s is not in the store yet, crawling in full", self.site)
+                log.info("Incremental re-crawl: %s is not in the store yet, crawling in full", site.origin)
             return {}
         self.frontier.seen.update(pages)
         log.info("Incremental re-crawl of %s: %d known threads, %d known thread pages "
-                 "(-a full=1 crawls everything again)", self.site, len(states), len(pages))
+                 "(-a full=1 crawls everything again)", site.origin, len(states), len(pages))
         return states
 
     # -- start -------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        if self.incremental:
-            self.stats.set_value("forumcrawl/incremental/known_threads", len(self.recrawl.known))
-        self._start_pool()  # (before the template is learned: a pool without one, for the warm-up)
+        known = sum(len(site.recrawl.known) for site in self.sites)
+        if known:
+            self.stats.set_value("forumcrawl/incremental/known_threads", known)
+        self._start_pool()  # (before the templates are learned: a pool without one, for the warm-up)
         pending = self.frontier.resumed_pending
         if pending:
             log.info("Resuming: %d unfinished URLs from the frontier journal", len(pending))
-            if self.host is None:
-                self._set_site(pending[0][0])
             for url, priority, meta in pending:
-                yield self._request(Fetch(url, priority, meta, dont_filter=True))
+                yield self._request(Fetch(url, priority, meta, dont_filter=True), self.sites.of(url))
             self.frontier.resumed_pending = []
             return
         if self.frontier.journaled and self.frontier.seen:
             log.info("The frontier journal in JOBDIR has no unfinished URL: nothing to resume")
             return
-        if not self.start_url:
+        if not self.start_list:
             if self.settings.get("REDIS_URL"):
                 log.info("No start URL: taking work from the shared frontier at REDIS_URL")
                 return
             raise ValueError("the generic spider needs a start URL: -a url=https://...")
-        fetch = Fetch(self.start_url, PRIORITY_ENTRY, {"fc_depth": 0})
-        self.policy.taken += 1
-        self.frontier.add(fetch.url, fetch.priority, fetch.meta)
-        self.frontier.flush()
         self.stats.set_value("forumcrawl/start_requested", 1)  # (the CLI fails a crawl that then fetched nothing)
-        yield self._request(fetch)
+        for site in self.sites:
+            for url in site.start_urls:
+                fetch = Fetch(url, PRIORITY_ENTRY, {"fc_depth": 0})
+                site.policy.taken += 1
+                self.frontier.add(fetch.url, fetch.priority, fetch.meta)
+                self.frontier.flush()
+                yield self._request(fetch, site)
 
-    def _set_site(self, url: str) -> None:
-        self.policy.set_site(url)
-        self.threads.site = self.site
-        self.allowed_domains = [url_host(url)]
-
-    def _request(self, fetch: Fetch) -> scrapy.Request:
+    def _request(self, fetch: Fetch, site: SiteState) -> scrapy.Request:
         return scrapy.Request(
             fetch.url,
             callback=self.parse,
             errback=self.on_error,
             priority=fetch.priority,
-            meta={**fetch.meta, "fc_key": fetch.url},
+            meta={**fetch.meta, "fc_key": fetch.url, "fc_site": site.origin},
             dont_filter=fetch.dont_filter,
             headers=fetch.headers,
         )
 
-    def _requests(self, fetches: Iterable[Fetch]) -> list[scrapy.Request]:
+    def _requests(self, fetches: Iterable[Fetch], site: SiteState) -> list[scrapy.Request]:
         """Journal what was decided (flush), then hand Scrapy the requests."""
-        requests = [self._request(f) for f in fetches]
+        requests = [self._request(f, site) for f in fetches]
         self.frontier.flush()
         return requests
 
     # -- responses ---------------------------------------------------------------------------
     async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
-        if self.host is None:  # no start URL (shared frontier): the site is the first page's
-            self._set_site(response.url)
         key = response.meta.get("fc_key") or canonicalize(response.request.url)
+        site = self.sites.of(key, response.meta)  # (a shared frontier brings sites in on first sight)
+        site.answered = True
         url = canonicalize(response.url)
         if url != key:
             self.frontier.seen.add(url)  # a redirect target: do not fetch it again
         if response.status == 304:  # a conditional re-crawl request: the thread page is unchanged
-            self.stats.inc_value("forumcrawl/incremental/not_modified")
+            site.count("forumcrawl/incremental/not_modified")
             self.ledger.finish(key)
             return
         reason = self._unusable(response)
         if reason:
-            for out in self._skip(key, response, reason):
+            for out in self._skip(site, key, response, reason):
                 yield out
             return
         info = response_info(response, url)
-        if self.warmup.learning:  # the template is being learned: this page waits for it
-            await self._learned.wait()
+        warmup = site.warmup
+        if warmup.learning:  # the template is being learned: this page waits for it
+            await site.learned.wait()
         headers = response.headers.to_unicode_dict()
-        template = self.warmup.template
-        page = await self._extract(response.body, response.url, headers)
-        if self.warmup.learning:  # learning began while this page was extracted
-            await self._learned.wait()
-        if template is not self.warmup.template:
+        template = warmup.template
+        page = await self._extract(site, response.body, response.url, headers)
+        if warmup.learning:  # learning began while this page was extracted
+            await site.learned.wait()
+        if template is not warmup.template:
             # the template was learned while this page was extracted without it
-            page = await self._extract(response.body, response.url, headers)
-        self._count_page(page)
-        if not self.warmup.warmed:
-            for out in self._warm(page, response, key, url, info):
+            page = await self._extract(site, response.body, response.url, headers)
+        self._count_page(site, page)
+        if not warmup.warmed:
+            for out in self._warm(site, page, response, key, url, info):
                 yield out
             return
         for out in self._resume_parked():
             yield out
-        for out in self._handle(page, response.meta, key, url, info):
+        for out in self._handle(site, page, response.meta, key, url, info):
             yield out
 
-    async def _extract(self, body: bytes, url: str, headers: dict[str, Any]):
+    async def _extract(self, site: SiteState, body: bytes, url: str, headers: dict[str, Any]):
         """The page, extracted in the worker pool when there is one (never in the reactor
-        thread then, warm-up included), with the site template once it is learned."""
+        thread then, warm-up included), with its site's template once it is learned."""
         if self._pool is not None:
-            return await self._pool.extract(body, url, headers)
-        self.stats.inc_value("forumcrawl/extracted_in_crawler_process")
-        return extractor.extract(body, url, headers=headers, template=self.warmup.template)
+            from crawler.extractpool import NO_TEMPLATE
 
-    def _warm(self, page, response: Response, key: str, url: str, info: dict[str, Any]) -> Iterator[Any]:
+            return await self._pool.extract(body, url, headers, site.template_ref or NO_TEMPLATE)
+        self.stats.inc_value("forumcrawl/extracted_in_crawler_process")
+        return extractor.extract(body, url, headers=headers, template=site.warmup.template)
+
+    def _warm(self, site: SiteState, page, response: Response, key: str, url: str,
+              info: dict[str, Any]) -> Iterator[Any]:
         """Before the template is learned: links are followed at once, the response is held."""
         self.ledger.defer(response.meta, key)
+        warmup = site.warmup
         # Discovery goes on while the template is learned; items wait for it.
-        fetches = self._discover(page, response.meta, url)
-        if self.warmup.sample is None:
+        fetches = self._discover(site, page, response.meta, url)
+        if warmup.sample is None:
             # the sample pages first: the template waits for them, with the pages held meanwhile
-            for fetch in fetches[: self.warmup.pages - 1]:
+            for fetch in fetches[: warmup.pages - 1]:
                 fetch.priority = max(fetch.priority, PRIORITY_SAMPLE)
-        yield from self._requests(fetches)
-        self.warmup.hold({"body": response.body, "url": response.url, "key": key, "title": page.title,
-                          # posts long enough to be content, not a repeated icon or a label
-                          "posts": {hash(p.text) for p in page.posts if p.text and len(p.text) >= 50},
-                          "meta": dict(response.meta), "info": info,
-                          "headers": response.headers.to_unicode_dict()}, [f.url for f in fetches])
-        yield from self._maybe_finish_warmup()
+        yield from self._requests(fetches, site)
+        warmup.hold({"body": response.body, "url": response.url, "key": key, "title": page.title,
+                     # posts long enough to be content, not a repeated icon or a label
+                     "posts": {hash(p.text) for p in page.posts if p.text and len(p.text) >= 50},
+                     "meta": dict(response.meta), "info": info,
+                     "headers": response.headers.to_unicode_dict()}, [f.url for f in fetches])
+        yield from self._maybe_finish_warmup(site)
 
-    def _handle(self, page, meta, key: str, url: str, info: dict[str, Any]) -> Iterator[Any]:
+    def _handle(self, site: SiteState, page, meta, key: str, url: str, info: dict[str, Any]) -> Iterator[Any]:
         """Everything one extracted page leads to; finishes ``key`` (or leaves it to the commit).
 
         Requests are journaled and yielded before any item, so a page can never be
         marked finished (after its items are committed) before what it discovered
         is in the journal.
         """
-        threads = self.threads
+        threads, policy = site.threads, site.policy
         ctx = threads.context_for(meta, key, url)
         if not page.posts:
-            fetches = self._discover(page, meta, url)
-            fetches += self._learn(key, plain_outcome(page, url, fetches, info))
-            yield from self._requests(fetches)
+            fetches = self._discover(site, page, meta, url)
+            fetches += policy.learn(key, plain_outcome(page, url, fetches, info))
+            yield from self._requests(fetches, site)
             self.crawler.signals.send_catch_log(
-                fc_signals.page_fetched, page=page_record(self.site, info, page.kind))
+                fc_signals.page_fetched, page=page_record(site.origin, info, page.kind))
             self.ledger.finish(key)
             return
         # A thread page (a single-post page may be classified "article": posts decide).
         if threads.already_emitted(page):
             # Every post of this page was stored from another URL of the same page.
-            self.stats.inc_value("forumcrawl/duplicate_thread_pages")
+            site.count("forumcrawl/duplicate_thread_pages")
             log.info("Skipped %s: duplicate of a thread page already read", url)
-            yield from self._requests(self._learn(key, "repeat"))
+            yield from self._requests(policy.learn(key, "repeat"), site)
             self.ledger.finish(key)
             return
         if ctx is None:
-            target = view_target(page, url, info.get("declared"), self.policy.in_scope)
+            target = view_target(page, url, info.get("declared"), policy.in_scope)
             if target is not None:
                 # A copy of another page (archive, print, permalink, "jump to post" window):
                 # its posts are stored from the page it names, fetched instead if new.
-                self.stats.inc_value("forumcrawl/views_skipped")
+                site.count("forumcrawl/views_skipped")
                 log.info("Skipped %s: a view of %s", url, target)
                 entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
                 fetches = [Fetch(target, PRIORITY_FIRST, entry_meta)] \
-                    if self.policy.take(target, PRIORITY_FIRST, entry_meta) else []
-                yield from self._requests(fetches + self._learn(key, "repeat"))
+                    if policy.take(target, PRIORITY_FIRST, entry_meta) else []
+                yield from self._requests(fetches + policy.learn(key, "repeat"), site)
                 self.ledger.finish(key)
                 return
         if ctx is None:
@@ -392,36 +401,35 @@ class GenericSpider(scrapy.Spider):
                 log.debug("Parked %s until its thread's chain reaches it (earlier page %s)", url, earlier)
                 threads.park(page, key, url, info, meta.get("frontier_id"), earlier)
                 self.ledger.defer(meta, key, url)
-                fetches = self._learn(key, "new")
+                fetches = policy.learn(key, "new")
                 entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
-                if self.policy.take(earlier, PRIORITY_FIRST, entry_meta):
+                if policy.take(earlier, PRIORITY_FIRST, entry_meta):
                     fetches.append(Fetch(earlier, PRIORITY_FIRST, entry_meta))
-                yield from self._requests(fetches + self._discover(page, meta, url))
+                yield from self._requests(fetches + self._discover(site, page, meta, url), site)
                 return
         if ctx is None:
-            late = None if "fc_entry" in meta else self.policy.late_entries.pop(key, None)
+            late = None if "fc_entry" in meta else policy.late_entries.pop(key, None)
             ctx = threads.start(page, {**meta, "fc_entry": late} if late else meta, url)
-        reading = threads.read(page, key, url, info, ctx, self.policy.next_page)
-        fetches = self._learn(key, "new" if reading.new_posts else "repeat")
-        fetches += self._follow(reading) + self._discover(page, meta, url)
-        yield from self._requests(fetches)
+        reading = threads.read(page, key, url, info, ctx, policy.next_page)
+        fetches = policy.learn(key, "new" if reading.new_posts else "repeat")
+        fetches += self._follow(site, reading) + self._discover(site, page, meta, url)
+        yield from self._requests(fetches, site)
         yield from self._emit(reading)
 
-    def _learn(self, url: str, outcome: str) -> list[Fetch]:
-        return self.policy.learn(url, outcome)
-
     def refuse_redirect(self, origin: str, target: str) -> str | None:
-        """(crawler.scope) Why a redirect is not followed: the rules of links."""
-        return self.policy.refuse_redirect(origin, target)
+        """(crawler.scope) Why a redirect is not followed: the rules of links of ``origin``'s site."""
+        site = self.sites.find(canonicalize(origin))
+        return site.policy.refuse_redirect(origin, target) if site is not None else None
 
     def refuse_queued(self, url: str) -> str | None:
         """(crawler.scope) Why a queued request is dropped: its pattern was learned useless."""
-        blocked = self.policy.patterns.blocked(url)
+        site = self.sites.find(url)
+        blocked = site.policy.patterns.blocked(url) if site is not None else None
         if blocked:
-            self.stats.inc_value(f"forumcrawl/links_skipped/learned_{blocked}")
+            site.count(f"forumcrawl/links_skipped/learned_{blocked}")
         return blocked
 
-    def _follow(self, reading: Reading) -> list[Fetch]:
+    def _follow(self, site: SiteState, reading: Reading) -> list[Fetch]:
         """The chain's next page: fetched here, claimed while it is queued or in flight,
         or (shared frontier) handed to the worker that has it."""
         if self.shared_frontier:
@@ -434,10 +442,10 @@ class GenericSpider(scrapy.Spider):
         if self.shared_frontier:
             self.frontier.seen.add(nxt)
             return self.relay.continue_chain(nxt, meta)
-        if self.policy.take(nxt, PRIORITY_CHAIN, meta):
+        if site.policy.take(nxt, PRIORITY_CHAIN, meta):
             return [Fetch(nxt, PRIORITY_CHAIN, meta, dont_filter=True)]
         if not self.frontier.is_done(nxt):
-            self.threads.claim(nxt, ctx)   # in flight or queued: it reads on with this chain
+            site.threads.claim(nxt, ctx)   # in flight or queued: it reads on with this chain
             self.frontier.update(nxt, PRIORITY_CHAIN, meta)
         return []
 
@@ -450,66 +458,75 @@ class GenericSpider(scrapy.Spider):
                 self.ledger.finish(key)
         return reading.items
 
-    def _discover(self, page, meta, url: str) -> list[Fetch]:
-        return self.policy.discover(page, meta, url, shared_frontier=self.shared_frontier,
-                                    known=self.recrawl if self.recrawl.active else None)
+    def _discover(self, site: SiteState, page, meta, url: str) -> list[Fetch]:
+        return site.policy.discover(page, meta, url, shared_frontier=self.shared_frontier,
+                                    known=site.recrawl if site.recrawl.active else None)
 
     # -- thread chains across workers (shared frontier) ---------------------------------------
     def _resume_parked(self, force: bool = False) -> list:
         """Go on with parked pages whose chain (read by another worker) reached them:
         their requests, then their items."""
-        if not self.threads.parked or not self.shared_frontier:
+        if not self.shared_frontier:
             return []
-        found = self.relay.poll({u: p.rid or "" for u, p in self.threads.parked.items()}, force=force)
-        fetches: list[Fetch] = []
+        parked = {u: (site, p.rid or "") for site in self.sites for u, p in site.threads.parked.items()}
+        if not parked:
+            return []
+        found = self.relay.poll({u: rid for u, (_, rid) in parked.items()}, force=force)
+        requests: list[Any] = []
         items: list[Any] = []
-        for reading in self.threads.resume(found, self.policy.next_page):
-            fetches += self._follow(reading)
-            items += self._emit(reading)
-        return self._requests(fetches) + items
+        for url, ctx in found.items():
+            site = parked[url][0]
+            for reading in site.threads.resume({url: ctx}, site.policy.next_page):
+                requests += self._requests(self._follow(site, reading), site)
+                items += self._emit(reading)
+        return requests + items
 
     def _release_parked(self, response: Response) -> Iterator[Any]:
         yield from self._resume_parked(force=True)
 
     # -- template warm-up --------------------------------------------------------------------
-    def _maybe_finish_warmup(self) -> Iterator[Any]:
-        if self.warmup.ready():
-            self._begin_learning()
+    def _maybe_finish_warmup(self, site: SiteState) -> Iterator[Any]:
+        if site.warmup.ready():
+            self._begin_learning(site)
         return iter(())
 
-    def _begin_learning(self) -> None:
+    def _begin_learning(self, site: SiteState) -> None:
         """Stop holding; the template is learned (in a worker when there is a pool) by an
         internal request's callback, which then processes every held page."""
-        self._sample = self.warmup.begin()
-        self._learned = asyncio.Event()
-        self.threads.titles = self.warmup.titles
-        self._wake(self._release_warmup)
+        site.sample = site.warmup.begin()
+        site.learned = asyncio.Event()
+        site.threads.titles = site.warmup.titles
+        self._wake(self._release_warmup, origin=site.origin)
 
-    async def _release_warmup(self, response: Response) -> AsyncIterator[Any]:
-        """Learn the site template from the sample pages, then process every held page with it."""
-        if not self.warmup.learning:
+    async def _release_warmup(self, response: Response, origin: str = "") -> AsyncIterator[Any]:
+        """Learn a site's template from its sample pages, then process its held pages with it."""
+        site = self.sites.of(origin + "/", {"fc_site": origin})
+        warmup = site.warmup
+        if not warmup.learning:
             return
-        sample, self._sample = self._sample, []
+        sample, site.sample = site.sample, []
         template = None
         if len(sample) >= 2:
             if self._pool is not None:
                 try:
                     template = await self._pool.learn([(h["body"], h["url"]) for h in sample])
                 except Exception as exc:
-                    log.warning("Site template could not be learned: %s: %s", type(exc).__name__, exc)
+                    log.warning("Site template of %s could not be learned: %s: %s",
+                                origin, type(exc).__name__, exc)
             else:
                 template = learn_template(sample)
-        held = self.warmup.adopt(template, len(sample))
-        self._learned.set()
-        if self.warmup.learned_from:
-            self.stats.set_value("forumcrawl/template_pages", self.warmup.learned_from)
+        held = warmup.adopt(template, len(sample))
+        site.learned.set()
+        if warmup.learned_from:
+            site.counts["forumcrawl/template_pages"] = warmup.learned_from
+            self.stats.set_value("forumcrawl/template_pages", warmup.learned_from)
         if template is not None and self._pool is not None:
-            self._pool.set_template(template)
-        pages = [await self._extract(h["body"], h["url"], h["headers"]) for h in held] \
+            site.template_ref = self._pool.set_template(template)
+        pages = [await self._extract(site, h["body"], h["url"], h["headers"]) for h in held] \
             if self._pool is None else \
-            await asyncio.gather(*(self._extract(h["body"], h["url"], h["headers"]) for h in held))
+            await asyncio.gather(*(self._extract(site, h["body"], h["url"], h["headers"]) for h in held))
         for item, page in zip(held, pages):
-            for out in self._handle(page, item["meta"], item["key"], canonicalize(item["url"]), item["info"]):
+            for out in self._handle(site, page, item["meta"], item["key"], canonicalize(item["url"]), item["info"]):
                 yield out
 
     def _start_pool(self) -> None:
@@ -517,109 +534,131 @@ class GenericSpider(scrapy.Spider):
             from crawler.extractpool import ExtractPool
 
             self.stats.set_value("forumcrawl/extract_processes", self.extract_processes)
-            self._pool = ExtractPool(self.extract_processes, self.warmup.template,
+            self._pool = ExtractPool(self.extract_processes, None,
                                      timeout=self.settings.getfloat("FORUMCRAWL_EXTRACT_TIMEOUT", 30.0))
+            for site in self.sites:  # templates saved in JOBDIR by an earlier run
+                if site.warmup.template is not None:
+                    site.template_ref = self._pool.set_template(site.warmup.template)
 
     # -- signals -------------------------------------------------------------------------------
-    def _wake(self, callback) -> None:
+    def _wake(self, callback, **cb_kwargs: Any) -> None:
         """Run ``callback`` in the engine soon (an internal request that fetches nothing)."""
         self.crawler.engine.crawl(scrapy.Request(
-            "data:,", callback=callback, dont_filter=True, priority=1000,
+            "data:,", callback=callback, dont_filter=True, priority=1000, cb_kwargs=cb_kwargs,
             meta={"dont_obey_robotstxt": True, "allow_offsite": True},
         ))
 
     def _on_idle(self) -> None:
-        unlisted = self.recrawl.take_unlisted() if self.recrawl.unlisted and not self.warmup.held else []
-        if unlisted:
-            # Known threads that no listing entry showed (no listing recognised, or linked from
-            # elsewhere only): their activity is unknown, so revalidate each with a conditional request.
-            log.info("Incremental re-crawl: revalidating %d known threads no listing showed", len(unlisted))
-            for url, depth in unlisted:
-                for fetch in self.recrawl.revisit(url, None, depth):
-                    self.crawler.engine.crawl(self._request(self.policy.register(fetch)))
+        sites = list(self.sites)
+        busy = False
+        for site in sites:
+            recrawl = site.recrawl
+            unlisted = recrawl.take_unlisted() if recrawl.unlisted and not site.warmup.held else []
+            if unlisted:
+                # Known threads that no listing entry showed (no listing recognised, or linked from
+                # elsewhere only): their activity is unknown, so revalidate each with a conditional request.
+                log.info("Incremental re-crawl of %s: revalidating %d known threads no listing showed",
+                         site.origin, len(unlisted))
+                for url, depth in unlisted:
+                    for fetch in recrawl.revisit(url, None, depth):
+                        self.crawler.engine.crawl(self._request(site.policy.register(fetch), site))
+                busy = True
+        if busy:
             raise DontCloseSpider
-        if self.warmup.held:
-            # Fewer pages than template_pages in the whole crawl: learn from what there is.
-            if not self.warmup.learning:
-                self._begin_learning()
+        for site in sites:
+            if site.warmup.held:
+                # Fewer pages than template_pages in the whole crawl: learn from what there is.
+                if not site.warmup.learning:
+                    self._begin_learning(site)
+                busy = True
+        if busy:
             raise DontCloseSpider
-        if self.threads.parked and self.shared_frontier:
+        parked = [url for site in sites for url in site.threads.parked]
+        if parked and self.shared_frontier:
             # Another worker's chain may still reach them: wait while the shared crawl goes on
             # (its scheduler keeps the spider open); what is left at the end is reported on close.
-            if self.relay.awaited(list(self.threads.parked)):
+            if self.relay.awaited(parked):
                 self._wake(self._release_parked)
                 raise DontCloseSpider
             return
-        waiting = self.policy.release_waiting()
-        if waiting:
-            log.info("Fetching %d more links of URL patterns still on trial (%s)", len(waiting),
-                     ", ".join(sorted({url_pattern(f.url) for f in waiting})[:5]))
-            # Links of URL patterns on trial, held back while their first fetches were judged.
-            for request in self._requests(waiting):
-                self.crawler.engine.crawl(request)
+        for site in sites:
+            waiting = site.policy.release_waiting()
+            if waiting:
+                log.info("Fetching %d more links of URL patterns still on trial on %s (%s)", len(waiting),
+                         site.origin, ", ".join(sorted({url_pattern(f.url) for f in waiting})[:5]))
+                # Links of URL patterns on trial, held back while their first fetches were judged.
+                for request in self._requests(waiting, site):
+                    self.crawler.engine.crawl(request)
+                busy = True
+        if busy:
             raise DontCloseSpider
-        if self.threads.parked:
+        if parked:
             # No chain reached them: their posts are stored anyway (and the crawl goes on).
             self._wake(self._release_orphans)
             raise DontCloseSpider
 
     def _release_orphans(self, response: Response) -> Iterator[Any]:
-        reading, parked = self._report_orphans()
-        items = self._emit(reading)
-        rescued = {key for _, key, _ in reading.pages}
-        for p in parked:
-            if p.key not in rescued:
-                self.ledger.finish(p.key)
-        yield from items
+        for site in self.sites:
+            if not site.threads.parked:
+                continue
+            reading, parked = self._report_orphans(site)
+            items = self._emit(reading)
+            rescued = {key for _, key, _ in reading.pages}
+            for p in parked:
+                if p.key not in rescued:
+                    self.ledger.finish(p.key)
+            yield from items
 
-    def _report_orphans(self) -> tuple[Reading, list]:
-        """Log and count parked pages no chain reached; those whose posts were all
+    def _report_orphans(self, site: SiteState) -> tuple[Reading, list]:
+        """Log and count a site's parked pages no chain reached; those whose posts were all
         stored from another URL of the same page (``?page=1``) are duplicates, not losses;
         the others are stored after their thread's last known post."""
-        duplicates, rescued, reading, parked = self.threads.leftovers()
+        duplicates, rescued, reading, parked = site.threads.leftovers()
         if duplicates:
-            self.stats.inc_value("forumcrawl/duplicate_thread_pages", len(duplicates))
+            site.count("forumcrawl/duplicate_thread_pages", len(duplicates))
         if rescued:
             log.warning("%d thread pages were never reached from their thread's first page; their "
                         "new posts were stored after the thread's last known post: %s", len(rescued), rescued[:5])
-            self.stats.inc_value("forumcrawl/thread_pages_orphaned", len(rescued))
+            site.count("forumcrawl/thread_pages_orphaned", len(rescued))
         return reading, parked
 
     def on_error(self, failure) -> Iterator[Any]:
         request = failure.request
         key = request.meta.get("fc_key") or canonicalize(request.url)
+        site = self.sites.of(key, request.meta)
         message = str(failure.value)
-        unreachable = self._unreachable(failure)
+        unreachable = self._unreachable(site, failure)
         if unreachable or failure.check(RobotsTxtPending):
             # Not fetched: the URL stays unfinished in the frontier for a later run.
-            self.threads.forget(key)
+            site.threads.forget(key)
             if unreachable:
-                self.stats.set_value("forumcrawl/start_unreachable", unreachable)
-                raise CloseSpider("start_unreachable")
+                self._site_failed(site, unreachable)
             return
         if failure.check(HostUnreachable):  # another host of the crawl, which never answered
-            self.stats.inc_value("forumcrawl/errors/HostUnreachable")
+            site.count("forumcrawl/errors/HostUnreachable")
             log.info("Failed %s: %s", request.url, message[:200])
         elif failure.check(IgnoreRequest):
-            self.stats.inc_value("forumcrawl/skipped/refused")
+            site.count("forumcrawl/skipped/refused")
         elif "max size" in message:
-            self.stats.inc_value("forumcrawl/skipped/too_large")
+            site.count("forumcrawl/skipped/too_large")
             log.info("Skipped %s: too_large (%s)", request.url, message[:200])
         else:
-            self.stats.inc_value(f"forumcrawl/errors/{type(failure.value).__name__}")
-            yield from self._requests(self._learn(key, "error"))
+            site.count(f"forumcrawl/errors/{type(failure.value).__name__}")
+            yield from self._requests(site.policy.learn(key, "error"), site)
             log.info("Failed %s: %s", request.url, message[:200] or type(failure.value).__name__)
-        self.threads.forget(key)
+        site.threads.forget(key)
         self.ledger.finish(key, request.meta.get("frontier_id") or "")
-        self.warmup.settle(key)
-        yield from self._maybe_finish_warmup()
+        site.warmup.settle(key)
+        yield from self._maybe_finish_warmup(site)
 
-    def _unreachable(self, failure) -> str | None:
-        """Why the crawl cannot start, when its host never answered: a robots.txt fetch
-        without any response, or a network error before any response of the crawl.
-        None for other failures (an HTTP error, a refusal) and once a host has answered."""
-        if self.stats.get_value("response_received_count"):
+    def _unreachable(self, site: SiteState, failure) -> str | None:
+        """Why a site cannot be crawled, when its host never answered: a robots.txt fetch
+        without any response, or a network error before any response of that site.
+        None for other failures (an HTTP error, a refusal) and once the site has answered."""
+        if site.answered or site.failed:
             return None
+        if len(self.sites) == 1 and self.stats.get_value("response_received_count"):
+            return None  # (its host answered, robots.txt at least)
         if failure.check(HostUnreachable):
             return str(failure.value)
         if failure.check(IgnoreRequest, HttpError):
@@ -627,22 +666,56 @@ class GenericSpider(scrapy.Spider):
         value = failure.value
         return f"{urlsplit(failure.request.url).netloc} cannot be reached ({type(value).__name__}: {value})"
 
+    def _site_failed(self, site: SiteState, why: str) -> None:
+        """A site whose host never answered: that site's crawl failed, the others go on. A
+        crawl (without a shared frontier) whose every site failed stops."""
+        site.failed = why
+        self.stats.inc_value("forumcrawl/sites_unreachable")
+        self.stats.set_value("forumcrawl/start_unreachable", why)
+        others = [s for s in self.sites if not s.failed]
+        if others or self.shared_frontier:
+            log.error("Site %s failed: %s; the %d other sites of the crawl go on", site.origin, why, len(others))
+            return
+        raise CloseSpider("start_unreachable")
+
     def _on_dropped(self, request, spider=None) -> None:
         key = request.meta.get("fc_key")
         if key:
             self.ledger.finish(key, request.meta.get("frontier_id") or "")
-            self.warmup.settle(key)  # (a held warm-up is then released when idle)
+            site = self.sites.find(key, request.meta)
+            if site is not None:
+                site.warmup.settle(key)  # (a held warm-up is then released when idle)
+
+    def _on_opened(self, spider) -> None:
+        if self.runs is not None and self.runs.store is not None:
+            # connected last, so the rows get the stats every other closing handler adds
+            self.crawler.signals.connect(self._record_runs, signal=signals.spider_closed)
+            from twisted.internet import task, threads
+
+            interval = self.settings.getfloat("FORUMCRAWL_HEARTBEAT_INTERVAL", 30.0)
+            self._heartbeat = task.LoopingCall(lambda: threads.deferToThread(self.runs.beat))
+            self._heartbeat.start(interval, now=False)
 
     def _on_closed(self, spider, reason) -> None:
+        if self._heartbeat is not None and self._heartbeat.running:
+            self._heartbeat.stop()
         if reason == "start_unreachable":
             log.error("Crawl stopped: %s; check the URL, that the site is up, and this machine's network",
                       self.stats.get_value("forumcrawl/start_unreachable"))
-        if self.threads.parked:
-            self._report_orphans()
-        learned = self.policy.patterns.learned()
-        if learned:
-            log.info("URL patterns learned useless on %s: %s", self.site,
-                     "; ".join(f"{p} ({r})" for p, r in sorted(learned.items())[:20]))
+        sites = list(self.sites)
+        for site in sites:
+            if site.threads.parked:
+                self._report_orphans(site)
+            learned = site.policy.patterns.learned()
+            if learned:
+                log.info("URL patterns learned useless on %s: %s", site.origin,
+                         "; ".join(f"{p} ({r})" for p, r in sorted(learned.items())[:20]))
+            if site.failed and len(sites) > 1:
+                log.error("Site %s was not crawled: %s", site.origin, site.failed)
+        if len(sites) > 1:
+            log.info("Sites: %s", "; ".join(
+                f"{s.origin}: {s.counts.get('forumcrawl/pages', 0)} pages, {s.counts.get('forumcrawl/posts', 0)} "
+                f"posts{' (failed)' if s.failed else ''}" for s in sites))
         self.frontier.close()
         if self._pool is not None:
             self.stats.set_value("forumcrawl/extract_processes_cpu_seconds",
@@ -651,20 +724,23 @@ class GenericSpider(scrapy.Spider):
                 self.stats.set_value("forumcrawl/extract/timeout", self._pool.timeouts)
             self._pool.close()
 
+    def _record_runs(self, spider, reason) -> None:
+        self.runs.close(list(self.sites), reason, self.stats.get_stats())
+
     # -- responses that are not pages ------------------------------------------------------------
-    def _count_page(self, page) -> None:
-        self.stats.inc_value("forumcrawl/pages")
-        self.stats.inc_value(f"forumcrawl/pages/{page.kind}")
+    def _count_page(self, site: SiteState, page) -> None:
+        site.count("forumcrawl/pages")
+        site.count(f"forumcrawl/pages/{page.kind}")
         if any(w.startswith("extraction failed") for w in page.warnings):
-            self.stats.inc_value("forumcrawl/extraction_failures")
+            site.count("forumcrawl/extraction_failures")
             log.warning("Extraction failed for %s: %s", page.url, "; ".join(page.warnings)[:300])
 
     def _unusable(self, response: Response) -> str | None:
         return unusable(response, self.max_page_bytes)
 
-    def _skip(self, key: str, response: Response, reason: str) -> Iterator[Any]:
-        self.stats.inc_value(f"forumcrawl/skipped/{reason.split(' ', 1)[0]}")
+    def _skip(self, site: SiteState, key: str, response: Response, reason: str) -> Iterator[Any]:
+        site.count(f"forumcrawl/skipped/{reason.split(' ', 1)[0]}")
         log.info("Skipped %s: %s", response.url, reason)
         self.ledger.finish(key)
-        self.warmup.settle(key)
-        yield from self._maybe_finish_warmup()
+        site.warmup.settle(key)
+        yield from self._maybe_finish_warmup(site)
