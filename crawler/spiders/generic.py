@@ -157,6 +157,7 @@ class GenericSpider(scrapy.Spider):
         # one has seen, so thread chains request their next page themselves.
         self.shared_frontier = bool(settings.get("REDIS_URL"))
         patterns = PatternLearner(min_samples=settings.getint("FORUMCRAWL_LEARN_MIN_SAMPLES", 5),
+                                  unanimous=settings.getint("FORUMCRAWL_LEARN_UNANIMOUS", 3),
                                   trap_samples=settings.getint("FORUMCRAWL_TRAP_SAMPLES", 200),
                                   trap_ratio=settings.getfloat("FORUMCRAWL_TRAP_RATIO", 0.02), count=count)
         scope = dict(self._scope_args)
@@ -367,6 +368,10 @@ class GenericSpider(scrapy.Spider):
             # Every post of this page was stored from another URL of the same page.
             self.stats.inc_value("forumcrawl/duplicate_thread_pages")
             log.info("Skipped %s: duplicate of a thread page already read", url)
+            target = None if ctx is not None else \
+                view_target(page, url, info.get("declared"), self.policy.in_scope) or self.policy.views.original(page)
+            if target is not None:
+                self.policy.learn_view(key, target)
             yield from self._requests(self._learn(key, "repeat"))
             self.ledger.finish(key)
             return
@@ -377,6 +382,7 @@ class GenericSpider(scrapy.Spider):
                 # its posts are stored from the page it names, fetched instead if new.
                 self.stats.inc_value("forumcrawl/views_skipped")
                 log.info("Skipped %s: a view of %s", url, target)
+                self.policy.learn_view(key, target)
                 entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
                 fetches = [Fetch(target, PRIORITY_FIRST, entry_meta)] \
                     if self.policy.take(target, PRIORITY_FIRST, entry_meta) else []
@@ -385,6 +391,8 @@ class GenericSpider(scrapy.Spider):
                 return
         if ctx is None:
             earlier = earlier_page_url(page, url)
+            if earlier is not None:
+                earlier = self.policy.seen_alias(earlier)
             if earlier is not None and self.shared_frontier:
                 ctx = self.relay.context_for(key, url, meta.get("frontier_id") or "")
             if ctx is None and earlier is not None:
@@ -402,6 +410,7 @@ class GenericSpider(scrapy.Spider):
             late = None if "fc_entry" in meta else self.policy.late_entries.pop(key, None)
             ctx = threads.start(page, {**meta, "fc_entry": late} if late else meta, url)
         reading = threads.read(page, key, url, info, ctx, self.policy.next_page)
+        self.policy.views.read(page, url)
         fetches = self._learn(key, "new" if reading.new_posts else "repeat")
         fetches += self._follow(reading) + self._discover(page, meta, url)
         yield from self._requests(fetches)
@@ -602,6 +611,7 @@ class GenericSpider(scrapy.Spider):
             log.info("Failed %s: %s", request.url, message[:200])
         elif failure.check(IgnoreRequest):
             self.stats.inc_value("forumcrawl/skipped/refused")
+            yield from self._requests(self.policy.refill(key))  # (a refused redirect judged its pattern)
         elif "max size" in message:
             self.stats.inc_value("forumcrawl/skipped/too_large")
             log.info("Skipped %s: too_large (%s)", request.url, message[:200])
