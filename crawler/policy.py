@@ -68,6 +68,7 @@ class UrlPolicy:
         # Views (archive, slug-less, "jump to post" URLs) and the pages they stand for, learned;
         # once a pattern predicts, a link whose page is taken on already is not fetched.
         self.views = ViewMap()
+        self._canonical: dict[str, str] = {}  # raw link -> canonical URL (bounded)
         self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
         self.host = self.site = None
         if start_url:
@@ -174,6 +175,16 @@ class UrlPolicy:
         return nxt
 
     # -- a page's links -----------------------------------------------------------------------
+    def canonical(self, url: str) -> str:
+        """``canonicalize(url)``, remembered: most links of a page (navigation, boards, the
+        pager) are on every page, and their canonical form was computed already."""
+        found = self._canonical.get(url)
+        if found is None:
+            if len(self._canonical) >= 50_000:
+                self._canonical.clear()  # memory bound; the busiest links come back at once
+            found = self._canonical[url] = canonicalize(url)
+        return found
+
     def discover(self, page, meta: dict[str, Any], url: str, *, shared_frontier: bool = False,
                  known: KnownThreads | None = None) -> list[Fetch]:
         """The page's links not taken on yet, with their priorities (journaled here)."""
@@ -182,7 +193,8 @@ class UrlPolicy:
             return []
         fetches: list[Fetch] = []
         thread_like = bool(page.posts)
-        entries = {canonicalize(e.url): e for e in page.entries if e.url}
+        canon = self.canonical
+        entries = {canon(e.url): e for e in page.entries if e.url}
         candidates: list[tuple[str, int]] = []
         if page.next_page_url and not thread_like:
             candidates.append((page.next_page_url, PRIORITY_LISTING_NEXT))
@@ -196,14 +208,14 @@ class UrlPolicy:
             candidates.append((entry_url, PRIORITY_ENTRY))
         seen = self.journal.seen
         here = urlsplit(url).path
-        targets = [(raw, canonicalize(raw), priority) for raw, priority in candidates]
+        targets = [(raw, canon(raw), priority) for raw, priority in candidates]
         linked = {target for _, target, _ in targets}
-        own_next = canonicalize(page.next_page_url) if page.next_page_url else None
+        own_next = canon(page.next_page_url) if page.next_page_url else None
         views = bool(self.views) and self._known is not None
-        jumps = _page_jumps(page) if page.entries and not thread_like and not shared_frontier else {}
+        jumps = _page_jumps(page, canon) if page.entries and not thread_like and not shared_frontier else {}
         for raw, target, priority in targets:
-            if target != own_next and any(a == url or a in linked or a in seen
-                                          for a in first_page_aliases(target)):
+            if target != own_next and "?" in target and any(a == url or a in linked or a in seen
+                                                            for a in first_page_aliases(target)):
                 # "?page=1" beside the bare thread URL: the same first page under a second URL
                 self.count("forumcrawl/links_skipped/first_page_alias")
                 continue
@@ -362,7 +374,7 @@ class UrlPolicy:
                 released.append(self._release(pattern))
         return released
 
-def _page_jumps(page) -> dict[str, str]:
+def _page_jumps(page, canon: Callable[[str], str] = canonicalize) -> dict[str, str]:
     """A listing's page-jump links: pagination links between an entry and the next one that
     go to the same thread (the same first path segment and a number in common), mapped to
     that entry's URL. (Links after the last entry may be the listing's own pager.)"""
@@ -375,9 +387,9 @@ def _page_jumps(page) -> dict[str, str]:
                 for url in pending:
                     if _same_thread(url, entry):
                         jumps[url] = entry
-            entry, pending = canonicalize(link.url), []
+            entry, pending = canon(link.url), []
         elif link.role == "pagination" and entry is not None:
-            pending.append(canonicalize(link.url))
+            pending.append(canon(link.url))
     return jumps
 
 
