@@ -5,6 +5,8 @@ single crawler process uses one core. With ``FORUMCRAWL_EXTRACT_PROCESSES=N``
 the spider sends response bodies to N worker processes (started with
 ``forkserver``, the learned site template installed once per worker) and awaits
 the resulting :class:`~extractor.model.Page` while the reactor keeps downloading.
+Each worker has its own pipe, read by the event loop: no thread in the crawler
+process, so the reactor never waits for the GIL to come back from one.
 ``-1`` (the default) sizes the pool from the machine: one worker per core, at most
 :data:`AUTO_MAX`, none on one core or under a shared Redis frontier (there, more
 crawler processes are the way to more cores). As many workers as cores, not one
@@ -13,9 +15,10 @@ worker fills that time (2 cores: 89-96 pages/s with 2 workers against 76-82 with
 ``bench/throughput.py --threads 600 --only generic``).
 
 Each page gets ``timeout`` seconds (``FORUMCRAWL_EXTRACT_TIMEOUT``, 30) of a worker: a
-page still being extracted then is abandoned, its worker processes are replaced (a
-running task cannot be cancelled, only its process killed), and the page comes back as
-a failed extraction (no posts, no links) so the crawl goes on. Pages wait for a free
+page still being extracted then is abandoned, its worker process is killed and
+replaced (a running task cannot be cancelled), and the page comes back as a failed
+extraction (no posts, no links) so the crawl goes on; pages in the other workers are
+not disturbed, and a page whose worker died under it is extracted once more. Pages wait for a free
 worker here, not in the executor's queue, so the limit counts extraction time only.
 """
 from __future__ import annotations
@@ -27,8 +30,6 @@ import pickle
 import threading
 import time
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 AUTO_MAX = 2  # workers chosen by -1: beyond two, the crawler process is the bottleneck
@@ -136,8 +137,103 @@ def _timed_out(url: str, limit: float | None):
     return Page(url=url, warnings=[f"{TIMEOUT_WARNING} after {limit:g}s (worker process replaced)"])
 
 
+class WorkerDied(RuntimeError):
+    """A worker process ended (killed, crashed) with a page in hand."""
+
+
+def _serve(conn, template_pickle: bytes | None, crawler: tuple[int, str | None]) -> None:
+    """A worker's loop: one task in, one pickled ``(ok, result)`` out, until the crawler's
+    end of the pipe closes (the crawler exited or was killed: EOF)."""
+    _install(template_pickle, crawler)
+    while True:
+        try:
+            kind, args = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            os._exit(0)
+        try:
+            result = (True, _extract(*args) if kind == "extract" else _learn(*args))
+        except Exception as exc:  # the crawl goes on: the caller sees the exception
+            result = (False, exc)
+        try:
+            data = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            data = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        try:
+            conn.send_bytes(data)
+        except OSError:
+            os._exit(0)
+
+
+PIPE_BUFFER = 4 * 1024 * 1024  # bytes a pipe may hold (the kernel caps it: net.core.wmem_max)
+
+
+def _roomy(conn) -> None:
+    """Let a whole page (or its extracted result) sit in the socket at once: a write then
+    never waits for the other process to be scheduled and read (on a busy machine the
+    reactor waited milliseconds per page on a 200 KB default buffer)."""
+    import socket
+
+    try:
+        sock = socket.socket(fileno=os.dup(conn.fileno()))
+    except (OSError, AttributeError):
+        return
+    try:
+        for option in (socket.SO_SNDBUF, socket.SO_RCVBUF):
+            sock.setsockopt(socket.SOL_SOCKET, option, PIPE_BUFFER)
+    except OSError:
+        pass
+    finally:
+        sock.close()
+
+
+class _Worker:
+    """One worker process and the crawler's end of its pipe."""
+
+    def __init__(self, context, template_pickle: bytes | None) -> None:
+        mine, theirs = context.Pipe(duplex=True)
+        _roomy(mine), _roomy(theirs)
+        self.process = context.Process(target=_serve, daemon=True, name="forumcrawl-extractor",
+                                       args=(theirs, template_pickle, (os.getpid(), _identity(os.getpid()))))
+        self.process.start()
+        theirs.close()
+        self.conn = mine
+        self.future: asyncio.Future | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def watch(self, loop: asyncio.AbstractEventLoop, callback) -> None:
+        """Results are read by the event loop when the pipe is readable: no thread."""
+        if self.loop is not loop:
+            self.unwatch()
+            loop.add_reader(self.conn.fileno(), callback, self)
+            self.loop = loop
+
+    def unwatch(self) -> None:
+        if self.loop is not None and not self.loop.is_closed():
+            try:
+                self.loop.remove_reader(self.conn.fileno())
+            except (OSError, ValueError):
+                pass
+        self.loop = None
+
+    def stop(self, kill: bool = False) -> None:
+        self.unwatch()
+        try:
+            self.conn.close()  # an idle worker sees EOF and exits
+        except OSError:
+            pass
+        if kill and self.process.is_alive():
+            self.process.kill()
+
+
 class ExtractPool:
-    """A pool of extractor processes sharing one site template, with a time limit per page."""
+    """A pool of extractor processes sharing one site template, with a time limit per page.
+
+    No thread in the crawler process: each worker has a pipe, a task is written to it
+    from the reactor thread and the result is read by the event loop when the pipe is
+    readable. (``concurrent.futures.ProcessPoolExecutor`` runs a manager and a feeder
+    thread, and every page then crossed the GIL between them and the reactor: on a busy
+    machine the reactor waited several milliseconds per page for the GIL to come back.)
+    """
 
     def __init__(self, processes: int, template: Any, timeout: float | None = DEFAULT_TIMEOUT) -> None:
         self._ref: tuple[int, str] | None = None
@@ -146,18 +242,90 @@ class ExtractPool:
         self.timeout = timeout if timeout and timeout > 0 else None  # None: no limit
         self.timeouts = 0  # pages abandoned over the limit
         self._abandoned: set[str] = set()  # their URLs: not tried again (a held warm-up page is re-extracted)
-        self.replaced = 0  # executors replaced (after a timeout or a dead worker)
-        self.retried = 0  # pages extracted again after their pool was replaced under them
+        self.replaced = 0  # workers replaced (after a timeout or a death)
+        self.retried = 0  # pages extracted again after their worker died under them
         self._blob = pickle.dumps(template) if template is not None else None
-        self._slots: asyncio.Semaphore | None = None
-        self._executor = self._new_executor()
+        self._context = multiprocessing.get_context("forkserver" if _HAS_FORKSERVER else "spawn")
+        self._workers: list[_Worker] = []
+        self._idle: asyncio.Queue | None = None
+        self._cpu_gone = 0.0  # CPU seconds of workers already replaced
+        self._closed = False
 
-    def _new_executor(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self.processes,
-            mp_context=multiprocessing.get_context("forkserver" if _HAS_FORKSERVER else "spawn"),
-            initializer=_install, initargs=(self._blob, (os.getpid(), _identity(os.getpid()))),
-        )
+    def pids(self) -> list[int]:
+        """The live workers' process ids."""
+        return [w.process.pid for w in self._workers]
+
+    def _start(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self._idle is None or self._idle._loop is not loop:  # (a new event loop: tests)
+            self._idle = asyncio.Queue()
+            for worker in self._workers:
+                if worker.future is None:
+                    self._idle.put_nowait(worker)
+        while len(self._workers) < self.processes:
+            worker = _Worker(self._context, self._blob)
+            self._workers.append(worker)
+            self._idle.put_nowait(worker)
+        for worker in self._workers:
+            worker.watch(loop, self._readable)
+
+    def _readable(self, worker: _Worker) -> None:
+        """The worker's pipe has its answer (or the worker is gone)."""
+        try:
+            ok, value = pickle.loads(worker.conn.recv_bytes())
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:
+            self._retire(worker)
+            future, worker.future = worker.future, None
+            if future is not None and not future.done():
+                future.set_exception(WorkerDied(f"extractor process {worker.process.pid} ended: {exc!r}"))
+            return
+        future, worker.future = worker.future, None
+        if self._idle is not None and not self._closed:
+            self._idle.put_nowait(worker)
+        if future is None or future.done():
+            return
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
+
+    def _retire(self, worker: _Worker, kill: bool = False) -> None:
+        """Take ``worker`` out (dead, or stuck and killed) and start a fresh one in its place."""
+        if worker not in self._workers:
+            return
+        self._cpu_gone += _cpu_of(worker.process.pid)
+        self._workers.remove(worker)
+        worker.stop(kill=kill)
+        self.replaced += 1
+        if not self._closed:
+            fresh = _Worker(self._context, self._blob)
+            self._workers.append(fresh)
+            if worker.loop is not None and not worker.loop.is_closed():
+                fresh.watch(worker.loop, self._readable)
+                self._idle.put_nowait(fresh)
+
+    async def _run(self, kind: str, args: tuple, timeout: float | None):
+        """Run one task in a free worker; pages wait for a free worker here, so the time
+        limit counts the work alone."""
+        self._start()
+        while True:
+            worker = await self._idle.get()
+            if worker in self._workers:
+                break
+        future = asyncio.get_running_loop().create_future()
+        worker.future = future
+        try:
+            worker.conn.send_bytes(pickle.dumps((kind, args), pickle.HIGHEST_PROTOCOL))
+        except OSError as exc:
+            worker.future = None
+            self._retire(worker)
+            raise WorkerDied(f"extractor process {worker.process.pid} ended: {exc!r}") from exc
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout)
+        except asyncio.TimeoutError:
+            worker.future = None
+            self._retire(worker, kill=True)  # a running task cannot be cancelled, only its process killed
+            raise
 
     async def extract(self, body: bytes, url: str, headers: Mapping | None, ref: Any = _POOL):
         """The extracted page; over the time limit, a failed page (``TIMEOUT_WARNING``).
@@ -165,41 +333,23 @@ class ExtractPool:
         ref = self._ref if ref is _POOL else ref
         if url in self._abandoned:
             return _timed_out(url, self.timeout)
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self.processes)
-        async with self._slots:  # submitted only with a worker free: the limit times extraction alone
-            for attempt in range(2):
-                executor = self._executor
-                future = asyncio.wrap_future(executor.submit(_extract, body, url, headers, ref))
-                try:
-                    return await asyncio.wait_for(future, self.timeout)
-                except asyncio.TimeoutError:
-                    self.timeouts += 1
-                    self._abandoned.add(url)
-                    self._replace(executor)
-                    return _timed_out(url, self.timeout)
-                except BrokenProcessPool:
-                    # another page's timeout killed this worker's pool (or a worker died): once more
-                    self._replace(executor)
-                    if attempt:
-                        raise
-                    self.retried += 1
+        for attempt in range(2):
+            try:
+                return await self._run("extract", (body, url, headers, ref), self.timeout)
+            except asyncio.TimeoutError:
+                self.timeouts += 1
+                self._abandoned.add(url)
+                return _timed_out(url, self.timeout)
+            except WorkerDied:
+                # the worker died with the page in hand (killed, crashed): once more, in a fresh one
+                if attempt:
+                    raise
+                self.retried += 1
         raise AssertionError("unreachable")
-
-    def _replace(self, executor: ProcessPoolExecutor) -> None:
-        """Kill the workers of ``executor`` (one is stuck) and start fresh ones, once."""
-        if executor is not self._executor:
-            return
-        self._executor = self._new_executor()
-        self.replaced += 1
-        for process in list((getattr(executor, "_processes", None) or {}).values()):
-            process.kill()
-        # (not cancel_futures: every task of the old pool fails with BrokenProcessPool, so is retried)
-        executor.shutdown(wait=False)
 
     def set_template(self, template: Any) -> tuple[int, str]:
         """Workers use ``template`` from now on (the one learned after the warm-up): written
-        once to a file that each worker reads at its next page, so the pool is not replaced.
+        once to a file that each worker reads at its next page, so no worker is replaced.
         Returns its ref, for :meth:`extract` (a crawl of several sites keeps one per site)."""
         import tempfile
 
@@ -214,28 +364,35 @@ class ExtractPool:
 
     async def learn(self, pages: list[tuple[bytes, str]]):
         """``SiteTemplate.learn(pages)`` in a worker: the reactor thread keeps crawling."""
-        executor = self._executor
         try:
-            return await asyncio.wrap_future(executor.submit(_learn, pages))
-        except BrokenProcessPool:  # a page's timeout replaced the workers meanwhile: once more
-            self._replace(executor)
-            return await asyncio.wrap_future(self._executor.submit(_learn, pages))
+            return await self._run("learn", (pages,), None)
+        except WorkerDied:
+            self.retried += 1
+            return await self._run("learn", (pages,), None)
 
     def cpu_seconds(self) -> float:
-        """CPU time the live workers have used (Linux /proc; 0.0 elsewhere), for the stats."""
-        total = 0
-        for pid in list(getattr(self._executor, "_processes", None) or ()):
-            try:
-                with open(f"/proc/{pid}/stat") as fh:
-                    fields = fh.read().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
-            except (OSError, IndexError, ValueError):
-                continue
-        return total / os.sysconf("SC_CLK_TCK") if total else 0.0
+        """CPU time the workers have used (Linux /proc; 0.0 elsewhere), for the stats."""
+        return self._cpu_gone + sum(_cpu_of(pid) for pid in self.pids())
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._closed = True
+        for worker in self._workers:
+            worker.stop(kill=worker.future is not None)
+            future, worker.future = worker.future, None
+            if future is not None and not future.done():
+                future.cancel()
+        self._workers = []
         if self._dir is not None:
             import shutil
 
             shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _cpu_of(pid: int) -> float:
+    """A process's CPU seconds (utime + stime) from /proc; 0.0 when unknown."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0

@@ -9,7 +9,9 @@ pattern: ``new`` (posts or listing entries not seen before, or an article),
 ``repeat`` (only posts already stored), ``wall`` (a login form, or a redirect
 to a login/action URL), ``error`` (HTTP error), ``form`` (a form page with
 nothing else), ``empty`` (nothing new). A pattern whose first ``min_samples``
-responses gave nothing new, or whose share of useful responses stays under
+responses gave nothing new, or whose first ``unanimous`` responses all gave the same
+one of these (evidence that does not need five witnesses: three login walls, three
+copies of known posts), or whose share of useful responses stays under
 ``trap_ratio`` after ``trap_samples`` (an infinite URL space: calendars, date
 archives, filters), is not fetched any more; the decision is logged once with
 its reason and counted. Nothing here is about a particular site: the site's
@@ -62,9 +64,10 @@ class PatternRecord:
 class PatternLearner:
     """Outcomes per URL pattern, and the patterns no longer fetched."""
 
-    def __init__(self, *, min_samples: int = 5, trap_samples: int = 200, trap_ratio: float = 0.02,
-                 max_patterns: int = 10_000, count: Count | None = None) -> None:
+    def __init__(self, *, min_samples: int = 5, unanimous: int = 3, trap_samples: int = 200,
+                 trap_ratio: float = 0.02, max_patterns: int = 10_000, count: Count | None = None) -> None:
         self.min_samples = min_samples
+        self.unanimous = min(unanimous, min_samples) if unanimous > 0 else min_samples
         self.trap_samples = trap_samples
         self.trap_ratio = trap_ratio
         self.max_patterns = max_patterns  # memory bound: beyond it, new patterns are not tracked
@@ -95,7 +98,8 @@ class PatternLearner:
     def _decide(self, pattern: str, record: PatternRecord) -> None:
         useful = record.outcomes.get("new", 0)
         reason = None
-        if useful == 0 and record.fetched >= self.min_samples:
+        if useful == 0 and (record.fetched >= self.min_samples
+                            or (record.fetched >= self.unanimous and len(record.outcomes) == 1)):
             reason = "nothing_new"
             worst = max((o for o in OUTCOMES if o != "new"), key=lambda o: record.outcomes.get(o, 0))
             if record.outcomes.get(worst, 0) * 2 > record.fetched and worst != "empty":

@@ -21,6 +21,7 @@ from crawler.journal import Frontier
 from crawler.pagination import first_page_aliases
 from crawler.patterns import PatternLearner, url_pattern
 from crawler.urls import canonicalize, same_site, site_of, skip_reason
+from crawler.views import ViewMap, id_numbers, signature
 
 Count = Callable[..., None]
 log = logging.getLogger("crawler.spiders.generic")
@@ -45,7 +46,7 @@ class UrlPolicy:
     def __init__(self, journal: Frontier, *, start_url: str | None = None, allow: str | None = None,
                  deny: str | None = None, same_domain: bool = False, max_pages: int = 0,
                  max_depth: int | None = None, patterns: PatternLearner | None = None,
-                 count: Count = _no_count) -> None:
+                 count: Count = _no_count, parallel_trials: int = 1) -> None:
         self.journal = journal
         self.allow = re.compile(allow) if allow else None
         self.deny = re.compile(deny) if deny else None
@@ -56,13 +57,19 @@ class UrlPolicy:
         self.patterns = patterns or PatternLearner(min_samples=0)
         self.taken = len(journal.seen)
         self.budget_reached = False
-        # URLs of patterns not yet shown useful: a few are fetched first, the rest wait for
-        # their verdict (journaled as taken, so a resume still has them).
+        # URLs of patterns not yet shown useful: a few are fetched first, ``parallel_trials``
+        # at a time, the rest wait for their verdict (journaled as taken, so a resume still has them).
+        self.parallel_trials = max(1, parallel_trials)
         self.on_trial: dict[str, int] = {}
         self.waiting: dict[str, list[Fetch]] = {}
         self.waiting_urls: set[str] = set()
         self.trial = True  # off under a shared frontier: a waiting link lives in one worker's memory
         self.late_entries: dict[str, dict[str, Any]] = {}  # pending URL -> listing entry found after it was taken
+        # Views (archive, slug-less, "jump to post" URLs) and the pages they stand for, learned;
+        # once a pattern predicts, a link whose page is taken on already is not fetched.
+        self.views = ViewMap()
+        self._canonical: dict[str, str] = {}  # raw link -> canonical URL (bounded)
+        self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
         self.host = self.site = None
         if start_url:
             self.set_site(start_url)
@@ -123,14 +130,40 @@ class UrlPolicy:
                             "on from here", self.max_pages)
             return False
         self.taken += 1
+        if self._known is not None:
+            self._known.add(hash(signature(url)))
         return self.journal.add(url, priority, meta)
 
     def register(self, fetch: Fetch) -> Fetch:
         """Record a fetch decided elsewhere (a start URL, a revisit) as taken on."""
         self.journal.seen.add(fetch.url)
         self.taken += 1
+        if self._known is not None:
+            self._known.add(hash(signature(fetch.url)))
         self.journal.add(fetch.url, fetch.priority, fetch.meta)
         return fetch
+
+    def seen_alias(self, url: str) -> str:
+        """``url``, or its bare first-page alias when that is taken on already
+        (``?page=1`` of a thread whose bare URL is known)."""
+        if url not in self.journal.seen:
+            for alias in first_page_aliases(url):
+                if alias in self.journal.seen:
+                    return alias
+        return url
+
+    # -- views -------------------------------------------------------------------------------
+    def learn_view(self, view: str, target: str) -> None:
+        """The page at ``view`` showed ``target``'s posts (a declared or linked copy)."""
+        if self.views.learn(view, target) and self._known is None:
+            self._known = {hash(signature(u)) for u in self.journal.seen}
+
+    def view_of_known(self, url: str) -> bool:
+        """``url`` is, as this site's views showed, a view of a page taken on already."""
+        if self._known is None or not self.views:
+            return False
+        predicted = self.views.predict(url)
+        return predicted is not None and hash(predicted) in self._known
 
     def next_page(self, page, url: str) -> str | None:
         """The canonical URL of ``page``'s next page, when it may be fetched."""
@@ -142,6 +175,16 @@ class UrlPolicy:
         return nxt
 
     # -- a page's links -----------------------------------------------------------------------
+    def canonical(self, url: str) -> str:
+        """``canonicalize(url)``, remembered: most links of a page (navigation, boards, the
+        pager) are on every page, and their canonical form was computed already."""
+        found = self._canonical.get(url)
+        if found is None:
+            if len(self._canonical) >= 50_000:
+                self._canonical.clear()  # memory bound; the busiest links come back at once
+            found = self._canonical[url] = canonicalize(url)
+        return found
+
     def discover(self, page, meta: dict[str, Any], url: str, *, shared_frontier: bool = False,
                  known: KnownThreads | None = None) -> list[Fetch]:
         """The page's links not taken on yet, with their priorities (journaled here)."""
@@ -150,7 +193,8 @@ class UrlPolicy:
             return []
         fetches: list[Fetch] = []
         thread_like = bool(page.posts)
-        entries = {canonicalize(e.url): e for e in page.entries if e.url}
+        canon = self.canonical
+        entries = {canon(e.url): e for e in page.entries if e.url}
         candidates: list[tuple[str, int]] = []
         if page.next_page_url and not thread_like:
             candidates.append((page.next_page_url, PRIORITY_LISTING_NEXT))
@@ -164,12 +208,14 @@ class UrlPolicy:
             candidates.append((entry_url, PRIORITY_ENTRY))
         seen = self.journal.seen
         here = urlsplit(url).path
-        targets = [(raw, canonicalize(raw), priority) for raw, priority in candidates]
+        targets = [(raw, canon(raw), priority) for raw, priority in candidates]
         linked = {target for _, target, _ in targets}
-        own_next = canonicalize(page.next_page_url) if page.next_page_url else None
+        own_next = canon(page.next_page_url) if page.next_page_url else None
+        views = bool(self.views) and self._known is not None
+        jumps = _page_jumps(page, canon) if page.entries and not thread_like and not shared_frontier else {}
         for raw, target, priority in targets:
-            if target != own_next and any(a == url or a in linked or a in seen
-                                          for a in first_page_aliases(target)):
+            if target != own_next and "?" in target and any(a == url or a in linked or a in seen
+                                                            for a in first_page_aliases(target)):
                 # "?page=1" beside the bare thread URL: the same first page under a second URL
                 self.count("forumcrawl/links_skipped/first_page_alias")
                 continue
@@ -191,6 +237,16 @@ class UrlPolicy:
                 # under another URL, which the thread's own chain reaches anyway
                 self.count("forumcrawl/links_skipped/permalink")
                 continue
+            if jumps.get(target) in entries or jumps.get(target) in seen:
+                # a listing row's page-jump link ("1 2 ... 7" beside the thread's title): the
+                # thread's chain reads that page from the row's entry, taken on here
+                self.count("forumcrawl/links_skipped/page_jump")
+                continue
+            if views and target not in entries and self.view_of_known(target):
+                # a view (archive, slug-less or "jump to post" URL) of a page already taken on
+                self.count("forumcrawl/links_skipped/view_of_known")
+                seen.add(target)
+                continue
             if not self.allowed(target):
                 seen.add(target)  # decided once; never reconsidered
                 continue
@@ -207,9 +263,11 @@ class UrlPolicy:
 
     # -- learning ----------------------------------------------------------------------------------
     def _wait(self, fetch: Fetch) -> bool:
-        """Hold ``fetch`` back while its URL pattern is on trial: the first
-        ``min_samples`` of a pattern that has not yet given anything new are fetched, the
-        others wait for their verdict (:meth:`learn`)."""
+        """Hold ``fetch`` back while its URL pattern is on trial: of a pattern that has not
+        yet given anything new, ``parallel_trials`` links are fetched at a time (the next one
+        when one is judged, :meth:`learn`), ``min_samples`` in all; the others wait for the
+        verdict. Judged one after the other, a useless pattern costs as few fetches as its
+        verdict needs, and what the first views taught (:meth:`learn_view`) spares the rest."""
         trial = self.patterns.min_samples
         if not trial or not self.trial:
             return False
@@ -217,14 +275,21 @@ class UrlPolicy:
         record = self.patterns.records.get(pattern)
         if record is not None and record.outcomes.get("new"):
             return False
-        started = self.on_trial.get(pattern, 0)
-        if started < trial:
-            self.on_trial[pattern] = started + 1
+        if self._may_try(pattern, record):
+            self.on_trial[pattern] = self.on_trial.get(pattern, 0) + 1
             return False
         self.waiting.setdefault(pattern, []).append(fetch)
         self.waiting_urls.add(fetch.url)
         self.count("forumcrawl/links_waiting")
         return True
+
+    def _may_try(self, pattern: str, record=None) -> bool:
+        """One more link of ``pattern`` may be fetched now to judge it."""
+        started = self.on_trial.get(pattern, 0)
+        if record is None:
+            record = self.patterns.records.get(pattern)
+        judged = record.fetched if record is not None else 0
+        return started < self.patterns.min_samples and started - judged < self.parallel_trials
 
     def _promote(self, url: str, entry: Any, depth: int) -> Fetch:
         """A waiting link is a listing's entry after all: fetched now, as an entry."""
@@ -242,37 +307,97 @@ class UrlPolicy:
 
     def learn(self, url: str, outcome: str) -> list[Fetch]:
         """Record what fetching ``url`` gave; returns the waiting fetches of its pattern
-        when that made the pattern useful (dropped, and finished, when it made it useless)."""
+        when that made the pattern useful (dropped, and finished, when it made it useless),
+        else the next one to judge it by."""
         self.patterns.record(url, outcome)
+        return self.refill(url, outcome)
+
+    def refill(self, url: str, outcome: str | None = None) -> list[Fetch]:
+        """After an outcome of ``url``'s pattern (recorded here or, for a refused redirect,
+        by :meth:`refuse_redirect`): its waiting fetches to release now."""
         pattern = url_pattern(url)
         waiting = self.waiting.get(pattern)
         if not waiting:
             return []
         blocked = self.patterns.blocked(url)
-        if outcome != "new" and not blocked:
+        if outcome == "new" or blocked:
+            del self.waiting[pattern]
+            self.waiting_urls.difference_update(f.url for f in waiting)
+            if outcome == "new":
+                return waiting
+            self.count(f"forumcrawl/links_skipped/learned_{blocked}", len(waiting))
+            for fetch in waiting:
+                self.journal.done(fetch.url)
             return []
-        del self.waiting[pattern]
-        self.waiting_urls.difference_update(f.url for f in waiting)
-        if outcome == "new":
-            return waiting
-        self.count(f"forumcrawl/links_skipped/learned_{blocked}", len(waiting))
-        for fetch in waiting:
-            self.journal.done(fetch.url)
-        return []
+        self._drop_known_views(pattern)
+        released: list[Fetch] = []
+        while self.waiting.get(pattern) and self._may_try(pattern):
+            released.append(self._release(pattern))
+        return released
+
+    def _release(self, pattern: str) -> Fetch:
+        fetches = self.waiting[pattern]
+        fetch = fetches.pop(0)
+        if not fetches:
+            del self.waiting[pattern]
+        self.waiting_urls.discard(fetch.url)
+        self.on_trial[pattern] = self.on_trial.get(pattern, 0) + 1
+        return fetch
+
+    def _drop_known_views(self, pattern: str) -> None:
+        """Waiting links of ``pattern`` that are views of pages taken on: finished unfetched."""
+        fetches = self.waiting.get(pattern)
+        if not fetches or pattern not in self.views.predicting:
+            return
+        keep = []
+        for fetch in fetches:
+            if self.view_of_known(fetch.url):
+                self.count("forumcrawl/links_skipped/view_of_known")
+                self.waiting_urls.discard(fetch.url)
+                self.journal.done(fetch.url)
+            else:
+                keep.append(fetch)
+        if keep:
+            self.waiting[pattern] = keep
+        else:
+            del self.waiting[pattern]
 
     def release_waiting(self) -> list[Fetch]:
-        """When nothing else is left: the next few waiting fetches of each pattern on trial."""
-        trial = max(self.patterns.min_samples, 1)
+        """When nothing else is left: the next few waiting fetches of each pattern on trial
+        (``parallel_trials`` each; views of pages taken on meanwhile are dropped)."""
         released: list[Fetch] = []
         for pattern in list(self.waiting):
-            fetches = self.waiting[pattern]
-            released += fetches[:trial]
-            self.waiting_urls.difference_update(f.url for f in fetches[:trial])
-            del fetches[:trial]
-            self.on_trial[pattern] = self.on_trial.get(pattern, 0) + trial
-            if not fetches:
-                del self.waiting[pattern]
+            self._drop_known_views(pattern)
+            for _ in range(self.parallel_trials):
+                if not self.waiting.get(pattern):
+                    break
+                released.append(self._release(pattern))
         return released
+
+def _page_jumps(page, canon: Callable[[str], str] = canonicalize) -> dict[str, str]:
+    """A listing's page-jump links: pagination links between an entry and the next one that
+    go to the same thread (the same first path segment and a number in common), mapped to
+    that entry's URL. (Links after the last entry may be the listing's own pager.)"""
+    jumps: dict[str, str] = {}
+    entry = None
+    pending: list[str] = []
+    for link in page.links:
+        if link.role == "entry":
+            if entry is not None:
+                for url in pending:
+                    if _same_thread(url, entry):
+                        jumps[url] = entry
+            entry, pending = canon(link.url), []
+        elif link.role == "pagination" and entry is not None:
+            pending.append(canon(link.url))
+    return jumps
+
+
+def _same_thread(url: str, entry: str) -> bool:
+    a, b = urlsplit(url), urlsplit(entry)
+    if a.netloc != b.netloc or a.path.split("/")[:2] != b.path.split("/")[:2]:
+        return False
+    return bool(set(id_numbers(url)) & set(id_numbers(entry)))
 
 
 def _entry_meta(entry: Any) -> dict[str, Any]:

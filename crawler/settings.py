@@ -116,5 +116,7 @@ FORUMCRAWL_MAX_PAGES = 100_000
 # more (0 disables); one whose useful share stays under FORUMCRAWL_TRAP_RATIO after
 # FORUMCRAWL_TRAP_SAMPLES responses (an infinite URL space: calendars, date archives) neither.
 FORUMCRAWL_LEARN_MIN_SAMPLES = 5
+# ... or whose first N responses all gave the same useless outcome (three login walls).
+FORUMCRAWL_LEARN_UNANIMOUS = 3
 FORUMCRAWL_TRAP_SAMPLES = 200
 FORUMCRAWL_TRAP_RATIO = 0.02

@@ -104,6 +104,7 @@ class SiteSettings:
     template_pages: int = 6
     max_pages: int = 0                         # FORUMCRAWL_MAX_PAGES (a site's default budget)
     min_samples: int = 5
+    unanimous: int = 3                         # FORUMCRAWL_LEARN_UNANIMOUS: outcomes that decide a pattern early
     trap_samples: int = 200
     trap_ratio: float = 0.02
     jobdir: Path | None = None                 # saves each site's template (journaled crawls)
@@ -136,7 +137,8 @@ class SiteState:
         explicit_budget = a.get("max_pages") not in (None, "")
         self.policy = UrlPolicy(
             config.journal, start_url=origin + "/", count=self.count,
-            patterns=PatternLearner(min_samples=config.min_samples, trap_samples=config.trap_samples,
+            patterns=PatternLearner(min_samples=config.min_samples, unanimous=config.unanimous,
+                                    trap_samples=config.trap_samples,
                                     trap_ratio=config.trap_ratio, count=self.count),
             allow=a.get("allow") or None, deny=a.get("deny") or None,
             same_domain=flag(a["same_domain"]) if a.get("same_domain") not in (None, "") else False,

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from crawler.assembly import emitted_key
 from crawler.pagination import earlier_page_url, first_page_aliases
+from crawler.patterns import url_pattern
 from crawler.urls import canonicalize
 
 _HEAD_BYTES = 65536
@@ -117,3 +120,139 @@ def _fewer_params(target: str, url: str) -> bool:
         return False
     t_pairs = set(t.query.split("&")) - {""}
     return t_pairs < (set(u.query.split("&")) - {""})
+
+
+# -- learned: which URLs are views of which pages ---------------------------------------------
+_NUMBER = re.compile(r"\d+")
+Signature = tuple[str, str, tuple[str, ...]]
+
+
+def id_numbers(url: str) -> tuple[str, ...]:
+    """The numbers in ``url`` that may name things: the path's digit runs, then the
+    query values' (in the canonical order of the keys)."""
+    parts = urlsplit(url)
+    numbers = _NUMBER.findall(parts.path)
+    if parts.query:
+        for pair in sorted(parts.query.split("&")):
+            numbers += _NUMBER.findall(pair.partition("=")[2])
+    return tuple(numbers)
+
+
+def signature(url: str) -> Signature:
+    """What names a page whatever its slug says: host, URL pattern and numbers
+    (``/topic/4/fixing-the-tap?page=2`` -> ``(host, "/topic/#/*?page", ("4", "2"))``)."""
+    return urlsplit(url).netloc, url_pattern(url), id_numbers(url)
+
+
+@dataclass
+class _Relation:
+    target: tuple[str, str]   # the pages named: host and URL pattern
+    sources: list[set[int]]   # for each of their numbers, the view's numbers it may be
+    votes: int = 1
+    misses: int = 0
+
+
+class ViewMap:
+    """How a site's views name their real page, learned from the views it served.
+
+    After two views of one URL pattern named their page the same way (the archive
+    ``/archive/t-4.html`` names ``/topic/4/<slug>``; the window ``/topic/4/<slug>/45``
+    names ``/topic/4/<slug>``; the slug-less ``/topic/4?page=2`` names
+    ``/topic/4/<slug>?page=2``), the page another URL of that pattern stands for is
+    known without fetching it: :meth:`predict` gives its :func:`signature`, and a
+    link whose page is already taken on need not be fetched. A pattern whose views
+    do not name their page by their own numbers (single-post permalinks) never
+    predicts; one that contradicts itself stops predicting.
+    """
+
+    def __init__(self, min_votes: int = 2) -> None:
+        self.min_votes = min_votes
+        self.relations: dict[str, _Relation] = {}
+        self.predicting: set[str] = set()  # patterns whose relation is confirmed
+        self.pages: dict[int, str] = {}  # first post of each thread page read -> its URL
+
+    def read(self, page, url: str) -> None:
+        """``page`` was read as a thread page at ``url``: a page showing the same posts
+        later, with nothing to say which page it copies, is a view of this one."""
+        key = emitted_key(page.posts[0]) if page.posts else None
+        if key is not None:
+            self.pages.setdefault(key, url)
+
+    def original(self, page) -> str | None:
+        """The URL of the page read first with the same posts as ``page``, if any."""
+        key = emitted_key(page.posts[0]) if page.posts else None
+        return self.pages.get(key) if key is not None else None
+
+    def learn(self, view: str, target: str) -> bool:
+        """``view`` showed ``target``'s posts; True when its pattern now predicts. A first
+        page's alias (``?page=1``) teaches about its bare URL: the page number would
+        otherwise seem not to matter."""
+        aliases = first_page_aliases(view)
+        if aliases:
+            view = aliases[-1]
+            target = (first_page_aliases(target) or [target])[-1]
+        if view == target:
+            return bool(self.predicting)
+        pattern = url_pattern(view)
+        self._learn(pattern, view, target)
+        if self._confirmed(self.relations.get(pattern)):
+            self.predicting.add(pattern)
+            return True
+        self.predicting.discard(pattern)
+        return False
+
+    def _learn(self, pattern: str, view: str, target: str) -> None:
+        numbers = id_numbers(view)
+        named = id_numbers(target)
+        sources = [{i for i, n in enumerate(numbers) if n == want} for want in named]
+        relation = self.relations.get(pattern)
+        if not sources or not all(sources):
+            if relation is None:
+                self.relations[pattern] = relation = _Relation(("", ""), [], votes=0)
+            relation.misses += 1
+            return
+        there = urlsplit(target).netloc, url_pattern(target)
+        if relation is None or not relation.votes:
+            misses = relation.misses if relation is not None else 0
+            self.relations[pattern] = _Relation(there, sources, misses=misses)
+            return
+        joint = [a & b for a, b in zip(relation.sources, sources)]
+        if relation.target != there or len(relation.sources) != len(sources) or not all(joint):
+            relation.misses += 1
+            return
+        relation.sources = joint
+        relation.votes += 1
+
+    def _confirmed(self, relation: _Relation | None) -> bool:
+        return relation is not None and relation.votes >= self.min_votes and relation.misses * 2 < relation.votes
+
+    def predict(self, url: str) -> Signature | None:
+        """The signature of the page ``url`` is a view of, when its pattern predicts; else,
+        for a URL with a query, when the same URL without its query predicts a page without
+        one: that page with this query (``/topic/4?page=2`` after ``/topic/4`` was shown to
+        stand for ``/topic/4/<slug>``: ``/topic/4/<slug>?page=2``)."""
+        pattern = url_pattern(url)
+        if pattern in self.predicting:
+            return self._apply(self.relations[pattern], id_numbers(url))
+        path, mark, _ = pattern.partition("?")
+        if not mark or path not in self.predicting:
+            return None
+        relation = self.relations[path]
+        if "?" in relation.target[1]:
+            return None
+        parts = urlsplit(url)
+        base = self._apply(relation, tuple(_NUMBER.findall(parts.path)))
+        if base is None:
+            return None
+        query = id_numbers(url)[len(_NUMBER.findall(parts.path)):]
+        return base[0], base[1] + "?" + pattern.partition("?")[2], base[2] + query
+
+    @staticmethod
+    def _apply(relation: _Relation, numbers: tuple[str, ...]) -> Signature | None:
+        picks = [min(s) for s in relation.sources]
+        if max(picks) >= len(numbers):
+            return None
+        return relation.target[0], relation.target[1], tuple(numbers[i] for i in picks)
+
+    def __bool__(self) -> bool:
+        return bool(self.predicting)

@@ -9,7 +9,7 @@ from crawler.patterns import PatternLearner, url_pattern
 from crawler.policy import UrlPolicy
 from crawler.urls import canonicalize
 from crawler.views import declared_url, view_target
-from extractor.model import Link, Page, Post
+from extractor.model import Entry, Link, Page, Post
 
 INFO = {"fetched_at": "2026-01-01T00:00:00+00:00", "status": 200, "etag": None,
         "last_modified": None, "content_hash": "x"}
@@ -65,16 +65,85 @@ def test_links_of_a_pattern_on_trial_wait_for_its_verdict() -> None:
     links = [Link(f"http://h/post/{n}", f"#{n}", "other") for n in range(6)]
     page = Page(url="http://h/", kind="listing", links=links)
     first = policy.discover(page, {"fc_depth": 0}, "http://h/")
-    assert [f.url for f in first] == ["http://h/post/0", "http://h/post/1"]
+    assert [f.url for f in first] == ["http://h/post/0"]           # judged one at a time
     assert first[0].priority == PRIORITY_OTHER
-    assert policy.learn("http://h/post/0", "repeat") == []
+    assert [f.url for f in policy.learn("http://h/post/0", "repeat")] == ["http://h/post/1"]
     assert policy.learn("http://h/post/1", "repeat") == []      # blocked: the waiting four are dropped
     assert not policy.waiting and journal.is_done("http://h/post/5")
     assert not policy.allowed("http://h/post/77")
     # a pattern that proves useful releases its waiting links at once
     page = Page(url="http://h/b", kind="listing", links=[Link(f"http://h/art/{n}", "a", "other") for n in range(4)])
-    assert len(policy.discover(page, {"fc_depth": 0}, "http://h/b")) == 2
-    assert [f.url for f in policy.learn("http://h/art/0", "new")] == ["http://h/art/2", "http://h/art/3"]
+    assert len(policy.discover(page, {"fc_depth": 0}, "http://h/b")) == 1
+    assert [f.url for f in policy.learn("http://h/art/0", "new")] == ["http://h/art/1", "http://h/art/2", "http://h/art/3"]
+
+
+def test_unanimous_evidence_decides_after_three() -> None:
+    learner = PatternLearner(min_samples=5)
+    for n in range(2):
+        learner.record(f"http://h/t/{n}/bump", "wall")
+    assert learner.blocked("http://h/t/9/bump") is None
+    learner.record("http://h/t/2/bump", "wall")
+    assert learner.blocked("http://h/t/9/bump") == "login_wall"
+    # mixed outcomes still need five
+    for n, outcome in enumerate(["empty", "form", "empty", "empty"]):
+        learner.record(f"http://h/x/{n}", outcome)
+    assert learner.blocked("http://h/x/9") is None
+    learner.record("http://h/x/5", "empty")
+    assert learner.blocked("http://h/x/9") == "nothing_new"
+
+
+def test_views_teach_which_page_a_url_stands_for() -> None:
+    from crawler.views import ViewMap, signature
+
+    views = ViewMap()
+    assert not views.learn("http://h/archive/t-4.html", "http://h/topic/4/fixing-the-tap")
+    assert views.predict("http://h/archive/t-9.html") is None       # one view proves nothing
+    assert views.learn("http://h/archive/t-7.html", "http://h/topic/7/a-new-bike")
+    assert views.predict("http://h/archive/t-9.html") == signature("http://h/topic/9/any-slug")
+    # a first page's alias teaches about the bare URL, which then also speaks for its query
+    views.learn("http://h/topic/4?page=1", "http://h/topic/4/fixing-the-tap")
+    views.learn("http://h/topic/7", "http://h/topic/7/a-new-bike")
+    assert views.predict("http://h/topic/9?page=3") == signature("http://h/topic/9/any-slug?page=3")
+    # permalinks whose number is not the thread's never predict
+    views.learn("http://h/post/102", "http://h/topic/1/a-b")
+    views.learn("http://h/post/109", "http://h/topic/2/a-b?page=2")
+    assert views.predict("http://h/post/110") is None
+
+
+def test_links_that_are_views_of_known_pages_are_not_fetched() -> None:
+    journal = Frontier(None)
+    policy = UrlPolicy(journal, start_url="http://h/", patterns=PatternLearner(min_samples=5))
+    entries = [Link(f"http://h/topic/{n}/slug-{n}", f"Topic {n}", "entry") for n in range(1, 5)]
+    windows = [Link(f"http://h/topic/{n}/slug-{n}/{n + 5}", "Jump to latest", "other") for n in range(1, 6)]
+    page = Page(url="http://h/", kind="listing", links=entries + windows)
+    got = [f.url for f in policy.discover(page, {"fc_depth": 0}, "http://h/")]
+    assert got == [e.url for e in entries] + ["http://h/topic/1/slug-1/6"]     # one window on trial
+    policy.learn_view("http://h/topic/1/slug-1/6", "http://h/topic/1/slug-1")
+    assert [f.url for f in policy.learn("http://h/topic/1/slug-1/6", "repeat")] == ["http://h/topic/2/slug-2/7"]
+    policy.learn_view("http://h/topic/2/slug-2/7", "http://h/topic/2/slug-2")
+    # the pattern now predicts: windows of threads taken on are dropped, topic 5's is tried
+    assert [f.url for f in policy.learn("http://h/topic/2/slug-2/7", "repeat")] == ["http://h/topic/5/slug-5/10"]
+    assert journal.is_done("http://h/topic/3/slug-3/8") and not policy.waiting
+    later = Page(url="http://h/b", kind="listing", links=[Link("http://h/topic/4/slug-4/99", "x", "other")])
+    assert policy.discover(later, {"fc_depth": 0}, "http://h/b") == []
+
+
+def test_a_listing_rows_page_jump_is_left_to_the_threads_chain() -> None:
+    policy = UrlPolicy(Frontier(None), start_url="http://h/")
+    links = [Link("http://h/topic/5/meadow", "Meadow", "entry"), Link("http://h/topic/5?page=4", "4", "pagination"),
+             Link("http://h/topic/6/copper", "Copper", "entry"), Link("http://h/board?page=2", "2", "pagination")]
+    page = Page(url="http://h/", kind="listing", links=links,
+                entries=[Entry(title=link.text, url=link.url) for link in links if link.role == "entry"])
+    got = sorted(f.url for f in policy.discover(page, {"fc_depth": 0}, "http://h/"))
+    assert got == ["http://h/board?page=2", "http://h/topic/5/meadow", "http://h/topic/6/copper"]
+
+
+def test_an_earlier_page_alias_of_a_known_page_is_the_known_page() -> None:
+    journal = Frontier(None)
+    policy = UrlPolicy(journal, start_url="http://h/")
+    journal.seen.add("http://h/t/5")
+    assert policy.seen_alias("http://h/t/5?page=1") == "http://h/t/5"
+    assert policy.seen_alias("http://h/t/6?page=1") == "http://h/t/6?page=1"
 
 
 def test_redirects_follow_the_rules_of_links() -> None:

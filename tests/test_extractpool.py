@@ -46,12 +46,11 @@ def test_workers_leave_when_the_crawler_is_killed(tmp_path):
         import asyncio, sys, time
         from crawler.extractpool import ExtractPool
         pool = ExtractPool(2, None)
-        page = asyncio.run(pool.extract(b"<html><body><p>hello there</p></body></html>", "http://x/", None))
-        assert page.kind is not None
-        # both workers started: run one task on each
-        futures = [pool._executor.submit(time.sleep, 0.2) for _ in range(4)]
-        [f.result() for f in futures]
-        print(" ".join(str(p) for p in pool._executor._processes), flush=True)
+        async def run():
+            body = b"<html><body><p>hello there</p></body></html>"
+            return await asyncio.gather(*(pool.extract(body, "http://x/", None) for _ in range(4)))
+        assert all(page.kind is not None for page in asyncio.run(run()))
+        print(" ".join(str(p) for p in pool.pids()), flush=True)
         time.sleep(120)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
@@ -87,7 +86,7 @@ def test_a_page_over_the_time_limit_is_abandoned_and_the_pool_goes_on():
     try:
         async def run():
             await pool.extract(small_page, "http://x/", None)  # the worker is started
-            first = set(pool._executor._processes)
+            first = set(pool.pids())
             pool.timeout = 0.05
             big = await pool.extract(_big_page(), "http://x/big", None)
             pool.timeout = 30  # a limit the small page is far below
@@ -101,14 +100,14 @@ def test_a_page_over_the_time_limit_is_abandoned_and_the_pool_goes_on():
         assert pool.timeouts == 1 and pool.replaced == 1
         # the stuck worker was killed; the small page was extracted by a fresh one
         assert len(first) == 1 and not any(_alive(p) for p in first)
-        assert set(pool._executor._processes) and set(pool._executor._processes).isdisjoint(first)
+        assert set(pool.pids()) and set(pool.pids()).isdisjoint(first)
         assert "hello there" in small.text and small.warnings == []
         assert again.warnings[0].startswith(TIMEOUT_WARNING) and pool.timeouts == 1 and pool.replaced == 1
     finally:
         pool.close()
 
 
-def test_pages_in_flight_when_the_pool_is_replaced_are_extracted_again():
+def test_a_page_whose_worker_dies_is_extracted_again():
     import asyncio
 
     from crawler.extractpool import ExtractPool
@@ -117,14 +116,16 @@ def test_pages_in_flight_when_the_pool_is_replaced_are_extracted_again():
     try:
         async def run():
             task = asyncio.ensure_future(pool.extract(_big_page(), "http://x/big", None))  # seconds of work
-            while not pool._executor._processes:
+            while not pool.pids():
                 await asyncio.sleep(0.01)
             await asyncio.sleep(0.3)
-            pool._replace(pool._executor)  # as another page's timeout does
+            busy = [w for w in pool._workers if w.future is not None]
+            assert len(busy) == 1
+            busy[0].process.kill()  # a worker killed (out of memory...) with the page in hand
             return await task
 
         page = asyncio.run(run())
-        assert pool.replaced == 1 and pool.retried == 1 and pool.timeouts == 0
+        assert pool.replaced == 1 and pool.retried == 1 and pool.timeouts == 0 and len(pool.pids()) == 2
         assert page.url == "http://x/big" and page.text and not any(w.startswith("extraction failed")
                                                                      for w in page.warnings)
     finally:

@@ -37,7 +37,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -52,7 +51,7 @@ from scrapy.utils.misc import load_object
 
 import extractor
 from crawler import signals as fc_signals
-from crawler.assembly import Reading, ThreadAssembly
+from crawler.assembly import Reading
 from crawler.completion import PageLedger
 from crawler.extractpool import pool_size
 from crawler.fetches import PRIORITY_CHAIN, PRIORITY_ENTRY, PRIORITY_FIRST, PRIORITY_SAMPLE, Fetch
@@ -62,7 +61,7 @@ from crawler.patterns import url_pattern
 from crawler.relay import ChainRelay
 from crawler.robots import HostUnreachable, RobotsTxtPending
 from crawler.responses import page_record, plain_outcome, response_info, unusable
-from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, flag, read_url_list
+from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_url_list
 from crawler.urls import canonicalize
 from crawler.views import view_target
 from crawler.warmup import learn_template
@@ -179,6 +178,7 @@ class GenericSpider(scrapy.Spider):
             template_pages=settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6),
             max_pages=settings.getint("FORUMCRAWL_MAX_PAGES", 0),
             min_samples=settings.getint("FORUMCRAWL_LEARN_MIN_SAMPLES", 5),
+            unanimous=settings.getint("FORUMCRAWL_LEARN_UNANIMOUS", 3),
             trap_samples=settings.getint("FORUMCRAWL_TRAP_SAMPLES", 200),
             trap_ratio=settings.getfloat("FORUMCRAWL_TRAP_RATIO", 0.02),
             jobdir=self.jobdir if self.frontier.journaled else None,
@@ -376,6 +376,10 @@ class GenericSpider(scrapy.Spider):
             # Every post of this page was stored from another URL of the same page.
             site.count("forumcrawl/duplicate_thread_pages")
             log.info("Skipped %s: duplicate of a thread page already read", url)
+            target = None if ctx is not None else \
+                view_target(page, url, info.get("declared"), policy.in_scope) or policy.views.original(page)
+            if target is not None:
+                policy.learn_view(key, target)
             yield from self._requests(policy.learn(key, "repeat"), site)
             self.ledger.finish(key)
             return
@@ -386,6 +390,7 @@ class GenericSpider(scrapy.Spider):
                 # its posts are stored from the page it names, fetched instead if new.
                 site.count("forumcrawl/views_skipped")
                 log.info("Skipped %s: a view of %s", url, target)
+                policy.learn_view(key, target)
                 entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
                 fetches = [Fetch(target, PRIORITY_FIRST, entry_meta)] \
                     if policy.take(target, PRIORITY_FIRST, entry_meta) else []
@@ -394,6 +399,8 @@ class GenericSpider(scrapy.Spider):
                 return
         if ctx is None:
             earlier = earlier_page_url(page, url)
+            if earlier is not None:
+                earlier = policy.seen_alias(earlier)
             if earlier is not None and self.shared_frontier:
                 ctx = self.relay.context_for(key, url, meta.get("frontier_id") or "")
             if ctx is None and earlier is not None:
@@ -411,6 +418,7 @@ class GenericSpider(scrapy.Spider):
             late = None if "fc_entry" in meta else policy.late_entries.pop(key, None)
             ctx = threads.start(page, {**meta, "fc_entry": late} if late else meta, url)
         reading = threads.read(page, key, url, info, ctx, policy.next_page)
+        policy.views.read(page, url)
         fetches = policy.learn(key, "new" if reading.new_posts else "repeat")
         fetches += self._follow(site, reading) + self._discover(site, page, meta, url)
         yield from self._requests(fetches, site)
@@ -639,6 +647,7 @@ class GenericSpider(scrapy.Spider):
             log.info("Failed %s: %s", request.url, message[:200])
         elif failure.check(IgnoreRequest):
             site.count("forumcrawl/skipped/refused")
+            yield from self._requests(site.policy.refill(key), site)  # (a refused redirect judged its pattern)
         elif "max size" in message:
             site.count("forumcrawl/skipped/too_large")
             log.info("Skipped %s: too_large (%s)", request.url, message[:200])
