@@ -11,7 +11,19 @@ BOT_NAME = "forumcrawl"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-USER_AGENT = "forumcrawl/0.1 (+https://github.com/forumcrawl/forumcrawl)"
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("forumcrawl")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "0"
+
+
+# What a site owner sees in the access log: the project and its version (the project defines
+# no web page to link to). robots.txt rules for "User-agent: forumcrawl" apply to it.
+USER_AGENT = f"forumcrawl/{_version()}"
 
 # Good citizen defaults.
 ROBOTSTXT_OBEY = True
@@ -56,7 +68,21 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.robots.FailClosedRobotsTxtMiddleware": 100,
     # Redirects obey the crawl's scope like links; requests of URL patterns learned useless are dropped.
     "crawler.scope.RedirectScopeMiddleware": 50,
+    # Per host: robots.txt Crawl-delay, Retry-After and back-off on 429/503, shared through Redis
+    # with REDIS_URL; next to the downloader (after the HTTP cache), so it sees every response first.
+    "crawler.middlewares.politeness.PolitenessMiddleware": 950,
 }
+# Back-off of a host that answers 429/503 (seconds: first gap, growth per answer, cap; shrink per
+# good response), the longest Retry-After and Crawl-delay honoured, and with REDIS_URL the
+# concurrency per host for all workers together (0: CONCURRENT_REQUESTS_PER_DOMAIN).
+FORUMCRAWL_POLITENESS = True
+FORUMCRAWL_BACKOFF_START = 1.0
+FORUMCRAWL_BACKOFF_FACTOR = 2.0
+FORUMCRAWL_BACKOFF_MAX = 60.0
+FORUMCRAWL_BACKOFF_RECOVERY = 0.8
+FORUMCRAWL_RETRY_AFTER_MAX = 600.0
+FORUMCRAWL_CRAWL_DELAY_MAX = 60.0
+FORUMCRAWL_HOST_CONCURRENCY = 0
 # Seconds between robots.txt retries while it is unreachable (doubling up to the maximum), and
 # how long it may stay unreachable before the host counts as disallowed for the whole crawl.
 FORUMCRAWL_ROBOTSTXT_RETRY_DELAY = 2.0
