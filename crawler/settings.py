@@ -83,6 +83,11 @@ FORUMCRAWL_BACKOFF_RECOVERY = 0.8
 FORUMCRAWL_RETRY_AFTER_MAX = 600.0
 FORUMCRAWL_CRAWL_DELAY_MAX = 60.0
 FORUMCRAWL_HOST_CONCURRENCY = 0
+# Seconds a killed worker's share of that concurrency stays taken (live workers renew theirs).
+FORUMCRAWL_HOST_LEASE = 10.0
+# Per-host slots in Redis: None = when REDIS_URL is set; False = per process even then.
+FORUMCRAWL_POLITENESS_SHARED = None
+FORUMCRAWL_POLITENESS_KEY = "forumcrawl:polite"
 # Seconds between robots.txt retries while it is unreachable (doubling up to the maximum), and
 # how long it may stay unreachable before the host counts as disallowed for the whole crawl.
 FORUMCRAWL_ROBOTSTXT_RETRY_DELAY = 2.0

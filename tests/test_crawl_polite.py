@@ -6,12 +6,14 @@
 * robots.txt ``Crawl-delay``, one process, and four processes sharing one Redis: page
   requests to the host at most one per Crawl-delay;
 * the User-Agent names the project and its version, ``-s USER_AGENT`` overrides it, and a
-  robots.txt group for ``forumcrawl`` applies to it.
+  robots.txt group for ``forumcrawl`` applies to it;
+* SIGTERM during a 60 s Retry-After hold stops the crawl at once, the page kept unfinished.
 """
 from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -22,7 +24,8 @@ from importlib.metadata import version
 
 import pytest
 
-from tests.sites import REPO, crawl_command, run_crawl
+from crawler.journal import Frontier
+from tests.sites import REPO, _env, crawl_command, run_crawl
 
 FAST = ("FORUMCRAWL_TEMPLATE_PAGES=0", "RETRY_TIMES=2")
 
@@ -181,3 +184,33 @@ def test_four_workers_sharing_redis_keep_crawl_delay_1(site_factory, sqlite_url,
     # more than one worker fetched pages (else the test would not test sharing)
     fetched = [int(m.group(1)) for t in texts for m in re.finditer(r"'forumcrawl/pages': (\d+)", t)]
     assert len([n for n in fetched if n > 0]) >= 2, fetched
+
+
+def test_sigterm_during_a_retry_after_hold_stops_at_once_and_keeps_the_page(site_factory, tmp_path):
+    site = site_factory(2, "User-agent: *\nAllow: /\n", fail={"/p1.html": (503, {"Retry-After": "60"})}, chain=True)
+    database = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    log = tmp_path / "crawl.log"
+    cmd = crawl_command(site.url, database, *FAST, f"JOBDIR={tmp_path / 'job'}")
+    started = time.monotonic()
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(cmd, cwd=tmp_path, env=_env(), stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            deadline = time.monotonic() + 60
+            while "no request to it for 60.0s" not in log.read_text() and proc.poll() is None:
+                assert time.monotonic() < deadline, log.read_text()[-3000:]
+                time.sleep(0.1)
+            stopped = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    took = time.monotonic() - stopped
+    print(f"stopped {took:.1f}s after SIGTERM, {stopped - started:.1f}s after start")
+    assert took < 10, (took, log.read_text()[-3000:])  # not the 60 s of the hold
+    assert [p for _t, p, _ua in site.log].count("/p1.html") == 1  # the retry was not sent
+    journal = Frontier(tmp_path / "job")
+    try:  # the page stays unfinished in the journal: a resumed crawl fetches it
+        assert site.url + "p1.html" in {u for u, _, _ in journal.resumed_pending}
+    finally:
+        journal.close()

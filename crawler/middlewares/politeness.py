@@ -18,7 +18,8 @@ every response first:
 
 A wait never holds a stop: it looks every half second whether the engine is closing,
 and then fails the request with :class:`HostWaitPending` (a ``RobotsTxtPending``: the
-spider keeps the URL unfinished for a resumed crawl).
+spider keeps the URL unfinished for a resumed crawl; for robots.txt itself
+:class:`HostWaitStopped`, so the host's rules stay unknown rather than absent).
 
 Stats: ``politeness/requests/<host>``, ``politeness/requests_per_second/<host>``
 (at the end: requests after the first / seconds between first and last),
@@ -50,6 +51,11 @@ REDIS_RETRY = 5.0             # after a Redis error, slots are local for this lo
 
 class HostWaitPending(RobotsTxtPending):
     """The crawl stopped while the request waited for its host's slot: not fetched, not refused."""
+
+
+class HostWaitStopped(Exception):
+    """The same for a robots.txt request: not an IgnoreRequest, which robots' middleware would
+    read as "no rules"; as a failed fetch it leaves the host's rules unknown while stopping."""
 
 
 def config_from(settings, shared: bool) -> PolitenessConfig:
@@ -90,7 +96,10 @@ class PolitenessMiddleware:
         self._robots_looked = False
         self._delay_known: set[str] = set()
         self.hosts: dict[str, _HostCount] = {}
+        self._renewal = None
         crawler.signals.connect(self._closed, signal=signals.spider_closed)
+        if shared_slots is not None and shared_slots.limit:
+            crawler.signals.connect(self._opened, signal=signals.spider_opened)
 
     @classmethod
     def from_crawler(cls, crawler) -> "PolitenessMiddleware":
@@ -111,7 +120,7 @@ class PolitenessMiddleware:
             limit = settings.getint("FORUMCRAWL_HOST_CONCURRENCY") or settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
             shared_slots = RedisSlots(client, config_from(settings, True),
                                       prefix=settings.get("FORUMCRAWL_POLITENESS_KEY") or DEFAULT_PREFIX,
-                                      limit=max(limit, 0), lease=settings.getfloat("DOWNLOAD_TIMEOUT", 180) + 30)
+                                      limit=max(limit, 0), lease=settings.getfloat("FORUMCRAWL_HOST_LEASE", 10.0))
         return cls(crawler, config_from(settings, shared_slots is not None), shared_slots)
 
     # -- requests ---------------------------------------------------------------------------
@@ -191,7 +200,10 @@ class PolitenessMiddleware:
             if self._stopping():
                 if token:
                     self._done(host, token, False, shared=True)
-                raise HostWaitPending(f"{request.url} still waited for {host} as the crawl stopped")
+                message = f"{request.url} still waited for {host} as the crawl stopped"
+                if request.meta.get("dont_obey_robotstxt"):
+                    raise HostWaitStopped(message)
+                raise HostWaitPending(message)
             left = deadline - time.monotonic()
             if left <= 0:
                 return
@@ -268,6 +280,18 @@ class PolitenessMiddleware:
         self.stats.inc_value("politeness/redis_errors")
         self._redis_down_until = time.monotonic() + REDIS_RETRY
 
+    def _opened(self, spider) -> None:
+        from twisted.internet import task
+
+        self._renewal = task.LoopingCall(self._renew)
+        self._renewal.start(self.shared.lease / 3, now=False)
+
+    def _renew(self) -> None:
+        try:
+            self.shared.renew()
+        except Exception as exc:  # noqa: BLE001
+            self._redis_failed(exc)
+
     # -- stats ------------------------------------------------------------------------------
 
     def _host(self, host: str) -> _HostCount:
@@ -287,6 +311,8 @@ class PolitenessMiddleware:
             count.waited += waited
 
     def _closed(self, spider, reason) -> None:
+        if self._renewal is not None and self._renewal.running:
+            self._renewal.stop()
         if not self.hosts:
             return
         waited = 0.0

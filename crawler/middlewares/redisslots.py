@@ -9,7 +9,9 @@ has read it, so a worker that has not read robots.txt yet is spaced too.
 
 It adds what the processes cannot do alone: a per-host concurrency limit for all workers
 together, as leases in a sorted set ``<prefix>:<netloc>:inflight`` (member: a request
-token, score: when the lease lapses, so a killed worker's leases free themselves).
+token, score: when the lease lapses). A live worker renews its leases (:meth:`RedisSlots.renew`,
+every third of the lease), so a slow download stays counted, while a killed worker's leases
+lapse within ``lease`` seconds instead of blocking the host.
 
 No Scrapy here; the middleware calls it from the reactor thread (one round trip per
 request and one per response, like the shared frontier's own calls).
@@ -71,6 +73,12 @@ elseif op == 'done' then
     redis.call('HSET', KEYS[1], 'backoff', backoff)
   end
   return {backoff}
+elseif op == 'renew' then
+  local until_ms = now + tonumber(ARGV[2])
+  local n = 0
+  for i = 3, #ARGV do n = n + redis.call('ZADD', KEYS[2], 'XX', 'GT', 'CH', until_ms, ARGV[i]) end
+  if n > 0 then redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[2])) end
+  return {n}
 end
 return redis.error_reply('unknown op ' .. op)
 """
@@ -85,7 +93,7 @@ class RedisSlots:
     concurrency limit per host for all workers together (``limit``; 0: none)."""
 
     def __init__(self, client, config: PolitenessConfig, prefix: str = DEFAULT_PREFIX,
-                 limit: int = 0, lease: float = 120.0) -> None:
+                 limit: int = 0, lease: float = 10.0) -> None:
         self.client = client
         self.config = config
         self.prefix = prefix
@@ -93,6 +101,7 @@ class RedisSlots:
         self.lease = lease
         self.delays: dict[str, float] = {}   # Crawl-delays this worker read (sent with each reservation)
         self.backoffs: dict[str, float] = {}  # the host's back-off as last seen (seconds)
+        self.held: dict[str, set[str]] = {}   # this worker's leases per host
         self._script = client.register_script(_SCRIPT)
 
     def _keys(self, host: str) -> list[str]:
@@ -112,6 +121,8 @@ class RedisSlots:
         self.backoffs[host] = backoff / 1000
         if wait < 0:
             return None
+        if token and self.limit:
+            self.held.setdefault(host, set()).add(token)
         return Slot(wait / 1000, start / 1000)
 
     def shed(self, host: str, retry_after: float | None, sent_at: float | None,
@@ -128,11 +139,24 @@ class RedisSlots:
         """The request's response (or error) came: release its lease; a good response
         shrinks the back-off. No round trip when there is nothing to do."""
         recover = ok and self.backoffs.get(host, 0) > 0
+        if token:
+            self.held.get(host, set()).discard(token)
         if not token and not recover:
             return
         (backoff,) = self._script(keys=self._keys(host), args=[
             "done", token, int(recover), self.config.backoff_recovery, _ms(self.config.backoff_start)])
         self.backoffs[host] = backoff / 1000
+
+    def renew(self) -> int:
+        """Extend this worker's leases (call every third of ``lease``); returns how many."""
+        renewed = 0
+        for host, tokens in list(self.held.items()):
+            if not tokens:
+                del self.held[host]
+                continue
+            (n,) = self._script(keys=self._keys(host), args=["renew", _ms(self.lease), *tokens])
+            renewed += n
+        return renewed
 
     def ok(self, host: str) -> None:
         self.done(host, "", True)
