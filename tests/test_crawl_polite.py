@@ -35,9 +35,11 @@ class PoliteSite:
     one instead); ``/robots.txt`` is ``robots``; ``fail`` maps a path to (status, headers)
     answered to its first request. ``log`` holds (monotonic time, path, User-Agent)."""
 
-    def __init__(self, pages: int, robots: str, fail: dict | None = None, chain: bool = False):
+    def __init__(self, pages: int, robots: str, fail: dict | None = None, chain: bool = False,
+                 delay: float = 0.0):
         self.log: list[tuple[float, str, str]] = []
         self.lock = threading.Lock()
+        self.in_flight = self.most_in_flight = 0  # page requests being answered at once (``delay`` s each)
         fail = dict(fail or {})
         site = self
 
@@ -53,6 +55,13 @@ class PoliteSite:
                 elif self.path == "/robots.txt":
                     status, ctype, body = 200, "text/plain", robots.encode()
                 elif self.path == "/" or re.fullmatch(r"/p\d+\.html", self.path):
+                    if delay:
+                        with site.lock:
+                            site.in_flight += 1
+                            site.most_in_flight = max(site.most_in_flight, site.in_flight)
+                        time.sleep(delay)
+                        with site.lock:
+                            site.in_flight -= 1
                     n = 0 if self.path == "/" else int(self.path[2:-5])
                     targets = [n + 1] if chain else (range(1, pages + 1) if n == 0 else [])
                     links = "".join(f'<li><a href="/p{t}.html">page {t}</a></li>' for t in targets if t <= pages)
@@ -150,18 +159,16 @@ def test_a_503_with_retry_after_5_holds_the_host_5_seconds(site_factory, sqlite_
     assert following - refused >= 5.0, site.log
 
 
-@pytest.mark.redis
-@pytest.mark.slow
-def test_four_workers_sharing_redis_keep_crawl_delay_1(site_factory, sqlite_url, redis_url, tmp_path):
+def _run_workers(site, n: int, sqlite_url: str, redis_url: str, tmp_path, *extra: str) -> list[str]:
+    """``n`` ``scrapy crawl generic -a url=SITE`` workers on one Redis; their logs."""
     import redis
 
-    site = site_factory(10, "User-agent: *\nCrawl-delay: 1\n")
     key = f"fctest-polite:{uuid.uuid4().hex[:10]}"
     env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FORUMCRAWL_DATABASE_URL")},
            "REDIS_URL": redis_url, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
     settings = (*FAST, f"FRONTIER_KEY={key}:frontier", f"FORUMCRAWL_POLITENESS_KEY={key}:hosts",
-                "FRONTIER_HEARTBEAT=0.5", "CONCURRENT_REQUESTS=4")
-    logs = [tmp_path / f"w{i}.log" for i in range(4)]
+                "FRONTIER_HEARTBEAT=0.5", "CONCURRENT_REQUESTS=4", *extra)
+    logs = [tmp_path / f"w{i}.log" for i in range(n)]
     workers = [subprocess.Popen(crawl_command(site.url, sqlite_url, *settings), cwd=REPO, env=env,
                                 stdout=subprocess.DEVNULL, stderr=open(log, "wb")) for log in logs]
     try:
@@ -174,7 +181,26 @@ def test_four_workers_sharing_redis_keep_crawl_delay_1(site_factory, sqlite_url,
         for k in client.scan_iter(match=f"{key}*"):
             client.delete(k)
     texts = [log.read_text() for log in logs]
-    assert codes == [0, 0, 0, 0], [t[-2000:] for t in texts]
+    assert codes == [0] * n, [t[-2000:] for t in texts]
+    return texts
+
+
+@pytest.mark.redis
+@pytest.mark.slow
+def test_two_workers_keep_the_host_concurrency_together(site_factory, sqlite_url, redis_url, tmp_path):
+    site = site_factory(12, "User-agent: *\nAllow: /\n", delay=0.3)
+    texts = _run_workers(site, 2, sqlite_url, redis_url, tmp_path, "FORUMCRAWL_HOST_CONCURRENCY=2")
+    assert len(site.pages()) == 13
+    assert site.most_in_flight == 2, site.most_in_flight  # 4 per worker allowed by Scrapy, 2 in all
+    fetched = [int(m.group(1)) for t in texts for m in re.finditer(r"'forumcrawl/pages': (\d+)", t)]
+    assert len([n for n in fetched if n > 0]) == 2, fetched
+
+
+@pytest.mark.redis
+@pytest.mark.slow
+def test_four_workers_sharing_redis_keep_crawl_delay_1(site_factory, sqlite_url, redis_url, tmp_path):
+    site = site_factory(10, "User-agent: *\nCrawl-delay: 1\n")
+    texts = _run_workers(site, 4, sqlite_url, redis_url, tmp_path)
     pages = site.pages()
     assert {p for _t, p in pages} == {"/", *(f"/p{i}.html" for i in range(1, 11))}, pages
     gaps = [b[0] - a[0] for a, b in zip(pages, pages[1:])]

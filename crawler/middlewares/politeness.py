@@ -25,11 +25,13 @@ Stats: ``politeness/requests/<host>``, ``politeness/requests_per_second/<host>``
 (at the end: requests after the first / seconds between first and last),
 ``politeness/backoffs/<host>`` and ``politeness/backoffs`` (429/503 answers),
 ``politeness/retry_after/<host>`` (holds set by a Retry-After), ``politeness/crawl_delay/<host>``,
-``politeness/delayed`` and ``politeness/waited_seconds``; one "Politeness:" log line at the end.
+``politeness/delayed``, ``politeness/waited_seconds`` and ``politeness/host_full`` (shared
+concurrency full, tried again); one "Politeness:" log line at the end.
 """
 from __future__ import annotations
 
 import logging
+import random
 import time
 
 from scrapy import Request, signals
@@ -45,7 +47,8 @@ logger = logging.getLogger(__name__)
 
 META = "fc_polite"            # (host, slot start, lease token) of the request's reservation
 STOP_CHECK_INTERVAL = 0.5     # how often a wait looks whether the crawl is stopping (seconds)
-FULL_POLL = 0.1               # how often a request retries a host whose shared concurrency is full
+FULL_POLL = 0.05              # first retry of a host whose shared concurrency is full (seconds) ...
+FULL_POLL_MAX = 1.0           # ... doubling up to this (with jitter, so workers do not poll in step)
 REDIS_RETRY = 5.0             # after a Redis error, slots are local for this long
 
 
@@ -175,6 +178,7 @@ class PolitenessMiddleware:
     async def _wait_turn(self, request: Request, host: str) -> None:
         slots = self._slots()
         token = slots.new_token() if slots is self.shared and self.shared.limit else ""
+        poll = FULL_POLL
         while True:
             try:
                 slot = slots.reserve(host, token)
@@ -184,7 +188,9 @@ class PolitenessMiddleware:
                 continue
             if slot is not None:
                 break
-            await self._sleep(FULL_POLL, request, host, "")
+            self.stats.inc_value("politeness/host_full")
+            await self._sleep(poll * random.uniform(0.5, 1.0), request, host, "")
+            poll = min(poll * 2, FULL_POLL_MAX)
         if slot.wait > 0:
             self.stats.inc_value("politeness/delayed")
             await self._sleep(slot.wait, request, host, token)
