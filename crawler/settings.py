@@ -13,7 +13,19 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # `scrapy crawl` exits 1 when the crawl failed (start unreachable, frontier lost, nothing fetched).
 COMMANDS_MODULE = "crawler.commands"
 
-USER_AGENT = "forumcrawl/0.1 (+https://github.com/forumcrawl/forumcrawl)"
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("forumcrawl")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "0"
+
+
+# What a site owner sees in the access log: the project and its version (the project defines
+# no web page to link to). robots.txt rules for "User-agent: forumcrawl" apply to it.
+USER_AGENT = f"forumcrawl/{_version()}"
 
 # Good citizen defaults.
 ROBOTSTXT_OBEY = True
@@ -58,7 +70,26 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.robots.FailClosedRobotsTxtMiddleware": 100,
     # Redirects obey the crawl's scope like links; requests of URL patterns learned useless are dropped.
     "crawler.scope.RedirectScopeMiddleware": 50,
+    # Per host: robots.txt Crawl-delay, Retry-After and back-off on 429/503, shared through Redis
+    # with REDIS_URL; next to the downloader (after the HTTP cache), so it sees every response first.
+    "crawler.middlewares.politeness.PolitenessMiddleware": 950,
 }
+# Back-off of a host that answers 429/503 (seconds: first gap, growth per answer, cap; shrink per
+# good response), the longest Retry-After and Crawl-delay honoured, and with REDIS_URL the
+# concurrency per host for all workers together (0: CONCURRENT_REQUESTS_PER_DOMAIN).
+FORUMCRAWL_POLITENESS = True
+FORUMCRAWL_BACKOFF_START = 1.0
+FORUMCRAWL_BACKOFF_FACTOR = 2.0
+FORUMCRAWL_BACKOFF_MAX = 60.0
+FORUMCRAWL_BACKOFF_RECOVERY = 0.8
+FORUMCRAWL_RETRY_AFTER_MAX = 600.0
+FORUMCRAWL_CRAWL_DELAY_MAX = 60.0
+FORUMCRAWL_HOST_CONCURRENCY = 0
+# Seconds a killed worker's share of that concurrency stays taken (live workers renew theirs).
+FORUMCRAWL_HOST_LEASE = 10.0
+# Per-host slots in Redis: None = when REDIS_URL is set; False = per process even then.
+FORUMCRAWL_POLITENESS_SHARED = None
+FORUMCRAWL_POLITENESS_KEY = "forumcrawl:polite"
 # Seconds between robots.txt retries while it is unreachable (doubling up to the maximum), and
 # how long it may stay unreachable before the host counts as disallowed for the whole crawl.
 FORUMCRAWL_ROBOTSTXT_RETRY_DELAY = 2.0
