@@ -188,6 +188,7 @@ class GenericSpider(scrapy.Spider):
         self.recrawl = RecrawlPlanner(self._recrawl_state(settings), count=count,
                                       claim=self.relay.claim if self.shared_frontier else None)
         self.incremental = self.recrawl.active
+        self._setup_sitemaps(crawler)  # sitemaps (issue 11): see "sitemaps" below
         crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.ledger.committed, signal=fc_signals.items_committed)
         crawler.signals.connect(self._on_closed, signal=signals.spider_closed)
@@ -253,12 +254,24 @@ class GenericSpider(scrapy.Spider):
                 log.info("No start URL: taking work from the shared frontier at REDIS_URL")
                 return
             raise ValueError("the generic spider needs a start URL: -a url=https://...")
+        if self.sitemaps is not None and self.incremental:
+            # A re-crawl reads the sitemaps first: the start URL waits for them (_sitemaps_done).
+            self._start_withheld = True
+            for request in await self._first_sitemaps():
+                yield request
+            return
+        yield self._start_request()
+        if self.sitemaps is not None:
+            for request in await self._first_sitemaps():
+                yield request
+
+    def _start_request(self) -> scrapy.Request:
         fetch = Fetch(self.start_url, PRIORITY_ENTRY, {"fc_depth": 0})
         self.policy.taken += 1
         self.frontier.add(fetch.url, fetch.priority, fetch.meta)
         self.frontier.flush()
         self.stats.set_value("forumcrawl/start_requested", 1)  # (the CLI fails a crawl that then fetched nothing)
-        yield self._request(fetch)
+        return self._request(fetch)
 
     def _set_site(self, url: str) -> None:
         self.policy.set_site(url)
@@ -453,6 +466,108 @@ class GenericSpider(scrapy.Spider):
     def _discover(self, page, meta, url: str) -> list[Fetch]:
         return self.policy.discover(page, meta, url, shared_frontier=self.shared_frontier,
                                     known=self.recrawl if self.recrawl.active else None)
+
+    # -- sitemaps (issue 11): the decisions are crawler/sitemaps.py's --------------------------
+    def _setup_sitemaps(self, crawler) -> None:
+        """A :class:`SitemapReader` for a one-process crawl with a start URL (None otherwise:
+        ``FORUMCRAWL_SITEMAPS=0``, a shared frontier, ``max_depth=0``)."""
+        from crawler.sitemaps import SitemapReader
+
+        settings = crawler.settings
+        self.sitemaps = None
+        self._start_withheld = False
+        if not (settings.getbool("FORUMCRAWL_SITEMAPS", True) and self.start_url and not self.shared_frontier
+                and self.policy.max_depth != 0):
+            return
+        self.sitemaps = SitemapReader(
+            self.site, seen=self._seen_times(settings) if self.incremental else None, count=self._count,
+            max_bytes=settings.getint("FORUMCRAWL_SITEMAP_MAX_BYTES", 50 * 1024 * 1024),
+            max_urls=settings.getint("FORUMCRAWL_SITEMAP_MAX_URLS", 1_000_000),
+            max_files=settings.getint("FORUMCRAWL_SITEMAP_MAX_FILES", 200),
+            margin=settings.getfloat("FORUMCRAWL_SITEMAP_LASTMOD_MARGIN", 600.0))
+        crawler.signals.connect(self._sitemap_robots, signal=signals.response_received)
+
+    def _seen_times(self, settings) -> dict[str, Any]:
+        try:
+            from storage import Store, resolve_database_url
+
+            with Store(resolve_database_url(settings.get("DATABASE_URL"))) as store:
+                return store.seen_times(self.site)
+        except Exception as exc:  # the re-crawl then goes by listings only
+            log.warning("Sitemap lastmod unusable (%s): known pages are not skipped by it", type(exc).__name__)
+            return {}
+
+    def _sitemap_robots(self, response, request, spider=None) -> None:
+        """robots.txt of the site (fetched once, by the robots middleware): its Sitemap: lines."""
+        if request.meta.get("dont_obey_robotstxt") and urlsplit(request.url).path == "/robots.txt" \
+                and urlsplit(request.url).netloc == self.host and 200 <= response.status < 300:
+            self.sitemaps.from_robots(response.body, response.url)
+
+    async def _first_sitemaps(self) -> list[scrapy.Request]:
+        """Once robots.txt is known: requests for the sitemaps it names, else /sitemap.xml."""
+        from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+        from scrapy.http.request import NO_CALLBACK
+
+        robots = next((m for m in self.crawler.engine.downloader.middleware.middlewares
+                       if isinstance(m, RobotsTxtMiddleware)), None)
+        try:  # the middleware's own fetch (no second GET of robots.txt); without it, ours
+            if robots is not None:
+                await robots.robot_parser(scrapy.Request(self.start_url))
+            else:
+                await self.crawler.engine.download_async(scrapy.Request(
+                    f"{self.site}/robots.txt", meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK))
+        except Exception as exc:  # noqa: BLE001 - unreachable: the start URL's own request reports it
+            log.debug("robots.txt of %s: %s", self.host, exc)
+        requests = [self._sitemap_request(url) for url in self.sitemaps.first_files()
+                    if self.sitemaps.take_file(url, self.policy.in_scope)]
+        if not requests and self._start_withheld:
+            self._start_withheld = False
+            requests.append(self._start_request())
+        return requests
+
+    def _sitemap_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_sitemap, errback=self._sitemap_failed, dont_filter=True,
+                              priority=PRIORITY_SAMPLE, meta={"download_maxsize": self.sitemaps.max_bytes})
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        """A sitemap file: an index's sitemaps are requested, a urlset's URLs planned."""
+        found = self.sitemaps.read(response.url, response.body)
+        requests: list[scrapy.Request] = []
+        if found is not None and found.kind == "sitemapindex":
+            requests += [self._sitemap_request(e.url) for e in found.entries
+                         if self.sitemaps.take_file(e.url, self.policy.in_scope)]
+        elif found is not None:
+            requests += self._requests(self.sitemaps.plan(
+                found.entries, take=self.policy.take, allowed=self.policy.allowed, register=self.policy.register,
+                known=self.recrawl if self.recrawl.active else None))
+        yield from requests + self._sitemaps_done()
+
+    def _sitemap_failed(self, failure) -> Iterator[Any]:
+        status = getattr(getattr(failure.value, "response", None), "status", None)
+        if status is not None and 400 <= status < 500:
+            log.info("No sitemap at %s (HTTP %d)", failure.request.url, status)
+        else:
+            self.stats.inc_value("forumcrawl/sitemap/failed")
+            log.warning("Sitemap %s not read: %s", failure.request.url, str(failure.value)[:200])
+        yield from self._sitemaps_done()
+
+    def _sitemaps_done(self) -> list[scrapy.Request]:
+        """When every sitemap file has answered, a re-crawl whose sitemaps list nearly every
+        known thread walks no listing (threads they do not list are revalidated when idle);
+        otherwise the start URL is requested now."""
+        if not self.sitemaps.answered() or not self._start_withheld:
+            return []
+        self._start_withheld = False
+        known = self.recrawl.known
+        if self.sitemaps.covers(known):
+            unlisted = [u for u in self.sitemaps.unlisted(known) if u not in self.recrawl.revisited]
+            for url in unlisted:
+                self.recrawl.unlisted.setdefault(url, 1)
+            self.stats.set_value("forumcrawl/sitemap/listings_skipped", 1)
+            log.info("Incremental re-crawl from the sitemaps: they list %d of %d known threads with their "
+                     "last change; listings are not walked", len(known) - len(unlisted), len(known))
+            return []
+        return [self._start_request()]
 
     # -- thread chains across workers (shared frontier) ---------------------------------------
     def _resume_parked(self, force: bool = False) -> list:
