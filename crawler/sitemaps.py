@@ -44,6 +44,7 @@ Count = Callable[..., None]
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_URLS = 1_000_000      # URLs read from all sitemaps of one crawl
 DEFAULT_MAX_FILES = 200           # sitemap files fetched in one crawl (indexes included)
+MAX_URLS_PER_FILE = 50_000        # the protocol's limit; keeps one file's entries small in memory
 DEFAULT_MARGIN = 600.0            # seconds: a lastmod this close to the last fetch counts as changed
 # The share of known threads the sitemaps must list with a lastmod to stand in for the listings.
 COVERAGE = 0.9
@@ -110,6 +111,9 @@ def parse_sitemap(body: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_urls: 
     xml = decompress(body, max_bytes).lstrip()
     if not xml:
         raise SitemapError("empty body")
+    head = xml[:1024].lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        raise SitemapError("not a sitemap (an HTML page)")
     try:
         sitemap = Sitemap(xml)
     except Exception as exc:  # lxml raises XMLSyntaxError on bodies it cannot even start
@@ -246,7 +250,7 @@ class SitemapReader:
             self._cap(f"{self.max_urls} URLs (FORUMCRAWL_SITEMAP_MAX_URLS)")
             return None
         try:
-            found = parse_sitemap(body, max_bytes=self.max_bytes, max_urls=left)
+            found = parse_sitemap(body, max_bytes=self.max_bytes, max_urls=min(left, MAX_URLS_PER_FILE))
         except SitemapError as exc:
             self.count("forumcrawl/sitemap/invalid")
             log.warning("Sitemap %s ignored: %s", url, exc)
@@ -254,7 +258,12 @@ class SitemapReader:
         self.found_any = True
         self.count("forumcrawl/sitemap/files")
         self.urls_read += len(found.entries)
-        if found.truncated:
+        if found.truncated and left > MAX_URLS_PER_FILE:
+            self.capped = True  # (so the sitemaps never stand in for the listings)
+            self.count("forumcrawl/sitemap/capped")
+            log.warning("Sitemap %s lists more than %d URLs (the sitemaps protocol's limit): the rest "
+                        "of it is not read", url, MAX_URLS_PER_FILE)
+        elif found.truncated:
             self._cap(f"{self.max_urls} URLs (FORUMCRAWL_SITEMAP_MAX_URLS)")
         return found
 

@@ -510,16 +510,20 @@ class GenericSpider(scrapy.Spider):
 
         robots = next((m for m in self.crawler.engine.downloader.middleware.middlewares
                        if isinstance(m, RobotsTxtMiddleware)), None)
+        rules: Any = None
         try:  # the middleware's own fetch (no second GET of robots.txt); without it, ours
             if robots is not None:
-                await robots.robot_parser(scrapy.Request(self.start_url))
+                rules = await robots.robot_parser(scrapy.Request(self.start_url))
             else:
                 await self.crawler.engine.download_async(scrapy.Request(
                     f"{self.site}/robots.txt", meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK))
         except Exception as exc:  # noqa: BLE001 - unreachable: the start URL's own request reports it
             log.debug("robots.txt of %s: %s", self.host, exc)
+        # A host that never answered, or whose rules stay unknown as the crawl stops: no sitemap.
+        usable = rules is None or hasattr(rules, "allowed")
         requests = [self._sitemap_request(url) for url in self.sitemaps.first_files()
-                    if self.sitemaps.take_file(url, self.policy.in_scope)]
+                    if self.sitemaps.take_file(url, self.policy.in_scope)] \
+            if usable and self.stats.get_value("response_received_count") else []
         if not requests and self._start_withheld:
             self._start_withheld = False
             requests.append(self._start_request())
@@ -546,6 +550,8 @@ class GenericSpider(scrapy.Spider):
         status = getattr(getattr(failure.value, "response", None), "status", None)
         if status is not None and 400 <= status < 500:
             log.info("No sitemap at %s (HTTP %d)", failure.request.url, status)
+        elif failure.check(IgnoreRequest) and not failure.check(HttpError):  # robots.txt refused it, or a stop
+            log.info("Sitemap %s not read: %s", failure.request.url, str(failure.value)[:200])
         else:
             self.stats.inc_value("forumcrawl/sitemap/failed")
             log.warning("Sitemap %s not read: %s", failure.request.url, str(failure.value)[:200])
