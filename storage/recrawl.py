@@ -2,6 +2,8 @@
 what was last seen of each thread, and a page's HTTP validators."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from .engine import read_connection
@@ -61,6 +63,24 @@ class RecrawlStateMixin:
         )
         with read_connection(self.engine) as conn:
             return set(conn.execute(query).scalars().all())
+
+    def seen_times(self, site: str) -> dict[str, datetime]:
+        """When each known URL of ``site`` was last fetched (aware UTC), for sitemap
+        ``lastmod`` decisions (crawler/sitemaps.py): every fetched page's time, and for a
+        thread's URL the fetch of its last stored page (else the thread's ``last_seen``),
+        since that is the page new replies appear on."""
+        key = site.rstrip("/")
+        pages = sa.select(Page.url, Page.fetched_at).join(Site, Site.id == Page.site_id).where(
+            Site.key == key, Page.fetched_at.is_not(None))
+        threads = sa.select(Thread.url, Thread.last_page_url, Thread.last_seen).join(
+            Site, Site.id == Thread.site_id).where(Site.key == key)
+        with read_connection(self.engine) as conn:
+            times = {url: when for url, when in conn.execute(pages).all()}
+            for url, last_page, last_seen in conn.execute(threads).all():
+                when = times.get(last_page or url) or last_seen
+                if when is not None:
+                    times[url] = when
+        return times
 
     def page_validators(self, url: str) -> tuple[str | None, str | None] | None:
         """(ETag, Last-Modified) stored for ``url``, for a conditional GET; None when unknown."""
