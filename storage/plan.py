@@ -184,16 +184,20 @@ def _window_hits(conn: sa.Connection, walk: sa.Select, search, order: str, windo
     # PostgreSQL checks a filter on the row, not the index entry, unless the scan is index-only
     stream = walk.with_only_columns(Post.id).order_by(*_order(order)).limit(window)
     result = conn.execution_options(stream_results=True, yield_per=WINDOW_BATCH).execute(stream)
+    chunk = max(needed, 10)  # a common term: about one page of rows read; then doubling
     try:
         for batch in result.partitions(WINDOW_BATCH):
             ids = [row[0] for row in batch]
-            texts = dict(conn.execute(sa.select(Post.id, Post.text).where(Post.id.in_(ids))).all())
-            for post_id in ids:
-                text = texts.get(post_id)
-                if text and search.matches(text):
-                    hits.append(post_id)
-                    if len(hits) >= needed:
-                        return hits
+            while ids:
+                part, ids = ids[:chunk], ids[chunk:]
+                chunk = min(2 * chunk, WINDOW_BATCH)
+                texts = dict(conn.execute(sa.select(Post.id, Post.text).where(Post.id.in_(part))).all())
+                for post_id in part:
+                    text = texts.get(post_id)
+                    if text and search.matches(text):
+                        hits.append(post_id)
+                        if len(hits) >= needed:
+                            return hits
     finally:
         result.close()
     return hits
