@@ -20,7 +20,7 @@ text, author, thread, URL, time) through ``posts_match``
 (``fts_table``/``fts_pk`` in its metadata, :func:`metadata`).
 
 Opt-in because it is not free: ~0.16 ms of CPU per post written (about
-doubling the Store's write cost) and ~1.8 GB per million posts of ~450
+doubling the Store's write cost) and ~1.5 GB per million posts of ~450
 characters. ``forumcrawl datasette`` creates (and fills) or drops it.
 """
 from __future__ import annotations

@@ -163,8 +163,7 @@ def _window_hits(conn: sa.Connection, walk: sa.Select, search, order: str, windo
     The posts stream in index order with the other filters checked on the
     index entry where it holds them (thread order: ``ix_posts_thread_order``
     holds the date, so a date range costs no row read; on PostgreSQL the ids
-    come from an index-only scan and the texts are read by id, a batch at a
-    time); each text is checked here (TermSearch.matches), so a common term
+    come from an index-only scan and each text is read by id); each text is checked here (TermSearch.matches), so a common term
     stops after a few dozen posts and a rare one reads the rows in range only.
     """
     hits: list[int] = []
@@ -181,19 +180,22 @@ def _window_hits(conn: sa.Connection, walk: sa.Select, search, order: str, windo
         finally:
             result.close()
         return hits
-    # PostgreSQL checks a filter on the row, not the index entry, unless the scan is index-only
-    stream = walk.with_only_columns(Post.id).order_by(*_order(order)).limit(window)
+    # PostgreSQL checks a filter on the row, not on the index entry, unless the scan is
+    # index-only: the window's ids (and order keys) come from one, and each text is read
+    # by id in a nested loop that keeps the window's order
+    keys = walk.with_only_columns(Post.id, Post.thread_id, Post.position, Post.published)
+    window_rows = keys.order_by(*_order(order)).limit(window).subquery("w")
+    row = sa.orm.aliased(Post, name="p_text")
+    text = sa.select(row.text).where(row.id == window_rows.c.id).lateral("t")
+    stream = (sa.select(window_rows.c.id, text.c.text).join_from(window_rows, text, sa.true())
+              .order_by(*_order(order, col=lambda c: window_rows.c[c.name])))
     result = conn.execution_options(stream_results=True, yield_per=WINDOW_BATCH).execute(stream)
     try:
-        for batch in result.partitions(WINDOW_BATCH):
-            ids = [row[0] for row in batch]
-            texts = dict(conn.execute(sa.select(Post.id, Post.text).where(Post.id.in_(ids))).all())
-            for post_id in ids:
-                text = texts.get(post_id)
-                if text and search.matches(text):
-                    hits.append(post_id)
-                    if len(hits) >= needed:
-                        return hits
+        for post_id, text_value in result:
+            if text_value and search.matches(text_value):
+                hits.append(post_id)
+                if len(hits) >= needed:
+                    break
     finally:
         result.close()
     return hits

@@ -38,3 +38,5 @@ def test_a_crawl_that_fetched_nothing_exits_1() -> None:
         code, message = crawl_outcome(nothing, {}, url="http://127.0.0.1:1/", strict=strict)
         assert code == 1 and message.startswith("fetched no page from http://127.0.0.1:1/")
     assert crawl_outcome(crawler("finished"), {}, strict=False) == (0, None)
+    unchanged = crawler("finished", **{"forumcrawl/pages": 0, "forumcrawl/incremental/not_modified": 1})
+    assert crawl_outcome(unchanged, {}, strict=True) == (0, None)   # a re-crawl that found nothing new

@@ -5,13 +5,14 @@ everything in the first and last case, which let a loaded shared crawl fetch a p
 fixture forum's robots.txt disallows."""
 from __future__ import annotations
 
+import subprocess
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.sites import run_crawl
+from tests.sites import REPO, _env, crawl_command, run_crawl
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
 PAGES = {
@@ -98,6 +99,9 @@ def test_a_missing_robots_txt_allows_everything(site_factory, sqlite_url):
 
 def test_a_robots_txt_that_stays_unreachable_disallows_the_host(site_factory, sqlite_url):
     site = site_factory(503, failures=None)
-    proc = run_crawl(site.url, sqlite_url, *FAST_ROBOTS, "FORUMCRAWL_ROBOTSTXT_UNREACHABLE_TIMEOUT=1", timeout=60)
+    proc = subprocess.run(crawl_command(site.url, sqlite_url, *FAST_ROBOTS, "FORUMCRAWL_ROBOTSTXT_UNREACHABLE_TIMEOUT=1"),
+                          cwd=REPO, env=_env(), capture_output=True, text=True, timeout=60)
     assert set(site.hits) == {"/robots.txt"}, dict(site.hits)
     assert "still unreachable after" in proc.stderr and "treating every page" in proc.stderr
+    assert proc.returncode == 1   # scrapy crawl: nothing could be fetched (crawler/commands/crawl.py)
+    assert proc.stderr.strip().splitlines()[-1].startswith("scrapy crawl: fetched no page from")

@@ -150,8 +150,9 @@ def crawl_outcome(crawler, overrides: dict[str, str], *, url: str | None = None,
 
 def _fetched_nothing(stats: dict) -> bool:
     """The start URL was requested (not a resume) and no page came back: every response
-    was refused (robots.txt, scope) or an HTTP error."""
+    was refused (robots.txt, scope) or an HTTP error (an unchanged page, 304, counts as fetched)."""
     return bool(stats.get("forumcrawl/start_requested")) and not stats.get("forumcrawl/pages") and \
+        not stats.get("forumcrawl/incremental/not_modified") and \
         not any(key.startswith("forumcrawl/skipped/") and key != "forumcrawl/skipped/refused" for key in stats)
 
 

@@ -16,7 +16,7 @@ def register(subparsers) -> None:
         "datasette",
         help="add (or --drop) the Datasette search box over posts; prints Datasette's metadata",
         description="SQLite only. Adds a trigram index of the posts' text (kept current by triggers; "
-        "~0.16 ms of CPU per post written and ~1.8 GB per million posts) and the view posts_match, then "
+        "~0.16 ms of CPU per post written and ~1.5 GB per million posts) and the view posts_match, then "
         "prints the metadata that makes Datasette's search box on posts_search use them:  "
         "forumcrawl datasette > datasette.json && datasette forumcrawl.db -m datasette.json",
     )
