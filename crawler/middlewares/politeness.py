@@ -31,6 +31,7 @@ concurrency full, tried again); one "Politeness:" log line at the end.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 
@@ -111,9 +112,9 @@ class PolitenessMiddleware:
             raise NotConfigured
         shared_slots = None
         shared = settings.get("FORUMCRAWL_POLITENESS_SHARED")
-        from crawler.frontier.keys import redis_url_from
-
-        url = redis_url_from(settings)
+        # (as crawler.frontier.redis_url_from, without importing the frontier and Redis in a
+        # one-process crawl: 8 MB and 0.1 s of CPU it does not need)
+        url = settings.get("REDIS_URL") or os.environ.get("REDIS_URL")
         if url and (shared is None or settings.getbool("FORUMCRAWL_POLITENESS_SHARED")):
             import redis
 
