@@ -167,6 +167,12 @@ class LocalSlots:
         if state is not None and state.backoff:
             state.backoff = recovered_backoff(state.backoff, self.config)
 
+    def sent(self, host: str) -> None:
+        """The request reserved earlier goes out only now (its wait overran: a busy process):
+        keep a full gap after this moment, not after the reserved one."""
+        state = self.state(host)
+        state.next_at = max(state.next_at, self.clock() + max(state.delay, state.backoff))
+
     def done(self, host: str, token: str, ok: bool) -> None:
         """A request's response or error came (``ok``: a good response)."""
         if ok:

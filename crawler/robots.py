@@ -206,19 +206,6 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         finally:
             watch.stop()
 
-    def crawl_delay(self, netloc: str) -> float | None:
-        """The ``Crawl-delay`` (seconds) robots.txt of ``netloc`` sets for this crawler's user
-        agent, None when it sets none; LookupError while robots.txt is not known yet.
-        Read by the politeness middleware (crawler/middlewares/politeness.py)."""
-        parser = self._parsers.get(netloc)
-        if parser is None and netloc in self._parsers:  # no rules at all (Scrapy's own "None")
-            return None
-        if parser is None or isinstance(parser, Deferred):
-            raise LookupError(netloc)
-        if isinstance(parser, _Unknown):
-            return None
-        return parser.crawl_delay(self._robotstxt_useragent or self._default_useragent)
-
     def _stopping(self) -> bool:
         engine = self.crawler.engine
         slot = getattr(engine, "_slot", None)
@@ -239,3 +226,16 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         self._parsers[netloc] = parser
         if isinstance(waiting, Deferred):
             waiting.callback(parser)
+
+    def crawl_delay(self, netloc: str) -> float | None:
+        """The ``Crawl-delay`` (seconds) robots.txt of ``netloc`` sets for this crawler's user
+        agent, None when it sets none; LookupError while robots.txt is not known yet.
+        Read by the politeness middleware (crawler/middlewares/politeness.py)."""
+        parser = self._parsers.get(netloc)
+        if parser is None and netloc in self._parsers:  # no rules at all (Scrapy's own "None")
+            return None
+        if parser is None or isinstance(parser, Deferred):
+            raise LookupError(netloc)
+        if isinstance(parser, _Unknown):
+            return None
+        return parser.crawl_delay(self._robotstxt_useragent or self._default_useragent)

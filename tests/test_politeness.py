@@ -69,6 +69,9 @@ def test_local_slots_space_requests_by_the_crawl_delay():
     assert slots.reserve("b:1").wait == 0.0 and slots.idle("b:1")  # other hosts are not held
     clock.now += 10
     assert slots.reserve("a:1").wait == 0.0
+    clock.now += 0.3  # that request went out late (a busy process): the next waits a full gap from now
+    slots.sent("a:1")
+    assert slots.reserve("a:1").wait == pytest.approx(1.0)
 
 
 def test_a_503_holds_the_host_for_retry_after_and_grows_the_backoff_once_per_overload():
@@ -125,6 +128,11 @@ def test_two_workers_share_the_crawl_delay_and_a_retry_after(redis_slots):
     # b has not read robots.txt: the delay a read is in Redis, so b is spaced too
     assert b.reserve("h").wait == pytest.approx(0.5, abs=0.05)
     assert b.reserve("h").wait == pytest.approx(1.0, abs=0.05)
+    a.set_delay("late", 0.5)
+    assert a.reserve("late").wait == 0.0
+    time.sleep(0.3)
+    a.sent("late")  # that request went out only now, 0.3 s late: a full gap from now
+    assert b.reserve("late").wait == pytest.approx(0.5, abs=0.05)
     first = a.reserve("other")
     assert first.wait == 0.0
     assert a.shed("other", 2.0, first.start) == (1.0, 2.0)

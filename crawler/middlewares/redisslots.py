@@ -73,6 +73,11 @@ elseif op == 'done' then
     redis.call('HSET', KEYS[1], 'backoff', backoff)
   end
   return {backoff}
+elseif op == 'sent' then
+  nxt = math.max(nxt, now + math.max(delay, backoff))
+  redis.call('HSET', KEYS[1], 'next', nxt)
+  redis.call('PEXPIRE', KEYS[1], nxt - now + tonumber(ARGV[2]))
+  return {nxt - now}
 elseif op == 'renew' then
   local until_ms = now + tonumber(ARGV[2])
   local n = 0
@@ -134,6 +139,10 @@ class RedisSlots:
             _ms(c.backoff_start), c.backoff_factor, _ms(c.backoff_max), KEEP_MS])
         self.backoffs[host] = backoff / 1000
         return backoff / 1000, hold / 1000
+
+    def sent(self, host: str) -> None:
+        """See :meth:`crawler.politeness.LocalSlots.sent` (one round trip, only for late requests)."""
+        self._script(keys=self._keys(host), args=["sent", KEEP_MS])
 
     def done(self, host: str, token: str, ok: bool) -> None:
         """The request's response (or error) came: release its lease; a good response
