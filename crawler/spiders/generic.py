@@ -464,6 +464,8 @@ class GenericSpider(scrapy.Spider):
         return reading.items
 
     def _discover(self, page, meta, url: str) -> list[Fetch]:
+        if self._sitemap_toc:  # (sitemaps) they stand in for the listings: no link is followed
+            return []
         return self.policy.discover(page, meta, url, shared_frontier=self.shared_frontier,
                                     known=self.recrawl if self.recrawl.active else None)
 
@@ -475,7 +477,7 @@ class GenericSpider(scrapy.Spider):
 
         settings = crawler.settings
         self.sitemaps = None
-        self._start_withheld = False
+        self._start_withheld = self._sitemap_toc = False
         if not (settings.getbool("FORUMCRAWL_SITEMAPS", True) and self.start_url and not self.shared_frontier
                 and self.policy.max_depth != 0):
             return
@@ -570,8 +572,10 @@ class GenericSpider(scrapy.Spider):
             for url in unlisted:
                 self.recrawl.unlisted.setdefault(url, 1)
             self.stats.set_value("forumcrawl/sitemap/listings_skipped", 1)
+            self._sitemap_toc = True
             log.info("Incremental re-crawl from the sitemaps: they list %d of %d known threads with their "
-                     "last change; listings are not walked", len(known) - len(unlisted), len(known))
+                     "last change; listings are not walked, nor links followed", len(known) - len(unlisted),
+                     len(known))
             return []
         return [self._start_request()]
 
