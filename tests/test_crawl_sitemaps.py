@@ -76,7 +76,7 @@ def test_index_and_gzip_sitemaps_then_unchanged_and_changed_recrawls(sqlite_url)
                                           datetime(2024, 6, 1, 12, 0)))
         live.touch(thread.id)
         before = len(live.hits)
-        run_crawl(live.url, sqlite_url, "FORUMCRAWL_SITEMAP_LASTMOD_MARGIN=0")
+        run_crawl(live.url, sqlite_url)
         changed = last_run_stats(sqlite_url)
     finally:
         live.stop()
