@@ -32,12 +32,12 @@ def test_seen_times_give_each_thread_its_last_page_fetch(database_url) -> None:
                             "content_hash": "b1", "etag": None, "last_modified": None,
                             "fetched_at": "2024-05-03T00:00:00Z"}])
         times = store.seen_times(SITE)
+        assert store.seen_times("http://other.test") == {}
     utc = timezone.utc
     assert times[f"{SITE}/t/1"] == datetime(2024, 5, 2, 8, tzinfo=utc)        # its last page's fetch
     assert times[f"{SITE}/t/1?page=2"] == datetime(2024, 5, 2, 8, tzinfo=utc)
     assert times[f"{SITE}/t/2"] == datetime(2024, 5, 1, 12, tzinfo=utc)
     assert times[f"{SITE}/board/1"] == datetime(2024, 5, 3, tzinfo=utc)
-    assert Store(database_url).seen_times("http://other.test") == {}
 
 
 def _thread_hits(live: SitemapForum, since: int) -> list[str]:
