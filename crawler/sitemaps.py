@@ -285,14 +285,15 @@ class SitemapReader:
         """
         fetches: list[Fetch] = []
         threads = known.known if known is not None else {}
+        tally = {"urls_seen": 0, "urls_unchanged": 0, "urls_used": 0}  # (counted once per file)
         for entry in entries:
             url = entry.url
-            self.count("forumcrawl/sitemap/urls_seen")
+            tally["urls_seen"] += 1
             seen = self.seen.get(url)
             if seen is not None and entry.lastmod is not None:
                 self.listed.add(url)
             if seen is not None and unchanged(entry.lastmod, seen, self.margin):
-                self.count("forumcrawl/sitemap/urls_unchanged")
+                tally["urls_unchanged"] += 1
                 if url in threads and known is not None:
                     known.revisited.add(url)  # decided: a listing showing it later changes nothing
                 continue
@@ -301,15 +302,18 @@ class SitemapReader:
                     continue
                 revisits = known.revisit(url, None, 1) if entry.lastmod is not None else []
                 if revisits:
-                    self.count("forumcrawl/sitemap/urls_used")
+                    tally["urls_used"] += 1
                     fetches += [register(f) for f in revisits]
                 continue  # (no lastmod: the listings decide, as without a sitemap)
             if not allowed(url):
                 continue
             meta: dict[str, Any] = {"fc_depth": 1}
             if take(url, PRIORITY_ENTRY, meta):
-                self.count("forumcrawl/sitemap/urls_used")
+                tally["urls_used"] += 1
                 fetches.append(Fetch(url, PRIORITY_ENTRY, meta))
+        for name, n in tally.items():
+            if n:
+                self.count(f"forumcrawl/sitemap/{name}", n)
         return fetches
 
     def covers(self, known_threads: Iterable[str]) -> bool:

@@ -18,7 +18,7 @@ def live():
 
 
 def _fetched(live, since: int) -> list[str]:
-    return [p for p in live.server.hits[since:] if p != "/robots.txt"]
+    return [p for p in live.server.hits[since:] if p not in ("/robots.txt", "/sitemap.xml")]  # (not pages)
 
 
 def test_max_depth_and_deny(live, tmp_path) -> None:

@@ -32,12 +32,12 @@ def test_seen_times_give_each_thread_its_last_page_fetch(database_url) -> None:
                             "content_hash": "b1", "etag": None, "last_modified": None,
                             "fetched_at": "2024-05-03T00:00:00Z"}])
         times = store.seen_times(SITE)
+        assert store.seen_times("http://other.test") == {}
     utc = timezone.utc
     assert times[f"{SITE}/t/1"] == datetime(2024, 5, 2, 8, tzinfo=utc)        # its last page's fetch
     assert times[f"{SITE}/t/1?page=2"] == datetime(2024, 5, 2, 8, tzinfo=utc)
     assert times[f"{SITE}/t/2"] == datetime(2024, 5, 1, 12, tzinfo=utc)
     assert times[f"{SITE}/board/1"] == datetime(2024, 5, 3, tzinfo=utc)
-    assert Store(database_url).seen_times("http://other.test") == {}
 
 
 def _thread_hits(live: SitemapForum, since: int) -> list[str]:
@@ -69,18 +69,21 @@ def test_index_and_gzip_sitemaps_then_unchanged_and_changed_recrawls(sqlite_url)
         assert unchanged["forumcrawl/sitemap/listings_skipped"] == 1 and unchanged["run_status"] == "finished"
         assert post_row_count(sqlite_url) == rows
 
-        # One thread got a reply (its lastmod moves): only it is read again, from its last page.
-        board, thread = next((b, t) for b, t in threads if b.style == "phpbb" and 1 < len(t.posts) < 10)
+        # A thread with a full last page got a reply (its lastmod moves): only it is read again,
+        # from its last stored page on to the new page.
+        board, thread = next((b, t) for b, t in threads if b.style == "phpbb" and len(t.posts) == 10)
         live.mutate(lambda f: f.add_reply(thread.id, "late", "A reply after the first crawl.",
                                           datetime(2024, 6, 1, 12, 0)))
         live.touch(thread.id)
         before = len(live.hits)
-        run_crawl(live.url, sqlite_url, "FORUMCRAWL_SITEMAP_LASTMOD_MARGIN=0")
+        run_crawl(live.url, sqlite_url)
         changed = last_run_stats(sqlite_url)
     finally:
         live.stop()
-    assert set(ROBOTS_AND_INDEX) <= set(live.hits[before:]) and live.hits[before:].count("/robots.txt") == 1
-    assert _thread_hits(live, before) == [canonicalize(live.server.url + forum.thread_url(board, thread))]
+    # robots.txt, the sitemaps and the changed thread's page: no listing, no link followed
+    canon = lambda path: canonicalize(live.server.url + path)  # noqa: E731
+    pages = [forum.thread_url(board, thread, n) for n in (1, 2)]
+    assert sorted(map(canon, live.hits[before:])) == sorted(map(canon, ROBOTS_AND_INDEX + pages)), live.hits[before:]
     assert changed["forumcrawl/sitemap/urls_unchanged"] == len(threads) - 1
     assert changed["forumcrawl/sitemap/urls_used"] == 1
     assert changed["forumcrawl/db_posts_inserted"] == 1 and changed.get("forumcrawl/db_posts_updated", 0) == 0

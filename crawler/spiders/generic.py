@@ -486,6 +486,8 @@ class GenericSpider(scrapy.Spider):
         return reading.items
 
     def _discover(self, site: SiteState, page, meta, url: str) -> list[Fetch]:
+        if site.origin in self._sitemap_toc:  # (sitemaps) they stand in for the listings: no link is followed
+            return []
         return site.policy.discover(page, meta, url, shared_frontier=self.shared_frontier,
                                     known=site.recrawl if site.recrawl.active else None)
 
@@ -498,6 +500,7 @@ class GenericSpider(scrapy.Spider):
         settings = crawler.settings
         self._sitemap_readers: dict[str, SitemapReader] = {}
         self._withheld: set[str] = set()  # sites whose start URLs wait for their sitemaps
+        self._sitemap_toc: set[str] = set()  # sites whose sitemaps stand in for their listings
         if not settings.getbool("FORUMCRAWL_SITEMAPS", True) or self.shared_frontier:
             return
         for site in self.sites:
@@ -609,8 +612,9 @@ class GenericSpider(scrapy.Spider):
             for url in unlisted:
                 recrawl.unlisted.setdefault(url, 1)
             site.count("forumcrawl/sitemap/listings_skipped")
+            self._sitemap_toc.add(site.origin)
             log.info("Incremental re-crawl of %s from its sitemaps: they list %d of %d known threads with "
-                     "their last change; listings are not walked", site.origin, len(known) - len(unlisted),
+                     "their last change; listings are not walked, nor links followed", site.origin, len(known) - len(unlisted),
                      len(known))
             return []
         return self._start_requests(site)
