@@ -186,6 +186,13 @@ class SiteState:
         return f"<SiteState {self.origin}>"
 
 
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a canonical URL, cheaply (the registry's key; a
+    request's URL is canonical already)."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}{rest.split('/', 1)[0].split('?', 1)[0]}"
+
+
 class SiteRegistry:
     """The sites of a crawl by origin, each created on first sight (see the module docstring)."""
 
@@ -206,10 +213,13 @@ class SiteRegistry:
 
     def find(self, url: str, meta: dict[str, Any] | None = None) -> SiteState | None:
         """The known site of a request (``meta["fc_site"]``) or URL, or None."""
-        origin = (meta or {}).get("fc_site") or site_of(url)
+        origin = (meta or {}).get("fc_site") or origin_of(url)
         site = self.sites.get(origin)
         if site is not None:
             return site
+        origin = site_of(url)  # (the canonical form, for a URL written unusually)
+        if origin in self.sites:
+            return self.sites[origin]
         for site in self.sites.values():  # a sibling host of a same_domain site
             if site.owns(url):
                 return site

@@ -188,6 +188,8 @@ class GenericSpider(scrapy.Spider):
         for url, args in self.start_list:
             self.sites.add(url, args)
         self._heartbeat = None
+        self._answered: set[str] = set()  # hosts (host:port) that sent any response, robots.txt included
+        crawler.signals.connect(self._on_response, signal=signals.response_received)
         crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.ledger.committed, signal=fc_signals.items_committed)
         crawler.signals.connect(self._on_opened, signal=signals.spider_opened)
@@ -655,7 +657,7 @@ class GenericSpider(scrapy.Spider):
         """Why a site cannot be crawled, when its host never answered: a robots.txt fetch
         without any response, or a network error before any response of that site.
         None for other failures (an HTTP error, a refusal) and once the site has answered."""
-        if site.answered or site.failed:
+        if site.answered or site.failed or urlsplit(failure.request.url).netloc in self._answered:
             return None
         if len(self.sites) == 1 and self.stats.get_value("response_received_count"):
             return None  # (its host answered, robots.txt at least)
@@ -677,6 +679,11 @@ class GenericSpider(scrapy.Spider):
             log.error("Site %s failed: %s; the %d other sites of the crawl go on", site.origin, why, len(others))
             return
         raise CloseSpider("start_unreachable")
+
+    def _on_response(self, response, request, spider=None) -> None:
+        netloc = urlsplit(response.url).netloc
+        if netloc not in self._answered:
+            self._answered.add(netloc)
 
     def _on_dropped(self, request, spider=None) -> None:
         key = request.meta.get("fc_key")
