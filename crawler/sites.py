@@ -144,7 +144,7 @@ class SiteState:
             max_depth=int(a["max_depth"]) if a.get("max_depth") not in (None, "") else None)
         self.policy.trial = not config.shared_frontier
         # pages this site took on in an earlier run of a resumed journal (not the whole crawl's)
-        self.policy.taken = sum(1 for u in config.journal.seen if site_of(u) == origin) if config.journal.seen else 0
+        self.policy.taken = sum(1 for u in config.journal.seen if origin_of(u) == origin) if config.journal.seen else 0
         pages = int(a["template_pages"]) if a.get("template_pages") not in (None, "") else config.template_pages
         self.warmup = TemplateWarmup(pages, jobdir=config.jobdir, name=origin)
         self.threads = ThreadAssembly(origin, titles=self.warmup.titles, count=self.count)

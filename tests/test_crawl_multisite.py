@@ -260,15 +260,24 @@ def test_schedule_runs_due_sites_as_one_crawl(single_site_posts, tmp_path) -> No
                                           "-s", f"DATABASE_URL={db}", *fast])
             assert service.run(once=True) == 0
             runs = [runs_of_schedule(store, sid) for sid in ids]
+            # due again: each site's re-crawl is incremental, from what the store knows of that site
+            for sid in ids:
+                store.set_schedule(sid, next_run_at=past)
+            assert service.run(once=True) == 0
+            again = [runs_of_schedule(store, sid)[-1] for sid in ids]
         stored = [_relative(stored_posts(database, s.origin)) for s in sites]
     finally:
         for s in sites:
             s.stop()
     logs = list((tmp_path / "logs").glob("*.log"))
-    assert len(logs) == 1 and "2 sites in this crawl" in logs[0].read_text()  # one process for both
+    assert len(logs) == 2 and all("2 sites in this crawl" in log.read_text() for log in logs)  # one process each
     assert [len(r) for r in runs] == [1, 1] and [r[0]["status"] for r in runs] == ["finished", "finished"]
     assert [r[0]["site"] for r in runs] == [s.origin for s in sites]
     assert stored[0] == single_site_posts                      # complete
-    assert 0 < len(stored[1]) < len(single_site_posts)         # its own budget, max_pages=20
+    assert 0 < len(stored[1]) < len(single_site_posts)         # its own budget, max_pages=20 per run
     assert runs[0][0]["stats"]["forumcrawl/posts"] == len(single_site_posts)  # each row: its site's stats
-    assert runs[1][0]["stats"]["forumcrawl/posts"] == len(stored[1])
+    assert 0 < runs[1][0]["stats"]["forumcrawl/posts"] < len(stored[1])       # (the second run went further)
+    assert [r["status"] for r in again] == ["finished", "finished"]
+    # both sites' re-crawls are incremental (not only the first site met)
+    assert all(r["stats"]["forumcrawl/incremental/known_threads"] > 0 for r in again)
+    assert not again[0]["stats"].get("forumcrawl/posts")  # the complete site: nothing new, nothing twice

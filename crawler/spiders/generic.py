@@ -174,6 +174,7 @@ class GenericSpider(scrapy.Spider):
         )
         self.runs = SiteRuns(settings.get("DATABASE_URL"), given_run_id=settings.getint("FORUMCRAWL_RUN_ID", 0) or None) \
             if self.commits_items else None
+        self._resuming = bool(self.frontier.seen)  # (known thread pages of each site are added to it below)
         self.sites = SiteRegistry(SiteSettings(
             journal=self.frontier, count=count, shared_frontier=self.shared_frontier,
             template_pages=settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6),
@@ -218,7 +219,7 @@ class GenericSpider(scrapy.Spider):
         wanted = site.incremental_wanted()
         if wanted is False or not site.start_urls or not self.commits_items:
             return {}
-        if wanted is None and self.frontier.seen:
+        if wanted is None and self._resuming:
             # Resuming a crawl from its JOBDIR journal: what the store holds of the site is this
             # same crawl's, so its threads are not re-validated (they would be fetched twice).
             return {}
