@@ -517,7 +517,9 @@ class GenericSpider(scrapy.Spider):
                     log.warning("Site template of %s could not be learned: %s: %s",
                                 origin, type(exc).__name__, exc)
             else:
-                template = learn_template(sample)
+                # off the reactor thread: a worker learning several sites' templates keeps its
+                # shared-frontier heartbeat (and the other sites' pages) going meanwhile
+                template = await asyncio.to_thread(learn_template, sample)
         held = warmup.adopt(template, len(sample))
         site.learned.set()
         if warmup.learned_from:
