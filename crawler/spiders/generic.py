@@ -37,7 +37,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -52,7 +51,7 @@ from scrapy.utils.misc import load_object
 
 import extractor
 from crawler import signals as fc_signals
-from crawler.assembly import Reading, ThreadAssembly
+from crawler.assembly import Reading
 from crawler.completion import PageLedger
 from crawler.extractpool import pool_size
 from crawler.fetches import PRIORITY_CHAIN, PRIORITY_ENTRY, PRIORITY_FIRST, PRIORITY_SAMPLE, Fetch
@@ -62,7 +61,7 @@ from crawler.patterns import url_pattern
 from crawler.relay import ChainRelay
 from crawler.robots import HostUnreachable, RobotsTxtPending
 from crawler.responses import page_record, plain_outcome, response_info, unusable
-from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, flag, read_url_list
+from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_url_list
 from crawler.urls import canonicalize
 from crawler.views import view_target
 from crawler.warmup import learn_template
