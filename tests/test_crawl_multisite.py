@@ -176,8 +176,9 @@ def _workers(n: int, redis_url: str, key: str, database: str, tmp_path, concurre
                                    stdout=subprocess.DEVNULL, stderr=open(log, "wb")) for log in logs]
 
 
-def _shared_crawl(sites: list[DemoSite], workers: int, redis_url: str, tmp_path) -> tuple[list, list, list, str]:
-    """``forumcrawl enqueue`` every site, then ``workers`` URL-less workers to the end."""
+def _shared_crawl(sites: list[DemoSite], workers: int, redis_url: str, tmp_path,
+                  extra: tuple[str, ...] = ()) -> tuple[list, list, list, str]:
+    """``forumcrawl enqueue`` every site (and ``extra`` URLs), then ``workers`` URL-less workers to the end."""
     import redis
 
     key = f"fctest:{uuid.uuid4().hex[:10]}"
@@ -185,9 +186,10 @@ def _shared_crawl(sites: list[DemoSite], workers: int, redis_url: str, tmp_path)
     client = redis.Redis.from_url(redis_url)
     procs = []
     try:
-        enqueue = subprocess.run([FORUMCRAWL, "enqueue", "--key", key, *[s.url for s in sites]], cwd=REPO,
+        enqueue = subprocess.run([FORUMCRAWL, "enqueue", "--key", key, *[s.url for s in sites], *extra], cwd=REPO,
                                  env={**_env(), "REDIS_URL": redis_url}, capture_output=True, text=True, timeout=60)
-        assert enqueue.returncode == 0 and f"queued {len(sites)} of {len(sites)}" in enqueue.stdout, enqueue.stderr
+        n = len(sites) + len(extra)
+        assert enqueue.returncode == 0 and f"queued {n} of {n}" in enqueue.stdout, enqueue.stderr
         logs, procs = _workers(workers, redis_url, key, database, tmp_path)
         deadline = time.monotonic() + 400
         while any(p.poll() is None for p in procs):
@@ -215,14 +217,17 @@ def _shared_crawl(sites: list[DemoSite], workers: int, redis_url: str, tmp_path)
 @pytest.mark.slow
 def test_two_sites_two_workers(single_site_posts, redis_url, tmp_path) -> None:
     sites = [DemoSite("localhost"), DemoSite("127.0.0.1")]
-    stored, hits, texts, database = _shared_crawl(sites, 2, redis_url, tmp_path)
+    dead = f"http://127.0.0.2:{free_port()}"  # a third site whose host never answers
+    stored, hits, texts, database = _shared_crawl(sites, 2, redis_url, tmp_path, extra=(dead + "/",))
     assert [len(s) for s in stored] == [len(single_site_posts)] * 2
     assert all(s == single_site_posts for s in stored)  # each complete, and each post once
     assert all(h and max(h.values()) == 1 for h in hits), [[p for p, c in h.items() if c > 1] for h in hits]
     # a worker holds work of both sites, and records a run row for each site it crawled
     assert any(t.count("crawled with its own scope") == 2 for t in texts)
     runs = _runs(database)
-    assert {site for site, _ in runs} == {s.origin for s in sites} and {st for _, st in runs} == {"finished"}
+    assert {site for site, _ in runs} == {s.origin for s in sites} | {dead}
+    assert {st for site, st in runs if site != dead} == {"finished"}
+    assert {st for site, st in runs if site == dead} == {"failed"}  # that site alone
 
 
 @pytest.mark.redis
