@@ -131,6 +131,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--redis", default=os.environ.get("FORUMCRAWL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
     parser.add_argument("--database", help="shared database URL (default: a fresh SQLite file per run)")
+    parser.add_argument("--logs", help="keep the workers' logs in this directory")
     args = parser.parse_args()
     pages = build_site(args.threads)
     html_pages = sum(1 for ctype, _ in pages.values() if ctype.startswith("text/html"))
@@ -151,6 +152,12 @@ def main() -> int:
                 r = run(n, urls, args.redis, database, Path(tmp), args.concurrency)
                 hits = [take_hits(url) for url in urls]
                 figures = site_figures(database, urls) if len(urls) > 1 else []
+                if args.logs:
+                    import shutil
+
+                    os.makedirs(args.logs, exist_ok=True)
+                    for log in Path(tmp).glob("n*-w*.log"):
+                        shutil.copy(log, args.logs)
             pages_hit = [{p: c for p, c in h.items() if not p.startswith("/robots.txt")} for h in hits]
             distinct = sum(len(h) for h in pages_hit)
             twice = sum(1 for h in pages_hit for c in h.values() if c > 1)

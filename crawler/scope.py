@@ -7,7 +7,8 @@ Here a request made by a redirect (``meta["redirect_urls"]``) goes through the
 same :meth:`crawler.policy.UrlPolicy.allowed` test as a link; refused, it is
 dropped (``IgnoreRequest``), counted under ``forumcrawl/redirects_refused/<reason>``,
 and its origin's URL pattern learns the outcome (a redirect to a login or
-action page is a login wall).
+action page is a login wall). A request without callback nor errback (a seed of
+``forumcrawl enqueue``) gets the spider's ``on_error``, so its failure is seen.
 """
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ class RedirectScopeMiddleware:
 
     def process_request(self, request, spider=None):
         spider = self.crawler.spider
+        if request.callback is None and request.errback is None:
+            # a request queued by `forumcrawl enqueue` (no callback: parse() handles it): its
+            # failures go to the spider too, so a seed whose site never answers fails that site
+            request.errback = getattr(spider, "on_error", None)
         if request.meta.get("redirect_urls"):
             refuse = getattr(spider, "refuse_redirect", None)
             origin = request.meta["redirect_urls"][0]

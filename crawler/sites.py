@@ -146,7 +146,7 @@ class SiteState:
             max_depth=int(a["max_depth"]) if a.get("max_depth") not in (None, "") else None)
         self.policy.trial = not config.shared_frontier
         # pages this site took on in an earlier run of a resumed journal (not the whole crawl's)
-        self.policy.taken = sum(1 for u in config.journal.seen if site_of(u) == origin) if config.journal.seen else 0
+        self.policy.taken = sum(1 for u in config.journal.seen if origin_of(u) == origin) if config.journal.seen else 0
         pages = int(a["template_pages"]) if a.get("template_pages") not in (None, "") else config.template_pages
         self.warmup = TemplateWarmup(pages, jobdir=config.jobdir, name=origin)
         self.threads = ThreadAssembly(origin, titles=self.warmup.titles, count=self.count)
@@ -188,6 +188,13 @@ class SiteState:
         return f"<SiteState {self.origin}>"
 
 
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a canonical URL, cheaply (the registry's key; a
+    request's URL is canonical already)."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}{rest.split('/', 1)[0].split('?', 1)[0]}"
+
+
 class SiteRegistry:
     """The sites of a crawl by origin, each created on first sight (see the module docstring)."""
 
@@ -208,10 +215,13 @@ class SiteRegistry:
 
     def find(self, url: str, meta: dict[str, Any] | None = None) -> SiteState | None:
         """The known site of a request (``meta["fc_site"]``) or URL, or None."""
-        origin = (meta or {}).get("fc_site") or site_of(url)
+        origin = (meta or {}).get("fc_site") or origin_of(url)
         site = self.sites.get(origin)
         if site is not None:
             return site
+        origin = site_of(url)  # (the canonical form, for a URL written unusually)
+        if origin in self.sites:
+            return self.sites[origin]
         for site in self.sites.values():  # a sibling host of a same_domain site
             if site.owns(url):
                 return site

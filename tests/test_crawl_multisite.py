@@ -176,8 +176,9 @@ def _workers(n: int, redis_url: str, key: str, database: str, tmp_path, concurre
                                    stdout=subprocess.DEVNULL, stderr=open(log, "wb")) for log in logs]
 
 
-def _shared_crawl(sites: list[DemoSite], workers: int, redis_url: str, tmp_path) -> tuple[list, list, list, str]:
-    """``forumcrawl enqueue`` every site, then ``workers`` URL-less workers to the end."""
+def _shared_crawl(sites: list[DemoSite], workers: int, redis_url: str, tmp_path,
+                  extra: tuple[str, ...] = ()) -> tuple[list, list, list, str]:
+    """``forumcrawl enqueue`` every site (and ``extra`` URLs), then ``workers`` URL-less workers to the end."""
     import redis
 
     key = f"fctest:{uuid.uuid4().hex[:10]}"
@@ -185,9 +186,10 @@ def _shared_crawl(sites: list[DemoSite], workers: int, redis_url: str, tmp_path)
     client = redis.Redis.from_url(redis_url)
     procs = []
     try:
-        enqueue = subprocess.run([FORUMCRAWL, "enqueue", "--key", key, *[s.url for s in sites]], cwd=REPO,
+        enqueue = subprocess.run([FORUMCRAWL, "enqueue", "--key", key, *[s.url for s in sites], *extra], cwd=REPO,
                                  env={**_env(), "REDIS_URL": redis_url}, capture_output=True, text=True, timeout=60)
-        assert enqueue.returncode == 0 and f"queued {len(sites)} of {len(sites)}" in enqueue.stdout, enqueue.stderr
+        n = len(sites) + len(extra)
+        assert enqueue.returncode == 0 and f"queued {n} of {n}" in enqueue.stdout, enqueue.stderr
         logs, procs = _workers(workers, redis_url, key, database, tmp_path)
         deadline = time.monotonic() + 400
         while any(p.poll() is None for p in procs):
@@ -215,14 +217,17 @@ def _shared_crawl(sites: list[DemoSite], workers: int, redis_url: str, tmp_path)
 @pytest.mark.slow
 def test_two_sites_two_workers(single_site_posts, redis_url, tmp_path) -> None:
     sites = [DemoSite("localhost"), DemoSite("127.0.0.1")]
-    stored, hits, texts, database = _shared_crawl(sites, 2, redis_url, tmp_path)
+    dead = f"http://127.0.0.2:{free_port()}"  # a third site whose host never answers
+    stored, hits, texts, database = _shared_crawl(sites, 2, redis_url, tmp_path, extra=(dead + "/",))
     assert [len(s) for s in stored] == [len(single_site_posts)] * 2
     assert all(s == single_site_posts for s in stored)  # each complete, and each post once
     assert all(h and max(h.values()) == 1 for h in hits), [[p for p, c in h.items() if c > 1] for h in hits]
     # a worker holds work of both sites, and records a run row for each site it crawled
     assert any(t.count("crawled with its own scope") == 2 for t in texts)
     runs = _runs(database)
-    assert {site for site, _ in runs} == {s.origin for s in sites} and {st for _, st in runs} == {"finished"}
+    assert {site for site, _ in runs} == {s.origin for s in sites} | {dead}
+    assert {st for site, st in runs if site != dead} == {"finished"}
+    assert {st for site, st in runs if site == dead} == {"failed"}  # that site alone
 
 
 @pytest.mark.redis
@@ -260,15 +265,24 @@ def test_schedule_runs_due_sites_as_one_crawl(single_site_posts, tmp_path) -> No
                                           "-s", f"DATABASE_URL={db}", *fast])
             assert service.run(once=True) == 0
             runs = [runs_of_schedule(store, sid) for sid in ids]
+            # due again: each site's re-crawl is incremental, from what the store knows of that site
+            for sid in ids:
+                store.set_schedule(sid, next_run_at=past)
+            assert service.run(once=True) == 0
+            again = [runs_of_schedule(store, sid)[-1] for sid in ids]
         stored = [_relative(stored_posts(database, s.origin)) for s in sites]
     finally:
         for s in sites:
             s.stop()
     logs = list((tmp_path / "logs").glob("*.log"))
-    assert len(logs) == 1 and "2 sites in this crawl" in logs[0].read_text()  # one process for both
+    assert len(logs) == 2 and all("2 sites in this crawl" in log.read_text() for log in logs)  # one process each
     assert [len(r) for r in runs] == [1, 1] and [r[0]["status"] for r in runs] == ["finished", "finished"]
     assert [r[0]["site"] for r in runs] == [s.origin for s in sites]
     assert stored[0] == single_site_posts                      # complete
-    assert 0 < len(stored[1]) < len(single_site_posts)         # its own budget, max_pages=20
+    assert 0 < len(stored[1]) < len(single_site_posts)         # its own budget, max_pages=20 per run
     assert runs[0][0]["stats"]["forumcrawl/posts"] == len(single_site_posts)  # each row: its site's stats
-    assert runs[1][0]["stats"]["forumcrawl/posts"] == len(stored[1])
+    assert 0 < runs[1][0]["stats"]["forumcrawl/posts"] < len(stored[1])       # (the second run went further)
+    assert [r["status"] for r in again] == ["finished", "finished"]
+    # both sites' re-crawls are incremental (not only the first site met)
+    assert all(r["stats"]["forumcrawl/incremental/known_threads"] > 0 for r in again)
+    assert not again[0]["stats"].get("forumcrawl/posts")  # the complete site: nothing new, nothing twice

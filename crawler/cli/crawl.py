@@ -107,6 +107,12 @@ def run(args: argparse.Namespace) -> int:
         spider_args["url"] = " ".join(web_url(u) for u in spider_args["url"].split())
     if spider_args.get("urls"):
         _check_url_list(spider_args["urls"])
+    from crawler.sites import SITE_ARGS, check_site_args
+
+    try:  # a bad regex or number: one line before Scrapy starts
+        check_site_args({k: v for k, v in spider_args.items() if k in SITE_ARGS})
+    except ValueError as exc:
+        raise UsageError(f"-a {exc}") from None
     settings = project_settings(overrides)
     _check_database(settings)
     if args.output or args.overwrite_output:

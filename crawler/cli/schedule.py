@@ -12,8 +12,9 @@ def register(subparsers) -> None:
         "schedule",
         help="recurring crawls: add, list, remove, and run the scheduler service",
         description="Recurring crawls stored in the database (--database, else FORUMCRAWL_DATABASE_URL, "
-        "DATABASE_URL, sqlite:///forumcrawl.db). `schedule run` is the long-running service that starts "
-        "due crawls as `scrapy crawl generic` processes, one at a time per site, each logged in crawl_runs.",
+        "DATABASE_URL, sqlite:///forumcrawl.db). `schedule run` is the long-running service that crawls "
+        "the sites due together as one `scrapy crawl generic -a urls=FILE` process, one crawl at a time per "
+        "site, each site's run logged in crawl_runs.",
     )
     database = argparse.ArgumentParser(add_help=False)  # accepted before or after the action
     database.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
@@ -44,7 +45,7 @@ def register(subparsers) -> None:
 
     run = sub.add_parser("run", parents=[database], help="start due crawls, forever (Ctrl-C/SIGTERM stops gracefully)")
     run.add_argument("--poll", type=float, default=30.0, help="seconds between looks for due schedules (30)")
-    run.add_argument("--max-parallel", type=int, default=4, help="crawls at once over all sites (4)")
+    run.add_argument("--max-parallel", type=int, default=4, help="crawl processes at once (4)")
     run.add_argument("--log-dir", default="forumcrawl-logs", help="one log file per run here")
     run.add_argument("--once", action="store_true", help="start what is due now, wait for it, exit (cron)")
     run.add_argument("--log-level", default="INFO")

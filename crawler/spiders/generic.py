@@ -173,6 +173,7 @@ class GenericSpider(scrapy.Spider):
         )
         self.runs = SiteRuns(settings.get("DATABASE_URL"), given_run_id=settings.getint("FORUMCRAWL_RUN_ID", 0) or None) \
             if self.commits_items else None
+        self._resuming = bool(self.frontier.seen)  # (known thread pages of each site are added to it below)
         self.sites = SiteRegistry(SiteSettings(
             journal=self.frontier, count=count, shared_frontier=self.shared_frontier,
             template_pages=settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6),
@@ -189,6 +190,8 @@ class GenericSpider(scrapy.Spider):
             self.sites.add(url, args)
         self._setup_sitemaps(crawler)  # sitemaps (issue 11): see "sitemaps" below
         self._heartbeat = None
+        self._answered: set[str] = set()  # hosts (host:port) that sent any response, robots.txt included
+        crawler.signals.connect(self._on_response, signal=signals.response_received)
         crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.ledger.committed, signal=fc_signals.items_committed)
         crawler.signals.connect(self._on_opened, signal=signals.spider_opened)
@@ -217,7 +220,7 @@ class GenericSpider(scrapy.Spider):
         wanted = site.incremental_wanted()
         if wanted is False or not site.start_urls or not self.commits_items:
             return {}
-        if wanted is None and self.frontier.seen:
+        if wanted is None and self._resuming:
             # Resuming a crawl from its JOBDIR journal: what the store holds of the site is this
             # same crawl's, so its threads are not re-validated (they would be fetched twice).
             return {}
@@ -671,7 +674,9 @@ class GenericSpider(scrapy.Spider):
                     log.warning("Site template of %s could not be learned: %s: %s",
                                 origin, type(exc).__name__, exc)
             else:
-                template = learn_template(sample)
+                # off the reactor thread: a worker learning several sites' templates keeps its
+                # shared-frontier heartbeat (and the other sites' pages) going meanwhile
+                template = await asyncio.to_thread(learn_template, sample)
         held = warmup.adopt(template, len(sample))
         site.learned.set()
         if warmup.learned_from:
@@ -813,7 +818,7 @@ class GenericSpider(scrapy.Spider):
         """Why a site cannot be crawled, when its host never answered: a robots.txt fetch
         without any response, or a network error before any response of that site.
         None for other failures (an HTTP error, a refusal) and once the site has answered."""
-        if site.answered or site.failed:
+        if site.answered or site.failed or urlsplit(failure.request.url).netloc in self._answered:
             return None
         if len(self.sites) == 1 and self.stats.get_value("response_received_count"):
             return None  # (its host answered, robots.txt at least)
@@ -835,6 +840,11 @@ class GenericSpider(scrapy.Spider):
             log.error("Site %s failed: %s; the %d other sites of the crawl go on", site.origin, why, len(others))
             return
         raise CloseSpider("start_unreachable")
+
+    def _on_response(self, response, request, spider=None) -> None:
+        netloc = urlsplit(response.url).netloc
+        if netloc not in self._answered:
+            self._answered.add(netloc)
 
     def _on_dropped(self, request, spider=None) -> None:
         key = request.meta.get("fc_key")
