@@ -609,12 +609,14 @@ class GenericSpider(scrapy.Spider):
         if failure.check(HostUnreachable):  # another host of the crawl, which never answered
             self.stats.inc_value("forumcrawl/errors/HostUnreachable")
             log.info("Failed %s: %s", request.url, message[:200])
+            yield from self._requests(self.policy.refill(key))  # (its pattern's next trial, if any)
         elif failure.check(IgnoreRequest):
             self.stats.inc_value("forumcrawl/skipped/refused")
             yield from self._requests(self.policy.refill(key))  # (a refused redirect judged its pattern)
         elif "max size" in message:
             self.stats.inc_value("forumcrawl/skipped/too_large")
             log.info("Skipped %s: too_large (%s)", request.url, message[:200])
+            yield from self._requests(self.policy.refill(key))
         else:
             self.stats.inc_value(f"forumcrawl/errors/{type(failure.value).__name__}")
             yield from self._requests(self._learn(key, "error"))
@@ -677,4 +679,5 @@ class GenericSpider(scrapy.Spider):
         log.info("Skipped %s: %s", response.url, reason)
         self.ledger.finish(key)
         self.warmup.settle(key)
+        yield from self._requests(self.policy.refill(key))  # (its pattern's next trial, if any)
         yield from self._maybe_finish_warmup()
