@@ -247,7 +247,8 @@ class ExtractPool:
         self._blob = pickle.dumps(template) if template is not None else None
         self._context = multiprocessing.get_context("forkserver" if _HAS_FORKSERVER else "spawn")
         self._workers: list[_Worker] = []
-        self._idle: asyncio.Queue | None = None
+        self._idle: asyncio.Queue | None = None  # workers without a task
+        self._idle_loop: asyncio.AbstractEventLoop | None = None
         self._cpu_gone = 0.0  # CPU seconds of workers already replaced
         self._closed = False
 
@@ -257,8 +258,8 @@ class ExtractPool:
 
     def _start(self) -> None:
         loop = asyncio.get_running_loop()
-        if self._idle is None or self._idle._loop is not loop:  # (a new event loop: tests)
-            self._idle = asyncio.Queue()
+        if self._idle is None or self._idle_loop is not loop:  # (a new event loop: tests)
+            self._idle, self._idle_loop = asyncio.Queue(), loop
             for worker in self._workers:
                 if worker.future is None:
                     self._idle.put_nowait(worker)
@@ -295,14 +296,16 @@ class ExtractPool:
             return
         self._cpu_gone += _cpu_of(worker.process.pid)
         self._workers.remove(worker)
+        loop = worker.loop
         worker.stop(kill=kill)
         self.replaced += 1
         if not self._closed:
             fresh = _Worker(self._context, self._blob)
             self._workers.append(fresh)
-            if worker.loop is not None and not worker.loop.is_closed():
-                fresh.watch(worker.loop, self._readable)
-                self._idle.put_nowait(fresh)
+            if loop is not None and not loop.is_closed():
+                fresh.watch(loop, self._readable)
+                if self._idle is not None and self._idle_loop is loop:
+                    self._idle.put_nowait(fresh)
 
     async def _run(self, kind: str, args: tuple, timeout: float | None):
         """Run one task in a free worker; pages wait for a free worker here, so the time

@@ -61,6 +61,7 @@ class UrlPolicy:
         # at a time, the rest wait for their verdict (journaled as taken, so a resume still has them).
         self.parallel_trials = max(1, parallel_trials)
         self.on_trial: dict[str, int] = {}
+        self.in_flight: dict[str, int] = {}  # trial fetches released and not answered yet
         self.waiting: dict[str, list[Fetch]] = {}
         self.waiting_urls: set[str] = set()
         self.trial = True  # off under a shared frontier: a waiting link lives in one worker's memory
@@ -275,21 +276,19 @@ class UrlPolicy:
         record = self.patterns.records.get(pattern)
         if record is not None and record.outcomes.get("new"):
             return False
-        if self._may_try(pattern, record):
+        if self._may_try(pattern):
             self.on_trial[pattern] = self.on_trial.get(pattern, 0) + 1
+            self.in_flight[pattern] = self.in_flight.get(pattern, 0) + 1
             return False
         self.waiting.setdefault(pattern, []).append(fetch)
         self.waiting_urls.add(fetch.url)
         self.count("forumcrawl/links_waiting")
         return True
 
-    def _may_try(self, pattern: str, record=None) -> bool:
+    def _may_try(self, pattern: str) -> bool:
         """One more link of ``pattern`` may be fetched now to judge it."""
-        started = self.on_trial.get(pattern, 0)
-        if record is None:
-            record = self.patterns.records.get(pattern)
-        judged = record.fetched if record is not None else 0
-        return started < self.patterns.min_samples and started - judged < self.parallel_trials
+        return (self.on_trial.get(pattern, 0) < self.patterns.min_samples
+                and self.in_flight.get(pattern, 0) < self.parallel_trials)
 
     def _promote(self, url: str, entry: Any, depth: int) -> Fetch:
         """A waiting link is a listing's entry after all: fetched now, as an entry."""
@@ -313,9 +312,11 @@ class UrlPolicy:
         return self.refill(url, outcome)
 
     def refill(self, url: str, outcome: str | None = None) -> list[Fetch]:
-        """After an outcome of ``url``'s pattern (recorded here or, for a refused redirect,
-        by :meth:`refuse_redirect`): its waiting fetches to release now."""
+        """After ``url`` was answered (an outcome recorded here, or a failure, a refusal):
+        its pattern's waiting fetches to release now."""
         pattern = url_pattern(url)
+        if self.in_flight.get(pattern):
+            self.in_flight[pattern] -= 1
         waiting = self.waiting.get(pattern)
         if not waiting:
             return []
@@ -342,6 +343,7 @@ class UrlPolicy:
             del self.waiting[pattern]
         self.waiting_urls.discard(fetch.url)
         self.on_trial[pattern] = self.on_trial.get(pattern, 0) + 1
+        self.in_flight[pattern] = self.in_flight.get(pattern, 0) + 1
         return fetch
 
     def _drop_known_views(self, pattern: str) -> None:
@@ -366,9 +368,10 @@ class UrlPolicy:
         """When nothing else is left: the next few waiting fetches of each pattern on trial
         (``parallel_trials`` each; views of pages taken on meanwhile are dropped)."""
         released: list[Fetch] = []
+        self.in_flight.clear()  # idle: nothing is in flight (a lost answer no longer holds a trial)
         for pattern in list(self.waiting):
             self._drop_known_views(pattern)
-            for _ in range(self.parallel_trials):
+            for _ in range(max(self.parallel_trials, self.patterns.min_samples)):
                 if not self.waiting.get(pattern):
                     break
                 released.append(self._release(pattern))

@@ -230,3 +230,13 @@ def test_a_waiting_link_found_as_a_listing_entry_is_fetched_as_one() -> None:
     fetch, = policy.discover(board, {"fc_depth": 1}, "http://h/b")
     assert fetch.url == "http://h/t/2" and fetch.meta["fc_entry"]["title"] == "Tap"
     assert [f.url for f in policy.release_waiting()] == ["http://h/t/1"]
+
+
+def test_a_trial_refused_unanswered_does_not_hold_its_pattern() -> None:
+    """A trial fetch that never gets an outcome (refused by robots.txt, too large) frees
+    its place for the next link of its pattern; at idle, nothing holds a trial."""
+    policy = UrlPolicy(Frontier(None), start_url="http://h/", patterns=PatternLearner(min_samples=5))
+    page = Page(url="http://h/", kind="listing", links=[Link(f"http://h/x/{n}", "x", "other") for n in range(8)])
+    assert [f.url for f in policy.discover(page, {"fc_depth": 0}, "http://h/")] == ["http://h/x/0"]
+    assert [f.url for f in policy.refill("http://h/x/0")] == ["http://h/x/1"]
+    assert [f.url for f in policy.release_waiting()] == [f"http://h/x/{n}" for n in range(2, 7)]

@@ -799,12 +799,14 @@ class GenericSpider(scrapy.Spider):
         if failure.check(HostUnreachable):  # another host of the crawl, which never answered
             site.count("forumcrawl/errors/HostUnreachable")
             log.info("Failed %s: %s", request.url, message[:200])
+            yield from self._requests(site.policy.refill(key), site)  # (its pattern's next trial, if any)
         elif failure.check(IgnoreRequest):
             site.count("forumcrawl/skipped/refused")
             yield from self._requests(site.policy.refill(key), site)  # (a refused redirect judged its pattern)
         elif "max size" in message:
             site.count("forumcrawl/skipped/too_large")
             log.info("Skipped %s: too_large (%s)", request.url, message[:200])
+            yield from self._requests(site.policy.refill(key), site)
         else:
             site.count(f"forumcrawl/errors/{type(failure.value).__name__}")
             yield from self._requests(site.policy.learn(key, "error"), site)
@@ -911,4 +913,5 @@ class GenericSpider(scrapy.Spider):
         log.info("Skipped %s: %s", response.url, reason)
         self.ledger.finish(key)
         site.warmup.settle(key)
+        yield from self._requests(site.policy.refill(key), site)  # (its pattern's next trial, if any)
         yield from self._maybe_finish_warmup(site)
