@@ -192,6 +192,7 @@ class GenericSpider(scrapy.Spider):
         crawler.signals.connect(self.ledger.committed, signal=fc_signals.items_committed)
         crawler.signals.connect(self._on_closed, signal=signals.spider_closed)
         crawler.signals.connect(self._on_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(self._on_drained, signal=fc_signals.frontier_drained)
 
     def _chain_board(self):
         from crawler.frontier import ChainBoard
@@ -363,7 +364,7 @@ class GenericSpider(scrapy.Spider):
             self.ledger.finish(key)
             return
         # A thread page (a single-post page may be classified "article": posts decide).
-        if threads.already_emitted(page):
+        if threads.already_emitted(page) and not meta.get("fc_rechain"):
             # Every post of this page was stored from another URL of the same page.
             self.stats.inc_value("forumcrawl/duplicate_thread_pages")
             log.info("Skipped %s: duplicate of a thread page already read", url)
@@ -390,17 +391,21 @@ class GenericSpider(scrapy.Spider):
             if ctx is None and earlier is not None:
                 # A later page before its chain: it waits; its thread's earlier page is fetched.
                 log.debug("Parked %s until its thread's chain reaches it (earlier page %s)", url, earlier)
-                threads.park(page, key, url, info, meta.get("frontier_id"), earlier)
+                threads.park(page, key, url, info, meta.get("frontier_id"), earlier, rechain=bool(meta.get("fc_rechain")))
                 self.ledger.defer(meta, key, url)
                 fetches = self._learn(key, "new")
                 entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
-                if self.policy.take(earlier, PRIORITY_FIRST, entry_meta):
+                if meta.get("fc_rechain"):  # a re-chain goes on back to the thread's first page
+                    fetches += self._rechain([earlier])
+                elif self.policy.take(earlier, PRIORITY_FIRST, entry_meta):
                     fetches.append(Fetch(earlier, PRIORITY_FIRST, entry_meta))
                 yield from self._requests(fetches + self._discover(page, meta, url))
                 return
         if ctx is None:
             late = None if "fc_entry" in meta else self.policy.late_entries.pop(key, None)
             ctx = threads.start(page, {**meta, "fc_entry": late} if late else meta, url)
+            if meta.get("fc_rechain"):
+                threads.rechain(meta["fc_rechain"], url)
         reading = threads.read(page, key, url, info, ctx, self.policy.next_page)
         fetches = self._learn(key, "new" if reading.new_posts else "repeat")
         fetches += self._follow(reading) + self._discover(page, meta, url)
@@ -431,6 +436,10 @@ class GenericSpider(scrapy.Spider):
             return []
         nxt, ctx = reading.next
         meta = {"fc_depth": ctx.get("depth", 0), "fc_thread": ctx}
+        if self.threads.fetch_ahead(nxt, ctx):  # a re-chain fetches its thread up to the pages parked here
+            self.frontier.seen.add(nxt)
+            return [Fetch(nxt, PRIORITY_CHAIN, {**meta, "fc_rechain": True, "frontier_local_seen": True},
+                          dont_filter=True)]
         if self.shared_frontier:
             self.frontier.seen.add(nxt)
             return self.relay.continue_chain(nxt, meta)
@@ -563,7 +572,28 @@ class GenericSpider(scrapy.Spider):
             self._wake(self._release_orphans)
             raise DontCloseSpider
 
+    def _on_drained(self) -> None:
+        """(shared frontier) No work is left anywhere and no chain is coming: parked pages
+        fetch their chains again, or are stored after their thread's last known post."""
+        if self.threads.parked:
+            self._wake(self._release_orphans)
+
+    def _rechain(self, starts: list[str]) -> list[Fetch]:
+        """Fetch again the pages parked pages point back to; their chains are read here."""
+        starts = [url for url in starts if self.policy.refusal(url) is None]
+        for url in starts:
+            self.frontier.seen.add(url)
+        return [Fetch(url, PRIORITY_FIRST, {"fc_depth": 0, "fc_rechain": url, "frontier_local_seen": True},
+                      dont_filter=True) for url in starts]
+
     def _release_orphans(self, response: Response) -> Iterator[Any]:
+        starts = self.threads.rechain_starts()
+        fetches = self._rechain(starts) if starts and not self.policy.budget_reached else []
+        if fetches:
+            log.info("%d parked thread pages were not reached by their chains: reading their threads again "
+                     "from %s", len(self.threads.parked), [f.url for f in fetches[:5]])
+            yield from self._requests(fetches)
+            return
         reading, parked = self._report_orphans()
         items = self._emit(reading)
         rescued = {key for _, key, _ in reading.pages}
@@ -637,8 +667,8 @@ class GenericSpider(scrapy.Spider):
         if reason == "start_unreachable":
             log.error("Crawl stopped: %s; check the URL, that the site is up, and this machine's network",
                       self.stats.get_value("forumcrawl/start_unreachable"))
-        if self.threads.parked:
-            self._report_orphans()
+        if self.threads.parked:  # a shutdown: they are fetched again by the next run (or worker)
+            log.info("%d parked thread pages stay unfinished", len(self.threads.parked))
         learned = self.policy.patterns.learned()
         if learned:
             log.info("URL patterns learned useless on %s: %s", self.site,
