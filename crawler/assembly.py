@@ -5,8 +5,12 @@ all its pages, so a thread is read from its first page along ``next_page_url``
 with a running post offset (the *context*: thread URL, page number, offset,
 title...). A later page reached before its chain is *parked* until the chain
 arrives; a page whose posts were all emitted already (the same page under a
-second URL) is a duplicate. The room returns decisions (:class:`Reading`: items
-to emit, the next page to fetch, pages finished); it never fetches or journals.
+second URL) is a duplicate. A parked page that no chain reached by the end is
+not given up: its thread's chain is fetched again from the page it points back
+to (a *re-chain*, :meth:`ThreadAssembly.rechain_starts`), and only what that
+cannot reach is stored after the thread's last known post. The room returns
+decisions (:class:`Reading`: items to emit, the next page to fetch, pages
+finished); it never fetches or journals.
 """
 from __future__ import annotations
 
@@ -93,6 +97,8 @@ class ThreadAssembly:
         self.identities: dict[int, int] = {}          # post identity -> hash of (thread, position) it was stored at
         self.threads_read: dict[str, list[int]] = {}  # thread URL -> [pages read, last position]
         self.thread_of: dict[str, str] = {}           # page URL -> its thread's URL
+        self.rechained: set[str] = set()              # parked URLs whose chain was fetched again (once)
+        self.rechains: dict[str, set[str]] = {}       # re-chained thread URL -> pages its chain covers
 
     # -- which thread -----------------------------------------------------------------------
     def context_for(self, meta: dict[str, Any], key: str, url: str) -> dict[str, Any] | None:
@@ -148,10 +154,13 @@ class ThreadAssembly:
                 reading.kept.append((url, parked.rid, ctx))
 
     def park(self, page, key: str, url: str, info: dict[str, Any], rid: str | None = None,
-             earlier: str | None = None) -> None:
+             earlier: str | None = None, rechain: bool = False) -> None:
         """Hold a later thread page until its chain arrives (``earlier``: its thread's
-        earlier page, which is fetched meanwhile)."""
+        earlier page, which is fetched meanwhile; ``rechain``: this page was fetched by a
+        re-chain, which goes on from ``earlier``)."""
         self.parked[url] = Parked(page, key, info, rid, earlier)
+        if rechain:
+            self.rechained.add(url)
         self.count("forumcrawl/thread_pages_parked")
 
     def resume(self, found: dict[str, dict[str, Any]],
@@ -167,9 +176,45 @@ class ThreadAssembly:
             readings.append(self.read(parked.page, parked.key, url, parked.info, ctx, next_page))
         return readings
 
+    # -- re-chains ----------------------------------------------------------------------------
+    def rechain_starts(self) -> list[str]:
+        """Pages to fetch again so that the chains of parked pages reach them, once per
+        parked page: the page each points back to (its thread's first page, or an earlier
+        one). Pages whose posts were all emitted already are left to :meth:`leftovers`
+        (duplicates); so are pages re-chained once already (their first page may be
+        unreachable)."""
+        starts: list[str] = []
+        for url, p in sorted(self.parked.items()):
+            if url in self.rechained:
+                continue
+            self.rechained.add(url)
+            if p.earlier and not self.already_emitted(p.page) and p.earlier not in starts:
+                starts.append(p.earlier)
+        if starts:
+            self.count("forumcrawl/rechains", len(starts))
+        return starts
+
+    def rechain(self, start: str, url: str) -> None:
+        """The page fetched for a re-chain from ``start`` arrived as ``url``: if it begins a
+        thread, its chain fetches every page itself until the parked pages are read."""
+        covered = self.rechains.setdefault(url, set())
+        covered.update((start, url))
+
+    def fetch_ahead(self, nxt: str, ctx: dict[str, Any]) -> bool:
+        """Whether a re-chain must fetch ``nxt`` itself (it is not parked here): while pages
+        parked here still wait for this thread's chain. Other chains (and a re-chain past
+        its parked pages) hand the page over as usual; a page visited twice ends it."""
+        covered = self.rechains.get(ctx["thread_url"])
+        if covered is None or nxt in covered:
+            return False
+        waiting = any(p.earlier in covered for p in self.parked.values())
+        if waiting:
+            covered.add(nxt)
+        return waiting
+
     def leftovers(self) -> tuple[list[str], list[str], Reading, list[Parked]]:
-        """At the end, parked pages no chain reached: ``(duplicates, rescued, reading,
-        parked)``, and forget them. Those whose posts were all emitted from another URL of
+        """At the end, parked pages no chain reached, not even a re-chain: ``(duplicates,
+        rescued, reading, parked)``, and forget them. Those whose posts were all emitted from another URL of
         the same page (``?page=1``) are duplicates; the others are *rescued*: no post is
         dropped for its page being reached "from outside" - their new posts are stored
         under the thread of the page they point back to, after its last known post."""

@@ -51,17 +51,13 @@ class ChainRelay:
             return True
 
     def continue_chain(self, nxt: str, meta: dict[str, Any]) -> list[Fetch]:
-        """The next page of a thread: fetch it here if no worker has seen it, else leave
-        the chain's context for the worker that has it."""
-        try:
-            if self.board.claim(nxt):
-                return [Fetch(nxt, PRIORITY_CHAIN, {**meta, "frontier_local_seen": True}, dont_filter=True)]
-            self.board.put(nxt, meta["fc_thread"])
-        except redis_errors() as exc:
-            log.error("Redis unavailable while reading a thread (%s): fetching %s here", exc, nxt)
-            return [Fetch(nxt, PRIORITY_CHAIN, meta, dont_filter=True)]
-        self.count("forumcrawl/chain_handoffs")
-        return []
+        """The next page of a thread. The shared scheduler decides, atomically, when the
+        request arrives (``fc_claim``): fetch it here if no worker has seen it (held in
+        Redis from that instant), else leave the chain's context for the worker that has
+        it. (Claiming here, before the request was held, lost the page when the worker
+        died in between: another worker re-reading this page found it seen, handed its
+        context to nobody.)"""
+        return [Fetch(nxt, PRIORITY_CHAIN, {**meta, "fc_claim": True}, dont_filter=True)]
 
     def context_for(self, key: str, url: str, rid: str) -> dict[str, Any] | None:
         """The context another worker's chain left for this later thread page, if any

@@ -24,3 +24,8 @@ request_deferred = object()
 #: The spider finished a deferred request: its items are committed (or it yields none).
 #: Argument: ``request_id``.
 request_released = object()
+
+#: Shared frontier: nothing is queued and no worker holds work - the crawl would end now.
+#: A last call for work the spider keeps in memory (parked thread pages no chain reached):
+#: requests it schedules in its handler keep the crawl going. No arguments.
+frontier_drained = object()

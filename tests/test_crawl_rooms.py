@@ -150,3 +150,41 @@ def test_ack_ledger_defers_kept_pages_until_released() -> None:
     acks.acked(["ra"])
     assert acks.release("rb") and acks.finished == ["rb"]
     assert acks.closing(ending=True) == 0
+
+
+def test_a_parked_page_no_chain_reached_fetches_its_chain_again() -> None:
+    """Issue 9 item 4: a later page whose chain broke (its first or a middle page failed) is
+    not only reported: its thread is read again from the page it points back to, the pages
+    not parked here are fetched by that re-chain, and the parked page gets its position."""
+    tally = Tally()
+    threads = ThreadAssembly("http://h", count=tally)
+    p3 = _thread_page("http://h/t/1?page=3", ["e"], "http://h/t/1?page=4")
+    threads.park(p3, "k3", p3.url, INFO, rid="r3", earlier="http://h/t/1")
+    assert threads.rechain_starts() == ["http://h/t/1"]
+    assert threads.rechain_starts() == []  # once per parked page
+    first = _thread_page("http://h/t/1", ["a", "b"], "http://h/t/1?page=2")
+    ctx = threads.start(first, {}, first.url)
+    threads.rechain("http://h/t/1", first.url)
+    reading = threads.read(first, "k1", first.url, INFO, ctx, _next_of)
+    nxt, ctx2 = reading.next
+    assert threads.fetch_ahead(nxt, ctx2)            # page 2 is not parked here: fetched by the re-chain
+    assert not threads.fetch_ahead(nxt, ctx2)        # (a page visited twice ends it)
+    p2 = _thread_page("http://h/t/1?page=2", ["c", "d"], p3.url)
+    reading = threads.read(p2, "k2", p2.url, INFO, ctx2, _next_of)
+    posts = [(i["position"], i["text"]) for i in reading.items if "text" in i]
+    assert posts == [(3, "c"), (4, "d"), (5, "e")] and not threads.parked
+    nxt, ctx4 = reading.next
+    assert nxt == "http://h/t/1?page=4"
+    assert not threads.fetch_ahead(nxt, ctx4)        # past its parked pages: handed over as usual
+    assert tally["forumcrawl/rechains"] == 1
+
+
+def test_a_duplicate_parked_page_is_not_rechained() -> None:
+    threads = ThreadAssembly("http://h")
+    first = _thread_page("http://h/t/5", ["a", "b"])
+    threads.read(first, "k", first.url, INFO, threads.start(first, {}, first.url), _next_of)
+    threads.park(_thread_page("http://h/t/5?page=1", ["a", "b"]), "k2", "http://h/t/5?page=1", INFO,
+                 earlier="http://h/t/5")
+    assert threads.rechain_starts() == []
+    duplicates, rescued, _, _ = threads.leftovers()
+    assert duplicates == ["http://h/t/5?page=1"] and rescued == []

@@ -263,3 +263,74 @@ def test_a_finished_crawl_clears_stale_chain_contexts(rkey):
     client.hset(f"{key}:chain", "http://example.invalid/t?page=2", "{}")
     assert worker.status(finishing=True) == (1, 0, 1)  # work left: the contexts stay
     assert client.exists(f"{key}:chain")
+
+
+def test_heartbeats_come_from_a_thread_and_stop_only_after_a_long_stall(rkey):
+    """A busy reactor is no death: the pulse thread beats while the reactor has run within
+    the stall limit, stops beating after it (other workers then take the work over), and
+    never registers a worker into a frontier whose run epoch changed."""
+    from crawler.frontier.pulse import Pulse
+
+    client, key = rkey
+    queue = _queue(client, key, "busy")
+    client.set(f"{key}:epoch", b"run-1")
+    epoch = [b"run-1"]
+    pulse = Pulse(queue, ttl=0.3, every=0.05, stall_limit=0.6, epoch=lambda: epoch[0], errors=(redis.RedisError,))
+    pulse.start()
+    try:
+        time.sleep(0.5)  # no tick from the reactor for 0.5 s, longer than the TTL: still alive
+        assert client.exists(queue.alive_key) and client.sismember(f"{key}:workers", "busy")
+        deadline = time.monotonic() + 3
+        while client.exists(queue.alive_key):  # past the stall limit the beats stop, the key lapses
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert pulse.stalled
+        pulse.tick()  # the reactor runs again
+        time.sleep(0.2)
+        assert client.exists(queue.alive_key) and not pulse.stalled
+        client.delete(queue.alive_key, f"{key}:workers")
+        client.set(f"{key}:epoch", b"run-2")  # the frontier was reset meanwhile
+        time.sleep(0.2)
+        assert pulse.beat() == -1
+        assert not client.exists(queue.alive_key) and not client.exists(f"{key}:workers")
+    finally:
+        pulse.stop()
+
+
+def test_a_claimed_chain_page_is_held_in_the_same_step_and_survives_its_worker(rkey):
+    """A thread chain's claim of its next page marks the URL seen and holds the request in
+    the claimer's processing hash in one step: a worker dying right after its claim leaves
+    a request that is re-queued, not a URL seen that nobody holds (the chain was lost then,
+    tests/test_frontier_kill.py). A second claim leaves its context on the chain board."""
+    client, key = rkey
+    df = CompactDupeFilter(client, key)
+    claimer, other = _queue(client, key, "claimer"), _queue(client, key, "other")
+    claimer.heartbeat(ttl=0.2)
+    other.heartbeat(ttl=60)
+    url = "http://example.invalid/t/1?page=2"
+    ctx = {"thread_url": "http://example.invalid/t/1", "page": 2, "offset": 2}
+    page2 = Request(url, meta={"fc_thread": ctx}, dont_filter=True)
+    slot = df.slot_of(df.fingerprint_bytes(page2))
+    assert claimer.claim(page2, slot, url, ctx)
+    assert df.request_seen(Request(url)) and client.hlen(claimer.processing_key) == 1
+    again = Request(url, meta={"fc_thread": {**ctx, "offset": 9}}, dont_filter=True)
+    assert not other.claim(again, slot, url, again.meta["fc_thread"])
+    assert "frontier_id" not in again.meta and client.hlen(other.processing_key) == 0
+    assert client.hget(f"{key}:chain", url) is not None
+    while client.exists(claimer.alive_key):  # the claimer dies before fetching the page
+        time.sleep(0.05)
+    assert other.reap() == 1
+    back = other.pop()
+    assert back.url == url and back.meta["fc_thread"] == ctx
+
+
+def test_a_link_is_marked_seen_and_queued_in_one_step(rkey):
+    client, key = rkey
+    df = CompactDupeFilter(client, key)
+    queue = _queue(client, key, "w")
+    link = Request("http://example.invalid/x")
+    slot = df.slot_of(df.fingerprint_bytes(link))
+    assert queue.push_new(link, slot)
+    assert not queue.push_new(Request("http://example.invalid/x"), slot)
+    assert queue.push_new(Request("http://example.invalid/x", dont_filter=True), slot, force=True)
+    assert len(queue) == 2 and df.request_seen(Request("http://example.invalid/x"))

@@ -9,6 +9,9 @@ multi-page threads, many chains crossing workers, many parked pages). The kill w
 the victim has committed posts and holds both work in flight (``processing`` hash) and
 parked thread pages (``parked`` hash): before parked pages were kept in Redis, a kill at that
 moment lost those pages' posts until the next crawl (docs/scale.md, "Threads across workers").
+That moment is often while the victim hands out the pages it held for its template warm-up,
+claiming the next pages of their threads: until a claim and the request's entry in Redis were
+one step (``ReliableQueue.claim``), a kill between them lost the rest of those threads.
 """
 from __future__ import annotations
 
@@ -74,12 +77,6 @@ def worker_id(client: redis.Redis, key: str, pid: int) -> str | None:
     return None
 
 
-# Known regression since the crawl-rooms merge (2026-12-04): about 1 run in 5-10 loses the
-# later pages of one thread (15 posts) whose parked pages the dead worker held; still runs
-# every time (an XPASS is the usual outcome), not strict, so the gap stays visible
-# without turning CI red. Issue 9/10 follow-up: fix and remove this mark.
-@pytest.mark.xfail(strict=False, reason="intermittent: a dead worker's re-queued parked pages of one "
-                   "thread are sometimes not stored (regression of 2026-12-04, ~1 in 5-10 runs)")
 def test_killed_worker_loses_no_post_not_even_parked_pages(redis_url, sqlite_url, tmp_path):
     key = f"fctest:{uuid.uuid4().hex[:10]}"
     client = redis.Redis.from_url(redis_url)

@@ -10,7 +10,8 @@ scheduler's settings), closing three gaps it leaves with our Scrapy:
   the engine has finished with it (its items went through the pipelines, its
   links were queued) - or, with ``FRONTIER_ACK_ON_COMMIT``, only once the SQL
   pipeline says those items are committed. Every worker keeps a heartbeat key
-  alive; live workers re-queue the processing hash of a worker whose heartbeat
+  alive (from a thread, :mod:`crawler.frontier.pulse`: a busy reactor is no
+  death); live workers re-queue the processing hash of a worker whose heartbeat
   expired. A thread page the spider parks (waiting for its chain) keeps its
   request in the worker's *parked* hash until the page's items are committed,
   and the chain context it reads on with stays in ``key:taken`` until then, so

@@ -20,6 +20,30 @@ redis.call('HSET', KEYS[2], string.sub(member, 1, %d), score .. ' ' .. member)
 return member
 """ % ID_LEN
 
+# Mark a URL seen and queue its request in one step (KEYS: seen bucket, queue; ARGV: field,
+# score, member, force). A worker dying between the two steps left a URL seen but never
+# queued: lost, and so were the pages only it led to. With force = "1" the request is
+# queued even if the URL was seen (a dont_filter request). Returns 1 if the URL was new.
+_PUSH_NEW = """
+local new = redis.call('HSETNX', KEYS[1], ARGV[1], '')
+if new == 1 or ARGV[4] == '1' then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3]) end
+return new
+"""
+
+# A thread chain claims the next page of its thread (KEYS: seen bucket, processing hash,
+# chain board; ARGV: field, request id, "score member", url, context). New URL: it is marked
+# seen and the request held in this worker's processing hash in the same step, so a chain
+# is never claimed without a request that outlives the worker. Seen URL: the chain's
+# context is left on the board for whichever worker has the page. Returns 1 if claimed.
+_CLAIM = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], '') == 1 then
+  redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+  return 1
+end
+redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
+return 0
+"""
+
 # Re-queue the work of every registered worker whose heartbeat expired: its processing hash
 # ("score member") and its parked hash ("url\nscore member"). A thread-chain context the dead
 # worker had taken for one of those requests (key:taken, "url\ncontext") goes back on the chain
@@ -69,6 +93,16 @@ else
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '\\n' .. v)
 return 1
+"""
+
+# A heartbeat that never re-registers a worker into a frontier that lost its data: only while
+# the run epoch (KEYS[3]) is the one this worker took part in (ARGV[3], "" before seeding).
+# Returns 1 (registered), 0 (was not registered: presumed dead meanwhile), -1 (epoch changed).
+_PULSE = """
+if ARGV[3] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[3] then return -1 end
+local added = redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
+return 1 - added
 """
 
 # One consistent snapshot: queued requests, requests held by workers, workers. A parked page
@@ -123,6 +157,9 @@ class ReliableQueue(RedisQueueBase):
         self._park = server.register_script(_PARK)
         self._reap = server.register_script(_REAP)
         self._status = server.register_script(_STATUS)
+        self._pulse = server.register_script(_PULSE)
+        self._push_new = server.register_script(_PUSH_NEW)
+        self._claim = server.register_script(_CLAIM)
 
     # -- queue interface used by scrapy-redis' scheduler -------------------
     def __len__(self) -> int:
@@ -134,6 +171,33 @@ class ReliableQueue(RedisQueueBase):
         request.meta["frontier_id"] = rid
         self.server.zadd(self.queue_key, {rid.encode() + self._encode_request(request): -request.priority})
         return rid
+
+    def push_new(self, request, seen: tuple[str, int], force: bool = False) -> bool:
+        """Queue ``request`` if its URL is new, marking it seen (``seen``: its seen-set
+        bucket and field, :meth:`CompactDupeFilter.slot_of`) in the same atomic step;
+        ``force`` queues it anyway. True if queued."""
+        rid = uuid.uuid4().hex
+        request.meta["frontier_id"] = rid
+        member = rid.encode() + self._encode_request(request)
+        new = self._push_new(keys=[seen[0], self.queue_key], args=[seen[1], -request.priority, member,
+                                                                    "1" if force else "0"])
+        return bool(new) or force
+
+    def claim(self, request, seen: tuple[str, int], url: str, context: dict) -> bool:
+        """A thread chain's next page: held by this worker if no worker has seen it
+        (marked seen in the same step), else ``context`` is left on the chain board under
+        ``url``. True if this worker has it now."""
+        import json
+
+        rid = uuid.uuid4().hex
+        request.meta["frontier_id"] = rid
+        member = rid.encode() + self._encode_request(request)
+        claimed = bool(self._claim(keys=[seen[0], self.processing_key, f"{self.key}:chain"],
+                                   args=[seen[1], rid, f"{-request.priority} ".encode() + member, url,
+                                         json.dumps(context)]))
+        if not claimed:
+            del request.meta["frontier_id"]
+        return claimed
 
     def hold(self, request) -> str:
         """Record a request this worker keeps for itself (not shared) in its
@@ -171,6 +235,13 @@ class ReliableQueue(RedisQueueBase):
         pipe.set(self.alive_key, b"1", px=max(1, int(ttl * 1000)))
         added, _ = pipe.execute()
         return added == 0
+
+    def pulse(self, ttl: float, epoch: bytes | None) -> int:
+        """:meth:`heartbeat` guarded by the run epoch (safe from any thread): 1 registered,
+        0 re-registered after being presumed dead, -1 the frontier's epoch is not ``epoch``
+        (nothing written)."""
+        return int(self._pulse(keys=[self.workers_key, self.alive_key, f"{self.key}:epoch"],
+                               args=[self.worker_id, max(1, int(ttl * 1000)), epoch or b""]))
 
     def ack(self, ids) -> None:
         """Forget finished requests (they will not be re-queued), parked or not, with

@@ -20,9 +20,10 @@ from twisted.internet import task
 
 from crawler.frontier.acks import AckLedger
 from crawler.frontier.keys import frontier_key, redis_url_from
+from crawler.frontier.pulse import Pulse
 from crawler.frontier.queue import ReliableQueue
 from crawler.frontier.seen import CompactDupeFilter
-from crawler.signals import items_committed, request_deferred, request_released
+from crawler.signals import frontier_drained, items_committed, request_deferred, request_released
 
 logger = logging.getLogger("crawler.frontier")
 
@@ -40,7 +41,10 @@ class FrontierScheduler(RedisScheduler):
     request at the next ``items_committed`` signal, or after
     ``FRONTIER_COMMIT_GRACE`` seconds (3) if no commit comes because it yielded
     no items; default: on when ``crawler.pipelines.StorePipeline`` is enabled),
-    ``FRONTIER_WAIT_FOR_SEED`` (seconds an idle worker of a never-seeded
+    ``FRONTIER_STALL_LIMIT`` (seconds the reactor may not run before the
+    worker stops beating and counts as dead, default the larger of 300 and
+    10 x ``FRONTIER_WORKER_TIMEOUT``; heartbeats come from a thread, see
+    :mod:`crawler.frontier.pulse`), ``FRONTIER_WAIT_FOR_SEED`` (seconds an idle worker of a never-seeded
     frontier waits for ``forumcrawl enqueue`` before exiting; 0 = forever),
     ``FRONTIER_STARTUP_WAIT`` (seconds to wait for an unreachable Redis at
     start, 30).
@@ -62,6 +66,7 @@ class FrontierScheduler(RedisScheduler):
         instance.stats = crawler.stats
         instance.heartbeat_every = settings.getfloat("FRONTIER_HEARTBEAT", 2.0)
         instance.worker_timeout = settings.getfloat("FRONTIER_WORKER_TIMEOUT", 30.0)
+        instance.stall_limit = settings.getfloat("FRONTIER_STALL_LIMIT", 0.0) or max(300.0, 10 * instance.worker_timeout)
         store_pipeline = any(str(p).endswith("StorePipeline") and v is not None
                              for p, v in settings.getdict("ITEM_PIPELINES").items())
         instance.ack_on_commit = settings.getbool("FRONTIER_ACK_ON_COMMIT", store_pipeline)
@@ -97,6 +102,10 @@ class FrontierScheduler(RedisScheduler):
         self.idle_waiting = False
         self.opened_at = time.monotonic()
         self._beat(initial=True)
+        # Heartbeats from a thread: a reactor busy for a while (template learning...) is no death.
+        self.pulse = Pulse(self.queue, ttl=self.worker_timeout, every=self.heartbeat_every,
+                           stall_limit=self.stall_limit, epoch=lambda: self.epoch, errors=_REDIS_ERRORS)
+        self.pulse.start()
         self._loop = task.LoopingCall(self._beat)
         self._loop.start(self.heartbeat_every, now=False)
         queued, held, workers = self.queue.status()
@@ -127,6 +136,8 @@ class FrontierScheduler(RedisScheduler):
     def close(self, reason):
         if getattr(self, "_loop", None) is not None and self._loop.running:
             self._loop.stop()
+        if getattr(self, "pulse", None) is not None:
+            self.pulse.stop()
         if self.lost:  # nothing to give back: the frontier it came from is gone
             try:
                 self.queue.forget_worker()
@@ -169,10 +180,9 @@ class FrontierScheduler(RedisScheduler):
             self.unpushed.append(request)
             return True
         try:
-            if self._filtered(request):
+            if not self._push(request):
                 self.df.log(request, self.spider)
                 return False
-            self._push(request)
         except _REDIS_ERRORS as exc:
             self._redis_failed(exc)
             self.unpushed.append(request)
@@ -229,10 +239,20 @@ class FrontierScheduler(RedisScheduler):
         return bool(request.meta.get("frontier_local", request.dont_filter))
 
     def _keep_local(self, request) -> bool:
+        meta = request.meta
         try:
-            if not request.meta.get("frontier_local_seen"):
-                self.df.request_seen(request)  # other workers must not fetch it from a link
-            self.queue.hold(request)
+            if meta.pop("fc_claim", False):
+                # A thread chain's next page: this worker's if no worker has seen it (held at once,
+                # in the same step), else the chain's context is left for the worker that has it.
+                seen = self.df.slot_of(self.df.fingerprint_bytes(request))
+                if not self.queue.claim(request, seen, meta.get("fc_key") or request.url, meta["fc_thread"]):
+                    if self.stats:
+                        self.stats.inc_value("forumcrawl/chain_handoffs")
+                    return False
+            else:
+                if not meta.get("frontier_local_seen"):
+                    self.df.request_seen(request)  # other workers must not fetch it from a link
+                self.queue.hold(request)
         except _REDIS_ERRORS as exc:
             self._redis_failed(exc)
             request.meta["frontier_id"] = request.meta.get("frontier_id") or uuid.uuid4().hex
@@ -242,18 +262,16 @@ class FrontierScheduler(RedisScheduler):
             self.stats.inc_value("scheduler/enqueued/local")
         return True
 
-    def _filtered(self, request) -> bool:
-        """Seen before? Start requests are checked too, so N workers seed once.
-
-        A ``dont_filter`` request is never dropped, but it is recorded as seen,
-        so that other workers do not fetch the same URL again from a link.
-        """
+    def _push(self, request) -> bool:
+        """Queue a request unless seen before, marking it seen in the same atomic step (a
+        worker dying in between would leave a URL seen that no queue holds). Start
+        requests are checked too, so N workers seed once. A ``dont_filter`` request is
+        never dropped, but it is recorded as seen, so that other workers do not fetch
+        the same URL again from a link. False if dropped as seen."""
         start = request.meta.get("is_start_request", False)
-        seen = self.df.request_seen(request)
-        return seen and (start or not request.dont_filter)
-
-    def _push(self, request) -> None:
-        self.queue.push(request)
+        seen = self.df.slot_of(self.df.fingerprint_bytes(request))
+        if not self.queue.push_new(request, seen, force=request.dont_filter and not start):
+            return False
         if not self.seeded_marked:
             self.server.set(f"{self.queue.key}:seeded", b"1")
             self.seeded_marked = True
@@ -262,6 +280,7 @@ class FrontierScheduler(RedisScheduler):
                 self.epoch = self.server.get(self.epoch_key)
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
+        return True
 
     # -- acknowledgement ---------------------------------------------------
     def _in_engine(self) -> set[int] | None:
@@ -334,13 +353,13 @@ class FrontierScheduler(RedisScheduler):
     def _beat(self, initial: bool = False) -> None:
         if self.lost:
             return
+        if not initial:
+            self.pulse.tick()  # the reactor runs: the pulse thread may go on beating
         try:
             if not self._same_epoch():
                 return
-            if not self.queue.heartbeat(self.worker_timeout) and not initial:
-                logger.warning(
-                    "Worker %s had been presumed dead (no heartbeat for %.0fs); its requests "
-                    "were re-queued and may be fetched twice", self.queue.worker_id, self.worker_timeout)
+            if initial:  # later heartbeats come from the pulse thread
+                self.queue.heartbeat(self.worker_timeout)
             self._reap_dead_workers()
             self._flush_unpushed()
         except _REDIS_ERRORS as exc:
@@ -389,6 +408,11 @@ class FrontierScheduler(RedisScheduler):
                 self.said_waiting = True
             self.idle_waiting = True
             raise DontCloseSpider
+        # A last call: the spider may still hold work no other worker can reach (parked pages).
+        self.crawler.signals.send_catch_log(frontier_drained)
+        if self.local or self.unpushed:
+            self.idle_waiting = True
+            raise DontCloseSpider
         logger.info("Shared frontier %s is empty and no worker holds work: finishing", self.queue.key)
 
     # -- a frontier lost with Redis's data ---------------------------------------
@@ -404,6 +428,8 @@ class FrontierScheduler(RedisScheduler):
         if current == self.epoch:
             return True
         self.lost = True
+        if getattr(self, "pulse", None) is not None:
+            self.pulse.stop()
         logger.error(
             "Shared frontier %s was lost: its run epoch is %s (Redis restarted without persistence, was "
             "flushed, or `forumcrawl enqueue --reset` replaced the crawl); this worker stops (close reason "
@@ -419,9 +445,7 @@ class FrontierScheduler(RedisScheduler):
     # -- Redis outages ---------------------------------------------------------
     def _flush_unpushed(self) -> None:
         while self.unpushed:
-            request = self.unpushed[0]
-            if not self._filtered(request):
-                self._push(request)
+            self._push(self.unpushed[0])
             self.unpushed.pop(0)
 
     def _redis_failed(self, exc: Exception) -> None:
@@ -457,10 +481,7 @@ def seed(redis_client: redis.Redis, key: str, urls, priority: int = 0) -> int:
     added = 0
     for url in urls:
         request = Request(url, priority=priority)
-        if seen.request_seen(request):
-            continue
-        queue.push(request)
-        added += 1
+        added += queue.push_new(request, seen.slot_of(seen.fingerprint_bytes(request)))
     redis_client.set(f"{key}:seeded", b"1")
     mark_epoch(redis_client, key)
     return added

@@ -197,6 +197,7 @@ class GenericSpider(scrapy.Spider):
         crawler.signals.connect(self._on_opened, signal=signals.spider_opened)
         crawler.signals.connect(self._on_closed, signal=signals.spider_closed)
         crawler.signals.connect(self._on_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(self._on_drained, signal=fc_signals.frontier_drained)
 
     def _site_opened(self, site: SiteState) -> None:
         """A site met for the first time: its crawl_runs row, its template in the pool."""
@@ -394,7 +395,7 @@ class GenericSpider(scrapy.Spider):
             self.ledger.finish(key)
             return
         # A thread page (a single-post page may be classified "article": posts decide).
-        if threads.already_emitted(page):
+        if threads.already_emitted(page) and not meta.get("fc_rechain"):
             # Every post of this page was stored from another URL of the same page.
             site.count("forumcrawl/duplicate_thread_pages")
             log.info("Skipped %s: duplicate of a thread page already read", url)
@@ -428,17 +429,21 @@ class GenericSpider(scrapy.Spider):
             if ctx is None and earlier is not None:
                 # A later page before its chain: it waits; its thread's earlier page is fetched.
                 log.debug("Parked %s until its thread's chain reaches it (earlier page %s)", url, earlier)
-                threads.park(page, key, url, info, meta.get("frontier_id"), earlier)
+                threads.park(page, key, url, info, meta.get("frontier_id"), earlier, rechain=bool(meta.get("fc_rechain")))
                 self.ledger.defer(meta, key, url)
                 fetches = policy.learn(key, "new")
                 entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
-                if policy.take(earlier, PRIORITY_FIRST, entry_meta):
+                if meta.get("fc_rechain"):  # a re-chain goes on back to the thread's first page
+                    fetches += self._rechain(site, [earlier])
+                elif policy.take(earlier, PRIORITY_FIRST, entry_meta):
                     fetches.append(Fetch(earlier, PRIORITY_FIRST, entry_meta))
                 yield from self._requests(fetches + self._discover(site, page, meta, url), site)
                 return
         if ctx is None:
             late = None if "fc_entry" in meta else policy.late_entries.pop(key, None)
             ctx = threads.start(page, {**meta, "fc_entry": late} if late else meta, url)
+            if meta.get("fc_rechain"):
+                threads.rechain(meta["fc_rechain"], url)
         reading = threads.read(page, key, url, info, ctx, policy.next_page)
         policy.views.read(page, url)
         fetches = policy.learn(key, "new" if reading.new_posts else "repeat")
@@ -469,6 +474,10 @@ class GenericSpider(scrapy.Spider):
             return []
         nxt, ctx = reading.next
         meta = {"fc_depth": ctx.get("depth", 0), "fc_thread": ctx}
+        if site.threads.fetch_ahead(nxt, ctx):  # a re-chain fetches its thread up to the pages parked here
+            self.frontier.seen.add(nxt)
+            return [Fetch(nxt, PRIORITY_CHAIN, {**meta, "fc_rechain": True, "frontier_local_seen": True},
+                          dont_filter=True)]
         if self.shared_frontier:
             self.frontier.seen.add(nxt)
             return self.relay.continue_chain(nxt, meta)
@@ -759,9 +768,30 @@ class GenericSpider(scrapy.Spider):
             self._wake(self._release_orphans)
             raise DontCloseSpider
 
+    def _on_drained(self) -> None:
+        """(shared frontier) No work is left anywhere and no chain is coming: parked pages
+        fetch their chains again, or are stored after their thread's last known post."""
+        if any(site.threads.parked for site in self.sites):
+            self._wake(self._release_orphans)
+
+    def _rechain(self, site: SiteState, starts: list[str]) -> list[Fetch]:
+        """Fetch again the pages parked pages point back to; their chains are read here."""
+        starts = [url for url in starts if site.policy.refusal(url) is None]
+        for url in starts:
+            self.frontier.seen.add(url)
+        return [Fetch(url, PRIORITY_FIRST, {"fc_depth": 0, "fc_rechain": url, "frontier_local_seen": True},
+                      dont_filter=True) for url in starts]
+
     def _release_orphans(self, response: Response) -> Iterator[Any]:
         for site in self.sites:
             if not site.threads.parked:
+                continue
+            starts = site.threads.rechain_starts()
+            fetches = self._rechain(site, starts) if starts and not site.policy.budget_reached else []
+            if fetches:
+                log.info("%d parked thread pages of %s were not reached by their chains: reading their threads "
+                         "again from %s", len(site.threads.parked), site.origin, [f.url for f in fetches[:5]])
+                yield from self._requests(fetches, site)
                 continue
             reading, parked = self._report_orphans(site)
             items = self._emit(reading)
@@ -874,8 +904,8 @@ class GenericSpider(scrapy.Spider):
                       self.stats.get_value("forumcrawl/start_unreachable"))
         sites = list(self.sites)
         for site in sites:
-            if site.threads.parked:
-                self._report_orphans(site)
+            if site.threads.parked:  # a shutdown: they are fetched again by the next run (or worker)
+                log.info("%d parked thread pages of %s stay unfinished", len(site.threads.parked), site.origin)
             learned = site.policy.patterns.learned()
             if learned:
                 log.info("URL patterns learned useless on %s: %s", site.origin,
