@@ -66,6 +66,7 @@ class UrlPolicy:
         self.waiting_urls: set[str] = set()
         self.trial = True  # off under a shared frontier: a waiting link lives in one worker's memory
         self.late_entries: dict[str, dict[str, Any]] = {}  # pending URL -> listing entry found after it was taken
+        self.held_jumps: dict[str, list[tuple[str, int, int]]] = {}  # entry URL -> its row's page-jump links left to its chain
         # Views (archive, slug-less, "jump to post" URLs) and the pages they stand for, learned;
         # once a pattern predicts, a link whose page is taken on already is not fetched.
         self.views = ViewMap()
@@ -242,6 +243,7 @@ class UrlPolicy:
                 # a listing row's page-jump link ("1 2 ... 7" beside the thread's title): the
                 # thread's chain reads that page from the row's entry, taken on here
                 self.count("forumcrawl/links_skipped/page_jump")
+                self._hold_jump(jumps[target], target, priority, depth)
                 continue
             if views and target not in entries and self.view_of_known(target):
                 # a view (archive, slug-less or "jump to post" URL) of a page already taken on
@@ -260,6 +262,26 @@ class UrlPolicy:
                 fetch = Fetch(target, priority, child)
                 if priority >= PRIORITY_ENTRY or not self._wait(fetch):
                     fetches.append(fetch)
+        return fetches
+
+    def _hold_jump(self, entry: str, target: str, priority: int, depth: int) -> None:
+        held = self.held_jumps.setdefault(entry, [])
+        if len(held) < 20:
+            held.append((target, priority, depth))
+        while len(self.held_jumps) > 50_000:  # memory bound: the oldest rows' jumps are forgotten
+            del self.held_jumps[next(iter(self.held_jumps))]
+
+    def release_jumps(self, entry: str) -> list[Fetch]:
+        """The page-jump links left to ``entry``'s chain, now that its first page failed for
+        good: fetched after all, so the thread's later pages (and, through them, its chain)
+        are not lost with it."""
+        fetches = []
+        for target, priority, depth in self.held_jumps.pop(entry, ()):
+            child: dict[str, Any] = {"fc_depth": depth}
+            if target not in self.journal.seen and self.take(target, priority, child):
+                fetches.append(Fetch(target, priority, child))
+        if fetches:
+            self.count("forumcrawl/links_released/page_jump", len(fetches))
         return fetches
 
     # -- learning ----------------------------------------------------------------------------------

@@ -303,6 +303,8 @@ class SiteRuns:
 
     def close(self, sites: list[SiteState], reason: str, stats: dict[str, Any]) -> None:
         """Record the end of every site's run and close the store."""
+        from storage.runs import run_status
+
         if self.store is None:
             return
         single = len(sites) == 1
@@ -310,8 +312,8 @@ class SiteRuns:
             run_id = self.runs.get(site.origin)
             if run_id is None:
                 continue
-            status = "finished" if reason == "finished" else "interrupted"
-            if site.failed or stats.get("forumcrawl/db_unsaved_items"):
+            status = run_status(reason, unsaved=bool(stats.get("forumcrawl/db_unsaved_items")))
+            if site.failed:
                 status = "failed"
             row = dict(stats) if single else {k: v for k, v in site.counts.items()}
             row["finish_reason"] = reason

@@ -126,7 +126,7 @@ def test_a_503_with_retry_after_holds_the_host_and_the_user_agent_names_the_proj
     final = [line for line in proc.stderr.splitlines() if "Politeness: " in line]
     assert final and f"{site.netloc} " in final[-1] and "1 back-offs (429/503), 1 with Retry-After" in final[-1]
     assert "'politeness/backoffs': 1" in proc.stderr
-    assert f"'politeness/requests/{site.netloc}': 6" in proc.stderr  # robots, /, p1 twice, p2, p3
+    assert f"'politeness/requests/{site.netloc}': 7" in proc.stderr  # robots, /sitemap.xml (404), /, p1 twice, p2, p3
 
 
 def test_robots_crawl_delay_spaces_requests_in_one_process(site_factory, sqlite_url):
@@ -144,7 +144,7 @@ def test_user_agent_override_and_a_robots_group_for_forumcrawl(site_factory, sql
     robots = "User-agent: forumcrawl\nDisallow: /p2.html\n\nUser-agent: *\nAllow: /\n"
     site = site_factory(3, robots)
     run_crawl(site.url, sqlite_url, *FAST, timeout=60)
-    assert {p for _t, p, _ua in site.log} == {"/robots.txt", "/", "/p1.html", "/p3.html"}
+    assert {p for _t, p, _ua in site.log} == {"/robots.txt", "/sitemap.xml", "/", "/p1.html", "/p3.html"}
     other = site_factory(3, robots)
     run_crawl(other.url, f"sqlite:///{tmp_path}/other.db", *FAST, "USER_AGENT=OtherBot/2.0", timeout=60)
     assert {ua for _t, _p, ua in other.log} == {"OtherBot/2.0"}

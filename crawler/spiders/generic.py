@@ -281,7 +281,9 @@ class GenericSpider(scrapy.Spider):
                 yield request
 
     def _start_requests(self, site: SiteState) -> list[scrapy.Request]:
-        if site.start_urls:  # (the CLI fails a crawl that then fetched nothing; not one its sitemaps made)
+        if site.start_urls and not self.shared_frontier:
+            # (the CLI fails a crawl that then fetched nothing; not one its sitemaps served, nor a
+            # shared-frontier worker whose pages another worker took)
             self.stats.set_value("forumcrawl/start_requested", 1)
         requests = []
         for url in site.start_urls:
@@ -842,6 +844,7 @@ class GenericSpider(scrapy.Spider):
             yield from self._requests(site.policy.learn(key, "error"), site)
             log.info("Failed %s: %s", request.url, message[:200] or type(failure.value).__name__)
         site.threads.forget(key)
+        yield from self._requests(site.policy.release_jumps(key), site)  # (a thread's first page lost)
         self.ledger.finish(key, request.meta.get("frontier_id") or "")
         site.warmup.settle(key)
         yield from self._maybe_finish_warmup(site)
