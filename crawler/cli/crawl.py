@@ -144,7 +144,7 @@ def crawl_outcome(crawler, overrides: dict[str, str], *, url: str | None = None,
     ended = reason in ("finished", "closespider_pagecount") and getattr(crawler, "spider", None) is not None
     if (strict and not ended) or reason in FAILED_REASONS:
         return 1, _ending(reason, overrides, stats)
-    if ended and stats.get("forumcrawl/sites_unreachable"):  # some sites of several: the others were crawled
+    if strict and ended and stats.get("forumcrawl/sites_unreachable"):  # (forumcrawl crawl) some sites of several failed
         return 1, (f"{stats['forumcrawl/sites_unreachable']} site(s) could not be crawled, the others were "
                    f"(last: {stats.get('forumcrawl/start_unreachable')}; see the log above)")
     if ended and _fetched_nothing(stats):
