@@ -237,7 +237,7 @@ def _date_flags(dom: Dom) -> np.ndarray:
             continue
         texts = list(compress(dom.own_text, keep.tolist()))
         joined = "\n".join(texts)
-        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         hits = [m.start() for m in regex.finditer(joined)]
         if hits:
