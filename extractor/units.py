@@ -598,6 +598,8 @@ def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray) -> int | None:
                     signals |= 2
                 if _POST_BUTTON_RE.match(own):
                     signals |= 4
+            if signals:
+                break         # one sign is enough (a big container need not be read to its end)
         if signals:
             found.append(i)
     return found[0] if len(found) == 1 else None
