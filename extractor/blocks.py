@@ -211,13 +211,13 @@ def page_text(dom: Dom, max_len: int = 1 << 62) -> tuple[str, np.ndarray, np.nda
     """The own texts shorter than ``max_len`` lower-cased and joined by newlines, each one's
     start offset (and the end of the last), and their nodes."""
     texts = dom.own_text
-    nodes = np.fromiter((i for i, t in enumerate(texts) if 0 < len(t) < max_len), dtype=np.int64)
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    nodes = np.flatnonzero((sizes > 0) & (sizes < max_len))
     picked = [texts[i] for i in nodes.tolist()]
     low = "\n".join(picked).lower()
     starts = np.zeros(len(picked) + 1, dtype=np.int64)
     if picked:
-        lengths = np.fromiter((len(t) + 1 for t in picked), dtype=np.int64, count=len(picked))
-        np.cumsum(lengths, out=starts[1:])
+        np.cumsum(sizes[nodes] + 1, out=starts[1:])
         if len(low) != starts[-1] - 1:   # lower-casing changed a length ("\u0130" -> "i\u0307")
             np.cumsum([len(t.lower()) + 1 for t in picked], out=starts[1:])
     return low, starts, nodes

@@ -9,6 +9,7 @@ read these arrays instead of walking the tree again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 from lxml import etree
@@ -164,10 +165,10 @@ def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     (a cumulative sum over every character of the page cost more than the rest of numbering).
     """
     n = len(texts)
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     if not n or not lengths.any():
         return np.zeros(n, dtype=np.int32), np.zeros(n, dtype=np.int32)
-    spaces = np.fromiter((t.count(" ") for t in texts), dtype=np.int64, count=n)
+    spaces = np.fromiter(map(str.count, texts, repeat(" ")), dtype=np.int64, count=n)
     marks = np.flatnonzero(_PUNCT_TABLE.take(code_units("".join(texts))))
     owner = np.searchsorted(np.cumsum(lengths), marks, side="right")
     own_chars = (lengths - spaces).astype(np.int32)
@@ -313,7 +314,7 @@ def number(root: etree._Element) -> Dom:
         if raw:
             if raw.__class__ is list:
                 raw = " ".join(raw)
-            own_text.append(raw if _folded(raw) else " ".join(raw.split()))   # str.split(): \s+
+            own_text.append(raw if len(raw) > 80 and _folded(raw) else " ".join(raw.split()))   # str.split(): \s+
         else:
             own_text.append("")
 

@@ -76,10 +76,49 @@ def _is_meta_date(dom: Dom, i: int) -> bool:
     label = dom.own_text[p] if p >= 0 else ""
     before = el.getprevious()
     if before is not None and isinstance(before.tag, str):
-        label += " " + collapse_ws(before.text_content() if hasattr(before, "text_content") else before.text)[:40]
+        label += " " + (_content_head(before, 40) if hasattr(before, "text_content") else collapse_ws(before.text)[:40])
         label += " " + words(before)
-    return bool(META_DATE_RE.search(dom.text_of(i)[:40]) or META_DATE_RE.search(label[:100])
+    return bool(META_DATE_RE.search(text_head(dom, i, 40)) or META_DATE_RE.search(label[:100])
                 or _edit_labelled(dom, i) or _in_profile_stats(dom, i))
+
+
+def text_head(dom: Dom, i: int, n: int) -> str:
+    """``dom.text_of(i)[:n]`` without collapsing the whole text of a big subtree (a date's
+    ancestor may be the whole post): the collapsed text of the first pieces is a prefix of
+    the collapsed text of all of them."""
+    text = dom.texts.get(i)
+    if text is not None or dom.end[i] - i <= 8:
+        return dom.text_of(i)[:n]
+    pieces: list[str] = []
+    size, check = 0, n
+    for piece in dom.nodes[i].itertext():
+        pieces.append(piece)
+        size += len(piece)
+        if size >= check:
+            head = collapse_ws(" ".join(pieces))
+            if len(head) >= n:
+                return head[:n]
+            check = 2 * size
+    return dom.text_of(i)[:n]
+
+
+def _content_head(el: etree._Element, n: int) -> str:
+    """``collapse_ws(el.text_content())[:n]``, reading only the first pieces of a big element's text."""
+    pieces: list[str] = []
+    size, check = 0, n
+    for piece in el.itertext():
+        pieces.append(piece)
+        size += len(piece)
+        if size >= check:
+            head = collapse_ws("".join(pieces))
+            if len(head) >= n:
+                return head[:n]
+            check = 2 * size
+    return collapse_ws("".join(pieces))[:n]
+
+
+# any word of EDIT_LABEL_RE, wherever it stands (a text without one holds no edit label)
+_EDIT_WORD_RE = re.compile(r"edit|bearbeit|geändert|modifi|编辑|編輯|修改", re.I)
 
 
 def _edit_labelled(dom: Dom, i: int) -> bool:
@@ -89,11 +128,18 @@ def _edit_labelled(dom: Dom, i: int) -> bool:
     if EDIT_LABEL_RE.search(words(el)):
         return True            # class="editDate"
     own = dom.text_of(i)[:200] if dom.end[i] - i <= 3 else dom.own_text[i]
+    if own and _EDIT_WORD_RE.search(own) is None and not _edit_before(el):
+        return False           # no edit word in the text, none before it: no need to find the date
     found = match_date(own, now=_EPOCH_NOW) if own else None
     if found is not None:
         at = own.find(found[1])
         if at > 0:
             return EDIT_LABEL_RE.search(own[max(0, at - 40):at]) is not None
+    return _edit_before(el)
+
+
+def _edit_before(el: etree._Element) -> bool:
+    """Whether the text right before element ``el`` ends with an edit label."""
     prev = el.getprevious()
     if prev is not None:
         before = (prev.tail or "") if not isinstance(prev.tag, str) else "".join(prev.itertext()) + (prev.tail or "")
@@ -109,10 +155,10 @@ def _in_profile_stats(dom: Dom, i: int) -> bool:
     a date listed among the author's statistics is not the post's."""
     line = i
     for _ in range(2):           # the date may be wrapped: <dd><strong>Label:</strong> <span>date</span></dd>
-        if _LABELLED_RE.match(dom.text_of(line)[:40]) or dom.parent[line] < 0:
+        if _LABELLED_RE.match(text_head(dom, line, 40)) or dom.parent[line] < 0:
             break
         line = int(dom.parent[line])
-    m = _LABELLED_RE.match(dom.text_of(line)[:40])
+    m = _LABELLED_RE.match(text_head(dom, line, 40))
     if m is None or POSTED_LABEL_RE.search(m.group(1)):
         return False
     el = dom.nodes[line]
@@ -420,7 +466,7 @@ def _control_line(line: str) -> bool:
     button labels ("表情 图片", "Reply Quote Report"), a reply box's "0/200" counter."""
     if BUTTON_LINE_RE.match(line) or _COUNTER_RE.match(line):
         return True
-    words_ = line.split()
+    words_ = line.split(None, 8)    # a ninth piece: over 8 words, no toolbar (a paragraph is not split whole)
     return 1 < len(words_) <= 8 and all(w.lower() in _TOOLBAR_WORDS or BUTTON_LINE_RE.match(w) for w in words_)
 
 
@@ -575,8 +621,20 @@ _NOT_NAME_RE = re.compile(r"\d{1,2}:\d{2}|\d{4}[-/年.]|\b(?:19|20)\d{2}\b|ago$|
 def author_text(dom: Dom, i: int) -> str | None:
     """The text of node ``i`` if it could be a user name (short, no date, no label, no button,
     not inside a signature)."""
+    memo = dom.memo.get("author_text")
+    if memo is None:
+        memo = dom.memo["author_text"] = {}   # asked for the same nodes by several steps
+    elif i in memo:
+        return memo[i]
+    out = memo[i] = _author_text(dom, i)
+    return out
+
+
+def _author_text(dom: Dom, i: int) -> str | None:
     own = dom.own_text[i]
-    if not own or (_in_signature(dom, i) and not _profile_link(dom, i)) or _in_quote(dom, i):
+    if not own or len(own) > 40:
+        return None            # (a name is at most 40 characters, with or without children)
+    if (_in_signature(dom, i) and not _profile_link(dom, i)) or _in_quote(dom, i):
         return None
     if dom.as_list("end")[i] > i:
         # the subtree's text is at least as long as its non-space characters: over 40, no name
@@ -589,10 +647,8 @@ def author_text(dom: Dom, i: int) -> str | None:
         # "<h3>bob <em>Member title</em> <small>date</small></h3>": the name is the
         # element's own leading text; its rank and date are children
         lead = (dom.nodes[i].text or "").strip()
-        if lead and lead == own and len(own) <= 40 and _name_like(own) and not _is_title(dom, own):
+        if lead and lead == own and _name_like(own) and not _is_title(dom, own):
             return own
-        return None
-    if not (1 <= len(own) <= 40):
         return None
     if dom.nodes[i].tag == "a" and (dom.nodes[i].get("href") or "").startswith("#") and len(dom.nodes[i].get("href")) > 1:
         return None            # a link to an anchor on this page is a post's permalink or subject, not a user
@@ -609,46 +665,51 @@ def _profile_link(dom: Dom, i: int) -> bool:
 def _in_quote(dom: Dom, i: int) -> bool:
     """Whether node ``i`` lies inside a quote block: the quoted writer's name in "<blockquote>
     <a href="/u/ann">ann</a> wrote: ..." is not the author of the post quoting it."""
-    spans = dom.memo.get("quote_spans")
-    if spans is None:
-        starts, ends = [], []
+    inside = dom.memo.get("in_quote")
+    if inside is None:
         bq = dom.tags.index("blockquote") if "blockquote" in dom.tags else -1
-        tag_id, attrs = dom.as_list("tag_id"), dom.attrs or [""] * len(dom)
-        for k in range(len(dom)):
-            if starts and k <= ends[-1]:
+        attrs, nodes, end = dom.attrs or [""] * len(dom), dom.nodes, dom.as_list("end")
+        # candidates: class-less blockquotes and elements whose class or id may name a quote
+        cand = set(np.nonzero(dom.tag_id == bq)[0].tolist()) if bq >= 0 else set()
+        cand.update(k for k, names in enumerate(attrs) if names and ("uot" in names or "cit" in names))
+        starts, last = [], -1
+        for k in sorted(cand):
+            if k <= last:
                 continue
-            names = attrs[k]
-            if (tag_id[k] == bq and not (dom.nodes[k].get("class") or "").strip()) or \
-                    (names and ("uot" in names or "cit" in names) and is_quote_named(dom.nodes[k])):
+            if (dom.tag_id[k] == bq and not (nodes[k].get("class") or "").strip()) or \
+                    (attrs[k] and ("uot" in attrs[k] or "cit" in attrs[k]) and is_quote_named(nodes[k])):
                 starts.append(k)
-                ends.append(int(dom.end[k]))
-        spans = dom.memo["quote_spans"] = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
-    return _in_spans(spans, i)
+                last = end[k]
+        inside = dom.memo["in_quote"] = _spans_mask(dom, starts)
+    return inside[i]
 
 
-def _in_spans(spans: tuple[np.ndarray, np.ndarray], i: int) -> bool:
-    """Whether DFS index ``i`` lies in one of the disjoint (start, end) spans, sorted by start."""
-    starts, ends = spans
-    if not len(starts):
-        return False
-    at = int(np.searchsorted(starts, i, side="right")) - 1
-    return at >= 0 and i <= ends[at]
+def _spans_mask(dom: Dom, starts: list[int]) -> list[bool]:
+    """Per node, whether it lies in the subtree of one of the disjoint roots ``starts``."""
+    n = len(dom)
+    if not starts:
+        return [False] * n
+    at = np.asarray(starts, dtype=np.int64)
+    delta = np.zeros(n + 1, dtype=np.int32)
+    np.add.at(delta, at, 1)
+    np.add.at(delta, dom.end[at].astype(np.int64) + 1, -1)
+    return (np.cumsum(delta[:n]) > 0).tolist()
 
 
 def _in_signature(dom: Dom, i: int) -> bool:
     """Whether node ``i`` lies in a signature-named block: a link to a thread in a signature
     ("PRV founder") is the writer's decoration, not their name; a profile link there is
     (Q&A sites call the author card under a post its "signature")."""
-    spans = dom.memo.get("signature_spans")
-    if spans is None:
-        starts, ends = [], []
+    inside = dom.memo.get("in_signature")
+    if inside is None:
+        starts, last, end = [], -1, dom.as_list("end")
         for k, names in enumerate(dom.attrs or ()):
             if names and ("sig" in names or "Sig" in names or "SIG" in names) and SIGNATURE_RE.search(names):
-                if not starts or k > ends[-1]:
+                if k > last:
                     starts.append(k)
-                    ends.append(int(dom.end[k]))
-        spans = dom.memo["signature_spans"] = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
-    return _in_spans(spans, i)
+                    last = end[k]
+        inside = dom.memo["in_signature"] = _spans_mask(dom, starts)
+    return inside[i]
 
 
 _TITLE_SPLIT_RE = re.compile(r"\s+[-|•·:»–—]+\s+|\s*::\s*")
@@ -741,22 +802,24 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
     first_pos: dict[int, list[int]] = defaultdict(list)
     img_tag = dom.tags.index("img") if "img" in dom.tags else -1
     tag_id, parents, in_link = dom.as_list("tag_id"), dom.as_list("parent"), dom.as_list("in_link")
-    excluded_l, key_l, own_text, nodes = excluded.tolist(), key.tolist(), dom.own_text, dom.nodes
+    key_l, own_text, nodes = key.tolist(), dom.own_text, dom.nodes
+    # the nodes that count: with text of their own (own_chars > 0 exactly when own_text is not
+    # empty), not excluded; selected for all units at once
+    texted = (dom.own_chars > 0) & ~excluded
+    img = dom.tag_id == img_tag if img_tag >= 0 else None
     for ui, u in enumerate(units):
         order = 0
-        mine = owned[ui].tolist()
+        o = owned[ui]
         # avatars are often labelled with their owner's name: <img alt="bob">
-        alts = {nodes[i].get("alt", "").strip() for i in mine if tag_id[i] == img_tag} - {""}
-        for i in mine:
-            if i == u or excluded_l[i]:
+        alts = ({nodes[i].get("alt", "").strip() for i in o[img[o]].tolist()} - {""}) if img is not None else set()
+        for i in o[texted[o]].tolist():
+            if i == u:
                 continue
             own = own_text[i]
-            if not own:
-                continue
             order += 1
             kid = key_l[i]
-            if ui in cand[kid]:
-                continue
+            if ui in cand[kid] or len(own) > 40:
+                continue      # (a text over 40 characters is no name: author_text says None)
             text = author_text(dom, i)
             if text is None:
                 continue

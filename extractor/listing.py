@@ -280,8 +280,19 @@ def rows_taken_for_posts(dom: Dom, url: str, posts: Sequence, *, now: datetime,
 def short_posts(posts: Sequence) -> bool:
     """Posts whose texts are mostly no longer than a listing's excerpts (median under
     ``ROW_POST_CHARS``): only then may they be a listing's rows (a cheap test first)."""
-    lengths = sorted(len(squash(p.text or "")) for p in posts)
+    # only which side of the bound each text falls on counts: a long post's squashed length is
+    # at least that of its first 2 * ROW_POST_CHARS characters squashed
+    lengths = sorted(_squashed_len_to(p.text or "", ROW_POST_CHARS) for p in posts)
     return bool(lengths) and lengths[len(lengths) // 2] < ROW_POST_CHARS
+
+
+def _squashed_len_to(text: str, bound: int) -> int:
+    """``len(squash(text))``, or a number >= ``bound`` standing for any length >= ``bound``."""
+    if len(text) > 2 * bound:
+        head = len(squash(text[:2 * bound]))
+        if head >= bound:
+            return head
+    return len(squash(text))
 
 
 ROW_POST_CHARS = 200

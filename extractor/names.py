@@ -64,6 +64,7 @@ NEG, POS, HARDNEG, COMMENT, PAGERBOX, AUTHORBOX, HIDDEN = 1, 2, 4, 8, 16, 32, 64
 _HIDDEN_CLASS_RE = re.compile(r"(?:^|[-_])(?:hidden|invisible)$|^d-none$|^is-hidden$")
 
 _cache: dict[str, int] = {}
+_DIGITS_RE = re.compile(r"[0-9]+")
 _CACHE_MAX = 200_000
 
 
@@ -106,6 +107,15 @@ def flags(names: str) -> int:
     hit = _cache.get(names)
     if hit is not None:
         return hit
+    # Digits say nothing here (no word of the vocabularies has one, and a run of them stays a
+    # run of word characters): "post-12345 p12345" is looked up as "post-0 p0", so the
+    # per-post ids of a page share one entry instead of each being worked out.
+    key = _DIGITS_RE.sub("0", names)
+    if key is not names:
+        hit = _cache.get(key)
+        if hit is not None:
+            return hit
+        names = key
     low = names.lower()
     toks = _TOKEN_RE.findall(low)
     get = _WORD_BITS.get

@@ -237,7 +237,7 @@ def _date_flags(dom: Dom) -> np.ndarray:
             continue
         texts = list(compress(dom.own_text, keep.tolist()))
         joined = "\n".join(texts)
-        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         hits = [m.start() for m in regex.finditer(joined)]
         if hits:
@@ -598,6 +598,8 @@ def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray) -> int | None:
                     signals |= 2
                 if _POST_BUTTON_RE.match(own):
                     signals |= 4
+            if signals:
+                break         # one sign is enough (a big container need not be read to its end)
         if signals:
             found.append(i)
     return found[0] if len(found) == 1 else None
