@@ -190,7 +190,7 @@ def _run_workers(site, n: int, sqlite_url: str, redis_url: str, tmp_path, *extra
 def test_two_workers_keep_the_host_concurrency_together(site_factory, sqlite_url, redis_url, tmp_path):
     site = site_factory(12, "User-agent: *\nAllow: /\n", delay=0.3)
     texts = _run_workers(site, 2, sqlite_url, redis_url, tmp_path, "FORUMCRAWL_HOST_CONCURRENCY=2")
-    assert len(site.pages()) == 13
+    assert len(site.pages()) == 13, (sorted({"/"} | {f"/p{i}.html" for i in range(1, 13)} - {p for _t, p in site.pages()}), [l for t in texts for l in t.splitlines() if "Skipped" in l or "Dropped" in l or "dropped" in l or "links_skipped" in l or "Filtered" in l][:20])
     assert site.most_in_flight == 2, site.most_in_flight  # 4 per worker allowed by Scrapy, 2 in all
     fetched = [int(m.group(1)) for t in texts for m in re.finditer(r"'forumcrawl/pages': (\d+)", t)]
     assert len([n for n in fetched if n > 0]) == 2, fetched
