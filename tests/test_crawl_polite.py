@@ -27,7 +27,10 @@ import pytest
 from crawler.journal import Frontier
 from tests.sites import REPO, _env, crawl_command, run_crawl
 
-FAST = ("FORUMCRAWL_TEMPLATE_PAGES=0", "RETRY_TIMES=2")
+# FORUMCRAWL_LEARN_MIN_SAMPLES=0: these pages give nothing new, so URL-pattern learning
+# (crawler/patterns.py) would stop fetching /p#.html after three of them - at a moment that
+# depends on timing (a worker refuses what it dequeues after its third answer)
+FAST = ("FORUMCRAWL_TEMPLATE_PAGES=0", "RETRY_TIMES=2", "FORUMCRAWL_LEARN_MIN_SAMPLES=0")
 
 
 class PoliteSite:
@@ -190,7 +193,8 @@ def _run_workers(site, n: int, sqlite_url: str, redis_url: str, tmp_path, *extra
 def test_two_workers_keep_the_host_concurrency_together(site_factory, sqlite_url, redis_url, tmp_path):
     site = site_factory(12, "User-agent: *\nAllow: /\n", delay=0.3)
     texts = _run_workers(site, 2, sqlite_url, redis_url, tmp_path, "FORUMCRAWL_HOST_CONCURRENCY=2")
-    assert len(site.pages()) == 13, (sorted({"/"} | {f"/p{i}.html" for i in range(1, 13)} - {p for _t, p in site.pages()}), [l for t in texts for l in t.splitlines() if "Skipped" in l or "Dropped" in l or "dropped" in l or "links_skipped" in l or "Filtered" in l][:20])
+    missing = {"/", *(f"/p{i}.html" for i in range(1, 13))} - {p for _t, p in site.pages()}
+    assert not missing, (missing, [line for t in texts for line in t.splitlines() if "skipped" in line][:20])
     assert site.most_in_flight == 2, site.most_in_flight  # 4 per worker allowed by Scrapy, 2 in all
     fetched = [int(m.group(1)) for t in texts for m in re.finditer(r"'forumcrawl/pages': (\d+)", t)]
     assert len([n for n in fetched if n > 0]) == 2, fetched
