@@ -62,6 +62,7 @@ from crawler.relay import ChainRelay
 from crawler.robots import HostUnreachable, RobotsTxtPending
 from crawler.responses import page_record, plain_outcome, response_info, unusable
 from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_url_list
+from crawler.spiders.sitemapcrawl import SitemapCrawl
 from crawler.urls import canonicalize
 from crawler.views import view_target
 from crawler.warmup import learn_template
@@ -188,7 +189,7 @@ class GenericSpider(scrapy.Spider):
         ), on_new=self._site_opened)
         for url, args in self.start_list:
             self.sites.add(url, args)
-        self._setup_sitemaps(crawler)  # sitemaps (issue 11): see "sitemaps" below
+        self.sitemaps = SitemapCrawl(self, crawler)  # a sitemap reader per start site
         self._heartbeat = None
         self._answered: set[str] = set()  # hosts (host:port) that sent any response, robots.txt included
         crawler.signals.connect(self._on_response, signal=signals.response_received)
@@ -267,17 +268,13 @@ class GenericSpider(scrapy.Spider):
             raise ValueError("the generic spider needs a start URL: -a url=https://...")
         later = []
         for site in self.sites:
-            if site.origin in self._sitemap_readers and site.recrawl.active:
-                # A re-crawl reads the sitemaps first: the start URLs wait for them (_sitemaps_done).
-                self._withheld.add(site.origin)
-                later.append(site)
-                continue
-            for request in self._start_requests(site):
-                yield request
-            if site.origin in self._sitemap_readers:
+            if not self.sitemaps.withholds(site):  # (a re-crawl reads its sitemaps first)
+                for request in self._start_requests(site):
+                    yield request
+            if self.sitemaps.reads(site):
                 later.append(site)
         for site in later:
-            for request in await self._first_sitemaps(site):
+            for request in await self.sitemaps.first_requests(site):
                 yield request
 
     def _start_requests(self, site: SiteState) -> list[scrapy.Request]:
@@ -500,138 +497,17 @@ class GenericSpider(scrapy.Spider):
         return reading.items
 
     def _discover(self, site: SiteState, page, meta, url: str) -> list[Fetch]:
-        if site.origin in self._sitemap_toc:  # (sitemaps) they stand in for the listings: no link is followed
+        if self.sitemaps.stand_in(site):  # its sitemaps stand in for the listings: no link is followed
             return []
         return site.policy.discover(page, meta, url, shared_frontier=self.shared_frontier,
                                     known=site.recrawl if site.recrawl.active else None)
 
-    # -- sitemaps (issue 11): the decisions are crawler/sitemaps.py's --------------------------
-    def _setup_sitemaps(self, crawler) -> None:
-        """A :class:`SitemapReader` per start site of a one-process crawl (none with
-        ``FORUMCRAWL_SITEMAPS=0``, a shared frontier, or ``max_depth=0``)."""
-        from crawler.sitemaps import SitemapReader
-
-        settings = crawler.settings
-        self._sitemap_readers: dict[str, SitemapReader] = {}
-        self._withheld: set[str] = set()  # sites whose start URLs wait for their sitemaps
-        self._sitemap_toc: set[str] = set()  # sites whose sitemaps stand in for their listings
-        if not settings.getbool("FORUMCRAWL_SITEMAPS", True) or self.shared_frontier:
-            return
-        for site in self.sites:
-            if not site.start_urls or site.policy.max_depth == 0:
-                continue
-            self._sitemap_readers[site.origin] = SitemapReader(
-                site.origin, seen=self._seen_times(settings, site.origin) if site.recrawl.active else None,
-                count=site.count,
-                max_bytes=settings.getint("FORUMCRAWL_SITEMAP_MAX_BYTES", 50 * 1024 * 1024),
-                max_urls=settings.getint("FORUMCRAWL_SITEMAP_MAX_URLS", 1_000_000),
-                max_files=settings.getint("FORUMCRAWL_SITEMAP_MAX_FILES", 200),
-                margin=settings.getfloat("FORUMCRAWL_SITEMAP_LASTMOD_MARGIN", 600.0))
-        if self._sitemap_readers:
-            crawler.signals.connect(self._sitemap_robots, signal=signals.response_received)
-
-    def _seen_times(self, settings, origin: str) -> dict[str, Any]:
-        try:
-            from storage import Store, resolve_database_url
-
-            with Store(resolve_database_url(settings.get("DATABASE_URL"))) as store:
-                return store.seen_times(origin)
-        except Exception as exc:  # the re-crawl then goes by listings only
-            log.warning("Sitemap lastmod unusable (%s): known pages are not skipped by it", type(exc).__name__)
-            return {}
-
-    def _sitemap_robots(self, response, request, spider=None) -> None:
-        """robots.txt of a site (fetched once, by the robots middleware): its Sitemap: lines."""
-        if not (request.meta.get("dont_obey_robotstxt") and urlsplit(request.url).path == "/robots.txt"
-                and 200 <= response.status < 300):
-            return
-        parts = urlsplit(request.url)
-        reader = self._sitemap_readers.get(f"{parts.scheme}://{parts.netloc}")
-        if reader is not None:
-            reader.from_robots(response.body, response.url)
-
-    async def _first_sitemaps(self, site: SiteState) -> list[scrapy.Request]:
-        """Once robots.txt is known: requests for the sitemaps it names, else /sitemap.xml."""
-        from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-        from scrapy.http.request import NO_CALLBACK
-
-        reader = self._sitemap_readers[site.origin]
-        robots = next((m for m in self.crawler.engine.downloader.middleware.middlewares
-                       if isinstance(m, RobotsTxtMiddleware)), None)
-        rules: Any = None
-        try:  # the middleware's own fetch (no second GET of robots.txt); without it, ours
-            if robots is not None:
-                rules = await robots.robot_parser(scrapy.Request(site.start_urls[0]))
-            else:
-                await self.crawler.engine.download_async(scrapy.Request(
-                    f"{site.origin}/robots.txt", meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK))
-        except Exception as exc:  # noqa: BLE001 - unreachable: the start URL's own request reports it
-            log.debug("robots.txt of %s: %s", site.host, exc)
-        # A host that never answered, or whose rules stay unknown as the crawl stops: no sitemap.
-        usable = (rules is None or hasattr(rules, "allowed")) and not site.failed
-        requests = [self._sitemap_request(url, site) for url in reader.first_files()
-                    if reader.take_file(url, site.policy.in_scope)] \
-            if usable and self.stats.get_value("response_received_count") else []
-        if not requests and site.origin in self._withheld:
-            self._withheld.discard(site.origin)
-            requests += self._start_requests(site)
-        return requests
-
-    def _sitemap_request(self, url: str, site: SiteState) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_sitemap, errback=self._sitemap_failed, dont_filter=True,
-                              priority=PRIORITY_SAMPLE,
-                              meta={"download_maxsize": self._sitemap_readers[site.origin].max_bytes,
-                                    "fc_site": site.origin})
-
+    # -- sitemaps (issue 11): crawler/spiders/sitemapcrawl.py ---------------------------------
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        """A sitemap file: an index's sitemaps are requested, a urlset's URLs planned."""
-        site = self.sites.of(response.url, response.meta)
-        reader = self._sitemap_readers[site.origin]
-        found = reader.read(response.url, response.body)
-        requests: list[scrapy.Request] = []
-        if found is not None and found.kind == "sitemapindex":
-            requests += [self._sitemap_request(e.url, site) for e in found.entries
-                         if reader.take_file(e.url, site.policy.in_scope)]
-        elif found is not None:
-            policy = site.policy
-            requests += self._requests(reader.plan(
-                found.entries, take=policy.take, allowed=policy.allowed, register=policy.register,
-                known=site.recrawl if site.recrawl.active else None), site)
-        yield from requests + self._sitemaps_done(site)
+        yield from self.sitemaps.parse(response)
 
-    def _sitemap_failed(self, failure) -> Iterator[Any]:
-        site = self.sites.of(failure.request.url, failure.request.meta)
-        status = getattr(getattr(failure.value, "response", None), "status", None)
-        if status is not None and 400 <= status < 500:
-            log.info("No sitemap at %s (HTTP %d)", failure.request.url, status)
-        elif failure.check(IgnoreRequest) and not failure.check(HttpError):  # robots.txt refused it, or a stop
-            log.info("Sitemap %s not read: %s", failure.request.url, str(failure.value)[:200])
-        else:
-            site.count("forumcrawl/sitemap/failed")
-            log.warning("Sitemap %s not read: %s", failure.request.url, str(failure.value)[:200])
-        yield from self._sitemaps_done(site)
-
-    def _sitemaps_done(self, site: SiteState) -> list[scrapy.Request]:
-        """When every sitemap file of ``site`` has answered, a re-crawl whose sitemaps list
-        nearly every known thread walks no listing (threads they do not list are revalidated
-        when idle); otherwise its start URLs are requested now."""
-        reader = self._sitemap_readers[site.origin]
-        if not reader.answered() or site.origin not in self._withheld:
-            return []
-        self._withheld.discard(site.origin)
-        recrawl = site.recrawl
-        known = recrawl.known
-        if reader.covers(known):
-            unlisted = [u for u in reader.unlisted(known) if u not in recrawl.revisited]
-            for url in unlisted:
-                recrawl.unlisted.setdefault(url, 1)
-            site.count("forumcrawl/sitemap/listings_skipped")
-            self._sitemap_toc.add(site.origin)
-            log.info("Incremental re-crawl of %s from its sitemaps: they list %d of %d known threads with "
-                     "their last change; listings are not walked, nor links followed", site.origin, len(known) - len(unlisted),
-                     len(known))
-            return []
-        return self._start_requests(site)
+    def sitemap_failed(self, failure) -> Iterator[Any]:
+        yield from self.sitemaps.failed(failure)
 
     # -- thread chains across workers (shared frontier) ---------------------------------------
     def _resume_parked(self, force: bool = False) -> list:

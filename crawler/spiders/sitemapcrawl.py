@@ -1,0 +1,177 @@
+"""The generic spider's sitemap glue: requests, callbacks and the re-crawl hand-off.
+
+The decisions are :mod:`crawler.sitemaps` (what to read, what a listed URL becomes);
+this module turns them into Scrapy requests for the spider and tells it two things:
+which sites' start URLs wait for their sitemaps (an incremental re-crawl reads the
+sitemaps first), and which sites' sitemaps stand in for their listings (no link is
+followed there). Kept out of ``generic.py`` so the spider stays glue a newcomer reads
+in minutes (issue 9); one :class:`SitemapCrawl` serves every start site of a crawl.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawler.fetches import PRIORITY_SAMPLE
+from crawler.sitemaps import SitemapReader
+
+if TYPE_CHECKING:
+    from crawler.sites import SiteState
+    from crawler.spiders.generic import GenericSpider
+
+log = logging.getLogger("crawler.spiders.generic")
+
+
+class SitemapCrawl:
+    """A :class:`SitemapReader` per start site of a one-process crawl (none with
+    ``FORUMCRAWL_SITEMAPS=0``, a shared frontier, or ``max_depth=0``)."""
+
+    def __init__(self, spider: GenericSpider, crawler) -> None:
+        self.spider = spider
+        self.crawler = crawler
+        settings = crawler.settings
+        self.readers: dict[str, SitemapReader] = {}
+        self.withheld: set[str] = set()  # sites whose start URLs wait for their sitemaps
+        self.toc: set[str] = set()  # sites whose sitemaps stand in for their listings
+        if not settings.getbool("FORUMCRAWL_SITEMAPS", True) or spider.shared_frontier:
+            return
+        for site in spider.sites:
+            if not site.start_urls or site.policy.max_depth == 0:
+                continue
+            self.readers[site.origin] = SitemapReader(
+                site.origin, seen=self._seen_times(site.origin) if site.recrawl.active else None,
+                count=site.count,
+                max_bytes=settings.getint("FORUMCRAWL_SITEMAP_MAX_BYTES", 50 * 1024 * 1024),
+                max_urls=settings.getint("FORUMCRAWL_SITEMAP_MAX_URLS", 1_000_000),
+                max_files=settings.getint("FORUMCRAWL_SITEMAP_MAX_FILES", 200),
+                margin=settings.getfloat("FORUMCRAWL_SITEMAP_LASTMOD_MARGIN", 600.0))
+        if self.readers:
+            crawler.signals.connect(self._robots_seen, signal=signals.response_received)
+
+    def reads(self, site: SiteState) -> bool:
+        """Whether ``site``'s sitemaps are read in this crawl."""
+        return site.origin in self.readers
+
+    def withholds(self, site: SiteState) -> bool:
+        """A re-crawl reads the sitemaps first: its start URLs wait for them (:meth:`_done`)."""
+        if self.reads(site) and site.recrawl.active:
+            self.withheld.add(site.origin)
+            return True
+        return False
+
+    def stand_in(self, site: SiteState) -> bool:
+        """``site``'s sitemaps stand in for its listings: no link is followed."""
+        return site.origin in self.toc
+
+    def _seen_times(self, origin: str) -> dict[str, Any]:
+        try:
+            from storage import Store, resolve_database_url
+
+            with Store(resolve_database_url(self.crawler.settings.get("DATABASE_URL"))) as store:
+                return store.seen_times(origin)
+        except Exception as exc:  # the re-crawl then goes by listings only
+            log.warning("Sitemap lastmod unusable (%s): known pages are not skipped by it", type(exc).__name__)
+            return {}
+
+    def _robots_seen(self, response, request, spider=None) -> None:
+        """robots.txt of a site (fetched once, by the robots middleware): its Sitemap: lines."""
+        if not (request.meta.get("dont_obey_robotstxt") and urlsplit(request.url).path == "/robots.txt"
+                and 200 <= response.status < 300):
+            return
+        parts = urlsplit(request.url)
+        reader = self.readers.get(f"{parts.scheme}://{parts.netloc}")
+        if reader is not None:
+            reader.from_robots(response.body, response.url)
+
+    async def first_requests(self, site: SiteState) -> list[scrapy.Request]:
+        """Once robots.txt is known: requests for the sitemaps it names, else /sitemap.xml."""
+        from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+        from scrapy.http.request import NO_CALLBACK
+
+        reader = self.readers[site.origin]
+        engine = self.crawler.engine
+        robots = next((m for m in engine.downloader.middleware.middlewares
+                       if isinstance(m, RobotsTxtMiddleware)), None)
+        rules: Any = None
+        try:  # the middleware's own fetch (no second GET of robots.txt); without it, ours
+            if robots is not None:
+                rules = await robots.robot_parser(scrapy.Request(site.start_urls[0]))
+            else:
+                await engine.download_async(scrapy.Request(
+                    f"{site.origin}/robots.txt", meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK))
+        except Exception as exc:  # noqa: BLE001 - unreachable: the start URL's own request reports it
+            log.debug("robots.txt of %s: %s", site.host, exc)
+        # A host that never answered, or whose rules stay unknown as the crawl stops: no sitemap.
+        usable = (rules is None or hasattr(rules, "allowed")) and not site.failed
+        requests = [self._request(url, site) for url in reader.first_files()
+                    if reader.take_file(url, site.policy.in_scope)] \
+            if usable and self.crawler.stats.get_value("response_received_count") else []
+        if not requests and site.origin in self.withheld:
+            self.withheld.discard(site.origin)
+            requests += self.spider._start_requests(site)
+        return requests
+
+    def _request(self, url: str, site: SiteState) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.spider.parse_sitemap, errback=self.spider.sitemap_failed,
+                              dont_filter=True, priority=PRIORITY_SAMPLE,
+                              meta={"download_maxsize": self.readers[site.origin].max_bytes,
+                                    "fc_site": site.origin})
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        """A sitemap file: an index's sitemaps are requested, a urlset's URLs planned."""
+        spider = self.spider
+        site = spider.sites.of(response.url, response.meta)
+        reader = self.readers[site.origin]
+        found = reader.read(response.url, response.body)
+        requests: list[scrapy.Request] = []
+        if found is not None and found.kind == "sitemapindex":
+            requests += [self._request(e.url, site) for e in found.entries
+                         if reader.take_file(e.url, site.policy.in_scope)]
+        elif found is not None:
+            policy = site.policy
+            requests += spider._requests(reader.plan(
+                found.entries, take=policy.take, allowed=policy.allowed, register=policy.register,
+                known=site.recrawl if site.recrawl.active else None), site)
+        yield from requests + self._done(site)
+
+    def failed(self, failure) -> Iterator[Any]:
+        site = self.spider.sites.of(failure.request.url, failure.request.meta)
+        status = getattr(getattr(failure.value, "response", None), "status", None)
+        if status is not None and 400 <= status < 500:
+            log.info("No sitemap at %s (HTTP %d)", failure.request.url, status)
+        elif failure.check(IgnoreRequest) and not failure.check(HttpError):  # robots.txt refused it, or a stop
+            log.info("Sitemap %s not read: %s", failure.request.url, str(failure.value)[:200])
+        else:
+            site.count("forumcrawl/sitemap/failed")
+            log.warning("Sitemap %s not read: %s", failure.request.url, str(failure.value)[:200])
+        yield from self._done(site)
+
+    def _done(self, site: SiteState) -> list[scrapy.Request]:
+        """When every sitemap file of ``site`` has answered, a re-crawl whose sitemaps list
+        nearly every known thread walks no listing (threads they do not list are revalidated
+        when idle); otherwise its start URLs are requested now."""
+        reader = self.readers[site.origin]
+        if not reader.answered() or site.origin not in self.withheld:
+            return []
+        self.withheld.discard(site.origin)
+        recrawl = site.recrawl
+        known = recrawl.known
+        if reader.covers(known):
+            unlisted = [u for u in reader.unlisted(known) if u not in recrawl.revisited]
+            for url in unlisted:
+                recrawl.unlisted.setdefault(url, 1)
+            site.count("forumcrawl/sitemap/listings_skipped")
+            self.toc.add(site.origin)
+            log.info("Incremental re-crawl of %s from its sitemaps: they list %d of %d known threads with "
+                     "their last change; listings are not walked, nor links followed", site.origin,
+                     len(known) - len(unlisted), len(known))
+            return []
+        return self.spider._start_requests(site)
