@@ -114,12 +114,26 @@ def _parent_thread(page, url: str) -> list[str]:
 
 
 def _fewer_params(target: str, url: str) -> bool:
-    """``target`` is ``url``'s path with some of its query parameters (a page number) dropped."""
+    """``target`` is ``url``'s path with some of its page-numbering query parameters
+    dropped (``/t?id=4&page=3`` declaring ``/t?id=4``): this thread's first page. A
+    dropped parameter that does not number anything (``action=printpage``,
+    ``view=print``) makes ``url`` another view of ``target``, not one of its pages;
+    on query-routed engines (``index.php?...``) every page shares one path."""
     t, u = urlsplit(target), urlsplit(url)
     if (t.netloc, t.path) != (u.netloc, u.path):
         return False
     t_pairs = set(t.query.split("&")) - {""}
-    return t_pairs < (set(u.query.split("&")) - {""})
+    u_pairs = set(u.query.split("&")) - {""}
+    return t_pairs < u_pairs and all(_numbers_something(pair) for pair in u_pairs - t_pairs)
+
+
+def _numbers_something(pair: str) -> bool:
+    """A query pair whose value is a number (``page=3``, ``start=20``, ``topic=5.15``)."""
+    value = pair.partition("=")[2]
+    return bool(value) and _NUMERIC_VALUE.match(value) is not None
+
+
+_NUMERIC_VALUE = re.compile(r"^[\d.,_-]+$")
 
 
 # -- learned: which URLs are views of which pages ---------------------------------------------

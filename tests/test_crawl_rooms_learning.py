@@ -240,3 +240,14 @@ def test_a_trial_refused_unanswered_does_not_hold_its_pattern() -> None:
     assert [f.url for f in policy.discover(page, {"fc_depth": 0}, "http://h/")] == ["http://h/x/0"]
     assert [f.url for f in policy.refill("http://h/x/0")] == ["http://h/x/1"]
     assert [f.url for f in policy.release_waiting()] == [f"http://h/x/{n}" for n in range(2, 7)]
+
+
+def test_a_print_view_on_a_query_routed_engine_names_its_thread() -> None:
+    """``index.php?action=printpage;topic=5.0`` declaring ``index.php?topic=5.0`` is a copy
+    (the dropped ``action`` numbers nothing); ``topic=5.15`` declaring ``topic=5.0`` is a later page."""
+    printed = _page("http://h/index.php?action=printpage&topic=5.0", ["a", "b"])
+    assert view_target(printed, "http://h/index.php?action=printpage&topic=5.0", "http://h/index.php?topic=5.0",
+                       lambda u: True) == "http://h/index.php?topic=5.0"
+    later = _page("http://h/index.php?start=15&topic=5", ["c"])
+    assert view_target(later, "http://h/index.php?start=15&topic=5", "http://h/index.php?topic=5",
+                       lambda u: True) is None
