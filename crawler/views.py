@@ -87,6 +87,23 @@ def view_target(page, url: str, declared: str | None, in_scope: Callable[[str], 
     return None
 
 
+def is_digest(page, url: str) -> bool:
+    """``page`` gathers posts that live on other pages ("recent posts", search results,
+    portal streams): most of its posts carry no id of their own but a link to a post
+    anchor on another page (``index.php?topic=5.msg12#msg12``). Their posts are stored
+    from those pages, never from the digest (which would store them twice, out of
+    their threads)."""
+    own = {url, *first_page_aliases(url)}
+    elsewhere = 0
+    for post in page.posts:
+        link = post.url or ""
+        if post.post_id or "#" not in link:
+            continue
+        if canonicalize(link) not in own:
+            elsewhere += 1
+    return elsewhere >= 2 and elsewhere * 2 > len(page.posts)
+
+
 _POST_INDEX = re.compile(r"^/\d+/?$")
 _SPACES = re.compile(r"\s+")
 

@@ -922,7 +922,17 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
             href = dom.nodes[i].get("href") or ""
             if post_id in href and not PROFILE_HREF_RE.search(href):
                 return urljoin(url, href)
+    for i in nodes:          # a link to a post's anchor on another page ("topic=5.msg12#msg12")
+        if dom.nodes[i].tag != "a":
+            continue
+        href = dom.nodes[i].get("href") or ""
+        page_part, _, fragment = href.partition("#")
+        if page_part and _POST_ANCHOR_RE.match(fragment) and not PROFILE_HREF_RE.search(href):
+            return urljoin(url, href)
     return None
+
+
+_POST_ANCHOR_RE = re.compile(r"^[A-Za-z_-]{1,12}\d+$")
 
 
 def sanitize(el: etree._Element, url: str, skip: set) -> str:

@@ -251,3 +251,20 @@ def test_a_print_view_on_a_query_routed_engine_names_its_thread() -> None:
     later = _page("http://h/index.php?start=15&topic=5", ["c"])
     assert view_target(later, "http://h/index.php?start=15&topic=5", "http://h/index.php?topic=5",
                        lambda u: True) is None
+
+
+def test_a_digest_of_posts_from_other_pages_is_not_a_thread() -> None:
+    """"Recent posts": id-less posts, each linking to its anchor on its thread's page."""
+    from crawler.views import is_digest
+
+    digest = _page("http://h/index.php?action=recent", ["a", "b", "c"])
+    for n, post in enumerate(digest.posts):
+        post.url = f"http://h/index.php?topic={n + 4}.msg{n + 40}#msg{n + 40}"
+    assert is_digest(digest, "http://h/index.php?action=recent")
+    thread = _page("http://h/t/4?page=2", ["a", "b", "c"])
+    for n, post in enumerate(thread.posts):  # permalinks to its own anchors, or with ids of its own
+        post.url = f"http://h/t/4?page=2#p{n}"
+    assert not is_digest(thread, "http://h/t/4?page=2")
+    for n, post in enumerate(thread.posts):
+        post.post_id, post.url = str(n), f"http://h/post.php?p={n}#p{n}"
+    assert not is_digest(thread, "http://h/t/4?page=2")

@@ -64,7 +64,7 @@ from crawler.responses import page_record, plain_outcome, response_info, unusabl
 from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_url_list
 from crawler.spiders.sitemapcrawl import SitemapCrawl
 from crawler.urls import canonicalize
-from crawler.views import view_target
+from crawler.views import is_digest, view_target
 from crawler.warmup import learn_template
 
 log = logging.getLogger(__name__)
@@ -389,6 +389,16 @@ class GenericSpider(scrapy.Spider):
             fetches = self._discover(site, page, meta, url)
             fetches += policy.learn(key, plain_outcome(page, url, fetches, info))
             yield from self._requests(fetches, site)
+            self.crawler.signals.send_catch_log(
+                fc_signals.page_fetched, page=page_record(site.origin, info, page.kind))
+            self.ledger.finish(key)
+            return
+        if is_digest(page, url):
+            # Posts gathered from other pages (recent posts, search results): stored from those.
+            site.count("forumcrawl/digest_pages_skipped")
+            log.info("Skipped %s: its posts are copies of posts on other pages", url)
+            fetches = self._discover(site, page, meta, url)
+            yield from self._requests(fetches + policy.learn(key, "repeat"), site)
             self.crawler.signals.send_catch_log(
                 fc_signals.page_fetched, page=page_record(site.origin, info, page.kind))
             self.ledger.finish(key)
