@@ -23,7 +23,7 @@ _DROP_KEYS = frozenset(
     {
         # session ids
         "sid", "s", "phpsessid", "jsessionid", "sessionid", "session_id", "sessid",
-        "sess", "aspsessionid", "cfid", "cftoken", "osCsid".lower(), "zenid",
+        "sess", "aspsessionid", "cfid", "cftoken", "osCsid".lower(), "zenid", "sesc",
         # search-highlight and referral noise
         "highlight", "hilit", "hl", "keyword", "keywords", "ref", "referer", "referrer",
         "from", "source", "src",

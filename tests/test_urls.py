@@ -14,6 +14,9 @@ from crawler.urls import base_domain, canonicalize, same_site, site_of, skip_rea
         ("http://example.com/viewtopic.php?t=5&sid=0123456789abcdef0123456789abcdef", "http://example.com/viewtopic.php?t=5"),
         ("http://example.com/showthread.php?s=abc&t=9", "http://example.com/showthread.php?t=9"),
         ("http://example.com/a;jsessionid=XYZ?x=1", "http://example.com/a?x=1"),
+        # SMF: ";"-separated parameters, the session id in the query (PHPSESSID, ;sesc=)
+        ("http://h/index.php?PHPSESSID=9aa2c440ca71461a&topic=5.15", "http://h/index.php?topic=5.15"),
+        ("http://h/index.php?action=printpage;topic=5.0;sesc=9aa2c440ca71461a", "http://h/index.php?action=printpage&topic=5.0"),
         ("http://example.com/t?utm_source=n&utm_medium=e&id=3&fbclid=zz", "http://example.com/t?id=3"),
         ("http://example.com/viewtopic.php?t=5&hilit=foo%20bar&highlight=x", "http://example.com/viewtopic.php?t=5"),
         ("http://user:pw@example.com/x", "http://example.com/x"),
