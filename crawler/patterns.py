@@ -73,6 +73,20 @@ class PatternLearner:
         self.max_patterns = max_patterns  # memory bound: beyond it, new patterns are not tracked
         self.count = count or (lambda *a, **k: None)
         self.records: dict[str, PatternRecord] = {}
+        self.vouched: set[str] = set()  # patterns of pages other pages named the real one
+
+    def vouch(self, url: str) -> None:
+        """Another page declared ``url`` the real one (a view's target): its pattern is not
+        useless, however many of its URLs were copies (on a query-routed engine a topic's
+        pages and its "jump to post" windows share one pattern, ``/index.php?topic``)."""
+        pattern = url_pattern(url)
+        if pattern in self.vouched or len(self.vouched) >= self.max_patterns:
+            return
+        self.vouched.add(pattern)
+        record = self.records.get(pattern)
+        if record is not None and record.blocked:
+            log.info("Unlearned: URLs like %s are fetched again (pages of it were named the real ones)", pattern)
+            record.blocked = None
 
     def blocked(self, url: str) -> str | None:
         """Why ``url`` is not to be fetched (its pattern was learned useless), or None."""
@@ -96,6 +110,8 @@ class PatternLearner:
             self._decide(pattern, record)
 
     def _decide(self, pattern: str, record: PatternRecord) -> None:
+        if pattern in self.vouched:
+            return
         useful = record.outcomes.get("new", 0)
         reason = None
         if useful == 0 and (record.fetched >= self.min_samples

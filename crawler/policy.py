@@ -157,6 +157,7 @@ class UrlPolicy:
     # -- views -------------------------------------------------------------------------------
     def learn_view(self, view: str, target: str) -> None:
         """The page at ``view`` showed ``target``'s posts (a declared or linked copy)."""
+        self.patterns.vouch(target)
         if self.views.learn(view, target) and self._known is None:
             self._known = {hash(signature(u)) for u in self.journal.seen}
 

@@ -87,6 +87,16 @@ def view_target(page, url: str, declared: str | None, in_scope: Callable[[str], 
     return None
 
 
+def declared_copy(page, url: str, declared: str | None, in_scope: Callable[[str], bool]) -> str | None:
+    """For a page without posts: the other page it declares itself a copy of (``rel=canonical``
+    or ``og:url``; a print view of a topic the extractor could not split), or None. Only
+    the declaration counts here: links named "full version" on a listing mean nothing."""
+    if not declared or page.posts:
+        return None
+    target = view_target(page, url, declared, in_scope)
+    return target if target is not None and target == canonicalize(declared) else None
+
+
 def is_digest(page, url: str) -> bool:
     """``page`` gathers posts that live on other pages ("recent posts", search results,
     portal streams): most of its posts carry no id of their own but a link to a post

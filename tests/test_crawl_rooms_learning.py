@@ -268,3 +268,34 @@ def test_a_digest_of_posts_from_other_pages_is_not_a_thread() -> None:
     for n, post in enumerate(thread.posts):
         post.post_id, post.url = str(n), f"http://h/post.php?p={n}#p{n}"
     assert not is_digest(thread, "http://h/t/4?page=2")
+
+
+def test_a_page_without_posts_is_a_copy_only_by_its_declaration() -> None:
+    """A print view the extractor could not split names its topic; a listing's second page
+    declaring its first, or a page declaring itself, stands for itself."""
+    from crawler.views import declared_copy
+
+    printed = Page(url="http://h/index.php?action=printpage&topic=7.0", kind="other", title="Print")
+    assert declared_copy(printed, printed.url, "http://h/index.php?topic=7.0", lambda u: True) \
+        == "http://h/index.php?topic=7.0"
+    assert declared_copy(printed, printed.url, None, lambda u: True) is None
+    board = Page(url="http://h/f/2?page=2", kind="listing", title="Board",
+                 links=[Link("http://h/f/2", "1", "pagination")])
+    assert declared_copy(board, board.url, "http://h/f/2", lambda u: True) is None
+    assert declared_copy(board, board.url, board.url, lambda u: True) is None
+
+
+def test_a_pattern_named_as_the_real_page_is_never_learned_useless() -> None:
+    """SMF: ``index.php?topic=5.msg40`` windows are copies of ``index.php?topic=5.5``, and
+    both have the pattern ``/index.php?topic``: three copies first must not block the topics."""
+    learner = PatternLearner(min_samples=5, unanimous=3)
+    for n in (40, 41, 42):
+        learner.vouch(f"http://h/index.php?topic=5.{n // 10 * 5}")
+        learner.record(f"http://h/index.php?topic=5.msg{n}", "repeat")
+    assert learner.blocked("http://h/index.php?topic=6.0") is None
+    other = PatternLearner(min_samples=5, unanimous=3)
+    for n in (40, 41, 42):
+        other.record(f"http://h/index.php?topic=5.msg{n}", "repeat")
+    assert other.blocked("http://h/index.php?topic=6.0") == "repeats_known_posts"
+    other.vouch("http://h/index.php?topic=5.5")  # named the real page after all: fetched again
+    assert other.blocked("http://h/index.php?topic=6.0") is None

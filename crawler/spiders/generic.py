@@ -64,7 +64,7 @@ from crawler.responses import page_record, plain_outcome, response_info, unusabl
 from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_url_list
 from crawler.spiders.sitemapcrawl import SitemapCrawl
 from crawler.urls import canonicalize
-from crawler.views import is_digest, view_target
+from crawler.views import declared_copy, is_digest, view_target
 from crawler.warmup import learn_template
 
 log = logging.getLogger(__name__)
@@ -385,6 +385,10 @@ class GenericSpider(scrapy.Spider):
         """
         threads, policy = site.threads, site.policy
         ctx = threads.context_for(meta, key, url)
+        copy_of = declared_copy(page, url, info.get("declared"), policy.in_scope) if ctx is None else None
+        if copy_of is not None:  # e.g. the print view of a topic the extractor could not split
+            yield from self._skip_view(site, key, meta, url, copy_of)
+            return
         if not page.posts:
             fetches = self._discover(site, page, meta, url)
             fetches += policy.learn(key, plain_outcome(page, url, fetches, info))
@@ -418,16 +422,7 @@ class GenericSpider(scrapy.Spider):
         if ctx is None:
             target = view_target(page, url, info.get("declared"), policy.in_scope)
             if target is not None:
-                # A copy of another page (archive, print, permalink, "jump to post" window):
-                # its posts are stored from the page it names, fetched instead if new.
-                site.count("forumcrawl/views_skipped")
-                log.info("Skipped %s: a view of %s", url, target)
-                policy.learn_view(key, target)
-                entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
-                fetches = [Fetch(target, PRIORITY_FIRST, entry_meta)] \
-                    if policy.take(target, PRIORITY_FIRST, entry_meta) else []
-                yield from self._requests(fetches + policy.learn(key, "repeat"), site)
-                self.ledger.finish(key)
+                yield from self._skip_view(site, key, meta, url, target)
                 return
         if ctx is None:
             earlier = earlier_page_url(page, url)
@@ -459,6 +454,18 @@ class GenericSpider(scrapy.Spider):
         fetches += self._follow(site, reading) + self._discover(site, page, meta, url)
         yield from self._requests(fetches, site)
         yield from self._emit(reading)
+
+    def _skip_view(self, site: SiteState, key: str, meta, url: str, target: str) -> Iterator[Any]:
+        """A copy of another page (archive, print, permalink, "jump to post" window): its
+        posts are stored from the page it names, fetched instead if new."""
+        policy = site.policy
+        site.count("forumcrawl/views_skipped")
+        log.info("Skipped %s: a view of %s", url, target)
+        policy.learn_view(key, target)
+        entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
+        fetches = [Fetch(target, PRIORITY_FIRST, entry_meta)] if policy.take(target, PRIORITY_FIRST, entry_meta) else []
+        yield from self._requests(fetches + policy.learn(key, "repeat"), site)
+        self.ledger.finish(key)
 
     def refuse_redirect(self, origin: str, target: str) -> str | None:
         """(crawler.scope) Why a redirect is not followed: the rules of links of ``origin``'s site."""
