@@ -402,3 +402,16 @@ def test_lines_an_author_repeats_under_each_post_are_a_signature():
     strip_repeated_signatures(posts)
     assert [p.text for p in posts] == ["The pump hums.", "Replace the switch.\nThanks!", "That fixed it.\nMany thanks.",
                                        "Good.\nThanks!"]      # a shared "Thanks!" is too short for a signature
+
+
+def test_a_link_to_a_post_anchor_on_another_page_is_the_posts_permalink():
+    """A "recent posts" page: id-less posts headed by a link to where each post lives
+    (SMF's ``index.php?topic=5.msg12#msg12``); the crawler stores them from there."""
+    def row(n):
+        return (f"<div class='windowbg'><h5><a href='/index.php?board=2.0'>Plumbing</a> / "
+                f"<a href='/index.php?topic={n}.msg{n * 10}#msg{n * 10}'>Re: Pump noise {n}</a></h5>"
+                f"<span>by <a href='/index.php?action=profile;u={n}'>user{n}</a> - May {n}, 2024, 09:{n}0 AM</span>"
+                f"<div class='list_posts'>{LOREM} Number {n}.</div></div>")
+    posts = posts_of(page(*(row(n) for n in range(1, 5))), "https://forum.example.org/index.php?action=recent")
+    assert [p.url for p in posts] == [f"https://forum.example.org/index.php?topic={n}.msg{n * 10}#msg{n * 10}"
+                                      for n in range(1, 5)]
