@@ -923,12 +923,14 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
             if post_id in href and not PROFILE_HREF_RE.search(href):
                 return urljoin(url, href)
     for i in nodes:          # a link to a post's anchor on another page ("topic=5.msg12#msg12")
-        if dom.nodes[i].tag != "a":
+        el = dom.nodes[i]
+        if el.tag != "a":
             continue
-        href = dom.nodes[i].get("href") or ""
+        href = el.get("href") or ""
         page_part, _, fragment = href.partition("#")
-        if page_part and _POST_ANCHOR_RE.match(fragment) and not PROFILE_HREF_RE.search(href):
-            return urljoin(url, href)
+        if page_part and _POST_ANCHOR_RE.match(fragment) and not PROFILE_HREF_RE.search(href) \
+                and not el.getroottree().getroot().xpath("//*[@id=$f or @name=$f]", f=fragment):
+            return urljoin(url, href)  # (an anchor shown on this page: a post of this page)
     return None
 
 

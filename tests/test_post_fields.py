@@ -415,3 +415,15 @@ def test_a_link_to_a_post_anchor_on_another_page_is_the_posts_permalink():
     posts = posts_of(page(*(row(n) for n in range(1, 5))), "https://forum.example.org/index.php?action=recent")
     assert [p.url for p in posts] == [f"https://forum.example.org/index.php?topic={n}.msg{n * 10}#msg{n * 10}"
                                       for n in range(1, 5)]
+
+
+def test_a_link_to_an_anchor_shown_on_the_page_is_no_post_elsewhere():
+    """The same heading link to ``?topic=N.msgM#msgM``, but with the ``msgM`` anchor on this
+    page: a post of this page, not a copy of one living elsewhere."""
+    def row(n):
+        return (f"<div class='windowbg'><a id='msg{n * 10}'></a><h5>"
+                f"<a href='/index.php?topic={n}.msg{n * 10}#msg{n * 10}'>Re: Pump noise {n}</a></h5>"
+                f"<span>by <a href='/index.php?action=profile;u={n}'>user{n}</a> - May {n}, 2024, 09:{n}0 AM</span>"
+                f"<div class='list_posts'>{LOREM} Number {n}.</div></div>")
+    posts = posts_of(page(*(row(n) for n in range(1, 5))), "https://forum.example.org/index.php?action=recent")
+    assert len(posts) == 4 and [p.url for p in posts] == [None] * 4
