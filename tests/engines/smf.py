@@ -210,7 +210,9 @@ def running_smf(*, log=print) -> Iterator[ForumServer]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-if __name__ == "__main__":  # python -m tests.engines.smf: serve one until Ctrl-C, for looking around
+if __name__ == "__main__":  # python -m tests.engines.smf: serve one until Ctrl-C or SIGTERM, for looking around
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # cleaned up either way (server, database)
+    signal.signal(signal.SIGINT, signal.default_int_handler)   # (ignored by default in a background job)
     with running_smf() as forum:
         print(forum.base_url, flush=True)
         try:
