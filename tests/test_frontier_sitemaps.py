@@ -5,12 +5,17 @@ fixture forum with sitemaps on 127.0.0.1 (tests/sites/sitemapped.py) and the rea
 each sitemap file is fetched once in all, every listed thread stored once; a site
 without a sitemap costs one ``/sitemap.xml`` 404 in all. The run's claim itself
 (:class:`crawler.frontier.RunJobs`) is checked alone: one holder per run, taken over by
-the re-queued start page of a dead worker, claimed afresh in a new run."""
+the re-queued start page of a dead worker, claimed afresh in a new run. A worker killed
+while it fetches a sitemap file loses nothing: the file goes back to the shared queue
+and the next worker reads it."""
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -26,8 +31,10 @@ FORUMCRAWL = os.path.join(os.path.dirname(sys.executable), "forumcrawl")
 SITEMAP_FILES = ["/sitemap_index.xml", "/sitemaps/threads-1.xml", "/sitemaps/threads-2.xml.gz"]
 
 
-def _crawl(live: SitemapForum, redis_url: str, tmp_path, workers: int = 2) -> tuple[str, list[str]]:
-    """Enqueue the site, run ``workers`` workers to the end; the database URL and their logs."""
+def _crawl(live: SitemapForum, redis_url: str, tmp_path, workers: int = 2,
+           before=None) -> tuple[str, list[str]]:
+    """Enqueue the site, run ``workers`` workers to the end; the database URL and their logs.
+    ``before(start)``, if given, runs first with a function starting one worker (killed by the test)."""
     import redis
 
     key = f"fctest:{uuid.uuid4().hex[:10]}"
@@ -35,15 +42,22 @@ def _crawl(live: SitemapForum, redis_url: str, tmp_path, workers: int = 2) -> tu
     env = {**_env(), "REDIS_URL": redis_url}
     client = redis.Redis.from_url(redis_url)
     procs = []
+    settings = [a for s in (*FAST, f"DATABASE_URL={database}", f"FRONTIER_KEY={key}", "FRONTIER_HEARTBEAT=0.5",
+                            "FRONTIER_WORKER_TIMEOUT=3", "CONCURRENT_REQUESTS=2") for a in ("-s", s)]
+
+    def start(log) -> subprocess.Popen:
+        procs.append(subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "generic", *settings], cwd=REPO,
+                                      env=env, stdout=subprocess.DEVNULL, stderr=open(log, "wb")))
+        return procs[-1]
+
     try:
         enqueue = subprocess.run([FORUMCRAWL, "enqueue", "--key", key, live.url], cwd=REPO, env=env,
                                  capture_output=True, text=True, timeout=60)
         assert enqueue.returncode == 0, enqueue.stderr
-        settings = [a for s in (*FAST, f"DATABASE_URL={database}", f"FRONTIER_KEY={key}", "FRONTIER_HEARTBEAT=0.5",
-                                "CONCURRENT_REQUESTS=2") for a in ("-s", s)]
+        if before is not None:
+            before(lambda: start(tmp_path / "killed.log"))
         logs = [tmp_path / f"w{i}.log" for i in range(workers)]
-        procs = [subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "generic", *settings], cwd=REPO,
-                                  env=env, stdout=subprocess.DEVNULL, stderr=open(log, "wb")) for log in logs]
+        procs = [start(log) for log in logs]
         deadline = time.monotonic() + 120
         while any(p.poll() is None for p in procs):
             assert time.monotonic() < deadline, [log.read_text()[-2000:] for log in logs]
@@ -98,6 +112,48 @@ def test_two_workers_probe_a_site_without_a_sitemap_once(redis_url, tmp_path) ->
         live.stop()
     assert hits["/sitemap.xml"] == 1, hits
     assert rows == len(live.expected_posts())
+
+
+class SlowSitemap(SitemapForum):
+    """The fixture forum whose ``slow`` sitemap answers its first request only once released."""
+
+    def __init__(self, *args, slow: str, **kwargs) -> None:
+        self.slow, self.asked, self.release, self.slow_requests = slow, threading.Event(), threading.Event(), 0
+        super().__init__(*args, **kwargs)
+
+    def _route(self, path: str):
+        if path == self.slow:
+            self.slow_requests += 1
+            if not self.asked.is_set():
+                self.asked.set()
+                self.release.wait(60)  # (the worker that asked is killed meanwhile)
+        return super()._route(path)
+
+
+@pytest.mark.redis
+@pytest.mark.slow
+def test_a_worker_killed_while_reading_a_sitemap_loses_none_of_it(redis_url, tmp_path) -> None:
+    live = SlowSitemap(build_forum(seed=11, threads_per_board=5), style="index", slow="/sitemaps/threads-1.xml")
+
+    def kill_while_reading(start) -> None:
+        doomed = start()
+        assert live.asked.wait(60), "the sitemap was never requested"
+        doomed.send_signal(signal.SIGKILL)  # mid-read: no chance to give its work back
+        doomed.wait()
+
+    try:
+        database, texts = _crawl(live, redis_url, tmp_path, workers=1, before=kill_while_reading)
+        live.release.set()
+        expected = live.expected_posts()
+        stored = stored_posts(database, live.server.url)
+    finally:
+        live.release.set()
+        live.stop()
+    # the next worker re-queued the dead worker's sitemap request and read the sitemap itself
+    assert "Re-queued" in texts[0] and live.slow_requests == 2
+    assert int(re.search(r"'forumcrawl/sitemap/urls_seen': (\d+)", texts[0]).group(1)) >= 12, texts[0][-3000:]
+    got = Counter((p["thread_url"], p["position"]) for p in stored)
+    assert max(got.values()) == 1 and len(got) == len(expected)
 
 
 @pytest.mark.redis
