@@ -28,7 +28,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.fetches import PRIORITY_SAMPLE
+from crawler.fetches import PRIORITY_IN_POST, PRIORITY_SAMPLE
 from crawler.sitemaps import SitemapReader
 
 if TYPE_CHECKING:
@@ -36,6 +36,13 @@ if TYPE_CHECKING:
     from crawler.spiders.generic import GenericSpider
 
 log = logging.getLogger("crawler.spiders.generic")
+
+# (shared frontier, first crawl) Sitemap files wait for every link queued before them: a thread
+# a listing shows is then queued from its listing entry, with the entry's reply count and last
+# post (stored, and compared by the next incremental re-crawl). Taken first from a sitemap, its
+# entry would be dropped as seen in whichever worker read the listing: those facts stay in that
+# worker (a one-process crawl hands them over, crawler.policy late_entries).
+PRIORITY_SHARED_FIRST_CRAWL = PRIORITY_IN_POST - 10
 
 
 class SitemapCrawl:
@@ -173,8 +180,9 @@ class SitemapCrawl:
 
     def _request(self, url: str, site: SiteState) -> scrapy.Request:
         # (shared frontier: queued like a link, so the shared seen-set has it fetched once in all)
+        priority = PRIORITY_SHARED_FIRST_CRAWL if self.shared and not site.recrawl.active else PRIORITY_SAMPLE
         return scrapy.Request(url, callback=self.spider.parse_sitemap, errback=self.spider.sitemap_failed,
-                              dont_filter=not self.shared, priority=PRIORITY_SAMPLE,
+                              dont_filter=not self.shared, priority=priority,
                               meta={"download_maxsize": self.readers[site.origin].max_bytes,
                                     "fc_site": site.origin})
 
