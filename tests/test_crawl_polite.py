@@ -206,7 +206,9 @@ def test_four_workers_sharing_redis_keep_crawl_delay_1(site_factory, sqlite_url,
     site = site_factory(10, "User-agent: *\nCrawl-delay: 1\n")
     texts = _run_workers(site, 4, sqlite_url, redis_url, tmp_path)
     pages = site.pages()
-    assert {p for _t, p in pages} == {"/", *(f"/p{i}.html" for i in range(1, 11))}, pages
+    # (the sitemap probe is one request in all, not one per worker: tests/test_frontier_sitemaps.py)
+    assert {p for _t, p in pages} == {"/", "/sitemap.xml", *(f"/p{i}.html" for i in range(1, 11))}, pages
+    assert [p for _t, p in pages].count("/sitemap.xml") == 1, pages
     gaps = [b[0] - a[0] for a, b in zip(pages, pages[1:])]
     rate = (len(pages) - 1) / (pages[-1][0] - pages[0][0])
     print(f"4 workers, Crawl-delay 1: {len(pages)} page requests, {rate:.2f}/s, smallest gap {min(gaps):.3f}s")

@@ -35,10 +35,11 @@ strings; see docs/scale.md for the measurement.
 """
 from __future__ import annotations
 from crawler.frontier.chains import ChainBoard
+from crawler.frontier.jobs import RunJobs
 from crawler.frontier.keys import DEFAULT_KEY, apply_redis_settings, frontier_key, redis_url_from
 from crawler.frontier.queue import ID_LEN, ReliableQueue
 from crawler.frontier.scheduler import FrontierScheduler, seed
 from crawler.frontier.seen import CompactDupeFilter
 
-__all__ = ["ChainBoard", "CompactDupeFilter", "DEFAULT_KEY", "FrontierScheduler", "ID_LEN", "ReliableQueue",
+__all__ = ["ChainBoard", "CompactDupeFilter", "DEFAULT_KEY", "FrontierScheduler", "ID_LEN", "ReliableQueue", "RunJobs",
            "apply_redis_settings", "frontier_key", "redis_url_from", "seed"]

@@ -225,6 +225,7 @@ class ReliableQueue(RedisQueueBase):
         keys += list(self.server.scan_iter(match=f"{self.key}:processing:*"))
         keys += list(self.server.scan_iter(match=f"{self.key}:parked:*"))
         keys += list(self.server.scan_iter(match=f"{self.key}:alive:*"))
+        keys += list(self.server.scan_iter(match=f"{self.key}:jobs:*"))  # (crawler.frontier.jobs)
         self.server.delete(*keys)
 
     # -- reliability -------------------------------------------------------

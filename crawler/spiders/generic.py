@@ -313,6 +313,8 @@ class GenericSpider(scrapy.Spider):
         key = response.meta.get("fc_key") or canonicalize(response.request.url)
         site = self.sites.of(key, response.meta)  # (a shared frontier brings sites in on first sight)
         site.answered = True
+        for request in await self.sitemaps.start_page(site, response.meta):  # (shared frontier: once per crawl)
+            yield request
         url = canonicalize(response.url)
         if url != key:
             self.frontier.seen.add(url)  # a redirect target: do not fetch it again

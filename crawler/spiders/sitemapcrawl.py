@@ -6,10 +6,18 @@ which sites' start URLs wait for their sitemaps (an incremental re-crawl reads t
 sitemaps first), and which sites' sitemaps stand in for their listings (no link is
 followed there). Kept out of ``generic.py`` so the spider stays glue a newcomer reads
 in minutes (issue 9); one :class:`SitemapCrawl` serves every start site of a crawl.
+
+Under a shared frontier (``REDIS_URL``) a site's sitemaps are read once per crawl, not
+once per worker: the worker that handles one of the site's start pages (depth 0, from a
+start list or ``forumcrawl enqueue``) claims the job for the run
+(:class:`crawler.frontier.RunJobs`), and the sitemap files are queued in the shared
+frontier like links, so the shared seen-set lets each file be fetched once and any
+worker may read it (a worker that dies holding one gives it back to the queue).
 """
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -20,7 +28,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.fetches import PRIORITY_SAMPLE
+from crawler.fetches import PRIORITY_IN_POST, PRIORITY_SAMPLE
 from crawler.sitemaps import SitemapReader
 
 if TYPE_CHECKING:
@@ -29,10 +37,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("crawler.spiders.generic")
 
+# (shared frontier, first crawl) Sitemap files wait for every link queued before them: a thread
+# a listing shows is then queued from its listing entry, with the entry's reply count and last
+# post (stored, and compared by the next incremental re-crawl). Taken first from a sitemap, its
+# entry would be dropped as seen in whichever worker read the listing: those facts stay in that
+# worker (a one-process crawl hands them over, crawler.policy late_entries).
+PRIORITY_SHARED_FIRST_CRAWL = PRIORITY_IN_POST - 10
+
 
 class SitemapCrawl:
-    """A :class:`SitemapReader` per start site of a one-process crawl (none with
-    ``FORUMCRAWL_SITEMAPS=0``, a shared frontier, or ``max_depth=0``)."""
+    """A :class:`SitemapReader` per start site of a one-process crawl; under a shared
+    frontier, one per site whose start page or sitemap file this worker handles (none
+    with ``FORUMCRAWL_SITEMAPS=0`` or ``max_depth=0``)."""
 
     def __init__(self, spider: GenericSpider, crawler) -> None:
         self.spider = spider
@@ -41,24 +57,41 @@ class SitemapCrawl:
         self.readers: dict[str, SitemapReader] = {}
         self.withheld: set[str] = set()  # sites whose start URLs wait for their sitemaps
         self.toc: set[str] = set()  # sites whose sitemaps stand in for their listings
-        if not settings.getbool("FORUMCRAWL_SITEMAPS", True) or spider.shared_frontier:
+        self.robots_named: dict[str, list[str]] = {}  # origin -> the sitemaps its robots.txt names
+        enabled = settings.getbool("FORUMCRAWL_SITEMAPS", True)
+        self.shared = enabled and spider.shared_frontier
+        self._jobs = None  # (shared frontier) crawler.frontier.RunJobs, made on first use
+        self.tried: set[str] = set()  # (shared frontier) sites whose sitemap job this worker claimed or saw taken
+        if self.shared:
+            crawler.signals.connect(self._robots_seen, signal=signals.response_received)
+            return
+        if not enabled:
             return
         for site in spider.sites:
             if not site.start_urls or site.policy.max_depth == 0:
                 continue
-            self.readers[site.origin] = SitemapReader(
+            self._reader(site)
+        if self.readers:
+            crawler.signals.connect(self._robots_seen, signal=signals.response_received)
+
+    def _reader(self, site: SiteState) -> SitemapReader:
+        """``site``'s reader (made on first use: under a shared frontier, any worker may get
+        a sitemap file of any site)."""
+        reader = self.readers.get(site.origin)
+        if reader is None:
+            settings = self.crawler.settings
+            reader = self.readers[site.origin] = SitemapReader(
                 site.origin, seen=self._seen_times(site.origin) if site.recrawl.active else None,
                 count=site.count,
                 max_bytes=settings.getint("FORUMCRAWL_SITEMAP_MAX_BYTES", 50 * 1024 * 1024),
                 max_urls=settings.getint("FORUMCRAWL_SITEMAP_MAX_URLS", 1_000_000),
                 max_files=settings.getint("FORUMCRAWL_SITEMAP_MAX_FILES", 200),
                 margin=settings.getfloat("FORUMCRAWL_SITEMAP_LASTMOD_MARGIN", 600.0))
-        if self.readers:
-            crawler.signals.connect(self._robots_seen, signal=signals.response_received)
+        return reader
 
     def reads(self, site: SiteState) -> bool:
-        """Whether ``site``'s sitemaps are read in this crawl."""
-        return site.origin in self.readers
+        """Whether ``site``'s sitemaps are read from the start of this (one-process) crawl."""
+        return not self.shared and site.origin in self.readers
 
     def withholds(self, site: SiteState) -> bool:
         """A re-crawl reads the sitemaps first: its start URLs wait for them (:meth:`_done`)."""
@@ -87,28 +120,54 @@ class SitemapCrawl:
                 and 200 <= response.status < 300):
             return
         parts = urlsplit(request.url)
-        reader = self.readers.get(f"{parts.scheme}://{parts.netloc}")
+        origin = f"{parts.scheme}://{parts.netloc}"
+        reader = self.readers.get(origin)
         if reader is not None:
-            reader.from_robots(response.body, response.url)
+            self.robots_named[origin] = reader.from_robots(response.body, response.url)
+        elif self.shared:
+            self.robots_named[origin] = SitemapReader(origin).from_robots(response.body, response.url)
 
-    async def first_requests(self, site: SiteState) -> list[scrapy.Request]:
+    async def start_page(self, site: SiteState, meta: dict[str, Any]) -> list[scrapy.Request]:
+        """(shared frontier) One of ``site``'s start pages was fetched: its sitemaps are
+        requested, if no worker has claimed them in this crawl yet (:class:`RunJobs`)."""
+        if (not self.shared or site.origin in self.tried or meta.get("fc_depth", 0) != 0
+                or meta.get("fc_rechain") or meta.get("fc_thread") or site.policy.max_depth == 0):
+            return []
+        self.tried.add(site.origin)
+        if self._jobs is None:
+            from crawler.frontier import RunJobs
+
+            self._jobs = RunJobs.from_settings(self.crawler.settings, self.spider.name)
+        # Held by the start page's request: if this worker dies before the sitemap files are
+        # queued, the worker that gets the re-queued start page takes the job over.
+        holder = meta.get("frontier_id") or uuid.uuid4().hex
+        if not self._jobs.claim(f"sitemaps {site.origin}", holder):
+            log.debug("Sitemaps of %s: read by another worker of this crawl", site.origin)
+            return []
+        log.info("Sitemaps of %s: this worker reads them for the whole crawl", site.origin)
+        site.count("forumcrawl/sitemap/claimed")
+        return await self.first_requests(site, meta.get("fc_key") or f"{site.origin}/")
+
+    async def first_requests(self, site: SiteState, url: str | None = None) -> list[scrapy.Request]:
         """Once robots.txt is known: requests for the sitemaps it names, else /sitemap.xml."""
         from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
         from scrapy.http.request import NO_CALLBACK
 
-        reader = self.readers[site.origin]
+        reader = self._reader(site)
         engine = self.crawler.engine
         robots = next((m for m in engine.downloader.middleware.middlewares
                        if isinstance(m, RobotsTxtMiddleware)), None)
         rules: Any = None
         try:  # the middleware's own fetch (no second GET of robots.txt); without it, ours
             if robots is not None:
-                rules = await robots.robot_parser(scrapy.Request(site.start_urls[0]))
-            else:
+                rules = await robots.robot_parser(scrapy.Request(url or site.start_urls[0]))
+            elif site.origin not in self.robots_named:
                 await engine.download_async(scrapy.Request(
                     f"{site.origin}/robots.txt", meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK))
         except Exception as exc:  # noqa: BLE001 - unreachable: the start URL's own request reports it
             log.debug("robots.txt of %s: %s", site.host, exc)
+        if not reader.robots_named:
+            reader.robots_named = self.robots_named.get(site.origin, [])
         # A host that never answered, or whose rules stay unknown as the crawl stops: no sitemap.
         usable = (rules is None or hasattr(rules, "allowed")) and not site.failed
         requests = [self._request(url, site) for url in reader.first_files()
@@ -120,8 +179,10 @@ class SitemapCrawl:
         return requests
 
     def _request(self, url: str, site: SiteState) -> scrapy.Request:
+        # (shared frontier: queued like a link, so the shared seen-set has it fetched once in all)
+        priority = PRIORITY_SHARED_FIRST_CRAWL if self.shared and not site.recrawl.active else PRIORITY_SAMPLE
         return scrapy.Request(url, callback=self.spider.parse_sitemap, errback=self.spider.sitemap_failed,
-                              dont_filter=True, priority=PRIORITY_SAMPLE,
+                              dont_filter=not self.shared, priority=priority,
                               meta={"download_maxsize": self.readers[site.origin].max_bytes,
                                     "fc_site": site.origin})
 
@@ -129,7 +190,7 @@ class SitemapCrawl:
         """A sitemap file: an index's sitemaps are requested, a urlset's URLs planned."""
         spider = self.spider
         site = spider.sites.of(response.url, response.meta)
-        reader = self.readers[site.origin]
+        reader = self._reader(site)
         found = reader.read(response.url, response.body)
         requests: list[scrapy.Request] = []
         if found is not None and found.kind == "sitemapindex":
@@ -158,7 +219,7 @@ class SitemapCrawl:
         """When every sitemap file of ``site`` has answered, a re-crawl whose sitemaps list
         nearly every known thread walks no listing (threads they do not list are revalidated
         when idle); otherwise its start URLs are requested now."""
-        reader = self.readers[site.origin]
+        reader = self._reader(site)
         if not reader.answered() or site.origin not in self.withheld:
             return []
         self.withheld.discard(site.origin)
