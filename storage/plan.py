@@ -70,9 +70,11 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
     plain = _Plain(dialect)
     base = query
     conditions: dict[str, tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]] = {}  # name: (indexed, plain)
+    site_ids: list[int] = []
     if filters.site:
-        ids = [row[0] for row in conn.execute(sa.select(Site.id).where(Site.key.in_(site_keys(filters.site))))]
-        conditions["site"] = (Post.site_id.in_(ids), plain.column(Post.site_id).in_(ids)) if ids else (
+        site_ids = [row[0] for row in conn.execute(sa.select(Site.id).where(Site.key.in_(site_keys(filters.site))))]
+        indexed_site = Post.site_id == site_ids[0] if len(site_ids) == 1 else Post.site_id.in_(site_ids)
+        conditions["site"] = (indexed_site, plain.column(Post.site_id).in_(site_ids)) if site_ids else (
             sa.false(), sa.false())
     if filters.thread:
         thread_ids = _thread_ids(conn, filters.thread)
@@ -104,13 +106,17 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
             query = query.where(indexed if name == driver else plain_clause)
         return _page_first(conn, base, query.where(*search.row_checks()).order_by(*_order(filters.order, plain)),
                            order, needed)
-    # walk in order: the order's index drives; published bounds stay usable when the order is by date
-    walk = query
+    # walk in order: the order's index drives; published bounds stay usable when the order is by
+    # date, and one site when its own order index serves the order (thread, newest: migration 0009)
+    site_walk = filters.order in ("thread", "newest") and len(site_ids) == 1
+    walk_where = []
     for name, (indexed, plain_clause) in conditions.items():
-        usable = name == "published" and filters.order != "thread"
-        walk = walk.where(indexed if usable else plain_clause)
+        usable = (name == "published" and filters.order != "thread") or (name == "site" and site_walk)
+        walk_where.append(indexed if usable else plain_clause)
     if not search.indexed:
-        return walk.where(*search.row_checks()).order_by(*order)
+        return query.where(*walk_where, *search.row_checks()).order_by(*order)
+    # the window needs posts alone: a join (to threads, sites) would read each post's row
+    walk = sa.select(Post.id).where(*walk_where)
     # a search: a common term fills the page within the first posts in order; else the index
     # tells how rare it is: few hits are fetched through it, many (over DRIVER_CAP) are
     # found by walking a window long enough to hold a page at that frequency
@@ -183,7 +189,10 @@ def _window_hits(conn: sa.Connection, walk: sa.Select, search, order: str, windo
     # PostgreSQL checks a filter on the row, not on the index entry, unless the scan is
     # index-only: the window's ids (and order keys) come from one, and each text is read
     # by id in a nested loop that keeps the window's order
-    keys = walk.with_only_columns(Post.id, Post.thread_id, Post.position, Post.published)
+    # only the order's keys, so that the scan is index-only on the order's index (ix_posts_site_newest
+    # has no thread_id)
+    key_columns = [Post.thread_id, Post.position] if order == "thread" else [Post.published]
+    keys = walk.with_only_columns(Post.id, *key_columns)
     window_rows = keys.order_by(*_order(order)).limit(window).subquery("w")
     row = sa.orm.aliased(Post, name="p_text")
     text = sa.select(row.text).where(row.id == window_rows.c.id).lateral("t")
