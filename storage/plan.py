@@ -9,9 +9,12 @@ of being left to each database's guesses:
   post is checked for the rest, and ids and order keys alone are sorted
   before the page's full rows are read;
 * **walk in order**: otherwise the posts are walked in the page's order (the
-  index behind ``thread``/``newest``/``oldest``) and checked one by one in
-  Python (TermSearch.matches, the same rules as the index and LIKE): a common
-  term fills the page within a few dozen posts. A first window of posts
+  index behind ``thread``/``newest``/``oldest``; with one ``--site``, that
+  site's own order index, migration 0009) and checked one by one: on SQLite
+  in Python (TermSearch.matches, the same rules as the index and LIKE), on
+  PostgreSQL in the server by each post's ``posts_terms`` entry (LIKE reads
+  the text of those candidates only), one statement returning the hits
+  only. A common term fills the page within a few dozen posts. A first window of posts
   that does not fill the page sizes a second one from the hit rate seen (or
   the index's count), so a term in 1% of posts reads about 7,500 posts, not
   the archive.
@@ -32,7 +35,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from .models import Post, Site, Thread
-from .search import TermSearch
+from .search import POSTS_TERMS, TermSearch
 from .searchindex import register_functions
 
 DRIVER_CAP = 10_000  # a filter matching at most this many posts is fetched whole, then sorted
@@ -166,11 +169,13 @@ def _page_first(conn: sa.Connection, base: sa.Select, query: sa.Select, order: l
 def _window_hits(conn: sa.Connection, walk: sa.Select, search, order: str, window: int, needed: int) -> list[int]:
     """Ids of the first ``needed`` hits among the first ``window`` posts in order (fewer: not a page).
 
-    The posts stream in index order with the other filters checked on the
+    The posts come in index order with the other filters checked on the
     index entry where it holds them (thread order: ``ix_posts_thread_order``
-    holds the date, so a date range costs no row read; on PostgreSQL the ids
-    come from an index-only scan and each text is read by id); each text is checked here (TermSearch.matches), so a common term
-    stops after a few dozen posts and a rare one reads the rows in range only.
+    holds the date, so a date range costs no row read; one site: its own
+    order indexes, 0009), and each is checked for the search (SQLite: its
+    text here, TermSearch.matches; PostgreSQL: in the server, by its index
+    entry), so a common term stops after a few dozen posts and a rare one
+    reads the rows in range only.
     """
     hits: list[int] = []
     if conn.dialect.name == "sqlite":
@@ -186,28 +191,26 @@ def _window_hits(conn: sa.Connection, walk: sa.Select, search, order: str, windo
         finally:
             result.close()
         return hits
-    # PostgreSQL checks a filter on the row, not on the index entry, unless the scan is
-    # index-only: the window's ids (and order keys) come from one, and each text is read
-    # by id in a nested loop that keeps the window's order
-    # only the order's keys, so that the scan is index-only on the order's index (ix_posts_site_newest
-    # has no thread_id)
+    # PostgreSQL: one statement returns the page's hits only. The window's ids (and order keys)
+    # come from an index-only scan (a filter on a row would read the row); each is checked by
+    # its own index entry (posts_terms by id: exact for words and CJK pairs, the same answer
+    # as search_clause) in a nested loop that keeps the window's order and stops at ``needed``;
+    # the terms LIKE must re-check read the text of those candidates only. Streaming the
+    # texts to be checked here cost a round trip per 200 posts and their transfer, which a
+    # loaded machine turns into waits (温度 --since thread: ~25 round trips).
     key_columns = [Post.thread_id, Post.position] if order == "thread" else [Post.published]
-    keys = walk.with_only_columns(Post.id, *key_columns)
+    keys = walk.with_only_columns(Post.id, *key_columns)  # the order's keys only: index-only
     window_rows = keys.order_by(*_order(order)).limit(window).subquery("w")
-    row = sa.orm.aliased(Post, name="p_text")
-    text = sa.select(row.text).where(row.id == window_rows.c.id).lateral("t")
-    stream = (sa.select(window_rows.c.id, text.c.text).join_from(window_rows, text, sa.true())
-              .order_by(*_order(order, col=lambda c: window_rows.c[c.name])))
-    result = conn.execution_options(stream_results=True, yield_per=WINDOW_BATCH).execute(stream)
-    try:
-        for post_id, text_value in result:
-            if text_value and search.matches(text_value):
-                hits.append(post_id)
-                if len(hits) >= needed:
-                    break
-    finally:
-        result.close()
-    return hits
+    terms = POSTS_TERMS.alias("w_terms")
+    indexed = (sa.select(sa.literal(1).label("hit")).select_from(terms)
+               .where(terms.c.post_id == window_rows.c.id, search.terms_match(terms)).limit(1).lateral("i"))
+    stream = sa.select(window_rows.c.id).join_from(window_rows, indexed, sa.true())
+    text_checks = search.text_checks()
+    if text_checks:
+        checked = sa.select(Post.id).where(Post.id == window_rows.c.id, *text_checks).limit(1).lateral("c")
+        stream = stream.join(checked, sa.true())
+    stream = stream.order_by(*_order(order, col=lambda c: window_rows.c[c.name])).limit(needed)
+    return [row[0] for row in conn.execute(stream)]
 
 
 def _order(order: str, plain: _Plain | None = None, col=None) -> list[sa.ColumnElement]:
