@@ -247,10 +247,12 @@ def _estimated_rows(conn: sa.Connection, ids: sa.Select) -> tuple[int, int | Non
     compiled = ids.compile(conn, compile_kwargs={"literal_binds": True})
     plan = conn.exec_driver_sql(
         f"EXPLAIN (FORMAT JSON) {compiled} UNION ALL SELECT post_id FROM posts_terms").scalar_one()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    sides = plan[0]["Plan"].get("Plans", [])
-    if plan[0]["Plan"]["Node Type"] != "Append" or len(sides) != 2:
-        return int(plan[0]["Plan"]["Plan Rows"]), None  # not the plan expected: no total
+    node = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    sides = node.get("Plans", [])
+    if node["Node Type"] != "Append" or len(sides) != 2:
+        # not the plan expected (a Parallel Append under a Gather estimates per worker): ids alone
+        plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}").scalar_one()
+        return int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]), None
     return int(sides[0]["Plan Rows"]), int(sides[1]["Plan Rows"])
 
 
