@@ -24,6 +24,7 @@ ADVISORY_LOCK_KEY = 0x66637261776C  # "fcrawl"
 SEARCH_OBJECT_PREFIXES = (
     "posts_fts", "ix_posts_text_trgm", "posts_cjk", "ix_posts_cjk", "posts_terms", "ix_posts_terms",
     "ix_posts_published_newest", "posts_search", "posts_trigram", "posts_match",
+    "ix_posts_site_newest",  # not a search object, but like ix_posts_published_newest it differs by dialect (0009)
 )
 
 

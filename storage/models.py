@@ -84,11 +84,15 @@ class Post(Base):
     """One post; ``post_key`` is its stable identity across crawls (see storage.keys)."""
 
     __tablename__ = "posts"
-    # thread order; id and published too, so a walk in that order checks dates in the index (0008)
-    __table_args__ = (sa.Index("ix_posts_thread_order", "thread_id", "position", "id", "published"),)
+    # thread order; id and published too, so a walk in that order checks dates in the index (0008);
+    # the same within one site (0009; also the site_id index; ix_posts_site_newest is in 0009 only)
+    __table_args__ = (
+        sa.Index("ix_posts_thread_order", "thread_id", "position", "id", "published"),
+        sa.Index("ix_posts_site_thread_order", "site_id", "thread_id", "position", "id", "published"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     post_key: Mapped[str] = mapped_column(sa.Text, unique=True)
-    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"))
     thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"))
     page_url: Mapped[str | None] = mapped_column(sa.Text)
     page_number: Mapped[int | None]

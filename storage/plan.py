@@ -9,9 +9,12 @@ of being left to each database's guesses:
   post is checked for the rest, and ids and order keys alone are sorted
   before the page's full rows are read;
 * **walk in order**: otherwise the posts are walked in the page's order (the
-  index behind ``thread``/``newest``/``oldest``) and checked one by one in
-  Python (TermSearch.matches, the same rules as the index and LIKE): a common
-  term fills the page within a few dozen posts. A first window of posts
+  index behind ``thread``/``newest``/``oldest``; with one ``--site``, that
+  site's own order index, migration 0009) and checked one by one: on SQLite
+  in Python (TermSearch.matches, the same rules as the index and LIKE), on
+  PostgreSQL in the server by each post's ``posts_terms`` entry (LIKE reads
+  the text of those candidates only), one statement returning the hits
+  only. A common term fills the page within a few dozen posts. A first window of posts
   that does not fill the page sizes a second one from the hit rate seen (or
   the index's count), so a term in 1% of posts reads about 7,500 posts, not
   the archive.
@@ -32,7 +35,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from .models import Post, Site, Thread
-from .search import TermSearch
+from .search import POSTS_TERMS, TermSearch
 from .searchindex import register_functions
 
 DRIVER_CAP = 10_000  # a filter matching at most this many posts is fetched whole, then sorted
@@ -70,9 +73,11 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
     plain = _Plain(dialect)
     base = query
     conditions: dict[str, tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]] = {}  # name: (indexed, plain)
+    site_ids: list[int] = []
     if filters.site:
-        ids = [row[0] for row in conn.execute(sa.select(Site.id).where(Site.key.in_(site_keys(filters.site))))]
-        conditions["site"] = (Post.site_id.in_(ids), plain.column(Post.site_id).in_(ids)) if ids else (
+        site_ids = [row[0] for row in conn.execute(sa.select(Site.id).where(Site.key.in_(site_keys(filters.site))))]
+        indexed_site = Post.site_id == site_ids[0] if len(site_ids) == 1 else Post.site_id.in_(site_ids)
+        conditions["site"] = (indexed_site, plain.column(Post.site_id).in_(site_ids)) if site_ids else (
             sa.false(), sa.false())
     if filters.thread:
         thread_ids = _thread_ids(conn, filters.thread)
@@ -104,17 +109,21 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
             query = query.where(indexed if name == driver else plain_clause)
         return _page_first(conn, base, query.where(*search.row_checks()).order_by(*_order(filters.order, plain)),
                            order, needed)
-    # walk in order: the order's index drives; published bounds stay usable when the order is by date
-    walk = query
+    # walk in order: the order's index drives; published bounds stay usable when the order is by
+    # date, and one site when its own order index serves the order (thread, newest: migration 0009)
+    site_walk = filters.order in ("thread", "newest") and len(site_ids) == 1
+    walk_where = []
     for name, (indexed, plain_clause) in conditions.items():
-        usable = name == "published" and filters.order != "thread"
-        walk = walk.where(indexed if usable else plain_clause)
+        usable = (name == "published" and filters.order != "thread") or (name == "site" and site_walk)
+        walk_where.append(indexed if usable else plain_clause)
     if not search.indexed:
-        return walk.where(*search.row_checks()).order_by(*order)
+        return query.where(*walk_where, *search.row_checks()).order_by(*order)
+    # the window needs posts alone: a join (to threads, sites) would read each post's row
+    walk = sa.select(Post.id).where(*walk_where)
     # a search: a common term fills the page within the first posts in order; else the index
     # tells how rare it is: few hits are fetched through it, many (over DRIVER_CAP) are
     # found by walking a window long enough to hold a page at that frequency
-    found = None
+    found, indexed_posts = None, None
     if dialect == "sqlite":
         whole = _capped_count(conn, search.whole_word_ids())
         if whole > DRIVER_CAP or not search.has_prefixes:
@@ -126,9 +135,13 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
     elif dialect == "postgresql":
         # the planner's estimate from the tsvector statistics (ANALYZE) costs no index read;
         # a GIN count builds the whole bitmap of a common term first (~50-170 ms at 90,000 hits)
-        found = _estimated_rows(conn, search.ids())
+        found, indexed_posts = _estimated_rows(conn, search.ids())
     hits: list[int] = []
     first_window = max(WINDOW_MIN, WINDOW_PER_ROW * needed)
+    if dialect == "postgresql" and found and found > DRIVER_CAP and indexed_posts:
+        # the server checks a window without sending its texts: size the first one from the
+        # estimate already (a term in 2% of posts: ~3,750 posts, one statement instead of two)
+        first_window = max(first_window, min(int(1.5 * needed * indexed_posts / found), 4 * PAGE_MAX))
     if found is None or found > DRIVER_CAP:
         hits = _window_hits(conn, walk, search, filters.order, first_window, needed)
     if len(hits) < needed:
@@ -138,6 +151,8 @@ def plan_posts(conn: sa.Connection, dialect: str, query: sa.Select, filters: Pos
             # the hit rate seen in the first window (it knows the other filters), else the index's
             if len(hits) >= 5:
                 rate = len(hits) / first_window
+            elif indexed_posts:
+                rate = found / indexed_posts
             else:
                 newest_id = conn.execute(sa.select(sa.func.max(Post.id))).scalar_one() or 1
                 rate = found / newest_id
@@ -160,11 +175,13 @@ def _page_first(conn: sa.Connection, base: sa.Select, query: sa.Select, order: l
 def _window_hits(conn: sa.Connection, walk: sa.Select, search, order: str, window: int, needed: int) -> list[int]:
     """Ids of the first ``needed`` hits among the first ``window`` posts in order (fewer: not a page).
 
-    The posts stream in index order with the other filters checked on the
+    The posts come in index order with the other filters checked on the
     index entry where it holds them (thread order: ``ix_posts_thread_order``
-    holds the date, so a date range costs no row read; on PostgreSQL the ids
-    come from an index-only scan and each text is read by id); each text is checked here (TermSearch.matches), so a common term
-    stops after a few dozen posts and a rare one reads the rows in range only.
+    holds the date, so a date range costs no row read; one site: its own
+    order indexes, 0009), and each is checked for the search (SQLite: its
+    text here, TermSearch.matches; PostgreSQL: in the server, by its index
+    entry), so a common term stops after a few dozen posts and a rare one
+    reads the rows in range only.
     """
     hits: list[int] = []
     if conn.dialect.name == "sqlite":
@@ -180,25 +197,26 @@ def _window_hits(conn: sa.Connection, walk: sa.Select, search, order: str, windo
         finally:
             result.close()
         return hits
-    # PostgreSQL checks a filter on the row, not on the index entry, unless the scan is
-    # index-only: the window's ids (and order keys) come from one, and each text is read
-    # by id in a nested loop that keeps the window's order
-    keys = walk.with_only_columns(Post.id, Post.thread_id, Post.position, Post.published)
+    # PostgreSQL: one statement returns the page's hits only. The window's ids (and order keys)
+    # come from an index-only scan (a filter on a row would read the row); each is checked by
+    # its own index entry (posts_terms by id: exact for words and CJK pairs, the same answer
+    # as search_clause) in a nested loop that keeps the window's order and stops at ``needed``;
+    # the terms LIKE must re-check read the text of those candidates only. Streaming the
+    # texts to be checked here cost a round trip per 200 posts and their transfer, which a
+    # loaded machine turns into waits (温度 --since thread: ~25 round trips).
+    key_columns = [Post.thread_id, Post.position] if order == "thread" else [Post.published]
+    keys = walk.with_only_columns(Post.id, *key_columns)  # the order's keys only: index-only
     window_rows = keys.order_by(*_order(order)).limit(window).subquery("w")
-    row = sa.orm.aliased(Post, name="p_text")
-    text = sa.select(row.text).where(row.id == window_rows.c.id).lateral("t")
-    stream = (sa.select(window_rows.c.id, text.c.text).join_from(window_rows, text, sa.true())
-              .order_by(*_order(order, col=lambda c: window_rows.c[c.name])))
-    result = conn.execution_options(stream_results=True, yield_per=WINDOW_BATCH).execute(stream)
-    try:
-        for post_id, text_value in result:
-            if text_value and search.matches(text_value):
-                hits.append(post_id)
-                if len(hits) >= needed:
-                    break
-    finally:
-        result.close()
-    return hits
+    terms = POSTS_TERMS.alias("w_terms")
+    indexed = (sa.select(sa.literal(1).label("hit")).select_from(terms)
+               .where(terms.c.post_id == window_rows.c.id, search.terms_match(terms)).limit(1).lateral("i"))
+    stream = sa.select(window_rows.c.id).join_from(window_rows, indexed, sa.true())
+    text_checks = search.text_checks()
+    if text_checks:
+        checked = sa.select(Post.id).where(Post.id == window_rows.c.id, *text_checks).limit(1).lateral("c")
+        stream = stream.join(checked, sa.true())
+    stream = stream.order_by(*_order(order, col=lambda c: window_rows.c[c.name])).limit(needed)
+    return [row[0] for row in conn.execute(stream)]
 
 
 def _order(order: str, plain: _Plain | None = None, col=None) -> list[sa.ColumnElement]:
@@ -221,12 +239,21 @@ def _range(column, filters: PostFilters) -> sa.ColumnElement[bool]:
     return sa.and_(*clauses)
 
 
-def _estimated_rows(conn: sa.Connection, ids: sa.Select) -> int:
-    """PostgreSQL's estimate of the rows of ``ids`` (EXPLAIN, no execution)."""
+def _estimated_rows(conn: sa.Connection, ids: sa.Select) -> tuple[int, int | None]:
+    """PostgreSQL's estimates of the rows of ``ids`` and of all of ``posts_terms`` (EXPLAIN, no execution).
+
+    One EXPLAIN of ``ids UNION ALL (every posts_terms row)``: its Append has one plan per side.
+    """
     compiled = ids.compile(conn, compile_kwargs={"literal_binds": True})
-    plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}").scalar_one()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return int(plan[0]["Plan"]["Plan Rows"])
+    plan = conn.exec_driver_sql(
+        f"EXPLAIN (FORMAT JSON) {compiled} UNION ALL SELECT post_id FROM posts_terms").scalar_one()
+    node = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    sides = node.get("Plans", [])
+    if node["Node Type"] != "Append" or len(sides) != 2:
+        # not the plan expected (a Parallel Append under a Gather estimates per worker): ids alone
+        plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}").scalar_one()
+        return int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]), None
+    return int(sides[0]["Plan Rows"]), int(sides[1]["Plan Rows"])
 
 
 def _capped_count(conn: sa.Connection, ids: sa.Select) -> int:

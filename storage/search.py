@@ -117,8 +117,12 @@ class TermSearch:
         return sa.literal_column("posts_fts").op("MATCH")(sa.literal(query))
 
     def _ts_match(self) -> sa.ColumnElement[bool]:
+        return self.terms_match(POSTS_TERMS)
+
+    def terms_match(self, terms: sa.FromClause) -> sa.ColumnElement[bool]:
+        """PostgreSQL: ``terms`` (posts_terms or an alias) has every atom (what :meth:`ids` finds)."""
         query = sa.cast(sa.literal(tsquery_text(self.atoms)), postgresql.TSQUERY)
-        return POSTS_TERMS.c.terms.op("@@")(query)
+        return terms.c.terms.op("@@")(query)
 
 
 def fts_quote(token: str) -> str:

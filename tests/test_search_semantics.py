@@ -152,3 +152,37 @@ def test_migration_0005_can_run_again_over_its_own_objects(corpus):
                 assert conn.exec_driver_sql("SELECT count(*) FROM posts_terms").scalar_one() == len(CORPUS)
         assert positions(query.posts(store, search="温度的影响")) == [3]
         assert positions(query.posts(store, search="neighbour")) == [1, 2]
+
+
+def test_bench_shapes_give_the_same_pages_on_every_plan_and_site(database_url, monkeypatch):
+    # the benchmark's query shapes (storage.bench: --site/--author/--since, every order) on a
+    # small archive of its kind (4 sites, Zipf words, dates over three years, some undated posts):
+    # a page is the first rows of the whole answer (a plain query the database plans), whichever
+    # plan serves it (walk in order with short or long windows, fetch and sort)
+    from storage import bench
+
+    threads, items = [], []
+    for thread, posts in bench.synthetic(600, per_thread=15):
+        threads.append(thread)
+        items.extend(posts)
+    for item in items[::23]:
+        item["published"] = None
+    site, since = bench.SITES[1], "2023-06-01"
+    with Store(database_url) as store:
+        store.write_batch(threads, items)
+        shapes = []
+        for term in ("weather", "天气", "harbour", "温度", "forum 论坛", "wea", "独角兽"):
+            for extra in ({}, {"site": site}, {"author": "user7"}, {"since": since},
+                          {"site": site, "since": since}):
+                for order in ("thread", "newest", "oldest"):
+                    shapes.append(dict(search=term, order=order, **extra))
+        whole = {i: query.posts(store, limit=0, **shape) for i, shape in enumerate(shapes)}
+        assert any(len(rows) > 30 for rows in whole.values()) and any(0 < len(rows) < 12 for rows in whole.values())
+        for cap, window in ((0, 10), (0, 10_000), (20, 10), (10_000, 10)):
+            monkeypatch.setattr(plan, "DRIVER_CAP", cap)
+            monkeypatch.setattr(plan, "WINDOW_MIN", window)
+            monkeypatch.setattr(plan, "WINDOW_PER_ROW", 1)
+            for i, shape in enumerate(shapes):
+                page = query.posts(store, limit=12, offset=3, **shape)
+                want = whole[i][3:15]
+                assert [r["post_key"] for r in page] == [r["post_key"] for r in want], (cap, window, shape)

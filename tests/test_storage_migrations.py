@@ -74,3 +74,34 @@ def test_opening_an_older_database_upgrades_it_and_keeps_its_posts(database_url,
         assert len(query.posts(store, search="天气")) == 3  # 0003 (PostgreSQL) / 0004 (SQLite) indexed the posts already stored
         if store.dialect == "sqlite":
             assert conn.execute(sa.text("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH '天气'")).scalar_one() == 3
+
+
+def test_migration_0009_site_order_indexes_keep_posts_run_twice_and_go_back(database_url):
+    from storage import query
+    from storage.engine import make_engine
+    from test_storage_items import SITE, thread_with_posts
+
+    def post_indexes(conn) -> set[str]:
+        return {ix["name"] for ix in sa.inspect(conn).get_indexes("posts")}
+
+    engine = make_engine(database_url)
+    migrate.upgrade(engine, "0008")
+    with engine.connect() as conn:
+        assert "ix_posts_site_id" in post_indexes(conn) and "ix_posts_site_newest" not in post_indexes(conn)
+    engine.dispose()
+    with Store(database_url, migrate_schema=False) as old:   # posts written at 0008
+        old.write_batch(*thread_with_posts(1, 3))
+    with Store(database_url) as store:   # 0009
+        with store.engine.begin() as conn:
+            assert {"ix_posts_site_thread_order", "ix_posts_site_newest"} <= post_indexes(conn)
+            assert "ix_posts_site_id" not in post_indexes(conn)
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0008'"))
+    with Store(database_url) as store, store.engine.connect() as conn:   # 0009 again over its own indexes
+        assert migrate.current_revision(conn) == migrate.head_revision()
+        assert [r["position"] for r in query.posts(store, site=SITE, order="newest")] == [3, 2, 1]
+    engine = make_engine(database_url)
+    migrate.downgrade(engine, "0008")
+    with engine.connect() as conn:
+        indexes = post_indexes(conn)
+        assert "ix_posts_site_id" in indexes and not indexes & {"ix_posts_site_thread_order", "ix_posts_site_newest"}
+    engine.dispose()
