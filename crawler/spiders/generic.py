@@ -373,6 +373,7 @@ class GenericSpider(scrapy.Spider):
                 fetch.priority = max(fetch.priority, PRIORITY_SAMPLE)
         yield from self._requests(fetches, site)
         warmup.hold({"body": response.body, "url": response.url, "key": key, "title": page.title,
+                     "thread": page.kind == "thread" and len(page.posts) >= 2,
                      # posts long enough to be content, not a repeated icon or a label
                      "posts": {hash(p.text) for p in page.posts if p.text and len(p.text) >= 50},
                      "meta": dict(response.meta), "info": info,

@@ -1,0 +1,103 @@
+"""Discuz! X (3.4/3.5, UTF-8) on ``php -S`` + MariaDB, installed and seeded through Discuz itself.
+
+Install: the engine's own web installer (``install/index.php``) driven over HTTP
+the way its pages do (database form, then the ``do_db_init`` /
+``do_db_data_init`` / ``ext_info`` steps), with the bundled UCenter. Seed:
+``discuz_seed.php`` posts :mod:`tests.engines.php.corpus` through Discuz's
+posting model and prints the posts table back, which is the ground truth.
+Five posts and five threads a page, so threads and the board span pages.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from http.cookiejar import CookieJar
+from pathlib import Path
+from typing import Iterator
+
+from tests.engines.php import (HERE, PhpForum, copy_source, database_name, drop_database, free_port, MYSQL,
+                               php_server)
+from tests.engines.php import corpus
+from tests.engines.server import TruthPage, TruthPost, TruthThread
+
+NAME = "discuz"
+PHP_MODULES = ("mysqli", "mbstring", "xml", "gd")
+POSTS_PER_PAGE = THREADS_PER_PAGE = 5
+
+
+def source_subdir(src: Path) -> str:
+    """The web root inside a Discuz checkout: ``upload/`` in the official layout."""
+    return "upload" if (src / "upload" / "forum.php").is_file() else ""
+
+
+def _install(base: str, dbname: str) -> None:
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    form = {"dbinfo[dbhost]": f"{MYSQL['host']}:{MYSQL['port']}", "dbinfo[dbname]": dbname,
+            "dbinfo[dbuser]": MYSQL["user"], "dbinfo[dbpw]": MYSQL["password"], "dbinfo[tablepre]": "pre_",
+            "dbinfo[adminemail]": "admin@example.org", "admininfo[username]": "admin",
+            "admininfo[password]": "fc-admin-pw", "admininfo[password2]": "fc-admin-pw",
+            "admininfo[email]": "admin@example.org"}
+
+    def post(query: str, data: dict) -> str:
+        body = urllib.parse.urlencode(data).encode()
+        with opener.open(f"{base}/install/index.php?{query}", body, timeout=300) as resp:
+            return resp.read().decode("utf-8", "replace")
+
+    page = post("step=3&install_ucenter=yes", form)
+    found = re.search(r"allinfo=([A-Za-z0-9+/=%]+)", page)
+    if not found:
+        raise RuntimeError("Discuz installer refused the database form: "
+                           + re.sub(r"<[^>]+>|\s+", " ", page)[-800:])
+    allinfo = urllib.parse.unquote(found.group(1))
+    for method in ("do_db_init", "do_db_data_init", "ext_info"):
+        post(f"method={method}", {"allinfo": allinfo})
+
+
+def _seed(site: Path) -> dict:
+    spec = {"settings": {"postperpage": POSTS_PER_PAGE, "topicperpage": THREADS_PER_PAGE},
+            "users": corpus.USERS, "threads": [dict(t, fid=2) for t in corpus.threads()]}
+    proc = subprocess.run(["php", str(HERE / "discuz_seed.php"), str(site)], input=json.dumps(spec),
+                          capture_output=True, text=True, timeout=300)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith('{"threads"')]
+    if proc.returncode != 0 or not lines:
+        shown = re.sub(r"<[^>]+>|\s+", " ", proc.stdout)[-1500:]
+        raise RuntimeError(f"seeding Discuz failed ({proc.returncode}): {proc.stderr[-1500:]} {shown}")
+    return json.loads(lines[-1])
+
+
+def truth(data: dict, base: str) -> list[TruthThread]:
+    """Threads as the posts table holds them, paged as Discuz pages them."""
+    threads = []
+    for t in data["threads"]:
+        url = f"{base}/forum.php?mod=viewthread&tid={t['tid']}"
+        posts = [TruthPost(author=p["author"], text=p["message"], post_id=str(p["pid"]),
+                           published=datetime.fromtimestamp(int(p["dateline"]), timezone.utc))
+                 for p in t["posts"]]
+        pages = [TruthPage(f"{url}&page={n // POSTS_PER_PAGE + 1}", list(range(n, min(n + POSTS_PER_PAGE, len(posts)))))
+                 for n in range(0, len(posts), POSTS_PER_PAGE)]
+        threads.append(TruthThread(url=url, title=t["title"], board="默认版块", posts=posts, pages=pages,
+                                   thread_id=str(t["tid"])))
+    return threads
+
+
+@contextmanager
+def running_discuz(src: Path) -> Iterator[PhpForum]:
+    """A freshly installed and seeded Discuz! X on 127.0.0.1; its database is dropped afterwards."""
+    dbname = database_name(NAME)
+    with tempfile.TemporaryDirectory(prefix="fc-discuz-") as tmp:
+        site = copy_source(NAME, source_subdir(src), Path(tmp))
+        port = free_port()
+        log_path = Path(tmp) / "php.log"
+        try:
+            with php_server(site, port, log_path) as base:
+                _install(base, dbname)
+                data = _seed(site)
+                yield PhpForum(NAME, base, truth(data, base), site, log_path)
+        finally:
+            drop_database(dbname)
