@@ -87,6 +87,15 @@ def view_target(page, url: str, declared: str | None, in_scope: Callable[[str], 
     return None
 
 
+def copy_of(page, url: str, info: dict, policy) -> str | None:
+    """The page a post-less page copies (an archive or print view read as an article, naming
+    its thread by ``rel=canonical`` or a "full version" link), or None. Listings are never
+    copies here: their entries are what they give."""
+    if page.entries or page.kind != "article":
+        return None
+    return view_target(page, url, info.get("declared"), policy.in_scope)
+
+
 _POST_INDEX = re.compile(r"^/\d+/?$")
 _SPACES = re.compile(r"\s+")
 

@@ -63,7 +63,7 @@ from crawler.robots import HostUnreachable, RobotsTxtPending
 from crawler.responses import page_record, plain_outcome, response_info, unusable
 from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_url_list
 from crawler.urls import canonicalize
-from crawler.views import view_target
+from crawler.views import copy_of, view_target
 from crawler.warmup import learn_template
 
 log = logging.getLogger(__name__)
@@ -391,13 +391,24 @@ class GenericSpider(scrapy.Spider):
         ctx = threads.context_for(meta, key, url)
         if not page.posts:
             fetches = self._discover(site, page, meta, url)
-            fetches += policy.learn(key, plain_outcome(page, url, fetches, info))
+            outcome = plain_outcome(page, url, fetches, info)
+            target = copy_of(page, url, info, policy)
+            if target is not None:
+                # a copy without posts (an archive page read as an article): its thread counts
+                policy.learn_view(key, target)
+                site.count("forumcrawl/views_skipped")
+                entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
+                if policy.take(target, PRIORITY_FIRST, entry_meta):
+                    fetches.append(Fetch(target, PRIORITY_FIRST, entry_meta))
+                outcome = "repeat"
+            fetches += policy.learn(key, outcome)
             yield from self._requests(fetches, site)
             self.crawler.signals.send_catch_log(
                 fc_signals.page_fetched, page=page_record(site.origin, info, page.kind))
             self.ledger.finish(key)
             return
         # A thread page (a single-post page may be classified "article": posts decide).
+        policy.observe_posts(url, page)
         if threads.already_emitted(page) and not meta.get("fc_rechain"):
             # Every post of this page was stored from another URL of the same page.
             site.count("forumcrawl/duplicate_thread_pages")
