@@ -191,6 +191,19 @@ class UrlPolicy:
             found = self._canonical[url] = self.inert.strip(canonicalize(url))
         return found
 
+    def inert_alias(self, url: str) -> bool:
+        """``url`` is, once its inert parameters are dropped, a URL taken on already; if not,
+        ``url`` takes it on (the other aliases queued meanwhile are then dropped)."""
+        if not self.inert:
+            return False
+        stripped = self.inert.strip(url)
+        if stripped == url:
+            return False
+        if stripped in self.journal.seen:
+            return True
+        self.journal.seen.add(stripped)
+        return False
+
     def observe_posts(self, url: str, page) -> None:
         """A thread page's posts, shown at ``url``: may teach that a query parameter is inert."""
         posts = frozenset(hash(p.text) for p in page.posts if p.text)

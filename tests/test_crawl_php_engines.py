@@ -1,6 +1,6 @@
 """Whole-site crawls of real PHP forum engines run on 127.0.0.1 (issue 9).
 
-Discuz! X (UTF-8, MariaDB) is installed through their own
+Discuz! X 3.5 (UTF-8) and FluxBB 1.5 (by Visman, PHP 8), both on MariaDB, are installed through their own
 installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import PhpForum, discuz, missing, source_dir
+from tests.engines.php import PhpForum, discuz, fluxbb, missing, source_dir
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -28,7 +28,8 @@ pytestmark = pytest.mark.slow
 F1_TARGET = 0.95
 GETS_PER_THREAD_PAGE = 3.0
 SETTINGS = ("CONCURRENT_REQUESTS=4", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "DOWNLOAD_DELAY=0")
-ENGINES = {"discuz": (discuz.PHP_MODULES, True, discuz.running_discuz)}
+ENGINES = {"discuz": (discuz.PHP_MODULES, True, discuz.running_discuz),
+           "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb)}
 
 
 def _skip_or_fail(reason: str) -> None:

@@ -471,9 +471,12 @@ class GenericSpider(scrapy.Spider):
         return site.policy.refuse_redirect(origin, target) if site is not None else None
 
     def refuse_queued(self, url: str) -> str | None:
-        """(crawler.scope) Why a queued request is dropped: its pattern was learned useless."""
+        """(crawler.scope) Why a queued request is dropped: its pattern was learned useless, or it
+        is another URL of a page taken on (a parameter learned inert)."""
         site = self.sites.find(url)
         blocked = site.policy.patterns.blocked(url) if site is not None else None
+        if not blocked and site is not None and site.policy.inert_alias(url):
+            blocked = "inert_alias"  # queued before the parameter was learned inert: taken on without it
         if blocked:
             site.count(f"forumcrawl/links_skipped/learned_{blocked}")
         return blocked

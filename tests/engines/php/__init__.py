@@ -75,7 +75,7 @@ def missing(name: str, php_modules: tuple[str, ...], needs_mysql: bool) -> str |
 
 
 def mysql(sql: str, database: str | None = None) -> subprocess.CompletedProcess:
-    cmd = ["mysql", "-h", MYSQL["host"], "-P", MYSQL["port"], "-u", MYSQL["user"], "--batch", "-e", sql]
+    cmd = ["mysql", "--default-character-set=utf8mb4", "-h", MYSQL["host"], "-P", MYSQL["port"], "-u", MYSQL["user"], "--batch", "-e", sql]
     if MYSQL["password"]:
         cmd.insert(1, f"-p{MYSQL['password']}")
     if database:

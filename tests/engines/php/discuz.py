@@ -86,6 +86,20 @@ def truth(data: dict, base: str) -> list[TruthThread]:
     return threads
 
 
+def _warm_caches(base: str, data: dict) -> None:
+    """One request per kind of page, one at a time: Discuz compiles each template into
+    data/template on its first use, and concurrent first uses (php -S workers) can serve
+    a page cut short. A live site has its caches warm; so does the test bed."""
+    tid = data["threads"][0]["tid"]
+    for path in ("/", "/forum.php", "/forum.php?gid=1", "/forum.php?mod=forumdisplay&fid=2",
+                 f"/forum.php?mod=viewthread&tid={tid}", f"/forum.php?mod=viewthread&tid={tid}&page=2",
+                 "/archiver/", "/archiver/?fid-2.html", f"/archiver/?tid-{tid}.html", "/robots.txt"):
+        try:
+            urllib.request.urlopen(base + path, timeout=60).read()
+        except OSError:
+            pass  # (an error page is warm too)
+
+
 @contextmanager
 def running_discuz(src: Path) -> Iterator[PhpForum]:
     """A freshly installed and seeded Discuz! X on 127.0.0.1; its database is dropped afterwards."""
@@ -98,6 +112,7 @@ def running_discuz(src: Path) -> Iterator[PhpForum]:
             with php_server(site, port, log_path) as base:
                 _install(base, dbname)
                 data = _seed(site)
+                _warm_caches(base, data)
                 yield PhpForum(NAME, base, truth(data, base), site, log_path)
         finally:
             drop_database(dbname)
