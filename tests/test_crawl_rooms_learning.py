@@ -31,6 +31,9 @@ def test_patterns_generalise_ids_slugs_and_query_values() -> None:
     assert url_pattern("http://h/days/2025/03/01") == url_pattern("http://h/days/1999/12/31") == "/days/#/#/#"
     assert url_pattern("http://h/topic/4/some-slug?page=2") == "/topic/#/*?page"
     assert url_pattern("http://h/topic/4/bump") != url_pattern("http://h/topic/4/some-slug")
+    # a bare query word stands where a path would (Discuz's archive): its digits vary too
+    assert url_pattern("http://h/archiver/?tid-8.html") == url_pattern("http://h/archiver/?tid-10.html") \
+        == "/archiver/?tid-#.html"
 
 
 def test_a_pattern_is_blocked_after_nothing_new_and_kept_when_useful() -> None:
