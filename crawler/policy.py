@@ -151,7 +151,8 @@ class UrlPolicy:
 
     def seen_alias(self, url: str) -> str:
         """``url``, or its bare first-page alias when that is taken on already
-        (``?page=1`` of a thread whose bare URL is known)."""
+        (``?page=1`` of a thread whose bare URL is known); without the parameters learned inert."""
+        url = self.inert.strip(url)
         if url not in self.journal.seen:
             for alias in first_page_aliases(url):
                 if alias in self.journal.seen:
@@ -204,17 +205,20 @@ class UrlPolicy:
         self.journal.seen.add(stripped)
         return False
 
-    def observe_posts(self, url: str, page) -> None:
-        """A thread page's posts, shown at ``url``: may teach that a query parameter is inert."""
+    def observe_posts(self, url: str, page) -> bool:
+        """A thread page's posts, shown at ``url``: may teach that a query parameter is inert
+        (then True: what is keyed by URL elsewhere, parked pages, is keyed anew)."""
         posts = frozenset(hash(p.text) for p in page.posts if p.text)
         if len(self._observed) < 20_000:
             self._observed.append(url)
-        for path, name in self.inert.observe(url, posts):
+        learned = self.inert.observe(url, posts)
+        for path, name in learned:
             self._canonical.clear()
             # the pages read before: their URLs without the parameter are taken on already
             self.journal.seen.update(self.inert.strip(u) for u in self._observed)
             self.count("forumcrawl/params_learned_inert")
             log.info("Learned: the parameter %r of %s changes nothing; dropped from links", name, path)
+        return bool(learned)
 
     def discover(self, page, meta: dict[str, Any], url: str, *, shared_frontier: bool = False,
                  known: KnownThreads | None = None) -> list[Fetch]:

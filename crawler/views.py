@@ -13,6 +13,7 @@ page 1), one naming the site's front page, or another site.
 """
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,9 +37,11 @@ FULL_VIEW_TEXT = re.compile(
 
 
 def _attrs(tag: bytes) -> dict[str, str]:
+    """A tag's attributes, their values HTML-unescaped (``href="t.php?id=9&amp;p=2"`` is
+    ``t.php?id=9&p=2``, as a browser reads it)."""
     out = {}
     for name, a, b, c in _ATTR.findall(tag):
-        out[name.decode("latin-1").lower()] = (a or b or c).decode("utf-8", "replace").strip()
+        out[name.decode("latin-1").lower()] = html.unescape((a or b or c).decode("utf-8", "replace")).strip()
     return out
 
 

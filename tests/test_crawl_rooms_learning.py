@@ -160,6 +160,9 @@ def test_redirects_follow_the_rules_of_links() -> None:
 def test_declared_canonical_and_full_version_links_name_the_real_page() -> None:
     body = b'<html><head><title>x</title><link href="/topic/4/slug?page=2" rel="canonical"></head><body>'
     assert declared_url(body, "http://h/topic/4?page=2") == "http://h/topic/4/slug?page=2"
+    # HTML-escaped as it must be (FluxBB): read as a browser reads it, not as "?id=9&amp;p=2"
+    escaped = b'<head><link rel="canonical" href="viewtopic.php?id=9&amp;p=2" title="Page 2"></head>'
+    assert declared_url(escaped, "http://h/viewtopic.php?id=9&p=2") == "http://h/viewtopic.php?id=9&p=2"
     page = _page("http://h/topic/4?page=2", ["a"])
     assert view_target(page, "http://h/topic/4?page=2", "http://h/topic/4/slug?page=2",
                        lambda u: True) == "http://h/topic/4/slug?page=2"

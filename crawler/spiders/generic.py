@@ -408,7 +408,8 @@ class GenericSpider(scrapy.Spider):
             self.ledger.finish(key)
             return
         # A thread page (a single-post page may be classified "article": posts decide).
-        policy.observe_posts(url, page)
+        if policy.observe_posts(url, page):
+            threads.rekey(policy.inert.strip)
         if threads.already_emitted(page) and not meta.get("fc_rechain"):
             # Every post of this page was stored from another URL of the same page.
             site.count("forumcrawl/duplicate_thread_pages")
