@@ -6,6 +6,10 @@ the way its pages do (database form, then the ``do_db_init`` /
 ``discuz_seed.php`` posts :mod:`tests.engines.php.corpus` through Discuz's
 posting model and prints the posts table back, which is the ground truth.
 Five posts and five threads a page, so threads and the board span pages.
+
+``charset="gbk"`` builds the GBK edition the way Discuz's GBK packages are
+made from the same source: every text file converted from UTF-8 to GBK, and
+the page and database charsets set to GBK (``gbk_build``).
 """
 from __future__ import annotations
 
@@ -100,12 +104,43 @@ def _warm_caches(base: str, data: dict) -> None:
             pass  # (an error page is warm too)
 
 
+TEXT_SUFFIXES = {".php", ".htm", ".html", ".js", ".css", ".xml", ".sql", ".txt"}
+CHARSET_SETTINGS = {  # file -> (UTF-8 line, GBK line)
+    "config/config_global_default.php": [("['dbcharset'] \t\t= 'utf8mb4';", "['dbcharset'] \t\t= 'gbk';"),
+                                         ("['output']['charset'] \t\t\t= 'utf-8';", "['output']['charset'] \t\t\t= 'gbk';")],
+    "install/include/install_var.php": [("define('CHARSET', 'utf-8');", "define('CHARSET', 'gbk');"),
+                                        ("define('DBCHARSET', 'utf8mb4');", "define('DBCHARSET', 'gbk');")],
+}
+
+
+def gbk_build(site: Path) -> None:
+    """Turn a UTF-8 Discuz tree into its GBK edition, in place."""
+    for path in site.rglob("*"):
+        if path.suffix.lower() in TEXT_SUFFIXES and path.is_file():
+            data = path.read_bytes()
+            try:
+                path.write_bytes(data.decode("utf-8").encode("gbk"))
+            except (UnicodeDecodeError, UnicodeEncodeError):
+                pass  # not UTF-8 text, or nothing GBK can hold: left as it is
+    for name, swaps in CHARSET_SETTINGS.items():
+        path = site / name
+        text = path.read_bytes()
+        for old, new in swaps:
+            if old.encode() not in text:
+                raise RuntimeError(f"Discuz GBK build: {old!r} not found in {name}")
+            text = text.replace(old.encode(), new.encode())
+        path.write_bytes(text)
+
+
 @contextmanager
-def running_discuz(src: Path) -> Iterator[PhpForum]:
-    """A freshly installed and seeded Discuz! X on 127.0.0.1; its database is dropped afterwards."""
+def running_discuz(src: Path, charset: str = "utf-8") -> Iterator[PhpForum]:
+    """A freshly installed and seeded Discuz! X on 127.0.0.1 (UTF-8, or its GBK edition);
+    its database is dropped afterwards."""
     dbname = database_name(NAME)
     with tempfile.TemporaryDirectory(prefix="fc-discuz-") as tmp:
         site = copy_source(NAME, source_subdir(src), Path(tmp))
+        if charset == "gbk":
+            gbk_build(site)
         port = free_port()
         log_path = Path(tmp) / "php.log"
         try:
@@ -113,6 +148,7 @@ def running_discuz(src: Path) -> Iterator[PhpForum]:
                 _install(base, dbname)
                 data = _seed(site)
                 _warm_caches(base, data)
-                yield PhpForum(NAME, base, truth(data, base), site, log_path)
+                yield PhpForum(NAME if charset == "utf-8" else f"{NAME}-{charset}", base, truth(data, base),
+                               site, log_path)
         finally:
             drop_database(dbname)

@@ -16,7 +16,7 @@ define('CURSCRIPT', 'forum');
 define('APPTYPEID', 2);
 chdir($argv[1]);
 require './source/class/class_core.php';
-$spec = json_decode(file_get_contents('php://stdin'), true);
+$spec = json_decode(file_get_contents('php://stdin'), true);  // UTF-8, as JSON is
 $app = C::app();
 $app->init_cron = false;
 $app->init_session = false;
@@ -26,6 +26,19 @@ require_once libfile('function/cache');
 require_once libfile('function/forum');
 require_once libfile('function/post');
 require_once libfile('function/member');
+
+// A GBK (or Big5) build stores and shows text in its own charset: the spec is converted to it,
+// the truth back to UTF-8.
+function fc_charset($value, $from, $to) {
+    if (is_array($value)) {
+        foreach ($value as $k => $v) { $value[$k] = fc_charset($v, $from, $to); }
+        return $value;
+    }
+    return is_string($value) ? mb_convert_encoding($value, $to, $from) : $value;
+}
+if (strtolower(CHARSET) != 'utf-8') {
+    $spec = fc_charset($spec, 'UTF-8', CHARSET);
+}
 
 foreach ($spec['settings'] as $k => $v) {
     C::t('common_setting')->update($k, $v);
@@ -93,5 +106,8 @@ foreach ($tids as $tid) {
     $posts = DB::fetch_all('SELECT pid, author, message, dateline, position, first FROM %t WHERE tid=%d AND invisible=0 ORDER BY position',
                            array('forum_post', $tid));
     $out['threads'][] = array('tid' => (int)$tid, 'fid' => (int)$thread['fid'], 'title' => $thread['subject'], 'posts' => $posts);
+}
+if (strtolower(CHARSET) != 'utf-8') {
+    $out = fc_charset($out, CHARSET, 'UTF-8');
 }
 echo json_encode($out, JSON_UNESCAPED_UNICODE), "\n";
