@@ -2,7 +2,7 @@
 
 The engine sources are not in this repository: each is looked up in the
 environment variable ``FORUMCRAWL_<NAME>_SRC`` or in
-``~/.cache/forumcrawl/engines/src/<name>`` (README, "Tests", says how to get
+``~/.cache/forumcrawl/engines/src/<name>`` (docs/crawl-engines.md says how to get
 them). A run copies the source into a temporary directory, installs it into a
 fresh MariaDB/MySQL database (or SQLite) through the engine's own installer,
 seeds :mod:`tests.engines.php.corpus` through the engine's own posting code, and
@@ -18,7 +18,6 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.request
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,7 +64,7 @@ def missing(name: str, php_modules: tuple[str, ...], needs_mysql: bool) -> str |
         return f"PHP lacks the module(s) {', '.join(lacking)}"
     if source_dir(name) is None:
         return (f"no {name} source: set FORUMCRAWL_{name.upper()}_SRC or put it in "
-                f"~/.cache/forumcrawl/engines/src/{name} (README, Tests)")
+                f"~/.cache/forumcrawl/engines/src/{name} (docs/crawl-engines.md, 'PHP engines')")
     if needs_mysql:
         if shutil.which("mysql") is None:
             return "the mysql client is not installed (apt-get install mariadb-client)"
@@ -133,8 +132,3 @@ def php_server(site: Path, port: int, log_path: Path) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
-
-
-def get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=30) as resp:
-        return resp.read().decode(resp.headers.get_content_charset() or "utf-8", "replace")
