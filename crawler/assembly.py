@@ -93,6 +93,7 @@ class ThreadAssembly:
         self.count = count
         self.chains: dict[str, dict[str, Any]] = {}  # URL -> thread context waiting for it
         self.parked: dict[str, Parked] = {}          # later thread pages waiting for their chain
+        self.alias: Callable[[str], str] = _same      # a URL's key among parked pages (see rekey)
         self.emitted: set[int] = set()                # keys of posts emitted by this crawl
         self.identities: dict[int, int] = {}          # post identity -> hash of (thread, position) it was stored at
         self.threads_read: dict[str, list[int]] = {}  # thread URL -> [pages read, last position]
@@ -145,7 +146,7 @@ class ThreadAssembly:
             if nxt is None:
                 return reading
             next_ctx = {**ctx, "page": ctx["page"] + 1, "offset": ctx["offset"] + len(page.posts)}
-            parked = self.parked.pop(nxt, None)
+            parked = self.parked.pop(self.alias(nxt), None)
             if parked is None:
                 reading.next = (nxt, next_ctx)
                 return reading
@@ -158,10 +159,20 @@ class ThreadAssembly:
         """Hold a later thread page until its chain arrives (``earlier``: its thread's
         earlier page, which is fetched meanwhile; ``rechain``: this page was fetched by a
         re-chain, which goes on from ``earlier``)."""
-        self.parked[url] = Parked(page, key, info, rid, earlier)
+        self.parked[self.alias(url)] = Parked(page, key, info, rid, earlier)
         if rechain:
             self.rechained.add(url)
         self.count("forumcrawl/thread_pages_parked")
+
+    def rekey(self, alias: Callable[[str], str]) -> None:
+        """Parked pages are found by ``alias(url)`` from now on (the site's URLs without the
+        query parameters learned inert): a page parked under ``?extra=&page=3`` is the one
+        a chain reaches as ``?page=3``. Of two parked copies of one page the first is kept."""
+        self.alias = alias
+        rekeyed: dict[str, Parked] = {}
+        for url, parked in self.parked.items():
+            rekeyed.setdefault(alias(url), parked)
+        self.parked = rekeyed
 
     def resume(self, found: dict[str, dict[str, Any]],
                    next_page: Callable[[Any, str], str | None]) -> list[Reading]:
@@ -284,3 +295,7 @@ class ThreadAssembly:
         progress[0] = max(progress[0], number)
         progress[1] = max(progress[1], items[-1]["position"])
         return items, new
+
+
+def _same(url: str) -> str:
+    return url

@@ -49,7 +49,9 @@ def url_pattern(url: str) -> str:
         segments.append(stem + dot + ext)
     path = "/".join(segments)
     if parts.query:
-        keys = sorted({pair.partition("=")[0].lower() for pair in parts.query.split("&") if pair})
+        # a key without "=" is a value in the path's place (Discuz's archive "?tid-8.html"): its digits vary
+        keys = sorted({pair.partition("=")[0].lower() if "=" in pair else _DIGITS.sub("#", pair.lower())
+                       for pair in parts.query.split("&") if pair})
         path += "?" + "&".join(keys)
     return path
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from crawler.inert import InertParams
 from crawler.fetches import PRIORITY_ENTRY, PRIORITY_LISTING_NEXT, PRIORITY_OTHER, ROLE_PRIORITY, Fetch
 from crawler.journal import Frontier
 from crawler.pagination import first_page_aliases
@@ -70,6 +71,9 @@ class UrlPolicy:
         # Views (archive, slug-less, "jump to post" URLs) and the pages they stand for, learned;
         # once a pattern predicts, a link whose page is taken on already is not fetched.
         self.views = ViewMap()
+        # Query parameters the site's pages showed to change nothing, dropped from its links.
+        self.inert = InertParams()
+        self._observed: list[str] = []
         self._canonical: dict[str, str] = {}  # raw link -> canonical URL (bounded)
         self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
         self.host = self.site = None
@@ -147,7 +151,8 @@ class UrlPolicy:
 
     def seen_alias(self, url: str) -> str:
         """``url``, or its bare first-page alias when that is taken on already
-        (``?page=1`` of a thread whose bare URL is known)."""
+        (``?page=1`` of a thread whose bare URL is known); without the parameters learned inert."""
+        url = self.inert.strip(url)
         if url not in self.journal.seen:
             for alias in first_page_aliases(url):
                 if alias in self.journal.seen:
@@ -172,7 +177,7 @@ class UrlPolicy:
         """The canonical URL of ``page``'s next page, when it may be fetched."""
         if not page.next_page_url:
             return None
-        nxt = canonicalize(page.next_page_url)
+        nxt = self.inert.strip(canonicalize(page.next_page_url))
         if nxt == url or not self.allowed(nxt, learned=False):
             return None
         return nxt
@@ -185,8 +190,36 @@ class UrlPolicy:
         if found is None:
             if len(self._canonical) >= 50_000:
                 self._canonical.clear()  # memory bound; the busiest links come back at once
-            found = self._canonical[url] = canonicalize(url)
+            found = self._canonical[url] = self.inert.strip(canonicalize(url))
         return found
+
+    def inert_alias(self, url: str) -> bool:
+        """``url`` is, once its inert parameters are dropped, a URL taken on already; if not,
+        ``url`` takes it on (the other aliases queued meanwhile are then dropped)."""
+        if not self.inert:
+            return False
+        stripped = self.inert.strip(url)
+        if stripped == url:
+            return False
+        if stripped in self.journal.seen:
+            return True
+        self.journal.seen.add(stripped)
+        return False
+
+    def observe_posts(self, url: str, page) -> bool:
+        """A thread page's posts, shown at ``url``: may teach that a query parameter is inert
+        (then True: what is keyed by URL elsewhere, parked pages, is keyed anew)."""
+        posts = frozenset(hash(p.text) for p in page.posts if p.text)
+        if len(self._observed) < 20_000:
+            self._observed.append(url)
+        learned = self.inert.observe(url, posts)
+        for path, name in learned:
+            self._canonical.clear()
+            # the pages read before: their URLs without the parameter are taken on already
+            self.journal.seen.update(self.inert.strip(u) for u in self._observed)
+            self.count("forumcrawl/params_learned_inert")
+            log.info("Learned: the parameter %r of %s changes nothing; dropped from links", name, path)
+        return bool(learned)
 
     def discover(self, page, meta: dict[str, Any], url: str, *, shared_frontier: bool = False,
                  known: KnownThreads | None = None) -> list[Fetch]:

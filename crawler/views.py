@@ -13,6 +13,7 @@ page 1), one naming the site's front page, or another site.
 """
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,9 +37,11 @@ FULL_VIEW_TEXT = re.compile(
 
 
 def _attrs(tag: bytes) -> dict[str, str]:
+    """A tag's attributes, their values HTML-unescaped (``href="t.php?id=9&amp;p=2"`` is
+    ``t.php?id=9&p=2``, as a browser reads it)."""
     out = {}
     for name, a, b, c in _ATTR.findall(tag):
-        out[name.decode("latin-1").lower()] = (a or b or c).decode("utf-8", "replace").strip()
+        out[name.decode("latin-1").lower()] = html.unescape((a or b or c).decode("utf-8", "replace")).strip()
     return out
 
 
@@ -87,14 +90,19 @@ def view_target(page, url: str, declared: str | None, in_scope: Callable[[str], 
     return None
 
 
-def declared_copy(page, url: str, declared: str | None, in_scope: Callable[[str], bool]) -> str | None:
-    """For a page without posts: the other page it declares itself a copy of (``rel=canonical``
-    or ``og:url``; a print view of a topic the extractor could not split), or None. Only
-    the declaration counts here: links named "full version" on a listing mean nothing."""
-    if not declared or page.posts:
+def copy_of(page, url: str, declared: str | None, in_scope: Callable[[str], bool]) -> str | None:
+    """For a page without posts: the page it copies, or None. A page that declares another
+    one (``rel=canonical``, ``og:url``) is a copy of it (the print view of a topic the
+    extractor could not split); a page read as an article may also name its thread by a
+    "full version" link (an archive page). Never a listing: its entries are what it gives."""
+    if page.posts or page.entries:
         return None
     target = view_target(page, url, declared, in_scope)
-    return target if target is not None and target == canonicalize(declared) else None
+    if target is None:
+        return None
+    if declared and target == canonicalize(declared):
+        return target
+    return target if page.kind == "article" else None
 
 
 def is_digest(page, url: str) -> bool:

@@ -24,6 +24,11 @@ from crawler.titles import TitleCleaner
 log = logging.getLogger(__name__)
 
 TEMPLATE_FILE = "site-template.pickle"
+# A sample without a thread page learns nothing of how the site frames posts: pages with few
+# posts then read as articles. Wait for thread pages (while at most THREAD_WAIT x the sample
+# size are held) and let them make half of the sample, so that what recurs on thread pages
+# only (floor labels, "reply" bars) reaches the template's share.
+THREAD_WAIT = 4
 
 
 class TemplateWarmup:
@@ -57,10 +62,21 @@ class TemplateWarmup:
         self.waiting.discard(key)
 
     def ready(self) -> bool:
-        """Learn now: every sample page is in (or failed), or the bound on held pages is reached."""
+        """Learn now: every sample page is in (or failed) and a thread page is among the held
+        pages (or enough pages were held waiting for one), or the bound on held pages is reached."""
         if self.warmed or self.sample is None:
             return False
-        return not self.waiting or len(self.held) >= max(16 * self.pages, 96)
+        if len(self.held) >= max(16 * self.pages, 96):
+            return True
+        if self.waiting:
+            return False
+        return self._threads_held() >= self._thread_share() or len(self.held) >= THREAD_WAIT * self.pages
+
+    def _thread_share(self) -> int:
+        return (self.pages + 1) // 2
+
+    def _threads_held(self) -> int:
+        return sum(1 for h in self.held if h.get("thread"))
 
     def finish(self) -> list[dict[str, Any]]:
         """Learn the template from the sample pages here; returns every held page."""
@@ -75,7 +91,14 @@ class TemplateWarmup:
         sample_keys = set(self.sample or ())
         pages = [h for h in self.held if h["key"] in sample_keys] or self.held[: self.pages]
         self.titles = TitleCleaner(h["title"] for h in pages)
+        if pages and not any(h.get("thread") for h in pages):
+            # the first links led to no thread page: the first ones held make half the sample
+            extra = distinct_pages([h for h in self.held if h.get("thread") and h["key"] not in sample_keys],
+                                   self._thread_share())
+            if extra:
+                pages = pages[: max(2, self.pages - len(extra))] + extra
         sample = distinct_pages(pages, self.pages)
+        log.debug("Template sample: %s (of %d held)", [h["url"] for h in sample], len(self.held))
         if len(sample) < 2:  # the sample shows the same posts: learn from what there is
             sample = distinct_pages(self.held, self.pages)
         return sample

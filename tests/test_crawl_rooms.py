@@ -131,11 +131,13 @@ def test_warmup_learns_once_the_sample_is_in() -> None:
     warmup.hold({"key": "http://h/", "url": "http://h/", "body": page % b"one", "title": "Home"},
                 ["http://h/a", "http://h/b", "http://h/c"])
     assert warmup.sample == ["http://h/", "http://h/a", "http://h/b"] and not warmup.ready()
-    warmup.hold({"key": "http://h/a", "url": "http://h/a", "body": page % b"two", "title": "A"}, [])
+    warmup.hold({"key": "http://h/a", "url": "http://h/a", "body": page % b"two", "title": "A", "thread": True}, [])
     warmup.settle("http://h/b")   # failed: not waited for
+    assert not warmup.ready()     # one thread page held: a second is waited for (half the sample)
+    warmup.hold({"key": "http://h/t", "url": "http://h/t", "body": page % b"six", "title": "T", "thread": True}, [])
     assert warmup.ready()
     held = warmup.finish()
-    assert [h["key"] for h in held] == ["http://h/", "http://h/a"] and warmup.warmed and not warmup.ready()
+    assert [h["key"] for h in held] == ["http://h/", "http://h/a", "http://h/t"] and warmup.warmed and not warmup.ready()
 
 
 def test_ack_ledger_defers_kept_pages_until_released() -> None:

@@ -31,6 +31,9 @@ def test_patterns_generalise_ids_slugs_and_query_values() -> None:
     assert url_pattern("http://h/days/2025/03/01") == url_pattern("http://h/days/1999/12/31") == "/days/#/#/#"
     assert url_pattern("http://h/topic/4/some-slug?page=2") == "/topic/#/*?page"
     assert url_pattern("http://h/topic/4/bump") != url_pattern("http://h/topic/4/some-slug")
+    # a bare query word stands where a path would (Discuz's archive): its digits vary too
+    assert url_pattern("http://h/archiver/?tid-8.html") == url_pattern("http://h/archiver/?tid-10.html") \
+        == "/archiver/?tid-#.html"
 
 
 def test_a_pattern_is_blocked_after_nothing_new_and_kept_when_useful() -> None:
@@ -157,6 +160,9 @@ def test_redirects_follow_the_rules_of_links() -> None:
 def test_declared_canonical_and_full_version_links_name_the_real_page() -> None:
     body = b'<html><head><title>x</title><link href="/topic/4/slug?page=2" rel="canonical"></head><body>'
     assert declared_url(body, "http://h/topic/4?page=2") == "http://h/topic/4/slug?page=2"
+    # HTML-escaped as it must be (FluxBB): read as a browser reads it, not as "?id=9&amp;p=2"
+    escaped = b'<head><link rel="canonical" href="viewtopic.php?id=9&amp;p=2" title="Page 2"></head>'
+    assert declared_url(escaped, "http://h/viewtopic.php?id=9&p=2") == "http://h/viewtopic.php?id=9&p=2"
     page = _page("http://h/topic/4?page=2", ["a"])
     assert view_target(page, "http://h/topic/4?page=2", "http://h/topic/4/slug?page=2",
                        lambda u: True) == "http://h/topic/4/slug?page=2"
@@ -273,16 +279,16 @@ def test_a_digest_of_posts_from_other_pages_is_not_a_thread() -> None:
 def test_a_page_without_posts_is_a_copy_only_by_its_declaration() -> None:
     """A print view the extractor could not split names its topic; a listing's second page
     declaring its first, or a page declaring itself, stands for itself."""
-    from crawler.views import declared_copy
+    from crawler.views import copy_of
 
     printed = Page(url="http://h/index.php?action=printpage&topic=7.0", kind="other", title="Print")
-    assert declared_copy(printed, printed.url, "http://h/index.php?topic=7.0", lambda u: True) \
+    assert copy_of(printed, printed.url, "http://h/index.php?topic=7.0", lambda u: True) \
         == "http://h/index.php?topic=7.0"
-    assert declared_copy(printed, printed.url, None, lambda u: True) is None
+    assert copy_of(printed, printed.url, None, lambda u: True) is None
     board = Page(url="http://h/f/2?page=2", kind="listing", title="Board",
                  links=[Link("http://h/f/2", "1", "pagination")])
-    assert declared_copy(board, board.url, "http://h/f/2", lambda u: True) is None
-    assert declared_copy(board, board.url, board.url, lambda u: True) is None
+    assert copy_of(board, board.url, "http://h/f/2", lambda u: True) is None
+    assert copy_of(board, board.url, board.url, lambda u: True) is None
 
 
 def test_a_pattern_named_as_the_real_page_is_never_learned_useless() -> None:

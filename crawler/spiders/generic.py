@@ -64,7 +64,7 @@ from crawler.responses import page_record, plain_outcome, response_info, unusabl
 from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_url_list
 from crawler.spiders.sitemapcrawl import SitemapCrawl
 from crawler.urls import canonicalize
-from crawler.views import declared_copy, is_digest, view_target
+from crawler.views import copy_of, is_digest, view_target
 from crawler.warmup import learn_template
 
 log = logging.getLogger(__name__)
@@ -372,6 +372,7 @@ class GenericSpider(scrapy.Spider):
                 fetch.priority = max(fetch.priority, PRIORITY_SAMPLE)
         yield from self._requests(fetches, site)
         warmup.hold({"body": response.body, "url": response.url, "key": key, "title": page.title,
+                     "thread": page.kind == "thread" and len(page.posts) >= 2,
                      # posts long enough to be content, not a repeated icon or a label
                      "posts": {hash(p.text) for p in page.posts if p.text and len(p.text) >= 50},
                      "meta": dict(response.meta), "info": info,
@@ -387,29 +388,25 @@ class GenericSpider(scrapy.Spider):
         """
         threads, policy = site.threads, site.policy
         ctx = threads.context_for(meta, key, url)
-        copy_of = declared_copy(page, url, info.get("declared"), policy.in_scope) if ctx is None else None
-        if copy_of is not None:  # e.g. the print view of a topic the extractor could not split
-            yield from self._skip_view(site, key, meta, url, copy_of)
+        copied = copy_of(page, url, info.get("declared"), policy.in_scope) if ctx is None else None
+        if copied is not None:  # a print view of a topic the extractor could not split, an archive page
+            yield from self._skip_view(site, key, meta, url, copied)
             return
         if not page.posts:
             fetches = self._discover(site, page, meta, url)
-            fetches += policy.learn(key, plain_outcome(page, url, fetches, info))
-            yield from self._requests(fetches, site)
-            self.crawler.signals.send_catch_log(
-                fc_signals.page_fetched, page=page_record(site.origin, info, page.kind))
-            self.ledger.finish(key)
+            yield from self._page_without_items(site, page, key, info,
+                                                fetches + policy.learn(key, plain_outcome(page, url, fetches, info)))
             return
         if is_digest(page, url):
             # Posts gathered from other pages (recent posts, search results): stored from those.
             site.count("forumcrawl/digest_pages_skipped")
             log.info("Skipped %s: its posts are copies of posts on other pages", url)
             fetches = self._discover(site, page, meta, url)
-            yield from self._requests(fetches + policy.learn(key, "repeat"), site)
-            self.crawler.signals.send_catch_log(
-                fc_signals.page_fetched, page=page_record(site.origin, info, page.kind))
-            self.ledger.finish(key)
+            yield from self._page_without_items(site, page, key, info, fetches + policy.learn(key, "repeat"))
             return
         # A thread page (a single-post page may be classified "article": posts decide).
+        if policy.observe_posts(url, page):
+            threads.rekey(policy.inert.strip)
         if threads.already_emitted(page) and not meta.get("fc_rechain"):
             # Every post of this page was stored from another URL of the same page.
             site.count("forumcrawl/duplicate_thread_pages")
@@ -457,6 +454,13 @@ class GenericSpider(scrapy.Spider):
         yield from self._requests(fetches, site)
         yield from self._emit(reading)
 
+    def _page_without_items(self, site: SiteState, page, key: str, info: dict[str, Any],
+                            fetches: list[Fetch]) -> Iterator[Any]:
+        """A page that stores nothing (a listing, a digest): its fetches, its page record, finished."""
+        yield from self._requests(fetches, site)
+        self.crawler.signals.send_catch_log(fc_signals.page_fetched, page=page_record(site.origin, info, page.kind))
+        self.ledger.finish(key)
+
     def _skip_view(self, site: SiteState, key: str, meta, url: str, target: str) -> Iterator[Any]:
         """A copy of another page (archive, print, permalink, "jump to post" window): its
         posts are stored from the page it names, fetched instead if new."""
@@ -475,9 +479,12 @@ class GenericSpider(scrapy.Spider):
         return site.policy.refuse_redirect(origin, target) if site is not None else None
 
     def refuse_queued(self, url: str) -> str | None:
-        """(crawler.scope) Why a queued request is dropped: its pattern was learned useless."""
+        """(crawler.scope) Why a queued request is dropped: its pattern was learned useless, or it
+        is another URL of a page taken on (a parameter learned inert)."""
         site = self.sites.find(url)
         blocked = site.policy.patterns.blocked(url) if site is not None else None
+        if not blocked and site is not None and site.policy.inert_alias(url):
+            blocked = "inert_alias"  # queued before the parameter was learned inert: taken on without it
         if blocked:
             site.count(f"forumcrawl/links_skipped/learned_{blocked}")
         return blocked

@@ -1,0 +1,134 @@
+"""Real PHP forum engines (Discuz! X, FluxBB) run on 127.0.0.1 for whole-site crawl tests.
+
+The engine sources are not in this repository: each is looked up in the
+environment variable ``FORUMCRAWL_<NAME>_SRC`` or in
+``~/.cache/forumcrawl/engines/src/<name>`` (docs/crawl-engines.md says how to get
+them). A run copies the source into a temporary directory, installs it into a
+fresh MariaDB/MySQL database (or SQLite) through the engine's own installer,
+seeds :mod:`tests.engines.php.corpus` through the engine's own posting code, and
+serves it with ``php -S``. The ground truth is read back from the engine's own
+posts table. Without PHP, the source or the database server the test skips and
+says which is missing.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from tests.engines.server import TruthThread
+
+HERE = Path(__file__).resolve().parent
+MYSQL = {"host": os.environ.get("FORUMCRAWL_MYSQL_HOST", "127.0.0.1"),
+         "port": os.environ.get("FORUMCRAWL_MYSQL_PORT", "3306"),
+         "user": os.environ.get("FORUMCRAWL_MYSQL_USER", "root"),
+         "password": os.environ.get("FORUMCRAWL_MYSQL_PASSWORD", "")}
+
+
+@dataclass
+class PhpForum:
+    """A running, seeded PHP forum and what its database says it holds."""
+
+    name: str
+    base_url: str
+    threads: list[TruthThread]
+    site_dir: Path
+    log_path: Path
+
+    def all_posts(self) -> list:
+        return [p for t in self.threads for p in t.posts]
+
+
+def source_dir(name: str) -> Path | None:
+    """Where the engine's source is, or None."""
+    env = os.environ.get(f"FORUMCRAWL_{name.upper()}_SRC")
+    path = Path(env) if env else Path.home() / ".cache" / "forumcrawl" / "engines" / "src" / name
+    return path if path.is_dir() else None
+
+
+def missing(name: str, php_modules: tuple[str, ...], needs_mysql: bool) -> str | None:
+    """Why engine ``name`` cannot run here (a skip reason), or None."""
+    if shutil.which("php") is None:
+        return "PHP is not installed (apt-get install php-cli php-mysql php-mbstring php-xml php-gd)"
+    have = subprocess.run(["php", "-m"], capture_output=True, text=True).stdout.lower().split()
+    lacking = [m for m in php_modules if m.lower() not in have]
+    if lacking:
+        return f"PHP lacks the module(s) {', '.join(lacking)}"
+    if source_dir(name) is None:
+        return (f"no {name} source: set FORUMCRAWL_{name.upper()}_SRC or put it in "
+                f"~/.cache/forumcrawl/engines/src/{name} (docs/crawl-engines.md, 'PHP engines')")
+    if needs_mysql:
+        if shutil.which("mysql") is None:
+            return "the mysql client is not installed (apt-get install mariadb-client)"
+        if mysql("SELECT 1").returncode != 0:
+            return f"no MySQL/MariaDB server at {MYSQL['host']}:{MYSQL['port']} as {MYSQL['user']}"
+    return None
+
+
+def mysql(sql: str, database: str | None = None) -> subprocess.CompletedProcess:
+    cmd = ["mysql", "--default-character-set=utf8mb4", "-h", MYSQL["host"], "-P", MYSQL["port"], "-u", MYSQL["user"], "--batch", "-e", sql]
+    if MYSQL["password"]:
+        cmd.insert(1, f"-p{MYSQL['password']}")
+    if database:
+        cmd.append(database)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+
+
+def database_name(engine: str) -> str:
+    return f"fc_php_{engine}_{uuid.uuid4().hex[:10]}"
+
+
+def drop_database(name: str) -> None:
+    mysql(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_source(name: str, subdir: str, dest: Path) -> Path:
+    """A private, writable copy of the engine's web root."""
+    src = source_dir(name)
+    assert src is not None
+    site = dest / "site"
+    shutil.copytree(src / subdir if subdir else src, site, ignore=shutil.ignore_patterns(".git"))
+    return site
+
+
+@contextmanager
+def php_server(site: Path, port: int, log_path: Path) -> Iterator[str]:
+    """``php -S 127.0.0.1:port`` over ``site`` with a few workers; stopped by its PID."""
+    env = dict(os.environ, PHP_CLI_SERVER_WORKERS="4")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(["php", "-d", "display_errors=0", "-S", f"127.0.0.1:{port}", "-t", str(site)],
+                                cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"php -S did not start: {log_path.read_text()[-2000:]}")
+                time.sleep(0.1)
+        yield base
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
