@@ -90,7 +90,8 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     if len(text) > MAX_CHARS:
         page.warnings.append(f"document cut at {MAX_CHARS} characters (was {len(text)})")
         text = text[:MAX_CHARS]
-    tags = text.count("<")
+    # (a text of at most MAX_TAGS characters cannot hold more tags: no need to count them)
+    tags = text.count("<") if len(text) > MAX_TAGS else 0
     if tags > MAX_TAGS:
         cut = int(len(text) * MAX_TAGS / tags)
         page.warnings.append(f"document cut at {cut} characters: {tags} tags, budget {MAX_TAGS}")

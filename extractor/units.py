@@ -62,9 +62,24 @@ MIN_SHAPE_SIMILARITY = 0.2   # measured: junk pairs < 0.17, real threads mostly 
 def _normal_sig(sig: str) -> tuple[str, bool]:
     """A signature without digits and position/state classes, and whether it has no class left."""
     tag, _, cls = sig.partition(".")
-    tokens = sorted({_DIGITS.sub("", t) for t in cls.split(".")
-                     if t and not _ALTERNATION.match(t) and not _FIRST_LAST.search(t)} - {"", "-", "_"})
+    tokens = sorted(set(map(_NORMAL_CLASS.__getitem__, cls.split("."))) - _NO_CLASS)
     return tag + ("." + ".".join(tokens) if tokens else ""), not tokens
+
+
+class _NormalClass(dict):
+    """One class of a signature without its digits, or "" for a position or state class
+    (those are dropped). Classes repeat across a page's signatures: each is worked out once."""
+
+    def __missing__(self, t: str) -> str:
+        norm = _DIGITS.sub("", t) if t and not _ALTERNATION.match(t) and not _FIRST_LAST.search(t) else ""
+        if len(self) >= 65536:
+            self.clear()
+        self[t] = norm
+        return norm
+
+
+_NORMAL_CLASS = _NormalClass()
+_NO_CLASS = frozenset({"", "-", "_"})
 
 
 _CACHE: dict[str, tuple] = {}
