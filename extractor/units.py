@@ -549,7 +549,7 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
                 text = dom.text_of(i)
                 other = (href and not href.startswith(("#", "javascript:", "mailto:"))
                          and _link_path(url, href) != page_path
-                         and not fields.PROFILE_HREF_RE.search(href))
+                         and not fields.is_profile_href(href))
                 if other and len(text.replace(" ", "")) >= 12 and not sub_dates[i]:
                     titles.append(text.lower())
                     break
