@@ -8,9 +8,6 @@ on every page of a site.
 from __future__ import annotations
 
 import re
-from functools import reduce
-from itertools import islice, repeat
-from operator import add, or_
 
 import numpy as np
 
@@ -151,10 +148,11 @@ def flags(names: str) -> int:
     low = names.lower()
     toks = _TOKEN_RE.findall(low)
     get = _WORD_BITS.get
-    # each word's bits, then those of each joined pair of neighbours (loops in C)
-    f = reduce(or_, map(_TOKEN_BITS.__getitem__, toks), 0)
-    if len(toks) > 1:
-        f = reduce(or_, map(get, map(add, toks, islice(toks, 1, None)), repeat(0)), f)
+    f = 0
+    for tok in toks:
+        f |= _TOKEN_BITS[tok]
+    for a, b in zip(toks, toks[1:]):
+        f |= get(a + b, 0)
     if f & POS and "__" in low and f & NEG:
         # BEM: in "detail-content__recommend" the element is a "recommend" box inside a
         # "detail-content" block; the block's content word says nothing about the element
