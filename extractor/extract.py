@@ -26,7 +26,7 @@ from extractor.language import detect_language
 from extractor.links import collect as collect_links
 from extractor.listing import find_entries, rows_taken_for_posts
 from extractor.model import Page
-from extractor.parse import parse
+from extractor.parse import parse, parse_counting
 from extractor.posts import find_posts
 from extractor.structured import read_structured
 from extractor.text import render
@@ -90,13 +90,14 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     if len(text) > MAX_CHARS:
         page.warnings.append(f"document cut at {MAX_CHARS} characters (was {len(text)})")
         text = text[:MAX_CHARS]
-    # (a text of at most MAX_TAGS characters cannot hold more tags: no need to count them)
-    tags = text.count("<") if len(text) > MAX_TAGS else 0
+    # the tags are counted while parsing (on the bytes libxml2 gets): a text over the budget,
+    # rare, is cut and parsed again
+    root, warnings, tags = parse_counting(text)
     if tags > MAX_TAGS:
         cut = int(len(text) * MAX_TAGS / tags)
         page.warnings.append(f"document cut at {cut} characters: {tags} tags, budget {MAX_TAGS}")
         text = text[:cut]
-    root, warnings = parse(text)
+        root, warnings = parse(text)
     page.warnings.extend(warnings)
     page.title = _title(root)
     when = reference_time(headers, now)
