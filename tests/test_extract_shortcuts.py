@@ -93,13 +93,16 @@ def test_tags_counted_while_parsing_are_the_texts():
 
 
 def test_pages_over_the_tag_budget_are_cut_as_counted_in_the_text():
-    from extractor.extract import MAX_TAGS, extract
-    html = "<html><body>" + "<b>x</b>" * (MAX_TAGS // 2 + 5000) + "<p>" + "tail words " * 50 + "</p></body></html>"
-    tags = html.count("<")
-    assert tags > MAX_TAGS
-    page = extract(html, "http://example.com/")
-    cut = int(len(html) * MAX_TAGS / tags)
-    assert f"document cut at {cut} characters: {tags} tags, budget {MAX_TAGS}" in page.warnings
-    assert "tail words" not in page.text
+    from extractor.extract import COUNT_FIRST_CHARS, MAX_TAGS, extract
+    for pad in (0, COUNT_FIRST_CHARS):     # counted by the parse, and counted before it
+        html = ("<html><body>" + " " * pad + "<b>x</b>" * (MAX_TAGS // 2 + 5000) + "<p>" + "tail words " * 50
+                + "</p></body></html>")
+        tags = html.count("<")
+        assert tags > MAX_TAGS
+        page = extract(html, "http://example.com/")
+        cut = int(len(html) * MAX_TAGS / tags)
+        assert [w for w in page.warnings if "document cut" in w] == [
+            f"document cut at {cut} characters: {tags} tags, budget {MAX_TAGS}"]
+        assert "tail words" not in page.text
     small = extract("<html><body><p>" + "word " * 40 + "</p></body></html>", "http://example.com/")
     assert not any("document cut" in w for w in small.warnings)
