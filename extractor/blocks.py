@@ -39,12 +39,17 @@ _DATE_PART = (
     r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*日")
 # A date or time in a line: furniture only when little else is said (a dateline, not a caption).
 _DATE_RE = re.compile(_DATE_PART, re.I)
+_ANY_DIGIT_RE = re.compile(r"\d")
 # Short lines that are a byline, a photo credit, an ad label: article furniture, not article text.
-_META_LINE_RE = re.compile(
-    r"^\s*(?:updated|published|posted|last updated|photo|image|credit|caption|close|by)\b|"
+# Two regexes, one test: the alternatives anchored at the line's start are tried there only
+# (one regex searched for all of them tried each of them at every position of the line), the
+# words anywhere in the line are searched for; a line is furniture when either matches.
+_META_WORDS_RE = re.compile(
     r"\b(?:ago|min read|minute read|getty images|associated press|reuters|afp)\b|"
     # ad labels: "story continues below", "İçeriğin devamı aşağıda"
-    r"\b(?:(?:story|article|text|content) continues below|continue reading below|scroll to continue)\b|"
+    r"\b(?:(?:story|article|text|content) continues below|continue reading below|scroll to continue)\b", re.I)
+_META_START_RE = re.compile(
+    r"^\s*(?:updated|published|posted|last updated|photo|image|credit|caption|close|by)\b|"
     r"^\s*i\u00e7eri\u011fin devam\u0131|"
     # Arabic bylines ("written by ...") and comment prompts ("add a comment")
     r"^\s*\u0643\u062a\u0628(?:\u062a)?\s|^\s*\u0627\u0636\u0641 \u062a\u0639\u0644\u064a\u0642|"
@@ -440,7 +445,7 @@ def furniture(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
         if hit is None:
             # a leaf's text is its own (collapsed) text: no tree walk
             text = own_text[i] if end[i] == i else dom.text_of(i)
-            hit = known[i] = bool(len(text) < 90 and (_META_LINE_RE.search(text) or is_dateline(text)
+            hit = known[i] = bool(len(text) < 90 and (is_meta_line(text) or is_dateline(text)
                                                         or _COUNTER_RE.match(text)))
         if hit:
             out[i] = True
@@ -451,9 +456,15 @@ def furniture(dom: Dom, blocks: Blocks, lo: int, hi: int) -> np.ndarray:
 _LINE_VERDICTS: list = [None, {}]
 
 
+def is_meta_line(text: str) -> bool:
+    """A byline, a photo credit, an ad label or a button label: article furniture."""
+    return bool(_META_START_RE.match(text) or _META_WORDS_RE.search(text))
+
+
 def is_dateline(text: str) -> bool:
     """A line made of a date or time and a few words (a source, a place), not a sentence with a date."""
-    if not _DATE_RE.search(text):
+    # every form of _DATE_RE holds a digit: a line without one is settled by a quick scan
+    if not _ANY_DIGIT_RE.search(text) or not _DATE_RE.search(text):
         return False
     rest = _DATE_RE.sub("", text)
     weight = 3 if CJK_RE.search(rest) else 1

@@ -26,7 +26,7 @@ from extractor.language import detect_language
 from extractor.links import collect as collect_links
 from extractor.listing import find_entries, rows_taken_for_posts
 from extractor.model import Page
-from extractor.parse import parse
+from extractor.parse import parse, parse_counting
 from extractor.posts import find_posts
 from extractor.structured import read_structured
 from extractor.text import render
@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 MAX_CHARS = 5_000_000
 # ... and so is markup beyond this many tags (real pages have a few thousand elements).
 MAX_TAGS = 100_000
+# A text longer than this has its tags counted before it is parsed (a text over the tag budget is
+# then parsed once, cut); a shorter one's are counted by the parse itself.
+COUNT_FIRST_CHARS = 1_000_000
 # Region penalty for negative blocks on pages not declared as articles (see blocks.NEG_WEIGHT).
 UNDECLARED_ALPHA = 0.15
 # ... unless the article region, comments pruned, is this long (characters without spaces).
@@ -90,12 +93,16 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     if len(text) > MAX_CHARS:
         page.warnings.append(f"document cut at {MAX_CHARS} characters (was {len(text)})")
         text = text[:MAX_CHARS]
-    tags = text.count("<")
+    # Tags over the budget are cut before the parse. A long text's tags are counted first; a
+    # shorter one's are counted by the parse (on the bytes libxml2 gets, which it scans anyway),
+    # and in the rare case it is over the budget it is cut and parsed again.
+    tags = text.count("<") if len(text) > COUNT_FIRST_CHARS else 0
     if tags > MAX_TAGS:
-        cut = int(len(text) * MAX_TAGS / tags)
-        page.warnings.append(f"document cut at {cut} characters: {tags} tags, budget {MAX_TAGS}")
-        text = text[:cut]
-    root, warnings = parse(text)
+        text = _cut_tags(page, text, tags)
+    root, warnings, counted = parse_counting(text)
+    if not tags and counted > MAX_TAGS:
+        text = _cut_tags(page, text, counted)
+        root, warnings = parse(text)
     page.warnings.extend(warnings)
     page.title = _title(root)
     when = reference_time(headers, now)
@@ -208,6 +215,13 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         dom, base_url, content=content, navigation=blocks_mod.spread(dom, blk.negative),
         entries=entries, head_next=head_next)
     page.language = detect_language(page.text or page.title)
+
+
+def _cut_tags(page: Page, text: str, tags: int) -> str:
+    """``text`` cut to about MAX_TAGS tags (it holds ``tags``), with a warning on the page."""
+    cut = int(len(text) * MAX_TAGS / tags)
+    page.warnings.append(f"document cut at {cut} characters: {tags} tags, budget {MAX_TAGS}")
+    return text[:cut]
 
 
 def _article_text(dom: Dom, blk: blocks_mod.Blocks, region: int, declared: bool) -> str:

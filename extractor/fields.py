@@ -37,6 +37,17 @@ NOT_AUTHOR_HINT_RE = re.compile(r"title|rank|avatar|stat|count|date|time|group|l
                                 r"button|btn|action|reply|like|vote|share|floor|num", re.I)
 PROFILE_HREF_RE = re.compile(r"user|member|profile|space|/u/|uid=|author|people|/home/|/@|/~|account|"
                              r"membre|mitglied|benutzer|utilisateur|usuario|miembro|utente|perfil|profil", re.I)
+# The same words, lower-case, for an ASCII href once lower-cased: without IGNORECASE the regex
+# engine jumps to the words' first letters instead of trying every word at every position
+# (for ASCII text the two regexes agree: the words are ASCII and case-fold only to ASCII there).
+_PROFILE_HREF_LOW_RE = re.compile(PROFILE_HREF_RE.pattern)
+
+
+def is_profile_href(href: str) -> bool:
+    """Whether a link's href looks like a member profile's (``PROFILE_HREF_RE``)."""
+    if href.isascii():
+        return _PROFILE_HREF_LOW_RE.search(href.lower()) is not None
+    return PROFILE_HREF_RE.search(href) is not None
 ACTION_HINT_RE = re.compile(r"(?:^|[\s_\-])(?:actions?|buttons?|btns?|toolbar|controls?|tools|footer|"
                             r"postfoot|post-foot|menu|share|reactions?|likes?|votes?|report|"
                             r"meta-actions|post-controls)(?:$|[\s_\-])", re.I)
@@ -659,7 +670,7 @@ def _profile_link(dom: Dom, i: int) -> bool:
     """Whether node ``i`` is or sits in a link to a user's profile."""
     el = dom.nodes[i]
     link = el if el.tag == "a" else (next(el.iterancestors("a"), None) if dom.in_link[i] else None)
-    return link is not None and PROFILE_HREF_RE.search(link.get("href") or "") is not None
+    return link is not None and is_profile_href(link.get("href") or "")
 
 
 def _in_quote(dom: Dom, i: int) -> bool:
@@ -761,7 +772,7 @@ def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]
             p = dom.parent[p]
         named = AUTHOR_HINT_RE.search(hint) is not None and not NOT_AUTHOR_HINT_RE.search(words(el))
         link = el if dom.tag_id[i] == a_tag else (next(el.iterancestors("a"), None) if dom.in_link[i] else None)
-        profile = link is not None and PROFILE_HREF_RE.search(link.get("href") or "") is not None
+        profile = link is not None and is_profile_href(link.get("href") or "")
         declared = bool(re.search(r"author|creator", (el.get("itemprop") or "") + (el.get("rel") or "")))
         if declared or (named and profile):
             text = author_text(dom, i)
@@ -834,7 +845,7 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
             if tag_id[i] == a_tag or in_link[i]:
                 link = el if tag_id[i] == a_tag else next(el.iterancestors("a"), None)
                 href = (link.get("href") or "") if link is not None else ""
-                if PROFILE_HREF_RE.search(href):
+                if is_profile_href(href):
                     points += 2.0
                 else:
                     points += 0.3
@@ -907,7 +918,7 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
         if link is None:
             link = next(el.iter("a"), None)
         href = link.get("href") if link is not None else None
-        if href and not href.startswith("javascript") and not PROFILE_HREF_RE.search(href):
+        if href and not href.startswith("javascript") and not is_profile_href(href):
             return urljoin(url, href)
     for i in nodes:          # a link labelled as the post's own address
         el = dom.nodes[i]
@@ -920,7 +931,7 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
             if dom.nodes[i].tag != "a":
                 continue
             href = dom.nodes[i].get("href") or ""
-            if post_id in href and not PROFILE_HREF_RE.search(href):
+            if post_id in href and not is_profile_href(href):
                 return urljoin(url, href)
     for i in nodes:          # a link to a post's anchor on another page ("topic=5.msg12#msg12")
         el = dom.nodes[i]

@@ -336,7 +336,7 @@ class _Scan:
         text = self.dom.text_of(i)
         if title_weight(text) < 4 or _NUMBER_RE.match(text):
             return ""
-        if _SKIP_HREF_RE.search(href) or fields.PROFILE_HREF_RE.search(href):
+        if _SKIP_HREF_RE.search(href) or fields.is_profile_href(href):
             return ""
         if fields.BUTTON_LINE_RE.match(text) or fields.floor_of(text) is not None:
             return ""

@@ -63,7 +63,14 @@ NEG, POS, HARDNEG, COMMENT, PAGERBOX, AUTHORBOX, HIDDEN = 1, 2, 4, 8, 16, 32, 64
 # one ("hidden-xs", Tailwind's "hidden md:block" shows it on larger screens)
 _HIDDEN_CLASS_RE = re.compile(r"(?:^|[-_])(?:hidden|invisible)$|^d-none$|^is-hidden$")
 
-_cache: dict[str, int] = {}
+class _FlagCache(dict):
+    """Flags by "class id" string; a name not seen yet is worked out by :func:`flags`."""
+
+    def __missing__(self, names: str) -> int:
+        return flags(names)
+
+
+_cache: dict[str, int] = _FlagCache({"": 0})
 _DIGITS_RE = re.compile(r"[0-9]+")
 _CACHE_MAX = 200_000
 
@@ -100,6 +107,28 @@ _PREFIX_BITS = _prefix_bits()
 _PREFIX_RE = re.compile(r"(?<![a-z0-9])(%s)" % "|".join(sorted(_PREFIX_BITS, key=len, reverse=True)))
 
 
+class _TokenBits(dict):
+    """Bits of one word of a name: its vocabulary bits and those of a prefix it starts with.
+
+    A prefix counts only at the start of a word (``_PREFIX_RE``), and then the first of the
+    prefixes (longest first) that the word starts with, as a scan of the whole name finds it.
+    Words repeat across the names of a page and of a site, so each is worked out once.
+    """
+
+    def __missing__(self, tok: str) -> int:
+        bits = _WORD_BITS.get(tok, 0)
+        m = _PREFIX_RE.match(tok)
+        if m:
+            bits |= _PREFIX_BITS[m.group(1)]
+        if len(self) >= _CACHE_MAX:
+            self.clear()
+        self[tok] = bits
+        return bits
+
+
+_TOKEN_BITS = _TokenBits()
+
+
 def flags(names: str) -> int:
     """Bit flags (NEG, POS, HARDNEG, COMMENT, PAGERBOX, AUTHORBOX, HIDDEN) for a "class id" string."""
     if not names:
@@ -121,11 +150,9 @@ def flags(names: str) -> int:
     get = _WORD_BITS.get
     f = 0
     for tok in toks:
-        f |= get(tok, 0)
+        f |= _TOKEN_BITS[tok]
     for a, b in zip(toks, toks[1:]):
         f |= get(a + b, 0)
-    for m in _PREFIX_RE.finditer(low):
-        f |= _PREFIX_BITS[m.group(1)]
     if f & POS and "__" in low and f & NEG:
         # BEM: in "detail-content__recommend" the element is a "recommend" box inside a
         # "detail-content" block; the block's content word says nothing about the element
@@ -139,6 +166,7 @@ def flags(names: str) -> int:
         f &= ~HARDNEG   # hard is a kind of boilerplate, never on its own
     if len(_cache) >= _CACHE_MAX:
         _cache.clear()
+        _cache[""] = 0
     _cache[names] = f
     return f
 
@@ -147,7 +175,6 @@ def node_flags(dom) -> np.ndarray:
     """Per-node name flags of a :class:`~extractor.dom.Dom`, computed once and kept on it."""
     if dom.name_flags is None or len(dom.name_flags) != len(dom):
         attrs = dom.attrs or [""] * len(dom)
-        get = _cache.get
-        values = [((f if (f := get(names)) is not None else flags(names)) if names else 0) for names in attrs]
-        dom.name_flags = np.array(values, dtype=np.int32) if values else np.zeros(0, dtype=np.int32)
+        # known names are looked up in C; the cache works out the others
+        dom.name_flags = np.fromiter(map(_cache.__getitem__, attrs), dtype=np.int32, count=len(attrs))
     return dom.name_flags

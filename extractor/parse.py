@@ -48,10 +48,12 @@ def clean_text(html: str) -> str:
     return html
 
 
-def cap_attributes(html: str, warnings: list[str], data: bytes | None = None) -> str:
+def cap_attributes(html: str, warnings: list[str], data: bytes | None = None,
+                   at: np.ndarray | None = None) -> str:
     """Keep the first MAX_ATTRIBUTES attributes of every tag (hostile-page guard).
-    ``data``: ``html`` encoded as UTF-8 (with "replace"), if the caller has it."""
-    if not any(len(_ATTRIBUTE_RE.findall(tag)) > MAX_ATTRIBUTES for tag in _long_tags(html, data)):
+    ``data``: ``html`` encoded as UTF-8 (with "replace"), if the caller has it; ``at``: the
+    offsets of its "<" bytes (:func:`tag_starts`), if the caller has them too."""
+    if not any(len(_ATTRIBUTE_RE.findall(tag)) > MAX_ATTRIBUTES for tag in _long_tags(html, data, at)):
         return html
     dropped = 0
 
@@ -69,14 +71,21 @@ def cap_attributes(html: str, warnings: list[str], data: bytes | None = None) ->
     return capped
 
 
-def _long_tags(html: str, data: bytes | None = None) -> list[str]:
+def tag_starts(data: bytes) -> np.ndarray:
+    """Offsets of the "<" bytes of UTF-8 ``data``: as many as the text has "<" characters
+    (no byte of a multi-byte UTF-8 sequence is below 128)."""
+    return np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 60)     # b"<"
+
+
+def _long_tags(html: str, data: bytes | None = None, at: np.ndarray | None = None) -> list[str]:
     """Start tags of over _LONG_TAG characters. The pieces between two '<' that are long
     enough are found in C: by numpy on the UTF-8 bytes when given (a piece has at least as
     many bytes as characters; no string is made for the short ones), else by splitting on
     '<' and picking the long pieces with map and compress (a regex scan from every '<' or a
     Python loop over every piece cost 2-5 ms and 0.5 ms on a 170 KB page)."""
     if data is not None:
-        at = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 60)     # b"<"
+        if at is None:
+            at = tag_starts(data)
         bounds = np.concatenate(([-1], at, [len(data)]))
         long = np.flatnonzero(np.diff(bounds) - 1 > _LONG_TAG).tolist()
         chunks = [data[bounds[k] + 1:bounds[k + 1]].decode("utf-8", "replace") for k in long]
@@ -91,17 +100,39 @@ def _long_tags(html: str, data: bytes | None = None) -> list[str]:
     return tags
 
 
+def _has_control_bytes(data: bytes) -> bool:
+    """Whether ``data`` holds a byte of ``_CONTROL_BYTES`` (below 32, tab, LF and CR aside)."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    low = arr < 32
+    low &= arr != 9
+    low &= arr != 10
+    low &= arr != 13
+    return bool(low.any())
+
+
 def parse(html: str) -> tuple[etree._Element, list[str]]:
     """Parse HTML text; returns the ``<html>`` root and warnings. Never raises."""
+    root, warnings, _ = parse_counting(html)
+    return root, warnings
+
+
+def parse_counting(html: str) -> tuple[etree._Element, list[str], int]:
+    """:func:`parse`, and how many "<" the text holds: the bytes handed to libxml2 are scanned
+    for them anyway, so a caller with a tag budget need not count them in the text first."""
     warnings: list[str] = []
     root = None
+    tags = 0
     if html.strip():
         data = html.encode("utf-8", "replace")
-        capped = cap_attributes(html, warnings, data)
+        at = tag_starts(data)
+        tags = len(at)
+        capped = cap_attributes(html, warnings, data, at)
         if capped is not html:
             data = capped.encode("utf-8", "replace")
-        # control characters (NUL first of all) stop libxml2; C-speed byte deletion
-        data = data.translate(None, _CONTROL_BYTES)
+        # control characters (NUL first of all) stop libxml2; C-speed byte deletion, when there
+        # are any (a vectorised test costs less than half the deletion pass, and pages rarely have them)
+        if _has_control_bytes(data):
+            data = data.translate(None, _CONTROL_BYTES)
         try:
             root = etree.fromstring(data, parser=_BYTES_PARSER)
         except (etree.ParserError, ValueError, etree.XMLSyntaxError) as exc:
@@ -113,7 +144,7 @@ def parse(html: str) -> tuple[etree._Element, list[str]]:
     if root is None:
         root = etree.fromstring("<html><body></body></html>", parser=_PARSER)
     root = _ensure_html_body(root, warnings)
-    return root, warnings
+    return root, warnings, tags
 
 
 def _ensure_html_body(root: etree._Element, warnings: list[str]) -> etree._Element:

@@ -46,7 +46,7 @@ def _header_of(dom: Dom, u: int, sub_chars: np.ndarray) -> int | None:
 
 def _has_profile_link(dom: Dom, h: int) -> bool:
     for a in dom.nodes[h].iter("a"):
-        if fields.PROFILE_HREF_RE.search(a.get("href") or ""):
+        if fields.is_profile_href(a.get("href") or ""):
             return True
     return False
 

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import numpy as np
+from lxml import etree
 
 from extractor import fields
 from extractor.dates import FOREIGN_MONTH_ALT
@@ -62,9 +63,24 @@ MIN_SHAPE_SIMILARITY = 0.2   # measured: junk pairs < 0.17, real threads mostly 
 def _normal_sig(sig: str) -> tuple[str, bool]:
     """A signature without digits and position/state classes, and whether it has no class left."""
     tag, _, cls = sig.partition(".")
-    tokens = sorted({_DIGITS.sub("", t) for t in cls.split(".")
-                     if t and not _ALTERNATION.match(t) and not _FIRST_LAST.search(t)} - {"", "-", "_"})
+    tokens = sorted(set(map(_NORMAL_CLASS.__getitem__, cls.split("."))) - _NO_CLASS)
     return tag + ("." + ".".join(tokens) if tokens else ""), not tokens
+
+
+class _NormalClass(dict):
+    """One class of a signature without its digits, or "" for a position or state class
+    (those are dropped). Classes repeat across a page's signatures: each is worked out once."""
+
+    def __missing__(self, t: str) -> str:
+        norm = _DIGITS.sub("", t) if t and not _ALTERNATION.match(t) and not _FIRST_LAST.search(t) else ""
+        if len(self) >= 65536:
+            self.clear()
+        self[t] = norm
+        return norm
+
+
+_NORMAL_CLASS = _NormalClass()
+_NO_CLASS = frozenset({"", "-", "_"})
 
 
 _CACHE: dict[str, tuple] = {}
@@ -160,6 +176,7 @@ def _node_keys(dom: Dom) -> np.ndarray:
 _SIDE_WORDS = frozenset("sidebar sidebars widget widgets related recommend recommended popular trending "
                         "breadcrumb breadcrumbs nav navbar navigation menu footer aside".split())
 _PARTS_RE = re.compile(r"[-_\s.]+")
+_SIDE_WORD_RE = re.compile("|".join(sorted(_SIDE_WORDS)))
 
 
 @lru_cache(maxsize=65536)
@@ -169,6 +186,10 @@ def _is_side(sig: str) -> bool:
         return True
     if tag == "main":
         return False          # the page's main content by definition ("main right-sidebar-xs": a layout)
+    # a part that is a side word (case aside) leaves that word in the lower-cased classes:
+    # most signatures have none, and are settled by one scan
+    if not _SIDE_WORD_RE.search(cls.lower()):
+        return False
     return any(part.lower() in _SIDE_WORDS for part in _PARTS_RE.split(cls) if part)
 
 
@@ -534,7 +555,7 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
                 text = dom.text_of(i)
                 other = (href and not href.startswith(("#", "javascript:", "mailto:"))
                          and _link_path(url, href) != page_path
-                         and not fields.PROFILE_HREF_RE.search(href))
+                         and not fields.is_profile_href(href))
                 if other and len(text.replace(" ", "")) >= 12 and not sub_dates[i]:
                     titles.append(text.lower())
                     break
@@ -560,6 +581,12 @@ _FORUM_PROFILE_RE = re.compile(r"member|profile|space|/u/|uid=|/users?/|viewprof
 _POST_BUTTON_RE = re.compile(r"^(?:quote|reply|reply with quote|multi-?quote|\+ ?quote|report|回复|引用|举报)$", re.I)
 
 
+# elements that may carry a post id, compiled once (compiling the expression cost as much as
+# evaluating it)
+_POST_ID_CARRIERS = etree.XPath("descendant-or-self::*[@id or @data-post-id or @data-postid or @data-pid "
+                                "or @data-field or @data-content]")
+
+
 def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray) -> int | None:
     """The one post of a thread page that shows a single post (no replies yet, or the
     last page), or None.
@@ -573,9 +600,7 @@ def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray) -> int | None:
     side = layout_mask(dom)
     index = dom.index
     found: list[int] = []
-    xpath = ("descendant-or-self::*[@id or @data-post-id or @data-postid or @data-pid or @data-field "
-             "or @data-content]")
-    for el in dom.root.xpath(xpath):
+    for el in _POST_ID_CARRIERS(dom.root):
         i = index.get(el)
         if i is None or side[i] or (found and i <= dom.end[found[-1]]):
             continue

@@ -12,7 +12,7 @@ from lxml import etree
 from extractor import names
 from extractor.dom import collapse_ws, number, strip_invisible
 from extractor.fields import _content_head, _control_line, author_text, text_head
-from extractor.parse import _long_tags, cap_attributes, parse
+from extractor.parse import _long_tags, cap_attributes, parse, parse_counting
 
 
 def _dom(html: str):
@@ -81,3 +81,28 @@ def test_author_text_is_remembered_and_rejects_long_texts():
     el = etree.SubElement(dom.nodes[b], "i")    # the tree is not read again once asked
     el.text = "changed"
     assert author_text(dom, b) == "ann"
+
+
+def test_tags_counted_while_parsing_are_the_texts():
+    texts = ["", "   ", "plain text", "<p>a</p>" * 30, "<p>日本語 <b>é</b> \ud800 <i>x</i>" * 20,
+             "<div class='a<b'>x</div>", "&lt;<p>"]
+    for text in texts:
+        root, warnings, tags = parse_counting(text)
+        assert tags == text.count("<")
+        assert etree.tostring(root) == etree.tostring(parse(text)[0])
+
+
+def test_pages_over_the_tag_budget_are_cut_as_counted_in_the_text():
+    from extractor.extract import COUNT_FIRST_CHARS, MAX_TAGS, extract
+    for pad in (0, COUNT_FIRST_CHARS):     # counted by the parse, and counted before it
+        html = ("<html><body>" + " " * pad + "<b>x</b>" * (MAX_TAGS // 2 + 5000) + "<p>" + "tail words " * 50
+                + "</p></body></html>")
+        tags = html.count("<")
+        assert tags > MAX_TAGS
+        page = extract(html, "http://example.com/")
+        cut = int(len(html) * MAX_TAGS / tags)
+        assert [w for w in page.warnings if "document cut" in w] == [
+            f"document cut at {cut} characters: {tags} tags, budget {MAX_TAGS}"]
+        assert "tail words" not in page.text
+    small = extract("<html><body><p>" + "word " * 40 + "</p></body></html>", "http://example.com/")
+    assert not any("document cut" in w for w in small.warnings)
