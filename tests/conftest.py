@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -74,9 +76,9 @@ def postgres_server_url() -> str:
     return url
 
 
-@pytest.fixture
-def postgres_url(postgres_server_url: str):
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+@contextmanager
+def fresh_postgres_database(postgres_server_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (its URL), dropped afterwards."""
     import sqlalchemy as sa
 
     name = f"fc_test_{uuid.uuid4().hex[:12]}"
@@ -90,6 +92,13 @@ def postgres_url(postgres_server_url: str):
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str):
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    with fresh_postgres_database(postgres_server_url) as url:
+        yield url
 
 
 @pytest.fixture
