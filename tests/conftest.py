@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -24,10 +26,27 @@ def service_missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+def xdist_worker_index() -> int:
+    """0 outside pytest-xdist, else N of this worker ``gwN`` (``-n 2``: 0 and 1)."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(name[2:]) if name.startswith("gw") and name[2:].isdigit() else 0
+
+
+def redis_test_url() -> str:
+    """Each xdist worker its own Redis database: db 15, 14, ... by default, or the worker's
+    entry of FORUMCRAWL_TEST_REDIS_URL (comma-separated URLs; the last one serves any
+    further workers - every test uses its own keys, so sharing a database stays safe)."""
+    urls = [u.strip() for u in os.environ.get("FORUMCRAWL_TEST_REDIS_URL", "").split(",") if u.strip()]
+    index = xdist_worker_index()
+    if urls:
+        return urls[min(index, len(urls) - 1)]
+    return f"redis://127.0.0.1:6379/{max(15 - index, 0)}"
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    """URL of a reachable Redis database reserved for tests (db 15 by default)."""
-    url = os.environ.get("FORUMCRAWL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    """URL of a reachable Redis database reserved for tests (see :func:`redis_test_url`)."""
+    url = redis_test_url()
     try:
         import redis
 
@@ -37,12 +56,14 @@ def redis_url() -> str:
     return url
 
 
+def postgres_test_url() -> str:
+    return os.environ.get("FORUMCRAWL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
 @pytest.fixture(scope="session")
 def postgres_server_url() -> str:
     """SQLAlchemy URL of the PostgreSQL server's maintenance database."""
-    url = os.environ.get(
-        "FORUMCRAWL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    )
+    url = postgres_test_url()
     try:
         import sqlalchemy as sa
 
@@ -55,9 +76,9 @@ def postgres_server_url() -> str:
     return url
 
 
-@pytest.fixture
-def postgres_url(postgres_server_url: str):
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+@contextmanager
+def fresh_postgres_database(postgres_server_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (its URL), dropped afterwards."""
     import sqlalchemy as sa
 
     name = f"fc_test_{uuid.uuid4().hex[:12]}"
@@ -71,6 +92,13 @@ def postgres_url(postgres_server_url: str):
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str):
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    with fresh_postgres_database(postgres_server_url) as url:
+        yield url
 
 
 @pytest.fixture
@@ -93,3 +121,18 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"shared material not found at {SHARED}")
     return SHARED
+
+
+def pytest_collection_finish(session) -> None:
+    """Start building the forum engines the collected tests use, all at once (tests/engines/prebuild.py)."""
+    from tests.engines import prebuild
+
+    names = prebuild.wanted_engines(session.items)
+    if names and not session.config.getoption("collectonly"):
+        prebuild.start(names, postgres_test_url())
+
+
+def pytest_sessionfinish(session) -> None:
+    from tests.engines import prebuild
+
+    prebuild.wait()

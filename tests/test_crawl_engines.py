@@ -7,7 +7,8 @@ post recall and precision >= 0.95 over the whole site (a duplicate counts as
 spurious), no duplicate rows, every page of every multi-page thread fetched,
 authors and dates right for >= 0.95 of the matched posts. Then a full re-crawl
 stores nothing new, and after one edit and one reply made through the engine a
-third crawl makes exactly one update and one insert.
+third crawl makes exactly one update and one insert. (Both tests share the engine copy
+and its first crawl: the first test checks the posts as that crawl stored them.)
 
 Misago runs on PostgreSQL and is crawled into PostgreSQL; Spirit and machina are
 crawled into SQLite. No engine-specific code is involved on the crawler's side.
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 
@@ -40,31 +43,44 @@ ENGINES = [pytest.param("misago", marks=pytest.mark.postgres), "spirit", "machin
 KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
-@pytest.fixture
-def forum(request, postgres_server_url_if_needed) -> ForumServer:
-    """A private, freshly seeded copy of the engine: these tests edit it."""
+@dataclass
+class FirstCrawl:
+    """A private, freshly seeded copy of the engine, crawled once into a fresh database; the
+    stored posts as that first crawl left them (the recrawl test changes forum and store)."""
+
+    forum: ForumServer
+    store_url: str
+    posts: list[dict]
+    rows: int
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def first_crawl(request, tmp_path_factory) -> Iterator[FirstCrawl]:
+    """One engine start and first crawl per engine, shared by both tests below (it was one
+    each: the same crawl of the same fresh copy, twice)."""
+    from tests.conftest import fresh_postgres_database
     from tests.engines.fixtures import serve_engine
 
-    reason = KNOWN_FAILURES.get((request.node.originalname, request.param))
+    name = request.param
+    pg_server = request.getfixturevalue("postgres_server_url") if name == "misago" else None
+    with ExitStack() as stack:
+        # PostgreSQL for Misago (the engine needs the server anyway), SQLite for the others.
+        if pg_server:
+            store_url = stack.enter_context(fresh_postgres_database(pg_server))
+        else:
+            store_url = f"sqlite:///{tmp_path_factory.mktemp(f'engine-{name}') / 'forumcrawl.db'}"
+        gen = serve_engine(name, pg_server)
+        forum = next(gen)
+        stack.callback(gen.close)
+        crawl(forum, store_url)
+        yield FirstCrawl(forum, store_url, stored_posts(store_url, forum.base_url), post_row_count(store_url))
+
+
+@pytest.fixture(autouse=True)
+def known_failure(request) -> None:
+    reason = KNOWN_FAILURES.get((request.node.originalname, request.node.callspec.params["first_crawl"]))
     if reason:
         request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
-    gen = serve_engine(request.param, postgres_server_url_if_needed)
-    server = next(gen)
-    yield server
-    gen.close()
-
-
-@pytest.fixture
-def postgres_server_url_if_needed(request) -> str | None:
-    return request.getfixturevalue("postgres_server_url") if request.node.callspec.params["forum"] == "misago" else None
-
-
-@pytest.fixture
-def store_url(request) -> str:
-    """PostgreSQL for Misago (the engine needs the server anyway), SQLite for the others."""
-    if request.node.callspec.params["forum"] == "misago":
-        return request.getfixturevalue("postgres_url")
-    return request.getfixturevalue("sqlite_url")
 
 
 def as_scored(row: dict[str, Any]) -> SimpleNamespace:
@@ -139,20 +155,15 @@ def check_pages(forum: ForumServer, posts: list[dict]) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("forum", ENGINES, indirect=True)
-def test_crawl_stores_every_post_of_the_engine_once(forum: ForumServer, store_url: str) -> None:
-    crawl(forum, store_url)
-    posts = stored_posts(store_url, forum.base_url)
-    problems = check_first_crawl(forum, posts)
+def test_crawl_stores_every_post_of_the_engine_once(first_crawl: FirstCrawl) -> None:
+    problems = check_first_crawl(first_crawl.forum, first_crawl.posts)
     assert not problems, "\n".join(problems)
-    assert post_row_count(store_url) == len(posts)
+    assert first_crawl.rows == len(first_crawl.posts)
 
 
-@pytest.mark.parametrize("forum", ENGINES, indirect=True)
-def test_recrawl_then_edit_and_reply_through_the_engine(forum: ForumServer, store_url: str) -> None:
+def test_recrawl_then_edit_and_reply_through_the_engine(first_crawl: FirstCrawl) -> None:
+    forum, store_url, rows = first_crawl.forum, first_crawl.store_url, first_crawl.rows
     site = forum.base_url
-    crawl(forum, store_url)
-    rows = post_row_count(store_url)
     assert rows >= len(forum.all_posts()) // 2  # (whether these are the right posts is the test above's business)
 
     again = crawl(forum, store_url, "full=1")
