@@ -53,7 +53,8 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
         md_units = [u for u in md_units if prose[u] > 0 and not side[u] and sub_text[u] >= 0.3 * sub_all[u]]
     spans: dict[int, int] = {}
-    units = choose_units(dom, unit_keys(dom), text_w, dates, region, url, spans=spans)
+    sections: list[int] = []   # page sections the units sit in, judged (and rejected) before them
+    units = choose_units(dom, unit_keys(dom), text_w, dates, region, url, spans=spans, sections=sections)
     foreign: set[int] = set()    # units built unlike the others: not used to learn the posts' anatomy
     body_key = units_for_key = None
     if len(units) >= 2:
@@ -67,7 +68,7 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
             foreign.update(extra)
             units = sorted(units + extra)
         if not extra or extra[0] != units[0]:
-            lead = find_lead(dom, units, text_w, dates)
+            lead = find_lead(dom, units, text_w, dates, sections)
             if lead is not None:
                 units = [lead] + units
                 foreign.add(lead)
@@ -87,7 +88,7 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         posts = _posts_from_jsonld(dom, structured, now, url)
         if posts:
             return posts
-        single = single_post(dom, text_w, dates)
+        single = single_post(dom, text_w, dates, url)
         if single is None:
             return []
         units, sdata = [single], {}
