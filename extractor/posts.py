@@ -98,6 +98,13 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     learnt = body_key if units_for_key is not None and units_for_key == [u for u in units if u not in foreign] else _UNSET
     posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata, foreign=foreign,
                          holes=comments, spans=spans, body_key=learnt)
+    if not posts and sections and not sdata:
+        # units found only after page sections were set aside, without posts' anatomy: the page
+        # is read as one with nothing repeated
+        single = single_post(dom, text_w, dates, url)
+        if single is not None:
+            units, foreign, comments, spans = [single], set(), [], {}
+            posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=True, spans=spans)
     if not posts and not sdata and structured is not None and getattr(structured, "is_thread", False):
         loose = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=False, foreign=foreign,
                              spans=spans)

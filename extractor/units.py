@@ -628,12 +628,16 @@ def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray, url: str = "") 
 
 
 def _permalink_elsewhere(url: str, href: str) -> bool:
-    """Whether a link leads to another address of the page's site than the page's own
-    (fragments aside; a share button's link to another site is no permalink)."""
+    """Whether a link leads to another address of the page's site than the page's own and its
+    continuations (``/articles/12/2``, ``?page=2``: an article's next pages); fragments aside,
+    and a share button's link to another site is no permalink."""
     if href.startswith(("#", "javascript:", "mailto:")):
         return False
-    target = urljoin(url, href).partition("#")[0]
-    return target != url.partition("#")[0] and urlsplit(target).netloc == urlsplit(url).netloc
+    target = urljoin(url, href).partition("#")[0].rstrip("/")
+    page = url.partition("#")[0].rstrip("/")
+    if target.startswith(page) and target[len(page):len(page) + 1] in ("", "/", "?", "&", ";"):
+        return False
+    return urlsplit(target).netloc == urlsplit(url).netloc
 
 
 def expand_units(dom: Dom, units: list[int], key: np.ndarray, max_levels: int = 4) -> list[int]:
