@@ -95,9 +95,9 @@ def find_listing(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray
         if len(entries) < max(2, min_rows) or len(entries) < 0.7 * len(members):
             continue
         urls = {e.url for e in entries}
-        titles = {e.title for e in entries}
+        titles = {subject(e.title) for e in entries}
         if len(urls) < 0.8 * len(entries) or len(titles) < 0.8 * len(entries):
-            continue          # the same "Report" link in every post is no listing
+            continue          # the same "Report" link in every post, or "Topic" and "Re: Topic": no listing
         dated = sum(1 for e in entries if e.published is not None)
         described = sum(1 for e in entries if e.published is not None or e.excerpt or e.replies is not None)
         if described < 0.5 * len(entries):
@@ -236,6 +236,15 @@ def _longest_heading(dom: Dom, m: int) -> int:
         if dom.tags[dom.tag_id[i]] in _HEADINGS and not dom.in_link[i]:
             best = max(best, len(dom.text_of(i)))
     return best
+
+
+_REPLY_PREFIX_RE = re.compile(r"^(?:\s*(?:re|aw|sv|回复|答复)\s*(?:\[\d+\]|\^\d+)?\s*[:：])+\s*", re.I)
+
+
+def subject(title: str) -> str:
+    """A title without its reply prefixes ("Re: Re[2]: Topic" -> "Topic"): a thread's posts
+    carry the topic's subject, each reply with a prefix, so two of them are no two listing rows."""
+    return _REPLY_PREFIX_RE.sub("", title)
 
 
 def title_weight(text: str) -> int:

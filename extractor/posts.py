@@ -53,7 +53,8 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
         md_units = [u for u in md_units if prose[u] > 0 and not side[u] and sub_text[u] >= 0.3 * sub_all[u]]
     spans: dict[int, int] = {}
-    units = choose_units(dom, unit_keys(dom), text_w, dates, region, url, spans=spans)
+    sections: list[int] = []   # page sections the units sit in, judged (and rejected) before them
+    units = choose_units(dom, unit_keys(dom), text_w, dates, region, url, spans=spans, sections=sections)
     foreign: set[int] = set()    # units built unlike the others: not used to learn the posts' anatomy
     body_key = units_for_key = None
     if len(units) >= 2:
@@ -67,7 +68,7 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
             foreign.update(extra)
             units = sorted(units + extra)
         if not extra or extra[0] != units[0]:
-            lead = find_lead(dom, units, text_w, dates)
+            lead = find_lead(dom, units, text_w, dates, sections)
             if lead is not None:
                 units = [lead] + units
                 foreign.add(lead)
@@ -87,7 +88,7 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         posts = _posts_from_jsonld(dom, structured, now, url)
         if posts:
             return posts
-        single = single_post(dom, text_w, dates)
+        single = single_post(dom, text_w, dates, url)
         if single is None:
             return []
         units, sdata = [single], {}
@@ -97,6 +98,13 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     learnt = body_key if units_for_key is not None and units_for_key == [u for u in units if u not in foreign] else _UNSET
     posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata, foreign=foreign,
                          holes=comments, spans=spans, body_key=learnt)
+    if not posts and sections and not sdata:
+        # units found only after page sections were set aside, without posts' anatomy: the page
+        # is read as one with nothing repeated
+        single = single_post(dom, text_w, dates, url)
+        if single is not None:
+            units, foreign, comments, spans = [single], set(), [], {}
+            posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=True, spans=spans)
     if not posts and not sdata and structured is not None and getattr(structured, "is_thread", False):
         loose = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=False, foreign=foreign,
                              spans=spans)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import compress
-from typing import Any
+from typing import Any, Sequence
 from urllib.parse import urljoin, urlsplit
 
 import numpy as np
@@ -310,13 +310,16 @@ def _median(values: np.ndarray) -> float:
 
 def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
                  region: int | None, url: str = "", exclude: np.ndarray | None = None,
-                 min_share: float = 0.3, spans: dict[int, int] | None = None) -> list[int]:
+                 min_share: float = 0.3, spans: dict[int, int] | None = None,
+                 sections: list[int] | None = None) -> list[int]:
     """DFS indices of the post units, in page order ([] when the page has none).
 
     ``exclude`` marks nodes that cannot be units and ``min_share`` is the share of the page's
     text the units must cover (both used to look for comments inside postings). When the
     posts are runs of sibling elements led by a header (no container per post), each unit is
     the run's first element and ``spans`` (if given) receives the DFS index where its run ends.
+    ``sections`` (if given) receives the page sections the units were found inside, when a group
+    of them was judged first (they are no opening post either).
     """
     sub_text = dom.subtree(text_w)
     sub_date = dom.subtree(np.where(quote_mask(dom), 0, dates))   # quoted posts' dates don't count
@@ -398,7 +401,12 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     # runners-up of a widget are mostly widgets too), except a list of other pages' cards
     # (similar threads, related articles): its text is no content of this page, so it is
     # taken off the page's text and the next group is judged without it.
+    wrappers = inside = None   # a rejected group of page sections (header, content) the next group sits in
     for score, units, run_ends in scored[:1 + MAX_TEASER_LISTS]:
+        if wrappers is not None:
+            if not _inside(units, wrappers, dom.end):
+                break
+            wrappers, inside = None, wrappers
         if run_ends is not None:
             covered = float(sum(ranges.text(u, run_ends[u]) for u in units.tolist()))
         else:
@@ -413,7 +421,11 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
                     and not (min_share > 0 and forum_replies(dom, units, run_ends)):
                 break         # the best remaining group is too small to be the page's thread
         if shape_similarity(dom, node_keys(dom), units) < MIN_SHAPE_SIMILARITY:
-            break
+            # Unlike blocks that each hold a date: page sections (a header with today's date, the
+            # content holding a short thread's one or two posts). A group inside them is judged
+            # on its own: the few posts of a short thread outscore nothing else.
+            wrappers = units
+            continue
         if teaser_share(dom, units, url, dates) >= 0.6:
             total = max(total - covered, 1)
             if has_region:
@@ -422,6 +434,8 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
             continue          # cards of other pages: title link, author, date, excerpt
         if run_ends is not None and spans is not None:
             spans.update(run_ends)
+        if inside is not None and sections is not None:
+            sections.extend(inside.tolist())
         return units.tolist()
     return []
 
@@ -587,15 +601,17 @@ _POST_ID_CARRIERS = etree.XPath("descendant-or-self::*[@id or @data-post-id or @
                                 "or @data-field or @data-content]")
 
 
-def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray) -> int | None:
+def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray, url: str = "") -> int | None:
     """The one post of a thread page that shows a single post (no replies yet, or the
     last page), or None.
 
     With nothing repeated to compare, the post must show a forum post's own
     anatomy: an element carrying a post id (``id="p123"``, ``post_123``,
     ``data-post-id``) that holds a date label and prose, plus at least one of a
-    member-profile link, a printed floor label, or a Quote/Reply button. Blog
-    articles (``id="post-123"`` with an ``/author/`` link) have none of those.
+    member-profile link, a printed floor label, a Quote/Reply button, or a link to
+    another page carrying the post's id (its permalink, ``?msg=123``, shown even to
+    guests under a guest's post). Blog articles (``id="post-123"`` with an
+    ``/author/`` link) have none of those: their own links lead to the article itself.
     """
     side = layout_mask(dom)
     index = dom.index
@@ -613,11 +629,17 @@ def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray) -> int | None:
         if not prose.any():
             continue
         signals = 0
+        digits = _DIGITS.findall(fields.post_id_of(el))
+        own_id = re.compile(rf"(?<!\d){digits[-1]}(?!\d)") if digits else None
         for j in range(i, stop + 1):
             node = dom.nodes[j]
             own = dom.own_text[j]
-            if node.tag == "a" and _FORUM_PROFILE_RE.search(node.get("href") or ""):
-                signals |= 1
+            if node.tag == "a":
+                href = node.get("href") or ""
+                if _FORUM_PROFILE_RE.search(href):
+                    signals |= 1
+                elif own_id and url and own_id.search(href) and _permalink_elsewhere(url, href):
+                    signals |= 8
             if own and len(own) <= 30:
                 if fields.floor_of(own) is not None:
                     signals |= 2
@@ -628,6 +650,19 @@ def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray) -> int | None:
         if signals:
             found.append(i)
     return found[0] if len(found) == 1 else None
+
+
+def _permalink_elsewhere(url: str, href: str) -> bool:
+    """Whether a link leads to another address of the page's site than the page's own and its
+    continuations (``/articles/12/2``, ``?page=2``: an article's next pages); fragments aside,
+    and a share button's link to another site is no permalink."""
+    if href.startswith(("#", "javascript:", "mailto:")):
+        return False
+    target = urljoin(url, href).partition("#")[0].rstrip("/")
+    page = url.partition("#")[0].rstrip("/")
+    if target.startswith(page) and target[len(page):len(page) + 1] in ("", "/", "?", "&", ";"):
+        return False
+    return urlsplit(target).netloc == urlsplit(url).netloc
 
 
 def expand_units(dom: Dom, units: list[int], key: np.ndarray, max_levels: int = 4) -> list[int]:
@@ -657,12 +692,14 @@ _LAYOUT_RE = re.compile(r"(?:^|[\s_\-])(?:nav\w*|menu|header|sidebar|breadcrumbs
                         r"toolbar|pagination|pager|search|login|userbar|notice|alert)(?:$|[\s_\-])", re.I)
 
 
-def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray) -> int | None:
+def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray,
+              skip: Sequence[int] = ()) -> int | None:
     """The opening post when its markup differs from the replies' (a question before its answers).
 
     Looked for among the elements just before the first reply, at the replies'
     common container and up to five levels above it: the nearest one that
-    carries a date and enough non-link prose to be a post.
+    carries a date and enough non-link prose to be a post, and is none of the
+    page sections ``skip`` (see :func:`choose_units`).
     """
     first, last = units[0], units[-1]
     prose = np.where(dom.own_chars >= 12, text_w, 0)
@@ -689,6 +726,8 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray)
         for c in dom.children(a):
             if dom.end[c] >= first:
                 break
+            if c in skip:
+                continue
             tag = dom.tags[dom.tag_id[c]]
             if tag in ("nav", "header", "footer", "aside", "form", "menu") or _LAYOUT_RE.search(fields.words(dom.nodes[c])):
                 continue
@@ -814,6 +853,14 @@ def shape_similarity(dom: Dom, key: np.ndarray, members: np.ndarray, sample: int
         union = len(a | b)
         sims.append(len(a & b) / union if union else 1.0)
     return float(np.mean(sims)) if sims else 0.0
+
+
+def _inside(units: np.ndarray, wrappers: np.ndarray, end: np.ndarray) -> bool:
+    """Whether every unit lies strictly inside one of ``wrappers``."""
+    for u in units.tolist():
+        if not any(w < u <= end[w] for w in wrappers.tolist()):
+            return False
+    return True
 
 
 def _outermost(units: np.ndarray, end: np.ndarray) -> list[int]:

@@ -85,8 +85,6 @@ def test_smf_crawl_spends_few_gets_per_thread_page(smf: ForumServer, crawled: tu
     assert stats["forumcrawl/gets_per_thread_page"] <= GETS_PER_THREAD_PAGE, stats
 
 
-@pytest.mark.xfail(strict=True, reason="extractor gap: an SMF topic of one or two short posts is not split into "
-                                       "posts (find_posts finds no repeated units; the page reads as a listing)")
 def test_every_smf_topic_page_is_read_as_a_thread_page(smf: ForumServer, crawled: tuple[list[dict], dict]) -> None:
     posts, _ = crawled
     stored_threads = {canonicalize(p["thread_url"]) for p in posts}

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 import lxml.html
 import pytest
 
+from extractor import extract
 from extractor.dom import number, strip_invisible
 from extractor.fields import floor_of, post_id_of
 from extractor.posts import find_posts
@@ -236,6 +237,50 @@ def test_a_thread_page_with_a_single_post():
     assert (post.author, post.floor, post.post_id) == ("alice_w", 1, "5001")
     assert post.published == datetime(2024, 5, 3, 12, 30)
     assert post.text == "My well pump hums loudly at night. Has anyone seen this before?"
+
+
+def smf_like_post(n, who, subject, when, text):
+    """A post built like SMF 2.1's: poster box, subject and date linking to ``?msg=N``, body."""
+    return (f"<div class='windowbg' id='msg{n}'><div class='poster'><h4>{who}</h4></div>"
+            f"<div class='postarea'><div class='keyinfo'><a href='/index.php?msg={n}'>{subject}</a> "
+            f"<a href='/index.php?msg={n}' class='smalltext'>{when}</a></div>"
+            f"<div class='post'><div class='inner'>{text}</div></div></div></div>")
+
+
+def smf_like_page(posts):
+    """Two page sections alike (header with today's date, content with the posts)."""
+    return ("<html><head><title>Pump hums</title></head><body><div id='wrapper'>"
+            "<div id='upper_section'><p>May 10, 2024, 11:58 AM</p><p>News: welcome!</p><ul>"
+            + "".join(f"<li><a href='/index.php?action={a}'>{a.title()}</a></li>" for a in ("home", "help", "search", "calendar", "login"))
+            + "</ul></div>"
+            "<div id='content_section'><h2>Pump hums</h2>" + "".join(posts) + "</div></div></body></html>")
+
+
+def test_a_thread_of_two_posts_inside_page_sections_that_each_hold_a_date():
+    """The header and content sections outscore two short posts; unlike each other, they are
+    page sections, and the posts inside them ("Pump hums", "Re: Pump hums") are no listing rows."""
+    html = smf_like_page([
+        smf_like_post(89, "<a href='/index.php?action=profile;u=2'>alice</a>", "Pump hums", "May 03, 2024, 07:41 AM",
+                      "My well pump hums at night, is that normal?"),
+        smf_like_post(90, "<a href='/index.php?action=profile;u=3'>bob</a>", "Re: Pump hums", "May 03, 2024, 12:54 PM",
+                      "Check the pressure switch first, it wears out.")])
+    page = extract(html, "https://f.example/index.php?topic=7.0", now=NOW)
+    assert page.kind == "thread"
+    assert [(p.author, p.published, p.text) for p in page.posts] == [
+        ("alice", datetime(2024, 5, 3, 7, 41), "My well pump hums at night, is that normal?"),
+        ("bob", datetime(2024, 5, 3, 12, 54), "Check the pressure switch first, it wears out.")]
+
+
+def test_a_single_guest_post_is_known_by_its_permalink():
+    """No profile link, floor label or button under a guest's post: its link to ``?msg=1``
+    (another address of the site carrying the post's id) marks it a forum post."""
+    html = smf_like_page([smf_like_post(1, "Guest writer", "Pump hums", "May 03, 2024, 07:41 AM",
+                                        "My well pump hums at night, is that normal?")])
+    posts = posts_of(html, "https://f.example/index.php?topic=1.0")
+    assert [(p.author, p.published, p.text) for p in posts] == [
+        ("Guest writer", datetime(2024, 5, 3, 7, 41), "My well pump hums at night, is that normal?")]
+    # the same post read at its own address is an article linking to itself, not a post
+    assert posts_of(html, "https://f.example/index.php?msg=1") == []
 
 
 def test_a_blog_article_is_not_a_single_post():
