@@ -149,17 +149,18 @@ def _parent_thread(page, url: str) -> list[str]:
 
 
 def _fewer_params(target: str, url: str) -> bool:
-    """``target`` is ``url``'s path with some of its page-numbering query parameters
-    dropped (``/t?id=4&page=3`` declaring ``/t?id=4``): this thread's first page. A
-    dropped parameter that does not number anything (``action=printpage``,
-    ``view=print``) makes ``url`` another view of ``target``, not one of its pages;
-    on query-routed engines (``index.php?...``) every page shares one path."""
+    """``target`` is ``url``'s path with some of its query parameters dropped, one of them
+    numbering pages (``/t?id=4&page=3`` declaring ``/t?id=4``, also beside a tracking
+    parameter: Discuz!'s ``extra=page%3D1&page=2&tid=7`` declaring ``tid=7``): this
+    thread's first page, ``url`` a later one. Dropped parameters that number nothing
+    (``action=printpage``, ``view=print``, an empty ``extra=``) make ``url`` another view
+    of ``target``; on query-routed engines (``index.php?...``) every page shares one path."""
     t, u = urlsplit(target), urlsplit(url)
     if (t.netloc, t.path) != (u.netloc, u.path):
         return False
     t_pairs = set(t.query.split("&")) - {""}
     u_pairs = set(u.query.split("&")) - {""}
-    return t_pairs < u_pairs and all(_numbers_something(pair) for pair in u_pairs - t_pairs)
+    return t_pairs < u_pairs and any(_numbers_something(pair) for pair in u_pairs - t_pairs)
 
 
 def _numbers_something(pair: str) -> bool:

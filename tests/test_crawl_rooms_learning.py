@@ -257,6 +257,16 @@ def test_a_print_view_on_a_query_routed_engine_names_its_thread() -> None:
     later = _page("http://h/index.php?start=15&topic=5", ["c"])
     assert view_target(later, "http://h/index.php?start=15&topic=5", "http://h/index.php?topic=5",
                        lambda u: True) is None
+    # Discuz!: a later page with a tracking parameter beside its page number is still a later page
+    # (read as a copy, pages 2-4 of a thread were lost whenever it came before `extra` was learned inert)
+    tracked = _page("http://h/forum.php?extra=page%3D1&mod=viewthread&page=2&tid=7", ["d"])
+    assert view_target(tracked, "http://h/forum.php?extra=page%3D1&mod=viewthread&page=2&tid=7",
+                       "http://h/forum.php?mod=viewthread&tid=7", lambda u: True) is None
+    assert view_target(tracked, "http://h/forum.php?extra=&mod=viewthread&page=3&tid=7",
+                       "http://h/forum.php?mod=viewthread&tid=7", lambda u: True) is None
+    alias = _page("http://h/forum.php?extra=&mod=viewthread&tid=7", ["e"])  # nothing numbered: the same page
+    assert view_target(alias, "http://h/forum.php?extra=&mod=viewthread&tid=7",
+                       "http://h/forum.php?mod=viewthread&tid=7", lambda u: True) == "http://h/forum.php?mod=viewthread&tid=7"
 
 
 def test_a_digest_of_posts_from_other_pages_is_not_a_thread() -> None:
