@@ -630,7 +630,9 @@ def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray, url: str = "") 
             continue
         signals = 0
         digits = _DIGITS.findall(fields.post_id_of(el))
-        own_id = re.compile(rf"(?<!\d){digits[-1]}(?!\d)") if digits else None
+        # a permalink vouches only for an element named as a post: a board index's category
+        # block (FluxBB ``id="idx1"``) links its board ``?id=1`` and is no post
+        own_id = re.compile(rf"(?<!\d){digits[-1]}(?!\d)") if digits and _named_as_post(el) else None
         for j in range(i, stop + 1):
             node = dom.nodes[j]
             own = dom.own_text[j]
@@ -650,6 +652,17 @@ def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray, url: str = "") 
         if signals:
             found.append(i)
     return found[0] if len(found) == 1 else None
+
+
+_POST_NAMED_ID = re.compile(r"(?:^|[-_])(?:msg|message|post|p|pid|reply|comment|entry)[-_]?\d+$", re.I)
+
+
+def _named_as_post(el) -> bool:
+    """The element's id says "post" (``msg12``, ``p83``, ``post_5``, ``comment-7``), or a
+    ``data-post-id``-like attribute carries it."""
+    if el.get("data-post-id") or el.get("data-postid") or el.get("data-pid"):
+        return True
+    return _POST_NAMED_ID.search(el.get("id") or "") is not None
 
 
 def _permalink_elsewhere(url: str, href: str) -> bool:

@@ -399,3 +399,17 @@ def test_a_notice_above_the_replies_is_not_the_opening_post():
             + "</ul></div></body></html>")
     posts = posts_of(html)
     assert [p.author for p in posts] == ["user0", "user1", "user2", "user3"]
+
+
+def test_a_board_index_block_linking_its_board_is_no_single_post():
+    """FluxBB's index: a category block ``id="idx1"`` holds a board row with a description, a
+    last-post date and a link to ``viewforum.php?id=1`` (the block's number, on another address):
+    no permalink of a post, since the block is not named as one (it was stored as a thread's post)."""
+    html = ("<html><head><title>My forum</title></head><body><div id='brdmain'><h2>General</h2>"
+            "<div id='idx1' class='blocktable'><table><tbody><tr class='rowodd' id='forum1'>"
+            "<td class='tcl'><h3><a href='viewforum.php?id=1'>Test forum</a></h3>"
+            "<div class='forumdesc'>This is just a test forum for our members</div></td>"
+            "<td class='tc2'>4</td><td class='tc3'>12</td>"
+            "<td class='tcr'><a href='viewtopic.php?pid=83#p83'>2024-05-03 07:41:12</a> <span>by marta</span></td>"
+            "</tr></tbody></table></div></div></body></html>")
+    assert posts_of(html, "https://f.example/index.php") == []
