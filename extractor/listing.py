@@ -98,6 +98,8 @@ def find_listing(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray
         titles = {subject(e.title) for e in entries}
         if len(urls) < 0.8 * len(entries) or len(titles) < 0.8 * len(entries):
             continue          # the same "Report" link in every post, or "Topic" and "Re: Topic": no listing
+        if not _shared_url_shape(entries):
+            continue          # header, menu, notice and footer links side by side: page sections
         dated = sum(1 for e in entries if e.published is not None)
         described = sum(1 for e in entries if e.published is not None or e.excerpt or e.replies is not None)
         if described < 0.5 * len(entries):
@@ -112,6 +114,37 @@ def find_listing(dom: Dom, url: str, *, now: datetime, template_mask: np.ndarray
     if single:
         return _lone_row(dom, scan, cand, all_sub)
     return Listing()
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _url_shape(url: str) -> tuple[int, str, str]:
+    """A link's shape: its path's depth, its last segment (a script name as it is, digit runs
+    as ``#``; a name or slug without a file extension as ``*``) and its query's keys:
+    ``/viewtopic.php?id=4`` -> (1, "viewtopic.php", "id"); ``/2024/05/compost`` and
+    ``/sport/2024/05/a-b`` -> (3 or 4, "*", "")."""
+    parts = urlsplit(url)
+    segments = [seg for seg in parts.path.split("/") if seg]
+    last = segments[-1] if segments else ""
+    stem, dot, ext = last.rpartition(".")
+    if dot and ext.isalpha():  # a file: a script's name stays, an article's slug does not
+        if any(c.isalpha() for c in stem) and ("-" in stem or "_" in stem or len(stem) > 24):
+            last = "*." + ext
+    elif any(c.isalpha() for c in last):
+        last = "*"
+    keys = sorted({pair.partition("=")[0] for pair in parts.query.split("&") if pair})
+    return len(segments), _DIGIT_RUN.sub("#", last), "&".join(keys)
+
+
+def _shared_url_shape(entries: Sequence) -> bool:
+    """Rows of a listing lead to pages of one kind: of three or more entries, at least two
+    share a URL shape (``viewtopic.php?id=#``). A board page's header, menu, notice and footer,
+    each with a link and some text, lead to as many kinds of page as there are of them."""
+    if len(entries) < 3:
+        return True
+    shapes = [_url_shape(e.url) for e in entries]
+    return len(set(shapes)) < len(shapes)
 
 
 # sibling groups and section groups read per page (the likeliest first)
@@ -450,9 +483,32 @@ def _replies(el, own: str) -> int | None:
     else:
         parent = el.getparent()
         label = collapse_ws(parent.text or "") if parent is not None else ""
-    if _REPLIES_LABEL_RE.search(label[-40:]):
+    if _REPLIES_LABEL_RE.search(label[-40:]) or _REPLIES_LABEL_RE.search(_column_label(el)):
         return _count(own)
     return None
+
+
+def _column_label(el) -> str:
+    """The header text of a table cell's column: a bare ``<td>12</td>`` under a "Replies"
+    header (``<th>Replies</th>``, FluxBB, phpBB, SMF boards) is a reply count."""
+    row = el.getparent()
+    if el.tag != "td" or row is None or row.tag != "tr":
+        return ""
+    cells = [c for c in row if c.tag in ("td", "th")]
+    column = cells.index(el)
+    table = row.getparent()
+    while table is not None and table.tag != "table":
+        table = table.getparent()
+    if table is None:
+        return ""
+    header = table.find("thead/tr")
+    if header is None:
+        first = table.find(".//tr")
+        header = first if first is not None and first is not row and first.find("th") is not None else None
+    if header is None:
+        return ""
+    labels = [c for c in header if c.tag in ("td", "th")]
+    return collapse_ws(" ".join(labels[column].itertext())) if column < len(labels) else ""
 
 
 def _later(a: datetime, b: datetime) -> bool:

@@ -271,3 +271,25 @@ def test_sticky_and_normal_rows_named_by_ids_are_one_listing():
     # a title opening with "今天" (today) is a title, not the row's date
     assert result.entries[1].title == "今天天气真不错啊"
     assert result.entries[1].published == datetime(2024, 5, 2, 10, 0)
+
+
+LAST_BOARD_PAGE = """<html><head><title>Test forum</title></head><body><div id="pun">
+<div id="brdheader"><h1><a href="/index.php">Example board</a></h1><div id="brddesc">A forum for testing the crawler</div></div>
+<div id="brdmenu"><ul><li><a href="/index.php">Index</a></li><li><a href="/register.php">Register</a></li></ul></div>
+<div id="announce"><p>You are not logged in. <a href="/search.php?action=show_unanswered">Unanswered</a></p></div>
+<div id="brdmain"><table><thead><tr><th>Topic</th><th>Replies</th><th>Views</th><th>Last post</th></tr></thead>
+<tbody><tr class="rowodd"><td class="tcl"><a href="/viewtopic.php?id=1">Test topic</a> <span>by admin</span></td>
+<td class="tc2">3</td><td class="tc3">40</td><td class="tcr"><a href="/viewtopic.php?id=1#p9">2024-05-03 07:41:12</a> by bob</td></tr>
+</tbody></table></div>
+<div id="brdfooter"><a href="/extern.php?action=feed&amp;fid=1&amp;type=atom">Atom forum feed</a> Powered by an engine</div>
+</div></body></html>"""
+
+
+def test_the_last_page_of_a_board_lists_its_one_topic():
+    """FluxBB: a board's last page with one topic row. The header, menu, notice and footer, each a
+    link beside some text, are no listing (their links lead to four kinds of page); the row is
+    the one entry, its bare reply count read from its column's "Replies" header."""
+    result = page(LAST_BOARD_PAGE, "https://f.example/viewforum.php?id=1&p=3")
+    assert [(e.url, e.title, e.replies) for e in result.entries] == [
+        ("https://f.example/viewtopic.php?id=1", "Test topic", 3)]
+
