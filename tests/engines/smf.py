@@ -36,6 +36,7 @@ from typing import Any, Iterator
 
 from tests.engines import HERE, Engine
 from tests.engines.common import corpus
+from tests.engines.php import stop_group
 from tests.engines.server import ForumServer, TruthPage, TruthPost, TruthThread
 
 SITE_DIR = HERE / "smf_site"
@@ -197,12 +198,7 @@ def running_smf(*, log=print) -> Iterator[ForumServer]:
         yield ForumServer(ENGINE, base_url, threads, log_path, proc.pid)
     finally:
         if proc is not None:  # php -S and its workers: the process group we started
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+            stop_group(proc)
         try:
             _mysql(f"DROP DATABASE IF EXISTS `{db}`")
         except subprocess.CalledProcessError:
