@@ -100,32 +100,31 @@ def text_head(dom: Dom, i: int, n: int) -> str:
     text = dom.texts.get(i)
     if text is not None or dom.end[i] - i <= 8:
         return dom.text_of(i)[:n]
-    pieces: list[str] = []
-    size, check = 0, n
-    for piece in dom.nodes[i].itertext():
-        pieces.append(piece)
-        size += len(piece)
-        if size >= check:
-            head = collapse_ws(" ".join(pieces))
-            if len(head) >= n:
-                return head[:n]
-            check = 2 * size
-    return dom.text_of(i)[:n]
+    head = _head_of(dom.nodes[i].itertext(), n, " ")
+    return head if head is not None else dom.text_of(i)[:n]
 
 
 def _content_head(el: etree._Element, n: int) -> str:
     """``collapse_ws(el.text_content())[:n]``, reading only the first pieces of a big element's text."""
+    head = _head_of(el.itertext(), n, "")
+    return head if head is not None else collapse_ws("".join(el.itertext()))[:n]
+
+
+def _head_of(pieces_of, n: int, sep: str) -> str | None:
+    """The first ``n`` characters of the collapsed text of ``pieces_of`` joined by ``sep``, read
+    piece by piece until that many are known (the reading doubles each time); None when the
+    whole text is shorter."""
     pieces: list[str] = []
     size, check = 0, n
-    for piece in el.itertext():
+    for piece in pieces_of:
         pieces.append(piece)
         size += len(piece)
         if size >= check:
-            head = collapse_ws("".join(pieces))
+            head = collapse_ws(sep.join(pieces))
             if len(head) >= n:
                 return head[:n]
             check = 2 * size
-    return collapse_ws("".join(pieces))[:n]
+    return None
 
 
 # any word of EDIT_LABEL_RE, wherever it stands (a text without one holds no edit label)
