@@ -10,8 +10,9 @@ import sys
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from tests.sites.stub import StubHandler, serve
 
 SPIDER = '''
 import scrapy
@@ -43,7 +44,7 @@ class CountingSite:
         self.barrier = threading.Barrier(meet) if meet > 1 else None
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(StubHandler):
             def do_GET(self):  # noqa: N802 - http.server API
                 with site.lock:
                     site.hits[self.path] += 1
@@ -61,19 +62,9 @@ class CountingSite:
                     time.sleep(site.delay)
                 links = "".join(f'<a href="/p/{c}">{c}</a>' for c in (2 * n, 2 * n + 1, 1) if c <= site.pages)
                 body = f"<html><body><h1>page {n}</h1>{links}</body></html>".encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200, "text/html", body)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.server, self.thread, self.url = serve(Handler)
 
     def page_hits(self) -> Counter:
         return Counter({p: c for p, c in self.hits.items() if p.startswith("/p/")})

@@ -15,16 +15,15 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.metadata import version
 
 import pytest
 
 from crawler.journal import Frontier
+from tests.sites.stub import StubHandler, serve
 from tests.sites import REPO, _env, crawl_command, run_crawl
 
 # FORUMCRAWL_LEARN_MIN_SAMPLES=0: these pages give nothing new, so URL-pattern learning
@@ -46,7 +45,7 @@ class PoliteSite:
         fail = dict(fail or {})
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(StubHandler):
             def do_GET(self):  # noqa: N802 - http.server API
                 with site.lock:
                     site.log.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
@@ -73,21 +72,11 @@ class PoliteSite:
                             f"<p>Some text of page {n} for the reader.</p><ul>{links}</ul></body></html>").encode()
                 else:
                     status, ctype, body = 404, "text/html", b"<h1>not found</h1>"
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(status, ctype, body, headers)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        self.netloc = f"127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, _, base = serve(Handler)
+        self.url = base + "/"
+        self.netloc = base.removeprefix("http://")
 
     def pages(self) -> list[tuple[float, str]]:
         return [(t, p) for t, p, _ in self.log if p != "/robots.txt"]

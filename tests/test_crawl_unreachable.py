@@ -10,11 +10,11 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from tests.sites.stub import StubHandler, serve
 from tests.sites import FAST, REPO, _env, crawl_command
 
 pytestmark = pytest.mark.slow
@@ -43,7 +43,7 @@ class RobotsSite:
         self.pages: list[str] = []
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(StubHandler):
             def do_GET(self):  # noqa: N802 - http.server API
                 if self.path == "/robots.txt":
                     status, body = (200, rules) if site.healthy.is_set() \
@@ -51,18 +51,10 @@ class RobotsSite:
                 else:
                     site.pages.append(self.path)
                     status, body = 200, b"<html><head><title>t</title></head><body><p>hello</p></body></html>"
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html" if self.path != "/robots.txt" else "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(status, "text/html" if self.path != "/robots.txt" else "text/plain", body)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, _, base = serve(Handler)
+        self.url = base + "/"
 
     def close(self) -> None:
         self.server.shutdown()

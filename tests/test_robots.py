@@ -6,12 +6,11 @@ fixture forum's robots.txt disallows."""
 from __future__ import annotations
 
 import subprocess
-import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.sites.stub import StubHandler, serve
 from tests.sites import REPO, _env, crawl_command, run_crawl
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
@@ -32,7 +31,7 @@ class RobotsSite:
         self.hits: Counter = Counter()
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(StubHandler):
             def do_GET(self):  # noqa: N802 - http.server API
                 site.hits[self.path] += 1
                 if self.path == "/robots.txt":
@@ -44,18 +43,10 @@ class RobotsSite:
                     body = f"<html><head><title>{self.path}</title></head><body>{PAGES[self.path]}</body></html>".encode()
                 else:
                     status, ctype, body = 404, "text/html", b"<h1>not found</h1>"
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(status, ctype, body)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, _, base = serve(Handler)
+        self.url = base + "/"
 
     def close(self) -> None:
         self.server.shutdown()
