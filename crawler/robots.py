@@ -133,6 +133,9 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
             try:
                 response = await self._download_unless_stopping(robots_request, reactor)
             except IgnoreRequest as exc:  # dropped by another middleware: no rules to obey (Scrapy's choice)
+                # said out loud: the whole host is allowed from now on, which a reader of the log must see
+                logger.warning("robots.txt of %s was not fetched (%s): no rules apply to it", netloc, exc)
+                self._stats.inc_value("robotstxt/dropped")
                 self._robots_error(exc, netloc)
                 return
             except Exception as exc:  # noqa: BLE001 - any network failure means "unreachable"

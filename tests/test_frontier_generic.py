@@ -18,6 +18,7 @@ import redis
 import sqlalchemy as sa
 
 from crawler.demo import serve_bundled
+from tests.frontier_support import robots_report
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -61,7 +62,8 @@ def test_two_generic_workers_crawl_the_forum_once_between_them(redis_url, tmp_pa
     assert all("no worker holds work: finishing" in log for log in logs)
     probes = ("/robots.txt", "/sitemap.xml")  # (a lone crawl looks for a sitemap; shared workers do not)
     pages = Counter(p for p in shared_server.hits if not p.startswith(probes))
-    assert set(pages) == {p for p in alone_server.hits if not p.startswith(probes)}
+    assert set(pages) == {p for p in alone_server.hits if not p.startswith(probes)}, \
+        robots_report(shared_server.hits, logs)
     alone_keys, _ = stored(alone_db)
     shared_keys, runs = stored(shared_db)
     assert shared_keys and len(shared_keys) == len(set(shared_keys))  # no post stored twice

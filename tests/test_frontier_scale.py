@@ -21,6 +21,7 @@ import redis
 
 from crawler.demo.forum import build_forum, render_site
 from crawler.urls import canonicalize
+from tests.frontier_support import robots_report
 from tests.sites import FAST, REPO, LiveForum, stored_posts
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
@@ -85,7 +86,7 @@ def test_workers_fetch_each_page_once_and_store_each_post_once(workers, redis_ur
     # Every page of the site fetched exactly once across all processes.
     hits = Counter(canonicalize(live.server.url + h) for h in live.server.hits if not h.startswith("/robots.txt"))
     assert sorted(p for p, c in hits.items() if c > 1) == []
-    assert set(hits) == site_pages, (len(hits), len(site_pages))
+    assert set(hits) == site_pages, (sorted(set(hits) ^ site_pages), robots_report(live.server.hits, texts))
     # Every expected post stored exactly once, at its position in its thread.
     stored = Counter((p["thread_url"], p["position"]) for p in posts)
     assert sorted(k for k, c in stored.items() if c > 1) == []
