@@ -253,10 +253,46 @@ def _lone_row(dom: Dom, scan: "_Scan", cand: np.ndarray, all_sub: np.ndarray) ->
         if not found or found[0][0].published is None or found[0][0].replies is None:
             continue
         entry = found[0][0]
-        if len(entry.excerpt) > len(entry.title) or _longest_heading(dom, m) > len(entry.title):
+        if _longest_heading(dom, m) > len(entry.title):
             continue          # a page's own post or question under a link back to its list
+        if len(entry.excerpt) > len(entry.title) and (len(entry.excerpt) > _LONE_ROW_LABEL_CHARS
+                                                      or not under_column_headers(dom, m)):
+            continue          # a post's text, not a row's byline ("Started by ...") under a board's headers
         return Listing([entry], [m])
     return Listing()
+
+
+# a lone row's text longer than its title is a byline or a one-line description, not a post
+_LONE_ROW_LABEL_CHARS = 80
+# column headers name a count column and hold only labels: no number, no date, a few words
+_COUNT_COLUMN_RE = re.compile(r"(?<![a-z])(?:replies|views|answers|comments|hits)(?![a-z])|回复|回帖|查看|浏览|评论|点击",
+                              re.I)
+_HEADER_CHARS = 200
+_HEADER_SPLIT_RE = re.compile(r"[\s/|·•,]+")
+
+
+def under_column_headers(dom: Dom, m: int, levels: int = 4) -> bool:
+    """Whether row ``m`` stands under a board's column headers ("Subject / Started by | Replies /
+    Views | Last post", a table's ``<thead>``): the nearest non-empty element before the row or
+    one of its ``levels`` nearest ancestors holds labels only (no digit), one naming a count
+    column. A thread's post has none above it: a thread's head shows numbers ("Views: 38")."""
+    el = dom.nodes[m]
+    for _ in range(levels + 1):
+        if el is None or el.tag in ("body", "html"):
+            return False
+        before = el.getprevious()
+        while before is not None and (not isinstance(before.tag, str) or before.tag in ("script", "style")
+                                      or not collapse_ws(" ".join(before.itertext()))):
+            before = before.getprevious()
+        if before is not None and _column_headers(collapse_ws(" ".join(before.itertext()))):
+            return True
+        el = el.getparent()
+    return False
+
+
+def _column_headers(text: str) -> bool:
+    return (len(text) <= _HEADER_CHARS and not _DIGIT_RE.search(text) and bool(_COUNT_COLUMN_RE.search(text))
+            and len([w for w in _HEADER_SPLIT_RE.split(text) if w]) >= 3)
 
 
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4"))
