@@ -243,7 +243,8 @@ def _small_page_rows(scan: "_Scan", members: np.ndarray, depth: np.ndarray) -> b
 
 def _lone_row(dom: Dom, scan: "_Scan", cand: np.ndarray, all_sub: np.ndarray) -> Listing:
     """The one row of a listing page that lists one thread: the outermost element holding one
-    title link, a date and a reply count, and no heading or prose longer than that title."""
+    title link, a date and a reply count, and no heading or prose longer than that title (a
+    row under a board's column headers may carry a byline or a line longer than its title)."""
     sub_dates = dom.subtree(scan.dates)
     rows = cand[(sub_dates[cand] > 0) & (all_sub[cand] <= _LONE_ROW_CHARS)]
     for m in rows[:200].tolist():
@@ -280,17 +281,33 @@ def under_column_headers(dom: Dom, m: int, levels: int = 4) -> bool:
     for _ in range(levels + 1):
         if el is None or el.tag in ("body", "html"):
             return False
-        before = el.getprevious()
-        while before is not None and (not isinstance(before.tag, str) or before.tag in ("script", "style")
-                                      or not collapse_ws(" ".join(before.itertext()))):
+        before, text = el.getprevious(), ""
+        while before is not None:
+            if isinstance(before.tag, str) and before.tag not in ("script", "style"):
+                text = _short_text(before, _HEADER_CHARS)
+                if text:
+                    break
             before = before.getprevious()
-        if before is not None and _column_headers(collapse_ws(" ".join(before.itertext()))):
+        if text and _column_headers(text):
             return True
         el = el.getparent()
     return False
 
 
+def _short_text(el, limit: int) -> str:
+    """The element's text, white space collapsed; ``limit + 1`` characters at most (a header row
+    is short: a long sibling is read only that far)."""
+    pieces, size = [], 0
+    for piece in el.itertext():
+        pieces.append(piece)
+        size += len(piece)
+        if size > 2 * limit:
+            break
+    return collapse_ws(" ".join(pieces))[:limit + 1]
+
+
 def _column_headers(text: str) -> bool:
+    """Labels of a board's columns: a few words, no digit, one naming a count column."""
     return (len(text) <= _HEADER_CHARS and not _DIGIT_RE.search(text) and bool(_COUNT_COLUMN_RE.search(text))
             and len([w for w in _HEADER_SPLIT_RE.split(text) if w]) >= 3)
 
