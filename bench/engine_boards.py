@@ -1,12 +1,15 @@
 """Board pages of real forum engines and of the demo forum: are they listings of their threads?
 
-    .venv/bin/python bench/engine_boards.py [--engine all|demo|misago|spirit|machina] [--wrong 10]
+    .venv/bin/python bench/engine_boards.py [--engine all|demo|misago|spirit|machina|discuz|fluxbb|smf] [--wrong 10]
 
 For each engine (started as the tests do: cached virtualenv built from PyPI on
 first use, seeded template database copied for this run; Misago needs the
 PostgreSQL server of FORUMCRAWL_TEST_POSTGRES_URL, default
 postgresql+psycopg://postgres@127.0.0.1:5432/postgres) and for the bundled demo
-forum (``crawler/demo``, served from its static pages), it fetches the home
+forum (``crawler/demo``, served from its static pages), and for the PHP
+engines Discuz! X 3.5, FluxBB and SMF 2.1 (installed and seeded as their tests
+do, tests/engines/php/ and tests/engines/smf.py; skipped with one line saying
+why when PHP, MariaDB or the engine's source is missing), it fetches the home
 page, follows the home page's links whose text is a board name of the ground
 truth, and each board page's own next page (``Page.next_page_url``), runs
 ``extractor.extract`` on every page and prints, per board: the pages read,
@@ -31,10 +34,41 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.engines import ENGINES, boards  # noqa: E402
 
 PG_URL = os.environ.get("FORUMCRAWL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-NAMES = ["demo", *ENGINES]
+PHP_ENGINES = ["discuz", "fluxbb", "smf"]
+NAMES = ["demo", *ENGINES, *PHP_ENGINES]
+Measured = "tuple[boards.HomeResult, list[boards.BoardResult]]"
 
 
-def measure(name: str) -> tuple[boards.HomeResult, list[boards.BoardResult]]:
+def php_missing(name: str) -> str | None:
+    """Why a PHP engine cannot run here, or None."""
+    if name == "smf":
+        from tests.engines import smf
+
+        return smf.missing()
+    from tests.engines.php import discuz, fluxbb, missing
+
+    return missing(name, (discuz if name == "discuz" else fluxbb).PHP_MODULES, True)
+
+
+def measure_php(name: str) -> Measured:
+    """A PHP engine installed, seeded and served for this run."""
+    log = lambda msg: print(f"[{name}] {msg}")  # noqa: E731
+    if name == "smf":
+        from tests.engines import smf
+
+        with smf.running_smf(log=log) as forum:
+            return boards.score_forum(forum.base_url + "/", boards.engine_boards(forum))
+    from tests.engines.php import discuz, fluxbb, source_dir
+
+    running = discuz.running_discuz if name == "discuz" else fluxbb.running_fluxbb
+    with running(source_dir(name)) as forum:
+        log(f"installed and seeded at {forum.base_url}: {len(forum.threads)} threads")
+        return boards.score_forum(forum.base_url + "/", boards.engine_boards(forum))
+
+
+def measure(name: str) -> Measured:
+    if name in PHP_ENGINES:
+        return measure_php(name)
     if name == "demo":
         from crawler.demo import serve_bundled
         from crawler.demo.forum import build_forum
@@ -60,6 +94,10 @@ def main() -> int:
     names = NAMES if args.engine == "all" else [args.engine]
     summary = []
     for name in names:
+        reason = php_missing(name) if name in PHP_ENGINES else None
+        if reason:
+            print(f"\n== {name}  skipped: {reason}")
+            continue
         started = time.monotonic()
         home, results = measure(name)
         print(f"\n== {name}  ({time.monotonic() - started:.1f} s)")

@@ -60,16 +60,22 @@ def response_info(response, url: str) -> dict[str, Any]:
 def plain_outcome(page, url: str, fetches: list[Fetch], info: dict[str, Any]) -> str:
     """What a page without posts gave: new entries, an article, or links to new kinds of
     page are new; else a login wall, a form, or nothing new."""
-    if page.kind == "article" or any("fc_entry" in f.meta for f in fetches):
-        return "new"
-    own = url_pattern(url)
-    if any(url_pattern(f.url) != own for f in fetches):
+    if page.kind == "article" or fetched_new(url, fetches):
         return "new"
     if info.get("wall"):
         return "wall"
     if info.get("form"):
         return "form"
     return "empty"
+
+
+def fetched_new(url: str, fetches: list[Fetch]) -> bool:
+    """Whether a page's links, taken on now, were new: a listing's entries, or pages of
+    another kind (URL pattern) than its own."""
+    if any("fc_entry" in f.meta for f in fetches):
+        return True
+    own = url_pattern(url)
+    return any(url_pattern(f.url) != own for f in fetches)
 
 
 def _header(headers, name: bytes) -> str | None:

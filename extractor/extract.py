@@ -24,7 +24,7 @@ from extractor.decode import decode
 from extractor.dom import Dom, collapse_ws, number, strip_invisible
 from extractor.language import detect_language
 from extractor.links import collect as collect_links
-from extractor.listing import find_entries, rows_taken_for_posts
+from extractor.listing import find_listing, rows_taken_for_posts
 from extractor.model import Page
 from extractor.parse import parse, parse_counting
 from extractor.posts import find_posts
@@ -166,11 +166,13 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     if not is_thread and article_text is None:
         article_text = _article_text(dom, blk, region, declared)
     entries = rows.entries if rows is not None else []
+    entry_rows = rows.rows if rows is not None else []
     if not is_thread and not entries and _could_be_listing(blk, region, link_share):
         try:
             # a lone row is a listing's entry only on a page with no posts and no article
-            entries = find_entries(dom, url, now=when, template_mask=mask,
+            listing = find_listing(dom, url, now=when, template_mask=mask,
                                    single=len(posts) < 2 and article_chars < MIN_ARTICLE_CHARS)
+            entries, entry_rows = listing.entries, listing.rows
         except Exception as exc:
             page.warnings.append(f"listing detection failed: {type(exc).__name__}: {exc}"[:200])
     kind = "thread" if is_thread else decide(
@@ -213,7 +215,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     content = (region, int(dom.end[region])) if region != body else None
     page.links, page.next_page_url = collect_links(
         dom, base_url, content=content, navigation=blocks_mod.spread(dom, blk.negative),
-        entries=entries, head_next=head_next)
+        entries=entries, rows=entry_rows if kind == "listing" else (), head_next=head_next)
     page.language = detect_language(page.text or page.title)
 
 

@@ -14,6 +14,7 @@ for the page after the current one (shown as "Page 2 of 3", or in the URL).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import numpy as np
@@ -72,6 +73,12 @@ def _areas(dom: Dom, flags: np.ndarray) -> np.ndarray:
     return np.cumsum(delta[:n]) > 0
 
 
+def _flags(n: int, nodes: Sequence[int]) -> np.ndarray:
+    flags = np.zeros(n, dtype=bool)
+    flags[np.asarray(nodes, dtype=np.int64)] = True
+    return flags
+
+
 def pager_areas(dom: Dom) -> np.ndarray:
     """Bool per node: inside an element named like a pager (pagination, page-nav, ...)."""
     return _areas(dom, (names.node_flags(dom) & names.PAGERBOX) > 0)
@@ -79,12 +86,14 @@ def pager_areas(dom: Dom) -> np.ndarray:
 
 def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
             navigation: np.ndarray | None = None, entries: list[Entry] | None = None,
-            head_next: str | None = None) -> tuple[list[Link], str | None]:
+            rows: Sequence[int] = (), head_next: str | None = None) -> tuple[list[Link], str | None]:
     """All links with roles, and the next page URL (or None).
 
     ``content`` is the DFS range of the main content (links there are ``post``),
-    ``navigation`` a per-node flag of boilerplate areas, ``head_next`` the href
-    of a ``<link rel=next>`` read before the head was stripped.
+    ``navigation`` a per-node flag of boilerplate areas, ``rows`` the DFS indices of a
+    listing's rows (their links are no pager of the listing: a topic's own page links
+    "1 2 3", a reply count linking the thread), ``head_next`` the href of a
+    ``<link rel=next>`` read before the head was stripped.
     """
     n = len(dom)
     if not n:
@@ -109,6 +118,7 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     # plain lists: indexing a numpy array per link costs more than converting it once
     pager_l = pager.tolist()
     nav_l = nav.tolist()
+    in_row = _areas(dom, _flags(n, rows)).tolist() if len(rows) else [False] * n
     next_rel = next_text = None
     numbered: list[tuple[int, str, bool]] = []
     url_numbered: list[tuple[int, str, bool]] = []   # pager links without a number as text (icons)
@@ -138,7 +148,7 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
             role = "navigation"
         links.append(Link(url=url, text=text, role=role))
 
-        if url == page_url or url.split("#", 1)[0] == page_url:
+        if url == page_url or url.split("#", 1)[0] == page_url or in_row[i]:
             continue
         if "next" in rel and next_rel is None:
             next_rel = url

@@ -243,7 +243,8 @@ def _small_page_rows(scan: "_Scan", members: np.ndarray, depth: np.ndarray) -> b
 
 def _lone_row(dom: Dom, scan: "_Scan", cand: np.ndarray, all_sub: np.ndarray) -> Listing:
     """The one row of a listing page that lists one thread: the outermost element holding one
-    title link, a date and a reply count, and no heading or prose longer than that title."""
+    title link, a date and a reply count, and no heading or prose longer than that title (a
+    row under a board's column headers may carry a byline or a line longer than its title)."""
     sub_dates = dom.subtree(scan.dates)
     rows = cand[(sub_dates[cand] > 0) & (all_sub[cand] <= _LONE_ROW_CHARS)]
     for m in rows[:200].tolist():
@@ -253,10 +254,62 @@ def _lone_row(dom: Dom, scan: "_Scan", cand: np.ndarray, all_sub: np.ndarray) ->
         if not found or found[0][0].published is None or found[0][0].replies is None:
             continue
         entry = found[0][0]
-        if len(entry.excerpt) > len(entry.title) or _longest_heading(dom, m) > len(entry.title):
+        if _longest_heading(dom, m) > len(entry.title):
             continue          # a page's own post or question under a link back to its list
+        if len(entry.excerpt) > len(entry.title) and (len(entry.excerpt) > _LONE_ROW_LABEL_CHARS
+                                                      or not under_column_headers(dom, m)):
+            continue          # a post's text, not a row's byline ("Started by ...") under a board's headers
         return Listing([entry], [m])
     return Listing()
+
+
+# a lone row's text longer than its title is a byline or a one-line description, not a post
+_LONE_ROW_LABEL_CHARS = 80
+# column headers name a count column and hold only labels: no number, no date, a few words
+_COUNT_COLUMN_RE = re.compile(r"(?<![a-z])(?:replies|views|answers|comments|hits)(?![a-z])|回复|回帖|查看|浏览|评论|点击",
+                              re.I)
+_HEADER_CHARS = 200
+_HEADER_SPLIT_RE = re.compile(r"[\s/|·•,]+")
+
+
+def under_column_headers(dom: Dom, m: int, levels: int = 4) -> bool:
+    """Whether row ``m`` stands under a board's column headers ("Subject / Started by | Replies /
+    Views | Last post", a table's ``<thead>``): the nearest non-empty element before the row or
+    one of its ``levels`` nearest ancestors holds labels only (no digit), one naming a count
+    column. A thread's post has none above it: a thread's head shows numbers ("Views: 38")."""
+    el = dom.nodes[m]
+    for _ in range(levels + 1):
+        if el is None or el.tag in ("body", "html"):
+            return False
+        before, text = el.getprevious(), ""
+        while before is not None:
+            if isinstance(before.tag, str) and before.tag not in ("script", "style"):
+                text = _short_text(before, _HEADER_CHARS)
+                if text:
+                    break
+            before = before.getprevious()
+        if text and _column_headers(text):
+            return True
+        el = el.getparent()
+    return False
+
+
+def _short_text(el, limit: int) -> str:
+    """The element's text, white space collapsed; ``limit + 1`` characters at most (a header row
+    is short: a long sibling is read only that far)."""
+    pieces, size = [], 0
+    for piece in el.itertext():
+        pieces.append(piece)
+        size += len(piece)
+        if size > 2 * limit:
+            break
+    return collapse_ws(" ".join(pieces))[:limit + 1]
+
+
+def _column_headers(text: str) -> bool:
+    """Labels of a board's columns: a few words, no digit, one naming a count column."""
+    return (len(text) <= _HEADER_CHARS and not _DIGIT_RE.search(text) and bool(_COUNT_COLUMN_RE.search(text))
+            and len([w for w in _HEADER_SPLIT_RE.split(text) if w]) >= 3)
 
 
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4"))

@@ -60,7 +60,7 @@ from crawler.pagination import earlier_page_url
 from crawler.patterns import url_pattern
 from crawler.relay import ChainRelay
 from crawler.robots import HostUnreachable, RobotsTxtPending
-from crawler.responses import page_record, plain_outcome, response_info, unusable
+from crawler.responses import fetched_new, page_record, plain_outcome, response_info, unusable
 from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_url_list
 from crawler.spiders.sitemapcrawl import SitemapCrawl
 from crawler.urls import canonicalize
@@ -376,15 +376,20 @@ class GenericSpider(scrapy.Spider):
                      # posts long enough to be content, not a repeated icon or a label
                      "posts": {hash(p.text) for p in page.posts if p.text and len(p.text) >= 50},
                      "meta": dict(response.meta), "info": info,
+                     # what its links gave now (new entries, new kinds of page): handled after
+                     # the warm-up, when they are known already, the page still gave them
+                     "found_new": fetched_new(url, fetches),
                      "headers": response.headers.to_unicode_dict()}, [f.url for f in fetches])
         yield from self._maybe_finish_warmup(site)
 
-    def _handle(self, site: SiteState, page, meta, key: str, url: str, info: dict[str, Any]) -> Iterator[Any]:
+    def _handle(self, site: SiteState, page, meta, key: str, url: str, info: dict[str, Any],
+                found_new: bool = False) -> Iterator[Any]:
         """Everything one extracted page leads to; finishes ``key`` (or leaves it to the commit).
 
         Requests are journaled and yielded before any item, so a page can never be
         marked finished (after its items are committed) before what it discovered
-        is in the journal.
+        is in the journal. ``found_new``: a page held during the warm-up whose links
+        gave something new then (its URL pattern is judged by that).
         """
         threads, policy = site.threads, site.policy
         ctx = threads.context_for(meta, key, url)
@@ -394,8 +399,8 @@ class GenericSpider(scrapy.Spider):
             return
         if not page.posts:
             fetches = self._discover(site, page, meta, url)
-            yield from self._page_without_items(site, page, key, info,
-                                                fetches + policy.learn(key, plain_outcome(page, url, fetches, info)))
+            outcome = "new" if found_new else plain_outcome(page, url, fetches, info)
+            yield from self._page_without_items(site, page, key, info, fetches + policy.learn(key, outcome))
             return
         if is_digest(page, url):
             # Posts gathered from other pages (recent posts, search results): stored from those.
@@ -601,7 +606,8 @@ class GenericSpider(scrapy.Spider):
             if self._pool is None else \
             await asyncio.gather(*(self._extract(site, h["body"], h["url"], h["headers"]) for h in held))
         for item, page in zip(held, pages):
-            for out in self._handle(site, page, item["meta"], item["key"], canonicalize(item["url"]), item["info"]):
+            for out in self._handle(site, page, item["meta"], item["key"], canonicalize(item["url"]), item["info"],
+                                    item.get("found_new", False)):
                 yield out
 
     def _start_pool(self) -> None:

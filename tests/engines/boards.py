@@ -9,7 +9,8 @@ board page's own next page (``Page.next_page_url``), at most ``MAX_PAGES``.
 
 An entry is right when its URL is one of the URLs of a thread of that board
 (its first page, another of its pages, or one of its posts), compared without
-the fragment and with the path percent-decoded; a second entry for a thread
+the fragment and with the path percent-decoded, or such a URL with more query
+parameters (pass-through ones: Discuz's ``&extra=page%3D1``); a second entry for a thread
 already listed on the same page is a wrong one (a listing shows each thread
 once). Recall counts the board's threads listed on any of its pages.
 """
@@ -19,7 +20,7 @@ import unicodedata
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 import lxml.html
 
@@ -97,7 +98,7 @@ def fetch_url(url: str) -> tuple[bytes, dict[str, str]]:
 
 
 def engine_boards(forum) -> list[BoardTruth]:
-    """The boards of a real engine's ground truth (a ``ForumServer``)."""
+    """The boards of a real engine's ground truth (a ``ForumServer`` or a ``PhpForum``)."""
     boards: dict[str, BoardTruth] = {}
     for thread in forum.threads:
         urls = {thread.url, *(p.url for p in thread.pages), *(p.url for p in thread.posts if p.url)}
@@ -118,43 +119,75 @@ def demo_boards(forum, base_url: str) -> list[BoardTruth]:
     return out
 
 
-def board_links(home: bytes, home_url: str, names: Iterable[str]) -> dict[str, str]:
-    """Board name -> the first link of the home page whose text is that name."""
+def board_links(home: bytes, home_url: str, names: Iterable[str]) -> dict[str, list[str]]:
+    """Board name -> the distinct links of the home page whose text is that name, in page order
+    (two boards may share a name: SMF's installer board "General Discussion" and a seeded one)."""
     doc = lxml.html.fromstring(home)
     wanted = set(names)
-    found: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
     for a in doc.iter("a"):
         text = " ".join((a.text_content() or "").split())
         href = a.get("href")
-        if text in wanted and text not in found and href:
-            found[text] = urljoin(home_url, href)
+        if text in wanted and href:
+            url = urljoin(home_url, href)
+            urls = found.setdefault(text, [])
+            if all(normal_url(u) != normal_url(url) for u in urls):
+                urls.append(url)
     return found
 
 
-def score_board(board: BoardTruth, url: str | None, fetch: Fetch = fetch_url,
+class Owners:
+    """Which thread of a board an entry URL belongs to: one of the thread's URLs, or one of
+    them with pass-through query parameters added (Discuz's ``&extra=page%3D1``, the board
+    page a thread was opened from): same path, every parameter of the thread's URL kept."""
+
+    def __init__(self, board: BoardTruth) -> None:
+        self.exact = {alias: first for first, aliases in board.threads.items() for alias in aliases}
+        self.by_path: dict[str, list[tuple[set[tuple[str, str]], str]]] = {}
+        for alias, first in self.exact.items():
+            path, _, query = alias.partition("?")
+            if query:
+                self.by_path.setdefault(path, []).append((set(parse_qsl(query, keep_blank_values=True)), first))
+
+    def of(self, url: str) -> str | None:
+        url = normal_url(url)
+        if url in self.exact:
+            return self.exact[url]
+        path, _, query = url.partition("?")
+        params = set(parse_qsl(query, keep_blank_values=True))
+        owners = {first for wanted, first in self.by_path.get(path, ()) if wanted <= params}
+        return owners.pop() if len(owners) == 1 else None
+
+
+def score_board(board: BoardTruth, url: str | list[str] | None, fetch: Fetch = fetch_url,
                 max_pages: int = MAX_PAGES) -> BoardResult:
-    """Extract the board's pages from ``url`` on, following ``next_page_url``; score the entries."""
+    """Extract the board's pages from ``url`` on (or from each of several board pages of the
+    board's name), following ``next_page_url``; score the entries."""
     from extractor import extract
 
-    result = BoardResult(board.name, url, len(board.threads))
-    owner = {alias: first for first, aliases in board.threads.items() for alias in aliases}
+    starts = [url] if isinstance(url, str) else list(url or [])
+    result = BoardResult(board.name, starts[0] if starts else None, len(board.threads))
+    owners = Owners(board)
     seen: set[str] = set()
-    while url and len(result.pages) < max_pages and normal_url(url) not in seen:
-        seen.add(normal_url(url))
-        body, headers = fetch(url)
-        page = extract(body, url, headers=headers)
-        listed: set[str] = set()
-        right = 0
-        for entry in page.entries:
-            thread = owner.get(normal_url(entry.url))
-            if thread is None or thread in listed:
-                result.wrong.append(entry.url)
-                continue
-            listed.add(thread)
-            right += 1
-        result.found |= listed
-        result.pages.append(BoardPage(url, page.kind, len(page.entries), right))
-        url = page.next_page_url
+    for url in starts:
+        walked = 0
+        while url and walked < max_pages and normal_url(url) not in seen:
+            seen.add(normal_url(url))
+            walked += 1
+            body, headers = fetch(url)
+            page = extract(body, url, headers=headers)
+            listed: set[str] = set()
+            right = 0
+            for entry in page.entries:
+                thread = owners.of(entry.url)
+                if thread is None or thread in listed:
+                    result.wrong.append(entry.url)
+                    continue
+                listed.add(thread)
+                right += 1
+            result.found |= listed
+            result.pages.append(BoardPage(url, page.kind, len(page.entries), right))
+            url = page.next_page_url
     return result
 
 
@@ -166,7 +199,7 @@ def score_forum(home_url: str, boards: list[BoardTruth],
     body, headers = fetch(home_url)
     home = extract(body, home_url, headers=headers)
     links = board_links(body, home_url, [b.name for b in boards])
-    board_urls = {normal_url(u) for u in links.values()}
+    board_urls = {normal_url(u) for urls in links.values() for u in urls}
     home_result = HomeResult(home_url, home.kind, len(home.entries),
                              sum(1 for e in home.entries if normal_url(e.url) in board_urls))
     return home_result, [score_board(b, links.get(b.name), fetch) for b in boards]

@@ -152,7 +152,7 @@ def truth(data: dict, base: str) -> list[TruthThread]:
                  for p in t["posts"]]
         pages = [TruthPage(f"{url}&p={n // POSTS_PER_PAGE + 1}", list(range(n, min(n + POSTS_PER_PAGE, len(posts)))))
                  for n in range(0, len(posts), POSTS_PER_PAGE)]
-        threads.append(TruthThread(url=url, title=t["title"], board="Test category", posts=posts, pages=pages,
+        threads.append(TruthThread(url=url, title=t["title"], board="Test forum", posts=posts, pages=pages,
                                    thread_id=str(t["tid"])))
     return threads
 

@@ -1,0 +1,35 @@
+"""What a page without posts gave, for its URL pattern's verdict (crawler/responses.py).
+
+A board page is worth fetching when its links were new: its entries (threads taken on
+from it) or pages of another kind. A page held during the template warm-up has its
+links followed at once, and is handled after the warm-up, when they are all known:
+what they gave then is what it gave (``fetched_new``, kept with the held page), or
+the boards' pattern would be judged useless by boards whose threads were found first
+(SMF: the fourth board was never fetched).
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from crawler.fetches import Fetch
+from crawler.responses import fetched_new, plain_outcome
+
+BOARD = "http://forum.example/index.php?board=1.0"
+
+
+def test_entries_taken_on_are_new() -> None:
+    assert fetched_new(BOARD, [Fetch("http://forum.example/index.php?topic=7.0", 60, {"fc_entry": {}})])
+
+
+def test_pages_of_another_kind_are_new_and_the_same_kind_is_not() -> None:
+    assert fetched_new(BOARD, [Fetch("http://forum.example/index.php?action=stats", 10)])
+    assert not fetched_new(BOARD, [Fetch("http://forum.example/index.php?board=1.0;sort=subject", 10)])
+    assert not fetched_new(BOARD, [])
+
+
+def test_a_listing_whose_links_are_known_gave_nothing_new() -> None:
+    listing = SimpleNamespace(kind="listing")
+    assert plain_outcome(listing, BOARD, [], {}) == "empty"
+    assert plain_outcome(listing, BOARD, [Fetch("http://forum.example/index.php?topic=7.0", 60,
+                                                {"fc_entry": {}})], {}) == "new"
+    assert plain_outcome(SimpleNamespace(kind="article"), BOARD, [], {}) == "new"
