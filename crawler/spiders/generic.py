@@ -394,7 +394,7 @@ class GenericSpider(scrapy.Spider):
             yield from self._skip_view(site, key, meta, url, copied)
             return
         if not page.posts:
-            fetches = self._discover(site, page, meta, url)
+            fetches = self._discover(site, page, meta, url) + policy.judged(key)
             yield from self._page_without_items(site, page, key, info,
                                                 fetches + policy.learn(key, plain_outcome(page, url, fetches, info)))
             return
@@ -408,7 +408,9 @@ class GenericSpider(scrapy.Spider):
         # A thread page (a single-post page may be classified "article": posts decide).
         if policy.observe_posts(url, page, info.get("declared")):
             threads.rekey(policy.inert.strip)
-        yield from self._requests(policy.judged(url), site)
+        released = policy.judged(key)  # copies' targets held for this page's verdict
+        if released:
+            yield from self._requests(released, site)
         url = policy.read_as(url)  # (a link queued before its parameter was learned inert)
         if threads.already_emitted(page) and not meta.get("fc_rechain"):
             # Every post of this page was stored from another URL of the same page.
