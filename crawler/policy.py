@@ -208,7 +208,7 @@ class UrlPolicy:
         if blocked:
             return f"learned_{blocked}"
         if stripped != url:
-            if stripped in self.journal.seen:
+            if self.seen_alias(stripped) in self.journal.seen:  # (or its thread's bare first page)
                 return "inert_duplicate"
             self.journal.seen.add(stripped)
         elif url in self._read_stripped:

@@ -114,6 +114,7 @@ def test_requests_queued_before_the_parameter_was_learned() -> None:
     assert policy.read_as("http://f/t.php?back=b&tid=3") == "http://f/t.php?tid=3"
     assert policy.refuse_queued("http://f/t.php?tid=3") == "inert_duplicate"
     assert policy.refuse_queued("http://f/t.php?tid=4") is None
+    assert policy.refuse_queued("http://f/t.php?back=b&page=1&tid=2") == "inert_duplicate"  # tid=2's first page
 
 
 def test_a_copy_kept_stands_in_for_its_target_once_the_parameter_is_learned() -> None:
