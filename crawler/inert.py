@@ -13,7 +13,9 @@ presence against absence counts only for a value that is not a number
 A page that declares the URL without the parameter its canonical one, and shows
 that URL's posts, says itself that the parameter changes nothing: that one pair
 is enough (learned before the other links carrying it are fetched). A URL counts
-once, however often it is fetched (a thread read again must not vote twice).
+once, however often it is fetched (a thread read again must not vote twice). The
+same posts among a very different number of links is another rendering (a print
+view), not the same page: it vetoes.
 """
 from __future__ import annotations
 
@@ -30,16 +32,18 @@ class InertParams:
         self.inert: dict[str, set[str]] = {}
         self._votes: dict[tuple[str, str], int] = {}
         self._vetoed: set[tuple[str, str]] = set()
-        self._seen: dict[tuple[str, str, str], dict[str, frozenset]] = {}  # (path, param, rest) -> value -> posts
-        self._bare: dict[tuple[str, str], frozenset] = {}  # (path, query) -> posts
+        self._seen: dict[tuple[str, str, str], dict[str, _Shown]] = {}  # (path, param, rest) -> value -> posts
+        self._bare: dict[tuple[str, str], _Shown] = {}  # (path, query) -> posts
         # (path, query minus param) -> [(param, posts, whether that page declared the query minus param)]
-        self._by_rest: dict[tuple[str, str], list[tuple[str, frozenset, bool]]] = {}
+        self._by_rest: dict[tuple[str, str], list[tuple[str, _Shown, bool]]] = {}
 
-    def observe(self, url: str, posts: frozenset, declared: str | None = None) -> list[tuple[str, str]]:
-        """A page at ``url`` showed ``posts`` (hashes), declaring ``declared`` (canonical) its
-        URL; returns the (path, param) learned inert now."""
+    def observe(self, url: str, posts: frozenset, declared: str | None = None,
+                links: int | None = None) -> list[tuple[str, str]]:
+        """A page at ``url`` showed ``posts`` (hashes) among ``links`` links, declaring ``declared``
+        (canonical) its URL; returns the (path, param) learned inert now."""
         if not posts:
             return []
+        posts = _Shown(posts, links)
         parts = urlsplit(url)
         pairs = parse_qsl(parts.query, keep_blank_values=True)
         names = [name for name, _ in pairs]
@@ -119,6 +123,26 @@ class InertParams:
 
     def __bool__(self) -> bool:
         return bool(self.inert)
+
+
+class _Shown:
+    """What a page showed: its posts, and how many links around them. A print view shows the
+    same posts in another page (few links): that is no evidence the parameter changes nothing
+    (SMF's ``action=printpage`` beside ``topic=5.0``), and ``action`` must stay."""
+
+    __slots__ = ("posts", "links")
+
+    def __init__(self, posts: frozenset, links: int | None) -> None:
+        self.posts, self.links = posts, links
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Shown) or self.posts != other.posts:
+            return False
+        if self.links is None or other.links is None:
+            return True
+        return abs(self.links - other.links) <= max(3, max(self.links, other.links) // 10)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _declared_query(url: SplitResult, declared: str | None) -> str | None:

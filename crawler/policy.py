@@ -272,7 +272,7 @@ class UrlPolicy:
         posts = frozenset(hash(p.text) for p in page.posts if p.text)
         if len(self._observed) < 20_000:
             self._observed.append(url)
-        learned = self.inert.observe(url, posts, canonicalize(declared) if declared else None)
+        learned = self.inert.observe(url, posts, canonicalize(declared) if declared else None, len(page.links))
         for path, name in learned:
             self._canonical.clear()
             # the pages read before: their URLs without the parameter are taken on already

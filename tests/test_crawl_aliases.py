@@ -141,3 +141,18 @@ def test_a_copy_kept_stands_in_for_its_target_once_the_parameter_is_learned() ->
     policy.await_verdict("http://f/t.php?back=b&tid=5", Fetch("http://f/t.php?tid=5", 90))
     policy.await_verdict("http://f/t.php?back=b&tid=6", Fetch("http://f/t.php?tid=6", 90))
     assert [f.url for f in policy.release_waiting()] == ["http://f/t.php?tid=6"]  # its judge never came: at idle
+
+
+def test_a_print_view_of_the_same_posts_is_another_page() -> None:
+    """``action=printpage`` beside ``topic=5.0``, declaring it: the same posts among a handful
+    of links instead of a whole page's, so ``action`` is vetoed, never learned inert."""
+    inert = InertParams()
+    inert.observe("http://f/index.php?topic=5.0", A, links=120)
+    assert not inert.observe("http://f/index.php?action=printpage&topic=5.0", A,
+                             declared="http://f/index.php?topic=5.0", links=6)
+    inert.observe("http://f/index.php?topic=6.0", B, links=118)
+    assert not inert.observe("http://f/index.php?action=printpage&topic=6.0", B, links=7)
+    assert not inert
+    same = InertParams()
+    same.observe("http://f/t.php?tid=5", A, links=120)
+    assert same.observe("http://f/t.php?back=b&tid=5", A, declared="http://f/t.php?tid=5", links=122)
