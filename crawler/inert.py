@@ -10,10 +10,16 @@ and dropped from the site's links, so each page is taken on once. A page number
 (``page=1`` vs ``page=2``) always shows different posts, so it never qualifies;
 presence against absence counts only for a value that is not a number
 (``?page=1`` beside the bare URL is no evidence; ``?extra=page%3D1`` is).
+A page that declares the URL without the parameter its canonical one, and shows
+that URL's posts, says itself that the parameter changes nothing: that one pair
+is enough (learned before the other links carrying it are fetched). A URL counts
+once, however often it is fetched (a thread read again must not vote twice). The
+same posts among a very different number of links is another rendering (a print
+view), not the same page: it vetoes.
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 MAX_URLS = 20_000  # memory bound on remembered pages
 
@@ -26,23 +32,31 @@ class InertParams:
         self.inert: dict[str, set[str]] = {}
         self._votes: dict[tuple[str, str], int] = {}
         self._vetoed: set[tuple[str, str]] = set()
-        self._seen: dict[tuple[str, str, str], dict[str, frozenset]] = {}  # (path, param, rest) -> value -> posts
-        self._bare: dict[tuple[str, str], frozenset] = {}  # (path, query) -> posts
-        self._by_rest: dict[tuple[str, str], list[tuple[str, frozenset]]] = {}  # (path, query minus param) -> [(param, posts)]
+        self._seen: dict[tuple[str, str, str], dict[str, _Shown]] = {}  # (path, param, rest) -> value -> posts
+        self._bare: dict[tuple[str, str], _Shown] = {}  # (path, query) -> posts
+        # (path, query minus param) -> [(param, posts, whether that page declared the query minus param)]
+        self._by_rest: dict[tuple[str, str], list[tuple[str, _Shown, bool]]] = {}
 
-    def observe(self, url: str, posts: frozenset) -> list[tuple[str, str]]:
-        """A page at ``url`` showed ``posts`` (hashes); returns the (path, param) learned inert now."""
+    def observe(self, url: str, posts: frozenset, declared: str | None = None,
+                links: int | None = None) -> list[tuple[str, str]]:
+        """A page at ``url`` showed ``posts`` (hashes) among ``links`` links, declaring ``declared``
+        (canonical) its URL; returns the (path, param) learned inert now."""
         if not posts:
             return []
+        posts = _Shown(posts, links)
         parts = urlsplit(url)
         pairs = parse_qsl(parts.query, keep_blank_values=True)
         names = [name for name, _ in pairs]
+        query = urlencode(pairs)
+        if (parts.path, query) in self._bare:
+            return []  # observed already: one URL, one vote
+        named = _declared_query(parts, declared)
         learned = []
         touched = set()
         if len(self._bare) < MAX_URLS:
-            self._bare[(parts.path, urlencode(pairs))] = posts
-        for name, shown in self._by_rest.get((parts.path, urlencode(pairs)), ()):
-            touched.add(self._judge((parts.path, name), shown == posts))  # seen before with name=<word>
+            self._bare[(parts.path, query)] = posts
+        for name, shown, said in self._by_rest.get((parts.path, query), ()):
+            touched.add(self._judge((parts.path, name), shown == posts, said))  # seen before with name=<word>
         for i, (name, value) in enumerate(pairs):
             if names.count(name) != 1:
                 continue
@@ -59,11 +73,12 @@ class InertParams:
             if len(self._seen) < MAX_URLS:
                 values[value] = posts
             if value and not value.isdigit():
+                said = named == rest  # this page declares itself the URL without the parameter
                 bare = self._bare.get((parts.path, rest))
                 if bare is not None:
-                    self._judge(key, bare == posts)
+                    self._judge(key, bare == posts, said)
                 if len(self._by_rest) < MAX_URLS:
-                    self._by_rest.setdefault((parts.path, rest), []).append((name, posts))
+                    self._by_rest.setdefault((parts.path, rest), []).append((name, posts, said))
             touched.add(key)
         for key in touched:
             path, name = key
@@ -73,9 +88,24 @@ class InertParams:
                 learned.append(key)
         return learned
 
-    def _judge(self, key: tuple[str, str], same: bool) -> tuple[str, str]:
+    def undecided(self, url: str, target: str) -> bool:
+        """``target`` is ``url`` without some parameters whose values are words (not numbers),
+        none of them shown to change the posts yet: what the page at ``url`` says about
+        them is evidence still to be weighed (``target``'s posts decide)."""
+        u, t = urlsplit(url), urlsplit(target)
+        if (u.netloc, u.path) != (t.netloc, t.path):
+            return False
+        pairs = parse_qsl(u.query, keep_blank_values=True)
+        kept = parse_qsl(t.query, keep_blank_values=True)
+        dropped = [pair for pair in pairs if pair not in kept]
+        return (bool(dropped) and len(dropped) + len(kept) == len(pairs)
+                and all(value and not value.isdigit() and (u.path, name) not in self._vetoed
+                        and name not in self.inert.get(u.path, ()) for name, value in dropped))
+
+    def _judge(self, key: tuple[str, str], same: bool, declared: bool = False) -> tuple[str, str]:
         if same:
-            self._votes[key] = self._votes.get(key, 0) + 1
+            # the page itself named the URL without the parameter: as good as ``min_votes`` pairs
+            self._votes[key] = self._votes.get(key, 0) + (self.min_votes if declared else 1)
         else:
             self._vetoed.add(key)
         return key
@@ -93,3 +123,34 @@ class InertParams:
 
     def __bool__(self) -> bool:
         return bool(self.inert)
+
+
+class _Shown:
+    """What a page showed: its posts, and how many links around them. A print view shows the
+    same posts in another page (few links): that is no evidence the parameter changes nothing
+    (SMF's ``action=printpage`` beside ``topic=5.0``), and ``action`` must stay."""
+
+    __slots__ = ("posts", "links")
+
+    def __init__(self, posts: frozenset, links: int | None) -> None:
+        self.posts, self.links = posts, links
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Shown) or self.posts != other.posts:
+            return False
+        if self.links is None or other.links is None:
+            return True
+        return abs(self.links - other.links) <= max(3, max(self.links, other.links) // 10)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _declared_query(url: SplitResult, declared: str | None) -> str | None:
+    """The query of ``declared`` (a canonical URL) in :meth:`InertParams.observe`'s form,
+    when it is on ``url``'s host and path; else None."""
+    if not declared:
+        return None
+    parts = urlsplit(declared)
+    if (parts.netloc, parts.path) != (url.netloc, url.path):
+        return None
+    return urlencode(parse_qsl(parts.query, keep_blank_values=True))

@@ -74,6 +74,10 @@ class UrlPolicy:
         # Query parameters the site's pages showed to change nothing, dropped from its links.
         self.inert = InertParams()
         self._observed: list[str] = []
+        self._read_stripped: set[str] = set()  # URLs whose page was read from a URL with inert parameters
+        self._kept: dict[str, tuple[str, bytes, dict[str, Any]]] = {}  # target -> a copy skipped meanwhile
+        self._judging: dict[str, str] = {}  # pattern of copies -> the target whose posts judge their parameter
+        self._for_verdict: dict[str, list[Fetch]] = {}  # pattern of copies -> the other targets, waiting
         self._canonical: dict[str, str] = {}  # raw link -> canonical URL (bounded)
         self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
         self.host = self.site = None
@@ -193,26 +197,82 @@ class UrlPolicy:
             found = self._canonical[url] = self.inert.strip(canonicalize(url))
         return found
 
-    def inert_alias(self, url: str) -> bool:
-        """``url`` is, once its inert parameters are dropped, a URL taken on already; if not,
-        ``url`` takes it on (the other aliases queued meanwhile are then dropped)."""
-        if not self.inert:
-            return False
+    def refuse_queued(self, url: str) -> str | None:
+        """Why a request queued before what the site taught since is not fetched after all
+        (``links_skipped/<reason>``), or None. Its URL pattern was learned useless; or, with
+        the parameters learned inert dropped, it names a page taken on or read already
+        (``inert_duplicate``). A request carrying inert parameters whose page is not taken on
+        yet stands for it: the page is taken on, and read under that URL (:meth:`read_as`)."""
         stripped = self.inert.strip(url)
-        if stripped == url:
-            return False
-        if stripped in self.journal.seen:
-            return True
-        self.journal.seen.add(stripped)
-        return False
+        blocked = self.patterns.blocked(stripped)
+        if blocked:
+            return f"learned_{blocked}"
+        if stripped != url:
+            if self.seen_alias(stripped) in self.journal.seen:  # (or its thread's bare first page)
+                return "inert_duplicate"
+            self.journal.seen.add(stripped)
+        elif url in self._read_stripped:
+            return "inert_duplicate"
+        return None
 
-    def observe_posts(self, url: str, page) -> bool:
-        """A thread page's posts, shown at ``url``: may teach that a query parameter is inert
-        (then True: what is keyed by URL elsewhere, parked pages, is keyed anew)."""
+    def read_as(self, url: str) -> str:
+        """The URL a page fetched at ``url`` is read under: without the parameters learned
+        inert. That URL is taken on then, and a request for it still queued is not fetched."""
+        stripped = self.inert.strip(url)
+        if stripped != url:
+            self.journal.seen.add(stripped)
+            if len(self._read_stripped) < 20_000:
+                self._read_stripped.add(stripped)
+        return stripped
+
+    def keep_view(self, view: str, target: str, body: bytes, headers: dict[str, Any]) -> None:
+        """The page at ``view`` was skipped as a copy of ``target``, the parameters that tell their
+        URLs apart not judged yet: kept (a few), to stand in for ``target`` if they are learned
+        inert before ``target`` is fetched (:meth:`stand_in`)."""
+        while len(self._kept) >= 64:
+            del self._kept[next(iter(self._kept))]
+        self._kept[target] = (view, body, headers)
+
+    def await_verdict(self, view: str, fetch: Fetch) -> bool:
+        """Hold ``fetch`` (the target of a copy at ``view`` kept by :meth:`keep_view`) while the
+        target of an earlier copy like it is fetched: its posts judge the parameter, and if it
+        is learned inert the copies kept stand in for the targets held here (True: held)."""
+        if not self.trial:
+            return False  # (a shared frontier: a held fetch would live in one worker's memory)
+        pattern = url_pattern(view)
+        if pattern not in self._judging:
+            self._judging[pattern] = fetch.url
+            return False
+        self._for_verdict.setdefault(pattern, []).append(fetch)
+        return True
+
+    def judged(self, url: str) -> list[Fetch]:
+        """The page at ``url`` was read: the targets held for the verdict it brought, released."""
+        released: list[Fetch] = []
+        for pattern, judge in list(self._judging.items()):
+            if judge == url:
+                del self._judging[pattern]
+                released += self._for_verdict.pop(pattern, [])
+        return released
+
+    def stand_in(self, url: str) -> tuple[bytes, dict[str, Any]] | None:
+        """Body and headers of a copy of ``url``'s page fetched at a URL whose other parameters
+        were learned inert since (then ``url`` is not fetched), or None; forgotten either way."""
+        kept = self._kept.pop(url, None)
+        if kept is None or self.inert.strip(kept[0]) != url:
+            return None
+        if len(self._read_stripped) < 20_000:
+            self._read_stripped.add(url)
+        return kept[1], kept[2]
+
+    def observe_posts(self, url: str, page, declared: str | None = None) -> bool:
+        """A thread page's posts, shown at ``url`` (declaring ``declared`` its canonical URL):
+        may teach that a query parameter is inert (then True: what is keyed by URL elsewhere,
+        parked pages, is keyed anew)."""
         posts = frozenset(hash(p.text) for p in page.posts if p.text)
         if len(self._observed) < 20_000:
             self._observed.append(url)
-        learned = self.inert.observe(url, posts)
+        learned = self.inert.observe(url, posts, canonicalize(declared) if declared else None, len(page.links))
         for path, name in learned:
             self._canonical.clear()
             # the pages read before: their URLs without the parameter are taken on already
@@ -423,7 +483,9 @@ class UrlPolicy:
     def release_waiting(self) -> list[Fetch]:
         """When nothing else is left: the next few waiting fetches of each pattern on trial
         (``parallel_trials`` each; views of pages taken on meanwhile are dropped)."""
-        released: list[Fetch] = []
+        released = [f for fetches in self._for_verdict.values() for f in fetches]  # (their judge failed)
+        self._for_verdict.clear()
+        self._judging.clear()
         self.in_flight.clear()  # idle: nothing is in flight (a lost answer no longer holds a trial)
         for pattern in list(self.waiting):
             self._drop_known_views(pattern)

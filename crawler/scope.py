@@ -44,9 +44,13 @@ class RedirectScopeMiddleware:
                 raise IgnoreRequest(f"redirect out of scope ({reason}): {request.url}")
             return None
         if not request.dont_filter:
-            # queued before its URL pattern was learned to give nothing new: not fetched after all
+            # queued before its URL pattern was learned to give nothing new, or before a parameter
+            # it carries was learned inert (another URL of a page taken on): not fetched after all
             refuse = getattr(spider, "refuse_queued", None)
             reason = refuse(request.url) if refuse is not None else None
             if reason is not None:
                 raise IgnoreRequest(f"learned pattern ({reason}): {request.url}")
+            # its page was fetched already, under a URL whose other parameters were learned inert since
+            stand_in = getattr(spider, "stand_in", None)
+            return stand_in(request) if stand_in is not None else None
         return None

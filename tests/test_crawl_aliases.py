@@ -56,3 +56,103 @@ def test_a_post_less_copy_names_its_thread() -> None:
     assert copy_of(article, "http://f/archiver/?tid-8.html", None, policy.in_scope) is None
     listing = SimpleNamespace(**{**vars(article), "kind": "listing", "entries": [object()]})
     assert copy_of(listing, "http://f/archiver/?fid-2.html", declared, policy.in_scope) is None
+
+
+def test_a_page_declaring_the_url_without_the_parameter_is_enough() -> None:
+    """One pair suffices when the page itself names the URL without the parameter; a URL
+    read twice votes once; a declared pair showing other posts vetoes."""
+    inert = InertParams()
+    bare, tracked = "http://f/t.php?tid=5", "http://f/t.php?back=board&tid=5"
+    inert.observe(bare, A)
+    assert inert.observe(tracked, A, declared=bare) == [("/t.php", "back")]
+    once = InertParams()
+    once.observe(bare, A)
+    once.observe(tracked, A)               # no declaration: one vote
+    assert not once.observe(tracked, A)    # the same URL again: no second vote
+    assert not once
+    threaded = InertParams()
+    threaded.observe(bare, A)
+    assert not threaded.observe("http://f/t.php?mode=threaded&tid=5", C, declared=bare)
+    assert not threaded.observe("http://f/t.php?mode=threaded&tid=6", B, declared="http://f/t.php?tid=6")
+    assert not threaded.observe("http://f/t.php?tid=6", B)
+    assert not threaded
+
+
+def test_a_copy_names_its_url_without_parameters_still_undecided() -> None:
+    inert = InertParams()
+    assert inert.undecided("http://f/t.php?back=board&tid=5", "http://f/t.php?tid=5")
+    assert not inert.undecided("http://f/t.php?page=2&tid=5", "http://f/t.php?tid=5")    # a page number
+    assert not inert.undecided("http://f/print.php?tid=5", "http://f/t.php?tid=5")        # another path
+    assert not inert.undecided("http://f/t.php?back=board&tid=5", "http://f/t.php?tid=6")
+    inert.observe("http://f/t.php?tid=5", A)
+    inert.observe("http://f/t.php?mode=threaded&tid=5", C)  # other posts: never inert
+    assert not inert.undecided("http://f/t.php?mode=threaded&tid=5", "http://f/t.php?tid=5")
+    inert.observe("http://f/t.php?back=board&tid=5", A, declared="http://f/t.php?tid=5")
+    assert not inert.undecided("http://f/t.php?back=board&tid=6", "http://f/t.php?tid=6")  # learned
+
+
+def _learned_policy():
+    from crawler.journal import Frontier
+    from crawler.policy import UrlPolicy
+    from extractor.model import Page, Post
+
+    policy = UrlPolicy(Frontier(None), start_url="http://f/")
+    page = Page(url="http://f/t.php?tid=1", kind="thread", posts=[Post(position=1, text="hello there", author="a")])
+    policy.observe_posts("http://f/t.php?tid=1", page)
+    assert policy.observe_posts("http://f/t.php?back=b&tid=1", page, declared="http://f/t.php?tid=1")
+    return policy
+
+
+def test_requests_queued_before_the_parameter_was_learned() -> None:
+    """The first queued URL carrying it stands for its page (read without it); the others,
+    and the bare URL once the page was read, are not fetched."""
+    policy = _learned_policy()
+    policy.journal.seen.add("http://f/t.php?tid=2")
+    assert policy.refuse_queued("http://f/t.php?back=b&tid=2") == "inert_duplicate"  # its page is queued
+    assert policy.refuse_queued("http://f/t.php?back=b&tid=3") is None                # it stands for tid=3
+    assert policy.refuse_queued("http://f/t.php?back=c&tid=3") == "inert_duplicate"
+    assert policy.read_as("http://f/t.php?back=b&tid=3") == "http://f/t.php?tid=3"
+    assert policy.refuse_queued("http://f/t.php?tid=3") == "inert_duplicate"
+    assert policy.refuse_queued("http://f/t.php?tid=4") is None
+    assert policy.refuse_queued("http://f/t.php?back=b&page=1&tid=2") == "inert_duplicate"  # tid=2's first page
+
+
+def test_a_copy_kept_stands_in_for_its_target_once_the_parameter_is_learned() -> None:
+    from crawler.fetches import Fetch
+    from crawler.journal import Frontier
+    from crawler.policy import UrlPolicy
+
+    policy = UrlPolicy(Frontier(None), start_url="http://f/")
+    for tid in (1, 2, 3):
+        policy.keep_view(f"http://f/t.php?back=b&tid={tid}", f"http://f/t.php?tid={tid}", b"<html>%d</html>" % tid, {})
+    first, second, third = (Fetch(f"http://f/t.php?tid={tid}", 90) for tid in (1, 2, 3))
+    assert not policy.await_verdict("http://f/t.php?back=b&tid=1", first)  # fetched: its posts judge
+    assert policy.await_verdict("http://f/t.php?back=b&tid=2", second)
+    assert policy.await_verdict("http://f/t.php?back=b&tid=3", third)
+    assert policy.stand_in("http://f/t.php?tid=1") is None  # not learned inert (yet): fetched
+    assert policy.judged("http://f/t.php?tid=9") == []
+    learned = _learned_policy()
+    policy.inert = learned.inert
+    assert [f.url for f in policy.judged("http://f/t.php?tid=1")] == [second.url, third.url]
+    assert policy.stand_in("http://f/t.php?tid=2") == (b"<html>2</html>", {})
+    assert policy.refuse_queued("http://f/t.php?tid=2") == "inert_duplicate"  # (a second request for it)
+    assert policy.stand_in("http://f/t.php?tid=2") is None  # used once
+    assert policy.release_waiting() == []
+    policy.await_verdict("http://f/t.php?back=b&tid=5", Fetch("http://f/t.php?tid=5", 90))
+    policy.await_verdict("http://f/t.php?back=b&tid=6", Fetch("http://f/t.php?tid=6", 90))
+    assert [f.url for f in policy.release_waiting()] == ["http://f/t.php?tid=6"]  # its judge never came: at idle
+
+
+def test_a_print_view_of_the_same_posts_is_another_page() -> None:
+    """``action=printpage`` beside ``topic=5.0``, declaring it: the same posts among a handful
+    of links instead of a whole page's, so ``action`` is vetoed, never learned inert."""
+    inert = InertParams()
+    inert.observe("http://f/index.php?topic=5.0", A, links=120)
+    assert not inert.observe("http://f/index.php?action=printpage&topic=5.0", A,
+                             declared="http://f/index.php?topic=5.0", links=6)
+    inert.observe("http://f/index.php?topic=6.0", B, links=118)
+    assert not inert.observe("http://f/index.php?action=printpage&topic=6.0", B, links=7)
+    assert not inert
+    same = InertParams()
+    same.observe("http://f/t.php?tid=5", A, links=120)
+    assert same.observe("http://f/t.php?back=b&tid=5", A, declared="http://f/t.php?tid=5", links=122)

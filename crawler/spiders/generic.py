@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.misc import load_object
 
@@ -346,7 +346,7 @@ class GenericSpider(scrapy.Spider):
             return
         for out in self._resume_parked():
             yield out
-        for out in self._handle(site, page, response.meta, key, url, info):
+        for out in self._handle(site, page, response.meta, key, url, info, response.body, headers):
             yield out
 
     async def _extract(self, site: SiteState, body: bytes, url: str, headers: dict[str, Any]):
@@ -383,6 +383,7 @@ class GenericSpider(scrapy.Spider):
         yield from self._maybe_finish_warmup(site)
 
     def _handle(self, site: SiteState, page, meta, key: str, url: str, info: dict[str, Any],
+                body: bytes = b"", headers: dict[str, Any] | None = None,
                 found_new: bool = False) -> Iterator[Any]:
         """Everything one extracted page leads to; finishes ``key`` (or leaves it to the commit).
 
@@ -398,7 +399,7 @@ class GenericSpider(scrapy.Spider):
             yield from self._skip_view(site, key, meta, url, copied)
             return
         if not page.posts:
-            fetches = self._discover(site, page, meta, url)
+            fetches = self._discover(site, page, meta, url) + policy.judged(key)
             outcome = "new" if found_new else plain_outcome(page, url, fetches, info)
             yield from self._page_without_items(site, page, key, info, fetches + policy.learn(key, outcome))
             return
@@ -410,8 +411,12 @@ class GenericSpider(scrapy.Spider):
             yield from self._page_without_items(site, page, key, info, fetches + policy.learn(key, "repeat"))
             return
         # A thread page (a single-post page may be classified "article": posts decide).
-        if policy.observe_posts(url, page):
+        if policy.observe_posts(url, page, info.get("declared")):
             threads.rekey(policy.inert.strip)
+        released = policy.judged(key)  # copies' targets held for this page's verdict
+        if released:
+            yield from self._requests(released, site)
+        url = policy.read_as(url)  # (a link queued before its parameter was learned inert)
         if threads.already_emitted(page) and not meta.get("fc_rechain"):
             # Every post of this page was stored from another URL of the same page.
             site.count("forumcrawl/duplicate_thread_pages")
@@ -426,7 +431,10 @@ class GenericSpider(scrapy.Spider):
         if ctx is None:
             target = view_target(page, url, info.get("declared"), policy.in_scope)
             if target is not None:
-                yield from self._skip_view(site, key, meta, url, target)
+                pending = bool(body) and policy.inert.undecided(key, target)
+                if pending:
+                    policy.keep_view(key, target, body, headers or {})
+                yield from self._skip_view(site, key, meta, url, target, pending=pending)
                 return
         if ctx is None:
             earlier = earlier_page_url(page, url)
@@ -466,7 +474,8 @@ class GenericSpider(scrapy.Spider):
         self.crawler.signals.send_catch_log(fc_signals.page_fetched, page=page_record(site.origin, info, page.kind))
         self.ledger.finish(key)
 
-    def _skip_view(self, site: SiteState, key: str, meta, url: str, target: str) -> Iterator[Any]:
+    def _skip_view(self, site: SiteState, key: str, meta, url: str, target: str, *,
+                   pending: bool = False) -> Iterator[Any]:
         """A copy of another page (archive, print, permalink, "jump to post" window): its
         posts are stored from the page it names, fetched instead if new."""
         policy = site.policy
@@ -475,7 +484,12 @@ class GenericSpider(scrapy.Spider):
         policy.learn_view(key, target)
         entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
         fetches = [Fetch(target, PRIORITY_FIRST, entry_meta)] if policy.take(target, PRIORITY_FIRST, entry_meta) else []
-        yield from self._requests(fetches + policy.learn(key, "repeat"), site)
+        if pending and fetches and policy.await_verdict(key, fetches[0]):
+            fetches = []
+        # ``pending``: the page is its target's URL with a parameter not judged yet. Its verdict
+        # (crawler.inert) decides about such links, not their URL pattern: blocked as copies, a
+        # board's only links to its threads would be dropped before the parameter is learned inert.
+        yield from self._requests(fetches + (policy.refill(key) if pending else policy.learn(key, "repeat")), site)
         self.ledger.finish(key)
 
     def refuse_redirect(self, origin: str, target: str) -> str | None:
@@ -485,14 +499,24 @@ class GenericSpider(scrapy.Spider):
 
     def refuse_queued(self, url: str) -> str | None:
         """(crawler.scope) Why a queued request is dropped: its pattern was learned useless, or it
-        is another URL of a page taken on (a parameter learned inert)."""
+        is another URL of a page taken on (a parameter learned inert); counted."""
         site = self.sites.find(url)
-        blocked = site.policy.patterns.blocked(url) if site is not None else None
-        if not blocked and site is not None and site.policy.inert_alias(url):
-            blocked = "inert_alias"  # queued before the parameter was learned inert: taken on without it
-        if blocked:
-            site.count(f"forumcrawl/links_skipped/learned_{blocked}")
-        return blocked
+        reason = site.policy.refuse_queued(url) if site is not None else None
+        if reason:
+            site.count(f"forumcrawl/links_skipped/{reason}")
+        return reason
+
+    def stand_in(self, request: scrapy.Request) -> Response | None:
+        """(crawler.scope) The response of a queued request whose page was fetched already under
+        a URL with parameters learned inert since (kept then as a copy), instead of a download."""
+        site = self.sites.find(request.url)
+        kept = site.policy.stand_in(canonicalize(request.url)) if site is not None else None
+        if kept is None:
+            return None
+        body, headers = kept
+        site.count("forumcrawl/links_skipped/inert_duplicate")
+        headers = {k: v for k, v in headers.items() if k.lower() not in ("content-encoding", "content-length")}
+        return HtmlResponse(url=request.url, status=200, headers=headers, body=body, request=request)
 
     def _follow(self, site: SiteState, reading: Reading) -> list[Fetch]:
         """The chain's next page: fetched here, claimed while it is queued or in flight,
@@ -596,19 +620,32 @@ class GenericSpider(scrapy.Spider):
                 # shared-frontier heartbeat (and the other sites' pages) going meanwhile
                 template = await asyncio.to_thread(learn_template, sample)
         held = warmup.adopt(template, len(sample))
-        site.learned.set()
         if warmup.learned_from:
             site.counts["forumcrawl/template_pages"] = warmup.learned_from
             self.stats.set_value("forumcrawl/template_pages", warmup.learned_from)
         if template is not None and self._pool is not None:
             site.template_ref = self._pool.set_template(template)
-        pages = [await self._extract(site, h["body"], h["url"], h["headers"]) for h in held] \
-            if self._pool is None else \
-            await asyncio.gather(*(self._extract(site, h["body"], h["url"], h["headers"]) for h in held))
+        try:
+            pages = [await self._extract(site, h["body"], h["url"], h["headers"]) for h in held] \
+                if self._pool is None else \
+                await asyncio.gather(*(self._extract(site, h["body"], h["url"], h["headers"]) for h in held))
+            self._observe_held(site, held, pages)
+        finally:
+            site.learned.set()  # (the pages that came in meanwhile are read after that)
         for item, page in zip(held, pages):
             for out in self._handle(site, page, item["meta"], item["key"], canonicalize(item["url"]), item["info"],
-                                    item.get("found_new", False)):
+                                    item["body"], item["headers"], item.get("found_new", False)):
                 yield out
+
+    @staticmethod
+    def _observe_held(site: SiteState, held: list[dict[str, Any]], pages: list) -> None:
+        """What the thread pages held during warm-up teach about inert parameters (a
+        parameter's URL and the URL without it both among them), before any page is read."""
+        for item, page in zip(held, pages):
+            url = canonicalize(item["url"])
+            if page.posts and not is_digest(page, url) and \
+                    site.policy.observe_posts(url, page, item["info"].get("declared")):
+                site.threads.rekey(site.policy.inert.strip)
 
     def _start_pool(self) -> None:
         if self.extract_processes > 0 and self._pool is None:
