@@ -27,6 +27,7 @@ from extractor.dates import find_date, match_date, page_zone
 from extractor.dom import Dom
 from extractor.model import Post
 from extractor.post_headers import widen_to_headers
+from extractor.scan import match_starts, occurrences, odd_case
 from extractor.signatures import strip_repeated_signatures
 from extractor.structured import name_from_profile_url
 from extractor.units import (_match_units, _structured_units, _tight_body, choose_units, date_flags,
@@ -157,6 +158,20 @@ def _may_state_zone(text: str) -> bool:
     return any(w in low for w in _ZONE_WORDS) or any(c in text for c in _CASE_ODD)
 
 
+# where a match of _ZONE_HINT_RE can start, lower-cased (a "^ UTC+1" line starts with its zone)
+_ZONE_HINT_STARTS = ("time", "时区", "時區", "utc", "gmt", "zeit", "heures", "fuseau", "horas", "zona", "orari", "fuso")
+
+
+def _zone_hint_starts(texts: list[str], joined: str, starts: np.ndarray) -> list[int] | None:
+    """The match starts of _ZONE_HINT_RE in ``joined`` (``texts`` joined by newlines), the pattern
+    tried only where a match can start; None: scan it all."""
+    if odd_case(joined):
+        return None
+    cand = occurrences(joined.lower(), _ZONE_HINT_STARTS)
+    cand += [at for at, t in zip(starts.tolist(), texts) if t[0].isspace()]
+    return match_starts(_ZONE_HINT_RE, joined, cand)
+
+
 def _page_zone(dom: Dom):
     """The zone the page states for its times, read from the few short texts that mention one."""
     keep = (dom.own_chars > 0) & (dom.own_chars <= 200)
@@ -167,10 +182,12 @@ def _page_zone(dom: Dom):
     joined = "\n".join(texts)
     if not _may_state_zone(joined):
         return None
-    hits = [m.start() for m in _ZONE_HINT_RE.finditer(joined)]
+    starts = np.concatenate(([0], np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)[:-1]))
+    hits = _zone_hint_starts(texts, joined, starts)
+    if hits is None:
+        hits = [m.start() for m in _ZONE_HINT_RE.finditer(joined)]
     if not hits:
         return None
-    starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1]))
     nodes = idx[np.searchsorted(starts, np.asarray(hits), side="right") - 1]
     # the label and its value may sit in different elements: read the label's parent too
     candidates = []

@@ -28,6 +28,7 @@ from lxml import etree
 from extractor import fields
 from extractor.dates import FOREIGN_MONTH_ALT
 from extractor.dom import Dom
+from extractor.scan import match_starts, occurrences, odd_case
 
 _NOT_UNIT_TAGS = frozenset(
     "a abbr b bdi bdo big br cite code data del dfn em font i img ins kbd label mark nobr q s samp small "
@@ -260,7 +261,9 @@ def _date_flags(dom: Dom) -> np.ndarray:
         joined = "\n".join(texts)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        hits = [m.start() for m in regex.finditer(joined)]
+        hits = _word_date_starts(texts, joined, starts) if regex is _QUICK_WORD_RE else None
+        if hits is None:
+            hits = [m.start() for m in regex.finditer(joined)]
         if hits:
             flags[idx[np.searchsorted(starts, np.asarray(hits), side="right") - 1]] = 1
     if "time" in dom.tags:
@@ -272,6 +275,28 @@ def _date_flags(dom: Dom) -> np.ndarray:
         dup = inner[ok][(dom.tag_id[parents[ok]] == t) & (flags[parents[ok]] > 0)]
         flags[dup] = 0
     return flags
+
+
+# Where a match of _QUICK_WORD_RE can start: a month name, "today" / "yesterday" or their Chinese
+# words, or (a whole label, "^") the start of a label led by a digit or by one of these letters;
+# "a(n) ... ago" matches are found by the full scan, which texts with "ago" get.
+_WORD_DATE_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+                     "today", "yesterday", "昨天", "前天", "今天")
+_WORD_DATE_LEADS = frozenset("yYtTjJ昨前今刚")
+
+
+def _word_date_starts(texts: list[str], joined: str, starts: np.ndarray) -> list[int] | None:
+    """The match starts of _QUICK_WORD_RE in ``joined`` (``texts`` joined by newlines, each starting
+    at ``starts``), trying the pattern only where a match can start; None: scan it all."""
+    if odd_case(joined):
+        return None
+    low = joined.lower()
+    if "ago" in low:
+        return None
+    cand = occurrences(low, _WORD_DATE_STARTS)
+    cand += [at for at, t in zip(starts.tolist(), texts)
+             if t[0] in _WORD_DATE_LEADS or t[0].isdecimal() or t[0].isspace()]
+    return match_starts(_QUICK_WORD_RE, joined, cand)
 
 
 def text_weights(dom: Dom, template_mask: np.ndarray | None) -> np.ndarray:
