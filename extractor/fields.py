@@ -16,7 +16,6 @@ from datetime import datetime
 from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import islice
-from urllib.parse import urljoin
 
 import numpy as np
 from lxml import etree
@@ -25,6 +24,7 @@ from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
 from extractor.quotes import is_quote_header, is_quote_header_line, strip_signature
 from extractor.sanitize import post_html
+from extractor.urls import join
 
 # Class/id words.
 # "signature", "sig", "post-sig", and run-together forms such as "ksig", "kmsgsignature", "usersig"
@@ -918,20 +918,20 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
             link = next(el.iter("a"), None)
         href = link.get("href") if link is not None else None
         if href and not href.startswith("javascript") and not is_profile_href(href):
-            return urljoin(url, href)
+            return join(url, href)
     for i in nodes:          # a link labelled as the post's own address
         el = dom.nodes[i]
         if el.tag == "a" and _PERMALINK_TEXT_RE.match(dom.text_of(i)):
             href = el.get("href") or ""
             if href and not href.startswith(("javascript", "#")):
-                return urljoin(url, href)
+                return join(url, href)
     if post_id:
         for i in nodes:
             if dom.nodes[i].tag != "a":
                 continue
             href = dom.nodes[i].get("href") or ""
             if post_id in href and not is_profile_href(href):
-                return urljoin(url, href)
+                return join(url, href)
     for i in nodes:          # a link to a post's anchor on another page ("topic=5.msg12#msg12")
         el = dom.nodes[i]
         if el.tag != "a":
@@ -940,7 +940,7 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
         page_part, _, fragment = href.partition("#")
         if page_part and _POST_ANCHOR_RE.match(fragment) and not PROFILE_HREF_RE.search(href) \
                 and not el.getroottree().getroot().xpath("//*[@id=$f or @name=$f]", f=fragment):
-            return urljoin(url, href)  # (an anchor shown on this page: a post of this page)
+            return join(url, href)  # (an anchor shown on this page: a post of this page)
     return None
 
 
