@@ -69,7 +69,18 @@ class Dom:
         return len(self.nodes)
 
     def subtree(self, values: np.ndarray) -> np.ndarray:
-        """Sum of ``values`` over each node's subtree (the node included), summed as int64."""
+        """Sum of ``values`` over each node's subtree (the node included), summed as int64.
+
+        The sums of a read-only array (the character counts, the date flags: several steps
+        ask for them) are kept and handed out as copies."""
+        if values.__class__ is np.ndarray and not values.flags.writeable:
+            kept = self.memo.get(("subtree", id(values)))
+            if kept is None or kept[0] is not values:
+                kept = self.memo[("subtree", id(values))] = (values, self._subtree(values))
+            return kept[1].copy()
+        return self._subtree(values)
+
+    def _subtree(self, values: np.ndarray) -> np.ndarray:
         n = len(self.nodes)
         after = self.memo.get("end+1")
         if after is None:
@@ -340,6 +351,8 @@ def number(root: etree._Element) -> Dom:
             d2 -= np.bincount(end_a[anchors] + 1, minlength=n + 1)[: n + 1].astype(np.int32)
             in_link = np.cumsum(d2[:n]) > 0
     own_link = np.where(in_link, own_chars, 0).astype(np.int32)
+    own_chars.flags.writeable = False   # shared by every step: Dom.subtree keeps their sums
+    own_link.flags.writeable = False
 
     dom = Dom(
         root=root, nodes=nodes, parent=np.array(parent_l, dtype=np.int32),

@@ -274,6 +274,7 @@ def _date_flags(dom: Dom) -> np.ndarray:
         ok = parents >= 0
         dup = inner[ok][(dom.tag_id[parents[ok]] == t) & (flags[parents[ok]] > 0)]
         flags[dup] = 0
+    flags.flags.writeable = False   # shared by every step: Dom.subtree keeps its sums
     return flags
 
 
