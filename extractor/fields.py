@@ -14,6 +14,7 @@ import json
 import re
 from datetime import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import islice
 
@@ -543,10 +544,12 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
     unit_text = sum(int(sub_text[u]) for u in units) or 1
     # (unit index, key) -> list of nodes
     per_key: dict[int, dict[int, list[int]]] = defaultdict(dict)
-    for ui, u in enumerate(units):
-        nodes = owned[ui]
-        nodes = nodes[(nodes > u) & (sub_text[nodes] > 0)]
-        for i, kid in zip(nodes.tolist(), key[nodes].tolist()):
+    if k:     # every unit's nodes below it that hold prose, in one numpy pass (unit by unit, in order)
+        nodes = np.concatenate(owned)
+        unit_of = np.repeat(np.arange(k), [len(o) for o in owned])
+        nodes_ok = (nodes > np.asarray(units, dtype=np.int64)[unit_of]) & (sub_text[nodes] > 0)
+        nodes = nodes[nodes_ok]
+        for ui, i, kid in zip(unit_of[nodes_ok].tolist(), nodes.tolist(), key[nodes].tolist()):
             per_key[kid].setdefault(ui, []).append(i)
     scored: list[tuple[float, int, int]] = []
     firsts: dict[int, list[int]] = {}
@@ -817,44 +820,56 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
     # empty), not excluded; selected for all units at once
     texted = (dom.own_chars > 0) & ~excluded
     img = dom.tag_id == img_tag if img_tag >= 0 else None
-    for ui, u in enumerate(units):
-        order = 0
-        o = owned[ui]
-        # avatars are often labelled with their owner's name: <img alt="bob">
-        alts = ({nodes[i].get("alt", "").strip() for i in o[img[o]].tolist()} - {""}) if img is not None else set()
-        for i in o[texted[o]].tolist():
-            if i == u:
-                continue
-            own = own_text[i]
-            order += 1
-            kid = key_l[i]
-            if ui in cand[kid] or len(own) > 40:
-                continue      # (a text over 40 characters is no name: author_text says None)
-            text = author_text(dom, i)
-            if text is None:
-                continue
-            cand[kid][ui] = text
-            el = nodes[i]
-            own_words = words(el)
-            hint = own_words + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
-            parent = parents[i]
-            if parent >= 0:
-                hint += " " + words(nodes[parent])
-            points = _hint_points(hint, own_words)
-            if tag_id[i] == a_tag or in_link[i]:
-                link = el if tag_id[i] == a_tag else next(el.iterancestors("a"), None)
-                href = (link.get("href") or "") if link is not None else ""
-                if is_profile_href(href):
-                    points += 2.0
-                else:
-                    points += 0.3
-            points += max(0.0, 1.0 - 0.1 * order)      # names come early in a post
-            if text in alts:
+    pairs: Iterable[tuple[int, int]] = ()
+    if k:     # (unit, node) for every unit's texted nodes, unit by unit in page order: one numpy pass
+        all_nodes = np.concatenate(owned)
+        unit_of = np.repeat(np.arange(k), [len(o) for o in owned])
+        keep = texted[all_nodes]
+        pairs = zip(unit_of[keep].tolist(), all_nodes[keep].tolist())
+    alts_of: dict[int, set] = {}
+    cur = u = -1
+    order = 0
+    for ui, i in pairs:
+        if ui != cur:
+            cur, u, order = ui, units[ui], 0
+        if i == u:
+            continue
+        own = own_text[i]
+        order += 1
+        kid = key_l[i]
+        if ui in cand[kid] or len(own) > 40:
+            continue      # (a text over 40 characters is no name: author_text says None)
+        text = author_text(dom, i)
+        if text is None:
+            continue
+        cand[kid][ui] = text
+        alts = alts_of.get(ui)
+        if alts is None:
+            # avatars are often labelled with their owner's name: <img alt="bob">
+            o = owned[ui]
+            alts = alts_of[ui] = ({nodes[j].get("alt", "").strip() for j in o[img[o]].tolist()} - {""}) \
+                if img is not None else set()
+        el = nodes[i]
+        own_words = words(el)
+        hint = own_words + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
+        parent = parents[i]
+        if parent >= 0:
+            hint += " " + words(nodes[parent])
+        points = _hint_points(hint, own_words)
+        if tag_id[i] == a_tag or in_link[i]:
+            link = el if tag_id[i] == a_tag else next(el.iterancestors("a"), None)
+            href = (link.get("href") or "") if link is not None else ""
+            if is_profile_href(href):
                 points += 2.0
-            if len(text.split()) > 4:
-                points -= 1.0
-            score[kid] += points
-            first_pos[kid].append(order)
+            else:
+                points += 0.3
+        points += max(0.0, 1.0 - 0.1 * order)      # names come early in a post
+        if text in alts:
+            points += 2.0
+        if len(text.split()) > 4:
+            points -= 1.0
+        score[kid] += points
+        first_pos[kid].append(order)
     best, best_score = None, 0.0
     need = max(2, int(np.ceil(0.6 * k))) if k > 1 else 1
     for kid, by_unit in cand.items():

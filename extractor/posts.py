@@ -224,16 +224,23 @@ def _ownership(dom: Dom, units: list[int], spans: dict[int, int], holes: list[in
     return owner, _owned_nodes(owner, len(units))
 
 
-def _date_nodes(dom: Dom, owned: list[np.ndarray], dates: np.ndarray) -> list[int | None]:
-    """Per unit, its first date label that is not a join/registration date."""
-    return [next((i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)), None) for o in owned]
+def _date_nodes(dom: Dom, owner: np.ndarray, k: int, dates: np.ndarray) -> list[int | None]:
+    """Per unit (``owner``: the unit index owning each node, of ``k`` units), its first date
+    label that is not a join/registration date. One pass over the page's date labels."""
+    out: list[int | None] = [None] * k
+    labels = np.flatnonzero(dates > 0)
+    for i, ui in zip(labels.tolist(), owner[labels].tolist()):
+        if ui >= 0 and out[ui] is None and not fields.is_meta_date(dom, i):
+            out[ui] = i
+    return out
 
 
 def _body_key(dom: Dom, units: list[int], spans: dict[int, int], key: np.ndarray, text_w: np.ndarray,
               dates: np.ndarray) -> int | None:
     """The key of the posts' body element, learnt from the units (None: no common one)."""
-    _, owned = _ownership(dom, units[:MAX_UNITS], spans)
-    return fields.pick_body_key(dom, units[:MAX_UNITS], owned, key, text_w, _date_nodes(dom, owned, dates), dates,
+    owner, owned = _ownership(dom, units[:MAX_UNITS], spans)
+    return fields.pick_body_key(dom, units[:MAX_UNITS], owned, key, text_w,
+                                _date_nodes(dom, owner, len(owned), dates), dates,
                                 quote_mask(dom))
 
 
@@ -252,7 +259,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         p = dom.parent[u]
         if p >= 0 and owner[p] >= 0:
             nested[int(owner[p])].append(u)
-    date_node = _date_nodes(dom, owned, dates)
+    date_node = _date_nodes(dom, owner, len(units), dates)
     # The keys come from the replies; an opening post built differently (foreign) follows them
     # where it can and falls back to its densest part and a marked author otherwise.
     core = [ui for ui, u in enumerate(units) if u not in foreign] if foreign else list(range(len(units)))
@@ -265,13 +272,15 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     keyed = [False] * len(units)     # whether the unit holds the posts' common body element
     excluded = np.zeros(n, dtype=bool)
     prose = dom.subtree(np.where((dom.own_chars >= 12) & (dates == 0), text_w, 0))
+    owned_l = [o.tolist() for o in owned]
+    if body_key is not None:
+        key_l, prose_l = key.tolist(), prose.tolist()
     for ui, u in enumerate(units):
         body = declared.get(ui, u)
         if body == u and body_key is not None:
-            o = owned[ui]
-            hit = o[(o > u) & (key[o] == body_key)]
-            if len(hit):      # the occurrence holding the prose (a "By bob on <date>" <p> may come first)
-                body = int(hit[int(np.argmax(prose[hit]))])
+            hit = [i for i in owned_l[ui] if i > u and key_l[i] == body_key]
+            if hit:      # the occurrence holding the prose (a "By bob on <date>" <p> may come first)
+                body = max(hit, key=prose_l.__getitem__)    # (the first of equals, as argmax)
                 keyed[ui] = True
             else:   # a post unlike the others (the opening post): its densest part
                 body = _tight_body(dom, u, owned[ui], prose, spans.get(u))
@@ -291,7 +300,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     excluded_l, akey_l, own_text = excluded.tolist(), akey.tolist(), dom.own_text
     for ui, u in enumerate(units):
         body = bodies[ui]
-        mine = owned[ui].tolist()
+        mine = owned_l[ui]
         outside = [i for i in mine if not excluded_l[i]]
         author_node, author = None, None
         if author_key is not None:
