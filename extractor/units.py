@@ -128,7 +128,7 @@ def _unit_keys(dom: Dom) -> np.ndarray:
     layout_tag = np.array([t in _LAYOUT_TAGS for t in dom.tags], dtype=bool)
     bare = plain[dom.sig_id] & layout_tag[dom.tag_id]
     for i in dom.ids:       # a digit-bearing id ("post123") names the kind already
-        if bare[i] and any(c.isdigit() for c in dom.nodes[i].get("id")):
+        if bare[i] and _has_digit(dom.nodes[i].get("id")):
             bare[i] = False
     if not bare.any():
         return keys
@@ -151,6 +151,16 @@ def _unit_keys(dom: Dom) -> np.ndarray:
     return keys
 
 
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")
+
+
+def _has_digit(text: str) -> bool:
+    """``any(c.isdigit() for c in text)``, in C for ASCII text (ids such as "post123")."""
+    if text.isascii():
+        return _ASCII_DIGIT_RE.search(text) is not None
+    return any(c.isdigit() for c in text)
+
+
 def _node_keys(dom: Dom) -> np.ndarray:
     norm: dict[str, int] = {}
     by_sig = np.zeros(len(dom.sigs), dtype=np.int32)
@@ -163,13 +173,13 @@ def _node_keys(dom: Dom) -> np.ndarray:
     dom.memo["plain_sigs"] = plain      # (unit_keys reads it)
     # Elements without classes: an id such as "post123" / "pid_9" still names their kind.
     # (numbering listed the few elements that have an id)
-    sig_id, plain_l, nodes = dom.as_list("sig_id"), plain.tolist(), dom.nodes
+    sig_id, plain_l, nodes, tag_id = dom.as_list("sig_id"), plain.tolist(), dom.nodes, dom.as_list("tag_id")
     for i in dom.ids:
         if not plain_l[sig_id[i]]:
             continue
         ident = nodes[i].get("id")
-        if any(c.isdigit() for c in ident):
-            name = dom.tags[dom.tag_id[i]] + "#" + _DIGITS.sub("", ident)
+        if _has_digit(ident):
+            name = dom.tags[tag_id[i]] + "#" + _DIGITS.sub("", ident)
             keys[i] = norm.setdefault(name, len(norm))
     return keys
 
@@ -592,13 +602,14 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
             el = dom.nodes[i]
             if el.tag == "a":
                 href = (el.get("href") or "").strip()
-                text = dom.text_of(i)
                 other = (href and not href.startswith(("#", "javascript:", "mailto:"))
                          and _link_path(url, href) != page_path
                          and not fields.is_profile_href(href))
-                if other and len(text.replace(" ", "")) >= 12 and not sub_dates[i]:
-                    titles.append(text.lower())
-                    break
+                if other and not sub_dates[i]:
+                    text = dom.text_of(i)
+                    if len(text.replace(" ", "")) >= 12:
+                        titles.append(text.lower())
+                        break
                 i = end[i] + 1
                 continue
             if not in_link[i] and chars[i] >= 12 and not dates_l[i]:
