@@ -201,14 +201,14 @@ def code_units(text: str) -> np.ndarray:
 
 
 # white space str.split() knows in ASCII, the space aside
-_ASCII_SPACES = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+ASCII_SPACES = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
 def _folded(text: str) -> bool:
     """Whether a long ASCII text has nothing for white space folding to do (single inner spaces
     only): a few substring scans, much cheaper than splitting a post body into its words."""
     return (len(text) > 80 and text.isascii() and text[0] != " " and text[-1] != " " and "  " not in text
-            and not any(c in text for c in _ASCII_SPACES))
+            and not any(c in text for c in ASCII_SPACES))
 
 
 # (parent path id, tag id) -> one int key; a page has far fewer distinct tags than this
@@ -246,10 +246,13 @@ def number(root: etree._Element) -> Dom:
     index: dict = {}        # element -> DFS index
     # elements only (comments and PIs are filtered in C), in document order; a node's parent is
     # numbered before it, and a tail is parent text after this child, so it is added here too
-    for el in root.iter(etree.Element):
+    # bound methods and a per-tag signature table: the loop runs once per element of the page
+    add_node, add_tag, add_parent, add_path = nodes.append, tag_l.append, parent_l.append, path_l.append
+    add_sig, add_attr, add_raw = sig_l.append, attr_text.append, raw_text.append
+    tag_sig: dict[int, int] = {}    # tag id -> signature id of the tag without classes
+    for i, el in enumerate(root.iter(etree.Element)):
         tag = el.tag
-        i = len(nodes)
-        nodes.append(el)
+        add_node(el)
         index[el] = i
         t = tag_ids.get(tag)
         if t is None:   # first time this raw tag is seen: normalise it once
@@ -259,10 +262,10 @@ def number(root: etree._Element) -> Dom:
                 t = tags[norm] = len(tags)
                 tag_names.append(norm)
             tag_ids[tag] = t
-        tag_l.append(t)
+        add_tag(t)
         if i:
             p = index[el.getparent()]
-            parent_l.append(p)
+            add_parent(p)
             ppath = path_l[p]
             tail = el.tail
             if tail:
@@ -272,14 +275,14 @@ def number(root: etree._Element) -> Dom:
                 else:
                     raw_text[p] = [cur, tail] if cur else [tail]
         else:
-            parent_l.append(-1)
+            add_parent(-1)
             ppath = -1
         key = ppath * _PATH_KEY + t   # (parent path, tag) as one int: t < _PATH_KEY always
         pid = paths.get(key)
         if pid is None:
             pid = paths[key] = len(path_names)
             path_names.append((path_names[ppath] if ppath >= 0 else "") + "/" + tag_names[t])
-        path_l.append(pid)
+        add_path(pid)
         keys = el.keys()
         if keys:
             nattr = len(keys)
@@ -305,14 +308,17 @@ def number(root: etree._Element) -> Dom:
                 if sid is None:
                     sid = sigs[sig] = len(sigs)
                 sig_cache[ck] = sid
-            attr_text.append(f"{cls} {ident}" if ident else cls)
+            add_attr(f"{cls} {ident}" if ident else cls)
         else:
-            sid = sigs.get(tag_names[t])
+            sid = tag_sig.get(t)
             if sid is None:
-                sid = sigs[tag_names[t]] = len(sigs)
-            attr_text.append(ident or "")
-        sig_l.append(sid)
-        raw_text.append(el.text or "")
+                sid = sigs.get(tag_names[t])
+                if sid is None:
+                    sid = sigs[tag_names[t]] = len(sigs)
+                tag_sig[t] = sid
+            add_attr(ident or "")
+        add_sig(sid)
+        add_raw(el.text or "")
 
     # last descendant of each node: children come after their parent, so one backward pass
     end_l = list(range(len(nodes)))

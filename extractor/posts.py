@@ -24,7 +24,7 @@ from lxml import etree
 
 from extractor import fields
 from extractor.dates import find_date, match_date, page_zone
-from extractor.dom import Dom
+from extractor.dom import ASCII_SPACES, Dom
 from extractor.model import Post
 from extractor.post_headers import widen_to_headers
 from extractor.scan import match_starts, occurrences, odd_case
@@ -609,8 +609,11 @@ def _render(root: etree._Element, skip: set) -> str:
 
 def _fold_split(line: str) -> str:
     """``line`` with white space runs folded to one space and stripped (``str.split()`` white space)."""
-    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
-        return line    # printable: no white space but single inner spaces, nothing to fold
+    if "  " not in line and line[:1] != " " and line[-1:] != " " and (
+            not any(c in line for c in ASCII_SPACES) if len(line) > 200 and line.isascii() else line.isprintable()):
+        # printable (or, a long ASCII line, without white space but the space, in a few scans
+        # in C): no white space but single inner spaces, nothing to fold
+        return line
     return " ".join(line.split())
 
 
