@@ -109,6 +109,27 @@ class Dom:
             text = self.texts[i] = collapse_ws(" ".join(self.nodes[i].itertext()))
         return text
 
+    def attrs_holding(self, words: tuple[str, ...]) -> list[int]:
+        """DFS indices, in order, of the nodes whose "class id" text (``attrs``) holds one of
+        ``words``: substring scans of all of them joined, in C, instead of a test per node."""
+        joined = self.memo.get("attrs joined")
+        if joined is None:
+            attrs = self.attrs or [""] * len(self.nodes)
+            starts = np.zeros(len(attrs) + 1, dtype=np.int64)
+            np.cumsum(np.fromiter(map(len, attrs), dtype=np.int64, count=len(attrs)) + 1, out=starts[1:])
+            joined = self.memo["attrs joined"] = ("\n".join(attrs), starts)
+        text, starts = joined
+        at: list[int] = []
+        find = text.find
+        for word in words:
+            pos = find(word)
+            while pos >= 0:
+                at.append(pos)
+                pos = find(word, pos + 1)
+        if not at:
+            return []
+        return np.unique(np.searchsorted(starts, np.asarray(at), side="right") - 1).tolist()
+
     def as_list(self, name: str) -> list:
         """A per-node array (``end``, ``tag_id``...) as a Python list: indexing a list with
         one node is several times faster than indexing a numpy array."""

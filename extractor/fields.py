@@ -684,7 +684,7 @@ def _in_quote(dom: Dom, i: int) -> bool:
         attrs, nodes, end = dom.attrs or [""] * len(dom), dom.nodes, dom.as_list("end")
         # candidates: class-less blockquotes and elements whose class or id may name a quote
         cand = set(np.nonzero(dom.tag_id == bq)[0].tolist()) if bq >= 0 else set()
-        cand.update(k for k, names in enumerate(attrs) if names and ("uot" in names or "cit" in names))
+        cand.update(dom.attrs_holding(("uot", "cit")))
         starts, last = [], -1
         for k in sorted(cand):
             if k <= last:
@@ -715,9 +715,10 @@ def _in_signature(dom: Dom, i: int) -> bool:
     (Q&A sites call the author card under a post its "signature")."""
     inside = dom.memo.get("in_signature")
     if inside is None:
-        starts, last, end = [], -1, dom.as_list("end")
-        for k, names in enumerate(dom.attrs or ()):
-            if names and ("sig" in names or "Sig" in names or "SIG" in names) and SIGNATURE_RE.search(names):
+        starts, last, end, attrs = [], -1, dom.as_list("end"), dom.attrs
+        for k in dom.attrs_holding(("sig", "Sig", "SIG")) if attrs else ():
+            names = attrs[k]
+            if SIGNATURE_RE.search(names):
                 if k > last:
                     starts.append(k)
                     last = end[k]
