@@ -187,7 +187,9 @@ def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: 
     """
     n = len(dom)
     flags = np.zeros(n, dtype=bool)
-    limit = max(max_len, _SHORT_TEXT)   # one joined text serves both callers
+    # the texts of the length asked for (the long ones of the consent scan would only slow the many
+    # literals of the legal scan down: page texts are two-byte strings wherever one character is)
+    limit = max_len
     found = page.get(limit) if page is not None else None
     if found is None:
         found = page_text(dom, limit)
@@ -207,9 +209,6 @@ def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: 
             pos = low.find(lit, int(starts[k + 1]))
     return flags
 
-
-# texts this short are scanned for legal lines (400) and consent words (2000); longer ones are prose
-_SHORT_TEXT = 2000
 
 
 def page_text(dom: Dom, max_len: int = 1 << 62) -> tuple[str, np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ dates aware.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import datetime
 from itertools import compress
 from typing import Any
@@ -273,6 +274,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     excluded = np.zeros(n, dtype=bool)
     prose = dom.subtree(np.where((dom.own_chars >= 12) & (dates == 0), text_w, 0))
     owned_l = [o.tolist() for o in owned]
+    end_l = dom.as_list("end")
     if body_key is not None:
         key_l, prose_l = key.tolist(), prose.tolist()
     for ui, u in enumerate(units):
@@ -286,9 +288,8 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
                 body = _tight_body(dom, u, owned[ui], prose, spans.get(u))
         bodies.append(body)
         if body != u:   # only this post's own nodes: replies nested in the body keep theirs
-            o = owned[ui]
-            lo, hi = o.searchsorted([body, int(dom.end[body]) + 1]).tolist()
-            excluded[o[lo:hi]] = True
+            lo, hi = bisect_left(owned_l[ui], body), bisect_left(owned_l[ui], end_l[body] + 1)
+            excluded[owned[ui][lo:hi]] = True
     akey = fields.loose_keys(dom)
     author_key = fields.pick_author_key(dom, [units[i] for i in core], [owned[i] for i in core], akey, excluded, url)
     if strict and body_key is None and author_key is None:
@@ -319,7 +320,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         if published is None:
             published, raw = find_date(dom, u, u, now=now, nodes=mine, reject=reject)
         floor, floor_node = fields.find_floor(dom, outside)
-        lo, hi = owned[ui].searchsorted([body, int(dom.end[body]) + 1]).tolist()
+        lo, hi = bisect_left(mine, body), bisect_left(mine, end_l[body] + 1)
         in_body = owned[ui][lo:hi]
         quotes = fields.quote_roots(dom, body, in_body, sub_chars)
         sigs = fields.signature_roots(dom, in_body)
