@@ -244,8 +244,15 @@ def floor_of(text: str) -> int | None:
 _FLOOR_IN_TEXT_RE = re.compile(r"(?:reply|post|comment|antwort|réponse|回复|回帖)\s*#\s*(\d{1,6})\b", re.I)
 
 
+_DIGIT_RE = re.compile(r"\d")
+_CLASS_WORD_END_RE = re.compile(r"[-_.\d]")
+_ID_ATTR_SET = frozenset(_ID_ATTRS)
+
+
 def post_id_of(el: etree._Element, strict: bool = False) -> str | None:
     """The site's own id of a post element (``data-post-id``, ``id="post_123"``, ``pid123``)."""
+    if _ID_ATTR_SET.isdisjoint(el.keys()):
+        return _id_post_id(el.get("id"), strict)    # (most elements: none of the data attributes)
     for name in _ID_ATTRS:
         value = el.get(name)
         if not value:
@@ -255,14 +262,14 @@ def post_id_of(el: etree._Element, strict: bool = False) -> str | None:
             found = _json_post_id(value)
             if found:
                 return found
-        elif len(value) < 40 and re.search(r"\d", value):
+        elif len(value) < 40 and _DIGIT_RE.search(value):
             return value
     return _id_post_id(el.get("id"), strict)
 
 
 def _id_post_id(ident: str | None, strict: bool) -> str | None:
     """The post id an ``id`` attribute carries (``post_123``, ``pid123``), else None."""
-    if ident and len(ident) < 40 and re.search(r"\d", ident) and _POSTISH_ID_RE.search(ident):
+    if ident and len(ident) < 40 and _DIGIT_RE.search(ident) and _POSTISH_ID_RE.search(ident):
         m = _ID_RE.search(ident)
         if m:
             return m.group(1)
@@ -801,7 +808,7 @@ def loose_keys(dom: Dom) -> np.ndarray:
     out = np.zeros(len(dom.sigs), dtype=np.int32)
     for s, sig in enumerate(dom.sigs):
         tag, _, cls = sig.partition(".")
-        first = re.split(r"[-_.\d]", cls, maxsplit=1)[0] if cls else ""
+        first = _CLASS_WORD_END_RE.split(cls, maxsplit=1)[0] if cls else ""
         out[s] = names.setdefault(f"{tag}.{first}", len(names))
     return out[dom.sig_id]
 

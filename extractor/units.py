@@ -897,7 +897,8 @@ def shape_similarity(dom: Dom, key: np.ndarray, members: np.ndarray, sample: int
     unrelated blocks that merely share a class and a date are not.
     """
     members = members[:sample]
-    sets = [set(np.unique(key[m + 1:dom.end[m] + 1]).tolist()) for m in members.tolist()]
+    end = dom.as_list("end")
+    sets = [set(key[m + 1:end[m] + 1].tolist()) for m in members.tolist()]
     sims = []
     for a, b in zip(sets, sets[1:]):
         union = len(a | b)
