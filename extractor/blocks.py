@@ -260,6 +260,14 @@ def codepoints(text: str) -> np.ndarray:
 
 def cjk_weight(dom: Dom) -> float:
     """How many Latin characters one character is worth on this page (CJK text is denser)."""
+    units = dom.memo.get("code units")
+    if units is not None:      # numbering joined the own texts already: their first 20,000 characters
+        cp = units[:20000]
+        if not len(cp):
+            return 1.0
+        cjk = int(np.count_nonzero(((cp >= 0x3040) & (cp <= 0x9FFF)) | ((cp >= 0xAC00) & (cp <= 0xD7AF))))
+        ratio = cjk / max(1, len(cp) - int(np.count_nonzero(cp == 32)))
+        return 1.0 + 2.0 * min(1.0, ratio * 2)
     parts, size = [], 0
     for t in dom.own_text:     # the first 20,000 characters: the rest of the page is not joined
         if t:

@@ -190,8 +190,10 @@ _PUNCT_TABLE = np.zeros(0x10000, dtype=bool)
 _PUNCT_TABLE[[ord(c) for c in _PUNCT_CHARS]] = True
 
 
-def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Non-space characters and punctuation marks per text, for all texts in one numpy pass.
+def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Non-space characters and punctuation marks per text, for all texts in one numpy pass,
+    and the code units of the texts joined (see :func:`code_units`; the script counts of
+    :func:`extractor.blocks.cjk_weight` read them too).
 
     Punctuation is sparse: its positions in the joined text are mapped to their texts
     (a cumulative sum over every character of the page cost more than the rest of numbering).
@@ -199,13 +201,14 @@ def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     n = len(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     if not n or not lengths.any():
-        return np.zeros(n, dtype=np.int32), np.zeros(n, dtype=np.int32)
+        return np.zeros(n, dtype=np.int32), np.zeros(n, dtype=np.int32), np.zeros(0, dtype=np.uint8)
     spaces = np.fromiter(map(str.count, texts, repeat(" ")), dtype=np.int64, count=n)
-    marks = np.flatnonzero(_PUNCT_TABLE.take(code_units("".join(texts))))
+    units = code_units("".join(texts))
+    marks = np.flatnonzero(_PUNCT_TABLE.take(units))
     owner = np.searchsorted(np.cumsum(lengths), marks, side="right")
     own_chars = (lengths - spaces).astype(np.int32)
     own_punct = np.bincount(owner, minlength=n)[:n].astype(np.int32)
-    return own_chars, own_punct
+    return own_chars, own_punct, units
 
 
 def code_units(text: str) -> np.ndarray:
@@ -357,7 +360,7 @@ def number(root: etree._Element) -> Dom:
             own_text.append("")
 
     n = len(nodes)
-    own_chars, own_punct = _char_counts(own_text)
+    own_chars, own_punct, units = _char_counts(own_text)
     end_a = np.array(end_l, dtype=np.int32)
     tag_a = np.array(tag_l, dtype=np.int32)
     # depth = number of proper ancestors; in_link = inside an <a> (or is one): both from DFS ranges
@@ -392,4 +395,5 @@ def number(root: etree._Element) -> Dom:
     dom.special = special
     dom.ids = id_nodes
     dom.more_attrs = more_attrs
+    dom.memo["code units"] = units     # of the own texts joined, in page order
     return dom
