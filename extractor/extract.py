@@ -273,22 +273,17 @@ def replies_in_comments(dom: Dom, replies: list) -> bool:
     nf = names.node_flags(dom)
     comment_area = blocks_mod.spread(dom, (nf & names.COMMENT) > 0)
     votes = hits = 0
-    joined = starts = None
+    texts = dom.own_text
     for post in replies:
         probe = next((line.strip() for line in (post.text or "").split("\n") if len(line.strip()) >= 8), "")
         if not probe:
             continue
         probe = probe[:30]
         votes += 1
-        if joined is None:
-            # the first node whose own text holds the probe: one search of the texts joined (an own
-            # text is white space collapsed, a probe one line: no match spans two of them)
-            texts = dom.own_text
-            joined = "\n".join(texts)
-            starts = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
-        at = joined.find(probe)
-        if at >= 0:
-            hits += bool(comment_area[int(np.searchsorted(starts, at, side="right"))])
+        for i, t in enumerate(texts):
+            if t and probe in t:
+                hits += bool(comment_area[i])
+                break
     return votes > 0 and hits * 2 > votes
 
 
