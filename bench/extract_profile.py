@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+if "--tree" in sys.argv:   # another extractor (a folder holding extractor/), imported before this tree's
+    sys.path.insert(0, sys.argv[sys.argv.index("--tree") + 1])
 
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 HEADERS = {"Date": "Sat, 01 Nov 2026 00:00:00 GMT"}
@@ -88,11 +90,14 @@ def main() -> None:
     ap.add_argument("--stages", action="store_true")
     ap.add_argument("--wrap", action="append", default=[], metavar="MODULE:NAME,NAME",
                     help="also time these functions as MODULE's code calls them (e.g. extractor.posts:find_date)")
+    ap.add_argument("--tree", help="a folder holding extractor/ to measure instead of this tree's "
+                                   "(e.g. git archive of an older commit)")
     ap.add_argument("--profile", help="write cProfile data of one round to this file")
     args = ap.parse_args()
 
     import extractor
 
+    print(f"extractor from {Path(extractor.__file__).parent}")
     pages = pages_of(args.threads, args.pages)
     template = extractor.SiteTemplate.learn([(b, u) for _, u, b in pages[:6]]) if args.template else None
     totals: dict[str, float] = defaultdict(float)
