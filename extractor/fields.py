@@ -84,7 +84,7 @@ def _is_meta_date(dom: Dom, i: int) -> bool:
         return True
     if META_DATE_RE.search(el.get("title") or ""):
         return True            # title="bob was last seen 7 months ago"
-    p = dom.parent[i]
+    p = dom.as_list("parent")[i]
     label = dom.own_text[p] if p >= 0 else ""
     before = el.getprevious()
     if before is not None and isinstance(before.tag, str):
@@ -99,10 +99,16 @@ def text_head(dom: Dom, i: int, n: int) -> str:
     ancestor may be the whole post): the collapsed text of the first pieces is a prefix of
     the collapsed text of all of them."""
     text = dom.texts.get(i)
-    if text is not None or dom.end[i] - i <= 8:
+    if text is not None or dom.as_list("end")[i] - i <= 8:
         return dom.text_of(i)[:n]
-    head = _head_of(dom.nodes[i].itertext(), n, " ")
-    return head if head is not None else dom.text_of(i)[:n]
+    heads = dom.memo.get("text_head")
+    if heads is None:
+        heads = dom.memo["text_head"] = {}   # the same ancestors are asked for by each date of a post
+    head = heads.get((i, n))
+    if head is None:
+        head = _head_of(dom.nodes[i].itertext(), n, " ")
+        head = heads[(i, n)] = head if head is not None else dom.text_of(i)[:n]
+    return head
 
 
 def _content_head(el: etree._Element, n: int) -> str:
@@ -138,7 +144,7 @@ def _edit_labelled(dom: Dom, i: int) -> bool:
     el = dom.nodes[i]
     if EDIT_LABEL_RE.search(words(el)):
         return True            # class="editDate"
-    own = dom.text_of(i)[:200] if dom.end[i] - i <= 3 else dom.own_text[i]
+    own = dom.text_of(i)[:200] if dom.as_list("end")[i] - i <= 3 else dom.own_text[i]
     if own and _EDIT_WORD_RE.search(own) is None and not _edit_before(el):
         return False           # no edit word in the text, none before it: no need to find the date
     found = match_date(own, now=_EPOCH_NOW) if own else None
@@ -165,10 +171,11 @@ def _in_profile_stats(dom: Dom, i: int) -> bool:
     ("Posts: 44" / "Founded: Mar 04, 2012" / "Location: ..."): whatever its label says,
     a date listed among the author's statistics is not the post's."""
     line = i
+    parents = dom.as_list("parent")
     for _ in range(2):           # the date may be wrapped: <dd><strong>Label:</strong> <span>date</span></dd>
-        if _LABELLED_RE.match(text_head(dom, line, 40)) or dom.parent[line] < 0:
+        if _LABELLED_RE.match(text_head(dom, line, 40)) or parents[line] < 0:
             break
-        line = int(dom.parent[line])
+        line = parents[line]
     m = _LABELLED_RE.match(text_head(dom, line, 40))
     if m is None or POSTED_LABEL_RE.search(m.group(1)):
         return False
