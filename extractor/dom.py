@@ -96,10 +96,11 @@ class Dom:
 
     def children(self, i: int) -> list[int]:
         """DFS indices of the element children of node ``i``."""
-        out, j, stop = [], i + 1, self.end[i]
+        end = self.as_list("end")
+        out, j, stop = [], i + 1, end[i]
         while j <= stop:
             out.append(j)
-            j = self.end[j] + 1
+            j = end[j] + 1
         return out
 
     def text_of(self, i: int) -> str:

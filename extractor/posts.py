@@ -14,7 +14,7 @@ dates aware.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from datetime import datetime
 from itertools import compress
 from typing import Any
@@ -414,13 +414,16 @@ def _dom_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarr
     n = len(dom)
     allowed = np.zeros(n, dtype=bool)
     prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
+    # each post's body: the occurrence of the body key below it with the most prose (the first of
+    # equals), its occurrences found by bisection in the page's list of them
+    end, keyed, prose_l = dom.as_list("end"), np.flatnonzero(key == body_key).tolist(), prose.tolist()
     for u in units:
-        stop = int(dom.end[u])
-        hits = u + 1 + np.nonzero(key[u + 1:stop + 1] == body_key)[0]
-        if not len(hits):
+        stop = end[u]
+        lo, hi = bisect_right(keyed, u), bisect_right(keyed, stop)
+        if lo == hi:
             continue
-        body = int(hits[int(np.argmax(prose[hits]))])
-        allowed[int(dom.end[body]) + 1:stop + 1] = True       # after the text, inside the post
+        body = max(keyed[lo:hi], key=prose_l.__getitem__)
+        allowed[end[body] + 1:stop + 1] = True       # after the text, inside the post
     for u in units:                                            # posts nested in posts stay posts
         if allowed[u]:
             allowed[u:int(dom.end[u]) + 1] = False

@@ -761,24 +761,25 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray,
     sub_date = dom.subtree(dates)
     sub_all = dom.subtree(dom.own_chars)
     ancestors = []
-    p = int(dom.parent[first])
+    parent, end, tag_id = dom.as_list("parent"), dom.as_list("end"), dom.as_list("tag_id")
+    p = parent[first]
     while p > 0:
         ancestors.append(p)
-        p = int(dom.parent[p])
-    start = next((k for k, a in enumerate(ancestors) if dom.end[a] >= last), None)
+        p = parent[p]
+    start = next((k for k, a in enumerate(ancestors) if end[a] >= last), None)
     if start is None:
         return None
     median = float(np.median([sub_text[u] for u in units]))
     for a in ancestors[start:start + 6]:
-        if dom.tags[dom.tag_id[a]] in ("body", "html"):
+        if dom.tags[tag_id[a]] in ("body", "html"):
             break
         best = None
         for c in dom.children(a):
-            if dom.end[c] >= first:
+            if end[c] >= first:
                 break
             if c in skip:
                 continue
-            tag = dom.tags[dom.tag_id[c]]
+            tag = dom.tags[tag_id[c]]
             if tag in ("nav", "header", "footer", "aside", "form", "menu") or _LAYOUT_RE.search(fields.words(dom.nodes[c])):
                 continue
             if not (1 <= sub_date[c] <= 6) or sub_text[c] < max(30.0, 0.25 * median):
