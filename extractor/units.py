@@ -17,6 +17,7 @@ anatomy when nothing repeats.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from itertools import compress
 from typing import Any, Sequence
@@ -529,12 +530,13 @@ def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray,
     if len(members) < 2 or np.any(members[1:] <= dom.end[members[:-1]]):
         return None
     parents = dom.parent[members]
-    values, counts = np.unique(parents, return_counts=True)
-    top = int(np.argmax(counts))
-    if counts[top] < 2 or counts[top] < 0.8 * len(members):
+    tally = Counter(parents.tolist())     # the most common parent (the lowest of equals, as np.unique's)
+    most = max(tally.values())
+    top = min(p for p, c in tally.items() if c == most)
+    if most < 2 or most < 0.8 * len(members):
         return None
-    kids = np.asarray(dom.children(int(values[top])))
-    pos = np.searchsorted(kids, members[parents == values[top]])
+    kids = np.asarray(dom.children(top))
+    pos = np.searchsorted(kids, members[parents == top])
     step = int(np.bincount(np.diff(pos)).argmax())
     if step < 2:
         return None           # consecutive siblings: each is a post of its own
