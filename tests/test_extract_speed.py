@@ -143,3 +143,17 @@ def test_cjk_weight_from_numbering_matches_a_fresh_count():
         fresh = blocks.cjk_weight(dom)
         dom.memo.pop("code units", None)
         assert fresh == blocks.cjk_weight(dom)
+
+
+def test_label_word_prefilters_agree_with_the_regexes():
+    from extractor.fields import EDIT_LABEL_RE, META_DATE_RE, _edit_label, _meta_label
+
+    pieces = ["Joined", "REGISTERED", "Member Since", "last seen", "Last  seen", "LAST VISIT", "Birthday", "inscrit",
+              "Mitglied seit", "beigetreten", "Se unió", "SE UNIÓ", "lid sinds", "注册", "最后登录", "edited", "Edit",
+              "xedit", "bearbeitet", "GEÄNDERT", "modifié", "编辑", "T\u0130ME", "\u017fince", "J\u0131n", "\u212a",
+              "author", "post-date", " ", ":", "2024", "bob"]
+    rng = random.Random(13)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+        assert _meta_label(text) == bool(META_DATE_RE.search(text)), text
+        assert _edit_label(text) == bool(EDIT_LABEL_RE.search(text)), text
