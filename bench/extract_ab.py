@@ -90,11 +90,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--passes", type=int, default=1,
                     help="time every page in this many passes over all pages and keep its least CPU time "
                          "per version (a busy shared machine's disturbances fall out; outputs compared once)")
+    ap.add_argument("--template", action="store_true",
+                    help="as the crawler does: each version learns a site template from the first 6 pages of each "
+                         "set and gets it with every page of the set")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         trees = [_tree(args.base, tmp), args.new]
         versions = [_load(t) for t in trees]
         pages = _pages(Path(args.shared), [s for s in args.sets.split(",") if s], args.site)
+        templates: list[dict] = [{}, {}]
+        if args.template:
+            for v in (0, 1):
+                sys.modules.update(versions[v])
+                for name in dict.fromkeys(name for name, _, _ in pages):
+                    sample = [(html, url) for n, url, html in pages if n == name][:6]
+                    templates[v][name] = versions[v]["extractor"].SiteTemplate.learn(sample)
         best = [[float("inf")] * len(pages), [float("inf")] * len(pages)]
         counts: dict[str, int] = {}
         differ: list[str] = []
@@ -105,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                     sys.modules.update(versions[v])
                     extract = versions[v]["extractor"].extract
                     t0 = time.process_time()
-                    page = extract(html, url, headers=HEADERS, now=NOW)
+                    page = extract(html, url, headers=HEADERS, now=NOW, template=templates[v].get(name))
                     best[v][k] = min(best[v][k], time.process_time() - t0)
                     if not run:
                         result[v] = json.dumps(page.to_dict(), sort_keys=True, default=str)
