@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib
 import re
 import sys
 import time
@@ -55,9 +56,8 @@ def _shape(path: str) -> str:
 
 
 def _wrap_stages(totals: dict[str, float]) -> None:
-    import extractor  # noqa: F401  (the package shadows its module ``extract`` by the function)
-
-    ex = sys.modules["extractor.extract"]
+    # the module itself: the package's attribute ``extract`` is the function
+    ex = importlib.import_module("extractor.extract")
     for name in STAGES:
         fn = getattr(ex, name, None)
         if fn is None:
@@ -104,8 +104,6 @@ def main() -> None:
     if args.stages:
         _wrap_stages(totals)
     for spec in args.wrap:
-        import importlib
-
         module, _, names = spec.partition(":")
         owner = importlib.import_module(module)
         for name in names.split(","):
