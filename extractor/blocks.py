@@ -187,7 +187,9 @@ def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: 
     """
     n = len(dom)
     flags = np.zeros(n, dtype=bool)
-    limit = max(max_len, _SHORT_TEXT)   # one joined text serves both callers
+    # the texts of the length asked for (the long ones of the consent scan would only slow the many
+    # literals of the legal scan down: page texts are two-byte strings wherever one character is)
+    limit = max_len
     found = page.get(limit) if page is not None else None
     if found is None:
         found = page_text(dom, limit)
@@ -207,9 +209,6 @@ def legal_nodes(dom: Dom, literals: tuple[str, ...] = _LEGAL_LITERALS, max_len: 
             pos = low.find(lit, int(starts[k + 1]))
     return flags
 
-
-# texts this short are scanned for legal lines (400) and consent words (2000); longer ones are prose
-_SHORT_TEXT = 2000
 
 
 def page_text(dom: Dom, max_len: int = 1 << 62) -> tuple[str, np.ndarray, np.ndarray]:
@@ -261,6 +260,14 @@ def codepoints(text: str) -> np.ndarray:
 
 def cjk_weight(dom: Dom) -> float:
     """How many Latin characters one character is worth on this page (CJK text is denser)."""
+    units = dom.memo.get("code units")
+    if units is not None:      # numbering joined the own texts already: their first 20,000 characters
+        cp = units[:20000]
+        if not len(cp):
+            return 1.0
+        cjk = int(np.count_nonzero(((cp >= 0x3040) & (cp <= 0x9FFF)) | ((cp >= 0xAC00) & (cp <= 0xD7AF))))
+        ratio = cjk / max(1, len(cp) - int(np.count_nonzero(cp == 32)))
+        return 1.0 + 2.0 * min(1.0, ratio * 2)
     parts, size = [], 0
     for t in dom.own_text:     # the first 20,000 characters: the rest of the page is not joined
         if t:

@@ -69,7 +69,18 @@ class Dom:
         return len(self.nodes)
 
     def subtree(self, values: np.ndarray) -> np.ndarray:
-        """Sum of ``values`` over each node's subtree (the node included), summed as int64."""
+        """Sum of ``values`` over each node's subtree (the node included), summed as int64.
+
+        The sums of a read-only array (the character counts, the date flags: several steps
+        ask for them) are kept and handed out as copies."""
+        if values.__class__ is np.ndarray and not values.flags.writeable:
+            kept = self.memo.get(("subtree", id(values)))
+            if kept is None or kept[0] is not values:
+                kept = self.memo[("subtree", id(values))] = (values, self._subtree(values))
+            return kept[1].copy()
+        return self._subtree(values)
+
+    def _subtree(self, values: np.ndarray) -> np.ndarray:
         n = len(self.nodes)
         after = self.memo.get("end+1")
         if after is None:
@@ -85,10 +96,11 @@ class Dom:
 
     def children(self, i: int) -> list[int]:
         """DFS indices of the element children of node ``i``."""
-        out, j, stop = [], i + 1, self.end[i]
+        end = self.as_list("end")
+        out, j, stop = [], i + 1, end[i]
         while j <= stop:
             out.append(j)
-            j = self.end[j] + 1
+            j = end[j] + 1
         return out
 
     def text_of(self, i: int) -> str:
@@ -97,6 +109,27 @@ class Dom:
         if text is None:
             text = self.texts[i] = collapse_ws(" ".join(self.nodes[i].itertext()))
         return text
+
+    def attrs_holding(self, words: tuple[str, ...]) -> list[int]:
+        """DFS indices, in order, of the nodes whose "class id" text (``attrs``) holds one of
+        ``words``: substring scans of all of them joined, in C, instead of a test per node."""
+        joined = self.memo.get("attrs joined")
+        if joined is None:
+            attrs = self.attrs or [""] * len(self.nodes)
+            starts = np.zeros(len(attrs) + 1, dtype=np.int64)
+            np.cumsum(np.fromiter(map(len, attrs), dtype=np.int64, count=len(attrs)) + 1, out=starts[1:])
+            joined = self.memo["attrs joined"] = ("\n".join(attrs), starts)
+        text, starts = joined
+        at: list[int] = []
+        find = text.find
+        for word in words:
+            pos = find(word)
+            while pos >= 0:
+                at.append(pos)
+                pos = find(word, pos + 1)
+        if not at:
+            return []
+        return np.unique(np.searchsorted(starts, np.asarray(at), side="right") - 1).tolist()
 
     def as_list(self, name: str) -> list:
         """A per-node array (``end``, ``tag_id``...) as a Python list: indexing a list with
@@ -158,8 +191,10 @@ _PUNCT_TABLE = np.zeros(0x10000, dtype=bool)
 _PUNCT_TABLE[[ord(c) for c in _PUNCT_CHARS]] = True
 
 
-def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Non-space characters and punctuation marks per text, for all texts in one numpy pass.
+def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Non-space characters and punctuation marks per text, for all texts in one numpy pass,
+    and the code units of the texts joined (see :func:`code_units`; the script counts of
+    :func:`extractor.blocks.cjk_weight` read them too).
 
     Punctuation is sparse: its positions in the joined text are mapped to their texts
     (a cumulative sum over every character of the page cost more than the rest of numbering).
@@ -167,13 +202,14 @@ def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     n = len(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     if not n or not lengths.any():
-        return np.zeros(n, dtype=np.int32), np.zeros(n, dtype=np.int32)
+        return np.zeros(n, dtype=np.int32), np.zeros(n, dtype=np.int32), np.zeros(0, dtype=np.uint8)
     spaces = np.fromiter(map(str.count, texts, repeat(" ")), dtype=np.int64, count=n)
-    marks = np.flatnonzero(_PUNCT_TABLE.take(code_units("".join(texts))))
+    units = code_units("".join(texts))
+    marks = np.flatnonzero(_PUNCT_TABLE.take(units))
     owner = np.searchsorted(np.cumsum(lengths), marks, side="right")
     own_chars = (lengths - spaces).astype(np.int32)
     own_punct = np.bincount(owner, minlength=n)[:n].astype(np.int32)
-    return own_chars, own_punct
+    return own_chars, own_punct, units
 
 
 def code_units(text: str) -> np.ndarray:
@@ -190,14 +226,14 @@ def code_units(text: str) -> np.ndarray:
 
 
 # white space str.split() knows in ASCII, the space aside
-_ASCII_SPACES = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+ASCII_SPACES = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
 def _folded(text: str) -> bool:
     """Whether a long ASCII text has nothing for white space folding to do (single inner spaces
     only): a few substring scans, much cheaper than splitting a post body into its words."""
     return (len(text) > 80 and text.isascii() and text[0] != " " and text[-1] != " " and "  " not in text
-            and not any(c in text for c in _ASCII_SPACES))
+            and not any(c in text for c in ASCII_SPACES))
 
 
 # (parent path id, tag id) -> one int key; a page has far fewer distinct tags than this
@@ -235,10 +271,13 @@ def number(root: etree._Element) -> Dom:
     index: dict = {}        # element -> DFS index
     # elements only (comments and PIs are filtered in C), in document order; a node's parent is
     # numbered before it, and a tail is parent text after this child, so it is added here too
-    for el in root.iter(etree.Element):
+    # bound methods and a per-tag signature table: the loop runs once per element of the page
+    add_node, add_tag, add_parent, add_path = nodes.append, tag_l.append, parent_l.append, path_l.append
+    add_sig, add_attr, add_raw = sig_l.append, attr_text.append, raw_text.append
+    tag_sig: dict[int, int] = {}    # tag id -> signature id of the tag without classes
+    for i, el in enumerate(root.iter(etree.Element)):
         tag = el.tag
-        i = len(nodes)
-        nodes.append(el)
+        add_node(el)
         index[el] = i
         t = tag_ids.get(tag)
         if t is None:   # first time this raw tag is seen: normalise it once
@@ -248,10 +287,10 @@ def number(root: etree._Element) -> Dom:
                 t = tags[norm] = len(tags)
                 tag_names.append(norm)
             tag_ids[tag] = t
-        tag_l.append(t)
+        add_tag(t)
         if i:
             p = index[el.getparent()]
-            parent_l.append(p)
+            add_parent(p)
             ppath = path_l[p]
             tail = el.tail
             if tail:
@@ -261,14 +300,14 @@ def number(root: etree._Element) -> Dom:
                 else:
                     raw_text[p] = [cur, tail] if cur else [tail]
         else:
-            parent_l.append(-1)
+            add_parent(-1)
             ppath = -1
         key = ppath * _PATH_KEY + t   # (parent path, tag) as one int: t < _PATH_KEY always
         pid = paths.get(key)
         if pid is None:
             pid = paths[key] = len(path_names)
             path_names.append((path_names[ppath] if ppath >= 0 else "") + "/" + tag_names[t])
-        path_l.append(pid)
+        add_path(pid)
         keys = el.keys()
         if keys:
             nattr = len(keys)
@@ -294,14 +333,17 @@ def number(root: etree._Element) -> Dom:
                 if sid is None:
                     sid = sigs[sig] = len(sigs)
                 sig_cache[ck] = sid
-            attr_text.append(f"{cls} {ident}" if ident else cls)
+            add_attr(f"{cls} {ident}" if ident else cls)
         else:
-            sid = sigs.get(tag_names[t])
+            sid = tag_sig.get(t)
             if sid is None:
-                sid = sigs[tag_names[t]] = len(sigs)
-            attr_text.append(ident or "")
-        sig_l.append(sid)
-        raw_text.append(el.text or "")
+                sid = sigs.get(tag_names[t])
+                if sid is None:
+                    sid = sigs[tag_names[t]] = len(sigs)
+                tag_sig[t] = sid
+            add_attr(ident or "")
+        add_sig(sid)
+        add_raw(el.text or "")
 
     # last descendant of each node: children come after their parent, so one backward pass
     end_l = list(range(len(nodes)))
@@ -319,7 +361,7 @@ def number(root: etree._Element) -> Dom:
             own_text.append("")
 
     n = len(nodes)
-    own_chars, own_punct = _char_counts(own_text)
+    own_chars, own_punct, units = _char_counts(own_text)
     end_a = np.array(end_l, dtype=np.int32)
     tag_a = np.array(tag_l, dtype=np.int32)
     # depth = number of proper ancestors; in_link = inside an <a> (or is one): both from DFS ranges
@@ -340,6 +382,8 @@ def number(root: etree._Element) -> Dom:
             d2 -= np.bincount(end_a[anchors] + 1, minlength=n + 1)[: n + 1].astype(np.int32)
             in_link = np.cumsum(d2[:n]) > 0
     own_link = np.where(in_link, own_chars, 0).astype(np.int32)
+    own_chars.flags.writeable = False   # shared by every step: Dom.subtree keeps their sums
+    own_link.flags.writeable = False
 
     dom = Dom(
         root=root, nodes=nodes, parent=np.array(parent_l, dtype=np.int32),
@@ -352,4 +396,5 @@ def number(root: etree._Element) -> Dom:
     dom.special = special
     dom.ids = id_nodes
     dom.more_attrs = more_attrs
+    dom.memo["code units"] = units     # of the own texts joined, in page order
     return dom

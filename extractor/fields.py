@@ -14,9 +14,9 @@ import json
 import re
 from datetime import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import islice
-from urllib.parse import urljoin
 
 import numpy as np
 from lxml import etree
@@ -25,6 +25,8 @@ from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
 from extractor.quotes import is_quote_header, is_quote_header_line, strip_signature
 from extractor.sanitize import post_html
+from extractor.scan import CASE_ODD
+from extractor.urls import join
 
 # Class/id words.
 # "signature", "sig", "post-sig", and run-together forms such as "ksig", "kmsgsignature", "usersig"
@@ -68,6 +70,29 @@ _STAT_LINE_RE = re.compile(r"^[^\d:：]{2,30}[:：]\s*[\d.,\s]{1,12}$")
 _LABELLED_RE = re.compile(r"^\s*([^\d:：]{2,30})[:：]")
 
 
+# What every match of META_DATE_RE and of EDIT_LABEL_RE holds once lower-cased: a text holding
+# none of them (and none of the characters IGNORECASE folds unlike lower()) is not searched.
+# The regexes try each of their alternatives at every position: several microseconds per label.
+_META_WORDS = ("join", "regist", "since", "last ", "birth", "inscri", "seit", "beigetreten", "angemeldet",
+               "geburt", "desde", "se uni", "nacimiento", "iscritto", "sinds", "注册", "加入", "最后登录",
+               "上次", "在线", "生日", "入吧")
+_EDIT_WORDS = ("edit", "bearbeit", "geändert", "modifi", "编辑", "編輯", "修改")
+
+
+def _meta_label(text: str) -> bool:
+    """``META_DATE_RE.search(text)`` as a truth value."""
+    if any(map(text.lower().__contains__, _META_WORDS)) or any(map(text.__contains__, CASE_ODD)):
+        return META_DATE_RE.search(text) is not None
+    return False
+
+
+def _edit_label(text: str) -> bool:
+    """``EDIT_LABEL_RE.search(text)`` as a truth value."""
+    if any(map(text.lower().__contains__, _EDIT_WORDS)) or any(map(text.__contains__, CASE_ODD)):
+        return EDIT_LABEL_RE.search(text) is not None
+    return False
+
+
 def is_meta_date(dom: Dom, i: int) -> bool:
     """Whether date node ``i`` is labelled as a join/registration/last-seen date."""
     memo = dom.memo.setdefault("meta_date", {})   # asked for the same nodes by several steps
@@ -79,17 +104,17 @@ def is_meta_date(dom: Dom, i: int) -> bool:
 
 def _is_meta_date(dom: Dom, i: int) -> bool:
     el = dom.nodes[i]
-    if META_DATE_RE.search(words(el)):
+    if _meta_label(words(el)):
         return True
-    if META_DATE_RE.search(el.get("title") or ""):
+    if _meta_label(el.get("title") or ""):
         return True            # title="bob was last seen 7 months ago"
-    p = dom.parent[i]
+    p = dom.as_list("parent")[i]
     label = dom.own_text[p] if p >= 0 else ""
     before = el.getprevious()
     if before is not None and isinstance(before.tag, str):
         label += " " + (_content_head(before, 40) if hasattr(before, "text_content") else collapse_ws(before.text)[:40])
         label += " " + words(before)
-    return bool(META_DATE_RE.search(text_head(dom, i, 40)) or META_DATE_RE.search(label[:100])
+    return bool(_meta_label(text_head(dom, i, 40)) or _meta_label(label[:100])
                 or _edit_labelled(dom, i) or _in_profile_stats(dom, i))
 
 
@@ -98,10 +123,16 @@ def text_head(dom: Dom, i: int, n: int) -> str:
     ancestor may be the whole post): the collapsed text of the first pieces is a prefix of
     the collapsed text of all of them."""
     text = dom.texts.get(i)
-    if text is not None or dom.end[i] - i <= 8:
+    if text is not None or dom.as_list("end")[i] - i <= 8:
         return dom.text_of(i)[:n]
-    head = _head_of(dom.nodes[i].itertext(), n, " ")
-    return head if head is not None else dom.text_of(i)[:n]
+    heads = dom.memo.get("text_head")
+    if heads is None:
+        heads = dom.memo["text_head"] = {}   # the same ancestors are asked for by each date of a post
+    head = heads.get((i, n))
+    if head is None:
+        head = _head_of(dom.nodes[i].itertext(), n, " ")
+        head = heads[(i, n)] = head if head is not None else dom.text_of(i)[:n]
+    return head
 
 
 def _content_head(el: etree._Element, n: int) -> str:
@@ -135,16 +166,16 @@ def _edit_labelled(dom: Dom, i: int) -> bool:
     """Whether the words right before date node ``i``'s date call it an edit date ("Last edited:",
     "Modifié en dernier par bob le ..."); a "Posted ... · edited ..." line keeps its first date."""
     el = dom.nodes[i]
-    if EDIT_LABEL_RE.search(words(el)):
+    if _edit_label(words(el)):
         return True            # class="editDate"
-    own = dom.text_of(i)[:200] if dom.end[i] - i <= 3 else dom.own_text[i]
+    own = dom.text_of(i)[:200] if dom.as_list("end")[i] - i <= 3 else dom.own_text[i]
     if own and _EDIT_WORD_RE.search(own) is None and not _edit_before(el):
         return False           # no edit word in the text, none before it: no need to find the date
     found = match_date(own, now=_EPOCH_NOW) if own else None
     if found is not None:
         at = own.find(found[1])
         if at > 0:
-            return EDIT_LABEL_RE.search(own[max(0, at - 40):at]) is not None
+            return _edit_label(own[max(0, at - 40):at])
     return _edit_before(el)
 
 
@@ -156,7 +187,7 @@ def _edit_before(el: etree._Element) -> bool:
     else:
         parent = el.getparent()
         before = (parent.text or "") if parent is not None else ""
-    return EDIT_LABEL_RE.search(before[-30:]) is not None
+    return _edit_label(before[-30:])
 
 
 def _in_profile_stats(dom: Dom, i: int) -> bool:
@@ -164,10 +195,11 @@ def _in_profile_stats(dom: Dom, i: int) -> bool:
     ("Posts: 44" / "Founded: Mar 04, 2012" / "Location: ..."): whatever its label says,
     a date listed among the author's statistics is not the post's."""
     line = i
+    parents = dom.as_list("parent")
     for _ in range(2):           # the date may be wrapped: <dd><strong>Label:</strong> <span>date</span></dd>
-        if _LABELLED_RE.match(text_head(dom, line, 40)) or dom.parent[line] < 0:
+        if _LABELLED_RE.match(text_head(dom, line, 40)) or parents[line] < 0:
             break
-        line = int(dom.parent[line])
+        line = parents[line]
     m = _LABELLED_RE.match(text_head(dom, line, 40))
     if m is None or POSTED_LABEL_RE.search(m.group(1)):
         return False
@@ -243,8 +275,15 @@ def floor_of(text: str) -> int | None:
 _FLOOR_IN_TEXT_RE = re.compile(r"(?:reply|post|comment|antwort|réponse|回复|回帖)\s*#\s*(\d{1,6})\b", re.I)
 
 
+_DIGIT_RE = re.compile(r"\d")
+_CLASS_WORD_END_RE = re.compile(r"[-_.\d]")
+_ID_ATTR_SET = frozenset(_ID_ATTRS)
+
+
 def post_id_of(el: etree._Element, strict: bool = False) -> str | None:
     """The site's own id of a post element (``data-post-id``, ``id="post_123"``, ``pid123``)."""
+    if _ID_ATTR_SET.isdisjoint(el.keys()):
+        return _id_post_id(el.get("id"), strict)    # (most elements: none of the data attributes)
     for name in _ID_ATTRS:
         value = el.get(name)
         if not value:
@@ -254,14 +293,14 @@ def post_id_of(el: etree._Element, strict: bool = False) -> str | None:
             found = _json_post_id(value)
             if found:
                 return found
-        elif len(value) < 40 and re.search(r"\d", value):
+        elif len(value) < 40 and _DIGIT_RE.search(value):
             return value
     return _id_post_id(el.get("id"), strict)
 
 
 def _id_post_id(ident: str | None, strict: bool) -> str | None:
     """The post id an ``id`` attribute carries (``post_123``, ``pid123``), else None."""
-    if ident and len(ident) < 40 and re.search(r"\d", ident) and _POSTISH_ID_RE.search(ident):
+    if ident and len(ident) < 40 and _DIGIT_RE.search(ident) and _POSTISH_ID_RE.search(ident):
         m = _ID_RE.search(ident)
         if m:
             return m.group(1)
@@ -506,7 +545,7 @@ _COUNT_LINE_RE = re.compile(
 def _join_line(line: str) -> bool:
     """Whether a short line is a labelled join/registration date ("Joined: May 2019")."""
     m = _LABELLED_RE.match(line) if len(line) <= 60 else None
-    return m is not None and META_DATE_RE.search(m.group(1)) is not None
+    return m is not None and _meta_label(m.group(1))
 
 
 def _date_line(line: str) -> bool:
@@ -543,10 +582,12 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
     unit_text = sum(int(sub_text[u]) for u in units) or 1
     # (unit index, key) -> list of nodes
     per_key: dict[int, dict[int, list[int]]] = defaultdict(dict)
-    for ui, u in enumerate(units):
-        nodes = owned[ui]
-        nodes = nodes[(nodes > u) & (sub_text[nodes] > 0)]
-        for i, kid in zip(nodes.tolist(), key[nodes].tolist()):
+    if k:     # every unit's nodes below it that hold prose, in one numpy pass (unit by unit, in order)
+        nodes = np.concatenate(owned)
+        unit_of = np.repeat(np.arange(k), [len(o) for o in owned])
+        nodes_ok = (nodes > np.asarray(units, dtype=np.int64)[unit_of]) & (sub_text[nodes] > 0)
+        nodes = nodes[nodes_ok]
+        for ui, i, kid in zip(unit_of[nodes_ok].tolist(), nodes.tolist(), key[nodes].tolist()):
             per_key[kid].setdefault(ui, []).append(i)
     scored: list[tuple[float, int, int]] = []
     firsts: dict[int, list[int]] = {}
@@ -681,7 +722,7 @@ def _in_quote(dom: Dom, i: int) -> bool:
         attrs, nodes, end = dom.attrs or [""] * len(dom), dom.nodes, dom.as_list("end")
         # candidates: class-less blockquotes and elements whose class or id may name a quote
         cand = set(np.nonzero(dom.tag_id == bq)[0].tolist()) if bq >= 0 else set()
-        cand.update(k for k, names in enumerate(attrs) if names and ("uot" in names or "cit" in names))
+        cand.update(dom.attrs_holding(("uot", "cit")))
         starts, last = [], -1
         for k in sorted(cand):
             if k <= last:
@@ -712,9 +753,10 @@ def _in_signature(dom: Dom, i: int) -> bool:
     (Q&A sites call the author card under a post its "signature")."""
     inside = dom.memo.get("in_signature")
     if inside is None:
-        starts, last, end = [], -1, dom.as_list("end")
-        for k, names in enumerate(dom.attrs or ()):
-            if names and ("sig" in names or "Sig" in names or "SIG" in names) and SIGNATURE_RE.search(names):
+        starts, last, end, attrs = [], -1, dom.as_list("end"), dom.attrs
+        for k in dom.attrs_holding(("sig", "Sig", "SIG")) if attrs else ():
+            names = attrs[k]
+            if SIGNATURE_RE.search(names):
                 if k > last:
                     starts.append(k)
                     last = end[k]
@@ -797,7 +839,7 @@ def loose_keys(dom: Dom) -> np.ndarray:
     out = np.zeros(len(dom.sigs), dtype=np.int32)
     for s, sig in enumerate(dom.sigs):
         tag, _, cls = sig.partition(".")
-        first = re.split(r"[-_.\d]", cls, maxsplit=1)[0] if cls else ""
+        first = _CLASS_WORD_END_RE.split(cls, maxsplit=1)[0] if cls else ""
         out[s] = names.setdefault(f"{tag}.{first}", len(names))
     return out[dom.sig_id]
 
@@ -817,44 +859,56 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
     # empty), not excluded; selected for all units at once
     texted = (dom.own_chars > 0) & ~excluded
     img = dom.tag_id == img_tag if img_tag >= 0 else None
-    for ui, u in enumerate(units):
-        order = 0
-        o = owned[ui]
-        # avatars are often labelled with their owner's name: <img alt="bob">
-        alts = ({nodes[i].get("alt", "").strip() for i in o[img[o]].tolist()} - {""}) if img is not None else set()
-        for i in o[texted[o]].tolist():
-            if i == u:
-                continue
-            own = own_text[i]
-            order += 1
-            kid = key_l[i]
-            if ui in cand[kid] or len(own) > 40:
-                continue      # (a text over 40 characters is no name: author_text says None)
-            text = author_text(dom, i)
-            if text is None:
-                continue
-            cand[kid][ui] = text
-            el = nodes[i]
-            own_words = words(el)
-            hint = own_words + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
-            parent = parents[i]
-            if parent >= 0:
-                hint += " " + words(nodes[parent])
-            points = _hint_points(hint, own_words)
-            if tag_id[i] == a_tag or in_link[i]:
-                link = el if tag_id[i] == a_tag else next(el.iterancestors("a"), None)
-                href = (link.get("href") or "") if link is not None else ""
-                if is_profile_href(href):
-                    points += 2.0
-                else:
-                    points += 0.3
-            points += max(0.0, 1.0 - 0.1 * order)      # names come early in a post
-            if text in alts:
+    pairs: Iterable[tuple[int, int]] = ()
+    if k:     # (unit, node) for every unit's texted nodes, unit by unit in page order: one numpy pass
+        all_nodes = np.concatenate(owned)
+        unit_of = np.repeat(np.arange(k), [len(o) for o in owned])
+        keep = texted[all_nodes]
+        pairs = zip(unit_of[keep].tolist(), all_nodes[keep].tolist())
+    alts_of: dict[int, set] = {}
+    cur = u = -1
+    order = 0
+    for ui, i in pairs:
+        if ui != cur:
+            cur, u, order = ui, units[ui], 0
+        if i == u:
+            continue
+        own = own_text[i]
+        order += 1
+        kid = key_l[i]
+        if ui in cand[kid] or len(own) > 40:
+            continue      # (a text over 40 characters is no name: author_text says None)
+        text = author_text(dom, i)
+        if text is None:
+            continue
+        cand[kid][ui] = text
+        alts = alts_of.get(ui)
+        if alts is None:
+            # avatars are often labelled with their owner's name: <img alt="bob">
+            o = owned[ui]
+            alts = alts_of[ui] = ({nodes[j].get("alt", "").strip() for j in o[img[o]].tolist()} - {""}) \
+                if img is not None else set()
+        el = nodes[i]
+        own_words = words(el)
+        hint = own_words + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
+        parent = parents[i]
+        if parent >= 0:
+            hint += " " + words(nodes[parent])
+        points = _hint_points(hint, own_words)
+        if tag_id[i] == a_tag or in_link[i]:
+            link = el if tag_id[i] == a_tag else next(el.iterancestors("a"), None)
+            href = (link.get("href") or "") if link is not None else ""
+            if is_profile_href(href):
                 points += 2.0
-            if len(text.split()) > 4:
-                points -= 1.0
-            score[kid] += points
-            first_pos[kid].append(order)
+            else:
+                points += 0.3
+        points += max(0.0, 1.0 - 0.1 * order)      # names come early in a post
+        if text in alts:
+            points += 2.0
+        if len(text.split()) > 4:
+            points -= 1.0
+        score[kid] += points
+        first_pos[kid].append(order)
     best, best_score = None, 0.0
     need = max(2, int(np.ceil(0.6 * k))) if k > 1 else 1
     for kid, by_unit in cand.items():
@@ -918,20 +972,20 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
             link = next(el.iter("a"), None)
         href = link.get("href") if link is not None else None
         if href and not href.startswith("javascript") and not is_profile_href(href):
-            return urljoin(url, href)
+            return join(url, href)
     for i in nodes:          # a link labelled as the post's own address
         el = dom.nodes[i]
         if el.tag == "a" and _PERMALINK_TEXT_RE.match(dom.text_of(i)):
             href = el.get("href") or ""
             if href and not href.startswith(("javascript", "#")):
-                return urljoin(url, href)
+                return join(url, href)
     if post_id:
         for i in nodes:
             if dom.nodes[i].tag != "a":
                 continue
             href = dom.nodes[i].get("href") or ""
             if post_id in href and not is_profile_href(href):
-                return urljoin(url, href)
+                return join(url, href)
     for i in nodes:          # a link to a post's anchor on another page ("topic=5.msg12#msg12")
         el = dom.nodes[i]
         if el.tag != "a":
@@ -940,7 +994,7 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
         page_part, _, fragment = href.partition("#")
         if page_part and _POST_ANCHOR_RE.match(fragment) and not PROFILE_HREF_RE.search(href) \
                 and not el.getroottree().getroot().xpath("//*[@id=$f or @name=$f]", f=fragment):
-            return urljoin(url, href)  # (an anchor shown on this page: a post of this page)
+            return join(url, href)  # (an anchor shown on this page: a post of this page)
     return None
 
 

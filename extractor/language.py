@@ -48,6 +48,8 @@ _STOPWORDS = {
 }
 _STOPSETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
 _WORD_RE = re.compile(r"[^\W\d_]+", re.U)
+# every ASCII byte but the letters, mapped to a space
+_ASCII_NOT_LETTER = bytes(c if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256))
 
 
 def detect_language(text: str, *, sample: int = 6000) -> str | None:
@@ -85,7 +87,11 @@ def detect_language(text: str, *, sample: int = 6000) -> str | None:
         if top == "arabic" and re.search(r"[\u067e\u0686\u0698\u06af\u06cc]", text):
             return "fa"
         return simple[top]
-    words = _WORD_RE.findall(text[:2500].lower())
+    head = text[:2500].lower()
+    if head.isascii():    # letters are A-Z there: the words are what splitting at all else leaves, in C
+        words = head.encode("ascii").translate(_ASCII_NOT_LETTER).decode("ascii").split()
+    else:
+        words = _WORD_RE.findall(head)
     if not words:
         return None
     freq = Counter(words)

@@ -14,6 +14,7 @@ dates aware.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import datetime
 from itertools import compress
 from typing import Any
@@ -24,9 +25,10 @@ from lxml import etree
 
 from extractor import fields
 from extractor.dates import find_date, match_date, page_zone
-from extractor.dom import Dom
+from extractor.dom import ASCII_SPACES, Dom
 from extractor.model import Post
 from extractor.post_headers import widen_to_headers
+from extractor.scan import match_starts, occurrences, odd_case
 from extractor.signatures import strip_repeated_signatures
 from extractor.structured import name_from_profile_url
 from extractor.units import (_match_units, _structured_units, _tight_body, choose_units, date_flags,
@@ -157,6 +159,20 @@ def _may_state_zone(text: str) -> bool:
     return any(w in low for w in _ZONE_WORDS) or any(c in text for c in _CASE_ODD)
 
 
+# where a match of _ZONE_HINT_RE can start, lower-cased (a "^ UTC+1" line starts with its zone)
+_ZONE_HINT_STARTS = ("time", "时区", "時區", "utc", "gmt", "zeit", "heures", "fuseau", "horas", "zona", "orari", "fuso")
+
+
+def _zone_hint_starts(texts: list[str], joined: str, starts: np.ndarray) -> list[int] | None:
+    """The match starts of _ZONE_HINT_RE in ``joined`` (``texts`` joined by newlines), the pattern
+    tried only where a match can start; None: scan it all."""
+    if odd_case(joined):
+        return None
+    cand = occurrences(joined.lower(), _ZONE_HINT_STARTS)
+    cand += [at for at, t in zip(starts.tolist(), texts) if t[0].isspace()]
+    return match_starts(_ZONE_HINT_RE, joined, cand)
+
+
 def _page_zone(dom: Dom):
     """The zone the page states for its times, read from the few short texts that mention one."""
     keep = (dom.own_chars > 0) & (dom.own_chars <= 200)
@@ -167,10 +183,12 @@ def _page_zone(dom: Dom):
     joined = "\n".join(texts)
     if not _may_state_zone(joined):
         return None
-    hits = [m.start() for m in _ZONE_HINT_RE.finditer(joined)]
+    starts = np.concatenate(([0], np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)[:-1]))
+    hits = _zone_hint_starts(texts, joined, starts)
+    if hits is None:
+        hits = [m.start() for m in _ZONE_HINT_RE.finditer(joined)]
     if not hits:
         return None
-    starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1]))
     nodes = idx[np.searchsorted(starts, np.asarray(hits), side="right") - 1]
     # the label and its value may sit in different elements: read the label's parent too
     candidates = []
@@ -207,16 +225,23 @@ def _ownership(dom: Dom, units: list[int], spans: dict[int, int], holes: list[in
     return owner, _owned_nodes(owner, len(units))
 
 
-def _date_nodes(dom: Dom, owned: list[np.ndarray], dates: np.ndarray) -> list[int | None]:
-    """Per unit, its first date label that is not a join/registration date."""
-    return [next((i for i in o[dates[o] > 0].tolist() if not fields.is_meta_date(dom, i)), None) for o in owned]
+def _date_nodes(dom: Dom, owner: np.ndarray, k: int, dates: np.ndarray) -> list[int | None]:
+    """Per unit (``owner``: the unit index owning each node, of ``k`` units), its first date
+    label that is not a join/registration date. One pass over the page's date labels."""
+    out: list[int | None] = [None] * k
+    labels = np.flatnonzero(dates > 0)
+    for i, ui in zip(labels.tolist(), owner[labels].tolist()):
+        if ui >= 0 and out[ui] is None and not fields.is_meta_date(dom, i):
+            out[ui] = i
+    return out
 
 
 def _body_key(dom: Dom, units: list[int], spans: dict[int, int], key: np.ndarray, text_w: np.ndarray,
               dates: np.ndarray) -> int | None:
     """The key of the posts' body element, learnt from the units (None: no common one)."""
-    _, owned = _ownership(dom, units[:MAX_UNITS], spans)
-    return fields.pick_body_key(dom, units[:MAX_UNITS], owned, key, text_w, _date_nodes(dom, owned, dates), dates,
+    owner, owned = _ownership(dom, units[:MAX_UNITS], spans)
+    return fields.pick_body_key(dom, units[:MAX_UNITS], owned, key, text_w,
+                                _date_nodes(dom, owner, len(owned), dates), dates,
                                 quote_mask(dom))
 
 
@@ -235,7 +260,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         p = dom.parent[u]
         if p >= 0 and owner[p] >= 0:
             nested[int(owner[p])].append(u)
-    date_node = _date_nodes(dom, owned, dates)
+    date_node = _date_nodes(dom, owner, len(units), dates)
     # The keys come from the replies; an opening post built differently (foreign) follows them
     # where it can and falls back to its densest part and a marked author otherwise.
     core = [ui for ui, u in enumerate(units) if u not in foreign] if foreign else list(range(len(units)))
@@ -248,21 +273,23 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     keyed = [False] * len(units)     # whether the unit holds the posts' common body element
     excluded = np.zeros(n, dtype=bool)
     prose = dom.subtree(np.where((dom.own_chars >= 12) & (dates == 0), text_w, 0))
+    owned_l = [o.tolist() for o in owned]
+    end_l = dom.as_list("end")
+    if body_key is not None:
+        key_l, prose_l = key.tolist(), prose.tolist()
     for ui, u in enumerate(units):
         body = declared.get(ui, u)
         if body == u and body_key is not None:
-            o = owned[ui]
-            hit = o[(o > u) & (key[o] == body_key)]
-            if len(hit):      # the occurrence holding the prose (a "By bob on <date>" <p> may come first)
-                body = int(hit[int(np.argmax(prose[hit]))])
+            hit = [i for i in owned_l[ui] if i > u and key_l[i] == body_key]
+            if hit:      # the occurrence holding the prose (a "By bob on <date>" <p> may come first)
+                body = max(hit, key=prose_l.__getitem__)    # (the first of equals, as argmax)
                 keyed[ui] = True
             else:   # a post unlike the others (the opening post): its densest part
                 body = _tight_body(dom, u, owned[ui], prose, spans.get(u))
         bodies.append(body)
         if body != u:   # only this post's own nodes: replies nested in the body keep theirs
-            o = owned[ui]
-            lo, hi = o.searchsorted([body, int(dom.end[body]) + 1]).tolist()
-            excluded[o[lo:hi]] = True
+            lo, hi = bisect_left(owned_l[ui], body), bisect_left(owned_l[ui], end_l[body] + 1)
+            excluded[owned[ui][lo:hi]] = True
     akey = fields.loose_keys(dom)
     author_key = fields.pick_author_key(dom, [units[i] for i in core], [owned[i] for i in core], akey, excluded, url)
     if strict and body_key is None and author_key is None:
@@ -274,7 +301,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     excluded_l, akey_l, own_text = excluded.tolist(), akey.tolist(), dom.own_text
     for ui, u in enumerate(units):
         body = bodies[ui]
-        mine = owned[ui].tolist()
+        mine = owned_l[ui]
         outside = [i for i in mine if not excluded_l[i]]
         author_node, author = None, None
         if author_key is not None:
@@ -293,7 +320,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         if published is None:
             published, raw = find_date(dom, u, u, now=now, nodes=mine, reject=reject)
         floor, floor_node = fields.find_floor(dom, outside)
-        lo, hi = owned[ui].searchsorted([body, int(dom.end[body]) + 1]).tolist()
+        lo, hi = bisect_left(mine, body), bisect_left(mine, end_l[body] + 1)
         in_body = owned[ui][lo:hi]
         quotes = fields.quote_roots(dom, body, in_body, sub_chars)
         sigs = fields.signature_roots(dom, in_body)
@@ -387,13 +414,16 @@ def _dom_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarr
     n = len(dom)
     allowed = np.zeros(n, dtype=bool)
     prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
+    # each post's body: the occurrence of the body key below it with the most prose (the first of
+    # equals), its occurrences found by bisection in the page's list of them
+    end, keyed, prose_l = dom.as_list("end"), np.flatnonzero(key == body_key).tolist(), prose.tolist()
     for u in units:
-        stop = int(dom.end[u])
-        hits = u + 1 + np.nonzero(key[u + 1:stop + 1] == body_key)[0]
-        if not len(hits):
+        stop = end[u]
+        lo, hi = bisect_right(keyed, u), bisect_right(keyed, stop)
+        if lo == hi:
             continue
-        body = int(hits[int(np.argmax(prose[hits]))])
-        allowed[int(dom.end[body]) + 1:stop + 1] = True       # after the text, inside the post
+        body = max(keyed[lo:hi], key=prose_l.__getitem__)
+        allowed[end[body] + 1:stop + 1] = True       # after the text, inside the post
     for u in units:                                            # posts nested in posts stay posts
         if allowed[u]:
             allowed[u:int(dom.end[u]) + 1] = False
@@ -583,8 +613,11 @@ def _render(root: etree._Element, skip: set) -> str:
 
 def _fold_split(line: str) -> str:
     """``line`` with white space runs folded to one space and stripped (``str.split()`` white space)."""
-    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
-        return line    # printable: no white space but single inner spaces, nothing to fold
+    if "  " not in line and line[:1] != " " and line[-1:] != " " and (
+            not any(c in line for c in ASCII_SPACES) if len(line) > 200 and line.isascii() else line.isprintable()):
+        # printable (or, a long ASCII line, without white space but the space, in a few scans
+        # in C): no white space but single inner spaces, nothing to fold
+        return line
     return " ".join(line.split())
 
 

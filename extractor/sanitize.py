@@ -15,10 +15,11 @@ against the page URL.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
 import nh3
 from lxml import etree
+
+from extractor.urls import join
 
 # Kept as they are; any other tag is unwrapped (its text kept).
 SAFE_TAGS = frozenset("p br b strong i em u s a img ul ol li blockquote pre code h1 h2 h3 h4 h5 h6 "
@@ -63,7 +64,7 @@ def absolute_url(value: str, base: str) -> str:
     """``value`` read as a browser reads it, made absolute against ``base``."""
     value = _URL_TABS_NEWLINES.sub("", value.strip(_URL_EDGES))
     try:
-        return urljoin(base, value)
+        return join(base, value)
     except ValueError:      # a malformed base or value (e.g. an invalid IPv6 host)
         return value
 

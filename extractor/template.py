@@ -27,12 +27,8 @@ MIN_TEXT_CHARS = 2
 
 
 def _keys(dom: Dom) -> set[tuple[str, str]]:
-    paths, texts = dom.paths, dom.own_text
-    out = set()
-    for i, text in enumerate(texts):
-        if text and len(text) >= MIN_TEXT_CHARS:
-            out.add((paths[dom.path_id[i]], text))
-    return out
+    paths, texts, pid = dom.paths, dom.own_text, dom.as_list("path_id")
+    return {(paths[pid[i]], text) for i, text in enumerate(texts) if text and len(text) >= MIN_TEXT_CHARS}
 
 
 def _dom_of(page: Any) -> Dom | None:
@@ -81,10 +77,10 @@ class SiteTemplate:
         out = np.zeros(len(dom), dtype=bool)
         if not self.keys:
             return out
-        keys, paths, pid = self.keys, dom.paths, dom.path_id
-        for i, text in enumerate(dom.own_text):
-            if text and (paths[pid[i]], text) in keys:
-                out[i] = True
+        keys, paths, pid = self.keys, dom.paths, dom.as_list("path_id")
+        hits = [i for i, text in enumerate(dom.own_text) if text and (paths[pid[i]], text) in keys]
+        if hits:
+            out[hits] = True
         return out
 
     def __len__(self) -> int:

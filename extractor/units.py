@@ -17,6 +17,7 @@ anatomy when nothing repeats.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from itertools import compress
 from typing import Any, Sequence
@@ -28,6 +29,7 @@ from lxml import etree
 from extractor import fields
 from extractor.dates import FOREIGN_MONTH_ALT
 from extractor.dom import Dom
+from extractor.scan import match_starts, occurrences, odd_case
 
 _NOT_UNIT_TAGS = frozenset(
     "a abbr b bdi bdo big br cite code data del dfn em font i img ins kbd label mark nobr q s samp small "
@@ -127,7 +129,7 @@ def _unit_keys(dom: Dom) -> np.ndarray:
     layout_tag = np.array([t in _LAYOUT_TAGS for t in dom.tags], dtype=bool)
     bare = plain[dom.sig_id] & layout_tag[dom.tag_id]
     for i in dom.ids:       # a digit-bearing id ("post123") names the kind already
-        if bare[i] and any(c.isdigit() for c in dom.nodes[i].get("id")):
+        if bare[i] and _has_digit(dom.nodes[i].get("id")):
             bare[i] = False
     if not bare.any():
         return keys
@@ -150,6 +152,16 @@ def _unit_keys(dom: Dom) -> np.ndarray:
     return keys
 
 
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")
+
+
+def _has_digit(text: str) -> bool:
+    """``any(c.isdigit() for c in text)``, in C for ASCII text (ids such as "post123")."""
+    if text.isascii():
+        return _ASCII_DIGIT_RE.search(text) is not None
+    return any(c.isdigit() for c in text)
+
+
 def _node_keys(dom: Dom) -> np.ndarray:
     norm: dict[str, int] = {}
     by_sig = np.zeros(len(dom.sigs), dtype=np.int32)
@@ -162,13 +174,13 @@ def _node_keys(dom: Dom) -> np.ndarray:
     dom.memo["plain_sigs"] = plain      # (unit_keys reads it)
     # Elements without classes: an id such as "post123" / "pid_9" still names their kind.
     # (numbering listed the few elements that have an id)
-    sig_id, plain_l, nodes = dom.as_list("sig_id"), plain.tolist(), dom.nodes
+    sig_id, plain_l, nodes, tag_id = dom.as_list("sig_id"), plain.tolist(), dom.nodes, dom.as_list("tag_id")
     for i in dom.ids:
         if not plain_l[sig_id[i]]:
             continue
         ident = nodes[i].get("id")
-        if any(c.isdigit() for c in ident):
-            name = dom.tags[dom.tag_id[i]] + "#" + _DIGITS.sub("", ident)
+        if _has_digit(ident):
+            name = dom.tags[tag_id[i]] + "#" + _DIGITS.sub("", ident)
             keys[i] = norm.setdefault(name, len(norm))
     return keys
 
@@ -260,7 +272,9 @@ def _date_flags(dom: Dom) -> np.ndarray:
         joined = "\n".join(texts)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        hits = [m.start() for m in regex.finditer(joined)]
+        hits = _word_date_starts(texts, joined, starts) if regex is _QUICK_WORD_RE else None
+        if hits is None:
+            hits = [m.start() for m in regex.finditer(joined)]
         if hits:
             flags[idx[np.searchsorted(starts, np.asarray(hits), side="right") - 1]] = 1
     if "time" in dom.tags:
@@ -271,7 +285,30 @@ def _date_flags(dom: Dom) -> np.ndarray:
         ok = parents >= 0
         dup = inner[ok][(dom.tag_id[parents[ok]] == t) & (flags[parents[ok]] > 0)]
         flags[dup] = 0
+    flags.flags.writeable = False   # shared by every step: Dom.subtree keeps its sums
     return flags
+
+
+# Where a match of _QUICK_WORD_RE can start: a month name, "today" / "yesterday" or their Chinese
+# words, or (a whole label, "^") the start of a label led by a digit or by one of these letters;
+# "a(n) ... ago" matches are found by the full scan, which texts with "ago" get.
+_WORD_DATE_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+                     "today", "yesterday", "昨天", "前天", "今天")
+_WORD_DATE_LEADS = frozenset("yYtTjJ昨前今刚")
+
+
+def _word_date_starts(texts: list[str], joined: str, starts: np.ndarray) -> list[int] | None:
+    """The match starts of _QUICK_WORD_RE in ``joined`` (``texts`` joined by newlines, each starting
+    at ``starts``), trying the pattern only where a match can start; None: scan it all."""
+    if odd_case(joined):
+        return None
+    low = joined.lower()
+    if "ago" in low:
+        return None
+    cand = occurrences(low, _WORD_DATE_STARTS)
+    cand += [at for at, t in zip(starts.tolist(), texts)
+             if t[0] in _WORD_DATE_LEADS or t[0].isdecimal() or t[0].isspace()]
+    return match_starts(_QUICK_WORD_RE, joined, cand)
 
 
 def text_weights(dom: Dom, template_mask: np.ndarray | None) -> np.ndarray:
@@ -493,12 +530,13 @@ def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray,
     if len(members) < 2 or np.any(members[1:] <= dom.end[members[:-1]]):
         return None
     parents = dom.parent[members]
-    values, counts = np.unique(parents, return_counts=True)
-    top = int(np.argmax(counts))
-    if counts[top] < 2 or counts[top] < 0.8 * len(members):
+    tally = Counter(parents.tolist())     # the most common parent (the lowest of equals, as np.unique's)
+    most = max(tally.values())
+    top = min(p for p, c in tally.items() if c == most)
+    if most < 2 or most < 0.8 * len(members):
         return None
-    kids = np.asarray(dom.children(int(values[top])))
-    pos = np.searchsorted(kids, members[parents == values[top]])
+    kids = np.asarray(dom.children(top))
+    pos = np.searchsorted(kids, members[parents == top])
     step = int(np.bincount(np.diff(pos)).argmax())
     if step < 2:
         return None           # consecutive siblings: each is a post of its own
@@ -566,13 +604,14 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
             el = dom.nodes[i]
             if el.tag == "a":
                 href = (el.get("href") or "").strip()
-                text = dom.text_of(i)
                 other = (href and not href.startswith(("#", "javascript:", "mailto:"))
                          and _link_path(url, href) != page_path
                          and not fields.is_profile_href(href))
-                if other and len(text.replace(" ", "")) >= 12 and not sub_dates[i]:
-                    titles.append(text.lower())
-                    break
+                if other and not sub_dates[i]:
+                    text = dom.text_of(i)
+                    if len(text.replace(" ", "")) >= 12:
+                        titles.append(text.lower())
+                        break
                 i = end[i] + 1
                 continue
             if not in_link[i] and chars[i] >= 12 and not dates_l[i]:
@@ -724,24 +763,25 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray,
     sub_date = dom.subtree(dates)
     sub_all = dom.subtree(dom.own_chars)
     ancestors = []
-    p = int(dom.parent[first])
+    parent, end, tag_id = dom.as_list("parent"), dom.as_list("end"), dom.as_list("tag_id")
+    p = parent[first]
     while p > 0:
         ancestors.append(p)
-        p = int(dom.parent[p])
-    start = next((k for k, a in enumerate(ancestors) if dom.end[a] >= last), None)
+        p = parent[p]
+    start = next((k for k, a in enumerate(ancestors) if end[a] >= last), None)
     if start is None:
         return None
     median = float(np.median([sub_text[u] for u in units]))
     for a in ancestors[start:start + 6]:
-        if dom.tags[dom.tag_id[a]] in ("body", "html"):
+        if dom.tags[tag_id[a]] in ("body", "html"):
             break
         best = None
         for c in dom.children(a):
-            if dom.end[c] >= first:
+            if end[c] >= first:
                 break
             if c in skip:
                 continue
-            tag = dom.tags[dom.tag_id[c]]
+            tag = dom.tags[tag_id[c]]
             if tag in ("nav", "header", "footer", "aside", "form", "menu") or _LAYOUT_RE.search(fields.words(dom.nodes[c])):
                 continue
             if not (1 <= sub_date[c] <= 6) or sub_text[c] < max(30.0, 0.25 * median):
@@ -860,7 +900,8 @@ def shape_similarity(dom: Dom, key: np.ndarray, members: np.ndarray, sample: int
     unrelated blocks that merely share a class and a date are not.
     """
     members = members[:sample]
-    sets = [set(np.unique(key[m + 1:dom.end[m] + 1]).tolist()) for m in members.tolist()]
+    end = dom.as_list("end")
+    sets = [set(key[m + 1:end[m] + 1].tolist()) for m in members.tolist()]
     sims = []
     for a, b in zip(sets, sets[1:]):
         union = len(a | b)

@@ -7,7 +7,7 @@ import numpy as np
 
 from extractor import blocks
 from extractor.classify import squash, squashed_len
-from extractor.dom import _char_counts, number, strip_invisible
+from extractor.dom import _char_counts, code_units, number, strip_invisible
 from extractor.extract import _STRUCTURED_MARKERS, _may_have_structured
 from extractor.parse import parse
 
@@ -36,8 +36,9 @@ def test_char_counts_match_a_per_character_count():
     rng = random.Random(11)
     for _ in range(300):
         texts = [" ".join(t.split()) for t in _texts(rng, rng.randint(0, 8))]   # own texts are collapsed
-        chars, punct = _char_counts(texts)
+        chars, punct, units = _char_counts(texts)
         assert chars.tolist() == [len(t) - t.count(" ") for t in texts]
+        assert units.tolist() == (code_units("".join(texts)).tolist() if any(texts) else [])
         assert punct.tolist() == [sum(c in ".,;:!?\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u3001\u201c\u201d\u2018"
                                       "\u2019\"'()\uff08\uff09\u2026-" for c in t) for t in texts]
 
@@ -72,3 +73,87 @@ def test_subtree_sums_truncate_like_before():
     values = np.array([0.5, 1.7, 2.2, 3.9, 1.0, 0.4, 2.0][:len(dom)])
     expected = [int(sum(int(v) for v in values[i:int(dom.end[i]) + 1])) for i in range(len(dom))]
     assert dom.subtree(values).tolist() == expected
+
+
+def test_word_date_and_zone_scans_find_what_finditer_finds():
+    from extractor.posts import _ZONE_HINT_RE, _zone_hint_starts
+    from extractor.units import _QUICK_WORD_RE, _word_date_starts
+
+    pieces = ["Jan", "jan 5", "Today", "today", "at", "12:30", "12", "days", "d", "yesterday", "昨天",
+              "前天 10:22", "刚刚", "just now", "May", "Sept. 30", "a", "few", "ago", "٣ days", "\u017fep 3",
+              "user1", "Top", "All times are UTC", "utc", "+ 5", "GMT -5, 2024-5-10", "时区", "Zeitzone",
+              "zona horaria", "T\u0130MES ARE", "fuso orario"]
+    rng = random.Random(5)
+    for _ in range(3000):
+        texts = [rng.choice(pieces) for _ in range(rng.randint(1, 6))]
+        joined = "\n".join(texts)
+        starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1]))
+        for regex, scan in ((_QUICK_WORD_RE, _word_date_starts), (_ZONE_HINT_RE, _zone_hint_starts)):
+            got = scan(texts, joined, starts)
+            assert got is None or got == [m.start() for m in regex.finditer(joined)], (regex.pattern[:20], joined)
+
+
+def test_url_join_is_urljoin():
+    from urllib.parse import urljoin
+
+    from extractor.urls import join
+
+    for base in ("http://a.b/c/d?x=1#f", "http://a.b", "https://a.b/", "", "ftp://x/y", "mailto:a@b",
+                 "http://a.b/p;q?r", "http://a.b/c?", "weird", "//a.b/c"):
+        for href in ("#", "#x", "#p12", "##", "#a#b", "#\tx", "#x y", "x", "/y", "../z", "?q", " #x"):
+            assert join(base, href) == urljoin(base, href), (base, href)
+
+
+def test_attrs_holding_is_a_test_per_node():
+    root, _ = parse("<html><body><div class='sig x' id='a'><p class='post'>x</p><span id='Sig1'>y</span>"
+                    "<blockquote class='quote'>q</blockquote><i>no</i><b class='ci'>t</b></div></body></html>")
+    strip_invisible(root)
+    dom = number(root)
+    for words in (("sig", "Sig", "SIG"), ("uot", "cit"), ("zz",)):
+        assert dom.attrs_holding(words) == [k for k, a in enumerate(dom.attrs) if any(w in a for w in words)]
+
+
+def test_long_ascii_lines_fold_like_split():
+    from extractor.posts import _fold_split
+
+    rng = random.Random(1)
+    for _ in range(3000):
+        line = "".join(rng.choice("abcdefgh ") if rng.random() < 0.97 else rng.choice("ab c\t\x0b\x0c\r\x1c\x1f\x00\x7f\x85\xa0")
+                       for _ in range(rng.choice([5, 150, 250, 400])))
+        assert _fold_split(line) == " ".join(line.split()), repr(line)
+
+
+def test_ascii_words_split_like_the_word_regex():
+    from extractor import language
+
+    rng = random.Random(3)
+    for _ in range(3000):
+        head = "".join(rng.choice("ab Zq_1\t\n.,;'\"-\x00\x7f") for _ in range(rng.randint(0, 60))).lower()
+        assert head.encode("ascii").translate(language._ASCII_NOT_LETTER).decode("ascii").split() == \
+            language._WORD_RE.findall(head)
+
+
+def test_cjk_weight_from_numbering_matches_a_fresh_count():
+    rng = random.Random(9)
+    for _ in range(200):
+        body = "".join(f"<p>{t}</p>" for t in _texts(rng, rng.randint(0, 6)) if "\ud800" not in t)
+        root, _ = parse(f"<html><body>{body}</body></html>")
+        strip_invisible(root)
+        dom = number(root)
+        fresh = blocks.cjk_weight(dom)
+        dom.memo.pop("code units", None)
+        assert fresh == blocks.cjk_weight(dom)
+
+
+def test_label_word_prefilters_agree_with_the_regexes():
+    from extractor.fields import EDIT_LABEL_RE, META_DATE_RE, _edit_label, _meta_label
+
+    pieces = ["Joined", "REGISTERED", "Member Since", "last seen", "Last  seen", "LAST VISIT", "Birthday", "inscrit",
+              "Mitglied seit", "beigetreten", "Se unió", "SE UNIÓ", "lid sinds", "注册", "最后登录", "edited", "Edit",
+              "xedit", "bearbeitet", "GEÄNDERT", "modifié", "编辑", "T\u0130ME", "\u017fince", "J\u0131n", "\u212a",
+              "author", "post-date", " ", ":", "2024", "bob"]
+    rng = random.Random(13)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+        assert _meta_label(text) == bool(META_DATE_RE.search(text)), text
+        assert _edit_label(text) == bool(EDIT_LABEL_RE.search(text)), text
