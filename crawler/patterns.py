@@ -14,8 +14,11 @@ one of these (evidence that does not need five witnesses: three login walls, thr
 copies of known posts), or whose share of useful responses stays under
 ``trap_ratio`` after ``trap_samples`` (an infinite URL space: calendars, date
 archives, filters), is not fetched any more; the decision is logged once with
-its reason and counted. Nothing here is about a particular site: the site's
-own responses decide.
+its reason and counted. A pattern a thread's chain goes on through (a page
+that gave new posts named a URL of it as its next page) is never learned useless:
+its pages are where the thread's later posts are, whatever copies of pages already
+read under another URL of the same shape answered first (:meth:`PatternLearner.chain`).
+Nothing here is about a particular site: the site's own responses decide.
 """
 from __future__ import annotations
 
@@ -76,6 +79,7 @@ class PatternLearner:
         self.count = count or (lambda *a, **k: None)
         self.records: dict[str, PatternRecord] = {}
         self.vouched: set[str] = set()  # patterns of pages other pages named the real one
+        self.chained: set[str] = set()  # patterns of thread pages a chain goes on through
 
     def vouch(self, url: str) -> None:
         """Another page declared ``url`` the real one (a view's target): its pattern is not
@@ -88,6 +92,22 @@ class PatternLearner:
         record = self.records.get(pattern)
         if record is not None and record.blocked:
             log.info("Unlearned: URLs like %s are fetched again (pages of it were named the real ones)", pattern)
+            record.blocked = None
+
+    def chain(self, url: str) -> None:
+        """A thread page that gave new posts named ``url`` its next page: the pattern of ``url``
+        carries the thread's later pages, so it is not useless, however many duplicates of it
+        (pages already read under another URL of the same shape: a pager link without a
+        tracking parameter, a "page=1" alias) answered before the first of them was read.
+        Blocked already, it is fetched again (the chain's page would be lost with it)."""
+        pattern = url_pattern(url)
+        if pattern in self.chained or len(self.chained) >= self.max_patterns:
+            return
+        self.chained.add(pattern)
+        record = self.records.get(pattern)
+        if record is not None and record.blocked:
+            log.info("Unlearned: URLs like %s are fetched again (a thread's next page is one of them)", pattern)
+            self.count("forumcrawl/patterns_unlearned/chain")
             record.blocked = None
 
     def blocked(self, url: str) -> str | None:
@@ -112,7 +132,7 @@ class PatternLearner:
             self._decide(pattern, record)
 
     def _decide(self, pattern: str, record: PatternRecord) -> None:
-        if pattern in self.vouched:
+        if pattern in self.vouched or pattern in self.chained:
             return
         useful = record.outcomes.get("new", 0)
         reason = None
