@@ -17,7 +17,9 @@ archives, filters), is not fetched any more; the decision is logged once with
 its reason and counted. A pattern a thread's chain goes on through (a page
 that gave new posts named a URL of it as its next page) is never learned useless:
 its pages are where the thread's later posts are, whatever copies of pages already
-read under another URL of the same shape answered first (:meth:`PatternLearner.chain`).
+read under another URL of the same shape answered first; so is that pattern without
+a context parameter, the shape the chain goes on in once the parameter is learned
+inert (:meth:`PatternLearner.chain`).
 Nothing here is about a particular site: the site's own responses decide.
 """
 from __future__ import annotations
@@ -59,6 +61,19 @@ def url_pattern(url: str) -> str:
     return path
 
 
+def _without_context(url: str) -> list[str]:
+    """``url`` without each of its query parameters whose value is not a number (context
+    the page may ignore: a return address, a highlight); a page number or an id stays."""
+    parts = urlsplit(url)
+    pairs = [p for p in parts.query.split("&") if p]
+    out = []
+    for i, pair in enumerate(pairs):
+        name, eq, value = pair.partition("=")
+        if eq and not value.isdigit():
+            out.append(parts._replace(query="&".join(pairs[:i] + pairs[i + 1:])).geturl())
+    return out
+
+
 @dataclass
 class PatternRecord:
     fetched: int = 0
@@ -80,6 +95,7 @@ class PatternLearner:
         self.records: dict[str, PatternRecord] = {}
         self.vouched: set[str] = set()  # patterns of pages other pages named the real one
         self.chained: set[str] = set()  # patterns of thread pages a chain goes on through
+        self._chain_urls: set[str] = set()  # patterns of next-page URLs named (each expanded once)
 
     def vouch(self, url: str) -> None:
         """Another page declared ``url`` the real one (a view's target): its pattern is not
@@ -99,16 +115,24 @@ class PatternLearner:
         carries the thread's later pages, so it is not useless, however many duplicates of it
         (pages already read under another URL of the same shape: a pager link without a
         tracking parameter, a "page=1" alias) answered before the first of them was read.
-        Blocked already, it is fetched again (the chain's page would be lost with it)."""
-        pattern = url_pattern(url)
-        if pattern in self.chained or len(self.chained) >= self.max_patterns:
+        So is the pattern of ``url`` without one of its context parameters (a value that is
+        not a number, Discuz's ``extra=page%3D1``): once such a parameter is learned inert and
+        dropped from links, the threads' later pages go on under that shorter pattern, whose
+        first answers may well be copies. Blocked already, a pattern is fetched again (the
+        chain's page would be lost with it)."""
+        own = url_pattern(url)
+        if own in self._chain_urls or len(self._chain_urls) >= self.max_patterns:
             return
-        self.chained.add(pattern)
-        record = self.records.get(pattern)
-        if record is not None and record.blocked:
-            log.info("Unlearned: URLs like %s are fetched again (a thread's next page is one of them)", pattern)
-            self.count("forumcrawl/patterns_unlearned/chain")
-            record.blocked = None
+        self._chain_urls.add(own)
+        for pattern in (own, *(url_pattern(u) for u in _without_context(url))):
+            if pattern in self.chained:
+                continue
+            self.chained.add(pattern)
+            record = self.records.get(pattern)
+            if record is not None and record.blocked:
+                log.info("Unlearned: URLs like %s are fetched again (threads' next pages are of it)", pattern)
+                self.count("forumcrawl/patterns_unlearned/chain")
+                record.blocked = None
 
     def blocked(self, url: str) -> str | None:
         """Why ``url`` is not to be fetched (its pattern was learned useless), or None."""
