@@ -14,8 +14,13 @@ one of these (evidence that does not need five witnesses: three login walls, thr
 copies of known posts), or whose share of useful responses stays under
 ``trap_ratio`` after ``trap_samples`` (an infinite URL space: calendars, date
 archives, filters), is not fetched any more; the decision is logged once with
-its reason and counted. Nothing here is about a particular site: the site's
-own responses decide.
+its reason and counted. A pattern a thread's chain goes on through (a page
+that gave new posts named a URL of it as its next page) is never learned useless:
+its pages are where the thread's later posts are, whatever copies of pages already
+read under another URL of the same shape answered first; so is that pattern without
+a context parameter, the shape the chain goes on in once the parameter is learned
+inert (:meth:`PatternLearner.chain`).
+Nothing here is about a particular site: the site's own responses decide.
 """
 from __future__ import annotations
 
@@ -56,6 +61,19 @@ def url_pattern(url: str) -> str:
     return path
 
 
+def _without_context(url: str) -> list[str]:
+    """``url`` without each of its query parameters whose value is not a number (context
+    the page may ignore: a return address, a highlight); a page number or an id stays."""
+    parts = urlsplit(url)
+    pairs = [p for p in parts.query.split("&") if p]
+    out = []
+    for i, pair in enumerate(pairs):
+        name, eq, value = pair.partition("=")
+        if eq and not value.isdigit():
+            out.append(parts._replace(query="&".join(pairs[:i] + pairs[i + 1:])).geturl())
+    return out
+
+
 @dataclass
 class PatternRecord:
     fetched: int = 0
@@ -76,6 +94,8 @@ class PatternLearner:
         self.count = count or (lambda *a, **k: None)
         self.records: dict[str, PatternRecord] = {}
         self.vouched: set[str] = set()  # patterns of pages other pages named the real one
+        self.chained: set[str] = set()  # patterns of thread pages a chain goes on through
+        self._chain_urls: set[str] = set()  # patterns of next-page URLs named (each expanded once)
 
     def vouch(self, url: str) -> None:
         """Another page declared ``url`` the real one (a view's target): its pattern is not
@@ -89,6 +109,30 @@ class PatternLearner:
         if record is not None and record.blocked:
             log.info("Unlearned: URLs like %s are fetched again (pages of it were named the real ones)", pattern)
             record.blocked = None
+
+    def chain(self, url: str) -> None:
+        """A thread page that gave new posts named ``url`` its next page: the pattern of ``url``
+        carries the thread's later pages, so it is not useless, however many duplicates of it
+        (pages already read under another URL of the same shape: a pager link without a
+        tracking parameter, a "page=1" alias) answered before the first of them was read.
+        So is the pattern of ``url`` without one of its context parameters (a value that is
+        not a number, Discuz's ``extra=page%3D1``): once such a parameter is learned inert and
+        dropped from links, the threads' later pages go on under that shorter pattern, whose
+        first answers may well be copies. Blocked already, a pattern is fetched again (the
+        chain's page would be lost with it)."""
+        own = url_pattern(url)
+        if own in self._chain_urls or len(self._chain_urls) >= self.max_patterns:
+            return
+        self._chain_urls.add(own)
+        for pattern in (own, *(url_pattern(u) for u in _without_context(url))):
+            if pattern in self.chained:
+                continue
+            self.chained.add(pattern)
+            record = self.records.get(pattern)
+            if record is not None and record.blocked:
+                log.info("Unlearned: URLs like %s are fetched again (threads' next pages are of it)", pattern)
+                self.count("forumcrawl/patterns_unlearned/chain")
+                record.blocked = None
 
     def blocked(self, url: str) -> str | None:
         """Why ``url`` is not to be fetched (its pattern was learned useless), or None."""
@@ -112,7 +156,7 @@ class PatternLearner:
             self._decide(pattern, record)
 
     def _decide(self, pattern: str, record: PatternRecord) -> None:
-        if pattern in self.vouched:
+        if pattern in self.vouched or pattern in self.chained:
             return
         useful = record.outcomes.get("new", 0)
         reason = None

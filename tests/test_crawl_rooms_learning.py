@@ -315,3 +315,53 @@ def test_a_pattern_named_as_the_real_page_is_never_learned_useless() -> None:
     assert other.blocked("http://h/index.php?topic=6.0") == "repeats_known_posts"
     other.vouch("http://h/index.php?topic=5.5")  # named the real page after all: fetched again
     assert other.blocked("http://h/index.php?topic=6.0") is None
+
+
+def test_a_pattern_a_thread_chain_goes_on_through_is_never_learned_useless() -> None:
+    """Issue 9 (Discuz, 1 crawl in 40): a pager parameter learned inert gives every thread's
+    later pages a new pattern (``/forum.php?mod&page&tid``); its first responses were copies
+    of pages read before under the longer URL, three repeats blocked it, and no thread's
+    later pages were fetched any more. A thread page that gave new posts and names a URL
+    of the pattern its next page vouches for the pattern: unblocked, and never blocked."""
+    journal = Frontier(None)
+    policy = UrlPolicy(journal, start_url="http://h/", patterns=PatternLearner(min_samples=5, unanimous=3))
+    for tid in (1, 2, 3):  # page 2 of three threads read already, each under "...&extra=" first
+        policy.patterns.record(f"http://h/forum.php?mod=viewthread&tid={tid}&extra=&page=2", "new")
+        policy.patterns.record(f"http://h/forum.php?mod=viewthread&tid={tid}&page=2", "repeat")
+    later = "http://h/forum.php?mod=viewthread&tid=4&page=2"
+    assert policy.patterns.blocked(later) == "repeats_known_posts"   # the failure: every later page refused
+    policy.patterns.chain(later)  # thread 4's first page, read with new posts, names its page 2
+    assert policy.patterns.blocked(later) is None and policy.allowed(later)
+    pager = _page("http://h/forum.php?mod=viewthread&tid=4", ["a", "b"], next_url=later,
+                  links=[("http://h/forum.php?mod=viewthread&tid=4&page=3", "3", "pagination")])
+    fetched = policy.discover(pager, {"fc_depth": 0}, pager.url)
+    assert [f.url for f in fetched] == [canonicalize("http://h/forum.php?mod=viewthread&tid=4&page=3")]
+    # named first, the pattern is not blocked by the copies that answer after
+    learner = PatternLearner(min_samples=5, unanimous=3)
+    learner.chain("http://h/t?id=1&page=2")
+    for tid in range(2, 9):
+        learner.record(f"http://h/t?id={tid}&page=2", "repeat")
+    assert learner.blocked("http://h/t?id=9&page=2") is None
+    # named with a context parameter (before it was learned inert and dropped from links), the
+    # pattern without it is the threads' next pages too: its first copies do not block it
+    learner = PatternLearner(min_samples=5, unanimous=3)
+    learner.chain("http://h/forum.php?mod=viewthread&tid=1&extra=page%3D1&page=2")
+    for tid in (1, 2, 3):
+        learner.record(f"http://h/forum.php?mod=viewthread&tid={tid}&page=2", "repeat")
+    assert learner.blocked("http://h/forum.php?mod=viewthread&tid=4&page=2") is None
+    for tid in (1, 2, 3):  # a page number or an id is not context: without it, another kind of page
+        learner.record(f"http://h/forum.php?mod=viewthread&extra=page%3D1&tid={tid}", "repeat")
+    assert learner.blocked("http://h/forum.php?mod=viewthread&extra=&tid=4") == "repeats_known_posts"
+
+
+def test_copies_of_read_pages_still_block_their_own_pattern() -> None:
+    """The protection stays: a variant no chain goes on through (a slug-less or sorted copy of
+    pages read under their own URLs) is blocked after three repeats."""
+    learner = PatternLearner(min_samples=5, unanimous=3)
+    learner.chain("http://h/topic/4/fixing-the-tap?page=2")
+    for tid in (1, 2, 3):
+        learner.record(f"http://h/topic/{tid}?page=2", "repeat")
+        learner.record(f"http://h/topic/{tid}/fixing-the-tap?page=2&order=desc", "repeat")
+    assert learner.blocked("http://h/topic/9?page=2") == "repeats_known_posts"
+    assert learner.blocked("http://h/topic/9/a-slug?page=2&order=desc") == "repeats_known_posts"
+    assert learner.blocked("http://h/topic/9/a-slug?page=2") is None

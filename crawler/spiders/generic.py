@@ -527,6 +527,8 @@ class GenericSpider(scrapy.Spider):
         if reading.next is None:
             return []
         nxt, ctx = reading.next
+        if reading.new_posts:  # (before its pattern decides whether the pager's links are taken)
+            site.policy.patterns.chain(nxt)
         meta = {"fc_depth": ctx.get("depth", 0), "fc_thread": ctx}
         if site.threads.fetch_ahead(nxt, ctx):  # a re-chain fetches its thread up to the pages parked here
             self.frontier.seen.add(nxt)
