@@ -610,7 +610,8 @@ class GenericSpider(scrapy.Spider):
 
             self.stats.set_value("forumcrawl/extract_processes", self.extract_processes)
             self._pool = ExtractPool(self.extract_processes, None,
-                                     timeout=self.settings.getfloat("FORUMCRAWL_EXTRACT_TIMEOUT", 30.0))
+                                     timeout=self.settings.getfloat("FORUMCRAWL_EXTRACT_TIMEOUT", 30.0),
+                                     slim=True)  # (the spider never reads page.text)
             for site in self.sites:  # templates saved in JOBDIR by an earlier run
                 if site.warmup.template is not None:
                     site.template_ref = self._pool.set_template(site.warmup.template)
