@@ -55,6 +55,7 @@ from crawler.assembly import Reading
 from crawler.completion import PageLedger
 from crawler.extractpool import pool_size
 from crawler.fetches import PRIORITY_CHAIN, PRIORITY_ENTRY, PRIORITY_FIRST, PRIORITY_SAMPLE, Fetch
+from crawler.inlinesignals import inline_item_signals
 from crawler.journal import Frontier
 from crawler.pagination import earlier_page_url
 from crawler.patterns import url_pattern
@@ -192,6 +193,7 @@ class GenericSpider(scrapy.Spider):
         self.sitemaps = SitemapCrawl(self, crawler)  # a sitemap reader per start site
         self._heartbeat = None
         self._answered: set[str] = set()  # hosts (host:port) that sent any response, robots.txt included
+        inline_item_signals(crawler.signals)  # (an item per post: no task per item_scraped receiver)
         crawler.signals.connect(self._on_response, signal=signals.response_received)
         crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.ledger.committed, signal=fc_signals.items_committed)
