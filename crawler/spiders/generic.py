@@ -61,7 +61,7 @@ from crawler.pagination import earlier_page_url
 from crawler.patterns import url_pattern
 from crawler.relay import ChainRelay
 from crawler.robots import HostUnreachable, RobotsTxtPending
-from crawler.responses import page_record, plain_outcome, response_info, unusable
+from crawler.responses import form_facts, page_record, plain_outcome, response_info, unusable
 from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_url_list
 from crawler.spiders.sitemapcrawl import SitemapCrawl
 from crawler.urls import canonicalize
@@ -342,6 +342,10 @@ class GenericSpider(scrapy.Spider):
             # the template was learned while this page was extracted without it
             page = await self._extract(site, response.body, response.url, headers)
         self._count_page(site, page)
+        if not page.posts or not warmup.warmed:
+            # what a page without posts gave (plain_outcome); a warm-up page is held, and may
+            # have none once extracted with the template
+            info.update(form_facts(response.body))
         if not warmup.warmed:
             for out in self._warm(site, page, response, key, url, info):
                 yield out
