@@ -25,6 +25,11 @@ class _Filled:
         item._values.update(values)
         return item
 
+    def as_dict(self) -> dict[str, Any]:
+        """``dict(item)`` without a ``__getitem__`` call per field (the store's writer thread
+        turns every item into a dict)."""
+        return dict(self._values)
+
 
 class ThreadItem(_Filled, scrapy.Item):
     """One page of a forum thread as fetched (one per thread page)."""
