@@ -160,14 +160,20 @@ def _child(kind: str, url: str, concurrency: int, database: str | None, processe
         if processes is not None:  # else the project's default (-1: sized from the cores)
             settings.set("FORUMCRAWL_EXTRACT_PROCESSES", processes, priority="cmdline")
         spidercls, kwargs = "generic", {"url": url}
+    times = {"store_cpu": 0.0}
+    if kind != "plain":
+        _time_store_writes(times)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spidercls)
-    times = {}
     def opened(spider):
         times["start"] = time.perf_counter()
+        times["cpu_start"] = time.process_time()  # (all threads of the process: the store writer too)
+        times["main_start"] = time.thread_time()  # (the reactor thread alone)
 
     def closed(spider, reason):
         times["end"] = time.perf_counter()
+        times["cpu_end"] = time.process_time()
+        times["main_end"] = time.thread_time()
 
     # (signal receivers are weak references: keep these functions alive in locals)
     crawler.signals.connect(opened, signals.spider_opened)
@@ -189,6 +195,11 @@ def _child(kind: str, url: str, concurrency: int, database: str | None, processe
         "kind": kind, "pages": pages, "seconds": round(seconds, 2),
         "pages_per_s": round(pages / seconds, 1),
         "cpu_ms_per_page": round(1000 * (own.ru_utime + own.ru_stime) / max(1, pages), 2),
+        # the same, from spider_opened to spider_closed: without imports and start-up
+        "crawl_cpu_ms_per_page": round(1000 * (times["cpu_end"] - times["cpu_start"]) / max(1, pages), 2),
+        # of which the reactor thread's, and the store's writes (on the pipeline's writer thread)
+        "main_cpu_ms_per_page": round(1000 * (times["main_end"] - times["main_start"]) / max(1, pages), 2),
+        "store_cpu_ms_per_page": round(1000 * times["store_cpu"] / max(1, pages), 2),
         "children_cpu_ms_per_page": round(1000 * (kids.ru_utime + kids.ru_stime) / max(1, pages), 2),
         "peak_rss_mb": _peak_rss_mb(),
         "peak_rss_workers_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
@@ -201,6 +212,22 @@ def _child(kind: str, url: str, concurrency: int, database: str | None, processe
         "extraction_failures": stats.get("forumcrawl/extraction_failures", 0),
         "finish_reason": stats.get("finish_reason"),
     }))
+
+
+def _time_store_writes(times: dict) -> None:
+    """Add the CPU time of every ``Store.write_batch`` call (its own thread's) to ``times["store_cpu"]``."""
+    from storage import Store
+
+    write_batch = Store.write_batch
+
+    def timed(self, *args, **kwargs):
+        start = time.thread_time()
+        try:
+            return write_batch(self, *args, **kwargs)
+        finally:
+            times["store_cpu"] += time.thread_time() - start
+
+    Store.write_batch = timed
 
 
 def _peak_rss_mb() -> float:
@@ -278,7 +305,10 @@ def main() -> None:
                                (" (extraction in the crawl process)" if kind == "generic" else ""))
                 if workers and r.get("peak_rss_workers_mb"):
                     extra += f", largest extractor process {r['peak_rss_workers_mb']} MB"
-                cpu = f", crawl process CPU {r['cpu_ms_per_page']} ms/page"
+                cpu = (f", crawl process CPU {r['cpu_ms_per_page']} ms/page "
+                       f"({r['crawl_cpu_ms_per_page']} from spider_opened to spider_closed, "
+                       f"{r['main_cpu_ms_per_page']} of it in the reactor thread, "
+                       f"{r['store_cpu_ms_per_page']} writing to the store)")
                 if workers and r.get("extract_cpu_ms_per_page"):
                     cpu += f" + extractor processes {r['extract_cpu_ms_per_page']} ms/page"
                 print(f"({label}) {name}: {r['pages']} pages in {r['seconds']}s = "

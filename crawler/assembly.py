@@ -260,12 +260,12 @@ class ThreadAssembly:
         self.thread_of[url] = thread_url
         thread_hash = hash(thread_url)
         title = ctx.get("title") or self.titles.clean(page.title)
-        items: list[Any] = [ThreadItem(
+        items: list[Any] = [ThreadItem.of(dict(
             site=self.site, thread_url=thread_url, page_url=url, page_number=number, title=title,
             replies=ctx.get("replies"), last_activity=ctx.get("last_activity"),
             fetched_at=info["fetched_at"], status=info["status"], etag=info["etag"],
             last_modified=info["last_modified"], content_hash=info["content_hash"],
-        )]
+        ))]
         new = 0
         for index, post in enumerate(page.posts, 1):
             identity = identity_key(post)
@@ -276,7 +276,7 @@ class ThreadAssembly:
                     self.count("forumcrawl/posts_duplicate")
                     continue
             new += 1
-            items.append(PostItem(
+            items.append(PostItem.of(dict(
                 site=self.site, thread_url=thread_url, thread_title=title, page_url=url,
                 page_number=number, position=offset + index, floor=post.floor, post_id=post.post_id,
                 author=post.author,
@@ -284,7 +284,7 @@ class ThreadAssembly:
                 published_raw=post.published_raw, text=post.text, html=post.html,
                 quotes=list(post.quotes), permalink=post.url, language=page.language,
                 parent_position=offset + post.parent if post.parent else None,
-            ))
+            )))
         if not new:
             return [], 0  # every post is stored already: no thread of its own either
         self.count("forumcrawl/thread_pages")

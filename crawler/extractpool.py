@@ -96,7 +96,11 @@ def _exit_with_crawler(pid: int, identity: str | None) -> None:
     os._exit(0)
 
 
-def _extract(body: bytes, url: str, headers: Mapping | None, ref: tuple[int, str] | None = None):
+def _extract(body: bytes, url: str, headers: Mapping | None, ref: tuple[int, str] | None = None,
+             slim: bool = False):
+    """The page of ``body``; ``slim``: without ``page.text`` (the page's whole text, as large
+    as its posts together), which the spider never reads: a third of the pickled result
+    less to send back, and to unpickle in the crawler process."""
     import extractor
 
     template = _template
@@ -107,7 +111,10 @@ def _extract(body: bytes, url: str, headers: Mapping | None, ref: tuple[int, str
         if template is None and ref[1]:
             with open(ref[1], "rb") as fh:
                 template = _loaded[ref[0]] = pickle.load(fh)
-    return extractor.extract(body, url, headers=headers, template=template)
+    page = extractor.extract(body, url, headers=headers, template=template)
+    if slim:
+        page.text = ""
+    return page
 
 
 def _learn(pages: list[tuple[bytes, str]]):
@@ -235,7 +242,9 @@ class ExtractPool:
     machine the reactor waited several milliseconds per page for the GIL to come back.)
     """
 
-    def __init__(self, processes: int, template: Any, timeout: float | None = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, processes: int, template: Any, timeout: float | None = DEFAULT_TIMEOUT,
+                 slim: bool = False) -> None:
+        self.slim = slim  # pages come back without page.text (see _extract)
         self._ref: tuple[int, str] | None = None
         self._dir: str | None = None
         self.processes = processes
@@ -338,7 +347,7 @@ class ExtractPool:
             return _timed_out(url, self.timeout)
         for attempt in range(2):
             try:
-                return await self._run("extract", (body, url, headers, ref), self.timeout)
+                return await self._run("extract", (body, url, headers, ref, self.slim), self.timeout)
             except asyncio.TimeoutError:
                 self.timeouts += 1
                 self._abandoned.add(url)

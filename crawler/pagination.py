@@ -7,6 +7,7 @@ a later page, so it can wait for its chain instead of starting a thread of its o
 """
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -104,9 +105,17 @@ _PAGE_PARAM = re.compile(r"^(?:\w*page\w*|pg|pn|p|start|offset|from|begin|o)$", 
 def first_page_aliases(url: str) -> list[str]:
     """``url`` without each page-numbering query parameter whose value is 0 or 1
     (``?page=1``, ``&start=0``): the page it may repeat under its bare URL."""
+    if "?" not in url:
+        return []
+    return list(_first_page_aliases(url))
+
+
+@functools.lru_cache(maxsize=16_384)
+def _first_page_aliases(url: str) -> tuple[str, ...]:
+    """(Remembered for recent URLs: every link of every page is checked.)"""
     parts = urlsplit(url)
     args = parse_qsl(parts.query, keep_blank_values=True)
-    return [
+    return tuple(
         urlunsplit(parts._replace(query=urlencode(args[:i] + args[i + 1:])))
         for i, (name, value) in enumerate(args) if value in {"0", "1"} and _PAGE_PARAM.match(name)
-    ]
+    )

@@ -24,6 +24,7 @@ Nothing here is about a particular site: the site's own responses decide.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -39,8 +40,10 @@ _HEXISH = re.compile(r"^[0-9a-f]{16,}$", re.I)
 Count = Callable[..., None]
 
 
+@functools.lru_cache(maxsize=16_384)
 def url_pattern(url: str) -> str:
-    """The pattern of ``url``: digits as ``#``, long slugs as ``*``, query keys only."""
+    """The pattern of ``url``: digits as ``#``, long slugs as ``*``, query keys only.
+    (Remembered for recent URLs: a link is judged on every page that shows it.)"""
     parts = urlsplit(url)
     segments = []
     for seg in parts.path.split("/"):

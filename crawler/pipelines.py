@@ -229,8 +229,8 @@ class StorePipeline:
         """Runs on the writer thread: one transaction, retried while the database is unavailable."""
         from storage import StoreUnavailable
 
-        thread_dicts = [dict(i) for i in batch if isinstance(i, ThreadItem)]
-        post_dicts = [dict(i) for i in batch if isinstance(i, PostItem)]
+        thread_dicts = [i.as_dict() for i in batch if isinstance(i, ThreadItem)]
+        post_dicts = [i.as_dict() for i in batch if isinstance(i, PostItem)]
         publisher = self.publisher
         published = publisher.take_marks() if publisher is not None else []
         delay = self.retry_delay

@@ -52,14 +52,18 @@ def response_info(response, url: str) -> dict[str, Any]:
         "last_modified": _header(headers, b"Last-Modified"),
         "content_hash": hashlib.sha1(response.body).hexdigest(),
         "declared": declared_url(response.body, response.url),
-        "wall": bool(_PASSWORD_INPUT.search(response.body)),
-        "form": bool(_FORM_FIELD.search(response.body)),
     }
+
+
+def form_facts(body: bytes) -> dict[str, bool]:
+    """``wall`` (a password field) and ``form`` (a text area), for :func:`plain_outcome`:
+    two scans of the whole body, so only for pages without posts (the spider)."""
+    return {"wall": bool(_PASSWORD_INPUT.search(body)), "form": bool(_FORM_FIELD.search(body))}
 
 
 def plain_outcome(page, url: str, fetches: list[Fetch], info: dict[str, Any]) -> str:
     """What a page without posts gave: new entries, an article, or links to new kinds of
-    page are new; else a login wall, a form, or nothing new."""
+    page are new; else a login wall, a form, or nothing new (``info`` with :func:`form_facts`)."""
     if page.kind == "article" or fetched_new(url, fetches):
         return "new"
     if info.get("wall"):

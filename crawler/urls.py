@@ -13,10 +13,13 @@ path segment, a script name (``posting.php``) or a query key/value
 """
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 __all__ = ["canonicalize", "skip_reason", "site_of", "host_of", "same_site"]
+
+CACHED_URLS = 16_384  # canonical forms remembered (memory bound: a few MB)
 
 # Query keys dropped from every URL (lower-cased comparison).
 _DROP_KEYS = frozenset(
@@ -98,11 +101,16 @@ _SKIP_EXTENSIONS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=CACHED_URLS)
 def canonicalize(url: str) -> str:
     """The canonical form of ``url``: what the spider uses as a page's identity.
 
     >>> canonicalize("HTTP://Example.COM:80/t/1?utm_source=x&b=2&a=1&sid=abc#p5")
     'http://example.com/t/1?a=1&b=2'
+
+    Remembered for the last :data:`CACHED_URLS` URLs: a page's navigation, board and
+    pager links are on many pages, and every one is canonicalised several times (its
+    discovery, its request, its response, its pagination aliases).
     """
     try:
         parts = urlsplit(url.strip())

@@ -140,3 +140,24 @@ def test_no_limit_when_the_timeout_is_zero():
         assert pool.timeout is None
     finally:
         pool.close()
+
+
+def test_a_slim_pool_leaves_out_the_page_text_and_nothing_else():
+    import asyncio
+
+    from crawler.extractpool import ExtractPool
+
+    body = (b"<html><head><title>T</title></head><body><a href='/next'>next</a>"
+            b"<p>hello there, a small page with a link</p></body></html>")
+    full, slim = ExtractPool(1, None), ExtractPool(1, None, slim=True)
+    try:
+        async def run():
+            return (await full.extract(body, "http://x/", None), await slim.extract(body, "http://x/", None))
+
+        whole, trimmed = asyncio.run(run())
+        assert whole.text and trimmed.text == ""
+        whole.text = ""
+        assert trimmed == whole  # title, links, posts, kind... as extracted
+    finally:
+        full.close()
+        slim.close()

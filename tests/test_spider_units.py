@@ -103,3 +103,16 @@ def test_title_cleaner_strips_site_and_board_names() -> None:
     assert clean("Riverside Forum | Hello there") == "Hello there"
     assert clean("Riverside Forum") == "Riverside Forum"  # never empty
     assert TitleCleaner().clean("A - B") == "A - B"       # nothing learned: unchanged
+
+
+def test_items_filled_in_one_step_are_the_same_items():
+    import pytest
+
+    from crawler.items import PostItem, ThreadItem
+
+    values = {"site": "http://x", "thread_url": "http://x/t/1", "position": 3, "text": "hi"}
+    item = PostItem.of(dict(values))
+    assert item == PostItem(**values) and list(item) == list(values) and item.as_dict() == values
+    assert ThreadItem.of({"title": "T"}) == ThreadItem(title="T")
+    with pytest.raises(KeyError, match="nope"):
+        PostItem.of({"text": "x", "nope": 1})

@@ -55,12 +55,13 @@ from crawler.assembly import Reading
 from crawler.completion import PageLedger
 from crawler.extractpool import pool_size
 from crawler.fetches import PRIORITY_CHAIN, PRIORITY_ENTRY, PRIORITY_FIRST, PRIORITY_SAMPLE, Fetch
+from crawler.inlinesignals import inline_item_signals
 from crawler.journal import Frontier
 from crawler.pagination import earlier_page_url
 from crawler.patterns import url_pattern
 from crawler.relay import ChainRelay
 from crawler.robots import HostUnreachable, RobotsTxtPending
-from crawler.responses import fetched_new, page_record, plain_outcome, response_info, unusable
+from crawler.responses import fetched_new, form_facts, page_record, plain_outcome, response_info, unusable
 from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_url_list
 from crawler.spiders.sitemapcrawl import SitemapCrawl
 from crawler.urls import canonicalize
@@ -192,6 +193,7 @@ class GenericSpider(scrapy.Spider):
         self.sitemaps = SitemapCrawl(self, crawler)  # a sitemap reader per start site
         self._heartbeat = None
         self._answered: set[str] = set()  # hosts (host:port) that sent any response, robots.txt included
+        inline_item_signals(crawler.signals)  # (an item per post: no task per item_scraped receiver)
         crawler.signals.connect(self._on_response, signal=signals.response_received)
         crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.ledger.committed, signal=fc_signals.items_committed)
@@ -340,6 +342,10 @@ class GenericSpider(scrapy.Spider):
             # the template was learned while this page was extracted without it
             page = await self._extract(site, response.body, response.url, headers)
         self._count_page(site, page)
+        if not page.posts or not warmup.warmed:
+            # what a page without posts gave (plain_outcome); a warm-up page is held, and may
+            # have none once extracted with the template
+            info.update(form_facts(response.body))
         if not warmup.warmed:
             for out in self._warm(site, page, response, key, url, info):
                 yield out
@@ -655,7 +661,8 @@ class GenericSpider(scrapy.Spider):
 
             self.stats.set_value("forumcrawl/extract_processes", self.extract_processes)
             self._pool = ExtractPool(self.extract_processes, None,
-                                     timeout=self.settings.getfloat("FORUMCRAWL_EXTRACT_TIMEOUT", 30.0))
+                                     timeout=self.settings.getfloat("FORUMCRAWL_EXTRACT_TIMEOUT", 30.0),
+                                     slim=True)  # (the spider never reads page.text)
             for site in self.sites:  # templates saved in JOBDIR by an earlier run
                 if site.warmup.template is not None:
                     site.template_ref = self._pool.set_template(site.warmup.template)
