@@ -84,6 +84,24 @@ def unreachable_status(status: int) -> bool:
     return status >= 500 or status == 429
 
 
+def own_waiter(shared: Deferred) -> Deferred:
+    """A Deferred of one waiter's own, fired with ``shared``'s result, which stays for the next.
+
+    Awaiting the host's shared Deferred itself (Scrapy's ``robot_parser`` since it became
+    a coroutine) turns it into a Future, and Twisted's ``asFuture`` consumes the result: the
+    first request waiting for robots.txt gets the rules, every later one gets None, read as
+    "no rules", and is fetched unchecked. A shared-frontier worker pops several requests at
+    once before its robots.txt is known: that is how a disallowed page was fetched."""
+    own: Deferred = Deferred()
+
+    def pass_on(result):
+        own.callback(result)
+        return result
+
+    shared.addCallback(pass_on)
+    return own
+
+
 class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, with RFC 9309's handling of failed fetches
     (see the module docstring). Enabled in ``crawler/settings.py`` in place of Scrapy's."""
@@ -116,7 +134,7 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
             await self._fetch_until_known(f"{url.scheme}://{netloc}/robots.txt", netloc, request)
         parser = self._parsers[netloc]
         if isinstance(parser, Deferred):
-            return await maybe_deferred_to_future(parser)
+            return await maybe_deferred_to_future(own_waiter(parser))
         return parser
 
     async def _fetch_until_known(self, robots_url: str, netloc: str, request: Request) -> None:

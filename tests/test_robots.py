@@ -96,3 +96,31 @@ def test_a_robots_txt_that_stays_unreachable_disallows_the_host(site_factory, sq
     assert "still unreachable after" in proc.stderr and "treating every page" in proc.stderr
     assert proc.returncode == 1   # scrapy crawl: nothing could be fetched (crawler/commands/crawl.py)
     assert proc.stderr.strip().splitlines()[-1].startswith("scrapy crawl: fetched no page from")
+
+
+def test_every_request_waiting_for_robots_txt_gets_the_rules():
+    """Several requests wait for one host's robots.txt (a shared-frontier worker pops a
+    batch at once): each must get the rules. Awaiting the shared Deferred directly gives
+    the first waiter the rules and every later one None ("no rules": fetched unchecked)."""
+    import asyncio
+
+    from twisted.internet.defer import Deferred
+
+    from crawler.robots import own_waiter
+
+    rules = object()
+    loop = asyncio.new_event_loop()
+    try:
+        direct = Deferred()
+        plain = [direct.asFuture(loop) for _ in range(3)]
+        direct.callback(rules)
+        assert loop.run_until_complete(asyncio.gather(*plain)) == [rules, None, None]  # the trap
+
+        shared = Deferred()
+        futures = [own_waiter(shared).asFuture(loop) for _ in range(3)]
+        shared.callback(rules)
+        assert loop.run_until_complete(asyncio.gather(*futures)) == [rules, rules, rules]
+        late = own_waiter(shared).asFuture(loop)  # a request arriving after the rules came
+        assert loop.run_until_complete(late) is rules
+    finally:
+        loop.close()
