@@ -19,6 +19,8 @@
    their CPU is not included: it is shown separately when the workers have exited).
 
 FORUMCRAWL_BENCH_PROFILE=/tmp/prof writes cProfile data of each crawl to /tmp/prof.<kind>.
+FORUMCRAWL_BENCH_CAPTURE=/tmp/batches records every Store.write_batch call of the generic crawl
+there (pickles), for ``python -m storage.replaybench /tmp/batches`` (the store's CPU alone).
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ import html
 import json
 import multiprocessing as mp
 import os
+import pickle
 import random
 import re
 import resource
@@ -219,11 +222,18 @@ def _time_store_writes(times: dict) -> None:
     from storage import Store
 
     write_batch = Store.write_batch
+    capture = os.environ.get("FORUMCRAWL_BENCH_CAPTURE")
+    out = open(capture, "wb") if capture else None
 
-    def timed(self, *args, **kwargs):
+    def timed(self, threads=(), posts=(), pages=(), **kwargs):
+        if out is not None:
+            threads, posts, pages = [dict(t) for t in threads], [dict(p) for p in posts], [dict(p) for p in pages]
+            kwargs = {k: list(v) if k == "clear_outbox" else v for k, v in kwargs.items()}
+            pickle.dump((threads, posts, pages, kwargs), out)
+            out.flush()
         start = time.thread_time()
         try:
-            return write_batch(self, *args, **kwargs)
+            return write_batch(self, threads, posts, pages, **kwargs)
         finally:
             times["store_cpu"] += time.thread_time() - start
 

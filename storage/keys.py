@@ -26,9 +26,17 @@ def post_key(post: Mapping) -> str:
     return f"{thread}#pos={int(position)}"
 
 
-def content_hash(post: Mapping) -> str:
-    """sha1 over the fields whose change counts as an edit: text, html, author, published."""
-    published, _ = split_offset(parse_datetime(post.get("published")))
+_UNPARSED = object()
+
+
+def content_hash(post: Mapping, published=_UNPARSED) -> str:
+    """sha1 over the fields whose change counts as an edit: text, html, author, published.
+
+    ``published``: the post's published time already parsed to naive UTC
+    (``split_offset(parse_datetime(...))[0]``), when the caller has it.
+    """
+    if published is _UNPARSED:
+        published, _ = split_offset(parse_datetime(post.get("published")))
     parts = (
         post.get("text") or "",
         post.get("html") or "",

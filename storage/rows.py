@@ -167,7 +167,7 @@ def post_rows(posts: Iterable[Mapping]) -> dict[str, dict]:
             "permalink": to_str(item.get("permalink")),
             "parent_position": to_int(item.get("parent_position")),
             "language": to_str(item.get("language"), 16),
-            "content_hash": content_hash(item),
+            "content_hash": content_hash(item, published),
         }
     return rows
 

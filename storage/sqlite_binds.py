@@ -11,6 +11,7 @@ write them: UTC times as ``YYYY-MM-DD HH:MM:SS.ffffff`` text, JSON through
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -41,10 +42,14 @@ class CompiledRows:
         self._convert: list[tuple[str, Callable[[Any], Any] | None]] = [
             (name, _converter(table.c[name].type) if name in table.c else None) for name in self.names
         ]
+        self._getter = _tuple_getter(self.names)
 
     def params(self, rows: Iterable[Mapping]) -> list[tuple]:
-        """One parameter tuple per row (each row holds every name of the compiled statement)."""
-        convert = self._convert
+        """One parameter tuple per row (each row holds every name of the compiled statement).
+
+        The values come out of each row with one ``itemgetter`` call; only the
+        columns that need a conversion (times, JSON) are then rewritten.
+        """
         times: dict[datetime, str | None] = {}  # first_seen/last_seen: one value for the whole batch
 
         def time_of(value: datetime | None) -> str | None:
@@ -55,13 +60,32 @@ class CompiledRows:
                 text = times[value] = sqlite_time(value)
             return text
 
-        fns = [(name, time_of if fn is sqlite_time else fn) for name, fn in convert]
-        return [tuple(fn(row[name]) if fn else row[name] for name, fn in fns) for row in rows]
+        fns = [(i, time_of if fn is sqlite_time else fn) for i, (_, fn) in enumerate(self._convert) if fn]
+        values = map(self._getter, rows)
+        if not fns:
+            return list(values)
+        params = []
+        for row in values:
+            row = list(row)
+            for i, fn in fns:
+                row[i] = fn(row[i])
+            params.append(tuple(row))
+        return params
 
     def execute(self, conn: sa.Connection, rows: Iterable[Mapping]) -> None:
         params = self.params(rows)
         if params:
             conn.exec_driver_sql(self.sql, params)
+
+
+def _tuple_getter(names: tuple[str, ...]) -> Callable[[Mapping], tuple]:
+    """``row -> tuple(row[name] for name in names)``, as one C-level call."""
+    if len(names) > 1:
+        return operator.itemgetter(*names)
+    if names:
+        one = operator.itemgetter(names[0])
+        return lambda row: (one(row),)
+    return lambda row: ()
 
 
 def _converter(type_: sa.types.TypeEngine) -> Callable[[Any], Any] | None:

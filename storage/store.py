@@ -147,69 +147,83 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
 
     def _upsert_sites(self, conn: sa.Connection, keys: set[str], now: datetime) -> dict[str, int]:
         ordered = sorted(keys)
+        upsert, ids = self._statement("sites", self._site_statements)
+        conn.execute(upsert, [{"key": k, "first_seen": now, "last_seen": now} for k in ordered])
+        return dict(conn.execute(ids, {"keys": ordered}).all())
+
+    def _statement(self, name: str, build):
+        """The write statement(s) ``name``, built by ``build()`` once per Store (no per-batch construction)."""
+        cached = self._statements.get(name)
+        if cached is None:
+            cached = self._statements[name] = build()
+        return cached
+
+    def _site_statements(self) -> tuple:
         stmt = self._insert(Site)
-        conn.execute(
-            stmt.on_conflict_do_update(index_elements=["key"], set_={"last_seen": stmt.excluded.last_seen}),
-            [{"key": k, "first_seen": now, "last_seen": now} for k in ordered],
-        )
-        rows = conn.execute(sa.select(Site.key, Site.id).where(Site.key.in_(ordered)))
-        return dict(rows.all())
+        upsert = stmt.on_conflict_do_update(index_elements=["key"], set_={"last_seen": stmt.excluded.last_seen})
+        return upsert, sa.select(Site.key, Site.id).where(Site.key.in_(sa.bindparam("keys", expanding=True)))
 
     def _upsert_threads(
         self, conn: sa.Connection, rows: dict[str, dict], site_ids: dict[str, int], now: datetime
     ) -> dict[str, int]:
-        t = Thread.__table__
         ids: dict[str, int] = {}
-        ordered = sorted(rows)
-        for chunk in chunks(ordered):
+        upsert, known = self._statement("threads", self._thread_statements)
+        for chunk in chunks(sorted(rows)):
             values = []
             for url in chunk:
                 row = dict(rows[url])
                 row["site_id"] = site_ids[row.pop("site")]
                 values.append({**row, "first_seen": now, "last_seen": now})
-            stmt = self._insert(Thread)
-            ex = stmt.excluded
-            newer_page = sa.or_(t.c.pages.is_(None), sa.and_(ex.pages.is_not(None), ex.pages >= t.c.pages))
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["url"],
-                set_={
-                    "title": sa.func.coalesce(ex.title, t.c.title),
-                    "replies": sa.func.coalesce(ex.replies, t.c.replies),
-                    "last_activity": sa.func.coalesce(ex.last_activity, t.c.last_activity),
-                    "pages": sa.case((newer_page, ex.pages), else_=t.c.pages),
-                    "last_page_url": sa.case((newer_page, ex.last_page_url), else_=t.c.last_page_url),
-                    "etag": sa.case((newer_page, ex.etag), else_=t.c.etag),
-                    "last_modified": sa.case((newer_page, ex.last_modified), else_=t.c.last_modified),
-                    "last_seen": ex.last_seen,
-                },
-            )
-            conn.execute(stmt, values)
-            ids.update(conn.execute(sa.select(Thread.url, Thread.id).where(Thread.url.in_(chunk))).all())
+            conn.execute(upsert, values)
+            ids.update(conn.execute(known, {"keys": chunk}).all())
         return ids
 
+    def _thread_statements(self) -> tuple:
+        t = Thread.__table__
+        stmt = self._insert(Thread)
+        ex = stmt.excluded
+        newer_page = sa.or_(t.c.pages.is_(None), sa.and_(ex.pages.is_not(None), ex.pages >= t.c.pages))
+        upsert = stmt.on_conflict_do_update(
+            index_elements=["url"],
+            set_={
+                "title": sa.func.coalesce(ex.title, t.c.title),
+                "replies": sa.func.coalesce(ex.replies, t.c.replies),
+                "last_activity": sa.func.coalesce(ex.last_activity, t.c.last_activity),
+                "pages": sa.case((newer_page, ex.pages), else_=t.c.pages),
+                "last_page_url": sa.case((newer_page, ex.last_page_url), else_=t.c.last_page_url),
+                "etag": sa.case((newer_page, ex.etag), else_=t.c.etag),
+                "last_modified": sa.case((newer_page, ex.last_modified), else_=t.c.last_modified),
+                "last_seen": ex.last_seen,
+            },
+        )
+        return upsert, sa.select(Thread.url, Thread.id).where(Thread.url.in_(sa.bindparam("keys", expanding=True)))
+
     def _upsert_pages(self, conn: sa.Connection, rows: dict[str, dict], site_ids: dict[str, int]) -> None:
-        p = Page.__table__
+        upsert = self._statement("pages", self._page_statement)
         for chunk in chunks(sorted(rows)):
             values = []
             for url in chunk:
                 row = dict(rows[url])
                 row["site_id"] = site_ids[row.pop("site")]
                 values.append({**row, "fetch_count": 1})
-            stmt = self._insert(Page)
-            ex = stmt.excluded
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["url"],
-                set_={
-                    "status": sa.func.coalesce(ex.status, p.c.status),
-                    "kind": sa.func.coalesce(ex.kind, p.c.kind),
-                    "content_hash": sa.func.coalesce(ex.content_hash, p.c.content_hash),
-                    "etag": ex.etag,
-                    "last_modified": ex.last_modified,
-                    "fetched_at": sa.func.coalesce(ex.fetched_at, p.c.fetched_at),
-                    "fetch_count": p.c.fetch_count + 1,
-                },
-            )
-            conn.execute(stmt, values)
+            conn.execute(upsert, values)
+
+    def _page_statement(self):
+        p = Page.__table__
+        stmt = self._insert(Page)
+        ex = stmt.excluded
+        return stmt.on_conflict_do_update(
+            index_elements=["url"],
+            set_={
+                "status": sa.func.coalesce(ex.status, p.c.status),
+                "kind": sa.func.coalesce(ex.kind, p.c.kind),
+                "content_hash": sa.func.coalesce(ex.content_hash, p.c.content_hash),
+                "etag": ex.etag,
+                "last_modified": ex.last_modified,
+                "fetched_at": sa.func.coalesce(ex.fetched_at, p.c.fetched_at),
+                "fetch_count": p.c.fetch_count + 1,
+            },
+        )
 
     def _upsert_posts(
         self,
