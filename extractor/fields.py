@@ -685,9 +685,12 @@ def _author_text(dom: Dom, i: int) -> str | None:
     own = dom.own_text[i]
     if not own or len(own) > 40:
         return None            # (a name is at most 40 characters, with or without children)
+    leaf = dom.as_list("end")[i] == i
+    if leaf and not _name_like(own):
+        return None            # (what a leaf returns is its own text, when name-like: cached by text)
     if (_in_signature(dom, i) and not _profile_link(dom, i)) or _in_quote(dom, i):
         return None
-    if dom.as_list("end")[i] > i:
+    if not leaf:
         # the subtree's text is at least as long as its non-space characters: over 40, no name
         sub_chars = dom.memo.get("sub_chars")
         if sub_chars is None:
@@ -703,7 +706,7 @@ def _author_text(dom: Dom, i: int) -> str | None:
         return None
     if dom.nodes[i].tag == "a" and (dom.nodes[i].get("href") or "").startswith("#") and len(dom.nodes[i].get("href")) > 1:
         return None            # a link to an anchor on this page is a post's permalink or subject, not a user
-    return own if _name_like(own) and not _is_title(dom, own) else None
+    return own if not _is_title(dom, own) else None
 
 
 def _profile_link(dom: Dom, i: int) -> bool:
