@@ -196,11 +196,12 @@ def _in_profile_stats(dom: Dom, i: int) -> bool:
     a date listed among the author's statistics is not the post's."""
     line = i
     parents = dom.as_list("parent")
+    m = _LABELLED_RE.match(text_head(dom, line, 40))
     for _ in range(2):           # the date may be wrapped: <dd><strong>Label:</strong> <span>date</span></dd>
-        if _LABELLED_RE.match(text_head(dom, line, 40)) or parents[line] < 0:
+        if m or parents[line] < 0:
             break
         line = parents[line]
-    m = _LABELLED_RE.match(text_head(dom, line, 40))
+        m = _LABELLED_RE.match(text_head(dom, line, 40))
     if m is None or POSTED_LABEL_RE.search(m.group(1)):
         return False
     el = dom.nodes[line]
