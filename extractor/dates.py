@@ -492,24 +492,27 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
     time_tag = dom.tags.index("time") if "time" in dom.tags else -1
     best_attr: tuple[datetime, str] | None = None
     tag_id = dom.as_list("tag_id")
-    # only <time> elements and elements with a date attribute can say more: their names are
-    # read once per page (the posts' label scans cover most of it, some twice)
-    named = dom.memo.get("date attrs")
-    if named is None:
-        named = dom.memo["date attrs"] = _date_attr_names(dom)
+    # only <time> elements and elements with attributes besides class and id can say more
+    attributed = dom.memo.get("more_attrs")
+    if attributed is None:
+        attributed = dom.memo["more_attrs"] = set(dom.more_attrs)
     for i in idx:
-        is_time = tag_id[i] == time_tag
-        if not is_time and i not in named:
+        if i not in attributed and tag_id[i] != time_tag:
             continue
         el = elements[i]
-        if is_time:
+        if time_tag >= 0 and tag_id[i] == time_tag:
             value = el.get("datetime") or el.get("title")
             found = match_date(value, now=now) if value else None
             if found and ok(i):
                 shown = dom.text_of(i) or value
                 return in_shown_zone(found[0], shown, now), shown
+        # most elements carry only class/id: one set test instead of an el.get() per name
         if best_attr is None:
-            for name in named.get(i, ()):
+            keys = el.keys()
+            names = [k for k in DATE_ATTRS if k in keys] if not _DATE_ATTR_SET.isdisjoint(keys) else []
+            names += [k for k in keys if k not in _DATE_ATTR_SET and k.startswith("data-")
+                      and _DATE_ATTR_NAME_RE.match(k)]
+            for name in names:
                 value = el.get(name)
                 if value and len(value) < 80:
                     found = match_date(value, now=now)
@@ -529,22 +532,6 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
     # a date inside a sentence ("On January 1st she returned") only when no label shows one
     found = _text_date(dom, idx, now, ok, own_text, end, 200, 80)
     return found if found is not None else (None, None)
-
-
-def _date_attr_names(dom) -> dict[int, list[str]]:
-    """Per node with attributes besides class and id, the names of its date attributes (those of
-    ``DATE_ATTRS`` in that order, then data attributes named for a time), when it has any."""
-    named: dict[int, list[str]] = {}
-    elements = dom.nodes
-    for i in dom.more_attrs:
-        keys = elements[i].keys()
-        # most elements carry no date attribute: one set test instead of a test per name
-        names = [k for k in DATE_ATTRS if k in keys] if not _DATE_ATTR_SET.isdisjoint(keys) else []
-        names += [k for k in keys if k not in _DATE_ATTR_SET and k.startswith("data-")
-                  and _DATE_ATTR_NAME_RE.match(k)]
-        if names:
-            named[i] = names
-    return named
 
 
 def _text_date(dom, idx, now, ok, own_text, end, limit: int, floor: int = 0):
