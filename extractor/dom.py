@@ -272,13 +272,13 @@ def number(root: etree._Element) -> Dom:
     # elements only (comments and PIs are filtered in C), in document order; a node's parent is
     # numbered before it, and a tail is parent text after this child, so it is added here too
     # bound methods and a per-tag signature table: the loop runs once per element of the page
-    add_node, add_tag, add_parent, add_path = nodes.append, tag_l.append, parent_l.append, path_l.append
+    add_tag, add_parent, add_path = tag_l.append, parent_l.append, path_l.append
     add_sig, add_attr, add_raw = sig_l.append, attr_text.append, raw_text.append
     tag_sig: dict[int, int] = {}    # tag id -> signature id of the tag without classes
-    for i, el in enumerate(root.iter(etree.Element)):
+    nodes.extend(root.iter(etree.Element))
+    index.update(zip(nodes, range(len(nodes))))
+    for i, el in enumerate(nodes):
         tag = el.tag
-        add_node(el)
-        index[el] = i
         t = tag_ids.get(tag)
         if t is None:   # first time this raw tag is seen: normalise it once
             norm = tag.lower() if tag[0] != "{" else _tag_name(el)

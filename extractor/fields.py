@@ -196,11 +196,12 @@ def _in_profile_stats(dom: Dom, i: int) -> bool:
     a date listed among the author's statistics is not the post's."""
     line = i
     parents = dom.as_list("parent")
+    m = _LABELLED_RE.match(text_head(dom, line, 40))
     for _ in range(2):           # the date may be wrapped: <dd><strong>Label:</strong> <span>date</span></dd>
-        if _LABELLED_RE.match(text_head(dom, line, 40)) or parents[line] < 0:
+        if m or parents[line] < 0:
             break
         line = parents[line]
-    m = _LABELLED_RE.match(text_head(dom, line, 40))
+        m = _LABELLED_RE.match(text_head(dom, line, 40))
     if m is None or POSTED_LABEL_RE.search(m.group(1)):
         return False
     el = dom.nodes[line]
@@ -685,9 +686,12 @@ def _author_text(dom: Dom, i: int) -> str | None:
     own = dom.own_text[i]
     if not own or len(own) > 40:
         return None            # (a name is at most 40 characters, with or without children)
+    leaf = dom.as_list("end")[i] == i
+    if leaf and not _name_like(own):
+        return None            # (what a leaf returns is its own text, when name-like: cached by text)
     if (_in_signature(dom, i) and not _profile_link(dom, i)) or _in_quote(dom, i):
         return None
-    if dom.as_list("end")[i] > i:
+    if not leaf:
         # the subtree's text is at least as long as its non-space characters: over 40, no name
         sub_chars = dom.memo.get("sub_chars")
         if sub_chars is None:
@@ -703,7 +707,7 @@ def _author_text(dom: Dom, i: int) -> str | None:
         return None
     if dom.nodes[i].tag == "a" and (dom.nodes[i].get("href") or "").startswith("#") and len(dom.nodes[i].get("href")) > 1:
         return None            # a link to an anchor on this page is a post's permalink or subject, not a user
-    return own if _name_like(own) and not _is_title(dom, own) else None
+    return own if not _is_title(dom, own) else None
 
 
 def _profile_link(dom: Dom, i: int) -> bool:
