@@ -14,6 +14,8 @@ from itertools import repeat
 import numpy as np
 from lxml import etree
 
+from extractor.scan import occurrences
+
 # Elements whose content is never visible page text.
 INVISIBLE_TAGS = (
     "script", "style", "noscript", "template", "iframe", "object", "embed",
@@ -120,13 +122,7 @@ class Dom:
             np.cumsum(np.fromiter(map(len, attrs), dtype=np.int64, count=len(attrs)) + 1, out=starts[1:])
             joined = self.memo["attrs joined"] = ("\n".join(attrs), starts)
         text, starts = joined
-        at: list[int] = []
-        find = text.find
-        for word in words:
-            pos = find(word)
-            while pos >= 0:
-                at.append(pos)
-                pos = find(word, pos + 1)
+        at = occurrences(text, words)
         if not at:
             return []
         return np.unique(np.searchsorted(starts, np.asarray(at), side="right") - 1).tolist()
