@@ -108,10 +108,7 @@ class PatternLearner:
         if pattern in self.vouched or len(self.vouched) >= self.max_patterns:
             return
         self.vouched.add(pattern)
-        record = self.records.get(pattern)
-        if record is not None and record.blocked:
-            log.info("Unlearned: URLs like %s are fetched again (pages of it were named the real ones)", pattern)
-            record.blocked = None
+        self._unblock(pattern, "pages of it were named the real ones")
 
     def chain(self, url: str) -> None:
         """A thread page that gave new posts named ``url`` its next page: the pattern of ``url``
@@ -131,11 +128,17 @@ class PatternLearner:
             if pattern in self.chained:
                 continue
             self.chained.add(pattern)
-            record = self.records.get(pattern)
-            if record is not None and record.blocked:
-                log.info("Unlearned: URLs like %s are fetched again (threads' next pages are of it)", pattern)
+            if self._unblock(pattern, "threads' next pages are of it"):
                 self.count("forumcrawl/patterns_unlearned/chain")
-                record.blocked = None
+
+    def _unblock(self, pattern: str, why: str) -> bool:
+        """Fetch URLs of ``pattern`` again if it was learned useless; True if it was."""
+        record = self.records.get(pattern)
+        if record is None or not record.blocked:
+            return False
+        log.info("Unlearned: URLs like %s are fetched again (%s)", pattern, why)
+        record.blocked = None
+        return True
 
     def blocked(self, url: str) -> str | None:
         """Why ``url`` is not to be fetched (its pattern was learned useless), or None."""
