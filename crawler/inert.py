@@ -15,13 +15,20 @@ that URL's posts, says itself that the parameter changes nothing: that one pair
 is enough (learned before the other links carrying it are fetched). A URL counts
 once, however often it is fetched (a thread read again must not vote twice). The
 same posts among a very different number of links is another rendering (a print
-view), not the same page: it vetoes.
+view), not the same page: it vetoes. :class:`InertCopies` keeps the copies met while a
+parameter is still being judged, and the fetches waiting for that verdict.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
+from crawler.fetches import Fetch
+from crawler.patterns import url_pattern
+
 MAX_URLS = 20_000  # memory bound on remembered pages
+MAX_KEPT = 64      # copies kept to stand in for their targets (bodies: a few MB at most)
 
 
 class InertParams:
@@ -123,6 +130,74 @@ class InertParams:
 
     def __bool__(self) -> bool:
         return bool(self.inert)
+
+
+class InertCopies:
+    """The copies of pages met while a parameter is being judged, and the fetches they hold.
+
+    A link carrying a parameter not judged yet is fetched (it may show another page) and,
+    when its page turns out a copy of a page taken on, kept for a while: if the parameter is
+    learned inert before that target is fetched, the copy stands in for it (one GET saved).
+    Targets of further copies like it wait for the first target's posts (its verdict) rather
+    than all being fetched at once. Pages read under their URL without inert parameters are
+    remembered, so a request for that URL still queued is not fetched again.
+    """
+
+    def __init__(self) -> None:
+        self._read: set[str] = set()  # URLs whose page was read from a URL with inert parameters
+        self._kept: dict[str, tuple[str, bytes, dict[str, Any]]] = {}  # target -> a copy skipped meanwhile
+        self._judging: dict[str, str] = {}  # pattern of copies -> the target whose posts judge their parameter
+        self._for_verdict: dict[str, list[Fetch]] = {}  # pattern of copies -> the other targets, waiting
+
+    def note_read(self, url: str) -> None:
+        """The page of ``url`` was read from a URL carrying inert parameters."""
+        if len(self._read) < MAX_URLS:
+            self._read.add(url)
+
+    def was_read(self, url: str) -> bool:
+        """Whether ``url``'s page was read already under another URL (see :meth:`note_read`)."""
+        return url in self._read
+
+    def keep(self, view: str, target: str, body: bytes, headers: dict[str, Any]) -> None:
+        """The page at ``view`` was skipped as a copy of ``target``: kept (the latest few)."""
+        while len(self._kept) >= MAX_KEPT:
+            del self._kept[next(iter(self._kept))]
+        self._kept[target] = (view, body, headers)
+
+    def await_verdict(self, view: str, fetch: Fetch) -> bool:
+        """Hold ``fetch`` (a kept copy's target) while an earlier target like it is fetched to
+        judge the parameter; the first target of a URL pattern is the judge (False: not held)."""
+        pattern = url_pattern(view)
+        if pattern not in self._judging:
+            self._judging[pattern] = fetch.url
+            return False
+        self._for_verdict.setdefault(pattern, []).append(fetch)
+        return True
+
+    def judged(self, url: str) -> list[Fetch]:
+        """The page at ``url`` was read: the targets held for the verdict it brought, released."""
+        released: list[Fetch] = []
+        for pattern, judge in list(self._judging.items()):
+            if judge == url:
+                del self._judging[pattern]
+                released += self._for_verdict.pop(pattern, [])
+        return released
+
+    def stand_in(self, url: str, strip: Callable[[str], str]) -> tuple[bytes, dict[str, Any]] | None:
+        """Body and headers of a kept copy of ``url``'s page that ``strip`` (the parameters learned
+        inert dropped) turns into ``url`` (then ``url`` is not fetched), or None; forgotten either way."""
+        kept = self._kept.pop(url, None)
+        if kept is None or strip(kept[0]) != url:
+            return None
+        self.note_read(url)
+        return kept[1], kept[2]
+
+    def release_all(self) -> list[Fetch]:
+        """Every held fetch (when nothing else is left: their judge failed or never came)."""
+        released = [f for fetches in self._for_verdict.values() for f in fetches]
+        self._for_verdict.clear()
+        self._judging.clear()
+        return released
 
 
 class _Shown:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from crawler.inert import InertParams
+from crawler.inert import InertCopies, InertParams
 from crawler.fetches import PRIORITY_ENTRY, PRIORITY_LISTING_NEXT, PRIORITY_OTHER, ROLE_PRIORITY, Fetch
 from crawler.journal import Frontier
 from crawler.pagination import first_page_aliases
@@ -73,11 +73,8 @@ class UrlPolicy:
         self.views = ViewMap()
         # Query parameters the site's pages showed to change nothing, dropped from its links.
         self.inert = InertParams()
+        self.copies = InertCopies()  # copies met while a parameter is judged
         self._observed: list[str] = []
-        self._read_stripped: set[str] = set()  # URLs whose page was read from a URL with inert parameters
-        self._kept: dict[str, tuple[str, bytes, dict[str, Any]]] = {}  # target -> a copy skipped meanwhile
-        self._judging: dict[str, str] = {}  # pattern of copies -> the target whose posts judge their parameter
-        self._for_verdict: dict[str, list[Fetch]] = {}  # pattern of copies -> the other targets, waiting
         self._canonical: dict[str, str] = {}  # raw link -> canonical URL (bounded)
         self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
         self.host = self.site = None
@@ -211,7 +208,7 @@ class UrlPolicy:
             if self.seen_alias(stripped) in self.journal.seen:  # (or its thread's bare first page)
                 return "inert_duplicate"
             self.journal.seen.add(stripped)
-        elif url in self._read_stripped:
+        elif self.copies.was_read(url):
             return "inert_duplicate"
         return None
 
@@ -221,49 +218,27 @@ class UrlPolicy:
         stripped = self.inert.strip(url)
         if stripped != url:
             self.journal.seen.add(stripped)
-            if len(self._read_stripped) < 20_000:
-                self._read_stripped.add(stripped)
+            self.copies.note_read(stripped)
         return stripped
 
     def keep_view(self, view: str, target: str, body: bytes, headers: dict[str, Any]) -> None:
         """The page at ``view`` was skipped as a copy of ``target``, the parameters that tell their
-        URLs apart not judged yet: kept (a few), to stand in for ``target`` if they are learned
-        inert before ``target`` is fetched (:meth:`stand_in`)."""
-        while len(self._kept) >= 64:
-            del self._kept[next(iter(self._kept))]
-        self._kept[target] = (view, body, headers)
+        URLs apart not judged yet: kept, to stand in for ``target`` (:class:`InertCopies`)."""
+        self.copies.keep(view, target, body, headers)
 
     def await_verdict(self, view: str, fetch: Fetch) -> bool:
-        """Hold ``fetch`` (the target of a copy at ``view`` kept by :meth:`keep_view`) while the
-        target of an earlier copy like it is fetched: its posts judge the parameter, and if it
-        is learned inert the copies kept stand in for the targets held here (True: held)."""
-        if not self.trial:
-            return False  # (a shared frontier: a held fetch would live in one worker's memory)
-        pattern = url_pattern(view)
-        if pattern not in self._judging:
-            self._judging[pattern] = fetch.url
-            return False
-        self._for_verdict.setdefault(pattern, []).append(fetch)
-        return True
+        """Hold ``fetch``, the target of a copy at ``view``, until an earlier target like it
+        has judged the parameter (True: held; see :class:`InertCopies`)."""
+        # (not under a shared frontier: a held fetch would live in one worker's memory)
+        return self.trial and self.copies.await_verdict(view, fetch)
 
     def judged(self, url: str) -> list[Fetch]:
         """The page at ``url`` was read: the targets held for the verdict it brought, released."""
-        released: list[Fetch] = []
-        for pattern, judge in list(self._judging.items()):
-            if judge == url:
-                del self._judging[pattern]
-                released += self._for_verdict.pop(pattern, [])
-        return released
+        return self.copies.judged(url)
 
     def stand_in(self, url: str) -> tuple[bytes, dict[str, Any]] | None:
-        """Body and headers of a copy of ``url``'s page fetched at a URL whose other parameters
-        were learned inert since (then ``url`` is not fetched), or None; forgotten either way."""
-        kept = self._kept.pop(url, None)
-        if kept is None or self.inert.strip(kept[0]) != url:
-            return None
-        if len(self._read_stripped) < 20_000:
-            self._read_stripped.add(url)
-        return kept[1], kept[2]
+        """Body and headers of a copy that stands in for ``url``'s page, or None."""
+        return self.copies.stand_in(url, self.inert.strip)
 
     def observe_posts(self, url: str, page, declared: str | None = None) -> bool:
         """A thread page's posts, shown at ``url`` (declaring ``declared`` its canonical URL):
@@ -483,9 +458,7 @@ class UrlPolicy:
     def release_waiting(self) -> list[Fetch]:
         """When nothing else is left: the next few waiting fetches of each pattern on trial
         (``parallel_trials`` each; views of pages taken on meanwhile are dropped)."""
-        released = [f for fetches in self._for_verdict.values() for f in fetches]  # (their judge failed)
-        self._for_verdict.clear()
-        self._judging.clear()
+        released = self.copies.release_all()  # (their judge failed)
         self.in_flight.clear()  # idle: nothing is in flight (a lost answer no longer holds a trial)
         for pattern in list(self.waiting):
             self._drop_known_views(pattern)
