@@ -7,6 +7,9 @@ the others find the schema at head.
 """
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,6 +19,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from .engine import write_transaction
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ADVISORY_LOCK_KEY = 0x66637261776C  # "fcrawl"
@@ -47,9 +52,24 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+@contextmanager
+def _alembic_quiet() -> Iterator[None]:
+    """Alembic logs a few INFO lines per database opened and one per migration step: a crawl's
+    log gets one line of ours instead (warnings still show)."""
+    alembic_log = logging.getLogger("alembic")
+    level = alembic_log.level
+    if alembic_log.getEffectiveLevel() < logging.WARNING:
+        alembic_log.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        alembic_log.setLevel(level)
+
+
 def current_revision(connection: sa.Connection) -> str | None:
     """The revision the database is at, or None when it was never migrated."""
-    return MigrationContext.configure(connection).get_current_revision()
+    with _alembic_quiet():
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
@@ -62,7 +82,16 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     with write_transaction(engine) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
-        command.upgrade(alembic_config(conn), revision)
+        before = current_revision(conn)
+        with _alembic_quiet():
+            command.upgrade(alembic_config(conn), revision)
+        after = current_revision(conn)
+    if after != before:
+        where = engine.url.render_as_string(hide_password=True)
+        if before is None:
+            log.info("Database %s created (schema %s)", where, after)
+        else:
+            log.info("Database %s upgraded from schema %s to %s", where, before, after)
 
 
 def downgrade(engine: sa.Engine, revision: str = "base") -> None:

@@ -105,3 +105,22 @@ def test_migration_0009_site_order_indexes_keep_posts_run_twice_and_go_back(data
         indexes = post_indexes(conn)
         assert "ix_posts_site_id" in indexes and not indexes & {"ix_posts_site_thread_order", "ix_posts_site_newest"}
     engine.dispose()
+
+
+def test_a_new_database_logs_one_line_and_a_second_open_none(tmp_path, caplog):
+    """Alembic's own INFO lines (a few per open, one per step) would bury a crawl's first screen."""
+    url = f"sqlite:///{tmp_path / 'posts.db'}"
+    with caplog.at_level("INFO"):
+        Store(url).close()
+    ours = [r.getMessage() for r in caplog.records if r.name == "storage.migrate"]
+    assert len(ours) == 1 and "created (schema " + migrate.head_revision() + ")" in ours[0]
+    assert not [r for r in caplog.records if r.name.startswith("alembic") and r.levelno < 30]
+    caplog.clear()
+    with caplog.at_level("INFO"):
+        Store(url).close()
+    assert not [r for r in caplog.records if r.name.startswith(("alembic", "storage.migrate"))]
+    migrate.downgrade(sa.create_engine(url), "0007")
+    with caplog.at_level("INFO"):
+        Store(url).close()
+    ours = [r.getMessage() for r in caplog.records if r.name == "storage.migrate"]
+    assert ours and "upgraded from schema 0007 to " + migrate.head_revision() in ours[0]
