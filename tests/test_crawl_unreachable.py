@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites.stub import StubHandler, serve
+from tests.sites.stub import SilentServer, StubHandler, serve
 from tests.sites import FAST, REPO, _env, crawl_command
 
 pytestmark = pytest.mark.slow
@@ -134,31 +134,7 @@ def test_cli_exits_1_when_the_start_url_gave_no_page(tmp_path, sqlite_url) -> No
     assert last.startswith(f"forumcrawl crawl: fetched no page from {site.url}"), last
 
 
-class SilentSite:
-    """Accepts connections and never answers (a hung server): robots.txt neither fails nor arrives."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
-        self.accepted = threading.Event()
-        self.conns: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.conns.append(conn)
-            self.accepted.set()
-
-    def close(self) -> None:
-        self.sock.close()
-        for conn in self.conns:
-            conn.close()
+SilentSite = SilentServer  # a hung server: robots.txt neither fails nor arrives
 
 
 def test_sigterm_during_a_hanging_robots_txt_download_stops_in_seconds(tmp_path) -> None:

@@ -8,10 +8,8 @@ commit and its publish therefore loses nothing downstream: the resumed crawl, or
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -26,6 +24,7 @@ from nlp_support import forum
 from storage import Store, post_key
 from storage.models import Post
 from tests.sites import REPO, LiveForum, _env, crawl_command, run_crawl
+from tests.sites.stub import SilentServer
 
 pytestmark = pytest.mark.redis
 
@@ -55,32 +54,7 @@ def outbox_rows(store: Store) -> int:
     return store.outbox_size()
 
 
-class Tarpit:
-    """A TCP server that accepts connections and never answers: a Redis that hangs
-    the publisher right after the crawl's commit, so a SIGKILL lands in that window."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.conns: list[socket.socket] = []
-        self.accepted = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.conns.append(conn)
-            self.accepted.set()
-
-    def close(self) -> None:
-        self.sock.close()
-        for conn in self.conns:
-            conn.close()
+Tarpit = SilentServer  # a Redis that hangs the publisher right after the crawl's commit, so a SIGKILL lands there
 
 
 # -- the store and the publisher -------------------------------------------------------------
