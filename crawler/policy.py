@@ -21,7 +21,7 @@ from crawler.fetches import PRIORITY_ENTRY, PRIORITY_LISTING_NEXT, PRIORITY_OTHE
 from crawler.journal import Frontier
 from crawler.pagination import first_page_aliases
 from crawler.patterns import PatternLearner, url_pattern
-from crawler.urls import canonicalize, same_site, site_of, skip_reason
+from crawler.urls import RouteKeys, canonicalize, same_site, site_of, skip_reason
 from crawler.views import ViewMap, id_numbers, signature
 
 Count = Callable[..., None]
@@ -74,6 +74,7 @@ class UrlPolicy:
         # Query parameters the site's pages showed to change nothing, dropped from its links.
         self.inert = InertParams()
         self.copies = InertCopies()  # copies met while a parameter is judged
+        self.routes = RouteKeys()  # query keys that route the site's pages (?qa=user, ?qa=feed)
         self._observed: list[str] = []
         self._canonical: dict[str, str] = {}  # raw link -> canonical URL (bounded)
         self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
@@ -104,7 +105,7 @@ class UrlPolicy:
 
     def refusal(self, url: str) -> str | None:
         """Why ``url`` is out of bounds (skip rules, scope, allow/deny), or None."""
-        reason = skip_reason(url)
+        reason = skip_reason(url) or self.routes.refusal(url)
         if reason is None and not self.in_scope(url):
             reason = "offsite"
         if reason is None and self.allow is not None and not self.allow.search(url):
@@ -279,6 +280,8 @@ class UrlPolicy:
             candidates.append((entry_url, PRIORITY_ENTRY))
         seen = self.journal.seen
         here = urlsplit(url).path
+        for raw, _ in candidates:
+            self.routes.learn(raw)
         targets = [(raw, canon(raw), priority) for raw, priority in candidates]
         linked = {target for _, target, _ in targets}
         own_next = canon(page.next_page_url) if page.next_page_url else None
@@ -313,6 +316,11 @@ class UrlPolicy:
                 # thread's chain reads that page from the row's entry, taken on here
                 self.count("forumcrawl/links_skipped/page_jump")
                 self._hold_jump(jumps[target], target, priority, depth)
+                continue
+            if "#" in raw and not thread_like and target not in entries and _extends_entry(target, entries):
+                # a listing row's link to one post of its thread (``?qa=5&show=9#a9``: the
+                # entry's URL and a parameter more, anchored): the thread's chain reads that post
+                self.count("forumcrawl/links_skipped/permalink")
                 continue
             if views and target not in entries and self.view_of_known(target):
                 # a view (archive, slug-less or "jump to post" URL) of a page already taken on
@@ -485,6 +493,20 @@ def _page_jumps(page, canon: Callable[[str], str] = canonicalize) -> dict[str, s
         elif link.role == "pagination" and entry is not None:
             pending.append(canon(link.url))
     return jumps
+
+
+def _extends_entry(url: str, entries: dict[str, Any]) -> bool:
+    """Whether ``url`` is one of ``entries`` with query parameters added (same path, every
+    parameter of the entry kept): a link into that entry's page, not a page of its own."""
+    path, _, query = url.partition("?")
+    if not query:
+        return False
+    pairs = set(query.split("&"))
+    for entry in entries:
+        entry_path, _, entry_query = entry.partition("?")
+        if entry_path == path and entry_query and set(entry_query.split("&")) < pairs:
+            return True
+    return False
 
 
 def _same_thread(url: str, entry: str) -> bool:

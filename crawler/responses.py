@@ -18,6 +18,10 @@ from crawler.views import declared_url
 HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"application/xml", b"text/xml")
 _PASSWORD_INPUT = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.I)
 _FORM_FIELD = re.compile(rb"<textarea\b", re.I)
+# An RSS/Atom/RDF feed served as text/xml (as many engines serve theirs): its items are copies
+# of posts, each with a link as its only "author" line, so read as a page they are stored twice.
+_FEED_ROOT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*|<!--.*?-->\s*|<\?xml-stylesheet[^>]*>\s*)*"
+                        rb"<(?:rss|feed|rdf:RDF)\b", re.S)
 
 
 def unusable(response, max_page_bytes: int) -> str | None:
@@ -29,6 +33,8 @@ def unusable(response, max_page_bytes: int) -> str | None:
         return f"non_html ({ctype.decode('latin-1')})"
     if not ctype and not body.lstrip()[:1] == b"<":
         return "non_html (no content type, body is not markup)"
+    if _FEED_ROOT.match(body[:4096]):
+        return "feed (an RSS/Atom document: copies of posts, not a page)"
     if len(body) > max_page_bytes:
         return f"too_large ({len(body)} bytes > FORUMCRAWL_MAX_PAGE_BYTES={max_page_bytes})"
     head = body[:4096]

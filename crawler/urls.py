@@ -17,7 +17,7 @@ import functools
 import re
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-__all__ = ["canonicalize", "skip_reason", "site_of", "host_of", "same_site"]
+__all__ = ["canonicalize", "skip_reason", "site_of", "host_of", "same_site", "RouteKeys"]
 
 CACHED_URLS = 16_384  # canonical forms remembered (memory bound: a few MB)
 
@@ -188,6 +188,51 @@ def skip_reason(url: str) -> str | None:
             if not value and _ACTION_VALUE.match(key):  # "index.php?login", "?action"-less forms
                 return "action"
     return None
+
+
+# A query value only a route can hold: "?qa=register", "?r=site/login", "?page=login". The key
+# holding it routes the site's pages (one script, "index.php?<key>=<page>"), whatever its name.
+_ROUTE_MARK = re.compile(r"^(?:log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|registration)$", re.I)
+# Besides the skip words, what a routing key's value names on question-and-answer sites: the
+# "ask a question" form (the new-thread form of a Q&A site).
+_ROUTE_ACTION = re.compile(rf"^(?:{_WORDS}|ask|ask-?question)$", re.I)
+
+
+class RouteKeys:
+    """The query keys that route one site's pages, learned from the site's own links.
+
+    Engines served by one script name their pages in a query value (``index.php?qa=user&qa_1=ann``,
+    ``?qa=feed``, ``?q=user/5``) under a key of their own choosing, so :func:`skip_reason`'s
+    list of action keys cannot know it. A key seen holding a login or registration route is
+    such a key; its other values are then judged like path segments (member pages, feeds,
+    forms are skipped; ``?qa=questions`` or ``?qa=52`` are kept).
+    """
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+
+    def learn(self, url: str) -> None:
+        """Note the keys of ``url`` whose value names a login or registration route."""
+        query = url.partition("?")[2].partition("#")[0]
+        if not query:
+            return
+        for pair in query.split("&"):
+            key, _, value = pair.partition("=")
+            if value and any(_ROUTE_MARK.match(part) for part in value.split("%2F" if "%2F" in value else "/")):
+                self.keys.add(key.lower())
+
+    def refusal(self, url: str) -> str | None:
+        """``"action"`` when a routing key of ``url`` names an action page, else None."""
+        if not self.keys:
+            return None
+        query = url.partition("?")[2].partition("#")[0]
+        for pair in query.split("&"):
+            key, _, value = pair.partition("=")
+            if key.lower() in self.keys and value:
+                first = value.split("%2F" if "%2F" in value else "/", 1)[0]
+                if _ROUTE_ACTION.match(first) or _ROUTE_MARK.match(first):
+                    return "action"
+        return None
 
 
 def host_of(url: str) -> str:

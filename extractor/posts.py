@@ -90,10 +90,15 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         posts = _posts_from_jsonld(dom, structured, now, url)
         if posts:
             return posts
-        single = single_post(dom, text_w, dates, url)
-        if single is None:
-            return []
-        units, sdata = [single], {}
+        if _lone_posting(dom, md_units, md_data, structured, sub_text, region):
+            # a discussion page (QAPage, DiscussionForumPosting) whose markup names one posting
+            # holding most of its content: an unanswered question, a thread without replies
+            units, sdata = md_units, md_data
+        else:
+            single = single_post(dom, text_w, dates, url)
+            if single is None:
+                return []
+            units, sdata = [single], {}
     # A DOM split nothing vouches for must show posts' anatomy: a common body or author element;
     # one without it stands only if the page's JSON-LD thread agrees with its texts.
     foreign &= set(units)
@@ -679,6 +684,21 @@ def _merge_jsonld(posts: list[Post], structured: Any, now: datetime) -> float | 
     if len(thread) < 2:
         return None
     return len(used & set(thread)) / len(thread)
+
+
+def _lone_posting(dom: Dom, md_units: list[int], md_data: dict[int, dict], structured: Any,
+                  sub_text: np.ndarray | None, region: int | None) -> bool:
+    """Whether the page is one marked-up posting: it declares a discussion (``QAPage``,
+    ``DiscussionForumPosting``), its markup names one opening posting (not a lone comment or
+    answer), and that posting holds at least half of the content region's text (a question
+    whose answers carry no markup is more than its question)."""
+    if len(md_units) != 1 or sub_text is None or structured is None:
+        return False
+    if not structured.types & {"DiscussionForumPosting", "QAPage"}:
+        return False
+    if md_data.get(md_units[0], {}).get("type") in ("Comment", "Answer"):
+        return False
+    return region is None or sub_text[md_units[0]] >= 0.5 * sub_text[region]
 
 
 def _posts_from_jsonld(dom: Dom, structured: Any, now: datetime, url: str,

@@ -1,6 +1,7 @@
 """Whole-site crawls of real PHP forum engines run on 127.0.0.1 (issue 9).
 
-Discuz! X 3.5 (UTF-8, and its GBK edition) and FluxBB 1.5 (by Visman, PHP 8), both on MariaDB, are installed through their own
+Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8) and the question-and-answer
+engine Question2Answer 1.8, all on MariaDB, are installed through their own
 installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -23,7 +24,7 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import PhpForum, discuz, fluxbb, missing, source_dir
+from tests.engines.php import PhpForum, discuz, fluxbb, missing, q2a, source_dir
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -33,7 +34,8 @@ GETS_PER_THREAD_PAGE = 3.0
 SETTINGS = ("CONCURRENT_REQUESTS=4", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "DOWNLOAD_DELAY=0")
 ENGINES = {"discuz": (discuz.PHP_MODULES, True, discuz.running_discuz),
            "discuz-gbk": (discuz.PHP_MODULES, True, functools.partial(discuz.running_discuz, charset="gbk")),
-           "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb)}
+           "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb),
+           "q2a": (q2a.PHP_MODULES, True, q2a.running_q2a)}
 
 
 def _skip_or_fail(reason: str) -> None:

@@ -190,3 +190,47 @@ def test_a_duplicate_parked_page_is_not_rechained() -> None:
     assert threads.rechain_starts() == []
     duplicates, rescued, _, _ = threads.leftovers()
     assert duplicates == ["http://h/t/5?page=1"] and rescued == []
+
+
+def test_a_query_routed_site_learns_its_routing_key_and_skips_action_routes() -> None:
+    """One script serving every page (``index.php?qa=<page>``): the key holding a registration
+    route routes the site, and its member, feed and ask-a-question routes are skipped like
+    ``/user/ann`` or ``/feed`` would be; its questions and listings are fetched."""
+    from crawler.urls import RouteKeys
+
+    routes = RouteKeys()
+    assert routes.refusal("http://h/index.php?qa=user&qa_1=ann") is None   # nothing learned yet
+    routes.learn("http://h/index.php?qa=register&to=index.php%3Fqa%3Dquestions")
+    for url in ("http://h/index.php?qa=user&qa_1=ann&qa_2=wall", "http://h/index.php?qa=users",
+                "http://h/index.php?qa=feed&qa_1=qa.rss", "http://h/index.php?cat=2&qa=ask",
+                "http://h/index.php?qa=login&to=x"):
+        assert routes.refusal(url) == "action", url
+    for url in ("http://h/index.php?qa=questions", "http://h/index.php?qa=52&qa_1=ask-about-rye",
+                "http://h/index.php?qa=tag&qa_1=user", "http://h/index.php?to=users"):
+        assert routes.refusal(url) is None, url
+
+    policy = UrlPolicy(Frontier(None), start_url="http://h/")
+    page = Page(url="http://h/", kind="listing",
+                links=[Link("http://h/index.php?qa=questions", "Questions", "navigation"),
+                       Link("http://h/index.php?qa=user&qa_1=ann", "ann", "other"),
+                       Link("http://h/index.php?qa=feed&qa_1=qa.rss", "RSS", "other"),
+                       Link("http://h/index.php?qa=register&to=index.php", "Register", "navigation")])
+    assert [f.url for f in policy.discover(page, {"fc_depth": 0}, "http://h/")] == ["http://h/index.php?qa=questions"]
+
+
+def test_a_listing_rows_link_to_one_post_of_its_thread_is_not_fetched() -> None:
+    """"answered 2 hours ago" beside a question: the question's URL with a parameter more and an
+    anchor (``&show=9#a9``) opens the page holding that answer, which the thread's chain reads."""
+    tally: dict[str, int] = {}
+    policy = UrlPolicy(Frontier(None), start_url="http://h/",
+                       count=lambda key, n=1: tally.__setitem__(key, tally.get(key, 0) + n))
+    thread = "http://h/index.php?qa=5&qa_1=rye-or-wheat"
+    page = Page(url="http://h/index.php?qa=questions", kind="listing",
+                links=[Link(thread, "Rye or wheat?", "entry"),
+                       Link(thread + "&show=9#a9", "answered", "other"),
+                       Link("http://h/index.php?qa=6&qa_1=hooch&show=12#c12", "commented", "other")],
+                entries=[Entry(title="Rye or wheat?", url=thread, replies=3)])
+    got = [f.url for f in policy.discover(page, {"fc_depth": 0}, page.url)]
+    # (the second row's question is not an entry here: its link is followed as before)
+    assert sorted(got) == [thread, "http://h/index.php?qa=6&qa_1=hooch&show=12"]
+    assert tally["forumcrawl/links_skipped/permalink"] == 1

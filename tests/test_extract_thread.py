@@ -80,3 +80,36 @@ def test_an_h1_that_is_only_the_site_name_gives_way_to_the_thread_title():
     assert page.kind == "thread"
     assert page.text.startswith("Chain slipping on steep climbs\n")
     assert "Bike Forum" not in page.text
+
+
+UNANSWERED = """<!DOCTYPE html><html><head><title>Why does my sourdough starter smell of acetone? - Ask Bakers</title></head>
+<body itemscope itemtype="https://schema.org/QAPage">
+<div class="header"><a href="/">Ask Bakers</a> <a href="/questions">Questions</a> <a href="/unanswered">Unanswered</a>
+ <a href="/tags">Tags</a> <a href="/users">Users</a> <a href="/ask">Ask a Question</a></div>
+<div class="main">
+ <h1><span itemprop="name">Why does my sourdough starter smell of acetone?</span></h1>
+ <div class="question" itemprop="mainEntity" itemscope itemtype="https://schema.org/Question">
+  <span class="votes">2</span>
+  <div class="content"><div itemprop="text">It smelled fine for a week, now it smells like nail polish remover
+   after every feeding. I keep it at about 18 degrees.</div></div>
+  <span class="meta">asked <time itemprop="dateCreated" datetime="2024-04-24T23:06:40+0000">Apr 24, 2024</time>
+   in <a href="/baking">Baking</a> by <span itemprop="author" itemscope itemtype="https://schema.org/Person">
+   <a href="/user/marta" itemprop="url"><span itemprop="name">marta</span></a></span></span>
+  <div class="tags"><a href="/tag/starter">starter</a> <a href="/tag/smell">smell</a></div>
+ </div>
+ <h2>Please log in or register to answer this question.</h2>
+</div>
+<div class="sidebar"><h2>Related questions</h2><ul><li><a href="/1/rye">Rye or wheat for a new starter?</a></li>
+ <li><a href="/2/hooch">What is the grey liquid on my starter?</a></li></ul></div>
+<div class="footer">Powered by an engine</div></body></html>"""
+
+
+def test_an_unanswered_question_marked_up_as_one_posting_is_a_post() -> None:
+    """A QAPage whose markup names one posting (a question with no answers yet): that posting
+    is the page's one post, with its author and date (no repeated DOM structure to split)."""
+    page = extract(UNANSWERED, "https://ask.example/3/acetone-smell", now=datetime(2024, 5, 1, tzinfo=timezone.utc))
+    assert len(page.posts) == 1
+    post = page.posts[0]
+    assert post.text.startswith("It smelled fine for a week") and "18 degrees" in post.text
+    assert post.author == "marta"
+    assert post.published == datetime(2024, 4, 24, 23, 6, 40, tzinfo=timezone.utc)

@@ -116,3 +116,23 @@ def test_items_filled_in_one_step_are_the_same_items():
     assert ThreadItem.of({"title": "T"}) == ThreadItem(title="T")
     with pytest.raises(KeyError, match="nope"):
         PostItem.of({"text": "x", "nope": 1})
+
+
+def test_a_feed_served_as_xml_is_not_read_as_a_page() -> None:
+    """RSS/Atom served as text/xml (the type XHTML may come as too): its items copy posts of
+    thread pages, so the response is skipped as a feed; an XHTML page of the same type is read."""
+    from scrapy.http import Response
+
+    from crawler.responses import unusable
+
+    def response(body: bytes, ctype: bytes = b"text/xml; charset=utf-8") -> Response:
+        return Response("http://h/index.php?qa=feed&qa_1=qa.rss", body=body, headers={b"Content-Type": ctype})
+
+    rss = b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><item><title>Answered</title></item></channel></rss>'
+    atom = b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- generated -->\n<?xml-stylesheet href="f.xsl"?>\n<feed xmlns="http://www.w3.org/2005/Atom"></feed>'
+    rdf = b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"></rdf:RDF>'
+    for body in (rss, atom, rdf):
+        assert (unusable(response(body), 1 << 20) or "").startswith("feed"), body[:40]
+    xhtml = b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><p>rss feed</p></body></html>'
+    assert unusable(response(xhtml, b"application/xhtml+xml"), 1 << 20) is None
+    assert unusable(response(xhtml), 1 << 20) is None
