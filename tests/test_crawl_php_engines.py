@@ -23,7 +23,7 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import PhpForum, discuz, fluxbb, missing, source_dir
+from tests.engines.php import PhpForum, carbon, discuz, fluxbb, missing, source_dir
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,8 @@ pytestmark = pytest.mark.slow
 F1_TARGET = 0.95
 GETS_PER_THREAD_PAGE = 3.0
 SETTINGS = ("CONCURRENT_REQUESTS=4", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "DOWNLOAD_DELAY=0")
-ENGINES = {"discuz": (discuz.PHP_MODULES, True, discuz.running_discuz),
+ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
+           "discuz": (discuz.PHP_MODULES, True, discuz.running_discuz),
            "discuz-gbk": (discuz.PHP_MODULES, True, functools.partial(discuz.running_discuz, charset="gbk")),
            "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb)}
 
