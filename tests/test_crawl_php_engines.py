@@ -1,6 +1,6 @@
 """Whole-site crawls of real PHP forum engines run on 127.0.0.1 (issue 9).
 
-Discuz! X 3.5 (UTF-8, and its GBK edition) and FluxBB 1.5 (by Visman, PHP 8), both on MariaDB, are installed through their own
+Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8) and Carbon Forum 5.9, all on MariaDB, are installed through their own
 installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
