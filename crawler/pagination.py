@@ -110,6 +110,26 @@ def first_page_aliases(url: str) -> list[str]:
     return list(_first_page_aliases(url))
 
 
+def is_page_one_of(target: str, url: str) -> bool:
+    """``target`` is ``/t/8-1`` (an id, then page 1 in its last path segment) and ``url`` is
+    ``/t/8`` or a later page ``/t/8-2``: the thread's first page under the URL its pager gives
+    it. Only a thread's own pages say so (elsewhere ``/x/2024-1`` may be a page of its own),
+    and a slug such as ``/hello-1`` (a letter before the ``-1``) never counts."""
+    t, u = urlsplit(target), urlsplit(url)
+    if t.query or u.query or (t.scheme, t.netloc) != (u.scheme, u.netloc):
+        return False
+    m = _PATH_PAGE_ONE.match(t.path)
+    if m is None:
+        return False
+    base, ext = m.group(1), m.group(2) or ""
+    return u.path == base + ext or (u.path.startswith(base) and u.path.endswith(ext)
+                                     and _LATER_PAGE.fullmatch(u.path[len(base):len(u.path) - len(ext)]) is not None)
+
+
+_PATH_PAGE_ONE = re.compile(r"^(.*/[^/]*\d)[-_]1(\.[A-Za-z]{2,5})?$")
+_LATER_PAGE = re.compile(r"[-_]\d+")
+
+
 @functools.lru_cache(maxsize=16_384)
 def _first_page_aliases(url: str) -> tuple[str, ...]:
     """(Remembered for recent URLs: every link of every page is checked.)"""

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from crawler.inert import InertCopies, InertParams
 from crawler.fetches import PRIORITY_ENTRY, PRIORITY_LISTING_NEXT, PRIORITY_OTHER, ROLE_PRIORITY, Fetch
 from crawler.journal import Frontier
-from crawler.pagination import first_page_aliases
+from crawler.pagination import first_page_aliases, is_page_one_of
 from crawler.patterns import PatternLearner, url_pattern
 from crawler.urls import RouteKeys, canonicalize, same_site, site_of, skip_reason
 from crawler.views import ViewMap, id_numbers, signature
@@ -288,9 +288,11 @@ class UrlPolicy:
         views = bool(self.views) and self._known is not None
         jumps = _page_jumps(page, canon) if page.entries and not thread_like and not shared_frontier else {}
         for raw, target, priority in targets:
-            if target != own_next and "?" in target and any(a == url or a in linked or a in seen
-                                                            for a in first_page_aliases(target)):
-                # "?page=1" beside the bare thread URL: the same first page under a second URL
+            if target != own_next and ("?" in target and any(a == url or a in linked or a in seen
+                                                              for a in first_page_aliases(target))
+                                        or thread_like and is_page_one_of(target, url)):
+                # "?page=1" beside the bare thread URL, or "/t/8-1" on a page of thread /t/8: the same
+                # first page under a second URL
                 self.count("forumcrawl/links_skipped/first_page_alias")
                 continue
             if known is not None:

@@ -61,8 +61,12 @@ _WORDS = (
     r"attachment|captcha|cart|checkout|admin|wp-admin|wp-login|space|spacecp|misc"
 )
 # A skip word as a whole path segment or as a script name: /login, /member/12,
-# /posting.php, /newthread.php?f=2, /index.php/profile/...
-_SEGMENT = re.compile(rf"/(?:{_WORDS})(?:[._-]?(?:php|aspx?|jsp|cgi|html?|pl))?(?=/|$|\?)", re.I)
+# /posting.php, /newthread.php?f=2, /index.php/profile/...; and the short profile
+# path /u/<name> (Discourse, Carbon Forum, Reddit: a member's activity stream repeats
+# posts stored from their threads, without their authors; extractor/fields.py's
+# PROFILE_HREF_RE already reads /u/ as a profile).
+_SEGMENT = re.compile(rf"/(?:{_WORDS})(?:[._-]?(?:php|aspx?|jsp|cgi|html?|pl))?(?=/|$|\?)"
+                      r"|/u/[^/?]+/?(?:$|\?)", re.I)
 # Query values that name such an action: mode=reply, do=newthread, action=profile, act=login
 _ACTION_KEYS = {"mode", "mod", "do", "action", "act", "a", "op", "task", "func", "view", "type", "app", "module"}
 _ACTION_VALUE = re.compile(rf"^(?:{_WORDS})$", re.I)

@@ -27,7 +27,7 @@ from extractor.links import collect as collect_links
 from extractor.listing import find_listing, rows_taken_for_posts
 from extractor.model import Page
 from extractor.parse import parse, parse_counting
-from extractor.posts import find_posts
+from extractor.posts import find_posts, holds_known_unit
 from extractor.structured import read_structured
 from extractor.text import render
 
@@ -81,8 +81,20 @@ def reference_time(headers: Mapping | None, now: datetime | None) -> datetime:
     return now or datetime.now(timezone.utc)
 
 
+def post_unit_paths(html: bytes | str, url: str) -> set[str]:
+    """Where this page holds its posts (``posts.unit_paths``) when it reads as a thread of three
+    or more posts, else nothing: what a site template learns so that its thread pages with a
+    single reply are split by the same element."""
+    page, seen = Page(url=url or ""), set()
+    try:
+        _extract(page, html, url or "", None, None, None, seen_units=seen)
+    except Exception:
+        return set()
+    return seen if page.kind == "thread" and page.posts else set()
+
+
 def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
-             template: Any, now: datetime | None) -> None:
+             template: Any, now: datetime | None, seen_units: set[str] | None = None) -> None:
     decoded = decode(html, headers)
     page.encoding = decoded.encoding
     page.warnings.extend(decoded.warnings)
@@ -136,7 +148,8 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     if not _declared_article(blk, region, types):
         try:
             posts = find_posts(dom, url, now=when, structured=structured, template_mask=mask,
-                               region=region)
+                               region=region, known_units=getattr(template, "post_units", frozenset()),
+                               seen_units=seen_units)
         except Exception as exc:
             page.warnings.append(f"post splitting failed: {type(exc).__name__}: {exc}"[:200])
     rows = None
@@ -154,6 +167,10 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     article_types = (types | {"Article"}) if declared else types
     article_text = None   # rendered only when needed: a thread's text is its posts'
     is_thread = False
+    known = getattr(template, "post_units", frozenset())
+    if len(posts) == 1 and known:
+        # one post at the site's own post element (learnt from its threads): a thread page of one post
+        is_thread = holds_known_unit(dom, known, mask)
     if len(posts) >= 2:
         in_comments = replies_in_comments(dom, posts[1:4])
         # posts are comments only on a page declared an article or with replies in comment

@@ -31,14 +31,22 @@ from extractor.post_headers import widen_to_headers
 from extractor.scan import match_starts, occurrences, odd_case
 from extractor.signatures import strip_repeated_signatures
 from extractor.structured import name_from_profile_url
-from extractor.units import (_match_units, _structured_units, _tight_body, choose_units, date_flags,
+from extractor.units import (_MAX_DATES_PER_POST, _match_units, _normal_sig, _structured_units, _tight_body,
+                             choose_units, date_flags,
                              expand_units, find_lead, layout_mask, node_keys, orphan_units, quote_mask,
                              single_post, text_weights, unit_keys)
 
 
 def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
-               template_mask: np.ndarray | None = None, region: int | None = None) -> list[Post]:
-    """The posts of a thread page in page order, or [] when the page has none."""
+               template_mask: np.ndarray | None = None, region: int | None = None,
+               known_units: frozenset[str] = frozenset(), seen_units: set[str] | None = None) -> list[Post]:
+    """The posts of a thread page in page order, or [] when the page has none.
+
+    ``known_units``: where the site's thread pages hold their posts (:func:`unit_paths`,
+    learnt by the site template from pages with several posts), so a page with a single
+    reply under its opening post is still split by the site's own post element.
+    ``seen_units`` receives this page's unit paths when it is split into three or more posts.
+    """
     n = len(dom)
     if n < 3:
         return []
@@ -59,7 +67,11 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     units = choose_units(dom, unit_keys(dom), text_w, dates, region, url, spans=spans, sections=sections)
     foreign: set[int] = set()    # units built unlike the others: not used to learn the posts' anatomy
     body_key = units_for_key = None
-    if len(units) >= 2:
+    chosen = units
+    if len(units) < 2 and known_units and not md_units:
+        units = _known_units(dom, known_units, text_w, dates) or units
+    known = units is not chosen     # the site's post element, even once: a thread page of one post
+    if len(units) >= 2 or known:
         if not spans:
             units = expand_units(dom, units, key)
             units = widen_to_headers(dom, units, spans, dates)
@@ -86,7 +98,7 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
             units, sdata = md_units, md_data
     elif body_key is not None and len(units) >= 2 and not spans:
         comments = _dom_comments(dom, key, text_w, dates, units, body_key, url)
-    if len(units) < 2:
+    if len(units) < 2 and not known:
         posts = _posts_from_jsonld(dom, structured, now, url)
         if posts:
             return posts
@@ -144,7 +156,45 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
             if post.published is not None and post.published.tzinfo is None:
                 post.published = post.published.replace(tzinfo=zone)
     strip_repeated_signatures(posts)     # signatures no markup names: lines one writer repeats
+    if seen_units is not None and len(posts) >= 3 and not sdata and units_for_key is not None:
+        seen_units.update(unit_paths(dom, units))     # (an opening post built differently too)
     return posts
+
+
+def _normal_paths(dom: Dom) -> list[str]:
+    """Per node: the normalised signatures (tag and classes, digits dropped) from the root to it."""
+    sigs = [_normal_sig(s)[0] for s in dom.sigs]
+    sig_id, parent = dom.as_list("sig_id"), dom.as_list("parent")
+    out: list[str] = []
+    for i in range(len(dom)):       # (parents come before their children)
+        p = parent[i]
+        out.append((out[p] + "/" if p >= 0 else "") + sigs[sig_id[i]])
+    return out
+
+
+def unit_paths(dom: Dom, units: list[int]) -> set[str]:
+    """Where ``units`` sit: each one's path of normalised signatures from the root, the same on
+    every thread page a site's template renders."""
+    paths = _normal_paths(dom)
+    return {paths[u] for u in units}
+
+
+def holds_known_unit(dom: Dom, known: frozenset[str], template_mask: np.ndarray | None = None) -> bool:
+    """Whether the page has an element at one of the site's post paths (a thread page of one post)."""
+    return bool(known) and bool(_known_units(dom, known, text_weights(dom, template_mask), date_flags(dom)))
+
+
+def _known_units(dom: Dom, known: frozenset[str], text_w: np.ndarray, dates: np.ndarray) -> list[int]:
+    """The elements at a site's known post paths that carry prose and one to a few dates, outermost
+    only (a post element never holds another)."""
+    paths = _normal_paths(dom)
+    sub_text, sub_dates = dom.subtree(text_w), dom.subtree(dates)
+    found: list[int] = []
+    for i, path in enumerate(paths):
+        if path in known and sub_text[i] > 0 and 1 <= sub_dates[i] <= _MAX_DATES_PER_POST \
+                and not (found and i <= dom.end[found[-1]]):
+            found.append(i)
+    return found
 
 
 _ZONE_HINT_RE = re.compile(r"times are|time ?zone|时区|時區|^\s*(?:utc|gmt)\s*[+-]\s*\d|"

@@ -48,6 +48,9 @@ class SiteTemplate:
 
     keys: set[tuple[str, str]] = field(default_factory=set)
     pages: int = 0
+    # where the site's thread pages hold their posts (extractor.posts.unit_paths), learnt from
+    # pages of three or more posts: a thread page with one reply is split by the same element
+    post_units: frozenset[str] = frozenset()
 
     @classmethod
     def learn(cls, pages: Iterable[Any], *, min_share: float = 0.5) -> "SiteTemplate":
@@ -58,6 +61,7 @@ class SiteTemplate:
         """
         counts: Counter = Counter()
         n = 0
+        post_units: set[str] = set()
         for page in pages:
             try:
                 dom = _dom_of(page)
@@ -67,10 +71,13 @@ class SiteTemplate:
                 continue
             n += 1
             counts.update(_keys(dom))
+            if isinstance(page, tuple) and len(page) > 1 and isinstance(page[1], str):
+                from extractor.extract import post_unit_paths   # (extract imports this module's users)
+                post_units |= post_unit_paths(page[0], page[1])
         if n < 2:
-            return cls(set(), n)
+            return cls(set(), n, frozenset(post_units))
         need = max(2, math.ceil(min_share * n))
-        return cls({k for k, c in counts.items() if c >= need}, n)
+        return cls({k for k, c in counts.items() if c >= need}, n, frozenset(post_units))
 
     def mask(self, dom: Dom) -> np.ndarray:
         """Bool per DFS node: its own text is a template line of this site."""
@@ -88,9 +95,11 @@ class SiteTemplate:
 
     def to_json(self) -> str:
         """Serialised form, so a crawler can keep a site's template between runs."""
-        return json.dumps({"pages": self.pages, "keys": sorted(self.keys)}, ensure_ascii=False)
+        return json.dumps({"pages": self.pages, "keys": sorted(self.keys), "post_units": sorted(self.post_units)},
+                          ensure_ascii=False)
 
     @classmethod
     def from_json(cls, data: str) -> "SiteTemplate":
         obj = json.loads(data)
-        return cls({(p, t) for p, t in obj.get("keys", [])}, int(obj.get("pages", 0)))
+        return cls({(p, t) for p, t in obj.get("keys", [])}, int(obj.get("pages", 0)),
+                   frozenset(obj.get("post_units", [])))

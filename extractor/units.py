@@ -48,7 +48,7 @@ _MONTHS_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 _QUICK_DIGIT_RE = re.compile(
     r"\d(?<![\d.£$€¥]\d)"   # a number's first digit (not an amount of money), then what makes it a date
     r"(?:(?<=[12])\d{3}\s*[-/.年]\s*\d{1,2}(?!\d)|\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\d?:\d{2}(?![\d.])|"
-    r"\d*\s+\w+\s+ago\b|\d*\s*\S{1,3}前\s*$|\d?(?:st|nd|rd|th|\.)?\s+" + _MONTHS_RE + r"|\d?\s*月\s*\d+\s*日|"
+    r"\d*\s+\w+\s+ago\b|\d*\s*\S{1,3}前\s*(?:$|(?=[•·|｜]))|\d?(?:st|nd|rd|th|\.)?\s+" + _MONTHS_RE + r"|\d?\s*月\s*\d+\s*日|"
     r"\d?\.?\s+(?:de\s+)?(?:" + FOREIGN_MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b)",
     re.I | re.M)
 _QUICK_WORD_RE = re.compile(

@@ -156,3 +156,19 @@ def test_a_print_view_of_the_same_posts_is_another_page() -> None:
     same = InertParams()
     same.observe("http://f/t.php?tid=5", A, links=120)
     assert same.observe("http://f/t.php?back=b&tid=5", A, declared="http://f/t.php?tid=5", links=122)
+
+
+def test_a_threads_pager_link_to_page_1_under_a_second_path_is_not_fetched() -> None:
+    from crawler.journal import Frontier
+    from crawler.policy import UrlPolicy
+    from extractor.model import Link, Page, Post
+
+    def links(url: str, *hrefs: str, posts: bool = True) -> list[str]:
+        policy = UrlPolicy(Frontier(None), start_url="http://f/")
+        page = Page(url=url, kind="thread" if posts else "listing", links=[Link(url=h, text="1") for h in hrefs],
+                    posts=[Post(position=1, text="hello there", author="a")] if posts else [])
+        return [f.url for f in policy.discover(page, {}, url)]
+
+    assert links("http://f/t/8-2", "http://f/t/8-1", "http://f/t/8-3") == ["http://f/t/8-3"]
+    assert links("http://f/t/8-2", "http://f/t/9-1") == ["http://f/t/9-1"]          # another thread
+    assert links("http://f/news/2024-2", "http://f/news/2024-1", posts=False) == ["http://f/news/2024-1"]

@@ -46,3 +46,15 @@ def test_an_id_parameter_of_1_is_no_first_page_alias():
     assert first_page_aliases("http://forum.test/viewtopic.php?t=1") == []
     assert first_page_aliases("http://forum.test/viewtopic.php?t=1&start=0") == [
         "http://forum.test/viewtopic.php?t=1"]
+
+
+def test_page_one_in_the_path_is_the_thread_itself_only_on_its_own_pages():
+    # Carbon Forum's pager links page 1 as /t/8-1 (a redirect to /t/8)
+    from crawler.pagination import is_page_one_of
+    assert is_page_one_of("http://f.test/t/8-1", "http://f.test/t/8")
+    assert is_page_one_of("http://f.test/t/8-1", "http://f.test/t/8-3")
+    assert is_page_one_of("http://f.test/thread-12-1.html", "http://f.test/thread-12-2.html")
+    assert not is_page_one_of("http://f.test/t/8-1", "http://f.test/t/9-2")     # another thread's page
+    assert not is_page_one_of("http://f.test/t/8-1", "http://f.test/t/81")
+    assert not is_page_one_of("http://f.test/hello-1", "http://f.test/hello")   # a slug, no id
+    assert not is_page_one_of("http://f.test/t/8-1?x=1", "http://f.test/t/8")

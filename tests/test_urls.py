@@ -67,6 +67,8 @@ def test_canonical_query_is_order_independent() -> None:
         "http://h/topic/publish/",
         "http://h/comment/5/publish/",
         "http://h/user/3/chenwei/",
+        "http://h/u/lihua",
+        "http://h/u/%E9%99%88%E4%BC%9F/",
     ],
 )
 def test_action_urls_are_skipped(url: str) -> None:
@@ -119,6 +121,8 @@ def test_jump_links_are_skipped(url: str) -> None:
         "http://h/post/123/my-first-post",
         "http://h/forum/7/posts/",
         "http://h/topic/7/some-slug/?page=2",
+        "http://h/u/lihua/topic/5",  # /u/ deeper in a path is no profile
+        "http://h/forum/u/",
     ],
 )
 def test_pages_near_jump_words_are_kept(url: str) -> None:

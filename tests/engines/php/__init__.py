@@ -1,4 +1,4 @@
-"""Real PHP forum engines (Discuz! X, FluxBB) run on 127.0.0.1 for whole-site crawl tests.
+"""Real PHP forum engines (Discuz! X, FluxBB, Carbon Forum) run on 127.0.0.1 for whole-site crawl tests.
 
 The engine sources are not in this repository: each is looked up in the
 environment variable ``FORUMCRAWL_<NAME>_SRC`` or in
@@ -106,11 +106,15 @@ def copy_source(name: str, subdir: str, dest: Path) -> Path:
 
 
 @contextmanager
-def php_server(site: Path, port: int, log_path: Path) -> Iterator[str]:
-    """``php -S 127.0.0.1:port`` over ``site`` with a few workers; stopped by its PID."""
+def php_server(site: Path, port: int, log_path: Path, ini: dict[str, str] | None = None) -> Iterator[str]:
+    """``php -S 127.0.0.1:port`` over ``site`` with a few workers; stopped by its PID.
+
+    ``ini``: extra php.ini settings (``-d``), e.g. a session directory a seeder can read.
+    """
     env = dict(os.environ, PHP_CLI_SERVER_WORKERS="4")
+    settings = [arg for key, value in {"display_errors": "0", **(ini or {})}.items() for arg in ("-d", f"{key}={value}")]
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(["php", "-d", "display_errors=0", "-S", f"127.0.0.1:{port}", "-t", str(site)],
+        proc = subprocess.Popen(["php", *settings, "-S", f"127.0.0.1:{port}", "-t", str(site)],
                                 cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
