@@ -308,9 +308,11 @@ class UrlPolicy:
                     # listing showed it: what the entry says still reaches its thread
                     self.late_entries[target] = _entry_meta(entries[target])
                 continue
-            if "#" in raw and (_POST_ANCHOR.search(raw) or (thread_like and urlsplit(target).path == here)):
+            if "#" in raw and (_POST_ANCHOR.search(raw) or ((thread_like or page.kind == "article")
+                                                            and urlsplit(target).path == here)):
                 # a link to one post (showthread.php?p=5#post5, "last post" links): a thread page
-                # under another URL, which the thread's own chain reaches anyway
+                # under another URL, which the thread's own chain reaches anyway; on an article, its
+                # own path with a query and an anchor (a comment's "?replytocom=5#respond" form)
                 self.count("forumcrawl/links_skipped/permalink")
                 continue
             if jumps.get(target) in entries or jumps.get(target) in seen:

@@ -79,6 +79,13 @@ def plain_outcome(page, url: str, fetches: list[Fetch], info: dict[str, Any]) ->
     return "empty"
 
 
+def reader_comments(page) -> bool:
+    """Whether a page's posts are reader comments under an article (the extractor read the page
+    as an article and its two or more posts as comments on it: a blog post and its comments).
+    The crawler stores forum threads; such a page is kept as an article, its comments unstored."""
+    return page.kind == "article" and len(page.posts) >= 2
+
+
 def fetched_new(url: str, fetches: list[Fetch]) -> bool:
     """Whether a page's links, taken on now, were new: a listing's entries, or pages of
     another kind (URL pattern) than its own."""

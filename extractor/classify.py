@@ -66,6 +66,12 @@ def share_in(texts: Sequence[str], haystack: str) -> float:
     return found / total if total else 0.0
 
 
+def _opening_only(first: str, article_text: str, replies_in_comments: bool) -> bool:
+    """The first "post" is only the opening of a long article whose replies sit in comment
+    sections (a blog post's first paragraph taken for a lead post): the article, not a topic."""
+    return replies_in_comments and 2 * len(squash(first)) < len(squash(article_text))
+
+
 def is_commented_article(posts: Sequence[Post], article_text: str, article_chars: float,
                          types: frozenset | set = frozenset(), replies_in_comments: bool = False) -> bool:
     """Posts that are reader comments under an article rather than a thread's posts.
@@ -81,7 +87,8 @@ def is_commented_article(posts: Sequence[Post], article_text: str, article_chars
     replies = [p.text for p in posts[1:] if p.text]
     if share_in(replies, article_text) > 0.3:
         return False
-    if posts and share_in([posts[0].text], article_text) >= 0.5 and not types & ARTICLE_TYPES:
+    if posts and share_in([posts[0].text], article_text) >= 0.5 and not types & ARTICLE_TYPES \
+            and not _opening_only(posts[0].text, article_text, replies_in_comments):
         # the region is the first post: a topic and its replies, not an article and its comments
         return False
     return replies_in_comments or bool(types & ARTICLE_TYPES)

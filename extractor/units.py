@@ -669,6 +669,8 @@ def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray, url: str = "") 
             continue
         signals = 0
         digits = _DIGITS.findall(fields.post_id_of(el))
+        if digits and not digits[-1].strip("0"):
+            continue  # id 0 names no record (WordPress's ``post-0`` wrapper of a page made by a plugin)
         # a permalink vouches only for an element named as a post: a board index's category
         # block (FluxBB ``id="idx1"``) links its board ``?id=1`` and is no post
         own_id = re.compile(rf"(?<!\d){digits[-1]}(?!\d)") if digits and _named_as_post(el) else None
@@ -690,7 +692,67 @@ def single_post(dom: Dom, text_w: np.ndarray, dates: np.ndarray, url: str = "") 
                 break         # one sign is enough (a big container need not be read to its end)
         if signals:
             found.append(i)
-    return found[0] if len(found) == 1 else None
+    if len(found) != 1 or _holds_records(dom, found[0]) or _has_peer(dom, found[0]):
+        return None
+    return _inner_record(dom, found[0], text_w, dates)
+
+
+def _has_peer(dom: Dom, unit: int) -> bool:
+    """Whether another element of the same tag outside ``unit`` has an id of its numbered form
+    (``<article id="post-1">`` beside ``<article id="post-12">``: an archive of several records,
+    of which only one happened to show a post's signs)."""
+    form = _id_form(dom.nodes[unit].get("id"))
+    if form is None:
+        return False
+    tag, stop = dom.nodes[unit].tag, int(dom.end[unit])
+    return any(not unit <= j <= stop and dom.nodes[j].tag == tag and _id_form(dom.nodes[j].get("id")) == form
+               for j in dom.ids)
+
+
+def _holds_records(dom: Dom, outer: int) -> bool:
+    """Whether ``outer`` holds three or more elements whose ids share one numbered form
+    (``bbp-topic-38``, ``bbp-topic-41``...) other than its own: the rows of a list of records
+    (a board's topics in a wrapper named after the board), not one post."""
+    own = _id_form(dom.nodes[outer].get("id"))
+    stop = int(dom.end[outer])
+    forms = Counter(f for j in dom.ids if outer < j <= stop
+                    for f in (_id_form(dom.nodes[j].get("id")),) if f is not None and f != own)
+    return bool(forms) and max(forms.values()) >= 3
+
+
+def _inner_record(dom: Dom, outer: int, text_w: np.ndarray, dates: np.ndarray) -> int:
+    """The post inside ``outer`` when ``outer`` is a page wrapper named after the same record.
+
+    A CMS theme wraps a whole page in an element carrying the id of the record shown
+    (WordPress ``<article id="post-5">`` around a forum topic whose own post header is
+    ``<div id="post-5">`` again): the outer element also holds breadcrumbs, notices and
+    forms. When exactly one element inside ``outer`` has an id of the same form (``post-44``
+    inside ``post-38`` on a topic's later page: the wrapper keeps the topic's id), the post is
+    the smallest element from that one up that holds the date and prose beyond the
+    repeating element itself (a header carrying the id beside the post's body)."""
+    form = _id_form(dom.nodes[outer].get("id"))
+    if form is None:
+        return outer
+    stop = int(dom.end[outer])
+    inner = [j for j in dom.ids if outer < j <= stop and _id_form(dom.nodes[j].get("id")) == form]
+    if len(inner) != 1:
+        return outer
+    j = inner[0]
+    parent = dom.parent
+    prose_w = np.where((dom.own_chars >= 12) & ~dates.astype(bool), text_w, 0)  # (a date line is no prose)
+    while j != outer and j >= 0:
+        end = int(dom.end[j])
+        if dates[j:end + 1].any() and prose_w[j:end + 1].any():
+            return j
+        j = int(parent[j])
+    return outer
+
+
+def _id_form(ident: str | None) -> str | None:
+    """An id with its digits masked (``post-#``), or None for an id without digits."""
+    if not ident or not any(c.isdigit() for c in ident):
+        return None
+    return re.sub(r"\d+", "#", ident.strip())
 
 
 _POST_NAMED_ID = re.compile(r"(?:^|[-_])(?:msg|message|post|p|pid|reply|comment|entry)[-_]?\d+$", re.I)

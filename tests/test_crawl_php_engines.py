@@ -1,8 +1,8 @@
 """Whole-site crawls of real PHP forum engines run on 127.0.0.1 (issue 9).
 
-Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbon Forum 5.9 and the
-question-and-answer engine Question2Answer 1.8, all on MariaDB, are installed through their own
-installers and seeded through their own posting code (tests/engines/php/); the
+Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbon Forum 5.9, the
+question-and-answer engine Question2Answer 1.8 and WordPress + bbPress, all on MariaDB, are installed
+through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
 that no post is stored twice, and that the crawl spent at most 3 GETs per
@@ -24,7 +24,7 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import PhpForum, carbon, discuz, fluxbb, missing, q2a, source_dir
+from tests.engines.php import PhpForum, bbpress, carbon, discuz, fluxbb, missing, q2a, source_dir
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -36,7 +36,9 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "discuz": (discuz.PHP_MODULES, True, discuz.running_discuz),
            "discuz-gbk": (discuz.PHP_MODULES, True, functools.partial(discuz.running_discuz, charset="gbk")),
            "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb),
-           "q2a": (q2a.PHP_MODULES, True, q2a.running_q2a)}
+           "q2a": (q2a.PHP_MODULES, True, q2a.running_q2a),
+           "bbpress": (bbpress.PHP_MODULES, True, bbpress.running_bbpress)}
+ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
 
 
 def _skip_or_fail(reason: str) -> None:
@@ -50,7 +52,8 @@ def _skip_or_fail(reason: str) -> None:
 def php_forum(request) -> Iterator[PhpForum]:
     modules, needs_mysql, running = ENGINES[request.param]
     engine = request.param.split("-")[0]  # (discuz-gbk: the GBK edition built from the discuz source)
-    reason = missing(engine, modules, needs_mysql)
+    reason = missing(engine, modules, needs_mysql) or (
+        engine in ALSO_NEEDS and missing(ALSO_NEEDS[engine], modules, needs_mysql))
     if reason:
         _skip_or_fail(reason)
     started = time.monotonic()
@@ -121,3 +124,15 @@ def test_few_fetches_per_thread_page(php_forum: PhpForum, crawled, tmp_path) -> 
     assert mean <= GETS_PER_THREAD_PAGE, "\n".join(
         f"{r.get('downloader/request_method_count/GET')} GETs for {r.get('forumcrawl/thread_pages')} thread pages; "
         f"requests by shape: {r['requests by shape']}" for r in runs)
+
+
+def test_blog_comments_are_not_forum_posts(php_forum: PhpForum, crawled) -> None:
+    """A WordPress blog post's reader comments are comments under an article, not a forum thread:
+    neither they nor the article are stored as posts (what a user of a forum crawler expects)."""
+    comments = php_forum.extra.get("comments")
+    if not comments:
+        pytest.skip(f"{php_forum.name} carries no blog")
+    posts, _ = crawled
+    stored = [p for p in posts if any(metrics.token_f1(c, p["text"]) >= 0.8 for c in comments)
+              or p["thread_url"].startswith(php_forum.extra["blog_url"])]
+    assert not stored, "\n".join(f"{p['thread_url']} #{p['position']}: {p['text'][:60]!r}" for p in stored)

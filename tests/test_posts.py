@@ -413,3 +413,69 @@ def test_a_board_index_block_linking_its_board_is_no_single_post():
             "<td class='tcr'><a href='viewtopic.php?pid=83#p83'>2024-05-03 07:41:12</a> <span>by marta</span></td>"
             "</tr></tbody></table></div></div></body></html>")
     assert posts_of(html, "https://f.example/index.php") == []
+
+
+def cms_topic_page(wrapper_id: str, post_id: int, author: str, when: str, text: str, notice: str = "") -> str:
+    """A forum topic page as a CMS theme shows it: the theme's ``<article>`` named after the record
+    shown wraps breadcrumbs, a freshness notice and the forum's own post (a header carrying the
+    post's id beside the author box and body), then a login form."""
+    return ("<html><body><main><article id='" + wrapper_id + "' class='hentry entry'><header><h1>Pump hums</h1></header>"
+            "<div class='entry-content'><div class='forums-wrapper'>"
+            "<div class='breadcrumb'><a href='/'>Home</a> › <a href='/forums/'>Forums</a> › Pump hums</div>"
+            "<div class='notice'>This topic has 3 replies and was last updated <a href='/forums/topic/pump/'>"
+            "2 months ago</a> by <a href='/forums/users/zed/'>zed</a>. " + notice + "</div>"
+            "<ul class='replies'><li class='body'>"
+            f"<div id='post-{post_id}' class='reply-header'><span class='post-date'>{when}</span> "
+            f"<a href='/forums/topic/pump/#post-{post_id}'>#{post_id}</a></div>"
+            f"<div class='reply post-{post_id}'><div class='reply-author'><a href='/forums/users/{author}/'>{author}</a>"
+            f"<div class='role'>Member</div></div><div class='reply-content'><p>{text}</p></div></div>"
+            "</li></ul><form><label>Username</label><input name='log'><label>Password</label>"
+            "<input type='password' name='pwd'></form></div></div></article></main></body></html>")
+
+
+def test_a_single_post_inside_a_wrapper_named_after_the_same_record():
+    """The theme's wrapper carries the topic's id like the post inside it (``post-5`` twice, or the
+    topic's ``post-38`` around a later page's ``post-44``): the post is the forum's own, with its
+    own date, not the wrapper with the breadcrumbs and the freshness notice ("2 months ago")."""
+    for wrapper, pid in (("post-5", 5), ("post-38", 44)):
+        html = cms_topic_page(wrapper, pid, "marta", "April 28, 2024 at 4:15 am",
+                              "My well pump hums loudly at night. Has anyone seen this before?")
+        posts = posts_of(html, "https://f.example/forums/topic/pump/page/2/")
+        assert [(p.author, p.published, p.text) for p in posts] == [
+            ("marta", datetime(2024, 4, 28, 4, 15), "My well pump hums loudly at night. Has anyone seen this before?")]
+
+
+def test_a_wrapper_with_record_id_zero_or_holding_rows_is_no_single_post():
+    """``post-0`` names no record (a page a plugin makes up, a forum index); a wrapper holding
+    three or more rows with ids of one numbered form is a list of records (a board's topics),
+    though it has a date, a member link and prose like a post."""
+    row = ("<ul id='topic-{n}' class='topic'><li class='title'><a href='/forums/topic/t{n}/'>Topic number {n} about "
+           "pumps</a><p>Started by: <a href='/forums/users/zed/'>zed</a></p></li><li>2</li><li>3</li>"
+           "<li><a href='/forums/topic/t{n}/'>2 years, 7 months ago</a><p><a href='/forums/users/marta/'>marta</a></p>"
+           "</li></ul>")
+    page = ("<html><body><article id='post-{wid}' class='hentry'><h1>Pumps</h1><div class='entry-content'>"
+            "<div class='notice'>This forum has 3 topics and was last updated <a href='/forums/topic/t13/'>2 years, "
+            "7 months ago</a> by <a href='/forums/users/marta/'>marta</a>.</div><ul id='forum-{wid}' class='topics'>"
+            "<li class='header'>Topic Voices Posts Freshness</li><li class='body'>{body}</li></ul></div></article>"
+            "</body></html>")
+    rows = "".join(row.format(n=n) for n in (11, 12, 13))
+    assert posts_of(page.format(wid=4, body=rows), "https://f.example/forums/forum/pumps/page/2/") == []
+    assert posts_of(page.format(wid=0, body=row.format(n=11)), "https://f.example/forums/") == []
+
+
+def test_an_archive_of_several_records_is_no_single_post():
+    """Two ``<article id="post-N">`` side by side (a blog's category archive): one of them showing
+    a post's signs (here a link carrying its id) does not make the page a one-post thread."""
+    def entry(n, extra):
+        return (f"<article id='post-{n}' class='post-{n} post hentry'><h2><a href='/2024/05/e{n}/'>Entry {n}</a></h2>"
+                f"<div class='entry-content'><p>Entry {n} of this blog, a few sentences about the garden in spring.</p>"
+                f"</div><footer>Published <time>May {n}, 2024</time> in <a href='/category/garden/'>Garden</a>"
+                f"{extra}</footer></article>")
+    other = ("<article id='post-12' class='post-12 post hentry'><h2><a href='/2024/04/e12/'>Entry 12</a></h2>"
+             "<div class='entry-content'><p>We set out early and followed the towpath east from the lock keeper's "
+             "cottage, the herons in the reeds&hellip; <a class='more-link' href='/2024/04/e12/'>Continue reading</a>"
+             "</p></div><footer>Tagged <a href='/tag/walks/'>walks</a>, <a href='/tag/canals/'>canals</a></footer>"
+             "</article>")
+    html = ("<html><body><main><h1>Category: Garden</h1>" + entry(1, " <a href='/?p=1'>Short link</a>")
+            + other + "</main></body></html>")
+    assert posts_of(html, "https://blog.example/category/garden/") == []

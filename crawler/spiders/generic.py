@@ -61,7 +61,8 @@ from crawler.pagination import earlier_page_url
 from crawler.patterns import url_pattern
 from crawler.relay import ChainRelay
 from crawler.robots import HostUnreachable, RobotsTxtPending
-from crawler.responses import fetched_new, form_facts, page_record, plain_outcome, response_info, unusable
+from crawler.responses import (fetched_new, form_facts, page_record, plain_outcome, reader_comments, response_info,
+                                unusable)
 from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_url_list
 from crawler.spiders.sitemapcrawl import SitemapCrawl
 from crawler.urls import canonicalize
@@ -404,6 +405,9 @@ class GenericSpider(scrapy.Spider):
         if copied is not None:  # a print view of a topic the extractor could not split, an archive page
             yield from self._skip_view(site, key, meta, url, copied)
             return
+        if reader_comments(page):  # a blog post and its comments: an article, not a thread
+            site.count("forumcrawl/article_comments_unstored")
+            page.posts = []
         if not page.posts:
             fetches = self._discover(site, page, meta, url) + policy.judged(key)
             outcome = "new" if found_new else plain_outcome(page, url, fetches, info)
@@ -651,7 +655,7 @@ class GenericSpider(scrapy.Spider):
         parameter's URL and the URL without it both among them), before any page is read."""
         for item, page in zip(held, pages):
             url = canonicalize(item["url"])
-            if page.posts and not is_digest(page, url) and \
+            if page.posts and not reader_comments(page) and not is_digest(page, url) and \
                     site.policy.observe_posts(url, page, item["info"].get("declared")):
                 site.threads.rekey(site.policy.inert.strip)
 

@@ -1,4 +1,4 @@
-"""Real PHP forum engines (Discuz! X, FluxBB, Carbon Forum) run on 127.0.0.1 for whole-site crawl tests.
+"""Real PHP forum engines (Discuz! X, FluxBB, Carbon Forum, Question2Answer, WordPress + bbPress) run on 127.0.0.1 for whole-site crawl tests.
 
 The engine sources are not in this repository: each is looked up in the
 environment variable ``FORUMCRAWL_<NAME>_SRC`` or in
@@ -20,7 +20,7 @@ import subprocess
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -42,6 +42,7 @@ class PhpForum:
     threads: list[TruthThread]
     site_dir: Path
     log_path: Path
+    extra: dict = field(default_factory=dict)  # what else an engine's test bed knows (e.g. pages that are no thread)
 
     def all_posts(self) -> list:
         return [p for t in self.threads for p in t.posts]
@@ -83,7 +84,8 @@ def mysql(sql: str, database: str | None = None) -> subprocess.CompletedProcess:
 
 
 def database_name(engine: str) -> str:
-    return f"fc_php_{engine}_{uuid.uuid4().hex[:10]}"
+    # (FORUMCRAWL_MYSQL_DB_PREFIX: sessions sharing one server keep to their own names)
+    return f"{os.environ.get('FORUMCRAWL_MYSQL_DB_PREFIX', 'fc_php_')}{engine}_{uuid.uuid4().hex[:10]}"
 
 
 def drop_database(name: str) -> None:
@@ -106,15 +108,18 @@ def copy_source(name: str, subdir: str, dest: Path) -> Path:
 
 
 @contextmanager
-def php_server(site: Path, port: int, log_path: Path, ini: dict[str, str] | None = None) -> Iterator[str]:
+def php_server(site: Path, port: int, log_path: Path, ini: dict[str, str] | None = None,
+               router: str | None = None) -> Iterator[str]:
     """``php -S 127.0.0.1:port`` over ``site`` with a few workers; stopped by its PID.
 
-    ``ini``: extra php.ini settings (``-d``), e.g. a session directory a seeder can read.
+    ``ini``: extra php.ini settings (``-d``), e.g. a session directory a seeder can read;
+    ``router``: a script in ``site``, where the engine relies on rewrite rules.
     """
     env = dict(os.environ, PHP_CLI_SERVER_WORKERS="4")
     settings = [arg for key, value in {"display_errors": "0", **(ini or {})}.items() for arg in ("-d", f"{key}={value}")]
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(["php", *settings, "-S", f"127.0.0.1:{port}", "-t", str(site)],
+        proc = subprocess.Popen(["php", *settings, "-S", f"127.0.0.1:{port}", "-t", str(site),
+                                 *([router] if router else [])],
                                 cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
