@@ -277,6 +277,13 @@ def _from_dayword_foreign(m: re.Match, now: datetime) -> datetime | None:
     return datetime(day.year, day.month, day.day, *clock)
 
 
+def _has_foreign_dayword(text: str) -> bool:
+    # every word of _DAYWORD_FOREIGN_RE holds one of these ("vorgestern" holds "gestern",
+    # "avant-hier" "hier", "anteayer" "ayer"; both apostrophes of "aujourd'hui" start "aujourd")
+    return ("heute" in text or "gestern" in text or "hier" in text or "aujourd" in text or "hoy" in text
+            or "ayer" in text or "oggi" in text or "ieri" in text)
+
+
 def _has_foreign_rel(text: str) -> bool:
     return "vor " in text or "il y a" in text or "hace " in text or "há " in text
 
@@ -313,7 +320,7 @@ _PATTERNS = (
     (_REL_RE, _from_rel, _has_ago),
     (_DAYWORD_RE, _from_dayword, _has_dayword),
     (_REL_FOREIGN_RE, _from_rel_foreign, _has_foreign_rel),
-    (_DAYWORD_FOREIGN_RE, _from_dayword_foreign, None),
+    (_DAYWORD_FOREIGN_RE, _from_dayword_foreign, _has_foreign_dayword),
     (_NUM_RE, _from_num, None),
     (_MD_ZH_RE, _from_md_zh, _has_month_zh),
     (_MD_TIME_RE, _from_md_zh, None),
@@ -350,7 +357,9 @@ def _match_date_cached(raw: str | None, now: datetime, stamp: str, tz) -> tuple[
 def _match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | None:
     if not raw or len(raw) > 400 or not _DATE_WORD_RE.search(raw):
         return None
-    text = raw.translate(_FULLWIDTH).lower().strip()
+    # (every character _FULLWIDTH maps is outside ASCII: an ASCII label, most of them, is kept)
+    shown = raw if raw.isascii() else raw.translate(_FULLWIDTH)
+    text = shown.lower().strip()
     folded = text
     # Django-style "July 4, 2023, noon" / "3 p.m." : spell the clock out (each rewrite only
     # when its word or its dot is there: most dates have neither)
@@ -385,7 +394,7 @@ def _match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | Non
                 if text is not folded and text != folded:   # offsets moved: show the label as given
                     return out, raw.strip()
                 # The fold keeps offsets for the ASCII/CJK text forums print.
-                return out, raw.translate(_FULLWIDTH)[m.start():m.end()].strip(" ,")
+                return out, shown[m.start():m.end()].strip(" ,")
     return None
 
 

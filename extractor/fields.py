@@ -104,18 +104,24 @@ def is_meta_date(dom: Dom, i: int) -> bool:
 
 def _is_meta_date(dom: Dom, i: int) -> bool:
     el = dom.nodes[i]
-    if _meta_label(words(el)):
-        return True
-    if _meta_label(el.get("title") or ""):
-        return True            # title="bob was last seen 7 months ago"
     p = dom.as_list("parent")[i]
     label = dom.own_text[p] if p >= 0 else ""
     before = el.getprevious()
     if before is not None and isinstance(before.tag, str):
         label += " " + (_content_head(before, 40) if hasattr(before, "text_content") else collapse_ws(before.text)[:40])
         label += " " + words(before)
-    return bool(_meta_label(text_head(dom, i, 40)) or _meta_label(label[:100])
-                or _edit_labelled(dom, i) or _in_profile_stats(dom, i))
+    # its class words, its title (title="bob was last seen 7 months ago"), its text, the label
+    # before it: most post dates name no meta word in any of them, which one scan of the four
+    # joined tells (no word holds the separator) before each is searched on its own
+    texts = (words(el), el.get("title") or "", text_head(dom, i, 40), label[:100])
+    if _may_be_meta("\x00".join(texts)) and any(map(_meta_label, texts)):
+        return True
+    return _edit_labelled(dom, i) or _in_profile_stats(dom, i)
+
+
+def _may_be_meta(text: str) -> bool:
+    """Whether ``text`` may hold a match of META_DATE_RE (the cheap test of :func:`_meta_label`)."""
+    return any(map(text.lower().__contains__, _META_WORDS)) or any(map(text.__contains__, CASE_ODD))
 
 
 def text_head(dom: Dom, i: int, n: int) -> str:
@@ -158,6 +164,21 @@ def _head_of(pieces_of, n: int, sep: str) -> str | None:
     return None
 
 
+def _short_text(el: etree._Element, n: int) -> str | None:
+    """``collapse_ws("".join(el.itertext()))`` when it is shorter than ``n`` characters, else
+    None, reading a long element's text only until that is known (see :func:`_head_of`)."""
+    pieces: list[str] = []
+    size, check = 0, n
+    for piece in el.itertext():
+        pieces.append(piece)
+        size += len(piece)
+        if size >= check:
+            if len(collapse_ws("".join(pieces))) >= n:
+                return None
+            check = 2 * size
+    return collapse_ws("".join(pieces))
+
+
 # any word of EDIT_LABEL_RE, wherever it stands (a text without one holds no edit label)
 _EDIT_WORD_RE = re.compile(r"edit|bearbeit|geändert|modifi|编辑|編輯|修改", re.I)
 
@@ -183,7 +204,16 @@ def _edit_before(el: etree._Element) -> bool:
     """Whether the text right before element ``el`` ends with an edit label."""
     prev = el.getprevious()
     if prev is not None:
-        before = (prev.tail or "") if not isinstance(prev.tag, str) else "".join(prev.itertext()) + (prev.tail or "")
+        before = prev.tail or ""
+        if isinstance(prev.tag, str) and len(before) < 30:
+            # only the last 30 characters count: the last pieces of a long sibling's text
+            pieces, size = [before], len(before)
+            for piece in reversed(list(prev.itertext())):
+                pieces.append(piece)
+                size += len(piece)
+                if size >= 30:
+                    break
+            before = "".join(reversed(pieces))
     else:
         parent = el.getparent()
         before = (parent.text or "") if parent is not None else ""
@@ -211,8 +241,9 @@ def _in_profile_stats(dom: Dom, i: int) -> bool:
     for sib in parent:
         if sib is el or not isinstance(sib.tag, str):
             continue
-        text = collapse_ws("".join(sib.itertext()))
-        if text and len(text) <= 45 and _STAT_LINE_RE.match(text):
+        # (a long sibling, the post body beside its header, is not read whole: no statistic)
+        text = _short_text(sib, 46)
+        if text and _STAT_LINE_RE.match(text):
             return True
     return False
 

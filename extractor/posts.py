@@ -260,6 +260,7 @@ MAX_UNITS = 2000   # a page with more repeated posts than this is cut (bounded t
 def _owned_nodes(owner: np.ndarray, k: int) -> list[np.ndarray]:
     """Per unit, the sorted DFS indices of the nodes it owns (its subtree minus nested units)."""
     order = np.argsort(owner, kind="stable")
+    order.flags.writeable = False      # (the units' node lists may be shared: read only)
     counts = np.bincount(owner[owner >= 0], minlength=k)
     first = int(np.searchsorted(owner[order], 0))
     bounds = first + np.concatenate(([0], np.cumsum(counts)))
@@ -272,12 +273,19 @@ _UNSET = object()
 def _ownership(dom: Dom, units: list[int], spans: dict[int, int], holes: list[int] = ()) -> tuple[np.ndarray, list[np.ndarray]]:
     """Per node the index of the unit owning it (-1: none), and per unit its nodes. A unit owns
     its subtree (or its run of siblings, ``spans``) minus nested units and ``holes``."""
+    # find_posts learns the body key from the units it then builds posts from: asked twice
+    memo_key = ("ownership", tuple(units), tuple(sorted(spans.items())), tuple(holes))
+    kept = dom.memo.get(memo_key)
+    if kept is not None:
+        return kept
     owner = np.full(len(dom), -1, dtype=np.int32)
     for ui, u in enumerate(units):
         owner[u:spans.get(u, int(dom.end[u])) + 1] = ui
     for h in holes:
         owner[h:dom.end[h] + 1] = -1
-    return owner, _owned_nodes(owner, len(units))
+    owner.flags.writeable = False      # (shared: read only)
+    kept = dom.memo[memo_key] = (owner, _owned_nodes(owner, len(units)))
+    return kept
 
 
 def _date_nodes(dom: Dom, owner: np.ndarray, k: int, dates: np.ndarray) -> list[int | None]:
