@@ -108,7 +108,7 @@ def copy_source(name: str, subdir: str, dest: Path) -> Path:
 
 
 @contextmanager
-def php_server(site: Path, port: int, log_path: Path, ini: dict[str, str] | None = None,
+def php_server(site: Path, port: int, log_path: Path, *, ini: dict[str, str] | None = None,
                router: str | None = None) -> Iterator[str]:
     """``php -S 127.0.0.1:port`` over ``site`` with a few workers; stopped by its PID.
 

@@ -132,7 +132,7 @@ def running_bbpress(src: Path) -> Iterator[PhpForum]:
         try:
             if mysql(f"CREATE DATABASE `{dbname}` CHARACTER SET utf8mb4").returncode != 0:
                 raise RuntimeError(f"could not create the database {dbname}")
-            with php_server(site, port, log_path, "fc_router.php") as base:
+            with php_server(site, port, log_path, router="fc_router.php") as base:
                 _php(site, base, "install")
                 out = _php(site, base, "seed", json.dumps(spec()))
                 lines = [line for line in out.splitlines() if line.startswith('{"threads"')]
