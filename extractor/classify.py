@@ -84,6 +84,10 @@ def is_commented_article(posts: Sequence[Post], article_text: str, article_chars
         return False
     if article_chars < MIN_COMMENTED_ARTICLE_CHARS:
         return False
+    if len(squash(article_text)) < MIN_ARTICLE_CHARS:
+        # with the comment sections pruned the region holds no article: the "comments" are the
+        # content (a forum whose posts are marked up as comments), not remarks under an article
+        return False
     replies = [p.text for p in posts[1:] if p.text]
     if share_in(replies, article_text) > 0.3:
         return False

@@ -113,3 +113,36 @@ def test_an_unanswered_question_marked_up_as_one_posting_is_a_post() -> None:
     assert post.text.startswith("It smelled fine for a week") and "18 degrees" in post.text
     assert post.author == "marta"
     assert post.published == datetime(2024, 4, 24, 23, 6, 40, tzinfo=timezone.utc)
+
+
+
+def test_posts_marked_up_as_comments_with_no_article_around_them_are_a_thread() -> None:
+    """A forum whose posts are ``comment`` elements (Spirit's ``comments_list__comment``) in a
+    ``layout__article`` wrapper: with the comment sections pruned nothing of an article is left,
+    so they are the thread's posts, not reader comments under an article (the crawler stores no
+    comments of an article). Short Chinese posts made this page an "article" with 20 comments."""
+    from extractor import extract
+
+    texts = ["今天学习了列表推导式。和朋友一起讨论问题的时候收获最大。", "推荐大家多做练习题，光看书是记不住的。",
+             "有同事建议我先学好基础语法再看框架。", "写博客记录学习过程也是一个好办法。"]
+    rows = "".join(
+        f'<div class="comments_list__comment js-comment" id="c{n}" data-number="{n}">'
+        f'<div class="comment__img"><div class="comment__img__avatar no-pic">L</div></div>'
+        f'<div class="comment__info"><div class="comment__info__username"><a class="comment__info__username__link"'
+        f' href="/user/{n % 5}/u{n % 5}/"><span>u{n % 5}</span></a></div>'
+        f'<ul class="comment__info__date"><li title="June {n}, 2022, 8:30 p.m.">{n} Jun \'22</li></ul></div>'
+        f'<div class="comment__text js-comment-text"><p>第{n}天：{texts[n % 4]}</p><p>{texts[(n + 1) % 4]}</p></div>'
+        f'<div class="comment__footer"><ul class="comment__actions"><li><a href="#">share</a></li></ul>'
+        f'<div class="comment__footer__share" style="display: none;"><ul><li><a href="https://twitter.com/share?u={n}">'
+        f'Twitter</a></li><li><a href="https://www.facebook.com/sharer/sharer.php?u={n}">Facebook</a></li></ul></div>'
+        f'</div></div>'
+        for n in range(1, 21))
+    html = ('<html><head><meta charset="utf-8"><title>我的 Python 学习笔记（每天更新） - Spirit</title></head><body>'
+            '<div class="spirit"><div class="layout"><header class="layout__header"><a href="/">Spirit</a>'
+            '<a href="/user/login/">Log in</a></header><div class="layout__article">'
+            '<ul class="breadcrumb_nav"><li><a href="/">Main</a></li><li><a href="/category/4/zh/">中文讨论区</a></li></ul>'
+            f'<h1 class="headline">我的 Python 学习笔记（每天更新）</h1><div class="comments_list">{rows}</div>'
+            '</div></div></div></body></html>').encode()
+    page = extract(html, "http://forum.test/topic/2/notes/")
+    assert page.kind == "thread", (page.kind, page.warnings)
+    assert len(page.posts) == 20
