@@ -30,6 +30,7 @@ import functools
 import operator
 import re
 import unicodedata
+from collections.abc import Collection
 
 import sqlalchemy as sa
 
@@ -157,14 +158,13 @@ def tsquery_text(atoms: list[tuple[str, bool]]) -> str:
     return " & ".join(quoted)
 
 
-def write_index(conn: sa.Connection, dialect: str, texts: dict[int, str | None]) -> None:
-    """(Re)index posts (``{posts.id: text}``) in one transaction: SQLite ``posts_fts``
-    (index_text), PostgreSQL ``posts_terms`` (index_tokens as a tsvector)."""
+def write_index(
+    conn: sa.Connection, dialect: str, texts: dict[int, str | None], edited: Collection[int] = ()
+) -> None:
+    """(Re)index posts (``{posts.id: text}``; ``edited``: the ids among them stored before) in one
+    transaction: SQLite ``posts_fts`` (index_text), PostgreSQL ``posts_terms`` (index_tokens as a tsvector)."""
     if dialect == "sqlite":
-        conn.exec_driver_sql(
-            "INSERT OR REPLACE INTO posts_fts(rowid, text) VALUES (?, ?)",
-            [(post_id, index_text(text)) for post_id, text in texts.items()],
-        )
+        _write_fts(conn, texts, edited)
         return
     conn.execute(sa.text("DELETE FROM posts_terms WHERE post_id = :id"), [{"id": i} for i in texts])
     rows = [{"id": i, "tokens": tokens} for i, text in texts.items() if (tokens := index_tokens(text))]
@@ -172,6 +172,32 @@ def write_index(conn: sa.Connection, dialect: str, texts: dict[int, str | None])
         conn.execute(sa.text(
             "INSERT INTO posts_terms(post_id, terms) VALUES (:id, array_to_tsvector(CAST(:tokens AS text[])))"
         ), rows)
+
+
+def _write_fts(conn: sa.Connection, texts: dict[int, str | None], edited: Collection[int]) -> None:
+    """SQLite: add the posts' entries to the contentless ``posts_fts`` (migration 0010).
+
+    An entry is always built from ``coalesce(posts_fts_text.text, posts.text)``,
+    which a contentless table needs to delete it again: the side table holds
+    the indexed text only where it is not the post's text. An edited post's
+    entry (whatever the update trigger left) is deleted with that text first.
+    """
+    if edited:
+        ids = [(post_id,) for post_id in edited]
+        conn.exec_driver_sql(
+            "INSERT INTO posts_fts(posts_fts, rowid, text) SELECT 'delete', p.id, "
+            "coalesce(x.text, p.text) FROM posts p LEFT JOIN posts_fts_text x ON x.id = p.id WHERE p.id = ?", ids
+        )
+        conn.exec_driver_sql("DELETE FROM posts_fts_text WHERE id = ?", ids)
+    entries, side = [], []
+    for post_id, text in texts.items():
+        indexed = index_text(text)
+        entries.append((post_id, indexed))
+        if indexed is not text and indexed != (text or ""):
+            side.append((post_id, indexed))
+    conn.exec_driver_sql("INSERT INTO posts_fts(rowid, text) VALUES (?, ?)", entries)
+    if side:
+        conn.exec_driver_sql("INSERT OR REPLACE INTO posts_fts_text(id, text) VALUES (?, ?)", side)
 
 
 @functools.lru_cache(maxsize=256)

@@ -267,9 +267,10 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
                 conn.execute(touch, {"keys": same, "now": now})
             if rewritten:
                 fresh = [key for key, post_id in rewritten.items() if post_id is None]
+                edited = [post_id for post_id in rewritten.values() if post_id is not None]
                 if fresh:
                     rewritten.update(conn.execute(new_ids, {"keys": fresh}).all())
-                self._index_search(conn, {rewritten[key]: rows[key]["text"] for key in rewritten})
+                self._index_search(conn, {rewritten[key]: rows[key]["text"] for key in rewritten}, edited)
                 if outbox:
                     marks = {key: (rewritten[key], rows[key]["content_hash"]) for key in rewritten}
                     self._mark_outbox(conn, dict(marks.values()), now)
@@ -308,9 +309,9 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
         cached = self._statements["posts"] = (upsert, touch, known, new_ids)
         return cached
 
-    def _index_search(self, conn: sa.Connection, texts: dict[int, str | None]) -> None:
-        """(Re)index new or edited posts (``{posts.id: text}``): see storage.searchindex."""
-        write_index(conn, self.dialect, texts)
+    def _index_search(self, conn: sa.Connection, texts: dict[int, str | None], edited: list[int]) -> None:
+        """(Re)index new or edited posts (``{posts.id: text}``; ``edited``: ids stored before): see storage.searchindex."""
+        write_index(conn, self.dialect, texts, edited)
 
 
 def _storable(items: Iterable[Mapping], kind: str, skipped: list[str]) -> list[Mapping]:

@@ -1,0 +1,105 @@
+"""SQLite's contentless ``posts_fts`` (migration 0010): every entry stays deletable and current.
+
+A contentless FTS5 table deletes an entry only when told the text it was
+built from, so these tests compare the index with what a fresh index of the
+stored posts would hold, after writes, edits and deletes by the Store and by
+plain SQL, and check FTS5's own integrity check.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from storage import Store, query
+from storage.searchindex import index_text
+from test_storage_items import thread_item, thread_with_posts
+
+TERMS = ("天气", "下雨", "晴天", "weather", "rain", "sunny", "post", "北京")
+
+
+def hits(conn: sa.Connection, term: str) -> set[int]:
+    rows = conn.exec_driver_sql("SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?", (f'"{term}"*',))
+    return {row[0] for row in rows}
+
+
+def expected_hits(conn: sa.Connection, term: str) -> set[int]:
+    """The ids a freshly built index of the stored posts' texts would return for ``term``."""
+    conn.exec_driver_sql("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fresh_fts USING fts5(text, tokenize=\"unicode61 "
+                         "remove_diacritics 0\", detail=none, columnsize=0)")
+    conn.exec_driver_sql("DELETE FROM fresh_fts")
+    rows = conn.exec_driver_sql("SELECT id, text FROM posts").all()
+    conn.exec_driver_sql("INSERT INTO fresh_fts(rowid, text) VALUES (?, ?)", [(i, index_text(t)) for i, t in rows])
+    found = conn.exec_driver_sql("SELECT rowid FROM fresh_fts WHERE fresh_fts MATCH ?", (f'"{term}"*',))
+    return {row[0] for row in found}
+
+
+def assert_index_current(store: Store) -> None:
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO posts_fts(posts_fts) VALUES ('integrity-check')")
+        for term in TERMS:
+            assert hits(conn, term) == expected_hits(conn, term), term
+
+
+def test_index_follows_store_edits_and_deletes_from_any_tool(sqlite_url) -> None:
+    with Store(sqlite_url) as store:
+        threads, posts = thread_with_posts(1, 4)
+        posts[0]["text"] = "今天北京天气很好 weather"
+        posts[1]["text"] = "rain all day"
+        posts[2]["text"] = "下雨了 rain"
+        store.write_batch(threads, posts)
+        assert_index_current(store)
+        with store.engine.connect() as conn:  # only the post whose indexed text is not its own text
+            assert conn.exec_driver_sql("SELECT count(*) FROM posts_fts_text").scalar_one() == 2
+        # edits by the Store: CJK to other CJK, English to CJK, CJK to English, same text other html
+        edited = [dict(posts[0], text="明天晴天"), dict(posts[1], text="北京下雨"),
+                  dict(posts[2], text="sunny now"), dict(posts[3], html="<p>other</p>")]
+        result = store.write_batch([thread_item(1)], edited)
+        assert len(result.updated) == 4
+        assert_index_current(store)
+        assert [p["position"] for p in query.posts(store, search="下雨")] == [2]
+        assert [p["position"] for p in query.posts(store, search="sunny")] == [3]
+        assert query.posts(store, search="天气") == []
+        with store.engine.begin() as conn:  # another tool edits and deletes posts with plain SQL
+            conn.exec_driver_sql("UPDATE posts SET text = 'weather report' WHERE position = 1")
+            conn.exec_driver_sql("DELETE FROM posts WHERE position = 2")
+            assert conn.exec_driver_sql("SELECT count(*) FROM posts_fts_text").scalar_one() == 0
+        assert_index_current(store)
+        store.write_batch([thread_item(1)], [dict(posts[1], text="又下雨了")])  # back, with a new id
+        assert_index_current(store)
+        assert [p["position"] for p in query.posts(store, search="下雨")] == [2]
+
+
+def index_as_0009(store, conn, texts, edited) -> None:
+    """What the Store wrote up to revision 0009: the entry and, in posts_fts's own table, its text."""
+    conn.exec_driver_sql("INSERT OR REPLACE INTO posts_fts(rowid, text) VALUES (?, ?)",
+                         [(post_id, index_text(text)) for post_id, text in texts.items()])
+
+
+def test_migration_0010_keeps_every_entry(sqlite_url, monkeypatch) -> None:
+    from storage import migrate
+    from storage.engine import make_engine
+
+    engine = make_engine(sqlite_url)
+    migrate.upgrade(engine, "0009")
+    engine.dispose()
+    with monkeypatch.context() as patch, Store(sqlite_url, migrate_schema=False) as old:  # written at 0009
+        patch.setattr(Store, "_index_search", index_as_0009)
+        threads, posts = thread_with_posts(1, 3)
+        posts[0]["text"] = "北京天气"
+        old.write_batch(threads, posts)
+        with old.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM posts_fts WHERE rowid = (SELECT id FROM posts WHERE position = 3)")
+    with Store(sqlite_url) as store:
+        with store.engine.connect() as conn:
+            assert migrate.current_revision(conn) == migrate.head_revision()
+        assert_index_current(store)  # the post that had no entry was indexed too
+        assert [p["position"] for p in query.posts(store, search="天气")] == [1]
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0009'"))
+    with Store(sqlite_url) as store:  # 0010 again over its own table: nothing changes
+        assert_index_current(store)
+    engine = make_engine(sqlite_url)
+    migrate.downgrade(engine, "0009")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH '天气'").scalar_one() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM posts_fts").scalar_one() == 3
+    engine.dispose()
