@@ -103,3 +103,15 @@ def test_migration_0010_keeps_every_entry(sqlite_url, monkeypatch) -> None:
         assert conn.exec_driver_sql("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH '天气'").scalar_one() == 1
         assert conn.exec_driver_sql("SELECT count(*) FROM posts_fts").scalar_one() == 3
     engine.dispose()
+
+
+def test_index_text_holds_every_pair_of_each_cjk_run_and_the_other_words() -> None:
+    from storage.searchindex import bigrams
+
+    assert bigrams("天气") == "天气"
+    assert bigrams("今天北京天气很好明天下雨了") == "今天 天北 北京 京天 天气 气很 很好 好明 明天 天下 下雨 雨了"
+    assert bigrams("한국어입니다가나다라") == "한국 국어 어입 입니 니다 다가 가나 나다 다라"
+    text = "Rain in 北京 today, 今天北京天气很好明天下雨了天气 and 東京 e-mail 日"
+    tokens = index_text(text).split()
+    assert set(tokens) == {"Rain", "in", "today,", "and", "e-mail", "北京", "東京", "今天", "天北", "京天", "天气",
+                           "气很", "很好", "好明", "明天", "天下", "下雨", "雨了", "了天"}
