@@ -99,4 +99,5 @@ def downgrade() -> None:
         "FROM posts p LEFT JOIN posts_fts_text x ON x.id = p.id"
     )
     op.execute("DROP TABLE posts_fts_text")
-    op.execute("CREATE TRIGGER posts_fts_ad AFTER DELETE ON posts BEGIN DELETE FROM posts_fts WHERE rowid = old.id; END")
+    op.execute("CREATE TRIGGER posts_fts_ad AFTER DELETE ON posts BEGIN "
+               "DELETE FROM posts_fts WHERE rowid = old.id; END")
