@@ -197,29 +197,26 @@ def write_index(
 
 
 def _write_fts(conn: sa.Connection, texts: dict[int, str | None], edited: Collection[int]) -> None:
-    """SQLite: add the posts' entries to the contentless ``posts_fts`` (migration 0010).
+    """SQLite: write the posts' entries in the contentless ``posts_fts`` (migration 0010).
 
-    An entry is always built from ``coalesce(posts_fts_text.text, posts.text)``,
-    which a contentless table needs to delete it again: the side table holds
-    the indexed text only where it is not the post's text. An edited post's
-    entry (whatever the update trigger left) is deleted with that text first.
+    A post has an entry exactly when it has a ``posts_fts_text`` row, and the
+    entry was built from ``coalesce(posts_fts_text.text, posts.text)``: a
+    contentless table must be told an entry's text to delete it (a wrong one
+    corrupts the index). An edited post's entry (whatever the update trigger
+    left) is deleted with that text first.
     """
     if edited:
-        ids = [(post_id,) for post_id in edited]
         conn.exec_driver_sql(
-            "INSERT INTO posts_fts(posts_fts, rowid, text) SELECT 'delete', p.id, "
-            "coalesce(x.text, p.text) FROM posts p LEFT JOIN posts_fts_text x ON x.id = p.id WHERE p.id = ?", ids
+            "INSERT INTO posts_fts(posts_fts, rowid, text) SELECT 'delete', x.id, coalesce(x.text, p.text) "
+            "FROM posts_fts_text x JOIN posts p ON p.id = x.id WHERE x.id = ?", [(post_id,) for post_id in edited]
         )
-        conn.exec_driver_sql("DELETE FROM posts_fts_text WHERE id = ?", ids)
-    entries, side = [], []
+    entries, rows = [], []
     for post_id, text in texts.items():
         indexed = index_text(text)
         entries.append((post_id, indexed))
-        if indexed is not text and indexed != (text or ""):
-            side.append((post_id, indexed))
+        rows.append((post_id, None if indexed is text or indexed == (text or "") else indexed))
     conn.exec_driver_sql("INSERT INTO posts_fts(rowid, text) VALUES (?, ?)", entries)
-    if side:
-        conn.exec_driver_sql("INSERT OR REPLACE INTO posts_fts_text(id, text) VALUES (?, ?)", side)
+    conn.exec_driver_sql("INSERT OR REPLACE INTO posts_fts_text(id, text) VALUES (?, ?)", rows)
 
 
 @functools.lru_cache(maxsize=256)

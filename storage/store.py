@@ -135,7 +135,7 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
             self._upsert_posts(conn, p_rows, site_ids, thread_ids, now, result, outbox)
         return result
 
-    def _insert(self, model):
+    def _insert(self, model, *, with_id: bool = False):
         """The dialect's INSERT (with ON CONFLICT support) on the model's Core table.
 
         Rows are passed to ``execute`` as a list (executemany), so the compiled
@@ -144,8 +144,8 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
         """
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         stmt = insert(model.__table__)
-        if self.dialect == "sqlite":  # every column but id a named parameter: the form CompiledRows binds
-            columns = [c for c in model.__table__.columns if c.name != "id"]
+        if self.dialect == "sqlite":  # every column (but id) a named parameter: the form CompiledRows binds
+            columns = [c for c in model.__table__.columns if with_id or c.name != "id"]
             stmt = stmt.values({c.name: sa.bindparam(c.name, type_=c.type) for c in columns})
         return stmt
 
@@ -253,19 +253,29 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
         outbox: bool = False,
     ) -> None:
         upsert, touch, known_query, new_ids = self._post_statements(conn)
+        # SQLite: new posts get their ids here, the ones SQLite would choose (max + 1, ...), which
+        # saves reading them back: BEGIN IMMEDIATE holds the write lock, so nobody else inserts meanwhile
+        own_ids, next_id = isinstance(upsert, CompiledRows), None
         for chunk in chunks(sorted(rows)):  # one key order for every writer: no lock-order deadlocks
             known = {r.post_key: r for r in conn.execute(known_query, {"keys": chunk})}
-            values, same, rewritten = [], [], {}
+            values, same, rewritten, edited = [], [], {}, []
             for key in chunk:
                 row = rows[key]
                 site_id, thread_id = site_ids[row["site"]], thread_ids[row["thread_url"]]
                 old = known.get(key)
                 if old is None:
                     result.inserted.append(key)
-                    rewritten[key] = None
+                    if own_ids:
+                        if next_id is None:
+                            next_id = (conn.exec_driver_sql("SELECT max(id) FROM posts").scalar() or 0) + 1
+                        rewritten[key] = next_id
+                        next_id += 1
+                    else:
+                        rewritten[key] = None
                 elif old.content_hash != row["content_hash"]:
                     result.updated.append(key)
                     rewritten[key] = old.id
+                    edited.append(old.id)
                 else:
                     result.unchanged += 1
                     if _same_place(old, row, site_id, thread_id):
@@ -274,14 +284,15 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
                 value = {**row, "site_id": site_id, "thread_id": thread_id,
                          "first_seen": now, "last_seen": now, "updated_at": None}
                 del value["site"], value["thread_url"]  # named by site_id / thread_id
+                if own_ids:
+                    value["id"] = rewritten[key] if old is None else None  # a stored post keeps its id
                 values.append(value)
             if values:
                 self._execute_rows(conn, upsert, values)
             if same:
                 conn.execute(touch, {"keys": same, "now": now})
             if rewritten:
-                fresh = [key for key, post_id in rewritten.items() if post_id is None]
-                edited = [post_id for post_id in rewritten.values() if post_id is not None]
+                fresh = [key for key, post_id in rewritten.items() if post_id is None]  # PostgreSQL
                 if fresh:
                     rewritten.update(conn.execute(new_ids, {"keys": fresh}).all())
                 self._index_search(conn, {rewritten[key]: rows[key]["text"] for key in rewritten}, edited)
@@ -303,7 +314,7 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
         if cached is not None:
             return cached
         p = Post.__table__
-        stmt = self._insert(Post)
+        stmt = self._insert(Post, with_id=True)
         ex = stmt.excluded
         set_ = {name: getattr(ex, name) for name in (*POST_CONTENT, *POST_PLACE, "content_hash", "last_seen")}
         set_["language"] = sa.func.coalesce(ex.language, p.c.language)

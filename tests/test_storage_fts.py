@@ -32,11 +32,15 @@ def expected_hits(conn: sa.Connection, term: str) -> set[int]:
     return {row[0] for row in found}
 
 
-def assert_index_current(store: Store) -> None:
+def assert_index_current(store: Store, by_hand: bool = False) -> None:
+    """The index holds what a fresh index of the posts would (but for a post inserted by hand)."""
     with store.engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO posts_fts(posts_fts) VALUES ('integrity-check')")
         for term in TERMS:
-            assert hits(conn, term) == expected_hits(conn, term), term
+            expected = expected_hits(conn, term)
+            if by_hand:
+                expected -= {conn.exec_driver_sql("SELECT id FROM posts WHERE post_key = 'by-hand'").scalar_one()}
+            assert hits(conn, term) == expected, term
 
 
 def test_index_follows_store_edits_and_deletes_from_any_tool(sqlite_url) -> None:
@@ -48,7 +52,8 @@ def test_index_follows_store_edits_and_deletes_from_any_tool(sqlite_url) -> None
         store.write_batch(threads, posts)
         assert_index_current(store)
         with store.engine.connect() as conn:  # only the post whose indexed text is not its own text
-            assert conn.exec_driver_sql("SELECT count(*) FROM posts_fts_text").scalar_one() == 2
+            assert conn.exec_driver_sql("SELECT id FROM posts ORDER BY position").scalars().all() == [1, 2, 3, 4]
+            assert conn.exec_driver_sql("SELECT count(text) FROM posts_fts_text").scalar_one() == 2
         # edits by the Store: CJK to other CJK, English to CJK, CJK to English, same text other html
         edited = [dict(posts[0], text="明天晴天"), dict(posts[1], text="北京下雨"),
                   dict(posts[2], text="sunny now"), dict(posts[3], html="<p>other</p>")]
@@ -58,13 +63,31 @@ def test_index_follows_store_edits_and_deletes_from_any_tool(sqlite_url) -> None
         assert [p["position"] for p in query.posts(store, search="下雨")] == [2]
         assert [p["position"] for p in query.posts(store, search="sunny")] == [3]
         assert query.posts(store, search="天气") == []
-        with store.engine.begin() as conn:  # another tool edits and deletes posts with plain SQL
+        with store.engine.begin() as conn:  # another tool inserts, edits and deletes posts with plain SQL
+            conn.exec_driver_sql(
+                "INSERT INTO posts (post_key, site_id, thread_id, position, text, content_hash, first_seen, "
+                "last_seen) SELECT 'by-hand', site_id, thread_id, 9, 'rain by hand 今天下雨', 'h', first_seen, "
+                "last_seen FROM posts LIMIT 1")
             conn.exec_driver_sql("UPDATE posts SET text = 'weather report' WHERE position = 1")
             conn.exec_driver_sql("DELETE FROM posts WHERE position = 2")
-            assert conn.exec_driver_sql("SELECT count(*) FROM posts_fts_text").scalar_one() == 0
+            assert conn.exec_driver_sql("SELECT count(text) FROM posts_fts_text").scalar_one() == 0
+            assert hits(conn, "rain") == set()  # not indexed: the Store indexes what it writes
+        assert_index_current(store, by_hand=True)
+        with store.engine.begin() as conn:  # its text edited by hand: indexed from then on
+            conn.exec_driver_sql("UPDATE posts SET text = 'rain by hand' WHERE position = 9")
         assert_index_current(store)
-        store.write_batch([thread_item(1)], [dict(posts[1], text="又下雨了")])  # back, with a new id
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM posts WHERE position = 9")
+            conn.exec_driver_sql(
+                "INSERT INTO posts (post_key, site_id, thread_id, position, text, content_hash, first_seen, "
+                "last_seen) SELECT 'by-hand', site_id, thread_id, 9, 'rain 今天下雨', 'h', first_seen, "
+                "last_seen FROM posts LIMIT 1")
+            conn.exec_driver_sql("DELETE FROM posts WHERE position = 9")  # never indexed: nothing to delete
         assert_index_current(store)
+        store.write_batch([thread_item(1)], [dict(posts[1], text="又下雨了"), dict(posts[1], post_id="x")])
+        assert_index_current(store)  # back, with the ids SQLite gives (max + 1: 5, 6)
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT id FROM posts ORDER BY id").scalars().all() == [1, 3, 4, 5, 6]
         assert [p["position"] for p in query.posts(store, search="下雨")] == [2]
 
 

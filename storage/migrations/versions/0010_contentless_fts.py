@@ -5,16 +5,22 @@ CJK bigrams) in its own content table, which nothing reads: searches use the
 index and ``posts.text``. That copy was a third of the bytes a crawl wrote
 (52 of 154 MB on the throughput bench's forum) and ~0.03 ms of CPU per post.
 
-A contentless table cannot find a row's tokens by itself when the row is
-deleted: the ``'delete'`` command must be given the text that was indexed. For
-most posts that is ``posts.text`` itself; ``posts_fts_text`` (id -> indexed
-text) keeps it only for posts where it differs (text with CJK runs, whose
-bigrams are indexed instead). So a post's index entry is always the tokens of
-``coalesce(posts_fts_text.text, posts.text)``, and triggers keep that true
-whoever writes ``posts``: a delete removes the entry, an update of the text
-(from any tool) swaps the entry for the new text's (forumcrawl's Store then
-re-indexes its bigrams). The entries are copied from the old table, so the
-migration reads no post text in Python except for posts that had no entry.
+A contentless table cannot find an entry's tokens by itself: the ``'delete'``
+command must be given the text the entry was built from, and a wrong text
+corrupts the index (FTS5 even reports "database disk image is malformed" when
+its token counts go below zero). ``posts_fts_text`` (id, text) has one row per
+post that has an entry: ``text`` is the indexed text where it is not
+``posts.text`` (posts with CJK runs, whose pairs are indexed), else NULL. So an
+entry exists exactly when its row does, and was built from
+``coalesce(posts_fts_text.text, posts.text)``. The Store writes both for new
+and edited posts; triggers keep them true whoever writes ``posts``: a delete
+removes the entry (if any), an update of the text swaps it for the new text's
+(the Store then re-indexes an edited post's pairs). There is no insert
+trigger: FTS5 flushes its pending writes at each statement savepoint, so a
+per-row trigger costs several times the Store's one insert per batch; a post
+inserted by another tool stays out of the index until its text is updated.
+The entries are copied from the old table, so the migration reads no post
+text in Python except for posts that had no entry.
 
 Idempotent: it does nothing when ``posts_fts`` is already contentless.
 
@@ -34,18 +40,21 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-# the text a post's entry was built from (as storage.searchindex.write_index keeps it)
-INDEXED_TEXT = "coalesce((SELECT text FROM posts_fts_text WHERE id = {post}.id), {post}.text)"
+# the text a post's entry was built from, for posts that have one (a row in posts_fts_text)
+DELETE_ENTRY = (
+    "INSERT INTO posts_fts(posts_fts, rowid, text) SELECT 'delete', x.id, coalesce(x.text, {post}.text) "
+    "FROM posts_fts_text x WHERE x.id = {post}.id"
+)
 TOKENIZE = 'tokenize="unicode61 remove_diacritics 0"'
 CONTENTLESS = f"CREATE VIRTUAL TABLE {{name}} USING fts5(text, {TOKENIZE}, content='', detail=none, columnsize=0)"
 WITH_CONTENT = f"CREATE VIRTUAL TABLE posts_fts USING fts5(text, {TOKENIZE}, detail=none, columnsize=0)"
 TRIGGERS = (
     "CREATE TRIGGER posts_fts_ad AFTER DELETE ON posts BEGIN "
-    f"INSERT INTO posts_fts(posts_fts, rowid, text) VALUES ('delete', old.id, {INDEXED_TEXT.format(post='old')}); "
-    "DELETE FROM posts_fts_text WHERE id = old.id; END",
+    f"{DELETE_ENTRY.format(post='old')}; DELETE FROM posts_fts_text WHERE id = old.id; END",
     "CREATE TRIGGER posts_fts_au AFTER UPDATE OF text ON posts WHEN old.text IS NOT new.text BEGIN "
-    f"INSERT INTO posts_fts(posts_fts, rowid, text) VALUES ('delete', old.id, {INDEXED_TEXT.format(post='old')}); "
-    "DELETE FROM posts_fts_text WHERE id = old.id; "
+    f"{DELETE_ENTRY.format(post='old')}; "
+    "DELETE FROM posts_fts_text WHERE id = old.id; "  # (OR REPLACE in a trigger yields to the outer statement)
+    "INSERT INTO posts_fts_text(id, text) VALUES (new.id, NULL); "
     "INSERT INTO posts_fts(rowid, text) VALUES (new.id, new.text); END",
 )
 
@@ -60,14 +69,14 @@ def upgrade() -> None:
     if bind.dialect.name != "sqlite" or is_contentless(bind):
         return
     op.execute("DROP TABLE IF EXISTS posts_fts_text")
-    op.execute("CREATE TABLE posts_fts_text (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
+    op.execute("CREATE TABLE posts_fts_text (id INTEGER PRIMARY KEY, text TEXT)")
     op.execute("DROP TABLE IF EXISTS posts_fts_new")
     op.execute(CONTENTLESS.format(name="posts_fts_new"))
     # the old entries as they are (even where posts.text was edited since by another tool)
     op.execute("INSERT INTO posts_fts_new(rowid, text) SELECT rowid, text FROM posts_fts")
     op.execute(
-        "INSERT INTO posts_fts_text(id, text) SELECT f.rowid, f.text FROM posts_fts f JOIN posts p ON p.id = f.rowid "
-        "WHERE f.text IS NOT coalesce(p.text, '')"
+        "INSERT INTO posts_fts_text(id, text) SELECT f.rowid, CASE WHEN f.text IS NOT coalesce(p.text, '') "
+        "THEN f.text END FROM posts_fts f LEFT JOIN posts p ON p.id = f.rowid"
     )
     missing = bind.exec_driver_sql(
         "SELECT id, text FROM posts WHERE id NOT IN (SELECT rowid FROM posts_fts)"
@@ -75,9 +84,8 @@ def upgrade() -> None:
     for start in range(0, len(missing), 1000):
         rows = [(post_id, text, index_text(text)) for post_id, text in missing[start:start + 1000]]
         bind.exec_driver_sql("INSERT INTO posts_fts_new(rowid, text) VALUES (?, ?)", [(i, t) for i, _, t in rows])
-        side = [(i, t) for i, text, t in rows if t != (text or "")]
-        if side:
-            bind.exec_driver_sql("INSERT INTO posts_fts_text(id, text) VALUES (?, ?)", side)
+        bind.exec_driver_sql("INSERT INTO posts_fts_text(id, text) VALUES (?, ?)",
+                             [(i, t if t != (text or "") else None) for i, text, t in rows])
     for trigger in ("posts_fts_ad", "posts_fts_au"):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     op.execute("DROP TABLE posts_fts")
