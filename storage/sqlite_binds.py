@@ -26,9 +26,8 @@ def sqlite_time(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
-    return (f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
-            f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}")
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.isoformat(" ", "microseconds")
 
 
 class CompiledRows:
@@ -92,5 +91,14 @@ def _converter(type_: sa.types.TypeEngine) -> Callable[[Any], Any] | None:
     if isinstance(type_, UTCDateTime):
         return sqlite_time
     if isinstance(type_, sa.JSON):
-        return json.dumps
+        return _json
     return None
+
+
+def _json(value: Any) -> str:
+    """``json.dumps(value)``, without the call for the usual values of no quotes (None, [])."""
+    if value is None:
+        return "null"
+    if value == []:
+        return "[]"
+    return json.dumps(value)

@@ -135,7 +135,7 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
             self._upsert_posts(conn, p_rows, site_ids, thread_ids, now, result, outbox)
         return result
 
-    def _insert(self, model):
+    def _insert(self, model, *, with_id: bool = False):
         """The dialect's INSERT (with ON CONFLICT support) on the model's Core table.
 
         Rows are passed to ``execute`` as a list (executemany), so the compiled
@@ -143,7 +143,23 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
         clause per batch.
         """
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
-        return insert(model.__table__)
+        stmt = insert(model.__table__)
+        if self.dialect == "sqlite":  # every column (but id) a named parameter: the form CompiledRows binds
+            columns = [c for c in model.__table__.columns if with_id or c.name != "id"]
+            stmt = stmt.values({c.name: sa.bindparam(c.name, type_=c.type) for c in columns})
+        return stmt
+
+    def _rows_statement(self, upsert: sa.Insert):
+        """On SQLite a :class:`CompiledRows` (rows bound without SQLAlchemy's per-row processing), else ``upsert``."""
+        return CompiledRows(upsert, self.engine.dialect) if self.dialect == "sqlite" else upsert
+
+    @staticmethod
+    def _execute_rows(conn: sa.Connection, upsert, rows: list[dict]) -> None:
+        """Run an upsert of :meth:`_rows_statement` once per row (executemany)."""
+        if isinstance(upsert, CompiledRows):
+            upsert.execute(conn, rows)
+        else:
+            conn.execute(upsert, rows)
 
     def _upsert_sites(self, conn: sa.Connection, keys: set[str], now: datetime) -> dict[str, int]:
         ordered = sorted(keys)
@@ -174,7 +190,7 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
                 row = dict(rows[url])
                 row["site_id"] = site_ids[row.pop("site")]
                 values.append({**row, "first_seen": now, "last_seen": now})
-            conn.execute(upsert, values)
+            self._execute_rows(conn, upsert, values)
             ids.update(conn.execute(known, {"keys": chunk}).all())
         return ids
 
@@ -196,7 +212,8 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
                 "last_seen": ex.last_seen,
             },
         )
-        return upsert, sa.select(Thread.url, Thread.id).where(Thread.url.in_(sa.bindparam("keys", expanding=True)))
+        known = sa.select(Thread.url, Thread.id).where(Thread.url.in_(sa.bindparam("keys", expanding=True)))
+        return self._rows_statement(upsert), known
 
     def _upsert_pages(self, conn: sa.Connection, rows: dict[str, dict], site_ids: dict[str, int]) -> None:
         upsert = self._statement("pages", self._page_statement)
@@ -206,13 +223,13 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
                 row = dict(rows[url])
                 row["site_id"] = site_ids[row.pop("site")]
                 values.append({**row, "fetch_count": 1})
-            conn.execute(upsert, values)
+            self._execute_rows(conn, upsert, values)
 
     def _page_statement(self):
         p = Page.__table__
         stmt = self._insert(Page)
         ex = stmt.excluded
-        return stmt.on_conflict_do_update(
+        return self._rows_statement(stmt.on_conflict_do_update(
             index_elements=["url"],
             set_={
                 "status": sa.func.coalesce(ex.status, p.c.status),
@@ -221,9 +238,9 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
                 "etag": ex.etag,
                 "last_modified": ex.last_modified,
                 "fetched_at": sa.func.coalesce(ex.fetched_at, p.c.fetched_at),
-                "fetch_count": p.c.fetch_count + 1,
+                "fetch_count": p.c.fetch_count + sa.literal_column("1"),  # no bound parameter
             },
-        )
+        ))
 
     def _upsert_posts(
         self,
@@ -236,19 +253,29 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
         outbox: bool = False,
     ) -> None:
         upsert, touch, known_query, new_ids = self._post_statements(conn)
+        # SQLite: new posts get their ids here, the ones SQLite would choose (max + 1, ...), which
+        # saves reading them back: BEGIN IMMEDIATE holds the write lock, so nobody else inserts meanwhile
+        own_ids, next_id = isinstance(upsert, CompiledRows), None
         for chunk in chunks(sorted(rows)):  # one key order for every writer: no lock-order deadlocks
             known = {r.post_key: r for r in conn.execute(known_query, {"keys": chunk})}
-            values, same, rewritten = [], [], {}
+            values, same, rewritten, edited = [], [], {}, []
             for key in chunk:
                 row = rows[key]
                 site_id, thread_id = site_ids[row["site"]], thread_ids[row["thread_url"]]
                 old = known.get(key)
                 if old is None:
                     result.inserted.append(key)
-                    rewritten[key] = None
+                    if own_ids:
+                        if next_id is None:
+                            next_id = (conn.exec_driver_sql("SELECT max(id) FROM posts").scalar() or 0) + 1
+                        rewritten[key] = next_id
+                        next_id += 1
+                    else:
+                        rewritten[key] = None
                 elif old.content_hash != row["content_hash"]:
                     result.updated.append(key)
                     rewritten[key] = old.id
+                    edited.append(old.id)
                 else:
                     result.unchanged += 1
                     if _same_place(old, row, site_id, thread_id):
@@ -257,19 +284,18 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
                 value = {**row, "site_id": site_id, "thread_id": thread_id,
                          "first_seen": now, "last_seen": now, "updated_at": None}
                 del value["site"], value["thread_url"]  # named by site_id / thread_id
+                if own_ids:
+                    value["id"] = rewritten[key] if old is None else None  # a stored post keeps its id
                 values.append(value)
             if values:
-                if isinstance(upsert, CompiledRows):
-                    upsert.execute(conn, values)
-                else:
-                    conn.execute(upsert, values)
+                self._execute_rows(conn, upsert, values)
             if same:
                 conn.execute(touch, {"keys": same, "now": now})
             if rewritten:
-                fresh = [key for key, post_id in rewritten.items() if post_id is None]
+                fresh = [key for key, post_id in rewritten.items() if post_id is None]  # PostgreSQL
                 if fresh:
                     rewritten.update(conn.execute(new_ids, {"keys": fresh}).all())
-                self._index_search(conn, {rewritten[key]: rows[key]["text"] for key in rewritten})
+                self._index_search(conn, {rewritten[key]: rows[key]["text"] for key in rewritten}, edited)
                 if outbox:
                     marks = {key: (rewritten[key], rows[key]["content_hash"]) for key in rewritten}
                     self._mark_outbox(conn, dict(marks.values()), now)
@@ -288,17 +314,12 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
         if cached is not None:
             return cached
         p = Post.__table__
-        stmt = self._insert(Post)
-        if self.dialect == "sqlite":
-            columns = [c.name for c in p.columns if c.name != "id"]
-            stmt = stmt.values({name: sa.bindparam(name) for name in columns})
+        stmt = self._insert(Post, with_id=True)
         ex = stmt.excluded
         set_ = {name: getattr(ex, name) for name in (*POST_CONTENT, *POST_PLACE, "content_hash", "last_seen")}
         set_["language"] = sa.func.coalesce(ex.language, p.c.language)
         set_["updated_at"] = sa.case((p.c.content_hash != ex.content_hash, ex.last_seen), else_=p.c.updated_at)
-        upsert = stmt.on_conflict_do_update(index_elements=["post_key"], set_=set_)
-        if self.dialect == "sqlite":
-            upsert = CompiledRows(upsert, conn.dialect)
+        upsert = self._rows_statement(stmt.on_conflict_do_update(index_elements=["post_key"], set_=set_))
         keys = sa.bindparam("keys", expanding=True)
         touch = sa.update(p).where(p.c.post_key.in_(keys)).values(last_seen=sa.bindparam("now"))
         known = sa.select(
@@ -308,9 +329,9 @@ class Store(RunsMixin, AnnotationsMixin, RecrawlStateMixin, SchedulesMixin, Outb
         cached = self._statements["posts"] = (upsert, touch, known, new_ids)
         return cached
 
-    def _index_search(self, conn: sa.Connection, texts: dict[int, str | None]) -> None:
-        """(Re)index new or edited posts (``{posts.id: text}``): see storage.searchindex."""
-        write_index(conn, self.dialect, texts)
+    def _index_search(self, conn: sa.Connection, texts: dict[int, str | None], edited: list[int]) -> None:
+        """(Re)index new or edited posts (``{posts.id: text}``; ``edited``: ids stored before): storage.searchindex."""
+        write_index(conn, self.dialect, texts, edited)
 
 
 def _storable(items: Iterable[Mapping], kind: str, skipped: list[str]) -> list[Mapping]:
