@@ -1,4 +1,4 @@
-"""Real PHP forum engines (Discuz! X, FluxBB, Carbon Forum, Question2Answer, WordPress + bbPress) run on 127.0.0.1 for whole-site crawl tests.
+"""Real PHP forum engines (Discuz! X, FluxBB, Carbon Forum, Question2Answer, WordPress + bbPress, Phorum) run on 127.0.0.1 for whole-site crawl tests.
 
 The engine sources are not in this repository: each is looked up in the
 environment variable ``FORUMCRAWL_<NAME>_SRC`` or in
@@ -12,18 +12,24 @@ says which is missing.
 """
 from __future__ import annotations
 
+import functools
+import http.client
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import time
+import urllib.parse
+import urllib.request
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from http.cookiejar import CookieJar
 from typing import Iterator
 
+from tests.engines.common.html_forms import form_data
 from tests.engines.server import TruthThread
 
 HERE = Path(__file__).resolve().parent
@@ -46,6 +52,41 @@ class PhpForum:
 
     def all_posts(self) -> list:
         return [p for t in self.threads for p in t.posts]
+
+
+class _FromAddress(urllib.request.HTTPHandler):
+    """Connections from one loopback source address (127.0.0.N)."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        self.address = address
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.address, 0)), req)
+
+
+class FormBrowser:
+    """One user agent for seeding through web forms: its own cookies and loopback address; sends Referer
+    like a browser (engines that limit registrations per address or check the Referer want both)."""
+
+    def __init__(self, base: str, address: str = "127.0.0.1") -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(_FromAddress(address),
+                                                  urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=60) as resp:
+            return resp.read().decode("utf-8", "replace")
+
+    def post(self, path: str, data: dict | list, referer: str) -> str:
+        req = urllib.request.Request(self.base + path, urllib.parse.urlencode(data).encode(),
+                                     headers={"Referer": self.base + referer})
+        with self.opener.open(req, timeout=60) as resp:
+            return resp.read().decode("utf-8", "replace")
+
+    def fill(self, path: str, must_have: str, values: dict[str, str], *, action: str | None = None) -> str:
+        """GET ``path``, fill its form holding ``must_have`` with ``values``, POST it back; the answer."""
+        return self.post(action or path, form_data(self.get(path), must_have, values), path)
 
 
 def source_dir(name: str) -> Path | None:

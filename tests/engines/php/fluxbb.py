@@ -16,21 +16,15 @@ truth is read back from FluxBB's ``posts`` table.
 """
 from __future__ import annotations
 
-import functools
-import http.client
 import re
 import tempfile
-import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.common.html_forms import form_data
-from tests.engines.php import (MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql,
-                               php_server)
+from tests.engines.php import (MYSQL, FormBrowser, PhpForum, copy_source, database_name, drop_database, free_port,
+                               mysql, php_server)
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -40,38 +34,13 @@ POSTS_PER_PAGE = TOPICS_PER_PAGE = 5
 ADMIN_PASSWORD = "fc-admin-pw"
 
 
-class _FromAddress(urllib.request.HTTPHandler):
-    """Connections from one loopback source address (127.0.0.N)."""
-
-    def __init__(self, address: str) -> None:
-        super().__init__()
-        self.address = address
-
-    def http_open(self, req):
-        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.address, 0)), req)
-
-
-class Browser:
-    """One user agent: its own cookies and loopback address; sends Referer like a browser."""
-
-    def __init__(self, base: str, address: str = "127.0.0.1") -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(_FromAddress(address),
-                                                  urllib.request.HTTPCookieProcessor(CookieJar()))
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=60) as resp:
-            return resp.read().decode("utf-8", "replace")
+class Browser(FormBrowser):
+    """A FormBrowser that raises on FluxBB's error pages."""
 
     def submit(self, path: str, must_have: str, values: dict[str, str], *, action: str | None = None) -> str:
         """GET ``path``, fill its form holding ``must_have`` with ``values``, POST it back."""
-        page = self.get(path)
-        data = form_data(page, must_have, values)
+        body = self.fill(path, must_have, values, action=action)
         target = action or path
-        req = urllib.request.Request(self.base + target, urllib.parse.urlencode(data).encode(),
-                                     headers={"Referer": self.base + path})
-        with self.opener.open(req, timeout=60) as resp:
-            body = resp.read().decode("utf-8", "replace")
         error = re.search(r'<div id="msg".*?<p>(.*?)</p>|<div class="forminfo error-info">(.*?)</div>', body, re.S)
         if error and 'http-equiv="refresh"' not in body:  # (a redirect page says "done, redirecting")
             said = re.sub(r"<[^>]+>|\s+", " ", "".join(filter(None, error.groups())))
