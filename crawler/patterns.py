@@ -57,9 +57,10 @@ def url_pattern(url: str) -> str:
         segments.append(stem + dot + ext)
     path = "/".join(segments)
     if parts.query:
-        # a key without "=" is a value in the path's place (Discuz's archive "?tid-8.html"): its digits vary
-        keys = sorted({pair.partition("=")[0].lower() if "=" in pair else _DIGITS.sub("#", pair.lower())
-                       for pair in parts.query.split("&") if pair})
+        # a key without "=" is a value in the path's place (Discuz's archive "?tid-8.html"): its digits vary;
+        # so do those of a key that carries path-like values before its "=" ("?2,36,printview,page=1":
+        # comma-separated arguments, the last one named)
+        keys = sorted({_DIGITS.sub("#", pair.partition("=")[0].lower()) for pair in parts.query.split("&") if pair})
         path += "?" + "&".join(keys)
     return path
 

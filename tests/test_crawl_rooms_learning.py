@@ -34,6 +34,11 @@ def test_patterns_generalise_ids_slugs_and_query_values() -> None:
     # a bare query word stands where a path would (Discuz's archive): its digits vary too
     assert url_pattern("http://h/archiver/?tid-8.html") == url_pattern("http://h/archiver/?tid-10.html") \
         == "/archiver/?tid-#.html"
+    # comma-separated arguments before a named one ("read.php?forum,thread,printview,page=N"): one shape
+    # for every thread, so three print views that repeat known posts stop the fourth
+    assert url_pattern("http://h/read.php?2,24,printview,page=1") == url_pattern("http://h/read.php?2,36,printview,page=3") \
+        == "/read.php?#,#,printview,page"
+    assert url_pattern("http://h/read.php?2,24,page=2") != url_pattern("http://h/read.php?2,24,printview,page=2")
 
 
 def test_a_pattern_is_blocked_after_nothing_new_and_kept_when_useful() -> None:
