@@ -556,6 +556,8 @@ def clean_lines(text: str) -> str:
     ("bob wrote:", "Originally Posted by bob") and a signature below a "-- " delimiter from
     rendered post text."""
     lines = [line for line in text.split("\n") if not _control_line(line.strip())]
+    if any(line.lstrip().startswith(">") for line in lines):
+        lines = _without_mail_quotes(lines)
     lines = [line for line in lines if not is_quote_header_line(line)]
     # the author column's facts and the post's own date above its text, when no element
     # holds them apart from it ("Posts: 44", "Joined: May 2019", "May 3, 2024 10:00")
@@ -564,6 +566,31 @@ def clean_lines(text: str) -> str:
     if len(lines) > 1 and _date_line(lines[0]):
         lines = lines[1:]
     return "\n".join(strip_signature(lines))
+
+
+_RULE_LINE_RE = re.compile(r"^[-_=~*]{5,}$")
+
+
+def _without_mail_quotes(lines: list[str]) -> list[str]:
+    """``lines`` without e-mail style quotes: a header line ("bob wrote:"), maybe a rule
+    ("-----"), then lines starting with ">" (engines that quote as mail readers do, with no
+    quote element: the quoted post's words are not the reply's)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if is_quote_header_line(lines[i]):
+            j = i + 1
+            while j < len(lines) and (not lines[j].strip() or _RULE_LINE_RE.match(lines[j].strip())):
+                j += 1
+            k = j
+            while k < len(lines) and (lines[k].lstrip().startswith(">") or (k > j and not lines[k].strip())):
+                k += 1
+            if k > j:
+                i = k
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
 
 
 # an author's counters as the author column prints them ("Posts: 44", "Beiträge: 1.240", "积分: 12")
@@ -1034,6 +1061,23 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
 
 
 _POST_ANCHOR_RE = re.compile(r"^[A-Za-z_-]{1,12}\d+$")
+
+
+def anchor_post_id(dom: Dom, permalink: str) -> str | None:
+    """The id a post's permalink names when its ``#fragment`` is an anchor on this very page
+    (``read.php?2,36,39#msg-39`` beside ``<a name="msg-39">``): the post lives here under that
+    anchor, though the link's page part is another URL of the thread (the message's own). Without
+    it such a page reads as a digest of posts found elsewhere."""
+    fragment = permalink.partition("#")[2]
+    if not _POST_ANCHOR_RE.match(fragment):
+        return None
+    anchors = dom.memo.get("page_anchors")
+    if anchors is None:
+        root = dom.nodes[0].getroottree().getroot()
+        anchors = dom.memo["page_anchors"] = {v for v in root.xpath("//@id | //a/@name") if _POST_ANCHOR_RE.match(v)}
+    if fragment not in anchors:
+        return None
+    return _id_post_id(fragment, False) or fragment
 
 
 def sanitize(el: etree._Element, url: str, skip: set) -> str:

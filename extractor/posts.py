@@ -405,6 +405,8 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         post_id = fields.find_post_id(dom, u, mine)
         date_anchor = _node_with_text(dom, mine, raw) if published is not None else None
         permalink = fields.find_permalink(dom, outside, url, post_id, (floor_node, date_anchor))
+        if post_id is None and permalink:
+            post_id = fields.anchor_post_id(dom, permalink)
         post = Post(position=ui + 1, text=text, floor=floor, author=author or None, published=published,
                     published_raw=raw, html=fields.sanitize(dom.nodes[body], url, skip - {dom.nodes[q] for q in quotes}),
                     post_id=post_id, quotes=quote_texts, url=permalink)

@@ -146,3 +146,41 @@ def test_posts_marked_up_as_comments_with_no_article_around_them_are_a_thread() 
     page = extract(html, "http://forum.test/topic/2/notes/")
     assert page.kind == "thread", (page.kind, page.warnings)
     assert len(page.posts) == 20
+
+
+def mail_style_thread_html(page: int = 2) -> str:
+    """A thread page whose posts carry no id of their own: an ``<a name="msg-N">`` anchor stands
+    before each, and its subject links to the message's own URL with that anchor; the last reply
+    quotes as a mail reader does ("bob Wrote:", a rule, "> " lines) with no quote element."""
+    first = 5 * (page - 1) + 40
+    bodies = list(POSTS)
+    bodies[3] = (f"rider2 Wrote:<br>-------------------------------------------------------<br>&gt; "
+                 f"{POSTS[2][:50]}<br>&gt; {POSTS[2][50:]}<br><br><br>{POSTS[3]}")
+    posts = "".join(
+        f"<a name='msg-{first + i}'></a><div class='message'><div class='generic'><table><tr><td>"
+        f"<div class='message-author'><a href='/profile.php?2,{i}'>rider{i}</a></div><small><strong>"
+        f"<a href='/read.php?2,7,{first + i}#msg-{first + i}' rel='nofollow'>Re: Chain slipping</a></strong><br>"
+        f"May 0{i + 1}, 2024 10:0{i}AM</small></td><td class='message-user-info'>Registered: 2 years ago<br>"
+        f"Posts: {10 * i + 3}</td></tr></table></div><div class='message-body'>{body}"
+        f"<div class='message-options'><a href='/read.php?2,7,{first + i}#REPLY'>Reply</a></div></div></div>"
+        for i, body in enumerate(bodies))
+    return (f"<html><head><title>Chain slipping</title></head><body><div id='forum'><h1>Chain slipping</h1>"
+            f"<div>{posts}</div><div class='paging'><a href='/read.php?2,7,page=1'>1</a> <strong>{page}</strong>"
+            f"</div></div></body></html>")
+
+
+def test_a_permalink_to_an_anchor_on_the_page_gives_the_post_its_id() -> None:
+    """Without the ids, the page's posts all link to other URLs' anchors and it reads as a digest
+    of posts that live elsewhere ("recent posts"): the crawler then stores nothing of it."""
+    from crawler.views import is_digest
+
+    url = "http://h/read.php?2,7,page=2"
+    page = extract(mail_style_thread_html(), url)
+    assert [p.post_id for p in page.posts] == ["45", "46", "47", "48"]
+    assert not is_digest(page, url)
+
+
+def test_a_mail_style_quote_is_not_the_reply_s_text() -> None:
+    page = extract(mail_style_thread_html(), "http://h/read.php?2,7,page=2")
+    assert page.posts[3].text == POSTS[3]
+    assert [p.text for p in page.posts[:3]] == POSTS[:3]
