@@ -49,11 +49,11 @@ _WORDS = (
     r"lost-?password|forgot(?:-?password)?|reset-?password|"
     r"reply|new-?reply|quote|post-?reply|posting|new-?post|newthread|new-?topic|"
     r"add-?(?:topic|thread|post|reply)|compose|publish|"
-    r"edit|edit-?post|delete|report|flag|moderat\w*|"
+    r"edit|edit-?post|delete|report|flag|moderat\w*|logs?|"
     r"print|printable|printthread|print-?view|"
     r"search|advanced-?search|"
     r"calendar|events?-?calendar|"
-    r"members?|memberlist|member-?list|user-?list|users?|profile|userinfo|"
+    r"members?|memberlist|member-?list|user-?list|users?|people|profile|userinfo|"
     r"private-?messages?|pm|messenger|inbox|"
     r"subscribe|unsubscribe|bookmark|watch|ignore|"
     r"vote|like|react|thank|rep|reputation|rate|rating|rate-?thread|ratethread|rate-?post|rate-?topic|"
@@ -175,11 +175,15 @@ def skip_reason(url: str) -> str | None:
     path = parts.path
     if _SKIP_EXTENSIONS.search(path):
         return "file-type"
-    if _SEGMENT.search(path):
-        return "action"
-    if _JUMP_PATH.search(path):
-        return "jump"
-    if parts.query:
+    route = _route_path(parts.query)
+    for where in (path, route) if route else (path,):
+        if _SEGMENT.search(where):
+            return "action"
+        if _JUMP_PATH.search(where):
+            return "jump"
+        if any(_is_variant_segment(segment) for segment in where.split("/")):
+            return "variant"
+    if parts.query and not route:
         for pair in parts.query.split("&"):
             key, _, value = pair.partition("=")
             key = key.lower()
@@ -192,6 +196,40 @@ def skip_reason(url: str) -> str | None:
             if not value and _ACTION_VALUE.match(key):  # "index.php?login", "?action"-less forms
                 return "action"
     return None
+
+
+# Sort and order parameters under names of an engine's own: sort_key, sort_type, orderby...
+_VARIANT_NAME = re.compile(r"^(?:sort|order)(?:_?\w*)$", re.I)
+# One "name-value" parameter of a path segment: "sort_key-add_time", "id-8", "page-2"
+_SEGMENT_PARAM = re.compile(r"^([a-z][a-z0-9]*(?:_[a-z0-9]+)*)-(.+)$", re.I)
+
+
+def _route_path(query: str) -> str | None:
+    """The path a front controller reads from the query string (``index.php?/question/8``,
+    ``/?/people/ann``), or None: a query that opens with ``/`` and names no key is a path,
+    and the skip rules for paths apply to it."""
+    if not query.startswith("/"):
+        return None
+    first = query.split("&", 1)[0]
+    return None if "=" in first else first
+
+
+def _is_variant_segment(segment: str) -> bool:
+    """Whether a path segment carries its page's parameters (``id-8__sort_key-add_time__sort-ASC``,
+    ``sort_type-hot__day-7``) and one of them orders or filters a list: the same posts again.
+
+    Parameters in a segment are ``name-value`` parts joined by ``__``; a segment without ``__``
+    counts only as one such part when its name has an underscore (``sort_type-new``; a slug
+    such as ``filter-coffee`` is no parameter)."""
+    if "-" not in segment:
+        return False
+    parts = segment.split("__")
+    if len(parts) == 1 and "_" not in segment.partition("-")[0]:
+        return False
+    params = [_SEGMENT_PARAM.match(part) for part in parts]
+    if not all(params):
+        return False
+    return any(m.group(1).lower() in _VARIANT_KEYS or _VARIANT_NAME.match(m.group(1)) for m in params)
 
 
 # A query value only a route can hold: "?qa=register", "?r=site/login", "?page=login". The key

@@ -14,7 +14,7 @@ import json
 import re
 from datetime import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import islice
 
@@ -749,6 +749,8 @@ def _author_text(dom: Dom, i: int) -> str | None:
         return None            # (what a leaf returns is its own text, when name-like: cached by text)
     if (_in_signature(dom, i) and not _profile_link(dom, i)) or _in_quote(dom, i):
         return None
+    if dom.in_link[i] and _script_link(dom, i):
+        return None            # a link that runs a script ("添加讨论", "Add comment") is a control, not a user
     if not leaf:
         # the subtree's text is at least as long as its non-space characters: over 40, no name
         sub_chars = dom.memo.get("sub_chars")
@@ -766,6 +768,42 @@ def _author_text(dom: Dom, i: int) -> str | None:
     if dom.nodes[i].tag == "a" and (dom.nodes[i].get("href") or "").startswith("#") and len(dom.nodes[i].get("href")) > 1:
         return None            # a link to an anchor on this page is a post's permalink or subject, not a user
     return own if not _is_title(dom, own) else None
+
+
+def _script_link(dom: Dom, i: int) -> bool:
+    """Whether node ``i`` is or sits in a link whose href runs a script (``javascript:;``)."""
+    el = dom.nodes[i]
+    link = el if el.tag == "a" else (next(el.iterancestors("a"), None) if dom.in_link[i] else None)
+    return link is not None and (link.get("href") or "").lstrip().lower().startswith("javascript:")
+
+
+# A card's heading naming who opened the thread: a Q&A page's sidebar "发起人" card, "Asked by",
+# "Topic starter"; the name is the profile link that follows it in the card.
+STARTER_LABEL_RE = re.compile(r"^(?:发起人|發起人|提问者|提問者|题主|題主|楼主|樓主|"
+                              r"asked by|started by|(?:topic|thread) starter|original poster)\s*[:：]?$", re.I)
+
+
+_CARD_HEADS = frozenset({"h2", "h3", "h4", "h5", "h6", "dt", "th", "legend"})
+
+
+def starter_name(dom: Dom, outside_posts: Callable[[int], bool]) -> str | None:
+    """The thread opener's name from a labelled block outside the posts (a Q&A page's sidebar
+    card "发起人" then a profile link): for an opening post whose own markup names nobody."""
+    own, end = dom.own_text, dom.as_list("end")
+    for i in range(len(dom)):
+        text = own[i]
+        if not text or len(text) > 20 or dom.nodes[i].tag not in _CARD_HEADS or not STARTER_LABEL_RE.match(text) \
+                or not outside_posts(i):
+            continue        # (a heading: "asked by <a>ann</a>" in a list of other questions is no card)
+        block = dom.parent[i]
+        block = dom.parent[block] if block >= 0 and dom.parent[block] >= 0 else block   # the card
+        for j in range(i + 1, min(len(dom), (end[block] if block >= 0 else i + 30) + 1, i + 30)):
+            if dom.nodes[j].tag == "a" and is_profile_href(dom.nodes[j].get("href") or "") and own[j] \
+                    and outside_posts(j):
+                name = author_text(dom, j)
+                if name:
+                    return name
+    return None
 
 
 def _profile_link(dom: Dom, i: int) -> bool:

@@ -330,6 +330,22 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     if body_key is _UNSET:     # (find_posts learnt it already from the same units, unless given others)
         body_key = fields.pick_body_key(dom, [units[i] for i in core], [owned[i] for i in core], key, text_w,
                                         [date_node[i] for i in core], dates, quote_mask(dom))
+    named: list[str | None] = []
+
+    def opener() -> str | None:
+        # an opening post whose markup names nobody (a Q&A page's question): the page's card
+        # headed "发起人" / "Topic starter" outside the posts names its author (looked up once)
+        if not named:
+            end = dom.as_list("end")
+            inside = [(u, end[u]) for u in units]
+            named.append(fields.starter_name(dom, lambda i: not any(lo <= i <= hi for lo, hi in inside)))
+        return named[0]
+
+    if body_key is None and len(core) == 2 and core[0] == 0 and opener() is not None:
+        # a question built unlike its one answer, its asker named in a card: the answer alone
+        # shows the posts' body element (the question then takes its densest part)
+        body_key = fields.pick_body_key(dom, [units[core[1]]], [owned[core[1]]], key, text_w,
+                                        [date_node[core[1]]], dates, quote_mask(dom))
     declared = _declared_bodies(dom, owned) if sdata else {}
 
     bodies: list[int] = []
@@ -355,6 +371,10 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
             excluded[owned[ui][lo:hi]] = True
     akey = fields.loose_keys(dom)
     author_key = fields.pick_author_key(dom, [units[i] for i in core], [owned[i] for i in core], akey, excluded, url)
+    if author_key is None and len(core) >= 2 and core[0] == 0 and opener() is not None:
+        # the opener named by that card: the replies alone show where the posts name their authors
+        author_key = fields.pick_author_key(dom, [units[i] for i in core[1:]], [owned[i] for i in core[1:]], akey,
+                                            excluded, url)
     if strict and body_key is None and author_key is None:
         return []             # page sections that merely share a class and carry a date each
 
@@ -362,6 +382,7 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     reject = lambda i: fields.is_meta_date(dom, i)  # noqa: E731
     posts: list[Post] = []
     excluded_l, akey_l, own_text = excluded.tolist(), akey.tolist(), dom.own_text
+
     for ui, u in enumerate(units):
         body = bodies[ui]
         mine = owned_l[ui]
@@ -375,9 +396,13 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
                         author_node = i
                         break
         if author is None:
-            if not sdata and u not in foreign and not keyed[ui] and author_key is not None:
-                continue      # neither the posts' body nor their author element: a page section
-            author_node, author = fields.fallback_author(dom, [i for i in outside if i != u])
+            section = not sdata and u not in foreign and not keyed[ui] and author_key is not None
+            if section and ui == 0:
+                author = opener()     # a question whose markup names nobody, its asker in a card
+            if author is None:
+                if section:
+                    continue      # neither the posts' body nor their author element: a page section
+                author_node, author = fields.fallback_author(dom, [i for i in outside if i != u])
         # The post's date: outside its body first (a date quoted in the text is not the post's)
         published, raw = find_date(dom, u, u, now=now, nodes=outside, reject=reject)
         if published is None:
@@ -414,6 +439,8 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
         if sd:
             _fill_from(post, sd, now, prefer=True)
         posts.append(post)
+    if posts and posts[0].author is None and posts[0].position == 1:
+        posts[0].author = opener()
     return posts
 
 

@@ -69,6 +69,12 @@ def test_canonical_query_is_order_independent() -> None:
         "http://h/user/3/chenwei/",
         "http://h/u/lihua",
         "http://h/u/%E9%99%88%E4%BC%9F/",
+        # a front controller's route in the query string is judged as a path
+        "http://h/?/people/%E7%8E%8B%E5%B0%8F%E6%98%8E",
+        "http://h/?/user/admin_log/uid-3",
+        "http://h/index.php?/vote/log/item_type-question__item_id-8",
+        "http://h/?/content/log/thread_type-question__thread_id-8",
+        "http://h/?/register/",
     ],
 )
 def test_action_urls_are_skipped(url: str) -> None:
@@ -83,6 +89,12 @@ def test_action_urls_are_skipped(url: str) -> None:
         "http://h/board/2?order=views",
         "http://h/viewtopic.php?t=5&view=print",
         "http://h/forum.php?mod=viewthread&tid=1&page=1&authorid=7",
+        # parameters in a path segment ("name-value" joined by "__"), in a routed query or a path
+        "http://h/?/question/id-8__sort_key-add_time__sort-ASC",
+        "http://h/?/question/id-8__sort_key-agree_count__sort-DESC__page-2",
+        "http://h/?/sort_type-hot__category-1__day-7",
+        "http://h/?/sort_type-new",
+        "http://h/question/id-8__sort-ASC",
     ],
 )
 def test_listing_variants_are_skipped(url: str) -> None:
@@ -153,6 +165,12 @@ def test_other_schemes_are_skipped(url: str) -> None:
         "http://h/thread-123-2-1.html",
         "http://h/index.php?topic=5.20",
         "http://h/blog/2024/05/members-only-event-report",  # words inside a slug are fine
+        "http://h/?/question/8",  # a routed query: its pages and their pager links are kept
+        "http://h/?/question/id-8__page-2",
+        "http://h/?/explore/category-1",
+        "http://h/?/topic/%E4%B8%AD%E6%96%87",
+        "http://h/blog/filter-coffee",  # a slug of "name-value" shape is no parameter
+        "http://h/t/order-of-things/5",
     ],
 )
 def test_content_urls_are_kept(url: str) -> None:
