@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import functools
 import http.client
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -69,19 +71,21 @@ class FormBrowser:
     """One user agent for seeding through web forms: its own cookies and loopback address; sends Referer
     like a browser (engines that limit registrations per address or check the Referer want both)."""
 
-    def __init__(self, base: str, address: str = "127.0.0.1") -> None:
+    def __init__(self, base: str, address: str = "127.0.0.1", timeout: float = 60) -> None:
         self.base = base
+        self.timeout = timeout
+        self.jar = CookieJar()
         self.opener = urllib.request.build_opener(_FromAddress(address),
-                                                  urllib.request.HTTPCookieProcessor(CookieJar()))
+                                                  urllib.request.HTTPCookieProcessor(self.jar))
 
     def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=60) as resp:
+        with self.opener.open(self.base + path, timeout=self.timeout) as resp:
             return resp.read().decode("utf-8", "replace")
 
     def post(self, path: str, data: dict | list, referer: str) -> str:
         req = urllib.request.Request(self.base + path, urllib.parse.urlencode(data).encode(),
                                      headers={"Referer": self.base + referer})
-        with self.opener.open(req, timeout=60) as resp:
+        with self.opener.open(req, timeout=self.timeout) as resp:
             return resp.read().decode("utf-8", "replace")
 
     def fill(self, path: str, must_have: str, values: dict[str, str], *, action: str | None = None) -> str:
@@ -188,3 +192,16 @@ def stop_group(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
+
+
+def run_seeder(script: Path, site: Path, spec: dict, marker: str, engine: str,
+               php_args: tuple[str, ...] = ()) -> dict:
+    """Run an engine's PHP seeding script on ``site`` with ``spec`` (JSON on stdin); the last line
+    of its output starting with ``marker`` is the JSON it read back from the engine's database."""
+    proc = subprocess.run(["php", *php_args, str(script), str(site)], input=json.dumps(spec),
+                          capture_output=True, text=True, timeout=300)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith(marker)]
+    if proc.returncode != 0 or not lines:
+        shown = re.sub(r"<[^>]+>|\s+", " ", proc.stdout)[-1500:]
+        raise RuntimeError(f"seeding {engine} failed ({proc.returncode}): {proc.stderr[-1500:]} {shown}")
+    return json.loads(lines[-1])

@@ -29,15 +29,12 @@ import html
 import json
 import re
 import tempfile
-import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql, php_server
+from tests.engines.php import MYSQL, FormBrowser, PhpForum, copy_source, database_name, drop_database, free_port, mysql, php_server
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -52,24 +49,12 @@ def engine_name(user: str) -> str:
     return user if len(user) >= 4 else user + "同学"
 
 
-class Browser:
-    """One user agent: its own cookies; sends Referer and the page's FormHash like the engine's pages."""
+class Browser(FormBrowser):
+    """A form browser that also sends the page's FormHash and reads its picture code, like the engine's pages."""
 
     def __init__(self, base: str, sessions: Path) -> None:
-        self.base = base
+        super().__init__(base, timeout=120)
         self.sessions = sessions
-        self.jar = CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=60) as resp:
-            return resp.read().decode("utf-8", "replace")
-
-    def post(self, path: str, data: dict | list, referer: str) -> str:
-        req = urllib.request.Request(self.base + path, urllib.parse.urlencode(data).encode(),
-                                     headers={"Referer": self.base + referer})
-        with self.opener.open(req, timeout=120) as resp:
-            return resp.read().decode("utf-8", "replace")
 
     def form_hash(self, page: str) -> str:
         return re.search(r'name="FormHash" value="([0-9a-f]+)"', page).group(1)

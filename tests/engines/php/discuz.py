@@ -13,9 +13,7 @@ the page and database charsets set to GBK (``gbk_build``).
 """
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 import tempfile
 import urllib.parse
 import urllib.request
@@ -25,7 +23,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import (HERE, PhpForum, copy_source, database_name, drop_database, free_port, MYSQL,
+from tests.engines.php import (HERE, run_seeder, PhpForum, copy_source, database_name, drop_database, free_port, MYSQL,
                                php_server)
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
@@ -66,13 +64,7 @@ def _install(base: str, dbname: str) -> None:
 def _seed(site: Path) -> dict:
     spec = {"settings": {"postperpage": POSTS_PER_PAGE, "topicperpage": THREADS_PER_PAGE},
             "users": corpus.USERS, "threads": [dict(t, fid=2) for t in corpus.threads()]}
-    proc = subprocess.run(["php", str(HERE / "discuz_seed.php"), str(site)], input=json.dumps(spec),
-                          capture_output=True, text=True, timeout=300)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith('{"threads"')]
-    if proc.returncode != 0 or not lines:
-        shown = re.sub(r"<[^>]+>|\s+", " ", proc.stdout)[-1500:]
-        raise RuntimeError(f"seeding Discuz failed ({proc.returncode}): {proc.stderr[-1500:]} {shown}")
-    return json.loads(lines[-1])
+    return run_seeder(HERE / "discuz_seed.php", site, spec, '{"threads"', "Discuz")
 
 
 def truth(data: dict, base: str) -> list[TruthThread]:

@@ -16,9 +16,7 @@ Five answers and five questions a page, so the longest questions span pages.
 """
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 import tempfile
 import urllib.parse
 import urllib.request
@@ -28,7 +26,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import (HERE, MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql,
+from tests.engines.php import (HERE, run_seeder, MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql,
                                php_server)
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
@@ -94,13 +92,7 @@ def _install(base: str, dbname: str) -> None:
 
 
 def _seed(site: Path) -> dict:
-    proc = subprocess.run(["php", str(HERE / "q2a_seed.php"), str(site)], input=json.dumps(spec()),
-                          capture_output=True, text=True, timeout=300)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith('{"questions"')]
-    if proc.returncode != 0 or not lines:
-        shown = re.sub(r"<[^>]+>|\s+", " ", proc.stdout)[-1500:]
-        raise RuntimeError(f"seeding Q2A failed ({proc.returncode}): {proc.stderr[-1500:]} {shown}")
-    return json.loads(lines[-1])
+    return run_seeder(HERE / "q2a_seed.php", site, spec(), '{"questions"', "Q2A")
 
 
 def truth(data: dict, base: str) -> list[TruthThread]:

@@ -19,17 +19,15 @@ setting model. Every fourth post is a discussion under the answer before it.
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
-import subprocess
 import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import (HERE, MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql,
+from tests.engines.php import (HERE, run_seeder, MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql,
                                php_server)
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
@@ -89,12 +87,7 @@ def _install(site: Path, dbname: str) -> None:
 
 
 def _seed(site: Path) -> dict:
-    proc = subprocess.run(["php", "-d", "display_errors=stderr", str(HERE / "wecenter_seed.php"), str(site)],
-                          input=json.dumps(spec()), capture_output=True, text=True, timeout=300)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith('{"questions"')]
-    if proc.returncode != 0 or not lines:
-        raise RuntimeError(f"seeding WeCenter failed ({proc.returncode}): {proc.stderr[-1500:]} {proc.stdout[-800:]}")
-    return json.loads(lines[-1])
+    return run_seeder(HERE / "wecenter_seed.php", site, spec(), '{"questions"', "WeCenter", php_args=("-d", "display_errors=stderr"))
 
 
 def _text(message: str) -> str:
