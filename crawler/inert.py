@@ -28,6 +28,7 @@ from crawler.fetches import Fetch
 from crawler.patterns import url_pattern
 
 MAX_URLS = 20_000  # memory bound on remembered pages
+MAX_VALUES = 64    # values of one parameter remembered beside the same other parameters
 MAX_KEPT = 64      # copies kept to stand in for their targets (bodies: a few MB at most)
 
 
@@ -68,6 +69,8 @@ class InertParams:
             if names.count(name) != 1:
                 continue
             key = (parts.path, name)
+            if key in self._vetoed or name in self.inert.get(parts.path, ()):
+                continue  # decided: no more evidence needed (a thread id would compare every thread)
             rest = urlencode(pairs[:i] + pairs[i + 1:])
             values = self._seen.setdefault((parts.path, name, rest), {})
             for other, shown in values.items():
@@ -77,7 +80,8 @@ class InertParams:
                     self._votes[key] = self._votes.get(key, 0) + 1
                 else:
                     self._vetoed.add(key)
-            if len(self._seen) < MAX_URLS:
+                    break  # (one pair showing other posts settles it)
+            if len(self._seen) < MAX_URLS and len(values) < MAX_VALUES:
                 values[value] = posts
             if value and not value.isdigit():
                 said = named == rest  # this page declares itself the URL without the parameter

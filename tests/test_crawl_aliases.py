@@ -23,6 +23,31 @@ def test_a_page_number_never_is() -> None:
     assert inert.strip("http://f/t.php?page=2&tid=5") == "http://f/t.php?page=2&tid=5"
 
 
+def test_a_decided_parameter_is_not_weighed_again() -> None:
+    """A thread id shows other posts from its second value on: vetoed, it is no longer compared
+    with every thread seen (which made each page cost as much as the pages before it)."""
+    inert = InertParams()
+    compared = []
+
+    class Counted(frozenset):
+        def __eq__(self, other):
+            compared.append(1)
+            return frozenset.__eq__(self, other)
+
+        def __ne__(self, other):
+            compared.append(1)
+            return frozenset.__ne__(self, other)
+
+        __hash__ = frozenset.__hash__
+
+    for tid in range(3000):
+        inert.observe(f"http://f/viewthread.php?page=1&tid={tid}", Counted({tid}))
+    assert not inert
+    assert len(compared) < 3 * 3000          # not 3000 * 2999 / 2
+    assert inert.undecided("http://f/viewthread.php?page=1&tid=7&from=x", "http://f/viewthread.php?page=1&tid=7")
+    assert not inert.undecided("http://f/viewthread.php?page=1&tid=7", "http://f/viewthread.php?page=1")
+
+
 def test_a_parameter_that_once_changed_the_posts_is_never_inert() -> None:
     inert = InertParams()
     inert.observe("http://f/t.php?tid=1", A)
