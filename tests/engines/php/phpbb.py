@@ -15,7 +15,8 @@ asks. Seed: ``phpbb_seed.php`` sets the board options (5 posts and 5 topics a
 page, no flood interval, no load limit), adds the members with ``user_add`` and
 posts :mod:`tests.engines.php.corpus` with ``submit_post`` as each post's author
 at its corpus time; every 4th reply opens with a BBCode ``[quote]`` of the post
-before it. The truth is read back from ``phpbb_posts``, with the installer's own
+before it; three members get signatures (as the UCP stores them) and three posts are
+edited by their authors (``submit_post``'s edit mode, two with a reason). The truth is read back from ``phpbb_posts``, with the installer's own
 "Welcome to phpBB3" topic (a reply's own words: the quote is the other post's).
 """
 from __future__ import annotations
@@ -42,6 +43,17 @@ QUOTE_EVERY = 4  # reply i (i % 4 == 3) quotes post i - 1
 OPTIONS = {"posts_per_page": POSTS_PER_PAGE, "topics_per_page": 5, "flood_interval": 0,
            # (a busy test machine must not make the board answer "unavailable")
            "limit_load": 0, "limit_search_load": 0}
+
+
+# Signatures under every post of their authors (phpBB shows them to guests): not the posts' words.
+SIGNATURES = {"admin": "phpBB 测试论坛管理员 · 有问题请发帖",
+              "lihua": "[url=http://example.org/lihua]我的博客[/url] —— 每天进步一点点",
+              "marta": "[i]Bake, share, repeat.[/i] Sourdough since 2019"}
+# Posts their authors edit (corpus topic, post index, reason, words added): phpBB shows "Last edited
+# by <name> on <date>, edited 1 time in total." and the reason under the post.
+EDITS = [(7, 0, "补充地点", " 补充：集合地点在地铁站出口。"),
+         (7, 7, "typo", " 另外记得带雨伞。"),
+         (5, 11, "", " 更新：现在好多了。")]
 
 
 def _install_config(dbname: str, port: int) -> str:
@@ -99,8 +111,11 @@ def spec() -> dict:
     topics = [{"title": t["title"], "posts": [dict(p, quote=i % QUOTE_EVERY == QUOTE_EVERY - 1)
                                              for i, p in enumerate(t["posts"])]}
               for t in corpus.threads()]
+    edits = [{"topic": t, "post": i, "reason": reason, "time": corpus.threads()[t]["posts"][i]["time"] + 7_200,
+              "text": corpus.threads()[t]["posts"][i]["text"] + addition}
+             for t, i, reason, addition in EDITS]
     return {"options": OPTIONS, "users": corpus.USERS, "since": 1_713_000_000, "forum_id": FORUM_ID,
-            "topics": topics}
+            "topics": topics, "signatures": SIGNATURES, "edits": edits}
 
 
 _QUOTE = re.compile(r"\[quote(?:=[^\]]*)?\](.*?)\[/quote\]", re.S)

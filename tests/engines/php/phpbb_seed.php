@@ -5,7 +5,8 @@
  * writes it through phpBB's own code: $config->set for the board options,
  * user_add for the members, submit_post for topics and replies (as their author,
  * at their corpus time; BBCode parsed by generate_text_for_storage, so a reply's
- * [quote] is phpBB's own quote markup). Prints the ground truth read back from
+ * [quote] is phpBB's own quote markup), signatures as the UCP stores them, and
+ * edits by their authors through submit_post's edit mode. Prints the ground truth read back from
  * phpbb_posts / phpbb_topics / phpbb_users as JSON on stdout.
  */
 define('IN_PHPBB', true);
@@ -49,6 +50,15 @@ foreach ($spec['users'] as $i => $name) {
     }
 }
 
+// Signatures as the UCP's signature form stores them: parsed by generate_text_for_storage.
+foreach ($spec['signatures'] as $name => $text) {
+    $uid = $bitfield = $options = '';
+    generate_text_for_storage($text, $uid, $bitfield, $options, true, true, true);
+    $db->sql_query('UPDATE ' . USERS_TABLE . ' SET ' . $db->sql_build_array('UPDATE', array(
+        'user_sig' => $text, 'user_sig_bbcode_uid' => $uid, 'user_sig_bbcode_bitfield' => $bitfield)) .
+        ' WHERE user_id = ' . (int) fc_user_row($name)['user_id']);
+}
+
 function fc_as($name) {
     global $user, $auth;
     $user->data = array_merge($user->data, fc_user_row($name));
@@ -72,11 +82,13 @@ function fc_post($mode, $forum_id, $topic_id, $title, $text, $time) {
     return array((int) $data['topic_id'], (int) $data['post_id']);
 }
 
+$topic_posts = array();  // the corpus topics' post ids, in order
 foreach ($spec['topics'] as $topic) {
     $first = $topic['posts'][0];
     fc_as($first['author']);
     list($topic_id, $post_id) = fc_post('post', $spec['forum_id'], 0, $topic['title'], $first['text'], $first['time']);
     $ids = array(array($post_id, $first));
+    $topic_posts[] = array($post_id);
     foreach (array_slice($topic['posts'], 1) as $p) {
         $text = $p['text'];
         if (!empty($p['quote'])) {
@@ -88,7 +100,33 @@ foreach ($spec['topics'] as $topic) {
         fc_as($p['author']);
         list(, $post_id) = fc_post('reply', $spec['forum_id'], $topic_id, 'Re: ' . $topic['title'], $text, $p['time']);
         $ids[] = array($post_id, $p);
+        $topic_posts[count($topic_posts) - 1][] = $post_id;
     }
+}
+// Edits by their authors, as posting.php's edit mode submits them: the post and topic rows
+// as posting.php reads them, the new text, a reason (shown under the post with the edit time).
+foreach ($spec['edits'] as $edit) {
+    $post_id = $topic_posts[$edit['topic']][$edit['post']];
+    $result = $db->sql_query('SELECT t.*, p.* FROM ' . POSTS_TABLE . ' p JOIN ' . TOPICS_TABLE .
+        ' t ON t.topic_id = p.topic_id WHERE p.post_id = ' . (int) $post_id);
+    $data = $db->sql_fetchrow($result);
+    $db->sql_freeresult($result);
+    $author = $db->sql_fetchrow($db->sql_query('SELECT username FROM ' . USERS_TABLE . ' WHERE user_id = ' .
+        (int) $data['poster_id']));
+    fc_as($author['username']);
+    $text = $edit['text'];
+    $uid = $bitfield = $options = '';
+    generate_text_for_storage($text, $uid, $bitfield, $options, true, true, true);
+    $poll = array();
+    $data = array_merge($data, array(
+        'enable_bbcode' => true, 'enable_smilies' => true, 'enable_urls' => true, 'enable_sig' => true,
+        'message' => $text, 'message_md5' => md5($text), 'bbcode_bitfield' => $bitfield, 'bbcode_uid' => $uid,
+        'post_edit_reason' => $edit['reason'], 'post_edit_user' => (int) $user->data['user_id'],
+        'notify_set' => false, 'notify' => false, 'post_time' => $edit['time'], 'forum_name' => '',
+        'enable_indexing' => true, 'attachment_data' => array(), 'filename_data' => array(),
+        'topic_title' => $data['topic_title'],
+    ));
+    submit_post('edit', $data['post_subject'], '', $data['topic_type'], $poll, $data);
 }
 $cache->purge();
 
