@@ -43,6 +43,7 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "bbpress": (bbpress.PHP_MODULES, True, bbpress.running_bbpress),
            "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter)}
 ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
+SOURCE_CHECKS = {"phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
 
 
 def _skip_or_fail(reason: str) -> None:
@@ -58,6 +59,8 @@ def php_forum(request) -> Iterator[PhpForum]:
     engine = request.param.split("-")[0]  # (discuz-gbk: the GBK edition built from the discuz source)
     reason = missing(engine, modules, needs_mysql) or (
         engine in ALSO_NEEDS and missing(ALSO_NEEDS[engine], modules, needs_mysql))
+    if not reason and engine in SOURCE_CHECKS:
+        reason = SOURCE_CHECKS[engine](source_dir(engine))
     if reason:
         _skip_or_fail(reason)
     started = time.monotonic()

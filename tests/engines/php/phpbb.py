@@ -56,6 +56,17 @@ EDITS = [(7, 0, "补充地点", " 补充：集合地点在地铁站出口。"),
          (5, 11, "", " 更新：现在好多了。")]
 
 
+def source_problem(src: Path) -> str | None:
+    """Why ``src`` is no runnable phpBB (a skip reason), or None: a checkout of the repository
+    lacks the composer ``vendor/`` tree its release package ships."""
+    if not (src / "viewtopic.php").is_file():
+        return f"no runnable phpBB source: {src} has no viewtopic.php (use the phpBB/ folder of the repository)"
+    if not (src / "vendor" / "autoload.php").is_file():
+        return (f"no runnable phpBB source: {src} has no vendor/ (the composer packages of its composer.lock; "
+                "docs/crawl-engines.md, 'PHP engines', says where to get them)")
+    return None
+
+
 def _install_config(dbname: str, port: int) -> str:
     """The installer's YAML (its docs/install-config.sample.yml, filled in)."""
     password = MYSQL["password"].replace("'", "''")
