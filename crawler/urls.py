@@ -69,7 +69,16 @@ _SEGMENT = re.compile(rf"/(?:{_WORDS})(?:[._-]?(?:php|aspx?|jsp|cgi|html?|pl))?(
                       r"|/u/[^/?]+/?(?:$|\?)", re.I)
 # Query values that name such an action: mode=reply, do=newthread, action=profile, act=login
 _ACTION_KEYS = {"mode", "mod", "do", "action", "act", "a", "op", "task", "func", "view", "type", "app", "module"}
-_ACTION_VALUE = re.compile(rf"^(?:{_WORDS})$", re.I)
+# ...also as the first word of a compound value: mode=delete_cookies, do=edit-post, action=login_form
+_ACTION_VALUE = re.compile(rf"^(?:{_WORDS})(?:[_-][a-z0-9]+)*$", re.I)
+# A site's boilerplate (privacy policy, terms of use, imprint, the engine's FAQ): the same text
+# on every site of an engine, never a discussion. Judged as a query value (ucp.php?mode=privacy,
+# index.php?action=faq) or a path's last segment (/privacy, /terms.php, /help/faq, /legal/privacy-policy),
+# never deeper in a path nor as a directory (/c/faq/5, /forums/faq/ are boards, /t/privacy/5 a topic).
+_BOILERPLATE = (r"privacy|privacy-?policy|privacy-?statement|terms|terms-?of-?(?:use|service)|tos|"
+                r"imprint|impressum|legal-?notice|cookie-?policy|faq")
+_BOILERPLATE_VALUE = re.compile(rf"^(?:{_BOILERPLATE})$", re.I)
+_BOILERPLATE_PATH = re.compile(rf"/(?:{_BOILERPLATE})(?:[._-]?(?:php|aspx?|jsp|cgi|html?))?$", re.I)
 # Query keys that alone mean "same list, other order/filter": endless listing variants.
 _VARIANT_KEYS = frozenset(
     {
@@ -164,7 +173,8 @@ def skip_reason(url: str) -> str | None:
     Applied to canonical URLs. Reasons: ``scheme``, ``file-type``, ``action`` (login,
     reply, edit, print, search, calendar, member pages...), ``variant`` (sort order,
     filters, search ids: the same content again), ``jump`` (a "last post", "first
-    unread" or "post N" link redirecting into some page of a thread).
+    unread" or "post N" link redirecting into some page of a thread), ``boilerplate``
+    (privacy policy, terms of use, imprint, FAQ).
     """
     if not url.startswith(("http://", "https://")):
         return "scheme"
@@ -179,6 +189,8 @@ def skip_reason(url: str) -> str | None:
     for where in (path, route) if route else (path,):
         if _SEGMENT.search(where):
             return "action"
+        if _BOILERPLATE_PATH.search(where):
+            return "boilerplate"
         if _JUMP_PATH.search(where):
             return "jump"
         if any(_is_variant_segment(segment) for segment in where.split("/")):
@@ -191,6 +203,8 @@ def skip_reason(url: str) -> str | None:
                 return "jump"
             if key in _ACTION_KEYS and _ACTION_VALUE.match(value):
                 return "action"
+            if key in _ACTION_KEYS and _BOILERPLATE_VALUE.match(value):
+                return "boilerplate"
             if key in _VARIANT_KEYS:
                 return "variant"
             if not value and _ACTION_VALUE.match(key):  # "index.php?login", "?action"-less forms

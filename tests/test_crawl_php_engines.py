@@ -1,7 +1,7 @@
 """Whole-site crawls of real PHP forum engines run on 127.0.0.1 (issue 9).
 
 Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbon Forum 5.9, the
-question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress and Phorum (5.2's PHP 8 line), all on MariaDB, are installed
+question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress, Phorum (5.2's PHP 8 line) and phpBB 3.3, all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -24,7 +24,8 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import PhpForum, bbpress, carbon, discuz, fluxbb, missing, phorum, q2a, source_dir, wecenter
+from tests.engines.php import (PhpForum, bbpress, carbon, discuz, fluxbb, missing, phorum, phpbb, q2a, source_dir,
+                               wecenter)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -37,10 +38,12 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "discuz-gbk": (discuz.PHP_MODULES, True, functools.partial(discuz.running_discuz, charset="gbk")),
            "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb),
            "phorum": (phorum.PHP_MODULES, True, phorum.running_phorum),
+           "phpbb": (phpbb.PHP_MODULES, True, phpbb.running_phpbb),
            "q2a": (q2a.PHP_MODULES, True, q2a.running_q2a),
            "bbpress": (bbpress.PHP_MODULES, True, bbpress.running_bbpress),
            "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter)}
 ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
+SOURCE_CHECKS = {"phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
 
 
 def _skip_or_fail(reason: str) -> None:
@@ -56,6 +59,8 @@ def php_forum(request) -> Iterator[PhpForum]:
     engine = request.param.split("-")[0]  # (discuz-gbk: the GBK edition built from the discuz source)
     reason = missing(engine, modules, needs_mysql) or (
         engine in ALSO_NEEDS and missing(ALSO_NEEDS[engine], modules, needs_mysql))
+    if not reason and engine in SOURCE_CHECKS:
+        reason = SOURCE_CHECKS[engine](source_dir(engine))
     if reason:
         _skip_or_fail(reason)
     started = time.monotonic()

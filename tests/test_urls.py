@@ -75,10 +75,33 @@ def test_canonical_query_is_order_independent() -> None:
         "http://h/index.php?/vote/log/item_type-question__item_id-8",
         "http://h/?/content/log/thread_type-question__thread_id-8",
         "http://h/?/register/",
+        # an action word opening a compound value
+        "http://h/ucp.php?mode=delete_cookies",
+        "http://h/index.php?do=edit-post&id=4",
+        "http://h/index.php?action=login_form",
     ],
 )
 def test_action_urls_are_skipped(url: str) -> None:
     assert skip_reason(canonicalize(url)) == "action"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://h/ucp.php?mode=privacy",
+        "http://h/ucp.php?mode=terms&sid=0123456789abcdef0123456789abcdef",
+        "http://h/privacy-policy",
+        "http://h/legal/terms-of-service",
+        "http://h/tos.php",
+        "http://h/impressum.html",
+        "http://h/app.php/help/faq",
+        "http://h/faq.php",
+        "http://h/index.php?action=faq",
+    ],
+)
+def test_boilerplate_pages_are_skipped(url: str) -> None:
+    """A site's privacy policy, terms, imprint and FAQ: boilerplate, never a discussion."""
+    assert skip_reason(canonicalize(url)) == "boilerplate"
 
 
 @pytest.mark.parametrize(
@@ -171,6 +194,11 @@ def test_other_schemes_are_skipped(url: str) -> None:
         "http://h/?/topic/%E4%B8%AD%E6%96%87",
         "http://h/blog/filter-coffee",  # a slug of "name-value" shape is no parameter
         "http://h/t/order-of-things/5",
+        "http://h/t/privacy/5",  # a boilerplate word deeper in a path is a topic's slug
+        "http://h/c/faq/5",
+        "http://h/forums/faq/",  # a board of that name (a trailing slash: a directory)
+        "http://h/forum.php?mod=viewthread&tid=1&extra=page%3D1",
+        "http://h/index.php?action=display_topic&t=5",  # no action word first
     ],
 )
 def test_content_urls_are_kept(url: str) -> None:
