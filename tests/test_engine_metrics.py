@@ -81,3 +81,11 @@ def test_site_score_counts_a_duplicate_as_spurious():
     assert (s.truth, s.extracted, s.matched) == (3, 4, 3)
     assert s.recall == 1.0 and s.precision == 0.75
     assert [f.kind for f in s.failures] == ["spurious"]
+
+
+def test_a_date_a_second_off_across_a_minute_boundary_is_right():
+    truth = datetime(2026, 12, 4, 20, 29, 0, tzinfo=timezone.utc)
+    assert metrics.same_minute(truth, truth - timedelta(seconds=1))       # "5 秒前" read a second early
+    assert metrics.same_minute(truth, truth + timedelta(seconds=59))      # the minute a page shows
+    assert not metrics.same_minute(truth, truth - timedelta(seconds=3))
+    assert not metrics.same_minute(truth, truth + timedelta(minutes=1))

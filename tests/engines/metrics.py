@@ -49,13 +49,17 @@ def same_author(truth: str | None, got: str | None) -> bool:
 
 
 def same_minute(truth: datetime, got: datetime | None, naive_as: tzinfo | None = None) -> bool:
-    """True when ``got`` names the same minute as the aware ``truth``."""
+    """True when ``got`` names the same minute as the aware ``truth``, or is within two seconds of
+    it: a fresh post shown as "5 秒前" is dated from the page's Date header, a second off either
+    way (seen as 20:28:59 for 20:29:00 on Carbon Forum, a "wrong minute")."""
     if got is None:
         return False
     if got.tzinfo is None or got.utcoffset() is None:
         if naive_as is None:
             return False
         got = got.replace(tzinfo=naive_as)
+    if abs((got - truth).total_seconds()) <= 2:
+        return True
     t = truth.astimezone(timezone.utc).replace(second=0, microsecond=0)
     g = got.astimezone(timezone.utc).replace(second=0, microsecond=0)
     return t == g
