@@ -155,13 +155,16 @@ def check_pages(forum: ForumServer, posts: list[dict]) -> list[str]:
     return problems
 
 
-def test_crawl_stores_every_post_of_the_engine_once(first_crawl: FirstCrawl) -> None:
+def test_crawl_once_then_recrawl_after_an_edit_and_a_reply(first_crawl: FirstCrawl) -> None:
+    """One test item per engine, so the engine is started once: pytest-xdist never splits an
+    item across workers (the first crawl's test and the re-crawl's, apart, could each start it)."""
     problems = check_first_crawl(first_crawl.forum, first_crawl.posts)
     assert not problems, "\n".join(problems)
     assert first_crawl.rows == len(first_crawl.posts)
+    recrawl_then_edit_and_reply_through_the_engine(first_crawl)
 
 
-def test_recrawl_then_edit_and_reply_through_the_engine(first_crawl: FirstCrawl) -> None:
+def recrawl_then_edit_and_reply_through_the_engine(first_crawl: FirstCrawl) -> None:
     forum, store_url, rows = first_crawl.forum, first_crawl.store_url, first_crawl.rows
     site = forum.base_url
     assert rows >= len(forum.all_posts()) // 2  # (whether these are the right posts is the test above's business)
