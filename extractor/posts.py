@@ -71,6 +71,8 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     if len(units) < 2 and known_units and not md_units:
         units = _known_units(dom, known_units, text_w, dates) or units
     known = units is not chosen     # the site's post element, even once: a thread page of one post
+    if known and not spans:
+        spans = _known_runs(dom, units, text_w)
     if len(units) >= 2 or known:
         if not spans:
             units = expand_units(dom, units, key)
@@ -195,6 +197,29 @@ def _known_units(dom: Dom, known: frozenset[str], text_w: np.ndarray, dates: np.
                 and not (found and i <= dom.end[found[-1]]):
             found.append(i)
     return found
+
+
+def _known_runs(dom: Dom, units: list[int], text_w: np.ndarray) -> dict[int, int]:
+    """Run ends for known post elements that are a post's header row (date, permalink) with the
+    post in the sibling elements after it (bbPress): found alone on a page, the header holds
+    under a third of the text up to the next unit or its parent's end, and that run is the post
+    (a post element of its own holds most of that text: no run)."""
+    sub_text = dom.subtree(text_w)
+    starts = set(units)
+    runs: dict[int, int] = {}
+    for u in units:
+        parent = int(dom.parent[u])
+        if parent < 0:
+            continue
+        after = [c for c in dom.children(parent) if c > u]
+        stop = next((k for k, c in enumerate(after) if c in starts), len(after))
+        if not stop:
+            continue
+        end = int(dom.end[after[stop - 1]])
+        run = float(sub_text[u]) + sum(float(sub_text[c]) for c in after[:stop])
+        if float(sub_text[u]) < 0.3 * run:
+            runs[u] = end
+    return runs
 
 
 _ZONE_HINT_RE = re.compile(r"times are|time ?zone|时区|時區|^\s*(?:utc|gmt)\s*[+-]\s*\d|"
