@@ -94,6 +94,19 @@ def read_url_list(text: str) -> list[tuple[str, dict[str, str]]]:
     return out
 
 
+def read_start_list(url: str | None, urls: str | None) -> list[tuple[str, dict[str, str]]]:
+    """The crawl's start URLs with their own arguments: ``-a url="URL [URL...]"``, then the
+    lines of the file ``-a urls=FILE`` (:func:`read_url_list`); canonical."""
+    start = [(canonicalize(u), {}) for u in (url or "").split()]
+    if urls:
+        try:
+            text = Path(urls).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(f"urls={urls}: {exc.strerror or exc}") from None
+        start += [(canonicalize(u), a) for u, a in read_url_list(text)]
+    return start
+
+
 @dataclass
 class SiteSettings:
     """What every site's rooms are built from: crawl-wide settings and arguments."""
@@ -111,6 +124,17 @@ class SiteSettings:
     claim: Callable[[str], bool] | None = None  # shared frontier: the chain board's claim
     known_threads: Callable[[SiteState], dict[str, dict[str, Any]]] | None = None  # the store's state of a site
     args: dict[str, Any] = field(default_factory=dict)  # the crawl's spider arguments (defaults of every site)
+
+    @classmethod
+    def from_settings(cls, settings, **kwargs: Any) -> SiteSettings:
+        """The crawl's ``FORUMCRAWL_*`` settings (template pages, budget, pattern learning, traps)
+        with ``kwargs`` (journal, count...)."""
+        return cls(template_pages=settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6),
+                   max_pages=settings.getint("FORUMCRAWL_MAX_PAGES", 0),
+                   min_samples=settings.getint("FORUMCRAWL_LEARN_MIN_SAMPLES", 5),
+                   unanimous=settings.getint("FORUMCRAWL_LEARN_UNANIMOUS", 3),
+                   trap_samples=settings.getint("FORUMCRAWL_TRAP_SAMPLES", 200),
+                   trap_ratio=settings.getfloat("FORUMCRAWL_TRAP_RATIO", 0.02), **kwargs)
 
 
 class SiteState:
