@@ -294,6 +294,7 @@ class SiteRuns:
         self.store = None
         self.given_run_id = given_run_id
         self.runs: dict[str, int] = {}  # site origin -> run id
+        self.heartbeat = None  # the looping call of beat() while the crawl runs
         try:
             from storage import Store, resolve_database_url
 
@@ -316,6 +317,17 @@ class SiteRuns:
             log.error("Could not record the crawl run of %s: %s", site.origin, _first_line(exc))
             return
         site.run_id = self.runs[site.origin] = run_id
+
+    def start_beating(self, interval: float) -> None:
+        """Renew the heartbeats every ``interval`` seconds, off the reactor thread."""
+        from twisted.internet import task, threads
+
+        self.heartbeat = task.LoopingCall(lambda: threads.deferToThread(self.beat))
+        self.heartbeat.start(interval, now=False)
+
+    def stop_beating(self) -> None:
+        if self.heartbeat is not None and self.heartbeat.running:
+            self.heartbeat.stop()
 
     def beat(self) -> None:
         """Renew every open run's heartbeat (call off the reactor thread)."""

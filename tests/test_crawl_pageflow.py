@@ -9,7 +9,9 @@ from scrapy.exceptions import IgnoreRequest
 from twisted.internet.error import ConnectionRefusedError
 from twisted.python.failure import Failure
 
+from crawler.assembly import Reading
 from crawler.chains import Chains
+from crawler.completion import PageLedger
 from crawler.ending import plan_idle, release_orphans
 from crawler.failures import classify, fail_site, unreachable
 from crawler.fetches import PRIORITY_CHAIN, PRIORITY_FIRST
@@ -130,3 +132,15 @@ def test_a_site_that_never_answered_fails_and_a_lone_site_stops_the_crawl() -> N
     assert not fail_site(a, why, [a, b], shared_frontier=False)  # the other site goes on
     assert fail_site(b, why, [a, b], shared_frontier=False)      # none left: the crawl stops
     assert a.failed == why
+
+
+def test_a_readings_pages_finish_on_commit_or_at_once() -> None:
+    journal = Frontier(None)
+    ledger = PageLedger(journal, commits_items=True)
+    reading = Reading(items=["t", "p1", "p2"], pages=[("http://h/t/1", "k1", 3), ("http://h/t/1?page=2", "k2", 0)])
+    assert ledger.emit(reading) == ["t", "p1", "p2"]
+    assert journal.is_done("k2") and not journal.is_done("k1")  # (a page without items: at once)
+    ledger.committed([{"page_url": "http://h/t/1"}] * 2)
+    assert not journal.is_done("k1")
+    ledger.committed([{"page_url": "http://h/t/1"}])
+    assert journal.is_done("k1")

@@ -10,27 +10,14 @@ parse). Thread pages become a :class:`~crawler.items.ThreadItem` and
 whole thread. Listings feed discovery, with thread links and pagination ahead of
 everything else.
 
-Spider arguments (``-a name=value``):
-
-``url``           start URL, or several separated by spaces (required unless resuming a job,
-                  or given ``urls``)
-``urls``          a file of start URLs, one a line: ``URL [name=value ...]`` (that site's own
-                  arguments); every site is crawled with its own scope, template, thread
-                  assembly, learned URL policy and crawl_runs row (crawler/sites.py)
-``allow``         regex: only follow URLs that match it
-``deny``          regex: never follow URLs that match it
-``max_pages``     stop taking on new URLs after this many (0: no limit)
-``max_depth``     discovery depth limit from the start page (thread pagination does not count)
-``same_domain``   1: also follow the site's sibling hosts (forum.x.com -> www.x.com)
-``template_pages`` pages the site template is learned from (default FORUMCRAWL_TEMPLATE_PAGES)
-``incremental``   default on when the store already has the site: revisit listings, fetch only
-                  threads whose listing entry changed, from their last stored page (docs/scale.md)
-``full``          1: full re-crawl of a site already in the store
-
-The arguments other than ``url``/``urls`` apply to every site (a line of ``urls``
-overrides them for its site). With ``REDIS_URL``, any number of processes share one
-frontier of any number of sites, and thread chains cross workers through
-:class:`crawler.frontier.ChainBoard`.
+Spider arguments (``-a name=value``, docs/crawler.md "Spider arguments"): ``url`` (one or
+several start URLs), ``urls`` (a file of start URLs, each with its own arguments), ``allow``,
+``deny``, ``max_pages``, ``max_depth``, ``same_domain``, ``template_pages``, ``incremental``,
+``full``; the arguments other than ``url``/``urls`` apply to every site (a line of ``urls``
+overrides them for its site). Every site is crawled with its own scope, template, thread
+assembly, learned URL policy and crawl_runs row (crawler/sites.py). With ``REDIS_URL``, any
+number of processes share one frontier of any number of sites, and thread chains cross
+workers through :class:`crawler.frontier.ChainBoard`.
 """
 from __future__ import annotations
 
@@ -49,12 +36,12 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.misc import load_object
 
-import extractor
 from crawler import signals as fc_signals
 from crawler.chains import Chains
 from crawler.completion import PageLedger
 from crawler.ending import plan_idle, release_orphans, report_close
 from crawler.extractpool import pool_size
+from crawler.extraction import Extraction
 from crawler.failures import classify, fail_site, unreachable
 from crawler.fetches import PRIORITY_ENTRY, Fetch
 from crawler.inlinesignals import inline_item_signals
@@ -154,13 +141,9 @@ class GenericSpider(scrapy.Spider):
         self.chains = Chains(self.frontier, self.relay, shared_frontier=self.shared_frontier)
         self.flow = PageFlow(self.chains, self._discover)
         self.max_page_bytes = settings.getint("FORUMCRAWL_MAX_PAGE_BYTES", 8 * 1024 * 1024)
-        self.extract_processes = pool_size(settings.getint("FORUMCRAWL_EXTRACT_PROCESSES", -1),
-                                           shared_frontier=self.shared_frontier)
-        self._pool = None
-        if self.extract_processes > 0:
-            from crawler.extractpool import prestart
-
-            prestart()
+        self.extraction = Extraction(pool_size(settings.getint("FORUMCRAWL_EXTRACT_PROCESSES", -1),
+                                               shared_frontier=self.shared_frontier),
+                                     timeout=settings.getfloat("FORUMCRAWL_EXTRACT_TIMEOUT", 30.0), count=self._count)
         self.commits_items = any(str(path).endswith("StorePipeline") and order is not None
                                  for path, order in dict(settings.getwithbase("ITEM_PIPELINES")).items())
         self.ledger = PageLedger(self.frontier, send=crawler.signals.send_catch_log,
@@ -177,7 +160,6 @@ class GenericSpider(scrapy.Spider):
         for url, args in self.start_list:
             self.sites.add(url, args)
         self.sitemaps = SitemapCrawl(self, crawler)  # a sitemap reader per start site
-        self._heartbeat = None
         self._answered: set[str] = set()  # hosts (host:port) that sent any response, robots.txt included
         inline_item_signals(crawler.signals)  # (an item per post: no task per item_scraped receiver)
         for handler, signal in ((self._on_response, signals.response_received), (self._on_idle, signals.spider_idle),
@@ -191,8 +173,7 @@ class GenericSpider(scrapy.Spider):
         """A site met for the first time: its crawl_runs row, its template in the pool."""
         if self.runs is not None:
             self.runs.open(site)
-        if self._pool is not None and site.warmup.template is not None:
-            site.template_ref = self._pool.set_template(site.warmup.template)
+        self.extraction.adopt(site)
 
     def _chain_board(self):
         from crawler.frontier import ChainBoard
@@ -204,7 +185,7 @@ class GenericSpider(scrapy.Spider):
         known = sum(len(site.recrawl.known) for site in self.sites)
         if known:
             self.stats.set_value("forumcrawl/incremental/known_threads", known)
-        self._start_pool()  # (before the templates are learned: a pool without one, for the warm-up)
+        self.extraction.start(self.sites, self.stats.set_value)  # (a pool without templates, for the warm-up)
         pending = self.frontier.resumed_pending
         if pending:
             log.info("Resuming: %d unfinished URLs from the frontier journal", len(pending))
@@ -283,16 +264,8 @@ class GenericSpider(scrapy.Spider):
             return
         info = response_info(response, url)
         warmup = site.warmup
-        if warmup.learning:  # the template is being learned: this page waits for it
-            await site.learned.wait()
         headers = response.headers.to_unicode_dict()
-        template = warmup.template
-        page = await self._extract(site, response.body, response.url, headers)
-        if warmup.learning:  # learning began while this page was extracted
-            await site.learned.wait()
-        if template is not warmup.template:
-            # the template was learned while this page was extracted without it
-            page = await self._extract(site, response.body, response.url, headers)
+        page = await self.extraction.page(site, response.body, response.url, headers)
         self._count_page(site, page)
         if not page.posts or not warmup.warmed:
             # what a page without posts gave (plain_outcome); a warm-up page is held, and may
@@ -307,16 +280,6 @@ class GenericSpider(scrapy.Spider):
         step = self.flow.step(site, page, response.meta, key, url, info, response.body, headers)
         for out in self._carry_out(site, step, page, response.meta, key, info):
             yield out
-
-    async def _extract(self, site: SiteState, body: bytes, url: str, headers: dict[str, Any]):
-        """The page, extracted in the worker pool when there is one (never in the reactor
-        thread then, warm-up included), with its site's template once it is learned."""
-        if self._pool is not None:
-            from crawler.extractpool import NO_TEMPLATE
-
-            return await self._pool.extract(body, url, headers, site.template_ref or NO_TEMPLATE)
-        self.stats.inc_value("forumcrawl/extracted_in_crawler_process")
-        return extractor.extract(body, url, headers=headers, template=site.warmup.template)
 
     def _warm(self, site: SiteState, page, response: Response, key: str, url: str,
               info: dict[str, Any]) -> Iterator[Any]:
@@ -418,17 +381,15 @@ class GenericSpider(scrapy.Spider):
         if not warmup.learning:
             return
         sample, site.sample = site.sample, []
-        template = await learn_sample(sample, self._pool, origin)
+        template = await learn_sample(sample, self.extraction.pool, origin)
         held = warmup.adopt(template, len(sample))
         if warmup.learned_from:
             site.counts["forumcrawl/template_pages"] = warmup.learned_from
             self.stats.set_value("forumcrawl/template_pages", warmup.learned_from)
-        if template is not None and self._pool is not None:
-            site.template_ref = self._pool.set_template(template)
+        if template is not None:
+            self.extraction.adopt(site)
         try:
-            pages = [await self._extract(site, h["body"], h["url"], h["headers"]) for h in held] \
-                if self._pool is None else \
-                await asyncio.gather(*(self._extract(site, h["body"], h["url"], h["headers"]) for h in held))
+            pages = await self.extraction.extract_all(site, held)
             observe_held(site, held, pages)
         finally:
             site.learned.set()  # (the pages that came in meanwhile are read after that)
@@ -437,18 +398,6 @@ class GenericSpider(scrapy.Spider):
                                   item["body"], item["headers"], item.get("found_new", False))
             for out in self._carry_out(site, step, page, item["meta"], item["key"], item["info"]):
                 yield out
-
-    def _start_pool(self) -> None:
-        if self.extract_processes > 0 and self._pool is None:
-            from crawler.extractpool import ExtractPool
-
-            self.stats.set_value("forumcrawl/extract_processes", self.extract_processes)
-            self._pool = ExtractPool(self.extract_processes, None,
-                                     timeout=self.settings.getfloat("FORUMCRAWL_EXTRACT_TIMEOUT", 30.0),
-                                     slim=True)  # (the spider never reads page.text)
-            for site in self.sites:  # templates saved in JOBDIR by an earlier run
-                if site.warmup.template is not None:
-                    site.template_ref = self._pool.set_template(site.warmup.template)
 
     # -- signals -------------------------------------------------------------------------------
     def _wake(self, callback, **cb_kwargs: Any) -> None:
@@ -534,26 +483,17 @@ class GenericSpider(scrapy.Spider):
         if self.runs is not None and self.runs.store is not None:
             # connected last, so the rows get the stats every other closing handler adds
             self.crawler.signals.connect(self._record_runs, signal=signals.spider_closed)
-            from twisted.internet import task, threads
-
-            interval = self.settings.getfloat("FORUMCRAWL_HEARTBEAT_INTERVAL", 30.0)
-            self._heartbeat = task.LoopingCall(lambda: threads.deferToThread(self.runs.beat))
-            self._heartbeat.start(interval, now=False)
+            self.runs.start_beating(self.settings.getfloat("FORUMCRAWL_HEARTBEAT_INTERVAL", 30.0))
 
     def _on_closed(self, spider, reason) -> None:
-        if self._heartbeat is not None and self._heartbeat.running:
-            self._heartbeat.stop()
+        if self.runs is not None:
+            self.runs.stop_beating()
         if reason == "start_unreachable":
             log.error("Crawl stopped: %s; check the URL, that the site is up, and this machine's network",
                       self.stats.get_value("forumcrawl/start_unreachable"))
         report_close(list(self.sites))
         self.frontier.close()
-        if self._pool is not None:
-            self.stats.set_value("forumcrawl/extract_processes_cpu_seconds",
-                                 round(self._pool.cpu_seconds(), 2))
-            if self._pool.timeouts:  # pages abandoned over FORUMCRAWL_EXTRACT_TIMEOUT (logged as failed)
-                self.stats.set_value("forumcrawl/extract/timeout", self._pool.timeouts)
-            self._pool.close()
+        self.extraction.close(self.stats.set_value)
 
     def _record_runs(self, spider, reason) -> None:
         self.runs.close(list(self.sites), reason, self.stats.get_stats())
