@@ -144,3 +144,20 @@ def test_a_readings_pages_finish_on_commit_or_at_once() -> None:
     assert not journal.is_done("k1")
     ledger.committed([{"page_url": "http://h/t/1"}])
     assert journal.is_done("k1")
+
+
+def test_an_idle_crawl_revalidates_known_threads_no_listing_showed_first() -> None:
+    state = {"posts": 3, "replies": 2, "pages": 1, "etag": '"v1"'}
+    config = SiteSettings(journal=Frontier(None), count=Tally(), template_pages=0,
+                          known_threads=lambda site: {SITE + "/t/1": state})
+    site = SiteState(SITE, config, start_urls=[SITE + "/"])
+    assert site.recrawl.intercept(SITE + "/t/1", None, 2) == []  # linked, not from a listing entry
+    url3 = SITE + "/t/4?page=3"
+    _flow(site).step(site, _thread_page(url3, ["e"], first=SITE + "/t/4"), {}, url3, url3, INFO)
+    plan = plan_idle([site], shared_frontier=False, awaited=lambda urls: False)
+    (planned, (fetch,)), = plan.fetches
+    assert planned is site and plan.busy and plan.wake is None  # (the parked page waits for later)
+    assert fetch.url == SITE + "/t/1" and fetch.headers == {"If-None-Match": '"v1"'}
+    assert SITE + "/t/1" in site.policy.journal.seen            # taken on (journaled)
+    plan = plan_idle([site], shared_frontier=False, awaited=lambda urls: False)
+    assert not plan.fetches and plan.wake == "orphans"
