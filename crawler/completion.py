@@ -19,10 +19,12 @@ Send = Callable[..., Any]
 class PageLedger:
     """Pages waiting for their items' commit, and requests deferred by the spider."""
 
-    def __init__(self, journal: Frontier, *, send: Send | None = None, shared_frontier: bool = False) -> None:
+    def __init__(self, journal: Frontier, *, send: Send | None = None, shared_frontier: bool = False,
+                 commits_items: bool = False) -> None:
         self.journal = journal
         self.send = send  # crawler.signals.send_catch_log
         self.shared_frontier = shared_frontier
+        self.commits_items = commits_items  # a store pipeline commits items (else a page finishes at once)
         self.deferred: dict[str, str] = {}          # page key -> frontier id kept open until the page is finished
         self.uncommitted: dict[str, list] = {}      # page URL -> [key, items left]
 
@@ -47,6 +49,16 @@ class PageLedger:
             del self.deferred[key]
             if self.send:
                 self.send(fc_signals.request_released, request_id=rid)
+
+    def emit(self, reading) -> list[Any]:
+        """A :class:`~crawler.assembly.Reading`'s items; each of its pages finishes once they
+        are committed (or at once, without a store or without items)."""
+        for page_url, key, count in reading.pages:
+            if self.commits_items and count:
+                self.expect(page_url, key, count)
+            else:
+                self.finish(key)
+        return reading.items
 
     def expect(self, url: str, key: str, items: int) -> None:
         """The page ``url`` emitted ``items`` items: finished once all are committed."""

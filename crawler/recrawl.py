@@ -9,11 +9,17 @@ end. Decisions come back as :class:`~crawler.fetches.Fetch` es.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.fetches import PRIORITY_ENTRY, Fetch
+
+if TYPE_CHECKING:
+    from crawler.sites import SiteState
+
+log = logging.getLogger("crawler.spiders.generic")
 
 Count = Callable[..., None]
 
@@ -108,3 +114,36 @@ def entry_unchanged(entry, state: dict[str, Any]) -> bool:
             return False
         compared = True
     return compared
+
+
+def known_threads(site: SiteState, *, database_url: str | None, commits_items: bool, resuming: bool,
+                  seen: set[str]) -> dict[str, dict[str, Any]]:
+    """What the store knows of a site's threads, for its incremental re-crawl (docs/scale.md):
+    ``thread URL -> state`` (empty: a full crawl). The known thread pages are added to
+    ``seen`` (never fetched from a link again). Empty when the site asks for a full crawl,
+    nothing is stored (``commits_items``), the store lacks the site or cannot be read, or
+    the crawl is ``resuming`` its JOBDIR journal (the stored threads are then this same
+    crawl's: re-validated, they would be fetched twice)."""
+    wanted = site.incremental_wanted()
+    if wanted is False or not site.start_urls or not commits_items:
+        return {}
+    if wanted is None and resuming:
+        return {}
+    try:
+        from storage import Store, resolve_database_url
+
+        with Store(resolve_database_url(database_url)) as store:
+            states = store.thread_states(site.origin)
+            pages = store.thread_page_urls(site.origin) if states else set()
+    except Exception as exc:  # no store yet, or unreachable: the pipeline reports it
+        log.warning("Incremental re-crawl unavailable (%s: %s): crawling in full",
+                    type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
+        return {}
+    if not states:
+        if wanted:
+            log.info("Incremental re-crawl: %s is not in the store yet, crawling in full", site.origin)
+        return {}
+    seen.update(pages)
+    log.info("Incremental re-crawl of %s: %d known threads, %d known thread pages "
+             "(-a full=1 crawls everything again)", site.origin, len(states), len(pages))
+    return states

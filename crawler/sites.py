@@ -94,6 +94,19 @@ def read_url_list(text: str) -> list[tuple[str, dict[str, str]]]:
     return out
 
 
+def read_start_list(url: str | None, urls: str | None) -> list[tuple[str, dict[str, str]]]:
+    """The crawl's start URLs with their own arguments: ``-a url="URL [URL...]"``, then the
+    lines of the file ``-a urls=FILE`` (:func:`read_url_list`); canonical."""
+    start = [(canonicalize(u), {}) for u in (url or "").split()]
+    if urls:
+        try:
+            text = Path(urls).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(f"urls={urls}: {exc.strerror or exc}") from None
+        start += [(canonicalize(u), a) for u, a in read_url_list(text)]
+    return start
+
+
 @dataclass
 class SiteSettings:
     """What every site's rooms are built from: crawl-wide settings and arguments."""
@@ -111,6 +124,17 @@ class SiteSettings:
     claim: Callable[[str], bool] | None = None  # shared frontier: the chain board's claim
     known_threads: Callable[[SiteState], dict[str, dict[str, Any]]] | None = None  # the store's state of a site
     args: dict[str, Any] = field(default_factory=dict)  # the crawl's spider arguments (defaults of every site)
+
+    @classmethod
+    def from_settings(cls, settings, **kwargs: Any) -> SiteSettings:
+        """The crawl's ``FORUMCRAWL_*`` settings (template pages, budget, pattern learning, traps)
+        with ``kwargs`` (journal, count...)."""
+        return cls(template_pages=settings.getint("FORUMCRAWL_TEMPLATE_PAGES", 6),
+                   max_pages=settings.getint("FORUMCRAWL_MAX_PAGES", 0),
+                   min_samples=settings.getint("FORUMCRAWL_LEARN_MIN_SAMPLES", 5),
+                   unanimous=settings.getint("FORUMCRAWL_LEARN_UNANIMOUS", 3),
+                   trap_samples=settings.getint("FORUMCRAWL_TRAP_SAMPLES", 200),
+                   trap_ratio=settings.getfloat("FORUMCRAWL_TRAP_RATIO", 0.02), **kwargs)
 
 
 class SiteState:
@@ -270,6 +294,7 @@ class SiteRuns:
         self.store = None
         self.given_run_id = given_run_id
         self.runs: dict[str, int] = {}  # site origin -> run id
+        self.heartbeat = None  # the looping call of beat() while the crawl runs
         try:
             from storage import Store, resolve_database_url
 
@@ -292,6 +317,17 @@ class SiteRuns:
             log.error("Could not record the crawl run of %s: %s", site.origin, _first_line(exc))
             return
         site.run_id = self.runs[site.origin] = run_id
+
+    def start_beating(self, interval: float) -> None:
+        """Renew the heartbeats every ``interval`` seconds, off the reactor thread."""
+        from twisted.internet import task, threads
+
+        self.heartbeat = task.LoopingCall(lambda: threads.deferToThread(self.beat))
+        self.heartbeat.start(interval, now=False)
+
+    def stop_beating(self) -> None:
+        if self.heartbeat is not None and self.heartbeat.running:
+            self.heartbeat.stop()
 
     def beat(self) -> None:
         """Renew every open run's heartbeat (call off the reactor thread)."""

@@ -11,6 +11,7 @@ one file per site (``name``: the site's origin) when a crawl covers several.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import pickle
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import extractor
+from crawler.fetches import PRIORITY_SAMPLE, Fetch
+from crawler.responses import fetched_new
 from crawler.titles import TitleCleaner
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,13 @@ class TemplateWarmup:
             self.sample = [key] + discovered[: self.pages - 1]
             self.waiting = set(self.sample)
         self.waiting.discard(key)
+
+    def sample_first(self, fetches: list[Fetch]) -> None:
+        """Before the sample is chosen (the first response), its first links are fetched
+        first: the template waits for them, with the pages held meanwhile."""
+        if self.sample is None:
+            for fetch in fetches[: self.pages - 1]:
+                fetch.priority = max(fetch.priority, PRIORITY_SAMPLE)
 
     def settle(self, key: str) -> None:
         """A sample page will not arrive (skipped, failed, dropped)."""
@@ -164,6 +174,36 @@ def distinct_pages(held: list[dict[str, Any]], wanted: int) -> list[dict[str, An
         if len(chosen) >= wanted:
             break
     return chosen
+
+
+def held_response(page, body: bytes, response_url: str, url: str, key: str, meta: dict[str, Any],
+                  info: dict[str, Any], headers: dict[str, Any], fetches: list[Fetch]) -> dict[str, Any]:
+    """What is kept of a response held during the warm-up (``page``: extracted without the
+    template; ``url``: its canonical URL; ``fetches``: the links taken on from it meanwhile)."""
+    return {"body": body, "url": response_url, "key": key, "title": page.title,
+            "thread": page.kind == "thread" and len(page.posts) >= 2,
+            # posts long enough to be content, not a repeated icon or a label
+            "posts": {hash(p.text) for p in page.posts if p.text and len(p.text) >= 50},
+            "meta": meta, "info": info,
+            # what its links gave now (new entries, new kinds of page): handled after
+            # the warm-up, when they are known already, the page still gave them
+            "found_new": fetched_new(url, fetches), "headers": headers}
+
+
+async def learn_sample(sample: list[dict[str, Any]], pool, name: str):
+    """The template learned from ``sample`` (None with fewer than two pages, or on failure):
+    in the extractor pool when there is one, else off the reactor thread (a worker learning
+    several sites' templates keeps its shared-frontier heartbeat and other pages going)."""
+    if len(sample) < 2:
+        return None
+    if pool is None:
+        return await asyncio.to_thread(learn_template, sample)
+    try:
+        return await pool.learn([(h["body"], h["url"]) for h in sample])
+    except Exception as exc:
+        logging.getLogger("crawler.spiders.generic").warning(
+            "Site template of %s could not be learned: %s: %s", name, type(exc).__name__, exc)
+        return None
 
 
 def learn_template(held: list[dict[str, Any]]):

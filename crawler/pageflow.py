@@ -1,0 +1,170 @@
+"""One extracted page's way through the rooms: what it is, and what it leads to.
+
+One room of the crawler (docs/crawler.md): the decision tree the spider used to
+hold. An extracted page is, in this order: a copy of another page without posts
+(a print view, an archive page: its target is fetched instead); a page without
+posts (a listing: its links are followed, its page record stored); a *digest*
+(posts copied from other pages: stored from those); a duplicate of a thread page
+read already; a view of another thread page (``rel=canonical``...); a later
+thread page reached before its chain (*parked*, its earlier page fetched); or a
+thread page read on its chain (items, the chain's next page). The answer is a
+:class:`PageStep`, plain data the spider turns into requests, a page record and
+items; nothing here fetches, journals a finished page or knows Scrapy.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from crawler.assembly import Reading
+from crawler.chains import Chains
+from crawler.fetches import PRIORITY_FIRST, Fetch
+from crawler.pagination import earlier_page_url
+from crawler.responses import plain_outcome, reader_comments
+from crawler.urls import canonicalize
+from crawler.views import copy_of, is_digest, view_target
+
+if TYPE_CHECKING:
+    from crawler.sites import SiteState
+
+log = logging.getLogger("crawler.spiders.generic")
+
+#: ``discover(site, page, meta, url)``: the links of a page to follow (the spider's: its
+#: sitemaps may stand in for the listings).
+Discover = Callable[["SiteState", Any, dict[str, Any], str], list[Fetch]]
+
+
+@dataclass
+class PageStep:
+    """What one page leads to, carried out by the spider in this order: ``parked`` (a
+    parked page's URL: its shared-frontier request is kept open), ``fetches`` (journaled,
+    then requested), ``record`` (a page record for the store: a page without items),
+    ``finished`` (the page is finished now), ``reading`` (items to emit; their page is
+    finished once they are committed)."""
+
+    fetches: list[Fetch] = field(default_factory=list)
+    reading: Reading | None = None
+    record: bool = False
+    finished: bool = False
+    parked: str | None = None
+
+
+class PageFlow:
+    """The decisions for one extracted page of a site; see the module docstring."""
+
+    def __init__(self, chains: Chains, discover: Discover) -> None:
+        self.chains = chains
+        self.discover = discover
+
+    def step(self, site: SiteState, page, meta: dict[str, Any], key: str, url: str, info: dict[str, Any],
+             body: bytes = b"", headers: dict[str, Any] | None = None, found_new: bool = False) -> PageStep:
+        """Everything one extracted page (requested as ``key``, arrived as ``url``) leads to.
+
+        ``info``: its :func:`crawler.responses.response_info` (with :func:`form_facts` for a
+        page without posts); ``body``/``headers``: kept as a copy while a parameter of its URL
+        is judged; ``found_new``: a page held during the warm-up whose links gave something
+        new then (its URL pattern is judged by that).
+        """
+        threads, policy = site.threads, site.policy
+        ctx = threads.context_for(meta, key, url)
+        copied = copy_of(page, url, info.get("declared"), policy.in_scope) if ctx is None else None
+        if copied is not None:  # a print view of a topic the extractor could not split, an archive page
+            return self.view(site, key, meta, url, copied)
+        if reader_comments(page):  # a blog post and its comments: an article, not a thread
+            site.count("forumcrawl/article_comments_unstored")
+            page.posts = []
+        if not page.posts:
+            fetches = self.discover(site, page, meta, url) + policy.judged(key)
+            outcome = "new" if found_new else plain_outcome(page, url, fetches, info)
+            return PageStep(fetches + policy.learn(key, outcome), record=True, finished=True)
+        if is_digest(page, url):
+            # Posts gathered from other pages (recent posts, search results): stored from those.
+            site.count("forumcrawl/digest_pages_skipped")
+            log.info("Skipped %s: its posts are copies of posts on other pages", url)
+            fetches = self.discover(site, page, meta, url)
+            return PageStep(fetches + policy.learn(key, "repeat"), record=True, finished=True)
+        # A thread page (a single-post page may be classified "article": posts decide).
+        if policy.observe_posts(url, page, info.get("declared")):
+            threads.rekey(policy.inert.strip)
+        released = policy.judged(key)  # copies' targets held for this page's verdict
+        url = policy.read_as(url)  # (a link queued before its parameter was learned inert)
+        if threads.already_emitted(page) and not meta.get("fc_rechain"):
+            # Every post of this page was stored from another URL of the same page.
+            site.count("forumcrawl/duplicate_thread_pages")
+            log.info("Skipped %s: duplicate of a thread page already read", url)
+            target = None if ctx is not None else \
+                view_target(page, url, info.get("declared"), policy.in_scope) or policy.views.original(page)
+            if target is not None:
+                policy.learn_view(key, target)
+            return PageStep(released + policy.learn(key, "repeat"), finished=True)
+        if ctx is None:
+            target = view_target(page, url, info.get("declared"), policy.in_scope)
+            if target is not None:
+                pending = bool(body) and policy.inert.undecided(key, target)
+                if pending:
+                    policy.keep_view(key, target, body, headers or {})
+                step = self.view(site, key, meta, url, target, pending=pending)
+                step.fetches[:0] = released
+                return step
+            earlier = earlier_page_url(page, url)
+            if earlier is not None:
+                earlier = policy.seen_alias(earlier)
+            if earlier is not None and self.chains.shared_frontier:
+                ctx = self.chains.relay.context_for(key, url, meta.get("frontier_id") or "")
+            if ctx is None and earlier is not None:
+                return PageStep(released + self.park(site, page, meta, key, url, info, earlier), parked=url)
+        if ctx is None:
+            late = None if "fc_entry" in meta else policy.late_entries.pop(key, None)
+            ctx = threads.start(page, {**meta, "fc_entry": late} if late else meta, url)
+            if meta.get("fc_rechain"):
+                threads.rechain(meta["fc_rechain"], url)
+        reading = threads.read(page, key, url, info, ctx, policy.next_page)
+        policy.views.read(page, url)
+        fetches = policy.learn(key, "new" if reading.new_posts else "repeat")
+        fetches += self.chains.follow(site, reading) + self.discover(site, page, meta, url)
+        return PageStep(released + fetches, reading=reading)
+
+    def park(self, site: SiteState, page, meta: dict[str, Any], key: str, url: str, info: dict[str, Any],
+             earlier: str) -> list[Fetch]:
+        """A later page before its chain: it waits; its thread's earlier page is fetched."""
+        log.debug("Parked %s until its thread's chain reaches it (earlier page %s)", url, earlier)
+        policy = site.policy
+        site.threads.park(page, key, url, info, meta.get("frontier_id"), earlier,
+                          rechain=bool(meta.get("fc_rechain")))
+        fetches = policy.learn(key, "new")
+        entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
+        if meta.get("fc_rechain"):  # a re-chain goes on back to the thread's first page
+            fetches += self.chains.rechain(site, [earlier])
+        elif policy.take(earlier, PRIORITY_FIRST, entry_meta):
+            fetches.append(Fetch(earlier, PRIORITY_FIRST, entry_meta))
+        return fetches + self.discover(site, page, meta, url)
+
+    @staticmethod
+    def view(site: SiteState, key: str, meta: dict[str, Any], url: str, target: str, *,
+             pending: bool = False) -> PageStep:
+        """A copy of another page (archive, print, permalink, "jump to post" window): its
+        posts are stored from the page it names, fetched instead if new."""
+        policy = site.policy
+        site.count("forumcrawl/views_skipped")
+        log.info("Skipped %s: a view of %s", url, target)
+        policy.learn_view(key, target)
+        entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
+        fetches = [Fetch(target, PRIORITY_FIRST, entry_meta)] if policy.take(target, PRIORITY_FIRST, entry_meta) else []
+        if pending and fetches and policy.await_verdict(key, fetches[0]):
+            fetches = []
+        # ``pending``: the page is its target's URL with a parameter not judged yet. Its verdict
+        # (crawler.inert) decides about such links, not their URL pattern: blocked as copies, a
+        # board's only links to its threads would be dropped before the parameter is learned inert.
+        return PageStep(fetches + (policy.refill(key) if pending else policy.learn(key, "repeat")), finished=True)
+
+
+def observe_held(site: SiteState, held: list[dict[str, Any]], pages: list) -> None:
+    """What the thread pages held during warm-up teach about inert parameters (a
+    parameter's URL and the URL without it both among them), before any page is read."""
+    for item, page in zip(held, pages):
+        url = canonicalize(item["url"])
+        if page.posts and not reader_comments(page) and not is_digest(page, url) and \
+                site.policy.observe_posts(url, page, item["info"].get("declared")):
+            site.threads.rekey(site.policy.inert.strip)

@@ -1,0 +1,163 @@
+"""The spider's decision rooms driven without Scrapy: one page's flow (crawler/pageflow.py),
+thread chains (crawler/chains.py), the end of a crawl (crawler/ending.py) and failed
+requests (crawler/failures.py)."""
+from __future__ import annotations
+
+from collections import Counter
+
+from scrapy.exceptions import IgnoreRequest
+from twisted.internet.error import ConnectionRefusedError
+from twisted.python.failure import Failure
+
+from crawler.assembly import Reading
+from crawler.chains import Chains
+from crawler.completion import PageLedger
+from crawler.ending import plan_idle, release_orphans
+from crawler.failures import classify, fail_site, unreachable
+from crawler.fetches import PRIORITY_CHAIN, PRIORITY_FIRST
+from crawler.journal import Frontier
+from crawler.pageflow import PageFlow
+from crawler.relay import ChainRelay
+from crawler.sites import SiteSettings, SiteState
+from extractor.model import Entry, Link, Page, Post
+
+INFO = {"fetched_at": "2026-01-01T00:00:00+00:00", "status": 200, "etag": None,
+        "last_modified": None, "content_hash": "x", "declared": None}
+SITE = "http://h"
+
+
+class Tally(Counter):
+    def __call__(self, key: str, count: int = 1) -> None:
+        self[key] += count
+
+
+def _site(tally: Tally | None = None) -> SiteState:
+    return SiteState(SITE, SiteSettings(journal=Frontier(None), count=tally if tally is not None else Tally(), template_pages=0),
+                     start_urls=[SITE + "/"])
+
+
+def _flow(site: SiteState) -> PageFlow:
+    chains = Chains(site.policy.journal, ChainRelay(lambda: None))
+    return PageFlow(chains, lambda s, page, meta, url: s.policy.discover(page, meta, url))
+
+
+def _thread_page(url: str, texts: list[str], *, next_url: str | None = None, first: str | None = None) -> Page:
+    posts = [Post(position=i + 1, text=f"post {t} " * 5, author="a", post_id=f"p{t}") for i, t in enumerate(texts)]
+    links = [Link(first, "1", "pagination")] if first else []
+    if next_url:
+        links.append(Link(next_url, "Next", "pagination"))
+    return Page(url=url, kind="thread", title="T", posts=posts, next_page_url=next_url, links=links)
+
+
+def _posts(step) -> list[tuple[int, str]]:
+    return [(i["position"], i["post_id"]) for i in step.reading.items if "text" in i]
+
+
+def test_a_later_page_reached_first_is_parked_and_its_earlier_page_requested() -> None:
+    site = _site()
+    flow = _flow(site)
+    url2 = SITE + "/t/1?page=2"
+    step = flow.step(site, _thread_page(url2, ["c"], first=SITE + "/t/1"), {"fc_depth": 1}, url2, url2, INFO)
+    assert step.parked == url2 and step.reading is None and not step.finished
+    assert [(f.url, f.priority) for f in step.fetches][:1] == [(SITE + "/t/1", PRIORITY_FIRST)]
+    assert list(site.threads.parked) == [url2]
+    # the first page arrives: the chain reads on through the parked page, with positions across both
+    first = _thread_page(SITE + "/t/1", ["a", "b"], next_url=url2)
+    step = flow.step(site, first, {"fc_depth": 1}, first.url, first.url, INFO)
+    assert _posts(step) == [(1, "pa"), (2, "pb"), (3, "pc")]
+    assert [p[1] for p in step.reading.pages] == [first.url, url2] and not site.threads.parked
+
+
+def test_a_chain_fetches_the_next_page_of_its_thread() -> None:
+    site = _site()
+    first = _thread_page(SITE + "/t/2", ["a"], next_url=SITE + "/t/2?page=2")
+    step = _flow(site).step(site, first, {}, first.url, first.url, INFO)
+    chained = [f for f in step.fetches if f.priority == PRIORITY_CHAIN]
+    assert [f.url for f in chained] == [SITE + "/t/2?page=2"]
+    assert chained[0].meta["fc_thread"]["offset"] == 1 and chained[0].meta["fc_thread"]["page"] == 2
+
+
+def test_a_duplicate_thread_page_is_skipped() -> None:
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    page = _thread_page(SITE + "/t/3", ["a", "b"])
+    assert _posts(flow.step(site, page, {}, page.url, page.url, INFO)) == [(1, "pa"), (2, "pb")]
+    again = _thread_page(SITE + "/t/3?page=1", ["a", "b"])
+    step = flow.step(site, again, {}, again.url, again.url, INFO)
+    assert step.finished and step.reading is None and step.parked is None
+    assert tally["forumcrawl/duplicate_thread_pages"] == 1
+
+
+def test_a_listing_is_recorded_and_its_entries_followed() -> None:
+    site = _site()
+    listing = Page(url=SITE + "/", kind="listing", title="Board",
+                   entries=[Entry(url=SITE + "/t/9", title="A thread")],
+                   links=[Link(SITE + "/t/9", "A thread", "entry")])
+    step = _flow(site).step(site, listing, {"fc_depth": 0}, listing.url, listing.url, INFO)
+    assert step.record and step.finished and step.reading is None
+    assert SITE + "/t/9" in [f.url for f in step.fetches]
+
+
+def test_an_orphan_is_rechained_once_then_stored_after_its_thread() -> None:
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    url3 = SITE + "/t/4?page=3"
+    flow.step(site, _thread_page(url3, ["e"], first=SITE + "/t/4"), {}, url3, url3, INFO)
+    plan = plan_idle([site], shared_frontier=False, awaited=lambda urls: False)
+    assert plan.busy and plan.wake == "orphans" and not plan.fetches
+    orphans = release_orphans(site, flow.chains)
+    assert [f.url for f in orphans.fetches] == [SITE + "/t/4"] and orphans.fetches[0].meta["fc_rechain"]
+    orphans = release_orphans(site, flow.chains)  # the re-chain did not reach it: stored anyway
+    assert not orphans.fetches and orphans.finished == []
+    assert [i["post_id"] for i in orphans.reading.items if "text" in i] == ["pe"]
+    assert tally["forumcrawl/thread_pages_orphaned"] == 1 and release_orphans(site, flow.chains) is None
+
+
+def test_failures_are_classified() -> None:
+    refused = classify(Failure(IgnoreRequest("robots")), SITE + "/a")
+    assert refused.count == "forumcrawl/skipped/refused" and not refused.error and refused.note is None
+    error = classify(Failure(ConnectionRefusedError()), SITE + "/a")
+    assert error.count == "forumcrawl/errors/ConnectionRefusedError" and error.error
+
+
+def test_a_site_that_never_answered_fails_and_a_lone_site_stops_the_crawl() -> None:
+    a, b = _site(), SiteState("http://other", SiteSettings(journal=Frontier(None), count=Tally()))
+    failure = Failure(ConnectionRefusedError())
+    why = unreachable(a, failure, SITE + "/", host_answered=False, crawl_answered=False)
+    assert why and "cannot be reached" in why
+    assert unreachable(a, failure, SITE + "/", host_answered=True, crawl_answered=False) is None
+    assert unreachable(a, Failure(IgnoreRequest()), SITE + "/", host_answered=False, crawl_answered=False) is None
+    assert not fail_site(a, why, [a, b], shared_frontier=False)  # the other site goes on
+    assert fail_site(b, why, [a, b], shared_frontier=False)      # none left: the crawl stops
+    assert a.failed == why
+
+
+def test_a_readings_pages_finish_on_commit_or_at_once() -> None:
+    journal = Frontier(None)
+    ledger = PageLedger(journal, commits_items=True)
+    reading = Reading(items=["t", "p1", "p2"], pages=[("http://h/t/1", "k1", 3), ("http://h/t/1?page=2", "k2", 0)])
+    assert ledger.emit(reading) == ["t", "p1", "p2"]
+    assert journal.is_done("k2") and not journal.is_done("k1")  # (a page without items: at once)
+    ledger.committed([{"page_url": "http://h/t/1"}] * 2)
+    assert not journal.is_done("k1")
+    ledger.committed([{"page_url": "http://h/t/1"}])
+    assert journal.is_done("k1")
+
+
+def test_an_idle_crawl_revalidates_known_threads_no_listing_showed_first() -> None:
+    state = {"posts": 3, "replies": 2, "pages": 1, "etag": '"v1"'}
+    config = SiteSettings(journal=Frontier(None), count=Tally(), template_pages=0,
+                          known_threads=lambda site: {SITE + "/t/1": state})
+    site = SiteState(SITE, config, start_urls=[SITE + "/"])
+    assert site.recrawl.intercept(SITE + "/t/1", None, 2) == []  # linked, not from a listing entry
+    url3 = SITE + "/t/4?page=3"
+    _flow(site).step(site, _thread_page(url3, ["e"], first=SITE + "/t/4"), {}, url3, url3, INFO)
+    plan = plan_idle([site], shared_frontier=False, awaited=lambda urls: False)
+    (planned, (fetch,)), = plan.fetches
+    assert planned is site and plan.busy and plan.wake is None  # (the parked page waits for later)
+    assert fetch.url == SITE + "/t/1" and fetch.headers == {"If-None-Match": '"v1"'}
+    assert SITE + "/t/1" in site.policy.journal.seen            # taken on (journaled)
+    plan = plan_idle([site], shared_frontier=False, awaited=lambda urls: False)
+    assert not plan.fetches and plan.wake == "orphans"
