@@ -32,6 +32,7 @@ class CrawlProgress:
         self._last = (0.0, 0)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.request_reached_downloader, signal=signals.request_reached_downloader)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -46,13 +47,19 @@ class CrawlProgress:
         self._loop = task.LoopingCall(self.report)
         self._loop.start(self.interval, now=False)
 
+    def request_reached_downloader(self, request, spider) -> None:
+        """Count the spider's internal wake-up requests (``data:,``): they fetch nothing from
+        any site, so the GETs per thread page leave them out."""
+        if request.url.startswith("data:"):
+            self.stats.inc_value("forumcrawl/internal_requests")
+
     def spider_closed(self, spider, reason) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         elapsed = max(time.monotonic() - self._started, 1e-9)
         pages = self._value("forumcrawl/pages")
         self.stats.set_value("forumcrawl/pages_per_second", round(pages / elapsed, 2))
-        gets = self._value("downloader/request_method_count/GET")
+        gets = self._value("downloader/request_method_count/GET") - self._value("forumcrawl/internal_requests")
         thread_pages, posts = self._value("forumcrawl/thread_pages"), self._value("forumcrawl/posts")
         if thread_pages:
             self.stats.set_value("forumcrawl/gets_per_thread_page", round(gets / thread_pages, 2))
@@ -65,7 +72,8 @@ class CrawlProgress:
         """Why the crawl ended, in words: GETs per thread page and per stored post, the
         page budget, learned URL patterns."""
         stats = self.stats.get_stats()
-        parts = [f"{self._value('downloader/request_method_count/GET')} GETs, "
+        parts = [f"{self._value('downloader/request_method_count/GET') - self._value('forumcrawl/internal_requests')} "
+                 "GETs to the site, "
                  f"{stats.get('forumcrawl/gets_per_thread_page', '-')} per thread page, "
                  f"{stats.get('forumcrawl/gets_per_post', '-')} per post"]
         if reason == "finished":

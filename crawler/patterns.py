@@ -36,6 +36,9 @@ log = logging.getLogger("crawler.spiders.generic")
 OUTCOMES = ("new", "repeat", "wall", "error", "form", "empty")
 _DIGITS = re.compile(r"\d+")
 _HEXISH = re.compile(r"^[0-9a-f]{16,}$", re.I)
+# An opaque id: a long run of letters and digits mixed (a base32/base36/base64url hash,
+# ``U6RXVYRBNSLLFVBXAEXM2F5TZCLFPRNK``); each would otherwise be a pattern of its own.
+_OPAQUE_ID = re.compile(r"^(?=[A-Za-z0-9]{16,}$)(?=.*\d)(?=.*[A-Za-z])")
 
 Count = Callable[..., None]
 
@@ -50,7 +53,10 @@ def url_pattern(url: str) -> str:
         stem, dot, ext = seg.rpartition(".")
         if not dot or not (ext.isalpha() and len(ext) <= 5):
             stem, dot, ext = seg, "", ""
-        if _HEXISH.match(stem) or (("-" in stem or "_" in stem) and any(c.isalpha() for c in stem)):
+        if "@" in seg:
+            stem, dot, ext = "*", "", ""  # an address (a mailing list's, a member's): a name
+        elif _HEXISH.match(stem) or _OPAQUE_ID.match(stem) or (("-" in stem or "_" in stem)
+                                                             and any(c.isalpha() for c in stem)):
             stem = "*"  # a slug or a hash: the same shape whatever it says
         else:
             stem = _DIGITS.sub("#", stem)

@@ -22,7 +22,7 @@ from crawler.journal import Frontier
 from crawler.pagination import first_page_aliases, is_page_one_of
 from crawler.patterns import PatternLearner, url_pattern
 from crawler.urls import RouteKeys, canonicalize, same_site, site_of, skip_reason
-from crawler.views import ViewMap, id_numbers, signature
+from crawler.views import ViewMap, id_numbers, is_digest, signature
 
 Count = Callable[..., None]
 log = logging.getLogger("crawler.spiders.generic")
@@ -287,6 +287,7 @@ class UrlPolicy:
         own_next = canon(page.next_page_url) if page.next_page_url else None
         views = bool(self.views) and self._known is not None
         jumps = _page_jumps(page, canon) if page.entries and not thread_like and not shared_frontier else {}
+        permalinks = _post_permalinks(page, url, canon) if thread_like else set()
         for raw, target, priority in targets:
             if target != own_next and ("?" in target and any(a == url or a in linked or a in seen
                                                               for a in first_page_aliases(target))
@@ -294,6 +295,11 @@ class UrlPolicy:
                 # "?page=1" beside the bare thread URL, or "/t/8-1" on a page of thread /t/8: the same
                 # first page under a second URL
                 self.count("forumcrawl/links_skipped/first_page_alias")
+                continue
+            if target in permalinks:
+                # a post's own page ("Permalink for this message": /message/<id>/), a copy of a
+                # post this thread page shows and stores
+                self.count("forumcrawl/links_skipped/permalink")
                 continue
             if known is not None:
                 revisits = known.intercept(target, entries.get(target), depth)
@@ -497,6 +503,19 @@ def _page_jumps(page, canon: Callable[[str], str] = canonicalize) -> dict[str, s
         elif link.role == "pagination" and entry is not None:
             pending.append(canon(link.url))
     return jumps
+
+
+def _post_permalinks(page, url: str, canon: Callable[[str], str] = canonicalize) -> set[str]:
+    """The own pages of a thread page's posts (each post's permalink, when it names another
+    page than this one and no anchor on it): copies of one post each. Not on a digest, whose
+    posts' links lead to the pages those posts are stored from."""
+    links = {canon(p.url) for p in page.posts if p.url and "#" not in p.url}
+    links -= {url, *first_page_aliases(url)}
+    if not links or is_digest(page, url):
+        return set()
+    if page.next_page_url:
+        links.discard(canon(page.next_page_url))
+    return links
 
 
 def _extends_entry(url: str, entries: dict[str, Any]) -> bool:

@@ -67,6 +67,11 @@ _WORDS = (
 # PROFILE_HREF_RE already reads /u/ as a profile).
 _SEGMENT = re.compile(rf"/(?:{_WORDS})(?:[._-]?(?:php|aspx?|jsp|cgi|html?|pl))?(?=/|$|\?)"
                       r"|/u/[^/?]+/?(?:$|\?)", re.I)
+# A "new <thing>" form under the collection it adds to: /message/new, /posts/new, /topics/new
+# (the REST convention for a creation form). Only after a word naming posts or threads: a
+# listing of the newest threads (/new, /r/python/new, /c/5/l/new) stays crawlable.
+_NEW_FORM = re.compile(r"/(?:messages?|posts?|topics?|threads?|repl(?:y|ies)|comments?|discussions?|answers?)"
+                       r"/new/?$", re.I)
 # Query values that name such an action: mode=reply, do=newthread, action=profile, act=login
 _ACTION_KEYS = {"mode", "mod", "do", "action", "act", "a", "op", "task", "func", "view", "type", "app", "module"}
 # ...also as the first word of a compound value: mode=delete_cookies, do=edit-post, action=login_form
@@ -187,7 +192,7 @@ def skip_reason(url: str) -> str | None:
         return "file-type"
     route = _route_path(parts.query)
     for where in (path, route) if route else (path,):
-        if _SEGMENT.search(where):
+        if _SEGMENT.search(where) or _NEW_FORM.search(where):
             return "action"
         if _BOILERPLATE_PATH.search(where):
             return "boilerplate"

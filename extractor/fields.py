@@ -1057,7 +1057,19 @@ def find_floor(dom: Dom, nodes: list[int]) -> tuple[int | None, int | None]:
     return None, None
 
 
-_PERMALINK_TEXT_RE = re.compile(r"^(?:permalink|perma-link|direct link|link to (?:this )?post|固定链接|本帖链接)$", re.I)
+_PERMALINK_TEXT_RE = re.compile(
+    r"^(?:permalink|perma-link|direct link|link to (?:this )?post|固定链接|本帖链接"
+    r"|(?:permalink|perma-link|direct link|link) (?:for|to) this (?:post|message|comment|reply|answer))$", re.I)
+
+
+def _link_label(dom: Dom, i: int) -> str:
+    """What a link says: its text, or for an icon-only link its title or aria-label (a post's
+    permalink is often a chain icon titled "Permalink for this message")."""
+    text = dom.text_of(i).strip()
+    if text:
+        return text
+    el = dom.nodes[i]
+    return (el.get("title") or el.get("aria-label") or "").strip()
 
 
 def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
@@ -1075,7 +1087,7 @@ def find_permalink(dom: Dom, nodes: list[int], url: str, post_id: str | None,
             return join(url, href)
     for i in nodes:          # a link labelled as the post's own address
         el = dom.nodes[i]
-        if el.tag == "a" and _PERMALINK_TEXT_RE.match(dom.text_of(i)):
+        if el.tag == "a" and _PERMALINK_TEXT_RE.match(_link_label(dom, i)):
             href = el.get("href") or ""
             if href and not href.startswith(("javascript", "#")):
                 return join(url, href)

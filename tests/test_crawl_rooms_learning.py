@@ -41,6 +41,45 @@ def test_patterns_generalise_ids_slugs_and_query_values() -> None:
     assert url_pattern("http://h/read.php?2,24,page=2") != url_pattern("http://h/read.php?2,24,printview,page=2")
 
 
+def test_opaque_ids_and_addresses_are_names_in_a_pattern() -> None:
+    """A hash id (base32: letters and digits) and an address (a mailing list's) name a thing,
+    not a kind of page: every message page of every list is one pattern, so what three of
+    them taught holds for the others (each was a pattern of its own, never judged)."""
+    msg = "http://h/list/{}/message/{}/"
+    assert url_pattern(msg.format("dev@lists.example.org", "U6RXVYRBNSLLFVBXAEXM2F5TZCLFPRNK")) \
+        == url_pattern(msg.format("zh@lists.example.org", "5SVANMHCIIRPZUM4K7TUKARNQVFR7YYQ")) == "/list/*/message/*/"
+    assert url_pattern("http://h/list/dev@lists.example.org/2026/12/") == "/list/*/#/#/"
+    # words, short ids and slugs with extensions keep their shape
+    assert url_pattern("http://h/internationalization/") == "/internationalization/"
+    assert url_pattern("http://h/t/abc123") == "/t/abc#"
+    assert url_pattern("http://h/thread-12-1-1.html") == "/*.html"
+    learner = PatternLearner(min_samples=5)
+    for h in ("U6RXVYRBNSLLFVBXAEXM2F5TZCLFPRNK", "5SVANMHCIIRPZUM4K7TUKARNQVFR7YYQ", "DNVZEU7RYMHGU3MCQBSDYHJ4T3T5XYCP"):
+        learner.record(msg.format("dev@lists.example.org", h), "repeat")
+    assert learner.blocked(msg.format("zh@lists.example.org", "JP2IECAYQOZURG2KMQXKVY35DI7DM6AN")) \
+        == "repeats_known_posts"
+
+
+def test_a_thread_pages_links_to_its_posts_own_pages_are_not_fetched() -> None:
+    """Each post's permalink (a page of that one post) is a copy of a post the thread page
+    stores: not fetched. A digest's posts (most linking a post anchor on another page) are
+    stored from those pages: its posts' links are no copies of anything stored here."""
+    from crawler.policy import _post_permalinks
+
+    policy = UrlPolicy(Frontier(None), start_url="http://h/", patterns=PatternLearner(min_samples=0))
+    page = _page("http://h/thread/7/", ["First post text here.", "Second post text here."],
+                 links=[("http://h/message/A1/", "", "post"), ("http://h/message/B2/", "", "post"),
+                        ("http://h/latest", "All threads", "navigation")])
+    page.posts[0].url, page.posts[1].url = "http://h/message/A1/", "http://h/message/B2/"
+    got = [f.url for f in policy.discover(page, {"fc_depth": 0}, "http://h/thread/7/")]
+    assert got == ["http://h/latest"]
+    assert policy.journal.seen.isdisjoint({"http://h/message/A1/", "http://h/message/B2/"})
+    digest = _page("http://h/recent", ["One.", "Two.", "Three."])
+    for post, link in zip(digest.posts, ["http://h/t/8/#p1", "http://h/t/9/#p2", "http://h/post/5"]):
+        post.url = link
+    assert _post_permalinks(digest, "http://h/recent") == set()
+
+
 def test_a_pattern_is_blocked_after_nothing_new_and_kept_when_useful() -> None:
     learner = PatternLearner(min_samples=3)
     for day in range(1, 4):

@@ -140,6 +140,28 @@ def test_a_timestamp_in_any_data_time_attribute_beats_a_date_in_the_prose():
     assert [p.published.date().isoformat() for p in posts] == ["2017-12-30", "2017-12-31", "2018-01-01"]
 
 
+# --- permalinks ------------------------------------------------------------------------------
+
+def test_an_icon_link_titled_as_the_posts_permalink_is_its_url():
+    """A post's own address behind a chain icon, named only by its title ("Permalink for this
+    message", a mail archive's message page): the post's URL, as a link labelled "Permalink" is."""
+    post = ('<div class="email"><div class="email-header"><h2 class="name">{a}</h2>'
+            '<div class="time"><span title="Sender\'s time: {d}">{d}</span></div></div>'
+            '<div class="email-body"><p>{t}</p></div><div class="email-info">'
+            '<a href="/list/dev@lists.example.org/message/{h}/" title="Permalink for this message">'
+            '<i class="fa fa-link"></i></a> <a class="reply" href="#">Reply</a></div></div>')
+    hashes = ["U6RXVYRBNSLLFVBXAEXM2F5TZCLFPRNK", "5SVANMHCIIRPZUM4K7TUKARNQVFR7YYQ", "DNVZEU7RYMHGU3MCQBSDYHJ4T3T5XYCP"]
+    html = ("<html><body><h1>Thread</h1><div class='thread'>"
+            + post.format(a="alice", d="March 14, 2024, 9:26 a.m.", t=LOREM, h=hashes[0])
+            + post.format(a="bob", d="March 14, 2024, 12:33 p.m.", t="Agreed. " + LOREM, h=hashes[1])
+            + post.format(a="carol", d="March 15, 2024, 8:02 a.m.", t="Thanks. " + LOREM, h=hashes[2])
+            + "</div></body></html>")
+    posts = posts_of(html)
+    assert [p.author for p in posts] == ["alice", "bob", "carol"]
+    assert [p.url for p in posts] == [f"https://forum.example.org/list/dev@lists.example.org/message/{h}/"
+                                       for h in hashes]
+
+
 # --- authors --------------------------------------------------------------------------------
 
 def test_name_as_leading_text_before_the_member_title_and_date():

@@ -79,6 +79,10 @@ def test_canonical_query_is_order_independent() -> None:
         "http://h/ucp.php?mode=delete_cookies",
         "http://h/index.php?do=edit-post&id=4",
         "http://h/index.php?action=login_form",
+        # a "new <thing>" form under its collection (the REST way: a mail archive's /message/new)
+        "http://h/list/dev@lists.example.org/message/new",
+        "http://h/posts/new",
+        "http://h/forum/3/topics/new/",
     ],
 )
 def test_action_urls_are_skipped(url: str) -> None:
@@ -150,6 +154,8 @@ def test_jump_links_are_skipped(url: str) -> None:
     [
         "http://h/latest",  # a listing of recent topics, not a jump
         "http://h/new/",
+        "http://h/r/python/new",  # the newest threads of a board: a listing
+        "http://h/c/5/l/new",
         "http://h/t/some-topic/5/",
         "http://h/t/some-topic/5/3/",
         "http://h/t/last-call-for-entries/12/",  # the word inside a slug

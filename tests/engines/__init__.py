@@ -49,4 +49,6 @@ ENGINES: dict[str, Engine] = {
     "spirit": Engine("spirit", "0.14.3", HERE / "spirit_site", "sqlite", naive_dates_in=timezone.utc),
     # django-machina: "By: <a>alice</a> on March 14, 2024, 9:26 a.m." in the post: no zone; it shows UTC.
     "machina": Engine("machina", "1.3.1", HERE / "machina_site", "sqlite", naive_dates_in=timezone.utc),
+    # HyperKitty (Mailman 3's archive): <span title="Sender's time: March 14, 2024, 3:40 p.m.">: no zone; UTC.
+    "hyperkitty": Engine("hyperkitty", "1.3.12", HERE / "hyperkitty_site", "sqlite", naive_dates_in=timezone.utc),
 }

@@ -44,3 +44,9 @@ def spirit_forum() -> Iterator[ForumServer]:
 def machina_forum() -> Iterator[ForumServer]:
     """django-machina (Django + SQLite), seeded with tests/engines/common/corpus.py."""
     yield from serve_engine("machina", None)
+
+
+@pytest.fixture(scope="session")
+def hyperkitty_forum() -> Iterator[ForumServer]:
+    """HyperKitty, Mailman 3's archive (Django + SQLite), seeded with tests/engines/common/corpus.py."""
+    yield from serve_engine("hyperkitty", None)
