@@ -368,3 +368,17 @@ def test_edit_notes_under_posts_are_no_comments():
         for i, (a, t) in enumerate(REPLIES))
     p = extract(page(f"<div id='thread'><h1>Pump humming</h1>{posts}</div>"), URL, now=NOW)
     assert [post.text for post in p.posts] == [t for _, t in REPLIES]
+
+
+def test_thread_list_in_the_noscript_block_of_a_javascript_shell_is_read():
+    # A JavaScript forum's server-rendered list of discussions: a few short titles, far under
+    # a thread's text, and the shell around it holds next to nothing.
+    titles = ["Pump humming", "New boiler", "Tap drips", "Radiator cold", "Leaking valve"]
+    items = "".join(f"<li><a href='https://forum.example.org/d/{i}'>{t}</a></li>" for i, t in enumerate(titles, 1))
+    html = page("<div id='app'></div><div id='loading'>Loading</div><script>boot()</script>"
+                f"<noscript><div class='container'><h2>All discussions</h2><ul>{items}</ul>"
+                "<a href='https://forum.example.org/all?page=2'>Next page</a></div></noscript>")
+    p = extract(html, "https://forum.example.org/", now=NOW)
+    linked = {link.url for link in p.links}
+    assert {f"https://forum.example.org/d/{i}" for i in range(1, 6)} <= linked
+    assert "https://forum.example.org/all?page=2" in linked
