@@ -16,7 +16,9 @@ MariaDB >= 10.2.7 incompatibilities are edited in the test copy only (``_PATCHES
 API key (Flarum's way for scripts: a row in ``api_keys``) lets the seed act as each author
 (``Authorization: Token <key>; userId=N``): members through ``POST /api/users`` (activated by the
 admin), discussions in the default tag through ``POST /api/discussions``, replies through
-``POST /api/posts``; every 4th reply opens with a Markdown quote of the post before. Then the
+``POST /api/posts``; every 4th reply opens as its "Quote" button writes it: a mention of the post
+before (``@name#id``, shown as a link to ``/d/ID/N``, the discussion near post number N) and a
+Markdown quote of it. Then the
 corpus times are written into ``posts.time`` and the discussions' start/last times. The truth is
 read back from ``posts`` (a reply's own words: the quote is the other post's).
 """
@@ -165,8 +167,9 @@ def _seed(base: str, dbname: str) -> None:
         times.append((post_ids[0], first["time"]))
         for i, post in enumerate(replies, start=1):
             text = post["text"]
-            if i % QUOTE_EVERY == QUOTE_EVERY - 1:
-                text = f"> {thread['posts'][i - 1]['text']}\n\n{text}"
+            if i % QUOTE_EVERY == QUOTE_EVERY - 1:   # (what its "Quote" button writes: a mention, the quote)
+                before = thread["posts"][i - 1]
+                text = f"@{member_name(before['author'])}#{post_ids[i - 1]}\n> {before['text']}\n\n{text}"
             made = api.post("/posts", {"type": "posts", "attributes": {"content": text}, "relationships": {
                 "discussion": {"data": {"type": "discussions", "id": discussion}}}}, ids[post["author"]])
             post_ids.append(int(made["id"]))
@@ -180,11 +183,13 @@ def _seed(base: str, dbname: str) -> None:
 
 
 _QUOTE = re.compile(r"<QUOTE>.*?</QUOTE>", re.S)
+_MENTION = re.compile(r"<POSTMENTION[^>]*>@([^#<]*)#\d+</POSTMENTION>")
 
 
 def own_text(xml: str) -> str:
-    """A post's own words from Flarum's stored (s9e XML) content: tags and quotes taken out."""
-    text = re.sub(r"<[^>]+>", " ", _QUOTE.sub(" ", xml))
+    """A post's own words from Flarum's stored (s9e XML) content: tags and quotes taken out; a mention
+    of the quoted post reads as the name it links (as the page shows it)."""
+    text = re.sub(r"<[^>]+>", " ", _MENTION.sub(r" \1 ", _QUOTE.sub(" ", xml)))
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
