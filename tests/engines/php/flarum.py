@@ -3,9 +3,10 @@
 Flarum is a JavaScript single-page forum: each page is the app's shell plus, for crawlers and
 readers without JavaScript, a server-rendered fallback inside ``<noscript>``: a discussion's
 title, each post's author name and body, "previous"/"next" links (``?page=N``, 20 posts a page).
-Discussions are ``/d/ID-slug``; ``/d/ID-slug/N`` is "near post number N" (the same discussion
-from another post on, what the app's links and the mention links point at); tags pages
-``/t/slug``, member pages ``/u/name``, the JSON:API under ``/api``. The fallback shows no post
+Discussions are ``/d/ID-slug`` (the lists link ``/d/ID``: a Chinese title's slug is ``-``);
+``/d/ID/N`` is "near post number N" (the same discussion from another post on, what the mention
+links point at); tags pages ``/t/slug``, member pages ``/u/name``, the JSON:API under ``/api``.
+User-Agents on FlarumChina's list of known spiders get the same view without ``<noscript>``. The fallback shows no post
 dates (they are only in the app's JSON preload): the truth's dates are not asked for
 (``extra["shows_dates"]`` is False).
 
@@ -18,9 +19,8 @@ API key (Flarum's way for scripts: a row in ``api_keys``) lets the seed act as e
 admin), discussions in the default tag through ``POST /api/discussions``, replies through
 ``POST /api/posts``; every 4th reply opens as its "Quote" button writes it: a mention of the post
 before (``@name#id``, shown as a link to ``/d/ID/N``, the discussion near post number N) and a
-Markdown quote of it. Then the
-corpus times are written into ``posts.time`` and the discussions' start/last times. The truth is
-read back from ``posts`` (a reply's own words: the quote is the other post's).
+Markdown quote of it. Then the corpus times are written into ``posts.time`` and the discussions'
+start/last times. The truth is read back from ``posts`` (a reply's own words: the quote is the other post's).
 """
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import HERE, MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql, php_server
+from tests.engines.php import (HERE, MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql,
+                               php_server)
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
