@@ -149,11 +149,24 @@ def canonicalize(url: str) -> str:
         path = quote(unquote(path), safe="/:@!$&'()*+,;=~-._")
     query = parts.query
     if query:
-        query = _canonical_query(query)
+        query = _canonical_query(query, _path_id(path))
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
-def _canonical_query(query: str) -> str:
+_PATH_ID = re.compile(r"/(\d+)((?:-[^/]*)?)/?$")
+
+
+def _path_id(path: str) -> tuple[str, ...]:
+    """The forms of the id the path ends in (``/d/8-slug``: ``8-slug`` and ``8``), or ()."""
+    found = _PATH_ID.search(path)
+    if not found:
+        return ()
+    return (found.group(1) + found.group(2), found.group(1)) if found.group(2) else (found.group(1),)
+
+
+def _canonical_query(query: str, path_id: tuple[str, ...] = ()) -> str:
+    """Sorted, without session and tracking keys; an ``id`` repeating the id the path ends in
+    (``/d/8?id=8&page=2``: a URL builder echoing its route's parameter) is dropped too."""
     kept = []
     for pair in query.replace(";", "&").split("&"):
         if not pair:
@@ -167,6 +180,8 @@ def _canonical_query(query: str) -> str:
             value = quote(unquote(value.replace("+", " ")), safe="-._~!$'()*,:@/?")
         if lowered in _PAGE_KEYS and value.lower() in _JUNK_VALUES:
             continue  # "?page=None", "?page=undefined": a broken pager's link to the first page
+        if lowered == "id" and value in path_id:
+            continue
         kept.append((key, value, bool(eq)))
     kept.sort()
     return "&".join(f"{k}={v}" if has_eq else k for k, v, has_eq in kept)

@@ -142,9 +142,13 @@ def strip_invisible(root: etree._Element) -> None:
     A ``<noscript>`` block that holds more text than the rest of the page is kept (as a
     ``<div>``): the page is a JavaScript application's shell, and the block is the
     server-rendered view of its content (forums built on Ember or React serve their
-    thread to crawlers that way).
+    thread to crawlers that way). A short block counts when it links several pages: a
+    shell's list of threads is a few titles, far under a thread's text; so does one holding
+    headed text (a heading and text beside it): a thread of one short post.
     """
-    shown = [el for el in root.iter("noscript") if _text_chars(el) >= MIN_NOSCRIPT_CHARS]
+    shown = [el for el in root.iter("noscript")
+             if _text_chars(el) >= MIN_NOSCRIPT_CHARS or _linked_pages(el) >= MIN_NOSCRIPT_LINKS
+             or _headed_text(el)]
     for el in shown:
         el.tag = _KEPT_NOSCRIPT     # spared by the strip below, judged after it
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *INVISIBLE_TAGS,
@@ -155,6 +159,7 @@ def strip_invisible(root: etree._Element) -> None:
         for el, chars in zip(shown, inside):
             if chars > outside:
                 el.tag = "div"
+                el.set(FALLBACK_ATTR, "1")   # (extractor/headed.py reads posts shown there without dates)
             else:
                 el.tag = "noscript"
         etree.strip_elements(root, "noscript", with_tail=False)
@@ -163,7 +168,25 @@ def strip_invisible(root: etree._Element) -> None:
 # A <noscript> block with less text than this is a tracking pixel or a "please enable
 # JavaScript" notice, never a page's content.
 MIN_NOSCRIPT_CHARS = 200
+# ...unless it links at least this many pages (with link text): a notice links one help page.
+MIN_NOSCRIPT_LINKS = 3
 _KEPT_NOSCRIPT = "fc-noscript"
+# Marks a kept <noscript> block: a JavaScript application's server-rendered fallback view.
+FALLBACK_ATTR = "data-fc-fallback"
+
+
+def _headed_text(el: etree._Element) -> bool:
+    """True when a block holds a heading and as much text again outside its headings."""
+    headings = [h for h in el.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    inside = sum(_text_chars(h) for h in headings)
+    return bool(headings) and inside > 0 and _text_chars(el) - inside >= max(inside, 20)
+
+
+def _linked_pages(el: etree._Element) -> int:
+    """Distinct pages a block links to by text links (fragments and scripts are no pages)."""
+    hrefs = {(a.get("href") or "").split("#")[0] for a in el.iter("a")
+             if _text_chars(a) and not (a.get("href") or "").lower().startswith(("javascript:", "#"))}
+    return len(hrefs - {""})
 
 
 def _text_chars(el: etree._Element) -> int:

@@ -379,7 +379,8 @@ _QUOTE_ACTION_RE = re.compile(r"(?:select|multi|reply|add|insert|with|to)[-_]?qu
 
 
 def is_quote_named(el: etree._Element) -> bool:
-    """Whether a class or id names a quote block ("quote", "ipsQuote", "bbcode_quote", "quoteheader"),
+    """Whether a class or id names a quote block ("quote", "ipsQuote", "bbcode_quote", "quoteheader",
+    a ``<blockquote class="uncited">``),
     ignoring behaviour hooks ("js-...") and quote buttons ("selectToQuote", "quote-button")."""
     for token in f"{el.get('class') or ''} {el.get('id') or ''}".split():
         low = token.lower()
@@ -387,6 +388,8 @@ def is_quote_named(el: etree._Element) -> bool:
             continue
         if ("quote" in low or "citation" in low or low == "cite") and not _QUOTE_ACTION_RE.search(low):
             return True
+        if el.tag == "blockquote" and "cite" in low:
+            return True       # a quote marked cited or not ("uncited": quoted without a source)
     return False
 
 

@@ -26,6 +26,7 @@ from lxml import etree
 from extractor import fields
 from extractor.dates import find_date, match_date, page_zone
 from extractor.dom import ASCII_SPACES, Dom
+from extractor.headed import headed_units
 from extractor.model import Post
 from extractor.post_headers import widen_to_headers
 from extractor.scan import match_starts, occurrences, odd_case
@@ -65,13 +66,19 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     spans: dict[int, int] = {}
     sections: list[int] = []   # page sections the units sit in, judged (and rejected) before them
     units = choose_units(dom, unit_keys(dom), text_w, dates, region, url, spans=spans, sections=sections)
+    writers: dict[int, str] = {}
+    if len(units) < 2 and not md_units:
+        # a JavaScript forum's fallback view: name-headed blocks without dates
+        writers = dict(headed_units(dom))
+        if writers:
+            units, spans, sections = sorted(writers), {}, []
     foreign: set[int] = set()    # units built unlike the others: not used to learn the posts' anatomy
     body_key = units_for_key = None
     chosen = units
-    if len(units) < 2 and known_units and not md_units:
+    if len(units) < 2 and known_units and not md_units and not writers:
         units = _known_units(dom, known_units, text_w, dates) or units
-    known = units is not chosen     # the site's post element, even once: a thread page of one post
-    if known and not spans:
+    known = units is not chosen or bool(writers)  # the site's post element, even once: a thread page of one post
+    if units is not chosen and not spans:
         spans = _known_runs(dom, units, text_w)
     if len(units) >= 2 or known:
         if not spans:
@@ -140,6 +147,9 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         replacement = _posts_from_jsonld(dom, structured, now, url, dom_posts=posts)
         if replacement:
             return replacement
+    if writers and len(posts) == len(units):
+        for post, unit in zip(posts, units):
+            post.author = post.author or writers[unit]
     parents: dict[int, Post] = {}
     if comments and len(posts) == len(units):
         posts = _with_comments(dom, units, posts, comments, key, text_w, dates, url, now, parents)
@@ -182,8 +192,14 @@ def unit_paths(dom: Dom, units: list[int]) -> set[str]:
 
 
 def holds_known_unit(dom: Dom, known: frozenset[str], template_mask: np.ndarray | None = None) -> bool:
-    """Whether the page has an element at one of the site's post paths (a thread page of one post)."""
-    return bool(known) and bool(_known_units(dom, known, text_weights(dom, template_mask), date_flags(dom)))
+    """Whether the page has an element at one of the site's post paths (a thread page of one post),
+    dated or the name-headed post of a fallback view."""
+    if not known:
+        return False
+    if _known_units(dom, known, text_weights(dom, template_mask), date_flags(dom)):
+        return True
+    paths = _normal_paths(dom)
+    return any(paths[u] in known for u, _ in headed_units(dom))
 
 
 def _known_units(dom: Dom, known: frozenset[str], text_w: np.ndarray, dates: np.ndarray) -> list[int]:

@@ -368,3 +368,53 @@ def test_edit_notes_under_posts_are_no_comments():
         for i, (a, t) in enumerate(REPLIES))
     p = extract(page(f"<div id='thread'><h1>Pump humming</h1>{posts}</div>"), URL, now=NOW)
     assert [post.text for post in p.posts] == [t for _, t in REPLIES]
+
+
+def test_thread_list_in_the_noscript_block_of_a_javascript_shell_is_read():
+    # A JavaScript forum's server-rendered list of discussions: a few short titles, far under
+    # a thread's text, and the shell around it holds next to nothing.
+    titles = ["Pump humming", "New boiler", "Tap drips", "Radiator cold", "Leaking valve"]
+    items = "".join(f"<li><a href='https://forum.example.org/d/{i}'>{t}</a></li>" for i, t in enumerate(titles, 1))
+    html = page("<div id='app'></div><div id='loading'>Loading</div><script>boot()</script>"
+                f"<noscript><div class='container'><h2>All discussions</h2><ul>{items}</ul>"
+                "<a href='https://forum.example.org/all?page=2'>Next page</a></div></noscript>")
+    p = extract(html, "https://forum.example.org/", now=NOW)
+    linked = {link.url for link in p.links}
+    assert {f"https://forum.example.org/d/{i}" for i in range(1, 6)} <= linked
+    assert "https://forum.example.org/all?page=2" in linked
+
+
+def _fallback_thread(replies) -> str:
+    posts = "".join(f"<div><h3>{a}</h3><div class='Post-body'><p>{t}</p></div></div><hr>" for a, t in replies)
+    return page("<div id='app'></div><div id='loading'>Loading</div><script>boot()</script>"
+                f"<noscript><div class='container'><h2>Pump humming at night</h2><div>{posts}</div>"
+                "<a href='/d/42?page=2'>Next page</a></div></noscript>")
+
+
+def test_undated_posts_of_a_javascript_shells_fallback_view():
+    # The server-rendered view of a JavaScript forum: each post a block headed by its writer's
+    # name, no date anywhere (the app's data carries them).
+    p = extract(_fallback_thread(REPLIES), URL, now=NOW)
+    assert texts(p) == [t for _, t in REPLIES]
+    assert [post.author for post in p.posts] == [a for a, _ in REPLIES]
+    one = extract(_fallback_thread(REPLIES[:1]), URL, now=NOW)
+    assert [(post.author, post.text) for post in one.posts] == [REPLIES[0]]
+
+
+def test_headed_sections_of_an_ordinary_page_are_no_posts():
+    sections = "".join(f"<div class='section'><h3>{a}</h3><p>{t}</p></div>" for a, t in REPLIES)
+    p = extract(page(f"<article><h1>Pump guide</h1>{sections}</article>"), URL, now=NOW)
+    assert p.posts == [] or len(p.posts) == 1
+
+
+def test_blockquote_marked_uncited_is_a_quote():
+    quoted, own = REPLIES[1][1], "Mine did the same until I replaced the switch."
+    bodies = [t for _, t in REPLIES[:3]] + [f"<blockquote class='uncited'><div><p>{quoted}</p></div></blockquote>"
+                                           f"<p>{own}</p>"]
+    posts = "".join(
+        f"<div class='post'><div class='meta'><a href='/u/{a}'>{a}</a> <time datetime='2024-05-0{i + 1}T10:00:00Z'>"
+        f"May {i + 1}, 2024</time></div><div class='body'>{b if b.startswith('<') else '<p>' + b + '</p>'}</div></div>"
+        for i, ((a, _), b) in enumerate(zip(REPLIES, bodies)))
+    p = extract(page(f"<div id='content'><h1>Pump humming</h1>{posts}</div>"), URL, now=NOW)
+    assert texts(p)[3] == own
+    assert p.posts[3].quotes == [quoted]

@@ -32,6 +32,21 @@ def test_canonicalize(raw: str, canonical: str | None) -> None:
     assert canonicalize(result) == result  # idempotent
 
 
+@pytest.mark.parametrize("raw, canonical", [
+    # a URL builder merging the route's parameters into the query (a JavaScript forum's pager)
+    ("http://f.example/d/8?id=8&page=2", "http://f.example/d/8?page=2"),
+    ("http://f.example/d/8-pump-humming?id=8-pump-humming&page=1", "http://f.example/d/8-pump-humming?page=1"),
+    ("http://f.example/d/8-pump-humming?id=8&page=3", "http://f.example/d/8-pump-humming?page=3"),
+    # another id, another key, or no id in the path: kept
+    ("http://f.example/d/8?id=9&page=2", "http://f.example/d/8?id=9&page=2"),
+    ("http://f.example/t/5?p=5", "http://f.example/t/5?p=5"),
+    ("http://f.example/viewtopic.php?id=8", "http://f.example/viewtopic.php?id=8"),
+    ("http://f.example/8/list?id=8", "http://f.example/8/list?id=8"),
+])
+def test_id_repeating_the_paths_id_is_dropped(raw: str, canonical: str) -> None:
+    assert canonicalize(raw) == canonical
+
+
 def test_canonical_query_is_order_independent() -> None:
     assert canonicalize("http://h/x?b=1&a=2&c=") == canonicalize("http://h/x?c=&a=2&b=1")
 
