@@ -21,6 +21,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -150,6 +151,32 @@ def copy_source(name: str, subdir: str, dest: Path) -> Path:
     site = dest / "site"
     shutil.copytree(src / subdir if subdir else src, site, ignore=shutil.ignore_patterns(".git"))
     return site
+
+
+@dataclass
+class Workspace:
+    """Where one run of an engine lives: its private copy of the source (``site``), a free port,
+    the ``php -S`` log, a database name, the temporary folder holding them."""
+
+    site: Path
+    port: int
+    log_path: Path
+    dbname: str
+    tmp: Path
+
+
+@contextmanager
+def engine_workspace(name: str, source: str | None = None, subdir: str = "") -> Iterator[Workspace]:
+    """A private copy of the engine's source (``source``'s, when another source is the web root:
+    bbPress runs in WordPress) in a temporary folder, with a free port and a fresh database name;
+    the database is dropped and the folder removed afterwards, whatever happened."""
+    dbname = database_name(name)
+    with tempfile.TemporaryDirectory(prefix=f"fc-{name}-") as tmp:
+        root = Path(tmp)
+        try:
+            yield Workspace(copy_source(source or name, subdir, root), free_port(), root / "php.log", dbname, root)
+        finally:
+            drop_database(dbname)
 
 
 @contextmanager

@@ -24,14 +24,12 @@ import json
 import re
 import shutil
 import subprocess
-import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import (HERE, MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql,
-                               php_server)
+from tests.engines.php import engine_workspace, HERE, MYSQL, mysql, php_server, PhpForum
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -120,25 +118,19 @@ def running_bbpress(src: Path) -> Iterator[PhpForum]:
 
     ``src`` is the bbPress checkout; WordPress is found beside it (``source_dir("wordpress")``)."""
     plugin = src
-    dbname = database_name(NAME)
-    with tempfile.TemporaryDirectory(prefix="fc-bbpress-") as tmp:
-        site = copy_source("wordpress", "", Path(tmp))
+    with engine_workspace(NAME, source="wordpress") as ws:
+        site, dbname = ws.site, ws.dbname
         shutil.copytree(plugin / "src" if (plugin / "src" / "bbpress.php").is_file() else plugin,
                         site / "wp-content" / "plugins" / "bbpress", ignore=shutil.ignore_patterns(".git"))
         _write_config(site, dbname)
         shutil.copy(HERE / "wordpress_router.php", site / "fc_router.php")
-        port = free_port()
-        log_path = Path(tmp) / "php.log"
-        try:
-            if mysql(f"CREATE DATABASE `{dbname}` CHARACTER SET utf8mb4").returncode != 0:
-                raise RuntimeError(f"could not create the database {dbname}")
-            with php_server(site, port, log_path, router="fc_router.php") as base:
-                _php(site, base, "install")
-                out = _php(site, base, "seed", json.dumps(spec()))
-                lines = [line for line in out.splitlines() if line.startswith('{"threads"')]
-                if not lines:
-                    raise RuntimeError(f"bbpress_seed.php printed no truth: {out[-1500:]}")
-                data = json.loads(lines[-1])
-                yield PhpForum(NAME, base, truth(data), site, log_path, extra=data)
-        finally:
-            drop_database(dbname)
+        if mysql(f"CREATE DATABASE `{dbname}` CHARACTER SET utf8mb4").returncode != 0:
+            raise RuntimeError(f"could not create the database {dbname}")
+        with php_server(site, ws.port, ws.log_path, router="fc_router.php") as base:
+            _php(site, base, "install")
+            out = _php(site, base, "seed", json.dumps(spec()))
+            lines = [line for line in out.splitlines() if line.startswith('{"threads"')]
+            if not lines:
+                raise RuntimeError(f"bbpress_seed.php printed no truth: {out[-1500:]}")
+            data = json.loads(lines[-1])
+            yield PhpForum(NAME, base, truth(data), site, ws.log_path, extra=data)

@@ -28,13 +28,12 @@ import hashlib
 import html
 import json
 import re
-import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import MYSQL, FormBrowser, PhpForum, copy_source, database_name, drop_database, free_port, mysql, php_server
+from tests.engines.php import engine_workspace, FormBrowser, MYSQL, mysql, php_server, PhpForum
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -204,18 +203,11 @@ def truth(data: dict, base: str) -> list[TruthThread]:
 @contextmanager
 def running_carbon(src: Path) -> Iterator[PhpForum]:
     """A freshly installed and seeded Carbon Forum on 127.0.0.1; its database is dropped afterwards."""
-    dbname = database_name(NAME)
-    with tempfile.TemporaryDirectory(prefix="fc-carbon-") as tmp:
-        site = copy_source(NAME, "", Path(tmp))
-        php8_offsets(site)
-        sessions = Path(tmp) / "sessions"
+    with engine_workspace(NAME) as ws:
+        php8_offsets(ws.site)
+        sessions = ws.tmp / "sessions"
         sessions.mkdir()
-        port = free_port()
-        log_path = Path(tmp) / "php.log"
-        try:
-            with php_server(site, port, log_path, ini={"session.save_path": str(sessions)}) as base:
-                _install(base, dbname, sessions)
-                data = _seed(base, dbname, sessions)
-                yield PhpForum(NAME, base, truth(data, base), site, log_path)
-        finally:
-            drop_database(dbname)
+        with php_server(ws.site, ws.port, ws.log_path, ini={"session.save_path": str(sessions)}) as base:
+            _install(base, ws.dbname, sessions)
+            data = _seed(base, ws.dbname, sessions)
+            yield PhpForum(NAME, base, truth(data, base), ws.site, ws.log_path)

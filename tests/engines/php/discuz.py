@@ -14,7 +14,6 @@ the page and database charsets set to GBK (``gbk_build``).
 from __future__ import annotations
 
 import re
-import tempfile
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
@@ -23,8 +22,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import (HERE, run_seeder, PhpForum, copy_source, database_name, drop_database, free_port, MYSQL,
-                               php_server)
+from tests.engines.php import engine_workspace, HERE, MYSQL, php_server, PhpForum, run_seeder
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -128,19 +126,12 @@ def gbk_build(site: Path) -> None:
 def running_discuz(src: Path, charset: str = "utf-8") -> Iterator[PhpForum]:
     """A freshly installed and seeded Discuz! X on 127.0.0.1 (UTF-8, or its GBK edition);
     its database is dropped afterwards."""
-    dbname = database_name(NAME)
-    with tempfile.TemporaryDirectory(prefix="fc-discuz-") as tmp:
-        site = copy_source(NAME, source_subdir(src), Path(tmp))
+    with engine_workspace(NAME, subdir=source_subdir(src)) as ws:
         if charset == "gbk":
-            gbk_build(site)
-        port = free_port()
-        log_path = Path(tmp) / "php.log"
-        try:
-            with php_server(site, port, log_path) as base:
-                _install(base, dbname)
-                data = _seed(site)
-                _warm_caches(base, data)
-                yield PhpForum(NAME if charset == "utf-8" else f"{NAME}-{charset}", base, truth(data, base),
-                               site, log_path)
-        finally:
-            drop_database(dbname)
+            gbk_build(ws.site)
+        with php_server(ws.site, ws.port, ws.log_path) as base:
+            _install(base, ws.dbname)
+            data = _seed(ws.site)
+            _warm_caches(base, data)
+            yield PhpForum(NAME if charset == "utf-8" else f"{NAME}-{charset}", base, truth(data, base),
+                           ws.site, ws.log_path)

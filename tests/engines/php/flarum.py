@@ -30,7 +30,6 @@ import re
 import secrets
 import shutil
 import subprocess
-import tempfile
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -38,8 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import (HERE, MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql,
-                               php_server)
+from tests.engines.php import engine_workspace, HERE, MYSQL, mysql, php_server, PhpForum
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -220,18 +218,11 @@ def truth(dbname: str, base: str) -> list[TruthThread]:
 @contextmanager
 def running_flarum(src: Path) -> Iterator[PhpForum]:
     """A freshly installed and seeded Flarum on 127.0.0.1; its database is dropped afterwards."""
-    dbname = database_name(NAME)
-    with tempfile.TemporaryDirectory(prefix="fc-flarum-") as tmp:
-        site = copy_source(NAME, "", Path(tmp))
-        _patch(site)
-        shutil.copy(HERE / "flarum_router.php", site / "fc_router.php")
-        port = free_port()
-        log_path = Path(tmp) / "php.log"
-        try:
-            _install(site, dbname, f"http://127.0.0.1:{port}")
-            with php_server(site, port, log_path, router="fc_router.php",
-                            ini={"error_reporting": "E_ALL&~E_DEPRECATED&~E_WARNING"}) as base:
-                _seed(base, dbname)
-                yield PhpForum(NAME, base, truth(dbname, base), site, log_path, extra={"shows_dates": False})
-        finally:
-            drop_database(dbname)
+    with engine_workspace(NAME) as ws:
+        _patch(ws.site)
+        shutil.copy(HERE / "flarum_router.php", ws.site / "fc_router.php")
+        _install(ws.site, ws.dbname, f"http://127.0.0.1:{ws.port}")
+        with php_server(ws.site, ws.port, ws.log_path, router="fc_router.php",
+                        ini={"error_reporting": "E_ALL&~E_DEPRECATED&~E_WARNING"}) as base:
+            _seed(base, ws.dbname)
+            yield PhpForum(NAME, base, truth(ws.dbname, base), ws.site, ws.log_path, extra={"shows_dates": False})

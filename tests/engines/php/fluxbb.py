@@ -17,14 +17,12 @@ truth is read back from FluxBB's ``posts`` table.
 from __future__ import annotations
 
 import re
-import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import (MYSQL, FormBrowser, PhpForum, copy_source, database_name, drop_database, free_port,
-                               mysql, php_server)
+from tests.engines.php import engine_workspace, FormBrowser, MYSQL, mysql, php_server, PhpForum
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -129,17 +127,10 @@ def truth(data: dict, base: str) -> list[TruthThread]:
 @contextmanager
 def running_fluxbb(src: Path) -> Iterator[PhpForum]:
     """A freshly installed and seeded FluxBB on 127.0.0.1; its database is dropped afterwards."""
-    dbname = database_name(NAME)
-    with tempfile.TemporaryDirectory(prefix="fc-fluxbb-") as tmp:
-        site = copy_source(NAME, "", Path(tmp))
-        for addon in (site / "addons").glob("security_for_*.php"):
+    with engine_workspace(NAME) as ws:
+        for addon in (ws.site / "addons").glob("security_for_*.php"):
             addon.unlink()  # FluxBB by Visman's optional anti-bot add-ons (timing and JS checks on forms)
-        port = free_port()
-        log_path = Path(tmp) / "php.log"
-        try:
-            with php_server(site, port, log_path) as base:
-                _install(base, dbname)
-                data = _seed(base, dbname)
-                yield PhpForum(NAME, base, truth(data, base), site, log_path)
-        finally:
-            drop_database(dbname)
+        with php_server(ws.site, ws.port, ws.log_path) as base:
+            _install(base, ws.dbname)
+            data = _seed(base, ws.dbname)
+            yield PhpForum(NAME, base, truth(data, base), ws.site, ws.log_path)

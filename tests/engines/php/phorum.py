@@ -28,15 +28,13 @@ from __future__ import annotations
 import html
 import re
 import subprocess
-import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 from tests.engines.common.html_forms import form_data
-from tests.engines.php import (HERE, MYSQL, FormBrowser, PhpForum, copy_source, database_name, drop_database,
-                               free_port, mysql, php_server)
+from tests.engines.php import engine_workspace, FormBrowser, HERE, MYSQL, mysql, php_server, PhpForum
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -187,15 +185,7 @@ def truth(data: dict, base: str) -> list[TruthThread]:
 @contextmanager
 def running_phorum(src: Path) -> Iterator[PhpForum]:
     """A freshly installed and seeded Phorum on 127.0.0.1; its database is dropped afterwards."""
-    dbname = database_name(NAME)
-    with tempfile.TemporaryDirectory(prefix="fc-phorum-") as tmp:
-        site = copy_source(NAME, "", Path(tmp))
-        port = free_port()
-        log_path = Path(tmp) / "php.log"
-        try:
-            with php_server(site, port, log_path) as base:
-                _install(base, site, dbname)
-                data = _seed(base, dbname)
-                yield PhpForum(NAME, base, truth(data, base), site, log_path)
-        finally:
-            drop_database(dbname)
+    with engine_workspace(NAME) as ws, php_server(ws.site, ws.port, ws.log_path) as base:
+        _install(base, ws.site, ws.dbname)
+        data = _seed(base, ws.dbname)
+        yield PhpForum(NAME, base, truth(data, base), ws.site, ws.log_path)

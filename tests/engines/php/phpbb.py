@@ -24,14 +24,12 @@ from __future__ import annotations
 import html
 import re
 import subprocess
-import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import (HERE, MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql,
-                               php_server, run_seeder)
+from tests.engines.php import engine_workspace, HERE, MYSQL, mysql, php_server, PhpForum, run_seeder
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -159,15 +157,8 @@ def truth(data: dict, base: str) -> list[TruthThread]:
 @contextmanager
 def running_phpbb(src: Path) -> Iterator[PhpForum]:
     """A freshly installed and seeded phpBB on 127.0.0.1; its database is dropped afterwards."""
-    dbname = database_name(NAME)
-    with tempfile.TemporaryDirectory(prefix="fc-phpbb-") as tmp:
-        site = copy_source(NAME, "", Path(tmp))
-        port = free_port()
-        log_path = Path(tmp) / "php.log"
-        try:
-            _install(site, dbname, port)
-            data = run_seeder(HERE / "phpbb_seed.php", site, spec(), '{"topics"', "phpBB")
-            with php_server(site, port, log_path) as base:
-                yield PhpForum(NAME, base, truth(data, base), site, log_path)
-        finally:
-            drop_database(dbname)
+    with engine_workspace(NAME) as ws:
+        _install(ws.site, ws.dbname, ws.port)
+        data = run_seeder(HERE / "phpbb_seed.php", ws.site, spec(), '{"topics"', "phpBB")
+        with php_server(ws.site, ws.port, ws.log_path) as base:
+            yield PhpForum(NAME, base, truth(data, base), ws.site, ws.log_path)

@@ -17,7 +17,6 @@ Five answers and five questions a page, so the longest questions span pages.
 from __future__ import annotations
 
 import re
-import tempfile
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
@@ -26,8 +25,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import (HERE, run_seeder, MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql,
-                               php_server)
+from tests.engines.php import engine_workspace, HERE, MYSQL, mysql, php_server, PhpForum, run_seeder
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -124,16 +122,9 @@ def truth(data: dict, base: str) -> list[TruthThread]:
 @contextmanager
 def running_q2a(src: Path) -> Iterator[PhpForum]:
     """A freshly installed and seeded Question2Answer on 127.0.0.1; its database is dropped afterwards."""
-    dbname = database_name(NAME)
-    with tempfile.TemporaryDirectory(prefix="fc-q2a-") as tmp:
-        site = copy_source(NAME, "", Path(tmp))
-        write_config(site, dbname)
-        port = free_port()
-        log_path = Path(tmp) / "php.log"
-        try:
-            with php_server(site, port, log_path) as base:
-                _install(base, dbname)
-                data = _seed(site)
-                yield PhpForum(NAME, base, truth(data, base), site, log_path)
-        finally:
-            drop_database(dbname)
+    with engine_workspace(NAME) as ws:
+        write_config(ws.site, ws.dbname)
+        with php_server(ws.site, ws.port, ws.log_path) as base:
+            _install(base, ws.dbname)
+            data = _seed(ws.site)
+            yield PhpForum(NAME, base, truth(data, base), ws.site, ws.log_path)

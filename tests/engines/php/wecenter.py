@@ -21,14 +21,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import (HERE, run_seeder, MYSQL, PhpForum, copy_source, database_name, drop_database, free_port, mysql,
-                               php_server)
+from tests.engines.php import engine_workspace, HERE, MYSQL, mysql, php_server, PhpForum, run_seeder
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -118,17 +116,10 @@ def truth(data: dict, base: str) -> list[TruthThread]:
 @contextmanager
 def running_wecenter(src: Path) -> Iterator[PhpForum]:
     """A freshly installed and seeded WeCenter on 127.0.0.1; its database is dropped afterwards."""
-    dbname = database_name(NAME)
-    with tempfile.TemporaryDirectory(prefix="fc-wecenter-") as tmp:
-        site = copy_source(NAME, "", Path(tmp))
-        write_config(site, dbname)
-        port = free_port()
-        log_path = Path(tmp) / "php.log"
-        try:
-            _install(site, dbname)
-            data = _seed(site)
-            discussions = [_text(d["message"]) for q in data["questions"] for d in q["discussions"]]
-            with php_server(site, port, log_path) as base:
-                yield PhpForum(NAME, base, truth(data, base), site, log_path, extra={"discussions": discussions})
-        finally:
-            drop_database(dbname)
+    with engine_workspace(NAME) as ws:
+        write_config(ws.site, ws.dbname)
+        _install(ws.site, ws.dbname)
+        data = _seed(ws.site)
+        discussions = [_text(d["message"]) for q in data["questions"] for d in q["discussions"]]
+        with php_server(ws.site, ws.port, ws.log_path) as base:
+            yield PhpForum(NAME, base, truth(data, base), ws.site, ws.log_path, extra={"discussions": discussions})
