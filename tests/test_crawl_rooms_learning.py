@@ -97,13 +97,44 @@ def test_a_pattern_is_blocked_after_nothing_new_and_kept_when_useful() -> None:
 
 
 def test_a_trap_is_stopped_even_when_a_few_pages_gave_something() -> None:
-    learner = PatternLearner(min_samples=3, trap_samples=50, trap_ratio=0.05)
+    learner = PatternLearner(min_samples=3, trap_samples=50, trap_ratio=0.05, rare_samples=0)
     learner.record("http://h/d/1", "new")
     for n in range(2, 50):
         learner.record(f"http://h/d/{n}", "empty")
     assert learner.blocked("http://h/d/99") is None
     learner.record("http://h/d/50", "empty")
     assert learner.blocked("http://h/d/99") == "trap"
+
+
+def test_a_pattern_whose_answers_rarely_yield_is_stopped_after_one_useful_answer() -> None:
+    # A month archive: the current month listed a new thread, every other month is empty.
+    learner = PatternLearner(min_samples=5, rare_samples=20, rare_ratio=0.1)
+    learner.record("http://h/list/a/2026/12/", "new")
+    for month in range(1, 19):
+        learner.record(f"http://h/list/a/2020/{month}/", "empty")
+    assert learner.blocked("http://h/list/a/2019/1/") is None  # 19 answers: not judged yet
+    learner.record("http://h/list/a/2019/2/", "empty")
+    assert learner.blocked("http://h/list/a/2019/1/") == "rarely_yields"
+
+
+def test_listings_and_thread_pages_of_a_recrawl_are_not_rarely_yielding() -> None:
+    # A re-crawl: one board page lists a changed thread, the others list only known threads
+    # (``listed``); one thread page gives a new reply, the others show known posts.
+    learner = PatternLearner(min_samples=5, rare_samples=20, rare_ratio=0.1)
+    learner.record("http://h/board/1/page/1", "new")
+    learner.record("http://h/topic/1/page/1", "new")
+    for n in range(2, 60):
+        learner.record(f"http://h/board/1/page/{n}", "listed" if n % 4 else "empty")
+        learner.record(f"http://h/topic/1/page/{n}", "repeat" if n % 4 else "error")
+    assert learner.blocked("http://h/board/1/page/99") is None
+    assert learner.blocked("http://h/topic/1/page/99") is None
+
+
+def test_known_entries_decide_a_pattern_as_empty_pages_did() -> None:
+    learner = PatternLearner(min_samples=5, unanimous=3)
+    for n, outcome in enumerate(("listed", "empty", "listed")):
+        learner.record(f"http://h/tag/{n}", outcome)
+    assert learner.blocked("http://h/tag/9") == "nothing_new"
 
 
 def test_links_of_a_pattern_on_trial_wait_for_its_verdict() -> None:
