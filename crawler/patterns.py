@@ -171,6 +171,16 @@ class PatternLearner:
         record = self.records.get(url_pattern(url))
         return record.blocked if record is not None else None
 
+    def verdict_room(self, pattern: str) -> int | None:
+        """How many more answers of ``pattern``, useful once already, its "rarely yields"
+        verdict still waits for (at least 1), or None when none: judged already, or off. Fetched
+        all at once, a pattern's links would be downloaded long before that verdict stops them."""
+        record = self.records.get(pattern)
+        if not self.min_samples or not self.rare_samples or record is None or record.blocked \
+                or record.fetched >= self.rare_samples or pattern in self.vouched or pattern in self.chained:
+            return None
+        return self.rare_samples - record.fetched
+
     def record(self, url: str, outcome: str) -> None:
         """One response of ``url`` gave ``outcome`` (one of :data:`OUTCOMES`)."""
         pattern = url_pattern(url)

@@ -384,8 +384,14 @@ class UrlPolicy:
         pattern = url_pattern(fetch.url)
         record = self.patterns.records.get(pattern)
         if record is not None and record.outcomes.get("new"):
-            return False
-        if self._may_try(pattern):
+            # useful once: fetched, but no more at a time than its "rarely yields" verdict needs
+            room = self.patterns.verdict_room(pattern)
+            if room is None:
+                return False
+            if self.in_flight.get(pattern, 0) < room:
+                self.in_flight[pattern] = self.in_flight.get(pattern, 0) + 1
+                return False
+        elif self._may_try(pattern):
             self.on_trial[pattern] = self.on_trial.get(pattern, 0) + 1
             self.in_flight[pattern] = self.in_flight.get(pattern, 0) + 1
             return False
@@ -430,10 +436,13 @@ class UrlPolicy:
         if not waiting:
             return []
         blocked = self.patterns.blocked(url)
-        if outcome == "new" or blocked:
+        record = self.patterns.records.get(pattern)
+        useful = outcome == "new" or (record is not None and bool(record.outcomes.get("new")))
+        room = self.patterns.verdict_room(pattern) if useful and not blocked else None
+        if (useful and room is None) or blocked:
             del self.waiting[pattern]
             self.waiting_urls.difference_update(f.url for f in waiting)
-            if outcome == "new":
+            if not blocked:
                 return waiting
             self.count(f"forumcrawl/links_skipped/learned_{blocked}", len(waiting))
             for fetch in waiting:
@@ -441,7 +450,8 @@ class UrlPolicy:
             return []
         self._drop_known_views(pattern)
         released: list[Fetch] = []
-        while self.waiting.get(pattern) and self._may_try(pattern):
+        while self.waiting.get(pattern) and (self.in_flight.get(pattern, 0) < room if room is not None
+                                             else self._may_try(pattern)):
             released.append(self._release(pattern))
         return released
 
