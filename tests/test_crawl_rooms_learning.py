@@ -130,6 +130,31 @@ def test_listings_and_thread_pages_of_a_recrawl_are_not_rarely_yielding() -> Non
     assert learner.blocked("http://h/topic/1/page/99") is None
 
 
+def test_a_pattern_useful_once_is_fetched_no_faster_than_its_verdict_needs() -> None:
+    # 150 month links: the first answer lists a new thread; the next ones are fetched only as
+    # many at a time as the "rarely yields" verdict still needs, which then drops the rest.
+    journal = Frontier(None)
+    learner = PatternLearner(min_samples=5, rare_samples=6, rare_ratio=0.5)
+    policy = UrlPolicy(journal, start_url="http://h/", patterns=learner)
+    months = [f"http://h/archive/{2000 + n // 12}/{n % 12 + 1}/" for n in range(150)]
+    page = Page(url="http://h/", kind="listing", links=[Link(u, "m", "other") for u in months])
+    assert [f.url for f in policy.discover(page, {"fc_depth": 0}, "http://h/")] == months[:1]
+    released = policy.learn(months[0], "new")
+    assert [f.url for f in released] == months[1:6]  # 6 answers decide: 5 more
+    for url in months[1:5]:
+        assert policy.learn(url, "empty") == []
+    assert policy.learn(months[5], "empty") == []  # 1 of 6 yielded: blocked, the rest dropped
+    assert learner.blocked(months[99]) == "rarely_yields"
+    assert not policy.waiting and journal.is_done(months[149])
+    # a pattern whose verdict is in is fetched at once
+    other = PatternLearner(min_samples=5, rare_samples=2, rare_ratio=0.5)
+    policy = UrlPolicy(Frontier(None), start_url="http://h/", patterns=other)
+    page = Page(url="http://h/", kind="listing", links=[Link(f"http://h/tag/{n}", "t", "other") for n in range(9)])
+    policy.discover(page, {"fc_depth": 0}, "http://h/")
+    assert len(policy.learn("http://h/tag/0", "new")) == 1
+    assert len(policy.learn("http://h/tag/1", "listed")) == 7
+
+
 def test_known_entries_decide_a_pattern_as_empty_pages_did() -> None:
     learner = PatternLearner(min_samples=5, unanimous=3)
     for n, outcome in enumerate(("listed", "empty", "listed")):
