@@ -75,6 +75,9 @@ class UrlPolicy:
         self.inert = InertParams()
         self.copies = InertCopies()  # copies met while a parameter is judged
         self.routes = RouteKeys()  # query keys that route the site's pages (?qa=user, ?qa=feed)
+        # Pages without posts that listed known threads first in this re-crawl (the planner
+        # decided about them there): what their new entries were on the first crawl.
+        self.listed_known: set[str] = set()
         self._observed: list[str] = []
         self._canonical: dict[str, str] = {}  # raw link -> canonical URL (bounded)
         self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
@@ -303,6 +306,8 @@ class UrlPolicy:
                 continue
             if known is not None:
                 revisits = known.intercept(target, entries.get(target), depth)
+                if revisits is not None and target in entries and not thread_like:
+                    self._listed_known(url)
                 if revisits is not None:
                     fetches += [self.register(f) for f in revisits]
                     continue
@@ -350,6 +355,20 @@ class UrlPolicy:
                 if priority >= PRIORITY_ENTRY or not self._wait(fetch):
                     fetches.append(fetch)
         return fetches
+
+    def _listed_known(self, url: str) -> None:
+        if len(self.listed_known) >= 10_000:
+            self.listed_known.clear()  # memory bound: a page's flag is taken right after its links
+        self.listed_known.add(url)
+
+    def took_known_entries(self, url: str) -> bool:
+        """Whether the page at ``url`` (without posts) was the first listing of known threads
+        in this incremental re-crawl: a board page doing its job, though nothing on it is new
+        (its threads unchanged). Asked once, after its links were followed."""
+        if url in self.listed_known:
+            self.listed_known.discard(url)
+            return True
+        return False
 
     def _hold_jump(self, entry: str, target: str, priority: int, depth: int) -> None:
         held = self.held_jumps.setdefault(entry, [])

@@ -39,3 +39,38 @@ def test_the_month_archive_stops_after_its_answers_rarely_yield(crawl) -> None:
     assert "/archive/2026/12/" in months  # (the month that lists the hidden thread)
     assert len(months) <= 40, len(months)
     assert re.search(r"Learned: URLs like /archive/#/#/ are not fetched any more \(rarely_yields", crawl["log"])
+
+
+def test_an_incremental_recrawl_still_reads_every_board_page(sqlite_url) -> None:
+    # Boards of 24 pages whose threads are all known: on the re-crawl a board page gives no new
+    # entry, but it is where its known threads are listed first (the planner decides about them
+    # there), which is what new entries were on the first crawl: no board pattern is stopped
+    # (three such pages stopped each before, as "nothing new"), and a reply to a thread listed
+    # on the last page of a board is found.
+    from datetime import datetime
+
+    from crawler.demo.forum import build_forum
+    from crawler.urls import canonicalize
+    from tests.sites import LiveForum, last_run_stats
+
+    forum = build_forum(seed=5, threads_per_board=48, max_posts=3)
+    forum.threads_per_page = 2
+    live = LiveForum(forum)
+    try:
+        run_crawl(live.url, sqlite_url, timeout=300)
+        first_hit = len(live.server.hits)
+        board = forum.boards[0]
+        thread = board.threads[-1]
+        live.mutate(lambda f: f.add_reply(thread.id, "latecomer", "A reply on the last board page.",
+                                          datetime(2024, 6, 1, 12, 0)))
+        proc = run_crawl(live.url, sqlite_url, timeout=300)
+        stats = last_run_stats(sqlite_url)
+        fetched = {canonicalize(live.server.url + h) for h in live.server.hits[first_hit:]}
+        board_pages = {canonicalize(live.server.url + forum.board_url(b, n))
+                       for b in forum.boards for n in range(1, forum.board_pages(b) + 1)}
+    finally:
+        live.stop()
+    assert stats.get("forumcrawl/incremental/threads_unchanged", 0) > 100  # (an incremental re-crawl)
+    assert stats["forumcrawl/db_posts_inserted"] == 1
+    assert "not fetched any more" not in proc.stderr
+    assert not board_pages - fetched, sorted(board_pages - fetched)[:5]
