@@ -77,7 +77,9 @@ class PageFlow:
             page.posts = []
         if not page.posts:
             fetches = self.discover(site, page, meta, url) + policy.judged(key)
-            outcome = "new" if found_new else plain_outcome(page, url, fetches, info)
+            # (a board page of a re-crawl listing known threads first is what it was on the first crawl)
+            known_first = policy.took_known_entries(url)
+            outcome = "new" if found_new or known_first else plain_outcome(page, url, fetches, info)
             return PageStep(fetches + policy.learn(key, outcome), record=True, finished=True)
         if is_digest(page, url):
             # Posts gathered from other pages (recent posts, search results): stored from those.

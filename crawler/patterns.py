@@ -6,14 +6,18 @@ reduced to its keys (``/days/2025/03/01`` -> ``/days/#/#/#``;
 ``/topic/4/bump`` -> ``/topic/#/bump``; ``/viewtopic.php?t=5&start=10`` ->
 ``/viewtopic.php?start&t``). Each response's outcome is recorded against its
 pattern: ``new`` (posts or listing entries not seen before, or an article),
-``repeat`` (only posts already stored), ``wall`` (a login form, or a redirect
+``repeat`` (only posts already stored), ``listed`` (a listing whose entries were all
+known: nothing new, but a listing), ``wall`` (a login form, or a redirect
 to a login/action URL), ``error`` (HTTP error), ``form`` (a form page with
 nothing else), ``empty`` (nothing new). A pattern whose first ``min_samples``
 responses gave nothing new, or whose first ``unanimous`` responses all gave the same
 one of these (evidence that does not need five witnesses: three login walls, three
 copies of known posts), or whose share of useful responses stays under
 ``trap_ratio`` after ``trap_samples`` (an infinite URL space: calendars, date
-archives, filters), is not fetched any more; the decision is logged once with
+archives, filters), or whose answers *yielded* anything (new things, posts, listing
+entries) less than ``rare_ratio`` of the time after ``rare_samples`` (date archives,
+tag clouds, filters: one useful answer among many that showed nothing at all), is not
+fetched any more; the decision is logged once with
 its reason and counted. A pattern a thread's chain goes on through (a page
 that gave new posts named a URL of it as its next page) is never learned useless:
 its pages are where the thread's later posts are, whatever copies of pages already
@@ -33,7 +37,11 @@ from urllib.parse import urlsplit
 
 log = logging.getLogger("crawler.spiders.generic")
 
-OUTCOMES = ("new", "repeat", "wall", "error", "form", "empty")
+OUTCOMES = ("new", "repeat", "listed", "wall", "error", "form", "empty")
+# What an answer that *yielded* something gave, new or not: posts (a thread page of a re-crawl
+# shows known posts) or listing entries (a board page of a re-crawl lists known threads). A
+# pattern whose answers rarely yield is stopped; one whose pages show posts or entries is not.
+YIELDS = ("new", "repeat", "listed")
 _DIGITS = re.compile(r"\d+")
 _HEXISH = re.compile(r"^[0-9a-f]{16,}$", re.I)
 # An opaque id: a long run of letters and digits mixed (a base32/base36/base64url hash,
@@ -84,6 +92,12 @@ def _without_context(url: str) -> list[str]:
     return out
 
 
+def _plain(outcome: str) -> str:
+    """``listed`` is ``empty`` for the first verdicts (nothing new either way): three answers
+    of a pattern listing only known entries, or none, decide it as three empty pages did."""
+    return "empty" if outcome == "listed" else outcome
+
+
 @dataclass
 class PatternRecord:
     fetched: int = 0
@@ -95,11 +109,14 @@ class PatternLearner:
     """Outcomes per URL pattern, and the patterns no longer fetched."""
 
     def __init__(self, *, min_samples: int = 5, unanimous: int = 3, trap_samples: int = 200,
-                 trap_ratio: float = 0.02, max_patterns: int = 10_000, count: Count | None = None) -> None:
+                 trap_ratio: float = 0.02, rare_samples: int = 20, rare_ratio: float = 0.1,
+                 max_patterns: int = 10_000, count: Count | None = None) -> None:
         self.min_samples = min_samples
         self.unanimous = min(unanimous, min_samples) if unanimous > 0 else min_samples
         self.trap_samples = trap_samples
         self.trap_ratio = trap_ratio
+        self.rare_samples = rare_samples  # 0: no "rarely yields" verdict
+        self.rare_ratio = rare_ratio
         self.max_patterns = max_patterns  # memory bound: beyond it, new patterns are not tracked
         self.count = count or (lambda *a, **k: None)
         self.records: dict[str, PatternRecord] = {}
@@ -154,6 +171,16 @@ class PatternLearner:
         record = self.records.get(url_pattern(url))
         return record.blocked if record is not None else None
 
+    def verdict_room(self, pattern: str) -> int | None:
+        """How many more answers of ``pattern``, useful once already, its "rarely yields"
+        verdict still waits for (at least 1), or None when none: judged already, or off. Fetched
+        all at once, a pattern's links would be downloaded long before that verdict stops them."""
+        record = self.records.get(pattern)
+        if not self.min_samples or not self.rare_samples or record is None or record.blocked \
+                or record.fetched >= self.rare_samples or pattern in self.vouched or pattern in self.chained:
+            return None
+        return self.rare_samples - record.fetched
+
     def record(self, url: str, outcome: str) -> None:
         """One response of ``url`` gave ``outcome`` (one of :data:`OUTCOMES`)."""
         pattern = url_pattern(url)
@@ -174,14 +201,17 @@ class PatternLearner:
         useful = record.outcomes.get("new", 0)
         reason = None
         if useful == 0 and (record.fetched >= self.min_samples
-                            or (record.fetched >= self.unanimous and len(record.outcomes) == 1)):
+                            or (record.fetched >= self.unanimous and len(set(map(_plain, record.outcomes))) == 1)):
             reason = "nothing_new"
             worst = max((o for o in OUTCOMES if o != "new"), key=lambda o: record.outcomes.get(o, 0))
-            if record.outcomes.get(worst, 0) * 2 > record.fetched and worst != "empty":
+            if record.outcomes.get(worst, 0) * 2 > record.fetched and worst not in ("empty", "listed"):
                 reason = {"repeat": "repeats_known_posts", "wall": "login_wall",
                           "error": "errors", "form": "forms"}[worst]
         elif record.fetched >= self.trap_samples and useful < self.trap_ratio * record.fetched:
             reason = "trap"
+        elif self.rare_samples and record.fetched >= self.rare_samples and \
+                sum(record.outcomes.get(o, 0) for o in YIELDS) < self.rare_ratio * record.fetched:
+            reason = "rarely_yields"
         if reason is None:
             return
         record.blocked = reason

@@ -75,6 +75,9 @@ class UrlPolicy:
         self.inert = InertParams()
         self.copies = InertCopies()  # copies met while a parameter is judged
         self.routes = RouteKeys()  # query keys that route the site's pages (?qa=user, ?qa=feed)
+        # Pages without posts that listed known threads first in this re-crawl (the planner
+        # decided about them there): what their new entries were on the first crawl.
+        self.listed_known: set[str] = set()
         self._observed: list[str] = []
         self._canonical: dict[str, str] = {}  # raw link -> canonical URL (bounded)
         self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
@@ -303,6 +306,8 @@ class UrlPolicy:
                 continue
             if known is not None:
                 revisits = known.intercept(target, entries.get(target), depth)
+                if revisits is not None and target in entries and not thread_like:
+                    self._listed_known(url)
                 if revisits is not None:
                     fetches += [self.register(f) for f in revisits]
                     continue
@@ -351,6 +356,20 @@ class UrlPolicy:
                     fetches.append(fetch)
         return fetches
 
+    def _listed_known(self, url: str) -> None:
+        if len(self.listed_known) >= 10_000:
+            self.listed_known.clear()  # memory bound: a page's flag is taken right after its links
+        self.listed_known.add(url)
+
+    def took_known_entries(self, url: str) -> bool:
+        """Whether the page at ``url`` (without posts) was the first listing of known threads
+        in this incremental re-crawl: a board page doing its job, though nothing on it is new
+        (its threads unchanged). Asked once, after its links were followed."""
+        if url in self.listed_known:
+            self.listed_known.discard(url)
+            return True
+        return False
+
     def _hold_jump(self, entry: str, target: str, priority: int, depth: int) -> None:
         held = self.held_jumps.setdefault(entry, [])
         if len(held) < 20:
@@ -384,8 +403,14 @@ class UrlPolicy:
         pattern = url_pattern(fetch.url)
         record = self.patterns.records.get(pattern)
         if record is not None and record.outcomes.get("new"):
-            return False
-        if self._may_try(pattern):
+            # useful once: fetched, but no more at a time than its "rarely yields" verdict needs
+            room = self.patterns.verdict_room(pattern)
+            if room is None:
+                return False
+            if self.in_flight.get(pattern, 0) < room:
+                self.in_flight[pattern] = self.in_flight.get(pattern, 0) + 1
+                return False
+        elif self._may_try(pattern):
             self.on_trial[pattern] = self.on_trial.get(pattern, 0) + 1
             self.in_flight[pattern] = self.in_flight.get(pattern, 0) + 1
             return False
@@ -430,10 +455,13 @@ class UrlPolicy:
         if not waiting:
             return []
         blocked = self.patterns.blocked(url)
-        if outcome == "new" or blocked:
+        record = self.patterns.records.get(pattern)
+        useful = outcome == "new" or (record is not None and bool(record.outcomes.get("new")))
+        room = self.patterns.verdict_room(pattern) if useful and not blocked else None
+        if (useful and room is None) or blocked:
             del self.waiting[pattern]
             self.waiting_urls.difference_update(f.url for f in waiting)
-            if outcome == "new":
+            if not blocked:
                 return waiting
             self.count(f"forumcrawl/links_skipped/learned_{blocked}", len(waiting))
             for fetch in waiting:
@@ -441,7 +469,8 @@ class UrlPolicy:
             return []
         self._drop_known_views(pattern)
         released: list[Fetch] = []
-        while self.waiting.get(pattern) and self._may_try(pattern):
+        while self.waiting.get(pattern) and (self.in_flight.get(pattern, 0) < room if room is not None
+                                             else self._may_try(pattern)):
             released.append(self._release(pattern))
         return released
 

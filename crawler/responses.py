@@ -69,9 +69,13 @@ def form_facts(body: bytes) -> dict[str, bool]:
 
 def plain_outcome(page, url: str, fetches: list[Fetch], info: dict[str, Any]) -> str:
     """What a page without posts gave: new entries, an article, or links to new kinds of
-    page are new; else a login wall, a form, or nothing new (``info`` with :func:`form_facts`)."""
+    page are new; else a listing of known entries (``listed``: a board page of a re-crawl, whose
+    threads are all known, is still a listing), a login wall, a form, or nothing at all
+    (``info`` with :func:`form_facts`)."""
     if page.kind == "article" or fetched_new(url, fetches):
         return "new"
+    if any(e.url for e in getattr(page, "entries", ())):
+        return "listed"
     if info.get("wall"):
         return "wall"
     if info.get("form"):

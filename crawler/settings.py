@@ -151,3 +151,8 @@ FORUMCRAWL_LEARN_MIN_SAMPLES = 5
 FORUMCRAWL_LEARN_UNANIMOUS = 3
 FORUMCRAWL_TRAP_SAMPLES = 200
 FORUMCRAWL_TRAP_RATIO = 0.02
+# ... nor one whose answers yielded anything (new things, posts, listing entries, even known
+# ones) fewer than FORUMCRAWL_LEARN_RARE_RATIO of the time after FORUMCRAWL_LEARN_RARE_SAMPLES
+# (a month archive that once listed a new thread, every other month empty; 0 disables).
+FORUMCRAWL_LEARN_RARE_SAMPLES = 20
+FORUMCRAWL_LEARN_RARE_RATIO = 0.1

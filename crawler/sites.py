@@ -120,6 +120,8 @@ class SiteSettings:
     unanimous: int = 3                         # FORUMCRAWL_LEARN_UNANIMOUS: outcomes that decide a pattern early
     trap_samples: int = 200
     trap_ratio: float = 0.02
+    rare_samples: int = 20                     # FORUMCRAWL_LEARN_RARE_SAMPLES / _RATIO: a pattern whose
+    rare_ratio: float = 0.1                    # answers rarely yield anything is stopped
     jobdir: Path | None = None                 # saves each site's template (journaled crawls)
     claim: Callable[[str], bool] | None = None  # shared frontier: the chain board's claim
     known_threads: Callable[[SiteState], dict[str, dict[str, Any]]] | None = None  # the store's state of a site
@@ -134,7 +136,9 @@ class SiteSettings:
                    min_samples=settings.getint("FORUMCRAWL_LEARN_MIN_SAMPLES", 5),
                    unanimous=settings.getint("FORUMCRAWL_LEARN_UNANIMOUS", 3),
                    trap_samples=settings.getint("FORUMCRAWL_TRAP_SAMPLES", 200),
-                   trap_ratio=settings.getfloat("FORUMCRAWL_TRAP_RATIO", 0.02), **kwargs)
+                   trap_ratio=settings.getfloat("FORUMCRAWL_TRAP_RATIO", 0.02),
+                   rare_samples=settings.getint("FORUMCRAWL_LEARN_RARE_SAMPLES", 20),
+                   rare_ratio=settings.getfloat("FORUMCRAWL_LEARN_RARE_RATIO", 0.1), **kwargs)
 
 
 class SiteState:
@@ -163,7 +167,8 @@ class SiteState:
             config.journal, start_url=origin + "/", count=self.count,
             patterns=PatternLearner(min_samples=config.min_samples, unanimous=config.unanimous,
                                     trap_samples=config.trap_samples,
-                                    trap_ratio=config.trap_ratio, count=self.count),
+                                    trap_ratio=config.trap_ratio, rare_samples=config.rare_samples,
+                                    rare_ratio=config.rare_ratio, count=self.count),
             allow=a.get("allow") or None, deny=a.get("deny") or None,
             same_domain=flag(a["same_domain"]) if a.get("same_domain") not in (None, "") else False,
             max_pages=int(a["max_pages"]) if explicit_budget else config.max_pages,

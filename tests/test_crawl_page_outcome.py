@@ -33,3 +33,11 @@ def test_a_listing_whose_links_are_known_gave_nothing_new() -> None:
     assert plain_outcome(listing, BOARD, [Fetch("http://forum.example/index.php?topic=7.0", 60,
                                                 {"fc_entry": {}})], {}) == "new"
     assert plain_outcome(SimpleNamespace(kind="article"), BOARD, [], {}) == "new"
+
+
+def test_a_listing_of_known_entries_is_listed_and_an_empty_archive_page_is_empty() -> None:
+    known = SimpleNamespace(kind="listing", entries=[SimpleNamespace(url="http://forum.example/t/7")])
+    assert plain_outcome(known, BOARD, [], {}) == "listed"
+    assert plain_outcome(known, BOARD, [], {"wall": True}) == "listed"  # (a sign-in box beside the list)
+    empty = SimpleNamespace(kind="listing", entries=[SimpleNamespace(url=None)])
+    assert plain_outcome(empty, BOARD, [], {}) == "empty"

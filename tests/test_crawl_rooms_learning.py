@@ -97,13 +97,69 @@ def test_a_pattern_is_blocked_after_nothing_new_and_kept_when_useful() -> None:
 
 
 def test_a_trap_is_stopped_even_when_a_few_pages_gave_something() -> None:
-    learner = PatternLearner(min_samples=3, trap_samples=50, trap_ratio=0.05)
+    learner = PatternLearner(min_samples=3, trap_samples=50, trap_ratio=0.05, rare_samples=0)
     learner.record("http://h/d/1", "new")
     for n in range(2, 50):
         learner.record(f"http://h/d/{n}", "empty")
     assert learner.blocked("http://h/d/99") is None
     learner.record("http://h/d/50", "empty")
     assert learner.blocked("http://h/d/99") == "trap"
+
+
+def test_a_pattern_whose_answers_rarely_yield_is_stopped_after_one_useful_answer() -> None:
+    # A month archive: the current month listed a new thread, every other month is empty.
+    learner = PatternLearner(min_samples=5, rare_samples=20, rare_ratio=0.1)
+    learner.record("http://h/list/a/2026/12/", "new")
+    for month in range(1, 19):
+        learner.record(f"http://h/list/a/2020/{month}/", "empty")
+    assert learner.blocked("http://h/list/a/2019/1/") is None  # 19 answers: not judged yet
+    learner.record("http://h/list/a/2019/2/", "empty")
+    assert learner.blocked("http://h/list/a/2019/1/") == "rarely_yields"
+
+
+def test_listings_and_thread_pages_of_a_recrawl_are_not_rarely_yielding() -> None:
+    # A re-crawl: one board page lists a changed thread, the others list only known threads
+    # (``listed``); one thread page gives a new reply, the others show known posts.
+    learner = PatternLearner(min_samples=5, rare_samples=20, rare_ratio=0.1)
+    learner.record("http://h/board/1/page/1", "new")
+    learner.record("http://h/topic/1/page/1", "new")
+    for n in range(2, 60):
+        learner.record(f"http://h/board/1/page/{n}", "listed" if n % 4 else "empty")
+        learner.record(f"http://h/topic/1/page/{n}", "repeat" if n % 4 else "error")
+    assert learner.blocked("http://h/board/1/page/99") is None
+    assert learner.blocked("http://h/topic/1/page/99") is None
+
+
+def test_a_pattern_useful_once_is_fetched_no_faster_than_its_verdict_needs() -> None:
+    # 150 month links: the first answer lists a new thread; the next ones are fetched only as
+    # many at a time as the "rarely yields" verdict still needs, which then drops the rest.
+    journal = Frontier(None)
+    learner = PatternLearner(min_samples=5, rare_samples=6, rare_ratio=0.5)
+    policy = UrlPolicy(journal, start_url="http://h/", patterns=learner)
+    months = [f"http://h/archive/{2000 + n // 12}/{n % 12 + 1}/" for n in range(150)]
+    page = Page(url="http://h/", kind="listing", links=[Link(u, "m", "other") for u in months])
+    assert [f.url for f in policy.discover(page, {"fc_depth": 0}, "http://h/")] == months[:1]
+    released = policy.learn(months[0], "new")
+    assert [f.url for f in released] == months[1:6]  # 6 answers decide: 5 more
+    for url in months[1:5]:
+        assert policy.learn(url, "empty") == []
+    assert policy.learn(months[5], "empty") == []  # 1 of 6 yielded: blocked, the rest dropped
+    assert learner.blocked(months[99]) == "rarely_yields"
+    assert not policy.waiting and journal.is_done(months[149])
+    # a pattern whose verdict is in is fetched at once
+    other = PatternLearner(min_samples=5, rare_samples=2, rare_ratio=0.5)
+    policy = UrlPolicy(Frontier(None), start_url="http://h/", patterns=other)
+    page = Page(url="http://h/", kind="listing", links=[Link(f"http://h/tag/{n}", "t", "other") for n in range(9)])
+    policy.discover(page, {"fc_depth": 0}, "http://h/")
+    assert len(policy.learn("http://h/tag/0", "new")) == 1
+    assert len(policy.learn("http://h/tag/1", "listed")) == 7
+
+
+def test_known_entries_decide_a_pattern_as_empty_pages_did() -> None:
+    learner = PatternLearner(min_samples=5, unanimous=3)
+    for n, outcome in enumerate(("listed", "empty", "listed")):
+        learner.record(f"http://h/tag/{n}", outcome)
+    assert learner.blocked("http://h/tag/9") == "nothing_new"
 
 
 def test_links_of_a_pattern_on_trial_wait_for_its_verdict() -> None:
