@@ -2,7 +2,8 @@
 
 Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbon Forum 5.9, the
 question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress, Phorum (5.2's PHP 8 line), phpBB 3.3
-and Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback), all on MariaDB, are installed
+Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
+engine ThinkSAAS 3.7 (group topics and comments), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -28,7 +29,7 @@ import pytest
 from tests.conftest import service_missing
 from tests.engines import metrics
 from tests.engines.php import (PhpForum, bbpress, carbon, discuz, flarum, fluxbb, missing, phorum, phpbb, q2a,
-                               source_dir, wecenter)
+                               source_dir, thinksaas, wecenter)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -45,6 +46,7 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "phpbb": (phpbb.PHP_MODULES, True, phpbb.running_phpbb),
            "q2a": (q2a.PHP_MODULES, True, q2a.running_q2a),
            "bbpress": (bbpress.PHP_MODULES, True, bbpress.running_bbpress),
+           "thinksaas": (thinksaas.PHP_MODULES, True, thinksaas.running_thinksaas),
            "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter)}
 ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
