@@ -64,7 +64,7 @@ def _earlier_by_number(page: Page, url: str) -> str | None:
         return None
     best: tuple[int, str] | None = None
     for link in page.links:
-        if link.role in ("post", "entry"):
+        if link.role in ("post", "entry") or not _pager_like(link.text):
             continue
         target = canonicalize(link.url)
         there = urlsplit(target)
@@ -80,6 +80,18 @@ def _earlier_by_number(page: Page, url: str) -> str | None:
             if value.isdigit() and int(value) < number and (best is None or int(value) < best[0]):
                 best = (int(value), target)
     return best[1] if best else None
+
+
+def _pager_like(text: str) -> bool:
+    """A link text a pager could show: none (an icon), a number, arrows, "page 2", or a first/previous
+    word. A title ("周末去哪里爬山") is another thread's: a list of other topics beside a topic
+    (``?id=1``, ``?id=3`` on ``?id=2``) differs from the page only by a number, as a pager does."""
+    text = _norm(text)
+    return (text in FIRST_TEXTS or text in PREV_TEXTS or _PAGER_TEXT.fullmatch(text) is not None
+            or not any(ch.isalpha() for ch in text))
+
+
+_PAGER_TEXT = re.compile(r"(?:page|第)?\s*\d+\s*页?")
 
 
 def _same_page(target: str, url: str) -> bool:

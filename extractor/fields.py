@@ -901,8 +901,10 @@ def _name_like(text: str) -> bool:
 
 def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]:
     """A post's author when it does not share the others' markup (an opening post):
-    the first name-like text whose element or link says it is a user."""
+    the first name-like text whose element or link says it is a user, or that the avatar
+    linked to the same profile names (``<a href=u/2><img alt="王小明"></a> <a href=u/2>王小明</a>``)."""
     a_tag = dom.tags.index("a") if "a" in dom.tags else -1
+    avatars = _avatar_names(dom, nodes)
     for i in nodes:
         if not dom.own_text[i]:
             continue
@@ -918,7 +920,8 @@ def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]
         link = el if dom.tag_id[i] == a_tag else (next(el.iterancestors("a"), None) if dom.in_link[i] else None)
         profile = link is not None and is_profile_href(link.get("href") or "")
         declared = bool(re.search(r"author|creator", (el.get("itemprop") or "") + (el.get("rel") or "")))
-        if declared or (named and profile):
+        pictured = profile and (dom.own_text[i] or "").strip() in avatars.get(link.get("href") or "", ())
+        if declared or (named and profile) or pictured:
             text = author_text(dom, i)
             if text:
                 return i, text
@@ -927,6 +930,20 @@ def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]
         if m and not _in_quote(dom, i) and _name_like(m.group(1)):
             return i, m.group(1)
     return None, None
+
+
+def _avatar_names(dom: Dom, nodes: list[int]) -> dict[str, set[str]]:
+    """Profile URL -> the alt/title texts of the images linked to it among ``nodes`` (avatars)."""
+    out: dict[str, set[str]] = {}
+    for i in nodes:
+        el = dom.nodes[i]
+        if el.tag != "img" or not dom.in_link[i]:
+            continue
+        link = next(el.iterancestors("a"), None)
+        href = link.get("href") if link is not None else None
+        if href and is_profile_href(href):
+            out.setdefault(href, set()).update(t.strip() for t in (el.get("alt"), el.get("title")) if t and t.strip())
+    return out
 
 
 # "by bob:" / "von bob," in a post's header line, the name not linked (a guest, a deleted member)

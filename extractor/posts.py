@@ -75,8 +75,12 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     foreign: set[int] = set()    # units built unlike the others: not used to learn the posts' anatomy
     body_key = units_for_key = None
     chosen = units
+    if len(units) >= 2 and known_units and not md_units and not writers and not spans:
+        units = _unframed(dom, units, known_units, text_w, dates, foreign)
+        chosen = units
     if len(units) < 2 and known_units and not md_units and not writers:
-        units = _known_units(dom, known_units, text_w, dates) or units
+        units = _unframed(dom, _known_units(dom, known_units, text_w, dates), known_units, text_w, dates,
+                          foreign) or units
     known = units is not chosen or bool(writers)  # the site's post element, even once: a thread page of one post
     if units is not chosen and not spans:
         spans = _known_runs(dom, units, text_w)
@@ -213,6 +217,33 @@ def _known_units(dom: Dom, known: frozenset[str], text_w: np.ndarray, dates: np.
                 and not (found and i <= dom.end[found[-1]]):
             found.append(i)
     return found
+
+
+def _unframed(dom: Dom, units: list[int], known: frozenset[str], text_w: np.ndarray, dates: np.ndarray,
+              foreign: set[int]) -> list[int]:
+    """Chosen units that are frames of the site's known post elements (a comment section holding its
+    one comment, under its heading and a reply form's links) give way to those elements: a post
+    element never holds another, and the frame's own text is not a post's. The other units (an
+    opening post built unlike the comments) are then ``foreign``: the comments show the posts' anatomy."""
+    paths = _normal_paths(dom)
+    sub_text, sub_dates = dom.subtree(text_w), dom.subtree(dates)
+    out: list[int] = []
+    for u in units:
+        inner: list[int] = []
+        for j in range(u + 1, int(dom.end[u]) + 1):
+            if paths[j] in known and sub_text[j] > 0 and 1 <= sub_dates[j] <= _MAX_DATES_PER_POST \
+                    and not (inner and j <= dom.end[inner[-1]]):
+                inner.append(j)
+        if inner and sub_text[u] - sum(float(sub_text[j]) for j in inner) < _FRAME_SHARE * sub_text[u]:
+            out.extend(inner)
+        else:
+            out.append(u)
+    if len(out) > len(units) or not set(out) <= set(units):
+        foreign.update(u for u in out if u in units)
+    return out
+
+
+_FRAME_SHARE = 0.25   # a unit holding known post elements with under this share of text of its own is their frame
 
 
 def _known_runs(dom: Dom, units: list[int], text_w: np.ndarray) -> dict[int, int]:

@@ -2,7 +2,8 @@
 
 Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbon Forum 5.9, the
 question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress, Phorum (5.2's PHP 8 line), phpBB 3.3
-and Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback), all on MariaDB, are installed
+Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
+engine ThinkSAAS 3.7 (group topics and comments), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -28,7 +29,7 @@ import pytest
 from tests.conftest import service_missing
 from tests.engines import metrics
 from tests.engines.php import (PhpForum, bbpress, carbon, discuz, flarum, fluxbb, missing, phorum, phpbb, q2a,
-                               source_dir, wecenter)
+                               source_dir, thinksaas, wecenter)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -45,6 +46,7 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "phpbb": (phpbb.PHP_MODULES, True, phpbb.running_phpbb),
            "q2a": (q2a.PHP_MODULES, True, q2a.running_q2a),
            "bbpress": (bbpress.PHP_MODULES, True, bbpress.running_bbpress),
+           "thinksaas": (thinksaas.PHP_MODULES, True, thinksaas.running_thinksaas),
            "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter)}
 ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
@@ -105,7 +107,7 @@ def test_whole_site_crawl_of_the_engine(php_forum: PhpForum, tmp_path) -> None:
     """One test item per engine, so the engine is installed once: pytest-xdist never splits an
     item across workers (it split one engine's separate tests, each worker installing it)."""
     posts, stats = _crawled(php_forum, f"sqlite:///{tmp_path / 'crawl.db'}")
-    problems = (every_post_stored(php_forum, posts) + stored_twice(posts)
+    problems = (every_post_stored(php_forum, posts) + threads_kept_apart(php_forum, posts) + stored_twice(posts)
                 + too_many_fetches(php_forum, stats, tmp_path) + blog_comments_stored(php_forum, posts)
                 + board_pages_unlike_listings(php_forum))
     assert not problems, "\n".join(problems)
@@ -121,6 +123,33 @@ def every_post_stored(php_forum: PhpForum, posts: list[dict]) -> list[str]:
     if min(score.f1, score.author_accuracy, dates) >= F1_TARGET:
         return []
     return [f"posts: {score.summary()}", *map(str, score.failures[:10])]
+
+
+# Known and open (as on main at faf9b3d): Phorum's later pages link page 1 as ``read.php?2,53,page=1``
+# and some threads are stored partly under that URL (docs/crawl-engines.md, ThinkSAAS section).
+THREADS_SPLIT_KNOWN = frozenset({"phorum"})
+
+
+def threads_kept_apart(php_forum: PhpForum, posts: list[dict]) -> list[str]:
+    """Each engine thread's posts stored under one thread, and no two engine threads under the same one
+    (post F1 is scored over the whole site: it would not see a site's topics stored as one thread)."""
+    problems = thread_identity_problems(php_forum, posts)
+    if problems and php_forum.name in THREADS_SPLIT_KNOWN:
+        print(f"[{php_forum.name}] known, not failed: {problems}")
+        return []
+    return problems
+
+
+def thread_identity_problems(php_forum: PhpForum, posts: list[dict]) -> list[str]:
+    truth = [(n, p) for n, t in enumerate(php_forum.threads) for p in t.posts]
+    stored_as: dict[int, set[str]] = {}
+    for i, j, _ in metrics.match([p for _, p in truth], [SimpleNamespace(text=p["text"]) for p in posts]):
+        stored_as.setdefault(truth[i][0], set()).add(posts[j]["thread_url"])
+    problems = [f"thread {php_forum.threads[n].url} stored under {len(urls)} threads: {sorted(urls)[:3]}"
+                for n, urls in stored_as.items() if len(urls) > 1]
+    owners = Counter(url for urls in stored_as.values() for url in urls)
+    problems += [f"{k} engine threads stored under {url}" for url, k in owners.items() if k > 1]
+    return problems[:10]
 
 
 def stored_twice(posts: list[dict]) -> list[str]:

@@ -58,3 +58,20 @@ def test_page_one_in_the_path_is_the_thread_itself_only_on_its_own_pages():
     assert not is_page_one_of("http://f.test/t/8-1", "http://f.test/t/81")
     assert not is_page_one_of("http://f.test/hello-1", "http://f.test/hello")   # a slug, no id
     assert not is_page_one_of("http://f.test/t/8-1?x=1", "http://f.test/t/8")
+
+
+def test_other_topics_listed_beside_a_topic_are_not_its_earlier_pages():
+    # (ThinkSAAS: a topic ?id=2 lists the group's other topics ?id=1, ?id=3 by title; only the number differs)
+    here = "http://forum.test/index.php?app=topic&ac=show&id=2"
+    p = Page(url=here, kind="thread", links=[
+        Link("http://forum.test/index.php?app=topic&ac=show&id=3", "家里的猫不爱吃饭怎么办", "other"),
+        Link("http://forum.test/index.php?app=topic&ac=show&id=1", "周末去哪里爬山", "other")])
+    assert earlier_page_url(p, here) is None
+
+
+def test_numbered_pager_link_still_finds_the_earlier_page():
+    here = "http://forum.test/index.php?app=topic&ac=show&id=8&page=3"
+    p = Page(url=here, kind="thread", links=[
+        Link("http://forum.test/index.php?app=topic&ac=show&id=8&page=2", "2", "navigation"),
+        Link("http://forum.test/index.php?app=topic&ac=show&id=1", "周末去哪里爬山", "other")])
+    assert earlier_page_url(p, here) == "http://forum.test/index.php?ac=show&app=topic&id=8&page=2"
