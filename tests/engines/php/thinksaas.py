@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from html import unescape
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import (MYSQL, FormBrowser, PhpForum, copy_source, database_name, drop_database, free_port,
-                               mysql, php_server)
+from tests.engines.php import MYSQL, FormBrowser, PhpForum, engine_workspace, mysql, php_server
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -149,17 +147,10 @@ def truth(dbname: str, base: str) -> list[TruthThread]:
 @contextmanager
 def running_thinksaas(src: Path) -> Iterator[PhpForum]:
     """A freshly installed and seeded ThinkSAAS on 127.0.0.1; its database is dropped afterwards."""
-    dbname = database_name(NAME)
-    with tempfile.TemporaryDirectory(prefix="fc-thinksaas-") as tmp:
-        site = copy_source(NAME, "", Path(tmp))
-        _utc_install_sql(site)
-        port = free_port()
-        log_path = Path(tmp) / "php.log"
-        try:
-            with php_server(site, port, log_path) as base:
-                _install(base, dbname)
-                _seed(base)
-                _backdate(dbname)
-                yield PhpForum(NAME, base, truth(dbname, base), site, log_path)
-        finally:
-            drop_database(dbname)
+    with engine_workspace(NAME) as ws:
+        _utc_install_sql(ws.site)
+        with php_server(ws.site, ws.port, ws.log_path) as base:
+            _install(base, ws.dbname)
+            _seed(base)
+            _backdate(ws.dbname)
+            yield PhpForum(NAME, base, truth(ws.dbname, base), ws.site, ws.log_path)
