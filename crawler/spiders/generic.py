@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import Response
 from scrapy.utils.misc import load_object
 
 from crawler import signals as fc_signals
@@ -43,7 +43,7 @@ from crawler.ending import plan_idle, release_orphans, report_close
 from crawler.extractpool import pool_size
 from crawler.extraction import Extraction
 from crawler.failures import classify, fail_site, unreachable
-from crawler.fetches import PRIORITY_ENTRY, Fetch
+from crawler.fetches import Fetch
 from crawler.inlinesignals import inline_item_signals
 from crawler.journal import Frontier
 from crawler.pageflow import PageFlow, PageStep, observe_held
@@ -213,18 +213,12 @@ class GenericSpider(scrapy.Spider):
                 yield request
 
     def _start_requests(self, site: SiteState) -> list[scrapy.Request]:
+        """A site's start URLs (now, or once its sitemaps were read: crawler/spiders/sitemapcrawl.py)."""
         if site.start_urls and not self.shared_frontier:
             # (the CLI fails a crawl that then fetched nothing; not one its sitemaps served, nor a
             # shared-frontier worker whose pages another worker took)
             self.stats.set_value("forumcrawl/start_requested", 1)
-        requests = []
-        for url in site.start_urls:
-            fetch = Fetch(url, PRIORITY_ENTRY, {"fc_depth": 0})
-            site.policy.taken += 1
-            self.frontier.add(fetch.url, fetch.priority, fetch.meta)
-            requests.append(self._request(fetch, site))
-        self.frontier.flush()
-        return requests
+        return self._requests(site.start_fetches(), site)
 
     def _request(self, fetch: Fetch, site: SiteState) -> scrapy.Request:
         return scrapy.Request(
@@ -307,32 +301,6 @@ class GenericSpider(scrapy.Spider):
             self.ledger.finish(key)
         if step.reading is not None:
             yield from self.ledger.emit(step.reading)
-
-    def refuse_redirect(self, origin: str, target: str) -> str | None:
-        """(crawler.scope) Why a redirect is not followed: the rules of links of ``origin``'s site."""
-        site = self.sites.find(canonicalize(origin))
-        return site.policy.refuse_redirect(origin, target) if site is not None else None
-
-    def refuse_queued(self, url: str) -> str | None:
-        """(crawler.scope) Why a queued request is dropped: its pattern was learned useless, or it
-        is another URL of a page taken on (a parameter learned inert); counted."""
-        site = self.sites.find(url)
-        reason = site.policy.refuse_queued(url) if site is not None else None
-        if reason:
-            site.count(f"forumcrawl/links_skipped/{reason}")
-        return reason
-
-    def stand_in(self, request: scrapy.Request) -> Response | None:
-        """(crawler.scope) The response of a queued request whose page was fetched already under
-        a URL with parameters learned inert since (kept then as a copy), instead of a download."""
-        site = self.sites.find(request.url)
-        kept = site.policy.stand_in(canonicalize(request.url)) if site is not None else None
-        if kept is None:
-            return None
-        body, headers = kept
-        site.count("forumcrawl/links_skipped/inert_duplicate")
-        headers = {k: v for k, v in headers.items() if k.lower() not in ("content-encoding", "content-length")}
-        return HtmlResponse(url=request.url, status=200, headers=headers, body=body, request=request)
 
     def _discover(self, site: SiteState, page, meta, url: str) -> list[Fetch]:
         if self.sitemaps.stand_in(site):  # its sitemaps stand in for the listings: no link is followed
