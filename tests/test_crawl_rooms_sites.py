@@ -1,12 +1,17 @@
-"""What the spider hands the sites, driven without Scrapy: a site's start requests, the scope
-middleware's questions to the registry."""
+"""What the spider hands the sites and the warm-up, driven without Scrapy: a site's start
+requests, the scope middleware's questions to the registry, the end of a warm-up."""
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 
+import extractor
+from crawler.demo.forum import build_forum
+from crawler.extraction import Extraction
 from crawler.fetches import PRIORITY_ENTRY
 from crawler.journal import Frontier
 from crawler.sites import SiteRegistry, SiteSettings, SiteState
+from crawler.warmup import begin_learning, held_response, learn_held
 from extractor.model import Page, Post
 
 
@@ -79,3 +84,45 @@ def test_a_kept_copy_stands_in_once_with_its_body_decoded() -> None:
     assert registry.stand_in("http://f/t.php?tid=2") is None  # used once
     assert registry.stand_in("http://elsewhere/t.php?tid=2") is None
     assert site.counts["forumcrawl/links_skipped/inert_duplicate"] == 1
+
+
+def _hold_thread_pages(site: SiteState, count: int) -> list[str]:
+    """Hold ``count`` thread pages of a demo forum on ``site``'s warm-up; their URLs."""
+    forum = build_forum(seed=5, threads_per_board=3)
+    paths = [forum.thread_url(board, thread, 1) for board in forum.boards[:count] for thread in board.threads
+             if len(thread.posts) >= 2][:count]
+    urls = [f"http://f{path}" for path in paths]
+    for url, path in zip(urls, paths):
+        body = forum.route(path)[2]
+        page = extractor.extract(body, url)
+        site.warmup.hold(held_response(page, body, url, url, url, {"fc_depth": 1}, {"declared": None}, {}, []),
+                         urls[1:])
+    return urls
+
+
+def test_the_end_of_a_warmup_learns_the_template_then_extracts_every_held_page() -> None:
+    tally, stats = Tally(), {}
+    site = _registry(tally, template_pages=3).add("http://f/")
+    urls = _hold_thread_pages(site, 3)
+    assert site.warmup.ready()
+    begin_learning(site)
+    assert site.warmup.learning and not site.learned.is_set()
+    assert len(site.sample) == 3
+    pairs = asyncio.run(learn_held(site, Extraction(0, timeout=30.0, count=tally), stats.__setitem__))
+    assert [held["url"] for held, _ in pairs] == urls
+    assert all(page.kind == "thread" and len(page.posts) >= 2 for _, page in pairs)
+    assert site.learned.is_set() and not site.warmup.learning and site.sample == []
+    assert site.warmup.template is not None
+    assert stats["forumcrawl/template_pages"] == site.counts["forumcrawl/template_pages"] == 3
+    assert tally["forumcrawl/extracted_in_crawler_process"] == 3
+    assert asyncio.run(learn_held(site, Extraction(0, timeout=30.0, count=tally), stats.__setitem__)) == []
+
+
+def test_a_warmup_without_two_sample_pages_learns_nothing_and_still_hands_its_page_back() -> None:
+    tally, stats = Tally(), {}
+    site = _registry(tally, template_pages=1).add("http://f/")
+    _hold_thread_pages(site, 1)
+    begin_learning(site)
+    pairs = asyncio.run(learn_held(site, Extraction(0, timeout=30.0, count=tally), stats.__setitem__))
+    assert len(pairs) == 1 and site.learned.is_set()
+    assert site.warmup.template is None and "forumcrawl/template_pages" not in stats

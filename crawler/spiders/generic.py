@@ -21,7 +21,6 @@ workers through :class:`crawler.frontier.ChainBoard`.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -46,7 +45,7 @@ from crawler.failures import classify, fail_site, unreachable
 from crawler.fetches import Fetch
 from crawler.inlinesignals import inline_item_signals
 from crawler.journal import Frontier
-from crawler.pageflow import PageFlow, PageStep, observe_held
+from crawler.pageflow import PageFlow, PageStep
 from crawler.recrawl import known_threads
 from crawler.relay import ChainRelay
 from crawler.robots import RobotsTxtPending
@@ -54,7 +53,7 @@ from crawler.responses import form_facts, page_record, response_info, unusable
 from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_start_list
 from crawler.spiders.sitemapcrawl import SitemapCrawl
 from crawler.urls import canonicalize
-from crawler.warmup import held_response, learn_sample
+from crawler.warmup import begin_learning, held_response, learn_held
 
 log = logging.getLogger(__name__)
 
@@ -285,7 +284,7 @@ class GenericSpider(scrapy.Spider):
         yield from self._requests(fetches, site)
         site.warmup.hold(held_response(page, response.body, response.url, url, key, dict(response.meta), info,
                                        response.headers.to_unicode_dict(), fetches), [f.url for f in fetches])
-        yield from self._maybe_finish_warmup(site)
+        self._learn_when_ready(site)
 
     def _carry_out(self, site: SiteState, step: PageStep, page, meta, key: str, info: dict[str, Any]) -> Iterator[Any]:
         """What :class:`PageFlow` decided for one page. Requests are journaled and yielded
@@ -329,39 +328,21 @@ class GenericSpider(scrapy.Spider):
         yield from self._resume_parked(force=True)
 
     # -- template warm-up (crawler/warmup.py) ------------------------------------------------
-    def _maybe_finish_warmup(self, site: SiteState) -> Iterator[Any]:
+    def _learn_when_ready(self, site: SiteState) -> None:
+        """(after each held, skipped or failed page) learn once the sample is in."""
         if site.warmup.ready():
             self._begin_learning(site)
-        return iter(())
 
     def _begin_learning(self, site: SiteState) -> None:
-        """Stop holding; the template is learned (in a worker when there is a pool) by an
-        internal request's callback, which then processes every held page."""
-        site.sample = site.warmup.begin()
-        site.learned = asyncio.Event()
-        site.threads.titles = site.warmup.titles
+        """Stop holding; the template is learned (in a worker when there is a pool) in a
+        wake-up's callback, which then carries out every held page."""
+        begin_learning(site)
         self._wake(self._release_warmup, origin=site.origin)
 
     async def _release_warmup(self, response: Response, origin: str = "") -> AsyncIterator[Any]:
-        """Learn a site's template from its sample pages, then process its held pages with it."""
+        """(a wake-up's callback) learn ``origin``'s template, then read its held pages with it."""
         site = self.sites.of(origin + "/", {"fc_site": origin})
-        warmup = site.warmup
-        if not warmup.learning:
-            return
-        sample, site.sample = site.sample, []
-        template = await learn_sample(sample, self.extraction.pool, origin)
-        held = warmup.adopt(template, len(sample))
-        if warmup.learned_from:
-            site.counts["forumcrawl/template_pages"] = warmup.learned_from
-            self.stats.set_value("forumcrawl/template_pages", warmup.learned_from)
-        if template is not None:
-            self.extraction.adopt(site)
-        try:
-            pages = await self.extraction.extract_all(site, held)
-            observe_held(site, held, pages)
-        finally:
-            site.learned.set()  # (the pages that came in meanwhile are read after that)
-        for item, page in zip(held, pages):
+        for item, page in await learn_held(site, self.extraction, self.stats.set_value):
             step = self.flow.step(site, page, item["meta"], item["key"], canonicalize(item["url"]), item["info"],
                                   item["body"], item["headers"], item.get("found_new", False))
             for out in self._carry_out(site, step, page, item["meta"], item["key"], item["info"]):
@@ -432,7 +413,7 @@ class GenericSpider(scrapy.Spider):
         yield from self._requests(site.policy.release_jumps(key), site)  # (a thread's first page lost)
         self.ledger.finish(key, request.meta.get("frontier_id") or "")
         site.warmup.settle(key)
-        yield from self._maybe_finish_warmup(site)
+        self._learn_when_ready(site)
 
     def _on_response(self, response, request, spider=None) -> None:
         netloc = urlsplit(response.url).netloc
@@ -483,4 +464,4 @@ class GenericSpider(scrapy.Spider):
         self.ledger.finish(key)
         site.warmup.settle(key)
         yield from self._requests(site.policy.refill(key), site)  # (its pattern's next trial, if any)
-        yield from self._maybe_finish_warmup(site)
+        self._learn_when_ready(site)
