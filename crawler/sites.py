@@ -189,6 +189,14 @@ class SiteState:
         self.counts[key] += count
         self._count_total(key, count)
 
+    def count_page(self, page) -> None:
+        """Count an extracted page by kind; a failed extraction is counted and logged."""
+        self.count("forumcrawl/pages")
+        self.count(f"forumcrawl/pages/{page.kind}")
+        if any(w.startswith("extraction failed") for w in page.warnings):
+            self.count("forumcrawl/extraction_failures")
+            log.warning("Extraction failed for %s: %s", page.url, "; ".join(page.warnings)[:300])
+
     @property
     def incremental(self) -> bool:
         return self.recrawl.active

@@ -126,3 +126,14 @@ def test_a_warmup_without_two_sample_pages_learns_nothing_and_still_hands_its_pa
     pairs = asyncio.run(learn_held(site, Extraction(0, timeout=30.0, count=tally), stats.__setitem__))
     assert len(pairs) == 1 and site.learned.is_set()
     assert site.warmup.template is None and "forumcrawl/template_pages" not in stats
+
+
+def test_an_extracted_page_is_counted_for_the_crawl_and_its_site(caplog) -> None:
+    tally = Tally()
+    site = _registry(tally).add("http://f/")
+    site.count_page(Page(url="http://f/t/1", kind="thread", posts=[Post(position=1, text="hi", author="a")]))
+    site.count_page(Page(url="http://f/x", kind="listing", warnings=["extraction failed: ValueError"]))
+    assert site.counts["forumcrawl/pages"] == tally["forumcrawl/pages"] == 2
+    assert site.counts["forumcrawl/pages/thread"] == site.counts["forumcrawl/pages/listing"] == 1
+    assert tally["forumcrawl/extraction_failures"] == 1
+    assert "Extraction failed for http://f/x" in caplog.text

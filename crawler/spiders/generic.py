@@ -220,6 +220,7 @@ class GenericSpider(scrapy.Spider):
         return self._requests(site.start_fetches(), site)
 
     def _request(self, fetch: Fetch, site: SiteState) -> scrapy.Request:
+        """A room's decision as Scrapy's request; ``fc_key``: the URL it was decided for."""
         return scrapy.Request(
             fetch.url,
             callback=self.parse,
@@ -250,7 +251,7 @@ class GenericSpider(scrapy.Spider):
             site.count("forumcrawl/incremental/not_modified")
             self.ledger.finish(key)
             return
-        reason = self._unusable(response)
+        reason = unusable(response, self.max_page_bytes)
         if reason:
             for out in self._skip(site, key, response, reason):
                 yield out
@@ -259,13 +260,13 @@ class GenericSpider(scrapy.Spider):
         warmup = site.warmup
         headers = response.headers.to_unicode_dict()
         page = await self.extraction.page(site, response.body, response.url, headers)
-        self._count_page(site, page)
+        site.count_page(page)
         if not page.posts or not warmup.warmed:
             # what a page without posts gave (plain_outcome); a warm-up page is held, and may
             # have none once extracted with the template
             info.update(form_facts(response.body))
         if not warmup.warmed:
-            for out in self._warm(site, page, response, key, url, info):
+            for out in self._hold(site, page, response, key, url, info):
                 yield out
             return
         for out in self._resume_parked():
@@ -274,11 +275,20 @@ class GenericSpider(scrapy.Spider):
         for out in self._carry_out(site, step, page, response.meta, key, info):
             yield out
 
-    def _warm(self, site: SiteState, page, response: Response, key: str, url: str,
+    def _skip(self, site: SiteState, key: str, response: Response, reason: str) -> Iterator[Any]:
+        """A response that is not a page to extract (crawler.responses.unusable): counted, finished."""
+        site.count(f"forumcrawl/skipped/{reason.split(' ', 1)[0]}")
+        log.info("Skipped %s: %s", response.url, reason)
+        self.ledger.finish(key)
+        site.warmup.settle(key)
+        yield from self._requests(site.policy.refill(key), site)  # (its pattern's next trial, if any)
+        self._learn_when_ready(site)
+
+    def _hold(self, site: SiteState, page, response: Response, key: str, url: str,
               info: dict[str, Any]) -> Iterator[Any]:
-        """Before the template is learned: links are followed at once, the response is held."""
+        """Before the template is learned: links are followed at once (discovery goes on), the
+        response is held (its items wait for the template) and the page stays unfinished."""
         self.ledger.defer(response.meta, key)
-        # Discovery goes on while the template is learned; items wait for it.
         fetches = self._discover(site, page, response.meta, url)
         site.warmup.sample_first(fetches)
         yield from self._requests(fetches, site)
@@ -302,18 +312,13 @@ class GenericSpider(scrapy.Spider):
             yield from self.ledger.emit(step.reading)
 
     def _discover(self, site: SiteState, page, meta, url: str) -> list[Fetch]:
+        """The links of ``page`` its site's policy takes on (PageFlow asks this too)."""
         if self.sitemaps.stand_in(site):  # its sitemaps stand in for the listings: no link is followed
             return []
         return site.policy.discover(page, meta, url, shared_frontier=self.shared_frontier,
                                     known=site.recrawl if site.recrawl.active else None)
 
-    # -- sitemaps (issue 11): crawler/spiders/sitemapcrawl.py ---------------------------------
-    def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        yield from self.sitemaps.parse(response)
-
-    def sitemap_failed(self, failure) -> Iterator[Any]:
-        yield from self.sitemaps.failed(failure)
-
+    # -- parked pages (shared frontier: crawler/chains.py) ---------------------------------
     def _resume_parked(self, force: bool = False) -> list:
         """Go on with parked pages whose chain (read by another worker) reached them:
         their requests, then their items."""
@@ -325,6 +330,7 @@ class GenericSpider(scrapy.Spider):
         return requests + items
 
     def _release_parked(self, response: Response) -> Iterator[Any]:
+        """(a wake-up's callback: no chain is coming for them) every parked page goes on."""
         yield from self._resume_parked(force=True)
 
     # -- template warm-up (crawler/warmup.py) ------------------------------------------------
@@ -348,47 +354,9 @@ class GenericSpider(scrapy.Spider):
             for out in self._carry_out(site, step, page, item["meta"], item["key"], item["info"]):
                 yield out
 
-    # -- signals -------------------------------------------------------------------------------
-    def _wake(self, callback, **cb_kwargs: Any) -> None:
-        """Run ``callback`` in the engine soon (an internal request that fetches nothing)."""
-        self.crawler.engine.crawl(scrapy.Request(
-            "data:,", callback=callback, dont_filter=True, priority=1000, cb_kwargs=cb_kwargs,
-            meta={"dont_obey_robotstxt": True, "allow_offsite": True},
-        ))
-
-    def _on_idle(self) -> None:
-        """What an idle crawl still does (crawler/ending.py); the crawl stays open while it does."""
-        plan = plan_idle(list(self.sites), shared_frontier=self.shared_frontier, awaited=self.relay.awaited)
-        for site, fetches in plan.fetches:
-            for request in self._requests(fetches, site):
-                self.crawler.engine.crawl(request)
-        for site in plan.learn:
-            self._begin_learning(site)
-        if plan.wake:
-            self._wake(self._release_parked if plan.wake == "parked" else self._release_orphans)
-        if plan.busy:
-            raise DontCloseSpider
-
-    def _on_drained(self) -> None:
-        """(shared frontier) No work is left anywhere and no chain is coming: parked pages
-        fetch their chains again, or are stored after their thread's last known post."""
-        if any(site.threads.parked for site in self.sites):
-            self._wake(self._release_orphans)
-
-    def _release_orphans(self, response: Response) -> Iterator[Any]:
-        for site in self.sites:
-            orphans = release_orphans(site, self.chains)
-            if orphans is None:
-                continue
-            if orphans.fetches:
-                yield from self._requests(orphans.fetches, site)
-                continue
-            items = self.ledger.emit(orphans.reading)
-            for key in orphans.finished:
-                self.ledger.finish(key)
-            yield from items
-
+    # -- failed requests (crawler/failures.py) ----------------------------------------------
     def on_error(self, failure) -> Iterator[Any]:
+        """A request that brought no response: its site's failure, or one URL's (then its page is finished)."""
         request = failure.request
         key = request.meta.get("fc_key") or canonicalize(request.url)
         site = self.sites.of(key, request.meta)
@@ -415,12 +383,55 @@ class GenericSpider(scrapy.Spider):
         site.warmup.settle(key)
         self._learn_when_ready(site)
 
+    # -- signals -------------------------------------------------------------------------------
+    def _wake(self, callback, **cb_kwargs: Any) -> None:
+        """A wake-up: ``callback`` runs in the engine soon, and what it yields is crawled
+        (an internal request that fetches nothing)."""
+        self.crawler.engine.crawl(scrapy.Request(
+            "data:,", callback=callback, dont_filter=True, priority=1000, cb_kwargs=cb_kwargs,
+            meta={"dont_obey_robotstxt": True, "allow_offsite": True},
+        ))
+
+    def _on_idle(self) -> None:
+        """What an idle crawl still does (crawler/ending.py); the crawl stays open while it does."""
+        plan = plan_idle(list(self.sites), shared_frontier=self.shared_frontier, awaited=self.relay.awaited)
+        for site, fetches in plan.fetches:
+            for request in self._requests(fetches, site):
+                self.crawler.engine.crawl(request)
+        for site in plan.learn:
+            self._begin_learning(site)
+        if plan.wake:
+            self._wake(self._release_parked if plan.wake == "parked" else self._release_orphans)
+        if plan.busy:
+            raise DontCloseSpider
+
+    def _on_drained(self) -> None:
+        """(shared frontier) No work is left anywhere and no chain is coming: parked pages
+        fetch their chains again, or are stored after their thread's last known post."""
+        if any(site.threads.parked for site in self.sites):
+            self._wake(self._release_orphans)
+
+    def _release_orphans(self, response: Response) -> Iterator[Any]:
+        """(a wake-up's callback) parked pages no chain reached: their chains fetched again,
+        else read after their thread's last known post (crawler/ending.py)."""
+        for site in self.sites:
+            orphans = release_orphans(site, self.chains)
+            if orphans is None:
+                continue
+            if orphans.fetches:
+                yield from self._requests(orphans.fetches, site)
+                continue
+            items = self.ledger.emit(orphans.reading)
+            for key in orphans.finished:
+                self.ledger.finish(key)
+            yield from items
+
     def _on_response(self, response, request, spider=None) -> None:
-        netloc = urlsplit(response.url).netloc
-        if netloc not in self._answered:
-            self._answered.add(netloc)
+        """Note a host that answered (a later failure of it is not "unreachable")."""
+        self._answered.add(urlsplit(response.url).netloc)
 
     def _on_dropped(self, request, spider=None) -> None:
+        """A request a middleware or the scheduler dropped: its page is finished, never fetched."""
         key = request.meta.get("fc_key")
         if key:
             self.ledger.finish(key, request.meta.get("frontier_id") or "")
@@ -447,21 +458,9 @@ class GenericSpider(scrapy.Spider):
     def _record_runs(self, spider, reason) -> None:
         self.runs.close(list(self.sites), reason, self.stats.get_stats())
 
-    # -- responses that are not pages ------------------------------------------------------------
-    def _count_page(self, site: SiteState, page) -> None:
-        site.count("forumcrawl/pages")
-        site.count(f"forumcrawl/pages/{page.kind}")
-        if any(w.startswith("extraction failed") for w in page.warnings):
-            site.count("forumcrawl/extraction_failures")
-            log.warning("Extraction failed for %s: %s", page.url, "; ".join(page.warnings)[:300])
+    # -- sitemaps (issue 11): crawler/spiders/sitemapcrawl.py ---------------------------------
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        yield from self.sitemaps.parse(response)
 
-    def _unusable(self, response: Response) -> str | None:
-        return unusable(response, self.max_page_bytes)
-
-    def _skip(self, site: SiteState, key: str, response: Response, reason: str) -> Iterator[Any]:
-        site.count(f"forumcrawl/skipped/{reason.split(' ', 1)[0]}")
-        log.info("Skipped %s: %s", response.url, reason)
-        self.ledger.finish(key)
-        site.warmup.settle(key)
-        yield from self._requests(site.policy.refill(key), site)  # (its pattern's next trial, if any)
-        self._learn_when_ready(site)
+    def sitemap_failed(self, failure) -> Iterator[Any]:
+        yield from self.sitemaps.failed(failure)
