@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.assembly import ThreadAssembly
+from crawler.fetches import PRIORITY_ENTRY, Fetch
 from crawler.journal import Frontier
 from crawler.patterns import PatternLearner
 from crawler.policy import UrlPolicy
@@ -158,6 +159,7 @@ class SiteState:
         self.counts: Counter = Counter()
         self._count_total = config.count
         self.shared_frontier = config.shared_frontier
+        self.journal = config.journal
         self.answered = False
         self.failed: str | None = None
         self.run_id: int | None = int(self.args["run_id"]) if self.args.get("run_id") not in (None, "") else None
@@ -192,6 +194,14 @@ class SiteState:
         self.counts[key] += count
         self._count_total(key, count)
 
+    def count_page(self, page) -> None:
+        """Count an extracted page by kind; a failed extraction is counted and logged."""
+        self.count("forumcrawl/pages")
+        self.count(f"forumcrawl/pages/{page.kind}")
+        if any(w.startswith("extraction failed") for w in page.warnings):
+            self.count("forumcrawl/extraction_failures")
+            log.warning("Extraction failed for %s: %s", page.url, "; ".join(page.warnings)[:300])
+
     @property
     def incremental(self) -> bool:
         return self.recrawl.active
@@ -202,6 +212,15 @@ class SiteState:
             return False
         value = self.args.get("incremental")
         return None if value in (None, "") else flag(value)
+
+    def start_fetches(self) -> list[Fetch]:
+        """This site's start URLs as entries at depth 0, taken on (budget) and journaled
+        (the caller flushes the journal once it has turned them into requests)."""
+        fetches = [Fetch(url, PRIORITY_ENTRY, {"fc_depth": 0}) for url in self.start_urls]
+        for fetch in fetches:
+            self.policy.taken += 1
+            self.journal.add(fetch.url, fetch.priority, fetch.meta)
+        return fetches
 
     def owns(self, url: str) -> bool:
         """Whether ``url`` is this site's (its host, or a sibling host with ``same_domain``)."""
@@ -272,6 +291,34 @@ class SiteRegistry:
         if self.on_new is not None:
             self.on_new(site)
         return site
+
+    # -- queued requests and redirects, asked by the scope middleware (crawler/scope.py) -----
+    def refuse_redirect(self, origin: str, target: str) -> str | None:
+        """Why the redirect of ``origin`` to ``target`` is not followed (the rules of links of
+        ``origin``'s site), or None."""
+        site = self.find(canonicalize(origin))
+        return site.policy.refuse_redirect(origin, target) if site is not None else None
+
+    def refuse_queued(self, url: str) -> str | None:
+        """Why a queued request is dropped, counted: its pattern was learned useless, or it is
+        another URL of a page taken on (a parameter learned inert); or None."""
+        site = self.find(url)
+        reason = site.policy.refuse_queued(url) if site is not None else None
+        if reason:
+            site.count(f"forumcrawl/links_skipped/{reason}")
+        return reason
+
+    def stand_in(self, url: str) -> tuple[bytes, dict[str, Any]] | None:
+        """Body and headers of the copy that stands in for a queued ``url`` instead of a download
+        (its page was fetched already under a URL with parameters learned inert since), counted;
+        the headers without ``Content-Encoding``/``Content-Length``: the body is kept decoded."""
+        site = self.find(url)
+        kept = site.policy.stand_in(canonicalize(url)) if site is not None else None
+        if kept is None:
+            return None
+        body, headers = kept
+        site.count("forumcrawl/links_skipped/inert_duplicate")
+        return body, {k: v for k, v in headers.items() if k.lower() not in ("content-encoding", "content-length")}
 
     @property
     def first(self) -> SiteState | None:

@@ -8,6 +8,10 @@ depend on which response happens to arrive first. Once every sample page is in
 are handed back to be extracted with it. A learned template (and the titles it
 was learned with) is saved in ``JOBDIR`` so a resumed crawl does not learn again;
 one file per site (``name``: the site's origin) when a crawl covers several.
+
+:func:`begin_learning` and :func:`learn_held` are the two steps of a site's
+warm-up end; the spider runs the second in the engine's loop (an internal
+request's callback) and carries out the held pages' steps.
 """
 from __future__ import annotations
 
@@ -16,13 +20,19 @@ import logging
 import os
 import pickle
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import extractor
 from crawler.fetches import PRIORITY_SAMPLE, Fetch
+from crawler.pageflow import observe_held
 from crawler.responses import fetched_new
 from crawler.titles import TitleCleaner
+
+if TYPE_CHECKING:
+    from crawler.extraction import Extraction
+    from crawler.sites import SiteState
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +198,38 @@ def held_response(page, body: bytes, response_url: str, url: str, key: str, meta
             # what its links gave now (new entries, new kinds of page): handled after
             # the warm-up, when they are known already, the page still gave them
             "found_new": fetched_new(url, fetches), "headers": headers}
+
+
+def begin_learning(site: SiteState) -> None:
+    """Stop holding ``site``'s pages: its sample is set aside to learn from, and pages that
+    arrive meanwhile wait for the template (``site.learned``, crawler/extraction.py)."""
+    site.sample = site.warmup.begin()
+    site.learned = asyncio.Event()
+    site.threads.titles = site.warmup.titles
+
+
+async def learn_held(site: SiteState, extraction: Extraction,
+                     set_stat: Callable[[str, Any], None]) -> list[tuple[dict[str, Any], Any]]:
+    """Learn ``site``'s template from its sample (after :func:`begin_learning`), then extract
+    every held page with it: (held response, its page) pairs, none when the site is not learning.
+    What the thread pages among them teach about inert parameters is taken first."""
+    warmup = site.warmup
+    if not warmup.learning:
+        return []
+    sample, site.sample = site.sample, []
+    template = await learn_sample(sample, extraction.pool, site.origin)
+    held = warmup.adopt(template, len(sample))
+    if warmup.learned_from:
+        site.counts["forumcrawl/template_pages"] = warmup.learned_from
+        set_stat("forumcrawl/template_pages", warmup.learned_from)
+    if template is not None:
+        extraction.adopt(site)
+    try:
+        pages = await extraction.extract_all(site, held)
+        observe_held(site, held, pages)
+    finally:
+        site.learned.set()  # (the pages that came in meanwhile are read after that)
+    return list(zip(held, pages))
 
 
 async def learn_sample(sample: list[dict[str, Any]], pool, name: str):

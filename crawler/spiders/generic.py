@@ -21,7 +21,6 @@ workers through :class:`crawler.frontier.ChainBoard`.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -33,7 +32,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import Response
 from scrapy.utils.misc import load_object
 
 from crawler import signals as fc_signals
@@ -43,10 +42,10 @@ from crawler.ending import plan_idle, release_orphans, report_close
 from crawler.extractpool import pool_size
 from crawler.extraction import Extraction
 from crawler.failures import classify, fail_site, unreachable
-from crawler.fetches import PRIORITY_ENTRY, Fetch
+from crawler.fetches import Fetch
 from crawler.inlinesignals import inline_item_signals
 from crawler.journal import Frontier
-from crawler.pageflow import PageFlow, PageStep, observe_held
+from crawler.pageflow import PageFlow, PageStep
 from crawler.recrawl import known_threads
 from crawler.relay import ChainRelay
 from crawler.robots import RobotsTxtPending
@@ -54,7 +53,7 @@ from crawler.responses import form_facts, page_record, response_info, unusable
 from crawler.sites import SiteRegistry, SiteRuns, SiteSettings, SiteState, check_site_args, read_start_list
 from crawler.spiders.sitemapcrawl import SitemapCrawl
 from crawler.urls import canonicalize
-from crawler.warmup import held_response, learn_sample
+from crawler.warmup import begin_learning, held_response, learn_held
 
 log = logging.getLogger(__name__)
 
@@ -213,20 +212,15 @@ class GenericSpider(scrapy.Spider):
                 yield request
 
     def _start_requests(self, site: SiteState) -> list[scrapy.Request]:
+        """A site's start URLs (now, or once its sitemaps were read: crawler/spiders/sitemapcrawl.py)."""
         if site.start_urls and not self.shared_frontier:
             # (the CLI fails a crawl that then fetched nothing; not one its sitemaps served, nor a
             # shared-frontier worker whose pages another worker took)
             self.stats.set_value("forumcrawl/start_requested", 1)
-        requests = []
-        for url in site.start_urls:
-            fetch = Fetch(url, PRIORITY_ENTRY, {"fc_depth": 0})
-            site.policy.taken += 1
-            self.frontier.add(fetch.url, fetch.priority, fetch.meta)
-            requests.append(self._request(fetch, site))
-        self.frontier.flush()
-        return requests
+        return self._requests(site.start_fetches(), site)
 
     def _request(self, fetch: Fetch, site: SiteState) -> scrapy.Request:
+        """A room's decision as Scrapy's request; ``fc_key``: the URL it was decided for."""
         return scrapy.Request(
             fetch.url,
             callback=self.parse,
@@ -257,7 +251,7 @@ class GenericSpider(scrapy.Spider):
             site.count("forumcrawl/incremental/not_modified")
             self.ledger.finish(key)
             return
-        reason = self._unusable(response)
+        reason = unusable(response, self.max_page_bytes)
         if reason:
             for out in self._skip(site, key, response, reason):
                 yield out
@@ -266,13 +260,13 @@ class GenericSpider(scrapy.Spider):
         warmup = site.warmup
         headers = response.headers.to_unicode_dict()
         page = await self.extraction.page(site, response.body, response.url, headers)
-        self._count_page(site, page)
+        site.count_page(page)
         if not page.posts or not warmup.warmed:
             # what a page without posts gave (plain_outcome); a warm-up page is held, and may
             # have none once extracted with the template
             info.update(form_facts(response.body))
         if not warmup.warmed:
-            for out in self._warm(site, page, response, key, url, info):
+            for out in self._hold(site, page, response, key, url, info):
                 yield out
             return
         for out in self._resume_parked():
@@ -281,17 +275,26 @@ class GenericSpider(scrapy.Spider):
         for out in self._carry_out(site, step, page, response.meta, key, info):
             yield out
 
-    def _warm(self, site: SiteState, page, response: Response, key: str, url: str,
+    def _skip(self, site: SiteState, key: str, response: Response, reason: str) -> Iterator[Any]:
+        """A response that is not a page to extract (crawler.responses.unusable): counted, finished."""
+        site.count(f"forumcrawl/skipped/{reason.split(' ', 1)[0]}")
+        log.info("Skipped %s: %s", response.url, reason)
+        self.ledger.finish(key)
+        site.warmup.settle(key)
+        yield from self._requests(site.policy.refill(key), site)  # (its pattern's next trial, if any)
+        self._learn_when_ready(site)
+
+    def _hold(self, site: SiteState, page, response: Response, key: str, url: str,
               info: dict[str, Any]) -> Iterator[Any]:
-        """Before the template is learned: links are followed at once, the response is held."""
+        """Before the template is learned: links are followed at once (discovery goes on), the
+        response is held (its items wait for the template) and the page stays unfinished."""
         self.ledger.defer(response.meta, key)
-        # Discovery goes on while the template is learned; items wait for it.
         fetches = self._discover(site, page, response.meta, url)
         site.warmup.sample_first(fetches)
         yield from self._requests(fetches, site)
         site.warmup.hold(held_response(page, response.body, response.url, url, key, dict(response.meta), info,
                                        response.headers.to_unicode_dict(), fetches), [f.url for f in fetches])
-        yield from self._maybe_finish_warmup(site)
+        self._learn_when_ready(site)
 
     def _carry_out(self, site: SiteState, step: PageStep, page, meta, key: str, info: dict[str, Any]) -> Iterator[Any]:
         """What :class:`PageFlow` decided for one page. Requests are journaled and yielded
@@ -308,45 +311,14 @@ class GenericSpider(scrapy.Spider):
         if step.reading is not None:
             yield from self.ledger.emit(step.reading)
 
-    def refuse_redirect(self, origin: str, target: str) -> str | None:
-        """(crawler.scope) Why a redirect is not followed: the rules of links of ``origin``'s site."""
-        site = self.sites.find(canonicalize(origin))
-        return site.policy.refuse_redirect(origin, target) if site is not None else None
-
-    def refuse_queued(self, url: str) -> str | None:
-        """(crawler.scope) Why a queued request is dropped: its pattern was learned useless, or it
-        is another URL of a page taken on (a parameter learned inert); counted."""
-        site = self.sites.find(url)
-        reason = site.policy.refuse_queued(url) if site is not None else None
-        if reason:
-            site.count(f"forumcrawl/links_skipped/{reason}")
-        return reason
-
-    def stand_in(self, request: scrapy.Request) -> Response | None:
-        """(crawler.scope) The response of a queued request whose page was fetched already under
-        a URL with parameters learned inert since (kept then as a copy), instead of a download."""
-        site = self.sites.find(request.url)
-        kept = site.policy.stand_in(canonicalize(request.url)) if site is not None else None
-        if kept is None:
-            return None
-        body, headers = kept
-        site.count("forumcrawl/links_skipped/inert_duplicate")
-        headers = {k: v for k, v in headers.items() if k.lower() not in ("content-encoding", "content-length")}
-        return HtmlResponse(url=request.url, status=200, headers=headers, body=body, request=request)
-
     def _discover(self, site: SiteState, page, meta, url: str) -> list[Fetch]:
+        """The links of ``page`` its site's policy takes on (PageFlow asks this too)."""
         if self.sitemaps.stand_in(site):  # its sitemaps stand in for the listings: no link is followed
             return []
         return site.policy.discover(page, meta, url, shared_frontier=self.shared_frontier,
                                     known=site.recrawl if site.recrawl.active else None)
 
-    # -- sitemaps (issue 11): crawler/spiders/sitemapcrawl.py ---------------------------------
-    def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        yield from self.sitemaps.parse(response)
-
-    def sitemap_failed(self, failure) -> Iterator[Any]:
-        yield from self.sitemaps.failed(failure)
-
+    # -- parked pages (shared frontier: crawler/chains.py) ---------------------------------
     def _resume_parked(self, force: bool = False) -> list:
         """Go on with parked pages whose chain (read by another worker) reached them:
         their requests, then their items."""
@@ -358,50 +330,63 @@ class GenericSpider(scrapy.Spider):
         return requests + items
 
     def _release_parked(self, response: Response) -> Iterator[Any]:
+        """(a wake-up's callback: no chain is coming for them) every parked page goes on."""
         yield from self._resume_parked(force=True)
 
     # -- template warm-up (crawler/warmup.py) ------------------------------------------------
-    def _maybe_finish_warmup(self, site: SiteState) -> Iterator[Any]:
+    def _learn_when_ready(self, site: SiteState) -> None:
+        """(after each held, skipped or failed page) learn once the sample is in."""
         if site.warmup.ready():
             self._begin_learning(site)
-        return iter(())
 
     def _begin_learning(self, site: SiteState) -> None:
-        """Stop holding; the template is learned (in a worker when there is a pool) by an
-        internal request's callback, which then processes every held page."""
-        site.sample = site.warmup.begin()
-        site.learned = asyncio.Event()
-        site.threads.titles = site.warmup.titles
+        """Stop holding; the template is learned (in a worker when there is a pool) in a
+        wake-up's callback, which then carries out every held page."""
+        begin_learning(site)
         self._wake(self._release_warmup, origin=site.origin)
 
     async def _release_warmup(self, response: Response, origin: str = "") -> AsyncIterator[Any]:
-        """Learn a site's template from its sample pages, then process its held pages with it."""
+        """(a wake-up's callback) learn ``origin``'s template, then read its held pages with it."""
         site = self.sites.of(origin + "/", {"fc_site": origin})
-        warmup = site.warmup
-        if not warmup.learning:
-            return
-        sample, site.sample = site.sample, []
-        template = await learn_sample(sample, self.extraction.pool, origin)
-        held = warmup.adopt(template, len(sample))
-        if warmup.learned_from:
-            site.counts["forumcrawl/template_pages"] = warmup.learned_from
-            self.stats.set_value("forumcrawl/template_pages", warmup.learned_from)
-        if template is not None:
-            self.extraction.adopt(site)
-        try:
-            pages = await self.extraction.extract_all(site, held)
-            observe_held(site, held, pages)
-        finally:
-            site.learned.set()  # (the pages that came in meanwhile are read after that)
-        for item, page in zip(held, pages):
+        for item, page in await learn_held(site, self.extraction, self.stats.set_value):
             step = self.flow.step(site, page, item["meta"], item["key"], canonicalize(item["url"]), item["info"],
                                   item["body"], item["headers"], item.get("found_new", False))
             for out in self._carry_out(site, step, page, item["meta"], item["key"], item["info"]):
                 yield out
 
+    # -- failed requests (crawler/failures.py) ----------------------------------------------
+    def on_error(self, failure) -> Iterator[Any]:
+        """A request that brought no response: its site's failure, or one URL's (then its page is finished)."""
+        request = failure.request
+        key = request.meta.get("fc_key") or canonicalize(request.url)
+        site = self.sites.of(key, request.meta)
+        why = unreachable(site, failure, request.url, host_answered=urlsplit(request.url).netloc in self._answered,
+                          crawl_answered=len(self.sites) == 1 and bool(self.stats.get_value("response_received_count")))
+        if why or failure.check(RobotsTxtPending):
+            # Not fetched: the URL stays unfinished in the frontier for a later run.
+            site.threads.forget(key)
+            if why:
+                self.stats.inc_value("forumcrawl/sites_unreachable")
+                self.stats.set_value("forumcrawl/start_unreachable", why)
+                if fail_site(site, why, self.sites, shared_frontier=self.shared_frontier):
+                    raise CloseSpider("start_unreachable")
+            return
+        kind = classify(failure, request.url)
+        site.count(kind.count)
+        if kind.note:
+            log.info("%s", kind.note)
+        # an error counts against its URL pattern; else its pattern's next trial, if any
+        yield from self._requests(site.policy.learn(key, "error") if kind.error else site.policy.refill(key), site)
+        site.threads.forget(key)
+        yield from self._requests(site.policy.release_jumps(key), site)  # (a thread's first page lost)
+        self.ledger.finish(key, request.meta.get("frontier_id") or "")
+        site.warmup.settle(key)
+        self._learn_when_ready(site)
+
     # -- signals -------------------------------------------------------------------------------
     def _wake(self, callback, **cb_kwargs: Any) -> None:
-        """Run ``callback`` in the engine soon (an internal request that fetches nothing)."""
+        """A wake-up: ``callback`` runs in the engine soon, and what it yields is crawled
+        (an internal request that fetches nothing)."""
         self.crawler.engine.crawl(scrapy.Request(
             "data:,", callback=callback, dont_filter=True, priority=1000, cb_kwargs=cb_kwargs,
             meta={"dont_obey_robotstxt": True, "allow_offsite": True},
@@ -427,6 +412,8 @@ class GenericSpider(scrapy.Spider):
             self._wake(self._release_orphans)
 
     def _release_orphans(self, response: Response) -> Iterator[Any]:
+        """(a wake-up's callback) parked pages no chain reached: their chains fetched again,
+        else read after their thread's last known post (crawler/ending.py)."""
         for site in self.sites:
             orphans = release_orphans(site, self.chains)
             if orphans is None:
@@ -439,39 +426,12 @@ class GenericSpider(scrapy.Spider):
                 self.ledger.finish(key)
             yield from items
 
-    def on_error(self, failure) -> Iterator[Any]:
-        request = failure.request
-        key = request.meta.get("fc_key") or canonicalize(request.url)
-        site = self.sites.of(key, request.meta)
-        why = unreachable(site, failure, request.url, host_answered=urlsplit(request.url).netloc in self._answered,
-                          crawl_answered=len(self.sites) == 1 and bool(self.stats.get_value("response_received_count")))
-        if why or failure.check(RobotsTxtPending):
-            # Not fetched: the URL stays unfinished in the frontier for a later run.
-            site.threads.forget(key)
-            if why:
-                self.stats.inc_value("forumcrawl/sites_unreachable")
-                self.stats.set_value("forumcrawl/start_unreachable", why)
-                if fail_site(site, why, self.sites, shared_frontier=self.shared_frontier):
-                    raise CloseSpider("start_unreachable")
-            return
-        kind = classify(failure, request.url)
-        site.count(kind.count)
-        if kind.note:
-            log.info("%s", kind.note)
-        # an error counts against its URL pattern; else its pattern's next trial, if any
-        yield from self._requests(site.policy.learn(key, "error") if kind.error else site.policy.refill(key), site)
-        site.threads.forget(key)
-        yield from self._requests(site.policy.release_jumps(key), site)  # (a thread's first page lost)
-        self.ledger.finish(key, request.meta.get("frontier_id") or "")
-        site.warmup.settle(key)
-        yield from self._maybe_finish_warmup(site)
-
     def _on_response(self, response, request, spider=None) -> None:
-        netloc = urlsplit(response.url).netloc
-        if netloc not in self._answered:
-            self._answered.add(netloc)
+        """Note a host that answered (a later failure of it is not "unreachable")."""
+        self._answered.add(urlsplit(response.url).netloc)
 
     def _on_dropped(self, request, spider=None) -> None:
+        """A request a middleware or the scheduler dropped: its page is finished, never fetched."""
         key = request.meta.get("fc_key")
         if key:
             self.ledger.finish(key, request.meta.get("frontier_id") or "")
@@ -498,21 +458,9 @@ class GenericSpider(scrapy.Spider):
     def _record_runs(self, spider, reason) -> None:
         self.runs.close(list(self.sites), reason, self.stats.get_stats())
 
-    # -- responses that are not pages ------------------------------------------------------------
-    def _count_page(self, site: SiteState, page) -> None:
-        site.count("forumcrawl/pages")
-        site.count(f"forumcrawl/pages/{page.kind}")
-        if any(w.startswith("extraction failed") for w in page.warnings):
-            site.count("forumcrawl/extraction_failures")
-            log.warning("Extraction failed for %s: %s", page.url, "; ".join(page.warnings)[:300])
+    # -- sitemaps (issue 11): crawler/spiders/sitemapcrawl.py ---------------------------------
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        yield from self.sitemaps.parse(response)
 
-    def _unusable(self, response: Response) -> str | None:
-        return unusable(response, self.max_page_bytes)
-
-    def _skip(self, site: SiteState, key: str, response: Response, reason: str) -> Iterator[Any]:
-        site.count(f"forumcrawl/skipped/{reason.split(' ', 1)[0]}")
-        log.info("Skipped %s: %s", response.url, reason)
-        self.ledger.finish(key)
-        site.warmup.settle(key)
-        yield from self._requests(site.policy.refill(key), site)  # (its pattern's next trial, if any)
-        yield from self._maybe_finish_warmup(site)
+    def sitemap_failed(self, failure) -> Iterator[Any]:
+        yield from self.sitemaps.failed(failure)
