@@ -28,19 +28,12 @@ def _no_count(key: str, count: int = 1) -> None:
     return None
 
 
-def emitted_key(post) -> int | None:
-    """A post's site id with its text: on some engines ids are only unique within a
-    thread (floor anchors c1, c2...), so the id alone would mistake another thread's
-    first page for a page already read. (An in-memory key of this crawl: Python's
-    hash is enough, and far cheaper than a digest of the text.)"""
-    if not post.post_id:
-        return None
-    return hash((post.post_id, post.text))
-
-
 def identity_key(post) -> int | None:
-    """A post's identity across the URLs that show it: its site id with its text, else its
-    author, time and text; None when too little is known to tell it from another post."""
+    """A post's identity across the URLs that show it: its site id with its text (on some
+    engines ids are only unique within a thread: floor anchors c1, c2...), else its author,
+    time and text (an opening post often has no anchor of its own); None when too little is
+    known to tell it from another post. (An in-memory key of this crawl: Python's hash is
+    enough, and far cheaper than a digest of the text.)"""
     if post.post_id:
         return hash((post.post_id, post.text))
     text = " ".join((post.text or "").split())
@@ -126,9 +119,9 @@ class ThreadAssembly:
     def already_emitted(self, page) -> bool:
         """Every post of ``page`` was emitted from another URL of the same page."""
         # most pages are new: their first post answers, without keying the rest
-        if not page.posts or emitted_key(page.posts[0]) not in self.emitted:
+        if not page.posts or identity_key(page.posts[0]) not in self.emitted:
             return False
-        keys = [emitted_key(p) for p in page.posts]
+        keys = [identity_key(p) for p in page.posts]
         return all(k is not None and k in self.emitted for k in keys)
 
     # -- reading -------------------------------------------------------------------------------
@@ -255,7 +248,7 @@ class ThreadAssembly:
     def _items(self, page, url: str, info: dict[str, Any], ctx: dict[str, Any]) -> tuple[list[Any], int]:
         """The thread and post items of one page, and how many of its posts are new: a post
         already stored under another thread (a copy on another URL) is left out."""
-        self.emitted.update(emitted_key(p) for p in page.posts if p.post_id)
+        self.emitted.update(k for k in map(identity_key, page.posts) if k is not None)
         thread_url, number, offset = ctx["thread_url"], ctx["page"], ctx["offset"]
         self.thread_of[url] = thread_url
         thread_hash = hash(thread_url)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from crawler.assembly import emitted_key
+from crawler.assembly import identity_key
 from crawler.pagination import earlier_page_url, first_page_aliases
 from crawler.patterns import url_pattern
 from crawler.urls import canonicalize
@@ -224,13 +224,13 @@ class ViewMap:
     def read(self, page, url: str) -> None:
         """``page`` was read as a thread page at ``url``: a page showing the same posts
         later, with nothing to say which page it copies, is a view of this one."""
-        key = emitted_key(page.posts[0]) if page.posts else None
+        key = identity_key(page.posts[0]) if page.posts else None
         if key is not None:
             self.pages.setdefault(key, url)
 
     def original(self, page) -> str | None:
         """The URL of the page read first with the same posts as ``page``, if any."""
-        key = emitted_key(page.posts[0]) if page.posts else None
+        key = identity_key(page.posts[0]) if page.posts else None
         return self.pages.get(key) if key is not None else None
 
     def learn(self, view: str, target: str) -> bool:

@@ -125,19 +125,10 @@ def every_post_stored(php_forum: PhpForum, posts: list[dict]) -> list[str]:
     return [f"posts: {score.summary()}", *map(str, score.failures[:10])]
 
 
-# Known and open (as on main at faf9b3d): Phorum's later pages link page 1 as ``read.php?2,53,page=1``
-# and some threads are stored partly under that URL (docs/crawl-engines.md, ThinkSAAS section).
-THREADS_SPLIT_KNOWN = frozenset({"phorum"})
-
-
 def threads_kept_apart(php_forum: PhpForum, posts: list[dict]) -> list[str]:
     """Each engine thread's posts stored under one thread, and no two engine threads under the same one
     (post F1 is scored over the whole site: it would not see a site's topics stored as one thread)."""
-    problems = thread_identity_problems(php_forum, posts)
-    if problems and php_forum.name in THREADS_SPLIT_KNOWN:
-        print(f"[{php_forum.name}] known, not failed: {problems}")
-        return []
-    return problems
+    return thread_identity_problems(php_forum, posts)
 
 
 def thread_identity_problems(php_forum: PhpForum, posts: list[dict]) -> list[str]:

@@ -68,6 +68,21 @@ def test_a_page_seen_under_another_url_is_a_duplicate() -> None:
     assert not threads.already_emitted(_thread_page("http://h/t/4", ["a", "z"]))
 
 
+def test_a_copy_whose_opening_post_has_no_id_is_a_duplicate() -> None:
+    """An opening post often has no anchor of its own (Phorum): its author, time and text tell it."""
+    def page(url: str) -> Page:
+        return Page(url=url, kind="thread", title="T", posts=[
+            Post(position=1, text="opening words", author="ann", published_raw="May 1, 10:00"),
+            Post(position=2, text="a reply", author="bob", post_id="37")])
+    threads = ThreadAssembly("http://h")
+    first = page("http://h/read.php?2,36")
+    threads.read(first, "k", first.url, INFO, threads.start(first, {}, first.url), _next_of)
+    assert threads.already_emitted(page("http://h/read.php?2,36,printview,page=1"))
+    other = page("http://h/read.php?2,40")
+    other.posts[0].author = "cid"
+    assert not threads.already_emitted(other)
+
+
 def test_orphans_and_duplicates_are_told_apart() -> None:
     threads = ThreadAssembly("http://h")
     page = _thread_page("http://h/t/5", ["a"])
