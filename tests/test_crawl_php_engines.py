@@ -28,8 +28,8 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import (PhpForum, bbpress, carbon, discuz, flarum, fluxbb, missing, phorum, phpbb, q2a,
-                               source_dir, thinksaas, wecenter)
+from tests.engines.php import (PhpForum, bbpress, carbon, discuz, flarum, fluxbb, hybbs, missing, phorum, phpbb,
+                               q2a, source_dir, thinksaas, wecenter)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -42,6 +42,7 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "discuz-gbk": (discuz.PHP_MODULES, True, functools.partial(discuz.running_discuz, charset="gbk")),
            "flarum": (flarum.PHP_MODULES, True, flarum.running_flarum),
            "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb),
+           "hybbs": (hybbs.PHP_MODULES, True, hybbs.running_hybbs),
            "phorum": (phorum.PHP_MODULES, True, phorum.running_phorum),
            "phpbb": (phpbb.PHP_MODULES, True, phpbb.running_phpbb),
            "q2a": (q2a.PHP_MODULES, True, q2a.running_q2a),
