@@ -98,6 +98,7 @@ class ThreadAssembly:
         self.identities: dict[int, int] = {}          # post identity -> hash of (thread, position) it was stored at
         self.threads_read: dict[str, list[int]] = {}  # thread URL -> [pages read, last position]
         self.thread_of: dict[str, str] = {}           # page URL -> its thread's URL
+        self.openers: dict[str, int] = {}             # thread URL -> its first post's author and text
         self.rechained: set[str] = set()              # parked URLs whose chain was fetched again (once)
         self.rechains: dict[str, set[str]] = {}       # re-chained thread URL -> pages its chain covers
 
@@ -252,6 +253,21 @@ class ThreadAssembly:
         return duplicates, rescued, reading, pages
 
     # -- items -------------------------------------------------------------------------------
+    def _opener_again(self, thread_url: str, number: int, post) -> bool:
+        """``post``, first on page ``number`` of its thread, is the thread's opening post shown again
+        above each later page's replies (HYBBS, and topic-on-every-page layouts): the same author and
+        text as page 1's first post. Its shown date may be relative ("40秒前") and differ from page
+        to page, so :func:`identity_key` alone can miss it. Page 1 notes its opener."""
+        key = _opener_key(post)
+        if number == 1:
+            if key is not None:
+                self.openers[thread_url] = key
+            return False
+        if key is None or self.openers.get(thread_url) != key:
+            return False
+        self.count("forumcrawl/posts_opener_repeated")
+        return True
+
     def _items(self, page, url: str, info: dict[str, Any], ctx: dict[str, Any]) -> tuple[list[Any], int]:
         """The thread and post items of one page, and how many of its posts are new: a post
         already stored under another thread (a copy on another URL) is left out."""
@@ -268,6 +284,8 @@ class ThreadAssembly:
         ))]
         new = 0
         for index, post in enumerate(page.posts, 1):
+            if index == 1 and self._opener_again(thread_url, number, post):
+                continue
             identity = identity_key(post)
             if identity is not None:
                 place = hash((thread_hash, offset + index))
@@ -295,6 +313,11 @@ class ThreadAssembly:
         progress[0] = max(progress[0], number)
         progress[1] = max(progress[1], items[-1]["position"])
         return items, new
+
+
+def _opener_key(post) -> int | None:
+    text = " ".join((post.text or "").split())
+    return hash((post.author or "", text)) if text else None
 
 
 def _same(url: str) -> str:
