@@ -3,7 +3,8 @@
 Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbon Forum 5.9, the
 question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress, Phorum (5.2's PHP 8 line), phpBB 3.3
 Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
-engine ThinkSAAS 3.7 (group topics and comments), all on MariaDB, are installed
+engine ThinkSAAS 3.7 (group topics and comments) and the Chinese forum HYBBS 2.3 (its topic shown again
+on every page), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
