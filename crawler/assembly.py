@@ -91,6 +91,7 @@ class ThreadAssembly:
         self.identities: dict[int, int] = {}          # post identity -> hash of (thread, position) it was stored at
         self.threads_read: dict[str, list[int]] = {}  # thread URL -> [pages read, last position]
         self.thread_of: dict[str, str] = {}           # page URL -> its thread's URL
+        self.openers: dict[str, int] = {}             # thread URL -> its first post's author and text
         self.rechained: set[str] = set()              # parked URLs whose chain was fetched again (once)
         self.rechains: dict[str, set[str]] = {}       # re-chained thread URL -> pages its chain covers
 
@@ -138,7 +139,7 @@ class ThreadAssembly:
             nxt = next_page(page, url)
             if nxt is None:
                 return reading
-            next_ctx = {**ctx, "page": ctx["page"] + 1, "offset": ctx["offset"] + len(page.posts)}
+            next_ctx = {**ctx, "page": ctx["page"] + 1, "offset": ctx["offset"] + len(self._placed(page, ctx))}
             parked = self.parked.pop(self.alias(nxt), None)
             if parked is None:
                 reading.next = (nxt, next_ctx)
@@ -245,6 +246,16 @@ class ThreadAssembly:
         return duplicates, rescued, reading, pages
 
     # -- items -------------------------------------------------------------------------------
+    def _placed(self, page, ctx: dict[str, Any]) -> list:
+        """The posts of ``page`` that take a place in its thread: all but the thread's opening
+        post shown again above a later page's replies (HYBBS, and topic-on-every-page layouts:
+        the same author and text as page 1's first post; its shown date may be relative,
+        "40秒前", and differ from page to page, so :func:`identity_key` alone can miss it)."""
+        posts = page.posts
+        if posts and ctx["page"] > 1 and self.openers.get(ctx["thread_url"]) == _opener_key(posts[0]) is not None:
+            return posts[1:]
+        return posts
+
     def _items(self, page, url: str, info: dict[str, Any], ctx: dict[str, Any]) -> tuple[list[Any], int]:
         """The thread and post items of one page, and how many of its posts are new: a post
         already stored under another thread (a copy on another URL) is left out."""
@@ -259,8 +270,14 @@ class ThreadAssembly:
             fetched_at=info["fetched_at"], status=info["status"], etag=info["etag"],
             last_modified=info["last_modified"], content_hash=info["content_hash"],
         ))]
+        if number == 1 and page.posts and (opener := _opener_key(page.posts[0])) is not None:
+            self.openers[thread_url] = opener
+        placed = self._placed(page, ctx)
+        shift = len(page.posts) - len(placed)  # (a post's parent is counted among the page's posts)
+        if shift:
+            self.count("forumcrawl/posts_opener_repeated")
         new = 0
-        for index, post in enumerate(page.posts, 1):
+        for index, post in enumerate(placed, 1):
             identity = identity_key(post)
             if identity is not None:
                 place = hash((thread_hash, offset + index))
@@ -276,7 +293,7 @@ class ThreadAssembly:
                 published=post.published.isoformat() if post.published else None,
                 published_raw=post.published_raw, text=post.text, html=post.html,
                 quotes=list(post.quotes), permalink=post.url, language=page.language,
-                parent_position=offset + post.parent if post.parent else None,
+                parent_position=(offset + post.parent - shift if post.parent > shift else 1) if post.parent else None,
             )))
         if not new:
             return [], 0  # every post is stored already: no thread of its own either
@@ -288,6 +305,11 @@ class ThreadAssembly:
         progress[0] = max(progress[0], number)
         progress[1] = max(progress[1], items[-1]["position"])
         return items, new
+
+
+def _opener_key(post) -> int | None:
+    text = " ".join((post.text or "").split())
+    return hash((post.author or "", text)) if text else None
 
 
 def _same(url: str) -> str:

@@ -123,23 +123,38 @@ def first_page_aliases(url: str) -> list[str]:
 
 
 def is_page_one_of(target: str, url: str) -> bool:
-    """``target`` is ``/t/8-1`` (an id, then page 1 in its last path segment) and ``url`` is
+    """``target`` is ``/t/8-1`` (an id, then page 1 in its last path segment, or as a segment of
+    its own: ``/t/8/1.html``, also as a front controller's route ``/?t/8/1.html``) and ``url`` is
     ``/t/8`` or a later page ``/t/8-2``: the thread's first page under the URL its pager gives
     it. Only a thread's own pages say so (elsewhere ``/x/2024-1`` may be a page of its own),
     and a slug such as ``/hello-1`` (a letter before the ``-1``) never counts."""
     t, u = urlsplit(target), urlsplit(url)
-    if t.query or u.query or (t.scheme, t.netloc) != (u.scheme, u.netloc):
+    if (t.scheme, t.netloc) != (u.scheme, u.netloc):
         return False
-    m = _PATH_PAGE_ONE.match(t.path)
+    t_path, u_path = _routed(t.path, t.query), _routed(u.path, u.query)
+    if t_path is None or u_path is None:
+        return False
+    m = _PATH_PAGE_ONE.match(t_path)
     if m is None:
         return False
     base, ext = m.group(1), m.group(2) or ""
-    return u.path == base + ext or (u.path.startswith(base) and u.path.endswith(ext)
-                                     and _LATER_PAGE.fullmatch(u.path[len(base):len(u.path) - len(ext)]) is not None)
+    return u_path == base + ext or (u_path.startswith(base) and u_path.endswith(ext)
+                                    and _LATER_PAGE.fullmatch(u_path[len(base):len(u_path) - len(ext)]) is not None)
 
 
-_PATH_PAGE_ONE = re.compile(r"^(.*/[^/]*\d)[-_]1(\.[A-Za-z]{2,5})?$")
-_LATER_PAGE = re.compile(r"[-_]\d+")
+def _routed(path: str, query: str) -> str | None:
+    """The path a page is named by: its own, or the route its query holds on a front controller
+    (``/?t/8/1.html``: ``/t/8/1.html``, as :mod:`crawler.urls` reads it); None with other parameters."""
+    if not query:
+        return path
+    if "=" in query or "&" in query or "/" not in query:
+        return None
+    return path.rstrip("/") + (query if query.startswith("/") else "/" + query)
+
+
+# "/t/8-1", "/thread-12-1.html", "/t/8/1.html": an id, then page 1 in the last path segment
+_PATH_PAGE_ONE = re.compile(r"^(.*/[^/]*\d)[-_/]1(\.[A-Za-z]{2,5})?$")
+_LATER_PAGE = re.compile(r"[-_/]\d+")
 
 
 @functools.lru_cache(maxsize=16_384)

@@ -62,8 +62,8 @@ _WORDS = (
 )
 # A skip word as a whole path segment or as a script name: /login, /member/12,
 # /posting.php, /newthread.php?f=2, /index.php/profile/...; and the short profile
-# path /u/<name> (Discourse, Carbon Forum, Reddit: a member's activity stream repeats
-# posts stored from their threads, without their authors; extractor/fields.py's
+# path /u/<name> (Discourse, Carbon Forum, Reddit, HYBBS's /?u/ann.html: a member's activity
+# stream repeats posts stored from their threads, without their authors; extractor/fields.py's
 # PROFILE_HREF_RE already reads /u/ as a profile).
 _SEGMENT = re.compile(rf"/(?:{_WORDS})(?:[._-]?(?:php|aspx?|jsp|cgi|html?|pl))?(?=/|$|\?)"
                       r"|/u/[^/?]+/?(?:$|\?)", re.I)
@@ -205,7 +205,10 @@ def skip_reason(url: str) -> str | None:
     path = parts.path
     if _SKIP_EXTENSIONS.search(path):
         return "file-type"
-    route = _route_path(parts.query)
+    route, params = _route_path(parts.query), parts.query
+    if route:  # (what follows the route: "?t/1.html?order=desc", "?/people/ann&page=2")
+        params = re.split(r"[?&]", parts.query.lstrip("/"), maxsplit=1)[1:2]
+        params = params[0] if params else ""
     for where in (path, route) if route else (path,):
         if _SEGMENT.search(where) or _NEW_FORM.search(where):
             return "action"
@@ -215,8 +218,8 @@ def skip_reason(url: str) -> str | None:
             return "jump"
         if any(_is_variant_segment(segment) for segment in where.split("/")):
             return "variant"
-    if parts.query and not route:
-        for pair in parts.query.split("&"):
+    if params:
+        for pair in params.split("&"):
             key, _, value = pair.partition("=")
             key = key.lower()
             if key in _JUMP_KEYS:
@@ -240,12 +243,13 @@ _SEGMENT_PARAM = re.compile(r"^([a-z][a-z0-9]*(?:_[a-z0-9]+)*)-(.+)$", re.I)
 
 def _route_path(query: str) -> str | None:
     """The path a front controller reads from the query string (``index.php?/question/8``,
-    ``/?/people/ann``), or None: a query that opens with ``/`` and names no key is a path,
-    and the skip rules for paths apply to it."""
-    if not query.startswith("/"):
+    ``/?/people/ann``, ``/?user/login.html``, ``/?t/3/2.html``), or None: a query whose first
+    part names no key and opens with ``/``, or holds one (a bare ``?login`` is a key, not a path),
+    is a path, and the skip rules for paths apply to it."""
+    first = query.split("&", 1)[0].split("?", 1)[0]
+    if "=" in first or "/" not in first:
         return None
-    first = query.split("&", 1)[0]
-    return None if "=" in first else first
+    return first if first.startswith("/") else "/" + first
 
 
 def _is_variant_segment(segment: str) -> bool:

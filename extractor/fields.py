@@ -37,7 +37,7 @@ AUTHOR_HINT_RE = re.compile(r"author|user|poster|member|nick|name|owner|byline|c
                             r"utente|pseudo", re.I)
 NOT_AUTHOR_HINT_RE = re.compile(r"title|rank|avatar|stat|count|date|time|group|level|badge|role|sign|quote|"
                                 r"button|btn|action|reply|like|vote|share|floor|num", re.I)
-PROFILE_HREF_RE = re.compile(r"user|member|profile|space|/u/|uid=|author|people|/home/|/@|/~|account|"
+PROFILE_HREF_RE = re.compile(r"user|member|profile|space|[/?]u/|uid=|author|people|/home/|/@|/~|account|"
                              r"membre|mitglied|benutzer|utilisateur|usuario|miembro|utente|perfil|profil", re.I)
 # The same words, lower-case, for an ASCII href once lower-cased: without IGNORECASE the regex
 # engine jumps to the words' first letters instead of trying every word at every position
@@ -902,7 +902,8 @@ def _name_like(text: str) -> bool:
 def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]:
     """A post's author when it does not share the others' markup (an opening post):
     the first name-like text whose element or link says it is a user, or that the avatar
-    linked to the same profile names (``<a href=u/2><img alt="王小明"></a> <a href=u/2>王小明</a>``)."""
+    linked to the same profile names (``<a href=u/2><img alt="王小明"></a> <a href=u/2>王小明</a>``)
+    or, without a name of its own, points at (``<a href=?u/ann.html><img></a>``, HYBBS)."""
     a_tag = dom.tags.index("a") if "a" in dom.tags else -1
     avatars = _avatar_names(dom, nodes)
     for i in nodes:
@@ -920,7 +921,8 @@ def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]
         link = el if dom.tag_id[i] == a_tag else (next(el.iterancestors("a"), None) if dom.in_link[i] else None)
         profile = link is not None and is_profile_href(link.get("href") or "")
         declared = bool(re.search(r"author|creator", (el.get("itemprop") or "") + (el.get("rel") or "")))
-        pictured = profile and (dom.own_text[i] or "").strip() in avatars.get(link.get("href") or "", ())
+        shown = avatars.get(link.get("href") or "") if profile else None   # (None: no avatar links there)
+        pictured = shown is not None and (not shown or (dom.own_text[i] or "").strip() in shown)
         if declared or (named and profile) or pictured:
             text = author_text(dom, i)
             if text:

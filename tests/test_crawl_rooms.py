@@ -249,3 +249,31 @@ def test_a_listing_rows_link_to_one_post_of_its_thread_is_not_fetched() -> None:
     # (the second row's question is not an entry here: its link is followed as before)
     assert sorted(got) == [thread, "http://h/index.php?qa=6&qa_1=hooch&show=12"]
     assert tally["forumcrawl/links_skipped/permalink"] == 1
+
+
+def test_the_opening_post_shown_again_on_later_pages_is_stored_once() -> None:
+    # (HYBBS shows the topic above every page's replies, dated "40秒前" then "41秒前": no post id,
+    # a raw date that differs from page to page)
+    tally = Tally()
+    threads = ThreadAssembly("http://h", count=tally)
+
+    def page(url: str, texts: list[str], shown: str, next_url: str | None = None) -> Page:
+        posts = [Post(position=i + 1, text=t, author="ann", published_raw=shown) for i, t in enumerate(texts)]
+        return Page(url=url, kind="thread", title="T", posts=posts, next_page_url=next_url)
+
+    opener = "周末去哪里爬山？早上六点出发人比较少。"
+    p2 = page("http://h/?t/1/2.html", [opener, "c", "d"], "41秒前")
+    threads.park(p2, "k2", p2.url, INFO)
+    first = page("http://h/?t/1.html", [opener, "a", "b"], "40秒前", p2.url)
+    reading = threads.read(first, "k1", first.url, INFO, threads.start(first, {}, first.url), _next_of)
+    texts = [i["text"] for i in reading.items if "text" in i]
+    assert texts == [opener, "a", "b", "c", "d"]
+    # the repeated opener takes no place: the replies go on at 4, 5 (no gap where it stood)
+    assert [i["position"] for i in reading.items if "text" in i] == [1, 2, 3, 4, 5]
+    assert tally["forumcrawl/posts_opener_repeated"] == 1
+    # a later page opening with another post of the same author is kept
+    other = ThreadAssembly("http://h")
+    first = page("http://h/?t/2.html", [opener, "a"], "40秒前", "http://h/?t/2/2.html")
+    other.park(page("http://h/?t/2/2.html", ["e", "f"], "41秒前"), "k", "http://h/?t/2/2.html", INFO)
+    reading = other.read(first, "k1", first.url, INFO, other.start(first, {}, first.url), _next_of)
+    assert [i["text"] for i in reading.items if "text" in i] == [opener, "a", "e", "f"]

@@ -65,3 +65,13 @@ def test_one_comment_under_a_learnt_template_is_not_its_comment_section():
     template = SiteTemplate.learn([(page(tid=t), url.format(t)) for t in range(1, 5)])
     p = extract(page(comments=COMMENTS[:1], tid=9), url.format(9), template=template, now=NOW)
     assert [(post.author, post.text[:6]) for post in p.posts] == [("王小明", "补充一点，书"), ("lihua", "补充一点，早")]
+
+
+def test_an_avatar_without_alt_text_vouches_for_the_name_linked_to_the_same_profile():
+    # (HYBBS: the opener's name and its avatar, no alt text, both link the route "/?u/<name>.html")
+    html = page().replace('title="王小明" alt="王小明"', "").replace(
+        "/index.php?app=user&amp;ac=space&amp;id=2", "/?u/王小明.html").replace(
+        "/index.php?app=user&ac=space&id=2", "/?u/王小明.html")
+    assert "/?u/王小明.html" in html and 'alt="王小明"' not in html
+    p = extract(html, "http://forum.test/?t/8.html", now=NOW)
+    assert [post.author for post in p.posts] == ["王小明"] + [name for name, _ in COMMENTS]

@@ -58,6 +58,13 @@ def test_page_one_in_the_path_is_the_thread_itself_only_on_its_own_pages():
     assert not is_page_one_of("http://f.test/t/8-1", "http://f.test/t/81")
     assert not is_page_one_of("http://f.test/hello-1", "http://f.test/hello")   # a slug, no id
     assert not is_page_one_of("http://f.test/t/8-1?x=1", "http://f.test/t/8")
+    # page 1 as a segment of its own, also in a front controller's route (HYBBS: /?t/8/1.html)
+    assert is_page_one_of("http://f.test/t/8/1.html", "http://f.test/t/8.html")
+    assert is_page_one_of("http://f.test/?t/8/1.html", "http://f.test/?t/8.html")
+    assert is_page_one_of("http://f.test/?t/8/1.html", "http://f.test/?t/8/3.html")
+    assert not is_page_one_of("http://f.test/?t/8/1.html", "http://f.test/?t/9/3.html")
+    assert not is_page_one_of("http://f.test/?t/8/1.html", "http://f.test/?t/81.html")
+    assert not is_page_one_of("http://f.test/?t/8/1.html", "http://f.test/?t/8.html&x=1")
 
 
 def test_other_topics_listed_beside_a_topic_are_not_its_earlier_pages():

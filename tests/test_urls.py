@@ -90,6 +90,11 @@ def test_canonical_query_is_order_independent() -> None:
         "http://h/index.php?/vote/log/item_type-question__item_id-8",
         "http://h/?/content/log/thread_type-question__thread_id-8",
         "http://h/?/register/",
+        # ...also without its leading slash (HYBBS: "/?user/login.html", a member's pages "/?u/ann.html")
+        "http://h/?user/login.html",
+        "http://h/?user/repass.html",
+        "http://h/?u/lihua.html",
+        "http://h/?u/%E7%8E%8B%E5%B0%8F%E6%98%8E.html",
         # an action word opening a compound value
         "http://h/ucp.php?mode=delete_cookies",
         "http://h/index.php?do=edit-post&id=4",
@@ -137,6 +142,9 @@ def test_boilerplate_pages_are_skipped(url: str) -> None:
         "http://h/?/sort_type-hot__category-1__day-7",
         "http://h/?/sort_type-new",
         "http://h/question/id-8__sort-ASC",
+        # a sort order after a route in the query (HYBBS's "newest replies first")
+        "http://h/?t/5.html?order=desc",
+        "http://h/?/question/8&sort=new",
     ],
 )
 def test_listing_variants_are_skipped(url: str) -> None:
@@ -220,6 +228,9 @@ def test_other_schemes_are_skipped(url: str) -> None:
         "http://h/forums/faq/",  # a board of that name (a trailing slash: a directory)
         "http://h/forum.php?mod=viewthread&tid=1&extra=page%3D1",
         "http://h/index.php?action=display_topic&t=5",  # no action word first
+        "http://h/?t/5.html",  # routes without a leading slash: a thread, its later page, a board
+        "http://h/?t/5/2.html",
+        "http://h/?f/1.html",
     ],
 )
 def test_content_urls_are_kept(url: str) -> None:
