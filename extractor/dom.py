@@ -127,6 +127,17 @@ class Dom:
             return []
         return np.unique(np.searchsorted(starts, np.asarray(at), side="right") - 1).tolist()
 
+    def own_lengths(self) -> np.ndarray:
+        """Characters of each node's own text (int64, read-only): numbering counts them
+        anyway, so the steps that join own texts need not count them again."""
+        lengths = self.memo.get("own lengths")
+        if lengths is None:
+            texts = self.own_text
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            lengths.flags.writeable = False
+            self.memo["own lengths"] = lengths
+        return lengths
+
     def as_list(self, name: str) -> list:
         """A per-node array (``end``, ``tag_id``...) as a Python list: indexing a list with
         one node is several times faster than indexing a numpy array."""
@@ -210,17 +221,20 @@ _PUNCT_TABLE = np.zeros(0x10000, dtype=bool)
 _PUNCT_TABLE[[ord(c) for c in _PUNCT_CHARS]] = True
 
 
-def _char_counts(texts: list[str], spaces: list[int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _char_counts(texts: list[str], spaces: list[int] | None = None,
+                 lengths: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Non-space characters and punctuation marks per text, for all texts in one numpy pass,
     and the code units of the texts joined (see :func:`code_units`; the script counts of
     :func:`extractor.blocks.cjk_weight` read them too).
 
     Punctuation is sparse: its positions in the joined text are mapped to their texts
     (a cumulative sum over every character of the page cost more than the rest of numbering).
-    ``spaces``: the spaces of each text, when the caller counted them while folding them.
+    ``spaces``: the spaces of each text, when the caller counted them while folding them;
+    ``lengths``: the texts' lengths (int64), when the caller has them.
     """
     n = len(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    if lengths is None:
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     if not n or not lengths.any():
         return np.zeros(n, dtype=np.int32), np.zeros(n, dtype=np.int32), np.zeros(0, dtype=np.uint8)
     if spaces is None:
@@ -378,7 +392,8 @@ def number(root: etree._Element) -> Dom:
                 own_text[i] = " ".join(words)
                 spaces[i] = len(words) - 1
 
-    own_chars, own_punct, units = _char_counts(own_text, spaces)
+    own_lengths = np.fromiter(map(len, own_text), dtype=np.int64, count=n)
+    own_chars, own_punct, units = _char_counts(own_text, spaces, own_lengths)
     end_a = np.array(end_l, dtype=np.int32)
     kind_a = np.array(kind_ids, dtype=np.int32).reshape(-1, 3)[np.array(kind_l, dtype=np.intp)]
     tag_a = np.ascontiguousarray(kind_a[:, 0])
@@ -415,4 +430,6 @@ def number(root: etree._Element) -> Dom:
     dom.ids = id_nodes
     dom.more_attrs = more_attrs
     dom.memo["code units"] = units     # of the own texts joined, in page order
+    own_lengths.flags.writeable = False
+    dom.memo["own lengths"] = own_lengths
     return dom
