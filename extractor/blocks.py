@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 
@@ -215,9 +216,10 @@ def page_text(dom: Dom, max_len: int = 1 << 62) -> tuple[str, np.ndarray, np.nda
     """The own texts shorter than ``max_len`` lower-cased and joined by newlines, each one's
     start offset (and the end of the last), and their nodes."""
     texts = dom.own_text
-    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    nodes = np.flatnonzero((sizes > 0) & (sizes < max_len))
-    picked = [texts[i] for i in nodes.tolist()]
+    sizes = dom.own_lengths()
+    keep = (sizes > 0) & (sizes < max_len)
+    nodes = np.flatnonzero(keep)
+    picked = list(compress(texts, keep.tolist()))    # (in C: no index per node)
     low = "\n".join(picked).lower()
     starts = np.zeros(len(picked) + 1, dtype=np.int64)
     if picked:

@@ -9,7 +9,7 @@ read these arrays instead of walking the tree again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, repeat
 
 import numpy as np
 from lxml import etree
@@ -127,6 +127,17 @@ class Dom:
             return []
         return np.unique(np.searchsorted(starts, np.asarray(at), side="right") - 1).tolist()
 
+    def own_lengths(self) -> np.ndarray:
+        """Characters of each node's own text (int64, read-only): numbering counts them
+        anyway, so the steps that join own texts need not count them again."""
+        lengths = self.memo.get("own lengths")
+        if lengths is None:
+            texts = self.own_text
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            lengths.flags.writeable = False
+            self.memo["own lengths"] = lengths
+        return lengths
+
     def as_list(self, name: str) -> list:
         """A per-node array (``end``, ``tag_id``...) as a Python list: indexing a list with
         one node is several times faster than indexing a numpy array."""
@@ -210,19 +221,26 @@ _PUNCT_TABLE = np.zeros(0x10000, dtype=bool)
 _PUNCT_TABLE[[ord(c) for c in _PUNCT_CHARS]] = True
 
 
-def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _char_counts(texts: list[str], spaces: list[int] | None = None,
+                 lengths: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Non-space characters and punctuation marks per text, for all texts in one numpy pass,
     and the code units of the texts joined (see :func:`code_units`; the script counts of
     :func:`extractor.blocks.cjk_weight` read them too).
 
     Punctuation is sparse: its positions in the joined text are mapped to their texts
     (a cumulative sum over every character of the page cost more than the rest of numbering).
+    ``spaces``: the spaces of each text, when the caller counted them while folding them;
+    ``lengths``: the texts' lengths (int64), when the caller has them.
     """
     n = len(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    if lengths is None:
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     if not n or not lengths.any():
         return np.zeros(n, dtype=np.int32), np.zeros(n, dtype=np.int32), np.zeros(0, dtype=np.uint8)
-    spaces = np.fromiter(map(str.count, texts, repeat(" ")), dtype=np.int64, count=n)
+    if spaces is None:
+        spaces = np.fromiter(map(str.count, texts, repeat(" ")), dtype=np.int64, count=n)
+    else:
+        spaces = np.array(spaces, dtype=np.int64)
     units = code_units("".join(texts))
     marks = np.flatnonzero(_PUNCT_TABLE.take(units))
     owner = np.searchsorted(np.cumsum(lengths), marks, side="right")
@@ -259,6 +277,26 @@ def _folded(text: str) -> bool:
 _PATH_KEY = 1 << 40
 
 
+def _kind(tag: str, ppath: int, cls: str | None, tags: dict[str, int], paths: dict[int, int],
+          path_names: list[str], sigs: dict[str, int]) -> tuple[int, int, int]:
+    """(tag id, path id, signature id) of an element with this raw tag, parent path and class
+    attribute, registering new tags, paths and signatures."""
+    norm = tag.lower() if tag[0] != "{" else tag.rsplit("}", 1)[1].lower()
+    t = tags.get(norm)
+    if t is None:
+        t = tags[norm] = len(tags)
+    key = ppath * _PATH_KEY + t   # (parent path, tag) as one int: t < _PATH_KEY always
+    pid = paths.get(key)
+    if pid is None:
+        pid = paths[key] = len(path_names)
+        path_names.append((path_names[ppath] if ppath >= 0 else "") + "/" + norm)
+    sig = norm + "." + ".".join(sorted(cls.split())) if cls else norm
+    sid = sigs.get(sig)
+    if sid is None:
+        sid = sigs[sig] = len(sigs)
+    return t, pid, sid
+
+
 def number(root: etree._Element) -> Dom:
     """Number ``root``'s elements depth-first and compute their features.
 
@@ -267,49 +305,33 @@ def number(root: etree._Element) -> Dom:
     One pass over the elements (start events only), parents found by a dict
     lookup, so the cost is a few microseconds per element.
     """
-    nodes: list[etree._Element] = []
-    parent_l: list[int] = []
-    tag_l: list[int] = []
-    path_l: list[int] = []
-    sig_l: list[int] = []
-    own_text: list[str] = []
-    attr_text: list[str] = []
+    # elements only (comments and PIs are filtered in C), in document order; a node's parent is
+    # numbered before it, and a tail is parent text after this child, so it is added here too
+    nodes: list[etree._Element] = list(root.iter(etree.Element))
+    n = len(nodes)
+    index: dict = dict(zip(nodes, range(n)))      # element -> DFS index
+    parent_l: list[int] = [-1] * n
+    path_l: list[int] = [-1] * n
+    kind_l: list[int] = [0] * n      # per node: its kind, the (raw tag, parent path, class) it has
+    raw_text: list = [""] * n        # el.text, or a list of pieces once tails arrive
+    attr_text: list[str] = [""] * n
     special: list[int] = []   # DFS indices of elements with style/role/hidden/itemprop/aria-hidden
     id_nodes: list[int] = []  # DFS indices of elements with a non-empty id
     more_attrs: list[int] = []  # DFS indices of elements with attributes besides class and id
 
     tags: dict[str, int] = {}
-    tag_ids: dict[str, int] = {}   # raw tag -> id (raw tags from libxml2 are already lower-case)
-    tag_names: list[str] = []
     paths: dict[int, int] = {}
     path_names: list[str] = []
     sigs: dict[str, int] = {}
-
-    raw_text: list = []     # el.text, or a list of pieces once tails arrive
-    sig_cache: dict[tuple[int, str], int] = {}   # (tag id, class attribute) -> signature id
-    index: dict = {}        # element -> DFS index
-    # elements only (comments and PIs are filtered in C), in document order; a node's parent is
-    # numbered before it, and a tail is parent text after this child, so it is added here too
-    # bound methods and a per-tag signature table: the loop runs once per element of the page
-    add_tag, add_parent, add_path = tag_l.append, parent_l.append, path_l.append
-    add_sig, add_attr, add_raw = sig_l.append, attr_text.append, raw_text.append
-    tag_sig: dict[int, int] = {}    # tag id -> signature id of the tag without classes
-    nodes.extend(root.iter(etree.Element))
-    index.update(zip(nodes, range(len(nodes))))
+    # (raw tag, parent path id, class attribute) -> kind number; per kind its tag, path and
+    # signature ids: one dict lookup per element finds all three (pages repeat few kinds)
+    kinds: dict[tuple, int] = {}
+    kind_ids: list[tuple[int, int, int]] = []
+    kind_path: list[int] = []
+    ppath = -1
     for i, el in enumerate(nodes):
-        tag = el.tag
-        t = tag_ids.get(tag)
-        if t is None:   # first time this raw tag is seen: normalise it once
-            norm = tag.lower() if tag[0] != "{" else _tag_name(el)
-            t = tags.get(norm)
-            if t is None:
-                t = tags[norm] = len(tags)
-                tag_names.append(norm)
-            tag_ids[tag] = t
-        add_tag(t)
         if i:
-            p = index[el.getparent()]
-            add_parent(p)
+            p = parent_l[i] = index[el.getparent()]
             ppath = path_l[p]
             tail = el.tail
             if tail:
@@ -318,71 +340,63 @@ def number(root: etree._Element) -> Dom:
                     cur.append(tail)
                 else:
                     raw_text[p] = [cur, tail] if cur else [tail]
-        else:
-            add_parent(-1)
-            ppath = -1
-        key = ppath * _PATH_KEY + t   # (parent path, tag) as one int: t < _PATH_KEY always
-        pid = paths.get(key)
-        if pid is None:
-            pid = paths[key] = len(path_names)
-            path_names.append((path_names[ppath] if ppath >= 0 else "") + "/" + tag_names[t])
-        add_path(pid)
         keys = el.keys()
         if keys:
-            nattr = len(keys)
             # a list test is cheaper than an attribute lookup that finds nothing
             cls = el.get("class") if "class" in keys else None
             ident = el.get("id") if "id" in keys else None
             if ident:
                 id_nodes.append(i)
-            if nattr > (cls is not None) + (ident is not None):
+                attr_text[i] = f"{cls} {ident}" if cls else ident
+            elif cls:
+                attr_text[i] = cls
+            if len(keys) > (cls is not None) + (ident is not None):
                 more_attrs.append(i)
-                for k in keys:
-                    if k in _SPECIAL_ATTRS:
-                        special.append(i)
-                        break
+                if not _SPECIAL_ATTRS.isdisjoint(keys):
+                    special.append(i)
         else:
-            cls = ident = None
-        if cls:
-            ck = (t, cls)
-            sid = sig_cache.get(ck)
-            if sid is None:
-                sig = tag_names[t] + "." + ".".join(sorted(cls.split()))
-                sid = sigs.get(sig)
-                if sid is None:
-                    sid = sigs[sig] = len(sigs)
-                sig_cache[ck] = sid
-            add_attr(f"{cls} {ident}" if ident else cls)
-        else:
-            sid = tag_sig.get(t)
-            if sid is None:
-                sid = sigs.get(tag_names[t])
-                if sid is None:
-                    sid = sigs[tag_names[t]] = len(sigs)
-                tag_sig[t] = sid
-            add_attr(ident or "")
-        add_sig(sid)
-        add_raw(el.text or "")
+            cls = None
+        kkey = (el.tag, ppath, cls)
+        k = kinds.get(kkey)
+        if k is None:
+            k = kinds[kkey] = len(kind_ids)
+            kind_ids.append(_kind(kkey[0], ppath, cls, tags, paths, path_names, sigs))
+            kind_path.append(kind_ids[k][1])
+        kind_l[i] = k
+        path_l[i] = kind_path[k]
+        text = el.text
+        if text:
+            raw_text[i] = text
 
     # last descendant of each node: children come after their parent, so one backward pass
-    end_l = list(range(len(nodes)))
-    for i in range(len(nodes) - 1, 0, -1):
+    end_l = list(range(n))
+    for i in range(n - 1, 0, -1):
         p = parent_l[i]
         if end_l[i] > end_l[p]:
             end_l[p] = end_l[i]
 
-    for raw in raw_text:
-        if raw:
-            if raw.__class__ is list:
-                raw = " ".join(raw)
-            own_text.append(raw if len(raw) > 80 and _folded(raw) else " ".join(raw.split()))   # str.split(): \s+
+    # own text folded (str.split(): \s+), and its spaces counted on the way: a split text has
+    # one fewer than its words (a str.count per text cost as much as the folding)
+    own_text: list[str] = [""] * n
+    spaces: list[int] = [0] * n
+    for i in compress(range(n), raw_text):
+        raw = raw_text[i]
+        if raw.__class__ is list:
+            raw = " ".join(raw)
+        if len(raw) > 80 and _folded(raw):
+            own_text[i] = raw
+            spaces[i] = raw.count(" ")
         else:
-            own_text.append("")
+            words = raw.split()
+            if words:
+                own_text[i] = " ".join(words)
+                spaces[i] = len(words) - 1
 
-    n = len(nodes)
-    own_chars, own_punct, units = _char_counts(own_text)
+    own_lengths = np.fromiter(map(len, own_text), dtype=np.int64, count=n)
+    own_chars, own_punct, units = _char_counts(own_text, spaces, own_lengths)
     end_a = np.array(end_l, dtype=np.int32)
-    tag_a = np.array(tag_l, dtype=np.int32)
+    kind_a = np.array(kind_ids, dtype=np.int32).reshape(-1, 3)[np.array(kind_l, dtype=np.intp)]
+    tag_a = np.ascontiguousarray(kind_a[:, 0])
     # depth = number of proper ancestors; in_link = inside an <a> (or is one): both from DFS ranges
     delta = np.zeros(n + 1, dtype=np.int32)
     if n:
@@ -407,7 +421,7 @@ def number(root: etree._Element) -> Dom:
     dom = Dom(
         root=root, nodes=nodes, parent=np.array(parent_l, dtype=np.int32),
         end=end_a, depth=depth, tag_id=tag_a, path_id=np.array(path_l, dtype=np.int32),
-        sig_id=np.array(sig_l, dtype=np.int32), own_text=own_text, own_chars=own_chars,
+        sig_id=np.ascontiguousarray(kind_a[:, 2]), own_text=own_text, own_chars=own_chars,
         own_link_chars=own_link, own_punct=own_punct, in_link=in_link,
         tags=list(tags), paths=path_names, sigs=list(sigs), index=index,
     )
@@ -416,4 +430,6 @@ def number(root: etree._Element) -> Dom:
     dom.ids = id_nodes
     dom.more_attrs = more_attrs
     dom.memo["code units"] = units     # of the own texts joined, in page order
+    own_lengths.flags.writeable = False
+    dom.memo["own lengths"] = own_lengths
     return dom

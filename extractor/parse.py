@@ -87,8 +87,12 @@ def _long_tags(html: str, data: bytes | None = None, at: np.ndarray | None = Non
         if at is None:
             at = tag_starts(data)
         bounds = np.concatenate(([-1], at, [len(data)]))
-        long = np.flatnonzero(np.diff(bounds) - 1 > _LONG_TAG).tolist()
-        chunks = [data[bounds[k] + 1:bounds[k + 1]].decode("utf-8", "replace") for k in long]
+        long = np.flatnonzero(np.diff(bounds) - 1 > _LONG_TAG)
+        # a piece with a ">" among its first _LONG_TAG bytes (so characters) is a short tag and
+        # text: most long pieces are, and a bounded bytes.find spares decoding them
+        chunks = [data[s:e].decode("utf-8", "replace")
+                  for s, e in zip((bounds[long] + 1).tolist(), bounds[long + 1].tolist())
+                  if data.find(b">", s, s + _LONG_TAG + 1) < 0]
     else:
         chunks = html.split("<")
     tags = []
