@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from itertools import compress
+from operator import itemgetter
 from typing import Any, Sequence
 from urllib.parse import urljoin, urlsplit
 
@@ -255,6 +256,21 @@ def _quote_mask(dom: Dom) -> np.ndarray:
     return mask
 
 
+def _unquoted(dom: Dom, dates: np.ndarray) -> np.ndarray:
+    """``dates`` zeroed inside quote blocks. For the page's own date flags it is built once and
+    read-only, so that :meth:`Dom.subtree` keeps its sums for the steps that ask again."""
+    hit = _CACHE.get("dates")
+    if hit is not None and hit[0] is dom and hit[1] is dates:
+        return _cached("unquoted_dates", dom, _unquoted_flags)
+    return np.where(quote_mask(dom), 0, dates)
+
+
+def _unquoted_flags(dom: Dom) -> np.ndarray:
+    out = np.where(quote_mask(dom), 0, date_flags(dom))
+    out.flags.writeable = False
+    return out
+
+
 def date_flags(dom: Dom) -> np.ndarray:
     """1 where a node's own short text (or a ``<time>`` element) looks like a date."""
     return _cached("dates", dom, _date_flags)
@@ -263,20 +279,19 @@ def date_flags(dom: Dom) -> np.ndarray:
 def _date_flags(dom: Dom) -> np.ndarray:
     n = len(dom)
     flags = np.zeros(n, dtype=np.int32)
-    for regex, limit in ((_QUICK_DIGIT_RE, 150), (_QUICK_WORD_RE, 40)):
-        keep = (dom.own_chars > 0) & (dom.own_chars <= limit)
-        idx = np.nonzero(keep)[0]
-        if not len(idx):
-            continue
+    chars = dom.own_chars
+    keep = (chars > 0) & (chars <= 150)
+    idx = np.nonzero(keep)[0]
+    if len(idx):
+        # the word pass's labels (up to 40 characters) are a subset of the digit pass's: their
+        # texts and lengths are picked from the ones listed for it, not listed again
         texts = list(compress(dom.own_text, keep.tolist()))
-        joined = "\n".join(texts)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        hits = _word_date_starts(texts, joined, starts) if regex is _QUICK_WORD_RE else None
-        if hits is None:
-            hits = [m.start() for m in regex.finditer(joined)]
-        if hits:
-            flags[idx[np.searchsorted(starts, np.asarray(hits), side="right") - 1]] = 1
+        _flag_matches(flags, idx, texts, lengths, _QUICK_DIGIT_RE)
+        short = chars[idx] <= 40
+        if short.any():
+            _flag_matches(flags, idx[short], list(compress(texts, short.tolist())), lengths[short],
+                          _QUICK_WORD_RE)
     if "time" in dom.tags:
         t = dom.tags.index("time")
         flags[dom.tag_id == t] = 1
@@ -289,12 +304,41 @@ def _date_flags(dom: Dom) -> np.ndarray:
     return flags
 
 
+def _flag_matches(flags: np.ndarray, idx: np.ndarray, texts: list[str], lengths: np.ndarray,
+                  regex: re.Pattern) -> None:
+    """Set ``flags`` at the nodes ``idx`` whose text (``texts``, of ``lengths`` plus one each)
+    holds a match of ``regex``, found in one scan of the texts joined by newlines."""
+    joined = "\n".join(texts)
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    hits = _word_date_starts(texts, joined, starts) if regex is _QUICK_WORD_RE else None
+    if hits is None:
+        hits = [m.start() for m in regex.finditer(joined)]
+    if hits:
+        flags[idx[np.searchsorted(starts, np.asarray(hits), side="right") - 1]] = 1
+
+
 # Where a match of _QUICK_WORD_RE can start: a month name, "today" / "yesterday" or their Chinese
 # words, or (a whole label, "^") the start of a label led by a digit or by one of these letters;
 # "a(n) ... ago" matches are found by the full scan, which texts with "ago" get.
 _WORD_DATE_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
                      "today", "yesterday", "昨天", "前天", "今天")
 _WORD_DATE_LEADS = frozenset("yYtTjJ昨前今刚")
+
+
+class _LeadChar(dict):
+    """Whether a label led by this character may be a whole-label word date: one of
+    ``_WORD_DATE_LEADS``, a digit or a space (a dict: a page's labels start with few characters)."""
+
+    def __missing__(self, c: str) -> bool:
+        ok = c in _WORD_DATE_LEADS or c.isdecimal() or c.isspace()
+        if len(self) >= 4096:
+            self.clear()
+        self[c] = ok
+        return ok
+
+
+_WORD_DATE_LEAD = _LeadChar()
 
 
 def _word_date_starts(texts: list[str], joined: str, starts: np.ndarray) -> list[int] | None:
@@ -306,8 +350,7 @@ def _word_date_starts(texts: list[str], joined: str, starts: np.ndarray) -> list
     if "ago" in low:
         return None
     cand = occurrences(low, _WORD_DATE_STARTS)
-    cand += [at for at, t in zip(starts.tolist(), texts)
-             if t[0] in _WORD_DATE_LEADS or t[0].isdecimal() or t[0].isspace()]
+    cand += compress(starts.tolist(), map(_WORD_DATE_LEAD.__getitem__, map(itemgetter(0), texts)))
     return match_starts(_QUICK_WORD_RE, joined, cand)
 
 
@@ -320,10 +363,16 @@ def text_weights(dom: Dom, template_mask: np.ndarray | None) -> np.ndarray:
     return w
 
 
-def _exclusive(members: np.ndarray, end: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Subtree sums of ``values`` at members minus those of members nested inside them."""
+def _nested(members: np.ndarray, end: np.ndarray) -> bool:
+    """Whether one of ``members`` (DFS indices in order) lies inside another."""
+    return len(members) >= 2 and bool(np.any(members[1:] <= end[members[:-1]]))
+
+
+def _exclusive(members: np.ndarray, end: np.ndarray, values: np.ndarray, nested: bool | None = None) -> np.ndarray:
+    """Subtree sums of ``values`` at members minus those of members nested inside them
+    (``nested``: :func:`_nested` of the members, when the caller knows it)."""
     out = values[members].astype(np.int64).copy()
-    if len(members) < 2 or not np.any(members[1:] <= end[members[:-1]]):
+    if not (_nested(members, end) if nested is None else nested):
         return out
     stack: list[int] = []
     for j, m in enumerate(members.tolist()):
@@ -359,7 +408,8 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     of them was judged first (they are no opening post either).
     """
     sub_text = dom.subtree(text_w)
-    sub_date = dom.subtree(np.where(quote_mask(dom), 0, dates))   # quoted posts' dates don't count
+    unquoted = _unquoted(dom, dates)
+    sub_date = dom.subtree(unquoted)   # quoted posts' dates don't count
     sub_all = dom.subtree(dom.own_chars)
     # text that is neither a link nor a date: a board's rows have little besides their title link
     sub_plain = dom.subtree(np.where(dates == 0, text_w, 0))
@@ -387,15 +437,16 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     ranges = None      # prefix sums for runs of siblings, built when a group looks like one
     for lo, hi in zip(starts[dated >= 2].tolist(), stops[dated >= 2].tolist()):
         allm = cand[lo:hi]
-        ex_text = _exclusive(allm, dom.end, sub_text)
-        ex_date = _exclusive(allm, dom.end, sub_date)
+        nested = _nested(allm, dom.end)
+        ex_text = _exclusive(allm, dom.end, sub_text, nested)
+        ex_date = _exclusive(allm, dom.end, sub_date, nested)
         good = (ex_date >= 1) & (ex_date <= _MAX_DATES_PER_POST) & (ex_text > 0)
         kg = int(good.sum())
         if kg < 2:
             continue
         if ranges is None:
-            ranges = _RangeSums(dom, text_w, np.where(quote_mask(dom), 0, dates))
-        runs = _header_runs(dom, allm[good], sub_text, ranges)
+            ranges = _RangeSums(dom, text_w, unquoted)
+        runs = _header_runs(dom, allm[good], sub_text, ranges, nested)
         if runs is not None:
             scored.append(runs)
         if run_only[dom.tag_id[allm[0]]]:
@@ -515,8 +566,8 @@ def _follower_likeness(dom: Dom, first: np.ndarray, last: np.ndarray) -> float:
     return _median(np.asarray(sims)) if sims else 0.0
 
 
-def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray,
-                 ranges: _RangeSums) -> tuple[float, np.ndarray, dict[int, int]] | None:
+def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray, ranges: _RangeSums,
+                 group_nested: bool = True) -> tuple[float, np.ndarray, dict[int, int]] | None:
     """Posts without a container of their own: a dated header element (name and time) and
     the sibling elements after it, up to the next header (table rows of an old board,
     ``<dt>``/``<dd>`` pairs of a text board). Returns the scored group of runs
@@ -527,8 +578,8 @@ def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray,
     posts hold nearly all of it), and the elements after them are built unlike the headers
     (posts whose classes alternate, ``Alt`` or not, are built alike).
     """
-    if len(members) < 2 or np.any(members[1:] <= dom.end[members[:-1]]):
-        return None
+    if len(members) < 2 or group_nested and _nested(members, dom.end):
+        return None           # (members of a group none of which nest need no test)
     parents = dom.parent[members]
     tally = Counter(parents.tolist())     # the most common parent (the lowest of equals, as np.unique's)
     most = max(tally.values())
@@ -833,7 +884,7 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray,
     start = next((k for k, a in enumerate(ancestors) if end[a] >= last), None)
     if start is None:
         return None
-    median = float(np.median([sub_text[u] for u in units]))
+    median = _median(sub_text[units])
     for a in ancestors[start:start + 6]:
         if dom.tags[tag_id[a]] in ("body", "html"):
             break
@@ -903,7 +954,7 @@ def orphan_units(dom: Dom, units: list[int], spans: dict[int, int], key: np.ndar
     marks[cand] = 1
     sub_marks = dom.subtree(marks)
     sub_covered = dom.subtree(covered)
-    sub_dates = dom.subtree(np.where(quote_mask(dom), 0, dates))
+    sub_dates = dom.subtree(_unquoted(dom, dates))
     found: list[int] = []
     for b in cand.tolist():
         if found and b <= dom.end[found[-1]]:
@@ -968,7 +1019,7 @@ def shape_similarity(dom: Dom, key: np.ndarray, members: np.ndarray, sample: int
     for a, b in zip(sets, sets[1:]):
         union = len(a | b)
         sims.append(len(a & b) / union if union else 1.0)
-    return float(np.mean(sims)) if sims else 0.0
+    return sum(sims) / len(sims) if sims else 0.0   # (np.mean's sum of under 8 floats, in order)
 
 
 def _inside(units: np.ndarray, wrappers: np.ndarray, end: np.ndarray) -> bool:
