@@ -142,10 +142,10 @@ def _unit_keys(dom: Dom) -> np.ndarray:
     near = dated.copy()
     near[1:] |= dated[dom.parent[1:]]
     parent, key_l = dom.as_list("parent"), keys.tolist()
-    path: dict[int, int] = {}
+    path = [-1] * (len(dom) + 1)     # (the last slot, never set, is the root's parent's: -1)
     ids: dict[tuple[int, int], int] = {}
     for i in np.nonzero(near)[0].tolist():
-        path[i] = ids.setdefault((path.get(parent[i], -1), key_l[i]), len(ids))
+        path[i] = ids.setdefault((path[parent[i]], key_l[i]), len(ids))
     todo = np.nonzero(bare & near)[0]
     if len(todo):
         base = int(keys.max()) + 1
@@ -165,12 +165,9 @@ def _has_digit(text: str) -> bool:
 
 def _node_keys(dom: Dom) -> np.ndarray:
     norm: dict[str, int] = {}
-    by_sig = np.zeros(len(dom.sigs), dtype=np.int32)
-    plain = np.zeros(len(dom.sigs), dtype=bool)
-    for s, sig in enumerate(dom.sigs):
-        name, bare = _normal_sig(sig)
-        plain[s] = bare
-        by_sig[s] = norm.setdefault(name, len(norm))
+    normal = list(map(_normal_sig, dom.sigs))
+    by_sig = np.fromiter([norm.setdefault(name, len(norm)) for name, _ in normal], dtype=np.int32, count=len(normal))
+    plain = np.fromiter([bare for _, bare in normal], dtype=bool, count=len(normal))
     keys = by_sig[dom.sig_id]
     dom.memo["plain_sigs"] = plain      # (unit_keys reads it)
     # Elements without classes: an id such as "post123" / "pid_9" still names their kind.
@@ -583,9 +580,9 @@ def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray, ranges: _R
     parents = dom.parent[members]
     tally = Counter(parents.tolist())     # the most common parent (the lowest of equals, as np.unique's)
     most = max(tally.values())
-    top = min(p for p, c in tally.items() if c == most)
     if most < 2 or most < 0.8 * len(members):
         return None
+    top = min(p for p, c in tally.items() if c == most)
     kids = np.asarray(dom.children(top))
     pos = np.searchsorted(kids, members[parents == top])
     step = int(np.bincount(np.diff(pos)).argmax())
