@@ -46,12 +46,41 @@ _FIRST_LAST = re.compile(r"(?:^|[-_])(?:odd|even)(?=$|[-_0-9A-Z])|(?:^|[-_])(?:f
 # Two passes keep the scan fast: digit-led forms over all short texts (the regex engine
 # skips to digits), word-led forms ("May 3", "an hour ago", "昨天 12:30") over labels only.
 _MONTHS_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-_QUICK_DIGIT_RE = re.compile(
-    r"\d(?<![\d.£$€¥]\d)"   # a number's first digit (not an amount of money), then what makes it a date
-    r"(?:(?<=[12])\d{3}\s*[-/.年]\s*\d{1,2}(?!\d)|\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\d?:\d{2}(?![\d.])|"
-    r"\d*\s+\w+\s+ago\b|\d*\s*\S{1,3}前\s*(?:$|(?=[•·|｜]))|\d?(?:st|nd|rd|th|\.)?\s+" + _MONTHS_RE + r"|\d?\s*月\s*\d+\s*日|"
-    r"\d?\.?\s+(?:de\s+)?(?:" + FOREIGN_MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b)",
-    re.I | re.M)
+# a number's first digit (not an amount of money), then one of the forms that make it a date, each
+# with a word it cannot match without (None: it can match anywhere)
+_DIGIT_DATE_FORMS = (
+    (r"(?<=[12])\d{3}\s*[-/.年]\s*\d{1,2}(?!\d)", None),
+    (r"\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b", None),
+    (r"\d?:\d{2}(?![\d.])", None),
+    (r"\d*\s+\w+\s+ago\b", "ago"),
+    (r"\d*\s*\S{1,3}前\s*(?:$|(?=[•·|｜]))", "前"),
+    (r"\d?(?:st|nd|rd|th|\.)?\s+" + _MONTHS_RE, None),
+    (r"\d?\s*月\s*\d+\s*日", "月"),
+    # (the look-ahead, a word and a year, spares trying the 84 month names after every "12 ")
+    (r"(?=\d?\.?\s+(?:de\s+)?\w+\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b)"
+     r"\d?\.?\s+(?:de\s+)?(?:" + FOREIGN_MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b", None),
+)
+# (every foreign month name is a word: see test_extract_speed)
+
+
+@lru_cache(maxsize=16)
+def _digit_date_re(absent: frozenset[str] = frozenset()) -> re.Pattern:
+    """The digit-led date pattern without the forms whose word is in ``absent``: on a page that
+    holds no "ago" (in any case), no 前 and no 月, those forms cannot match, and not trying them
+    after every number gives the same matches sooner."""
+    forms = "|".join(form for form, word in _DIGIT_DATE_FORMS if word not in absent)
+    return re.compile(r"\d(?<![\d.£$€¥]\d)(?:" + forms + ")", re.I | re.M)
+
+
+_QUICK_DIGIT_RE = _digit_date_re()
+
+
+def _digit_date_re_for(text: str) -> re.Pattern:
+    """:func:`_digit_date_re` without the forms ``text`` lacks the word of ("ago" in any case:
+    IGNORECASE matches a, g and o with their capitals only)."""
+    absent = frozenset(word for _, word in _DIGIT_DATE_FORMS
+                       if word is not None and word not in (text.lower() if word == "ago" else text))
+    return _digit_date_re(absent)
 _QUICK_WORD_RE = re.compile(
     r"\b" + _MONTHS_RE + r"[a-z]*\.?\s+\d{1,2}\b|\ban?\s+\w+\s+ago\b|"
     r"(?:\byesterday\b|\btoday\b|昨天|前天|今天)(?=\s*(?:at\s*)?\d{1,2}[:：]\d{2})|"
@@ -306,6 +335,8 @@ def _flag_matches(flags: np.ndarray, idx: np.ndarray, texts: list[str], lengths:
     """Set ``flags`` at the nodes ``idx`` whose text (``texts``, of ``lengths`` plus one each)
     holds a match of ``regex``, found in one scan of the texts joined by newlines."""
     joined = "\n".join(texts)
+    if regex is _QUICK_DIGIT_RE:
+        regex = _digit_date_re_for(joined)
     starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
     hits = _word_date_starts(texts, joined, starts) if regex is _QUICK_WORD_RE else None
