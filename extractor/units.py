@@ -662,10 +662,24 @@ def forum_replies(dom: Dom, units: np.ndarray, run_ends: dict[int, int] | None =
             if flags[p] & names.COMMENT:
                 return False
             p = int(dom.parent[p])
-        links = (dom.nodes[i] for i in range(u, stop + 1) if dom.nodes[i].tag == "a")
+        is_a = tag_is(dom, "a")
+        links = (dom.nodes[i] for i in range(u, stop + 1) if is_a[i] and dom.nodes[i].tag == "a")
         if any(_FORUM_PROFILE_RE.search(el.get("href") or "") for el in links):
             hits += 1
     return hits >= 0.8 * len(units)
+
+
+def tag_is(dom: Dom, name: str) -> list[bool]:
+    """Per node, whether its tag normalises to ``name`` (a list, for loops over single nodes).
+    Reading ``el.tag`` builds a new string each time: a node whose tag is exactly ``name`` is
+    among these, so ``is_tag[i] and dom.nodes[i].tag == name`` is ``dom.nodes[i].tag == name``
+    with the string built for those few nodes only."""
+    key = ("tag is", name)
+    out = dom.memo.get(key)
+    if out is None:
+        t = dom.tags.index(name) if name in dom.tags else -1
+        out = dom.memo[key] = (dom.tag_id == t).tolist()
+    return out
 
 
 def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sample: int = 12) -> float:
@@ -677,11 +691,12 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
     titles: list[str] = []
     picked = units[:sample].tolist()
     end, in_link, chars, dates_l = dom.as_list("end"), dom.as_list("in_link"), dom.as_list("own_chars"), dates.tolist()
+    is_a = tag_is(dom, "a")
     for u in picked:
         i, stop = u, end[u]
         while i <= stop:
-            el = dom.nodes[i]
-            if el.tag == "a":
+            if is_a[i] and dom.nodes[i].tag == "a":
+                el = dom.nodes[i]
                 href = (el.get("href") or "").strip()
                 other = (href and not href.startswith(("#", "javascript:", "mailto:"))
                          and _link_path(url, href) != page_path
