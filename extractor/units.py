@@ -60,7 +60,7 @@ _DIGIT_DATE_FORMS = (
     (r"(?=\d?\.?\s+(?:de\s+)?\w+\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b)"
      r"\d?\.?\s+(?:de\s+)?(?:" + FOREIGN_MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b", None),
 )
-# (every foreign month name is a word: see test_extract_speed)
+# (every foreign month name is a word: tests/test_units_speed.py checks it)
 
 
 @lru_cache(maxsize=16)
@@ -81,6 +81,8 @@ def _digit_date_re_for(text: str) -> re.Pattern:
     absent = frozenset(word for _, word in _DIGIT_DATE_FORMS
                        if word is not None and word not in (text.lower() if word == "ago" else text))
     return _digit_date_re(absent)
+
+
 _QUICK_WORD_RE = re.compile(
     r"\b" + _MONTHS_RE + r"[a-z]*\.?\s+\d{1,2}\b|\ban?\s+\w+\s+ago\b|"
     r"(?:\byesterday\b|\btoday\b|昨天|前天|今天)(?=\s*(?:at\s*)?\d{1,2}[:：]\d{2})|"
