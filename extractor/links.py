@@ -125,8 +125,8 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     for i in idx.tolist():
         el = dom.nodes[i]
         href = el.get("href")
-        if not href:
-            continue
+        if not href or href[0] == "#":
+            continue          # (most pages' commonest links, which _absolute turns down too)
         url = _absolute(href, base_url, origin)
         if url is None:
             continue

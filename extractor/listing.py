@@ -23,7 +23,7 @@ from extractor.classify import squash
 from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
 from extractor.model import Entry
-from extractor.units import date_flags, layout_mask, node_keys
+from extractor.units import date_flags, layout_mask, node_keys, tag_is
 
 _NOT_ENTRY_TAGS = frozenset("a abbr b br em font i img span strong small label time p h1 h2 h3 h4 h5 h6 "
                             "html body head option select".split())
@@ -405,6 +405,7 @@ class _Scan:
         self.here = f"{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
         self.resolved: dict[str, str] = {}
         self.dates = date_flags(dom)
+        self.dates_l = self.dates.tolist()
         a_id = dom.tags.index("a") if "a" in dom.tags else -1
         self.links = np.nonzero(dom.tag_id == a_id)[0]
         self.titles: dict[int, str] = {}
@@ -468,7 +469,9 @@ class _Scan:
     def entries(self, members: np.ndarray, min_share: float = 0.0) -> list[tuple[Entry, int]]:
         """The entry of each member that has a title link, with the member; stops early (and
         returns what it has) once fewer than ``min_share`` of the members can have one."""
-        dom, dates = self.dom, self.dates
+        dom = self.dom
+        # plain lists for the walk over every node of a row (indexing numpy per node costs more)
+        dates, in_link, end, is_time = self.dates_l, dom.as_list("in_link"), dom.as_list("end"), tag_is(dom, "time")
         out: list[tuple[Entry, int]] = []
         allowed = len(members) - min_share * len(members)
         missing = 0
@@ -487,19 +490,19 @@ class _Scan:
             when = None
             replies = None
             excerpt = ""
-            title_end = int(dom.end[title_el])
-            for i in range(m, int(dom.end[m]) + 1):
+            title_end = end[title_el]
+            for i in range(m, end[m] + 1):
                 own = dom.own_text[i]
                 el = dom.nodes[i]
                 # a date label's machine-readable form (datetime, title) beats its short text
                 found = None
-                if dates[i] or el.tag == "time":
+                if dates[i] or is_time[i] and el.tag == "time":
                     for raw in (el.get("datetime"), el.get("title")):
                         found = match_date(raw, now=self.now) if raw else None
                         if found:
                             break
                     if found is None and own:
-                        shown = dom.text_of(i) if dom.end[i] - i <= 3 else own
+                        shown = dom.text_of(i) if end[i] - i <= 3 else own
                         found = match_date(shown, now=self.now)
                         if (found and title_el <= i <= title_end and len(found[1]) < 0.6 * len(shown)
                                 and not _DIGIT_RE.search(found[1])):
@@ -508,7 +511,7 @@ class _Scan:
                     when = found[0]
                 if replies is None and own:
                     replies = _replies(el, own)
-                if own and not dom.in_link[i] and len(own) > len(excerpt) and len(own) >= 20 and not dates[i]:
+                if own and not in_link[i] and len(own) > len(excerpt) and len(own) >= 20 and not dates[i]:
                     excerpt = own
             out.append((Entry(title=title, url=link, published=when, excerpt=excerpt[:500], replies=replies), m))
         return out

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from itertools import compress
+from operator import itemgetter
 from typing import Any, Sequence
 from urllib.parse import urljoin, urlsplit
 
@@ -45,12 +46,43 @@ _FIRST_LAST = re.compile(r"(?:^|[-_])(?:odd|even)(?=$|[-_0-9A-Z])|(?:^|[-_])(?:f
 # Two passes keep the scan fast: digit-led forms over all short texts (the regex engine
 # skips to digits), word-led forms ("May 3", "an hour ago", "昨天 12:30") over labels only.
 _MONTHS_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-_QUICK_DIGIT_RE = re.compile(
-    r"\d(?<![\d.£$€¥]\d)"   # a number's first digit (not an amount of money), then what makes it a date
-    r"(?:(?<=[12])\d{3}\s*[-/.年]\s*\d{1,2}(?!\d)|\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\d?:\d{2}(?![\d.])|"
-    r"\d*\s+\w+\s+ago\b|\d*\s*\S{1,3}前\s*(?:$|(?=[•·|｜]))|\d?(?:st|nd|rd|th|\.)?\s+" + _MONTHS_RE + r"|\d?\s*月\s*\d+\s*日|"
-    r"\d?\.?\s+(?:de\s+)?(?:" + FOREIGN_MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b)",
-    re.I | re.M)
+# a number's first digit (not an amount of money), then one of the forms that make it a date, each
+# with a word it cannot match without (None: it can match anywhere)
+_DIGIT_DATE_FORMS = (
+    (r"(?<=[12])\d{3}\s*[-/.年]\s*\d{1,2}(?!\d)", None),
+    (r"\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b", None),
+    (r"\d?:\d{2}(?![\d.])", None),
+    (r"\d*\s+\w+\s+ago\b", "ago"),
+    (r"\d*\s*\S{1,3}前\s*(?:$|(?=[•·|｜]))", "前"),
+    (r"\d?(?:st|nd|rd|th|\.)?\s+" + _MONTHS_RE, None),
+    (r"\d?\s*月\s*\d+\s*日", "月"),
+    # (the look-ahead, a word and a year, spares trying the 84 month names after every "12 ")
+    (r"(?=\d?\.?\s+(?:de\s+)?\w+\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b)"
+     r"\d?\.?\s+(?:de\s+)?(?:" + FOREIGN_MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b", None),
+)
+# (every foreign month name is a word: tests/test_units_speed.py checks it)
+
+
+@lru_cache(maxsize=16)
+def _digit_date_re(absent: frozenset[str] = frozenset()) -> re.Pattern:
+    """The digit-led date pattern without the forms whose word is in ``absent``: on a page that
+    holds no "ago" (in any case), no 前 and no 月, those forms cannot match, and not trying them
+    after every number gives the same matches sooner."""
+    forms = "|".join(form for form, word in _DIGIT_DATE_FORMS if word not in absent)
+    return re.compile(r"\d(?<![\d.£$€¥]\d)(?:" + forms + ")", re.I | re.M)
+
+
+_QUICK_DIGIT_RE = _digit_date_re()
+
+
+def _digit_date_re_for(text: str) -> re.Pattern:
+    """:func:`_digit_date_re` without the forms ``text`` lacks the word of ("ago" in any case:
+    IGNORECASE matches a, g and o with their capitals only)."""
+    absent = frozenset(word for _, word in _DIGIT_DATE_FORMS
+                       if word is not None and word not in (text.lower() if word == "ago" else text))
+    return _digit_date_re(absent)
+
+
 _QUICK_WORD_RE = re.compile(
     r"\b" + _MONTHS_RE + r"[a-z]*\.?\s+\d{1,2}\b|\ban?\s+\w+\s+ago\b|"
     r"(?:\byesterday\b|\btoday\b|昨天|前天|今天)(?=\s*(?:at\s*)?\d{1,2}[:：]\d{2})|"
@@ -141,10 +173,10 @@ def _unit_keys(dom: Dom) -> np.ndarray:
     near = dated.copy()
     near[1:] |= dated[dom.parent[1:]]
     parent, key_l = dom.as_list("parent"), keys.tolist()
-    path: dict[int, int] = {}
+    path = [-1] * (len(dom) + 1)     # (the last slot, never set, is the root's parent's: -1)
     ids: dict[tuple[int, int], int] = {}
     for i in np.nonzero(near)[0].tolist():
-        path[i] = ids.setdefault((path.get(parent[i], -1), key_l[i]), len(ids))
+        path[i] = ids.setdefault((path[parent[i]], key_l[i]), len(ids))
     todo = np.nonzero(bare & near)[0]
     if len(todo):
         base = int(keys.max()) + 1
@@ -164,12 +196,9 @@ def _has_digit(text: str) -> bool:
 
 def _node_keys(dom: Dom) -> np.ndarray:
     norm: dict[str, int] = {}
-    by_sig = np.zeros(len(dom.sigs), dtype=np.int32)
-    plain = np.zeros(len(dom.sigs), dtype=bool)
-    for s, sig in enumerate(dom.sigs):
-        name, bare = _normal_sig(sig)
-        plain[s] = bare
-        by_sig[s] = norm.setdefault(name, len(norm))
+    normal = list(map(_normal_sig, dom.sigs))
+    by_sig = np.fromiter([norm.setdefault(name, len(norm)) for name, _ in normal], dtype=np.int32, count=len(normal))
+    plain = np.fromiter([bare for _, bare in normal], dtype=bool, count=len(normal))
     keys = by_sig[dom.sig_id]
     dom.memo["plain_sigs"] = plain      # (unit_keys reads it)
     # Elements without classes: an id such as "post123" / "pid_9" still names their kind.
@@ -255,6 +284,21 @@ def _quote_mask(dom: Dom) -> np.ndarray:
     return mask
 
 
+def _unquoted(dom: Dom, dates: np.ndarray) -> np.ndarray:
+    """``dates`` zeroed inside quote blocks. For the page's own date flags it is built once and
+    read-only, so that :meth:`Dom.subtree` keeps its sums for the steps that ask again."""
+    hit = _CACHE.get("dates")
+    if hit is not None and hit[0] is dom and hit[1] is dates:
+        return _cached("unquoted_dates", dom, _unquoted_flags)
+    return np.where(quote_mask(dom), 0, dates)
+
+
+def _unquoted_flags(dom: Dom) -> np.ndarray:
+    out = np.where(quote_mask(dom), 0, date_flags(dom))
+    out.flags.writeable = False
+    return out
+
+
 def date_flags(dom: Dom) -> np.ndarray:
     """1 where a node's own short text (or a ``<time>`` element) looks like a date."""
     return _cached("dates", dom, _date_flags)
@@ -263,20 +307,19 @@ def date_flags(dom: Dom) -> np.ndarray:
 def _date_flags(dom: Dom) -> np.ndarray:
     n = len(dom)
     flags = np.zeros(n, dtype=np.int32)
-    for regex, limit in ((_QUICK_DIGIT_RE, 150), (_QUICK_WORD_RE, 40)):
-        keep = (dom.own_chars > 0) & (dom.own_chars <= limit)
-        idx = np.nonzero(keep)[0]
-        if not len(idx):
-            continue
+    chars = dom.own_chars
+    keep = (chars > 0) & (chars <= 150)
+    idx = np.nonzero(keep)[0]
+    if len(idx):
+        # the word pass's labels (up to 40 characters) are a subset of the digit pass's: their
+        # texts and lengths are picked from the ones listed for it, not listed again
         texts = list(compress(dom.own_text, keep.tolist()))
-        joined = "\n".join(texts)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        hits = _word_date_starts(texts, joined, starts) if regex is _QUICK_WORD_RE else None
-        if hits is None:
-            hits = [m.start() for m in regex.finditer(joined)]
-        if hits:
-            flags[idx[np.searchsorted(starts, np.asarray(hits), side="right") - 1]] = 1
+        _flag_matches(flags, idx, texts, lengths, _QUICK_DIGIT_RE)
+        short = chars[idx] <= 40
+        if short.any():
+            _flag_matches(flags, idx[short], list(compress(texts, short.tolist())), lengths[short],
+                          _QUICK_WORD_RE)
     if "time" in dom.tags:
         t = dom.tags.index("time")
         flags[dom.tag_id == t] = 1
@@ -289,12 +332,43 @@ def _date_flags(dom: Dom) -> np.ndarray:
     return flags
 
 
+def _flag_matches(flags: np.ndarray, idx: np.ndarray, texts: list[str], lengths: np.ndarray,
+                  regex: re.Pattern) -> None:
+    """Set ``flags`` at the nodes ``idx`` whose text (``texts``, of ``lengths`` plus one each)
+    holds a match of ``regex``, found in one scan of the texts joined by newlines."""
+    joined = "\n".join(texts)
+    if regex is _QUICK_DIGIT_RE:
+        regex = _digit_date_re_for(joined)
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    hits = _word_date_starts(texts, joined, starts) if regex is _QUICK_WORD_RE else None
+    if hits is None:
+        hits = [m.start() for m in regex.finditer(joined)]
+    if hits:
+        flags[idx[np.searchsorted(starts, np.asarray(hits), side="right") - 1]] = 1
+
+
 # Where a match of _QUICK_WORD_RE can start: a month name, "today" / "yesterday" or their Chinese
 # words, or (a whole label, "^") the start of a label led by a digit or by one of these letters;
 # "a(n) ... ago" matches are found by the full scan, which texts with "ago" get.
 _WORD_DATE_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
                      "today", "yesterday", "昨天", "前天", "今天")
 _WORD_DATE_LEADS = frozenset("yYtTjJ昨前今刚")
+
+
+class _LeadChar(dict):
+    """Whether a label led by this character may be a whole-label word date: one of
+    ``_WORD_DATE_LEADS``, a digit or a space (a dict: a page's labels start with few characters)."""
+
+    def __missing__(self, c: str) -> bool:
+        ok = c in _WORD_DATE_LEADS or c.isdecimal() or c.isspace()
+        if len(self) >= 4096:
+            self.clear()
+        self[c] = ok
+        return ok
+
+
+_WORD_DATE_LEAD = _LeadChar()
 
 
 def _word_date_starts(texts: list[str], joined: str, starts: np.ndarray) -> list[int] | None:
@@ -306,8 +380,7 @@ def _word_date_starts(texts: list[str], joined: str, starts: np.ndarray) -> list
     if "ago" in low:
         return None
     cand = occurrences(low, _WORD_DATE_STARTS)
-    cand += [at for at, t in zip(starts.tolist(), texts)
-             if t[0] in _WORD_DATE_LEADS or t[0].isdecimal() or t[0].isspace()]
+    cand += compress(starts.tolist(), map(_WORD_DATE_LEAD.__getitem__, map(itemgetter(0), texts)))
     return match_starts(_QUICK_WORD_RE, joined, cand)
 
 
@@ -320,10 +393,16 @@ def text_weights(dom: Dom, template_mask: np.ndarray | None) -> np.ndarray:
     return w
 
 
-def _exclusive(members: np.ndarray, end: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Subtree sums of ``values`` at members minus those of members nested inside them."""
+def _nested(members: np.ndarray, end: np.ndarray) -> bool:
+    """Whether one of ``members`` (DFS indices in order) lies inside another."""
+    return len(members) >= 2 and bool(np.any(members[1:] <= end[members[:-1]]))
+
+
+def _exclusive(members: np.ndarray, end: np.ndarray, values: np.ndarray, nested: bool | None = None) -> np.ndarray:
+    """Subtree sums of ``values`` at members minus those of members nested inside them
+    (``nested``: :func:`_nested` of the members, when the caller knows it)."""
     out = values[members].astype(np.int64).copy()
-    if len(members) < 2 or not np.any(members[1:] <= end[members[:-1]]):
+    if not (_nested(members, end) if nested is None else nested):
         return out
     stack: list[int] = []
     for j, m in enumerate(members.tolist()):
@@ -359,7 +438,8 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     of them was judged first (they are no opening post either).
     """
     sub_text = dom.subtree(text_w)
-    sub_date = dom.subtree(np.where(quote_mask(dom), 0, dates))   # quoted posts' dates don't count
+    unquoted = _unquoted(dom, dates)
+    sub_date = dom.subtree(unquoted)   # quoted posts' dates don't count
     sub_all = dom.subtree(dom.own_chars)
     # text that is neither a link nor a date: a board's rows have little besides their title link
     sub_plain = dom.subtree(np.where(dates == 0, text_w, 0))
@@ -387,15 +467,16 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     ranges = None      # prefix sums for runs of siblings, built when a group looks like one
     for lo, hi in zip(starts[dated >= 2].tolist(), stops[dated >= 2].tolist()):
         allm = cand[lo:hi]
-        ex_text = _exclusive(allm, dom.end, sub_text)
-        ex_date = _exclusive(allm, dom.end, sub_date)
+        nested = _nested(allm, dom.end)
+        ex_text = _exclusive(allm, dom.end, sub_text, nested)
+        ex_date = _exclusive(allm, dom.end, sub_date, nested)
         good = (ex_date >= 1) & (ex_date <= _MAX_DATES_PER_POST) & (ex_text > 0)
         kg = int(good.sum())
         if kg < 2:
             continue
         if ranges is None:
-            ranges = _RangeSums(dom, text_w, np.where(quote_mask(dom), 0, dates))
-        runs = _header_runs(dom, allm[good], sub_text, ranges)
+            ranges = _RangeSums(dom, text_w, unquoted)
+        runs = _header_runs(dom, allm[good], sub_text, ranges, nested)
         if runs is not None:
             scored.append(runs)
         if run_only[dom.tag_id[allm[0]]]:
@@ -515,8 +596,8 @@ def _follower_likeness(dom: Dom, first: np.ndarray, last: np.ndarray) -> float:
     return _median(np.asarray(sims)) if sims else 0.0
 
 
-def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray,
-                 ranges: _RangeSums) -> tuple[float, np.ndarray, dict[int, int]] | None:
+def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray, ranges: _RangeSums,
+                 group_nested: bool = True) -> tuple[float, np.ndarray, dict[int, int]] | None:
     """Posts without a container of their own: a dated header element (name and time) and
     the sibling elements after it, up to the next header (table rows of an old board,
     ``<dt>``/``<dd>`` pairs of a text board). Returns the scored group of runs
@@ -527,14 +608,14 @@ def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray,
     posts hold nearly all of it), and the elements after them are built unlike the headers
     (posts whose classes alternate, ``Alt`` or not, are built alike).
     """
-    if len(members) < 2 or np.any(members[1:] <= dom.end[members[:-1]]):
-        return None
+    if len(members) < 2 or group_nested and _nested(members, dom.end):
+        return None           # (members of a group none of which nest need no test)
     parents = dom.parent[members]
     tally = Counter(parents.tolist())     # the most common parent (the lowest of equals, as np.unique's)
     most = max(tally.values())
-    top = min(p for p, c in tally.items() if c == most)
     if most < 2 or most < 0.8 * len(members):
         return None
+    top = min(p for p, c in tally.items() if c == most)
     kids = np.asarray(dom.children(top))
     pos = np.searchsorted(kids, members[parents == top])
     step = int(np.bincount(np.diff(pos)).argmax())
@@ -583,10 +664,24 @@ def forum_replies(dom: Dom, units: np.ndarray, run_ends: dict[int, int] | None =
             if flags[p] & names.COMMENT:
                 return False
             p = int(dom.parent[p])
-        links = (dom.nodes[i] for i in range(u, stop + 1) if dom.nodes[i].tag == "a")
+        is_a = tag_is(dom, "a")
+        links = (dom.nodes[i] for i in range(u, stop + 1) if is_a[i] and dom.nodes[i].tag == "a")
         if any(_FORUM_PROFILE_RE.search(el.get("href") or "") for el in links):
             hits += 1
     return hits >= 0.8 * len(units)
+
+
+def tag_is(dom: Dom, name: str) -> list[bool]:
+    """Per node, whether its tag normalises to ``name`` (a list, for loops over single nodes).
+    Reading ``el.tag`` builds a new string each time: a node whose tag is exactly ``name`` is
+    among these, so ``is_tag[i] and dom.nodes[i].tag == name`` is ``dom.nodes[i].tag == name``
+    with the string built for those few nodes only."""
+    key = ("tag is", name)
+    out = dom.memo.get(key)
+    if out is None:
+        t = dom.tags.index(name) if name in dom.tags else -1
+        out = dom.memo[key] = (dom.tag_id == t).tolist()
+    return out
 
 
 def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sample: int = 12) -> float:
@@ -598,11 +693,12 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
     titles: list[str] = []
     picked = units[:sample].tolist()
     end, in_link, chars, dates_l = dom.as_list("end"), dom.as_list("in_link"), dom.as_list("own_chars"), dates.tolist()
+    is_a = tag_is(dom, "a")
     for u in picked:
         i, stop = u, end[u]
         while i <= stop:
-            el = dom.nodes[i]
-            if el.tag == "a":
+            if is_a[i] and dom.nodes[i].tag == "a":
+                el = dom.nodes[i]
                 href = (el.get("href") or "").strip()
                 other = (href and not href.startswith(("#", "javascript:", "mailto:"))
                          and _link_path(url, href) != page_path
@@ -833,7 +929,7 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray,
     start = next((k for k, a in enumerate(ancestors) if end[a] >= last), None)
     if start is None:
         return None
-    median = float(np.median([sub_text[u] for u in units]))
+    median = _median(sub_text[units])
     for a in ancestors[start:start + 6]:
         if dom.tags[tag_id[a]] in ("body", "html"):
             break
@@ -903,7 +999,7 @@ def orphan_units(dom: Dom, units: list[int], spans: dict[int, int], key: np.ndar
     marks[cand] = 1
     sub_marks = dom.subtree(marks)
     sub_covered = dom.subtree(covered)
-    sub_dates = dom.subtree(np.where(quote_mask(dom), 0, dates))
+    sub_dates = dom.subtree(_unquoted(dom, dates))
     found: list[int] = []
     for b in cand.tolist():
         if found and b <= dom.end[found[-1]]:
@@ -968,7 +1064,7 @@ def shape_similarity(dom: Dom, key: np.ndarray, members: np.ndarray, sample: int
     for a, b in zip(sets, sets[1:]):
         union = len(a | b)
         sims.append(len(a & b) / union if union else 1.0)
-    return float(np.mean(sims)) if sims else 0.0
+    return sum(sims) / len(sims) if sims else 0.0   # (np.mean's sum of under 8 floats, in order)
 
 
 def _inside(units: np.ndarray, wrappers: np.ndarray, end: np.ndarray) -> bool:
