@@ -333,19 +333,24 @@ def match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | None
         if not raw or len(raw) > 400:
             return None
         # equal datetimes in other zones hash alike: the zone and its offset are part of the key
-        stamp = _STAMP[1] if _STAMP[0] is now else _stamp(now)
+        kept = _STAMPS.get(id(now))
+        stamp = kept[1] if kept is not None and kept[0] is now else _stamp(now)
         return _match_date_cached(raw, now, stamp, now.tzinfo)
     except (TypeError, AttributeError):   # unhashable input or no datetime: as before
         return _match_date(raw, now=now)
 
 
-# the last reference time seen and its ISO form (a page's dates all share one ``now``)
-_STAMP: list = [None, ""]
+# the last few reference times seen, by id, with their ISO forms: a page's dates all share one
+# ``now``, and names and labels are tried against a fixed one (``fields._EPOCH_NOW``), the two
+# in turn call after call (one kept time would be formatted again at each change)
+_STAMPS: dict[int, tuple[datetime, str]] = {}
 
 
 def _stamp(now: datetime) -> str:
     stamp = now.isoformat()
-    _STAMP[:] = [now, stamp]
+    if len(_STAMPS) >= 16:
+        _STAMPS.clear()
+    _STAMPS[id(now)] = (now, stamp)    # (the time itself kept: its id is not reused meanwhile)
     return stamp
 
 

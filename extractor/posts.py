@@ -184,7 +184,7 @@ def _normal_paths(dom: Dom) -> list[str]:
     out: list[str] = []
     for i in range(len(dom)):       # (parents come before their children)
         p = parent[i]
-        out.append((out[p] + "/" if p >= 0 else "") + sigs[sig_id[i]])
+        out.append(f"{out[p]}/{sigs[sig_id[i]]}" if p >= 0 else sigs[sig_id[i]])
     return out
 
 
@@ -362,13 +362,21 @@ def _ownership(dom: Dom, units: list[int], spans: dict[int, int], holes: list[in
 
 def _date_nodes(dom: Dom, owner: np.ndarray, k: int, dates: np.ndarray) -> list[int | None]:
     """Per unit (``owner``: the unit index owning each node, of ``k`` units), its first date
-    label that is not a join/registration date. One pass over the page's date labels."""
+    label that is not a join/registration date. One pass over the page's date labels.
+
+    find_posts asks twice for the same units (learning the body key, then building the posts):
+    the answer is kept on the page with the arrays it was read from."""
+    memo_key = ("date_nodes", id(owner), id(dates), k)
+    kept = dom.memo.get(memo_key)
+    if kept is not None and kept[0] is owner and kept[1] is dates:
+        return list(kept[2])
     out: list[int | None] = [None] * k
     labels = np.flatnonzero(dates > 0)
     for i, ui in zip(labels.tolist(), owner[labels].tolist()):
         if ui >= 0 and out[ui] is None and not fields.is_meta_date(dom, i):
             out[ui] = i
-    return out
+    dom.memo[memo_key] = (owner, dates, out)    # (the arrays kept too: their ids stay theirs)
+    return list(out)
 
 
 def _body_key(dom: Dom, units: list[int], spans: dict[int, int], key: np.ndarray, text_w: np.ndarray,
