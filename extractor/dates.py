@@ -483,6 +483,15 @@ _DATE_ATTR_SET = frozenset(DATE_ATTRS)
 _DATE_ATTR_NAME_RE = re.compile(r"^data-[\w-]*(?:time|date|stamp)$")
 
 
+@lru_cache(maxsize=4096)
+def _date_attr_names(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The attributes among ``keys`` that may hold a date, in the order they are tried: the
+    same few attribute sets (``href``; ``class href``...) recur on every element of a page."""
+    names = [k for k in DATE_ATTRS if k in keys] if not _DATE_ATTR_SET.isdisjoint(keys) else []
+    names += [k for k in keys if k not in _DATE_ATTR_SET and k.startswith("data-") and _DATE_ATTR_NAME_RE.match(k)]
+    return tuple(names)
+
+
 def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | None = None,
               reject=None, nodes=None) -> tuple[datetime | None, str | None]:
     """The date shown in DFS nodes ``start..stop`` (inclusive).
@@ -522,11 +531,7 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
                 return in_shown_zone(found[0], shown, now), shown
         # most elements carry only class/id: one set test instead of an el.get() per name
         if best_attr is None:
-            keys = el.keys()
-            names = [k for k in DATE_ATTRS if k in keys] if not _DATE_ATTR_SET.isdisjoint(keys) else []
-            names += [k for k in keys if k not in _DATE_ATTR_SET and k.startswith("data-")
-                      and _DATE_ATTR_NAME_RE.match(k)]
-            for name in names:
+            for name in _date_attr_names(tuple(el.keys())):
                 value = el.get(name)
                 if value and len(value) < 80:
                     found = match_date(value, now=now)

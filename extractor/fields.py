@@ -26,7 +26,7 @@ from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
 from extractor.quotes import is_quote_header, is_quote_header_line, strip_signature
 from extractor.sanitize import post_html
-from extractor.scan import CASE_ODD
+from extractor.scan import CASE_ODD, occurrences
 from extractor.urls import join
 
 # Class/id words.
@@ -542,10 +542,6 @@ def signature_roots(dom: Dom, nodes: np.ndarray) -> list[int]:
     return out
 
 
-# every case of "sig": each match of SIGNATURE_RE (IGNORECASE) holds one, or a character of CASE_ODD
-_SIG_CASES = ("sig", "siG", "sIg", "sIG", "Sig", "SiG", "SIg", "SIG")
-
-
 def _signature_named(dom: Dom) -> list[int]:
     """The page's nodes, in order, whose class or id matches SIGNATURE_RE: found once per page
     by substring scans of all names joined, instead of a test per node of each post body."""
@@ -556,9 +552,13 @@ def _signature_named(dom: Dom) -> list[int]:
             cand = [i for i, el in enumerate(dom.nodes) if el.attrib]
             kept = [i for i in cand if SIGNATURE_RE.search(words(dom.nodes[i]))]
         else:
-            cand = dom.attrs_holding(_SIG_CASES)
-            if any(c in dom.memo["attrs joined"][0] for c in CASE_ODD):
+            dom.attrs_holding(())     # (builds the page's names joined, kept on the page)
+            joined, starts = dom.memo["attrs joined"]
+            if any(c in joined for c in CASE_ODD):
                 cand = [i for i, a in enumerate(attrs) if a]
+            else:      # (without those characters lower() keeps every offset)
+                at = occurrences(joined.lower(), ("sig",))
+                cand = np.unique(np.searchsorted(starts, np.asarray(at), side="right") - 1).tolist() if at else []
             # ("class id" as recorded: a missing class or id only drops a space at either end,
             # where the regex's word edges match the string's edges alike)
             kept = [i for i in cand if SIGNATURE_RE.search(attrs[i])]
@@ -868,14 +868,12 @@ def _in_quote(dom: Dom, i: int) -> bool:
 
 def _spans_mask(dom: Dom, starts: list[int]) -> list[bool]:
     """Per node, whether it lies in the subtree of one of the disjoint roots ``starts``."""
-    n = len(dom)
-    if not starts:
-        return [False] * n
-    at = np.asarray(starts, dtype=np.int64)
-    delta = np.zeros(n + 1, dtype=np.int32)
-    np.add.at(delta, at, 1)
-    np.add.at(delta, dom.end[at].astype(np.int64) + 1, -1)
-    return (np.cumsum(delta[:n]) > 0).tolist()
+    mask = [False] * len(dom)
+    end = dom.as_list("end")
+    for s in starts:      # (a few blocks a page: list slices beat numpy's setup and tolist)
+        e = end[s] + 1
+        mask[s:e] = [True] * (e - s)
+    return mask
 
 
 def _in_signature(dom: Dom, i: int) -> bool:
