@@ -333,19 +333,24 @@ def match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | None
         if not raw or len(raw) > 400:
             return None
         # equal datetimes in other zones hash alike: the zone and its offset are part of the key
-        stamp = _STAMP[1] if _STAMP[0] is now else _stamp(now)
+        kept = _STAMPS.get(id(now))
+        stamp = kept[1] if kept is not None and kept[0] is now else _stamp(now)
         return _match_date_cached(raw, now, stamp, now.tzinfo)
     except (TypeError, AttributeError):   # unhashable input or no datetime: as before
         return _match_date(raw, now=now)
 
 
-# the last reference time seen and its ISO form (a page's dates all share one ``now``)
-_STAMP: list = [None, ""]
+# the last few reference times seen, by id, with their ISO forms: a page's dates all share one
+# ``now``, and names and labels are tried against a fixed one (``fields._EPOCH_NOW``), the two
+# in turn call after call (one kept time would be formatted again at each change)
+_STAMPS: dict[int, tuple[datetime, str]] = {}
 
 
 def _stamp(now: datetime) -> str:
     stamp = now.isoformat()
-    _STAMP[:] = [now, stamp]
+    if len(_STAMPS) >= 16:
+        _STAMPS.clear()
+    _STAMPS[id(now)] = (now, stamp)    # (the time itself kept: its id is not reused meanwhile)
     return stamp
 
 
@@ -478,6 +483,15 @@ _DATE_ATTR_SET = frozenset(DATE_ATTRS)
 _DATE_ATTR_NAME_RE = re.compile(r"^data-[\w-]*(?:time|date|stamp)$")
 
 
+@lru_cache(maxsize=4096)
+def _date_attr_names(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The attributes among ``keys`` that may hold a date, in the order they are tried: the
+    same few attribute sets (``href``; ``class href``...) recur on every element of a page."""
+    names = [k for k in DATE_ATTRS if k in keys] if not _DATE_ATTR_SET.isdisjoint(keys) else []
+    names += [k for k in keys if k not in _DATE_ATTR_SET and k.startswith("data-") and _DATE_ATTR_NAME_RE.match(k)]
+    return tuple(names)
+
+
 def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | None = None,
               reject=None, nodes=None) -> tuple[datetime | None, str | None]:
     """The date shown in DFS nodes ``start..stop`` (inclusive).
@@ -517,11 +531,7 @@ def find_date(dom, start: int, stop: int, *, now: datetime, skip: np.ndarray | N
                 return in_shown_zone(found[0], shown, now), shown
         # most elements carry only class/id: one set test instead of an el.get() per name
         if best_attr is None:
-            keys = el.keys()
-            names = [k for k in DATE_ATTRS if k in keys] if not _DATE_ATTR_SET.isdisjoint(keys) else []
-            names += [k for k in keys if k not in _DATE_ATTR_SET and k.startswith("data-")
-                      and _DATE_ATTR_NAME_RE.match(k)]
-            for name in names:
+            for name in _date_attr_names(tuple(el.keys())):
                 value = el.get(name)
                 if value and len(value) < 80:
                     found = match_date(value, now=now)

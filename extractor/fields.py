@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from datetime import datetime
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -25,7 +26,7 @@ from extractor.dates import match_date
 from extractor.dom import Dom, collapse_ws
 from extractor.quotes import is_quote_header, is_quote_header_line, strip_signature
 from extractor.sanitize import post_html
-from extractor.scan import CASE_ODD
+from extractor.scan import CASE_ODD, occurrences
 from extractor.urls import join
 
 # Class/id words.
@@ -86,6 +87,7 @@ def _meta_label(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=16384)   # (class names, labels and headers recur from post to post)
 def _edit_label(text: str) -> bool:
     """``EDIT_LABEL_RE.search(text)`` as a truth value."""
     if any(map(text.lower().__contains__, _EDIT_WORDS)) or any(map(text.__contains__, CASE_ODD)):
@@ -524,18 +526,44 @@ def _dfs_index(dom: Dom, el: etree._Element) -> int | None:
 
 
 def signature_roots(dom: Dom, nodes: np.ndarray) -> list[int]:
-    """Signature blocks (signature-named classes) among ``nodes``."""
+    """Signature blocks (signature-named classes) among ``nodes`` (sorted DFS indices), outermost only."""
+    marked = _signature_named(dom)
+    if not marked or not len(nodes):
+        return []
     out: list[int] = []
-    j, m = 0, len(nodes)
-    while j < m:
-        i = int(nodes[j])
-        el = dom.nodes[i]
-        if el.attrib and SIGNATURE_RE.search(words(el)):
-            out.append(i)
-            j = int(nodes.searchsorted(int(dom.end[i]) + 1))
-            continue
-        j += 1
+    end = dom.as_list("end")
+    last = -1
+    for i in marked[bisect_left(marked, int(nodes[0])):bisect_right(marked, int(nodes[-1]))]:
+        if i > last:       # (not inside the last block taken)
+            j = int(nodes.searchsorted(i))
+            if j < len(nodes) and int(nodes[j]) == i:
+                out.append(i)
+                last = end[i]
     return out
+
+
+def _signature_named(dom: Dom) -> list[int]:
+    """The page's nodes, in order, whose class or id matches SIGNATURE_RE: found once per page
+    by substring scans of all names joined, instead of a test per node of each post body."""
+    kept = dom.memo.get("signature named")
+    if kept is None:
+        attrs = dom.attrs
+        if not attrs:       # (no names recorded: read the elements' own)
+            cand = [i for i, el in enumerate(dom.nodes) if el.attrib]
+            kept = [i for i in cand if SIGNATURE_RE.search(words(dom.nodes[i]))]
+        else:
+            dom.attrs_holding(())     # (builds the page's names joined, kept on the page)
+            joined, starts = dom.memo["attrs joined"]
+            if any(c in joined for c in CASE_ODD):
+                cand = [i for i, a in enumerate(attrs) if a]
+            else:      # (without those characters lower() keeps every offset)
+                at = occurrences(joined.lower(), ("sig",))
+                cand = np.unique(np.searchsorted(starts, np.asarray(at), side="right") - 1).tolist() if at else []
+            # ("class id" as recorded: a missing class or id only drops a space at either end,
+            # where the regex's word edges match the string's edges alike)
+            kept = [i for i in cand if SIGNATURE_RE.search(attrs[i])]
+        dom.memo["signature named"] = kept
+    return kept
 
 
 # Labels of a reply box's toolbar ("表情 图片", "Emoji Image Link"): control words only when
@@ -752,7 +780,7 @@ def _author_text(dom: Dom, i: int) -> str | None:
         return None            # (what a leaf returns is its own text, when name-like: cached by text)
     if (_in_signature(dom, i) and not _profile_link(dom, i)) or _in_quote(dom, i):
         return None
-    if dom.in_link[i] and _script_link(dom, i):
+    if dom.as_list("in_link")[i] and _script_link(dom, i):
         return None            # a link that runs a script ("添加讨论", "Add comment") is a control, not a user
     if not leaf:
         # the subtree's text is at least as long as its non-space characters: over 40, no name
@@ -840,14 +868,12 @@ def _in_quote(dom: Dom, i: int) -> bool:
 
 def _spans_mask(dom: Dom, starts: list[int]) -> list[bool]:
     """Per node, whether it lies in the subtree of one of the disjoint roots ``starts``."""
-    n = len(dom)
-    if not starts:
-        return [False] * n
-    at = np.asarray(starts, dtype=np.int64)
-    delta = np.zeros(n + 1, dtype=np.int32)
-    np.add.at(delta, at, 1)
-    np.add.at(delta, dom.end[at].astype(np.int64) + 1, -1)
-    return (np.cumsum(delta[:n]) > 0).tolist()
+    mask = [False] * len(dom)
+    end = dom.as_list("end")
+    for s in starts:      # (a few blocks a page: list slices beat numpy's setup and tolist)
+        e = end[s] + 1
+        mask[s:e] = [True] * (e - s)
+    return mask
 
 
 def _in_signature(dom: Dom, i: int) -> bool:
@@ -982,12 +1008,29 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
     texted = (dom.own_chars > 0) & ~excluded
     img = dom.tag_id == img_tag if img_tag >= 0 else None
     pairs: Iterable[tuple[int, int]] = ()
+    alts_of: dict[int, set] = {}
     if k:     # (unit, node) for every unit's texted nodes, unit by unit in page order: one numpy pass
         all_nodes = np.concatenate(owned)
         unit_of = np.repeat(np.arange(k), [len(o) for o in owned])
         keep = texted[all_nodes]
         pairs = zip(unit_of[keep].tolist(), all_nodes[keep].tolist())
-    alts_of: dict[int, set] = {}
+        if img is not None:
+            # avatars are often labelled with their owner's name: <img alt="bob">; every unit's
+            # alt texts in the same one pass (a few images a page) instead of a numpy mask per unit
+            pics = img[all_nodes]
+            for ui, j in zip(unit_of[pics].tolist(), all_nodes[pics].tolist()):
+                alt = nodes[j].get("alt", "").strip()
+                if alt:
+                    alts_of.setdefault(ui, set()).add(alt)
+    no_alts: frozenset = frozenset()
+    memo = dom.memo.get("author_text")
+    if memo is None:
+        memo = dom.memo["author_text"] = {}   # (author_text's memo, read here without a call per node)
+    attrs = dom.attrs
+    more_attrs = dom.memo.get("more_attrs")
+    if more_attrs is None:
+        more_attrs = dom.memo["more_attrs"] = set(dom.more_attrs)
+    need = max(2, int(np.ceil(0.6 * k))) if k > 1 else 1
     cur = u = -1
     order = 0
     for ui, i in pairs:
@@ -997,25 +1040,29 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
             continue
         own = own_text[i]
         order += 1
-        kid = key_l[i]
-        if ui in cand[kid] or len(own) > 40:
+        by_unit = cand[key_l[i]]
+        if ui in by_unit or len(own) > 40:
             continue      # (a text over 40 characters is no name: author_text says None)
-        text = author_text(dom, i)
+        if len(by_unit) + k - ui < need:
+            continue      # a key that can no longer name the authors of enough units: not read
+        text = memo[i] if i in memo else memo.setdefault(i, _author_text(dom, i))
         if text is None:
             continue
-        cand[kid][ui] = text
-        alts = alts_of.get(ui)
-        if alts is None:
-            # avatars are often labelled with their owner's name: <img alt="bob">
-            o = owned[ui]
-            alts = alts_of[ui] = ({nodes[j].get("alt", "").strip() for j in o[img[o]].tolist()} - {""}) \
-                if img is not None else set()
+        kid = key_l[i]
+        by_unit[ui] = text
+        alts = alts_of.get(ui, no_alts)
         el = nodes[i]
-        own_words = words(el)
-        hint = own_words + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
+        # (the recorded "class id" names stand for words(): only a space at an end differs,
+        # which no word of the hint regexes holds; only an element with other attributes than
+        # class and id can have an itemprop or a rel)
+        own_words = attrs[i] if attrs else words(el)
+        if i in more_attrs:
+            hint = own_words + " " + (el.get("itemprop") or "") + " " + (el.get("rel") or "")
+        else:
+            hint = own_words + "  "
         parent = parents[i]
         if parent >= 0:
-            hint += " " + words(nodes[parent])
+            hint += " " + (attrs[parent] if attrs else words(nodes[parent]))
         points = _hint_points(hint, own_words)
         if tag_id[i] == a_tag or in_link[i]:
             link = el if tag_id[i] == a_tag else next(el.iterancestors("a"), None)
@@ -1032,7 +1079,6 @@ def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np
         score[kid] += points
         first_pos[kid].append(order)
     best, best_score = None, 0.0
-    need = max(2, int(np.ceil(0.6 * k))) if k > 1 else 1
     for kid, by_unit in cand.items():
         if len(by_unit) < need:
             continue
@@ -1068,10 +1114,11 @@ def _hint_points(hint: str, own_words: str) -> float:
 
 def find_floor(dom: Dom, nodes: list[int]) -> tuple[int | None, int | None]:
     """(floor number, DFS node of its label) from a post's own labels (``nodes``: outside the body)."""
+    own_text, end = dom.own_text, dom.as_list("end")
     for i in nodes:
-        own = dom.own_text[i]
+        own = own_text[i]
         if own and len(own) <= 100:
-            if dom.end[i] > i and dom.end[i] - i <= 3:
+            if i < end[i] <= i + 3:
                 own = dom.text_of(i)     # "5<sup>#</sup>"
             floor = floor_of(own)
             if floor is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from datetime import datetime
+from functools import lru_cache
 from itertools import compress
 from typing import Any
 from urllib.parse import urlsplit
@@ -184,8 +185,54 @@ def _normal_paths(dom: Dom) -> list[str]:
     out: list[str] = []
     for i in range(len(dom)):       # (parents come before their children)
         p = parent[i]
-        out.append((out[p] + "/" if p >= 0 else "") + sigs[sig_id[i]])
+        out.append(f"{out[p]}/{sigs[sig_id[i]]}" if p >= 0 else sigs[sig_id[i]])
     return out
+
+
+def _at_known_paths(dom: Dom, known: frozenset[str]) -> list[int]:
+    """DFS indices, in order, of the nodes whose normalised path (:func:`_normal_paths`) is one of
+    ``known``. Only the nodes whose own signature can end a known path are traced up to the root:
+    the paths of the page's other nodes are never built."""
+    if not known:
+        return []
+    known = frozenset(known)
+    memo_key = ("at known paths", known)
+    kept = dom.memo.get(memo_key)
+    if kept is not None:
+        return kept
+    ends = _path_suffixes(known)
+    sigs = [_normal_sig(s)[0] for s in dom.sigs]
+    could = [s in ends for s in sigs]
+    sig_id, parent = dom.as_list("sig_id"), dom.as_list("parent")
+    made: dict[int, str] = {}
+    out: list[int] = []
+    for i, sid in enumerate(sig_id):
+        if could[sid]:
+            chain, j = [], i
+            while j >= 0 and j not in made:     # (up to the nearest ancestor whose path is built)
+                chain.append(j)
+                j = parent[j]
+            path = made[j] if j >= 0 else None
+            for a in reversed(chain):         # the same string _normal_paths builds top down
+                path = made[a] = f"{path}/{sigs[sig_id[a]]}" if path is not None else sigs[sig_id[a]]
+            if path in known:
+                out.append(i)
+    dom.memo[memo_key] = out
+    return out
+
+
+@lru_cache(maxsize=64)
+def _path_suffixes(known: frozenset[str]) -> frozenset[str]:
+    """Every path of ``known`` and each of its tails after a "/": a node's signature that is none
+    of them ends no known path (a signature may hold a "/" itself: "w-1/2")."""
+    out: set[str] = set()
+    for path in known:
+        out.add(path)
+        at = path.find("/")
+        while at >= 0:
+            out.add(path[at + 1:])
+            at = path.find("/", at + 1)
+    return frozenset(out)
 
 
 def unit_paths(dom: Dom, units: list[int]) -> set[str]:
@@ -209,11 +256,10 @@ def holds_known_unit(dom: Dom, known: frozenset[str], template_mask: np.ndarray 
 def _known_units(dom: Dom, known: frozenset[str], text_w: np.ndarray, dates: np.ndarray) -> list[int]:
     """The elements at a site's known post paths that carry prose and one to a few dates, outermost
     only (a post element never holds another)."""
-    paths = _normal_paths(dom)
     sub_text, sub_dates = dom.subtree(text_w), dom.subtree(dates)
     found: list[int] = []
-    for i, path in enumerate(paths):
-        if path in known and sub_text[i] > 0 and 1 <= sub_dates[i] <= _MAX_DATES_PER_POST \
+    for i in _at_known_paths(dom, known):
+        if sub_text[i] > 0 and 1 <= sub_dates[i] <= _MAX_DATES_PER_POST \
                 and not (found and i <= dom.end[found[-1]]):
             found.append(i)
     return found
@@ -225,13 +271,13 @@ def _unframed(dom: Dom, units: list[int], known: frozenset[str], text_w: np.ndar
     one comment, under its heading and a reply form's links) give way to those elements: a post
     element never holds another, and the frame's own text is not a post's. The other units (an
     opening post built unlike the comments) are then ``foreign``: the comments show the posts' anatomy."""
-    paths = _normal_paths(dom)
+    at_known = _at_known_paths(dom, known)
     sub_text, sub_dates = dom.subtree(text_w), dom.subtree(dates)
     out: list[int] = []
     for u in units:
         inner: list[int] = []
-        for j in range(u + 1, int(dom.end[u]) + 1):
-            if paths[j] in known and sub_text[j] > 0 and 1 <= sub_dates[j] <= _MAX_DATES_PER_POST \
+        for j in at_known[bisect_right(at_known, u):bisect_right(at_known, int(dom.end[u]))]:   # (u, end of u]
+            if sub_text[j] > 0 and 1 <= sub_dates[j] <= _MAX_DATES_PER_POST \
                     and not (inner and j <= dom.end[inner[-1]]):
                 inner.append(j)
         if inner and sub_text[u] - sum(float(sub_text[j]) for j in inner) < _FRAME_SHARE * sub_text[u]:
@@ -362,13 +408,21 @@ def _ownership(dom: Dom, units: list[int], spans: dict[int, int], holes: list[in
 
 def _date_nodes(dom: Dom, owner: np.ndarray, k: int, dates: np.ndarray) -> list[int | None]:
     """Per unit (``owner``: the unit index owning each node, of ``k`` units), its first date
-    label that is not a join/registration date. One pass over the page's date labels."""
+    label that is not a join/registration date. One pass over the page's date labels.
+
+    find_posts asks twice for the same units (learning the body key, then building the posts):
+    the answer is kept on the page with the arrays it was read from."""
+    memo_key = ("date_nodes", id(owner), id(dates), k)
+    kept = dom.memo.get(memo_key)
+    if kept is not None and kept[0] is owner and kept[1] is dates:
+        return list(kept[2])
     out: list[int | None] = [None] * k
     labels = np.flatnonzero(dates > 0)
     for i, ui in zip(labels.tolist(), owner[labels].tolist()):
         if ui >= 0 and out[ui] is None and not fields.is_meta_date(dom, i):
             out[ui] = i
-    return out
+    dom.memo[memo_key] = (owner, dates, out)    # (the arrays kept too: their ids stay theirs)
+    return list(out)
 
 
 def _body_key(dom: Dom, units: list[int], spans: dict[int, int], key: np.ndarray, text_w: np.ndarray,
