@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import http.client
 import json
+import html
 import os
 import re
 import shutil
@@ -127,6 +128,23 @@ def mysql(sql: str, database: str | None = None) -> subprocess.CompletedProcess:
     if database:
         cmd.append(database)
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+
+
+def mysql_rows(sql: str, database: str) -> list[dict]:
+    """The rows of a query as {column: value} (``mysql --batch``: tab-separated, NULL as "NULL",
+    a newline inside a value as ``\\n``), for an engine's truth."""
+    done = mysql(sql, database)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    lines = done.stdout.splitlines()
+    head = lines[0].split("\t") if lines else []
+    return [dict(zip(head, line.split("\t"))) for line in lines[1:]]
+
+
+def html_column_text(stored: str) -> str:
+    """The words of an HTML column as ``mysql --batch`` prints it (``\\n`` for a newline, entities
+    escaped): tags dropped, entities read."""
+    return re.sub(r"<[^>]+>", " ", html.unescape(stored.replace("\\n", "\n"))).strip()
 
 
 def database_name(engine: str) -> str:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Iterator
 
 from tests.engines.common.html_forms import form_data
-from tests.engines.php import MYSQL, FormBrowser, PhpForum, engine_workspace, mysql, php_server
+from tests.engines.php import MYSQL, FormBrowser, PhpForum, engine_workspace, html_column_text, mysql, mysql_rows, php_server
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -145,25 +145,12 @@ def _warm(base: str, threads: list[TruthThread]) -> None:
             raise RuntimeError(f"HYBBS {url}: HTTP {e.code}") from None
 
 
-def _rows(sql: str, dbname: str) -> list[dict]:
-    done = mysql(sql, dbname)
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr)
-    lines = done.stdout.splitlines()
-    head = lines[0].split("\t") if lines else []
-    return [dict(zip(head, line.split("\t"))) for line in lines[1:]]
-
-
-def _text(stored: str) -> str:
-    return re.sub(r"<[^>]+>", " ", unescape(stored.replace("\\n", "\n"))).strip()
-
-
 def truth(dbname: str, base: str) -> list[TruthThread]:
     """Threads and their posts in id order; page 1 shows the topic and 5 replies, page k replies 5k-4..5k."""
-    names = {r["uid"]: r["user"] for r in _rows("SELECT uid, user FROM hy_user", dbname)}
-    posts = _rows("SELECT pid, tid, uid, isthread, content, atime FROM hy_post ORDER BY pid", dbname)
+    names = {r["uid"]: r["user"] for r in mysql_rows("SELECT uid, user FROM hy_user", dbname)}
+    posts = mysql_rows("SELECT pid, tid, uid, isthread, content, atime FROM hy_post ORDER BY pid", dbname)
     threads = []
-    for row in _rows("SELECT tid, title FROM hy_thread ORDER BY tid", dbname):
+    for row in mysql_rows("SELECT tid, title FROM hy_thread ORDER BY tid", dbname):
         tid = row["tid"]
         mine = [p for p in posts if p["tid"] == tid]
         mine.sort(key=lambda p: (p["isthread"] != "1", int(p["pid"])))
@@ -175,7 +162,7 @@ def truth(dbname: str, base: str) -> list[TruthThread]:
         pages = [TruthPage(p.url, [i for i in p.posts if i < len(mine)]) for p in pages]
         threads.append(TruthThread(
             url=url, title=unescape(row["title"]), board="默认分类", thread_id=tid, pages=pages,
-            posts=[TruthPost(author=names[p["uid"]], text=_text(p["content"]), post_id=p["pid"],
+            posts=[TruthPost(author=names[p["uid"]], text=html_column_text(p["content"]), post_id=p["pid"],
                              published=datetime.fromtimestamp(int(p["atime"]), timezone.utc)) for p in mine]))
     return threads
 

@@ -15,14 +15,12 @@ Truth: ``ts_topic`` and ``ts_comment`` read back from the database.
 from __future__ import annotations
 
 import json
-import re
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from html import unescape
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import MYSQL, FormBrowser, PhpForum, engine_workspace, mysql, php_server
+from tests.engines.php import MYSQL, FormBrowser, PhpForum, engine_workspace, html_column_text, mysql, mysql_rows, php_server
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -97,7 +95,7 @@ def _backdate(dbname: str) -> None:
     times = [[p["time"] for p in t["posts"]] for t in corpus.threads()]
     sql = [f"UPDATE ts_topic SET addtime={ts[0]}, uptime={ts[-1]} WHERE topicid={n + 1};" for n, ts in enumerate(times)]
     for n, ts in enumerate(times):
-        ids = [r["commentid"] for r in _rows(f"SELECT commentid FROM ts_comment WHERE ptable='topic' AND pid='{n + 1}' "
+        ids = [r["commentid"] for r in mysql_rows(f"SELECT commentid FROM ts_comment WHERE ptable='topic' AND pid='{n + 1}' "
                                                "ORDER BY commentid", dbname)]
         sql += [f"UPDATE ts_comment SET addtime={t} WHERE commentid={c};" for c, t in zip(ids, ts[1:])]
     done = mysql(" ".join(sql), dbname)
@@ -105,35 +103,21 @@ def _backdate(dbname: str) -> None:
         raise RuntimeError(f"ThinkSAAS backdating: {done.stderr[-500:]}")
 
 
-def _rows(sql: str, dbname: str) -> list[dict]:
-    done = mysql(sql, dbname)
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr)
-    lines = done.stdout.splitlines()
-    head = lines[0].split("\t") if lines else []
-    return [dict(zip(head, line.split("\t"))) for line in lines[1:]]
-
-
-def _text(stored: str) -> str:
-    # (the topic form stores the text HTML-escaped, as <p>...</p>; mysql --batch shows \n)
-    return re.sub(r"<[^>]+>", " ", unescape(stored.replace("\\n", "\n"))).strip()
-
-
 def truth(dbname: str, base: str) -> list[TruthThread]:
     """Topics and their comments in id order; a page shows the topic (counted on the first page) and
     15 comments, newest first."""
-    names = {r["userid"]: r["username"] for r in _rows("SELECT userid, username FROM ts_user_info", dbname)}
+    names = {r["userid"]: r["username"] for r in mysql_rows("SELECT userid, username FROM ts_user_info", dbname)}
     stamp = lambda row: datetime.fromtimestamp(int(row["addtime"]), timezone.utc)  # noqa: E731
-    comments = _rows("SELECT commentid, pid, userid, content, addtime FROM ts_comment WHERE ptable='topic' "
+    comments = mysql_rows("SELECT commentid, pid, userid, content, addtime FROM ts_comment WHERE ptable='topic' "
                      "ORDER BY commentid", dbname)
     threads = []
-    for topic in _rows("SELECT topicid, userid, title, content, addtime FROM ts_topic ORDER BY topicid", dbname):
+    for topic in mysql_rows("SELECT topicid, userid, title, content, addtime FROM ts_topic ORDER BY topicid", dbname):
         tid = topic["topicid"]
         url = f"{base}/index.php?app=topic&ac=show&id={tid}"
         mine = [c for c in comments if c["pid"] == tid]
-        posts = [TruthPost(author=names[topic["userid"]], text=_text(topic["content"]), post_id=f"t{tid}",
+        posts = [TruthPost(author=names[topic["userid"]], text=html_column_text(topic["content"]), post_id=f"t{tid}",
                            published=stamp(topic))]
-        posts += [TruthPost(author=names[c["userid"]], text=_text(c["content"]), post_id=c["commentid"],
+        posts += [TruthPost(author=names[c["userid"]], text=html_column_text(c["content"]), post_id=c["commentid"],
                             published=stamp(c)) for c in mine]
         n_pages = max(1, -(-len(mine) // COMMENTS_PER_PAGE))
         newest_first = list(range(len(mine), 0, -1))
