@@ -11,6 +11,7 @@ import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from extractor.links import SEQUENCE_TEXT_RE, url_page
 from extractor.model import Page
 
 from crawler.urls import canonicalize
@@ -42,12 +43,13 @@ def earlier_page_url(page: Page, url: str) -> str | None:
         if link.role != "pagination":
             continue
         text = _norm(link.text)
-        if text not in FIRST_TEXTS and text not in PREV_TEXTS:
+        first = text in FIRST_TEXTS or SEQUENCE_TEXT_RE.match(text) is not None and url_page(link.url) == 1
+        if not first and text not in PREV_TEXTS:
             continue
         target = canonicalize(link.url)
         if target == url or _same_page(target, url) or not target.startswith(("http://", "https://")):
             continue
-        if text in FIRST_TEXTS:
+        if first:
             return target
         previous = previous or target
     return previous or _earlier_by_number(page, url) or next(iter(first_page_aliases(url)), None)

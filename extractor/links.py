@@ -39,6 +39,13 @@ _PAGE_OF_RE = re.compile(r"^(?:page|pg\.?|seite|página|pagina|страница|
                          r"(?:of|/|von|de|di|sur|из|共)\s*\d{1,5}\s*(?:页|pages?)?$", re.I)
 # the page number a URL asks for
 _URL_PAGE_RE = re.compile(r"[?&;](?:page|p|pg|pn|paged|pagenum|pageno|curpage)=(\d+)|/page[/\-_]?(\d+)", re.I)
+# "Newer ›": the next page where a thread reads oldest first (esoTalk), the previous one on a blog
+# (WordPress's "Newer Entries »"): next only when its URL asks for a later page than this one's
+_NEWER_TEXT_RE = re.compile(r"^(?:newer|later)(?:\s+(?:posts|entries|messages|replies|comments))?\s*[›»>→]*$", re.I)
+# "‹ Older", "Newer ›", "Earlier": a link in a sequence of pages, whichever way it goes
+SEQUENCE_TEXT_RE = re.compile(r"^[‹«<←]?\s*(?:older|newer|earlier|later)(?:\s+(?:posts|entries|messages|replies|comments))?"
+                              r"\s*[›»>→]*$", re.I)
+_URL_PAGE_END_RE = re.compile(r"/p(\d{1,4})/?(?:[?#]|$)")
 _NAV_TAGS = frozenset({"nav", "header", "footer", "menu", "aside"})
 
 
@@ -156,6 +163,11 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
             next_text = url
             if role == "other":
                 links[-1].role = "pagination"
+        elif next_text is None and _NEWER_TEXT_RE.match(text) and _later_page(url, page_url):
+            next_text = url
+            links[-1].role = "pagination"
+        elif SEQUENCE_TEXT_RE.match(text) and url_page(url) == 1:
+            links[-1].role = "pagination"  # ("‹ Older" to /p1: the first page; pagination.earlier_page_url)
         m = _NUMBER_RE.match(text)
         if m and (in_pager or _PAGED_URL_RE.search(url)):
             numbered.append((int(m.group(1)), url, in_pager))
@@ -170,6 +182,18 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     nxt = (nxt or next_rel or next_text or _next_numbered(dom, numbered, pager, base_url)
            or _next_numbered(dom, url_numbered, pager, base_url))
     return links, nxt
+
+
+def url_page(url: str) -> int | None:
+    """The page number ``url`` asks for (``?page=3``, ``/page/3``, ``/p3``), or None."""
+    m = _URL_PAGE_RE.search(url) or _URL_PAGE_END_RE.search(url)
+    return int(next(g for g in m.groups() if g)) if m else None
+
+
+def _later_page(url: str, page_url: str) -> bool:
+    """``url`` asks for a later page (by its number) than ``page_url``, a page without a number being page 1."""
+    there = url_page(url)
+    return there is not None and there > (url_page(page_url) or 1)
 
 
 def _current_page(dom: Dom, pager: np.ndarray, url: str) -> int | None:

@@ -4,7 +4,7 @@ Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbo
 question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress, Phorum (5.2's PHP 8 line), phpBB 3.3
 Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
 engine ThinkSAAS 3.7 (group topics and comments) and the Chinese forum HYBBS 2.3 (its topic shown again
-on every page), all on MariaDB, are installed
+on every page), esoTalk 1.0 (a conversation shown at any post offset; known open), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -29,7 +29,7 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import (PhpForum, bbpress, carbon, discuz, flarum, fluxbb, hybbs, missing, phorum, phpbb,
+from tests.engines.php import (PhpForum, bbpress, carbon, discuz, esotalk, flarum, fluxbb, hybbs, missing, phorum, phpbb,
                                q2a, source_dir, thinksaas, wecenter)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
@@ -41,6 +41,7 @@ SETTINGS = ("CONCURRENT_REQUESTS=4", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "DOWNLO
 ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "discuz": (discuz.PHP_MODULES, True, discuz.running_discuz),
            "discuz-gbk": (discuz.PHP_MODULES, True, functools.partial(discuz.running_discuz, charset="gbk")),
+           "esotalk": (esotalk.PHP_MODULES, True, esotalk.running_esotalk),
            "flarum": (flarum.PHP_MODULES, True, flarum.running_flarum),
            "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb),
            "hybbs": (hybbs.PHP_MODULES, True, hybbs.running_hybbs),
@@ -51,6 +52,11 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "thinksaas": (thinksaas.PHP_MODULES, True, thinksaas.running_thinksaas),
            "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter)}
 ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
+# Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
+# with what failed, and xpasses once it is fixed.
+KNOWN_OPEN = {"esotalk": "esoTalk serves a conversation at any post offset (/9-slug/5, /9-slug/1 from 'unread'), "
+                         "its canonical URL is the offset: pages are stored under several thread URLs and "
+                         "offset views cost extra GETs (issue 9)"}
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
 
 
@@ -112,6 +118,8 @@ def test_whole_site_crawl_of_the_engine(php_forum: PhpForum, tmp_path) -> None:
     problems = (every_post_stored(php_forum, posts) + threads_kept_apart(php_forum, posts) + stored_twice(posts)
                 + too_many_fetches(php_forum, stats, tmp_path) + blog_comments_stored(php_forum, posts)
                 + board_pages_unlike_listings(php_forum))
+    if problems and php_forum.name in KNOWN_OPEN:
+        pytest.xfail(KNOWN_OPEN[php_forum.name] + ": " + "; ".join(problems)[:1500])
     assert not problems, "\n".join(problems)
 
 

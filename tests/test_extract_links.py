@@ -66,3 +66,29 @@ def test_next_page_from_icon_only_pager_links():
         url = base + (f"?page={current}" if current > 1 else "")
         page = extract(links_page(spirit_like_pager(current, last)), url)
         assert page.next_page_url == (base + expected if expected else None), (current, page.next_page_url)
+
+
+def _sequence_page(links: str) -> str:
+    # (esoTalk: "‹ Older" / "Newer ›" around the posts, in no pager-like container)
+    return (f"<html><body><nav><a href='/'>Home</a></nav><ol class='posts'><li>{BODY}</li>"
+            f"<li class='scrubberMore'>{links}</li></ol></body></html>")
+
+
+def test_newer_is_the_next_page_when_its_url_asks_for_a_later_page():
+    page = extract(_sequence_page("<a href='/c/9-ride/p2'>Newer &rsaquo;</a>"), "https://f.example/c/9-ride")
+    assert page.next_page_url == "https://f.example/c/9-ride/p2"
+    page = extract(_sequence_page("<a href='/c/9-ride/p1'>&lsaquo; Older</a><a href='/c/9-ride/p3'>Newer &rsaquo;</a>"),
+                   "https://f.example/c/9-ride/p2")
+    assert page.next_page_url == "https://f.example/c/9-ride/p3"
+
+
+def test_newer_entries_of_a_blog_are_no_next_page():
+    # (WordPress: "Newer Entries »" on /page/3 goes back to /page/2)
+    page = extract(_sequence_page("<a href='/page/2/'>Newer Entries &raquo;</a>"), "https://b.example/page/3/")
+    assert page.next_page_url is None
+
+
+def test_older_to_page_1_is_a_pagination_link():
+    page = extract(_sequence_page("<a href='/c/9-ride/p1'>&lsaquo; Older</a>"), "https://f.example/c/9-ride/5")
+    roles = {link.url: link.role for link in page.links}
+    assert roles["https://f.example/c/9-ride/p1"] == "pagination"

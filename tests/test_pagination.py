@@ -82,3 +82,16 @@ def test_numbered_pager_link_still_finds_the_earlier_page():
         Link("http://forum.test/index.php?app=topic&ac=show&id=8&page=2", "2", "navigation"),
         Link("http://forum.test/index.php?app=topic&ac=show&id=1", "周末去哪里爬山", "other")])
     assert earlier_page_url(p, here) == "http://forum.test/index.php?ac=show&app=topic&id=8&page=2"
+
+
+def test_older_link_to_page_1_is_the_first_page():
+    # (esoTalk: a later page under its offset URL /c/9-ride/5 links "‹ Older" to /c/9-ride/p1)
+    p = page(Link("http://forum.test/c/9-ride/p1", "‹ Older", "pagination"),
+             Link("http://forum.test/c/9-ride/p3", "Newer ›", "pagination"))
+    assert earlier_page_url(p, "http://forum.test/c/9-ride/5") == "http://forum.test/c/9-ride/p1"
+
+
+def test_older_link_to_a_later_page_is_no_earlier_page():
+    # (a blog's "« Older Entries" on its front page goes to /page/2: no first page of a thread)
+    p = page(Link("http://forum.test/page/2/", "« Older Entries", "pagination"))
+    assert earlier_page_url(p, "http://forum.test/") is None
