@@ -91,6 +91,7 @@ class ThreadAssembly:
         self.identities: dict[int, int] = {}          # post identity -> hash of (thread, position) it was stored at
         self.threads_read: dict[str, list[int]] = {}  # thread URL -> [pages read, last position]
         self.thread_of: dict[str, str] = {}           # page URL -> its thread's URL
+        self.views: dict[str, str] = {}               # page skipped as a view -> the page it named
         self.openers: dict[str, int] = {}             # thread URL -> its first post's author and text
         self.rechained: set[str] = set()              # parked URLs whose chain was fetched again (once)
         self.rechains: dict[str, set[str]] = {}       # re-chained thread URL -> pages its chain covers
@@ -112,6 +113,23 @@ class ThreadAssembly:
     def claim(self, url: str, ctx: dict[str, Any]) -> None:
         """The chain's next page is already queued or in flight: it reads on with ``ctx``."""
         self.chains[url] = ctx
+
+    def note_view(self, url: str, target: str) -> None:
+        """``url`` was skipped as a view of ``target`` (``rel=canonical``, "full version"...): in a
+        chain, and as a parked page's earlier page, it stands for ``target`` from now on."""
+        if url != target:
+            self.views[url] = target
+
+    def standing_for(self, url: str) -> str:
+        """The page ``url`` stands for: itself, or the page it was skipped as a view of. (esoTalk's
+        pages ``/9-slug/p2`` each name an offset ``/9-slug/5`` canonical: its "Newer" links lead
+        a chain to pages read only under the URLs they name.)"""
+        for _ in range(4):  # (a view of a view; never a loop)
+            target = self.views.get(url)
+            if target is None:
+                break
+            url = target
+        return url
 
     def forget(self, key: str) -> None:
         """A page that failed: no chain reads on from it."""
@@ -139,6 +157,7 @@ class ThreadAssembly:
             nxt = next_page(page, url)
             if nxt is None:
                 return reading
+            nxt = self.standing_for(nxt)
             next_ctx = {**ctx, "page": ctx["page"] + 1, "offset": ctx["offset"] + len(self._placed(page, ctx))}
             parked = self.parked.pop(self.alias(nxt), None)
             if parked is None:
@@ -232,7 +251,8 @@ class ThreadAssembly:
             if self.already_emitted(p.page):
                 duplicates.append(url)
                 continue
-            thread = self.thread_of.get(p.earlier or "") or p.earlier or url
+            earlier = self.standing_for(p.earlier) if p.earlier else None
+            thread = self.thread_of.get(earlier or "") or earlier or url
             read, last = self.threads_read.get(thread, [0, 0])
             ctx = {"thread_url": thread, "page": read + 1, "offset": last, "title": None, "depth": 0}
             items, new = self._items(p.page, url, p.info, ctx)

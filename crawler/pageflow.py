@@ -112,7 +112,7 @@ class PageFlow:
                 return step
             earlier = earlier_page_url(page, url)
             if earlier is not None:
-                earlier = policy.seen_alias(earlier)
+                earlier = threads.standing_for(policy.seen_alias(earlier))
             if earlier is not None and self.chains.shared_frontier:
                 ctx = self.chains.relay.context_for(key, url, meta.get("frontier_id") or "")
             if ctx is None and earlier is not None:
@@ -152,6 +152,7 @@ class PageFlow:
         site.count("forumcrawl/views_skipped")
         log.info("Skipped %s: a view of %s", url, target)
         policy.learn_view(key, target)
+        site.threads.note_view(url, target)
         entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
         fetches = [Fetch(target, PRIORITY_FIRST, entry_meta)] if policy.take(target, PRIORITY_FIRST, entry_meta) else []
         if pending and fetches and policy.await_verdict(key, fetches[0]):

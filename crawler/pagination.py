@@ -40,9 +40,12 @@ def earlier_page_url(page: Page, url: str) -> str | None:
     belongs to, when ``page`` is not the thread's first page; None when it is."""
     previous = None
     for link in page.links:
-        if link.role != "pagination":
-            continue
         text = _norm(link.text)
+        if link.role != "pagination":
+            if not _steps_back(link, text, page, url):
+                continue
+            previous = previous or canonicalize(link.url)
+            continue
         first = text in FIRST_TEXTS or SEQUENCE_TEXT_RE.match(text) is not None and url_page(link.url) == 1
         if not first and text not in PREV_TEXTS:
             continue
@@ -53,6 +56,18 @@ def earlier_page_url(page: Page, url: str) -> str | None:
             return target
         previous = previous or target
     return previous or _earlier_by_number(page, url) or next(iter(first_page_aliases(url)), None)
+
+
+def _steps_back(link, text: str, page: Page, url: str) -> bool:
+    """A "‹ Older" / "Newer ›" link outside any pager that is not the page's next page: on a thread
+    page (oldest post first) the page before it. (esoTalk shows a thread from any post offset,
+    ``/9-slug/18`` from an "unread" link, with only "‹ Older" to ``/9-slug/p4``.) Only to a page
+    in the same folder as this one: never another topic's."""
+    if SEQUENCE_TEXT_RE.match(text) is None or not link.url or link.url == page.next_page_url:
+        return False
+    target = canonicalize(link.url)
+    return target != url and target.rsplit("/", 1)[0] == url.rsplit("/", 1)[0] and \
+        urlsplit(target).netloc == urlsplit(url).netloc
 
 
 def _earlier_by_number(page: Page, url: str) -> str | None:

@@ -65,6 +65,9 @@ class UrlPolicy:
         self.in_flight: dict[str, int] = {}  # trial fetches released and not answered yet
         self.waiting: dict[str, list[Fetch]] = {}
         self.waiting_urls: set[str] = set()
+        # taken on, then left unfetched (their pattern learned useless): a thread's chain that
+        # needs one fetches it after all (crawler/chains.py)
+        self.unfetched: set[str] = set()
         self.trial = True  # off under a shared frontier: a waiting link lives in one worker's memory
         self.late_entries: dict[str, dict[str, Any]] = {}  # pending URL -> listing entry found after it was taken
         self.held_jumps: dict[str, list[tuple[str, int, int]]] = {}  # entry URL -> its row's page-jump links left to its chain
@@ -466,6 +469,7 @@ class UrlPolicy:
             self.count(f"forumcrawl/links_skipped/learned_{blocked}", len(waiting))
             for fetch in waiting:
                 self.journal.done(fetch.url)
+                self.unfetched.add(fetch.url)
             return []
         self._drop_known_views(pattern)
         released: list[Fetch] = []
@@ -473,6 +477,20 @@ class UrlPolicy:
                                              else self._may_try(pattern)):
             released.append(self._release(pattern))
         return released
+
+    def claim_waiting(self, url: str) -> bool:
+        """``url`` waits for its pattern's verdict (a link on trial): a thread's chain needs it
+        now, so it leaves the wait (True) and the chain fetches it whatever the verdict."""
+        if url not in self.waiting_urls:
+            return False
+        pattern = url_pattern(url)
+        left = [f for f in self.waiting.get(pattern, ()) if f.url != url]
+        if left:
+            self.waiting[pattern] = left
+        else:
+            self.waiting.pop(pattern, None)
+        self.waiting_urls.discard(url)
+        return True
 
     def _release(self, pattern: str) -> Fetch:
         fetches = self.waiting[pattern]

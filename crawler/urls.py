@@ -102,11 +102,12 @@ _VARIANT_KEYS = frozenset(
 # Discuz ?goto=lastpost). Reached that way a later page arrives without its thread's
 # context, and its canonical URL is then taken, so the ordinary pagination chain can
 # no longer fetch it. The thread's own page links reach every page anyway.
-# A jump word only counts right after an id segment (one ending in a digit), so a
-# listing such as /latest or /new stays crawlable.
+# A jump word only counts right after an id segment (one ending in a digit, or an id then its slug:
+# esoTalk /index.php/9-slug/unread), so a listing such as /latest or /new stays crawlable.
+_ID_SEGMENT = r"/(?:[^/]*\d|\d+-[^/]+)/"
 _JUMP_PATH = re.compile(
-    r"/[^/]*\d/(?:last|latest|newest|unread|first-?unread|new|last-?post|new-?post|find|find-?post|goto|jump)/?$"
-    r"|/[^/]*\d/(?:posts?|comments?|replies)/\d+/?$",
+    _ID_SEGMENT + r"(?:last|latest|newest|unread|first-?unread|new|last-?post|new-?post|find|find-?post|goto|jump)/?$"
+    r"|" + _ID_SEGMENT + r"(?:posts?|comments?|replies)/\d+/?$",
     re.I,
 )
 # ...and as a query key: ?goto=newpost, or ?post=87 on a thread URL (the page holding post 87).

@@ -54,9 +54,10 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
 ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
-KNOWN_OPEN = {"esotalk": "esoTalk serves a conversation at any post offset (/9-slug/5, /9-slug/1 from 'unread'), "
-                         "its canonical URL is the offset: pages are stored under several thread URLs and "
-                         "offset views cost extra GETs (issue 9)"}
+KNOWN_OPEN = {"esotalk": "esoTalk serves a conversation at any post offset and names the offset canonical "
+                         "(/9-slug/p2 -> /9-slug/5, page 1 -> /9-slug/0): every first page is fetched twice "
+                         "(3.3-3.5 GETs a thread page) and in some runs one window read before its chain "
+                         "is stored as a thread of its own (issue 9)"}
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
 
 

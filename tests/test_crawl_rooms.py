@@ -6,9 +6,10 @@ from collections import Counter
 from datetime import datetime
 
 from crawler.assembly import ThreadAssembly
-from crawler.fetches import PRIORITY_ENTRY
+from crawler.fetches import PRIORITY_ENTRY, Fetch
 from crawler.frontier.acks import AckLedger
 from crawler.journal import Frontier
+from crawler.patterns import url_pattern
 from crawler.policy import UrlPolicy
 from crawler.recrawl import RecrawlPlanner
 from crawler.warmup import TemplateWarmup
@@ -81,6 +82,38 @@ def test_a_copy_whose_opening_post_has_no_id_is_a_duplicate() -> None:
     other = page("http://h/read.php?2,40")
     other.posts[0].author = "cid"
     assert not threads.already_emitted(other)
+
+
+def test_a_chain_reads_on_at_the_page_its_next_page_was_a_view_of() -> None:
+    """esoTalk: page 2 (/c/9/p2) names its offset /c/9/5 canonical; reached before the chain it was
+    skipped as a view, /c/9/5 read and parked: the chain from page 1 goes on there, not stopping at
+    a page already answered, and a page parked behind a view joins that view's thread at the end."""
+    threads = ThreadAssembly("http://h")
+    threads.note_view("http://h/c/9/p2", "http://h/c/9/5")
+    p2 = _thread_page("http://h/c/9/5", ["c", "d"], "http://h/c/9/p3")
+    threads.park(p2, "k2", p2.url, INFO, earlier="http://h/c/9/p1")
+    first = _thread_page("http://h/c/9/0", ["a", "b"], "http://h/c/9/p2")
+    reading = threads.read(first, "k1", first.url, INFO, threads.start(first, {}, first.url), _next_of)
+    posts = [(i["thread_url"], i["position"], i["text"]) for i in reading.items if "text" in i]
+    assert posts == [("http://h/c/9/0", 1, "a"), ("http://h/c/9/0", 2, "b"),
+                     ("http://h/c/9/0", 3, "c"), ("http://h/c/9/0", 4, "d")]
+    assert reading.next[0] == "http://h/c/9/p3" and not threads.parked
+    # left over at the end: its earlier page was skipped as a view of the thread's first page
+    threads.note_view("http://h/c/9/p1", "http://h/c/9/0")
+    threads.park(_thread_page("http://h/c/9/18", ["q"]), "k3", "http://h/c/9/18", INFO, earlier="http://h/c/9/p1")
+    _, rescued, late, _ = threads.leftovers()
+    assert rescued == ["http://h/c/9/18"] and late.items[-1]["thread_url"] == "http://h/c/9/0"
+
+
+def test_a_chain_takes_its_next_page_out_of_the_wait_for_a_verdict() -> None:
+    """A link of a URL pattern on trial waits for the verdict (and is dropped if the pattern is
+    learned useless): a thread's chain that needs it takes it out of the wait."""
+    policy = UrlPolicy(Frontier(None), start_url="http://h/")
+    policy.waiting[url_pattern("http://h/c/9/p3")] = [Fetch("http://h/c/9/p3", PRIORITY_ENTRY, {})]
+    policy.waiting_urls.add("http://h/c/9/p3")
+    assert not policy.claim_waiting("http://h/c/9/p4")
+    assert policy.claim_waiting("http://h/c/9/p3")
+    assert "http://h/c/9/p3" not in policy.waiting_urls and not policy.waiting
 
 
 def test_orphans_and_duplicates_are_told_apart() -> None:

@@ -95,3 +95,12 @@ def test_older_link_to_a_later_page_is_no_earlier_page():
     # (a blog's "« Older Entries" on its front page goes to /page/2: no first page of a thread)
     p = page(Link("http://forum.test/page/2/", "« Older Entries", "pagination"))
     assert earlier_page_url(p, "http://forum.test/") is None
+
+
+def test_older_link_outside_a_pager_steps_back_within_the_thread():
+    # (esoTalk: a window from an "unread" link, /c/9-ride/18, links only "‹ Older" to /c/9-ride/p4,
+    # a link the extractor does not put in a pager; another topic's "Older" link is no earlier page)
+    p = page(Link("http://forum.test/c/9-ride/p4", "‹ Older", "other"))
+    assert earlier_page_url(p, "http://forum.test/c/9-ride/18") == "http://forum.test/c/9-ride/p4"
+    elsewhere = page(Link("http://forum.test/c/8-walk/p4", "‹ Older", "other"))
+    assert earlier_page_url(elsewhere, "http://forum.test/c/9-ride/18") is None

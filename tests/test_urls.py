@@ -159,6 +159,8 @@ def test_listing_variants_are_skipped(url: str) -> None:
         "http://h/t/%E4%BD%A0%E5%A5%BD/2/last/",
         "http://h/comment/39/find/",
         "http://h/threads/hello-world.12/unread",
+        "http://h/index.php/9-sourdough-starter/unread",   # (esoTalk: an id, then the slug)
+        "http://h/index.php/9-sourdough-starter/last",
         "http://h/threads/hello-world.12/latest",
         "http://h/topic/7/first-unread/",
         "http://h/showthread.php?t=9&goto=newpost",
