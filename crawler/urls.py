@@ -92,6 +92,8 @@ _VARIANT_KEYS = frozenset(
         "replyto", "quote", "quotepost", "print", "printable", "reply", "edit",
         "searchid", "search_id", "q", "query", "keyword", "showuser", "uid_view",
         "authorid", "author_id", "ordertype", "onlyauthor", "only_author",
+        # a direction flag as its own key: HadSky's "&desc=0" (oldest replies first), "&asc=1"
+        "desc", "asc",
     }
 )
 # Values of "view" that are harmless and common (view=thread, view=flat) are still
@@ -228,7 +230,7 @@ def skip_reason(url: str) -> str | None:
                 return "action"
             if key in _ACTION_KEYS and _BOILERPLATE_VALUE.match(value):
                 return "boilerplate"
-            if key in _VARIANT_KEYS:
+            if key in _VARIANT_KEYS or _VARIANT_QUERY_NAME.match(key):
                 return "variant"
             if not value and _ACTION_VALUE.match(key):  # "index.php?login", "?action"-less forms
                 return "action"
@@ -237,6 +239,9 @@ def skip_reason(url: str) -> str | None:
 
 # Sort and order parameters under names of an engine's own: sort_key, sort_type, orderby...
 _VARIANT_NAME = re.compile(r"^(?:sort|order)(?:_?\w*)$", re.I)
+# ...and as a query key: orderfield=zannum (HadSky's "most liked first"), sortfield=, order_dir=;
+# only with a word after "sort"/"order", so "sorted" or "orders" (a shop's) need their own entry.
+_VARIANT_QUERY_NAME = re.compile(r"^(?:sort|order)_?(?:by|field|key|type|dir|direction|mode|way)$", re.I)
 # One "name-value" parameter of a path segment: "sort_key-add_time", "id-8", "page-2"
 _SEGMENT_PARAM = re.compile(r"^([a-z][a-z0-9]*(?:_[a-z0-9]+)*)-(.+)$", re.I)
 

@@ -145,6 +145,11 @@ def test_boilerplate_pages_are_skipped(url: str) -> None:
         # a sort order after a route in the query (HYBBS's "newest replies first")
         "http://h/?t/5.html?order=desc",
         "http://h/?/question/8&sort=new",
+        # HadSky's reply orders on a thread page: oldest first, most liked first
+        "http://h/index.php?c=read&id=10&page=1&desc=0",
+        "http://h/index.php?c=read&id=10&page=1&orderfield=zannum&desc=1",
+        "http://h/index.php?c=read&id=10&page=1&orderfield=zannum",
+        "http://h/index.php?c=read&id=10&sort_dir=asc",
     ],
 )
 def test_listing_variants_are_skipped(url: str) -> None:
