@@ -58,7 +58,7 @@ _WORDS = (
     r"subscribe|unsubscribe|bookmark|watch|ignore|"
     r"vote|like|react|thank|rep|reputation|rate|rating|rate-?thread|ratethread|rate-?post|rate-?topic|"
     r"rss|feed|atom|share|sendmessage|sendtofriend|email|mail|"
-    r"attachment|captcha|cart|checkout|admin|wp-admin|wp-login|space|spacecp|misc"
+    r"attachment|captcha|cart|checkout|(?:super-?)?admin|wp-admin|wp-login|space|spacecp|misc"
 )
 # A skip word as a whole path segment or as a script name: /login, /member/12,
 # /posting.php, /newthread.php?f=2, /index.php/profile/...; and the short profile
@@ -74,8 +74,9 @@ _NEW_FORM = re.compile(r"/(?:messages?|posts?|topics?|threads?|repl(?:y|ies)|com
                        r"/new/?$", re.I)
 # Query values that name such an action: mode=reply, do=newthread, action=profile, act=login
 _ACTION_KEYS = {"mode", "mod", "do", "action", "act", "a", "op", "task", "func", "view", "type", "app", "module"}
-# ...also as the first word of a compound value: mode=delete_cookies, do=edit-post, action=login_form
-_ACTION_VALUE = re.compile(rf"^(?:{_WORDS})(?:[_-][a-z0-9]+)*$", re.I)
+# ...also as the first word of a compound value: mode=delete_cookies, do=edit-post, action=login_form,
+# a=superadmin:index (an app and its page: HadSky's admin panel, linked from every profile)
+_ACTION_VALUE = re.compile(rf"^(?:{_WORDS})(?:[_:-][a-z0-9]+)*$", re.I)
 # A site's boilerplate (privacy policy, terms of use, imprint, the engine's FAQ): the same text
 # on every site of an engine, never a discussion. Judged as a query value (ucp.php?mode=privacy,
 # index.php?action=faq) or a path's last segment (/privacy, /terms.php, /help/faq, /legal/privacy-policy),
