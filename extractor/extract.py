@@ -126,7 +126,6 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         except Exception as exc:
             page.warnings.append(f"structured data unreadable: {type(exc).__name__}")
     base_url, head_next = _head_links(root, url)
-    script_next = script_next_page(root, base_url)  # (scripts are stripped next)
     og_article = _og_article(root)
     strip_invisible(root)
     dom = number(root)
@@ -234,8 +233,9 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     page.links, page.next_page_url = collect_links(
         dom, base_url, content=content, navigation=blocks_mod.spread(dom, blk.negative),
         entries=entries, rows=entry_rows if kind == "listing" else (), head_next=head_next)
-    if page.next_page_url is None and page.posts and script_next:
-        page.next_page_url = script_next  # (a thread paged by a "load more" script, no pager links)
+    if page.next_page_url is None and page.posts:
+        # a thread paged by a "load more" script, no pager links (read from the text: scripts are stripped)
+        page.next_page_url = script_next_page(text, base_url)
     page.language = detect_language(page.text or page.title)
 
 
