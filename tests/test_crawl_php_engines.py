@@ -3,8 +3,9 @@
 Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbon Forum 5.9, the
 question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress, Phorum (5.2's PHP 8 line), phpBB 3.3
 Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
-engine ThinkSAAS 3.7 (group topics and comments) and the Chinese forum HYBBS 2.3 (its topic shown again
-on every page), all on MariaDB, are installed
+engine ThinkSAAS 3.7 (group topics and comments), the Chinese forums HYBBS 2.3 (its topic shown again
+on every page) and HadSky 5.5 (a "load more" script instead of a pager; a known gap: KNOWN_GAPS), all on
+MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -29,8 +30,8 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import (PhpForum, bbpress, carbon, discuz, flarum, fluxbb, hybbs, missing, phorum, phpbb,
-                               q2a, source_dir, thinksaas, wecenter)
+from tests.engines.php import (PhpForum, bbpress, carbon, discuz, flarum, fluxbb, hadsky, hybbs, missing, phorum,
+                               phpbb, q2a, source_dir, thinksaas, wecenter)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -43,6 +44,7 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "discuz-gbk": (discuz.PHP_MODULES, True, functools.partial(discuz.running_discuz, charset="gbk")),
            "flarum": (flarum.PHP_MODULES, True, flarum.running_flarum),
            "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb),
+           "hadsky": (hadsky.PHP_MODULES, True, hadsky.running_hadsky),
            "hybbs": (hybbs.PHP_MODULES, True, hybbs.running_hybbs),
            "phorum": (phorum.PHP_MODULES, True, phorum.running_phorum),
            "phpbb": (phpbb.PHP_MODULES, True, phpbb.running_phpbb),
@@ -52,6 +54,12 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter)}
 ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
+# Engines whose crawl is known not to meet issue 9 yet, and why (docs/crawl-engines.md): their
+# problems are reported as an expected failure, so a fix shows as XPASS.
+KNOWN_GAPS = {"hadsky": "HadSky: the topic on a thread page (author, title and text in separate rows above the "
+                        "replies) is no post for the extractor, only the home page's list of topics shows it "
+                        "(stored as a thread of its own); 4.4 GETs a thread page (profiles, page-1 aliases, "
+                        "a probe past the last page of the 'load more' script)"}
 
 
 def _skip_or_fail(reason: str) -> None:
@@ -112,6 +120,8 @@ def test_whole_site_crawl_of_the_engine(php_forum: PhpForum, tmp_path) -> None:
     problems = (every_post_stored(php_forum, posts) + threads_kept_apart(php_forum, posts) + stored_twice(posts)
                 + too_many_fetches(php_forum, stats, tmp_path) + blog_comments_stored(php_forum, posts)
                 + board_pages_unlike_listings(php_forum))
+    if problems and php_forum.name in KNOWN_GAPS:
+        pytest.xfail(KNOWN_GAPS[php_forum.name] + "\n" + "\n".join(problems[:5]))
     assert not problems, "\n".join(problems)
 
 
