@@ -58,7 +58,7 @@ _WORDS = (
     r"subscribe|unsubscribe|bookmark|watch|ignore|"
     r"vote|like|react|thank|rep|reputation|rate|rating|rate-?thread|ratethread|rate-?post|rate-?topic|"
     r"rss|feed|atom|share|sendmessage|sendtofriend|email|mail|"
-    r"attachment|captcha|cart|checkout|admin|wp-admin|wp-login|space|spacecp|misc"
+    r"attachment|captcha|cart|checkout|(?:super-?)?admin|wp-admin|wp-login|space|spacecp|misc"
 )
 # A skip word as a whole path segment or as a script name: /login, /member/12,
 # /posting.php, /newthread.php?f=2, /index.php/profile/...; and the short profile
@@ -74,8 +74,9 @@ _NEW_FORM = re.compile(r"/(?:messages?|posts?|topics?|threads?|repl(?:y|ies)|com
                        r"/new/?$", re.I)
 # Query values that name such an action: mode=reply, do=newthread, action=profile, act=login
 _ACTION_KEYS = {"mode", "mod", "do", "action", "act", "a", "op", "task", "func", "view", "type", "app", "module"}
-# ...also as the first word of a compound value: mode=delete_cookies, do=edit-post, action=login_form
-_ACTION_VALUE = re.compile(rf"^(?:{_WORDS})(?:[_-][a-z0-9]+)*$", re.I)
+# ...also as the first word of a compound value: mode=delete_cookies, do=edit-post, action=login_form,
+# a=superadmin:index (an app and its page: HadSky's admin panel, linked from every profile)
+_ACTION_VALUE = re.compile(rf"^(?:{_WORDS})(?:[_:-][a-z0-9]+)*$", re.I)
 # A site's boilerplate (privacy policy, terms of use, imprint, the engine's FAQ): the same text
 # on every site of an engine, never a discussion. Judged as a query value (ucp.php?mode=privacy,
 # index.php?action=faq) or a path's last segment (/privacy, /terms.php, /help/faq, /legal/privacy-policy),
@@ -92,6 +93,8 @@ _VARIANT_KEYS = frozenset(
         "replyto", "quote", "quotepost", "print", "printable", "reply", "edit",
         "searchid", "search_id", "q", "query", "keyword", "showuser", "uid_view",
         "authorid", "author_id", "ordertype", "onlyauthor", "only_author",
+        # a direction flag as its own key: HadSky's "&desc=0" (oldest replies first), "&asc=1"
+        "desc", "asc",
     }
 )
 # Values of "view" that are harmless and common (view=thread, view=flat) are still
@@ -229,7 +232,7 @@ def skip_reason(url: str) -> str | None:
                 return "action"
             if key in _ACTION_KEYS and _BOILERPLATE_VALUE.match(value):
                 return "boilerplate"
-            if key in _VARIANT_KEYS:
+            if key in _VARIANT_KEYS or _VARIANT_QUERY_NAME.match(key):
                 return "variant"
             if not value and _ACTION_VALUE.match(key):  # "index.php?login", "?action"-less forms
                 return "action"
@@ -238,6 +241,9 @@ def skip_reason(url: str) -> str | None:
 
 # Sort and order parameters under names of an engine's own: sort_key, sort_type, orderby...
 _VARIANT_NAME = re.compile(r"^(?:sort|order)(?:_?\w*)$", re.I)
+# ...and as a query key: orderfield=zannum (HadSky's "most liked first"), sortfield=, order_dir=;
+# only with a word after "sort"/"order", so "sorted" or "orders" (a shop's) need their own entry.
+_VARIANT_QUERY_NAME = re.compile(r"^(?:sort|order)_?(?:by|field|key|type|dir|direction|mode|way)$", re.I)
 # One "name-value" parameter of a path segment: "sort_key-add_time", "id-8", "page-2"
 _SEGMENT_PARAM = re.compile(r"^([a-z][a-z0-9]*(?:_[a-z0-9]+)*)-(.+)$", re.I)
 

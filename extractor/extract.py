@@ -23,7 +23,7 @@ from extractor.classify import (ARTICLE_TYPES, FORUM_TYPES, MIN_ARTICLE_CHARS, d
 from extractor.decode import decode
 from extractor.dom import Dom, collapse_ws, number, strip_invisible
 from extractor.language import detect_language
-from extractor.links import collect as collect_links
+from extractor.links import collect as collect_links, script_next_page
 from extractor.listing import find_listing, rows_taken_for_posts
 from extractor.model import Page
 from extractor.parse import parse, parse_counting
@@ -233,6 +233,9 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     page.links, page.next_page_url = collect_links(
         dom, base_url, content=content, navigation=blocks_mod.spread(dom, blk.negative),
         entries=entries, rows=entry_rows if kind == "listing" else (), head_next=head_next)
+    if page.next_page_url is None and page.posts:
+        # a thread paged by a "load more" script, no pager links (read from the text: scripts are stripped)
+        page.next_page_url = script_next_page(text, base_url)
     page.language = detect_language(page.text or page.title)
 
 

@@ -229,3 +229,50 @@ def _next_numbered(dom: Dom, numbered: list[tuple[int, str, bool]], pager: np.nd
         if k == current + 1 and urlsplit(link).netloc == urlsplit(url).netloc:
             return link
     return None
+
+
+# A string literal in a script that a page number is appended to: "index.php?c=read&id=10&page=" + n
+# (a "load more" button fetching the next page by script; the pager has no links).
+# Found from its end (``=" +``), then read back to its opening quote: one pass over a script.
+_SCRIPT_LITERAL_END = re.compile(r"""=(["'])\s*\+""")
+_SCRIPT_PAGE_LITERAL = re.compile(r"""[^"'\s<>]*[?&](?:page|p|pg|pn|paged|pagenum|pageno|curpage)=""", re.I)
+_SCRIPT_PAGE_KEY = re.compile(r"[?&](?:page|p|pg|pn|paged|pagenum|pageno|curpage)$", re.I)  # (just before the "=")
+
+
+def script_next_page(html: str, url: str) -> str | None:
+    """The next page a page's own script asks for, or None.
+
+    Some engines page a thread only through a "load more" button (HadSky): a script appends
+    a page number to the page's own URL, its page number cut off (``"...&page=" + n``), and no
+    pager link exists. Only such a literal counts: resolved against ``url`` it must name the
+    same path and the same query but for the page parameter, which it leaves last and empty;
+    the next page is then this page's number (1 when ``url`` names none) plus one.
+    Read from the document's text (scripts are stripped before the DOM is numbered): one
+    regular-expression pass, no walk of the tree."""
+    if not url:
+        return None
+    here = None
+    for end in _SCRIPT_LITERAL_END.finditer(html):
+        if not _SCRIPT_PAGE_KEY.search(html, max(0, end.start() - 8), end.start()):
+            continue  # (most such ends are other strings: read back only from a page key)
+        opening = html.rfind(end.group(1), max(0, end.start() - 500), end.start())
+        literal = html[opening + 1:end.start() + 1]
+        if opening < 0 or not _SCRIPT_PAGE_LITERAL.fullmatch(literal):
+            continue
+        target = _absolute(literal, url)
+        if target is None:
+            continue
+        here = here or urlsplit(url)
+        there = urlsplit(target)
+        if (there.scheme, there.netloc, there.path) != (here.scheme, here.netloc, here.path):
+            continue
+        pairs = [p.partition("=") for p in there.query.split("&") if p]
+        key = pairs[-1][0]
+        own = [p.partition("=") for p in here.query.split("&") if p]
+        current = [v for k, _, v in own if k == key]
+        if sorted((k, v) for k, _, v in pairs[:-1]) != sorted((k, v) for k, _, v in own if k != key):
+            continue
+        if current and not current[0].isdigit():
+            continue
+        return target + str(int(current[0]) + 1 if current else 2)
+    return None

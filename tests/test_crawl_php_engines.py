@@ -3,8 +3,9 @@
 Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbon Forum 5.9, the
 question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress, Phorum (5.2's PHP 8 line), phpBB 3.3
 Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
-engine ThinkSAAS 3.7 (group topics and comments) and the Chinese forum HYBBS 2.3 (its topic shown again
-on every page), esoTalk 1.0 (a conversation shown at any post offset; known open), all on MariaDB, are installed
+engine ThinkSAAS 3.7 (group topics and comments), the Chinese forums HYBBS 2.3 (its topic shown again
+on every page) and HadSky 5.5 (a "load more" script instead of a pager; known open), esoTalk 1.0
+(a conversation shown at any post offset; known open), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -29,8 +30,8 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import (PhpForum, bbpress, carbon, discuz, esotalk, flarum, fluxbb, hybbs, missing, phorum, phpbb,
-                               q2a, source_dir, thinksaas, wecenter)
+from tests.engines.php import (PhpForum, bbpress, carbon, discuz, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
+                               phorum, phpbb, q2a, source_dir, thinksaas, wecenter)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -44,6 +45,7 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "esotalk": (esotalk.PHP_MODULES, True, esotalk.running_esotalk),
            "flarum": (flarum.PHP_MODULES, True, flarum.running_flarum),
            "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb),
+           "hadsky": (hadsky.PHP_MODULES, True, hadsky.running_hadsky),
            "hybbs": (hybbs.PHP_MODULES, True, hybbs.running_hybbs),
            "phorum": (phorum.PHP_MODULES, True, phorum.running_phorum),
            "phpbb": (phpbb.PHP_MODULES, True, phpbb.running_phpbb),
@@ -57,7 +59,11 @@ ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both so
 KNOWN_OPEN = {"esotalk": "esoTalk serves a conversation at any post offset and names the offset canonical "
                          "(/9-slug/p2 -> /9-slug/5, page 1 -> /9-slug/0): every first page is fetched twice "
                          "(3.3-3.5 GETs a thread page) and in some runs one window read before its chain "
-                         "is stored as a thread of its own (issue 9)"}
+                         "is stored as a thread of its own (issue 9)",
+              "hadsky": "HadSky: the topic on a thread page (author, title and text in separate rows above the "
+                        "replies) is no post for the extractor, only the home page's list of topics shows it "
+                        "(stored as a thread of its own); 4.4 GETs a thread page (profiles, page-1 aliases, "
+                        "a probe past the last page of the 'load more' script)"}
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
 
 

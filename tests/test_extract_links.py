@@ -92,3 +92,27 @@ def test_older_to_page_1_is_a_pagination_link():
     page = extract(_sequence_page("<a href='/c/9-ride/p1'>&lsaquo; Older</a>"), "https://f.example/c/9-ride/5")
     roles = {link.url: link.role for link in page.links}
     assert roles["https://f.example/c/9-ride/p1"] == "pagination"
+
+
+def _load_more_thread(script_url: str) -> str:
+    """A thread page paged only by a "load more" button whose script appends the page number (HadSky)."""
+    from tests.test_extract_thread import thread_html
+    script = (f"<button id='more'>加载更多 »</button><script>var n = parseInt('1') + 1;"
+              f"$('#more').click(function() {{ $('#box').load(\"{script_url}\" + n + \" #list\"); n++; }});</script>")
+    return thread_html().replace("<div id='footer'>", script + "<div id='footer'>")
+
+
+def test_next_page_from_a_load_more_script_appending_the_page_number() -> None:
+    html = _load_more_thread("index.php?c=read&id=10&page=")
+    page = extract(html, "https://f.example/index.php?c=read&id=10&page=1")
+    assert page.next_page_url == "https://f.example/index.php?c=read&id=10&page=2"
+    page = extract(html, "https://f.example/index.php?c=read&id=10&page=2")
+    assert page.next_page_url == "https://f.example/index.php?c=read&id=10&page=3"
+    page = extract(html, "https://f.example/index.php?c=read&id=10")   # (no number: page 1)
+    assert page.next_page_url == "https://f.example/index.php?c=read&id=10&page=2"
+
+
+def test_a_script_url_of_another_page_is_no_next_page() -> None:
+    for other in ("index.php?c=read&id=11&page=", "index.php?c=list&sortid=1&page=", "/other.php?c=read&id=10&page="):
+        page = extract(_load_more_thread(other), "https://f.example/index.php?c=read&id=10&page=1")
+        assert page.next_page_url is None, other

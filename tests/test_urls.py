@@ -99,6 +99,10 @@ def test_canonical_query_is_order_independent() -> None:
         "http://h/ucp.php?mode=delete_cookies",
         "http://h/index.php?do=edit-post&id=4",
         "http://h/index.php?action=login_form",
+        # an app's page named "app:page" (HadSky's admin panel, with the state it carries)
+        "http://h/index.php?c=app&a=superadmin:index",
+        "http://h/index.php?CIndex=0&OData=%7B%22url%22:%22x%22%7D&PIndex=3&a=superadmin:index&c=app",
+        "http://h/superadmin/users",
         # a "new <thing>" form under its collection (the REST way: a mail archive's /message/new)
         "http://h/list/dev@lists.example.org/message/new",
         "http://h/posts/new",
@@ -145,6 +149,11 @@ def test_boilerplate_pages_are_skipped(url: str) -> None:
         # a sort order after a route in the query (HYBBS's "newest replies first")
         "http://h/?t/5.html?order=desc",
         "http://h/?/question/8&sort=new",
+        # HadSky's reply orders on a thread page: oldest first, most liked first
+        "http://h/index.php?c=read&id=10&page=1&desc=0",
+        "http://h/index.php?c=read&id=10&page=1&orderfield=zannum&desc=1",
+        "http://h/index.php?c=read&id=10&page=1&orderfield=zannum",
+        "http://h/index.php?c=read&id=10&sort_dir=asc",
     ],
 )
 def test_listing_variants_are_skipped(url: str) -> None:
