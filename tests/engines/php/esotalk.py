@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from tests.engines.php import MYSQL, FormBrowser, PhpForum, engine_workspace, mysql, php_server
+from tests.engines.php import MYSQL, FormBrowser, PhpForum, engine_workspace, mysql, mysql_rows, php_server
 from tests.engines.php import corpus
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
@@ -130,7 +130,7 @@ def _seed(base: str, dbname: str) -> None:
 
 
 def _conversation_id(dbname: str, title: str) -> int:
-    rows = _rows("SELECT conversationId FROM et_conversation WHERE title = '" + title.replace("'", "''") + "'", dbname)
+    rows = mysql_rows("SELECT conversationId FROM et_conversation WHERE title = '" + title.replace("'", "''") + "'", dbname)
     if not rows:
         raise RuntimeError(f"esoTalk stored no conversation '{title}'")
     return int(rows[-1]["conversationId"])
@@ -141,7 +141,7 @@ def _backdate(dbname: str) -> None:
     sql = []
     for thread in corpus.threads():
         cid = _conversation_id(dbname, thread["title"])
-        ids = [r["postId"] for r in _rows(f"SELECT postId FROM et_post WHERE conversationId={cid} ORDER BY postId", dbname)]
+        ids = [r["postId"] for r in mysql_rows(f"SELECT postId FROM et_post WHERE conversationId={cid} ORDER BY postId", dbname)]
         times = [p["time"] for p in thread["posts"]]
         if len(ids) != len(times):
             raise RuntimeError(f"esoTalk stored {len(ids)} of {len(times)} posts of '{thread['title']}'")
@@ -150,15 +150,6 @@ def _backdate(dbname: str) -> None:
     done = mysql(" ".join(sql), dbname)
     if done.returncode != 0:
         raise RuntimeError(f"esoTalk backdating: {done.stderr[-500:]}")
-
-
-def _rows(sql: str, dbname: str) -> list[dict]:
-    done = mysql(sql, dbname)
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr)
-    lines = done.stdout.splitlines()
-    head = lines[0].split("\t") if lines else []
-    return [dict(zip(head, line.split("\t"))) for line in lines[1:]]
 
 
 def _text(stored: str) -> str:
@@ -170,12 +161,12 @@ def _text(stored: str) -> str:
 
 def truth(dbname: str, base: str) -> list[TruthThread]:
     """Every conversation that is no draft, its posts in id order, five a page."""
-    names = {r["memberId"]: r["username"] for r in _rows("SELECT memberId, username FROM et_member", dbname)}
-    channels = {r["channelId"]: r["title"] for r in _rows("SELECT channelId, title FROM et_channel", dbname)}
-    posts = _rows("SELECT postId, conversationId, memberId, time, content FROM et_post WHERE deleteTime IS NULL "
+    names = {r["memberId"]: r["username"] for r in mysql_rows("SELECT memberId, username FROM et_member", dbname)}
+    channels = {r["channelId"]: r["title"] for r in mysql_rows("SELECT channelId, title FROM et_channel", dbname)}
+    posts = mysql_rows("SELECT postId, conversationId, memberId, time, content FROM et_post WHERE deleteTime IS NULL "
                   "ORDER BY postId", dbname)
     threads = []
-    for conv in _rows("SELECT conversationId, title, channelId FROM et_conversation WHERE countPosts > 0 "
+    for conv in mysql_rows("SELECT conversationId, title, channelId FROM et_conversation WHERE countPosts > 0 "
                       "AND private = 0 ORDER BY conversationId", dbname):
         cid = conv["conversationId"]
         url = f"{base}/index.php/conversation/{cid}"
