@@ -3,6 +3,7 @@ requests, global termination, compact dedup, and crawls by several real
 ``scrapy`` processes (tests/frontier_support.py)."""
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 import uuid
@@ -75,6 +76,25 @@ def test_popped_request_of_a_dead_worker_comes_back(rkey):
     again = [live.pop().url for _ in range(5)]
     assert set(taken) <= set(again)
     assert again[0] == "http://example.invalid/4"  # priority order survives the re-queue
+
+
+def test_a_worker_never_reaps_its_own_work(rkey):
+    """Back from a Redis outage longer than its heartbeat's TTL, a worker's own reaping must
+    not hand out the requests it is fetching; another worker's reaping does."""
+    client, key = rkey
+    worker, other = _queue(client, key, "w"), _queue(client, key, "o")
+    for i in range(3):
+        worker.push(Request(f"http://example.invalid/{i}"))
+    worker.heartbeat(ttl=0.2)
+    other.heartbeat(ttl=60)
+    taken = [worker.pop().url for _ in range(2)]
+    while client.exists(worker.alive_key):  # its heartbeat lapses (Redis was away)
+        time.sleep(0.05)
+    assert worker.reap(spare_self=True) == 0
+    assert worker.status() == (1, 2, 2)
+    assert other.reap(spare_self=True) == 2
+    again = [other.pop().url for _ in range(3)]
+    assert set(taken) < set(again) and len(set(again)) == 3
 
 
 def test_acknowledged_requests_do_not_come_back(rkey):
@@ -181,7 +201,11 @@ def test_redis_outage_is_reported_and_the_crawl_resumes(tmp_path):
         time.sleep(1)
         assert worker.poll() is None  # still waiting, not exited
         server.start()
-        code = worker.wait(timeout=120)
+        try:
+            code = worker.wait(timeout=120)
+        except subprocess.TimeoutExpired:  # say where it hung: the worker's own log
+            worker.kill()
+            pytest.fail("worker still running 120 s after Redis came back; its log:\n" + log.read_text()[-6000:])
         text = log.read_text()
     finally:
         server.kill()

@@ -65,7 +65,7 @@ local function requeue(v)
   moved = moved + 1
 end
 for _, w in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  if redis.call('EXISTS', ARGV[1] .. ':alive:' .. w) == 0 then
+  if w ~= ARGV[2] and redis.call('EXISTS', ARGV[1] .. ':alive:' .. w) == 0 then
     local h, p = ARGV[1] .. ':processing:' .. w, ARGV[1] .. ':parked:' .. w
     for _, v in ipairs(redis.call('HVALS', h)) do requeue(v) end
     for _, v in ipairs(redis.call('HVALS', p)) do
@@ -271,9 +271,12 @@ class ReliableQueue(RedisQueueBase):
         pipe.delete(self.parked_key)
         return int(pipe.execute()[0])
 
-    def reap(self) -> int:
-        """Re-queue work held by workers whose heartbeat expired; returns how many."""
-        return int(self._reap(keys=[self.queue_key, self.workers_key], args=[self.key]))
+    def reap(self, spare_self: bool = False) -> int:
+        """Re-queue work held by workers whose heartbeat expired; returns how many.
+        ``spare_self``: not this worker's own, even if its heartbeat lapsed (a live worker
+        back from a Redis outage longer than its TTL must not hand out what it is fetching)."""
+        spared = self.worker_id if spare_self else ""
+        return int(self._reap(keys=[self.queue_key, self.workers_key], args=[self.key, spared]))
 
     def status(self, finishing: bool = False) -> tuple[int, int, int]:
         """(queued, held by workers, registered workers), atomically. Parked requests

@@ -376,7 +376,7 @@ class FrontierScheduler(RedisScheduler):
 
     def _reap_dead_workers(self) -> None:
         """Re-queue the requests of workers whose heartbeat expired, logged and counted."""
-        moved = self.queue.reap()
+        moved = self.queue.reap(spare_self=True)
         if moved:
             logger.info("Re-queued %d requests of dead workers", moved)
             if self.stats:
