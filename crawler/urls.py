@@ -92,6 +92,10 @@ _VARIANT_KEYS = frozenset(
         "dir", "direction", "sk", "sd", "st", "filter", "daysprune", "prune", "view",
         "replyto", "quote", "quotepost", "print", "printable", "reply", "edit",
         "searchid", "search_id", "q", "query", "keyword", "showuser", "uid_view",
+        # a list or a thread filtered to what matches a search (esoTalk's "gambits"
+        # ?search=%23sticky, a conversation's posts matching ?search=word): what it shows is
+        # stored from the unfiltered pages
+        "search",
         "authorid", "author_id", "ordertype", "onlyauthor", "only_author",
         # a direction flag as its own key: HadSky's "&desc=0" (oldest replies first), "&asc=1"
         "desc", "asc",

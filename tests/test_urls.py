@@ -154,6 +154,9 @@ def test_boilerplate_pages_are_skipped(url: str) -> None:
         "http://h/index.php?c=read&id=10&page=1&orderfield=zannum&desc=1",
         "http://h/index.php?c=read&id=10&page=1&orderfield=zannum",
         "http://h/index.php?c=read&id=10&sort_dir=asc",
+        # esoTalk: a list filtered by a search "gambit", a conversation filtered to the posts matching a word
+        "http://h/index.php/conversations/all?search=%23sticky",
+        "http://h/index.php/9-sourdough-starter/?search=active%20last%20?%20hours",
     ],
 )
 def test_listing_variants_are_skipped(url: str) -> None:
