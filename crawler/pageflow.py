@@ -24,7 +24,7 @@ from crawler.fetches import PRIORITY_FIRST, Fetch
 from crawler.pagination import earlier_page_url
 from crawler.responses import plain_outcome, reader_comments
 from crawler.urls import canonicalize
-from crawler.views import copy_of, is_digest, view_target
+from crawler.views import copy_of, is_digest, standing_for, view_target
 
 if TYPE_CHECKING:
     from crawler.sites import SiteState
@@ -101,9 +101,16 @@ class PageFlow:
             if target is not None:
                 policy.learn_view(key, target)
             return PageStep(released + policy.learn(key, "repeat"), finished=True)
+        stands_for = standing_for(page, url, info.get("declared"), policy.in_scope)
+        if stands_for is not None:
+            # the same page under the canonical URL it declares (esoTalk's /9-slug naming /9-slug/0):
+            # read here; the canonical URL counts as fetched, and stands for this page in chains
+            site.count("forumcrawl/read_for_canonical")
+            policy.read_for(url, stands_for)
+            threads.note_view(stands_for, url)
         if ctx is None:
             target = view_target(page, url, info.get("declared"), policy.in_scope)
-            if target is not None:
+            if target is not None and target != stands_for:
                 pending = bool(body) and policy.inert.undecided(key, target)
                 if pending:
                     policy.keep_view(key, target, body, headers or {})

@@ -82,6 +82,8 @@ class UrlPolicy:
         # decided about them there): what their new entries were on the first crawl.
         self.listed_known: set[str] = set()
         self._observed: list[str] = []
+        # canonical URLs whose page was read under another URL naming the same page (read_for)
+        self.read_elsewhere: set[str] = set()
         self._canonical: dict[str, str] = {}  # raw link -> canonical URL (bounded)
         self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
         self.host = self.site = None
@@ -217,6 +219,8 @@ class UrlPolicy:
             self.journal.seen.add(stripped)
         elif self.copies.was_read(url):
             return "inert_duplicate"
+        elif url in self.read_elsewhere:
+            return "canonical_read"
         return None
 
     def read_as(self, url: str) -> str:
@@ -227,6 +231,15 @@ class UrlPolicy:
             self.journal.seen.add(stripped)
             self.copies.note_read(stripped)
         return stripped
+
+    def read_for(self, url: str, target: str) -> None:
+        """The page at ``url`` was read standing for ``target``, the canonical URL it declares
+        (:func:`crawler.views.standing_for`): ``target`` counts as fetched, taken on so that no
+        link reaches it and, queued already, not fetched after all (``canonical_read``)."""
+        self.journal.seen.add(target)
+        if len(self.read_elsewhere) >= 50_000:
+            self.read_elsewhere.clear()  # memory bound: a late copy is read as a duplicate
+        self.read_elsewhere.add(target)
 
     def keep_view(self, view: str, target: str, body: bytes, headers: dict[str, Any]) -> None:
         """The page at ``view`` was skipped as a copy of ``target``, the parameters that tell their

@@ -90,6 +90,48 @@ def view_target(page, url: str, declared: str | None, in_scope: Callable[[str], 
     return None
 
 
+# A path segment numbering a page or a post offset: "0", "5", "p2", "page-3", "s_20".
+_PAGE_SEGMENT = re.compile(r"^(?:[a-z]{1,5}[-_]?)?\d+$", re.I)
+
+
+def names_same_page(url: str, target: str) -> bool:
+    """``target``, the canonical URL the page at ``url`` declares, names the same page by
+    another page or post-offset segment of the same thread path, with the same query: the
+    thread URL and its first page's offset (esoTalk's ``/9-slug`` naming ``/9-slug/0``), or a
+    page number and the offset of its first post (``/9-slug/p2`` naming ``/9-slug/5``). Such a
+    page is read where it is, standing for ``target`` (never fetched then): it is ``target``
+    in another URL's words, not a print, archive or "jump to post" view of another layout
+    (those live under another path: ``/archiver/?tid-7.html``, ``printthread.php``), nor a
+    window naming its thread's bare URL (``/topic/4/slug/45`` naming ``/topic/4/slug``)."""
+    u, t = urlsplit(url), urlsplit(target)
+    if u.netloc != t.netloc or u.query != t.query:
+        return False
+    here, there = u.path.rstrip("/").split("/"), t.path.rstrip("/").split("/")
+    if len(there) == len(here) + 1 and there[:-1] == here:
+        return _names_thread(here) and bool(_PAGE_SEGMENT.match(there[-1]))
+    return (len(here) == len(there) and here[:-1] == there[:-1] and here[-1] != there[-1]
+            and _names_thread(here[:-1]) and bool(_PAGE_SEGMENT.match(here[-1]) and _PAGE_SEGMENT.match(there[-1])))
+
+
+def _names_thread(segments: list[str]) -> bool:
+    """The shared path names one thread by an id (a segment with a digit: ``9-slug``, ``t5``):
+    ``/t/5`` naming ``/t/6`` is another thread, not another page of one."""
+    return any(any(c.isdigit() for c in segment) for segment in segments)
+
+
+def standing_for(page, url: str, declared: str | None, in_scope: Callable[[str], bool]) -> str | None:
+    """The page ``page`` (a thread page at canonical ``url``) stands for: the canonical URL it
+    declares when that names the same page (:func:`names_same_page`) and counts as a view
+    target (:func:`view_target`: not the page itself, nor an earlier page of its thread);
+    else None."""
+    if not declared:
+        return None
+    target = canonicalize(declared)
+    if target == url or not names_same_page(url, target):
+        return None
+    return target if view_target(page, url, declared, in_scope) == target else None
+
+
 def copy_of(page, url: str, declared: str | None, in_scope: Callable[[str], bool]) -> str | None:
     """For a page without posts: the page it copies, or None. A page that declares another
     one (``rel=canonical``, ``og:url``) is a copy of it (the print view of a topic the

@@ -161,3 +161,39 @@ def test_an_idle_crawl_revalidates_known_threads_no_listing_showed_first() -> No
     assert SITE + "/t/1" in site.policy.journal.seen            # taken on (journaled)
     plan = plan_idle([site], shared_frontier=False, awaited=lambda urls: False)
     assert not plan.fetches and plan.wake == "orphans"
+
+
+def test_a_page_naming_its_offset_canonical_is_read_there_and_the_offset_never_fetched() -> None:
+    """esoTalk: page 1 /c/9-slug names /c/9-slug/0 canonical, page 2 /c/9-slug/p2 names /c/9-slug/5:
+    the same pages in the words of a post offset. Each is read where it is (no second GET), its
+    canonical URL counts as fetched (no link takes it on; queued already, it is not fetched), and
+    the thread is stored under the URL it was reached by."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    first_url, p2_url = SITE + "/c/9-slug", SITE + "/c/9-slug/p2"
+    first = _thread_page(first_url, ["a", "b"], next_url=p2_url)
+    step = flow.step(site, first, {}, first_url, first_url, {**INFO, "declared": first_url + "/0"})
+    assert step.reading is not None and _posts(step) == [(1, "pa"), (2, "pb")]
+    assert {i["thread_url"] for i in step.reading.items} == {first_url}
+    assert [f.url for f in step.fetches if f.priority == PRIORITY_CHAIN] == [p2_url]
+    assert first_url + "/0" in site.policy.journal.seen
+    assert site.policy.refuse_queued(first_url + "/0") == "canonical_read"
+    assert not site.policy.take(first_url + "/0", PRIORITY_FIRST, {})
+    p2 = _thread_page(p2_url, ["c"])
+    meta = step.fetches[0].meta
+    step = flow.step(site, p2, meta, p2_url, p2_url, {**INFO, "declared": SITE + "/c/9-slug/5"})
+    assert _posts(step) == [(3, "pc")] and SITE + "/c/9-slug/5" in site.policy.read_elsewhere
+    assert tally["forumcrawl/read_for_canonical"] == 2 and not tally["forumcrawl/views_skipped"]
+
+
+def test_a_view_under_another_path_is_still_skipped_for_its_canonical_page() -> None:
+    """A page naming a canonical URL of another path (an archive or print view, a "jump to post"
+    window naming its thread's bare URL) is a view: its canonical page is fetched instead."""
+    for view, target in ((SITE + "/archive/t-9.html", SITE + "/t/9-slug"),
+                         (SITE + "/t/9-slug/45", SITE + "/t/9-slug"),
+                         (SITE + "/t/5", SITE + "/t/6")):
+        site = _site()
+        step = _flow(site).step(site, _thread_page(view, ["a"]), {}, view, view, {**INFO, "declared": target})
+        assert step.reading is None and step.finished
+        assert [f.url for f in step.fetches][:1] == [target], view

@@ -5,7 +5,7 @@ question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), Wor
 Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
 engine ThinkSAAS 3.7 (group topics and comments), the Chinese forums HYBBS 2.3 (its topic shown again
 on every page) and HadSky 5.5 (a "load more" script instead of a pager; known open), esoTalk 1.0
-(a conversation shown at any post offset; known open), all on MariaDB, are installed
+(a conversation shown at any post offset), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -56,11 +56,7 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
 ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
-KNOWN_OPEN = {"esotalk": "esoTalk serves a conversation at any post offset and names the offset canonical "
-                         "(/9-slug/p2 -> /9-slug/5, page 1 -> /9-slug/0): every first page is fetched twice "
-                         "(3.3-3.5 GETs a thread page) and in some runs one window read before its chain "
-                         "is stored as a thread of its own (issue 9)",
-              "hadsky": "HadSky: the topic on a thread page (author, title and text in separate rows above the "
+KNOWN_OPEN = {"hadsky": "HadSky: the topic on a thread page (author, title and text in separate rows above the "
                         "replies) is no post for the extractor, only the home page's list of topics shows it "
                         "(stored as a thread of its own); 4.4 GETs a thread page (profiles, page-1 aliases, "
                         "a probe past the last page of the 'load more' script)"}
