@@ -141,8 +141,8 @@ def first_page_aliases(url: str) -> list[str]:
 
 def is_page_one_of(target: str, url: str) -> bool:
     """``target`` is ``/t/8-1`` (an id, then page 1 in its last path segment, or as a segment of
-    its own: ``/t/8/1.html``, also as a front controller's route ``/?t/8/1.html``) and ``url`` is
-    ``/t/8`` or a later page ``/t/8-2``: the thread's first page under the URL its pager gives
+    its own: ``/t/8/1.html``, ``/9-slug/p1``, also as a front controller's route ``/?t/8/1.html``)
+    and ``url`` is ``/t/8`` or a later page ``/t/8-2``, ``/9-slug/p2``: the thread's first page under the URL its pager gives
     it. Only a thread's own pages say so (elsewhere ``/x/2024-1`` may be a page of its own),
     and a slug such as ``/hello-1`` (a letter before the ``-1``) never counts."""
     t, u = urlsplit(target), urlsplit(url)
@@ -151,7 +151,7 @@ def is_page_one_of(target: str, url: str) -> bool:
     t_path, u_path = _routed(t.path, t.query), _routed(u.path, u.query)
     if t_path is None or u_path is None:
         return False
-    m = _PATH_PAGE_ONE.match(t_path)
+    m = _PATH_PAGE_ONE.match(t_path) or _PATH_PAGE_ONE_NAMED.match(t_path)
     if m is None:
         return False
     base, ext = m.group(1), m.group(2) or ""
@@ -171,7 +171,9 @@ def _routed(path: str, query: str) -> str | None:
 
 # "/t/8-1", "/thread-12-1.html", "/t/8/1.html": an id, then page 1 in the last path segment
 _PATH_PAGE_ONE = re.compile(r"^(.*/[^/]*\d)[-_/]1(\.[A-Za-z]{2,5})?$")
-_LATER_PAGE = re.compile(r"[-_/]\d+")
+# ...or named in a segment of its own after the id segment: "/9-slug/p1", "/t/8/page-1" (esoTalk's "‹ Older")
+_PATH_PAGE_ONE_NAMED = re.compile(r"^(.*/[^/]*\d[^/]*)/(?:p|page)[-_]?1(\.[A-Za-z]{2,5})?$", re.I)
+_LATER_PAGE = re.compile(r"[-_/]\d+|/(?:p|page)[-_]?\d+", re.I)
 
 
 @functools.lru_cache(maxsize=16_384)

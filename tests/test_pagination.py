@@ -65,6 +65,13 @@ def test_page_one_in_the_path_is_the_thread_itself_only_on_its_own_pages():
     assert not is_page_one_of("http://f.test/?t/8/1.html", "http://f.test/?t/9/3.html")
     assert not is_page_one_of("http://f.test/?t/8/1.html", "http://f.test/?t/81.html")
     assert not is_page_one_of("http://f.test/?t/8/1.html", "http://f.test/?t/8.html&x=1")
+    # page 1 named in a segment of its own (esoTalk's "‹ Older" on /9-slug/p2 links /9-slug/p1)
+    assert is_page_one_of("http://f.test/index.php/9-slug/p1", "http://f.test/index.php/9-slug")
+    assert is_page_one_of("http://f.test/index.php/9-slug/p1", "http://f.test/index.php/9-slug/p2")
+    assert is_page_one_of("http://f.test/t/8/page-1", "http://f.test/t/8/page-3")
+    assert not is_page_one_of("http://f.test/index.php/9-slug/p1", "http://f.test/index.php/10-slug/p2")
+    assert not is_page_one_of("http://f.test/blog/p1", "http://f.test/blog")          # no id: a page of its own
+    assert not is_page_one_of("http://f.test/index.php/9-slug/p1", "http://f.test/index.php/9-slug/help")
 
 
 def test_other_topics_listed_beside_a_topic_are_not_its_earlier_pages():
