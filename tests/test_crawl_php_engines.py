@@ -4,7 +4,7 @@ Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbo
 question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress, Phorum (5.2's PHP 8 line), phpBB 3.3
 Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
 engine ThinkSAAS 3.7 (group topics and comments), the Chinese forums HYBBS 2.3 (its topic shown again
-on every page) and HadSky 5.5 (a "load more" script instead of a pager; known open), esoTalk 1.0
+on every page) and HadSky 5.5 (a "load more" script instead of a pager), esoTalk 1.0
 (a conversation shown at any post offset; known open), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
@@ -59,11 +59,7 @@ ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both so
 KNOWN_OPEN = {"esotalk": "esoTalk serves a conversation at any post offset and names the offset canonical "
                          "(/9-slug/p2 -> /9-slug/5, page 1 -> /9-slug/0): every first page is fetched twice "
                          "(3.3-3.5 GETs a thread page) and in some runs one window read before its chain "
-                         "is stored as a thread of its own (issue 9)",
-              "hadsky": "HadSky: the topic on a thread page (author, title and text in separate rows above the "
-                        "replies) is no post for the extractor, only the home page's list of topics shows it "
-                        "(stored as a thread of its own); 4.4 GETs a thread page (profiles, page-1 aliases, "
-                        "a probe past the last page of the 'load more' script)"}
+                         "is stored as a thread of its own (issue 9)"}
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
 
 
