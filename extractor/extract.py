@@ -238,8 +238,9 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     page.links, page.next_page_url = collect_links(
         dom, base_url, content=content, navigation=blocks_mod.spread(dom, blk.negative),
         entries=entries, rows=entry_rows if kind == "listing" else (), head_next=head_next)
-    if page.next_page_url is None and page.posts and not shows_first_reply(page.posts):
-        # a thread paged by a "load more" script, no pager links (read from the text: scripts are stripped)
+    if page.next_page_url is None and len(page.posts) >= 2 and not shows_first_reply(page.posts):
+        # a thread paged by a "load more" script, no pager links (read from the text: scripts are
+        # stripped); a topic alone has no replies to load
         page.next_page_url = script_next_page(text, base_url)
     page.language = detect_language(page.text or page.title)
 

@@ -95,3 +95,8 @@ def test_replies_newest_first_down_to_the_first_one_end_the_thread():
     # a page of the newest ten replies of 22 (floors 23 down to 14): the "load more" script's next page
     first = extract(thread_page(9, 10, lowest=14), url(9), now=NOW)
     assert first.next_page_url == f"{BASE}/index.php?c=read&id=9&page=2"
+
+
+def test_a_topic_alone_has_no_more_replies_to_load():
+    p = extract(thread_page(7, 0), url(7), now=NOW, template=learnt())
+    assert len(p.posts) == 1 and p.next_page_url is None
