@@ -92,7 +92,7 @@ class ThreadAssembly:
         self.threads_read: dict[str, list[int]] = {}  # thread URL -> [pages read, last position]
         self.thread_of: dict[str, str] = {}           # page URL -> its thread's URL
         self.views: dict[str, str] = {}               # page skipped as a view -> the page it named
-        self.openers: dict[str, int] = {}             # thread URL -> its first post's author and text
+        self.openers: dict[str, tuple[int, int]] = {}  # thread URL -> its first post's (author, text) hashes
         self.rechained: set[str] = set()              # parked URLs whose chain was fetched again (once)
         self.rechains: dict[str, set[str]] = {}       # re-chained thread URL -> pages its chain covers
 
@@ -270,10 +270,15 @@ class ThreadAssembly:
         """The posts of ``page`` that take a place in its thread: all but the thread's opening
         post shown again above a later page's replies (HYBBS, and topic-on-every-page layouts:
         the same author and text as page 1's first post; its shown date may be relative,
-        "40秒前", and differ from page to page, so :func:`identity_key` alone can miss it)."""
+        "40秒前", and differ from page to page, so :func:`identity_key` alone can miss it).
+        A later page that shows it without its author's name (HadSky leaves the name empty
+        past page 1) repeats it all the same: the same text, no other author."""
         posts = page.posts
-        if posts and ctx["page"] > 1 and self.openers.get(ctx["thread_url"]) == _opener_key(posts[0]) is not None:
-            return posts[1:]
+        if posts and ctx["page"] > 1:
+            opener, again = self.openers.get(ctx["thread_url"]), _opener_key(posts[0])
+            if opener is not None and again is not None and opener[1] == again[1] \
+                    and (opener[0] == again[0] or not posts[0].author):
+                return posts[1:]
         return posts
 
     def _items(self, page, url: str, info: dict[str, Any], ctx: dict[str, Any]) -> tuple[list[Any], int]:
@@ -327,9 +332,10 @@ class ThreadAssembly:
         return items, new
 
 
-def _opener_key(post) -> int | None:
+def _opener_key(post) -> tuple[int, int] | None:
+    """A first post's author and text, as hashes (None: it has no text)."""
     text = " ".join((post.text or "").split())
-    return hash((post.author or "", text)) if text else None
+    return (hash(post.author or ""), hash(text)) if text else None
 
 
 def _same(url: str) -> str:

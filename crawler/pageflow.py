@@ -118,6 +118,8 @@ class PageFlow:
                 step.fetches[:0] = released
                 return step
             earlier = earlier_page_url(page, url)
+            if earlier is not None and policy.first_page_here(url, earlier):
+                earlier = None      # (a "?page=1" page before its bare alias is its thread's first page)
             if earlier is not None:
                 earlier = threads.standing_for(policy.seen_alias(earlier))
             if earlier is not None and self.chains.shared_frontier:

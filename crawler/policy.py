@@ -124,7 +124,11 @@ class UrlPolicy:
 
     def refuse_redirect(self, origin: str, target: str) -> str | None:
         """Why a redirect from ``origin`` to ``target`` is not followed (the rules of links),
-        or None. A redirect to an action page (login) teaches ``origin``'s pattern a wall."""
+        or None. A redirect to an action page (login) teaches ``origin``'s pattern a wall.
+        Its target teaches the site's routing keys as a link does: a login form reached only
+        by redirects (``index.php?c=login&referer=...``, linked nowhere but in scripts) names
+        the key its member pages and forms are routed by (``c=user``, ``c=edit``)."""
+        self.routes.learn(target)
         reason = self.refusal(canonicalize(target))
         if reason is None:
             return None
@@ -169,6 +173,17 @@ class UrlPolicy:
                     return alias
         return url
 
+    def first_page_here(self, url: str, earlier: str) -> bool:
+        """Whether ``url`` (``?page=1``, reached before its thread) is read as its thread's first
+        page rather than parked for ``earlier``, its bare first-page alias: only while that alias
+        is not taken on (then it is marked taken, the same page under a second URL, never fetched).
+        A thread linked only with ``&page=1`` (HadSky) was fetched twice, under both URLs."""
+        if earlier not in first_page_aliases(url) or earlier in self.journal.seen:
+            return False
+        self.journal.seen.add(earlier)
+        self.count("forumcrawl/first_page_alias_joined")
+        return True
+
     # -- views -------------------------------------------------------------------------------
     def learn_view(self, view: str, target: str) -> None:
         """The page at ``view`` showed ``target``'s posts (a declared or linked copy)."""
@@ -208,11 +223,15 @@ class UrlPolicy:
         (``links_skipped/<reason>``), or None. Its URL pattern was learned useless; or, with
         the parameters learned inert dropped, it names a page taken on or read already
         (``inert_duplicate``). A request carrying inert parameters whose page is not taken on
-        yet stands for it: the page is taken on, and read under that URL (:meth:`read_as`)."""
+        yet stands for it: the page is taken on, and read under that URL (:meth:`read_as`).
+        A routing key learned since may name it an action page (a member's profile taken from
+        a thread page before the login redirect told the key: ``routing_action``)."""
         stripped = self.inert.strip(url)
         blocked = self.patterns.blocked(stripped)
         if blocked:
             return f"learned_{blocked}"
+        if self.routes.refusal(url) is not None:
+            return "routing_action"
         if stripped != url:
             if self.seen_alias(stripped) in self.journal.seen:  # (or its thread's bare first page)
                 return "inert_duplicate"

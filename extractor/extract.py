@@ -192,6 +192,11 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
             entries, entry_rows = listing.entries, listing.rows
         except Exception as exc:
             page.warnings.append(f"listing detection failed: {type(exc).__name__}: {exc}"[:200])
+    if entry_rows and not is_thread:
+        # a listing's rows in the content region (teasers showing a topic's whole text): their
+        # prose is the listing's, no article's
+        end = int(dom.end[region])
+        article_chars = max(0.0, article_chars - sum(float(blk.sub_text[r]) for r in entry_rows if region <= r <= end))
     kind = "thread" if is_thread else decide(
         posts=(), entries=entries, article_text=article_text, article_chars=article_chars,
         link_share=link_share, types=types)
@@ -233,10 +238,20 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     page.links, page.next_page_url = collect_links(
         dom, base_url, content=content, navigation=blocks_mod.spread(dom, blk.negative),
         entries=entries, rows=entry_rows if kind == "listing" else (), head_next=head_next)
-    if page.next_page_url is None and page.posts:
-        # a thread paged by a "load more" script, no pager links (read from the text: scripts are stripped)
+    if page.next_page_url is None and len(page.posts) >= 2 and not shows_first_reply(page.posts):
+        # a thread paged by a "load more" script, no pager links (read from the text: scripts are
+        # stripped); a topic alone has no replies to load
         page.next_page_url = script_next_page(text, base_url)
     page.language = detect_language(page.text or page.title)
+
+
+def shows_first_reply(posts) -> bool:
+    """Whether the posts, newest first, run down to their thread's first reply (floors that fall
+    to 2 or 1): the thread's last page, past which a "load more" script has nothing to load
+    (its button is shown on every page). A page oldest first, or without floors, never says so."""
+    floors = [p.floor for p in posts if p.floor is not None]
+    return len(floors) >= 1 and floors[-1] <= 2 and all(a > b for a, b in zip(floors, floors[1:])) \
+        and (len(floors) >= 2 or len(posts) >= 2 and posts[0].floor is None)
 
 
 def _cut_tags(page: Page, text: str, tags: int) -> str:

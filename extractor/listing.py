@@ -33,7 +33,10 @@ _REPLY_HINT_RE = re.compile(r"repl|comment|answer|回复|posts?(?:$|[\s_\-])|cou
 _DIGIT_RE = re.compile(r"\d")
 _NUMBER_RE = re.compile(r"^\d[\d,.]*\s*[kKwW万]?$")
 _SKIP_HREF_RE = re.compile(r"^(?:javascript:|mailto:|#)|[?&](?:action|mod)=(?:profile|space|login|register)|"
-                           r"/(?:members?|users?|profile|u)/|uid=|page=\d+$|/page/\d+/?$", re.I)
+                           r"/(?:members?|users?|profile|u)/|uid=|/page/\d+/?$", re.I)
+# A link ending in "page=N" is a pager's, unless it opens another page's first page: a
+# topic linked as "read.php?id=8&page=1" is a row's title (a pager's "1" leads to this page).
+_PAGE_END_RE = re.compile(r"[?&]page=(\d+)$", re.I)
 
 
 def _count(raw: str) -> int | None:
@@ -432,7 +435,7 @@ class _Scan:
         text = self.dom.text_of(i)
         if title_weight(text) < 4 or _NUMBER_RE.match(text):
             return ""
-        if _SKIP_HREF_RE.search(href) or fields.is_profile_href(href):
+        if _SKIP_HREF_RE.search(href) or fields.is_profile_href(href) or self._pager_href(href):
             return ""
         if fields.BUTTON_LINE_RE.match(text) or fields.floor_of(text) is not None:
             return ""
@@ -442,6 +445,17 @@ class _Scan:
         if found is not None and (len(found[1]) >= 0.6 * len(text) or _DIGIT_RE.search(found[1])):
             return ""    # a date label, or a link showing one ("May 3, 2024", "Title 2020-09-27");
         return text      # a title opening with a day word is a title ("Yesterday I fixed my bike")
+
+    def _pager_href(self, href: str) -> bool:
+        """Whether a link ending in ``page=N`` is a pager's: a page past the first, or a page
+        of this very page's (its URL but for the page number)."""
+        m = _PAGE_END_RE.search(href)
+        if m is None:
+            return False
+        if m.group(1) != "1":
+            return True
+        bare = _PAGE_END_RE.sub("", self.resolve(href).partition("://")[2])
+        return bare.rstrip("?") == _PAGE_END_RE.sub("", self.here).rstrip("?")
 
     def resolve(self, href: str) -> str:
         """The absolute URL of a link (no fragment: links with one are no titles)."""

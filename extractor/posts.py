@@ -35,7 +35,7 @@ from extractor.signatures import strip_repeated_signatures
 from extractor.structured import name_from_profile_url
 from extractor.units import (_MAX_DATES_PER_POST, _match_units, _normal_sig, _structured_units, _tight_body,
                              choose_units, date_flags,
-                             expand_units, find_lead, layout_mask, node_keys, orphan_units, quote_mask,
+                             expand_units, find_lead, known_lead_run, layout_mask, node_keys, orphan_units, quote_mask,
                              single_post, text_weights, unit_keys)
 
 
@@ -74,6 +74,7 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         if writers:
             units, spans, sections = sorted(writers), {}, []
     foreign: set[int] = set()    # units built unlike the others: not used to learn the posts' anatomy
+    lead_runs: dict[int, tuple[int, int]] = {}   # an opening post laid out as sibling rows: its run's end, text row
     body_key = units_for_key = None
     chosen = units
     if len(units) >= 2 and known_units and not md_units and not writers and not spans:
@@ -82,6 +83,12 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     if len(units) < 2 and known_units and not md_units and not writers:
         units = _unframed(dom, _known_units(dom, known_units, text_w, dates), known_units, text_w, dates,
                           foreign) or units
+    if not units and known_units and not md_units and not writers:
+        # a topic without replies, laid out as the site's opening posts are (sibling rows)
+        run = known_lead_run(dom, _at_known_paths(dom, known_units), text_w, dates)
+        if run is not None:
+            units, spans = [run[0]], {run[0]: run[1]}
+            lead_runs[run[0]] = run[1:]
     known = units is not chosen or bool(writers)  # the site's post element, even once: a thread page of one post
     if units is not chosen and not spans:
         spans = _known_runs(dom, units, text_w)
@@ -96,7 +103,7 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
             foreign.update(extra)
             units = sorted(units + extra)
         if not extra or extra[0] != units[0]:
-            lead = find_lead(dom, units, text_w, dates, sections)
+            lead = find_lead(dom, units, text_w, dates, sections, runs=lead_runs)
             if lead is not None:
                 units = [lead] + units
                 foreign.add(lead)
@@ -130,7 +137,8 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     foreign &= set(units)
     learnt = body_key if units_for_key is not None and units_for_key == [u for u in units if u not in foreign] else _UNSET
     posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=not sdata, foreign=foreign,
-                         holes=comments, spans=spans, body_key=learnt)
+                         holes=comments, spans={**spans, **{u: e for u, (e, _) in lead_runs.items() if u in foreign}},
+                         body_key=learnt, texts={u: t for u, (_, t) in lead_runs.items()})
     if not posts and sections and not sdata:
         # units found only after page sections were set aside, without posts' anatomy: the page
         # is read as one with nothing repeated
@@ -174,7 +182,15 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
                 post.published = post.published.replace(tzinfo=zone)
     strip_repeated_signatures(posts)     # signatures no markup names: lines one writer repeats
     if seen_units is not None and len(posts) >= 3 and not sdata and units_for_key is not None:
-        seen_units.update(unit_paths(dom, units))     # (an opening post built differently too)
+        # (an opening post built differently too) Units that carry no date or no prose besides
+        # it are no posts' elements (the page footer's "your IP, <date>" line, taken into the
+        # group): learnt, they would make a page of one reply look like a page of two units.
+        # (a unit that is a run's header row holds them in its run)
+        quiet = np.concatenate(([0.0], np.cumsum(np.where((dom.own_chars >= 12) & (dates == 0), text_w, 0))))
+        dated = np.concatenate(([0], np.cumsum(dates > 0)))
+        ends = {u: spans.get(u, int(dom.end[u])) + 1 for u in units}
+        seen_units.update(unit_paths(dom, [u for u in units if quiet[ends[u]] > quiet[u] and dated[ends[u]] > dated[u]
+                                           or u in lead_runs]))
     return posts
 
 
@@ -244,10 +260,11 @@ def unit_paths(dom: Dom, units: list[int]) -> set[str]:
 
 def holds_known_unit(dom: Dom, known: frozenset[str], template_mask: np.ndarray | None = None) -> bool:
     """Whether the page has an element at one of the site's post paths (a thread page of one post),
-    dated or the name-headed post of a fallback view."""
+    dated, the first row of an opening post laid out as rows, or the name-headed post of a fallback view."""
     if not known:
         return False
-    if _known_units(dom, known, text_weights(dom, template_mask), date_flags(dom)):
+    text_w, dates = text_weights(dom, template_mask), date_flags(dom)
+    if _known_units(dom, known, text_w, dates) or known_lead_run(dom, _at_known_paths(dom, known), text_w, dates):
         return True
     paths = _normal_paths(dom)
     return any(paths[u] in known for u, _ in headed_units(dom))
@@ -437,9 +454,12 @@ def _body_key(dom: Dom, units: list[int], spans: dict[int, int], key: np.ndarray
 def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
                  url: str, now: datetime, sdata: dict[int, dict], strict: bool = False,
                  foreign: set[int] = frozenset(), holes: list[int] = (),
-                 spans: dict[int, int] | None = None, body_key: Any = _UNSET) -> list[Post]:
+                 spans: dict[int, int] | None = None, body_key: Any = _UNSET,
+                 texts: dict[int, int] | None = None) -> list[Post]:
     """One post per unit; ``holes`` are subtrees (comments under a posting) no unit owns;
-    ``foreign`` units (an opening post built differently) do not vote on the posts' anatomy."""
+    ``foreign`` units (an opening post built differently) do not vote on the posts' anatomy;
+    ``texts``: the text row of a unit that is an opening post laid out as rows (its body,
+    even where a date it quotes keeps its prose from counting)."""
     n = len(dom)
     units = units[:MAX_UNITS]
     spans = spans or {}
@@ -482,8 +502,9 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     end_l = dom.as_list("end")
     if body_key is not None:
         key_l, prose_l = key.tolist(), prose.tolist()
+    texts = texts or {}
     for ui, u in enumerate(units):
-        body = declared.get(ui, u)
+        body = declared.get(ui, texts.get(u, u))
         if body == u and body_key is not None:
             hit = [i for i in owned_l[ui] if i > u and key_l[i] == body_key]
             if hit:      # the occurrence holding the prose (a "By bob on <date>" <p> may come first)

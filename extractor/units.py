@@ -28,6 +28,7 @@ import numpy as np
 from lxml import etree
 
 from extractor import fields
+from extractor.blocks import CJK_RE
 from extractor.dates import FOREIGN_MONTH_ALT
 from extractor.dom import Dom
 from extractor.scan import match_starts, occurrences, odd_case
@@ -685,10 +686,15 @@ def tag_is(dom: Dom, name: str) -> list[bool]:
 
 
 def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sample: int = 12) -> float:
-    """Share of units that lead with a link to another page before any prose (article teasers)."""
+    """Share of units that lead with a link to another page before any prose (article teasers).
+
+    Another page by its path, or by its query without a post anchor (``index.php?c=read&id=5``
+    on ``index.php?c=home``: a site routed by query strings; ``index.php?topic=5.msg12#msg12`` is
+    a post's permalink); a title of 12 characters, CJK ones counting two."""
     if not len(units):
         return 0.0
-    page_path = urlsplit(url).path.rstrip("/")
+    page_path = _link_path(url, "")
+    page_route = _link_route(url, "")
     sub_dates = dom.subtree(dates)
     titles: list[str] = []
     picked = units[:sample].tolist()
@@ -701,11 +707,12 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
                 el = dom.nodes[i]
                 href = (el.get("href") or "").strip()
                 other = (href and not href.startswith(("#", "javascript:", "mailto:"))
-                         and _link_path(url, href) != page_path
+                         and (_link_path(url, href) != page_path
+                              or "#" not in href and _link_route(url, href) != page_route)
                          and not fields.is_profile_href(href))
                 if other and not sub_dates[i]:
                     text = dom.text_of(i)
-                    if len(text.replace(" ", "")) >= 12:
+                    if len(text.replace(" ", "")) + len(CJK_RE.findall(text)) >= 12:
                         titles.append(text.lower())
                         break
                 i = end[i] + 1
@@ -724,6 +731,12 @@ def teaser_share(dom: Dom, units: np.ndarray, url: str, dates: np.ndarray, sampl
 def _link_path(url: str, href: str) -> str:
     """The path a link leads to, without its trailing slash (the same hrefs recur in every post)."""
     return urlsplit(urljoin(url, href)).path.rstrip("/")
+
+
+@lru_cache(maxsize=16384)
+def _link_route(url: str, href: str) -> str:
+    """The query a link leads to (on one script, the page it names)."""
+    return urlsplit(urljoin(url, href)).query
 
 
 _FORUM_PROFILE_RE = re.compile(r"member|profile|space|/u/|uid=|/users?/|viewprofile|home\.php", re.I)
@@ -903,13 +916,18 @@ _LAYOUT_RE = re.compile(r"(?:^|[\s_\-])(?:nav\w*|menu|header|sidebar|breadcrumbs
 
 
 def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray,
-              skip: Sequence[int] = ()) -> int | None:
+              skip: Sequence[int] = (), runs: dict[int, tuple[int, int]] | None = None) -> int | None:
     """The opening post when its markup differs from the replies' (a question before its answers).
 
     Looked for among the elements just before the first reply, at the replies'
     common container and up to five levels above it: the nearest one that
     carries a date and enough non-link prose to be a post, and is none of the
     page sections ``skip`` (see :func:`choose_units`).
+
+    With ``runs`` given, an opening post laid out as sibling rows (its author
+    and title in one, its text in the next, its date in a third: HadSky) is
+    found too where no single element qualifies: the run's first element is
+    returned and ``runs`` maps it to the run's last and its text row (see :func:`_lead_run`).
     """
     first, last = units[0], units[-1]
     prose = np.where(dom.own_chars >= 12, text_w, 0)
@@ -920,8 +938,13 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray,
     sub_text = dom.subtree(prose)
     sub_date = dom.subtree(dates)
     sub_all = dom.subtree(dom.own_chars)
-    ancestors = []
     parent, end, tag_id = dom.as_list("parent"), dom.as_list("end"), dom.as_list("tag_id")
+    # units after the replies that hold no post (the page footer's "your IP, <date>", its
+    # undated disclaimer) do not widen their container up to the page's body: the last reply
+    # is the last unit with a date and prose besides it
+    quiet = dom.subtree(np.where((dom.own_chars >= 12) & (dates == 0), prose, 0))
+    last = next((u for u in reversed(units) if quiet[u] > 0 and sub_date[u] > 0), last)
+    ancestors = []
     p = parent[first]
     while p > 0:
         ancestors.append(p)
@@ -949,6 +972,86 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray,
             best = c            # the nearest qualifying element before the replies
         if best is not None:
             return best
+        if runs is not None:
+            run = _lead_run(dom, [c for c in dom.children(a) if end[c] < first and c not in skip],
+                            sub_text, quiet, sub_date, sub_all, median)
+            if run is not None:
+                runs[run[0]] = run[1:]
+                return run[0]
+    return None
+
+
+_LEAD_RUN_SIDE = 2   # rows looked at on each side of an opening post's text row
+
+
+def known_lead_run(dom: Dom, at_known: list[int], text_w: np.ndarray, dates: np.ndarray) -> tuple[int, int, int] | None:
+    """A topic without replies whose opening post is a run of sibling rows (:func:`_lead_run`)
+    that starts at one of ``at_known``, the elements at the site's learnt post paths (the
+    run's first row was learnt where the topic had replies). Its first and last element, its text row."""
+    if not at_known:
+        return None
+    prose = np.where(dom.own_chars >= 12, text_w, 0)
+    sub_text, sub_date, sub_all = dom.subtree(prose), dom.subtree(dates), dom.subtree(dom.own_chars)
+    quiet = dom.subtree(np.where((dom.own_chars >= 12) & (dates == 0), prose, 0))
+    for i in at_known:
+        if sub_text[i] >= 30 or sub_date[i]:
+            continue     # (an element that is a post of its own is _known_units')
+        p = int(dom.parent[i])
+        if p < 0:
+            continue
+        row = dom.children(p)
+        k = row.index(i)
+        window = row[k:k + 2 * _LEAD_RUN_SIDE + 1]
+        run = _lead_run(dom, window, sub_text, quiet, sub_date, sub_all, 0.0)
+        if run is not None and run[0] == i:
+            return run
+    return None
+
+
+def _lead_run(dom: Dom, before: list[int], sub_text: np.ndarray, quiet: np.ndarray, sub_date: np.ndarray,
+              sub_all: np.ndarray, median: float) -> tuple[int, int, int] | None:
+    """An opening post split over sibling rows: the text row nearest the replies (prose enough
+    for a post; a date it quotes is not the post's) with the rows next to it that carry little prose of their own (its
+    header with the author, its footer with the date), taken out from it until the run holds
+    a date and no further. The rows around the text must name its author (a profile link):
+    an article's title, picture and lead paragraph above reader comments are no post. ``before``: the siblings before the replies' branch, in order. Its
+    first and last element and the text row, or None when no text row has a dated header or footer. ``quiet``:
+    subtree prose without date labels (a footer row's "posted <date>" is little prose)."""
+    tag_id = dom.as_list("tag_id")
+
+    def plain(c: int) -> bool:   # a layout row, no page section (menus, forms) and no other text block
+        tag = dom.tags[tag_id[c]]
+        return tag not in ("nav", "header", "footer", "aside", "form", "menu") \
+            and not _LAYOUT_RE.search(fields.words(dom.nodes[c]))
+
+    for k in range(len(before) - 1, -1, -1):
+        b = before[k]
+        if sub_date[b] > _MAX_DATES_PER_POST or sub_text[b] < max(30.0, 0.25 * median) \
+                or sub_text[b] < 0.6 * sub_all[b] or not plain(b):
+            continue
+        lo = hi = k
+        dated = 0
+        for step in (-1, 1):      # the header rows above the text, then the footer rows below it
+            j, seen = k + step, 0
+            while 0 <= j < len(before) and seen < _LEAD_RUN_SIDE and not dated:
+                c = before[j]
+                if sub_all[c] == 0:      # an empty anchor or spacer
+                    j += step
+                    continue
+                if not plain(c) or quiet[c] >= 0.5 * sub_text[b] or sub_date[c] > _MAX_DATES_PER_POST:
+                    break
+                seen += 1
+                dated += int(sub_date[c])
+                if step < 0:
+                    lo = j
+                else:
+                    hi = j
+                j += step
+        named = any(fields.is_profile_href(a.get("href") or "")
+                    for c in before[lo:hi + 1] if c != b for a in dom.nodes[c].iter("a"))
+        if dated and named:
+            return before[lo], int(dom.end[before[hi]]), b
+        return None     # (the text row nearest the replies decides)
     return None
 
 

@@ -4,7 +4,7 @@ Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbo
 question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress, Phorum (5.2's PHP 8 line), phpBB 3.3
 Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
 engine ThinkSAAS 3.7 (group topics and comments), the Chinese forums HYBBS 2.3 (its topic shown again
-on every page) and HadSky 5.5 (a "load more" script instead of a pager; known open), esoTalk 1.0
+on every page) and HadSky 5.5 (a "load more" script instead of a pager), esoTalk 1.0
 (a conversation shown at any post offset), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
@@ -56,10 +56,7 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
 ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
-KNOWN_OPEN = {"hadsky": "HadSky: the topic on a thread page (author, title and text in separate rows above the "
-                        "replies) is no post for the extractor, only the home page's list of topics shows it "
-                        "(stored as a thread of its own); 4.4 GETs a thread page (profiles, page-1 aliases, "
-                        "a probe past the last page of the 'load more' script)"}
+KNOWN_OPEN: dict[str, str] = {}  # (engine name -> why; none at the moment)
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
 
 

@@ -310,3 +310,23 @@ def test_the_opening_post_shown_again_on_later_pages_is_stored_once() -> None:
     other.park(page("http://h/?t/2/2.html", ["e", "f"], "41秒前"), "k", "http://h/?t/2/2.html", INFO)
     reading = other.read(first, "k1", first.url, INFO, other.start(first, {}, first.url), _next_of)
     assert [i["text"] for i in reading.items if "text" in i] == [opener, "a", "e", "f"]
+
+
+def test_the_opening_post_shown_again_without_its_author_is_stored_once() -> None:
+    # (HadSky leaves the topic's author name empty on pages past the first)
+    threads = ThreadAssembly("http://h")
+    opener = "补充一点，书店里能找到旧版本，第一次失败很正常。"
+    first = Page(url="http://h/?id=8&page=1", kind="thread", title="T", next_page_url="http://h/?id=8&page=2",
+                 posts=[Post(position=1, text=opener, author="王小明"), Post(position=2, text="a", author="bo")])
+    p2 = Page(url="http://h/?id=8&page=2", kind="thread", title="T",
+              posts=[Post(position=1, text=opener, author=None), Post(position=2, text="b", author="cy")])
+    threads.park(p2, "k2", p2.url, INFO)
+    reading = threads.read(first, "k1", first.url, INFO, threads.start(first, {}, first.url), _next_of)
+    assert [(i["position"], i["text"]) for i in reading.items if "text" in i] == [(1, opener), (2, "a"), (3, "b")]
+    # another author's post with the same text is no repeat of the opener
+    other = ThreadAssembly("http://h")
+    p2.posts[0].author = "cy"
+    other.park(p2, "k2", p2.url, INFO)
+    first.posts[0].text = opener
+    reading = other.read(first, "k1", first.url, INFO, other.start(first, {}, first.url), _next_of)
+    assert len([i for i in reading.items if "text" in i]) == 4

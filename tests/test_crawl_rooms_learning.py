@@ -10,6 +10,7 @@ from crawler.policy import UrlPolicy
 from crawler.urls import canonicalize
 from crawler.views import declared_url, view_target
 from extractor.model import Entry, Link, Page, Post
+from tests.test_crawl_rooms import Tally
 
 INFO = {"fetched_at": "2026-01-01T00:00:00+00:00", "status": 200, "etag": None,
         "last_modified": None, "content_hash": "x"}
@@ -255,6 +256,34 @@ def test_redirects_follow_the_rules_of_links() -> None:
     assert policy.refuse_redirect("http://h:8000/t/1/bump", "http://h:8000/login?next=/t/1") == "action"
     assert policy.patterns.blocked("http://h:8000/t/2/bump") == "login_wall"
     assert policy.refuse_redirect("http://h:8000/t/1", "http://h:8000/t/1/slug") is None
+
+
+def test_a_redirect_to_a_login_route_teaches_the_routing_key() -> None:
+    # (HadSky: its login form is linked only from scripts; forms and profiles redirect to
+    # "index.php?c=login&referer=...": "c" routes the site, and "c=user" is a member page)
+    tally = Tally()
+    policy = UrlPolicy(Frontier(None), start_url="http://h/", count=tally)
+    assert policy.refusal("http://h/index.php?c=user&id=2&page=1") is None
+    assert policy.refuse_redirect("http://h/index.php?c=edit&type=read",
+                                  "http://h/index.php?c=login&referer=index.php%3Fc%3Dedit") == "action"
+    assert policy.refusal("http://h/index.php?c=user&id=2&page=1") == "action"
+    # a profile taken on before the redirect told the key is not fetched after all
+    assert policy.refuse_queued("http://h/index.php?c=user&id=3&page=1") == "routing_action"
+    assert policy.refuse_queued("http://h/index.php?c=read&id=3&page=1") is None
+
+
+def test_a_page_1_url_reached_first_is_its_threads_first_page() -> None:
+    journal = Frontier(None)
+    policy = UrlPolicy(journal, start_url="http://h/")
+    # its bare alias not taken on: read here, and the alias is never fetched
+    assert policy.first_page_here("http://h/index.php?c=read&id=8&page=1", "http://h/index.php?c=read&id=8")
+    assert "http://h/index.php?c=read&id=8" in journal.seen
+    assert not policy.take("http://h/index.php?c=read&id=8", PRIORITY_OTHER, {})
+    # taken on already: the page joins it (parked), as before
+    journal.seen.add("http://h/t/5")
+    assert not policy.first_page_here("http://h/t/5?page=1", "http://h/t/5")
+    # an earlier page that is no first-page alias (a pager's previous page) is never skipped
+    assert not policy.first_page_here("http://h/t/6?page=3", "http://h/t/6?page=2")
 
 
 def test_declared_canonical_and_full_version_links_name_the_real_page() -> None:
