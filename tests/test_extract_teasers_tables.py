@@ -116,3 +116,38 @@ def test_a_thread_with_linked_subjects_and_a_post_holding_a_table_stays_a_thread
     result = extract(THREAD, "https://bbs.example.org/viewtopic.php?t=7", now=NOW)
     assert result.kind == "thread"
     assert [p.author for p in result.posts] == ["marta", "lihua", "admin"]
+
+
+# -- a thread whose posts carry menus of links that lead nowhere ------------------------------------
+
+def menu_post(n: int, who: str, uid: int, text: str) -> str:
+    menu = (f"<div class='btn-group'><a class='btn' href='/user.php?id.{uid}'>{who}</a>"
+            "<ul class='dropdown-menu'>"
+            f"<li><a class='dropdown-item' href='#'>Registered Member #{uid}</a></li>"
+            "<li><a class='dropdown-item' href='#'>Joined: Fri Oct 31 2025, 12:16AM</a></li>"
+            f"<li><a class='dropdown-item' href='#'>Posts: {n * 3}</a></li></ul></div>")
+    options = ("<div class='btn-group'><button>Options</button><ul class='dropdown-menu'>"
+               "<li><a href='/email.php?plugin:forum.8'>Email</a></li>"
+               "<li><a href='/print.php?plugin:forum.8'>Print</a></li></ul></div>")
+    return (f"<li id='post-{n}' class='forum-viewtopic-post'><div class='row'><div class='col-2'>{menu}</div>"
+            f"<div class='col-4'><small>{n + 1} years ago</small></div><div class='col-3'>{options}</div></div>"
+            f"<div class='row'><div class='col-2'><img alt='{who}' src='/thumb.php?w=100'/>"
+            f"<div class='d-block d-sm-none'>{menu}{options}<small>{n + 1} years ago</small></div></div>"
+            f"<div class='col-9 forum-thread-text'>{text}</div></div></li>")
+
+
+MENU_THREAD = chrome("学吉他三个月的感想", "<h2>学吉他三个月的感想</h2><ul class='list-unstyled'>"
+                     + menu_post(1, "王小明", 2, "补充一点，书店里能找到旧版本，第一次失败很正常。别忘了做好笔记。")
+                     + menu_post(2, "marta", 5, "顺便问一句，多问问有经验的人总没错，书店里能找到旧版本。")
+                     + menu_post(3, "lihua", 3, "同意楼上，记得多带一瓶水，最好提前一天准备好东西。")
+                     + menu_post(4, "张丽", 6, "说实话，网上的教程大多说得太简单，价格其实没有想象中那么贵。")
+                     + "</ul>")
+
+
+def test_short_posts_with_menus_of_links_to_nowhere_are_a_thread():
+    """e107's posts: the author's dropdown ("Registered Member #3", "Joined: ...", "Posts: 0" as
+    href="#" items) shown twice per post (desktop and phone) outweighs a short post's text; those
+    links lead nowhere, so they are no title links of a listing's rows."""
+    result = extract(MENU_THREAD, "https://cms.example.org/forum/forum_viewtopic.php?id=8", now=NOW)
+    assert result.kind == "thread"
+    assert [p.author for p in result.posts] == ["王小明", "marta", "lihua", "张丽"]
