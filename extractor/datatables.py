@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+_OPENS_WITH_TABLE_RE = re.compile(r"\s*(?:<(?:div|section|article|span|p|center)\b[^>]*>\s*)*<table\b", re.I)
 _TABLE_RE = re.compile(r"<table\b.*</table\s*>", re.I | re.S)
 _TAG_RE = re.compile(r"<[^>]*>")
 _HEADER_CELL_RE = re.compile(r"<th[\s>]", re.I)
@@ -25,8 +26,8 @@ MIN_DATA_ROWS = 2
 def is_data_table(html: str) -> bool:
     """Whether a post's body HTML is a table with a header row of ``<th>`` cells and rows under
     it, with no text outside the table."""
-    if "<t" not in html or not _HEADER_CELL_RE.search(html):
-        return False
+    if not _OPENS_WITH_TABLE_RE.match(html) or not _HEADER_CELL_RE.search(html):
+        return False     # (the anchored test first: a message's body seldom opens with a table)
     table = _TABLE_RE.search(html)
     if table is None or len(_ROW_RE.findall(table.group(0))) < 1 + MIN_DATA_ROWS:
         return False
@@ -39,5 +40,10 @@ def posts_are_data_tables(posts: Sequence) -> bool:
     them nothing but a table under a header row (:func:`is_data_table`)."""
     if len(posts) < 2:
         return False
-    tables = sum(1 for p in posts if is_data_table(p.html or ""))
-    return tables >= 0.8 * len(posts)
+    misses, allowed = 0, 0.2 * len(posts)
+    for post in posts:
+        if not is_data_table(post.html or ""):
+            misses += 1
+            if misses > allowed:
+                return False   # (a thread's posts: decided after its first post or few)
+    return True

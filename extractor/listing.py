@@ -379,19 +379,24 @@ def titles_taken_for_authors(dom: Dom, posts: Sequence) -> bool:
     a news or blog index showing each item whole under its title, the title read as a byline.
     A thread's authors are names, not its page's headings (a cheap test before the listing's:
     most pages have a few headings)."""
-    authors = [p.author for p in posts if p.author]
-    if len(authors) < 0.8 * len(posts):
+    named = [collapse_ws(p.author) for p in posts if p.author]
+    # items' titles differ from item to item; a thread's authors mostly repeat
+    if len(named) < 0.8 * len(posts) or len(set(named)) < len(named):
         return False
     heading_ids = [k for k, tag in enumerate(dom.tags) if tag in _HEADINGS]
     if not heading_ids:
         return False
-    linked = set()
-    for h in np.nonzero(np.isin(dom.tag_id, heading_ids))[0].tolist():
-        span = slice(h, int(dom.end[h]) + 1)
-        chars = int(dom.own_chars[span].sum())
-        if chars and int(dom.own_link_chars[span].sum()) >= 0.8 * chars:   # a heading that is a link
-            linked.add(collapse_ws(dom.text_of(h)))
-    return sum(1 for a in authors if collapse_ws(a) in linked) >= 0.8 * len(posts)
+    wanted, linked = set(named), set()
+    nodes = dom.nodes
+    for h in np.flatnonzero(np.isin(dom.tag_id, heading_ids)).tolist():
+        link = next(nodes[h].iter("a"), None)
+        href = (link.get("href") or "").strip() if link is not None else ""
+        if not href or _SKIP_HREF_RE.search(href) or fields.is_profile_href(href):
+            continue          # no link, or a name heading (a post's author: a profile, a menu's "#")
+        text = collapse_ws(dom.text_of(h))
+        if text in wanted and collapse_ws(" ".join(link.itertext())) == text:   # the heading is the link
+            linked.add(text)
+    return sum(1 for a in named if a in linked) >= 0.8 * len(posts)
 
 
 def short_posts(posts: Sequence) -> bool:
