@@ -20,6 +20,7 @@ import numpy as np
 from extractor import blocks as blocks_mod
 from extractor.classify import (ARTICLE_TYPES, FORUM_TYPES, MIN_ARTICLE_CHARS, decide, is_commented_article,
                                squash, squashed_len)
+from extractor.datatables import posts_are_data_tables
 from extractor.decode import decode
 from extractor.dom import Dom, collapse_ws, number, strip_invisible
 from extractor.language import detect_language
@@ -159,6 +160,8 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         page.warnings.append(f"listing detection failed: {type(exc).__name__}: {exc}"[:200])
     if rows is not None:
         posts = []   # pieces of a board's rows (counts, bylines), not a thread's posts
+    elif posts_are_data_tables(posts):
+        posts = []   # a statistics page's tables (rankings under column headers), not messages
     declared = bool(og_article or types & ARTICLE_TYPES)
     body_total = float(blk.sub_text[body] + blk.sub_link[body]) or 1.0
     link_share = float(blk.sub_link[body]) / body_total

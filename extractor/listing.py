@@ -136,7 +136,9 @@ def _url_shape(url: str) -> tuple[int, str, str]:
             last = "*." + ext
     elif any(c.isalpha() for c in last):
         last = "*"
-    keys = sorted({pair.partition("=")[0] for pair in parts.query.split("&") if pair})
+    # a bare value in the query ("news.php?extend.3", "read.php?2,36") is an argument, not a key name:
+    # its digit runs differ from entry to entry as a path's do
+    keys = sorted({_DIGIT_RUN.sub("#", pair.partition("=")[0]) for pair in parts.query.split("&") if pair})
     return len(segments), _DIGIT_RUN.sub("#", last), "&".join(keys)
 
 
@@ -369,10 +371,35 @@ def rows_taken_for_posts(dom: Dom, url: str, posts: Sequence, *, now: datetime,
     post; the rows' title links to other pages of the site tell that they are a listing.
     Only short posts are checked (a cheap test first): a thread's posts carry prose.
     """
-    if len(posts) < 2 or not short_posts(posts):
+    if len(posts) < 2 or not (short_posts(posts) or titles_taken_for_authors(dom, posts)):
         return None
     listing = find_listing(dom, url, now=now, template_mask=template_mask, min_rows=int(np.ceil(0.8 * len(posts))))
     return listing if posts_are_rows(dom, listing, posts) else None
+
+
+def titles_taken_for_authors(dom: Dom, posts: Sequence) -> bool:
+    """Whether the posts' authors are the texts of heading links (``<h2><a href=..>News Item 3</a></h2>``):
+    a news or blog index showing each item whole under its title, the title read as a byline.
+    A thread's authors are names, not its page's headings (a cheap test before the listing's:
+    most pages have a few headings)."""
+    named = [collapse_ws(p.author) for p in posts if p.author]
+    # items' titles differ from item to item; a thread's authors mostly repeat
+    if len(named) < 0.8 * len(posts) or len(set(named)) < len(named):
+        return False
+    heading_ids = [k for k, tag in enumerate(dom.tags) if tag in _HEADINGS]
+    if not heading_ids:
+        return False
+    wanted, linked = set(named), set()
+    nodes = dom.nodes
+    for h in np.flatnonzero(np.isin(dom.tag_id, heading_ids)).tolist():
+        link = next(nodes[h].iter("a"), None)
+        href = (link.get("href") or "").strip() if link is not None else ""
+        if not href or _SKIP_HREF_RE.search(href) or fields.is_profile_href(href):
+            continue          # no link, or a name heading (a post's author: a profile, a menu's "#")
+        text = collapse_ws(dom.text_of(h))
+        if text in wanted and collapse_ws(" ".join(link.itertext())) == text:   # the heading is the link
+            linked.add(text)
+    return sum(1 for a in named if a in linked) >= 0.8 * len(posts)
 
 
 def short_posts(posts: Sequence) -> bool:

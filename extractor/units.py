@@ -394,6 +394,28 @@ def text_weights(dom: Dom, template_mask: np.ndarray | None) -> np.ndarray:
     return w
 
 
+_DEAD_LINKS = etree.XPath("//a[normalize-space(@href) = '#' or starts-with(translate(normalize-space(@href), "
+                          "'JAVASCRIPT', 'javascript'), 'javascript:')]")
+
+
+def dead_link_chars(dom: Dom) -> np.ndarray:
+    """Own characters per node inside links that lead nowhere (``href="#"``, ``javascript:``):
+    menu items and toggles, zero elsewhere (an ``<a>`` without href, a script's button, stays a
+    link). Kept in the DOM's memo."""
+    kept = dom.memo.get("dead link chars")
+    if kept is not None:
+        return kept
+    out = np.zeros(len(dom), dtype=np.int64)
+    end, index = dom.end, dom.index
+    for el in _DEAD_LINKS(dom.root):     # (an XPath: no Python loop over the page's links)
+        a = index.get(el)
+        if a is not None:
+            out[a:int(end[a]) + 1] = dom.own_chars[a:int(end[a]) + 1]
+    out.flags.writeable = False
+    dom.memo["dead link chars"] = out
+    return out
+
+
 def _nested(members: np.ndarray, end: np.ndarray) -> bool:
     """Whether one of ``members`` (DFS indices in order) lies inside another."""
     return len(members) >= 2 and bool(np.any(members[1:] <= end[members[:-1]]))
@@ -445,6 +467,7 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     # text that is neither a link nor a date: a board's rows have little besides their title link
     sub_plain = dom.subtree(np.where(dates == 0, text_w, 0))
     sub_link = dom.subtree(dom.own_link_chars)
+    sub_dead = None    # (built when a group's links would reject it)
     total = int(sub_text[0]) or 1
     unit_ok = np.ones(len(dom.tags), dtype=bool)
     run_only = np.zeros(len(dom.tags), dtype=bool)
@@ -483,11 +506,20 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         if run_only[dom.tag_id[allm[0]]]:
             continue          # a <dt> heads a run (name and time above a <dd>), it is no post itself
         members = allm[good]
-        if float(sub_plain[members].sum()) < float(sub_link[members].sum()):
+        plain, link = float(sub_plain[members].sum()), float(sub_link[members].sum())
+        text, chars = float(sub_text[allm].sum()), float(sub_all[allm].sum())
+        if plain < link or text < 0.5 * chars:
+            # labels in links that lead nowhere (a post's menus: "Joined: ...", "Posts: 12" as
+            # dropdown items with href="#") are neither a row's title links nor prose
+            if sub_dead is None:
+                sub_dead = dom.subtree(dead_link_chars(dom))
+            link -= float(sub_dead[members].sum())
+            chars -= float(sub_dead[allm].sum())
+        if plain < link:
             continue          # rows of title links with counts and dates: a listing
         if np.count_nonzero(sub_plain[members] > 0) < 0.5 * len(members):
             continue          # date cells: nothing but the date
-        if float(sub_text[allm].sum()) < 0.5 * float(sub_all[allm].sum()):
+        if text < 0.5 * chars:
             continue          # mostly link text: a list of threads or related questions
         if int(dom.depth[allm].max()) <= 2:
             continue          # page-level wrappers (header, main, footer) are no posts

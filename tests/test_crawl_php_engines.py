@@ -5,7 +5,8 @@ question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), Wor
 Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
 engine ThinkSAAS 3.7 (group topics and comments), the Chinese forums HYBBS 2.3 (its topic shown again
 on every page) and HadSky 5.5 (a "load more" script instead of a pager), esoTalk 1.0
-(a conversation shown at any post offset), all on MariaDB, are installed
+(a conversation shown at any post offset), the CMS e107 v2 with its forum plugin (news,
+pages and forum statistics around the forum), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -30,7 +31,7 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import (PhpForum, bbpress, carbon, discuz, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
+from tests.engines.php import (PhpForum, bbpress, carbon, discuz, e107, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
                                phorum, phpbb, q2a, source_dir, thinksaas, wecenter)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
@@ -42,6 +43,7 @@ SETTINGS = ("CONCURRENT_REQUESTS=4", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "DOWNLO
 ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "discuz": (discuz.PHP_MODULES, True, discuz.running_discuz),
            "discuz-gbk": (discuz.PHP_MODULES, True, functools.partial(discuz.running_discuz, charset="gbk")),
+           "e107": (e107.PHP_MODULES, True, e107.running_e107),
            "esotalk": (esotalk.PHP_MODULES, True, esotalk.running_esotalk),
            "flarum": (flarum.PHP_MODULES, True, flarum.running_flarum),
            "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb),
