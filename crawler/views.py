@@ -152,14 +152,17 @@ def is_digest(page, url: str) -> bool:
     portal streams): most of its posts carry no id of their own but a link to a post
     anchor on another page (``index.php?topic=5.msg12#msg12``). Their posts are stored
     from those pages, never from the digest (which would store them twice, out of
-    their threads)."""
+    their threads). A permalink to this very page under its page-1 name counts as its
+    own (PunkwebBB's first page ``/thread/<id>/`` links each post as ``?page=1#post-..``:
+    read as a digest, every first page was lost and its later pages became threads)."""
     own = {url, *first_page_aliases(url)}
     elsewhere = 0
     for post in page.posts:
         link = post.url or ""
         if post.post_id or "#" not in link:
             continue
-        if canonicalize(link) not in own:
+        target = canonicalize(link)
+        if target not in own and url not in first_page_aliases(target):
             elsewhere += 1
     return elsewhere >= 2 and elsewhere * 2 > len(page.posts)
 

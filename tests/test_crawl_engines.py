@@ -36,7 +36,7 @@ RECALL_TARGET = PRECISION_TARGET = AUTHOR_TARGET = DATE_TARGET = 0.95
 # The engines serve 10-30 pages/s on this machine: a few parallel requests keep them busy.
 SETTINGS = ("CONCURRENT_REQUESTS=4", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "DOWNLOAD_DELAY=0")
 
-ENGINES = [pytest.param("misago", marks=pytest.mark.postgres), "spirit", "machina"]
+ENGINES = [pytest.param("misago", marks=pytest.mark.postgres), "spirit", "machina", "punkweb"]
 
 # Diagnosed crawler failures, as (test, engine) -> reason; the test still runs and must
 # keep failing (strict xfail): remove the line once the crawler is fixed.

@@ -413,6 +413,13 @@ def test_a_digest_of_posts_from_other_pages_is_not_a_thread() -> None:
     for n, post in enumerate(thread.posts):
         post.post_id, post.url = str(n), f"http://h/post.php?p={n}#p{n}"
     assert not is_digest(thread, "http://h/t/4?page=2")
+    first = _page("http://h/thread/ab12/", ["a", "b", "c"])
+    for n, post in enumerate(first.posts):  # its own anchors under its page-1 name
+        post.url = f"http://h/thread/ab12/?page=1#post-{n}"
+    assert not is_digest(first, "http://h/thread/ab12/")
+    for n, post in enumerate(first.posts):  # page 1 of other threads: a digest still
+        post.url = f"http://h/thread/cd{n}/?page=1#post-{n}"
+    assert is_digest(first, "http://h/thread/ab12/")
 
 
 def test_a_page_without_posts_is_a_copy_only_by_its_declaration() -> None:

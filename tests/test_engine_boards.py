@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 from tests.engines import boards
-from tests.engines.fixtures import machina_forum, misago_forum, spirit_forum  # noqa: F401 - pytest fixtures
+from tests.engines.fixtures import (  # noqa: F401 - pytest fixtures
+    machina_forum, misago_forum, punkweb_forum, spirit_forum)
 
 RECALL_TARGET = 0.95
 PRECISION_TARGET = 0.9
@@ -30,7 +31,7 @@ def check(home: boards.HomeResult, results: list[boards.BoardResult]) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fixture", [pytest.param("misago_forum", marks=pytest.mark.postgres),
-                                     "spirit_forum", "machina_forum"])
+                                     "spirit_forum", "machina_forum", "punkweb_forum"])
 def test_engine_board_pages_list_their_threads(fixture, request):
     forum = request.getfixturevalue(fixture)
     truth = boards.engine_boards(forum)

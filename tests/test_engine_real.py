@@ -16,12 +16,14 @@ import lxml.html
 import pytest
 
 from tests.engines import metrics
-from tests.engines.fixtures import machina_forum, misago_forum, spirit_forum  # noqa: F401 - pytest fixtures
+from tests.engines.fixtures import (  # noqa: F401 - pytest fixtures
+    machina_forum, misago_forum, punkweb_forum, spirit_forum)
 from tests.engines.server import ForumServer
 
 pytestmark = pytest.mark.slow
 
-ENGINE_FIXTURES = [pytest.param("misago_forum", marks=pytest.mark.postgres), "spirit_forum", "machina_forum"]
+ENGINE_FIXTURES = [pytest.param("misago_forum", marks=pytest.mark.postgres), "spirit_forum", "machina_forum",
+                   "punkweb_forum"]
 F1_TARGET = AUTHOR_TARGET = DATE_TARGET = 0.95
 
 # Known extractor gaps, as (test, engine fixture) -> reason. The test still runs

@@ -51,4 +51,7 @@ ENGINES: dict[str, Engine] = {
     "machina": Engine("machina", "1.3.1", HERE / "machina_site", "sqlite", naive_dates_in=timezone.utc),
     # HyperKitty (Mailman 3's archive): <span title="Sender's time: March 14, 2024, 3:40 p.m.">: no zone; UTC.
     "hyperkitty": Engine("hyperkitty", "1.3.12", HERE / "hyperkitty_site", "sqlite", naive_dates_in=timezone.utc),
+    # PunkwebBB (a plain Django app): <time datetime="2024-03-14T09:26:00+00:00">Mar 14, 2024</time>: the
+    # zone is in the attribute, the text has the day only; it shows UTC.
+    "punkweb": Engine("punkweb", "0.5.2", HERE / "punkweb_site", "sqlite", naive_dates_in=timezone.utc),
 }

@@ -50,3 +50,9 @@ def machina_forum() -> Iterator[ForumServer]:
 def hyperkitty_forum() -> Iterator[ForumServer]:
     """HyperKitty, Mailman 3's archive (Django + SQLite), seeded with tests/engines/common/corpus.py."""
     yield from serve_engine("hyperkitty", None)
+
+
+@pytest.fixture(scope="session")
+def punkweb_forum() -> Iterator[ForumServer]:
+    """PunkwebBB (a plain Django app + SQLite), seeded with tests/engines/common/corpus.py."""
+    yield from serve_engine("punkweb", None)
