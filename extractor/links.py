@@ -129,6 +129,7 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     next_rel = next_text = None
     numbered: list[tuple[int, str, bool]] = []
     url_numbered: list[tuple[int, str, bool]] = []   # pager links without a number as text (icons)
+    blank_next = None   # a link with no text at all whose URL numbers the page after this one
     for i in idx.tolist():
         el = dom.nodes[i]
         href = el.get("href")
@@ -168,6 +169,8 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
             links[-1].role = "pagination"
         elif SEQUENCE_TEXT_RE.match(text) and url_page(url) == 1:
             links[-1].role = "pagination"  # ("‹ Older" to /p1: the first page; pagination.earlier_page_url)
+        elif not text and blank_next is None and _numbered_after(url, page_url):
+            blank_next = url
         m = _NUMBER_RE.match(text)
         if m and (in_pager or _PAGED_URL_RE.search(url)):
             numbered.append((int(m.group(1)), url, in_pager))
@@ -180,8 +183,29 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     if head_next:
         nxt = _absolute(head_next, base_url)
     nxt = (nxt or next_rel or next_text or _next_numbered(dom, numbered, pager, base_url)
-           or _next_numbered(dom, url_numbered, pager, base_url))
+           or _next_numbered(dom, url_numbered, pager, base_url) or blank_next)
     return links, nxt
+
+
+_DIGITS = re.compile(r"\d+")
+_PAGE_SUFFIX = re.compile(r"[/\-_]2(?=(?:\.html?)?/?(?:[?#]|$))")
+
+
+def _numbered_after(url: str, page_url: str) -> bool:
+    """``url`` names the page after ``page_url`` in the site's own numbering: its last number one
+    more (``?t/8/2.html`` -> ``?t/8/3.html``, an id before it), or page 2 added to a page without one
+    (``?t/8.html`` -> ``?t/8/2.html``, ``/topic-8.html`` -> ``/topic-8-2.html``). For a button
+    whose label did not render, or an icon with no name: never a link to the next topic by id
+    (``/t/8.html`` -> ``/t/9.html``), whose only number is the id."""
+    if not page_url or urlsplit(url).netloc != urlsplit(page_url).netloc:
+        return False
+    here, there = _DIGITS.findall(page_url), _DIGITS.findall(url)
+    if len(there) == len(here) + 1:
+        m = _PAGE_SUFFIX.search(url)
+        return m is not None and url[:m.start()] + url[m.end():] == page_url and len(here) >= 1
+    if len(there) != len(here) or len(here) < 2 or _DIGITS.split(url) != _DIGITS.split(page_url):
+        return False
+    return there[:-1] == here[:-1] and int(there[-1]) == int(here[-1]) + 1
 
 
 def url_page(url: str) -> int | None:

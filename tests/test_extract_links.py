@@ -116,3 +116,21 @@ def test_a_script_url_of_another_page_is_no_next_page() -> None:
     for other in ("index.php?c=read&id=11&page=", "index.php?c=list&sortid=1&page=", "/other.php?c=read&id=10&page="):
         page = extract(_load_more_thread(other), "https://f.example/index.php?c=read&id=10&page=1")
         assert page.next_page_url is None, other
+
+
+def test_a_button_without_a_label_to_the_numbered_next_page_is_the_next_page() -> None:
+    """HYBBS renders its "Next Page" button empty now and then (a label not loaded): the link's URL
+    alone says it is page 2 of this page, or the page after this one's number."""
+    button = "<a class='btn pull-right' href='{}'></a>"
+    page = extract(links_page("").replace("</body>", button.format("/?t/8/2.html") + "</body>"),
+                   "https://f.example/?t/8.html")
+    assert page.next_page_url == "https://f.example/?t/8/2.html"
+    page = extract(links_page("").replace("</body>", button.format("/topic-8-3.html") + "</body>"),
+                   "https://f.example/topic-8-2.html")
+    assert page.next_page_url == "https://f.example/topic-8-3.html"
+
+
+def test_a_blank_link_to_the_next_topic_by_id_is_no_next_page() -> None:
+    page = extract(links_page("").replace("</body>", "<a href='/t/9.html'><i class='icon-right'></i></a></body>"),
+                   "https://f.example/t/8.html")
+    assert page.next_page_url is None
