@@ -18,8 +18,10 @@ Each page gets ``timeout`` seconds (``FORUMCRAWL_EXTRACT_TIMEOUT``, 30) of a wor
 page still being extracted then is abandoned, its worker process is killed and
 replaced (a running task cannot be cancelled), and the page comes back as a failed
 extraction (no posts, no links) so the crawl goes on; pages in the other workers are
-not disturbed, and a page whose worker died under it is extracted once more. Pages wait for a free
-worker here, not in the executor's queue, so the limit counts extraction time only.
+not disturbed, and a page whose worker died under it is extracted once more. A worker holds at
+most :data:`DEPTH` pages (the one in hand and the next, already in its pipe, so it never waits for
+the crawler process between two pages); the others wait here, and a page's limit starts when its
+worker begins it, so it counts extraction time only.
 """
 from __future__ import annotations
 
@@ -27,8 +29,10 @@ import asyncio
 import multiprocessing
 import os
 import pickle
+import struct
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,6 +40,10 @@ AUTO_MAX = 2  # workers chosen by -1: beyond two, the crawler process is the bot
 DEFAULT_TIMEOUT = 30.0  # seconds of a worker one page may take (FORUMCRAWL_EXTRACT_TIMEOUT)
 TIMEOUT_WARNING = "extraction failed: timed out"  # start of the warning of an abandoned page
 PARENT_POLL_SECONDS = 1.0
+# Tasks a worker is given at once: the one in hand, and the next waiting in its pipe, so it
+# starts on the next page as soon as it sends a result, without waiting for the crawl process
+# (busy with another page's items, or not scheduled) to read that result and send the next.
+DEPTH = 2
 
 _template: Any = None
 _loaded: dict[int, Any] = {}  # templates learned after the worker started, by version (one per site)
@@ -148,6 +156,11 @@ class WorkerDied(RuntimeError):
     """A worker process ended (killed, crashed) with a page in hand."""
 
 
+class _NotStarted(WorkerDied):
+    """A worker was replaced before it began this task (queued behind the one in hand):
+    the task goes to another worker, and it is no retry."""
+
+
 def _serve(conn, template_pickle: bytes | None, crawler: tuple[int, str | None]) -> None:
     """A worker's loop: one task in, one pickled ``(ok, result)`` out, until the crawler's
     end of the pipe closes (the crawler exited or was killed: EOF)."""
@@ -166,9 +179,32 @@ def _serve(conn, template_pickle: bytes | None, crawler: tuple[int, str | None])
         except Exception as exc:
             data = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
         try:
-            conn.send_bytes(data)
+            send_frame(conn, data)
         except OSError:
             os._exit(0)
+
+
+_WRITEV = getattr(os, "writev", None)
+
+
+def send_frame(conn, data: bytes) -> None:
+    """``conn.send_bytes(data)`` in one system call: the same frame (4-byte length, then the
+    data), but ``Connection`` writes a large message's length and its data separately, so the
+    reader woke on the length alone and then blocked in its read until the writer was scheduled
+    again for the rest (the crawl process's reactor blocked so, once per page, on a busy machine;
+    and each frame cost two wake-ups instead of one)."""
+    if _WRITEV is None or len(data) > 0x7FFFFFFF:
+        conn.send_bytes(data)
+        return
+    fd = conn.fileno()
+    parts = [struct.pack("!i", len(data)), memoryview(data)]
+    while parts:
+        written = _WRITEV(fd, parts)
+        while parts and written >= len(parts[0]):
+            written -= len(parts[0])
+            parts.pop(0)
+        if parts and written:
+            parts[0] = parts[0][written:]
 
 
 PIPE_BUFFER = 4 * 1024 * 1024  # bytes a pipe may hold (the kernel caps it: net.core.wmem_max)
@@ -204,8 +240,30 @@ class _Worker:
         self.process.start()
         theirs.close()
         self.conn = mine
-        self.future: asyncio.Future | None = None
+        # its tasks in the order sent, the one in hand first: (result, started) futures each
+        self.tasks: deque[tuple[asyncio.Future, asyncio.Future]] = deque()
         self.loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def future(self) -> asyncio.Future | None:
+        """The result of the task in hand (None: idle)."""
+        return self.tasks[0][0] if self.tasks else None
+
+    def fail(self, exc: BaseException | None = None) -> None:
+        """Its tasks end: the one in hand with ``exc`` (cancelled without one), the waiting
+        ones as not started (cancelled without ``exc``)."""
+        tasks, self.tasks = self.tasks, deque()
+        for i, (future, started) in enumerate(tasks):
+            if not started.done():
+                if exc is None:
+                    started.cancel()
+                else:
+                    started.set_exception(_NotStarted(str(exc)))
+            elif not future.done():
+                if exc is None:
+                    future.cancel()
+                else:
+                    future.set_exception(exc)
 
     def watch(self, loop: asyncio.AbstractEventLoop, callback) -> None:
         """Results are read by the event loop when the pipe is readable: no thread."""
@@ -256,7 +314,7 @@ class ExtractPool:
         self._blob = pickle.dumps(template) if template is not None else None
         self._context = multiprocessing.get_context("forkserver" if _HAS_FORKSERVER else "spawn")
         self._workers: list[_Worker] = []
-        self._idle: asyncio.Queue | None = None  # workers without a task
+        self._idle: asyncio.Queue | None = None  # a worker once per task it can take (DEPTH at most)
         self._idle_loop: asyncio.AbstractEventLoop | None = None
         self._cpu_gone = 0.0  # CPU seconds of workers already replaced
         self._closed = False
@@ -270,12 +328,13 @@ class ExtractPool:
         if self._idle is None or self._idle_loop is not loop:  # (a new event loop: tests)
             self._idle, self._idle_loop = asyncio.Queue(), loop
             for worker in self._workers:
-                if worker.future is None:
+                for _ in range(DEPTH - len(worker.tasks)):
                     self._idle.put_nowait(worker)
         while len(self._workers) < self.processes:
             worker = _Worker(self._context, self._blob)
             self._workers.append(worker)
-            self._idle.put_nowait(worker)
+            for _ in range(DEPTH):
+                self._idle.put_nowait(worker)
         for worker in self._workers:
             worker.watch(loop, self._readable)
 
@@ -284,12 +343,13 @@ class ExtractPool:
         try:
             ok, value = pickle.loads(worker.conn.recv_bytes())
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
-            self._retire(worker)
-            future, worker.future = worker.future, None
-            if future is not None and not future.done():
-                future.set_exception(WorkerDied(f"extractor process {worker.process.pid} ended: {exc!r}"))
+            self._retire(worker, exc=WorkerDied(f"extractor process {worker.process.pid} ended: {exc!r}"))
             return
-        future, worker.future = worker.future, None
+        future = worker.tasks.popleft()[0] if worker.tasks else None
+        if worker.tasks:  # the worker is at its next task now: its time limit starts
+            started = worker.tasks[0][1]
+            if not started.done():
+                started.set_result(None)
         if self._idle is not None and not self._closed:
             self._idle.put_nowait(worker)
         if future is None or future.done():
@@ -299,8 +359,10 @@ class ExtractPool:
         else:
             future.set_exception(value)
 
-    def _retire(self, worker: _Worker, kill: bool = False) -> None:
-        """Take ``worker`` out (dead, or stuck and killed) and start a fresh one in its place."""
+    def _retire(self, worker: _Worker, kill: bool = False, exc: BaseException | None = None) -> None:
+        """Take ``worker`` out (dead, or stuck and killed) and start a fresh one in its place;
+        its task in hand ends with ``exc``, those waiting go to other workers."""
+        worker.fail(exc or WorkerDied(f"extractor process {worker.process.pid} replaced"))
         if worker not in self._workers:
             return
         self._cpu_gone += _cpu_of(worker.process.pid)
@@ -314,28 +376,36 @@ class ExtractPool:
             if loop is not None and not loop.is_closed():
                 fresh.watch(loop, self._readable)
                 if self._idle is not None and self._idle_loop is loop:
-                    self._idle.put_nowait(fresh)
+                    for _ in range(DEPTH):
+                        self._idle.put_nowait(fresh)
 
     async def _run(self, kind: str, args: tuple, timeout: float | None):
-        """Run one task in a free worker; pages wait for a free worker here, so the time
-        limit counts the work alone."""
+        """Run one task in a worker with room for it (idle, or busy with one task: this one
+        waits in its pipe, DEPTH); the time limit starts when the worker begins the task, so
+        it counts the work alone."""
         self._start()
         while True:
             worker = await self._idle.get()
             if worker in self._workers:
                 break
-        future = asyncio.get_running_loop().create_future()
-        worker.future = future
+        loop = asyncio.get_running_loop()
+        task = (loop.create_future(), loop.create_future())
+        future, started = task
+        if not worker.tasks:
+            started.set_result(None)
+        worker.tasks.append(task)
         try:
-            worker.conn.send_bytes(pickle.dumps((kind, args), pickle.HIGHEST_PROTOCOL))
+            send_frame(worker.conn, pickle.dumps((kind, args), pickle.HIGHEST_PROTOCOL))
         except OSError as exc:
-            worker.future = None
+            worker.tasks.remove(task)
             self._retire(worker)
             raise WorkerDied(f"extractor process {worker.process.pid} ended: {exc!r}") from exc
+        await started   # (_NotStarted: the worker was replaced before it began this task)
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout)
         except asyncio.TimeoutError:
-            worker.future = None
+            if task in worker.tasks:
+                worker.tasks.remove(task)
             self._retire(worker, kill=True)  # a running task cannot be cancelled, only its process killed
             raise
 
@@ -345,19 +415,25 @@ class ExtractPool:
         ref = self._ref if ref is _POOL else ref
         if url in self._abandoned:
             return _timed_out(url, self.timeout)
-        for attempt in range(2):
+        attempt = moved = 0
+        while True:
             try:
                 return await self._run("extract", (body, url, headers, ref, self.slim), self.timeout)
             except asyncio.TimeoutError:
                 self.timeouts += 1
                 self._abandoned.add(url)
                 return _timed_out(url, self.timeout)
+            except _NotStarted:
+                # waiting behind a page whose worker was replaced: sent to another worker
+                moved += 1
+                if moved > 2 * DEPTH * max(1, self.processes):
+                    raise
             except WorkerDied:
                 # the worker died with the page in hand (killed, crashed): once more, in a fresh one
                 if attempt:
                     raise
+                attempt = 1
                 self.retried += 1
-        raise AssertionError("unreachable")
 
     def set_template(self, template: Any) -> tuple[int, str]:
         """Workers use ``template`` from now on (the one learned after the warm-up): written
@@ -390,9 +466,7 @@ class ExtractPool:
         self._closed = True
         for worker in self._workers:
             worker.stop(kill=worker.future is not None)
-            future, worker.future = worker.future, None
-            if future is not None and not future.done():
-                future.cancel()
+            worker.fail()
         self._workers = []
         if self._dir is not None:
             import shutil

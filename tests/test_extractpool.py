@@ -161,3 +161,29 @@ def test_a_slim_pool_leaves_out_the_page_text_and_nothing_else():
     finally:
         full.close()
         slim.close()
+
+
+def test_a_page_waiting_behind_one_that_times_out_is_extracted_in_full():
+    """A worker is given its next page while it works (DEPTH): that page's time limit starts
+    when the worker begins it, and when the page in hand is abandoned (the worker killed), the
+    waiting page goes to a fresh worker, neither timed out nor counted as a retry."""
+    import asyncio
+
+    from crawler.extractpool import DEPTH, TIMEOUT_WARNING, ExtractPool
+
+    assert DEPTH >= 2
+    small_page = b"<html><body><p>hello there, a small page</p></body></html>"
+    pool = ExtractPool(1, None, timeout=30)
+    try:
+        async def run():
+            await pool.extract(small_page, "http://x/", None)  # the worker is started
+            pool.timeout = 0.5   # far above the small page's time, far below the big one's
+            return await asyncio.gather(pool.extract(_big_page(), "http://x/big", None),
+                                        pool.extract(small_page, "http://x/small", None))
+
+        big, small = asyncio.run(run())
+        assert big.warnings and big.warnings[0].startswith(TIMEOUT_WARNING)
+        assert small.url == "http://x/small" and "hello there" in small.text and small.warnings == []
+        assert pool.timeouts == 1 and pool.replaced == 1 and pool.retried == 0
+    finally:
+        pool.close()
