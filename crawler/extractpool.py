@@ -313,6 +313,8 @@ class ExtractPool:
         self.retried = 0  # pages extracted again after their worker died under them
         self._blob = pickle.dumps(template) if template is not None else None
         self._context = multiprocessing.get_context("forkserver" if _HAS_FORKSERVER else "spawn")
+        prestart()  # (once per process: a replaced worker too forks with the extractor imported,
+        #           so its first page's time limit is not spent importing numpy and lxml)
         self._workers: list[_Worker] = []
         self._idle: asyncio.Queue | None = None  # a worker once per task it can take (DEPTH at most)
         self._idle_loop: asyncio.AbstractEventLoop | None = None

@@ -169,17 +169,17 @@ def test_a_page_waiting_behind_one_that_times_out_is_extracted_in_full():
     waiting page goes to a fresh worker, neither timed out nor counted as a retry."""
     import asyncio
 
-    from crawler.extractpool import DEPTH, TIMEOUT_WARNING, ExtractPool, prestart
+    from crawler.extractpool import DEPTH, TIMEOUT_WARNING, ExtractPool
 
     assert DEPTH >= 2
     small_page = b"<html><body><p>hello there, a small page</p></body></html>"
-    prestart()  # (as the crawl does: the fresh worker forks with the extractor imported)
     pool = ExtractPool(1, None, timeout=30)
     try:
         async def run():
             await pool.extract(small_page, "http://x/", None)  # the worker is started
-            # far above the small page's time on a fresh worker forked ready (without prestart it
-            # imported the extractor first: over 0.5 s on a busy CI machine), far below the big one's
+            # far above the small page's time on a fresh worker forked ready (before the pool made
+            # its forkserver import the extractor, the worker did: over 0.5 s on a busy CI machine),
+            # far below the big one's
             # (about 1 s of CPU: the extractor's tag budget caps it)
             pool.timeout = 0.5
             return await asyncio.gather(pool.extract(_big_page(), "http://x/big", None),
