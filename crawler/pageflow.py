@@ -76,7 +76,9 @@ class PageFlow:
             site.count("forumcrawl/article_comments_unstored")
             page.posts = []
         if not page.posts:
-            again = site.broken.check(key, url, page, len(body), meta)
+            # (a chain that claimed this page while it was queued left its context here: the
+            # refetch carries it, so the good copy is read on that chain)
+            again = site.broken.check(key, url, page, len(body), {**meta, "fc_thread": ctx} if ctx else meta)
             if again is not None:  # a broken answer (an error page, half a page): fetched again, not read
                 return PageStep([again] + policy.refill(key))
             fetches = self.discover(site, page, meta, url) + policy.judged(key)

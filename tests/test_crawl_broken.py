@@ -156,3 +156,26 @@ def test_a_crawl_stores_every_post_of_thread_pages_answered_broken_at_first(sqli
     assert {p: n for p, n in hits.items() if n > 1} == {p: n + 1 for p, n in BROKEN_PATHS.items()}
     assert stats["forumcrawl/refetched_broken"] == sum(BROKEN_PATHS.values())
     assert "a broken answer" in proc.stderr
+
+
+def test_a_chains_page_answered_broken_is_read_on_its_chain_when_fetched_again() -> None:
+    """A thread's next page, claimed by its chain while it was queued (its context left in the
+    assembly, not in its request): the refetch carries the context."""
+    site = SiteState(SITE, SiteSettings(journal=Frontier(None), count=Tally(), template_pages=0), start_urls=[SITE + "/"])
+    flow = PageFlow(Chains(site.policy.journal, ChainRelay(lambda: None)),
+                    lambda s, page, meta, url: s.policy.discover(page, meta, url))
+    for n in range(3):
+        url = f"{SITE}/t/{n}"
+        flow.step(site, _thread(n), {"fc_depth": 1}, url, url, dict(INFO, url=url), b"x" * 45_000)
+    later = SITE + "/t/2?page=2"
+    site.threads.claim(later, {"thread_url": SITE + "/t/2", "page": 1, "offset": 5, "title": "T",
+                               "replies": None, "last_activity": None, "depth": 1})
+    for n in range(3):  # (pages of the later pages' shape)
+        url = f"{SITE}/t/{n + 10}?page=2"
+        site.broken.observe(url, _thread(n + 10), 45_000)
+    step = flow.step(site, _broken(2), {"fc_depth": 1}, later, later, dict(INFO, url=later), b"x" * 16_000)
+    assert [f.url for f in step.fetches] == [later]
+    assert step.fetches[0].meta["fc_thread"]["thread_url"] == SITE + "/t/2"
+    step = flow.step(site, _thread(20), step.fetches[0].meta, later, later, dict(INFO, url=later), b"x" * 45_000)
+    posts = [i for i in step.reading.items if "text" in i]
+    assert [p["position"] for p in posts] == [6, 7, 8, 9, 10] and {p["thread_url"] for p in posts} == {SITE + "/t/2"}
