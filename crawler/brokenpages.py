@@ -21,15 +21,15 @@ It is fetched again after ``delay`` seconds (doubled for a second try), at most
 ``per_url`` times per URL and ``per_site`` times per site, and only a good copy is
 read (the broken one is neither stored nor counted against its URL pattern). A page
 without posts met before its shape was known to be that of thread pages is remembered
-(at most ``max_suspects``) and judged once it is. Nothing here is about one site: the
+(at most ``max_suspects``, 10 of a shape) and judged once it is. Nothing here is about one site: the
 site's own thread pages are the measure.
 """
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
@@ -47,6 +47,7 @@ REFETCH = "fc_refetch"
 MAX_SHAPES = 2_000
 MAX_LINK_SHAPES = 500
 SIZES = 64
+SUSPECTS_PER_SHAPE = 10
 #: share of a shape's thread pages that showed a link shape for it to be furniture
 FURNITURE_SHARE = 0.9
 
@@ -126,6 +127,7 @@ class BrokenPages:
         self.suspects: dict[str, list[Suspect]] = {}  # shape -> pages without posts not judged yet
         self.tries: dict[str, int] = {}               # URL -> times fetched again
         self.refetched = 0
+        self.held = 0                                 # suspects remembered
 
     @property
     def on(self) -> bool:
@@ -147,7 +149,9 @@ class BrokenPages:
         if measure.pages < self.min_pages or shape not in self.suspects:
             return []
         fetches = []
-        for suspect in self.suspects.pop(shape):
+        suspects = self.suspects.pop(shape)
+        self.held -= len(suspects)
+        for suspect in suspects:
             reason = self._broken(measure, shape, suspect.body, suspect.text, suspect.links)
             fetch = self._again(suspect.url, suspect.meta, reason, late=True) if reason else None
             if fetch is not None:
@@ -165,9 +169,12 @@ class BrokenPages:
         measure = self.shapes.get(shape)
         text, links = page_text(page), link_shapes(page)
         if measure is None or measure.pages < self.min_pages:
-            suspects = self.suspects.setdefault(shape, [])
-            if sum(map(len, self.suspects.values())) < self.max_suspects and self._may_try(key):
-                suspects.append(Suspect(key, body, text, links, _own_meta(meta)))
+            suspects = self.suspects.get(shape, [])
+            # (bounded per shape too: listings and the like, shapes that never show posts, would
+            # otherwise fill the room before a thread page's shape is known)
+            if self.held < self.max_suspects and len(suspects) < SUSPECTS_PER_SHAPE and self._may_try(key):
+                self.suspects[shape] = suspects + [Suspect(key, body, text, links, _own_meta(meta))]
+                self.held += 1
             return None
         reason = self._broken(measure, shape, body, text, links)
         return self._again(key, meta, reason) if reason else None

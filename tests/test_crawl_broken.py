@@ -179,3 +179,14 @@ def test_a_chains_page_answered_broken_is_read_on_its_chain_when_fetched_again()
     step = flow.step(site, _thread(20), step.fetches[0].meta, later, later, dict(INFO, url=later), b"x" * 45_000)
     posts = [i for i in step.reading.items if "text" in i]
     assert [p["position"] for p in posts] == [6, 7, 8, 9, 10] and {p["thread_url"] for p in posts} == {SITE + "/t/2"}
+
+
+def test_pages_remembered_before_their_shape_is_known_are_bounded_per_shape_and_in_all() -> None:
+    room = _room(max_suspects=15)
+    for n in range(30):  # a listing's pages: a shape that never shows posts
+        room.check(f"{SITE}/forum/{n}", f"{SITE}/forum/{n}", _broken(n), 1_000, {})
+    for n in range(8):
+        room.check(f"{SITE}/t/{n + 10}", f"{SITE}/t/{n + 10}", _broken(n), 1_000, {})
+    assert len(room.suspects["/forum/#"]) == 10 and len(room.suspects["/t/#"]) == 5 and room.held == 15
+    fetches = [f for n in range(3) for f in room.observe(f"{SITE}/t/{n}", _thread(n), 45_000)]
+    assert len(fetches) == 5 and room.held == 10
