@@ -76,6 +76,11 @@ class PageFlow:
             site.count("forumcrawl/article_comments_unstored")
             page.posts = []
         if not page.posts:
+            # (a chain that claimed this page while it was queued left its context here: the
+            # refetch carries it, so the good copy is read on that chain)
+            again = site.broken.check(key, url, page, len(body), {**meta, "fc_thread": ctx} if ctx else meta)
+            if again is not None:  # a broken answer (an error page, half a page): fetched again, not read
+                return PageStep([again] + policy.refill(key))
             fetches = self.discover(site, page, meta, url) + policy.judged(key)
             # (a board page of a re-crawl listing known threads first is what it was on the first crawl)
             known_first = policy.took_known_entries(url)
@@ -88,9 +93,10 @@ class PageFlow:
             fetches = self.discover(site, page, meta, url)
             return PageStep(fetches + policy.learn(key, "repeat"), record=True, finished=True)
         # A thread page (a single-post page may be classified "article": posts decide).
+        broken = site.broken.observe(url, page, len(body))  # earlier broken answers of its shape
         if policy.observe_posts(url, page, info.get("declared")):
             threads.rekey(policy.inert.strip)
-        released = policy.judged(key)  # copies' targets held for this page's verdict
+        released = broken + policy.judged(key)  # copies' targets held for this page's verdict
         url = policy.read_as(url)  # (a link queued before its parameter was learned inert)
         if threads.already_emitted(page) and not meta.get("fc_rechain"):
             # Every post of this page was stored from another URL of the same page.

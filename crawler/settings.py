@@ -156,3 +156,9 @@ FORUMCRAWL_TRAP_RATIO = 0.02
 # (a month archive that once listed a new thread, every other month empty; 0 disables).
 FORUMCRAWL_LEARN_RARE_SAMPLES = 20
 FORUMCRAWL_LEARN_RARE_RATIO = 0.1
+# A thread page answered broken (HTTP 200, an error page or half a page: crawler/brokenpages.py)
+# is fetched again at most this many times per URL (0: never) and per site, this many seconds
+# later (doubled for a second try).
+FORUMCRAWL_REFETCH_BROKEN = 2
+FORUMCRAWL_REFETCH_BROKEN_MAX = 20
+FORUMCRAWL_REFETCH_BROKEN_DELAY = 2.0

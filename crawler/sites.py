@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.assembly import ThreadAssembly
+from crawler.brokenpages import BrokenPages
 from crawler.fetches import PRIORITY_ENTRY, Fetch
 from crawler.journal import Frontier
 from crawler.patterns import PatternLearner
@@ -127,6 +128,9 @@ class SiteSettings:
     claim: Callable[[str], bool] | None = None  # shared frontier: the chain board's claim
     known_threads: Callable[[SiteState], dict[str, dict[str, Any]]] | None = None  # the store's state of a site
     args: dict[str, Any] = field(default_factory=dict)  # the crawl's spider arguments (defaults of every site)
+    refetch_broken: int = 2                    # FORUMCRAWL_REFETCH_BROKEN: a broken answer fetched again, per URL
+    refetch_broken_max: int = 20               # FORUMCRAWL_REFETCH_BROKEN_MAX: ... per site
+    refetch_broken_delay: float = 2.0          # FORUMCRAWL_REFETCH_BROKEN_DELAY: seconds before (doubled after)
 
     @classmethod
     def from_settings(cls, settings, **kwargs: Any) -> SiteSettings:
@@ -139,7 +143,10 @@ class SiteSettings:
                    trap_samples=settings.getint("FORUMCRAWL_TRAP_SAMPLES", 200),
                    trap_ratio=settings.getfloat("FORUMCRAWL_TRAP_RATIO", 0.02),
                    rare_samples=settings.getint("FORUMCRAWL_LEARN_RARE_SAMPLES", 20),
-                   rare_ratio=settings.getfloat("FORUMCRAWL_LEARN_RARE_RATIO", 0.1), **kwargs)
+                   rare_ratio=settings.getfloat("FORUMCRAWL_LEARN_RARE_RATIO", 0.1),
+                   refetch_broken=settings.getint("FORUMCRAWL_REFETCH_BROKEN", 2),
+                   refetch_broken_max=settings.getint("FORUMCRAWL_REFETCH_BROKEN_MAX", 20),
+                   refetch_broken_delay=settings.getfloat("FORUMCRAWL_REFETCH_BROKEN_DELAY", 2.0), **kwargs)
 
 
 class SiteState:
@@ -181,6 +188,9 @@ class SiteState:
         pages = int(a["template_pages"]) if a.get("template_pages") not in (None, "") else config.template_pages
         self.warmup = TemplateWarmup(pages, jobdir=config.jobdir, name=origin)
         self.threads = ThreadAssembly(origin, titles=self.warmup.titles, count=self.count)
+        # thread pages answered broken (an error page, half a page) are fetched again
+        self.broken = BrokenPages(per_url=config.refetch_broken, per_site=config.refetch_broken_max,
+                                  delay=config.refetch_broken_delay, count=self.count)
         self.learned: asyncio.Event | None = None   # set once the template is learned (warm-up)
         self.sample: list[dict[str, Any]] = []       # warm-up pages the template is learned from
         self.template_ref: Any = None                # the template as the extractor pool knows it

@@ -12,6 +12,8 @@ every response first:
 * a 429 or 503 holds the host for ``Retry-After`` (seconds or HTTP-date, capped)
   or the back-off, and grows the back-off; Scrapy's RetryMiddleware still retries
   the request, but the retry waits here like any request to that host;
+* a request whose meta names a time not to send it before (``fc_not_before``: a broken
+  answer fetched again, :mod:`crawler.brokenpages`) waits for it, then for its turn;
 * with ``REDIS_URL`` (a shared frontier), slots live in Redis: the gap and a
   per-host concurrency limit (``FORUMCRAWL_HOST_CONCURRENCY``, default
   ``CONCURRENT_REQUESTS_PER_DOMAIN``) hold for all workers together.
@@ -25,7 +27,7 @@ Stats: ``politeness/requests/<host>``, ``politeness/requests_per_second/<host>``
 (at the end: requests after the first / seconds between first and last),
 ``politeness/backoffs/<host>`` and ``politeness/backoffs`` (429/503 answers),
 ``politeness/retry_after/<host>`` (holds set by a Retry-After), ``politeness/crawl_delay/<host>``,
-``politeness/delayed``, ``politeness/waited_seconds`` and ``politeness/host_full`` (shared
+``politeness/delayed``, ``politeness/held_until`` (requests held to their ``fc_not_before``), ``politeness/waited_seconds`` and ``politeness/host_full`` (shared
 concurrency full, tried again); one "Politeness:" log line at the end.
 """
 from __future__ import annotations
@@ -41,6 +43,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.task import deferLater
 
+from crawler.brokenpages import NOT_BEFORE
 from crawler.politeness import LocalSlots, PolitenessConfig, effective_crawl_delay, parse_retry_after, sheds_load
 from crawler.robots import RobotsTxtPending
 
@@ -135,6 +138,9 @@ class PolitenessMiddleware:
         if url.scheme not in ("http", "https"):
             return None
         host = url.netloc
+        not_before = request.meta.get(NOT_BEFORE)
+        if not_before and not_before > time.time():  # (a broken answer fetched again: crawler.brokenpages)
+            return self._hold(request, host, not_before)
         if host not in self._delay_known:
             self._learn_delay(host)
         if self.shared is None and self.local.idle(host):
@@ -143,6 +149,15 @@ class PolitenessMiddleware:
             self._count(host, 0.0, now)
             return None
         return self._wait_turn(request, host)  # a coroutine: Scrapy awaits it
+
+    async def _hold(self, request: Request, host: str, not_before: float) -> None:
+        """A request not to be sent before ``not_before`` (``time.time()``): it waits, then its turn."""
+        self.stats.inc_value("politeness/held_until")
+        await self._sleep(not_before - time.time(), request, host, "")
+        request.meta.pop(NOT_BEFORE, None)
+        turn = self.process_request(request)
+        if turn is not None:
+            await turn
 
     def _learn_delay(self, host: str) -> None:
         """Read the host's Crawl-delay once robots.txt is known (robots' middleware runs first)."""
