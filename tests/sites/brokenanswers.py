@@ -4,9 +4,9 @@ a template cut off by an error), as a forum under load does (crawler/brokenpages
 from __future__ import annotations
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from crawler.demo.forum import Forum
+from tests.sites.stub import StubHandler, serve
 
 BROKEN = ("<html><head><title>Error</title></head><body><h1>Database error</h1>"
           "<p>SQLSTATE[HY000] [1040] Too many connections</p><pre>{trace}</pre></body></html>")
@@ -20,7 +20,7 @@ class BrokenAnswersForum:
         self.forum, self.broken, self.hits, self.lock = forum, dict(broken), [], threading.Lock()
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(StubHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):  # noqa: N802 - http.server API
@@ -33,19 +33,11 @@ class BrokenAnswersForum:
                     else:
                         status, ctype, body = site.forum.route(self.path)
                     site.hits.append((self.path, bool(left)))
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(status, ctype, body)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server, _, base = serve(Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = base + "/"
 
     def stop(self) -> None:
         self.server.shutdown()
