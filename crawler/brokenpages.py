@@ -152,7 +152,7 @@ class BrokenPages:
         suspects = self.suspects.pop(shape)
         self.held -= len(suspects)
         for suspect in suspects:
-            reason = self._broken(measure, shape, suspect.body, suspect.text, suspect.links)
+            reason = self._broken(measure, shape, suspect.body, suspect.text, lambda s=suspect: s.links)
             fetch = self._again(suspect.url, suspect.meta, reason, late=True) if reason else None
             if fetch is not None:
                 fetches.append(fetch)
@@ -167,25 +167,28 @@ class BrokenPages:
             return None
         shape = url_pattern(url)
         measure = self.shapes.get(shape)
-        text, links = page_text(page), link_shapes(page)
         if measure is None or measure.pages < self.min_pages:
             suspects = self.suspects.get(shape, [])
             # (bounded per shape too: listings and the like, shapes that never show posts, would
             # otherwise fill the room before a thread page's shape is known)
             if self.held < self.max_suspects and len(suspects) < SUSPECTS_PER_SHAPE and self._may_try(key):
-                self.suspects[shape] = suspects + [Suspect(key, body, text, links, _own_meta(meta))]
+                self.suspects[shape] = suspects + [Suspect(key, body, page_text(page), link_shapes(page),
+                                                           _own_meta(meta))]
                 self.held += 1
             return None
-        reason = self._broken(measure, shape, body, text, links)
+        # (a page's link shapes only when they may count: most pages without posts are listings)
+        reason = self._broken(measure, shape, body, page_text(page), lambda: link_shapes(page))
         return self._again(key, meta, reason) if reason else None
 
-    def _broken(self, measure: ShapeMeasure, shape: str, body: int, text: int, links: frozenset[str]) -> str | None:
-        """Why a page without posts of a thread pages' shape is a broken answer, or None."""
+    def _broken(self, measure: ShapeMeasure, shape: str, body: int, text: int,
+                links: Callable[[], frozenset[str]]) -> str | None:
+        """Why a page without posts of a thread pages' shape is a broken answer, or None
+        (``links``: its link shapes, asked for only when its size makes it a candidate)."""
         usual_body, usual_text = measure.body, measure.text
         if not (body < self.ratio * usual_body or text < self.ratio * usual_text):
             return None
         furniture = measure.furniture(FURNITURE_SHARE)
-        kept = len(furniture & links)
+        kept = len(furniture & links())
         if not furniture or kept >= self.furniture * len(furniture):
             # the site's template is all there: a page of its own ("no such topic"); or thread
             # pages that share no link at all, against which nothing can be told
