@@ -216,6 +216,7 @@ def _child(kind: str, url: str, concurrency: int, database: str | None, processe
         + (stats.get("forumcrawl/db_posts_updated", 0) or 0) + (stats.get("forumcrawl/db_posts_unchanged", 0) or 0),
         "extraction_failures": stats.get("forumcrawl/extraction_failures", 0),
         "finish_reason": stats.get("finish_reason"),
+        "gc_collections": stats.get("gc/collections"), "gc_cpu_seconds": stats.get("gc/cpu_seconds"),
     }))
 
 
@@ -321,6 +322,8 @@ def main() -> None:
                        f"({r['crawl_cpu_ms_per_page']} from spider_opened to spider_closed, "
                        f"{r['main_cpu_ms_per_page']} of it in the reactor thread, "
                        f"{r['store_cpu_ms_per_page']} writing to the store)")
+                if r.get("gc_collections") is not None:
+                    cpu += f" (garbage collector: {r['gc_collections']} runs, {r['gc_cpu_seconds']} s)"
                 if workers and r.get("extract_cpu_ms_per_page"):
                     cpu += f" + extractor processes {r['extract_cpu_ms_per_page']} ms/page"
                 print(f"({label}) {name}: {r['pages']} pages in {r['seconds']}s = "
