@@ -145,12 +145,13 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     region = blk.region
 
     posts = []
+    lone: list[int] = []   # (the element of a single post read by its own anatomy)
     types = set(getattr(structured, "types", None) or ())
     if not _declared_article(blk, region, types):
         try:
             posts = find_posts(dom, url, now=when, structured=structured, template_mask=mask,
                                region=region, known_units=getattr(template, "post_units", frozenset()),
-                               seen_units=seen_units)
+                               seen_units=seen_units, lone=lone)
         except Exception as exc:
             page.warnings.append(f"post splitting failed: {type(exc).__name__}: {exc}"[:200])
     rows = None
@@ -195,6 +196,11 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
             entries, entry_rows = listing.entries, listing.rows
         except Exception as exc:
             page.warnings.append(f"listing detection failed: {type(exc).__name__}: {exc}"[:200])
+    if len(posts) == 1 and lone and entry_rows and not is_thread and \
+            any(lone[0] < r <= dom.end[lone[0]] for r in entry_rows):
+        # the lone "post" holds the listing's rows: a record wrapping the whole view (a CMS page
+        # hosting a board through a plugin: WordPress's <article id="post-4">), not a post
+        posts = []
     if entry_rows and not is_thread:
         # a listing's rows in the content region (teasers showing a topic's whole text): their
         # prose is the listing's, no article's

@@ -41,13 +41,16 @@ from extractor.units import (_MAX_DATES_PER_POST, _match_units, _normal_sig, _st
 
 def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
                template_mask: np.ndarray | None = None, region: int | None = None,
-               known_units: frozenset[str] = frozenset(), seen_units: set[str] | None = None) -> list[Post]:
+               known_units: frozenset[str] = frozenset(), seen_units: set[str] | None = None,
+               lone: list[int] | None = None) -> list[Post]:
     """The posts of a thread page in page order, or [] when the page has none.
 
     ``known_units``: where the site's thread pages hold their posts (:func:`unit_paths`,
     learnt by the site template from pages with several posts), so a page with a single
     reply under its opening post is still split by the site's own post element.
     ``seen_units`` receives this page's unit paths when it is split into three or more posts.
+    ``lone`` receives the element of a single post found by its own anatomy (:func:`single_post`),
+    for the caller to judge against what else the page turns out to hold.
     """
     n = len(dom)
     if n < 3:
@@ -132,6 +135,8 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
             if single is None:
                 return []
             units, sdata = [single], {}
+            if lone is not None:
+                lone.append(single)
     # A DOM split nothing vouches for must show posts' anatomy: a common body or author element;
     # one without it stands only if the page's JSON-LD thread agrees with its texts.
     foreign &= set(units)
@@ -145,6 +150,8 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         single = single_post(dom, text_w, dates, url)
         if single is not None:
             units, foreign, comments, spans = [single], set(), [], {}
+            if lone is not None:
+                lone.append(single)
             posts = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=True, spans=spans)
     if not posts and not sdata and structured is not None and getattr(structured, "is_thread", False):
         loose = _build_posts(dom, units, key, text_w, dates, url, now, sdata, strict=False, foreign=foreign,

@@ -1,7 +1,8 @@
 """Whole-site crawls of real PHP forum engines run on 127.0.0.1 (issue 9).
 
 Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbon Forum 5.9, the
-question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress, Phorum (5.2's PHP 8 line), phpBB 3.3
+question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress,
+WordPress + Asgaros Forum, Phorum (5.2's PHP 8 line), phpBB 3.3
 Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
 engine ThinkSAAS 3.7 (group topics and comments), the Chinese forums HYBBS 2.3 (its topic shown again
 on every page) and HadSky 5.5 (a "load more" script instead of a pager), esoTalk 1.0
@@ -31,7 +32,7 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import (PhpForum, bbpress, carbon, discuz, e107, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
+from tests.engines.php import (PhpForum, asgaros, bbpress, carbon, discuz, e107, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
                                phorum, phpbb, q2a, source_dir, thinksaas, wecenter)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
@@ -40,7 +41,8 @@ pytestmark = pytest.mark.slow
 F1_TARGET = 0.95
 GETS_PER_THREAD_PAGE = 3.0
 SETTINGS = ("CONCURRENT_REQUESTS=4", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "DOWNLOAD_DELAY=0")
-ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
+ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
+           "carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "discuz": (discuz.PHP_MODULES, True, discuz.running_discuz),
            "discuz-gbk": (discuz.PHP_MODULES, True, functools.partial(discuz.running_discuz, charset="gbk")),
            "e107": (e107.PHP_MODULES, True, e107.running_e107),
@@ -55,7 +57,7 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "bbpress": (bbpress.PHP_MODULES, True, bbpress.running_bbpress),
            "thinksaas": (thinksaas.PHP_MODULES, True, thinksaas.running_thinksaas),
            "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter)}
-ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
+ALSO_NEEDS = {"asgaros": "wordpress", "bbpress": "wordpress"}  # (WordPress plugins: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
 KNOWN_OPEN: dict[str, str] = {}  # (engine name -> why; none at the moment)
