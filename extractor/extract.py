@@ -154,6 +154,8 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
                                seen_units=seen_units, lone=lone)
         except Exception as exc:
             page.warnings.append(f"post splitting failed: {type(exc).__name__}: {exc}"[:200])
+    if posts:
+        posts = without_bare_headers(posts, _heading(dom, body, page.title))
     rows = None
     try:
         rows = rows_taken_for_posts(dom, url, posts, now=when, template_mask=mask) if posts else None
@@ -381,6 +383,33 @@ def dedupe_lines(text: str, min_len: int = 40) -> str:
             seen.add(line)
         out.append(line)
     return "\n".join(out)
+
+
+_COUNTER_LINE_RE = re.compile(r"[\W_]*\d[\W\d_]*")   # "23", "\ue60c 23" (an icon font's glyph and a count)
+
+
+def without_bare_headers(posts: list, heading: str) -> list:
+    """The posts but a thread's header shown without its text: a block that reads only the
+    thread's heading and counters (replies, views), as an engine repeats the opening post's
+    header box on each later page and leaves its text to the first. Taken for a post it would
+    be the opening post again (or, keyed by an id, overwrite it). The posts left are numbered
+    again; a page with nothing else keeps its posts."""
+    want = squash(heading).lower()
+    if not want:
+        return posts
+    kept = [p for p in posts if not _bare_header(p.text, want)]
+    if len(kept) == len(posts) or not kept:
+        return posts
+    for n, post in enumerate(kept, start=1):
+        post.position = n
+    return kept
+
+
+def _bare_header(text: str, heading: str) -> bool:
+    lines = [line.strip() for line in (text or "").split("\n") if line.strip()]
+    titled = [line for line in lines if squash(line).lower() == heading]
+    counters = [line for line in lines if _COUNTER_LINE_RE.fullmatch(line)]
+    return bool(titled and counters) and len(titled) + len(counters) == len(lines)
 
 
 def thread_text(posts: list, heading: str) -> str:

@@ -52,6 +52,35 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     ``lone`` receives the element of a single post found by its own anatomy (:func:`single_post`),
     for the caller to judge against what else the page turns out to hold.
     """
+    return without_shared_ids(_find_posts(dom, url, now=now, structured=structured, template_mask=template_mask,
+                                          region=region, known_units=known_units, seen_units=seen_units,
+                                          lone=lone))
+
+
+def without_shared_ids(posts: list[Post]) -> list[Post]:
+    """The posts, an id carried by different posts of the page dropped from all of them.
+
+    A template may write one constant where a post id belongs (``data-id="111"`` on every
+    reply): it names no post, and read as one it would make every reply of a thread the same
+    stored post. Posts with the same id and the same text are one post shown twice: their id
+    stays (the store keeps the post once).
+    """
+    texts: dict[str, set[str]] = {}
+    for post in posts:
+        if post.post_id:
+            texts.setdefault(post.post_id, set()).add(post.text)
+    shared = {ident for ident, seen in texts.items() if len(seen) > 1}
+    if shared:
+        for post in posts:
+            if post.post_id in shared:
+                post.post_id = None
+    return posts
+
+
+def _find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
+                template_mask: np.ndarray | None = None, region: int | None = None,
+                known_units: frozenset[str] = frozenset(), seen_units: set[str] | None = None,
+                lone: list[int] | None = None) -> list[Post]:
     n = len(dom)
     if n < 3:
         return []

@@ -5,7 +5,8 @@ question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), Wor
 WordPress + Asgaros Forum, Phorum (5.2's PHP 8 line), phpBB 3.3
 Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
 engine ThinkSAAS 3.7 (group topics and comments), the Chinese forums HYBBS 2.3 (its topic shown again
-on every page) and HadSky 5.5 (a "load more" script instead of a pager), esoTalk 1.0
+on every page), HadSky 5.5 (a "load more" script instead of a pager) and StartBBS 2.0 (ThinkPHP 5.1;
+constant post ids in its template, the topic's header box on every page), esoTalk 1.0
 (a conversation shown at any post offset), the CMS e107 v2 with its forum plugin (news,
 pages and forum statistics around the forum), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
@@ -33,7 +34,7 @@ import pytest
 from tests.conftest import service_missing
 from tests.engines import metrics
 from tests.engines.php import (PhpForum, asgaros, bbpress, carbon, discuz, e107, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
-                               phorum, phpbb, q2a, source_dir, thinksaas, wecenter)
+                               phorum, phpbb, q2a, source_dir, startbbs, thinksaas, wecenter)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -55,6 +56,7 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
            "phpbb": (phpbb.PHP_MODULES, True, phpbb.running_phpbb),
            "q2a": (q2a.PHP_MODULES, True, q2a.running_q2a),
            "bbpress": (bbpress.PHP_MODULES, True, bbpress.running_bbpress),
+           "startbbs": (startbbs.PHP_MODULES, True, startbbs.running_startbbs),
            "thinksaas": (thinksaas.PHP_MODULES, True, thinksaas.running_thinksaas),
            "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter)}
 ALSO_NEEDS = {"asgaros": "wordpress", "bbpress": "wordpress"}  # (WordPress plugins: both sources)
