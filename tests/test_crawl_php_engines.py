@@ -6,7 +6,8 @@ Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) an
 engine ThinkSAAS 3.7 (group topics and comments), the Chinese forums HYBBS 2.3 (its topic shown again
 on every page) and HadSky 5.5 (a "load more" script instead of a pager), esoTalk 1.0
 (a conversation shown at any post offset), the CMS e107 v2 with its forum plugin (news,
-pages and forum statistics around the forum), all on MariaDB, are installed
+pages and forum statistics around the forum), Vanilla Forums 2.2 (every page routed through
+``index.php?p=/path``), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -32,7 +33,7 @@ import pytest
 from tests.conftest import service_missing
 from tests.engines import metrics
 from tests.engines.php import (PhpForum, bbpress, carbon, discuz, e107, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
-                               phorum, phpbb, q2a, source_dir, thinksaas, wecenter)
+                               phorum, phpbb, q2a, source_dir, thinksaas, vanilla, wecenter)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -54,11 +55,13 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "q2a": (q2a.PHP_MODULES, True, q2a.running_q2a),
            "bbpress": (bbpress.PHP_MODULES, True, bbpress.running_bbpress),
            "thinksaas": (thinksaas.PHP_MODULES, True, thinksaas.running_thinksaas),
+           "vanilla": (vanilla.PHP_MODULES, True, vanilla.running_vanilla),
            "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter)}
 ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
-KNOWN_OPEN: dict[str, str] = {}  # (engine name -> why; none at the moment)
+KNOWN_OPEN: dict[str, str] = {  # (engine name -> why)
+    "vanilla": "member pages routed as index.php?p=/profile/... are fetched (3.22 GETs a thread page)"}
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
 
 
