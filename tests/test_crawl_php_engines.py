@@ -60,8 +60,7 @@ ENGINES = {"carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
 ALSO_NEEDS = {"bbpress": "wordpress"}  # (bbPress is a WordPress plugin: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
-KNOWN_OPEN: dict[str, str] = {  # (engine name -> why)
-    "vanilla": "member pages routed as index.php?p=/profile/... are fetched (3.22 GETs a thread page)"}
+KNOWN_OPEN: dict[str, str] = {}  # (engine name -> why; none at the moment)
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
 
 
