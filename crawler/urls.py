@@ -218,14 +218,9 @@ def skip_reason(url: str) -> str | None:
         params = re.split(r"[?&]", parts.query.lstrip("/"), maxsplit=1)[1:2]
         params = params[0] if params else ""
     for where in (path, route) if route else (path,):
-        if _SEGMENT.search(where) or _NEW_FORM.search(where):
-            return "action"
-        if _BOILERPLATE_PATH.search(where):
-            return "boilerplate"
-        if _JUMP_PATH.search(where):
-            return "jump"
-        if any(_is_variant_segment(segment) for segment in where.split("/")):
-            return "variant"
+        reason = _path_reason(where)
+        if reason:
+            return reason
     if params:
         for pair in params.split("&"):
             key, _, value = pair.partition("=")
@@ -240,6 +235,20 @@ def skip_reason(url: str) -> str | None:
                 return "variant"
             if not value and _ACTION_VALUE.match(key):  # "index.php?login", "?action"-less forms
                 return "action"
+    return None
+
+
+def _path_reason(where: str) -> str | None:
+    """Why the path ``where`` (a URL's, or the one a front controller reads from its query)
+    names no page to fetch: ``action``, ``boilerplate``, ``jump``, ``variant``; or None."""
+    if _SEGMENT.search(where) or _NEW_FORM.search(where):
+        return "action"
+    if _BOILERPLATE_PATH.search(where):
+        return "boilerplate"
+    if _JUMP_PATH.search(where):
+        return "jump"
+    if any(_is_variant_segment(segment) for segment in where.split("/")):
+        return "variant"
     return None
 
 
@@ -313,13 +322,23 @@ class RouteKeys:
                 self.keys.add(key.lower())
 
     def refusal(self, url: str) -> str | None:
-        """``"action"`` when a routing key of ``url`` names an action page, else None."""
+        """Why a routing key of ``url`` names no page to fetch (``"action"`` for an action page),
+        else None. A value that is a whole path (``index.php?p=/profile/3/ann``,
+        ``?p=/home/termsofservice``, ``?p=/categories/general/feed.rss``: the front controller's
+        path in a key) is judged as the path it is: its every segment, as :func:`skip_reason`
+        judges a URL's path (``action``, ``boilerplate``, ``jump``, ``variant``, ``file-type``)."""
         if not self.keys:
             return None
         query = url.partition("?")[2].partition("#")[0]
         for pair in query.split("&"):
             key, _, value = pair.partition("=")
             if key.lower() in self.keys and value:
+                if value.startswith("/") or value[:3].upper() == "%2F":
+                    routed = unquote(value)
+                    reason = "file-type" if _SKIP_EXTENSIONS.search(routed) else _path_reason(routed)
+                    if reason:
+                        return reason
+                    continue
                 first = value.split("%2F" if "%2F" in value else "/", 1)[0]
                 if _ROUTE_ACTION.match(first) or _ROUTE_MARK.match(first):
                     return "action"

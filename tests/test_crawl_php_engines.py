@@ -8,7 +8,8 @@ engine ThinkSAAS 3.7 (group topics and comments), the Chinese forums HYBBS 2.3 (
 on every page), HadSky 5.5 (a "load more" script instead of a pager) and StartBBS 2.0 (ThinkPHP 5.1;
 constant post ids in its template, the topic's header box on every page), esoTalk 1.0
 (a conversation shown at any post offset), the CMS e107 v2 with its forum plugin (news,
-pages and forum statistics around the forum), all on MariaDB, are installed
+pages and forum statistics around the forum), Vanilla Forums 2.2 (every page routed through
+``index.php?p=/path``), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -34,7 +35,7 @@ import pytest
 from tests.conftest import service_missing
 from tests.engines import metrics
 from tests.engines.php import (PhpForum, asgaros, bbpress, carbon, discuz, e107, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
-                               phorum, phpbb, q2a, source_dir, startbbs, thinksaas, wecenter)
+                               phorum, phpbb, q2a, source_dir, startbbs, thinksaas, vanilla, wecenter)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -58,6 +59,7 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
            "bbpress": (bbpress.PHP_MODULES, True, bbpress.running_bbpress),
            "startbbs": (startbbs.PHP_MODULES, True, startbbs.running_startbbs),
            "thinksaas": (thinksaas.PHP_MODULES, True, thinksaas.running_thinksaas),
+           "vanilla": (vanilla.PHP_MODULES, True, vanilla.running_vanilla),
            "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter)}
 ALSO_NEEDS = {"asgaros": "wordpress", "bbpress": "wordpress"}  # (WordPress plugins: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail

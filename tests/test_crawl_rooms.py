@@ -266,6 +266,39 @@ def test_a_query_routed_site_learns_its_routing_key_and_skips_action_routes() ->
     assert [f.url for f in policy.discover(page, {"fc_depth": 0}, "http://h/")] == ["http://h/index.php?qa=questions"]
 
 
+def test_a_routing_keys_path_value_is_judged_as_the_path_it_is() -> None:
+    """A front controller reading a whole path from a key (``index.php?p=/profile/3/ann``): once the
+    key is learned from its sign-in route (``?p=/entry/signin``), its value is judged segment by
+    segment as a URL's path would be: member pages and forms (action), the terms of service
+    (boilerplate), a feed file (file-type) are skipped; discussions, their pages, boards are kept."""
+    from crawler.urls import RouteKeys
+
+    routes = RouteKeys()
+    assert routes.refusal("http://h/index.php?p=/profile/3/ann") is None   # nothing learned yet
+    routes.learn("http://h/index.php?Target=discussions&p=/entry/signin")
+    assert routes.keys == {"p"}
+    for url, why in (("http://h/index.php?p=/profile/3/ann", "action"),
+                     ("http://h/index.php?p=/profile/comments/3/%E9%99%88%E4%BC%9F", "action"),
+                     ("http://h/index.php?p=%2Fprofile%2Fdiscussions%2F3%2Fann", "action"),
+                     ("http://h/index.php?Target=discussions&p=/entry/register", "action"),
+                     ("http://h/index.php?p=/home/termsofservice", "boilerplate"),
+                     ("http://h/index.php?p=/categories/general/feed.rss", "file-type")):
+        assert routes.refusal(url) == why, url
+    for url in ("http://h/index.php?p=/discussion/8/sourdough-starter", "http://h/index.php?p=/discussion/8/x/p2",
+                "http://h/index.php?p=/categories/general", "http://h/index.php?p=/discussions",
+                "http://h/index.php?p=/", "http://h/index.php?Target=/profile/3&p=/discussions"):
+        assert routes.refusal(url) is None, url
+
+    policy = UrlPolicy(Frontier(None), start_url="http://h/")
+    page = Page(url="http://h/", kind="listing",
+                links=[Link("http://h/index.php?p=/discussion/8/sourdough-starter", "Sourdough", "other"),
+                       Link("http://h/index.php?p=/profile/3/ann", "ann", "other"),
+                       Link("http://h/index.php?p=/home/termsofservice", "Terms", "other"),
+                       Link("http://h/index.php?p=/entry/signin", "Sign In", "navigation")])
+    assert [f.url for f in policy.discover(page, {"fc_depth": 0}, "http://h/")] == [
+        "http://h/index.php?p=/discussion/8/sourdough-starter"]
+
+
 def test_a_listing_rows_link_to_one_post_of_its_thread_is_not_fetched() -> None:
     """"answered 2 hours ago" beside a question: the question's URL with a parameter more and an
     anchor (``&show=9#a9``) opens the page holding that answer, which the thread's chain reads."""
