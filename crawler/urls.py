@@ -57,9 +57,10 @@ _WORDS = (
     r"private-?messages?|pm|messenger|inbox|"
     r"subscribe|unsubscribe|bookmark|watch|ignore|"
     r"vote|like|react|thank|rep|reputation|rate|rating|rate-?thread|ratethread|rate-?post|rate-?topic|"
-    r"rss|feed|atom|share|sendmessage|sendtofriend|email|mail|"
+    r"rss\d*|feed|atom\d*|share|sendmessage|sendtofriend|email|mail|"
     r"attachment|captcha|cart|checkout|(?:super-?)?admin|wp-admin|wp-login|space|spacecp|misc"
 )
+# (a feed word may carry its format's version: ?type=rss2, /feed/rss2/, atom10)
 # A skip word as a whole path segment or as a script name: /login, /member/12,
 # /posting.php, /newthread.php?f=2, /index.php/profile/...; and the short profile
 # path /u/<name> (Discourse, Carbon Forum, Reddit, HYBBS's /?u/ann.html: a member's activity
