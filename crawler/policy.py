@@ -21,7 +21,7 @@ from crawler.fetches import PRIORITY_ENTRY, PRIORITY_LISTING_NEXT, PRIORITY_OTHE
 from crawler.journal import Frontier
 from crawler.pagination import first_page_aliases, is_page_one_of
 from crawler.patterns import PatternLearner, url_pattern
-from crawler.urls import RouteKeys, canonicalize, same_site, site_of, skip_reason
+from crawler.urls import ProfileAreas, RouteKeys, canonicalize, same_site, site_of, skip_reason
 from crawler.views import ViewMap, id_numbers, is_digest, signature
 
 Count = Callable[..., None]
@@ -78,6 +78,7 @@ class UrlPolicy:
         self.inert = InertParams()
         self.copies = InertCopies()  # copies met while a parameter is judged
         self.routes = RouteKeys()  # query keys that route the site's pages (?qa=user, ?qa=feed)
+        self.profiles = ProfileAreas()  # folders of member pages, learned from thread pages' author links
         # Pages without posts that listed known threads first in this re-crawl (the planner
         # decided about them there): what their new entries were on the first crawl.
         self.listed_known: set[str] = set()
@@ -113,7 +114,7 @@ class UrlPolicy:
 
     def refusal(self, url: str) -> str | None:
         """Why ``url`` is out of bounds (skip rules, scope, allow/deny), or None."""
-        reason = skip_reason(url) or self.routes.refusal(url)
+        reason = skip_reason(url) or self.routes.refusal(url) or self.profiles.refusal(url)
         if reason is None and not self.in_scope(url):
             reason = "offsite"
         if reason is None and self.allow is not None and not self.allow.search(url):
@@ -232,6 +233,8 @@ class UrlPolicy:
             return f"learned_{blocked}"
         if self.routes.refusal(url) is not None:
             return "routing_action"
+        if self.profiles.refusal(url) is not None:
+            return "profile"      # (a member's page taken on before the site's author links taught its folder)
         if stripped != url:
             if self.seen_alias(stripped) in self.journal.seen:  # (or its thread's bare first page)
                 return "inert_duplicate"
@@ -320,6 +323,11 @@ class UrlPolicy:
         here = urlsplit(url).path
         for raw, _ in candidates:
             self.routes.learn(raw)
+        if thread_like:
+            folder = self.profiles.learn(url, page.links, [p.author for p in page.posts])
+            if folder is not None:
+                self.count("forumcrawl/profile_folders_learned")
+                log.info("Learned: %s holds member pages (posts' author links); not followed", folder)
         targets = [(raw, canon(raw), priority) for raw, priority in candidates]
         linked = {target for _, target, _ in targets}
         own_next = canon(page.next_page_url) if page.next_page_url else None

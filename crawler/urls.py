@@ -57,9 +57,10 @@ _WORDS = (
     r"private-?messages?|pm|messenger|inbox|"
     r"subscribe|unsubscribe|bookmark|watch|ignore|"
     r"vote|like|react|thank|rep|reputation|rate|rating|rate-?thread|ratethread|rate-?post|rate-?topic|"
-    r"rss|feed|atom|share|sendmessage|sendtofriend|email|mail|"
+    r"rss\d*|feed|atom\d*|share|sendmessage|sendtofriend|email|mail|"
     r"attachment|captcha|cart|checkout|(?:super-?)?admin|wp-admin|wp-login|space|spacecp|misc"
 )
+# (a feed word may carry its format's version: ?type=rss2, /feed/rss2/, atom10)
 # A skip word as a whole path segment or as a script name: /login, /member/12,
 # /posting.php, /newthread.php?f=2, /index.php/profile/...; and the short profile
 # path /u/<name> (Discourse, Carbon Forum, Reddit, HYBBS's /?u/ann.html: a member's activity
@@ -342,6 +343,64 @@ class RouteKeys:
                 first = value.split("%2F" if "%2F" in value else "/", 1)[0]
                 if _ROUTE_ACTION.match(first) or _ROUTE_MARK.match(first):
                     return "action"
+        return None
+
+
+class ProfileAreas:
+    """The folders one site keeps its member pages in, learned from its thread pages' author links.
+
+    A thread page names each post's author, and links the name to the author's page: a profile, an
+    activity stream (the posts stored from their threads once more, without their thread). Engines
+    name that folder as they like (``/participant/ann/``, ``/gebruiker/ann/``), so the skip words
+    cannot know it. A folder below the site root that holds the name links of two different authors,
+    the author's own segment last, is such a folder: the pages under it (``/participant/ann/``,
+    ``/participant/ann/activity/paged/2/``) are refused as ``profile``. A folder the thread page
+    itself lies in (``/t/ann/5`` linked as a name) is never learned.
+    """
+
+    def __init__(self) -> None:
+        self.folders: set[str] = set()
+        self._authors: dict[str, dict[str, str]] = {}  # folder -> {member segment: author name}
+
+    def learn(self, page_url: str, links, authors) -> str | None:
+        """Note the links among ``links`` (``.url``, ``.text``) that name one of ``authors``;
+        the folder learned with them, if this page taught one."""
+        names = {a.strip() for a in authors if a and a.strip()}
+        if not names:
+            return None
+        here = urlsplit(page_url).path
+        taught = None
+        for link in links:
+            if link.text.strip() not in names:
+                continue
+            parts = urlsplit(link.url)
+            if parts.query or not parts.path:
+                continue
+            path = parts.path.rstrip("/")
+            folder, _, member = path.rpartition("/")
+            if not folder or not member or "." in member or here.startswith(folder + "/"):
+                continue          # (the site root, a script, the thread's own folder: no member area)
+            folder += "/"
+            if folder in self.folders:
+                continue
+            seen = self._authors.setdefault(folder, {})
+            if len(self._authors) > 200 or len(seen) > 50:
+                continue          # memory bound
+            seen.setdefault(member, link.text.strip())
+            if len(set(seen.values())) >= 2 and len(seen) >= 2:
+                self.folders.add(folder)
+                del self._authors[folder]
+                taught = folder
+        return taught
+
+    def refusal(self, url: str) -> str | None:
+        """``"profile"`` when ``url`` lies below a learned member folder, else None."""
+        if not self.folders:
+            return None
+        path = urlsplit(url).path
+        for folder in self.folders:
+            if path.startswith(folder) and len(path) > len(folder):
+                return "profile"
         return None
 
 

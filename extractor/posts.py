@@ -216,6 +216,7 @@ def _find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         for post in posts:
             if post.published is not None and post.published.tzinfo is None:
                 post.published = post.published.replace(tzinfo=zone)
+    _settle_numeric_order(posts, structured, now)
     strip_repeated_signatures(posts)     # signatures no markup names: lines one writer repeats
     if seen_units is not None and len(posts) >= 3 and not sdata and units_for_key is not None:
         # (an opening post built differently too) Units that carry no date or no prose besides
@@ -423,6 +424,55 @@ def _page_zone(dom: Dom):
         if dom.parent[i] >= 0:
             candidates.append(dom.text_of(int(dom.parent[i]))[:200])
     return page_zone(candidates)
+
+
+# A numeric date with slashes or dashes: 01/05/2024, 1-5-24 (the label a post's date was read from)
+_NUM_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})([/-])(\d{1,2})\2(?:\d{4}|\d{2})(?!\d)")
+
+
+def _settle_numeric_order(posts: list[Post], structured: Any, now: datetime) -> None:
+    """Read a page's ambiguous numeric dates day first when the page says its order is so.
+
+    ``01/05/2024`` reads month first (the US order) unless that is impossible; a site shows all its
+    dates in one format, so the page settles it: another date of the same page that only reads day
+    first (``24/04/2024``), or, with none either way, the page's structured data (JSON-LD
+    ``datePublished``) naming the days the day-first reading gives and not the others."""
+    ambiguous: list[tuple[Post, int, int]] = []
+    day_first = month_first = False
+    for post in posts:
+        m = _NUM_DATE_RE.search(post.published_raw or "") if post.published is not None else None
+        if m is None:
+            continue
+        a, b = int(m.group(1)), int(m.group(3))
+        if a > 12 >= b:
+            day_first = True
+        elif b > 12 >= a:
+            month_first = True
+        elif a != b and a <= 12 and b <= 12 and (post.published.month, post.published.day) == (a, b):
+            ambiguous.append((post, a, b))
+    if not ambiguous or month_first:
+        return
+    if not day_first:
+        if structured is None:
+            return
+        shown = []
+        for sd in structured.postings:
+            when = match_date(sd.get("published"), now=now) if sd.get("published") else None
+            if when is not None:
+                shown.append(when[0].replace(tzinfo=None))
+        if not shown:
+            return
+
+        def near(when: datetime) -> bool:     # (a day either way: the markup's zone may not be the page's)
+            naive = when.replace(tzinfo=None)
+            return any(abs((naive - s).total_seconds()) <= 86_400 for s in shown)
+
+        swapped = [near(post.published.replace(month=b, day=a)) for post, a, b in ambiguous]
+        kept = [near(post.published) for post, _, _ in ambiguous]
+        if not any(swapped) or any(kept):
+            return
+    for post, a, b in ambiguous:
+        post.published = post.published.replace(month=b, day=a)
 
 
 MAX_UNITS = 2000   # a page with more repeated posts than this is cut (bounded time)

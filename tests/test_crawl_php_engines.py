@@ -2,7 +2,7 @@
 
 Discuz! X 3.5 (UTF-8, and its GBK edition), FluxBB 1.5 (by Visman, PHP 8), Carbon Forum 5.9, the
 question-and-answer engines Question2Answer 1.8 and WeCenter (pincong fork), WordPress + bbPress,
-WordPress + Asgaros Forum, Phorum (5.2's PHP 8 line), phpBB 3.3
+WordPress + Asgaros Forum, WordPress + wpForo, Phorum (5.2's PHP 8 line), phpBB 3.3
 Flarum (FlarumChina beta.7: a JavaScript app with a server-rendered fallback) and the Chinese community
 engine ThinkSAAS 3.7 (group topics and comments), the Chinese forums HYBBS 2.3 (its topic shown again
 on every page), HadSky 5.5 (a "load more" script instead of a pager) and StartBBS 2.0 (ThinkPHP 5.1;
@@ -35,7 +35,7 @@ import pytest
 from tests.conftest import service_missing
 from tests.engines import metrics
 from tests.engines.php import (PhpForum, asgaros, bbpress, carbon, discuz, e107, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
-                               phorum, phpbb, q2a, source_dir, startbbs, thinksaas, vanilla, wecenter)
+                               phorum, phpbb, q2a, source_dir, startbbs, thinksaas, vanilla, wecenter, wpforo)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -60,8 +60,9 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
            "startbbs": (startbbs.PHP_MODULES, True, startbbs.running_startbbs),
            "thinksaas": (thinksaas.PHP_MODULES, True, thinksaas.running_thinksaas),
            "vanilla": (vanilla.PHP_MODULES, True, vanilla.running_vanilla),
-           "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter)}
-ALSO_NEEDS = {"asgaros": "wordpress", "bbpress": "wordpress"}  # (WordPress plugins: both sources)
+           "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter),
+           "wpforo": (wpforo.PHP_MODULES, True, wpforo.running_wpforo)}
+ALSO_NEEDS = {"asgaros": "wordpress", "bbpress": "wordpress", "wpforo": "wordpress"}  # (WordPress plugins: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
 KNOWN_OPEN: dict[str, str] = {}  # (engine name -> why; none at the moment)

@@ -299,6 +299,40 @@ def test_a_routing_keys_path_value_is_judged_as_the_path_it_is() -> None:
         "http://h/index.php?p=/discussion/8/sourdough-starter"]
 
 
+def test_a_thread_pages_author_links_teach_the_sites_member_folder() -> None:
+    """Each post's author name links the author's page, in a folder the engine names as it likes
+    (``/participant/ann/``: no skip word); that page and the member's activity pages under it repeat
+    posts stored from their threads. Two authors' links in one folder teach it: its pages are not
+    fetched, nor those queued before; the site's boards and threads, and a folder a single name
+    links, are."""
+    tally: dict[str, int] = {}
+    policy = UrlPolicy(Frontier(None), start_url="http://h/",
+                       count=lambda key, n=1: tally.__setitem__(key, tally.get(key, 0) + n))
+    board = Page(url="http://h/community/", kind="listing",
+                 links=[Link("http://h/participant/ann/activity/", "ann's activity", "other"),
+                        Link("http://h/community/repairs/", "Repairs", "navigation")])
+    got = [f.url for f in policy.discover(board, {"fc_depth": 0}, board.url)]
+    assert "http://h/participant/ann/activity/" in got      # nothing learned yet
+    url = "http://h/community/repairs/chain-slipping/"
+    thread = Page(url=url, kind="thread",
+                  posts=[Post(1, "My chain slips on every climb.", author="ann"),
+                         Post(2, "Measure the stretch first.", author="王小明"),
+                         Post(3, "A worn chain, most likely.", author="ann")],
+                  links=[Link("http://h/participant/ann/", "ann", "post"),
+                         Link("http://h/participant/member1/", "王小明", "post"),
+                         Link("http://h/participant/member1/activity/", "Activity", "post"),
+                         Link("http://h/community/repairs/ann/", "ann", "post"),   # (the thread's own folder)
+                         Link("http://h/club/ann/", "ann", "other"),               # (one name only)
+                         Link(url + "paged/2/", "2", "pagination"),
+                         Link("http://h/community/repairs/", "Repairs", "navigation")])
+    got = [f.url for f in policy.discover(thread, {"fc_depth": 1}, url)]
+    assert not [u for u in got if "/participant/" in u]
+    assert url + "paged/2/" in got and "http://h/community/repairs/ann/" in got and "http://h/club/ann/" in got
+    assert tally["forumcrawl/profile_folders_learned"] == 1 and tally["forumcrawl/links_skipped/profile"] == 3
+    assert policy.refuse_queued("http://h/participant/ann/activity/") == "profile"
+    assert policy.refuse_queued("http://h/community/repairs/") is None
+
+
 def test_a_listing_rows_link_to_one_post_of_its_thread_is_not_fetched() -> None:
     """"answered 2 hours ago" beside a question: the question's URL with a parameter more and an
     anchor (``&show=9#a9``) opens the page holding that answer, which the thread's chain reads."""

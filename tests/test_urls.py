@@ -103,6 +103,9 @@ def test_canonical_query_is_order_independent() -> None:
         "http://h/index.php?c=app&a=superadmin:index",
         "http://h/index.php?CIndex=0&OData=%7B%22url%22:%22x%22%7D&PIndex=3&a=superadmin:index&c=app",
         "http://h/superadmin/users",
+        # a feed named with its format's version (a topic's "RSS" button: ?type=rss2&forum=2&topic=8)
+        "http://h/community/repairs/chain/?type=rss2&forum=2&topic=8",
+        "http://h/feed/rss2/",
         # a "new <thing>" form under its collection (the REST way: a mail archive's /message/new)
         "http://h/list/dev@lists.example.org/message/new",
         "http://h/posts/new",

@@ -1,5 +1,5 @@
 """WordPress on ``php -S`` + MariaDB with one forum plugin: the part the WordPress forum plugins share
-(bbPress, Asgaros Forum).
+(bbPress, Asgaros Forum, wpForo).
 
 WordPress itself is in ``~/.cache/forumcrawl/engines/src/wordpress`` (its web root, with the classic default
 theme Twenty Twenty-One under ``wp-content/themes``). A run copies WordPress, puts the plugin in

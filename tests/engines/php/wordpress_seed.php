@@ -1,6 +1,6 @@
 <?php
 /*
- * forumcrawl test bed, the WordPress part shared by the WordPress forum plugins (bbPress, Asgaros Forum).
+ * forumcrawl test bed, the WordPress part shared by the WordPress forum plugins (bbPress, Asgaros Forum, wpForo).
  * A plugin's seeding script defines FC_PLUGIN (its main file under wp-content/plugins) and FC_TITLE (the
  * site title), then requires this file; run with php-cli: php PLUGIN_seed.php SITE_DIR BASE_URL STEP.
  *
