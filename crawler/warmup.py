@@ -238,16 +238,18 @@ def held_response(page, body: bytes, response_url: str, url: str, key: str, meta
 
 def _chain_urls(page, url: str) -> tuple[str, ...]:
     """``url``, then the earlier and the next page of its thread or listing, each marked with
-    the page's kind (a thread page's pages are thread pages). A page without posts names them
-    only under its own URL shape (``/board?page=1``, ``/forum-3-2.html``): a home page's links
-    to a hot topic's pages ("1 2 3") are not its own pager."""
+    the page's kind (a thread page's pages are thread pages); other pages are chains of their
+    own. A listing names them only under its own URL shape (``/board?page=1``,
+    ``/forum-3-2.html``): a home page's links to a hot topic's pages ("1 2 3") are not its pager."""
     thread = page.kind == "thread" and len(page.posts) >= 2
+    if not thread and page.kind != "listing":
+        return (f"{page.kind} {url}",)   # (an article's "next post" is another article)
     try:
         earlier = earlier_page_url(page, url)
     except Exception:  # (a page's odd links never stop the warm-up)
         earlier = None
     later = canonicalize(page.next_page_url) if getattr(page, "next_page_url", None) else None
-    kind = "thread " if thread else "other "
+    kind = "thread " if thread else "listing "
     return tuple(kind + u for u in (url, earlier, later) if u and (thread or u == url or _same_shape(u, url)))
 
 
@@ -282,6 +284,10 @@ async def learn_held(site: SiteState, extraction: Extraction,
     if warmup.learned_from:
         site.counts["forumcrawl/template_pages"] = warmup.learned_from
         set_stat("forumcrawl/template_pages", warmup.learned_from)
+        # (fewer than the pages: some were pages of one thread or listing, counted once)
+        chains = len({h.get("chain_label") or h["key"] for h in sample})
+        site.counts["forumcrawl/template_chains"] = chains
+        set_stat("forumcrawl/template_chains", chains)
     if template is not None:
         extraction.adopt(site)
     try:

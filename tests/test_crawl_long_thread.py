@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sites import norm, run_crawl, stored_posts
+from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 from tests.sites.longthread import serve_long_thread
 
 pytestmark = pytest.mark.slow
@@ -34,6 +34,8 @@ def test_the_sample_holds_several_pages_of_one_thread(crawl) -> None:
     base = crawl["base"]
     for page in ("/t?id=1", "/t?id=1&page=2", "/t?pid=120"):   # (one chain: one label)
         assert f"('{base}{page}', '{base}/t?id=1')" in line, line
+    stats = last_run_stats(crawl["database"])
+    assert (stats.get("forumcrawl/template_pages"), stats.get("forumcrawl/template_chains")) == (6, 4)
 
 
 def test_the_opening_post_of_the_long_thread_is_kept(crawl) -> None:

@@ -65,7 +65,7 @@ def test_a_home_pages_links_to_a_threads_pages_are_not_its_chain():
     site = LongThread()
     home = extract(_html(site, "/"), BASE + "/")
     assert home.next_page_url   # (the extractor reads the hot topic's pager as the home page's next page)
-    assert _chain_urls(home, BASE + "/") == ("other " + BASE + "/",)
+    assert _chain_urls(home, BASE + "/") == ("listing " + BASE + "/",)
     second = extract(_html(site, "/t?id=1&page=2"), BASE + "/t?id=1&page=2")
     assert _chain_urls(second, BASE + "/t?id=1&page=2") == tuple(
         "thread " + BASE + p for p in ("/t?id=1&page=2", "/t?id=1", "/t?id=1&page=3"))
@@ -82,3 +82,13 @@ def test_the_warmup_learns_the_sample_with_its_chains():
     template = learn_template(sample)
     hot = site.threads[0]
     assert hot["posts"][0]["text"] not in _lines(template) and "Home" in _lines(template)
+
+
+def test_an_articles_next_post_is_no_chain():
+    html = ("<html><head><title>Spring notes - A Garden Blog</title></head><body><h1>Spring notes</h1>"
+            "<article><p>" + "The tulips came up early this year, and the plum tree flowered a week before "
+            "the frost, so we covered it with fleece for three nights. " * 4 + "</p></article>"
+            '<a rel="prev" href="/?p=11">Previous post</a> <a rel="next" href="/?p=13">Next post</a></body></html>')
+    page = extract(html, "http://blog.example/?p=12")
+    assert page.kind == "article" and page.next_page_url == "http://blog.example/?p=13"
+    assert _chain_urls(page, "http://blog.example/?p=12") == ("article http://blog.example/?p=12",)
