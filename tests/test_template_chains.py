@@ -92,3 +92,17 @@ def test_an_articles_next_post_is_no_chain():
     page = extract(html, "http://blog.example/?p=12")
     assert page.kind == "article" and page.next_page_url == "http://blog.example/?p=13"
     assert _chain_urls(page, "http://blog.example/?p=12") == ("article http://blog.example/?p=12",)
+
+
+def test_a_listings_own_next_page_joins_its_chain():
+    from extractor.model import Page
+
+    board = Page(url="http://h/forum-3-1.html", kind="listing", next_page_url="http://h/forum-3-2.html")
+    assert _chain_urls(board, "http://h/forum-3-1.html") == ("listing http://h/forum-3-1.html",
+                                                             "listing http://h/forum-3-2.html")
+    elsewhere = Page(url="http://h/forum-3-1.html", kind="listing", next_page_url="http://h/thread-9-2.html")
+    assert _chain_urls(elsewhere, "http://h/forum-3-1.html") == ("listing http://h/forum-3-1.html",)
+    second = Page(url="http://h/forum-3-2.html", kind="listing")
+    held = [{"url": "http://h/forum-3-1.html", "chain": _chain_urls(board, "http://h/forum-3-1.html")},
+            {"url": "http://h/forum-3-2.html", "chain": _chain_urls(second, "http://h/forum-3-2.html")}]
+    assert chain_labels(held) == ["http://h/forum-3-1.html"] * 2

@@ -3,13 +3,16 @@ for these tests; a topic box in the manner of boards that repeat the topic heade
 page of a topic), served on 127.0.0.1.
 
 The index opens with a "latest replies" bar: the newest reply of each later page of the long
-thread 1, linked as a post (``/t?pid=120``: the page that holds it, page 4), then the thread's pages
-(``/t?id=1``, ``&page=2`` ...); then it lists every topic. A topic page shows the topic's
-header box (its title, the opening post's author and date, the reply count) on each of its
-pages, the opening post's text under it on page 1 only, then the page's replies. The
-template sample (the first page and its first links) then holds four pages of one topic:
-its header recurs across the sample as the site's menus do, and learned as site furniture
-it took the opening post's byline away (the opening post lost).
+thread 1, linked as a post (``/t?pid=120``: the page that holds it, page 4), then the thread's
+pages (``/t?id=1``, ``&page=2`` ...); then it lists every topic. A topic page shows the topic's
+box on each of its pages (its title, the opening post's author, date and reply count, and the
+opening post itself, a short question), then the page's replies. The template sample (the
+first page and its first links; one link of a URL pattern at a time while it is on trial) then
+holds three pages of topic 1 (``/t?pid=120``, ``/t?id=1&page=2``, ``/t?id=1``) of six: its box
+recurs on half of the sample, as the site's menus do. The question is shorter than the 50
+characters by which the warm-up tells two pages showing the same posts apart, so nothing kept
+those pages out of the sample; learned as site furniture, the question was masked and the
+opening post lost.
 """
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ from urllib.parse import parse_qs, urlsplit
 from tests.sites.shapes import ShapesServer
 
 PER_PAGE = 5
+# (with a sixth name, "farid" or "gustav", writing the first reply of topic 1's page 4, that page
+# read as an article without posts, with or without a template: an extractor matter of its own)
 AUTHORS = ["alice", "bob", "carol", "dmitri", "eve"]
 WORDS = ("river kettle lantern harbour orchard meadow copper violin granite saddle "
          "thimble compass ember walnut quarry pebble ribbon falcon cedar marble").split()
@@ -45,7 +50,7 @@ class LongThread:
             self.threads.append({"id": tid, "title": f"Topic {tid} on the {WORDS[tid]} and the {WORDS[tid + 9]}",
                                  "posts": posts})
 
-    def pages(self, t) -> int:   # (the opening post is shown above page 1's replies)
+    def pages(self, t) -> int:   # (the opening post is shown above every page's replies)
         return max(1, -(-(len(t["posts"]) - 1) // PER_PAGE))
 
     def url(self, t, page: int = 1) -> str:
