@@ -125,7 +125,7 @@ def _extract(body: bytes, url: str, headers: Mapping | None, ref: tuple[int, str
     return page
 
 
-def _learn(pages: list[tuple[bytes, str]]):
+def _learn(pages: list[tuple[bytes, str, str | None]]):
     import extractor
 
     template_cls = getattr(extractor, "SiteTemplate", None)
@@ -452,7 +452,7 @@ class ExtractPool:
         self._ref = (version, path)
         return self._ref
 
-    async def learn(self, pages: list[tuple[bytes, str]]):
+    async def learn(self, pages: list[tuple[bytes, str, str | None]]):
         """``SiteTemplate.learn(pages)`` in a worker: the reactor thread keeps crawling."""
         try:
             return await self._run("learn", (pages,), None)

@@ -23,12 +23,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import extractor
 from crawler.fetches import PRIORITY_SAMPLE, Fetch
 from crawler.pageflow import observe_held
+from crawler.pagination import earlier_page_url
 from crawler.responses import fetched_new
 from crawler.titles import TitleCleaner
+from crawler.urls import canonicalize
 
 if TYPE_CHECKING:
     from crawler.extraction import Extraction
@@ -118,9 +121,11 @@ class TemplateWarmup:
             if extra:
                 pages = pages[: max(2, self.pages - len(extra))] + extra
         sample = distinct_pages(pages, self.pages)
-        log.debug("Template sample: %s (of %d held)", [h["url"] for h in sample], len(self.held))
         if len(sample) < 2:  # the sample shows the same posts: learn from what there is
             sample = distinct_pages(self.held, self.pages)
+        for h, chain in zip(sample, chain_labels(sample)):
+            h["chain_label"] = chain
+        log.debug("Template sample: %s (of %d held)", [(h["url"], h["chain_label"]) for h in sample], len(self.held))
         return sample
 
     def adopt(self, template, sample_size: int) -> list[dict[str, Any]]:
@@ -186,6 +191,35 @@ def distinct_pages(held: list[dict[str, Any]], wanted: int) -> list[dict[str, An
     return chosen
 
 
+def chain_labels(held: list[dict[str, Any]]) -> list[str]:
+    """One label per page: pages linked as pages of one chain (one's earlier or next page is
+    another, or they name the same earlier page: ``held[i]["chain"]``, the page's own canonical
+    URL first, each marked with the kind of page) share a label, the least of their URLs. The template counts such pages once
+    (``SiteTemplate.learn``): a thread's title and header repeated on each of its pages in the
+    sample are not the site's furniture."""
+    parent: dict[str, str] = {}
+
+    def find(u: str) -> str:
+        while parent.setdefault(u, u) != u:
+            parent[u] = parent[parent[u]]
+            u = parent[u]
+        return u
+
+    own = []
+    for h in held:
+        urls = [u for u in (h.get("chain") or ("other " + h["url"],)) if u]
+        own.append(urls[0])
+        for u in urls[1:]:
+            a, b = find(urls[0]), find(u)
+            if a != b:
+                parent[b] = a
+    label: dict[str, str] = {}
+    for u in own:   # (the least URL of the chain's pages here: the same whatever came first)
+        root = find(u)
+        label[root] = min(label.get(root, u), u)
+    return [label[find(u)].split(" ", 1)[-1] for u in own]
+
+
 def held_response(page, body: bytes, response_url: str, url: str, key: str, meta: dict[str, Any],
                   info: dict[str, Any], headers: dict[str, Any], fetches: list[Fetch]) -> dict[str, Any]:
     """What is kept of a response held during the warm-up (``page``: extracted without the
@@ -194,10 +228,38 @@ def held_response(page, body: bytes, response_url: str, url: str, key: str, meta
             "thread": page.kind == "thread" and len(page.posts) >= 2,
             # posts long enough to be content, not a repeated icon or a label
             "posts": {hash(p.text) for p in page.posts if p.text and len(p.text) >= 50},
+            # its own URL, then the earlier and next page of its thread or listing (chain_labels)
+            "chain": _chain_urls(page, url),
             "meta": meta, "info": info,
             # what its links gave now (new entries, new kinds of page): handled after
             # the warm-up, when they are known already, the page still gave them
             "found_new": fetched_new(url, fetches), "headers": headers}
+
+
+def _chain_urls(page, url: str) -> tuple[str, ...]:
+    """``url``, then the earlier and the next page of its thread or listing, each marked with
+    the page's kind (a thread page's pages are thread pages); other pages are chains of their
+    own. A listing names them only under its own URL shape (``/board?page=1``,
+    ``/forum-3-2.html``): a home page's links to a hot topic's pages ("1 2 3") are not its pager."""
+    thread = page.kind == "thread" and len(page.posts) >= 2
+    if not thread and page.kind != "listing":
+        return (f"{page.kind} {url}",)   # (an article's "next post" is another article)
+    try:
+        earlier = earlier_page_url(page, url)
+    except Exception:  # (a page's odd links never stop the warm-up)
+        earlier = None
+    later = canonicalize(page.next_page_url) if getattr(page, "next_page_url", None) else None
+    kind = "thread " if thread else "listing "
+    return tuple(kind + u for u in (url, earlier, later) if u and (thread or u == url or _same_shape(u, url)))
+
+
+def _same_shape(a: str, b: str) -> bool:
+    """The same host and the same path but for its numbers."""
+    pa, pb = urlsplit(a), urlsplit(b)
+    return pa.netloc == pb.netloc and _DIGITS.sub("#", pa.path) == _DIGITS.sub("#", pb.path)
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def begin_learning(site: SiteState) -> None:
@@ -222,6 +284,10 @@ async def learn_held(site: SiteState, extraction: Extraction,
     if warmup.learned_from:
         site.counts["forumcrawl/template_pages"] = warmup.learned_from
         set_stat("forumcrawl/template_pages", warmup.learned_from)
+        # (fewer than the pages: some were pages of one thread or listing, counted once)
+        chains = len({h.get("chain_label") or h["key"] for h in sample})
+        site.counts["forumcrawl/template_chains"] = chains
+        set_stat("forumcrawl/template_chains", chains)
     if template is not None:
         extraction.adopt(site)
     try:
@@ -241,7 +307,7 @@ async def learn_sample(sample: list[dict[str, Any]], pool, name: str):
     if pool is None:
         return await asyncio.to_thread(learn_template, sample)
     try:
-        return await pool.learn([(h["body"], h["url"]) for h in sample])
+        return await pool.learn(_pages(sample))
     except Exception as exc:
         logging.getLogger("crawler.spiders.generic").warning(
             "Site template of %s could not be learned: %s: %s", name, type(exc).__name__, exc)
@@ -254,7 +320,12 @@ def learn_template(held: list[dict[str, Any]]):
     if template_cls is None:
         return None
     try:
-        return template_cls.learn([(h["body"], h["url"]) for h in held])
+        return template_cls.learn(_pages(held))
     except Exception as exc:
         log.warning("Site template could not be learned: %s: %s", type(exc).__name__, exc)
         return None
+
+
+def _pages(held: list[dict[str, Any]]) -> list[tuple[bytes, str, str | None]]:
+    """What SiteTemplate.learn is given: (body, URL, chain label) per sample page."""
+    return [(h["body"], h["url"], h.get("chain_label")) for h in held]

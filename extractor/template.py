@@ -5,7 +5,8 @@ of a site with the same tag path and the same text; content does not. A
 :class:`SiteTemplate` remembers the (tag path, text) pairs seen on at least
 ``min_share`` of the pages it learned from; :meth:`SiteTemplate.mask` marks
 the nodes of another page that carry such a pair, and the extractor drops
-their text before scoring.
+their text before scoring. Pages of one thread (or one listing) repeat their own
+title and header as a site's menus do; told as one chain, they count once.
 """
 from __future__ import annotations
 
@@ -54,12 +55,18 @@ class SiteTemplate:
 
     @classmethod
     def learn(cls, pages: Iterable[Any], *, min_share: float = 0.5) -> "SiteTemplate":
-        """Learn from HTML pages (bytes, str, or ``(html, url)`` pairs); never raises on bad pages.
+        """Learn from HTML pages (bytes, str, ``(html, url)`` or ``(html, url, chain)``); never raises
+        on bad pages.
 
         A pair counts as template when it occurs on at least two pages and on at
         least ``min_share`` of them. Fewer than two pages give an empty template.
+        Pages given the same ``chain`` (pages of one thread or one listing, as the crawler
+        tells them) count as one page: what they repeat because they are pages of one
+        thing (its title, its header box, a question shown above every page) is not the
+        site's (unless every page is of one chain: then each page counts).
         """
         counts: Counter = Counter()
+        by_chain: dict[Any, set[tuple[str, str]]] = {}
         n = 0
         post_units: set[str] = set()
         for page in pages:
@@ -70,13 +77,23 @@ class SiteTemplate:
             if dom is None or len(dom) < 2:
                 continue
             n += 1
-            counts.update(_keys(dom))
+            keys = _keys(dom)
+            counts.update(keys)
+            if isinstance(page, tuple) and len(page) > 2 and page[2] is not None:
+                chain: Any = ("chain", page[2])
+            else:
+                chain = ("page", n)
+            by_chain.setdefault(chain, set()).update(keys)
             if isinstance(page, tuple) and len(page) > 1 and isinstance(page[1], str):
                 from extractor.extract import post_unit_paths   # (extract imports this module's users)
                 post_units |= post_unit_paths(page[0], page[1])
         if n < 2:
             return cls(set(), n, frozenset(post_units))
-        need = max(2, math.ceil(min_share * n))
+        if 2 <= len(by_chain) < n:   # a chain counts once
+            counts = Counter(k for keys in by_chain.values() for k in keys)
+            need = max(2, math.ceil(min_share * len(by_chain)))
+        else:
+            need = max(2, math.ceil(min_share * n))
         return cls({k for k, c in counts.items() if c >= need}, n, frozenset(post_units))
 
     def mask(self, dom: Dom) -> np.ndarray:

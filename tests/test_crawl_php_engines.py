@@ -104,7 +104,8 @@ def crawl_once(php_forum: PhpForum, store: str) -> dict:
     stats["requests by shape"] = Counter(re.sub(r"\d+", "#", p) for p in paths).most_common(20)
     print(f"[{php_forum.name}] crawl {time.monotonic() - started:.1f} s: "
           f"{stats.get('downloader/request_method_count/GET')} GETs for {stats.get('forumcrawl/thread_pages')} "
-          f"thread pages ({stats.get('forumcrawl/gets_per_thread_page')} a page)")
+          f"thread pages ({stats.get('forumcrawl/gets_per_thread_page')} a page); template from "
+          f"{stats.get('forumcrawl/template_pages')} pages, {stats.get('forumcrawl/template_chains')} chains")
     return stats
 
 
