@@ -165,6 +165,8 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         posts = []   # pieces of a board's rows (counts, bylines), not a thread's posts
     elif posts_are_data_tables(posts):
         posts = []   # a statistics page's tables (rankings under column headers), not messages
+    elif unsigned_items(posts):
+        posts = []   # an activity stream's notices ("A, B and C joined"), not messages
     declared = bool(og_article or types & ARTICLE_TYPES)
     body_total = float(blk.sub_text[body] + blk.sub_link[body]) or 1.0
     link_share = float(blk.sub_link[body]) / body_total
@@ -254,6 +256,15 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         # stripped); a topic alone has no replies to load
         page.next_page_url = script_next_page(text, base_url)
     page.language = detect_language(page.text or page.title)
+
+
+def unsigned_items(posts) -> bool:
+    """Whether the "posts" of a page are items nobody signed: none shows a date or a post id,
+    and some show no author either ("A, B and C joined. Welcome!" on an activity page). A
+    thread's posts say when they were written or carry their own ids; where a view shows
+    neither (a script site's server-rendered fallback), each still names its author."""
+    return bool(posts) and all(p.published is None and not p.post_id for p in posts) and \
+        any(not p.author for p in posts)
 
 
 def shows_first_reply(posts) -> bool:

@@ -37,6 +37,26 @@ _SKIP_HREF_RE = re.compile(r"^(?:javascript:|mailto:|#)|[?&](?:action|mod)=(?:pr
 # A link ending in "page=N" is a pager's, unless it opens another page's first page: a
 # topic linked as "read.php?id=8&page=1" is a row's title (a pager's "1" leads to this page).
 _PAGE_END_RE = re.compile(r"[?&]page=(\d+)$", re.I)
+# A post anchor naming its post by a number ("#postid-78", "#p55", "#post_12", "#msg9").
+_POST_ANCHOR_RE = re.compile(r"^[a-z_-]{0,12}(\d+)$", re.I)
+
+
+def topic_at_post(href: str) -> str:
+    """The page part of a link that opens a topic at one of its posts (``/topic/slug/#postid-78``,
+    an "unread" or "new posts" list's rows), else "". The anchor's number must not be in the
+    page part: ``/discussion/comment/12/#Comment_12`` is a post's own permalink (a date link in
+    a thread's post header), no topic's."""
+    page, _, anchor = href.partition("#")
+    m = _POST_ANCHOR_RE.match(anchor)
+    if not page or m is None:
+        return ""
+    parts = urlsplit(page)
+    named = _ESCAPE_RE.sub("", f"{parts.path}?{parts.query}")  # (a slug's %e4 escapes name no number)
+    return "" if m.group(1) in _DIGIT_RUN_RE.findall(named) else page
+
+
+_DIGIT_RUN_RE = re.compile(r"\d+")
+_ESCAPE_RE = re.compile(r"%[0-9a-f]{2}", re.I)
 
 
 def _count(raw: str) -> int | None:
@@ -456,8 +476,11 @@ class _Scan:
     def _title_of(self, i: int) -> str:
         el = self.dom.nodes[i]
         href = el.get("href") or ""
-        # A link to an anchor (a post's permalink "#p123") is no entry.
-        if not href or "#" in href:
+        # A link to an anchor (a post's permalink "#p123") is no entry; a topic opened at a post
+        # is one (by the topic's URL)
+        if "#" in href:
+            href = topic_at_post(href)
+        if not href:
             return ""
         text = self.dom.text_of(i)
         if title_weight(text) < 4 or _NUMBER_RE.match(text):
@@ -520,9 +543,9 @@ class _Scan:
             title_el, title = -1, ""
             for a in self.links_in(m):
                 text = self.title_of(a)
-                if len(text) > len(title):
+                if title_weight(text) > title_weight(title):
                     title_el, title = a, text
-            link = self.resolve(dom.nodes[title_el].get("href")) if title_el >= 0 else ""
+            link = self.resolve(dom.nodes[title_el].get("href").partition("#")[0]) if title_el >= 0 else ""
             if title_el < 0 or title_weight(title) < 4 or self.netloc(link) not in (self.host, ""):
                 missing += 1
                 if missing > allowed:
