@@ -397,7 +397,10 @@ def without_bare_headers(posts: list, heading: str) -> list:
     want = squash(heading).lower()
     if not want:
         return posts
-    kept = [p for p in posts if not _bare_header(p.text, want)]
+    # a heading with a letter is never a counter line's text squashed and lowercased (no
+    # character \W, \d or _ lowercases to a letter), so no line counts both ways
+    bare = _bare_header_lettered if any(c.isalpha() for c in want) else _bare_header
+    kept = [p for p in posts if not bare(p.text, want)]
     if len(kept) == len(posts) or not kept:
         return posts
     for n, post in enumerate(kept, start=1):
@@ -410,6 +413,31 @@ def _bare_header(text: str, heading: str) -> bool:
     titled = [line for line in lines if squash(line).lower() == heading]
     counters = [line for line in lines if _COUNTER_LINE_RE.fullmatch(line)]
     return bool(titled and counters) and len(titled) + len(counters) == len(lines)
+
+
+def _bare_header_lettered(text: str, heading: str) -> bool:
+    """:func:`_bare_header` for a heading with a letter: a line is a counter or the heading
+    (not both), so the first line that is neither decides, and a post body's lines after it
+    are never squashed."""
+    titled = counters = False
+    for line in (text or "").split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if _COUNTER_LINE_RE.fullmatch(line):
+            counters = True
+        elif _squashes_to(line, heading):
+            titled = True
+        else:
+            return False
+    return titled and counters
+
+
+def _squashes_to(line: str, want: str) -> bool:
+    """``squash(line).lower() == want``, a long line (a post body on one line) given up after
+    ``len(want)`` words: each word adds a character at least, and lowercasing shortens nothing."""
+    words = line.split(None, len(want))
+    return len(words) <= len(want) and "".join(words).lower() == want
 
 
 def thread_text(posts: list, heading: str) -> str:

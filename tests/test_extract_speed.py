@@ -157,3 +157,25 @@ def test_label_word_prefilters_agree_with_the_regexes():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
         assert _meta_label(text) == bool(META_DATE_RE.search(text)), text
         assert _edit_label(text) == bool(EDIT_LABEL_RE.search(text)), text
+
+
+def test_bare_header_with_a_lettered_heading_agrees_with_the_full_test():
+    from extractor.extract import _bare_header, _bare_header_lettered
+    rng = random.Random(23)
+    headings = ["Help me", "Ünïcode topic", "第一 帖", "x"]
+    pieces = ["23", " 1,024 ", "\ue60c 7", "Help  me", "help me", "ÜNÏCODE topic", "第一帖", "X", "",
+              " ", "body text", "2024", "_-_", "a1"]
+    for _ in range(4000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+        for raw in headings:
+            want = squash(raw).lower()
+            assert _bare_header_lettered(text, want) == _bare_header(text, want), (text, want)
+
+
+def test_squashes_to_is_squash_lower_equal():
+    from extractor.extract import _squashes_to
+    rng = random.Random(29)
+    for _ in range(5000):
+        line = "".join(rng.choice(_ALPHABET + "AB\u0130") for _ in range(rng.randint(0, 30)))
+        for want in (squash(line).lower(), squash(line[:5]).lower(), "ab", "", "a" * 40):
+            assert _squashes_to(line, want) == (squash(line).lower() == want), (line, want)
