@@ -293,9 +293,32 @@ _STRUCTURED_MARKERS = ("ld+json", "LD+JSON", "Ld+Json", "ld+JSON", "itemscope", 
 _MARKER_GROUPS = tuple((key, tuple(m for m in _STRUCTURED_MARKERS if key in m)) for key in ("+", "item", "ITEM"))
 
 
+# each group's markers with the offset of the key in them
+_MARKER_OFFSETS = tuple((key, tuple((m, m.index(key)) for m in group)) for key, group in _MARKER_GROUPS)
+# past this many places of a key, the group's markers are looked for with a scan each
+_MAX_KEY_PLACES = 64
+
+
 def _may_have_structured(text: str) -> bool:
-    """Cheap substring test before walking the tree for JSON-LD or microdata."""
-    return any(key in text and any(marker in text for marker in group) for key, group in _MARKER_GROUPS)
+    """Cheap substring test before walking the tree for JSON-LD or microdata.
+
+    A page holds a key ("+" in a script, "item" in a class name) a few times, so the markers are
+    tried at those places only: one scan of the page per key instead of one per marker as well."""
+    find, starts = text.find, text.startswith
+    for key, group in _MARKER_OFFSETS:
+        at = find(key)
+        places = 0
+        while at >= 0:
+            places += 1
+            if places > _MAX_KEY_PLACES:
+                if any(marker in text for marker, _ in group):
+                    return True
+                break
+            for marker, offset in group:
+                if at >= offset and starts(marker, at - offset):
+                    return True
+            at = find(key, at + 1)
+    return False
 
 
 def _declared_article(blk: blocks_mod.Blocks, region: int, types: set) -> bool:

@@ -179,3 +179,15 @@ def test_squashes_to_is_squash_lower_equal():
         line = "".join(rng.choice(_ALPHABET + "AB\u0130") for _ in range(rng.randint(0, 30)))
         for want in (squash(line).lower(), squash(line[:5]).lower(), "ab", "", "a" * 40):
             assert _squashes_to(line, want) == (squash(line).lower() == want), (line, want)
+
+
+def test_structured_markers_tried_at_key_places_agree_with_substring_scans():
+    from extractor.extract import _MARKER_GROUPS, _may_have_structured
+    rng = random.Random(31)
+    pieces = ["+", "ld+json", "LD+JSON", "Ld+Json", "ld+JSON", "LD+json", "d+json", "item", "itemscope",
+              "itemType", "ITEMPROP", "ITEM", "Itemscope", "ite", "mscope", "x", " ", "ld", "+json"]
+    for count in (3, 40, 200):      # beyond _MAX_KEY_PLACES places of a key too
+        for _ in range(1500):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, count)))
+            want = any(key in text and any(m in text for m in group) for key, group in _MARKER_GROUPS)
+            assert _may_have_structured(text) == want, text
