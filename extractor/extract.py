@@ -100,19 +100,20 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     page.encoding = decoded.encoding
     page.warnings.extend(decoded.warnings)
     text = decoded.text
+    utf8 = decoded.utf8     # text's UTF-8 bytes while text is as decoded
     if _looks_binary(text):
         page.warnings.append("content looks binary, not HTML")
         return
     if len(text) > MAX_CHARS:
         page.warnings.append(f"document cut at {MAX_CHARS} characters (was {len(text)})")
-        text = text[:MAX_CHARS]
+        text, utf8 = text[:MAX_CHARS], None
     # Tags over the budget are cut before the parse. A long text's tags are counted first; a
     # shorter one's are counted by the parse (on the bytes libxml2 gets, which it scans anyway),
     # and in the rare case it is over the budget it is cut and parsed again.
     tags = text.count("<") if len(text) > COUNT_FIRST_CHARS else 0
     if tags > MAX_TAGS:
-        text = _cut_tags(page, text, tags)
-    root, warnings, counted = parse_counting(text)
+        text, utf8 = _cut_tags(page, text, tags), None
+    root, warnings, counted = parse_counting(text, utf8)
     if not tags and counted > MAX_TAGS:
         text = _cut_tags(page, text, counted)
         root, warnings = parse(text)

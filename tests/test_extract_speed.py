@@ -191,3 +191,16 @@ def test_structured_markers_tried_at_key_places_agree_with_substring_scans():
             text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, count)))
             want = any(key in text and any(m in text for m in group) for key, group in _MARKER_GROUPS)
             assert _may_have_structured(text) == want, text
+
+
+def test_decoded_bytes_handed_to_the_parser_are_the_text_encoded():
+    import codecs
+
+    from extractor.decode import decode
+    for data, headers in ((b"<p>plain ascii</p>", None), ("<p>caf\u00e9 \u4e2d\u6587 \U0001F600</p>".encode(), None),
+                          ("<p>caf\u00e9</p>".encode(), {"Content-Type": "text/html; charset=iso-8859-1"})):
+        decoded = decode(data, headers)
+        assert decoded.utf8 is data and decoded.text.encode("utf-8") == data
+    for data in (codecs.BOM_UTF8 + b"<p>x</p>", "<p>caf\u00e9</p>".encode("cp1252"), b"<p>\xff\xfe broken \xe9</p>"):
+        assert decode(data).utf8 is None
+    assert decode("<p>text</p>").utf8 is None
