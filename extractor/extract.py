@@ -22,7 +22,7 @@ from extractor.classify import (ARTICLE_TYPES, FORUM_TYPES, MIN_ARTICLE_CHARS, d
                                squash, squashed_len)
 from extractor.datatables import posts_are_data_tables
 from extractor.decode import decode
-from extractor.dom import Dom, collapse_ws, number, strip_invisible
+from extractor.dom import Dom, code_units, collapse_ws, number, strip_invisible
 from extractor.language import detect_language
 from extractor.links import collect as collect_links, script_next_page
 from extractor.listing import find_listing, rows_taken_for_posts
@@ -516,6 +516,9 @@ def _heading_showing(dom: Dom, body: int, text: str) -> str:
 
 _CONTROL_CHARS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r\f") + "\ufffd"
 _CONTROL_RE = re.compile("[" + re.escape(_CONTROL_CHARS) + "]")
+# the same characters by code point (code_units caps the others at U+FFFF, not one of them)
+_CONTROL_TABLE = np.zeros(0x10000, dtype=bool)
+_CONTROL_TABLE[[ord(c) for c in _CONTROL_CHARS]] = True
 
 
 def _looks_binary(text: str) -> bool:
@@ -523,7 +526,8 @@ def _looks_binary(text: str) -> bool:
     head = text[:8192]
     if not head:
         return False
-    bad = len(_CONTROL_RE.findall(head))
+    # a table lookup per character in numpy: the regex scan of 8 K characters cost 0.05 ms a page
+    bad = int(np.count_nonzero(_CONTROL_TABLE.take(code_units(head))))
     return bad > 0.05 * len(head)
 
 

@@ -204,3 +204,13 @@ def test_decoded_bytes_handed_to_the_parser_are_the_text_encoded():
     for data in (codecs.BOM_UTF8 + b"<p>x</p>", "<p>caf\u00e9</p>".encode("cp1252"), b"<p>\xff\xfe broken \xe9</p>"):
         assert decode(data).utf8 is None
     assert decode("<p>text</p>").utf8 is None
+
+
+def test_control_characters_counted_by_table_as_the_regex_counts_them():
+    from extractor.extract import _CONTROL_RE, _looks_binary
+    rng = random.Random(37)
+    alphabet = _ALPHABET + "\x00\x01\x07\x0c\x1b\ufffd\ufffe\uffff<p>"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        head = text[:8192]
+        assert _looks_binary(text) == (bool(head) and len(_CONTROL_RE.findall(head)) > 0.05 * len(head)), text
