@@ -214,3 +214,13 @@ def test_control_characters_counted_by_table_as_the_regex_counts_them():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
         head = text[:8192]
         assert _looks_binary(text) == (bool(head) and len(_CONTROL_RE.findall(head)) > 0.05 * len(head)), text
+
+
+def test_leaf_text_from_numbering_is_the_text_lxml_gives():
+    from extractor.dom import collapse_ws
+    root, _ = parse("<div> a <b>bold\n text</b> tail <i></i><span>  </span><p>x<br>y</p>"
+                    "<a href='#'>\u4e2d  \u6587 </a>" + "<em>" + "long word " * 20 + "</em></div>")
+    strip_invisible(root)
+    dom = number(root)
+    for i in range(len(dom)):
+        assert dom.text_of(i) == collapse_ws(" ".join(dom.nodes[i].itertext())), i
