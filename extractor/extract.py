@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -218,11 +218,13 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     if kind == "thread":
         page.text = thread_text(posts, _heading(dom, body, page.title))
         wide = blocks_mod.best_region(dom, blk.score, body, UNDECLARED_ALPHA)
-        posts_chars = squashed_len("".join(line for p in posts for line in (*p.quotes, p.text)))
         # the region's rendered text has at most its subtree's non-space characters: when the
         # posts hold enough of those, they hold enough of the text, and it need not be rendered
+        # (nor the posts counted further: only a count under the bound is shown)
+        bound = MIN_POSTS_SHARE * _subtree_chars(dom, wide)
+        posts_chars = _squashed_len_upto((line for p in posts for line in (*p.quotes, p.text)), bound)
         wide_text = ""
-        if posts_chars < MIN_POSTS_SHARE * _subtree_chars(dom, wide):
+        if posts_chars < bound:
             wide_text = dedupe_lines(render(dom, wide, blocks_mod.prune(dom, blk, wide)))
         if posts_chars < MIN_POSTS_SHARE * len(squash(wide_text)):
             page.warnings.append(f"posts hold only {posts_chars} characters of a "
@@ -277,6 +279,18 @@ def _article_text(dom: Dom, blk: blocks_mod.Blocks, region: int, declared: bool)
     """The content region's text with boilerplate and reader-comment sections pruned."""
     skip = blocks_mod.prune(dom, blk, region, drop_comments=True, declared=declared)
     return dedupe_lines(render(dom, region, skip))
+
+
+def _squashed_len_upto(texts: Iterable[str], bound: float) -> int:
+    """``squashed_len`` of ``texts`` joined, counted text by text until it reaches ``bound``
+    (a thread's posts hold most of its region's characters: the first few posts tell)."""
+    total = 0
+    for text in texts:
+        if text:
+            total += squashed_len(text)
+            if total >= bound:
+                break
+    return total
 
 
 def _subtree_chars(dom: Dom, i: int) -> int:

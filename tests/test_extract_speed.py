@@ -224,3 +224,14 @@ def test_leaf_text_from_numbering_is_the_text_lxml_gives():
     dom = number(root)
     for i in range(len(dom)):
         assert dom.text_of(i) == collapse_ws(" ".join(dom.nodes[i].itertext())), i
+
+
+def test_posts_counted_up_to_a_bound_count_what_the_joined_text_holds():
+    from extractor.extract import _squashed_len_upto
+    rng = random.Random(43)
+    for _ in range(2000):
+        texts = _texts(rng, rng.randint(0, 6))
+        full = squashed_len("".join(texts))
+        bound = rng.choice([0, 1, 5, 20, 1000, full, full + 1, 0.25 * full])
+        got = _squashed_len_upto(iter(texts), bound)
+        assert got == full if full < bound else got >= bound, (texts, bound)
