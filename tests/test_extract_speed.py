@@ -235,3 +235,21 @@ def test_posts_counted_up_to_a_bound_count_what_the_joined_text_holds():
         bound = rng.choice([0, 1, 5, 20, 1000, full, full + 1, 0.25 * full])
         got = _squashed_len_upto(iter(texts), bound)
         assert got == full if full < bound else got >= bound, (texts, bound)
+
+
+def test_dead_links_found_in_python_are_the_xpath_ones():
+    from extractor.units import _DEAD_LINKS, dead_link_chars
+    rng = random.Random(47)
+    hrefs = ["#", " # ", "\t#\n", "#top", "# x", "javascript:", "JavaScript:void(0)", " JAVASCRIPT:x", "javascript :",
+             "java script:", "\u00a0#", "#\u00a0", "jAvAsCrIpT:;", "j", "/page", "", "x#", "\njavascript:a", "\u0130"]
+    for _ in range(300):
+        links = "".join(f"<a href='{rng.choice(hrefs)}'>l{k} <b>in</b></a>" if rng.random() < 0.9 else f"<a>n{k}</a>"
+                        for k in range(rng.randint(0, 8)))
+        root, _ = parse(f"<div><p>text {links}</p><a href='#'><a href='/x'>nested</a></a></div>")
+        strip_invisible(root)
+        dom = number(root)
+        want = np.zeros(len(dom), dtype=np.int64)
+        for el in _DEAD_LINKS(dom.root):
+            a = dom.index[el]
+            want[a:int(dom.end[a]) + 1] = dom.own_chars[a:int(dom.end[a]) + 1]
+        assert dead_link_chars(dom).tolist() == want.tolist(), links
