@@ -46,6 +46,9 @@ class Decoded:
     text: str
     encoding: str
     warnings: list[str] = field(default_factory=list)
+    # the input bytes when they are exactly ``text`` encoded as UTF-8 (ASCII or valid UTF-8 without
+    # a BOM): the parser is handed these instead of encoding the text again
+    utf8: bytes | None = None
 
 
 def normalize_charset(label: str | None) -> str | None:
@@ -119,13 +122,13 @@ def decode(data: bytes | str, headers: Mapping | None = None) -> Decoded:
                 declared.append((source, codec))
 
     if data.isascii():
-        return Decoded(data.decode("ascii"), declared[0][1] if declared else "ascii", warnings)
+        return Decoded(data.decode("ascii"), declared[0][1] if declared else "ascii", warnings, data)
 
     utf8 = _strict(data, "utf-8")
     if utf8 is not None:
         if declared and declared[0][1] != "utf-8":
             warnings.append(f"declared charset {declared[0][1]} ignored: bytes are valid UTF-8")
-        return Decoded(utf8, "utf-8", warnings)
+        return Decoded(utf8, "utf-8", warnings, data)
 
     for source, codec in declared:
         if codec == "utf-8":

@@ -109,7 +109,9 @@ class Dom:
         """Collapsed visible text of node ``i``'s subtree in document order."""
         text = self.texts.get(i)
         if text is None:
-            text = self.texts[i] = collapse_ws(" ".join(self.nodes[i].itertext()))
+            # a leaf's text is its own text (its .text; its tail is its parent's), already collapsed
+            text = self.texts[i] = self.own_text[i] if self.as_list("end")[i] == i \
+                else collapse_ws(" ".join(self.nodes[i].itertext()))
         return text
 
     def attrs_holding(self, words: tuple[str, ...]) -> list[int]:

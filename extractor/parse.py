@@ -120,14 +120,15 @@ def parse(html: str) -> tuple[etree._Element, list[str]]:
     return root, warnings
 
 
-def parse_counting(html: str) -> tuple[etree._Element, list[str], int]:
+def parse_counting(html: str, utf8: bytes | None = None) -> tuple[etree._Element, list[str], int]:
     """:func:`parse`, and how many "<" the text holds: the bytes handed to libxml2 are scanned
-    for them anyway, so a caller with a tag budget need not count them in the text first."""
+    for them anyway, so a caller with a tag budget need not count them in the text first.
+    ``utf8``: ``html`` encoded as UTF-8, when the caller has those bytes (the page as fetched)."""
     warnings: list[str] = []
     root = None
     tags = 0
     if html.strip():
-        data = html.encode("utf-8", "replace")
+        data = utf8 if utf8 is not None else html.encode("utf-8", "replace")
         at = tag_starts(data)
         tags = len(at)
         capped = cap_attributes(html, warnings, data, at)

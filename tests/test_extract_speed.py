@@ -157,3 +157,99 @@ def test_label_word_prefilters_agree_with_the_regexes():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
         assert _meta_label(text) == bool(META_DATE_RE.search(text)), text
         assert _edit_label(text) == bool(EDIT_LABEL_RE.search(text)), text
+
+
+def test_bare_header_with_a_lettered_heading_agrees_with_the_full_test():
+    from extractor.extract import _bare_header, _bare_header_lettered
+    rng = random.Random(23)
+    headings = ["Help me", "Ünïcode topic", "第一 帖", "x"]
+    pieces = ["23", " 1,024 ", "\ue60c 7", "Help  me", "help me", "ÜNÏCODE topic", "第一帖", "X", "",
+              " ", "body text", "2024", "_-_", "a1"]
+    for _ in range(4000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+        for raw in headings:
+            want = squash(raw).lower()
+            assert _bare_header_lettered(text, want) == _bare_header(text, want), (text, want)
+
+
+def test_squashes_to_is_squash_lower_equal():
+    from extractor.extract import _squashes_to
+    rng = random.Random(29)
+    for _ in range(5000):
+        line = "".join(rng.choice(_ALPHABET + "AB\u0130") for _ in range(rng.randint(0, 30)))
+        for want in (squash(line).lower(), squash(line[:5]).lower(), "ab", "", "a" * 40):
+            assert _squashes_to(line, want) == (squash(line).lower() == want), (line, want)
+
+
+def test_structured_markers_tried_at_key_places_agree_with_substring_scans():
+    from extractor.extract import _MARKER_GROUPS, _may_have_structured
+    rng = random.Random(31)
+    pieces = ["+", "ld+json", "LD+JSON", "Ld+Json", "ld+JSON", "LD+json", "d+json", "item", "itemscope",
+              "itemType", "ITEMPROP", "ITEM", "Itemscope", "ite", "mscope", "x", " ", "ld", "+json"]
+    for count in (3, 40, 200):      # beyond _MAX_KEY_PLACES places of a key too
+        for _ in range(1500):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, count)))
+            want = any(key in text and any(m in text for m in group) for key, group in _MARKER_GROUPS)
+            assert _may_have_structured(text) == want, text
+
+
+def test_decoded_bytes_handed_to_the_parser_are_the_text_encoded():
+    import codecs
+
+    from extractor.decode import decode
+    for data, headers in ((b"<p>plain ascii</p>", None), ("<p>caf\u00e9 \u4e2d\u6587 \U0001F600</p>".encode(), None),
+                          ("<p>caf\u00e9</p>".encode(), {"Content-Type": "text/html; charset=iso-8859-1"})):
+        decoded = decode(data, headers)
+        assert decoded.utf8 is data and decoded.text.encode("utf-8") == data
+    for data in (codecs.BOM_UTF8 + b"<p>x</p>", "<p>caf\u00e9</p>".encode("cp1252"), b"<p>\xff\xfe broken \xe9</p>"):
+        assert decode(data).utf8 is None
+    assert decode("<p>text</p>").utf8 is None
+
+
+def test_control_characters_counted_by_table_as_the_regex_counts_them():
+    from extractor.extract import _CONTROL_RE, _looks_binary
+    rng = random.Random(37)
+    alphabet = _ALPHABET + "\x00\x01\x07\x0c\x1b\ufffd\ufffe\uffff<p>"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        head = text[:8192]
+        assert _looks_binary(text) == (bool(head) and len(_CONTROL_RE.findall(head)) > 0.05 * len(head)), text
+
+
+def test_leaf_text_from_numbering_is_the_text_lxml_gives():
+    from extractor.dom import collapse_ws
+    root, _ = parse("<div> a <b>bold\n text</b> tail <i></i><span>  </span><p>x<br>y</p>"
+                    "<a href='#'>\u4e2d  \u6587 </a>" + "<em>" + "long word " * 20 + "</em></div>")
+    strip_invisible(root)
+    dom = number(root)
+    for i in range(len(dom)):
+        assert dom.text_of(i) == collapse_ws(" ".join(dom.nodes[i].itertext())), i
+
+
+def test_posts_counted_up_to_a_bound_count_what_the_joined_text_holds():
+    from extractor.extract import _squashed_len_upto
+    rng = random.Random(43)
+    for _ in range(2000):
+        texts = _texts(rng, rng.randint(0, 6))
+        full = squashed_len("".join(texts))
+        bound = rng.choice([0, 1, 5, 20, 1000, full, full + 1, 0.25 * full])
+        got = _squashed_len_upto(iter(texts), bound)
+        assert got == full if full < bound else got >= bound, (texts, bound)
+
+
+def test_dead_links_found_in_python_are_the_xpath_ones():
+    from extractor.units import _DEAD_LINKS, dead_link_chars
+    rng = random.Random(47)
+    hrefs = ["#", " # ", "\t#\n", "#top", "# x", "javascript:", "JavaScript:void(0)", " JAVASCRIPT:x", "javascript :",
+             "java script:", "\u00a0#", "#\u00a0", "jAvAsCrIpT:;", "j", "/page", "", "x#", "\njavascript:a", "\u0130"]
+    for _ in range(300):
+        links = "".join(f"<a href='{rng.choice(hrefs)}'>l{k} <b>in</b></a>" if rng.random() < 0.9 else f"<a>n{k}</a>"
+                        for k in range(rng.randint(0, 8)))
+        root, _ = parse(f"<div><p>text {links}</p><a href='#'><a href='/x'>nested</a></a></div>")
+        strip_invisible(root)
+        dom = number(root)
+        want = np.zeros(len(dom), dtype=np.int64)
+        for el in _DEAD_LINKS(dom.root):
+            a = dom.index[el]
+            want[a:int(dom.end[a]) + 1] = dom.own_chars[a:int(dom.end[a]) + 1]
+        assert dead_link_chars(dom).tolist() == want.tolist(), links
