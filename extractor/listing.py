@@ -380,13 +380,20 @@ def _byline_title(dom: Dom, row: int, title: str, bylines: set[str]) -> bool:
     text = collapse_ws(title)
     if text not in bylines:
         return False
+    link = None
     for i in range(row, int(dom.end[row]) + 1):
         tag = dom.tags[dom.tag_id[i]]
         if tag in _HEADINGS and collapse_ws(dom.text_of(i)) == text:
             return False    # the row's heading: a title read as a byline (a news index)
-        if tag == "a" and collapse_ws(dom.text_of(i)) == text:
-            return _names_member(dom.nodes[i], text)
-    return False
+        if tag != "a":
+            continue
+        shown = collapse_ws(dom.text_of(i))
+        if shown == text:
+            if link is None:
+                link = dom.nodes[i]
+        elif shown and _member_link(dom.nodes[i]):
+            return False    # the row names its member elsewhere ("Most recent by <a href=/profile/..>")
+    return link is not None and _names_member(link, text)
 
 
 # A link's own class, id, rel or itemprop naming it a byline ("author", "username", "poster");
@@ -400,11 +407,26 @@ def _names_member(el, text: str) -> bool:
     """Whether link ``el`` showing ``text`` names a member: its own attributes say it is a byline,
     or its href carries the name as a whole path segment or query value (``/who?n=farid``,
     ``/people/farid``), as member pages by name do and topic pages (by number or slug) do not."""
-    hint = " ".join(el.get(k) or "" for k in ("class", "id", "rel", "itemprop"))
-    if _BYLINE_HINT_RE.search(hint) and not _TITLE_HINT_RE.search(hint):
+    hint = _hint(el)
+    if _TITLE_HINT_RE.search(hint):
+        return False        # class="Title": a topic's link, its slug the title itself
+    if _BYLINE_HINT_RE.search(hint):
         return True
     href = unquote_plus(el.get("href") or "")
     return text in _HREF_PART_RE.split(href)
+
+
+def _hint(el) -> str:
+    return " ".join(el.get(k) or "" for k in ("class", "id", "rel", "itemprop"))
+
+
+def _member_link(el) -> bool:
+    """Whether a link is a member's by its href (a profile's) or its own attributes."""
+    href = el.get("href") or ""
+    if href and fields.is_profile_href(href):
+        return True
+    hint = _hint(el)
+    return bool(hint) and _BYLINE_HINT_RE.search(hint) is not None and not _TITLE_HINT_RE.search(hint)
 
 
 def rows_taken_for_posts(dom: Dom, url: str, posts: Sequence, *, now: datetime,

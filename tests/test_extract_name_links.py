@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from extractor import extract
-from extractor.dom import number
+from extractor.dom import collapse_ws, number
 from extractor.listing import find_listing, posts_are_rows
 from extractor.model import Post
 from extractor.parse import parse
@@ -58,3 +58,29 @@ def test_rows_titled_by_their_posts_bylines_are_no_listing():
     posts = [Post(position=i + 1, author=e.title, text=e.excerpt) for i, e in enumerate(listing.entries)]
     assert not posts_are_rows(dom, listing, posts)
     assert posts_are_rows(dom, listing, [Post(position=p.position, text=p.text) for p in posts])   # no bylines
+
+
+def board_html(title_class: str, by: bool) -> str:
+    titles = ["家里的猫不爱吃饭怎么办", "周末去哪里爬山", "Sourdough", "上海地铁早高峰"]
+    rows = "".join(
+        f'<li class="item"><a class="{title_class}" href="/index.php?p=/discussion/{i + 3}/{t}">{t}</a> '
+        f'<span class="views">1 view</span> <span class="n">{i + 2} comments</span> '
+        + (f'Most recent by <a href="/index.php?p=/profile/marta">marta</a> ' if by else "")
+        + f'<time datetime="2025-06-0{i + 1}T10:00:00Z">June {i + 1}</time></li>'
+        for i, t in enumerate(titles))
+    return ('<html><head><title>Discussions</title></head><body><div class="header"><a href="/">Home</a></div>'
+            f'<h1>Recent discussions</h1><ul class="discussions">{rows}</ul></body></html>'), titles
+
+
+@pytest.mark.parametrize("title_class,by", [("", True), ("Title", False)])
+def test_board_rows_whose_titles_carry_their_slug_stay_rows(title_class, by):
+    """A board whose topic URLs carry the title as their slug (``/discussion/3/<title>``), its
+    titles read as the posts' authors: a title link marked as one (``class="Title"``), or a
+    row naming its member by another link (a profile's), is a title, not a byline."""
+    html, titles = board_html(title_class, by)
+    dom = number(parse(html)[0])
+    listing = find_listing(dom, "http://board.example/index.php?p=/discussions", now=datetime(2026, 1, 1))
+    assert [e.title for e in listing.entries] == titles
+    posts = [Post(position=i + 1, author=t, text=collapse_ws(dom.text_of(r)).replace(t, "").strip())
+             for i, (t, r) in enumerate(zip(titles, listing.rows))]
+    assert posts_are_rows(dom, listing, posts)
