@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit
 
 import numpy as np
 
@@ -368,9 +368,21 @@ def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence) -> bool:
     """Whether the posts found on a page are made of its listing's rows rather than a thread's
     posts: pieces of rows (a reply count and an icon label, a board's description and counts)
     or groups of rows (a forum index's categories). There are at least about as many rows as
-    posts, and 80% of the text of 80% of the posts is lines shown in the rows."""
+    posts, and 80% of the text of 80% of the posts is lines shown in the rows.
+
+    A row titled by a post's byline is no row: a link the post finder read as a post's author
+    that marks itself a byline (``class="author"``, ``rel="author"``) or a member page by its
+    name (``/who?n=farid``: an href unlike a profile's, whose link a listing finder takes for
+    a title) is that post's byline, not a topic's title. (Board rows whose titles were read as
+    authors, ``<a class="forum-link" href="/forum/2/">``, and a news index's heading links,
+    :func:`titles_taken_for_authors`, are titles.)"""
     if len(listing.entries) < 2 or len(listing.entries) < 0.8 * len(posts):
         return False
+    bylines = {collapse_ws(p.author) for p in posts if p.author}
+    if bylines:
+        titled = sum(1 for e, r in zip(listing.entries, listing.rows) if not _byline_title(dom, r, e.title, bylines))
+        if titled < 2 or titled < 0.8 * len(posts):
+            return False
     rows = "\n".join(squash(dom.text_of(r)) for r in listing.rows)
     held = 0
     for post in posts:
@@ -380,6 +392,61 @@ def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence) -> bool:
         if inside >= 0.8 * total:
             held += 1
     return held >= 0.8 * len(posts)
+
+
+def _byline_title(dom: Dom, row: int, title: str, bylines: set[str]) -> bool:
+    """Whether the title link of listing row ``row`` is a post's byline: its text is a post's
+    author, and the link is no heading's and says it names a member (:func:`_names_member`)."""
+    text = collapse_ws(title)
+    if text not in bylines:
+        return False
+    link = None
+    for i in range(row, int(dom.end[row]) + 1):
+        tag = dom.tags[dom.tag_id[i]]
+        if tag in _HEADINGS and collapse_ws(dom.text_of(i)) == text:
+            return False    # the row's heading: a title read as a byline (a news index)
+        if tag != "a":
+            continue
+        shown = collapse_ws(dom.text_of(i))
+        if shown == text:
+            if link is None:
+                link = dom.nodes[i]
+        elif shown and _member_link(dom.nodes[i]):
+            return False    # the row names its member elsewhere ("Most recent by <a href=/profile/..>")
+    return link is not None and _names_member(link, text)
+
+
+# A link's own class, id, rel or itemprop naming it a byline ("author", "username", "poster");
+# a title's ("topic-title", "thread-link") says otherwise
+_BYLINE_HINT_RE = re.compile(r"author|user|poster|member|nick|byline|creator|owner", re.I)
+_TITLE_HINT_RE = re.compile(r"title|subject|topic|thread|forum|board|categor|headline|entry", re.I)
+_HREF_PART_RE = re.compile(r"[/?&=;#]")
+
+
+def _names_member(el, text: str) -> bool:
+    """Whether link ``el`` showing ``text`` names a member: its own attributes say it is a byline,
+    or its href carries the name as a whole path segment or query value (``/who?n=farid``,
+    ``/people/farid``), as member pages by name do and topic pages (by number or slug) do not."""
+    hint = _hint(el)
+    if _TITLE_HINT_RE.search(hint):
+        return False        # class="Title": a topic's link, its slug the title itself
+    if _BYLINE_HINT_RE.search(hint):
+        return True
+    href = unquote_plus(el.get("href") or "")
+    return text in _HREF_PART_RE.split(href)
+
+
+def _hint(el) -> str:
+    return " ".join(el.get(k) or "" for k in ("class", "id", "rel", "itemprop"))
+
+
+def _member_link(el) -> bool:
+    """Whether a link is a member's by its href (a profile's) or its own attributes."""
+    href = el.get("href") or ""
+    if href and fields.is_profile_href(href):
+        return True
+    hint = _hint(el)
+    return bool(hint) and _BYLINE_HINT_RE.search(hint) is not None and not _TITLE_HINT_RE.search(hint)
 
 
 def rows_taken_for_posts(dom: Dom, url: str, posts: Sequence, *, now: datetime,
