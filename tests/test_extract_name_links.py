@@ -65,7 +65,7 @@ def board_html(title_class: str, by: bool) -> str:
     rows = "".join(
         f'<li class="item"><a class="{title_class}" href="/index.php?p=/discussion/{i + 3}/{t}">{t}</a> '
         f'<span class="views">1 view</span> <span class="n">{i + 2} comments</span> '
-        + (f'Most recent by <a href="/index.php?p=/profile/marta">marta</a> ' if by else "")
+        + ('Most recent by <a href="/index.php?p=/profile/marta">marta</a> ' if by else "")
         + f'<time datetime="2025-06-0{i + 1}T10:00:00Z">June {i + 1}</time></li>'
         for i, t in enumerate(titles))
     return ('<html><head><title>Discussions</title></head><body><div class="header"><a href="/">Home</a></div>'
