@@ -8,24 +8,14 @@ is no post; a one-post topic in the same wrapper keeps its post.
 from datetime import datetime, timezone
 
 from extractor import extract
+from tests.sites.cmspage import cms_page
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 TOPICS = [("如何在阳台种番茄", "lihua", 2), ("Sourdough starter in a cold kitchen", "marta", 16),
           ("学吉他三个月的感想", "wang", 22), ("孩子学编程从哪里开始", "chen", 4)]
 
 
-def page(title: str, view: str) -> str:
-    return ("<html><head><title>" + title + " - Forum - My Site</title></head><body>"
-            "<header class='site-header'><a href='/'>My Site</a> <a href='/blog/'>Blog</a> "
-            "<a href='/forum/'>Forum</a></header><main id='main'>"
-            "<article id='post-4' class='post-4 page type-page hentry entry'>"
-            "<header class='entry-header'><h1 class='entry-title'>Forum</h1></header>"
-            "<div class='entry-content'><div id='forum-wrapper'><div class='forum-menu'>"
-            "<a href='/forum/'>Forum</a><a href='/forum/members/'>Members</a>"
-            "<a href='/forum/activity/'>Activity</a><a href='/wp-login.php'>Login</a></div>"
-            "<div class='notice'>Please log in or register to create posts and topics.</div>"
-            f"{view}</div></div></article></main>"
-            "<footer class='site-footer'><a href='/privacy/'>Privacy</a></footer></body></html>")
+page = cms_page   # (the CMS page wrapping the plugin's view)
 
 
 def board_row(n: int, title: str, author: str, replies: int) -> str:

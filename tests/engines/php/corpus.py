@@ -43,3 +43,14 @@ def threads() -> list[dict]:
             posts.append({"author": author, "text": text, "time": t0 + n * 86_400 + i * 3_700})
         out.append({"title": title, "posts": posts})
     return out
+
+
+def threads_quoting() -> list[dict]:
+    """:func:`threads`, every 4th reply from the third on quoting the post before it
+    (``post["quotes"]``: that post's index), as a plugin's editor writes a quote."""
+    out = threads()
+    for thread in out:
+        for i, post in enumerate(thread["posts"]):
+            if i >= 2 and i % 4 == 2:
+                post["quotes"] = i - 1
+    return out

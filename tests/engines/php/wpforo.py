@@ -32,11 +32,7 @@ SPLIT = 6  # (the first six corpus threads in the first forum, the others in the
 
 
 def spec() -> dict:
-    threads = corpus.threads()
-    for t in threads:
-        for i, post in enumerate(t["posts"]):
-            if i >= 2 and i % 4 == 2:
-                post["quotes"] = i - 1
+    threads = corpus.threads_quoting()
     return {"settings": {},
             "options": {"topics": {"posts_per_page": POSTS_PER_PAGE, "topics_per_page": TOPICS_PER_PAGE},
                         "forums": {}},
