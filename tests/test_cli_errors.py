@@ -63,6 +63,30 @@ def test_mistakes_give_one_line(tmp_path, argv, code, words):
     assert not (tmp_path / "forumcrawl.db").exists()   # no database created by a refused command
 
 
+@pytest.mark.parametrize("spider_args, words", [
+    (("url=forum.example",), ("no scheme", "https://forum.example")),
+    (("url=http://[::1",), ("not a valid URL",)),
+    (("url=ftp://forum.example/",), ("only http",)),
+    (("url=https://forum.example/", "max_pages=abc"), ("max_pages", "not a number")),
+    (("url=https://forum.example/", "allow=(unclosed"), ("allow", "regular expression")),
+])
+def test_scrapy_crawl_generic_mistakes_give_one_line(tmp_path, spider_args, words):
+    """``scrapy crawl generic -a ...`` checks its arguments as ``forumcrawl crawl`` does: these
+    used to end in a traceback from inside the crawl (or a crawl of a URL it could not read)."""
+    argv = [sys.executable, "-m", "scrapy", "crawl", "generic", "-s", f"DATABASE_URL=sqlite:///{tmp_path / 'f.db'}"]
+    for arg in spider_args:
+        argv += ["-a", arg]
+    proc = subprocess.run(argv, cwd=Path(__file__).resolve().parent.parent, env=_env(), capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("scrapy crawl: "), last
+    for word in words:
+        assert word in last, last
+    assert not (tmp_path / "f.db").exists()   # refused before the crawl opened its store
+
+
 def test_enqueue_refuses_what_is_not_a_url(tmp_path, redis_url):
     env = dict(_env(), REDIS_URL=redis_url)
     proc = forumcrawl("enqueue", "--key", "forumcrawl:test:cli-errors", "not a url", cwd=tmp_path, env=env)

@@ -42,7 +42,10 @@ def web_url(text: str) -> str:
         if url and not any(c.isspace() for c in url) and not url.startswith("/"):
             raise UsageError(f"{text!r} has no scheme (did you mean https://{url} ?)")
         raise UsageError(f"{text!r} is not a URL (write it as https://HOST/PATH)")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)   # raises ValueError for a bracketed host not closed ("http://[::1")
+    except ValueError as err:
+        raise UsageError(f"{text!r} is not a valid URL: {err} (write it as https://HOST/PATH)") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise UsageError(f"{text!r}: only http:// and https:// URLs can be crawled")
     try:

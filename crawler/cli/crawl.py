@@ -77,12 +77,30 @@ def _check_url_list(path: str) -> None:
     try:
         with open(path, encoding="utf-8") as fh:
             lines = read_url_list(fh.read())
+        for url, _ in lines:
+            web_url(url)
     except OSError as exc:
         raise UsageError(f"-a urls={path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
+    except (ValueError, UsageError) as exc:
         raise UsageError(f"-a urls={path}: {exc}") from None
     if not lines:
         raise UsageError(f"-a urls={path}: no URL in the file")
+
+
+def check_spider_args(spider_args: dict[str, str]) -> None:
+    """The generic spider's arguments checked before Scrapy starts, ``url`` normalised in place:
+    a start URL that is no http(s) URL, an unreadable URL list, a bad pattern or number is one
+    line and exit 2 (``forumcrawl crawl`` and ``scrapy crawl generic`` alike), not a traceback."""
+    from crawler.sites import SITE_ARGS, check_site_args
+
+    if spider_args.get("url"):
+        spider_args["url"] = " ".join(web_url(u) for u in spider_args["url"].split())
+    if spider_args.get("urls"):
+        _check_url_list(spider_args["urls"])
+    try:
+        check_site_args({k: v for k, v in spider_args.items() if k in SITE_ARGS})
+    except ValueError as exc:
+        raise UsageError(f"-a {exc}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -103,16 +121,7 @@ def run(args: argparse.Namespace) -> int:
         overrides["LOG_LEVEL"] = args.loglevel.upper()
     if args.urls:
         spider_args["url"] = " ".join(args.urls)
-    if spider_args.get("url"):
-        spider_args["url"] = " ".join(web_url(u) for u in spider_args["url"].split())
-    if spider_args.get("urls"):
-        _check_url_list(spider_args["urls"])
-    from crawler.sites import SITE_ARGS, check_site_args
-
-    try:  # a bad regex or number: one line before Scrapy starts
-        check_site_args({k: v for k, v in spider_args.items() if k in SITE_ARGS})
-    except ValueError as exc:
-        raise UsageError(f"-a {exc}") from None
+    check_spider_args(spider_args)
     settings = project_settings(overrides)
     _check_database(settings)
     if args.output or args.overwrite_output:

@@ -6,6 +6,9 @@ not be reached (``start_unreachable``), whose shared frontier vanished
 or that fetched no page at all looked like a success to scripts and
 schedulers. This command keeps everything else of Scrapy's (a stop asked for
 with Ctrl-C or SIGTERM still exits 0, as in Scrapy) and prints one line on why.
+The generic spider's arguments are checked before Scrapy starts, as ``forumcrawl
+crawl`` checks them: a start URL that is no http(s) URL, a bad pattern or number
+is one line and exit 2, not a traceback from inside the crawl.
 """
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
-from crawler.cli.crawl import crawl_outcome
+from crawler.cli._errors import UsageError
+from crawler.cli.crawl import check_spider_args, crawl_outcome
 
 
 class Command(ScrapyCrawlCommand):
@@ -24,6 +28,13 @@ class Command(ScrapyCrawlCommand):
         return crawler
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if args and args[0] == "generic":
+            try:
+                check_spider_args(opts.spargs)
+            except UsageError as exc:
+                print(f"scrapy crawl: {exc}", file=sys.stderr)
+                self.exitcode = 2
+                return
         super().run(args, opts)
         crawler = getattr(self, "_crawler_run", None)
         if crawler is None or self.exitcode:
