@@ -34,7 +34,7 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import (PhpForum, asgaros, bbpress, carbon, discuz, e107, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
+from tests.engines.php import (PhpForum, asgaros, bbpress, carbon, discuz, e107, elkarte, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
                                phorum, phpbb, q2a, source_dir, startbbs, thinksaas, vanilla, wecenter, wpforo)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
@@ -48,6 +48,7 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
            "discuz": (discuz.PHP_MODULES, True, discuz.running_discuz),
            "discuz-gbk": (discuz.PHP_MODULES, True, functools.partial(discuz.running_discuz, charset="gbk")),
            "e107": (e107.PHP_MODULES, True, e107.running_e107),
+           "elkarte": (elkarte.PHP_MODULES, True, elkarte.running_elkarte),
            "esotalk": (esotalk.PHP_MODULES, True, esotalk.running_esotalk),
            "flarum": (flarum.PHP_MODULES, True, flarum.running_flarum),
            "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb),

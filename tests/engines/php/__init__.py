@@ -167,7 +167,8 @@ def copy_source(name: str, subdir: str, dest: Path) -> Path:
     src = source_dir(name)
     assert src is not None
     site = dest / "site"
-    shutil.copytree(src / subdir if subdir else src, site, ignore=shutil.ignore_patterns(".git"))
+    shutil.copytree(src / subdir if subdir else src, site, ignore=shutil.ignore_patterns(".git"),
+                    ignore_dangling_symlinks=True)  # (a link to nowhere in a tree: ElkArte has one)
     return site
 
 
