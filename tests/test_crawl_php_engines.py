@@ -9,7 +9,8 @@ on every page), HadSky 5.5 (a "load more" script instead of a pager) and StartBB
 constant post ids in its template, the topic's header box on every page), esoTalk 1.0
 (a conversation shown at any post offset), the CMS e107 v2 with its forum plugin (news,
 pages and forum statistics around the forum), Vanilla Forums 2.2 (every page routed through
-``index.php?p=/path``), all on MariaDB, are installed
+``index.php?p=/path``), ElkArte 1.1 (an SMF descendant: ``<link rel=next>`` to the next topic on a
+topic's last page, a statistics centre of figures lists), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
