@@ -24,7 +24,7 @@ from crawler.fetches import PRIORITY_FIRST, Fetch
 from crawler.pagination import earlier_page_url
 from crawler.responses import plain_outcome, reader_comments
 from crawler.urls import canonicalize
-from crawler.views import copy_of, is_digest, standing_for, view_target
+from crawler.views import another_thread, copy_of, is_digest, standing_for, view_target
 
 if TYPE_CHECKING:
     from crawler.sites import SiteState
@@ -69,6 +69,15 @@ class PageFlow:
         """
         threads, policy = site.threads, site.policy
         ctx = threads.context_for(meta, key, url)
+        chained = ctx is not None and bool(page.posts)  # (fetched as a chain's next page)
+        if chained and \
+                another_thread(page, url, info.get("declared"), ctx.get("title"), threads.titles.clean, policy.in_scope):
+            # a chain's "next page" that is another thread's page (a next-topic link given as
+            # rel=next): the chain ends before it; the page is read as any page reached outside one
+            site.count("forumcrawl/chain_next_was_another_thread")
+            log.info("%s is not the next page of %s: it declares another thread's page", url, ctx.get("thread_url"))
+            policy.next_was(url, own=False)
+            ctx = chained = None
         copied = copy_of(page, url, info.get("declared"), policy.in_scope) if ctx is None else None
         if copied is not None:  # a print view of a topic the extractor could not split, an archive page
             return self.view(site, key, meta, url, copied)
@@ -137,6 +146,8 @@ class PageFlow:
             ctx = threads.start(page, {**meta, "fc_entry": late} if late else meta, url)
             if meta.get("fc_rechain"):
                 threads.rechain(meta["fc_rechain"], url)
+        if chained:
+            policy.next_was(url, own=True)
         reading = threads.read(page, key, url, info, ctx, policy.next_page)
         policy.views.read(page, url)
         fetches = policy.learn(key, "new" if reading.new_posts else "repeat")

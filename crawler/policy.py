@@ -86,6 +86,9 @@ class UrlPolicy:
         # canonical URLs whose page was read under another URL naming the same page (read_for)
         self.read_elsewhere: set[str] = set()
         self._canonical: dict[str, str] = {}  # raw link -> canonical URL (bounded)
+        # URL patterns of pages fetched as a chain's next page: [times another thread's page (a
+        # next-topic link given as rel=next), times the chain's own]; one pattern per shape
+        self.next_shapes: dict[str, list[int]] = {}
         self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
         self.host = self.site = None
         if start_url:
@@ -206,7 +209,18 @@ class UrlPolicy:
         nxt = self.inert.strip(canonicalize(page.next_page_url))
         if nxt == url or not self.allowed(nxt, learned=False):
             return None
+        seen = self.next_shapes.get(url_pattern(nxt))
+        if seen is not None and seen[0] >= 2 and not seen[1]:
+            # pages of its shape were other threads' each time, never the chain's own: the thread ends here
+            self.count("forumcrawl/links_skipped/next_is_another_thread")
+            return None
         return nxt
+
+    def next_was(self, url: str, *, own: bool) -> None:
+        """The page at ``url``, fetched as a chain's next page, was the chain's own (``own``) or
+        another thread's: two of a shape that were never a chain's own stop chains fetching it
+        (:meth:`next_page`)."""
+        self.next_shapes.setdefault(url_pattern(url), [0, 0])[1 if own else 0] += 1
 
     # -- a page's links -----------------------------------------------------------------------
     def canonical(self, url: str) -> str:

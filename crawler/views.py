@@ -90,6 +90,32 @@ def view_target(page, url: str, declared: str | None, in_scope: Callable[[str], 
     return None
 
 
+_TITLE_NOISE = re.compile(r"[\W_]+")
+
+
+def another_thread(page, url: str, declared: str | None, chain_title: str | None,
+                   clean: Callable[[str | None], str | None], in_scope: Callable[[str], bool]) -> str | None:
+    """For a page fetched as a thread chain's next page: the canonical URL it declares, when the
+    page says it is another thread's page; else None. Some forums give ``<link rel=next>`` (the
+    chain's most trusted next page) to the next *topic* (ElkArte's ``topic=10.0;prev_next=next``
+    serves the neighbouring topic, declaring ``topic=8.15`` canonical): read on the chain, that
+    topic's posts would be stored under this one. Both must say so: the page declares another
+    page its canonical one (:func:`view_target`: not itself, nor an earlier page of its own
+    thread), and its title does not name the chain's thread (neither title holds the other's
+    words). A later page declaring its first page, or a site naming every page by one title,
+    stays on its chain."""
+    if not declared or not chain_title:
+        return None
+    target = view_target(page, url, declared, in_scope)
+    if target is None or target != canonicalize(declared):
+        return None
+    here = _TITLE_NOISE.sub("", (clean(page.title) or "").lower())
+    chain = _TITLE_NOISE.sub("", chain_title.lower())
+    if not here or not chain or chain in here or here in chain:
+        return None
+    return target
+
+
 # A path segment numbering a page or a post offset: "0", "5", "p2", "page-3", "s_20".
 _PAGE_SEGMENT = re.compile(r"^(?:[a-z]{1,5}[-_]?)?\d+$", re.I)
 

@@ -46,6 +46,15 @@ PROFILE_HREF_RE = re.compile(r"user|member|profile|space|[/?]u/|uid=|author|peop
 _PROFILE_HREF_LOW_RE = re.compile(PROFILE_HREF_RE.pattern)
 
 
+def says_not_author(classes: str) -> bool:
+    """An element's class and id (``words``) say it is a line of the author box that is no name
+    ("userTitle", "member-rank", "post-count"), unless one of its words says plainly that it is
+    a name: ``class="linklevel1 name"`` (a menu level's class beside "name") names its user."""
+    if not NOT_AUTHOR_HINT_RE.search(classes):
+        return False
+    return not any(AUTHOR_HINT_RE.search(w) and not NOT_AUTHOR_HINT_RE.search(w) for w in classes.split())
+
+
 def is_profile_href(href: str) -> bool:
     """Whether a link's href looks like a member profile's (``PROFILE_HREF_RE``)."""
     if href.isascii():
@@ -943,7 +952,7 @@ def fallback_author(dom: Dom, nodes: list[int]) -> tuple[int | None, str | None]
                 break
             hint += " " + words(dom.nodes[p])
             p = dom.parent[p]
-        named = AUTHOR_HINT_RE.search(hint) is not None and not NOT_AUTHOR_HINT_RE.search(words(el))
+        named = AUTHOR_HINT_RE.search(hint) is not None and not says_not_author(words(el))
         link = el if dom.tag_id[i] == a_tag else (next(el.iterancestors("a"), None) if dom.in_link[i] else None)
         profile = link is not None and is_profile_href(link.get("href") or "")
         declared = bool(re.search(r"author|creator", (el.get("itemprop") or "") + (el.get("rel") or "")))
@@ -1104,7 +1113,7 @@ def _hint_points(hint: str, own_words: str) -> float:
     """Points for what an element's (and its parent's) class, id, itemprop and rel say about a
     name in it; the same few class strings recur in every post."""
     points = 0.0
-    if NOT_AUTHOR_HINT_RE.search(own_words):
+    if says_not_author(own_words):
         # "userTitle", "member-rank", "user-stats": a line of the author box that is not the name
         return -1.5
     if AUTHOR_HINT_RE.search(hint):

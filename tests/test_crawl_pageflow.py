@@ -197,3 +197,65 @@ def test_a_view_under_another_path_is_still_skipped_for_its_canonical_page() -> 
         step = _flow(site).step(site, _thread_page(view, ["a"]), {}, view, view, {**INFO, "declared": target})
         assert step.reading is None and step.finished
         assert [f.url for f in step.fetches][:1] == [target], view
+
+
+def _titled(page: Page, title: str) -> Page:
+    page.title = title
+    return page
+
+
+def test_a_chains_next_page_that_declares_another_threads_page_ends_the_chain() -> None:
+    """A forum that gives ``<link rel=next>`` to the next *topic* (``?topic=10.0;prev_next=next``,
+    served as topic 8's page 4, declaring ``?topic=8.15`` canonical): the chain of topic 10 ends
+    on its own page; the neighbour's posts are never stored under topic 10, and the page it
+    declares is fetched (a view). A later page of the chain's own thread that declares another
+    URL and keeps the thread's title is still read on the chain."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    first_url, neighbour = SITE + "/index.php?topic=10.0", SITE + "/index.php?go=next&topic=10.0"
+    first = _titled(_thread_page(first_url, ["a", "b"], next_url=neighbour), "Tomatoes on the balcony")
+    step = flow.step(site, first, {}, first_url, first_url, {**INFO, "declared": first_url})
+    chained = [f for f in step.fetches if f.priority == PRIORITY_CHAIN]
+    assert [f.url for f in chained] == [neighbour]
+    other = _titled(_thread_page(neighbour, ["x", "y"], first=SITE + "/index.php?topic=8.0"),
+                    "Sourdough starter in a cold kitchen - Page 4")
+    step = flow.step(site, other, chained[0].meta, neighbour, neighbour,
+                     {**INFO, "declared": SITE + "/index.php?topic=8.15"})
+    assert step.reading is None or all(i.get("thread_url") != first_url for i in step.reading.items)
+    assert SITE + "/index.php?topic=8.15" in [f.url for f in step.fetches]
+    assert tally["forumcrawl/chain_next_was_another_thread"] == 1
+    # the thread's own page 2, declaring an offset URL of itself under the same title: on the chain
+    site = _site()
+    flow = _flow(site)
+    p2_url = SITE + "/index.php?page=2&topic=10.0"
+    first = _titled(_thread_page(first_url, ["a", "b"], next_url=p2_url), "Tomatoes on the balcony")
+    step = flow.step(site, first, {}, first_url, first_url, INFO)
+    meta = [f for f in step.fetches if f.priority == PRIORITY_CHAIN][0].meta
+    p2 = _titled(_thread_page(p2_url, ["c"], first=first_url), "Tomatoes on the balcony - Page 2")
+    step = flow.step(site, p2, meta, p2_url, p2_url, {**INFO, "declared": SITE + "/topic/10/tomatoes?page=2"})
+    assert _posts(step) == [(3, "pc")] and {i["thread_url"] for i in step.reading.items} == {first_url}
+
+
+def test_next_pages_of_a_shape_that_were_other_threads_twice_are_not_fetched_any_more() -> None:
+    """Each thread's last page links the next topic as its next page (``?go=next&topic=N``): once two
+    of that shape were other threads' pages and none a chain's own, the chains end without it."""
+    site = _site()
+    flow = _flow(site)
+
+    def chain_next(n: int) -> list[str]:
+        url = SITE + f"/index.php?topic={n}.0"
+        first = _titled(_thread_page(url, [f"{n}a"], next_url=SITE + f"/index.php?go=next&topic={n}.0"), f"Topic number {n}")
+        step = flow.step(site, first, {}, url, url, INFO)
+        return [f.url for f in step.fetches if f.priority == PRIORITY_CHAIN]
+
+    for n in (3, 4):
+        [neighbour] = chain_next(n)
+        meta = {"fc_thread": {"thread_url": SITE + f"/index.php?topic={n}.0", "page": 2, "offset": 1,
+                              "title": f"Topic number {n}", "depth": 0}}
+        other = _titled(_thread_page(neighbour, [f"{n}x"]), f"Another subject {n} - Page 2")
+        flow.step(site, other, meta, neighbour, neighbour, {**INFO, "declared": SITE + f"/index.php?topic={n + 50}.5"})
+    assert chain_next(5) == []
+    # a shape that was a chain's own page once keeps being fetched
+    site.policy.next_was(SITE + "/index.php?go=next&topic=6.0", own=True)
+    assert chain_next(6) == [SITE + "/index.php?go=next&topic=6.0"]

@@ -9,7 +9,8 @@ on every page), HadSky 5.5 (a "load more" script instead of a pager) and StartBB
 constant post ids in its template, the topic's header box on every page), esoTalk 1.0
 (a conversation shown at any post offset), the CMS e107 v2 with its forum plugin (news,
 pages and forum statistics around the forum), Vanilla Forums 2.2 (every page routed through
-``index.php?p=/path``), all on MariaDB, are installed
+``index.php?p=/path``), ElkArte 1.1 (an SMF descendant: ``<link rel=next>`` to the next topic on a
+topic's last page, a statistics centre of figures lists), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -34,7 +35,7 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import (PhpForum, asgaros, bbpress, carbon, discuz, e107, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
+from tests.engines.php import (PhpForum, asgaros, bbpress, carbon, discuz, e107, elkarte, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
                                phorum, phpbb, q2a, source_dir, startbbs, thinksaas, vanilla, wecenter, wpforo)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
@@ -48,6 +49,7 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
            "discuz": (discuz.PHP_MODULES, True, discuz.running_discuz),
            "discuz-gbk": (discuz.PHP_MODULES, True, functools.partial(discuz.running_discuz, charset="gbk")),
            "e107": (e107.PHP_MODULES, True, e107.running_e107),
+           "elkarte": (elkarte.PHP_MODULES, True, elkarte.running_elkarte),
            "esotalk": (esotalk.PHP_MODULES, True, esotalk.running_esotalk),
            "flarum": (flarum.PHP_MODULES, True, flarum.running_flarum),
            "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb),

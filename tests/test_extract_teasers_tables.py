@@ -9,7 +9,7 @@ holding a table) stay threads.
 from datetime import datetime, timezone
 
 from extractor import extract
-from extractor.datatables import is_data_table
+from extractor.datatables import is_data_table, is_figures_list
 from extractor.listing import _url_shape
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
@@ -151,3 +151,38 @@ def test_short_posts_with_menus_of_links_to_nowhere_are_a_thread():
     result = extract(MENU_THREAD, "https://cms.example.org/forum/forum_viewtopic.php?id=8", now=NOW)
     assert result.kind == "thread"
     assert [p.author for p in result.posts] == ["王小明", "marta", "lihua", "张丽"]
+
+
+# -- a statistics page of figures lists (no tables): definition lists and ranking rows in panels -------
+
+def figures_panel(heading: str, rows: list[tuple[str, str]], *, linked: bool) -> str:
+    items = "".join(f"<dt><a href='/index.php?action=profile;u={n}'>{name}</a></dt><dd>{figure}</dd>" if linked
+                    else f"<dt>{name}</dt><dd>{figure}</dd>" for n, (name, figure) in enumerate(rows, 1))
+    return f"<li class='panel'><h2>{heading}</h2><dl class='stats'>{items}</dl></li>"
+
+
+FIGURES = chrome("Forum - Statistics Center", "<h2>Statistics Center</h2><ul class='panels'>"
+                 + figures_panel("General Statistics", [("Total Members:", "6"), ("Total Posts:", "83"),
+                                                        ("Total Topics:", "11"), ("Average posts per day:", "1.00"),
+                                                        ("Most Online:", "1 - December 05, 2026, 05:05:26 am")], linked=False)
+                 + figures_panel("Top 10 Posters", POSTERS + [("admin", "10")], linked=True)
+                 + figures_panel("Most Time Online", [(name, f"{n}m") for name, n in POSTERS], linked=True)
+                 + figures_panel("Top 10 Topics (by Replies)", [(t, n) for t, n, _ in TOPICS], linked=True)
+                 + "</ul>")
+
+
+def test_a_statistics_page_of_figures_lists_has_no_posts():
+    """ElkArte's statistics center: panels of ``<dl>`` lists (labels or linked names, a figure under
+    each), one a date, read as four posts "by" the first name of each; they are no messages."""
+    result = extract(FIGURES, "https://bbs.example.org/index.php?action=stats", now=NOW)
+    assert result.posts == []
+    assert result.kind != "thread"
+
+
+def test_a_figures_list_is_short_lines_a_third_of_them_figures():
+    assert is_figures_list("Top 10 Posters\n17\n张丽\n17\n王小明\nmarta\n14\nadmin\n10")
+    assert is_figures_list("Total Members:\n6\nTotal Posts:\n83\nAverage posts per day:\n1.00\nOnline:\n0m")
+    assert not is_figures_list("My scores:\n17\n14\n10")                            # too short to tell
+    assert not is_figures_list("Readings this week\nMon\n40%\nTue\n55%\nWed\n61%\n"
+                               "So the warm oven with only the light on helps a lot, honestly.")  # a sentence
+    assert not is_figures_list("同意楼上\n早上六点出发人比较少\n最好提前一天准备好东西\n记得多带一瓶水\n第一次失败很正常\n2")

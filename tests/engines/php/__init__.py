@@ -1,4 +1,4 @@
-"""Real PHP forum engines (Discuz! X, FluxBB, Carbon Forum, Question2Answer, WeCenter, WordPress + bbPress, WordPress + Asgaros Forum, WordPress + wpForo, Phorum, phpBB, Flarum, ThinkSAAS, HYBBS, esoTalk, HadSky, e107, StartBBS, Vanilla) run on 127.0.0.1 for whole-site crawl tests.
+"""Real PHP forum engines (Discuz! X, FluxBB, Carbon Forum, Question2Answer, WeCenter, WordPress + bbPress, WordPress + Asgaros Forum, WordPress + wpForo, Phorum, phpBB, Flarum, ThinkSAAS, HYBBS, esoTalk, HadSky, e107, StartBBS, Vanilla, ElkArte) run on 127.0.0.1 for whole-site crawl tests.
 
 The engine sources are not in this repository: each is looked up in the
 environment variable ``FORUMCRAWL_<NAME>_SRC`` or in
@@ -167,7 +167,8 @@ def copy_source(name: str, subdir: str, dest: Path) -> Path:
     src = source_dir(name)
     assert src is not None
     site = dest / "site"
-    shutil.copytree(src / subdir if subdir else src, site, ignore=shutil.ignore_patterns(".git"))
+    shutil.copytree(src / subdir if subdir else src, site, ignore=shutil.ignore_patterns(".git"),
+                    ignore_dangling_symlinks=True)  # (a link to nowhere in a tree: ElkArte has one)
     return site
 
 
