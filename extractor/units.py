@@ -623,6 +623,7 @@ class _RangeSums:
         self._all = cum(dom.own_chars)
         self._plain = cum(np.where(dates == 0, text_w, 0))
         self._link = cum(dom.own_link_chars)
+        self._dated = cum((dates != 0).astype(np.int64))
 
     def text(self, start: int, stop: int) -> int:
         return int(self._text[stop + 1] - self._text[start])
@@ -682,8 +683,12 @@ def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray, ranges: _R
     run_text = ranges.of("text", first, last)
     if _median(sub_text[first] / np.maximum(run_text, 1)) >= 0.5:
         return None           # the "headers" hold the posts' text: ordinary posts
-    if _follower_likeness(dom, first, last) >= MAX_RUN_LIKENESS:
-        return None           # the elements after the "header" are built like it: posts of alternating classes
+    if _follower_likeness(dom, first, last) >= MAX_RUN_LIKENESS \
+            and np.count_nonzero(ranges.of("dated", dom.end[first] + 1, last)) >= 0.5 * len(first):
+        # the elements after the "header" are built like it and dated too: posts of alternating
+        # classes. (Undated followers built alike are a post's body and footer rows: rows of one
+        # layout table, each holding small tables of links and icons as the header row does.)
+        return None
     if ranges.of("plain", first, last).sum() < ranges.of("link", first, last).sum():
         return None           # rows of title links: a listing
     if ranges.of("text", first, last).sum() < 0.5 * ranges.of("all", first, last).sum():

@@ -1,0 +1,60 @@
+"""Posts laid out as three rows of one layout table (a classic PHP board's theme: issue 9, XMB).
+
+Each post is a header row (the author's cell spanning the three rows, and a small table of its
+own holding the date line), a body row and a footer row (a small table of profile/search icons).
+The header and footer rows are built alike (cells, small tables, links, images) and no post has
+a container of its own: the posts are the runs of rows from one dated header row to the next.
+Before, the runs were refused as "posts of alternating classes" (header and followers alike)
+and the page read as an article of no post.
+"""
+from datetime import datetime, timezone
+
+from extractor import extract
+
+NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
+URL = "http://board.example.net/viewthread.php?tid=8&page=2"
+NAMES = ["lihua", "marta", "chen", "admin", "zhang"]
+TEXTS = ["I keep my sourdough starter on the counter and feed it every morning with rye flour.",
+         "Mine lives in the fridge between bakes and wakes up after two feeds at room temperature.",
+         "A cold kitchen just slows it down; a warm spot near the oven light works wonders here.",
+         "Try a smaller ratio for the feeds, one part starter to one of flour and water, then wait.",
+         "Thanks all, it doubled overnight after I moved it next to the radiator in the hallway."]
+
+
+def post_rows(i: int) -> str:
+    name = NAMES[i]
+    icons = (f"<table border='0' width='100%'><tr><td class='smalltxt'>"
+             f"<a href='member.php?action=viewpro&amp;member={name}'><img src='images/profile.gif' alt='Profile' /></a> "
+             f"<a href='search.php?srchuname={name}'><img src='images/find.gif' alt='Find' /></a></td>"
+             f"<td align='right'></td></tr></table>")
+    return (f"<tr bgcolor='#FFFFFF'><td rowspan='3' valign='top' class='tablerow' style='width: 18%;'>"
+            f"<font class='mediumtxt'><strong><a href='./member.php?action=viewpro&amp;member={name}'>{name}</a>"
+            f"</strong></font><br /><div class='smalltxt'><a name='pid{50 + i}'></a>Junior Member<br />"
+            f"<img src='images/star.gif' alt='*' /><br /><hr />Posts {10 + i}<br />Registered 5-12-2023<br />Offline"
+            f"</div></td><td valign='top' class='tablerow'><table border='0' width='100%'><tr>"
+            f"<td class='smalltxt' valign='top'><img src='images/default_icon.gif' alt='[*]' /> "
+            f"<a href='viewthread.php?tid=8&amp;goto=search&amp;pid={50 + i}' rel='nofollow'>posted on "
+            f"{i + 13}-5-2024 at 0{i + 1}:16 AM</a></td><td class='smalltxt' align='right'></td></tr></table></td></tr>"
+            f"<tr bgcolor='#FFFFFF'><td class='tablerow' valign='top'><font class='subject'><strong></strong></font>"
+            f"<br /><div class='mediumtxt'>{TEXTS[i]}</div></td></tr>"
+            f"<tr bgcolor='#FFFFFF'><td class='tablerow' valign='bottom'>{icons}</td></tr>")
+
+
+def page() -> str:
+    rows = "".join(post_rows(i) for i in range(5))
+    return ("<html><head><title>Sourdough - Example Board</title></head><body>"
+            "<table width='97%'><tr><td class='nav'><a href='index.php'>Example Board</a> &raquo; "
+            "<a href='forumdisplay.php?fid=1'>Baking</a> &raquo; Sourdough</td></tr></table>"
+            "<table width='97%'><tr><td class='multi'>Pages: <a href='viewthread.php?tid=8'>1</a> <strong>2</strong></td>"
+            "</tr></table>"
+            f"<table cellspacing='0' cellpadding='0' width='97%' align='center'><tr><td>"
+            f"<table border='0' cellspacing='1' cellpadding='4' width='100%'>"
+            f"<tr class='header'><td width='18%'>Author</td><td>Subject: Sourdough</td></tr>{rows}</table>"
+            "</td></tr></table><table><tr><td class='smalltxt'>Powered by a board engine</td></tr></table></body></html>")
+
+
+def test_posts_made_of_three_rows_of_one_table_are_found():
+    p = extract(page(), URL, now=NOW)
+    assert p.kind == "thread"
+    assert [(post.author, post.text) for post in p.posts] == list(zip(NAMES, TEXTS))
+    assert p.posts[1].published == datetime(2024, 5, 14, 2, 16)
