@@ -66,11 +66,7 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
 ALSO_NEEDS = {"asgaros": "wordpress", "bbpress": "wordpress", "wpforo": "wordpress"}  # (WordPress plugins: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
-KNOWN_OPEN: dict[str, str] = {
-    # (engine name -> why)
-    "xmb": "XMB shows d-m-yyyy dates; a page whose days are all 12 or less reads them month first "
-           "(the order is settled per page, not per site): date accuracy 0.46",
-}
+KNOWN_OPEN: dict[str, str] = {}  # (engine name -> why; none at the moment)
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem, "xmb": xmb.source_problem}  # (a source folder that is there but cannot run)
 
 
