@@ -316,10 +316,18 @@ def _known_units(dom: Dom, known: frozenset[str], text_w: np.ndarray, dates: np.
     sub_text, sub_dates = dom.subtree(text_w), dom.subtree(dates)
     found: list[int] = []
     for i in _at_known_paths(dom, known):
-        if sub_text[i] > 0 and 1 <= sub_dates[i] <= _MAX_DATES_PER_POST \
-                and not (found and i <= dom.end[found[-1]]):
+        if 1 <= sub_dates[i] <= _MAX_DATES_PER_POST and not (found and i <= dom.end[found[-1]]) \
+                and (sub_text[i] > 0 or _text_follows(dom, i, sub_text)):
             found.append(i)
     return found
+
+
+def _text_follows(dom: Dom, i: int, sub_text: np.ndarray) -> bool:
+    """Whether the element after ``i`` (its next sibling) holds text: a dated header row whose own
+    words are all the site template's (the author's name, rank and post count as other pages show
+    them) heads the post in the rows after it (:func:`_known_runs`)."""
+    nxt = int(dom.end[i]) + 1
+    return nxt < len(dom) and int(dom.parent[nxt]) == int(dom.parent[i]) and sub_text[nxt] > 0
 
 
 def _unframed(dom: Dom, units: list[int], known: frozenset[str], text_w: np.ndarray, dates: np.ndarray,

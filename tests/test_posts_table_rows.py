@@ -92,3 +92,18 @@ def test_a_thread_page_of_one_post_is_the_posts_run_of_rows():
     one = page(14, 8).replace("".join(post_rows(i, 14, 8) for i in range(1, 5)), "")
     p = extract(one, URL, now=NOW, template=SiteTemplate(post_units=learnt.post_units))
     assert [(post.author, post.text) for post in p.posts] == [(NAMES[3], f"{TEXTS[0]} (thread 8)")]
+
+
+def test_header_rows_whose_words_are_all_the_sites_template_still_head_their_runs():
+    """Learnt from other thread pages, the site template holds the authors' names, ranks and post
+    counts where every page shows them: a header row is then a date and template lines only (no
+    text of its own), and its date line's small table has rows keyed as the layout rows. The
+    posts are still the runs of rows (they were an article of no post, or a few of them)."""
+    learnt = SiteTemplate.learn([(page(13, 9), URL.replace("tid=8", "tid=9"), "t9"),
+                                 (page(20, 7), URL.replace("tid=8", "tid=7"), "t7")])
+    p = extract(page(14, 8), URL, now=NOW, template=learnt)
+    assert p.kind == "thread"
+    assert [(post.author, post.text) for post in p.posts] == [(NAMES[(i + 8) % 5], f"{t} (thread 8)")
+                                                               for i, t in enumerate(TEXTS)]
+    one = page(14, 8).replace("".join(post_rows(i, 14, 8) for i in range(1, 5)), "")
+    assert [post.text for post in extract(one, URL, now=NOW, template=learnt).posts] == [f"{TEXTS[0]} (thread 8)"]
