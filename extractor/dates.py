@@ -62,7 +62,7 @@ _TIME = (r"(?:(?P<half>上午|下午|晚上|凌晨|中午)\s*)?(?P<h>\d{1,2})[:�
          r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?)(?![a-z]))?")
 _TZ = (r"(?:\s*(?P<tz>z(?![a-z])|(?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?(?![\d:])|[+-]\d{2}:?\d{2}(?![\d:])"
        r"|utc|gmt)(?![a-z]))?")
-_SEP_T = r"(?:[t\s,]+|\s*,?\s*(?:at|um|à|@|-|a las|a la|alle|às|om)\s*)"
+_SEP_T = r"(?:[t\s,]+|\s*,?\s*(?:at|um|à|@|-|a las|a la|alle|às|om|在|于)\s*)"  # (在, 于: "at" in Chinese)
 
 _ISO_RE = re.compile(
     r"(?<![\d/])(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=sep)|月)\s*(?P<d>\d{1,2})(?![\d/])\s*[日号]?"

@@ -152,7 +152,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
         try:
             posts = find_posts(dom, url, now=when, structured=structured, template_mask=mask,
                                region=region, known_units=getattr(template, "post_units", frozenset()),
-                               seen_units=seen_units, lone=lone)
+                               seen_units=seen_units, lone=lone, date_order=getattr(template, "date_order", None))
         except Exception as exc:
             page.warnings.append(f"post splitting failed: {type(exc).__name__}: {exc}"[:200])
     if posts:

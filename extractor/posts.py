@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from itertools import compress
@@ -42,7 +43,7 @@ from extractor.units import (_MAX_DATES_PER_POST, _match_units, _normal_sig, _st
 def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
                template_mask: np.ndarray | None = None, region: int | None = None,
                known_units: frozenset[str] = frozenset(), seen_units: set[str] | None = None,
-               lone: list[int] | None = None) -> list[Post]:
+               lone: list[int] | None = None, date_order: str | None = None) -> list[Post]:
     """The posts of a thread page in page order, or [] when the page has none.
 
     ``known_units``: where the site's thread pages hold their posts (:func:`unit_paths`,
@@ -51,10 +52,12 @@ def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     ``seen_units`` receives this page's unit paths when it is split into three or more posts.
     ``lone`` receives the element of a single post found by its own anatomy (:func:`single_post`),
     for the caller to judge against what else the page turns out to hold.
+    ``date_order``: the site's order of numeric dates (:func:`numeric_date_order` over its pages,
+    ``"dmy"`` or ``"mdy"``), for a page whose own dates leave it open.
     """
     return without_shared_ids(_find_posts(dom, url, now=now, structured=structured, template_mask=template_mask,
                                           region=region, known_units=known_units, seen_units=seen_units,
-                                          lone=lone))
+                                          lone=lone, date_order=date_order))
 
 
 def without_shared_ids(posts: list[Post]) -> list[Post]:
@@ -80,7 +83,7 @@ def without_shared_ids(posts: list[Post]) -> list[Post]:
 def _find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
                 template_mask: np.ndarray | None = None, region: int | None = None,
                 known_units: frozenset[str] = frozenset(), seen_units: set[str] | None = None,
-                lone: list[int] | None = None) -> list[Post]:
+                lone: list[int] | None = None, date_order: str | None = None) -> list[Post]:
     n = len(dom)
     if n < 3:
         return []
@@ -216,7 +219,7 @@ def _find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
         for post in posts:
             if post.published is not None and post.published.tzinfo is None:
                 post.published = post.published.replace(tzinfo=zone)
-    _settle_numeric_order(posts, structured, now)
+    _settle_numeric_order(posts, structured, now, date_order)
     strip_repeated_signatures(posts)     # signatures no markup names: lines one writer repeats
     if seen_units is not None and len(posts) >= 3 and not sdata and units_for_key is not None:
         # (an opening post built differently too) Units that carry no date or no prose besides
@@ -313,10 +316,18 @@ def _known_units(dom: Dom, known: frozenset[str], text_w: np.ndarray, dates: np.
     sub_text, sub_dates = dom.subtree(text_w), dom.subtree(dates)
     found: list[int] = []
     for i in _at_known_paths(dom, known):
-        if sub_text[i] > 0 and 1 <= sub_dates[i] <= _MAX_DATES_PER_POST \
-                and not (found and i <= dom.end[found[-1]]):
+        if 1 <= sub_dates[i] <= _MAX_DATES_PER_POST and not (found and i <= dom.end[found[-1]]) \
+                and (sub_text[i] > 0 or _text_follows(dom, i, sub_text)):
             found.append(i)
     return found
+
+
+def _text_follows(dom: Dom, i: int, sub_text: np.ndarray) -> bool:
+    """Whether the element after ``i`` (its next sibling) holds text: a dated header row whose own
+    words are all the site template's (the author's name, rank and post count as other pages show
+    them) heads the post in the rows after it (:func:`_known_runs`)."""
+    nxt = int(dom.end[i]) + 1
+    return nxt < len(dom) and int(dom.parent[nxt]) == int(dom.parent[i]) and sub_text[nxt] > 0
 
 
 def _unframed(dom: Dom, units: list[int], known: frozenset[str], text_w: np.ndarray, dates: np.ndarray,
@@ -346,11 +357,17 @@ def _unframed(dom: Dom, units: list[int], known: frozenset[str], text_w: np.ndar
 _FRAME_SHARE = 0.25   # a unit holding known post elements with under this share of text of its own is their frame
 
 
+# A header row holds under this share of its run's text: the share units._header_runs allows a
+# group of runs (an old board's header row carries the author's rank, post count and join date
+# beside the date: 0.4 of a short post's run)
+_RUN_HEADER_SHARE = 0.5
+
+
 def _known_runs(dom: Dom, units: list[int], text_w: np.ndarray) -> dict[int, int]:
     """Run ends for known post elements that are a post's header row (date, permalink) with the
-    post in the sibling elements after it (bbPress): found alone on a page, the header holds
-    under a third of the text up to the next unit or its parent's end, and that run is the post
-    (a post element of its own holds most of that text: no run)."""
+    post in the sibling elements after it (bbPress, an old board's table rows): found alone on a
+    page, the header holds under half the text up to the next unit or its parent's end, and that
+    run is the post (a post element of its own holds most of that text: no run)."""
     sub_text = dom.subtree(text_w)
     starts = set(units)
     runs: dict[int, int] = {}
@@ -364,7 +381,7 @@ def _known_runs(dom: Dom, units: list[int], text_w: np.ndarray) -> dict[int, int
             continue
         end = int(dom.end[after[stop - 1]])
         run = float(sub_text[u]) + sum(float(sub_text[c]) for c in after[:stop])
-        if float(sub_text[u]) < 0.3 * run:
+        if float(sub_text[u]) < _RUN_HEADER_SHARE * run:
             runs[u] = end
     return runs
 
@@ -430,12 +447,31 @@ def _page_zone(dom: Dom):
 _NUM_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})([/-])(\d{1,2})\2(?:\d{4}|\d{2})(?!\d)")
 
 
-def _settle_numeric_order(posts: list[Post], structured: Any, now: datetime) -> None:
-    """Read a page's ambiguous numeric dates day first when the page says its order is so.
+def numeric_date_order(texts: Iterable[str]) -> tuple[int, int]:
+    """How many numeric dates (``24/04/2024``, ``4-30-2024``) among ``texts`` only read day first,
+    and how many only read month first: what a site's pages say of the order it shows all its
+    dates in (a thread page whose days are all 12 or less cannot tell)."""
+    day_first = month_first = 0
+    for text in texts:
+        if len(text) < 6 or len(text) > 200 or not any(c in text for c in "/-"):
+            continue
+        for m in _NUM_DATE_RE.finditer(text):
+            a, b = int(m.group(1)), int(m.group(3))
+            if 12 < a <= 31 and 1 <= b <= 12:
+                day_first += 1
+            elif 12 < b <= 31 and 1 <= a <= 12:
+                month_first += 1
+    return day_first, month_first
+
+
+def _settle_numeric_order(posts: list[Post], structured: Any, now: datetime, date_order: str | None = None) -> None:
+    """Read a page's ambiguous numeric dates day first when the page, or else the site, says its
+    order is so.
 
     ``01/05/2024`` reads month first (the US order) unless that is impossible; a site shows all its
     dates in one format, so the page settles it: another date of the same page that only reads day
-    first (``24/04/2024``), or, with none either way, the page's structured data (JSON-LD
+    first (``24/04/2024``), or, with none either way, the site's order learnt from its other pages
+    (``date_order``, the site template's), or the page's structured data (JSON-LD
     ``datePublished``) naming the days the day-first reading gives and not the others."""
     ambiguous: list[tuple[Post, int, int]] = []
     day_first = month_first = False
@@ -452,7 +488,9 @@ def _settle_numeric_order(posts: list[Post], structured: Any, now: datetime) -> 
             ambiguous.append((post, a, b))
     if not ambiguous or month_first:
         return
-    if not day_first:
+    if not day_first and date_order == "mdy":
+        return
+    if not day_first and date_order != "dmy":
         if structured is None:
             return
         shown = []

@@ -52,6 +52,10 @@ class SiteTemplate:
     # where the site's thread pages hold their posts (extractor.posts.unit_paths), learnt from
     # pages of three or more posts: a thread page with one reply is split by the same element
     post_units: frozenset[str] = frozenset()
+    # the order the site shows numeric dates in ("dmy", "mdy" or None: not told), from dates on its
+    # pages that read only one way (``30-4-2024``): a thread page whose days are all 12 or less
+    # cannot tell it (extractor.posts.numeric_date_order)
+    date_order: str | None = None
 
     @classmethod
     def learn(cls, pages: Iterable[Any], *, min_share: float = 0.5) -> "SiteTemplate":
@@ -69,6 +73,7 @@ class SiteTemplate:
         by_chain: dict[Any, set[tuple[str, str]]] = {}
         n = 0
         post_units: set[str] = set()
+        day_first = month_first = 0
         for page in pages:
             try:
                 dom = _dom_of(page)
@@ -77,6 +82,9 @@ class SiteTemplate:
             if dom is None or len(dom) < 2:
                 continue
             n += 1
+            from extractor.posts import numeric_date_order   # (posts imports modules that import this one)
+            d, m = numeric_date_order(dom.own_text)
+            day_first, month_first = day_first + d, month_first + m
             keys = _keys(dom)
             counts.update(keys)
             if isinstance(page, tuple) and len(page) > 2 and page[2] is not None:
@@ -87,14 +95,16 @@ class SiteTemplate:
             if isinstance(page, tuple) and len(page) > 1 and isinstance(page[1], str):
                 from extractor.extract import post_unit_paths   # (extract imports this module's users)
                 post_units |= post_unit_paths(page[0], page[1])
+        # (one way only: a site showing both orders, or none, leaves each page to itself)
+        order = "dmy" if day_first and not month_first else "mdy" if month_first and not day_first else None
         if n < 2:
-            return cls(set(), n, frozenset(post_units))
+            return cls(set(), n, frozenset(post_units), order)
         if 2 <= len(by_chain) < n:   # a chain counts once
             counts = Counter(k for keys in by_chain.values() for k in keys)
             need = max(2, math.ceil(min_share * len(by_chain)))
         else:
             need = max(2, math.ceil(min_share * n))
-        return cls({k for k, c in counts.items() if c >= need}, n, frozenset(post_units))
+        return cls({k for k, c in counts.items() if c >= need}, n, frozenset(post_units), order)
 
     def mask(self, dom: Dom) -> np.ndarray:
         """Bool per DFS node: its own text is a template line of this site."""
@@ -112,11 +122,11 @@ class SiteTemplate:
 
     def to_json(self) -> str:
         """Serialised form, so a crawler can keep a site's template between runs."""
-        return json.dumps({"pages": self.pages, "keys": sorted(self.keys), "post_units": sorted(self.post_units)},
-                          ensure_ascii=False)
+        return json.dumps({"pages": self.pages, "keys": sorted(self.keys), "post_units": sorted(self.post_units),
+                           "date_order": self.date_order}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, data: str) -> "SiteTemplate":
         obj = json.loads(data)
         return cls({(p, t) for p, t in obj.get("keys", [])}, int(obj.get("pages", 0)),
-                   frozenset(obj.get("post_units", [])))
+                   frozenset(obj.get("post_units", [])), obj.get("date_order"))

@@ -491,9 +491,14 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         if name in _NOT_UNIT_TAGS or name.startswith("#"):
             unit_ok[t] = False
             run_only[t] = name in _RUN_HEADER_TAGS
-    ok = (unit_ok | run_only)[dom.tag_id] & (sub_text > 0) & ~layout_mask(dom)
+    ok = (unit_ok | run_only)[dom.tag_id] & ~layout_mask(dom)
     if exclude is not None:
         ok &= ~exclude
+    # Dated elements with no text of their own besides the site template's lines (a board's header
+    # row: the author's name, rank and post count as other pages show them, and the date) may head
+    # a run of rows: kept aside by key for the runs only.
+    bare = ok & (sub_text == 0) & (sub_date != 0)
+    ok &= (sub_text > 0) | bare
     cand = np.nonzero(ok)[0]
     if len(cand) < 2:
         return []
@@ -507,18 +512,26 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     ranges = None      # prefix sums for runs of siblings, built when a group looks like one
     for lo, hi in zip(starts[dated >= 2].tolist(), stops[dated >= 2].tolist()):
         allm = cand[lo:hi]
+        extra = allm[bare[allm]]
+        if len(extra):
+            allm = allm[~bare[allm]]
+            if not len(allm):
+                allm = extra[:0]
         nested = _nested(allm, dom.end)
         ex_text = _exclusive(allm, dom.end, sub_text, nested)
         ex_date = _exclusive(allm, dom.end, sub_date, nested)
         good = (ex_date >= 1) & (ex_date <= _MAX_DATES_PER_POST) & (ex_text > 0)
         kg = int(good.sum())
-        if kg < 2:
+        heads = np.sort(np.concatenate((allm[good], extra))) if len(extra) else allm[good]
+        if len(heads) < 2:
             continue
         if ranges is None:
             ranges = _RangeSums(dom, text_w, unquoted)
-        runs = _header_runs(dom, allm[good], sub_text, ranges, nested)
+        runs = _header_runs(dom, heads, sub_text, ranges, _nested(heads, dom.end) if len(extra) else nested)
         if runs is not None:
             scored.append(runs)
+        if kg < 2:
+            continue
         if run_only[dom.tag_id[allm[0]]]:
             continue          # a <dt> heads a run (name and time above a <dd>), it is no post itself
         members = allm[good]
@@ -620,9 +633,12 @@ class _RangeSums:
             np.cumsum(values, dtype=np.int64, out=out[1:])
             return out
         self._text = cum(text_w)
-        self._all = cum(dom.own_chars)
+        # (characters of the site template's lines left out: a run whose author column is template
+        # text is no "mostly links" run; without a template this is every own character)
+        self._all = cum(text_w + dom.own_link_chars)
         self._plain = cum(np.where(dates == 0, text_w, 0))
         self._link = cum(dom.own_link_chars)
+        self._dated = cum((dates != 0).astype(np.int64))
 
     def text(self, start: int, stop: int) -> int:
         return int(self._text[stop + 1] - self._text[start])
@@ -657,8 +673,13 @@ def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray, ranges: _R
     posts hold nearly all of it), and the elements after them are built unlike the headers
     (posts whose classes alternate, ``Alt`` or not, are built alike).
     """
-    if len(members) < 2 or group_nested and _nested(members, dom.end):
-        return None           # (members of a group none of which nest need no test)
+    if group_nested and _nested(members, dom.end):
+        # (members of a group none of which nest need no test) Rows of a layout table share their
+        # key with the rows of the small tables inside them (a header row's date line in a table
+        # of its own): the runs are of the outer rows, the rows inside them take no part.
+        members = np.asarray(_outermost(members, dom.end), dtype=members.dtype)
+    if len(members) < 2:
+        return None
     parents = dom.parent[members]
     tally = Counter(parents.tolist())     # the most common parent (the lowest of equals, as np.unique's)
     most = max(tally.values())
@@ -682,8 +703,12 @@ def _header_runs(dom: Dom, members: np.ndarray, sub_text: np.ndarray, ranges: _R
     run_text = ranges.of("text", first, last)
     if _median(sub_text[first] / np.maximum(run_text, 1)) >= 0.5:
         return None           # the "headers" hold the posts' text: ordinary posts
-    if _follower_likeness(dom, first, last) >= MAX_RUN_LIKENESS:
-        return None           # the elements after the "header" are built like it: posts of alternating classes
+    if _follower_likeness(dom, first, last) >= MAX_RUN_LIKENESS \
+            and np.count_nonzero(ranges.of("dated", dom.end[first] + 1, last)) >= 0.5 * len(first):
+        # the elements after the "header" are built like it and dated too: posts of alternating
+        # classes. (Undated followers built alike are a post's body and footer rows: rows of one
+        # layout table, each holding small tables of links and icons as the header row does.)
+        return None
     if ranges.of("plain", first, last).sum() < ranges.of("link", first, last).sum():
         return None           # rows of title links: a listing
     if ranges.of("text", first, last).sum() < 0.5 * ranges.of("all", first, last).sum():

@@ -10,7 +10,8 @@ constant post ids in its template, the topic's header box on every page), esoTal
 (a conversation shown at any post offset), the CMS e107 v2 with its forum plugin (news,
 pages and forum statistics around the forum), Vanilla Forums 2.2 (every page routed through
 ``index.php?p=/path``), ElkArte 1.1 (an SMF descendant: ``<link rel=next>`` to the next topic on a
-topic's last page, a statistics centre of figures lists), all on MariaDB, are installed
+topic's last page, a statistics centre of figures lists), XMB 1.9.12 (a GB2312 board with a printable view of
+every thread), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -36,7 +37,7 @@ import pytest
 from tests.conftest import service_missing
 from tests.engines import metrics
 from tests.engines.php import (PhpForum, asgaros, bbpress, carbon, discuz, e107, elkarte, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
-                               phorum, phpbb, q2a, source_dir, startbbs, thinksaas, vanilla, wecenter, wpforo)
+                               phorum, phpbb, q2a, source_dir, startbbs, thinksaas, vanilla, wecenter, wpforo, xmb)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -63,12 +64,13 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
            "thinksaas": (thinksaas.PHP_MODULES, True, thinksaas.running_thinksaas),
            "vanilla": (vanilla.PHP_MODULES, True, vanilla.running_vanilla),
            "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter),
-           "wpforo": (wpforo.PHP_MODULES, True, wpforo.running_wpforo)}
+           "wpforo": (wpforo.PHP_MODULES, True, wpforo.running_wpforo),
+           "xmb": (xmb.PHP_MODULES, True, xmb.running_xmb)}
 ALSO_NEEDS = {"asgaros": "wordpress", "bbpress": "wordpress", "wpforo": "wordpress"}  # (WordPress plugins: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
 KNOWN_OPEN: dict[str, str] = {}  # (engine name -> why; none at the moment)
-SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem}  # (a source folder that is there but cannot run)
+SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem, "xmb": xmb.source_problem}  # (a source folder that is there but cannot run)
 
 
 def _skip_or_fail(reason: str) -> None:

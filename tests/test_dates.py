@@ -26,6 +26,8 @@ CST = timezone(timedelta(hours=8))
     ("Jan. 2, 2024, 3 p.m.", datetime(2024, 1, 2, 15, 0)),
     ("03.05.2024 16:15", datetime(2024, 5, 3, 16, 15)),
     ("05/03/2024", datetime(2024, 5, 3)),
+    ("登录于 03/05/2024 在 05:16 AM", datetime(2024, 3, 5, 5, 16)),   # (在: "at", a GB2312 board's "posted on .. at ..")
+    ("发表于 2024-5-3 于 16:15", datetime(2024, 5, 3, 16, 15)),
     ("« Reply #3 on: May 03, 2024, 12:30:15 PM »", datetime(2024, 5, 3, 12, 30, 15)),
     ("5 月 8 日", datetime(2024, 5, 8)),
     ("Dec 24", datetime(2023, 12, 24)),          # no year and would be future: last year
