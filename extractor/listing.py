@@ -364,7 +364,7 @@ def title_weight(text: str) -> int:
     return len(text) - text.count(" ") + len(CJK_RE.findall(text))
 
 
-def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence) -> bool:
+def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence, url: str = "") -> bool:
     """Whether the posts found on a page are made of its listing's rows rather than a thread's
     posts: pieces of rows (a reply count and an icon label, a board's description and counts)
     or groups of rows (a forum index's categories). There are at least about as many rows as
@@ -375,12 +375,19 @@ def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence) -> bool:
     name (``/who?n=farid``: an href unlike a profile's, whose link a listing finder takes for
     a title) is that post's byline, not a topic's title. (Board rows whose titles were read as
     authors, ``<a class="forum-link" href="/forum/2/">``, and a news index's heading links,
-    :func:`titles_taken_for_authors`, are titles.)"""
+    :func:`titles_taken_for_authors`, are titles.) A link that says nothing of a member (an
+    href by number, ``/who?id=7``) is a byline by its place: see :func:`_byline_by_place`
+    (``url``, the page's, tells a board's sub-boards, linked in the page's own shape)."""
     if len(listing.entries) < 2 or len(listing.entries) < 0.8 * len(posts):
         return False
     bylines = {collapse_ws(p.author) for p in posts if p.author}
     if bylines:
-        titled = sum(1 for e, r in zip(listing.entries, listing.rows) if not _byline_title(dom, r, e.title, bylines))
+        verdicts = [_byline_title(dom, r, e, bylines, url) for e, r in zip(listing.entries, listing.rows)]
+        if sum(1 for v in verdicts if v == _BY_PLACE) < 0.8 * len(verdicts):
+            # a thread's bylines stand alike in every post: a few name-like titles among phrases
+            # ("Sourdough") are titles
+            verdicts = [v if v != _BY_PLACE else "" for v in verdicts]
+        titled = sum(1 for v in verdicts if not v)
         if titled < 2 or titled < 0.8 * len(posts):
             return False
     rows = "\n".join(squash(dom.text_of(r)) for r in listing.rows)
@@ -394,26 +401,81 @@ def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence) -> bool:
     return held >= 0.8 * len(posts)
 
 
-def _byline_title(dom: Dom, row: int, title: str, bylines: set[str]) -> bool:
-    """Whether the title link of listing row ``row`` is a post's byline: its text is a post's
-    author, and the link is no heading's and says it names a member (:func:`_names_member`)."""
-    text = collapse_ws(title)
+_BY_NAME, _BY_PLACE = "name", "place"
+
+
+def _byline_title(dom: Dom, row: int, entry: Entry, bylines: set[str], url: str = "") -> str:
+    """Whether the title link of listing row ``row`` (its entry ``entry``) is a post's byline: its
+    text is a post's author, and the link is no heading's and says it names a member
+    (:func:`_names_member`: ``_BY_NAME``) or stands where a byline does (:func:`_byline_by_place`:
+    ``_BY_PLACE``); "" when it is a title."""
+    text = collapse_ws(entry.title)
     if text not in bylines:
-        return False
-    link = None
+        return ""
+    link = -1
     for i in range(row, int(dom.end[row]) + 1):
         tag = dom.tags[dom.tag_id[i]]
         if tag in _HEADINGS and collapse_ws(dom.text_of(i)) == text:
-            return False    # the row's heading: a title read as a byline (a news index)
+            return ""       # the row's heading: a title read as a byline (a news index)
         if tag != "a":
             continue
         shown = collapse_ws(dom.text_of(i))
         if shown == text:
-            if link is None:
-                link = dom.nodes[i]
+            if link < 0:
+                link = i
         elif shown and _member_link(dom.nodes[i]):
-            return False    # the row names its member elsewhere ("Most recent by <a href=/profile/..>")
-    return link is not None and _names_member(link, text)
+            return ""       # the row names its member elsewhere ("Most recent by <a href=/profile/..>")
+    if link < 0:
+        return ""
+    if _names_member(dom.nodes[link], text):
+        return _BY_NAME
+    return _BY_PLACE if _byline_by_place(dom, row, link, entry, url) else ""
+
+
+# A byline's text: a member's name, one or two words of at most this weight (CJK characters
+# count two), no sentence punctuation; a topic's title is mostly a phrase
+_NAME_WEIGHT = 24
+_NOT_NAME_RE = re.compile(r"[?!:;,\"“”«»()\[\]|/]|\.\s|\.$")
+# a post's head (its byline and date) holds at most this many characters besides the name
+_HEAD_EXTRA_CHARS = 60
+
+
+def _byline_by_place(dom: Dom, row: int, link: int, entry: Entry, url: str) -> bool:
+    """Whether the link ``link`` of row ``row``, whose text a post's author is, stands where a
+    byline does when nothing in it says so (``<a href="/who?id=7">farid</a>``): its text is
+    name-like (one or two words, no sentence punctuation), the link leads to pages of another shape than the page's own (a board's sub-boards are linked
+    as the board is, ``/forum/5/`` from ``/forum/2/``), and it sits in a small head beside a
+    date, apart from the row's text: a post's "farid · 2025-06-01 10:00" above its body. A
+    board's row shows its title beside its counts and last post, a forum index's board name above
+    its description; a topic list's title is a phrase."""
+    if not _name_like(collapse_ws(entry.title)):
+        return False
+    if url and _link_shape(url) == _link_shape(urljoin(url, dom.nodes[link].get("href") or "")):
+        return False
+    dates = date_flags(dom)
+    end, parent, chars = dom.end, dom.parent, dom.own_chars
+    name_chars = int(chars[link:int(end[link]) + 1].sum())
+    a = int(parent[link])
+    while a > row:
+        span = slice(a, int(end[a]) + 1)
+        if dates[span].any():
+            # the head: the link's nearest ancestor holding a date, nothing more than a byline line
+            return int(chars[span].sum()) - name_chars <= _HEAD_EXTRA_CHARS
+        a = int(parent[a])
+    return False
+
+
+def _name_like(text: str) -> bool:
+    """A member's name as shown: one or two words, short, no sentence punctuation."""
+    return (0 < title_weight(text) <= _NAME_WEIGHT and len(text.split()) <= 2
+            and not _NOT_NAME_RE.search(text) and not text.isdigit())
+
+
+def _link_shape(url: str) -> tuple[str, str]:
+    """A URL's path with digit runs as ``#`` and its query's keys: ``/who?id=7`` -> ("/who", "id")."""
+    parts = urlsplit(url)
+    keys = sorted({pair.partition("=")[0] for pair in parts.query.split("&") if pair})
+    return _DIGIT_RUN.sub("#", parts.path.rstrip("/")), "&".join(keys)
 
 
 # A link's own class, id, rel or itemprop naming it a byline ("author", "username", "poster");
@@ -461,7 +523,7 @@ def rows_taken_for_posts(dom: Dom, url: str, posts: Sequence, *, now: datetime,
     if len(posts) < 2 or not (short_posts(posts) or titles_taken_for_authors(dom, posts)):
         return None
     listing = find_listing(dom, url, now=now, template_mask=template_mask, min_rows=int(np.ceil(0.8 * len(posts))))
-    return listing if posts_are_rows(dom, listing, posts) else None
+    return listing if posts_are_rows(dom, listing, posts, url) else None
 
 
 def titles_taken_for_authors(dom: Dom, posts: Sequence) -> bool:
