@@ -364,7 +364,7 @@ def title_weight(text: str) -> int:
     return len(text) - text.count(" ") + len(CJK_RE.findall(text))
 
 
-def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence, url: str = "") -> bool:
+def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence, url: str = "", titles_apart: bool = False) -> bool:
     """Whether the posts found on a page are made of its listing's rows rather than a thread's
     posts: pieces of rows (a reply count and an icon label, a board's description and counts)
     or groups of rows (a forum index's categories). There are at least about as many rows as
@@ -377,7 +377,12 @@ def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence, url: str = "") -
     authors, ``<a class="forum-link" href="/forum/2/">``, and a news index's heading links,
     :func:`titles_taken_for_authors`, are titles.) A link that says nothing of a member (an
     href by number, ``/who?id=7``) is a byline by its place: see :func:`_byline_by_place`
-    (``url``, the page's, tells a board's sub-boards, linked in the page's own shape)."""
+    (``url``, the page's, tells a board's sub-boards, linked in the page's own shape).
+
+    ``titles_apart`` (posts longer than rows' excerpts: items of a stream): a row counts only
+    when its title is shown apart from the posts' texts, as a stream item's "ann replied to
+    <a href=/t/4>Copper kettles</a>" above its excerpt is; a thread's replies that link other
+    threads show those links inside their text."""
     if len(listing.entries) < 2 or len(listing.entries) < 0.8 * len(posts):
         return False
     bylines = {collapse_ws(p.author) for p in posts if p.author}
@@ -389,6 +394,11 @@ def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence, url: str = "") -
             verdicts = [v if v != _BY_PLACE else "" for v in verdicts]
         titled = sum(1 for v in verdicts if not v)
         if titled < 2 or titled < 0.8 * len(posts):
+            return False
+    if titles_apart:
+        texts = [collapse_ws(p.text or "") for p in posts]
+        apart = sum(1 for e in listing.entries if not any(collapse_ws(e.title) in t for t in texts))
+        if apart < 2 or apart < 0.8 * len(posts):
             return False
     rows = "\n".join(squash(dom.text_of(r)) for r in listing.rows)
     held = 0
@@ -520,10 +530,22 @@ def rows_taken_for_posts(dom: Dom, url: str, posts: Sequence, *, now: datetime,
     post; the rows' title links to other pages of the site tell that they are a listing.
     Only short posts are checked (a cheap test first): a thread's posts carry prose.
     """
-    if len(posts) < 2 or not (short_posts(posts) or titles_taken_for_authors(dom, posts)):
+    if len(posts) < 2:
+        return None
+    short = short_posts(posts)
+    if not (short or titles_taken_for_authors(dom, posts) or stream_items(posts)):
         return None
     listing = find_listing(dom, url, now=now, template_mask=template_mask, min_rows=int(np.ceil(0.8 * len(posts))))
-    return listing if posts_are_rows(dom, listing, posts, url) else None
+    return listing if posts_are_rows(dom, listing, posts, url, titles_apart=not short) else None
+
+
+def stream_items(posts: Sequence) -> bool:
+    """Whether the posts may be the items of a stream (recent activity, "latest replies" with
+    whole excerpts): none carries a post id of its own. Each item then shows a link to the
+    thread it was taken from above its excerpt, and the items are the rows of a listing; a
+    thread's posts, ids or not, show no such title link apart from their text (a cheap test
+    before the listing's)."""
+    return all(not p.post_id for p in posts)
 
 
 def titles_taken_for_authors(dom: Dom, posts: Sequence) -> bool:
