@@ -139,6 +139,24 @@ def first_page_aliases(url: str) -> list[str]:
     return list(_first_page_aliases(url))
 
 
+def thread_of_page(url: str) -> str | None:
+    """``url`` without its one page-numbering query parameter (``/t?id=9&page=4`` ->
+    ``/t?id=9``, ``viewtopic.php?t=5&start=20`` -> ``viewtopic.php?t=5``): the first page of
+    the thread this page belongs to, as its URL's shape says. Only when another parameter
+    stays (the thread's id) and the number is a page's or an offset's, never ``p`` (a post's
+    id or a route: ``viewtopic.php?p=55``, ``?p=12``); else None."""
+    if "?" not in url:
+        return None
+    parts = urlsplit(url)
+    args = parse_qsl(parts.query, keep_blank_values=True)
+    paged = [i for i, (name, value) in enumerate(args)
+             if value.isdigit() and name.lower() != "p" and _PAGE_PARAM.match(name)]
+    if len(paged) != 1 or len(args) < 2:
+        return None
+    i = paged[0]
+    return urlunsplit(parts._replace(query=urlencode(args[:i] + args[i + 1:])))
+
+
 def is_page_one_of(target: str, url: str) -> bool:
     """``target`` is ``/t/8-1`` (an id, then page 1 in its last path segment, or as a segment of
     its own: ``/t/8/1.html``, ``/9-slug/p1``, also as a front controller's route ``/?t/8/1.html``)

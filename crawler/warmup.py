@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import extractor
 from crawler.fetches import PRIORITY_SAMPLE, Fetch
 from crawler.pageflow import observe_held
-from crawler.pagination import earlier_page_url
+from crawler.pagination import earlier_page_url, thread_of_page
 from crawler.responses import fetched_new
 from crawler.titles import TitleCleaner
 from crawler.urls import canonicalize
@@ -250,7 +250,14 @@ def _chain_urls(page, url: str) -> tuple[str, ...]:
         earlier = None
     later = canonicalize(page.next_page_url) if getattr(page, "next_page_url", None) else None
     kind = "thread " if thread else "listing "
-    return tuple(kind + u for u in (url, earlier, later) if u and (thread or u == url or _same_shape(u, url)))
+    urls = [u for u in (url, earlier, later) if u and (thread or u == url or _same_shape(u, url))]
+    # a thread page's first page by its URL's shape (``/t?id=9&page=4`` -> ``/t?id=9``): pages of
+    # one thread that link neither each other nor a shared page (a pager of "‹ Prev" and "Next ›"
+    # only, pages 1 and 4 in the sample) are one chain
+    first = thread_of_page(url) if thread else None
+    if first is not None and canonicalize(first) not in urls:
+        urls.append(canonicalize(first))
+    return tuple(kind + u for u in urls)
 
 
 def _same_shape(a: str, b: str) -> bool:

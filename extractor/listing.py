@@ -364,7 +364,7 @@ def title_weight(text: str) -> int:
     return len(text) - text.count(" ") + len(CJK_RE.findall(text))
 
 
-def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence) -> bool:
+def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence, url: str = "", titles_apart: bool = False) -> bool:
     """Whether the posts found on a page are made of its listing's rows rather than a thread's
     posts: pieces of rows (a reply count and an icon label, a board's description and counts)
     or groups of rows (a forum index's categories). There are at least about as many rows as
@@ -375,13 +375,30 @@ def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence) -> bool:
     name (``/who?n=farid``: an href unlike a profile's, whose link a listing finder takes for
     a title) is that post's byline, not a topic's title. (Board rows whose titles were read as
     authors, ``<a class="forum-link" href="/forum/2/">``, and a news index's heading links,
-    :func:`titles_taken_for_authors`, are titles.)"""
+    :func:`titles_taken_for_authors`, are titles.) A link that says nothing of a member (an
+    href by number, ``/who?id=7``) is a byline by its place: see :func:`_byline_by_place`
+    (``url``, the page's, tells a board's sub-boards, linked in the page's own shape).
+
+    ``titles_apart`` (posts longer than rows' excerpts: items of a stream): a row counts only
+    when its title is shown apart from the posts' texts, as a stream item's "ann replied to
+    <a href=/t/4>Copper kettles</a>" above its excerpt is; a thread's replies that link other
+    threads show those links inside their text."""
     if len(listing.entries) < 2 or len(listing.entries) < 0.8 * len(posts):
         return False
     bylines = {collapse_ws(p.author) for p in posts if p.author}
     if bylines:
-        titled = sum(1 for e, r in zip(listing.entries, listing.rows) if not _byline_title(dom, r, e.title, bylines))
+        verdicts = [_byline_title(dom, r, e, bylines, url) for e, r in zip(listing.entries, listing.rows)]
+        if sum(1 for v in verdicts if v == _BY_PLACE) < 0.8 * len(verdicts):
+            # a thread's bylines stand alike in every post: a few name-like titles among phrases
+            # ("Sourdough") are titles
+            verdicts = [v if v != _BY_PLACE else "" for v in verdicts]
+        titled = sum(1 for v in verdicts if not v)
         if titled < 2 or titled < 0.8 * len(posts):
+            return False
+    if titles_apart:
+        texts = [collapse_ws(p.text or "") for p in posts]
+        apart = sum(1 for e in listing.entries if not any(collapse_ws(e.title) in t for t in texts))
+        if apart < 2 or apart < 0.8 * len(posts):
             return False
     rows = "\n".join(squash(dom.text_of(r)) for r in listing.rows)
     held = 0
@@ -394,26 +411,81 @@ def posts_are_rows(dom: Dom, listing: Listing, posts: Sequence) -> bool:
     return held >= 0.8 * len(posts)
 
 
-def _byline_title(dom: Dom, row: int, title: str, bylines: set[str]) -> bool:
-    """Whether the title link of listing row ``row`` is a post's byline: its text is a post's
-    author, and the link is no heading's and says it names a member (:func:`_names_member`)."""
-    text = collapse_ws(title)
+_BY_NAME, _BY_PLACE = "name", "place"
+
+
+def _byline_title(dom: Dom, row: int, entry: Entry, bylines: set[str], url: str = "") -> str:
+    """Whether the title link of listing row ``row`` (its entry ``entry``) is a post's byline: its
+    text is a post's author, and the link is no heading's and says it names a member
+    (:func:`_names_member`: ``_BY_NAME``) or stands where a byline does (:func:`_byline_by_place`:
+    ``_BY_PLACE``); "" when it is a title."""
+    text = collapse_ws(entry.title)
     if text not in bylines:
-        return False
-    link = None
+        return ""
+    link = -1
     for i in range(row, int(dom.end[row]) + 1):
         tag = dom.tags[dom.tag_id[i]]
         if tag in _HEADINGS and collapse_ws(dom.text_of(i)) == text:
-            return False    # the row's heading: a title read as a byline (a news index)
+            return ""       # the row's heading: a title read as a byline (a news index)
         if tag != "a":
             continue
         shown = collapse_ws(dom.text_of(i))
         if shown == text:
-            if link is None:
-                link = dom.nodes[i]
+            if link < 0:
+                link = i
         elif shown and _member_link(dom.nodes[i]):
-            return False    # the row names its member elsewhere ("Most recent by <a href=/profile/..>")
-    return link is not None and _names_member(link, text)
+            return ""       # the row names its member elsewhere ("Most recent by <a href=/profile/..>")
+    if link < 0:
+        return ""
+    if _names_member(dom.nodes[link], text):
+        return _BY_NAME
+    return _BY_PLACE if _byline_by_place(dom, row, link, entry, url) else ""
+
+
+# A byline's text: a member's name, one or two words of at most this weight (CJK characters
+# count two), no sentence punctuation; a topic's title is mostly a phrase
+_NAME_WEIGHT = 24
+_NOT_NAME_RE = re.compile(r"[?!:;,\"“”«»()\[\]|/]|\.\s|\.$")
+# a post's head (its byline and date) holds at most this many characters besides the name
+_HEAD_EXTRA_CHARS = 60
+
+
+def _byline_by_place(dom: Dom, row: int, link: int, entry: Entry, url: str) -> bool:
+    """Whether the link ``link`` of row ``row``, whose text a post's author is, stands where a
+    byline does when nothing in it says so (``<a href="/who?id=7">farid</a>``): its text is
+    name-like (one or two words, no sentence punctuation), the link leads to pages of another shape than the page's own (a board's sub-boards are linked
+    as the board is, ``/forum/5/`` from ``/forum/2/``), and it sits in a small head beside a
+    date, apart from the row's text: a post's "farid · 2025-06-01 10:00" above its body. A
+    board's row shows its title beside its counts and last post, a forum index's board name above
+    its description; a topic list's title is a phrase."""
+    if not _name_like(collapse_ws(entry.title)):
+        return False
+    if url and _link_shape(url) == _link_shape(urljoin(url, dom.nodes[link].get("href") or "")):
+        return False
+    dates = date_flags(dom)
+    end, parent, chars = dom.end, dom.parent, dom.own_chars
+    name_chars = int(chars[link:int(end[link]) + 1].sum())
+    a = int(parent[link])
+    while a > row:
+        span = slice(a, int(end[a]) + 1)
+        if dates[span].any():
+            # the head: the link's nearest ancestor holding a date, nothing more than a byline line
+            return int(chars[span].sum()) - name_chars <= _HEAD_EXTRA_CHARS
+        a = int(parent[a])
+    return False
+
+
+def _name_like(text: str) -> bool:
+    """A member's name as shown: one or two words, short, no sentence punctuation."""
+    return (0 < title_weight(text) <= _NAME_WEIGHT and len(text.split()) <= 2
+            and not _NOT_NAME_RE.search(text) and not text.isdigit())
+
+
+def _link_shape(url: str) -> tuple[str, str]:
+    """A URL's path with digit runs as ``#`` and its query's keys: ``/who?id=7`` -> ("/who", "id")."""
+    parts = urlsplit(url)
+    keys = sorted({pair.partition("=")[0] for pair in parts.query.split("&") if pair})
+    return _DIGIT_RUN.sub("#", parts.path.rstrip("/")), "&".join(keys)
 
 
 # A link's own class, id, rel or itemprop naming it a byline ("author", "username", "poster");
@@ -458,10 +530,22 @@ def rows_taken_for_posts(dom: Dom, url: str, posts: Sequence, *, now: datetime,
     post; the rows' title links to other pages of the site tell that they are a listing.
     Only short posts are checked (a cheap test first): a thread's posts carry prose.
     """
-    if len(posts) < 2 or not (short_posts(posts) or titles_taken_for_authors(dom, posts)):
+    if len(posts) < 2:
+        return None
+    short = short_posts(posts)
+    if not (short or titles_taken_for_authors(dom, posts) or stream_items(posts)):
         return None
     listing = find_listing(dom, url, now=now, template_mask=template_mask, min_rows=int(np.ceil(0.8 * len(posts))))
-    return listing if posts_are_rows(dom, listing, posts) else None
+    return listing if posts_are_rows(dom, listing, posts, url, titles_apart=not short) else None
+
+
+def stream_items(posts: Sequence) -> bool:
+    """Whether the posts may be the items of a stream (recent activity, "latest replies" with
+    whole excerpts): none carries a post id of its own. Each item then shows a link to the
+    thread it was taken from above its excerpt, and the items are the rows of a listing; a
+    thread's posts, ids or not, show no such title link apart from their text (a cheap test
+    before the listing's)."""
+    return all(not p.post_id for p in posts)
 
 
 def titles_taken_for_authors(dom: Dom, posts: Sequence) -> bool:

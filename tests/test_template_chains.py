@@ -106,3 +106,23 @@ def test_a_listings_own_next_page_joins_its_chain():
     held = [{"url": "http://h/forum-3-1.html", "chain": _chain_urls(board, "http://h/forum-3-1.html")},
             {"url": "http://h/forum-3-2.html", "chain": _chain_urls(second, "http://h/forum-3-2.html")}]
     assert chain_labels(held) == ["http://h/forum-3-1.html"] * 2
+
+
+def test_pages_of_one_thread_that_link_nothing_in_common_are_one_chain():
+    """A pager of "‹ Prev" and "Next ›" only: page 1 names page 2, page 4 names pages 3 and 1
+    at most by its steps, and the sample holds pages 1 and 4 alone. Their URLs (the thread's id,
+    a page number: ``/t?id=1&page=4``) say they are one thread (``pagination.thread_of_page``)."""
+    site = LongThread(steps=True)
+    held = [_held(site, p) for p in ("/t?id=1", "/t?id=1&page=4", "/t?id=2", "/t?id=3")]
+    assert [h["thread"] for h in held] == [True] * 4
+    assert chain_labels(held) == [BASE + "/t?id=1", BASE + "/t?id=1", BASE + "/t?id=2", BASE + "/t?id=3"]
+
+
+def test_a_post_id_or_a_lone_page_number_names_no_thread():
+    from crawler.pagination import thread_of_page
+
+    assert thread_of_page("http://h/t?id=9&page=4") == "http://h/t?id=9"
+    assert thread_of_page("http://h/viewtopic.php?t=5&start=20") == "http://h/viewtopic.php?t=5"
+    assert thread_of_page("http://h/viewtopic.php?p=55&t=3") is None   # a post's id
+    assert thread_of_page("http://h/board?page=3") is None             # nothing left to name a thread
+    assert thread_of_page("http://h/t?id=9") is None

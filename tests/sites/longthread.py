@@ -38,7 +38,10 @@ def _e(text: str) -> str:
 class LongThread:
     """Topic 1 of 20 replies (4 pages), topics 2-7 of 2 to 5 replies (one page each)."""
 
-    def __init__(self, replies: tuple[int, ...] = (20, 3, 5, 2, 4, 4, 3)) -> None:
+    def __init__(self, replies: tuple[int, ...] = (20, 3, 5, 2, 4, 4, 3), *, steps: bool = False) -> None:
+        # steps: the pager shows "‹ Prev" and "Next ›" only, no page numbers (pages 1 and 4 of a
+        # topic then link neither each other nor a page they share)
+        self.steps = steps
         start = datetime(2025, 6, 1, 8, 0)
         self.threads = []
         for tid, size in enumerate(replies, 1):
@@ -98,6 +101,9 @@ class LongThread:
         if pages > 1:
             items = " ".join(f"<span>{n}</span>" if n == page else f'<a href="{self.url(t, n)}">{n}</a>'
                              for n in range(1, pages + 1))
+            if self.steps:
+                items = (f'<a class="prev" rel="prev" href="{self.url(t, page - 1)}">&lsaquo; Prev</a>'
+                         if page > 1 else "") + f" <span>Page {page}</span>"
             nxt = f' <a class="next" rel="next" href="{self.url(t, page + 1)}">Next</a>' if page < pages else ""
             pager = f'<div class="pager">{items}{nxt}</div>'
         return self._doc(t["title"], f'{box}<ul class="replies">{replies}</ul>{pager}')
