@@ -11,7 +11,8 @@ constant post ids in its template, the topic's header box on every page), esoTal
 pages and forum statistics around the forum), Vanilla Forums 2.2 (every page routed through
 ``index.php?p=/path``), ElkArte 1.1 (an SMF descendant: ``<link rel=next>`` to the next topic on a
 topic's last page, a statistics centre of figures lists), XMB 1.9.12 (a GB2312 board with a printable view of
-every thread), all on MariaDB, are installed
+every thread) and the imageboard TinyIB (anonymous posters, "No.N" post numbers, ``>>N`` replies, thread
+pages as static HTML, an index of thread teasers), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -37,7 +38,7 @@ import pytest
 from tests.conftest import service_missing
 from tests.engines import metrics
 from tests.engines.php import (PhpForum, asgaros, bbpress, carbon, discuz, e107, elkarte, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
-                               phorum, phpbb, q2a, source_dir, startbbs, thinksaas, vanilla, wecenter, wpforo, xmb)
+                               phorum, phpbb, q2a, source_dir, startbbs, thinksaas, tinyib, vanilla, wecenter, wpforo, xmb)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -62,6 +63,7 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
            "bbpress": (bbpress.PHP_MODULES, True, bbpress.running_bbpress),
            "startbbs": (startbbs.PHP_MODULES, True, startbbs.running_startbbs),
            "thinksaas": (thinksaas.PHP_MODULES, True, thinksaas.running_thinksaas),
+           "tinyib": (tinyib.PHP_MODULES, True, tinyib.running_tinyib),
            "vanilla": (vanilla.PHP_MODULES, True, vanilla.running_vanilla),
            "wecenter": (wecenter.PHP_MODULES, True, wecenter.running_wecenter),
            "wpforo": (wpforo.PHP_MODULES, True, wpforo.running_wpforo),
