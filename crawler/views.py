@@ -175,24 +175,40 @@ def copy_of(page, url: str, declared: str | None, in_scope: Callable[[str], bool
 
 def is_digest(page, url: str) -> bool:
     """``page`` gathers posts that live on other pages ("recent posts", search results,
-    portal streams): most of its posts carry no id of their own but a link to a post
-    anchor on another page (``index.php?topic=5.msg12#msg12``). Their posts are stored
+    portal streams, an imageboard's index of thread teasers): most of its posts link to a
+    post anchor on another page (``index.php?topic=5.msg12#msg12``). Their posts are stored
     from those pages, never from the digest (which would store them twice, out of
     their threads). A permalink to this very page under its page-1 name counts as its
     own (PunkwebBB's first page ``/thread/<id>/`` links each post as ``?page=1#post-..``:
-    read as a digest, every first page was lost and its later pages became threads)."""
+    read as a digest, every first page was lost and its later pages became threads).
+
+    A post with an id of its own counts only when the posts with ids point at two or more
+    other paths (``res/23.html#32``, ``res/14.html#14``: teasers of several threads): a
+    thread page's posts may each link a permalink of their own (``viewtopic.php?p=12#p12``,
+    ``/t/slug/5/3``), all under one path once a trailing post index is dropped."""
     own = {url, *first_page_aliases(url)}
+    own_path = urlsplit(url).path
     elsewhere = 0
+    other_paths: list[str] = []
     for post in page.posts:
         link = post.url or ""
-        if post.post_id or "#" not in link:
+        if "#" not in link:
             continue
         target = canonicalize(link)
-        if target not in own and url not in first_page_aliases(target):
+        if target in own or url in first_page_aliases(target):
+            continue
+        if not post.post_id:
             elsewhere += 1
+            continue
+        path = _POST_INDEX_TAIL.sub("", urlsplit(target).path) or "/"
+        if path != own_path:
+            other_paths.append(path)
+    if len(set(other_paths)) >= 2:
+        elsewhere += len(other_paths)
     return elsewhere >= 2 and elsewhere * 2 > len(page.posts)
 
 
+_POST_INDEX_TAIL = re.compile(r"/\d+/?$")
 _POST_INDEX = re.compile(r"^/\d+/?$")
 _SPACES = re.compile(r"\s+")
 

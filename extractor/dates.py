@@ -74,9 +74,14 @@ _DMY_NAME_RE = re.compile(
 _MDY_NAME_RE = re.compile(
     r"(?<![a-z])" + _MON + r"(?![a-z])\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)(?:,?\s*(?P<y>(?:19|20)\d{2})(?!\d))?"
     r"(?:" + _SEP_T + _TIME + ")?" + _TZ)
+# A weekday in brackets after a numeric date: "24/05/02(Thu)01:10:00" (imageboards), "(木)", "（周四）".
+_WEEKDAY_NAMES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+                  "月": 0, "火": 1, "水": 2, "木": 3, "金": 4, "土": 5,
+                  "一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _NUM_RE = re.compile(
     r"(?<![\d./-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)?\d{2})(?![\d./-])"
-    r"(?:" + _SEP_T + _TIME + ")?" + _TZ)
+    r"(?:\s*[(（](?:周|星期|週)?(?P<wd>[a-z]{3,9}|[月火水木金土日一二三四五六天])[)）])?"
+    r"(?:" + _SEP_T + "?" + _TIME + ")?" + _TZ)
 _MD_ZH_RE = re.compile(r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号](?:\s*" + _TIME + ")?")
 _MD_TIME_RE = re.compile(r"^(?P<m>\d{1,2})-(?P<d>\d{1,2})\s+" + _TIME + "$")
 _DAYWORD_RE = re.compile(
@@ -233,8 +238,54 @@ def _from_mdy_name(m: re.Match, now: datetime) -> datetime | None:
     return _build(y, mo, d, m, now)
 
 
+def _weekday(word: str | None) -> int | None:
+    """The day of the week (Monday 0) a weekday name or abbreviation names, or None."""
+    if not word:
+        return None
+    return _WEEKDAY_NAMES.get(word[:3] if word.isascii() else word)
+
+
+# the orders a numeric date's three numbers may be in, the one preferred first when a weekday fits
+# several: two-digit year first is how the boards that bracket a weekday ("24/05/02(Thu)") write
+NUMERIC_ORDERS = ("ymd", "mdy", "dmy")
+
+
+def _weekday_readings(m: re.Match, now: datetime) -> dict[str, datetime]:
+    """The readings of a numeric date that shows its weekday which fall on that weekday, by order."""
+    weekday = _weekday(m.group("wd"))
+    a, b, third = int(m.group("a")), int(m.group("b")), m.group("y")
+    fields = {"ymd": (a, b, int(third)) if len(third) == 2 else None, "mdy": (int(third), a, b),
+              "dmy": (int(third), b, a)}
+    out = {}
+    for order in NUMERIC_ORDERS:
+        if fields[order] is not None:
+            when = _build(*fields[order], m, now)
+            if when is not None and when.weekday() == weekday:
+                out[order] = when
+    return out
+
+
+def weekday_readings(raw: str | None, now: datetime) -> dict[str, datetime]:
+    """For a numeric date label showing its weekday ("24/04/25(Thu)"), its readings (by
+    :data:`NUMERIC_ORDERS` order) that fall on that weekday; empty for any other label. One
+    label may fit two orders (2024-04-25 and 2025-04-24 are both Thursdays): the page's
+    other dates settle it (:func:`extractor.posts._settle_numeric_order`)."""
+    if not raw or len(raw) > 400 or ")" not in raw and "）" not in raw:
+        return {}
+    text = raw.translate(_FULLWIDTH).lower()
+    for m in _NUM_RE.finditer(text):
+        if m.group("wd") and _weekday(m.group("wd")) is not None:
+            return _weekday_readings(m, now)
+    return {}
+
+
 def _from_num(m: re.Match, now: datetime) -> datetime | None:
     a, b = int(m.group("a")), int(m.group("b"))
+    if m.group("wd") and _weekday(m.group("wd")) is not None:
+        # The weekday shown settles the order of the three numbers, whichever it is: year first
+        # ("24/05/02(Thu)", two-digit year), month first or day first.
+        readings = _weekday_readings(m, now)
+        return next(iter(readings.values()), None)
     if m.group("sep") in "/-":         # US order unless impossible (dots are day-first)
         mo, d = (a, b) if a <= 12 else (b, a)
     else:                              # 03.05.2024: day first unless impossible

@@ -26,7 +26,7 @@ import numpy as np
 from lxml import etree
 
 from extractor import fields
-from extractor.dates import find_date, match_date, page_zone
+from extractor.dates import NUMERIC_ORDERS, find_date, match_date, page_zone, weekday_readings
 from extractor.dom import ASCII_SPACES, Dom
 from extractor.headed import headed_units
 from extractor.model import Post
@@ -473,6 +473,8 @@ def _settle_numeric_order(posts: list[Post], structured: Any, now: datetime, dat
     first (``24/04/2024``), or, with none either way, the site's order learnt from its other pages
     (``date_order``, the site template's), or the page's structured data (JSON-LD
     ``datePublished``) naming the days the day-first reading gives and not the others."""
+    if _settle_weekday_order(posts, now):
+        return
     ambiguous: list[tuple[Post, int, int]] = []
     day_first = month_first = False
     for post in posts:
@@ -511,6 +513,26 @@ def _settle_numeric_order(posts: list[Post], structured: Any, now: datetime, dat
             return
     for post, a, b in ambiguous:
         post.published = post.published.replace(month=b, day=a)
+
+
+def _settle_weekday_order(posts: list[Post], now: datetime) -> bool:
+    """Read a page's numeric dates that show their weekday ("24/04/25(Thu)") in the one order
+    that fits the weekday of every one of them; True when the page's dates are of that kind.
+
+    One date may fall on its weekday in two orders (2024-04-25 and 2025-04-24 are both
+    Thursdays); a page shows all its dates in one format, so its other dates settle the order
+    (the preferred order of :data:`extractor.dates.NUMERIC_ORDERS` when they all fit several)."""
+    readings = [(post, weekday_readings(post.published_raw, now)) for post in posts
+                if post.published is not None and post.published_raw]
+    readings = [(post, fits) for post, fits in readings if fits]
+    if not readings:
+        return False
+    common = [order for order in NUMERIC_ORDERS if all(order in fits for _, fits in readings)]
+    if common:
+        for post, fits in readings:
+            when = fits[common[0]]
+            post.published = when.replace(tzinfo=post.published.tzinfo) if when.tzinfo is None else when
+    return True
 
 
 MAX_UNITS = 2000   # a page with more repeated posts than this is cut (bounded time)

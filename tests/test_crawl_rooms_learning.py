@@ -422,6 +422,27 @@ def test_a_digest_of_posts_from_other_pages_is_not_a_thread() -> None:
     assert is_digest(first, "http://h/thread/ab12/")
 
 
+def test_an_index_of_thread_teasers_with_post_ids_is_a_digest() -> None:
+    """An imageboard's index (``/1.html``) shows each thread's opening post and last replies, each
+    with its number as id and linking its anchor on the thread's page (``res/23.html#32``): the
+    posts live on several other pages, so the index is a digest (stored as a thread before: every
+    teaser stored twice). A thread page whose posts link permalinks of their own is none."""
+    from crawler.views import is_digest
+
+    index = _page("http://h/1.html", ["a", "b", "c", "d"])
+    for post, (thread, number) in zip(index.posts, [(23, 23), (23, 32), (14, 14), (14, 20)]):
+        post.post_id, post.url = str(number), f"http://h/res/{thread}.html#{number}"
+    assert is_digest(index, "http://h/1.html")
+    thread = _page("http://h/res/23.html", ["a", "b", "c"])
+    for post, number in zip(thread.posts, [23, 32, 33]):  # (its own anchors)
+        post.post_id, post.url = str(number), f"http://h/res/23.html#{number}"
+    assert not is_digest(thread, "http://h/res/23.html")
+    windows = _page("http://h/t/slug/5", ["a", "b", "c"])
+    for n, post in enumerate(windows.posts, start=1):  # (permalinks: the thread's path plus a post index)
+        post.post_id, post.url = str(n), f"http://h/t/slug/5/{n}#post_{n}"
+    assert not is_digest(windows, "http://h/t/slug/5")
+
+
 def test_a_page_without_posts_is_a_copy_only_by_its_declaration() -> None:
     """A print view the extractor could not split names its topic; a listing's second page
     declaring its first, or a page declaring itself, stands for itself."""

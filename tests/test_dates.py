@@ -109,3 +109,33 @@ def test_page_zone_statements(text, offset):
 def test_no_page_zone_without_a_statement():
     from extractor.dates import page_zone
     assert page_zone(["Posted at 12:30", "GMT", "All times are"]) is None
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Anonymous 24/05/02(Thu)01:10:00", datetime(2024, 5, 2, 1, 10)),     # two-digit year first (imageboards)
+    ("24/05/02 (Thu) 01:10:00", datetime(2024, 5, 2, 1, 10)),
+    ("24/05/02(木)01:10:00", datetime(2024, 5, 2, 1, 10)),
+    ("02/05/24(Thu)01:10", datetime(2024, 5, 2, 1, 10)),                  # day first, the weekday says so
+    ("03/05/2024 (Fri) 12:00", datetime(2024, 5, 3, 12, 0)),              # day first (May 3rd is a Friday)
+])
+def test_a_weekday_shown_settles_the_order_of_a_numeric_date(raw, expected):
+    """Without the weekday read, "24/05/02(Thu)01:10:00" was no date at all (a two-digit year
+    without a clock next to it) and "03/05/2024 (Fri)" read month first (March 5th, a Tuesday)."""
+    assert parse_date(raw, now=NOW) == expected
+
+
+def test_a_date_falling_on_its_weekday_in_two_orders_is_read_in_the_one_all_the_page_s_dates_fit():
+    """25/04/24(Thu) is 2025-04-24 (two-digit year first, the preferred reading) or 2024-04-25 (day
+    first), both Thursdays; the page's 02/05/24(Thu) fits only day first: the page's dates are all
+    read day first."""
+    from extractor import extract
+
+    when = [("25/04/24(Thu)23:06:40", "Anon one writes about sourdough starters kept in a cold kitchen."),
+            ("02/05/24(Thu)01:10:00", "Anon two answers that rye flour makes the starter far more active.")]
+    posts = "".join(f"<div class='post' id='p{i}'><span class='name'>Anonymous</span> {d}"
+                    f"<div class='message'><p>{t}</p></div></div>" for i, (d, t) in enumerate(when))
+    page = extract(f"<html><head><title>Bread</title></head><body><h1>Bread</h1><div id='posts'>{posts}</div>"
+                   f"<div id='footer'>Powered by a board.</div></body></html>", "http://h/res/1.html",
+                   now=datetime(2026, 12, 1, tzinfo=timezone.utc))
+    assert [p.published.replace(tzinfo=None) for p in page.posts] == [datetime(2024, 4, 25, 23, 6, 40),
+                                                                        datetime(2024, 5, 2, 1, 10)]
