@@ -20,6 +20,7 @@
 $site = rtrim($argv[1], '/');
 chdir($site);
 $_SERVER['REMOTE_ADDR'] = '127.0.0.1';
+$_SERVER['PHP_SELF'] = '/imgboard.php';  // (pages link their "Manage" link to the script that wrote them)
 $spec = json_decode(stream_get_contents(STDIN), true);
 
 function fancyDie($message, $go_back = 1) { fwrite(STDERR, "TinyIB: $message\n"); exit(1); }
