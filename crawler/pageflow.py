@@ -127,7 +127,7 @@ class PageFlow:
             if earlier is not None and policy.first_page_here(url, earlier):
                 earlier = None      # (a "?page=1" page before its bare alias is its thread's first page)
             if earlier is not None:
-                earlier = threads.standing_for(policy.earlier_taken(earlier))
+                earlier = threads.standing_for(policy.earlier_taken(earlier, url))
             if earlier is not None and self.chains.shared_frontier:
                 ctx = self.chains.relay.context_for(key, url, meta.get("frontier_id") or "")
             if ctx is None and earlier is not None:

@@ -208,21 +208,24 @@ class UrlPolicy:
             log.info("Learned: a thread's URL followed by %r is its first page again; not fetched", suffix)
         return True
 
-    def earlier_taken(self, url: str) -> str:
-        """The page a later page parked for its thread waits for, given ``earlier``, the page 1 its
-        pager names: :meth:`seen_alias`, or a page taken on already that ``url`` names with a short
-        page-1 suffix (``read.php?2,53`` for ``read.php?2,53,page=1``, ``/topic/5/`` for
-        ``/topic/5/?part=1``). A later page's own pager says ``url`` is its thread's first page,
-        so a taken-on URL it merely extends is that page: the chain from it reaches the parked
-        page, and page 1 is not fetched a second time (Phorum: once per thread)."""
-        alias = self.seen_alias(url)
-        if alias != url or url in self.journal.seen:
+    def earlier_taken(self, earlier: str, url: str) -> str:
+        """The page ``url``, a later page parked for its thread, waits for, given ``earlier``, the
+        page 1 its pager names: :meth:`seen_alias`, or a page taken on already that ``earlier``
+        extends with a short page-1 suffix whose parameter numbers ``url`` too
+        (``read.php?2,53`` for ``read.php?2,53,page=1`` on ``read.php?2,53,page=5``; never
+        ``viewtopic.php?f=2`` for ``viewtopic.php?f=2&t=1``). The chain from that page reaches
+        the parked one, and page 1 is not fetched a second time (Phorum: once per thread)."""
+        alias = self.seen_alias(earlier)
+        if alias != earlier or earlier in self.journal.seen:
             return alias
-        m = _PAGE_ONE_TAIL.search(url)
-        if m is not None and url[:m.start()] in self.journal.seen:
+        m = _PAGE_ONE_TAIL.search(earlier)
+        if m is None or earlier[:m.start()] not in self.journal.seen:
+            return earlier
+        numbered = earlier[:-1]  # (the base, the separator, the parameter's name and its "=")
+        if url.startswith(numbered) and url[len(numbered):].isdigit():
             self.count("forumcrawl/first_page_alias_joined")
-            return url[:m.start()]
-        return url
+            return earlier[:m.start()]
+        return earlier
 
     def known_first_page(self, url: str) -> str | None:
         """The thread's first page taken on already that ``url`` names again with a suffix this

@@ -542,10 +542,15 @@ def test_a_pagers_link_to_its_own_url_with_a_page_1_suffix_is_the_same_page() ->
 def test_a_parked_pages_page_1_with_a_suffix_of_a_known_url_is_that_url() -> None:
     journal = Frontier(None)
     policy = UrlPolicy(journal, start_url="http://h/")
-    journal.seen.add("http://h/read.php?2,53")
-    assert policy.earlier_taken("http://h/read.php?2,53,page=1") == "http://h/read.php?2,53"
-    assert policy.earlier_taken("http://h/read.php?2,54,page=1") == "http://h/read.php?2,54,page=1"
-    assert policy.earlier_taken("http://h/read.php?2,53,page=2") == "http://h/read.php?2,53,page=2"
+    journal.seen.update({"http://h/read.php?2,53", "http://h/viewtopic.php?f=2"})
+    later = "http://h/read.php?2,53,page=5"
+    assert policy.earlier_taken("http://h/read.php?2,53,page=1", later) == "http://h/read.php?2,53"
+    assert policy.earlier_taken("http://h/read.php?2,54,page=1", "http://h/read.php?2,54,page=3") \
+        == "http://h/read.php?2,54,page=1"
+    assert policy.earlier_taken("http://h/read.php?2,53,page=2", later) == "http://h/read.php?2,53,page=2"
+    # the parameter must number the parked page too: thread 1 of a board is not the board
+    assert policy.earlier_taken("http://h/viewtopic.php?f=2&t=1", "http://h/viewtopic.php?f=2&t=1&start=10") \
+        == "http://h/viewtopic.php?f=2&t=1"
 
 
 def test_a_redirect_to_a_known_page_teaches_its_pattern_a_repeat() -> None:
