@@ -663,6 +663,8 @@ def _page_one_links(page, url: str, entries: dict[str, Any], canon: Callable[[st
     found = set()
     for link in page.links:
         target = canon(link.url)
+        if target[-1:] not in ("0", "1"):
+            continue  # (most links: the search would scan the whole URL)
         m = _PAGE_ONE_TAIL.search(target)
         if m is None:
             continue
