@@ -509,6 +509,11 @@ class UrlPolicy:
         return fetches
 
     # -- learning ----------------------------------------------------------------------------------
+    def held_for_trial(self, fetch: Fetch) -> bool:
+        """A URL taken on from a sitemap (an entry's priority, but no listing's entry): held back
+        while its URL pattern is on trial, as a link is (:meth:`_wait`); True if held."""
+        return self._wait(fetch)
+
     def _wait(self, fetch: Fetch) -> bool:
         """Hold ``fetch`` back while its URL pattern is on trial: of a pattern that has not
         yet given anything new, ``parallel_trials`` links are fetched at a time (the next one
