@@ -42,6 +42,13 @@ def classify(failure, url: str) -> FailureKind:
     message = str(failure.value)
     if failure.check(HostUnreachable):  # another host of the crawl, which never answered
         return FailureKind("forumcrawl/errors/HostUnreachable", f"Failed {url}: {message[:200]}")
+    status = getattr(getattr(failure.value, "response", None), "status", None)
+    if failure.check(HttpError) and status is not None and 400 <= status < 500:
+        # the site's own answer that the URL leads nowhere (404, 403, 410): an error outcome of
+        # its URL pattern, so three stop the rest (HttpError is an IgnoreRequest: it counted as a
+        # refusal, and a pattern of such pages was never judged, every link of it fetched);
+        # a 5xx may pass, and stays a refusal. (Scrapy logs the response already.)
+        return FailureKind(f"forumcrawl/errors/http_{status}", None, error=True)
     if failure.check(IgnoreRequest):  # refused (robots.txt, a redirect out of scope...)
         return FailureKind("forumcrawl/skipped/refused", None)
     if "max size" in message:

@@ -136,7 +136,7 @@ class PageFlow:
             if earlier is not None and policy.first_page_here(url, earlier):
                 earlier = None      # (a "?page=1" page before its bare alias is its thread's first page)
             if earlier is not None:
-                earlier = threads.standing_for(policy.seen_alias(earlier))
+                earlier = threads.standing_for(policy.earlier_taken(earlier, url))
             if earlier is not None and self.chains.shared_frontier:
                 ctx = self.chains.relay.context_for(key, url, meta.get("frontier_id") or "")
             if ctx is None and earlier is not None:
@@ -148,6 +148,8 @@ class PageFlow:
                 threads.rechain(meta["fc_rechain"], url)
         if chained:
             policy.next_was(url, own=True)
+        if ctx.get("page") == 2:  # (its pager's link to page 1: the chain read that page already)
+            policy.first_page_named(earlier_page_url(page, url), ctx["thread_url"], url)
         reading = threads.read(page, key, url, info, ctx, policy.next_page)
         policy.views.read(page, url)
         fetches = policy.learn(key, "new" if reading.new_posts else "repeat")

@@ -79,6 +79,7 @@ class UrlPolicy:
         self.copies = InertCopies()  # copies met while a parameter is judged
         self.routes = RouteKeys()  # query keys that route the site's pages (?qa=user, ?qa=feed)
         self.profiles = ProfileAreas()  # folders of member pages, learned from thread pages' author links
+        self.page_one_suffixes: set[str] = set()  # what this site's pagers add to a thread's URL for page 1
         # Pages without posts that listed known threads first in this re-crawl (the planner
         # decided about them there): what their new entries were on the first crawl.
         self.listed_known: set[str] = set()
@@ -175,6 +176,7 @@ class UrlPolicy:
             for alias in first_page_aliases(url):
                 if alias in self.journal.seen:
                     return alias
+            return self.known_first_page(url) or url
         return url
 
     def first_page_here(self, url: str, earlier: str) -> bool:
@@ -187,6 +189,72 @@ class UrlPolicy:
         self.journal.seen.add(earlier)
         self.count("forumcrawl/first_page_alias_joined")
         return True
+
+    def first_page_named(self, alias: str | None, first: str, url: str) -> bool:
+        """A thread's page 2 (``url``, read on the chain that began at ``first``) names its page 1
+        ``alias`` (its pager's "1", "first" or "previous" link): when that is another URL of the same
+        path as ``first`` or ``url`` (``/topic/5/?part=1`` beside ``/topic/5/``, ``read.php?2,53,page=1``
+        beside ``read.php?2,53``), it is the first page again, whatever the name of its page
+        parameter: marked taken, never fetched (it was once per thread on Asgaros Forum and Phorum).
+        The thread's own pager says so; no word list does."""
+        if not alias or alias in (first, url) or alias in self.journal.seen:
+            return False
+        a = urlsplit(alias)
+        if (a.scheme, a.netloc) != urlsplit(first)[:2] or a.path not in (urlsplit(first).path, urlsplit(url).path):
+            return False
+        self.journal.seen.add(alias)
+        self.count("forumcrawl/first_page_alias_learned")
+        suffix = alias[len(first):] if alias.startswith(first) else ""
+        if _PAGE_ONE_SUFFIX.fullmatch(suffix) and suffix not in self.page_one_suffixes \
+                and len(self.page_one_suffixes) < 16:
+            self.page_one_suffixes.add(suffix)
+            log.info("Learned: a thread's URL followed by %r is its first page again; not fetched", suffix)
+        return True
+
+    def earlier_taken(self, earlier: str, url: str) -> str:
+        """The page ``url``, a later page parked for its thread, waits for, given ``earlier``, the
+        page 1 its pager names: :meth:`seen_alias`, or a page taken on already that ``earlier``
+        extends with a short page-1 suffix whose parameter numbers ``url`` too
+        (``read.php?2,53`` for ``read.php?2,53,page=1`` on ``read.php?2,53,page=5``; never
+        ``viewtopic.php?f=2`` for ``viewtopic.php?f=2&t=1``). The chain from that page reaches
+        the parked one, and page 1 is not fetched a second time (Phorum: once per thread)."""
+        alias = self.seen_alias(earlier)
+        if alias != earlier or earlier in self.journal.seen:
+            return alias
+        m = _PAGE_ONE_TAIL.search(earlier)
+        if m is None or earlier[:m.start()] not in self.journal.seen:
+            return earlier
+        numbered = earlier[:-1]  # (the base, the separator, the parameter's name and its "=")
+        if url.startswith(numbered) and url[len(numbered):].isdigit():
+            self.count("forumcrawl/first_page_alias_joined")
+            return earlier[:m.start()]
+        return earlier
+
+    def known_first_page(self, url: str) -> str | None:
+        """The thread's first page taken on already that ``url`` names again with a suffix this
+        site's pagers showed to mean page 1 (``/topic/7/?part=1`` once ``/topic/5/?part=1`` was
+        learned, :meth:`first_page_named`), or None: the other threads' first pages under a second
+        URL, also when a later page is reached before its thread's page 2 (then parked, it would
+        fetch them as its earlier page)."""
+        for suffix in self.page_one_suffixes:
+            if url.endswith(suffix) and url[:-len(suffix)] in self.journal.seen:
+                return url[:-len(suffix)]
+        return None
+
+    def redirected_to_known(self, url: str, target: str) -> list[Fetch]:
+        """``url`` answered with a redirect to ``target``, requested already (the request dropped
+        as a duplicate): a fetch that gave nothing but a known page. Its pattern learns a repeat, so
+        "newer/older topic" links (Phorum's ``read.php?2,N,newer``) stop after three; without an
+        outcome they were held on trial and all fetched at the crawl's end. A target out of bounds
+        (a login page another redirect led to first, refused then) is left as before: no outcome,
+        its trial still counted in flight until the crawl is idle. (Taught a wall, or only freeing
+        the trial, ThinkSAAS's ``index.php?app=my`` let its router's pattern ``/index.php?app``
+        try its sections sooner, each then linking pages not yet taken: 33 GETs instead of 29.)"""
+        if self.refusal(canonicalize(target)) is not None:
+            self.count("forumcrawl/redirects_to_known/refused")
+            return []
+        self.count("forumcrawl/redirects_to_known/page")
+        return self.learn(url, "repeat")
 
     # -- views -------------------------------------------------------------------------------
     def learn_view(self, view: str, target: str) -> None:
@@ -348,12 +416,19 @@ class UrlPolicy:
         views = bool(self.views) and self._known is not None
         jumps = _page_jumps(page, canon) if page.entries and not thread_like and not shared_frontier else {}
         permalinks = _post_permalinks(page, url, canon) if thread_like else set()
+        # a thread page's pager linking this very URL with a page-1 suffix (Phorum's "1" on
+        # read.php?2,53 is read.php?2,53,page=1), a listing row's page-jump "1" to its entry's URL
+        # with one: that thread's first page again
+        own_page_one = _page_one_links(page, url, entries, canon)
         for raw, target, priority in targets:
             if target != own_next and ("?" in target and any(a == url or a in linked or a in seen
                                                               for a in first_page_aliases(target))
-                                        or thread_like and is_page_one_of(target, url)):
-                # "?page=1" beside the bare thread URL, or "/t/8-1" on a page of thread /t/8: the same
-                # first page under a second URL
+                                        or thread_like and is_page_one_of(target, url)
+                                        or self.page_one_suffixes and self.known_first_page(target)
+                                        or target in own_page_one):
+                # "?page=1" beside the bare thread URL, or "/t/8-1" on a page of thread /t/8, or a
+                # known thread's URL with the suffix its pagers showed for page 1: the same first
+                # page under a second URL
                 self.count("forumcrawl/links_skipped/first_page_alias")
                 continue
             if target in permalinks:
@@ -448,6 +523,11 @@ class UrlPolicy:
         return fetches
 
     # -- learning ----------------------------------------------------------------------------------
+    def held_for_trial(self, fetch: Fetch) -> bool:
+        """A URL taken on from a sitemap (an entry's priority, but no listing's entry): held back
+        while its URL pattern is on trial, as a link is (:meth:`_wait`); True if held."""
+        return self._wait(fetch)
+
     def _wait(self, fetch: Fetch) -> bool:
         """Hold ``fetch`` back while its URL pattern is on trial: of a pattern that has not
         yet given anything new, ``parallel_trials`` links are fetched at a time (the next one
@@ -500,6 +580,8 @@ class UrlPolicy:
         when that made the pattern useful (dropped, and finished, when it made it useless),
         else the next one to judge it by."""
         self.patterns.record(url, outcome)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("Outcome %s: %s", outcome, url)  # (what bench/engine_gets.py reads per GET)
         return self.refill(url, outcome)
 
     def refill(self, url: str, outcome: str | None = None) -> list[Fetch]:
@@ -586,6 +668,30 @@ class UrlPolicy:
                     break
                 released.append(self._release(pattern))
         return released
+
+# What a pager may add to a thread's URL for its page 1: a separator, a short name, "=" or a
+# separator, then 0 or 1 ("?part=1", ",page=1", "&start=0"); never a path segment of its own.
+_PAGE_ONE_SUFFIX = re.compile(r"[?&,;][A-Za-z_]{1,16}[=_-]?[01]")
+_PAGE_ONE_TAIL = re.compile(_PAGE_ONE_SUFFIX.pattern + "$")
+
+
+def _page_one_links(page, url: str, entries: dict[str, Any], canon: Callable[[str], str]) -> set[str]:
+    """Links naming a page 1 by its URL and a page-1 suffix: a pager's links to ``url`` itself
+    (``read.php?2,53,page=1`` on ``read.php?2,53``, ``list.php?2,page=1`` on ``list.php?2``), and on
+    a listing any link to an entry's URL with one (a row's page-jump "1")."""
+    found = set()
+    for link in page.links:
+        target = canon(link.url)
+        if target[-1:] not in ("0", "1"):
+            continue  # (most links: the search would scan the whole URL)
+        m = _PAGE_ONE_TAIL.search(target)
+        if m is None:
+            continue
+        base = target[:m.start()]
+        if (base == url and link.role == "pagination") or (not page.posts and base in entries):
+            found.add(target)
+    return found
+
 
 def _page_jumps(page, canon: Callable[[str], str] = canonicalize) -> dict[str, str]:
     """A listing's page-jump links: pagination links between an entry and the next one that

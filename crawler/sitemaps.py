@@ -6,7 +6,7 @@ to their sitemaps, gzip-compressed files are decompressed, and each listed URL
 (with its ``lastmod``) becomes a decision:
 
 * on a first crawl, a listed URL enters the frontier like a link (the URL policy,
-  scope, budget and thread assembly still decide);
+  scope, budget, the trial of its URL pattern and thread assembly still decide);
 * on an incremental re-crawl, a URL the store knows whose ``lastmod`` is not after
   the time it was last fetched (minus a margin for clocks) is skipped; a known thread
   listed as changed is revisited from its last stored page (the recrawl planner's
@@ -276,12 +276,17 @@ class SitemapReader:
 
     def plan(self, entries: Iterable[SitemapEntry], *, take: Callable[[str, int, dict[str, Any]], bool],
              allowed: Callable[[str], bool], known: KnownThreads | None = None,
-             register: Callable[[Fetch], Fetch] = lambda f: f) -> list[Fetch]:
+             register: Callable[[Fetch], Fetch] = lambda f: f,
+             hold: Callable[[Fetch], bool] = lambda f: False) -> list[Fetch]:
         """What a urlset's entries lead to (see the module docstring).
 
         ``take(url, priority, meta)`` / ``allowed(url)``: the URL policy's (budget, scope,
         skip rules and learned patterns); ``known``: the recrawl planner on a re-crawl;
-        ``register``: records a revisit decided here as taken on.
+        ``register``: records a revisit decided here as taken on; ``hold(fetch)``: the URL
+        policy keeps a URL taken on back while its pattern is on trial (True), as it does a
+        link's: a sitemap lists member pages, tags and archives beside threads (WordPress's
+        ``wp-sitemap-users-1.xml``: every author page was fetched at once, before three empty
+        ones could stop the rest).
         """
         fetches: list[Fetch] = []
         threads = known.known if known is not None else {}
@@ -310,7 +315,9 @@ class SitemapReader:
             meta: dict[str, Any] = {"fc_depth": 1}
             if take(url, PRIORITY_ENTRY, meta):
                 tally["urls_used"] += 1
-                fetches.append(Fetch(url, PRIORITY_ENTRY, meta))
+                fetch = Fetch(url, PRIORITY_ENTRY, meta)
+                if not hold(fetch):
+                    fetches.append(fetch)
         for name, n in tally.items():
             if n:
                 self.count(f"forumcrawl/sitemap/{name}", n)

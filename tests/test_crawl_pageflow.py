@@ -122,6 +122,18 @@ def test_failures_are_classified() -> None:
     assert error.count == "forumcrawl/errors/ConnectionRefusedError" and error.error
 
 
+def test_an_http_4xx_is_an_error_of_its_url_pattern_and_a_5xx_a_refusal() -> None:
+    """(HttpError is an IgnoreRequest: a 404 counted as a refusal, and a pattern of pages not
+    found was never judged: StartBBS's template links, a sitemap's dead entries.)"""
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    gone = classify(Failure(HttpError(Response(SITE + "/a", status=404), "Ignoring")), SITE + "/a")
+    assert gone.count == "forumcrawl/errors/http_404" and gone.error and gone.note is None
+    busy = classify(Failure(HttpError(Response(SITE + "/a", status=503), "Ignoring")), SITE + "/a")
+    assert busy.count == "forumcrawl/skipped/refused" and not busy.error
+
+
 def test_a_site_that_never_answered_fails_and_a_lone_site_stops_the_crawl() -> None:
     a, b = _site(), SiteState("http://other", SiteSettings(journal=Frontier(None), count=Tally()))
     failure = Failure(ConnectionRefusedError())

@@ -522,3 +522,68 @@ def test_copies_of_read_pages_still_block_their_own_pattern() -> None:
     assert learner.blocked("http://h/topic/9?page=2") == "repeats_known_posts"
     assert learner.blocked("http://h/topic/9/a-slug?page=2&order=desc") == "repeats_known_posts"
     assert learner.blocked("http://h/topic/9/a-slug?page=2") is None
+
+
+def test_page_one_named_by_a_threads_page_2_is_its_first_page_again() -> None:
+    """(Asgaros Forum's ``?part=1``, Phorum's ``,page=1``: page parameters no word list names.)"""
+    journal = Frontier(None)
+    policy = UrlPolicy(journal, start_url="http://h/")
+    journal.seen.update({"http://h/topic/5/", "http://h/topic/5/?part=2", "http://h/topic/7/"})
+    assert policy.first_page_named("http://h/topic/5/?part=1", "http://h/topic/5/", "http://h/topic/5/?part=2")
+    assert "http://h/topic/5/?part=1" in journal.seen
+    # what the pager added to the thread's URL names every known thread's first page again
+    assert policy.known_first_page("http://h/topic/7/?part=1") == "http://h/topic/7/"
+    assert policy.known_first_page("http://h/topic/8/?part=1") is None       # (not taken on)
+    assert policy.known_first_page("http://h/topic/7/?part=2") is None
+    page = Page(url="http://h/topic/7/?part=2", kind="thread", posts=[Post(position=1, text="x")],
+                links=[Link("http://h/topic/7/?part=1", "1", "pagination"), Link("http://h/topic/9/", "Next topic", "other")])
+    assert [f.url for f in policy.discover(page, {"fc_depth": 1}, "http://h/topic/7/?part=2")] == ["http://h/topic/9/"]
+    # another path (another thread's, a board's) is never taken for page 1
+    assert not policy.first_page_named("http://h/board/?part=1", "http://h/topic/9/", "http://h/topic/9/?part=2")
+    assert not policy.first_page_named("http://h/topic/9/", "http://h/topic/9/", "http://h/topic/9/?part=2")
+
+
+def test_a_pagers_link_to_its_own_url_with_a_page_1_suffix_is_the_same_page() -> None:
+    policy = UrlPolicy(Frontier(None), start_url="http://h/")
+    thread = Page(url="http://h/read.php?2,53", kind="thread", posts=[Post(position=1, text="x")],
+                  links=[Link("http://h/read.php?2,53,page=1", "1", "pagination"),
+                         Link("http://h/read.php?2,53,page=2", "2", "pagination"),
+                         Link("http://h/read.php?2,53,hide=1", "Hide", "other")])
+    got = [f.url for f in policy.discover(thread, {"fc_depth": 1}, "http://h/read.php?2,53")]
+    assert got == ["http://h/read.php?2,53,page=2", "http://h/read.php?2,53,hide=1"]
+    # a listing row's "1" beside its entry
+    links = [Link("http://h/read.php?2,60", "Meadow", "entry"), Link("http://h/read.php?2,60,page=1", "1", "other"),
+             Link("http://h/read.php?2,61,page=1", "1", "other")]
+    listing = Page(url="http://h/list.php?2", kind="listing", links=links,
+                   entries=[Entry(title="Meadow", url="http://h/read.php?2,60")])
+    got = sorted(f.url for f in policy.discover(listing, {"fc_depth": 0}, "http://h/list.php?2"))
+    assert got == ["http://h/read.php?2,60", "http://h/read.php?2,61,page=1"]
+
+
+def test_a_parked_pages_page_1_with_a_suffix_of_a_known_url_is_that_url() -> None:
+    journal = Frontier(None)
+    policy = UrlPolicy(journal, start_url="http://h/")
+    journal.seen.update({"http://h/read.php?2,53", "http://h/viewtopic.php?f=2"})
+    later = "http://h/read.php?2,53,page=5"
+    assert policy.earlier_taken("http://h/read.php?2,53,page=1", later) == "http://h/read.php?2,53"
+    assert policy.earlier_taken("http://h/read.php?2,54,page=1", "http://h/read.php?2,54,page=3") \
+        == "http://h/read.php?2,54,page=1"
+    assert policy.earlier_taken("http://h/read.php?2,53,page=2", later) == "http://h/read.php?2,53,page=2"
+    # the parameter must number the parked page too: thread 1 of a board is not the board
+    assert policy.earlier_taken("http://h/viewtopic.php?f=2&t=1", "http://h/viewtopic.php?f=2&t=1&start=10") \
+        == "http://h/viewtopic.php?f=2&t=1"
+
+
+def test_a_redirect_to_a_known_page_teaches_its_pattern_a_repeat() -> None:
+    """(Phorum's "newer/older topic" links: a redirect to a thread's first page listed already.)"""
+    tally = Tally()
+    policy = UrlPolicy(Frontier(None), start_url="http://h/", patterns=PatternLearner(min_samples=5), count=tally)
+    for n in range(3):
+        policy.redirected_to_known(f"http://h/read.php?2,{n},newer", f"http://h/read.php?2,{n + 1}")
+    assert policy.patterns.blocked("http://h/read.php?2,9,newer") == "repeats_known_posts"
+    assert tally["forumcrawl/redirects_to_known/page"] == 3
+    # to a login page another redirect led to first (refused then): nothing more to learn
+    for n in range(3):
+        policy.redirected_to_known(f"http://h/post.php?t={n}", "http://h/login.php?redirect=post.php")
+    assert policy.patterns.blocked("http://h/post.php?t=9") is None
+    assert tally["forumcrawl/redirects_to_known/refused"] == 3

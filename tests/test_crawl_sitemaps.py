@@ -154,3 +154,23 @@ def test_hostile_sitemaps_cost_a_warning_each_and_nothing_else(sqlite_url) -> No
     assert stats["forumcrawl/links_skipped/offsite"] >= 1 and not stats.get("forumcrawl/sitemap/urls_used")
     assert "/sitemap.xml" not in live.hits                          # robots.txt named sitemaps
     assert post_row_count(sqlite_url) == len(live.expected_posts()) and stats["run_status"] == "finished"
+
+
+@pytest.mark.slow
+def test_pages_a_sitemap_lists_wait_for_their_patterns_verdict(sqlite_url) -> None:
+    """A sitemap of pages of another kind (WordPress's ``wp-sitemap-users-1.xml`` of member pages)
+    beside the threads: its URLs are on trial as links are, so three useless ones (here: not
+    found, an HTTP 404 each) stop the others (all ten were fetched at once, before any verdict,
+    and a 404 taught its pattern nothing)."""
+    live = SitemapForum(build_forum(seed=11, threads_per_board=5), style="none")
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    shelves = "".join(f"<url><loc>{live.url.rstrip('/')}/shelf/{n}/</loc></url>" for n in range(1, 11))
+    live.hostile["/shelves.xml"] = ("application/xml", f"<urlset {ns}>{shelves}</urlset>".encode())
+    try:
+        proc = run_crawl(live.url, sqlite_url)
+    finally:
+        live.stop()
+    fetched = [h for h in live.hits if h.startswith("/shelf/")]
+    assert "Learned: URLs like /shelf/#/ are not fetched any more" in proc.stderr
+    assert 3 <= len(fetched) <= 4, fetched   # (three decide; one more may be in flight)
+    assert post_row_count(sqlite_url) == len(live.expected_posts())

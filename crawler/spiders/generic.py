@@ -438,6 +438,9 @@ class GenericSpider(scrapy.Spider):
             site = self.sites.find(key, request.meta)
             if site is not None:
                 site.warmup.settle(key)  # (a held warm-up is then released when idle)
+                if request.meta.get("redirect_urls"):  # (a redirect to a page requested already)
+                    for follow in self._requests(site.policy.redirected_to_known(key, request.url), site):
+                        self.crawler.engine.crawl(follow)
 
     def _on_opened(self, spider) -> None:
         if self.runs is not None and self.runs.store is not None:

@@ -200,7 +200,7 @@ class SitemapCrawl:
             policy = site.policy
             requests += spider._requests(reader.plan(
                 found.entries, take=policy.take, allowed=policy.allowed, register=policy.register,
-                known=site.recrawl if site.recrawl.active else None), site)
+                known=site.recrawl if site.recrawl.active else None, hold=policy.held_for_trial), site)
         yield from requests + self._done(site)
 
     def failed(self, failure) -> Iterator[Any]:
