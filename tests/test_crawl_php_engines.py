@@ -35,7 +35,7 @@ import pytest
 
 from tests.conftest import service_missing
 from tests.engines import metrics
-from tests.engines.php import (PhpForum, asgaros, bbpress, carbon, discuz, e107, elkarte, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
+from tests.engines.php import (PhpForum, asgaros, bbpress, beehive, carbon, discuz, e107, elkarte, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
                                phorum, phpbb, q2a, source_dir, startbbs, thinksaas, vanilla, wecenter, wpforo)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
@@ -45,6 +45,7 @@ F1_TARGET = 0.95
 GETS_PER_THREAD_PAGE = 3.0
 SETTINGS = ("CONCURRENT_REQUESTS=4", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "DOWNLOAD_DELAY=0")
 ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
+           "beehive": (beehive.PHP_MODULES, True, beehive.running_beehive),
            "carbon": (carbon.PHP_MODULES, True, carbon.running_carbon),
            "discuz": (discuz.PHP_MODULES, True, discuz.running_discuz),
            "discuz-gbk": (discuz.PHP_MODULES, True, functools.partial(discuz.running_discuz, charset="gbk")),
