@@ -105,9 +105,10 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     n = len(dom)
     if not n:
         return [], None
+    frames = _frame_links(dom, base_url)
     a_id = dom.tags.index("a") if "a" in dom.tags else -1
     if a_id < 0:
-        return [], _absolute(head_next, base_url) if head_next else None
+        return frames, _absolute(head_next, base_url) if head_next else None
     idx = np.nonzero(dom.tag_id == a_id)[0]
     pager = pager_areas(dom)
     nav_tag = np.array([t in _NAV_TAGS for t in dom.tags], dtype=bool)
@@ -119,7 +120,7 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     parts = urlsplit(base_url) if base_url else None
     origin = f"{parts.scheme}://{parts.netloc}" if parts and parts.scheme in ("http", "https") else ""
 
-    links: list[Link] = []
+    links: list[Link] = frames
     own = dom.own_text
     ends = dom.end.tolist()
     # plain lists: indexing a numpy array per link costs more than converting it once
@@ -185,6 +186,22 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     nxt = (nxt or next_rel or next_text or _next_numbered(dom, numbered, pager, base_url)
            or _next_numbered(dom, url_numbered, pager, base_url) or blank_next)
     return links, nxt
+
+
+def _frame_links(dom: Dom, base_url: str) -> list[Link]:
+    """The pages a frameset loads into its ``<frame>``s (navigation: the site's layout). A frameset
+    page has no links of its own (libxml2 drops its ``<noframes>`` fallback): without these a site
+    whose front page is a frameset is a dead end."""
+    if "frame" not in dom.tags:
+        return []
+    frame_id = dom.tags.index("frame")
+    links = []
+    for i in np.nonzero(dom.tag_id == frame_id)[0].tolist():
+        el = dom.nodes[i]
+        url = _absolute(el.get("src") or "", base_url)
+        if url is not None:
+            links.append(Link(url=url, text=collapse_ws(el.get("title") or ""), role="navigation"))
+    return links
 
 
 _DIGITS = re.compile(r"\d+")

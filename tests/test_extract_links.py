@@ -134,3 +134,14 @@ def test_a_blank_link_to_the_next_topic_by_id_is_no_next_page() -> None:
     page = extract(links_page("").replace("</body>", "<a href='/t/9.html'><i class='icon-right'></i></a></body>"),
                    "https://f.example/t/8.html")
     assert page.next_page_url is None
+
+
+def test_a_framesets_frames_are_its_links():
+    # A frameset front page has no <a> at all (libxml2 drops <noframes>): its frames are where to go.
+    html = ("<html><head><title>Forum</title></head><frameset rows='60,*'>"
+            "<frame src='top.php?webtag=X' name='ftop'><frame src='start.php?webtag=X' name='main'>"
+            "<noframes><body><a href='lite.php'>Lite</a></body></noframes></frameset></html>")
+    page = extract(html, "http://f.example/index.php")
+    by_url = {link.url: link.role for link in page.links}
+    assert by_url.get("http://f.example/top.php?webtag=X") == "navigation"
+    assert by_url.get("http://f.example/start.php?webtag=X") == "navigation"
