@@ -90,6 +90,12 @@ class UrlPolicy:
         # next-topic link given as rel=next), times the chain's own]; one pattern per shape
         self.next_shapes: dict[str, list[int]] = {}
         self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
+        # Hollow targets: URL patterns of pages views declared the real ones that showed no posts
+        # (a frameset around the view); views skipped for a target not read yet, and links dropped
+        # as views of known pages, by the view's pattern: fetched after all once the target is hollow.
+        self.hollow: set[str] = set()
+        self._views_of: dict[str, list[tuple[str, int]]] = {}
+        self._dropped_views: dict[str, list[tuple[str, int]]] = {}
         self.host = self.site = None
         if start_url:
             self.set_site(start_url)
@@ -194,6 +200,50 @@ class UrlPolicy:
         self.patterns.vouch(target)
         if self.views.learn(view, target) and self._known is None:
             self._known = {hash(signature(u)) for u in self.journal.seen}
+
+    def skipped_view(self, view: str, target: str, depth: int) -> None:
+        """``view`` was skipped for ``target``, not read yet: kept until it is (bounded)."""
+        if len(self._views_of) < 10_000:
+            views = self._views_of.setdefault(target, [])
+            if len(views) < 50:
+                views.append((view, depth))
+
+    def target_read(self, url: str) -> None:
+        """``url``'s page showed posts: the views skipped for it were right to be."""
+        self._views_of.pop(url, None)
+
+    def declares_hollow(self, declared: str | None) -> bool:
+        """``declared`` (a page's canonical URL) is of a pattern whose pages showed no posts when
+        fetched for their views: the declaration says nothing about where the posts are."""
+        return bool(declared and self.hollow and url_pattern(canonicalize(declared)) in self.hollow)
+
+    def hollow_target(self, url: str) -> list[Fetch]:
+        """The page at ``url`` showed no posts: if views were skipped for it (their posts to be
+        stored from it), its pattern is learned hollow (the site's declarations name a frameset
+        or a shell around the page), those views' patterns are no views any more, and the views,
+        and the links dropped as views of known pages, are fetched to be read where they are."""
+        views = self._views_of.pop(url, None)
+        if not views:
+            return []
+        pattern = url_pattern(url)
+        if pattern not in self.hollow:
+            self.hollow.add(pattern)
+            self.count("forumcrawl/hollow_targets_learned")
+            log.info("Learned: pages like %s, declared canonical by the pages showing the posts, show none "
+                     "(a frameset or a shell); those pages are read where they are", pattern)
+        revived: dict[str, int] = {}
+        for view, depth in views:
+            view_pattern = url_pattern(view)
+            self.views.forget(view_pattern)
+            self.patterns.forget(view_pattern, "its pages hold the posts their declared pages do not show")
+            revived.setdefault(view, depth)
+            for dropped, dropped_depth in self._dropped_views.pop(view_pattern, []):
+                revived.setdefault(dropped, dropped_depth)
+            for stuck in [u for u in self.unfetched if url_pattern(u) == view_pattern]:
+                self.unfetched.discard(stuck)
+                revived.setdefault(stuck, depth)
+        self.count("forumcrawl/views_read_again", len(revived))
+        return [Fetch(view, PRIORITY_ENTRY, {"fc_depth": depth}, dont_filter=True) for view, depth in revived.items()]
 
     def view_of_known(self, url: str) -> bool:
         """``url`` is, as this site's views showed, a view of a page taken on already."""
@@ -398,6 +448,7 @@ class UrlPolicy:
                 # a view (archive, slug-less or "jump to post" URL) of a page already taken on
                 self.count("forumcrawl/links_skipped/view_of_known")
                 seen.add(target)
+                self._dropped_view(target, depth)
                 continue
             if not self.allowed(target):
                 seen.add(target)  # decided once; never reconsidered
@@ -412,6 +463,13 @@ class UrlPolicy:
                 if priority >= PRIORITY_ENTRY or not self._wait(fetch):
                     fetches.append(fetch)
         return fetches
+
+    def _dropped_view(self, url: str, depth: int) -> None:
+        """A link dropped as a view of a known page, kept by its pattern while that may yet be
+        learned a hollow view (bounded)."""
+        dropped = self._dropped_views.setdefault(url_pattern(url), [])
+        if len(dropped) < 5_000 and len(self._dropped_views) < 1_000:
+            dropped.append((url, depth))
 
     def _listed_known(self, url: str) -> None:
         if len(self.listed_known) >= 10_000:
@@ -567,6 +625,7 @@ class UrlPolicy:
                 self.count("forumcrawl/links_skipped/view_of_known")
                 self.waiting_urls.discard(fetch.url)
                 self.journal.done(fetch.url)
+                self._dropped_view(fetch.url, fetch.meta.get("fc_depth", 0))
             else:
                 keep.append(fetch)
         if keep:

@@ -259,3 +259,25 @@ def test_next_pages_of_a_shape_that_were_other_threads_twice_are_not_fetched_any
     # a shape that was a chain's own page once keeps being fetched
     site.policy.next_was(SITE + "/index.php?go=next&topic=6.0", own=True)
     assert chain_next(6) == [SITE + "/index.php?go=next&topic=6.0"]
+
+
+def test_a_view_whose_declared_page_shows_no_posts_is_read_where_it_is() -> None:
+    """A frameset site: each thread page (the frame's content) declares the frameset URL around it
+    canonical, a page without posts. The view is skipped for it at first; when the frameset
+    arrives without posts, its pattern is learned hollow: the view is fetched again and read
+    where it is, and later pages declaring a page of that pattern are read at once."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    view, frameset = SITE + "/messages.php?msg=5.1", SITE + "/index.php?msg=5.1"
+    step = flow.step(site, _thread_page(view, ["a", "b"]), {}, view, view, {**INFO, "declared": frameset})
+    assert step.reading is None and [f.url for f in step.fetches][:1] == [frameset]
+    shell = Page(url=frameset, kind="other", title="T", links=[Link(view, "", "navigation")])
+    step = flow.step(site, shell, {}, frameset, frameset, INFO)
+    again = [f for f in step.fetches if f.url == view]
+    assert again and again[0].dont_filter and tally["forumcrawl/hollow_targets_learned"] == 1
+    step = flow.step(site, _thread_page(view, ["a", "b"]), again[0].meta, view, view, {**INFO, "declared": frameset})
+    assert step.reading is not None and _posts(step) == [(1, "pa"), (2, "pb")]
+    other = SITE + "/messages.php?msg=6.1"
+    step = flow.step(site, _thread_page(other, ["c"]), {}, other, other, {**INFO, "declared": SITE + "/index.php?msg=6.1"})
+    assert step.reading is not None and {i["thread_url"] for i in step.reading.items} == {other}
