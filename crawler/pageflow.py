@@ -68,8 +68,11 @@ class PageFlow:
         new then (its URL pattern is judged by that).
         """
         threads, policy = site.threads, site.policy
+        revived: list[Fetch] = []
         if policy.declares_hollow(info.get("declared")):
             info = {**info, "declared": None}  # (it names a frameset around this page: no view)
+            if not page.posts:  # (a shell declaring a shell: of the same kind)
+                revived = policy.learn_hollow(url, "they declare such pages canonical")
         ctx = threads.context_for(meta, key, url)
         chained = ctx is not None and bool(page.posts)  # (fetched as a chain's next page)
         if chained and \
@@ -93,7 +96,10 @@ class PageFlow:
             if again is not None:  # a broken answer (an error page, half a page): fetched again, not read
                 return PageStep([again] + policy.refill(key))
             # (a page views were skipped for, showing no posts itself: the views are read after all)
-            fetches = policy.hollow_target(key) + self.discover(site, page, meta, url) + policy.judged(key)
+            revived += policy.hollow_target(key)
+            for fetch in revived:
+                threads.views.pop(fetch.url, None)  # (no longer standing for the hollow page)
+            fetches = revived + self.discover(site, page, meta, url) + policy.judged(key)
             # (a board page of a re-crawl listing known threads first is what it was on the first crawl)
             known_first = policy.took_known_entries(url)
             outcome = "new" if found_new or known_first else plain_outcome(page, url, fetches, info)

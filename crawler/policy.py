@@ -217,20 +217,46 @@ class UrlPolicy:
         fetched for their views: the declaration says nothing about where the posts are."""
         return bool(declared and self.hollow and url_pattern(canonicalize(declared)) in self.hollow)
 
+    def learn_hollow(self, url: str, why: str) -> list[Fetch]:
+        """Pages of ``url``'s pattern show no posts though pages name them the real ones (a frameset
+        or a shell around the page that shows them): their links are not followed, a chain's
+        next page of that pattern is taken as the page with the same numbers the page links
+        in its pager (:meth:`next_page`), declarations naming them are ignored."""
+        pattern = url_pattern(url)
+        if pattern in self.hollow or len(self.hollow) >= 1_000:
+            return []
+        self.hollow.add(pattern)
+        self.count("forumcrawl/hollow_patterns_learned")
+        log.info("Learned: pages like %s show no posts (%s): a frameset or a shell; not fetched, "
+                 "the pages declaring them are read where they are", pattern, why)
+        # the views skipped for any page of the pattern (those pages are not fetched now)
+        views = [v for t in [t for t in self._views_of if url_pattern(t) == pattern] for v in self._views_of.pop(t)]
+        return self._revive(views)
+
+    def _framed(self, page, hollow: str) -> str | None:
+        """The page a chain's hollow next page ``hollow`` wraps: the pager link of ``page`` with
+        the same numbers (``index.php?msg=9.21`` -> ``messages.php?msg=9.21``), or None."""
+        numbers = id_numbers(hollow)
+        for link in page.links:
+            if link.role != "pagination":
+                continue
+            there = self.inert.strip(canonicalize(link.url))
+            if id_numbers(there) == numbers and url_pattern(there) not in self.hollow:
+                return there
+        return None
+
     def hollow_target(self, url: str) -> list[Fetch]:
         """The page at ``url`` showed no posts: if views were skipped for it (their posts to be
         stored from it), its pattern is learned hollow (the site's declarations name a frameset
         or a shell around the page), those views' patterns are no views any more, and the views,
         and the links dropped as views of known pages, are fetched to be read where they are."""
-        views = self._views_of.pop(url, None)
-        if not views:
+        if url not in self._views_of:
             return []
-        pattern = url_pattern(url)
-        if pattern not in self.hollow:
-            self.hollow.add(pattern)
-            self.count("forumcrawl/hollow_targets_learned")
-            log.info("Learned: pages like %s, declared canonical by the pages showing the posts, show none "
-                     "(a frameset or a shell); those pages are read where they are", pattern)
+        return self.learn_hollow(url, "declared canonical by the pages showing the posts")
+
+    def _revive(self, views: list[tuple[str, int]]) -> list[Fetch]:
+        """Views skipped for hollow pages: fetched again to be read where they are, with the links
+        their pattern lost to the views' verdicts."""
         revived: dict[str, int] = {}
         for view, depth in views:
             view_pattern = url_pattern(view)
@@ -257,6 +283,10 @@ class UrlPolicy:
         if not page.next_page_url:
             return None
         nxt = self.inert.strip(canonicalize(page.next_page_url))
+        if self.hollow and url_pattern(nxt) in self.hollow:
+            nxt = self._framed(page, nxt)
+            if nxt is None:
+                return None
         if nxt == url or not self.allowed(nxt, learned=False):
             return None
         seen = self.next_shapes.get(url_pattern(nxt))
@@ -297,6 +327,8 @@ class UrlPolicy:
             return f"learned_{blocked}"
         if self.routes.refusal(url) is not None:
             return "routing_action"
+        if self.hollow and url_pattern(stripped) in self.hollow:
+            return "hollow"       # (a frameset or shell learned since: its pages are linked directly)
         if self.profiles.refusal(url) is not None:
             return "profile"      # (a member's page taken on before the site's author links taught its folder)
         if stripped != url:
@@ -443,6 +475,11 @@ class UrlPolicy:
                 # a listing row's link to one post of its thread (``?qa=5&show=9#a9``: the
                 # entry's URL and a parameter more, anchored): the thread's chain reads that post
                 self.count("forumcrawl/links_skipped/permalink")
+                continue
+            if self.hollow and url_pattern(target) in self.hollow:
+                # a frameset or shell around pages linked here too (policy.learn_hollow)
+                self.count("forumcrawl/links_skipped/hollow")
+                seen.add(target)
                 continue
             if views and target not in entries and self.view_of_known(target):
                 # a view (archive, slug-less or "jump to post" URL) of a page already taken on

@@ -34,6 +34,8 @@ _PREV_TEXT_RE = re.compile(r"^(?:[‹«<]|prev(?:ious)?|上一页|上一頁|前�
 _PAGED_URL_RE = re.compile(r"(?:[?&;](?:page|p|pg|pn|start|offset|from|paged|pagenum|pageno|curpage)=\d+)"
                            r"|(?:/page[/\-_]?\d+)|(?:[\-_/]\d{1,4}(?:\.html?)?/?$)|(?:&extra=page%3d\d+)", re.I)
 _NUMBER_RE = re.compile(r"^\[?\s*(\d{1,5})\s*\]?$")
+# "11–20": a pager of post ranges (each page named by the posts it shows)
+_RANGE_RE = re.compile(r"^\[?\s*(\d{1,6})\s*[-–—~]\s*(\d{1,6})\s*\]?$")
 # "Page 2 of 3", "2 / 3", "第2页 共3页": the current page stated in words
 _PAGE_OF_RE = re.compile(r"^(?:page|pg\.?|seite|página|pagina|страница|第)?\s*(\d{1,5})\s*页?\s*"
                          r"(?:of|/|von|de|di|sur|из|共)\s*\d{1,5}\s*(?:页|pages?)?$", re.I)
@@ -131,6 +133,7 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     numbered: list[tuple[int, str, bool]] = []
     url_numbered: list[tuple[int, str, bool]] = []   # pager links without a number as text (icons)
     blank_next = None   # a link with no text at all whose URL numbers the page after this one
+    ranges: list[tuple[int, int, str, int]] = []  # post-range links: (first, last, url, index in links)
     for i in idx.tolist():
         el = dom.nodes[i]
         href = el.get("href")
@@ -156,6 +159,10 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
         elif nav_l[i]:
             role = "navigation"
         links.append(Link(url=url, text=text, role=role))
+        if text[:1].isdigit() or text[:1] == "[":
+            m = _RANGE_RE.match(text)
+            if m and int(m.group(1)) < int(m.group(2)):
+                ranges.append((int(m.group(1)), int(m.group(2)), url, len(links) - 1))
 
         if url == page_url or url.split("#", 1)[0] == page_url or in_row[i]:
             continue
@@ -183,9 +190,33 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     nxt = None
     if head_next:
         nxt = _absolute(head_next, base_url)
+    by_range = _next_range(links, ranges, page_url)  # (marks the range pager's links in any case)
     nxt = (nxt or next_rel or next_text or _next_numbered(dom, numbered, pager, base_url)
-           or _next_numbered(dom, url_numbered, pager, base_url) or blank_next)
+           or _next_numbered(dom, url_numbered, pager, base_url) or blank_next or by_range)
     return links, nxt
+
+
+def _next_range(links: list[Link], ranges: list[tuple[int, int, str, int]], page_url: str) -> str | None:
+    """A pager naming its pages by the posts they show ("1–10  11–20  21–23", each a link, this
+    page's own among them): its links are pagination when they follow on one another, and the
+    next page is the range starting right after this page's (the link to this page itself)."""
+    if len(ranges) < 2:
+        return None
+    starts = {first for first, _, _, _ in ranges}
+    run = [r for r in ranges if r[1] + 1 in starts or any(o[1] + 1 == r[0] for o in ranges)]
+    if len(run) < 2:
+        return None
+    for _, _, _, i in run:
+        if links[i].role in ("other", "navigation"):
+            links[i].role = "pagination"
+    here = [last for _, last, url, _ in run if url.split("#", 1)[0] == page_url]
+    if not here:
+        return None
+    host = urlsplit(page_url).netloc
+    for first, _, url, _ in run:
+        if first == here[0] + 1 and urlsplit(url).netloc == host:
+            return url
+    return None
 
 
 def _frame_links(dom: Dom, base_url: str) -> list[Link]:

@@ -275,7 +275,7 @@ def test_a_view_whose_declared_page_shows_no_posts_is_read_where_it_is() -> None
     shell = Page(url=frameset, kind="other", title="T", links=[Link(view, "", "navigation")])
     step = flow.step(site, shell, {}, frameset, frameset, INFO)
     again = [f for f in step.fetches if f.url == view]
-    assert again and again[0].dont_filter and tally["forumcrawl/hollow_targets_learned"] == 1
+    assert again and again[0].dont_filter and tally["forumcrawl/hollow_patterns_learned"] == 1
     step = flow.step(site, _thread_page(view, ["a", "b"]), again[0].meta, view, view, {**INFO, "declared": frameset})
     assert step.reading is not None and _posts(step) == [(1, "pa"), (2, "pb")]
     other = SITE + "/messages.php?msg=6.1"

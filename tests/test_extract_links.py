@@ -145,3 +145,15 @@ def test_a_framesets_frames_are_its_links():
     by_url = {link.url: link.role for link in page.links}
     assert by_url.get("http://f.example/top.php?webtag=X") == "navigation"
     assert by_url.get("http://f.example/start.php?webtag=X") == "navigation"
+
+
+def test_a_pager_of_post_ranges_gives_the_next_page():
+    # "1–10  11–20  21–23", each a link (this page's own too): the range after this page's is next.
+    strip = ("<table class='messages_nav_strip'><tr><td><a href='m.php?msg=9.1'>1&ndash;10</a>&nbsp;"
+             "<a href='m.php?msg=9.11'>11&ndash;20</a>&nbsp;<a href='m.php?msg=9.21'>21&ndash;23</a></td></tr></table>")
+    page = extract(links_page("", head="") .replace("<div class='pagination'></div>", strip), "http://f.example/m.php?msg=9.11")
+    assert page.next_page_url == "http://f.example/m.php?msg=9.21"
+    roles = {link.url: link.role for link in page.links}
+    assert roles["http://f.example/m.php?msg=9.1"] == "pagination"
+    first = extract(links_page("").replace("<div class='pagination'></div>", strip), "http://f.example/m.php?msg=9.1")
+    assert first.next_page_url == "http://f.example/m.php?msg=9.11"
