@@ -5,7 +5,7 @@ holds a plain page of links), the discussion view is a frameset again (thread li
 messages right). A thread is ``messages.php?webtag=DEFAULT&msg=TID.PID``: a window of posts
 starting at post PID, so every post number opens another window over the same posts
 ("jump to post"); ``lmessages.php`` is the "light" (frameless) view of the same windows.
-A guest reads 20 posts a window (10 in this test copy, below). Installed through its own
+A guest reads 20 posts a window (5 in this test copy, below). Installed through its own
 web installer (``install/index.php``: database, tables, the admin, ``include/config.inc.php``),
 then the install folder is removed as the installer asks.
 
@@ -17,8 +17,8 @@ what the test needs:
   fallback branch (for PHP without SPL) is dropped;
 - ``a ? b : c ? true : false`` (an error since PHP 8) in ``post.php`` and ``admin_forums.php``:
   the redundant ``? true : false`` dropped, one ``: x ? y : 0`` parenthesised;
-- a guest's window 20 -> 10 posts (what a member can choose), so that several threads of
-  the corpus run over 2-3 windows.
+- a guest's window 20 -> 5 posts (the 5 posts a page the other engines' test copies show), so
+  that the corpus's threads run over up to 5 windows.
 Seeded through the engine's own code (``beehive_seed.php``: ``user_create``,
 ``post_create_thread``, ``post_create``, each reply answering the post before it), then each post's
 ``CREATED`` set to its corpus time (SQL). A few replies quote the post before them
@@ -44,7 +44,7 @@ from tests.engines.server import TruthPage, TruthPost, TruthThread
 NAME = "beehive"
 PHP_MODULES = ("mysqli", "mbstring", "gd", "intl", "gettext")
 WEBTAG = "DEFAULT"
-PER_PAGE = 10
+PER_PAGE = 5  # (a guest's window in this test copy, as the other engines show 5 posts a page)
 ADMIN = {"user": "admin", "password": "forumcrawl-admin", "email": "admin@example.com"}
 QUOTE_EVERY = 4  # reply i (i % 4 == 2) quotes post i - 1
 _CURLY = re.compile(r"(\$\w+(?:\[[^\]\[]*\])*)\{([^{}]+)\}")
