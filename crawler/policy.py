@@ -430,6 +430,7 @@ class UrlPolicy:
         views = bool(self.views) and self._known is not None
         jumps = _page_jumps(page, canon) if page.entries and not thread_like and not shared_frontier else {}
         permalinks = _post_permalinks(page, url, canon) if thread_like else set()
+        windows = _post_windows(page, canon) if thread_like else set()
         for raw, target, priority in targets:
             if target != own_next and ("?" in target and any(a == url or a in linked or a in seen
                                                               for a in first_page_aliases(target))
@@ -437,6 +438,11 @@ class UrlPolicy:
                 # "?page=1" beside the bare thread URL, or "/t/8-1" on a page of thread /t/8: the same
                 # first page under a second URL
                 self.count("forumcrawl/links_skipped/first_page_alias")
+                continue
+            if target in windows:
+                # the thread from another post on ("In reply to 8.10" on a pager of 1–5 6–10 11–15): a window
+                # over posts its pages show
+                self.count("forumcrawl/links_skipped/post_window")
                 continue
             if target in permalinks:
                 # a post's own page ("Permalink for this message": /message/<id>/), a copy of a
@@ -713,6 +719,37 @@ def _post_permalinks(page, url: str, canon: Callable[[str], str] = canonicalize)
     if page.next_page_url:
         links.discard(canon(page.next_page_url))
     return links
+
+
+_POST_RANGE = re.compile(r"^\[?\s*\d{1,6}\s*[-–—~]\s*\d{1,6}\s*\]?$")
+
+
+def _post_windows(page, canon: Callable[[str], str] = canonicalize) -> set[str]:
+    """Links into this thread at a post where its pager starts no page: a thread page whose pager
+    names its pages by post ranges (``1–5  6–10``: the URLs ``msg=8.1``, ``msg=8.6``) shows the thread
+    from any post at the same URL with that post's number (``msg=8.10``, an "In reply to" link): a window
+    over posts its pages show. Such a link has the pager URLs' pattern and all their numbers but the last."""
+    pager = [canon(link.url) for link in page.links if link.role == "pagination" and _POST_RANGE.match(link.text)]
+    if len(pager) < 2 or len({url_pattern(u) for u in pager}) != 1:
+        return set()
+    numbered = [id_numbers(u) for u in pager]
+    if len({len(n) for n in numbered}) != 1:
+        return set()
+    varying = [k for k in range(len(numbered[0])) if len({n[k] for n in numbered}) > 1]
+    if len(varying) != 1:  # (the post number alone tells the pages apart)
+        return set()
+    k, pattern, starts = varying[0], url_pattern(pager[0]), set(pager)
+    fixed = numbered[0][:k] + numbered[0][k + 1:]
+    windows = set()
+    for link in page.links:
+        if link.role in ("pagination", "entry"):
+            continue
+        target = canon(link.url)
+        numbers = id_numbers(target)
+        if target not in starts and len(numbers) == len(numbered[0]) and url_pattern(target) == pattern \
+                and numbers[:k] + numbers[k + 1:] == fixed:
+            windows.add(target)
+    return windows
 
 
 def _extends_entry(url: str, entries: dict[str, Any]) -> bool:
