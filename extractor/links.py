@@ -95,14 +95,16 @@ def pager_areas(dom: Dom) -> np.ndarray:
 
 def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
             navigation: np.ndarray | None = None, entries: list[Entry] | None = None,
-            rows: Sequence[int] = (), head_next: str | None = None) -> tuple[list[Link], str | None]:
+            rows: Sequence[int] = (), head_next: str | None = None,
+            own_url: str | None = None) -> tuple[list[Link], str | None]:
     """All links with roles, and the next page URL (or None).
 
     ``content`` is the DFS range of the main content (links there are ``post``),
     ``navigation`` a per-node flag of boilerplate areas, ``rows`` the DFS indices of a
     listing's rows (their links are no pager of the listing: a topic's own page links
     "1 2 3", a reply count linking the thread), ``head_next`` the href of a
-    ``<link rel=next>`` read before the head was stripped.
+    ``<link rel=next>`` read before the head was stripped, ``own_url`` the page's own URL (a
+    ``<base href>`` makes ``base_url`` another one) for the range pager's link to this page.
     """
     n = len(dom)
     if not n:
@@ -163,6 +165,8 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
             m = _RANGE_RE.match(text)
             if m and int(m.group(1)) < int(m.group(2)):
                 ranges.append((int(m.group(1)), int(m.group(2)), url, len(links) - 1))
+            elif (m := _NUMBER_RE.match(text)):  # (a last page of one post: "6" after "1–5")
+                ranges.append((int(m.group(1)), int(m.group(1)), url, len(links) - 1))
 
         if url == page_url or url.split("#", 1)[0] == page_url or in_row[i]:
             continue
@@ -190,7 +194,8 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     nxt = None
     if head_next:
         nxt = _absolute(head_next, base_url)
-    by_range = _next_range(links, ranges, page_url)  # (marks the range pager's links in any case)
+    # (marks the range pager's links in any case; the page's own URL, which a <base> may hide)
+    by_range = _next_range(links, ranges, urldefrag(own_url)[0] if own_url else page_url)
     nxt = (nxt or next_rel or next_text or _next_numbered(dom, numbered, pager, base_url)
            or _next_numbered(dom, url_numbered, pager, base_url) or blank_next or by_range)
     return links, nxt
@@ -198,15 +203,20 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
 
 def _next_range(links: list[Link], ranges: list[tuple[int, int, str, int]], page_url: str) -> str | None:
     """A pager naming its pages by the posts they show ("1–10  11–20  21–23", each a link, this
-    page's own among them): its links are pagination when they follow on one another, and the
-    next page is the range starting right after this page's (the link to this page itself)."""
-    if len(ranges) < 2:
+    page's own among them): its links are pagination when some follow on one another (all of them:
+    a long pager skips ranges, "1–5 … 16–20 21–23"), and the next page is the range starting right
+    after this page's (the link to this page itself)."""
+    if len(ranges) == 1 and ranges[0][0] == 1 < ranges[0][1] and _one_number_apart(ranges[0][2], page_url):
+        # the pager of a thread of one page, seen from a window at a later post ("1–5" on msg=11.5)
+        links[ranges[0][3]].role = "pagination"
         return None
+    if len(ranges) < 2 or all(first == last for first, last, _, _ in ranges):
+        return None  # (plain page numbers: the numbered pager's)
     starts = {first for first, _, _, _ in ranges}
     run = [r for r in ranges if r[1] + 1 in starts or any(o[1] + 1 == r[0] for o in ranges)]
-    if len(run) < 2:
+    if len(run) < 2 or all(first == last for first, last, _, _ in run):
         return None
-    for _, _, _, i in run:
+    for _, _, _, i in ranges:  # (the whole pager: "1–5 … 16–20 21–23" skips some ranges)
         if links[i].role in ("other", "navigation"):
             links[i].role = "pagination"
     here = [last for _, last, url, _ in run if url.split("#", 1)[0] == page_url]
@@ -236,6 +246,13 @@ def _frame_links(dom: Dom, base_url: str) -> list[Link]:
 
 
 _DIGITS = re.compile(r"\d+")
+
+
+def _one_number_apart(url: str, page_url: str) -> bool:
+    """The two URLs are the same but for one number (the same thread from another post)."""
+    a, b = _DIGITS.findall(url), _DIGITS.findall(page_url)
+    return (url != page_url and _DIGITS.split(url) == _DIGITS.split(page_url)
+            and sum(x != y for x, y in zip(a, b)) == 1)
 _PAGE_SUFFIX = re.compile(r"[/\-_]2(?=(?:\.html?)?/?(?:[?#]|$))")
 
 
