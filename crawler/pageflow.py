@@ -68,6 +68,11 @@ class PageFlow:
         new then (its URL pattern is judged by that).
         """
         threads, policy = site.threads, site.policy
+        revived: list[Fetch] = []
+        if policy.declares_hollow(info.get("declared")):
+            info = {**info, "declared": None}  # (it names a frameset around this page: no view)
+            if not page.posts:  # (a shell declaring a shell: of the same kind)
+                revived = policy.learn_hollow(url, "they declare such pages canonical")
         ctx = threads.context_for(meta, key, url)
         chained = ctx is not None and bool(page.posts)  # (fetched as a chain's next page)
         if chained and \
@@ -90,7 +95,11 @@ class PageFlow:
             again = site.broken.check(key, url, page, len(body), {**meta, "fc_thread": ctx} if ctx else meta)
             if again is not None:  # a broken answer (an error page, half a page): fetched again, not read
                 return PageStep([again] + policy.refill(key))
-            fetches = self.discover(site, page, meta, url) + policy.judged(key)
+            # (a page views were skipped for, showing no posts itself: the views are read after all)
+            revived += policy.hollow_target(key)
+            for fetch in revived:
+                threads.views.pop(fetch.url, None)  # (no longer standing for the hollow page)
+            fetches = revived + self.discover(site, page, meta, url) + policy.judged(key)
             # (a board page of a re-crawl listing known threads first is what it was on the first crawl)
             known_first = policy.took_known_entries(url)
             outcome = "new" if found_new or known_first else plain_outcome(page, url, fetches, info)
@@ -102,6 +111,7 @@ class PageFlow:
             fetches = self.discover(site, page, meta, url)
             return PageStep(fetches + policy.learn(key, "repeat"), record=True, finished=True)
         # A thread page (a single-post page may be classified "article": posts decide).
+        policy.target_read(key)
         broken = site.broken.observe(url, page, len(body))  # earlier broken answers of its shape
         if policy.observe_posts(url, page, info.get("declared")):
             threads.rekey(policy.inert.strip)
@@ -181,6 +191,7 @@ class PageFlow:
         log.info("Skipped %s: a view of %s", url, target)
         policy.learn_view(key, target)
         site.threads.note_view(url, target)
+        policy.skipped_view(url, target, meta.get("fc_depth", 0))
         entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
         fetches = [Fetch(target, PRIORITY_FIRST, entry_meta)] if policy.take(target, PRIORITY_FIRST, entry_meta) else []
         if pending and fetches and policy.await_verdict(key, fetches[0]):

@@ -31,6 +31,10 @@ PREV_TEXTS = frozenset(
 )
 
 
+# "1–10": the first page of a pager naming its pages by the posts they show
+_FIRST_RANGE = re.compile(r"^\[?1\s*[-–—~]\s*\d{1,6}\]?$")
+
+
 def _norm(text: str) -> str:
     return _SPACE.sub(" ", text.strip().lower())
 
@@ -46,7 +50,8 @@ def earlier_page_url(page: Page, url: str) -> str | None:
                 continue
             previous = previous or canonicalize(link.url)
             continue
-        first = text in FIRST_TEXTS or SEQUENCE_TEXT_RE.match(text) is not None and url_page(link.url) == 1
+        first = text in FIRST_TEXTS or SEQUENCE_TEXT_RE.match(text) is not None and url_page(link.url) == 1 \
+            or _FIRST_RANGE.match(text) is not None
         if not first and text not in PREV_TEXTS:
             continue
         target = canonicalize(link.url)

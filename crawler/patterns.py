@@ -164,6 +164,13 @@ class PatternLearner:
         record.blocked = None
         return True
 
+    def forget(self, pattern: str, why: str) -> None:
+        """What ``pattern``'s answers taught is void (they were judged on a wrong premise): its
+        outcomes are dropped, and it is fetched again if it was blocked."""
+        self._unblock(pattern, why)
+        if pattern in self.records:
+            self.records[pattern] = PatternRecord()
+
     def blocked(self, url: str) -> str | None:
         """Why ``url`` is not to be fetched (its pattern was learned useless), or None."""
         if not self.min_samples:

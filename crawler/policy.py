@@ -91,6 +91,12 @@ class UrlPolicy:
         # next-topic link given as rel=next), times the chain's own]; one pattern per shape
         self.next_shapes: dict[str, list[int]] = {}
         self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
+        # Hollow targets: URL patterns of pages views declared the real ones that showed no posts
+        # (a frameset around the view); views skipped for a target not read yet, and links dropped
+        # as views of known pages, by the view's pattern: fetched after all once the target is hollow.
+        self.hollow: set[str] = set()
+        self._views_of: dict[str, list[tuple[str, int]]] = {}
+        self._dropped_views: dict[str, list[tuple[str, int]]] = {}
         self.host = self.site = None
         if start_url:
             self.set_site(start_url)
@@ -263,6 +269,76 @@ class UrlPolicy:
         if self.views.learn(view, target) and self._known is None:
             self._known = {hash(signature(u)) for u in self.journal.seen}
 
+    def skipped_view(self, view: str, target: str, depth: int) -> None:
+        """``view`` was skipped for ``target``, not read yet: kept until it is (bounded)."""
+        if len(self._views_of) < 10_000:
+            views = self._views_of.setdefault(target, [])
+            if len(views) < 50:
+                views.append((view, depth))
+
+    def target_read(self, url: str) -> None:
+        """``url``'s page showed posts: the views skipped for it were right to be."""
+        self._views_of.pop(url, None)
+
+    def declares_hollow(self, declared: str | None) -> bool:
+        """``declared`` (a page's canonical URL) is of a pattern whose pages showed no posts when
+        fetched for their views: the declaration says nothing about where the posts are."""
+        return bool(declared and self.hollow and url_pattern(canonicalize(declared)) in self.hollow)
+
+    def learn_hollow(self, url: str, why: str) -> list[Fetch]:
+        """Pages of ``url``'s pattern show no posts though pages name them the real ones (a frameset
+        or a shell around the page that shows them): their links are not followed, a chain's
+        next page of that pattern is taken as the page with the same numbers the page links
+        in its pager (:meth:`next_page`), declarations naming them are ignored."""
+        pattern = url_pattern(url)
+        if pattern in self.hollow or len(self.hollow) >= 1_000:
+            return []
+        self.hollow.add(pattern)
+        self.count("forumcrawl/hollow_patterns_learned")
+        log.info("Learned: pages like %s show no posts (%s): a frameset or a shell; not fetched, "
+                 "the pages declaring them are read where they are", pattern, why)
+        # the views skipped for any page of the pattern (those pages are not fetched now)
+        views = [v for t in [t for t in self._views_of if url_pattern(t) == pattern] for v in self._views_of.pop(t)]
+        return self._revive(views)
+
+    def _framed(self, page, hollow: str) -> str | None:
+        """The page a chain's hollow next page ``hollow`` wraps: the pager link of ``page`` with
+        the same numbers (``index.php?msg=9.21`` -> ``messages.php?msg=9.21``), or None."""
+        numbers = id_numbers(hollow)
+        for link in page.links:
+            if link.role != "pagination":
+                continue
+            there = self.inert.strip(canonicalize(link.url))
+            if id_numbers(there) == numbers and url_pattern(there) not in self.hollow:
+                return there
+        return None
+
+    def hollow_target(self, url: str) -> list[Fetch]:
+        """The page at ``url`` showed no posts: if views were skipped for it (their posts to be
+        stored from it), its pattern is learned hollow (the site's declarations name a frameset
+        or a shell around the page), those views' patterns are no views any more, and the views,
+        and the links dropped as views of known pages, are fetched to be read where they are."""
+        if url not in self._views_of:
+            return []
+        return self.learn_hollow(url, "declared canonical by the pages showing the posts")
+
+    def _revive(self, views: list[tuple[str, int]]) -> list[Fetch]:
+        """Views skipped for hollow pages: fetched again to be read where they are, with the links
+        their pattern lost to the views' verdicts."""
+        revived: dict[str, int] = {}
+        for view, depth in views:
+            view_pattern = url_pattern(view)
+            self.views.forget(view_pattern)
+            self.patterns.forget(view_pattern, "its pages hold the posts their declared pages do not show")
+            revived.setdefault(view, depth)
+            for dropped, dropped_depth in self._dropped_views.pop(view_pattern, []):
+                revived.setdefault(dropped, dropped_depth)
+            for stuck in [u for u in self.unfetched if url_pattern(u) == view_pattern]:
+                self.unfetched.discard(stuck)
+                revived.setdefault(stuck, depth)
+        self.count("forumcrawl/views_read_again", len(revived))
+        return [Fetch(view, PRIORITY_ENTRY, {"fc_depth": depth}, dont_filter=True) for view, depth in revived.items()]
+
     def view_of_known(self, url: str) -> bool:
         """``url`` is, as this site's views showed, a view of a page taken on already."""
         if self._known is None or not self.views:
@@ -275,6 +351,10 @@ class UrlPolicy:
         if not page.next_page_url:
             return None
         nxt = self.inert.strip(canonicalize(page.next_page_url))
+        if self.hollow and url_pattern(nxt) in self.hollow:
+            nxt = self._framed(page, nxt)
+            if nxt is None:
+                return None
         if nxt == url or not self.allowed(nxt, learned=False):
             return None
         seen = self.next_shapes.get(url_pattern(nxt))
@@ -315,6 +395,8 @@ class UrlPolicy:
             return f"learned_{blocked}"
         if self.routes.refusal(url) is not None:
             return "routing_action"
+        if self.hollow and url_pattern(stripped) in self.hollow:
+            return "hollow"       # (a frameset or shell learned since: its pages are linked directly)
         if self.profiles.refusal(url) is not None:
             return "profile"      # (a member's page taken on before the site's author links taught its folder)
         if stripped != url:
@@ -420,6 +502,7 @@ class UrlPolicy:
         # read.php?2,53 is read.php?2,53,page=1), a listing row's page-jump "1" to its entry's URL
         # with one: that thread's first page again
         own_page_one = _page_one_links(page, url, entries, canon)
+        windows = _post_windows(page, canon) if thread_like else set()
         for raw, target, priority in targets:
             if target != own_next and ("?" in target and any(a == url or a in linked or a in seen
                                                               for a in first_page_aliases(target))
@@ -430,6 +513,11 @@ class UrlPolicy:
                 # known thread's URL with the suffix its pagers showed for page 1: the same first
                 # page under a second URL
                 self.count("forumcrawl/links_skipped/first_page_alias")
+                continue
+            if target in windows:
+                # the thread from another post on ("In reply to 8.10" on a pager of 1–5 6–10 11–15): a window
+                # over posts its pages show
+                self.count("forumcrawl/links_skipped/post_window")
                 continue
             if target in permalinks:
                 # a post's own page ("Permalink for this message": /message/<id>/), a copy of a
@@ -469,10 +557,16 @@ class UrlPolicy:
                 # entry's URL and a parameter more, anchored): the thread's chain reads that post
                 self.count("forumcrawl/links_skipped/permalink")
                 continue
+            if self.hollow and url_pattern(target) in self.hollow:
+                # a frameset or shell around pages linked here too (policy.learn_hollow)
+                self.count("forumcrawl/links_skipped/hollow")
+                seen.add(target)
+                continue
             if views and target not in entries and self.view_of_known(target):
                 # a view (archive, slug-less or "jump to post" URL) of a page already taken on
                 self.count("forumcrawl/links_skipped/view_of_known")
                 seen.add(target)
+                self._dropped_view(target, depth)
                 continue
             if not self.allowed(target):
                 seen.add(target)  # decided once; never reconsidered
@@ -487,6 +581,13 @@ class UrlPolicy:
                 if priority >= PRIORITY_ENTRY or not self._wait(fetch):
                     fetches.append(fetch)
         return fetches
+
+    def _dropped_view(self, url: str, depth: int) -> None:
+        """A link dropped as a view of a known page, kept by its pattern while that may yet be
+        learned a hollow view (bounded)."""
+        dropped = self._dropped_views.setdefault(url_pattern(url), [])
+        if len(dropped) < 5_000 and len(self._dropped_views) < 1_000:
+            dropped.append((url, depth))
 
     def _listed_known(self, url: str) -> None:
         if len(self.listed_known) >= 10_000:
@@ -649,6 +750,7 @@ class UrlPolicy:
                 self.count("forumcrawl/links_skipped/view_of_known")
                 self.waiting_urls.discard(fetch.url)
                 self.journal.done(fetch.url)
+                self._dropped_view(fetch.url, fetch.meta.get("fc_depth", 0))
             else:
                 keep.append(fetch)
         if keep:
@@ -723,6 +825,37 @@ def _post_permalinks(page, url: str, canon: Callable[[str], str] = canonicalize)
     if page.next_page_url:
         links.discard(canon(page.next_page_url))
     return links
+
+
+_POST_RANGE = re.compile(r"^\[?\s*\d{1,6}\s*[-–—~]\s*\d{1,6}\s*\]?$")
+
+
+def _post_windows(page, canon: Callable[[str], str] = canonicalize) -> set[str]:
+    """Links into this thread at a post where its pager starts no page: a thread page whose pager
+    names its pages by post ranges (``1–5  6–10``: the URLs ``msg=8.1``, ``msg=8.6``) shows the thread
+    from any post at the same URL with that post's number (``msg=8.10``, an "In reply to" link): a window
+    over posts its pages show. Such a link has the pager URLs' pattern and all their numbers but the last."""
+    pager = [canon(link.url) for link in page.links if link.role == "pagination" and _POST_RANGE.match(link.text)]
+    if len(pager) < 2 or len({url_pattern(u) for u in pager}) != 1:
+        return set()
+    numbered = [id_numbers(u) for u in pager]
+    if len({len(n) for n in numbered}) != 1:
+        return set()
+    varying = [k for k in range(len(numbered[0])) if len({n[k] for n in numbered}) > 1]
+    if len(varying) != 1:  # (the post number alone tells the pages apart)
+        return set()
+    k, pattern, starts = varying[0], url_pattern(pager[0]), set(pager)
+    fixed = numbered[0][:k] + numbered[0][k + 1:]
+    windows = set()
+    for link in page.links:
+        if link.role in ("pagination", "entry"):
+            continue
+        target = canon(link.url)
+        numbers = id_numbers(target)
+        if target not in starts and len(numbers) == len(numbered[0]) and url_pattern(target) == pattern \
+                and numbers[:k] + numbers[k + 1:] == fixed:
+            windows.add(target)
+    return windows
 
 
 def _extends_entry(url: str, entries: dict[str, Any]) -> bool:

@@ -361,6 +361,9 @@ class ProfileAreas:
     def __init__(self) -> None:
         self.folders: set[str] = set()
         self._authors: dict[str, dict[str, str]] = {}  # folder -> {member segment: author name}
+        # query-routed member pages: (path, key) -> {value: author name}; learned ones as "path?key"
+        self.scripts: set[tuple[str, str]] = set()
+        self._script_authors: dict[tuple[str, str], dict[str, str]] = {}
 
     def learn(self, page_url: str, links, authors) -> str | None:
         """Note the links among ``links`` (``.url``, ``.text``) that name one of ``authors``;
@@ -374,7 +377,10 @@ class ProfileAreas:
             if link.text.strip() not in names:
                 continue
             parts = urlsplit(link.url)
-            if parts.query or not parts.path:
+            if parts.query:
+                taught = self._learn_script(parts, here, link.text.strip()) or taught
+                continue
+            if not parts.path:
                 continue
             path = parts.path.rstrip("/")
             folder, _, member = path.rpartition("/")
@@ -393,13 +399,41 @@ class ProfileAreas:
                 taught = folder
         return taught
 
-    def refusal(self, url: str) -> str | None:
-        """``"profile"`` when ``url`` lies below a learned member folder, else None."""
-        if not self.folders:
+    def _learn_script(self, parts, here: str, name: str) -> str | None:
+        """A name link to a script with a query (``user_profile.php?uid=4``): the script is a member
+        page once the name links of two different authors reach it under one numeric key with
+        different values. Never the thread page's own script (``viewtopic.php?u=`` beside ``?t=``)."""
+        if parts.path == here or not parts.path:
             return None
-        path = urlsplit(url).path
+        numeric = [(k, v) for k, _, v in (pair.partition("=") for pair in parts.query.split("&")) if v.isdigit()]
+        if len(numeric) != 1:
+            return None
+        key = (parts.path, numeric[0][0].lower())
+        if key in self.scripts:
+            return None
+        seen = self._script_authors.setdefault(key, {})
+        if len(self._script_authors) > 200 or len(seen) > 50:
+            return None           # memory bound
+        seen.setdefault(numeric[0][1], name)
+        if len(set(seen.values())) >= 2 and len(seen) >= 2:
+            self.scripts.add(key)
+            del self._script_authors[key]
+            return f"{key[0]}?{key[1]}="
+        return None
+
+    def refusal(self, url: str) -> str | None:
+        """``"profile"`` when ``url`` lies below a learned member folder, or is a learned member
+        script with its member key, else None."""
+        if not self.folders and not self.scripts:
+            return None
+        parts = urlsplit(url)
+        path = parts.path
         for folder in self.folders:
             if path.startswith(folder) and len(path) > len(folder):
+                return "profile"
+        if self.scripts and parts.query:
+            keys = {pair.partition("=")[0].lower() for pair in parts.query.split("&")}
+            if any((path, key) in self.scripts for key in keys):
                 return "profile"
         return None
 

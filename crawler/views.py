@@ -391,5 +391,11 @@ class ViewMap:
             return None
         return relation.target[0], relation.target[1], tuple(numbers[i] for i in picks)
 
+    def forget(self, pattern: str) -> None:
+        """``pattern``'s pages were no views after all (the page they name shows no posts): it
+        never predicts again."""
+        self.predicting.discard(pattern)
+        self.relations[pattern] = _Relation(("", ""), [], votes=0, misses=1_000_000)
+
     def __bool__(self) -> bool:
         return bool(self.predicting)

@@ -253,7 +253,7 @@ def _extract(page: Page, html: bytes | str, url: str, headers: Mapping | None,
     content = (region, int(dom.end[region])) if region != body else None
     page.links, page.next_page_url = collect_links(
         dom, base_url, content=content, navigation=blocks_mod.spread(dom, blk.negative),
-        entries=entries, rows=entry_rows if kind == "listing" else (), head_next=head_next)
+        entries=entries, rows=entry_rows if kind == "listing" else (), head_next=head_next, own_url=url)
     if page.next_page_url is None and len(page.posts) >= 2 and not shows_first_reply(page.posts):
         # a thread paged by a "load more" script, no pager links (read from the text: scripts are
         # stripped); a topic alone has no replies to load

@@ -34,6 +34,8 @@ _PREV_TEXT_RE = re.compile(r"^(?:[‹«<]|prev(?:ious)?|上一页|上一頁|前�
 _PAGED_URL_RE = re.compile(r"(?:[?&;](?:page|p|pg|pn|start|offset|from|paged|pagenum|pageno|curpage)=\d+)"
                            r"|(?:/page[/\-_]?\d+)|(?:[\-_/]\d{1,4}(?:\.html?)?/?$)|(?:&extra=page%3d\d+)", re.I)
 _NUMBER_RE = re.compile(r"^\[?\s*(\d{1,5})\s*\]?$")
+# "11–20": a pager of post ranges (each page named by the posts it shows)
+_RANGE_RE = re.compile(r"^\[?\s*(\d{1,6})\s*[-–—~]\s*(\d{1,6})\s*\]?$")
 # "Page 2 of 3", "2 / 3", "第2页 共3页": the current page stated in words
 _PAGE_OF_RE = re.compile(r"^(?:page|pg\.?|seite|página|pagina|страница|第)?\s*(\d{1,5})\s*页?\s*"
                          r"(?:of|/|von|de|di|sur|из|共)\s*\d{1,5}\s*(?:页|pages?)?$", re.I)
@@ -93,21 +95,24 @@ def pager_areas(dom: Dom) -> np.ndarray:
 
 def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
             navigation: np.ndarray | None = None, entries: list[Entry] | None = None,
-            rows: Sequence[int] = (), head_next: str | None = None) -> tuple[list[Link], str | None]:
+            rows: Sequence[int] = (), head_next: str | None = None,
+            own_url: str | None = None) -> tuple[list[Link], str | None]:
     """All links with roles, and the next page URL (or None).
 
     ``content`` is the DFS range of the main content (links there are ``post``),
     ``navigation`` a per-node flag of boilerplate areas, ``rows`` the DFS indices of a
     listing's rows (their links are no pager of the listing: a topic's own page links
     "1 2 3", a reply count linking the thread), ``head_next`` the href of a
-    ``<link rel=next>`` read before the head was stripped.
+    ``<link rel=next>`` read before the head was stripped, ``own_url`` the page's own URL (a
+    ``<base href>`` makes ``base_url`` another one) for the range pager's link to this page.
     """
     n = len(dom)
     if not n:
         return [], None
+    frames = _frame_links(dom, base_url)
     a_id = dom.tags.index("a") if "a" in dom.tags else -1
     if a_id < 0:
-        return [], _absolute(head_next, base_url) if head_next else None
+        return frames, _absolute(head_next, base_url) if head_next else None
     idx = np.nonzero(dom.tag_id == a_id)[0]
     pager = pager_areas(dom)
     nav_tag = np.array([t in _NAV_TAGS for t in dom.tags], dtype=bool)
@@ -119,7 +124,7 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     parts = urlsplit(base_url) if base_url else None
     origin = f"{parts.scheme}://{parts.netloc}" if parts and parts.scheme in ("http", "https") else ""
 
-    links: list[Link] = []
+    links: list[Link] = frames
     own = dom.own_text
     ends = dom.end.tolist()
     # plain lists: indexing a numpy array per link costs more than converting it once
@@ -130,6 +135,7 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     numbered: list[tuple[int, str, bool]] = []
     url_numbered: list[tuple[int, str, bool]] = []   # pager links without a number as text (icons)
     blank_next = None   # a link with no text at all whose URL numbers the page after this one
+    ranges: list[tuple[int, int, str, int]] = []  # post-range links: (first, last, url, index in links)
     for i in idx.tolist():
         el = dom.nodes[i]
         href = el.get("href")
@@ -155,6 +161,12 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
         elif nav_l[i]:
             role = "navigation"
         links.append(Link(url=url, text=text, role=role))
+        if text[:1].isdigit() or text[:1] == "[":
+            m = _RANGE_RE.match(text)
+            if m and int(m.group(1)) < int(m.group(2)):
+                ranges.append((int(m.group(1)), int(m.group(2)), url, len(links) - 1))
+            elif (m := _NUMBER_RE.match(text)):  # (a last page of one post: "6" after "1–5")
+                ranges.append((int(m.group(1)), int(m.group(1)), url, len(links) - 1))
 
         if url == page_url or url.split("#", 1)[0] == page_url or in_row[i]:
             continue
@@ -182,12 +194,65 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     nxt = None
     if head_next:
         nxt = _absolute(head_next, base_url)
+    # (marks the range pager's links in any case; the page's own URL, which a <base> may hide)
+    by_range = _next_range(links, ranges, urldefrag(own_url)[0] if own_url else page_url)
     nxt = (nxt or next_rel or next_text or _next_numbered(dom, numbered, pager, base_url)
-           or _next_numbered(dom, url_numbered, pager, base_url) or blank_next)
+           or _next_numbered(dom, url_numbered, pager, base_url) or blank_next or by_range)
     return links, nxt
 
 
+def _next_range(links: list[Link], ranges: list[tuple[int, int, str, int]], page_url: str) -> str | None:
+    """A pager naming its pages by the posts they show ("1–10  11–20  21–23", each a link, this
+    page's own among them): its links are pagination when some follow on one another (all of them:
+    a long pager skips ranges, "1–5 … 16–20 21–23"), and the next page is the range starting right
+    after this page's (the link to this page itself)."""
+    if len(ranges) == 1 and ranges[0][0] == 1 < ranges[0][1] and _one_number_apart(ranges[0][2], page_url):
+        # the pager of a thread of one page, seen from a window at a later post ("1–5" on msg=11.5)
+        links[ranges[0][3]].role = "pagination"
+        return None
+    if len(ranges) < 2 or all(first == last for first, last, _, _ in ranges):
+        return None  # (plain page numbers: the numbered pager's)
+    starts = {first for first, _, _, _ in ranges}
+    run = [r for r in ranges if r[1] + 1 in starts or any(o[1] + 1 == r[0] for o in ranges)]
+    if len(run) < 2 or all(first == last for first, last, _, _ in run):
+        return None
+    for _, _, _, i in ranges:  # (the whole pager: "1–5 … 16–20 21–23" skips some ranges)
+        if links[i].role in ("other", "navigation"):
+            links[i].role = "pagination"
+    here = [last for _, last, url, _ in run if url.split("#", 1)[0] == page_url]
+    if not here:
+        return None
+    host = urlsplit(page_url).netloc
+    for first, _, url, _ in run:
+        if first == here[0] + 1 and urlsplit(url).netloc == host:
+            return url
+    return None
+
+
+def _frame_links(dom: Dom, base_url: str) -> list[Link]:
+    """The pages a frameset loads into its ``<frame>``s (navigation: the site's layout). A frameset
+    page has no links of its own (libxml2 drops its ``<noframes>`` fallback): without these a site
+    whose front page is a frameset is a dead end."""
+    if "frame" not in dom.tags:
+        return []
+    frame_id = dom.tags.index("frame")
+    links = []
+    for i in np.nonzero(dom.tag_id == frame_id)[0].tolist():
+        el = dom.nodes[i]
+        url = _absolute(el.get("src") or "", base_url)
+        if url is not None:
+            links.append(Link(url=url, text=collapse_ws(el.get("title") or ""), role="navigation"))
+    return links
+
+
 _DIGITS = re.compile(r"\d+")
+
+
+def _one_number_apart(url: str, page_url: str) -> bool:
+    """The two URLs are the same but for one number (the same thread from another post)."""
+    a, b = _DIGITS.findall(url), _DIGITS.findall(page_url)
+    return (url != page_url and _DIGITS.split(url) == _DIGITS.split(page_url)
+            and sum(x != y for x, y in zip(a, b)) == 1)
 _PAGE_SUFFIX = re.compile(r"[/\-_]2(?=(?:\.html?)?/?(?:[?#]|$))")
 
 

@@ -271,3 +271,42 @@ def test_next_pages_of_a_shape_that_were_other_threads_twice_are_not_fetched_any
     # a shape that was a chain's own page once keeps being fetched
     site.policy.next_was(SITE + "/index.php?go=next&topic=6.0", own=True)
     assert chain_next(6) == [SITE + "/index.php?go=next&topic=6.0"]
+
+
+def test_a_view_whose_declared_page_shows_no_posts_is_read_where_it_is() -> None:
+    """A frameset site: each thread page (the frame's content) declares the frameset URL around it
+    canonical, a page without posts. The view is skipped for it at first; when the frameset
+    arrives without posts, its pattern is learned hollow: the view is fetched again and read
+    where it is, and later pages declaring a page of that pattern are read at once."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    view, frameset = SITE + "/messages.php?msg=5.1", SITE + "/index.php?msg=5.1"
+    step = flow.step(site, _thread_page(view, ["a", "b"]), {}, view, view, {**INFO, "declared": frameset})
+    assert step.reading is None and [f.url for f in step.fetches][:1] == [frameset]
+    shell = Page(url=frameset, kind="other", title="T", links=[Link(view, "", "navigation")])
+    step = flow.step(site, shell, {}, frameset, frameset, INFO)
+    again = [f for f in step.fetches if f.url == view]
+    assert again and again[0].dont_filter and tally["forumcrawl/hollow_patterns_learned"] == 1
+    step = flow.step(site, _thread_page(view, ["a", "b"]), again[0].meta, view, view, {**INFO, "declared": frameset})
+    assert step.reading is not None and _posts(step) == [(1, "pa"), (2, "pb")]
+    other = SITE + "/messages.php?msg=6.1"
+    step = flow.step(site, _thread_page(other, ["c"]), {}, other, other, {**INFO, "declared": SITE + "/index.php?msg=6.1"})
+    assert step.reading is not None and {i["thread_url"] for i in step.reading.items} == {other}
+
+
+def test_a_link_into_the_thread_at_a_post_its_range_pager_starts_no_page_at_is_not_fetched() -> None:
+    """A pager of post ranges ("1–5  6–10  11–12": msg=8.1, 8.6, 8.11) and, in a post, "In reply to
+    8.10" (msg=8.10: the thread shown from post 10, a window over posts of its pages): not fetched."""
+    tally = Tally()
+    site = _site(tally)
+    url = SITE + "/messages.php?msg=8.6"
+    page = _thread_page(url, ["f", "g"])
+    page.links += [Link(SITE + "/messages.php?msg=8.1", "1–5", "pagination"),
+                   Link(SITE + "/messages.php?msg=8.6", "6–10", "pagination"),
+                   Link(SITE + "/messages.php?msg=8.11", "11–12", "pagination"),
+                   Link(SITE + "/messages.php?msg=8.10", "8.10", "post"),
+                   Link(SITE + "/messages.php?msg=9.1", "Another thread", "other")]
+    fetched = {f.url for f in site.policy.discover(page, {}, url)}
+    assert SITE + "/messages.php?msg=8.10" not in fetched and tally["forumcrawl/links_skipped/post_window"] == 1
+    assert SITE + "/messages.php?msg=9.1" in fetched | site.policy.waiting_urls

@@ -397,3 +397,26 @@ def test_the_opening_post_shown_again_without_its_author_is_stored_once() -> Non
     first.posts[0].text = opener
     reading = other.read(first, "k1", first.url, INFO, other.start(first, {}, first.url), _next_of)
     assert len([i for i in reading.items if "text" in i]) == 4
+
+
+def test_a_thread_pages_author_links_teach_a_query_routed_member_script() -> None:
+    """Author names linking ``user_profile.php?uid=N`` (a script at the site root: no folder to learn):
+    two authors' links reach it under one numeric key, so its pages are not fetched, nor queued
+    ones; the thread's own script with a user key, and other scripts, are."""
+    tally: dict[str, int] = {}
+    policy = UrlPolicy(Frontier(None), start_url="http://h/",
+                       count=lambda key, n=1: tally.__setitem__(key, tally.get(key, 0) + n))
+    url = "http://h/messages.php?msg=5.1"
+    thread = Page(url=url, kind="thread",
+                  posts=[Post(1, "My chain slips on every climb.", author="ann"),
+                         Post(2, "Measure the stretch first.", author="王小明")],
+                  links=[Link("http://h/user_profile.php?uid=4&webtag=X", "ann", "post"),
+                         Link("http://h/user_profile.php?uid=2&webtag=X", "王小明", "post"),
+                         Link("http://h/messages.php?u=4", "ann", "post"),        # (the thread's own script)
+                         Link("http://h/links.php?fid=1", "Links", "navigation")])
+    got = [f.url for f in policy.discover(thread, {"fc_depth": 1}, url)]
+    assert not [u for u in got if "user_profile" in u]
+    assert "http://h/links.php?fid=1" in got + list(policy.waiting_urls)
+    assert "http://h/messages.php?u=4" in got + list(policy.waiting_urls)
+    assert tally["forumcrawl/profile_folders_learned"] == 1
+    assert policy.refuse_queued("http://h/user_profile.php?uid=6&webtag=X") == "profile"

@@ -134,3 +134,59 @@ def test_a_blank_link_to_the_next_topic_by_id_is_no_next_page() -> None:
     page = extract(links_page("").replace("</body>", "<a href='/t/9.html'><i class='icon-right'></i></a></body>"),
                    "https://f.example/t/8.html")
     assert page.next_page_url is None
+
+
+def test_a_framesets_frames_are_its_links():
+    # A frameset front page has no <a> at all (libxml2 drops <noframes>): its frames are where to go.
+    html = ("<html><head><title>Forum</title></head><frameset rows='60,*'>"
+            "<frame src='top.php?webtag=X' name='ftop'><frame src='start.php?webtag=X' name='main'>"
+            "<noframes><body><a href='lite.php'>Lite</a></body></noframes></frameset></html>")
+    page = extract(html, "http://f.example/index.php")
+    by_url = {link.url: link.role for link in page.links}
+    assert by_url.get("http://f.example/top.php?webtag=X") == "navigation"
+    assert by_url.get("http://f.example/start.php?webtag=X") == "navigation"
+
+
+def test_a_pager_of_post_ranges_gives_the_next_page():
+    # "1–10  11–20  21–23", each a link (this page's own too): the range after this page's is next.
+    strip = ("<table class='messages_nav_strip'><tr><td><a href='m.php?msg=9.1'>1&ndash;10</a>&nbsp;"
+             "<a href='m.php?msg=9.11'>11&ndash;20</a>&nbsp;<a href='m.php?msg=9.21'>21&ndash;23</a></td></tr></table>")
+    page = extract(links_page("", head="") .replace("<div class='pagination'></div>", strip), "http://f.example/m.php?msg=9.11")
+    assert page.next_page_url == "http://f.example/m.php?msg=9.21"
+    roles = {link.url: link.role for link in page.links}
+    assert roles["http://f.example/m.php?msg=9.1"] == "pagination"
+    first = extract(links_page("").replace("<div class='pagination'></div>", strip), "http://f.example/m.php?msg=9.1")
+    assert first.next_page_url == "http://f.example/m.php?msg=9.11"
+
+
+def test_a_range_pager_ending_in_a_page_of_one_post():
+    # "1–5  6": the last page holds one post, named by its number alone
+    strip = ("<table class='messages_nav_strip'><tr><td><a href='m.php?msg=5.1'>1&ndash;5</a>&nbsp;"
+             "<a href='m.php?msg=5.6'>6</a></td></tr></table>")
+    page = extract(links_page("").replace("<div class='pagination'></div>", strip), "http://f.example/m.php?msg=5.1")
+    assert page.next_page_url == "http://f.example/m.php?msg=5.6"
+    later = extract(links_page("").replace("<div class='pagination'></div>", strip), "http://f.example/m.php?msg=5.6")
+    assert {link.url: link.role for link in later.links}["http://f.example/m.php?msg=5.1"] == "pagination"
+
+
+def test_a_range_pager_that_skips_ranges_marks_its_first_page():
+    # "1–5 … 16–20  21–23" on a window from post 23: "1–5" is still the pager's (the thread's first page)
+    strip = ("<table class='messages_nav_strip'><tr><td><a href='m.php?msg=9.1'>1&ndash;5</a>&hellip;"
+             "<a href='m.php?msg=9.16'>16&ndash;20</a>&nbsp;<a href='m.php?msg=9.21'>21&ndash;23</a></td></tr></table>")
+    page = extract(links_page("").replace("<div class='pagination'></div>", strip), "http://f.example/m.php?msg=9.23")
+    assert {link.url: link.role for link in page.links}["http://f.example/m.php?msg=9.1"] == "pagination"
+
+
+def test_the_lone_range_of_a_one_page_thread_seen_from_a_later_post():
+    # a window from post 5 of a 5-post thread: its pager is "1–5" alone, the thread's first page
+    strip = "<table class='messages_nav_strip'><tr><td><a href='m.php?msg=11.1'>1&ndash;5</a></td></tr></table>"
+    page = extract(links_page("").replace("<div class='pagination'></div>", strip), "http://f.example/m.php?msg=11.5")
+    assert {link.url: link.role for link in page.links}["http://f.example/m.php?msg=11.1"] == "pagination"
+
+
+def test_a_range_pager_under_a_base_href():
+    # <base href="./">: relative links resolve against the folder, the page's own range link is still its own
+    strip = ("<table class='messages_nav_strip'><tr><td><a href='m.php?msg=9.1'>1&ndash;10</a>&nbsp;"
+             "<a href='m.php?msg=9.11'>11&ndash;20</a></td></tr></table>")
+    html = links_page("", head="<base href='./'>").replace("<div class='pagination'></div>", strip)
+    assert extract(html, "http://f.example/m.php?msg=9.1").next_page_url == "http://f.example/m.php?msg=9.11"

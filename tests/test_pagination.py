@@ -111,3 +111,11 @@ def test_older_link_outside_a_pager_steps_back_within_the_thread():
     assert earlier_page_url(p, "http://forum.test/c/9-ride/18") == "http://forum.test/c/9-ride/p4"
     elsewhere = page(Link("http://forum.test/c/8-walk/p4", "‹ Older", "other"))
     assert earlier_page_url(elsewhere, "http://forum.test/c/9-ride/18") is None
+
+
+def test_a_post_range_starting_at_1_is_the_first_page():
+    # "1–10  11–20" (a pager naming pages by the posts they show): a window from post 16 waits for "1–10"
+    here = "http://forum.test/messages.php?msg=9.16"
+    p = page(Link("http://forum.test/messages.php?msg=9.1", "1–10", "pagination"),
+             Link("http://forum.test/messages.php?msg=9.11", "11–20", "pagination"))
+    assert earlier_page_url(p, here) == "http://forum.test/messages.php?msg=9.1"
