@@ -378,6 +378,7 @@ def score_blocks(dom: Dom, *, drop: np.ndarray | None = None, body: int = 0) -> 
     neg_area = spread(dom, negative)
     score = np.where(neg_area & (score > 0), score * NEG_AREA_KEEP, score)
     score = np.where(neg_area & (score <= 0), score * 1.5, score)
+    score.flags.writeable = False    # (shared: best_region keeps its sums)
     sub_score = dom.subtree(np.maximum(score, 0) + NEG_WEIGHT * np.minimum(score, 0)) if n else score
     sub_text = dom.subtree(text) if n else text
     sub_link = dom.subtree(link) if n else link
@@ -398,8 +399,16 @@ def best_region(dom: Dom, score: np.ndarray, body: int, alpha: float) -> int:
     n = len(dom)
     if not n:
         return body
-    pos = dom.subtree(np.maximum(score, 0))
-    neg = dom.subtree(np.minimum(score, 0))
+    # a thread page asks twice (the content region, then the wide one) with the same read-only
+    # scores: their subtree sums are kept on the page
+    kept = dom.memo.get(("region sums", id(score)))
+    if kept is not None and kept[0] is score:
+        pos, neg = kept[1], kept[2]
+    else:
+        pos = dom.subtree(np.maximum(score, 0))
+        neg = dom.subtree(np.minimum(score, 0))
+        if not score.flags.writeable:
+            dom.memo[("region sums", id(score))] = (score, pos, neg)
     sub = pos + alpha * neg
     lo, hi = body, int(dom.end[body]) + 1
     best = lo + int(np.argmax(sub[lo:hi]))

@@ -140,6 +140,16 @@ class Dom:
             self.memo["own lengths"] = lengths
         return lengths
 
+    def anchor_hrefs(self) -> tuple[list[int], list[str | None]]:
+        """The DFS indices of the page's ``<a>`` elements and their ``href`` values: the link
+        roles and the dead-link count both read every anchor's href, once a page this way."""
+        kept = self.memo.get("anchor hrefs")
+        if kept is None:
+            a_id = self.tags.index("a") if "a" in self.tags else -1
+            idx = np.flatnonzero(self.tag_id == a_id).tolist() if a_id >= 0 else []
+            kept = self.memo["anchor hrefs"] = (idx, [el.get("href") for el in map(self.nodes.__getitem__, idx)])
+        return kept
+
     def as_list(self, name: str) -> list:
         """A per-node array (``end``, ``tag_id``...) as a Python list: indexing a list with
         one node is several times faster than indexing a numpy array."""

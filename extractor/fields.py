@@ -17,7 +17,7 @@ from datetime import datetime
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, repeat
 
 import numpy as np
 from lxml import etree
@@ -993,12 +993,26 @@ def loose_keys(dom: Dom) -> np.ndarray:
     Looser than the unit key: engines vary a name's class by user group.
     """
     names: dict[str, int] = {}
-    out = np.zeros(len(dom.sigs), dtype=np.int32)
-    for s, sig in enumerate(dom.sigs):
+    loose = list(map(_LOOSE_NAME.__getitem__, dom.sigs))     # (each signature worked out once a site)
+    out = np.fromiter(map(names.setdefault, loose, map(len, repeat(names, len(loose)))), dtype=np.int32,
+                      count=len(loose))
+    return out[dom.sig_id]
+
+
+class _LooseName(dict):
+    """Signature -> its loose name (tag + the first word of its first class); a site's pages
+    share their signatures, so each is split once instead of once per page."""
+
+    def __missing__(self, sig: str) -> str:
         tag, _, cls = sig.partition(".")
         first = _CLASS_WORD_END_RE.split(cls, maxsplit=1)[0] if cls else ""
-        out[s] = names.setdefault(f"{tag}.{first}", len(names))
-    return out[dom.sig_id]
+        if len(self) >= 65536:
+            self.clear()
+        name = self[sig] = f"{tag}.{first}"
+        return name
+
+
+_LOOSE_NAME = _LooseName()
 
 
 def pick_author_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.ndarray,

@@ -113,7 +113,6 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     a_id = dom.tags.index("a") if "a" in dom.tags else -1
     if a_id < 0:
         return frames, _absolute(head_next, base_url) if head_next else None
-    idx = np.nonzero(dom.tag_id == a_id)[0]
     pager = pager_areas(dom)
     nav_tag = np.array([t in _NAV_TAGS for t in dom.tags], dtype=bool)
     nav = _areas(dom, nav_tag[dom.tag_id])
@@ -136,11 +135,10 @@ def collect(dom: Dom, base_url: str, *, content: tuple[int, int] | None = None,
     url_numbered: list[tuple[int, str, bool]] = []   # pager links without a number as text (icons)
     blank_next = None   # a link with no text at all whose URL numbers the page after this one
     ranges: list[tuple[int, int, str, int]] = []  # post-range links: (first, last, url, index in links)
-    for i in idx.tolist():
-        el = dom.nodes[i]
-        href = el.get("href")
+    for i, href in zip(*dom.anchor_hrefs()):
         if not href or href[0] == "#":
             continue          # (most pages' commonest links, which _absolute turns down too)
+        el = dom.nodes[i]
         url = _absolute(href, base_url, origin)
         if url is None:
             continue

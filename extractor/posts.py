@@ -674,12 +674,12 @@ def _build_posts(dom: Dom, units: list[int], key: np.ndarray, text_w: np.ndarray
     sub_chars = dom.subtree(dom.own_chars)
     reject = lambda i: fields.is_meta_date(dom, i)  # noqa: E731
     posts: list[Post] = []
-    excluded_l, akey_l, own_text = excluded.tolist(), akey.tolist(), dom.own_text
+    included_l, akey_l, own_text = (~excluded).tolist(), akey.tolist(), dom.own_text
 
     for ui, u in enumerate(units):
         body = bodies[ui]
         mine = owned_l[ui]
-        outside = [i for i in mine if not excluded_l[i]]
+        outside = list(compress(mine, map(included_l.__getitem__, mine)))   # (in C)
         author_node, author = None, None
         if author_key is not None:
             for i in outside:

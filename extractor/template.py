@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import compress
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +42,19 @@ def _dom_of(page: Any) -> Dom | None:
     root, _ = parse(html)
     strip_invisible(root)
     return number(root)
+
+
+_TEXTS: dict[int, tuple[set, frozenset[str]]] = {}
+
+
+def _texts_of(keys: set[tuple[str, str]]) -> frozenset[str]:
+    """The (non-empty) texts of a template's keys, worked out once per template."""
+    kept = _TEXTS.get(id(keys))
+    if kept is None or kept[0] is not keys:
+        if len(_TEXTS) >= 16:
+            _TEXTS.clear()
+        kept = _TEXTS[id(keys)] = (keys, frozenset(text for _, text in keys if text))
+    return kept[1]
 
 
 @dataclass(slots=True)
@@ -111,8 +125,10 @@ class SiteTemplate:
         out = np.zeros(len(dom), dtype=bool)
         if not self.keys:
             return out
-        keys, paths, pid = self.keys, dom.paths, dom.as_list("path_id")
-        hits = [i for i, text in enumerate(dom.own_text) if text and (paths[pid[i]], text) in keys]
+        keys, paths, pid, own = self.keys, dom.paths, dom.as_list("path_id"), dom.own_text
+        # the few nodes whose text is one of the template's texts, picked in C; then their paths
+        hits = [i for i in compress(range(len(own)), map(_texts_of(keys).__contains__, own))
+                if (paths[pid[i]], own[i]) in keys]
         if hits:
             out[hits] = True
         return out

@@ -295,7 +295,10 @@ def _unquoted(dom: Dom, dates: np.ndarray) -> np.ndarray:
 
 
 def _unquoted_flags(dom: Dom) -> np.ndarray:
-    out = np.where(quote_mask(dom), 0, date_flags(dom))
+    quoted = quote_mask(dom)
+    if not quoted.any():
+        return date_flags(dom)     # (the same read-only array: its subtree sums are kept once)
+    out = np.where(quoted, 0, date_flags(dom))
     out.flags.writeable = False
     return out
 
@@ -391,6 +394,7 @@ def text_weights(dom: Dom, template_mask: np.ndarray | None) -> np.ndarray:
     w[w < 0] = 0
     if template_mask is not None and len(template_mask) == len(w):
         w[np.asarray(template_mask, dtype=bool)] = 0
+    w.flags.writeable = False    # shared by the post finder's steps: Dom.subtree keeps its sums
     return w
 
 
@@ -421,11 +425,8 @@ def dead_link_chars(dom: Dom) -> np.ndarray:
     end, nodes = dom.end, dom.nodes
     # the page's <a> elements are known from numbering: a look at each href (most start with
     # neither "#" nor "j") costs less than the XPath's walk over the page
-    a_id = dom.tags.index("a") if "a" in dom.tags else -1
-    for a in (np.flatnonzero(dom.tag_id == a_id).tolist() if a_id >= 0 else ()):
-        el = nodes[a]
-        href = el.get("href")
-        if href is not None and href[:1] in _DEAD_STARTS and el.tag == "a" and _dead_href(href):
+    for a, href in zip(*dom.anchor_hrefs()):
+        if href is not None and href[:1] in _DEAD_STARTS and nodes[a].tag == "a" and _dead_href(href):
             out[a:int(end[a]) + 1] = dom.own_chars[a:int(end[a]) + 1]
     out.flags.writeable = False
     dom.memo["dead link chars"] = out

@@ -106,3 +106,40 @@ def test_pages_over_the_tag_budget_are_cut_as_counted_in_the_text():
         assert "tail words" not in page.text
     small = extract("<html><body><p>" + "word " * 40 + "</p></body></html>", "http://example.com/")
     assert not any("document cut" in w for w in small.warnings)
+
+
+def test_repeated_page_work_is_shared_and_gives_the_long_way():
+    """Issue 9: the anchors' hrefs are read once, the loose keys are split once per site, the
+    template mask picks by text first, and the block scores' subtree sums are kept for a second
+    region search; each gives what the plain computation gives."""
+    import numpy as np
+
+    from extractor import blocks
+    from extractor.fields import _CLASS_WORD_END_RE, loose_keys
+    from extractor.template import SiteTemplate
+    from extractor.units import text_weights
+
+    html = ("<html><body><div class='nav-bar'><a href='/a'>A</a><a>none</a><a href=''>e</a></div>"
+            "<div class='post-1 x'><p class='msg_body'>Hello there, a post.</p><a href='#top'>top</a>"
+            "<span class='user-name'>ann</span></div><div class='post-2'><p>Another one.</p>"
+            "<a href='javascript:;'>x</a></div><p>Copyright</p></body></html>")
+    dom = _dom(html)
+    idx, hrefs = dom.anchor_hrefs()
+    assert idx == [i for i, el in enumerate(dom.nodes) if el.tag == "a"]
+    assert hrefs == [dom.nodes[i].get("href") for i in idx]
+    names: dict[str, int] = {}
+    plain = [names.setdefault(f"{s.partition('.')[0]}."
+                              f"{_CLASS_WORD_END_RE.split(s.partition('.')[2], maxsplit=1)[0] if s.partition('.')[2] else ''}",
+                              len(names)) for s in dom.sigs]
+    assert loose_keys(dom).tolist() == np.array(plain)[dom.sig_id].tolist()
+    keys = {(dom.paths[dom.path_id[i]], t) for i, t in enumerate(dom.own_text) if t in ("Copyright", "ann")}
+    keys.add(("/html/body/nowhere", "Another one."))
+    mask = SiteTemplate(keys, 2).mask(dom)
+    assert np.flatnonzero(mask).tolist() == [i for i, t in enumerate(dom.own_text)
+                                            if t and (dom.paths[dom.path_id[i]], t) in keys]
+    weights = text_weights(dom, mask)
+    assert not weights.flags.writeable     # (read-only: Dom.subtree keeps its sums)
+    blk = blocks.score_blocks(dom)
+    assert not blk.score.flags.writeable
+    again = blocks.best_region(dom, blk.score, 0, 0.3)
+    assert again == blocks.best_region(dom, blk.score.copy(), 0, 0.3) == blocks.best_region(dom, blk.score, 0, 0.3)
