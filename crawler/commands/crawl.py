@@ -8,25 +8,17 @@ schedulers. This command keeps everything else of Scrapy's (a stop asked for
 with Ctrl-C or SIGTERM still exits 0, as in Scrapy) and prints one line on why.
 
 Once the crawl is over the process leaves without tearing the interpreter down
-(:func:`leave`): freeing a crawl's heap object by object took 0.3-1.5 s of a crawl
-process's life (about a fifth of the CPU of a short crawl), for nothing - the operating
-system takes the memory back at once. Everything a normal exit does that matters is done
-first: non-daemon threads joined, ``atexit`` handlers run (multiprocessing's clean-up,
-logging's flush), standard streams flushed. ``--profile`` keeps Scrapy's normal exit
-(its stats are written after the command).
+(:func:`crawler.cli._exit.leave`). ``--profile`` keeps Scrapy's normal exit (its stats
+are written after the command).
 """
 from __future__ import annotations
 
 import argparse
-import atexit
-import logging
-import os
 import sys
-import threading
-from typing import NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from crawler.cli._exit import leave
 from crawler.cli.crawl import crawl_outcome
 
 
@@ -49,18 +41,3 @@ class Command(ScrapyCrawlCommand):
         if not getattr(opts, "profile", None):
             leave(self.exitcode)
 
-
-def leave(code: int) -> NoReturn:
-    """Exit with ``code`` now, as ``sys.exit`` would but without the interpreter's teardown."""
-    shutdown = getattr(threading, "_shutdown", None)  # (CPython's: elsewhere, the normal exit)
-    if shutdown is None:
-        sys.exit(code)
-    shutdown()  # the interpreter's first step: threading's exit hooks (executors), non-daemon threads joined
-    atexit._run_exitfuncs()  # (multiprocessing's, logging's: what a normal exit runs now)
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
