@@ -38,3 +38,30 @@ def test_an_idle_crawl_with_nothing_to_write_says_everything_is_committed() -> N
     pipeline, flushed, committed = _pipeline()
     pipeline.crawler.signals.send_catch_log(signals.spider_idle, spider=None)
     assert flushed == [] and len(committed) == 1 and committed[0][0] == [] and committed[0][1] > 0
+
+
+def test_a_commit_that_releases_an_idle_workers_requests_reruns_its_idle_check_at_once() -> None:
+    """(crawler/frontier/scheduler.py) Before, the idle check waited for the next heartbeat."""
+    import time
+    from types import SimpleNamespace
+
+    from crawler.frontier.acks import AckLedger
+    from crawler.frontier.scheduler import FrontierScheduler
+
+    woken: list[int] = []
+    acked: list[list[str]] = []
+    scheduler = FrontierScheduler.__new__(FrontierScheduler)
+    scheduler.acks = AckLedger()
+    scheduler.queue = SimpleNamespace(ack=lambda ids: acked.append(list(ids)))
+    scheduler.crawler = SimpleNamespace(engine=SimpleNamespace(
+        _slot=SimpleNamespace(nextcall=SimpleNamespace(schedule=lambda: woken.append(1)))))
+    scheduler.ack_on_commit, scheduler.commit_grace = True, 3.0
+    scheduler.acks.popped("r1", object())
+    finished = time.monotonic()
+    scheduler.acks.engine_done(["r1"], now=finished)
+    scheduler.idle_waiting = False
+    scheduler._on_committed(taken_at=finished - 1)  # a batch taken before r1 finished: nothing released
+    assert acked == [] and woken == []
+    scheduler.idle_waiting = True
+    scheduler._on_committed(taken_at=finished + 0.001)
+    assert acked == [["r1"]] and woken == [1]
