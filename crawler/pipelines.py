@@ -3,7 +3,9 @@
 Writes run on one background thread (so the crawl goes on while SQLite syncs
 or PostgreSQL answers) and strictly one batch at a time, in order. A batch is
 written when it reaches ``FORUMCRAWL_BATCH_SIZE`` items, every
-``FORUMCRAWL_FLUSH_INTERVAL`` seconds, and at the end of the crawl.
+``FORUMCRAWL_FLUSH_INTERVAL`` seconds, as soon as the crawl goes idle (a worker of a
+shared frontier acknowledges its requests only once their items are committed, so
+an idle worker would otherwise wait for the next interval), and at the end of the crawl.
 
 When the database is unavailable the same batch is retried with exponential
 back-off (``FORUMCRAWL_DB_RETRY_DELAY`` .. ``FORUMCRAWL_DB_RETRY_MAX_DELAY``),
@@ -95,6 +97,7 @@ class StorePipeline:
         self.publisher = PostPublisher.from_settings(settings)
         crawler.signals.connect(self._on_page, signal=fc_signals.page_fetched)
         crawler.signals.connect(self._on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -164,6 +167,18 @@ class StorePipeline:
 
     def _on_page(self, page: dict) -> None:
         self.pages.append(page)
+
+    def _on_idle(self) -> None:
+        """The crawl is idle: write what is buffered now rather than at the next interval. With
+        nothing buffered and no write running, everything that reached the pipeline is committed:
+        say so (an empty ``items_committed``), so requests that yielded no items are acknowledged
+        at once instead of after the frontier's commit grace."""
+        if self._closing or self.store is None or self._writing is not None:
+            return
+        if self.buffer or self.pages:
+            self._flush()
+        else:
+            self.crawler.signals.send_catch_log(fc_signals.items_committed, items=[], taken_at=time.monotonic())
 
     async def close_spider(self) -> None:
         if self._timer is not None and self._timer.running:

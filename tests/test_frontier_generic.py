@@ -51,7 +51,7 @@ def test_two_generic_workers_crawl_the_forum_once_between_them(redis_url, tmp_pa
         alone_db, shared_db = f"sqlite:///{tmp_path}/alone.db", f"sqlite:///{tmp_path}/shared.db"
         assert crawl(tmp_path, alone_server.url + "/", alone_db, 1) == [0]
         codes = crawl(tmp_path, shared_server.url + "/", shared_db, 2,
-                      ("-s", f"REDIS_URL={redis_url}", "-s", f"FRONTIER_KEY={key}"))
+                      ("-s", f"REDIS_URL={redis_url}", "-s", f"FRONTIER_KEY={key}", "-s", "FRONTIER_HEARTBEAT=0.5"))
         logs = [(tmp_path / f"w2-{i}.log").read_text() for i in range(2)]
     finally:
         alone_server.stop()

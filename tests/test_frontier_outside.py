@@ -111,7 +111,8 @@ def test_later_pages_whose_chain_broke_are_stored_at_their_positions(frontier, t
             import redis
 
             client = redis.Redis.from_url(redis_url)
-            logs = _crawl(live, db, 2, (f"REDIS_URL={redis_url}", f"FRONTIER_KEY={key}"), tmp_path)
+            logs = _crawl(live, db, 2, (f"REDIS_URL={redis_url}", f"FRONTIER_KEY={key}", "FRONTIER_HEARTBEAT=0.5"),
+                          tmp_path)
         else:
             logs = _crawl(live, db, 1, (), tmp_path)
         expected = live.expected_posts()

@@ -71,6 +71,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return report(args.command, err)
 
 
+def entry() -> None:
+    """The ``forumcrawl`` script: :func:`main`, then an exit without the interpreter's teardown
+    (crawler/cli/_exit.py: a crawl's heap is not freed object by object). ``main`` itself
+    returns, for callers in the same process."""
+    from crawler.cli._exit import leave
+
+    leave(main())
+
+
 def _debugging(args: argparse.Namespace) -> bool:
     levels = (getattr(args, "loglevel", None), getattr(args, "log_level", None))
     return bool(getattr(args, "debug", False)) or any(str(level).upper() == "DEBUG" for level in levels if level)

@@ -9,6 +9,10 @@ with Ctrl-C or SIGTERM still exits 0, as in Scrapy) and prints one line on why.
 The generic spider's arguments are checked before Scrapy starts, as ``forumcrawl
 crawl`` checks them: a start URL that is no http(s) URL, a bad pattern or number
 is one line and exit 2, not a traceback from inside the crawl.
+
+Once the crawl is over the process leaves without tearing the interpreter down
+(:func:`crawler.cli._exit.leave`). ``--profile`` keeps Scrapy's normal exit (its stats
+are written after the command).
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from crawler.cli._errors import UsageError
+from crawler.cli._exit import leave
 from crawler.cli.crawl import check_spider_args, crawl_outcome
 
 
@@ -44,3 +49,6 @@ class Command(ScrapyCrawlCommand):
         if code:
             print(f"scrapy crawl: {message}", file=sys.stderr)
             self.exitcode = code
+        if not getattr(opts, "profile", None):
+            leave(self.exitcode)
+

@@ -348,6 +348,8 @@ class FrontierScheduler(RedisScheduler):
         safe = self.acks.committed(taken_at)
         if safe:
             self._ack_finished(safe)
+            if self.idle_waiting:  # it may have been waiting for just this: re-run the idle check now
+                self._wake_engine()
 
     # -- heartbeat, reaping, termination ------------------------------------
     def _beat(self, initial: bool = False) -> None:
@@ -370,9 +372,13 @@ class FrontierScheduler(RedisScheduler):
         self._redis_ok()
         self._collect_finished()
         if self.idle_waiting:  # re-run the engine's idle check at heartbeat pace, not every 5 s
-            nextcall = getattr(getattr(self.crawler.engine, "_slot", None), "nextcall", None)
-            if nextcall is not None:
-                nextcall.schedule()
+            self._wake_engine()
+
+    def _wake_engine(self) -> None:
+        """Have the engine look for requests (and re-run its idle check) soon, not at its 5 s heartbeat."""
+        nextcall = getattr(getattr(self.crawler.engine, "_slot", None), "nextcall", None)
+        if nextcall is not None:
+            nextcall.schedule()
 
     def _reap_dead_workers(self) -> None:
         """Re-queue the requests of workers whose heartbeat expired, logged and counted."""
