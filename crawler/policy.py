@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -28,6 +29,9 @@ Count = Callable[..., None]
 log = logging.getLogger("crawler.spiders.generic")
 
 # A fragment naming one post: #p123, #post123, #post-123, #pid123, #msg123, #comment-5, #reply_9
+#: skipped views' pages kept for a revival (per site; a few MB at most), and the largest kept
+MAX_VIEW_BODIES = 32
+MAX_VIEW_BODY = 512 * 1024
 _POST_ANCHOR = re.compile(r"#(?:p|post|pid|postid|msg|message|comment|reply|entry|r)[-_]?\d+$", re.I)
 
 
@@ -97,6 +101,9 @@ class UrlPolicy:
         self.hollow: set[str] = set()
         self._views_of: dict[str, list[tuple[str, int]]] = {}
         self._dropped_views: dict[str, list[tuple[str, int]]] = {}
+        # the latest skipped views' pages (URL -> body, headers): read from here, not fetched
+        # again, when their target proves hollow
+        self._view_bodies: OrderedDict[str, tuple[bytes, dict[str, Any]]] = OrderedDict()
         self.host = self.site = None
         if start_url:
             self.set_site(start_url)
@@ -269,16 +276,30 @@ class UrlPolicy:
         if self.views.learn(view, target) and self._known is None:
             self._known = {hash(signature(u)) for u in self.journal.seen}
 
-    def skipped_view(self, view: str, target: str, depth: int) -> None:
-        """``view`` was skipped for ``target``, not read yet: kept until it is (bounded)."""
+    def skipped_view(self, view: str, target: str, depth: int, body: bytes = b"",
+                     headers: dict[str, Any] | None = None) -> None:
+        """``view`` was skipped for ``target``, not read yet: kept until it is (bounded); its page
+        (``body``, ``headers``) too, the latest few: if ``target`` proves hollow, the view is read
+        from memory instead of being fetched a second time."""
         if len(self._views_of) < 10_000:
             views = self._views_of.setdefault(target, [])
             if len(views) < 50:
                 views.append((view, depth))
+        if body and len(body) <= MAX_VIEW_BODY:
+            self._view_bodies[view] = (body, headers or {})
+            self._view_bodies.move_to_end(view)
+            while len(self._view_bodies) > MAX_VIEW_BODIES:
+                self._view_bodies.popitem(last=False)
 
     def target_read(self, url: str) -> None:
         """``url``'s page showed posts: the views skipped for it were right to be."""
-        self._views_of.pop(url, None)
+        for view, _ in self._views_of.pop(url, ()):
+            self._view_bodies.pop(view, None)
+
+    def view_again(self, url: str) -> tuple[bytes, dict[str, Any]] | None:
+        """Body and headers of the skipped view at ``url`` kept for its revival (forgotten now),
+        or None: then it is fetched again."""
+        return self._view_bodies.pop(url, None)
 
     def declares_hollow(self, declared: str | None) -> bool:
         """``declared`` (a page's canonical URL) is of a pattern whose pages showed no posts when
@@ -337,7 +358,9 @@ class UrlPolicy:
                 self.unfetched.discard(stuck)
                 revived.setdefault(stuck, depth)
         self.count("forumcrawl/views_read_again", len(revived))
-        return [Fetch(view, PRIORITY_ENTRY, {"fc_depth": depth}, dont_filter=True) for view, depth in revived.items()]
+        return [Fetch(view, PRIORITY_ENTRY,
+                      {"fc_depth": depth, **({"fc_kept_view": True} if view in self._view_bodies else {})},
+                      dont_filter=True) for view, depth in revived.items()]
 
     def view_of_known(self, url: str) -> bool:
         """``url`` is, as this site's views showed, a view of a page taken on already."""

@@ -295,6 +295,40 @@ def test_a_view_whose_declared_page_shows_no_posts_is_read_where_it_is() -> None
     assert step.reading is not None and {i["thread_url"] for i in step.reading.items} == {other}
 
 
+def test_a_view_skipped_for_a_page_that_proves_hollow_is_read_from_memory_not_fetched_again() -> None:
+    """The skipped view's page is kept (a small LRU by URL): when its declared frameset proves
+    hollow, the view's revival carries a mark the scope middleware answers from memory, once,
+    with the kept body (no second GET); views whose target showed posts are forgotten."""
+    from crawler.scope import RedirectScopeMiddleware
+    from crawler.sites import SiteRegistry
+    from scrapy.http import Request
+
+    tally = Tally()
+    registry = SiteRegistry(SiteSettings(journal=Frontier(None), count=tally, template_pages=0))
+    site = registry.add(SITE + "/")
+    flow = _flow(site)
+    headers = {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"}
+    read = SITE + "/messages.php?msg=4.1"  # a view whose target shows its posts: not kept
+    flow.step(site, _thread_page(read, ["x"]), {}, read, read, {**INFO, "declared": SITE + "/t/4"}, b"<p>4</p>", headers)
+    flow.step(site, _thread_page(SITE + "/t/4", ["x"]), {}, SITE + "/t/4", SITE + "/t/4", INFO)
+    assert site.policy.view_again(read) is None
+    view, frameset = SITE + "/messages.php?msg=5.1", SITE + "/index.php?msg=5.1"
+    flow.step(site, _thread_page(view, ["a", "b"]), {}, view, view, {**INFO, "declared": frameset}, b"<p>5</p>", headers)
+    shell = Page(url=frameset, kind="other", title="T", links=[Link(view, "", "navigation")])
+    again = [f for f in flow.step(site, shell, {}, frameset, frameset, INFO).fetches if f.url == view]
+    assert again and again[0].meta.get("fc_kept_view") is True
+
+    class Spider:
+        sites = registry
+
+    middleware = RedirectScopeMiddleware(type("Crawler", (), {"spider": Spider()})())
+    request = Request(view, meta=dict(again[0].meta), dont_filter=True)
+    response = middleware.process_request(request)
+    assert response is not None and response.body == b"<p>5</p>" and response.url == view
+    assert "Content-Encoding" not in response.headers and tally["forumcrawl/views_read_from_memory"] == 1
+    assert middleware.process_request(Request(view, meta=dict(again[0].meta), dont_filter=True)) is None  # once
+
+
 def test_a_link_into_the_thread_at_a_post_its_range_pager_starts_no_page_at_is_not_fetched() -> None:
     """A pager of post ranges ("1–5  6–10  11–12": msg=8.1, 8.6, 8.11) and, in a post, "In reply to
     8.10" (msg=8.10: the thread shown from post 10, a window over posts of its pages): not fetched."""
