@@ -295,6 +295,50 @@ def test_a_view_whose_declared_page_shows_no_posts_is_read_where_it_is() -> None
     assert step.reading is not None and {i["thread_url"] for i in step.reading.items} == {other}
 
 
+def test_a_listings_last_post_links_are_windows_once_a_post_range_pager_was_seen() -> None:
+    """A thread page's pager of post ranges (pages start at posts 1, 6, 11) teaches its URL pattern's
+    grid: a listing's "last post" link (msg=3.2) opens a thread where no page starts, a window over
+    posts its first page shows: not fetched, nor when queued before; a page start (msg=4.6) is."""
+    tally = Tally()
+    site = _site(tally)
+    listing = Page(url=SITE + "/thread_list.php", kind="board", title="Threads",
+                   links=[Link(SITE + "/messages.php?msg=3.1", "Three", "other"),
+                          Link(SITE + "/messages.php?msg=3.2", "last post", "other"),
+                          Link(SITE + "/messages.php?msg=4.6", "last post", "other")])
+    queued = {f.url for f in site.policy.discover(listing, {}, listing.url)} | site.policy.waiting_urls
+    assert SITE + "/messages.php?msg=3.2" in queued  # (nothing learned yet)
+    url = SITE + "/messages.php?msg=8.1"
+    page = _thread_page(url, ["a", "b"])
+    page.links += [Link(SITE + "/messages.php?msg=8.1", "1–5", "pagination"),
+                   Link(SITE + "/messages.php?msg=8.6", "6–10", "pagination"),
+                   Link(SITE + "/messages.php?msg=8.11", "11–12", "pagination")]
+    site.policy.discover(page, {}, url)
+    assert site.policy.refuse_queued(SITE + "/messages.php?msg=3.2") == "post_window"
+    assert site.policy.refuse_queued(SITE + "/messages.php?msg=4.6") is None
+    assert site.policy.post_window(SITE + "/messages.php?msg=5.7") and not site.policy.post_window(SITE + "/messages.php?msg=5.1")
+    listing.links.append(Link(SITE + "/messages.php?msg=5.7", "last post", "other"))
+    again = {f.url for f in site.policy.discover(listing, {}, listing.url)}
+    assert SITE + "/messages.php?msg=5.7" not in again | site.policy.waiting_urls
+
+
+def test_a_last_post_window_skipped_for_a_hollow_page_is_not_read_again() -> None:
+    """Views skipped for a frameset that proves hollow are read where they are, but not a window at a
+    post where no page starts (msg=5.2 beside msg=5.1): read first, it was stored as a thread."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    learned = _thread_page(SITE + "/messages.php?msg=8.1", ["x"])
+    learned.links += [Link(SITE + "/messages.php?msg=8.1", "1–5", "pagination"),
+                      Link(SITE + "/messages.php?msg=8.6", "6–7", "pagination")]
+    site.policy.discover(learned, {}, learned.url)
+    frameset = SITE + "/index.php?msg=5.1"
+    for view, texts in ((SITE + "/messages.php?msg=5.1", ["a", "b"]), (SITE + "/messages.php?msg=5.2", ["b"])):
+        flow.step(site, _thread_page(view, texts), {}, view, view, {**INFO, "declared": frameset})
+    shell = Page(url=frameset, kind="other", title="T", links=[])
+    again = {f.url for f in flow.step(site, shell, {}, frameset, frameset, INFO).fetches if f.dont_filter}
+    assert again == {SITE + "/messages.php?msg=5.1"} and tally["forumcrawl/links_skipped/post_window"] == 1
+
+
 def test_a_view_skipped_for_a_page_that_proves_hollow_is_read_from_memory_not_fetched_again() -> None:
     """The skipped view's page is kept (a small LRU by URL): when its declared frameset proves
     hollow, the view's revival carries a mark the scope middleware answers from memory, once,
