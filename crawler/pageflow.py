@@ -112,6 +112,8 @@ class PageFlow:
             return PageStep(fetches + policy.learn(key, "repeat"), record=True, finished=True)
         # A thread page (a single-post page may be classified "article": posts decide).
         policy.target_read(key)
+        if ctx is None and info.get("declared"):
+            policy.learn_grid(page)  # (its pager's grid, also when it is skipped as a view below)
         broken = site.broken.observe(url, page, len(body))  # earlier broken answers of its shape
         if policy.observe_posts(url, page, info.get("declared")):
             threads.rekey(policy.inert.strip)
@@ -133,6 +135,12 @@ class PageFlow:
             site.count("forumcrawl/read_for_canonical")
             policy.read_for(url, stands_for)
             threads.note_view(stands_for, url)
+        if ctx is None and policy.window_grids:
+            start = policy.window_start(page, url)
+            if start is not None:  # a "last post" window: its thread's page holding that post stores it
+                step = self.view(site, key, meta, url, start, body=body, headers=headers)
+                step.fetches[:0] = released
+                return step
         if ctx is None:
             target = view_target(page, url, info.get("declared"), policy.in_scope)
             if target is not None and target != stands_for:

@@ -353,12 +353,6 @@ class UrlPolicy:
         their pattern lost to the views' verdicts."""
         revived: dict[str, int] = {}
         for view, depth in views:
-            if self.window_grids and self.post_window(view):
-                # (a "last post" window skipped for its thread's first page: its posts come
-                # from the thread's pages, read where they are now; read first, it was a thread)
-                self.count("forumcrawl/links_skipped/post_window")
-                self._view_bodies.pop(view, None)
-                continue
             view_pattern = url_pattern(view)
             self.views.forget(view_pattern)
             self.patterns.forget(view_pattern, "its pages hold the posts their declared pages do not show")
@@ -368,10 +362,45 @@ class UrlPolicy:
             for stuck in [u for u in self.unfetched if url_pattern(u) == view_pattern]:
                 self.unfetched.discard(stuck)
                 revived.setdefault(stuck, depth)
+        for window in [u for u in revived if self.window_grids and self.post_window(u)]:
+            # (a "last post" window, skipped for its thread's first page or dropped: its posts
+            # come from the thread's pages, read where they are now; read first, it was a thread)
+            del revived[window]
+            self._view_bodies.pop(window, None)
+            self.count("forumcrawl/links_skipped/post_window")
         self.count("forumcrawl/views_read_again", len(revived))
         return [Fetch(view, PRIORITY_ENTRY,
                       {"fc_depth": depth, **({"fc_kept_view": True} if view in self._view_bodies else {})},
                       dont_filter=True) for view, depth in revived.items()]
+
+    def learn_grid(self, page, canon: Callable[[str], str] = canonicalize) -> set[str]:
+        """A thread page's links into its thread at posts where its post-range pager starts no
+        page (:func:`_post_windows`); the pager's grid learned for its URL pattern (also from
+        pages skipped as views: their pagers tell it before any page is read)."""
+        windows, grid = _post_windows(page, canon)
+        if grid is not None and grid[0] not in self.window_grids and len(self.window_grids) < 100:
+            self.window_grids[grid[0]] = grid[1]
+            log.info("Learned: %s names pages by post ranges (a page every %d posts): links of it to "
+                     "other posts are windows over posts its pages show; not followed", grid[0], grid[1][3])
+        return windows
+
+    def window_start(self, page, url: str) -> str | None:
+        """For ``page`` at ``url``, a window at a post where no page starts (:meth:`post_window`),
+        the page of its thread holding that post as its pager links it (``msg=11.5`` -> the
+        ``1–5`` link ``msg=11.1``), or None: its posts are stored from that page."""
+        grid = self.window_grids.get(url_pattern(url))
+        if grid is None or not self.post_window(url):
+            return None
+        k, _, base, step = grid
+        numbers = id_numbers(url)
+        post = int(numbers[k])
+        wanted = numbers[:k] + (str(base + (post - base) // step * step),) + numbers[k + 1:]
+        for link in page.links:
+            if link.role == "pagination":
+                there = self.inert.strip(canonicalize(link.url))
+                if id_numbers(there) == wanted and url_pattern(there) == url_pattern(url):
+                    return there
+        return None
 
     def post_window(self, url: str) -> bool:
         """``url`` opens a thread at a post where no page of its post-range pager starts (a
@@ -552,13 +581,7 @@ class UrlPolicy:
         # read.php?2,53 is read.php?2,53,page=1), a listing row's page-jump "1" to its entry's URL
         # with one: that thread's first page again
         own_page_one = _page_one_links(page, url, entries, canon)
-        windows = set()
-        if thread_like:
-            windows, grid = _post_windows(page, canon)
-            if grid is not None and grid[0] not in self.window_grids and len(self.window_grids) < 100:
-                self.window_grids[grid[0]] = grid[1]
-                log.info("Learned: %s names pages by post ranges (a page every %d posts): links of it to "
-                         "other posts are windows over posts its pages show; not followed", grid[0], grid[1][3])
+        windows = self.learn_grid(page, canon) if thread_like else set()
         for raw, target, priority in targets:
             if target != own_next and ("?" in target and any(a == url or a in linked or a in seen
                                                               for a in first_page_aliases(target))

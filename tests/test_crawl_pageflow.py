@@ -339,6 +339,37 @@ def test_a_last_post_window_skipped_for_a_hollow_page_is_not_read_again() -> Non
     assert again == {SITE + "/messages.php?msg=5.1"} and tally["forumcrawl/links_skipped/post_window"] == 1
 
 
+def test_a_window_at_a_post_where_no_page_starts_is_a_view_of_the_page_holding_that_post() -> None:
+    """Once a post-range pager taught the grid (pages at posts 1, 6, 11), a page reached at msg=11.5 (a
+    "last post" window of a 5-post thread, its pager "1–5") is a view of msg=11.1, not a thread."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    learned = _thread_page(SITE + "/messages.php?msg=8.1", ["x"])
+    learned.links += [Link(SITE + "/messages.php?msg=8.1", "1–5", "pagination"),
+                      Link(SITE + "/messages.php?msg=8.6", "6–7", "pagination")]
+    site.policy.discover(learned, {}, learned.url)
+    window = SITE + "/messages.php?msg=11.5"
+    page = _thread_page(window, ["e"])
+    page.links += [Link(SITE + "/messages.php?msg=11.1", "1–5", "pagination")]
+    step = flow.step(site, page, {}, window, window, INFO)
+    assert step.reading is None and step.parked is None and tally["forumcrawl/views_skipped"] == 1
+    assert SITE + "/messages.php?msg=11.1" in [f.url for f in step.fetches]
+
+
+def test_a_view_skipped_for_its_declared_page_still_teaches_its_pagers_grid() -> None:
+    """Every thread page of a frameset site is skipped as a view at first: its post-range pager
+    teaches the grid all the same, so the windows dropped meanwhile are not revived later."""
+    site = _site()
+    flow = _flow(site)
+    view = SITE + "/messages.php?msg=8.1"
+    page = _thread_page(view, ["a"])
+    page.links += [Link(SITE + "/messages.php?msg=8.1", "1–5", "pagination"),
+                   Link(SITE + "/messages.php?msg=8.6", "6–7", "pagination")]
+    step = flow.step(site, page, {}, view, view, {**INFO, "declared": SITE + "/index.php?msg=8.1"})
+    assert step.reading is None and site.policy.post_window(SITE + "/messages.php?msg=3.2")
+
+
 def test_a_view_skipped_for_a_page_that_proves_hollow_is_read_from_memory_not_fetched_again() -> None:
     """The skipped view's page is kept (a small LRU by URL): when its declared frameset proves
     hollow, the view's revival carries a mark the scope middleware answers from memory, once,
