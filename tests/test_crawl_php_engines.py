@@ -74,8 +74,8 @@ ALSO_NEEDS = {"asgaros": "wordpress", "bbpress": "wordpress", "wpforo": "wordpre
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
 KNOWN_OPEN: dict[str, str] = {
-    "beehive": "3.7-4.4 GETs a thread page: the first views fetched again once their framesets proved hollow, "
-               "last-post windows, reply/quote forms (docs/crawl-engines.md)",
+    "beehive": "2.9-3.35 GETs a thread page: framesets fetched for the first views before one proved hollow, "
+               "reply/quote forms, font-size links (docs/crawl-engines.md)",
 }
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem, "xmb": xmb.source_problem}  # (a source folder that is there but cannot run)
 
