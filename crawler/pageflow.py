@@ -85,7 +85,7 @@ class PageFlow:
             ctx = chained = None
         copied = copy_of(page, url, info.get("declared"), policy.in_scope) if ctx is None else None
         if copied is not None:  # a print view of a topic the extractor could not split, an archive page
-            return self.view(site, key, meta, url, copied)
+            return self.view(site, key, meta, url, copied, body=body, headers=headers)
         if reader_comments(page):  # a blog post and its comments: an article, not a thread
             site.count("forumcrawl/article_comments_unstored")
             page.posts = []
@@ -112,6 +112,8 @@ class PageFlow:
             return PageStep(fetches + policy.learn(key, "repeat"), record=True, finished=True)
         # A thread page (a single-post page may be classified "article": posts decide).
         policy.target_read(key)
+        if ctx is None and info.get("declared"):
+            policy.learn_grid(page)  # (its pager's grid, also when it is skipped as a view below)
         broken = site.broken.observe(url, page, len(body))  # earlier broken answers of its shape
         if policy.observe_posts(url, page, info.get("declared")):
             threads.rekey(policy.inert.strip)
@@ -133,13 +135,19 @@ class PageFlow:
             site.count("forumcrawl/read_for_canonical")
             policy.read_for(url, stands_for)
             threads.note_view(stands_for, url)
+        if ctx is None and policy.window_grids:
+            start = policy.window_start(page, url)
+            if start is not None:  # a "last post" window: its thread's page holding that post stores it
+                step = self.view(site, key, meta, url, start, body=body, headers=headers)
+                step.fetches[:0] = released
+                return step
         if ctx is None:
             target = view_target(page, url, info.get("declared"), policy.in_scope)
             if target is not None and target != stands_for:
                 pending = bool(body) and policy.inert.undecided(key, target)
                 if pending:
                     policy.keep_view(key, target, body, headers or {})
-                step = self.view(site, key, meta, url, target, pending=pending)
+                step = self.view(site, key, meta, url, target, pending=pending, body=body, headers=headers)
                 step.fetches[:0] = released
                 return step
             earlier = earlier_page_url(page, url)
@@ -183,15 +191,16 @@ class PageFlow:
 
     @staticmethod
     def view(site: SiteState, key: str, meta: dict[str, Any], url: str, target: str, *,
-             pending: bool = False) -> PageStep:
+             pending: bool = False, body: bytes = b"", headers: dict[str, Any] | None = None) -> PageStep:
         """A copy of another page (archive, print, permalink, "jump to post" window): its
-        posts are stored from the page it names, fetched instead if new."""
+        posts are stored from the page it names, fetched instead if new. ``body``/``headers``:
+        the page, kept a while in case its target proves hollow (read then, not fetched again)."""
         policy = site.policy
         site.count("forumcrawl/views_skipped")
         log.info("Skipped %s: a view of %s", url, target)
         policy.learn_view(key, target)
         site.threads.note_view(url, target)
-        policy.skipped_view(url, target, meta.get("fc_depth", 0))
+        policy.skipped_view(url, target, meta.get("fc_depth", 0), body, headers)
         entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
         fetches = [Fetch(target, PRIORITY_FIRST, entry_meta)] if policy.take(target, PRIORITY_FIRST, entry_meta) else []
         if pending and fetches and policy.await_verdict(key, fetches[0]):

@@ -11,7 +11,9 @@ to the frontier journal; every refusal is counted under
 from __future__ import annotations
 
 import logging
+import math
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -28,6 +30,9 @@ Count = Callable[..., None]
 log = logging.getLogger("crawler.spiders.generic")
 
 # A fragment naming one post: #p123, #post123, #post-123, #pid123, #msg123, #comment-5, #reply_9
+#: skipped views' pages kept for a revival (per site; a few MB at most), and the largest kept
+MAX_VIEW_BODIES = 32
+MAX_VIEW_BODY = 512 * 1024
 _POST_ANCHOR = re.compile(r"#(?:p|post|pid|postid|msg|message|comment|reply|entry|r)[-_]?\d+$", re.I)
 
 
@@ -95,8 +100,15 @@ class UrlPolicy:
         # (a frameset around the view); views skipped for a target not read yet, and links dropped
         # as views of known pages, by the view's pattern: fetched after all once the target is hollow.
         self.hollow: set[str] = set()
+        # post-range pagers seen: URL pattern -> (index of the post number among the URL's numbers,
+        # how many numbers, first page's post, posts a page): a link of that pattern to a post
+        # where no page starts is a window over posts pages show (a listing's "last post" link)
+        self.window_grids: dict[str, tuple[int, int, int, int]] = {}
         self._views_of: dict[str, list[tuple[str, int]]] = {}
         self._dropped_views: dict[str, list[tuple[str, int]]] = {}
+        # the latest skipped views' pages (URL -> body, headers): read from here, not fetched
+        # again, when their target proves hollow
+        self._view_bodies: OrderedDict[str, tuple[bytes, dict[str, Any]]] = OrderedDict()
         self.host = self.site = None
         if start_url:
             self.set_site(start_url)
@@ -269,16 +281,30 @@ class UrlPolicy:
         if self.views.learn(view, target) and self._known is None:
             self._known = {hash(signature(u)) for u in self.journal.seen}
 
-    def skipped_view(self, view: str, target: str, depth: int) -> None:
-        """``view`` was skipped for ``target``, not read yet: kept until it is (bounded)."""
+    def skipped_view(self, view: str, target: str, depth: int, body: bytes = b"",
+                     headers: dict[str, Any] | None = None) -> None:
+        """``view`` was skipped for ``target``, not read yet: kept until it is (bounded); its page
+        (``body``, ``headers``) too, the latest few: if ``target`` proves hollow, the view is read
+        from memory instead of being fetched a second time."""
         if len(self._views_of) < 10_000:
             views = self._views_of.setdefault(target, [])
             if len(views) < 50:
                 views.append((view, depth))
+        if body and len(body) <= MAX_VIEW_BODY:
+            self._view_bodies[view] = (body, headers or {})
+            self._view_bodies.move_to_end(view)
+            while len(self._view_bodies) > MAX_VIEW_BODIES:
+                self._view_bodies.popitem(last=False)
 
     def target_read(self, url: str) -> None:
         """``url``'s page showed posts: the views skipped for it were right to be."""
-        self._views_of.pop(url, None)
+        for view, _ in self._views_of.pop(url, ()):
+            self._view_bodies.pop(view, None)
+
+    def view_again(self, url: str) -> tuple[bytes, dict[str, Any]] | None:
+        """Body and headers of the skipped view at ``url`` kept for its revival (forgotten now),
+        or None: then it is fetched again."""
+        return self._view_bodies.pop(url, None)
 
     def declares_hollow(self, declared: str | None) -> bool:
         """``declared`` (a page's canonical URL) is of a pattern whose pages showed no posts when
@@ -336,8 +362,59 @@ class UrlPolicy:
             for stuck in [u for u in self.unfetched if url_pattern(u) == view_pattern]:
                 self.unfetched.discard(stuck)
                 revived.setdefault(stuck, depth)
+        for window in [u for u in revived if self.window_grids and self.post_window(u)]:
+            # (a "last post" window, skipped for its thread's first page or dropped: its posts
+            # come from the thread's pages, read where they are now; read first, it was a thread)
+            del revived[window]
+            self._view_bodies.pop(window, None)
+            self.count("forumcrawl/links_skipped/post_window")
         self.count("forumcrawl/views_read_again", len(revived))
-        return [Fetch(view, PRIORITY_ENTRY, {"fc_depth": depth}, dont_filter=True) for view, depth in revived.items()]
+        return [Fetch(view, PRIORITY_ENTRY,
+                      {"fc_depth": depth, **({"fc_kept_view": True} if view in self._view_bodies else {})},
+                      dont_filter=True) for view, depth in revived.items()]
+
+    def learn_grid(self, page, canon: Callable[[str], str] = canonicalize) -> set[str]:
+        """A thread page's links into its thread at posts where its post-range pager starts no
+        page (:func:`_post_windows`); the pager's grid learned for its URL pattern (also from
+        pages skipped as views: their pagers tell it before any page is read)."""
+        windows, grid = _post_windows(page, canon)
+        if grid is not None and grid[0] not in self.window_grids and len(self.window_grids) < 100:
+            self.window_grids[grid[0]] = grid[1]
+            log.info("Learned: %s names pages by post ranges (a page every %d posts): links of it to "
+                     "other posts are windows over posts its pages show; not followed", grid[0], grid[1][3])
+        return windows
+
+    def window_start(self, page, url: str) -> str | None:
+        """For ``page`` at ``url``, a window at a post where no page starts (:meth:`post_window`),
+        the page of its thread holding that post as its pager links it (``msg=11.5`` -> the
+        ``1–5`` link ``msg=11.1``), or None: its posts are stored from that page."""
+        grid = self.window_grids.get(url_pattern(url))
+        if grid is None or not self.post_window(url):
+            return None
+        k, _, base, step = grid
+        numbers = id_numbers(url)
+        post = int(numbers[k])
+        wanted = numbers[:k] + (str(base + (post - base) // step * step),) + numbers[k + 1:]
+        for link in page.links:
+            if link.role == "pagination":
+                there = self.inert.strip(canonicalize(link.url))
+                if id_numbers(there) == wanted and url_pattern(there) == url_pattern(url):
+                    return there
+        return None
+
+    def post_window(self, url: str) -> bool:
+        """``url`` opens a thread at a post where no page of its post-range pager starts (a
+        listing's "last post" link ``msg=3.2`` where pages start at posts 1, 6, 11): a window over
+        posts its thread's pages show, learned from the pagers seen (:func:`_post_windows`)."""
+        grid = self.window_grids.get(url_pattern(url))
+        if grid is None:
+            return False
+        k, count, base, step = grid
+        numbers = id_numbers(url)
+        if len(numbers) != count:
+            return False
+        post = int(numbers[k])
+        return post > base and (post - base) % step != 0
 
     def view_of_known(self, url: str) -> bool:
         """``url`` is, as this site's views showed, a view of a page taken on already."""
@@ -397,6 +474,8 @@ class UrlPolicy:
             return "routing_action"
         if self.hollow and url_pattern(stripped) in self.hollow:
             return "hollow"       # (a frameset or shell learned since: its pages are linked directly)
+        if self.window_grids and self.post_window(stripped):
+            return "post_window"  # (a "last post" link queued before a post-range pager was seen)
         if self.profiles.refusal(url) is not None:
             return "profile"      # (a member's page taken on before the site's author links taught its folder)
         if stripped != url:
@@ -502,7 +581,7 @@ class UrlPolicy:
         # read.php?2,53 is read.php?2,53,page=1), a listing row's page-jump "1" to its entry's URL
         # with one: that thread's first page again
         own_page_one = _page_one_links(page, url, entries, canon)
-        windows = _post_windows(page, canon) if thread_like else set()
+        windows = self.learn_grid(page, canon) if thread_like else set()
         for raw, target, priority in targets:
             if target != own_next and ("?" in target and any(a == url or a in linked or a in seen
                                                               for a in first_page_aliases(target))
@@ -514,7 +593,7 @@ class UrlPolicy:
                 # page under a second URL
                 self.count("forumcrawl/links_skipped/first_page_alias")
                 continue
-            if target in windows:
+            if target in windows or self.window_grids and self.post_window(target):
                 # the thread from another post on ("In reply to 8.10" on a pager of 1–5 6–10 11–15): a window
                 # over posts its pages show
                 self.count("forumcrawl/links_skipped/post_window")
@@ -830,20 +909,23 @@ def _post_permalinks(page, url: str, canon: Callable[[str], str] = canonicalize)
 _POST_RANGE = re.compile(r"^\[?\s*\d{1,6}\s*[-–—~]\s*\d{1,6}\s*\]?$")
 
 
-def _post_windows(page, canon: Callable[[str], str] = canonicalize) -> set[str]:
+def _post_windows(page, canon: Callable[[str], str] = canonicalize) \
+        -> tuple[set[str], tuple[str, tuple[int, int, int, int]] | None]:
     """Links into this thread at a post where its pager starts no page: a thread page whose pager
     names its pages by post ranges (``1–5  6–10``: the URLs ``msg=8.1``, ``msg=8.6``) shows the thread
     from any post at the same URL with that post's number (``msg=8.10``, an "In reply to" link): a window
-    over posts its pages show. Such a link has the pager URLs' pattern and all their numbers but the last."""
+    over posts its pages show. Such a link has the pager URLs' pattern and all their numbers but the last.
+    Also the pager's grid, for links elsewhere (:meth:`UrlPolicy.post_window`): (pattern, (index of the
+    post number, how many numbers, the first page's post, posts a page)), or None."""
     pager = [canon(link.url) for link in page.links if link.role == "pagination" and _POST_RANGE.match(link.text)]
     if len(pager) < 2 or len({url_pattern(u) for u in pager}) != 1:
-        return set()
+        return set(), None
     numbered = [id_numbers(u) for u in pager]
     if len({len(n) for n in numbered}) != 1:
-        return set()
+        return set(), None
     varying = [k for k in range(len(numbered[0])) if len({n[k] for n in numbered}) > 1]
     if len(varying) != 1:  # (the post number alone tells the pages apart)
-        return set()
+        return set(), None
     k, pattern, starts = varying[0], url_pattern(pager[0]), set(pager)
     fixed = numbered[0][:k] + numbered[0][k + 1:]
     windows = set()
@@ -855,7 +937,10 @@ def _post_windows(page, canon: Callable[[str], str] = canonicalize) -> set[str]:
         if target not in starts and len(numbers) == len(numbered[0]) and url_pattern(target) == pattern \
                 and numbers[:k] + numbers[k + 1:] == fixed:
             windows.add(target)
-    return windows
+    posts = sorted({int(n[k]) for n in numbered})
+    step = math.gcd(*(b - a for a, b in zip(posts, posts[1:])))
+    grid = (pattern, (k, len(numbered[0]), posts[0], step)) if step > 1 and posts[0] <= step else None
+    return windows, grid
 
 
 def _extends_entry(url: str, entries: dict[str, Any]) -> bool:

@@ -50,6 +50,12 @@ class RedirectScopeMiddleware:
                 log.info("Not following the redirect of %s to %s (%s)", origin, request.url, reason)
                 raise IgnoreRequest(f"redirect out of scope ({reason}): {request.url}")
             return None
+        if request.meta.get("fc_kept_view"):
+            # a view skipped for a page that proved hollow, its page kept since: read, not fetched
+            kept = sites.view_again(request.url)
+            if kept is not None:
+                body, headers = kept
+                return HtmlResponse(url=request.url, status=200, headers=headers, body=body, request=request)
         if not request.dont_filter:
             # queued before its URL pattern was learned to give nothing new, or before a parameter
             # it carries was learned inert (another URL of a page taken on): not fetched after all

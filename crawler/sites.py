@@ -330,6 +330,17 @@ class SiteRegistry:
         site.count("forumcrawl/links_skipped/inert_duplicate")
         return body, {k: v for k, v in headers.items() if k.lower() not in ("content-encoding", "content-length")}
 
+    def view_again(self, url: str) -> tuple[bytes, dict[str, Any]] | None:
+        """Body and headers of a skipped view revived because its target proved hollow, kept
+        since it was skipped (read from memory, not downloaded again; counted), or None."""
+        site = self.find(url)
+        kept = site.policy.view_again(canonicalize(url)) if site is not None else None
+        if kept is None:
+            return None
+        body, headers = kept
+        site.count("forumcrawl/views_read_from_memory")
+        return body, {k: v for k, v in headers.items() if k.lower() not in ("content-encoding", "content-length")}
+
     @property
     def first(self) -> SiteState | None:
         return next(iter(self.sites.values()), None)

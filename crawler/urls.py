@@ -230,6 +230,8 @@ def skip_reason(url: str) -> str | None:
                 return "jump"
             if key in _ACTION_KEYS and _ACTION_VALUE.match(value):
                 return "action"
+            if _ACTION_QUERY_NAME.match(key):
+                return "action"
             if key in _ACTION_KEYS and _BOILERPLATE_VALUE.match(value):
                 return "boilerplate"
             if key in _VARIANT_KEYS or _VARIANT_QUERY_NAME.match(key):
@@ -258,6 +260,9 @@ _VARIANT_NAME = re.compile(r"^(?:sort|order)(?:_?\w*)$", re.I)
 # ...and as a query key: orderfield=zannum (HadSky's "most liked first"), sortfield=, order_dir=;
 # only with a word after "sort"/"order", so "sorted" or "orders" (a shop's) need their own entry.
 _VARIANT_QUERY_NAME = re.compile(r"^(?:sort|order)_?(?:by|field|key|type|dir|direction|mode|way)$", re.I)
+# A parameter naming the post a reply or quote form is for: post.php?reply_to=3.2, ?quote_list=7,
+# ?replyto_post=9 (the form under another script name than the skip words)
+_ACTION_QUERY_NAME = re.compile(r"^(?:reply|quote)[_-]?(?:to|list|ids?|posts?|msg|message)$", re.I)
 # One "name-value" parameter of a path segment: "sort_key-add_time", "id-8", "page-2"
 _SEGMENT_PARAM = re.compile(r"^([a-z][a-z0-9]*(?:_[a-z0-9]+)*)-(.+)$", re.I)
 

@@ -295,6 +295,115 @@ def test_a_view_whose_declared_page_shows_no_posts_is_read_where_it_is() -> None
     assert step.reading is not None and {i["thread_url"] for i in step.reading.items} == {other}
 
 
+def test_a_listings_last_post_links_are_windows_once_a_post_range_pager_was_seen() -> None:
+    """A thread page's pager of post ranges (pages start at posts 1, 6, 11) teaches its URL pattern's
+    grid: a listing's "last post" link (msg=3.2) opens a thread where no page starts, a window over
+    posts its first page shows: not fetched, nor when queued before; a page start (msg=4.6) is."""
+    tally = Tally()
+    site = _site(tally)
+    listing = Page(url=SITE + "/thread_list.php", kind="board", title="Threads",
+                   links=[Link(SITE + "/messages.php?msg=3.1", "Three", "other"),
+                          Link(SITE + "/messages.php?msg=3.2", "last post", "other"),
+                          Link(SITE + "/messages.php?msg=4.6", "last post", "other")])
+    queued = {f.url for f in site.policy.discover(listing, {}, listing.url)} | site.policy.waiting_urls
+    assert SITE + "/messages.php?msg=3.2" in queued  # (nothing learned yet)
+    url = SITE + "/messages.php?msg=8.1"
+    page = _thread_page(url, ["a", "b"])
+    page.links += [Link(SITE + "/messages.php?msg=8.1", "1–5", "pagination"),
+                   Link(SITE + "/messages.php?msg=8.6", "6–10", "pagination"),
+                   Link(SITE + "/messages.php?msg=8.11", "11–12", "pagination")]
+    site.policy.discover(page, {}, url)
+    assert site.policy.refuse_queued(SITE + "/messages.php?msg=3.2") == "post_window"
+    assert site.policy.refuse_queued(SITE + "/messages.php?msg=4.6") is None
+    assert site.policy.post_window(SITE + "/messages.php?msg=5.7") and not site.policy.post_window(SITE + "/messages.php?msg=5.1")
+    listing.links.append(Link(SITE + "/messages.php?msg=5.7", "last post", "other"))
+    again = {f.url for f in site.policy.discover(listing, {}, listing.url)}
+    assert SITE + "/messages.php?msg=5.7" not in again | site.policy.waiting_urls
+
+
+def test_a_last_post_window_skipped_for_a_hollow_page_is_not_read_again() -> None:
+    """Views skipped for a frameset that proves hollow are read where they are, but not a window at a
+    post where no page starts (msg=5.2 beside msg=5.1): read first, it was stored as a thread."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    learned = _thread_page(SITE + "/messages.php?msg=8.1", ["x"])
+    learned.links += [Link(SITE + "/messages.php?msg=8.1", "1–5", "pagination"),
+                      Link(SITE + "/messages.php?msg=8.6", "6–7", "pagination")]
+    site.policy.discover(learned, {}, learned.url)
+    frameset = SITE + "/index.php?msg=5.1"
+    for view, texts in ((SITE + "/messages.php?msg=5.1", ["a", "b"]), (SITE + "/messages.php?msg=5.2", ["b"])):
+        flow.step(site, _thread_page(view, texts), {}, view, view, {**INFO, "declared": frameset})
+    shell = Page(url=frameset, kind="other", title="T", links=[])
+    again = {f.url for f in flow.step(site, shell, {}, frameset, frameset, INFO).fetches if f.dont_filter}
+    assert again == {SITE + "/messages.php?msg=5.1"} and tally["forumcrawl/links_skipped/post_window"] == 1
+
+
+def test_a_window_at_a_post_where_no_page_starts_is_a_view_of_the_page_holding_that_post() -> None:
+    """Once a post-range pager taught the grid (pages at posts 1, 6, 11), a page reached at msg=11.5 (a
+    "last post" window of a 5-post thread, its pager "1–5") is a view of msg=11.1, not a thread."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    learned = _thread_page(SITE + "/messages.php?msg=8.1", ["x"])
+    learned.links += [Link(SITE + "/messages.php?msg=8.1", "1–5", "pagination"),
+                      Link(SITE + "/messages.php?msg=8.6", "6–7", "pagination")]
+    site.policy.discover(learned, {}, learned.url)
+    window = SITE + "/messages.php?msg=11.5"
+    page = _thread_page(window, ["e"])
+    page.links += [Link(SITE + "/messages.php?msg=11.1", "1–5", "pagination")]
+    step = flow.step(site, page, {}, window, window, INFO)
+    assert step.reading is None and step.parked is None and tally["forumcrawl/views_skipped"] == 1
+    assert SITE + "/messages.php?msg=11.1" in [f.url for f in step.fetches]
+
+
+def test_a_view_skipped_for_its_declared_page_still_teaches_its_pagers_grid() -> None:
+    """Every thread page of a frameset site is skipped as a view at first: its post-range pager
+    teaches the grid all the same, so the windows dropped meanwhile are not revived later."""
+    site = _site()
+    flow = _flow(site)
+    view = SITE + "/messages.php?msg=8.1"
+    page = _thread_page(view, ["a"])
+    page.links += [Link(SITE + "/messages.php?msg=8.1", "1–5", "pagination"),
+                   Link(SITE + "/messages.php?msg=8.6", "6–7", "pagination")]
+    step = flow.step(site, page, {}, view, view, {**INFO, "declared": SITE + "/index.php?msg=8.1"})
+    assert step.reading is None and site.policy.post_window(SITE + "/messages.php?msg=3.2")
+
+
+def test_a_view_skipped_for_a_page_that_proves_hollow_is_read_from_memory_not_fetched_again() -> None:
+    """The skipped view's page is kept (a small LRU by URL): when its declared frameset proves
+    hollow, the view's revival carries a mark the scope middleware answers from memory, once,
+    with the kept body (no second GET); views whose target showed posts are forgotten."""
+    from crawler.scope import RedirectScopeMiddleware
+    from crawler.sites import SiteRegistry
+    from scrapy.http import Request
+
+    tally = Tally()
+    registry = SiteRegistry(SiteSettings(journal=Frontier(None), count=tally, template_pages=0))
+    site = registry.add(SITE + "/")
+    flow = _flow(site)
+    headers = {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"}
+    read = SITE + "/messages.php?msg=4.1"  # a view whose target shows its posts: not kept
+    flow.step(site, _thread_page(read, ["x"]), {}, read, read, {**INFO, "declared": SITE + "/t/4"}, b"<p>4</p>", headers)
+    flow.step(site, _thread_page(SITE + "/t/4", ["x"]), {}, SITE + "/t/4", SITE + "/t/4", INFO)
+    assert site.policy.view_again(read) is None
+    view, frameset = SITE + "/messages.php?msg=5.1", SITE + "/index.php?msg=5.1"
+    flow.step(site, _thread_page(view, ["a", "b"]), {}, view, view, {**INFO, "declared": frameset}, b"<p>5</p>", headers)
+    shell = Page(url=frameset, kind="other", title="T", links=[Link(view, "", "navigation")])
+    again = [f for f in flow.step(site, shell, {}, frameset, frameset, INFO).fetches if f.url == view]
+    assert again and again[0].meta.get("fc_kept_view") is True
+
+    class Spider:
+        sites = registry
+
+    middleware = RedirectScopeMiddleware(type("Crawler", (), {"spider": Spider()})())
+    request = Request(view, meta=dict(again[0].meta), dont_filter=True)
+    response = middleware.process_request(request)
+    assert response is not None and response.body == b"<p>5</p>" and response.url == view
+    assert "Content-Encoding" not in response.headers and tally["forumcrawl/views_read_from_memory"] == 1
+    assert middleware.process_request(Request(view, meta=dict(again[0].meta), dont_filter=True)) is None  # once
+
+
 def test_a_link_into_the_thread_at_a_post_its_range_pager_starts_no_page_at_is_not_fetched() -> None:
     """A pager of post ranges ("1–5  6–10  11–12": msg=8.1, 8.6, 8.11) and, in a post, "In reply to
     8.10" (msg=8.10: the thread shown from post 10, a window over posts of its pages): not fetched."""

@@ -73,10 +73,7 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
 ALSO_NEEDS = {"asgaros": "wordpress", "bbpress": "wordpress", "wpforo": "wordpress"}  # (WordPress plugins: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
-KNOWN_OPEN: dict[str, str] = {
-    "beehive": "3.7-4.4 GETs a thread page: the first views fetched again once their framesets proved hollow, "
-               "last-post windows, reply/quote forms (docs/crawl-engines.md)",
-}
+KNOWN_OPEN: dict[str, str] = {}
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem, "xmb": xmb.source_problem}  # (a source folder that is there but cannot run)
 
 

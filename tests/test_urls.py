@@ -58,6 +58,10 @@ def test_canonical_query_is_order_independent() -> None:
         "http://h/ucp.php?mode=logout&sid=1",
         "http://h/ucp.php?mode=register",
         "http://h/posting.php?mode=reply&t=3",
+        # a reply or quote form under a script name of no skip word (Beehive's post.php), told by
+        # the parameter naming the post it answers
+        "http://h/post.php?reply_to=3.2&return_msg=3.2",
+        "http://h/post.php?quote_list=7&reply_to=3.2",
         "http://h/newreply.php?do=newreply&t=3",
         "http://h/newthread.php?do=newthread&f=2",
         "http://h/forum.php?mod=post&action=reply&tid=1",
