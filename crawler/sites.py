@@ -322,23 +322,22 @@ class SiteRegistry:
         """Body and headers of the copy that stands in for a queued ``url`` instead of a download
         (its page was fetched already under a URL with parameters learned inert since), counted;
         the headers without ``Content-Encoding``/``Content-Length``: the body is kept decoded."""
-        site = self.find(url)
-        kept = site.policy.stand_in(canonicalize(url)) if site is not None else None
-        if kept is None:
-            return None
-        body, headers = kept
-        site.count("forumcrawl/links_skipped/inert_duplicate")
-        return body, {k: v for k, v in headers.items() if k.lower() not in ("content-encoding", "content-length")}
+        return self._kept(url, "stand_in", "forumcrawl/links_skipped/inert_duplicate")
 
     def view_again(self, url: str) -> tuple[bytes, dict[str, Any]] | None:
         """Body and headers of a skipped view revived because its target proved hollow, kept
         since it was skipped (read from memory, not downloaded again; counted), or None."""
+        return self._kept(url, "view_again", "forumcrawl/views_read_from_memory")
+
+    def _kept(self, url: str, policy_method: str, stat: str) -> tuple[bytes, dict[str, Any]] | None:
+        """A page body the site's policy kept for ``url`` (``policy_method``), counted under
+        ``stat``, with headers fit for a decoded body; None when it kept none."""
         site = self.find(url)
-        kept = site.policy.view_again(canonicalize(url)) if site is not None else None
+        kept = getattr(site.policy, policy_method)(canonicalize(url)) if site is not None else None
         if kept is None:
             return None
         body, headers = kept
-        site.count("forumcrawl/views_read_from_memory")
+        site.count(stat)
         return body, {k: v for k, v in headers.items() if k.lower() not in ("content-encoding", "content-length")}
 
     @property

@@ -320,17 +320,23 @@ def test_a_listings_last_post_links_are_windows_once_a_post_range_pager_was_seen
     again = {f.url for f in site.policy.discover(listing, {}, listing.url)}
     assert SITE + "/messages.php?msg=5.7" not in again | site.policy.waiting_urls
 
-
-def test_a_last_post_window_skipped_for_a_hollow_page_is_not_read_again() -> None:
-    """Views skipped for a frameset that proves hollow are read where they are, but not a window at a
-    post where no page starts (msg=5.2 beside msg=5.1): read first, it was stored as a thread."""
-    tally = Tally()
+def _site_taught_post_ranges(tally: Tally):
+    """A site and its page flow after one thread page's pager of post ranges ("1–5 6–7") taught
+    where its pages start (posts 1, 6, ...)."""
     site = _site(tally)
     flow = _flow(site)
     learned = _thread_page(SITE + "/messages.php?msg=8.1", ["x"])
     learned.links += [Link(SITE + "/messages.php?msg=8.1", "1–5", "pagination"),
                       Link(SITE + "/messages.php?msg=8.6", "6–7", "pagination")]
     site.policy.discover(learned, {}, learned.url)
+    return site, flow
+
+
+def test_a_last_post_window_skipped_for_a_hollow_page_is_not_read_again() -> None:
+    """Views skipped for a frameset that proves hollow are read where they are, but not a window at a
+    post where no page starts (msg=5.2 beside msg=5.1): read first, it was stored as a thread."""
+    tally = Tally()
+    site, flow = _site_taught_post_ranges(tally)
     frameset = SITE + "/index.php?msg=5.1"
     for view, texts in ((SITE + "/messages.php?msg=5.1", ["a", "b"]), (SITE + "/messages.php?msg=5.2", ["b"])):
         flow.step(site, _thread_page(view, texts), {}, view, view, {**INFO, "declared": frameset})
@@ -343,12 +349,7 @@ def test_a_window_at_a_post_where_no_page_starts_is_a_view_of_the_page_holding_t
     """Once a post-range pager taught the grid (pages at posts 1, 6, 11), a page reached at msg=11.5 (a
     "last post" window of a 5-post thread, its pager "1–5") is a view of msg=11.1, not a thread."""
     tally = Tally()
-    site = _site(tally)
-    flow = _flow(site)
-    learned = _thread_page(SITE + "/messages.php?msg=8.1", ["x"])
-    learned.links += [Link(SITE + "/messages.php?msg=8.1", "1–5", "pagination"),
-                      Link(SITE + "/messages.php?msg=8.6", "6–7", "pagination")]
-    site.policy.discover(learned, {}, learned.url)
+    site, flow = _site_taught_post_ranges(tally)
     window = SITE + "/messages.php?msg=11.5"
     page = _thread_page(window, ["e"])
     page.links += [Link(SITE + "/messages.php?msg=11.1", "1–5", "pagination")]
