@@ -113,7 +113,7 @@ class PageFlow:
         # A thread page (a single-post page may be classified "article": posts decide).
         policy.target_read(key)
         if ctx is None and info.get("declared"):
-            policy.learn_grid(page)  # (its pager's grid, also when it is skipped as a view below)
+            policy.grid.learn(page)  # (its pager's grid, also when it is skipped as a view below)
         broken = site.broken.observe(url, page, len(body))  # earlier broken answers of its shape
         if policy.observe_posts(url, page, info.get("declared")):
             threads.rekey(policy.inert.strip)
@@ -135,8 +135,8 @@ class PageFlow:
             site.count("forumcrawl/read_for_canonical")
             policy.read_for(url, stands_for)
             threads.note_view(stands_for, url)
-        if ctx is None and policy.window_grids:
-            start = policy.window_start(page, url)
+        if ctx is None and policy.grid:
+            start = policy.grid.start_of(page, url, policy.inert.strip)
             if start is not None:  # a "last post" window: its thread's page holding that post stores it
                 step = self.view(site, key, meta, url, start, body=body, headers=headers)
                 step.fetches[:0] = released

@@ -11,7 +11,6 @@ to the frontier journal; every refusal is counted under
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections import OrderedDict
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from crawler.fetches import PRIORITY_ENTRY, PRIORITY_LISTING_NEXT, PRIORITY_OTHE
 from crawler.journal import Frontier
 from crawler.pagination import first_page_aliases, is_page_one_of
 from crawler.patterns import PatternLearner, url_pattern
+from crawler.postgrid import PostGrid
 from crawler.urls import ProfileAreas, RouteKeys, canonicalize, same_site, site_of, skip_reason
 from crawler.views import ViewMap, id_numbers, is_digest, signature
 
@@ -100,10 +100,7 @@ class UrlPolicy:
         # (a frameset around the view); views skipped for a target not read yet, and links dropped
         # as views of known pages, by the view's pattern: fetched after all once the target is hollow.
         self.hollow: set[str] = set()
-        # post-range pagers seen: URL pattern -> (index of the post number among the URL's numbers,
-        # how many numbers, first page's post, posts a page): a link of that pattern to a post
-        # where no page starts is a window over posts pages show (a listing's "last post" link)
-        self.window_grids: dict[str, tuple[int, int, int, int]] = {}
+        self.grid = PostGrid()  # post-range pagers seen: links to posts where no page starts are windows
         self._views_of: dict[str, list[tuple[str, int]]] = {}
         self._dropped_views: dict[str, list[tuple[str, int]]] = {}
         # the latest skipped views' pages (URL -> body, headers): read from here, not fetched
@@ -362,7 +359,7 @@ class UrlPolicy:
             for stuck in [u for u in self.unfetched if url_pattern(u) == view_pattern]:
                 self.unfetched.discard(stuck)
                 revived.setdefault(stuck, depth)
-        for window in [u for u in revived if self.window_grids and self.post_window(u)]:
+        for window in [u for u in revived if self.grid.window(u)]:
             # (a "last post" window, skipped for its thread's first page or dropped: its posts
             # come from the thread's pages, read where they are now; read first, it was a thread)
             del revived[window]
@@ -372,49 +369,6 @@ class UrlPolicy:
         return [Fetch(view, PRIORITY_ENTRY,
                       {"fc_depth": depth, **({"fc_kept_view": True} if view in self._view_bodies else {})},
                       dont_filter=True) for view, depth in revived.items()]
-
-    def learn_grid(self, page, canon: Callable[[str], str] = canonicalize) -> set[str]:
-        """A thread page's links into its thread at posts where its post-range pager starts no
-        page (:func:`_post_windows`); the pager's grid learned for its URL pattern (also from
-        pages skipped as views: their pagers tell it before any page is read)."""
-        windows, grid = _post_windows(page, canon)
-        if grid is not None and grid[0] not in self.window_grids and len(self.window_grids) < 100:
-            self.window_grids[grid[0]] = grid[1]
-            log.info("Learned: %s names pages by post ranges (a page every %d posts): links of it to "
-                     "other posts are windows over posts its pages show; not followed", grid[0], grid[1][3])
-        return windows
-
-    def window_start(self, page, url: str) -> str | None:
-        """For ``page`` at ``url``, a window at a post where no page starts (:meth:`post_window`),
-        the page of its thread holding that post as its pager links it (``msg=11.5`` -> the
-        ``1–5`` link ``msg=11.1``), or None: its posts are stored from that page."""
-        grid = self.window_grids.get(url_pattern(url))
-        if grid is None or not self.post_window(url):
-            return None
-        k, _, base, step = grid
-        numbers = id_numbers(url)
-        post = int(numbers[k])
-        wanted = numbers[:k] + (str(base + (post - base) // step * step),) + numbers[k + 1:]
-        for link in page.links:
-            if link.role == "pagination":
-                there = self.inert.strip(canonicalize(link.url))
-                if id_numbers(there) == wanted and url_pattern(there) == url_pattern(url):
-                    return there
-        return None
-
-    def post_window(self, url: str) -> bool:
-        """``url`` opens a thread at a post where no page of its post-range pager starts (a
-        listing's "last post" link ``msg=3.2`` where pages start at posts 1, 6, 11): a window over
-        posts its thread's pages show, learned from the pagers seen (:func:`_post_windows`)."""
-        grid = self.window_grids.get(url_pattern(url))
-        if grid is None:
-            return False
-        k, count, base, step = grid
-        numbers = id_numbers(url)
-        if len(numbers) != count:
-            return False
-        post = int(numbers[k])
-        return post > base and (post - base) % step != 0
 
     def view_of_known(self, url: str) -> bool:
         """``url`` is, as this site's views showed, a view of a page taken on already."""
@@ -474,7 +428,7 @@ class UrlPolicy:
             return "routing_action"
         if self.hollow and url_pattern(stripped) in self.hollow:
             return "hollow"       # (a frameset or shell learned since: its pages are linked directly)
-        if self.window_grids and self.post_window(stripped):
+        if self.grid.window(stripped):
             return "post_window"  # (a "last post" link queued before a post-range pager was seen)
         if self.profiles.refusal(url) is not None:
             return "profile"      # (a member's page taken on before the site's author links taught its folder)
@@ -581,7 +535,7 @@ class UrlPolicy:
         # read.php?2,53 is read.php?2,53,page=1), a listing row's page-jump "1" to its entry's URL
         # with one: that thread's first page again
         own_page_one = _page_one_links(page, url, entries, canon)
-        windows = self.learn_grid(page, canon) if thread_like else set()
+        windows = self.grid.learn(page, canon) if thread_like else set()
         for raw, target, priority in targets:
             if target != own_next and ("?" in target and any(a == url or a in linked or a in seen
                                                               for a in first_page_aliases(target))
@@ -593,7 +547,7 @@ class UrlPolicy:
                 # page under a second URL
                 self.count("forumcrawl/links_skipped/first_page_alias")
                 continue
-            if target in windows or self.window_grids and self.post_window(target):
+            if target in windows or self.grid.window(target):
                 # the thread from another post on ("In reply to 8.10" on a pager of 1–5 6–10 11–15): a window
                 # over posts its pages show
                 self.count("forumcrawl/links_skipped/post_window")
@@ -904,43 +858,6 @@ def _post_permalinks(page, url: str, canon: Callable[[str], str] = canonicalize)
     if page.next_page_url:
         links.discard(canon(page.next_page_url))
     return links
-
-
-_POST_RANGE = re.compile(r"^\[?\s*\d{1,6}\s*[-–—~]\s*\d{1,6}\s*\]?$")
-
-
-def _post_windows(page, canon: Callable[[str], str] = canonicalize) \
-        -> tuple[set[str], tuple[str, tuple[int, int, int, int]] | None]:
-    """Links into this thread at a post where its pager starts no page: a thread page whose pager
-    names its pages by post ranges (``1–5  6–10``: the URLs ``msg=8.1``, ``msg=8.6``) shows the thread
-    from any post at the same URL with that post's number (``msg=8.10``, an "In reply to" link): a window
-    over posts its pages show. Such a link has the pager URLs' pattern and all their numbers but the last.
-    Also the pager's grid, for links elsewhere (:meth:`UrlPolicy.post_window`): (pattern, (index of the
-    post number, how many numbers, the first page's post, posts a page)), or None."""
-    pager = [canon(link.url) for link in page.links if link.role == "pagination" and _POST_RANGE.match(link.text)]
-    if len(pager) < 2 or len({url_pattern(u) for u in pager}) != 1:
-        return set(), None
-    numbered = [id_numbers(u) for u in pager]
-    if len({len(n) for n in numbered}) != 1:
-        return set(), None
-    varying = [k for k in range(len(numbered[0])) if len({n[k] for n in numbered}) > 1]
-    if len(varying) != 1:  # (the post number alone tells the pages apart)
-        return set(), None
-    k, pattern, starts = varying[0], url_pattern(pager[0]), set(pager)
-    fixed = numbered[0][:k] + numbered[0][k + 1:]
-    windows = set()
-    for link in page.links:
-        if link.role in ("pagination", "entry"):
-            continue
-        target = canon(link.url)
-        numbers = id_numbers(target)
-        if target not in starts and len(numbers) == len(numbered[0]) and url_pattern(target) == pattern \
-                and numbers[:k] + numbers[k + 1:] == fixed:
-            windows.add(target)
-    posts = sorted({int(n[k]) for n in numbered})
-    step = math.gcd(*(b - a for a, b in zip(posts, posts[1:])))
-    grid = (pattern, (k, len(numbered[0]), posts[0], step)) if step > 1 and posts[0] <= step else None
-    return windows, grid
 
 
 def _extends_entry(url: str, entries: dict[str, Any]) -> bool:

@@ -315,7 +315,7 @@ def test_a_listings_last_post_links_are_windows_once_a_post_range_pager_was_seen
     site.policy.discover(page, {}, url)
     assert site.policy.refuse_queued(SITE + "/messages.php?msg=3.2") == "post_window"
     assert site.policy.refuse_queued(SITE + "/messages.php?msg=4.6") is None
-    assert site.policy.post_window(SITE + "/messages.php?msg=5.7") and not site.policy.post_window(SITE + "/messages.php?msg=5.1")
+    assert site.policy.grid.window(SITE + "/messages.php?msg=5.7") and not site.policy.grid.window(SITE + "/messages.php?msg=5.1")
     listing.links.append(Link(SITE + "/messages.php?msg=5.7", "last post", "other"))
     again = {f.url for f in site.policy.discover(listing, {}, listing.url)}
     assert SITE + "/messages.php?msg=5.7" not in again | site.policy.waiting_urls
@@ -368,7 +368,7 @@ def test_a_view_skipped_for_its_declared_page_still_teaches_its_pagers_grid() ->
     page.links += [Link(SITE + "/messages.php?msg=8.1", "1–5", "pagination"),
                    Link(SITE + "/messages.php?msg=8.6", "6–7", "pagination")]
     step = flow.step(site, page, {}, view, view, {**INFO, "declared": SITE + "/index.php?msg=8.1"})
-    assert step.reading is None and site.policy.post_window(SITE + "/messages.php?msg=3.2")
+    assert step.reading is None and site.policy.grid.window(SITE + "/messages.php?msg=3.2")
 
 
 def test_a_view_skipped_for_a_page_that_proves_hollow_is_read_from_memory_not_fetched_again() -> None:
