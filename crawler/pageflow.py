@@ -135,7 +135,7 @@ class PageFlow:
             site.count("forumcrawl/read_for_canonical")
             policy.read_for(url, stands_for)
             threads.note_view(stands_for, url)
-        if ctx is None and policy.grid:
+        if ctx is None:
             start = policy.grid.start_of(page, url, policy.inert.strip)
             if start is not None:  # a "last post" window: its thread's page holding that post stores it
                 step = self.view(site, key, meta, url, start, body=body, headers=headers)

@@ -22,7 +22,7 @@ log = logging.getLogger("crawler.spiders.generic")
 
 MAX_GRIDS = 100  # URL patterns with a grid learned, per site
 
-_POST_RANGE = re.compile(r"^\[?\s*\d{1,6}\s*[-–—~]\s*\d{1,6}\s*\]?$")
+_POST_RANGE = re.compile(r"^\[?\s*(\d{1,6})\s*[-–—~]\s*(\d{1,6})\s*\]?$")
 
 # (index of the post number among the URL's numbers, how many numbers, the first page's post, posts a page)
 Grid = tuple[int, int, int, int]
@@ -68,7 +68,9 @@ class PostGrid:
         link ``msg=11.1``), or None: its posts are stored from that page. ``strip`` drops the
         site's inert parameters from a canonical URL."""
         grid = self.grids.get(url_pattern(url))
-        if grid is None or not self.window(url):
+        if grid is None:
+            return own_range_start(page, url, strip)
+        if not self.window(url):
             return None
         k, _, base, step = grid
         numbers = id_numbers(url)
@@ -80,6 +82,36 @@ class PostGrid:
                 if id_numbers(there) == wanted and url_pattern(there) == url_pattern(url):
                     return there
         return None
+
+
+def own_range_start(page, url: str, strip: Callable[[str], str]) -> str | None:
+    """Before any grid is learned (no pager of two ranges read yet: the first threads read were
+    one page long), a window tells itself: its pager's range holding its post links another URL
+    of its pattern, the same but for that number, which is the range's first post ("1–5" linking
+    ``msg=11.1`` on ``msg=11.5``). That URL, or None. A thread's own page links itself at its range."""
+    numbers = id_numbers(url)
+    pattern = None
+    for link in page.links:
+        if link.role != "pagination":
+            continue
+        m = _POST_RANGE.match(link.text)
+        if m is None:
+            continue
+        there = strip(canonicalize(link.url))
+        if there == url:
+            continue
+        other = id_numbers(there)
+        if len(other) != len(numbers):
+            continue
+        differ = [k for k in range(len(numbers)) if numbers[k] != other[k]]
+        if len(differ) != 1:
+            continue
+        first, last, post = int(m.group(1)), int(m.group(2)), int(numbers[differ[0]])
+        if int(other[differ[0]]) == first and first < post <= last:
+            pattern = pattern or url_pattern(url)
+            if url_pattern(there) == pattern:
+                return there
+    return None
 
 
 def post_windows(page, canon: Callable[[str], str] = canonicalize) -> tuple[set[str], tuple[str, Grid] | None]:

@@ -358,6 +358,25 @@ def test_a_window_at_a_post_where_no_page_starts_is_a_view_of_the_page_holding_t
     assert SITE + "/messages.php?msg=11.1" in [f.url for f in step.fetches]
 
 
+def test_a_window_read_before_any_grid_is_a_view_of_the_range_its_pager_links() -> None:
+    """No pager of two ranges read yet (the first threads read were one page long): a page at msg=11.5
+    whose pager's only range "1–5" links msg=11.1 tells by itself that it is a window, not a thread (it was
+    stored as one, its thread then stored under two URLs); the thread's own page, linking itself, stays one."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    window = SITE + "/messages.php?msg=11.5"
+    page = _thread_page(window, ["e"])
+    page.links += [Link(SITE + "/messages.php?msg=11.1", "1–5", "pagination")]
+    step = flow.step(site, page, {}, window, window, INFO)
+    assert step.reading is None and tally["forumcrawl/views_skipped"] == 1
+    assert SITE + "/messages.php?msg=11.1" in [f.url for f in step.fetches]
+    own = SITE + "/messages.php?msg=12.1"
+    first = _thread_page(own, ["f"])
+    first.links += [Link(own, "1–5", "pagination")]
+    assert flow.step(site, first, {}, own, own, INFO).reading is not None
+
+
 def test_a_view_skipped_for_its_declared_page_still_teaches_its_pagers_grid() -> None:
     """Every thread page of a frameset site is skipped as a view at first: its post-range pager
     teaches the grid all the same, so the windows dropped meanwhile are not revived later."""

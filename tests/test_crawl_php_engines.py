@@ -73,11 +73,7 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
 ALSO_NEEDS = {"asgaros": "wordpress", "bbpress": "wordpress", "wpforo": "wordpress"}  # (WordPress plugins: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
-KNOWN_OPEN: dict[str, str] = {
-    "beehive": "a listing's 'last post' window (msg=11.5) fetched before any post-range pager taught the "
-               "thread's grid is read as a thread of its own, its thread then stored under 2 URLs (1 crawl "
-               "in about 10; docs/crawl-engines.md, Beehive Forum)",
-}
+KNOWN_OPEN: dict[str, str] = {}  # (engine name -> why; none at the moment)
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem, "xmb": xmb.source_problem}  # (a source folder that is there but cannot run)
 
 
