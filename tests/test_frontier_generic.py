@@ -67,7 +67,9 @@ def test_two_generic_workers_crawl_the_forum_once_between_them(redis_url, tmp_pa
     alone_keys, _ = stored(alone_db)
     shared_keys, runs = stored(shared_db)
     assert shared_keys and len(shared_keys) == len(set(shared_keys))  # no post stored twice
-    assert runs == ["finished", "finished"]
+    # one run row per worker that met the site, each finished (a worker whose partner took every request
+    # before it got one finishes at its first idle check without meeting the site: no row of its own)
+    assert runs and len(runs) <= 2 and set(runs) == {"finished"}, runs
     expected = {k.replace(alone_server.url, shared_server.url) for k in alone_keys}
     assert set(shared_keys) <= expected
     # Thread chains are shared through Redis (crawler.frontier.ChainBoard): no page twice, no post lost.
