@@ -215,6 +215,35 @@ def test_redis_outage_is_reported_and_the_crawl_resumes(tmp_path):
     assert set(site.page_hits()) == {f"/p/{n}" for n in range(1, 41)}
 
 
+def test_a_pop_whose_reply_was_lost_goes_back_to_the_queue(rkey):
+    """Redis ran a pop, then went away before its reply: the request sat in this live worker's
+    processing hash, fetched by no one and returned by no reaper, and the crawl never ended
+    (a CI run: 33 of 40 pages, then idle for ever)."""
+    import heapq
+
+    from crawler.frontier.acks import AckLedger
+    from crawler.frontier.scheduler import FrontierScheduler
+
+    client, key = rkey
+    queue = _queue(client, key, "w")
+    for n in range(4):
+        queue.push(Request(f"http://example.invalid/p/{n}", priority=-n))
+    lost = queue.pop()  # its reply never reached the scheduler
+    got = queue.pop()
+    own = queue.hold(Request("http://example.invalid/thread?page=2", dont_filter=True))
+    scheduler = FrontierScheduler.__new__(FrontierScheduler)
+    scheduler.queue, scheduler.acks, scheduler.stats = queue, AckLedger(), None
+    scheduler.acks.popped(got.meta["frontier_id"], got)
+    scheduler.local = []
+    heapq.heappush(scheduler.local, (0, 1, Request("http://example.invalid/thread?page=2", meta={"frontier_id": own})))
+    scheduler.orphans_due, scheduler.redis_down_since = True, None
+    assert scheduler._give_back_orphans() == 1
+    assert queue.held_ids() == {got.meta["frontier_id"], own}
+    assert scheduler.orphans_due is False
+    assert queue.pop().url == lost.url  # its priority kept: first again
+    assert scheduler._give_back_orphans() == 1  # that pop was not recorded either
+
+
 def test_a_held_continuation_is_not_shared_but_survives_its_worker(rkey):
     client, key = rkey
     owner, other = _queue(client, key, "owner"), _queue(client, key, "other")

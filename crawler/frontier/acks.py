@@ -100,6 +100,10 @@ class AckLedger:
             self.to_park.clear()
         return orphans
 
+    def known(self) -> set[str]:
+        """Every request id this worker still accounts for (held, finished, deferred)."""
+        return set(self.held) | set(self.finished) | set(self.deferred) | set(self.to_park)
+
     @property
     def busy(self) -> bool:
         return bool(self.finished)

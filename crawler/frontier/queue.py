@@ -95,6 +95,22 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '\\n' .. v)
 return 1
 """
 
+# Put requests of this worker's processing hash back on the queue (KEYS: processing hash, queue;
+# ARGV: their ids). Returns how many were there.
+_GIVE_BACK = """
+local moved = 0
+for _, rid in ipairs(ARGV) do
+  local v = redis.call('HGET', KEYS[1], rid)
+  if v then
+    local sp = string.find(v, ' ', 1, true)
+    redis.call('ZADD', KEYS[2], tonumber(string.sub(v, 1, sp - 1)), string.sub(v, sp + 1))
+    redis.call('HDEL', KEYS[1], rid)
+    moved = moved + 1
+  end
+end
+return moved
+"""
+
 # A heartbeat that never re-registers a worker into a frontier that lost its data: only while
 # the run epoch (KEYS[3]) is the one this worker took part in (ARGV[3], "" before seeding).
 # Returns 1 (registered), 0 (was not registered: presumed dead meanwhile), -1 (epoch changed).
@@ -160,6 +176,7 @@ class ReliableQueue(RedisQueueBase):
         self._pulse = server.register_script(_PULSE)
         self._push_new = server.register_script(_PUSH_NEW)
         self._claim = server.register_script(_CLAIM)
+        self._give_back = server.register_script(_GIVE_BACK)
 
     # -- queue interface used by scrapy-redis' scheduler -------------------
     def __len__(self) -> int:
@@ -285,6 +302,16 @@ class ReliableQueue(RedisQueueBase):
         queued, held, workers = self._status(keys=[self.queue_key, self.workers_key],
                                              args=[self.key, "1" if finishing else "0"])
         return int(queued), int(held), int(workers)
+
+    def held_ids(self) -> set[str]:
+        """Ids of the requests in this worker's processing hash."""
+        return {k.decode() if isinstance(k, bytes) else k for k in self.server.hkeys(self.processing_key)}
+
+    def give_back(self, ids) -> int:
+        """Put these requests of this worker's processing hash back on the queue, atomically;
+        returns how many were there."""
+        ids = list(ids)
+        return int(self._give_back(keys=[self.processing_key, self.queue_key], args=ids)) if ids else 0
 
     def forget_worker(self) -> None:
         """Leave the worker set without re-queueing anything (the frontier was lost)."""

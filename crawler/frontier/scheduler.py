@@ -94,6 +94,7 @@ class FrontierScheduler(RedisScheduler):
         self.local: list[tuple[int, int, Any]] = []  # heap of this worker's own continuations
         self.local_count = 0
         self.redis_down_since: float | None = None
+        self.orphans_due = False  # after an outage: look for pops whose reply was lost
         self.seeded_marked = False
         self.epoch_key = f"{key}:epoch"
         self.epoch: bytes | None = self.server.get(self.epoch_key)  # the run this worker takes part in
@@ -371,6 +372,8 @@ class FrontierScheduler(RedisScheduler):
             return
         self._redis_ok()
         self._collect_finished()
+        if self.orphans_due:
+            self._give_back_orphans()
         if self.idle_waiting:  # re-run the engine's idle check at heartbeat pace, not every 5 s
             self._wake_engine()
 
@@ -399,6 +402,8 @@ class FrontierScheduler(RedisScheduler):
             self._flush_unpushed()
             self._reap_dead_workers()
             queued, held, _ = self.queue.status(finishing=not (self.unpushed or self.acks.finished or self.local))
+            if held and self._give_back_orphans():
+                queued, held, _ = self.queue.status()
             seeded = bool(self.server.exists(f"{self.queue.key}:seeded"))
         except _REDIS_ERRORS as exc:
             self._redis_failed(exc)
@@ -420,6 +425,27 @@ class FrontierScheduler(RedisScheduler):
             self.idle_waiting = True
             raise DontCloseSpider
         logger.info("Shared frontier %s is empty and no worker holds work: finishing", self.queue.key)
+
+    def _give_back_orphans(self) -> int:
+        """Put back on the queue the requests in this worker's processing hash that it does not
+        account for. A pop that Redis ran just before it went away, or whose reply was lost,
+        moved a request there that no one fetches; held by a live worker, no reaper returns it,
+        and the whole crawl waited for it for ever (seen: 33 of 40 pages, then an idle loop).
+        Runs in the reactor thread, never between a pop and its bookkeeping."""
+        try:
+            known = self.acks.known() | {r.meta.get("frontier_id") for _, _, r in self.local}
+            orphans = self.queue.held_ids() - known
+            moved = self.queue.give_back(orphans) if orphans else 0
+        except _REDIS_ERRORS as exc:
+            self._redis_failed(exc)
+            return 0
+        self.orphans_due = False
+        if moved:
+            logger.warning("Gave back %d requests this worker was recorded as holding but never got "
+                           "(their pop's reply was lost to a Redis outage)", moved)
+            if self.stats:
+                self.stats.inc_value("frontier/orphans_returned", moved)
+        return moved
 
     # -- a frontier lost with Redis's data ---------------------------------------
     def _same_epoch(self) -> bool:
@@ -468,6 +494,7 @@ class FrontierScheduler(RedisScheduler):
             logger.warning("Redis at %s is back after %.0fs; resuming (%d held requests to push)",
                            self.redis_url, time.monotonic() - self.redis_down_since, len(self.unpushed))
             self.redis_down_since = None
+            self.orphans_due = True
 
 
 def seed(redis_client: redis.Redis, key: str, urls, priority: int = 0) -> int:
