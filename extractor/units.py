@@ -91,6 +91,7 @@ _QUICK_WORD_RE = re.compile(
     r"seconds?|minutes?|mins|hours?|hrs|days?|weeks?|months?|years?))\s*$",
     re.I | re.M)
 _MAX_DATES_PER_POST = 4
+FRAMED_LIST_SHARE = 0.8     # of a frame's text in the dated list it holds (a post's header dates: little)
 MIN_SHAPE_SIMILARITY = 0.2   # measured: junk pairs < 0.17, real threads mostly > 0.35
 
 
@@ -601,6 +602,11 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
             if covered < 1.5 * min_share * min(base, total) and covered < min_share * total \
                     and not (min_share > 0 and forum_replies(dom, units, run_ends)):
                 break         # the best remaining group is too small to be the page's thread
+        if run_ends is None and _frames_a_list(dom, units, key, sub_date, sub_text):
+            # one member holds no date of its own, only a list of dated items alike (a "replies"
+            # panel beside the opening post's panel): these are the page's sections, and the list
+            # inside is judged on its own, with the opening post found as for any replies
+            continue
         if shape_similarity(dom, node_keys(dom), units) < MIN_SHAPE_SIMILARITY:
             # Unlike blocks that each hold a date: page sections (a header with today's date, the
             # content holding a short thread's one or two posts). A group inside them is judged
@@ -1242,6 +1248,34 @@ def shape_similarity(dom: Dom, key: np.ndarray, members: np.ndarray, sample: int
         union = len(a | b)
         sims.append(len(a & b) / union if union else 1.0)
     return sum(sims) / len(sims) if sims else 0.0   # (np.mean's sum of under 8 floats, in order)
+
+
+def _frames_a_list(dom: Dom, units: np.ndarray, key: np.ndarray, sub_date: np.ndarray,
+                   sub_text: np.ndarray) -> bool:
+    """Whether some members of ``units`` are posts and others frames around a list of posts (the
+    opening post's panel beside a "replies" panel): a frame holds every date it has inside two
+    or more sibling elements of one key, each dated, that hold most of its text too. A post's
+    own date sits in its header, outside any list its text holds (an answer's comments, a
+    changelog's dated rows); a header's list of dates ("answered ...", "edited ...") holds little
+    of the post's text. Posts that are all laid out as such rows (a header row and a body row,
+    each dated) are no frames: every member is one alike."""
+    end, parent = dom.end, dom.parent
+    frames = 0
+    members = units.tolist()
+    for u in members:
+        inner = np.arange(u + 1, int(end[u]) + 1)
+        inner = inner[sub_date[inner] > 0]
+        if len(inner) < 2:
+            continue
+        pairs = parent[inner].astype(np.int64) * (int(key.max()) + 1) + key[inner]
+        values, counts = np.unique(pairs, return_counts=True)
+        for value in values[counts >= 2].tolist():
+            items = inner[pairs == value]
+            if int(sub_date[items].sum()) == int(sub_date[u]) and \
+                    float(sub_text[items].sum()) >= FRAMED_LIST_SHARE * float(sub_text[u]):
+                frames += 1
+                break
+    return 0 < frames < len(members)
 
 
 def _inside(units: np.ndarray, wrappers: np.ndarray, end: np.ndarray) -> bool:

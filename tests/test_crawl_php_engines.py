@@ -73,12 +73,7 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
 ALSO_NEEDS = {"asgaros": "wordpress", "bbpress": "wordpress", "wpforo": "wordpress"}  # (WordPress plugins: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
-KNOWN_OPEN: dict[str, str] = {
-    "startbbs": "a template sample that learns no post element (5 of 70 random 6-page samples offline, the "
-                "same at ad8c012; 2 of the tenth session's last 5 whole-suite runs, 0 of 30 crawls alone): its "
-                "pages of 2-5 replies then read as one post, 72 of 82 stored (docs/crawl-engines.md, Beehive "
-                "section's end)",
-}
+KNOWN_OPEN: dict[str, str] = {}
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem, "xmb": xmb.source_problem}  # (a source folder that is there but cannot run)
 
 
