@@ -42,6 +42,16 @@ def identity_key(post) -> int | None:
     return hash((post.author or "", post.published_raw or "", text))
 
 
+# A chain whose pages in a row show only posts stored under other threads ends here (a list of the
+# latest posts read as a thread: its next pages copy more of them). One such page is not enough: a
+# thread's page 1 reached after its copy (an archive view read first) still leads to its later pages.
+COPIED_PAGES_END_CHAIN = 2
+# An article whose lines (of MIN_LINE_CHARS or more) are this share of stored posts' lines copies them.
+COPIED_TEXT_SHARE = 0.6
+MIN_LINE_CHARS = 20
+MAX_POST_LINES = 500_000   # hashes kept (tens of MB at most), then forgotten
+
+
 @dataclass
 class Parked:
     """A later thread page waiting for its chain."""
@@ -88,6 +98,7 @@ class ThreadAssembly:
         self.parked: dict[str, Parked] = {}          # later thread pages waiting for their chain
         self.alias: Callable[[str], str] = _same      # a URL's key among parked pages (see rekey)
         self.emitted: set[int] = set()                # keys of posts emitted by this crawl
+        self.post_lines: set[int] = set()             # hashes of their longer lines (copies_posts)
         self.identities: dict[int, int] = {}          # post identity -> hash of (thread, position) it was stored at
         self.threads_read: dict[str, list[int]] = {}  # thread URL -> [pages read, last position]
         self.thread_of: dict[str, str] = {}           # page URL -> its thread's URL
@@ -135,6 +146,22 @@ class ThreadAssembly:
         """A page that failed: no chain reads on from it."""
         self.chains.pop(key, None)
 
+    def copies_posts(self, text: str) -> bool:
+        """Whether a page's text (an article's, no posts of its own) is mostly lines of posts this
+        crawl stored: a list of the latest posts whose last page holds too few to read as a
+        thread, a member's posts. Such a page is a repeat, not something new of its pattern."""
+        known = total = 0
+        for line in _long_lines(text):
+            total += len(line)
+            if hash(line) in self.post_lines:
+                known += len(line)
+        return total > 0 and known >= COPIED_TEXT_SHARE * total
+
+    def _note_lines(self, text: str) -> None:
+        if len(self.post_lines) >= MAX_POST_LINES:
+            self.post_lines.clear()  # memory bound: an older copy then reads as new
+        self.post_lines.update(map(hash, _long_lines(text)))
+
     def already_emitted(self, page) -> bool:
         """Every post of ``page`` was emitted from another URL of the same page."""
         # most pages are new: their first post answers, without keying the rest
@@ -154,11 +181,18 @@ class ThreadAssembly:
             reading.items += items
             reading.new_posts += new
             reading.pages.append((url, key, len(items)))
+            copied = ctx.get("copied", 0) + 1 if page.posts and not new else 0
+            if copied >= COPIED_PAGES_END_CHAIN:
+                # its pages only show posts stored under other threads: a list of the site's
+                # latest posts or a member's posts, read as a thread; its next pages copy more
+                self.count("forumcrawl/chains_ended/copies")
+                return reading
             nxt = next_page(page, url)
             if nxt is None:
                 return reading
             nxt = self.standing_for(nxt)
-            next_ctx = {**ctx, "page": ctx["page"] + 1, "offset": ctx["offset"] + len(self._placed(page, ctx))}
+            next_ctx = {**ctx, "page": ctx["page"] + 1, "offset": ctx["offset"] + len(self._placed(page, ctx)),
+                        "copied": copied}
             parked = self.parked.pop(self.alias(nxt), None)
             if parked is None:
                 reading.next = (nxt, next_ctx)
@@ -311,6 +345,7 @@ class ThreadAssembly:
                     self.count("forumcrawl/posts_duplicate")
                     continue
             new += 1
+            self._note_lines(post.text or "")
             items.append(PostItem.of(dict(
                 site=self.site, thread_url=thread_url, thread_title=title, page_url=url,
                 page_number=number, position=offset + index, floor=post.floor, post_id=post.post_id,
@@ -330,6 +365,12 @@ class ThreadAssembly:
         progress[0] = max(progress[0], number)
         progress[1] = max(progress[1], items[-1]["position"])
         return items, new
+
+
+def _long_lines(text: str) -> list[str]:
+    """A text's lines long enough to tell a post by (whitespace collapsed)."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return [line for line in lines if len(line) >= MIN_LINE_CHARS]
 
 
 def _opener_key(post) -> tuple[int, int] | None:

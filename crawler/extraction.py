@@ -41,7 +41,7 @@ class Extraction:
 
             set_stat("forumcrawl/extract_processes", self.processes)
             self.pool = ExtractPool(self.processes, None, timeout=self.timeout,
-                                    slim=True)  # (the spider never reads page.text)
+                                    slim=True)  # (page.text only of articles: the spider reads no other)
             for site in sites:
                 self.adopt(site)
 

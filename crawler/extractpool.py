@@ -107,8 +107,9 @@ def _exit_with_crawler(pid: int, identity: str | None) -> None:
 def _extract(body: bytes, url: str, headers: Mapping | None, ref: tuple[int, str] | None = None,
              slim: bool = False):
     """The page of ``body``; ``slim``: without ``page.text`` (the page's whole text, as large
-    as its posts together), which the spider never reads: a third of the pickled result
-    less to send back, and to unpickle in the crawler process."""
+    as its posts together) but an article's, which the spider reads only to tell an article
+    copying stored posts (crawler/assembly.py): a third of the pickled result less to send
+    back, and to unpickle in the crawler process."""
     import extractor
 
     template = _template
@@ -120,7 +121,7 @@ def _extract(body: bytes, url: str, headers: Mapping | None, ref: tuple[int, str
             with open(ref[1], "rb") as fh:
                 template = _loaded[ref[0]] = pickle.load(fh)
     page = extractor.extract(body, url, headers=headers, template=template)
-    if slim:
+    if slim and page.kind != "article":
         page.text = ""
     return page
 

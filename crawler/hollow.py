@@ -31,6 +31,13 @@ class HollowViews:
         self._views_of: dict[str, list[View]] = {}  # target URL -> views skipped for it
         self._dropped: dict[str, list[View]] = {}  # view pattern -> links dropped as views of known pages
         self._bodies: OrderedDict[str, tuple[bytes, dict[str, Any]]] = OrderedDict()
+        # Declared targets judged one at a time per URL pattern until one shows posts (a pattern
+        # of real pages) or none (hollow): views all arrive at once, and every thread's frameset
+        # was fetched before the first one told what it was.
+        self.dropped_targets: list[Any] = []       # held targets of the pattern learned hollow last
+        self.shown: set[str] = set()               # patterns whose pages showed posts
+        self._trying: dict[str, str] = {}          # pattern -> the target URL fetched to judge it
+        self._held: dict[str, list[Any]] = {}      # pattern -> target fetches waiting for that
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
@@ -64,10 +71,55 @@ class HollowViews:
         if len(dropped) < 5_000 and len(self._dropped) < 1_000:
             dropped.append((url, depth))
 
-    def target_read(self, url: str) -> None:
-        """``url``'s page showed posts: the views skipped for it were right to be."""
+    def target_read(self, url: str) -> list[Any]:
+        """``url``'s page showed posts: the views skipped for it were right to be, and targets of
+        its pattern are real pages: those held to judge it are returned, to be fetched."""
         for view, _ in self._views_of.pop(url, ()):
             self._bodies.pop(view, None)
+        pattern = url_pattern(url)
+        if pattern in self.shown:
+            return []
+        if len(self.shown) < 10_000:
+            self.shown.add(pattern)
+        self._trying.pop(pattern, None)
+        return self._held.pop(pattern, [])
+
+    def hold_target(self, fetch: Any) -> bool:
+        """Whether the fetch of a view's declared target waits (True): another target of its URL
+        pattern, none of which has shown posts yet, is being fetched to judge the pattern."""
+        pattern = url_pattern(fetch.url)
+        if pattern in self.shown:
+            return False
+        if pattern not in self._trying:
+            self._trying[pattern] = fetch.url
+            return False
+        if len(self._held) >= 1_000:
+            return False
+        self._held.setdefault(pattern, []).append(fetch)
+        return True
+
+    def answered(self, url: str) -> list[Any]:
+        """``url`` was answered (or failed) without teaching its pattern: if it was the target
+        judging it, the next held one is fetched instead."""
+        pattern = url_pattern(url)
+        if self._trying.get(pattern) != url:
+            return []
+        del self._trying[pattern]
+        held = self._held.get(pattern)
+        if not held:
+            return []
+        fetch = held.pop(0)
+        if not held:
+            del self._held[pattern]
+        self._trying[pattern] = fetch.url
+        return [fetch]
+
+    def release_held(self) -> list[Any]:
+        """Every held target (the crawl is idle: no answer is coming for any)."""
+        held = [f for fetches in self._held.values() for f in fetches]
+        self._held.clear()
+        self._trying.clear()
+        return held
 
     def waits_on(self, url: str) -> bool:
         """Views were skipped for ``url``'s page."""
@@ -80,6 +132,8 @@ class HollowViews:
         if pattern in self.patterns or len(self.patterns) >= 1_000:
             return None
         self.patterns.add(pattern)
+        self._trying.pop(pattern, None)
+        self.dropped_targets = self._held.pop(pattern, [])  # (their views are revived below)
         targets = [t for t in self._views_of if url_pattern(t) == pattern]
         return [v for t in targets for v in self._views_of.pop(t)]
 

@@ -22,7 +22,7 @@ from crawler.assembly import Reading
 from crawler.chains import Chains
 from crawler.fetches import PRIORITY_FIRST, Fetch
 from crawler.pagination import earlier_page_url
-from crawler.responses import plain_outcome, reader_comments
+from crawler.responses import fetched_new, plain_outcome, reader_comments
 from crawler.urls import canonicalize
 from crawler.views import another_thread, copy_of, is_digest, standing_for, view_target
 
@@ -103,6 +103,10 @@ class PageFlow:
             # (a board page of a re-crawl listing known threads first is what it was on the first crawl)
             known_first = policy.took_known_entries(url)
             outcome = "new" if found_new or known_first else plain_outcome(page, url, fetches, info)
+            if outcome == "new" and page.kind == "article" and not found_new and not fetched_new(url, fetches) \
+                    and threads.copies_posts(page.text):
+                site.count("forumcrawl/articles_copying_posts")
+                outcome = "repeat"
             return PageStep(fetches + policy.learn(key, outcome), record=True, finished=True)
         if is_digest(page, url):
             # Posts gathered from other pages (recent posts, search results): stored from those.
@@ -111,13 +115,13 @@ class PageFlow:
             fetches = self.discover(site, page, meta, url)
             return PageStep(fetches + policy.learn(key, "repeat"), record=True, finished=True)
         # A thread page (a single-post page may be classified "article": posts decide).
-        policy.target_read(key)
+        shown = policy.target_read(key)  # (declared targets held to judge its pattern: fetched now)
         if ctx is None and info.get("declared"):
             policy.grid.learn(page)  # (its pager's grid, also when it is skipped as a view below)
         broken = site.broken.observe(url, page, len(body))  # earlier broken answers of its shape
         if policy.observe_posts(url, page, info.get("declared")):
             threads.rekey(policy.inert.strip)
-        released = broken + policy.judged(key)  # copies' targets held for this page's verdict
+        released = shown + broken + policy.judged(key)  # copies' targets held for this page's verdict
         url = policy.read_as(url)  # (a link queued before its parameter was learned inert)
         if threads.already_emitted(page) and not meta.get("fc_rechain"):
             # Every post of this page was stored from another URL of the same page.
@@ -204,6 +208,9 @@ class PageFlow:
         entry_meta = {"fc_depth": meta.get("fc_depth", 0)}
         fetches = [Fetch(target, PRIORITY_FIRST, entry_meta)] if policy.take(target, PRIORITY_FIRST, entry_meta) else []
         if pending and fetches and policy.await_verdict(key, fetches[0]):
+            fetches = []
+        elif fetches and policy.hold_target(fetches[0]):
+            site.count("forumcrawl/targets_held")
             fetches = []
         # ``pending``: the page is its target's URL with a parameter not judged yet. Its verdict
         # (crawler.inert) decides about such links, not their URL pattern: blocked as copies, a

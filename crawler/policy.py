@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Callable
 from typing import Any, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from crawler.inert import InertCopies, InertParams
 from crawler.hollow import HollowViews
@@ -276,9 +276,16 @@ class UrlPolicy:
         from memory instead of being fetched a second time."""
         self.hollow.skipped(view, target, depth, body, headers)
 
-    def target_read(self, url: str) -> None:
-        """``url``'s page showed posts: the views skipped for it were right to be."""
-        self.hollow.target_read(url)
+    def target_read(self, url: str) -> list[Fetch]:
+        """``url``'s page showed posts: the views skipped for it were right to be; the declared
+        targets of its pattern held to judge it are fetched now (:meth:`hold_target`)."""
+        return self.hollow.target_read(url)
+
+    def hold_target(self, fetch: Fetch) -> bool:
+        """Whether a view's declared target waits while another of its URL pattern is fetched to
+        tell whether that pattern's pages show posts (not under a shared frontier: a held fetch
+        would live in one worker's memory)."""
+        return self.trial and self.hollow.hold_target(fetch)
 
     def view_again(self, url: str) -> tuple[bytes, dict[str, Any]] | None:
         """Body and headers of the skipped view at ``url`` kept for its revival (forgotten now),
@@ -298,6 +305,9 @@ class UrlPolicy:
         views = self.hollow.learn(url)
         if views is None:
             return []
+        for fetch in self.hollow.dropped_targets:  # (held targets: not fetched, their views read)
+            self.journal.done(fetch.url)
+            self.count("forumcrawl/links_skipped/hollow")
         self.count("forumcrawl/hollow_patterns_learned")
         log.info("Learned: pages like %s show no posts (%s): a frameset or a shell; not fetched, "
                  "the pages declaring them are read where they are", url_pattern(url), why)
@@ -366,6 +376,10 @@ class UrlPolicy:
             if nxt is None:
                 return None
         if nxt == url or not self.allowed(nxt, learned=False):
+            return None
+        if _no_step(url, nxt):
+            # (a "next topic" link given as the next page: the same numbers, a word added)
+            self.count("forumcrawl/links_skipped/next_without_step")
             return None
         seen = self.next_shapes.get(url_pattern(nxt))
         if seen is not None and seen[0] >= 2 and not seen[1]:
@@ -696,9 +710,12 @@ class UrlPolicy:
         pattern = url_pattern(url)
         if self.in_flight.get(pattern):
             self.in_flight[pattern] -= 1
+        targets = self.hollow.answered(url)  # (a target judging its pattern: the next one)
         waiting = self.waiting.get(pattern)
         if not waiting:
-            return []
+            return targets
+        if targets:
+            return targets + self.refill(url, outcome)
         blocked = self.patterns.blocked(url)
         record = self.patterns.records.get(pattern)
         useful = outcome == "new" or (record is not None and bool(record.outcomes.get("new")))
@@ -766,7 +783,7 @@ class UrlPolicy:
     def release_waiting(self) -> list[Fetch]:
         """When nothing else is left: the next few waiting fetches of each pattern on trial
         (``parallel_trials`` each; views of pages taken on meanwhile are dropped)."""
-        released = self.copies.release_all()  # (their judge failed)
+        released = self.copies.release_all() + self.hollow.release_held()  # (their judges failed)
         self.in_flight.clear()  # idle: nothing is in flight (a lost answer no longer holds a trial)
         for pattern in list(self.waiting):
             self._drop_known_views(pattern)
@@ -780,6 +797,25 @@ class UrlPolicy:
 # separator, then 0 or 1 ("?part=1", ",page=1", "&start=0"); never a path segment of its own.
 _PAGE_ONE_SUFFIX = re.compile(r"[?&,;][A-Za-z_]{1,16}[=_-]?[01]")
 _PAGE_ONE_TAIL = re.compile(_PAGE_ONE_SUFFIX.pattern + "$")
+
+
+_WORD_VALUE = re.compile(r"[A-Za-z_-]{1,12}")
+
+
+def _no_step(url: str, nxt: str) -> bool:
+    """Whether a page's "next page" ``nxt`` steps nowhere through its thread's pages: the same path,
+    no number greater than ``url``'s, and a query parameter with a short word added
+    (``?topic=7.5`` -> ``?prev_next=next&topic=7.0``: the forum's "next topic", which another
+    thread's first page answers). A later page raises a number (``page=2``, ``start=20``,
+    ``topic=7.10``); one paged back by ids (``?before=480``) changes no word; a cursor is long."""
+    a, b = urlsplit(url), urlsplit(nxt)
+    if a.path != b.path or a.query == b.query:
+        return False
+    here, there = id_numbers(url), id_numbers(nxt)
+    if len(here) != len(there) or any(int(t) > int(h) for h, t in zip(here, there)):
+        return False
+    added = set(parse_qsl(b.query, keep_blank_values=True)) - set(parse_qsl(a.query, keep_blank_values=True))
+    return any(_WORD_VALUE.fullmatch(value) for _, value in added)
 
 
 def _page_one_links(page, url: str, entries: dict[str, Any], canon: Callable[[str], str]) -> set[str]:

@@ -225,7 +225,7 @@ def test_a_chains_next_page_that_declares_another_threads_page_ends_the_chain() 
     tally = Tally()
     site = _site(tally)
     flow = _flow(site)
-    first_url, neighbour = SITE + "/index.php?topic=10.0", SITE + "/index.php?go=next&topic=10.0"
+    first_url, neighbour = SITE + "/index.php?topic=10.0", SITE + "/index.php?next_topic=11&topic=10.0"
     first = _titled(_thread_page(first_url, ["a", "b"], next_url=neighbour), "Tomatoes on the balcony")
     step = flow.step(site, first, {}, first_url, first_url, {**INFO, "declared": first_url})
     chained = [f for f in step.fetches if f.priority == PRIORITY_CHAIN]
@@ -250,14 +250,14 @@ def test_a_chains_next_page_that_declares_another_threads_page_ends_the_chain() 
 
 
 def test_next_pages_of_a_shape_that_were_other_threads_twice_are_not_fetched_any_more() -> None:
-    """Each thread's last page links the next topic as its next page (``?go=next&topic=N``): once two
+    """Each thread's last page links the next topic as its next page (``?next_topic=N+1&topic=N``): once two
     of that shape were other threads' pages and none a chain's own, the chains end without it."""
     site = _site()
     flow = _flow(site)
 
     def chain_next(n: int) -> list[str]:
         url = SITE + f"/index.php?topic={n}.0"
-        first = _titled(_thread_page(url, [f"{n}a"], next_url=SITE + f"/index.php?go=next&topic={n}.0"), f"Topic number {n}")
+        first = _titled(_thread_page(url, [f"{n}a"], next_url=SITE + f"/index.php?next_topic={n + 1}&topic={n}.0"), f"Topic number {n}")
         step = flow.step(site, first, {}, url, url, INFO)
         return [f.url for f in step.fetches if f.priority == PRIORITY_CHAIN]
 
@@ -269,8 +269,8 @@ def test_next_pages_of_a_shape_that_were_other_threads_twice_are_not_fetched_any
         flow.step(site, other, meta, neighbour, neighbour, {**INFO, "declared": SITE + f"/index.php?topic={n + 50}.5"})
     assert chain_next(5) == []
     # a shape that was a chain's own page once keeps being fetched
-    site.policy.next_was(SITE + "/index.php?go=next&topic=6.0", own=True)
-    assert chain_next(6) == [SITE + "/index.php?go=next&topic=6.0"]
+    site.policy.next_was(SITE + "/index.php?next_topic=7&topic=6.0", own=True)
+    assert chain_next(6) == [SITE + "/index.php?next_topic=7&topic=6.0"]
 
 
 def test_a_view_whose_declared_page_shows_no_posts_is_read_where_it_is() -> None:

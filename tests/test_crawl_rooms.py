@@ -61,6 +61,41 @@ def test_chain_stops_at_a_page_not_yet_fetched() -> None:
     assert url == "http://h/t/2?page=2" and (ctx["page"], ctx["offset"]) == (2, 1)
 
 
+def test_a_chain_of_pages_that_copy_other_threads_posts_ends() -> None:
+    """ElkArte's "recent posts" (``?action=recent&start=10``...): read as a thread, each of its pages
+    showed posts stored under their own threads, and its chain fetched all eight pages."""
+    tally = Tally()
+    threads = ThreadAssembly("http://h", count=tally)
+    for n, texts in ((1, ["a", "b"]), (2, ["c", "d"]), (3, ["e", "f"])):
+        page = _thread_page(f"http://h/t/{n}", texts)
+        threads.read(page, "k", page.url, INFO, threads.start(page, {}, page.url), _next_of)
+    recent = _thread_page("http://h/recent", ["f", "e"], "http://h/recent?start=2")
+    reading = threads.read(recent, "r", recent.url, INFO, threads.start(recent, {}, recent.url), _next_of)
+    assert reading.items == [] and reading.next[0] == "http://h/recent?start=2"  # one page may be a late copy
+    second = _thread_page("http://h/recent?start=2", ["d", "c"], "http://h/recent?start=4")
+    reading = threads.read(second, "r2", second.url, INFO, reading.next[1], _next_of)
+    assert reading.items == [] and reading.next is None
+    assert tally["forumcrawl/chains_ended/copies"] == 1
+    # a thread whose page 1 was copied (read first under another URL) goes on to its new page 2
+    copy = _thread_page("http://h/t/1?print", ["a", "b"], "http://h/t/1?page=2")
+    reading = threads.read(copy, "c", copy.url, INFO, threads.start(copy, {}, copy.url), _next_of)
+    assert reading.next[0] == "http://h/t/1?page=2"
+
+
+def test_an_article_made_of_stored_posts_lines_copies_them() -> None:
+    """ElkArte's "recent posts": its last page, holding the two oldest posts, read as an article,
+    and counted new for its URL pattern, so the pattern (its other pages all copies) was never
+    judged and every page of it was fetched."""
+    threads = ThreadAssembly("http://h")
+    long_a, long_b = "The first reply, long enough to tell.", "A second reply with words of its own."
+    page = _thread_page("http://h/t/1", [long_a, long_b])
+    threads.read(page, "k", page.url, INFO, threads.start(page, {}, page.url), _next_of)
+    assert threads.copies_posts(f"Recent posts\nRe: Topic one\n{long_b}\nby a\nRe: Topic one\n{long_a}")
+    assert not threads.copies_posts(f"An article of its own, with a paragraph nobody posted.\n{long_a}\n"
+                                    "And a second paragraph, also its own words entirely.")
+    assert not threads.copies_posts("")
+
+
 def test_a_page_seen_under_another_url_is_a_duplicate() -> None:
     threads = ThreadAssembly("http://h")
     page = _thread_page("http://h/t/3", ["a", "b"])
@@ -420,3 +455,38 @@ def test_a_thread_pages_author_links_teach_a_query_routed_member_script() -> Non
     assert "http://h/messages.php?u=4" in got + list(policy.waiting_urls)
     assert tally["forumcrawl/profile_folders_learned"] == 1
     assert policy.refuse_queued("http://h/user_profile.php?uid=6&webtag=X") == "profile"
+
+
+def test_a_next_topic_link_given_as_the_next_page_steps_nowhere() -> None:
+    """ElkArte's last page of a topic names ``?prev_next=next&topic=7.0`` its next page: the next
+    topic, answered by another thread's first page. Every chain fetched one, all at once."""
+    from crawler.policy import _no_step
+
+    assert _no_step("http://h/index.php?topic=7.5", "http://h/index.php?prev_next=next&topic=7.0")
+    assert _no_step("http://h/index.php?topic=7.0", "http://h/index.php?prev_next=next&topic=7.0")
+    assert not _no_step("http://h/index.php?topic=7.0", "http://h/index.php?topic=7.5")
+    assert not _no_step("http://h/t/slug", "http://h/t/slug?page=2")
+    assert not _no_step("http://h/t/9?before=500", "http://h/t/9?before=480")
+    assert not _no_step("http://h/t/9", "http://h/t/9?cursor=eyJpZCI6IHNldmVufQ")
+    assert not _no_step("http://h/t/9", "http://h/t/10?go=next")
+
+
+def test_declared_targets_of_an_unjudged_pattern_are_fetched_one_at_a_time() -> None:
+    """Beehive: every thread's message frame declares its frameset canonical; the views all came in
+    at once and 8 to 11 framesets were fetched before the first one showed no posts. Now one target
+    of a pattern none of whose pages showed posts is fetched at a time: a frameset (hollow) drops
+    the others, a page with posts lets them all go."""
+    from crawler.hollow import HollowViews
+
+    views = HollowViews()
+    frames = [Fetch(f"http://h/index.php?frame=1&msg={n}.1", PRIORITY_ENTRY, {}) for n in range(1, 4)]
+    assert [views.hold_target(f) for f in frames] == [False, True, True]
+    views.skipped("http://h/messages.php?msg=2.1", frames[1].url, 1)
+    revived = views.learn(frames[0].url)  # the first showed no posts: hollow
+    assert [f.url for f in views.dropped_targets] == [frames[1].url, frames[2].url]
+    assert revived == [("http://h/messages.php?msg=2.1", 1)]
+    pages = [Fetch(f"http://h/topic.php?t={n}", PRIORITY_ENTRY, {}) for n in range(1, 4)]
+    assert [views.hold_target(f) for f in pages] == [False, True, True]
+    assert views.answered("http://h/topic.php?t=1") == [pages[1]]  # failed: the next one judges
+    assert [f.url for f in views.target_read(pages[1].url)] == [pages[2].url]  # posts: the rest go
+    assert views.hold_target(Fetch("http://h/topic.php?t=9", PRIORITY_ENTRY, {})) is False
