@@ -93,3 +93,13 @@ def test_comments_under_microdata_answers_are_posts_with_their_parents() -> None
 def test_the_last_editor_marked_up_as_author_is_not_the_writer() -> None:
     posts = extract(page(), "http://qa.example/p/1/", now=NOW).posts
     assert posts[0].author == "Ann Kowalski"   # not "Dee Laurent", named first: "updated ... by"
+
+
+def test_a_lone_comment_under_one_answer_is_a_post() -> None:
+    """Nothing on the page repeats it: it is found as the one dated block after an answer's text."""
+    html = page().replace(_comment(4, "cy", "Same for us on the cluster once the index was rebuilt with the new "
+                                   "release."), "")
+    html = html.replace(_comment(7, "ben", "That was exactly our problem last spring with the plant genome."), "")
+    posts = extract(html, "http://qa.example/p/1/", now=NOW).posts
+    assert [(p.author, p.parent) for p in posts] == [
+        ("Ann Kowalski", None), ("Ben Okafor", None), ("Ann Kowalski", 2), ("Cy Tran", None), ("Dee Laurent", None)]
