@@ -92,6 +92,11 @@ def _without_context(url: str) -> list[str]:
     return out
 
 
+# Verdicts that a pattern gave nothing new (a page of it that did proves them wrong); not "trap" or
+# "rarely_yields", which count its useful answers already.
+_NOTHING_NEW = frozenset({"nothing_new", "repeats_known_posts", "login_wall", "errors", "forms"})
+
+
 def _plain(outcome: str) -> str:
     """``listed`` is ``empty`` for the first verdicts (nothing new either way): three answers
     of a pattern listing only known entries, or none, decide it as three empty pages did."""
@@ -199,6 +204,13 @@ class PatternLearner:
         record.fetched += 1
         record.outcomes[outcome] = record.outcomes.get(outcome, 0) + 1
         self.count(f"forumcrawl/pattern_outcomes/{outcome}")
+        if outcome == "new" and record.blocked in _NOTHING_NEW:
+            # Its first answers gave nothing new, but a page of it fetched before that verdict
+            # did (a Q&A site's answer links redirect to their question, whose own URLs share
+            # the pattern): the verdict was wrong; the pattern has been useful, it is not blocked
+            # again for giving nothing new.
+            if self._unblock(pattern, "a page of it gave new posts or entries after all"):
+                self.count("forumcrawl/patterns_unlearned/new")
         if record.blocked is None and self.min_samples:
             self._decide(pattern, record)
 

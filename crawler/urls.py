@@ -102,6 +102,10 @@ _VARIANT_KEYS = frozenset(
         "desc", "asc",
     }
 )
+# Query values naming a time window ("?limit=week", "?t=month", "?period=all-time", "?range=24h"):
+# the same list cut to its latest entries, under any key; every entry is on the unfiltered list.
+_TIME_WINDOW_VALUE = re.compile(r"^(?:(?:this|past|last)[-_+ ]?)?(?:today|yesterday|day|week|month|year|"
+                                r"all|alltime|all[-_+ ]time|ever|\d{1,3}[hdwmy])$", re.I)
 # Values of "view" that are harmless and common (view=thread, view=flat) are still
 # variants of the same thread, so "view" stays in the variant list.
 # Jump links: "the last page / first unread post / post N of this thread", which
@@ -235,6 +239,8 @@ def skip_reason(url: str) -> str | None:
             if key in _ACTION_KEYS and _BOILERPLATE_VALUE.match(value):
                 return "boilerplate"
             if key in _VARIANT_KEYS or _VARIANT_QUERY_NAME.match(key):
+                return "variant"
+            if key not in _PAGE_KEYS and _TIME_WINDOW_VALUE.match(value):
                 return "variant"
             if not value and _ACTION_VALUE.match(key):  # "index.php?login", "?action"-less forms
                 return "action"

@@ -774,8 +774,37 @@ def _posting_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.n
     dated = np.where(allowed, dates, 0)
     found = choose_units(dom, unit_keys(dom), tw, dated, None, url, exclude=~allowed, min_share=0.0)
     if len(found) < 2:
-        return []
+        return _lone_comments(dom, md_units, allowed, dated)
     return _comments_in(dom, _comment_items(dom, key, found, dated), md_units, None)
+
+
+def _lone_comments(dom: Dom, md_units: list[int], allowed: np.ndarray, dated: np.ndarray) -> list[int]:
+    """Comments nothing repeats on the page (one under one answer): the largest blocks inside the
+    postings, outside and after their declared text, each dated once or twice and saying something
+    besides its names and dates; at most one a posting."""
+    parent, end, own, in_link = dom.as_list("parent"), dom.as_list("end"), dom.as_list("own_chars"), dom.in_link.tolist()
+    sub_dated = dom.subtree(dated)
+    said = dom.subtree(np.where(allowed & (dated == 0) & ~dom.in_link, dom.own_chars, 0))
+    bodies = _declared_bodies(dom, [np.arange(m, end[m] + 1) for m in md_units])
+    out: list[int] = []
+    per_posting: dict[int, int] = {}
+    for i in np.flatnonzero(allowed & (sub_dated > 0) & (said >= MIN_COMMENT_WORDS_CHARS)).tolist():
+        if parent[i] >= 0 and allowed[parent[i]]:
+            continue                       # not the largest such block
+        if not 1 <= sub_dated[i] <= 2:
+            continue
+        owner = max((k for k, m in enumerate(md_units) if m < i <= end[m]), default=None)
+        body = bodies.get(owner) if owner is not None else None
+        if body is None or i <= end[body]:
+            continue                       # a comment follows its posting's text
+        if max((own[j] for j in range(i, end[i] + 1) if not dated[j] and not in_link[j]),
+               default=0) < MIN_LONE_COMMENT_CHARS:
+            continue                       # no sentence: a status note, an IP line, an author card
+        per_posting[owner] = per_posting.get(owner, 0) + 1
+        out.append(i)
+    if not out or any(count > 1 for count in per_posting.values()):
+        return []
+    return _comments_in(dom, out, md_units, None)
 
 
 def _comment_items(dom: Dom, key: np.ndarray, found: list[int], dated: np.ndarray) -> list[int]:
@@ -789,6 +818,7 @@ def _comment_items(dom: Dom, key: np.ndarray, found: list[int], dated: np.ndarra
 
 
 MIN_COMMENT_WORDS_CHARS = 20   # a comment says something: an "edited by bob; <date>" note does not
+MIN_LONE_COMMENT_CHARS = 40    # ...and one that nothing repeats says it in a sentence of its own
 
 
 def _dom_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray, units: list[int],

@@ -224,13 +224,35 @@ def _microdata_items(root: etree._Element, url: str) -> list[tuple[dict, etree._
         if owner is None:
             continue
         value = items[el] if el in items else _microdata_value(el, url)
-        if el.tag == "a" and ("author" in prop or "creator" in prop) and el not in items:
-            value = collapse_ws(" ".join(el.itertext())) or value   # the name, not the profile URL
-        for name in prop.split():
+        names = prop.split()
+        if "author" in prop or "creator" in prop:
+            if el.tag == "a" and el not in items:
+                value = collapse_ws(" ".join(el.itertext())) or value   # the name, not the profile URL
+            if _edit_introduced(el):   # "updated 2 days ago by <a itemprop=author>": the last editor
+                names = ["_editor" if n in ("author", "creator") else n for n in names]
+        for name in names:
             items[owner].setdefault(name, []).append(value)
     for el, item in items.items():      # keep each nested posting's element for DOM matching
         item["_element"] = el
+        editors = item.pop("_editor", None)
+        if editors and not (item.get("author") or item.get("creator")):
+            item["author"] = editors    # no other name: the marked-up one, as it was declared
     return top
+
+
+# The words right before a name that make it the post's last editor, not its author:
+# "updated 7 years ago by", "edited by", "last modified by" (a byline naming both).
+_EDITOR_LEAD = re.compile(r"(?:edit|updat|modifi|revis|bearbeit|geändert|编辑|編輯|修改|更新)\w*\b[^\n]{0,30}$",
+                          re.I)
+
+
+def _edit_introduced(el: etree._Element) -> bool:
+    """Whether the text right before element ``el`` (its previous sibling's tail, or its
+    parent's text) introduces it as an edit's author."""
+    prev = el.getprevious()
+    before = (prev.tail if prev is not None else el.getparent().text if el.getparent() is not None else "") or ""
+    before = collapse_ws(before)[-40:]
+    return bool(before) and _EDITOR_LEAD.search(before) is not None
 
 
 def read_structured(root: etree._Element, url: str) -> StructuredData:

@@ -53,7 +53,7 @@ _DIGIT_DATE_FORMS = (
     (r"(?<=[12])\d{3}\s*[-/.年]\s*\d{1,2}(?!\d)", None),
     (r"\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b", None),
     (r"\d?:\d{2}(?![\d.])", None),
-    (r"\d*\s+\w+\s+ago\b", "ago"),
+    (r"\d*(?:\.\d)?\s+\w+\s+ago\b", "ago"),     # (a count with a tenth: "7.6 years ago")
     (r"\d*\s*\S{1,3}前\s*(?:$|(?=[•·|｜]))", "前"),
     (r"\d?(?:st|nd|rd|th|\.)?\s+" + _MONTHS_RE, None),
     (r"\d?\s*月\s*\d+\s*日", "月"),

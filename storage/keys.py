@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 
 from .timeutil import parse_datetime, split_offset
@@ -37,6 +38,8 @@ def content_hash(post: Mapping, published=_UNPARSED) -> str:
     """
     if published is _UNPARSED:
         published, _ = split_offset(parse_datetime(post.get("published")))
+    if published and relative_date(post.get("published_raw")):
+        published = None   # "7.6 years ago" read a minute later is another instant, not an edit
     parts = (
         post.get("text") or "",
         post.get("html") or "",
@@ -48,3 +51,15 @@ def content_hash(post: Mapping, published=_UNPARSED) -> str:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
     return digest.hexdigest()
+
+
+# A date written relative to when the page was read ("3 hours ago", "7.6 years ago", "2 天前",
+# "vor 3 Tagen", "hace 2 días", "il y a 3 jours", "yesterday 12:30"): resolved against each
+# fetch's clock, so it moves between crawls of an unchanged post.
+_RELATIVE_RAW = re.compile(r"\bago\b|前|\bvor\s+\d|\bhace\s|\bil y a\b|\bhá\s|\bjust now\b|"
+                           r"\btoday\b|\byesterday\b|今天|昨天|刚刚|刚才", re.I)
+
+
+def relative_date(raw: str | None) -> bool:
+    """Whether a post's date as the page wrote it is relative to the reading time."""
+    return bool(raw) and _RELATIVE_RAW.search(raw) is not None

@@ -81,6 +81,22 @@ def test_a_thread_pages_links_to_its_posts_own_pages_are_not_fetched() -> None:
     assert _post_permalinks(digest, "http://h/recent") == set()
 
 
+def test_a_pattern_blocked_for_repeats_is_fetched_again_once_a_page_of_it_gives_new_posts() -> None:
+    """A Q&A site's answer links (/p/<answer>/, redirecting to their question) answer "repeat"
+    first; the questions' own pages share the pattern and, fetched before that verdict as a
+    listing's entries, give new posts: the pattern is useful, and questions found later (a
+    listing's page 2) must still be fetched."""
+    learner = PatternLearner(min_samples=5)
+    for n in (959, 958, 957):
+        learner.record(f"http://h/p/{n}/", "repeat")
+    assert learner.blocked("http://h/p/1001/") == "repeats_known_posts"
+    learner.record("http://h/p/955/", "new")
+    assert learner.blocked("http://h/p/1001/") is None
+    for n in (956, 954, 953, 952):
+        learner.record(f"http://h/p/{n}/", "repeat")
+    assert learner.blocked("http://h/p/1001/") is None    # useful once: not blocked as useless again
+
+
 def test_a_pattern_is_blocked_after_nothing_new_and_kept_when_useful() -> None:
     learner = PatternLearner(min_samples=3)
     for day in range(1, 4):

@@ -30,3 +30,16 @@ def post_item(n: int, position: int, *, post_id: str | None = "auto", page: int 
 
 def thread_with_posts(n: int, count: int, **post_extra) -> tuple[list[dict], list[dict]]:
     return [thread_item(n)], [post_item(n, i, **post_extra) for i in range(1, count + 1)]
+
+
+def test_a_relative_date_read_again_later_is_no_edit() -> None:
+    """"7.6 years ago" resolves to another instant at each fetch: the post's content is unchanged."""
+    from storage.keys import content_hash
+
+    first = {"text": "Sorting first fixed it.", "author": "Ann", "published": "2019-05-02T08:27:35.415444+00:00",
+             "published_raw": "7.6 years ago"}
+    later = {**first, "published": "2019-05-02T08:29:47.514400+00:00"}
+    assert content_hash(first) == content_hash(later)
+    assert content_hash(first) != content_hash({**later, "text": "Sorting first did not fix it."})
+    absolute = {**first, "published_raw": "2019-05-02 08:27"}
+    assert content_hash(absolute) != content_hash({**absolute, "published": "2019-05-02T08:28:00+00:00"})

@@ -164,6 +164,12 @@ def test_boilerplate_pages_are_skipped(url: str) -> None:
         # esoTalk: a list filtered by a search "gambit", a conversation filtered to the posts matching a word
         "http://h/index.php/conversations/all?search=%23sticky",
         "http://h/index.php/9-sourdough-starter/?search=active%20last%20?%20hours",
+        # a list cut to a time window, under a key of the engine's own (a Q&A engine's ?limit=, "top of
+        # the week" lists)
+        "http://h/tag/rnaseq/?limit=week",
+        "http://h/?limit=all",
+        "http://h/top?t=past-month",
+        "http://h/questions?period=24h",
     ],
 )
 def test_listing_variants_are_skipped(url: str) -> None:

@@ -17,6 +17,18 @@ from typing import Literal
 HERE = Path(__file__).resolve().parent
 
 
+def _source_root() -> Path:
+    """Where engines that are not on PyPI keep their source: ``<engine cache>/src``."""
+    import os
+
+    env = os.environ.get("FORUMCRAWL_ENGINE_CACHE")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "forumcrawl" / "engines"
+    return base / "src"
+
+
+SOURCE_ROOT = _source_root()
+
+
 @dataclass(frozen=True)
 class Engine:
     """One forum engine: where its files are and what it needs."""
@@ -28,6 +40,12 @@ class Engine:
     # The zone a naive extracted date is read in: set when the pages show dates
     # without any zone (the site's display zone), None when they state it.
     naive_dates_in: tzinfo | None = None
+    # An engine not on PyPI: the folder its source must be in (see docs/engines.md); the
+    # tests skip, naming it, when it is missing.
+    source: Path | None = None
+    # The pages show only relative dates ("3.2 years ago"): no minute can be read off them,
+    # so date accuracy is reported but not required.
+    relative_dates: bool = False
 
     @property
     def key(self) -> str:
@@ -54,4 +72,7 @@ ENGINES: dict[str, Engine] = {
     # PunkwebBB (a plain Django app): <time datetime="2024-03-14T09:26:00+00:00">Mar 14, 2024</time>: the
     # zone is in the attribute, the text has the day only; it shows UTC.
     "punkweb": Engine("punkweb", "0.5.2", HERE / "punkweb_site", "sqlite", naive_dates_in=timezone.utc),
+    # Biostar Central (Q&A, not on PyPI: a source checkout, commit efe9fc1): dates only as "5.6 years ago".
+    "biostar": Engine("biostar", "efe9fc1", HERE / "biostar_site", "sqlite", naive_dates_in=timezone.utc,
+                      source=SOURCE_ROOT / "biostar", relative_dates=True),
 }

@@ -56,3 +56,9 @@ def hyperkitty_forum() -> Iterator[ForumServer]:
 def punkweb_forum() -> Iterator[ForumServer]:
     """PunkwebBB (a plain Django app + SQLite), seeded with tests/engines/common/corpus.py."""
     yield from serve_engine("punkweb", None)
+
+
+@pytest.fixture(scope="session")
+def biostar_forum() -> Iterator[ForumServer]:
+    """Biostar Central, a Django question-and-answer site (source checkout + SQLite), seeded with its own Q&A."""
+    yield from serve_engine("biostar", None)

@@ -26,7 +26,7 @@ from typing import Any, Iterator
 
 from tests.engines import ENGINES, HERE, Engine
 from tests.engines.databases import PgServer, session_name
-from tests.engines.virtualenvs import cache_root, ensure_venv, venv_python
+from tests.engines.virtualenvs import EngineInstallError, cache_root, ensure_venv, venv_python
 
 READY_MARKER = "FORUMCRAWL-ENGINE-READY"
 START_TIMEOUT = 120.0
@@ -142,6 +142,8 @@ def _engine_env(engine: Engine, workdir: Path, db: str, pg: PgServer | None) -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "DJANGO"))}
     env.update({"FC_ENGINE_DB": db, "FC_ENGINE_WORKDIR": str(workdir), "PYTHONUNBUFFERED": "1",
                 "PYTHONDONTWRITEBYTECODE": "1"})
+    if engine.source is not None:
+        env["FC_ENGINE_SOURCE"] = str(engine.source)
     if pg:
         env.update(pg.env())
     return env
@@ -193,6 +195,8 @@ def running_forum(name: str, postgres_server_url: str | None = None, *, log=prin
     pg = PgServer.from_url(postgres_server_url) if engine.database == "postgres" else None
     if engine.database == "postgres" and postgres_server_url is None:
         raise ValueError(f"{name} needs a PostgreSQL server URL")
+    if engine.source is not None and not (engine.source / "manage.py").is_file():
+        raise EngineInstallError(f"the source of {name} is not in {engine.source} (docs/engines.md says where to get it)")
     venv = ensure_venv(engine.key, engine.requirements, log=log)
     template, truth_path = _seeded_template(engine, venv, pg, log)
 
