@@ -39,7 +39,7 @@ import pytest
 from tests.conftest import service_missing
 from tests.engines import metrics
 from tests.engines.php import (PhpForum, asgaros, bbpress, beehive, carbon, discuz, e107, elkarte, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
-                               phorum, phpbb, q2a, source_dir, startbbs, thinksaas, tinyib, vanilla, wecenter, wpforo, xmb)
+                               opensns, phorum, phpbb, q2a, source_dir, startbbs, thinksaas, tinyib, vanilla, wecenter, wpforo, xmb)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -59,6 +59,7 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
            "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb),
            "hadsky": (hadsky.PHP_MODULES, True, hadsky.running_hadsky),
            "hybbs": (hybbs.PHP_MODULES, True, hybbs.running_hybbs),
+           "opensns": (opensns.PHP_MODULES, True, opensns.running_opensns),
            "phorum": (phorum.PHP_MODULES, True, phorum.running_phorum),
            "phpbb": (phpbb.PHP_MODULES, True, phpbb.running_phpbb),
            "q2a": (q2a.PHP_MODULES, True, q2a.running_q2a),
