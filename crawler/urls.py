@@ -21,12 +21,16 @@ __all__ = ["canonicalize", "skip_reason", "site_of", "host_of", "same_site", "Ro
 
 CACHED_URLS = 16_384  # canonical forms remembered (memory bound: a few MB)
 
-# Query keys dropped from every URL (lower-cased comparison).
-_DROP_KEYS = frozenset(
+# Query keys holding a session id (lower-cased comparison): dropped, unless the value is a path.
+_SESSION_KEYS = frozenset(
     {
-        # session ids
         "sid", "s", "phpsessid", "jsessionid", "sessionid", "session_id", "sessid",
         "sess", "aspsessionid", "cfid", "cftoken", "osCsid".lower(), "zenid", "sesc",
+    }
+)
+# Query keys dropped from every URL (lower-cased comparison).
+_DROP_KEYS = _SESSION_KEYS | frozenset(
+    {
         # search-highlight and referral noise
         "highlight", "hilit", "hl", "keyword", "keywords", "ref", "referer", "referrer",
         "from", "source", "src",
@@ -183,7 +187,10 @@ def _canonical_query(query: str, path_id: tuple[str, ...] = ()) -> str:
         key, eq, value = pair.partition("=")
         lowered = key.lower()
         if lowered in _DROP_KEYS or lowered.startswith(_DROP_PREFIXES):
-            continue
+            if not (lowered in _SESSION_KEYS and _is_path(value)):
+                continue
+            # (a session key whose value is a path is the page's route: ThinkPHP's compatibility-mode
+            # URLs ``index.php?s=/forum/index/detail/id/32.html``; no session id holds a "/")
         if "%" in pair or " " in pair or "+" in value:
             key = quote(unquote(key), safe="-._~!$'()*,:@/?")
             value = quote(unquote(value.replace("+", " ")), safe="-._~!$'()*,:@/?")
@@ -194,6 +201,11 @@ def _canonical_query(query: str, path_id: tuple[str, ...] = ()) -> str:
         kept.append((key, value, bool(eq)))
     kept.sort()
     return "&".join(f"{k}={v}" if has_eq else k for k, v, has_eq in kept)
+
+
+def _is_path(value: str) -> bool:
+    """A query value naming a path (``/forum/index/detail/id/32.html``, ``%2Fforum%2Findex``), not a token."""
+    return "/" in value or "%2f" in value.lower()
 
 
 def skip_reason(url: str) -> str | None:
@@ -351,6 +363,22 @@ class RouteKeys:
         return None
 
 
+# A path segment with a pseudo-static suffix (ThinkPHP's URL_HTML_SUFFIX: ``/uid/104.html``)
+_PAGE_SUFFIX = re.compile(r"^\d+\.html?$", re.I)
+
+
+def _routed_path(parts) -> str:
+    """The path naming a page: its URL's, or, where a front controller reads its route from a query
+    value that is a path (ThinkPHP's ``index.php?s=/ucenter/index/index/uid/104.html``), the script
+    with that key and route (``/index.php?s=/ucenter/index/index/uid/104.html``): its folders are
+    folders as a path's are."""
+    for pair in parts.query.split("&") if parts.query else ():
+        key, eq, value = pair.partition("=")
+        if eq and (value.startswith("/") or value[:3].upper() == "%2F"):
+            return f"{parts.path}?{key}={unquote(value)}"
+    return parts.path
+
+
 class ProfileAreas:
     """The folders one site keeps its member pages in, learned from its thread pages' author links.
 
@@ -376,19 +404,22 @@ class ProfileAreas:
         names = {a.strip() for a in authors if a and a.strip()}
         if not names:
             return None
-        here = urlsplit(page_url).path
+        here = _routed_path(urlsplit(page_url))
         taught = None
         for link in links:
             if link.text.strip() not in names:
                 continue
             parts = urlsplit(link.url)
-            if parts.query:
+            path = _routed_path(parts)
+            if parts.query and path == parts.path:
                 taught = self._learn_script(parts, here, link.text.strip()) or taught
                 continue
-            if not parts.path:
+            if not path:
                 continue
-            path = parts.path.rstrip("/")
+            path = path.rstrip("/")
             folder, _, member = path.rpartition("/")
+            if _PAGE_SUFFIX.match(member):
+                member = member.rpartition(".")[0]  # (a pseudo-static suffix: /uid/104.html)
             if not folder or not member or "." in member or here.startswith(folder + "/"):
                 continue          # (the site root, a script, the thread's own folder: no member area)
             folder += "/"
@@ -433,8 +464,9 @@ class ProfileAreas:
             return None
         parts = urlsplit(url)
         path = parts.path
+        routed = _routed_path(parts)
         for folder in self.folders:
-            if path.startswith(folder) and len(path) > len(folder):
+            if routed.startswith(folder) and len(routed) > len(folder):
                 return "profile"
         if self.scripts and parts.query:
             keys = {pair.partition("=")[0].lower() for pair in parts.query.split("&")}
