@@ -70,7 +70,8 @@ _WORDS = (
 # path /u/<name> (Discourse, Carbon Forum, Reddit, HYBBS's /?u/ann.html: a member's activity
 # stream repeats posts stored from their threads, without their authors; extractor/fields.py's
 # PROFILE_HREF_RE already reads /u/ as a profile).
-_SEGMENT = re.compile(rf"/(?:{_WORDS})(?:[._-]?(?:php|aspx?|jsp|cgi|html?|pl))?(?=/|$|\?)"
+# (also as an action's name with "do" before it: ThinkPHP's doBookmark, doReply, doLogin)
+_SEGMENT = re.compile(rf"/(?:do-?)?(?:{_WORDS})(?:[._-]?(?:php|aspx?|jsp|cgi|html?|pl))?(?=/|$|\?)"
                       r"|/u/[^/?]+/?(?:$|\?)", re.I)
 # A "new <thing>" form under the collection it adds to: /message/new, /posts/new, /topics/new
 # (the REST convention for a creation form). Only after a word naming posts or threads: a
@@ -316,6 +317,17 @@ _ROUTE_MARK = re.compile(r"^(?:log-?in|log-?out|sign-?in|sign-?out|sign-?up|regi
 _ROUTE_ACTION = re.compile(rf"^(?:{_WORDS}|ask|ask-?question)$", re.I)
 
 
+_HTML_SUFFIX = re.compile(r"\.html?$", re.I)
+
+
+def _sorted_by_route(routed: str) -> bool:
+    """Whether a route names its parameters as ``name/value`` segments (ThinkPHP's ``/forum/index/forum/
+    id/4/order/ctime.html``) and one of them sorts the list: the same entries again, in another order."""
+    segments = [s for s in _HTML_SUFFIX.sub("", routed).split("/") if s]
+    return any(_VARIANT_NAME.match(name) and not value.isdigit()
+               for name, value in zip(segments[3:], segments[4:]))
+
+
 class RouteKeys:
     """The query keys that route one site's pages, learned from the site's own links.
 
@@ -336,7 +348,9 @@ class RouteKeys:
             return
         for pair in query.split("&"):
             key, _, value = pair.partition("=")
-            if value and any(_ROUTE_MARK.match(part) for part in value.split("%2F" if "%2F" in value else "/")):
+            parts = value.split("%2F" if "%2F" in value else "/")
+            # (a segment may carry a pseudo-static suffix: ThinkPHP's ?s=/ucenter/member/login.html)
+            if value and any(_ROUTE_MARK.match(_HTML_SUFFIX.sub("", part)) for part in parts):
                 self.keys.add(key.lower())
 
     def refusal(self, url: str) -> str | None:
@@ -356,6 +370,8 @@ class RouteKeys:
                     reason = "file-type" if _SKIP_EXTENSIONS.search(routed) else _path_reason(routed)
                     if reason:
                         return reason
+                    if _sorted_by_route(routed):
+                        return "variant"
                     continue
                 first = value.split("%2F" if "%2F" in value else "/", 1)[0]
                 if _ROUTE_ACTION.match(first) or _ROUTE_MARK.match(first):
@@ -365,6 +381,19 @@ class RouteKeys:
 
 # A path segment with a pseudo-static suffix (ThinkPHP's URL_HTML_SUFFIX: ``/uid/104.html``)
 _PAGE_SUFFIX = re.compile(r"^\d+\.html?$", re.I)
+
+
+_PARAM_NAME = re.compile(r"^[a-z][a-z_]*$", re.I)
+
+
+def _member_tail(rest: str, key: str) -> bool:
+    """Whether ``rest`` (below a controller's folder) is an action whose last parameter is
+    ``key`` with a numeric member id: ``fans/uid/104.html``, ``applist/type/weibo/uid/104``."""
+    parts = rest.rstrip("/").split("/")
+    if len(parts) < 3 or parts[-2].lower() != key.lower():
+        return False
+    member = parts[-1].rpartition(".")[0] if _PAGE_SUFFIX.match(parts[-1]) else parts[-1]
+    return member.isdigit()
 
 
 def _routed_path(parts) -> str:
@@ -394,6 +423,8 @@ class ProfileAreas:
     def __init__(self) -> None:
         self.folders: set[str] = set()
         self._authors: dict[str, dict[str, str]] = {}  # folder -> {member segment: author name}
+        # (controller folder, member key): its actions ending in "/key/<id>" are member pages
+        self.member_keys: set[tuple[str, str]] = set()
         # query-routed member pages: (path, key) -> {value: author name}; learned ones as "path?key"
         self.scripts: set[tuple[str, str]] = set()
         self._script_authors: dict[tuple[str, str], dict[str, str]] = {}
@@ -432,8 +463,19 @@ class ProfileAreas:
             if len(set(seen.values())) >= 2 and len(seen) >= 2:
                 self.folders.add(folder)
                 del self._authors[folder]
+                self._learn_member_key(folder, seen)
                 taught = folder
         return taught
+
+    def _learn_member_key(self, folder: str, members: dict[str, str]) -> None:
+        """A folder ending in a parameter name over numeric members (``.../index/index/uid/`` + ``104``:
+        a route's ``module/controller/action/key/value``): the member's other pages are the same
+        controller's other actions with the same key (``.../index/fans/uid/104``,
+        ``.../index/applist/type/weibo/uid/104``)."""
+        parts = folder.rstrip("/").split("/")
+        if len(parts) < 5 or not _PARAM_NAME.match(parts[-1]) or not all(m.isdigit() for m in members):
+            return
+        self.member_keys.add(("/".join(parts[:-2]) + "/", parts[-1]))
 
     def _learn_script(self, parts, here: str, name: str) -> str | None:
         """A name link to a script with a query (``user_profile.php?uid=4``): the script is a member
@@ -467,6 +509,9 @@ class ProfileAreas:
         routed = _routed_path(parts)
         for folder in self.folders:
             if routed.startswith(folder) and len(routed) > len(folder):
+                return "profile"
+        for controller, key in self.member_keys:
+            if routed.startswith(controller) and _member_tail(routed[len(controller):], key):
                 return "profile"
         if self.scripts and parts.query:
             keys = {pair.partition("=")[0].lower() for pair in parts.query.split("&")}

@@ -353,6 +353,28 @@ def test_member_folders_are_learned_in_a_route_read_from_the_query() -> None:
     assert tally["forumcrawl/profile_folders_learned"] == 1
     assert policy.refuse_queued(route.format("/ucenter/index/index/uid/103.html")) == "profile"
     assert policy.refuse_queued(route.format("/forum/index/detail/id/33.html")) is None
+    # the member's other pages: the same controller's other actions over the same member key
+    assert policy.refuse_queued(route.format("/ucenter/index/fans/uid/1.html")) == "profile"
+    assert policy.refuse_queued(route.format("/ucenter/index/applist/type/weibo/uid/103.html")) == "profile"
+    assert policy.refuse_queued(route.format("/ucenter/member/login.html")) != "profile"
+    assert policy.refuse_queued(route.format("/ucenter/index/rank.html")) is None
+
+
+def test_a_route_in_the_query_is_judged_as_a_path_once_it_names_the_login() -> None:
+    """``?s=/ucenter/member/login.html`` (a pseudo-static suffix after the login word) teaches that ``s``
+    routes the site: its action routes (``dobookmark``: ThinkPHP names actions ``doX``) and its lists
+    sorted another way (``/order/ctime``, a name/value pair of the route) are not fetched."""
+    from crawler.urls import RouteKeys
+
+    keys = RouteKeys()
+    keys.learn("http://h/index.php?s=/ucenter/member/login.html")
+    assert keys.keys == {"s"}
+    route = "http://h/index.php?s={}"
+    assert keys.refusal(route.format("/forum/index/dobookmark/post_id/31.html")) == "action"
+    assert keys.refusal(route.format("/forum/index/forum/id/4/order/ctime.html")) == "variant"
+    assert keys.refusal(route.format("/forum/index/forum/id/4.html")) is None
+    assert keys.refusal(route.format("/forum/index/detail/id/31/page/2.html")) is None
+    assert keys.refusal(route.format("/shop/order/view/id/5.html")) is None   # (an order page: no sort value)
 
 
 def test_a_listing_rows_link_to_one_post_of_its_thread_is_not_fetched() -> None:
