@@ -179,6 +179,9 @@ def _patch_test_copy(site: Path) -> None:
            '("" == $pKey) ? $temp_array : (isset($temp_array[$pKey]) ? $temp_array[$pKey] : "");')
     _patch(site, "Application/Common/Widget/ShareWidget.class.php", "public function detailShare($data)",
            "public function detailShare($data = array())")
+    # (a global function, beyond the prelude's namespaced ones: a topic without replies showed an error page)
+    _patch(site, "Application/Common/Common/pagination.php", "    return array_slice($data, $offset, $limit);",
+           "    return is_array($data) ? array_slice($data, $offset, $limit) : null;")
     _patch(site, "ThinkPHP/Library/Think/Db/Driver/Mysqli.class.php", "if($dbVersion >'5.0.1'){", "if($dbVersion > 50001){")
     _patch(site, "ThinkPHP/Library/Think/Template.class.php", "'<?php if (!defined(\\'THINK_PATH\\')) exit();?>'",
            "'<?php namespace OsTpl; if (!defined(\\'THINK_PATH\\')) exit();?>'")
