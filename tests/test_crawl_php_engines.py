@@ -13,7 +13,8 @@ pages and forum statistics around the forum), Vanilla Forums 2.2 (every page rou
 topic's last page, a statistics centre of figures lists), XMB 1.9.12 (a GB2312 board with a printable view of
 every thread) and the imageboard TinyIB (anonymous posters, "No.N" post numbers, ``>>N`` replies, thread
 pages as static HTML, an index of thread teasers), Beehive Forum 1.5 (framesets whose frames
-declare the frameset canonical, a pager of post ranges, "jump to post" windows), all on MariaDB, are installed
+declare the frameset canonical, a pager of post ranges, "jump to post" windows), and the Chinese community
+OpenSNS on ThinkPHP 3.2 (PHP 5 code run through a prelude; every route in ``index.php?s=/...``), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,

@@ -1,43 +1,43 @@
-"""OpenSNS (a Chinese social community on ThinkPHP 3.2: 微博, 论坛, 资讯, 群组) with its Forum module, on ``php -S`` + MariaDB.
+"""OpenSNS (a Chinese social community on ThinkPHP 3.2: 微博, 论坛, 会员) with its Forum module, on ``php -S`` + MariaDB.
 
-URLs are ThinkPHP 3.2's compatibility mode (``URL_MODEL`` 3): the home page redirects to the
-micro-blog ``/index.php?s=/weibo/index/index.html``; the forum ``/index.php?s=/forum/index/index.html``,
-a board ``/index.php?s=/forum/index/forum/id/4.html``, a thread ``/index.php?s=/forum/index/detail/id/32.html``
+URLs are ThinkPHP 3.2's compatibility mode (``URL_MODEL`` 3, the route in ``?s=``): the home page
+``/``, the forum ``/index.php?s=/forum/index/index.html``, a board ``/index.php?s=/forum/index/forum/id/4.html``
+(and ``.../order/ctime.html``, the same list sorted by time), a thread ``/index.php?s=/forum/index/detail/id/32.html``
 and its later pages ``.../detail/id/32/page/2.html``: the opening post on page 1 only, then 10 replies a
-page (``Forum/Index/detail``: ``$limit = 10``); profiles ``/index.php?s=/ucenter/index/index/uid/101.html``.
-Installed through its own web installer (``install.php``: step 2 the database and the founder, step 3
-the tables, ``Conf/common.php`` and ``Conf/user.php``); the Forum module is then installed as the
-admin's module list does, by the seeder.
+page (``Forum/Index/detail``: ``$limit = 10``); members ``/index.php?s=/ucenter/index/index/uid/101.html`` and
+that controller's other tabs (``fans``, ``following``, ``information``, ``rank``, ``photo``, ``applist``) on
+``/uid/101``. Installed through its own web installer (``install.php``: step 2 the database and the founder,
+step 3 the tables, ``Conf/common.php`` and ``Conf/user.php``); the Forum module is then installed by the seeder
+as the admin's module list does, with its "add to the navigation" box.
 
-The code is PHP 5 (ThinkPHP 3.2.2 of 2014, OpenSNS of 2016-17). Test copy changes (applied here at
+The code is PHP 5 (ThinkPHP 3.2.2 of 2014, OpenSNS of 2015-16). Test copy changes (applied here at
 install time; the cached source is not touched):
 - the snapshot is a site's working copy: its ``Conf/common.php``, ``Conf/user.php``, ``Conf/install.lock``
-  and ``Runtime/`` caches are removed (they are what the installer writes);
+  and ``Runtime/`` caches are removed (what the installer writes, and caches);
 - PHP 8 syntax: ``$s{0}`` string offsets (each line ``php -l`` names), ``$x =& $GLOBALS``, a method
-  declaring ``$id`` twice, an unparenthesised nested ``?:``; PHP 8 signatures: the installer's
-  ``error()`` made compatible with ``Controller::error()``, a widget's required argument given a default;
+  declaring ``$id`` twice, an unparenthesised nested ``?:``; a widget's required argument given a default
+  (``ArgumentCountError`` since PHP 7.1);
 - PHP 8 semantics: the mysqli driver's ``$dbVersion > '5.0.1'`` (an int compared with a non-numeric
   string compares as strings since PHP 8: the driver no longer cleared ``sql_mode``, and MariaDB's strict
-  mode refused the module install's rows) compares with 50001;
-- what PHP 5 let pass and PHP 8 throws on, by a prelude (``auto_prepend_file``, written next to the
-  copy): ``mysqli_report(MYSQLI_REPORT_OFF)`` (PHP 8.1 made mysqli throw; the installer's SQL file has
-  a ``--comment`` MySQL refuses, now ``-- comment``), ``get_magic_quotes_gpc``, ``mysql_escape_string``
-  and ``each``; and, in each namespace of the code, lenient ``count``, ``array_merge``, ``implode`` ...
-  that answer ``null`` (``count``: 0) where PHP 8 throws a ``TypeError`` on a non-array, as PHP 5 warned
-  and returned null; bare words used as array keys (``$post[id]``, ``array(table=>'post')``: PHP 5's
-  "assumed 'id'") as constants of their own name. Compiled templates are put in a namespace
-  (``OsTpl``) to get the same;
-- sessions in files (the installer's config asks ThinkPHP's database session driver, which calls
-  ``mysql_connect``: the mysql extension is gone since PHP 7);
-- the page header's ``D('Pushing')->doRun()`` removed: on every page it connects to a WebSocket push
-  server on port 8000 and, when none answers, starts one inside a web request (a process that never ends);
+  mode refused the module install's rows) compares with 50001; ``getPage``'s ``array_slice`` on null (a
+  topic without replies) answers null;
+- what PHP 5 let pass and PHP 8 throws on, by a prelude (``auto_prepend_file``, generated next to the
+  copy, never in it): ``mysqli_report(MYSQLI_REPORT_OFF)`` (PHP 8.1 made mysqli throw),
+  ``get_magic_quotes_gpc``, ``mysql_escape_string`` and ``each``; and, in each namespace of the code,
+  lenient ``count``, ``array_merge``, ``implode``, ``array_map`` ... that answer ``null`` (``count``: 0)
+  where PHP 8 throws a ``TypeError`` on a non-array, as PHP 5 warned and returned null; bare words used
+  as array keys (``$post[id]``, ``array(table=>'post')``: PHP 5's "assumed 'id'") defined as constants of
+  their own name. Compiled templates are put in a namespace (``OsTpl``) to get the same;
 - ``DEFAULT_TIMEZONE`` UTC instead of PRC (pages show times without a zone).
-Seeded through the engine's own code (``opensns_seed.php``, PHP CLI): the Forum module's install
-(``ModuleModel::install``), users (``UcenterMemberModel::register``, ``initRoleUser``), boards (the
-Forum model, as the admin's board form), topics (``ForumPostModel::createPost``) and replies
-(``ForumPostReplyModel::addReply``) as each author logged in (``MemberModel::login``). Replies are
-ordered by ``create_time`` (seconds): the corpus times are then written into the posts (SQL, the only
-write not made by the engine). Truth: ``ocenter_forum_post`` + ``ocenter_forum_post_reply``.
+Seeded through the engine's own code (``opensns_seed.php``, PHP CLI: ThinkPHP's command-line route to a
+controller the autoloader gives from ``opensns_seed_controller.php``): the Forum module's install
+(``ModuleModel::install``, its two sample boards with it: the first renamed 生活闲聊, 技术交流 added as
+the admin's board form does), users (``UcenterMemberModel::register``, ``initRoleUser``; the corpus names as
+nicknames, ASCII logins), topics (``ForumPostModel::createPost``) and replies (``ForumPostReplyModel::addReply``)
+each as its author logged in (``MemberModel::login``). Replies are ordered by ``create_time`` (seconds): the
+corpus times are then written into the posts (SQL, the only write not made by the engine). No quotes: the
+forum has none (its "楼中楼" replies to a reply are left out). Truth: ``ocenter_forum_post`` +
+``ocenter_forum_post_reply``: 82 posts, 10 topics, 14 pages.
 """
 from __future__ import annotations
 
