@@ -33,7 +33,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger("crawler.spiders.generic")
 
@@ -56,8 +56,30 @@ def url_pattern(url: str) -> str:
     """The pattern of ``url``: digits as ``#``, long slugs as ``*``, query keys only.
     (Remembered for recent URLs: a link is judged on every page that shows it.)"""
     parts = urlsplit(url)
+    path = _path_pattern(parts.path)
+    if parts.query:
+        # a key without "=" is a value in the path's place (Discuz's archive "?tid-8.html"): its digits vary;
+        # so do those of a key that carries path-like values before its "=" ("?2,36,printview,page=1":
+        # comma-separated arguments, the last one named). A value that is a path is the page's route
+        # (a front controller's: ThinkPHP's "index.php?s=/forum/index/detail/id/32.html"): its pattern
+        # is part of the URL's, as a path's would be.
+        keys = set()
+        for pair in parts.query.split("&"):
+            if not pair:
+                continue
+            key, _, value = pair.partition("=")
+            key = _DIGITS.sub("#", key.lower())
+            if value.startswith("/") or value[:3].upper() == "%2F":
+                key += "=" + _path_pattern(unquote(value))
+            keys.add(key)
+        path += "?" + "&".join(sorted(keys))
+    return path
+
+
+def _path_pattern(path: str) -> str:
+    """A path's pattern: digits as ``#``, long slugs and hashes as ``*``."""
     segments = []
-    for seg in parts.path.split("/"):
+    for seg in path.split("/"):
         stem, dot, ext = seg.rpartition(".")
         if not dot or not (ext.isalpha() and len(ext) <= 5):
             stem, dot, ext = seg, "", ""
@@ -69,14 +91,7 @@ def url_pattern(url: str) -> str:
         else:
             stem = _DIGITS.sub("#", stem)
         segments.append(stem + dot + ext)
-    path = "/".join(segments)
-    if parts.query:
-        # a key without "=" is a value in the path's place (Discuz's archive "?tid-8.html"): its digits vary;
-        # so do those of a key that carries path-like values before its "=" ("?2,36,printview,page=1":
-        # comma-separated arguments, the last one named)
-        keys = sorted({_DIGITS.sub("#", pair.partition("=")[0].lower()) for pair in parts.query.split("&") if pair})
-        path += "?" + "&".join(keys)
-    return path
+    return "/".join(segments)
 
 
 def _without_context(url: str) -> list[str]:

@@ -21,12 +21,16 @@ __all__ = ["canonicalize", "skip_reason", "site_of", "host_of", "same_site", "Ro
 
 CACHED_URLS = 16_384  # canonical forms remembered (memory bound: a few MB)
 
-# Query keys dropped from every URL (lower-cased comparison).
-_DROP_KEYS = frozenset(
+# Query keys holding a session id (lower-cased comparison): dropped, unless the value is a path.
+_SESSION_KEYS = frozenset(
     {
-        # session ids
         "sid", "s", "phpsessid", "jsessionid", "sessionid", "session_id", "sessid",
         "sess", "aspsessionid", "cfid", "cftoken", "osCsid".lower(), "zenid", "sesc",
+    }
+)
+# Query keys dropped from every URL (lower-cased comparison).
+_DROP_KEYS = _SESSION_KEYS | frozenset(
+    {
         # search-highlight and referral noise
         "highlight", "hilit", "hl", "keyword", "keywords", "ref", "referer", "referrer",
         "from", "source", "src",
@@ -66,7 +70,8 @@ _WORDS = (
 # path /u/<name> (Discourse, Carbon Forum, Reddit, HYBBS's /?u/ann.html: a member's activity
 # stream repeats posts stored from their threads, without their authors; extractor/fields.py's
 # PROFILE_HREF_RE already reads /u/ as a profile).
-_SEGMENT = re.compile(rf"/(?:{_WORDS})(?:[._-]?(?:php|aspx?|jsp|cgi|html?|pl))?(?=/|$|\?)"
+# (also as an action's name with "do" before it: ThinkPHP's doBookmark, doReply, doLogin)
+_SEGMENT = re.compile(rf"/(?:do-?)?(?:{_WORDS})(?:[._-]?(?:php|aspx?|jsp|cgi|html?|pl))?(?=/|$|\?)"
                       r"|/u/[^/?]+/?(?:$|\?)", re.I)
 # A "new <thing>" form under the collection it adds to: /message/new, /posts/new, /topics/new
 # (the REST convention for a creation form). Only after a word naming posts or threads: a
@@ -187,7 +192,10 @@ def _canonical_query(query: str, path_id: tuple[str, ...] = ()) -> str:
         key, eq, value = pair.partition("=")
         lowered = key.lower()
         if lowered in _DROP_KEYS or lowered.startswith(_DROP_PREFIXES):
-            continue
+            if not (lowered in _SESSION_KEYS and _is_path(value)):
+                continue
+            # (a session key whose value is a path is the page's route: ThinkPHP's compatibility-mode
+            # URLs ``index.php?s=/forum/index/detail/id/32.html``; no session id holds a "/")
         if "%" in pair or " " in pair or "+" in value:
             key = quote(unquote(key), safe="-._~!$'()*,:@/?")
             value = quote(unquote(value.replace("+", " ")), safe="-._~!$'()*,:@/?")
@@ -198,6 +206,11 @@ def _canonical_query(query: str, path_id: tuple[str, ...] = ()) -> str:
         kept.append((key, value, bool(eq)))
     kept.sort()
     return "&".join(f"{k}={v}" if has_eq else k for k, v, has_eq in kept)
+
+
+def _is_path(value: str) -> bool:
+    """A query value naming a path (``/forum/index/detail/id/32.html``, ``%2Fforum%2Findex``), not a token."""
+    return "/" in value or "%2f" in value.lower()
 
 
 def skip_reason(url: str) -> str | None:
@@ -310,6 +323,17 @@ _ROUTE_MARK = re.compile(r"^(?:log-?in|log-?out|sign-?in|sign-?out|sign-?up|regi
 _ROUTE_ACTION = re.compile(rf"^(?:{_WORDS}|ask|ask-?question)$", re.I)
 
 
+_HTML_SUFFIX = re.compile(r"\.html?$", re.I)
+
+
+def _sorted_by_route(routed: str) -> bool:
+    """Whether a route names its parameters as ``name/value`` segments (ThinkPHP's ``/forum/index/forum/
+    id/4/order/ctime.html``) and one of them sorts the list: the same entries again, in another order."""
+    segments = [s for s in _HTML_SUFFIX.sub("", routed).split("/") if s]
+    return any(_VARIANT_NAME.match(name) and not value.isdigit()
+               for name, value in zip(segments[3:], segments[4:]))
+
+
 class RouteKeys:
     """The query keys that route one site's pages, learned from the site's own links.
 
@@ -330,7 +354,9 @@ class RouteKeys:
             return
         for pair in query.split("&"):
             key, _, value = pair.partition("=")
-            if value and any(_ROUTE_MARK.match(part) for part in value.split("%2F" if "%2F" in value else "/")):
+            parts = value.split("%2F" if "%2F" in value else "/")
+            # (a segment may carry a pseudo-static suffix: ThinkPHP's ?s=/ucenter/member/login.html)
+            if value and any(_ROUTE_MARK.match(_HTML_SUFFIX.sub("", part)) for part in parts):
                 self.keys.add(key.lower())
 
     def refusal(self, url: str) -> str | None:
@@ -350,11 +376,42 @@ class RouteKeys:
                     reason = "file-type" if _SKIP_EXTENSIONS.search(routed) else _path_reason(routed)
                     if reason:
                         return reason
+                    if _sorted_by_route(routed):
+                        return "variant"
                     continue
                 first = value.split("%2F" if "%2F" in value else "/", 1)[0]
                 if _ROUTE_ACTION.match(first) or _ROUTE_MARK.match(first):
                     return "action"
         return None
+
+
+# A path segment with a pseudo-static suffix (ThinkPHP's URL_HTML_SUFFIX: ``/uid/104.html``)
+_PAGE_SUFFIX = re.compile(r"^\d+\.html?$", re.I)
+
+
+_PARAM_NAME = re.compile(r"^[a-z][a-z_]*$", re.I)
+
+
+def _member_tail(rest: str, key: str) -> bool:
+    """Whether ``rest`` (below a controller's folder) is an action whose last parameter is
+    ``key`` with a numeric member id: ``fans/uid/104.html``, ``applist/type/weibo/uid/104``."""
+    parts = rest.rstrip("/").split("/")
+    if len(parts) < 3 or parts[-2].lower() != key.lower():
+        return False
+    member = parts[-1].rpartition(".")[0] if _PAGE_SUFFIX.match(parts[-1]) else parts[-1]
+    return member.isdigit()
+
+
+def _routed_path(parts) -> str:
+    """The path naming a page: its URL's, or, where a front controller reads its route from a query
+    value that is a path (ThinkPHP's ``index.php?s=/ucenter/index/index/uid/104.html``), the script
+    with that key and route (``/index.php?s=/ucenter/index/index/uid/104.html``): its folders are
+    folders as a path's are."""
+    for pair in parts.query.split("&") if parts.query else ():
+        key, eq, value = pair.partition("=")
+        if eq and (value.startswith("/") or value[:3].upper() == "%2F"):
+            return f"{parts.path}?{key}={unquote(value)}"
+    return parts.path
 
 
 class ProfileAreas:
@@ -372,6 +429,8 @@ class ProfileAreas:
     def __init__(self) -> None:
         self.folders: set[str] = set()
         self._authors: dict[str, dict[str, str]] = {}  # folder -> {member segment: author name}
+        # (controller folder, member key): its actions ending in "/key/<id>" are member pages
+        self.member_keys: set[tuple[str, str]] = set()
         # query-routed member pages: (path, key) -> {value: author name}; learned ones as "path?key"
         self.scripts: set[tuple[str, str]] = set()
         self._script_authors: dict[tuple[str, str], dict[str, str]] = {}
@@ -382,19 +441,22 @@ class ProfileAreas:
         names = {a.strip() for a in authors if a and a.strip()}
         if not names:
             return None
-        here = urlsplit(page_url).path
+        here = _routed_path(urlsplit(page_url))
         taught = None
         for link in links:
             if link.text.strip() not in names:
                 continue
             parts = urlsplit(link.url)
-            if parts.query:
+            path = _routed_path(parts)
+            if parts.query and path == parts.path:
                 taught = self._learn_script(parts, here, link.text.strip()) or taught
                 continue
-            if not parts.path:
+            if not path:
                 continue
-            path = parts.path.rstrip("/")
+            path = path.rstrip("/")
             folder, _, member = path.rpartition("/")
+            if _PAGE_SUFFIX.match(member):
+                member = member.rpartition(".")[0]  # (a pseudo-static suffix: /uid/104.html)
             if not folder or not member or "." in member or here.startswith(folder + "/"):
                 continue          # (the site root, a script, the thread's own folder: no member area)
             folder += "/"
@@ -407,8 +469,19 @@ class ProfileAreas:
             if len(set(seen.values())) >= 2 and len(seen) >= 2:
                 self.folders.add(folder)
                 del self._authors[folder]
+                self._learn_member_key(folder, seen)
                 taught = folder
         return taught
+
+    def _learn_member_key(self, folder: str, members: dict[str, str]) -> None:
+        """A folder ending in a parameter name over numeric members (``.../index/index/uid/`` + ``104``:
+        a route's ``module/controller/action/key/value``): the member's other pages are the same
+        controller's other actions with the same key (``.../index/fans/uid/104``,
+        ``.../index/applist/type/weibo/uid/104``)."""
+        parts = folder.rstrip("/").split("/")
+        if len(parts) < 5 or not _PARAM_NAME.match(parts[-1]) or not all(m.isdigit() for m in members):
+            return
+        self.member_keys.add(("/".join(parts[:-2]) + "/", parts[-1]))
 
     def _learn_script(self, parts, here: str, name: str) -> str | None:
         """A name link to a script with a query (``user_profile.php?uid=4``): the script is a member
@@ -439,8 +512,12 @@ class ProfileAreas:
             return None
         parts = urlsplit(url)
         path = parts.path
+        routed = _routed_path(parts)
         for folder in self.folders:
-            if path.startswith(folder) and len(path) > len(folder):
+            if routed.startswith(folder) and len(routed) > len(folder):
+                return "profile"
+        for controller, key in self.member_keys:
+            if routed.startswith(controller) and _member_tail(routed[len(controller):], key):
                 return "profile"
         if self.scripts and parts.query:
             keys = {pair.partition("=")[0].lower() for pair in parts.query.split("&")}

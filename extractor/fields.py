@@ -38,7 +38,7 @@ AUTHOR_HINT_RE = re.compile(r"author|user|poster|member|nick|name|owner|byline|c
                             r"utente|pseudo", re.I)
 NOT_AUTHOR_HINT_RE = re.compile(r"title|rank|avatar|stat|count|date|time|group|level|badge|role|sign|quote|"
                                 r"button|btn|action|reply|like|vote|share|floor|num", re.I)
-PROFILE_HREF_RE = re.compile(r"user|member|profile|space|[/?]u/|uid=|author|people|/home/|/@|/~|account|"
+PROFILE_HREF_RE = re.compile(r"user|member|profile|space|[/?]u/|uid=|/uid/|author|people|/home/|/@|/~|account|"
                              r"membre|mitglied|benutzer|utilisateur|usuario|miembro|utente|perfil|profil", re.I)
 # The same words, lower-case, for an ASCII href once lower-cased: without IGNORECASE the regex
 # engine jumps to the words' first letters instead of trying every word at every position

@@ -113,7 +113,7 @@ def _find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     body_key = units_for_key = None
     chosen = units
     if len(units) >= 2 and known_units and not md_units and not writers and not spans:
-        units = _unframed(dom, units, known_units, text_w, dates, foreign)
+        units = _unframed(dom, _risen(dom, units, known_units), known_units, text_w, dates, foreign)
         chosen = units
     if len(units) < 2 and known_units and not md_units and not writers:
         units = _unframed(dom, _known_units(dom, known_units, text_w, dates), known_units, text_w, dates,
@@ -328,6 +328,27 @@ def _text_follows(dom: Dom, i: int, sub_text: np.ndarray) -> bool:
     them) heads the post in the rows after it (:func:`_known_runs`)."""
     nxt = int(dom.end[i]) + 1
     return nxt < len(dom) and int(dom.parent[nxt]) == int(dom.parent[i]) and sub_text[nxt] > 0
+
+
+def _risen(dom: Dom, units: list[int], known: frozenset[str]) -> list[int]:
+    """Chosen units that lie inside the site's known post elements, one to an element (a post's text
+    column beside its author column: ``div.row > div.col-xs-10``), give way to those elements: the
+    post is the whole element, its author with it. Only when two or more units rise."""
+    at_known = _at_known_paths(dom, known)
+    if not at_known:
+        return units
+    end = dom.end
+    inside: dict[int, list[int]] = {}
+    for u in units:
+        # the nearest known element holding u (at_known is in document order: an ancestor comes before)
+        for a in reversed(at_known[:bisect_right(at_known, u - 1)]):
+            if end[a] >= end[u]:
+                inside.setdefault(a, []).append(u)
+                break
+    rise = {us[0]: a for a, us in inside.items() if len(us) == 1 and a not in units}
+    if len(rise) < 2:
+        return units
+    return sorted({rise.get(u, u) for u in units})
 
 
 def _unframed(dom: Dom, units: list[int], known: frozenset[str], text_w: np.ndarray, dates: np.ndarray,

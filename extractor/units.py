@@ -819,7 +819,7 @@ def _link_route(url: str, href: str) -> str:
     return urlsplit(urljoin(url, href)).query
 
 
-_FORUM_PROFILE_RE = re.compile(r"member|profile|space|/u/|uid=|/users?/|viewprofile|home\.php", re.I)
+_FORUM_PROFILE_RE = re.compile(r"member|profile|space|/u/|uid=|/uid/|/users?/|viewprofile|home\.php", re.I)
 _POST_BUTTON_RE = re.compile(r"^(?:quote|reply|reply with quote|multi-?quote|\+ ?quote|report|回复|引用|举报)$", re.I)
 
 

@@ -13,7 +13,8 @@ pages and forum statistics around the forum), Vanilla Forums 2.2 (every page rou
 topic's last page, a statistics centre of figures lists), XMB 1.9.12 (a GB2312 board with a printable view of
 every thread) and the imageboard TinyIB (anonymous posters, "No.N" post numbers, ``>>N`` replies, thread
 pages as static HTML, an index of thread teasers), Beehive Forum 1.5 (framesets whose frames
-declare the frameset canonical, a pager of post ranges, "jump to post" windows), all on MariaDB, are installed
+declare the frameset canonical, a pager of post ranges, "jump to post" windows), and the Chinese community
+OpenSNS on ThinkPHP 3.2 (PHP 5 code run through a prelude; every route in ``index.php?s=/...``), all on MariaDB, are installed
 through their own installers and seeded through their own posting code (tests/engines/php/); the
 truth is the engine's posts table. ``scrapy crawl generic`` crawls the front
 page into a fresh SQLite store; we check post F1 >= 0.95 over the whole site,
@@ -39,7 +40,7 @@ import pytest
 from tests.conftest import service_missing
 from tests.engines import metrics
 from tests.engines.php import (PhpForum, asgaros, bbpress, beehive, carbon, discuz, e107, elkarte, esotalk, flarum, fluxbb, hadsky, hybbs, missing,
-                               phorum, phpbb, q2a, source_dir, startbbs, thinksaas, tinyib, vanilla, wecenter, wpforo, xmb)
+                               opensns, phorum, phpbb, q2a, source_dir, startbbs, thinksaas, tinyib, vanilla, wecenter, wpforo, xmb)
 from tests.sites import last_run_stats, norm, run_crawl, stored_posts
 
 pytestmark = pytest.mark.slow
@@ -59,6 +60,7 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
            "fluxbb": (fluxbb.PHP_MODULES, True, fluxbb.running_fluxbb),
            "hadsky": (hadsky.PHP_MODULES, True, hadsky.running_hadsky),
            "hybbs": (hybbs.PHP_MODULES, True, hybbs.running_hybbs),
+           "opensns": (opensns.PHP_MODULES, True, opensns.running_opensns),
            "phorum": (phorum.PHP_MODULES, True, phorum.running_phorum),
            "phpbb": (phpbb.PHP_MODULES, True, phpbb.running_phpbb),
            "q2a": (q2a.PHP_MODULES, True, q2a.running_q2a),

@@ -368,6 +368,50 @@ def test_a_thread_pages_author_links_teach_the_sites_member_folder() -> None:
     assert policy.refuse_queued("http://h/community/repairs/") is None
 
 
+def test_member_folders_are_learned_in_a_route_read_from_the_query() -> None:
+    """ThinkPHP's compatibility-mode URLs carry the whole route in ``?s=`` (``index.php?s=/ucenter/index/
+    index/uid/104.html``, a pseudo-static ``.html`` after the member id): the route's folders are
+    learned as a path's are, and the member's other pages under them are not fetched."""
+    tally: dict[str, int] = {}
+    policy = UrlPolicy(Frontier(None), start_url="http://h/",
+                       count=lambda key, n=1: tally.__setitem__(key, tally.get(key, 0) + n))
+    route = "http://h/index.php?s={}"
+    url = route.format("/forum/index/detail/id/32.html")
+    thread = Page(url=url, kind="thread",
+                  posts=[Post(1, "周末去哪里爬山比较好？", author="张丽"), Post(2, "早上六点出发人比较少。", author="lihua")],
+                  links=[Link(route.format("/ucenter/index/index/uid/104.html"), "张丽", "post"),
+                         Link(route.format("/ucenter/index/index/uid/101.html"), "lihua", "post"),
+                         Link(route.format("/forum/index/detail/id/32/page/2.html"), "2", "pagination"),
+                         Link(route.format("/forum/index/forum/id/4.html"), "技术交流", "navigation")])
+    got = [f.url for f in policy.discover(thread, {"fc_depth": 1}, url)]
+    assert got == [route.format("/forum/index/detail/id/32/page/2.html"), route.format("/forum/index/forum/id/4.html")]
+    assert tally["forumcrawl/profile_folders_learned"] == 1
+    assert policy.refuse_queued(route.format("/ucenter/index/index/uid/103.html")) == "profile"
+    assert policy.refuse_queued(route.format("/forum/index/detail/id/33.html")) is None
+    # the member's other pages: the same controller's other actions over the same member key
+    assert policy.refuse_queued(route.format("/ucenter/index/fans/uid/1.html")) == "profile"
+    assert policy.refuse_queued(route.format("/ucenter/index/applist/type/weibo/uid/103.html")) == "profile"
+    assert policy.refuse_queued(route.format("/ucenter/member/login.html")) != "profile"
+    assert policy.refuse_queued(route.format("/ucenter/index/rank.html")) is None
+
+
+def test_a_route_in_the_query_is_judged_as_a_path_once_it_names_the_login() -> None:
+    """``?s=/ucenter/member/login.html`` (a pseudo-static suffix after the login word) teaches that ``s``
+    routes the site: its action routes (``dobookmark``: ThinkPHP names actions ``doX``) and its lists
+    sorted another way (``/order/ctime``, a name/value pair of the route) are not fetched."""
+    from crawler.urls import RouteKeys
+
+    keys = RouteKeys()
+    keys.learn("http://h/index.php?s=/ucenter/member/login.html")
+    assert keys.keys == {"s"}
+    route = "http://h/index.php?s={}"
+    assert keys.refusal(route.format("/forum/index/dobookmark/post_id/31.html")) == "action"
+    assert keys.refusal(route.format("/forum/index/forum/id/4/order/ctime.html")) == "variant"
+    assert keys.refusal(route.format("/forum/index/forum/id/4.html")) is None
+    assert keys.refusal(route.format("/forum/index/detail/id/31/page/2.html")) is None
+    assert keys.refusal(route.format("/shop/order/view/id/5.html")) is None   # (an order page: no sort value)
+
+
 def test_a_listing_rows_link_to_one_post_of_its_thread_is_not_fetched() -> None:
     """"answered 2 hours ago" beside a question: the question's URL with a parameter more and an
     anchor (``&show=9#a9``) opens the page holding that answer, which the thread's chain reads."""

@@ -42,6 +42,22 @@ def test_patterns_generalise_ids_slugs_and_query_values() -> None:
     assert url_pattern("http://h/read.php?2,24,page=2") != url_pattern("http://h/read.php?2,24,printview,page=2")
 
 
+def test_a_route_in_a_query_value_is_part_of_the_pattern() -> None:
+    """A front controller's route in a query value (ThinkPHP's ``index.php?s=/forum/index/detail/id/32.html``)
+    names the kind of page as a path does: three pages of other kinds that gave nothing new (the home
+    page, a micro-blog, a member list) stop neither the forum nor its threads."""
+    route = "http://h/index.php?s={}"
+    assert url_pattern(route.format("/forum/index/detail/id/32.html")) \
+        == url_pattern(route.format("%2Fforum%2Findex%2Fdetail%2Fid%2F5.html")) == "/index.php?s=/forum/index/detail/id/#.html"
+    assert url_pattern(route.format("/forum/index/detail/id/32/page/2.html")) == "/index.php?s=/forum/index/detail/id/#/page/#.html"
+    assert url_pattern("http://h/index.php?s=abc&t=5") == "/index.php?s&t"  # (a value that is no path: its key only)
+    learner = PatternLearner(min_samples=5)
+    for page in ("/home/index/index.html", "/weibo/index/index.html", "/people/index/index.html"):
+        learner.record(route.format(page), "empty")
+    assert learner.blocked(route.format("/forum/index/index.html")) is None
+    assert learner.blocked(route.format("/forum/index/detail/id/32.html")) is None
+
+
 def test_opaque_ids_and_addresses_are_names_in_a_pattern() -> None:
     """A hash id (base32: letters and digits) and an address (a mailing list's) name a thing,
     not a kind of page: every message page of every list is one pattern, so what three of

@@ -449,3 +449,15 @@ def test_a_link_to_an_anchor_shown_on_the_page_is_no_post_elsewhere():
                 f"<div class='list_posts'>{LOREM} Number {n}.</div></div>")
     posts = posts_of(page(*(row(n) for n in range(1, 5))), "https://forum.example.org/index.php?action=recent")
     assert len(posts) == 4 and [p.url for p in posts] == [None] * 4
+
+
+def test_a_member_id_as_a_path_parameter_is_a_profile_link():
+    """ThinkPHP's path-style parameters name the member as ``/uid/102`` (``index.php?s=/ucenter/index/
+    index/uid/102.html``), as ``?uid=102`` does elsewhere: the name under such a link is a post's author
+    (OpenSNS's pages of 2-5 posts read as a listing of 0 posts without it)."""
+    from extractor.fields import is_profile_href
+
+    assert is_profile_href("/index.php?s=/ucenter/index/index/uid/102.html")
+    assert is_profile_href("/space/uid/7.html") and is_profile_href("/home.php?mod=space&uid=7")
+    assert not is_profile_href("/index.php?s=/forum/index/detail/id/32.html")
+    assert not is_profile_href("/index.php?s=/forum/index/forum/id/4.html")

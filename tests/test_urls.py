@@ -13,6 +13,11 @@ from crawler.urls import base_domain, canonicalize, same_site, site_of, skip_rea
         ("https://example.com:443", "https://example.com/"),
         ("http://example.com/viewtopic.php?t=5&sid=0123456789abcdef0123456789abcdef", "http://example.com/viewtopic.php?t=5"),
         ("http://example.com/showthread.php?s=abc&t=9", "http://example.com/showthread.php?t=9"),
+        ("http://example.com/showthread.php?s=0123456789abcdef0123456789abcdef&t=9", "http://example.com/showthread.php?t=9"),
+        # ThinkPHP's compatibility-mode URLs: "s" is the route, not a session id (a path: it holds "/")
+        ("http://h/index.php?s=/forum/index/detail/id/32.html", "http://h/index.php?s=/forum/index/detail/id/32.html"),
+        ("http://h/index.php?s=/forum/index/detail/id/32/page/2.html&sid=abc", "http://h/index.php?s=/forum/index/detail/id/32/page/2.html"),
+        ("http://h/index.php?s=%2Fforum%2Findex%2Findex.html", "http://h/index.php?s=/forum/index/index.html"),
         ("http://example.com/a;jsessionid=XYZ?x=1", "http://example.com/a?x=1"),
         # SMF: ";"-separated parameters, the session id in the query (PHPSESSID, ;sesc=)
         ("http://h/index.php?PHPSESSID=9aa2c440ca71461a&topic=5.15", "http://h/index.php?topic=5.15"),

@@ -1,4 +1,4 @@
-"""Real PHP forum engines (Discuz! X, FluxBB, Carbon Forum, Question2Answer, WeCenter, WordPress + bbPress, WordPress + Asgaros Forum, WordPress + wpForo, Phorum, phpBB, Flarum, ThinkSAAS, HYBBS, esoTalk, HadSky, e107, StartBBS, Vanilla, ElkArte, XMB, TinyIB, Beehive Forum) run on 127.0.0.1 for whole-site crawl tests.
+"""Real PHP forum engines (Discuz! X, FluxBB, Carbon Forum, Question2Answer, WeCenter, WordPress + bbPress, WordPress + Asgaros Forum, WordPress + wpForo, Phorum, phpBB, Flarum, ThinkSAAS, HYBBS, esoTalk, HadSky, e107, StartBBS, Vanilla, ElkArte, XMB, TinyIB, Beehive Forum, OpenSNS) run on 127.0.0.1 for whole-site crawl tests.
 
 The engine sources are not in this repository: each is looked up in the
 environment variable ``FORUMCRAWL_<NAME>_SRC`` or in
