@@ -58,6 +58,9 @@ _WORDS = (
     r"search|advanced-?search|"
     r"calendar|events?-?calendar|"
     r"members?|memberlist|member-?list|user-?list|users?|people|profile|userinfo|"
+    # a user centre (Chinese forums' 用户中心: a member's home, fans, photos) and a daily check-in
+    # board (签到: who signed in today), both lists of members
+    r"u-?center|user-?center|check[-_]?in|qiandao|"
     r"private-?messages?|pm|messenger|inbox|"
     r"subscribe|unsubscribe|bookmark|watch|ignore|"
     r"vote|like|react|thank|rep|reputation|rate|rating|rate-?thread|ratethread|rate-?post|rate-?topic|"
@@ -340,8 +343,9 @@ class RouteKeys:
     Engines served by one script name their pages in a query value (``index.php?qa=user&qa_1=ann``,
     ``?qa=feed``, ``?q=user/5``) under a key of their own choosing, so :func:`skip_reason`'s
     list of action keys cannot know it. A key seen holding a login or registration route is
-    such a key; its other values are then judged like path segments (member pages, feeds,
-    forms are skipped; ``?qa=questions`` or ``?qa=52`` are kept).
+    such a key, and so is a short key (or ``route``) holding a path of three segments or more
+    (``?s=/forum/index/index.html``); its other values are then judged like path segments
+    (member pages, feeds, forms are skipped; ``?qa=questions`` or ``?qa=52`` are kept).
     """
 
     def __init__(self) -> None:
@@ -357,6 +361,12 @@ class RouteKeys:
             parts = value.split("%2F" if "%2F" in value else "/")
             # (a segment may carry a pseudo-static suffix: ThinkPHP's ?s=/ucenter/member/login.html)
             if value and any(_ROUTE_MARK.match(_HTML_SUFFIX.sub("", part)) for part in parts):
+                self.keys.add(key.lower())
+            elif (len(key) <= 2 or key.lower() == "route") and value[:1] == "/" \
+                    and sum(1 for part in parts if part) >= 3:
+                # a front controller's route under a short key (ThinkPHP ?s=/forum/index/index.html,
+                # Yii ?r=/site/page/x, Drupal ?q=/node/5/edit): module, controller, action; a page
+                # without a login link (one shown by script) teaches it so
                 self.keys.add(key.lower())
 
     def refusal(self, url: str) -> str | None:

@@ -279,3 +279,19 @@ def test_site_and_domains() -> None:
     assert not same_site("http://www.example.com/a", "forum.example.com")
     assert same_site("http://www.example.com/a", "forum.example.com", same_domain=True)
     assert not same_site("http://example.org/a", "forum.example.com", same_domain=True)
+
+
+def test_a_short_key_holding_a_three_segment_path_routes_the_site() -> None:
+    """OpenSNS's home page shows no login link (its login is a script's dialog), so its route key
+    ``s`` was not learned before the admin's user-centre pages, its fans, photos and rank tabs, and a
+    daily check-in ranking were fetched from it: 10 of 43 GETs under load."""
+    from crawler.urls import RouteKeys
+
+    routes = RouteKeys()
+    routes.learn("http://h/index.php?s=/forum/index/index.html")
+    routes.learn("http://h/login?next=/t/5")
+    routes.learn("http://h/x?redirect=/a/b/c")  # (a long key: a return address, not a route)
+    assert routes.keys == {"s"}
+    assert routes.refusal("http://h/index.php?s=/ucenter/index/fans/uid/1.html") == "action"
+    assert routes.refusal("http://h/index.php?s=/home/addons/execute/_addons/check_in/_action/ranking.html") == "action"
+    assert routes.refusal("http://h/index.php?s=/forum/index/detail/id/34.html") is None
