@@ -371,7 +371,8 @@ def test_a_thread_pages_author_links_teach_the_sites_member_folder() -> None:
 def test_member_folders_are_learned_in_a_route_read_from_the_query() -> None:
     """ThinkPHP's compatibility-mode URLs carry the whole route in ``?s=`` (``index.php?s=/ucenter/index/
     index/uid/104.html``, a pseudo-static ``.html`` after the member id): the route's folders are
-    learned as a path's are, and the member's other pages under them are not fetched."""
+    learned as a path's are, and the member's other pages under them are not fetched. (Here under
+    ``/home/``: ``ucenter`` is itself a member-list word, refused before any folder is learned.)"""
     tally: dict[str, int] = {}
     policy = UrlPolicy(Frontier(None), start_url="http://h/",
                        count=lambda key, n=1: tally.__setitem__(key, tally.get(key, 0) + n))
@@ -379,20 +380,20 @@ def test_member_folders_are_learned_in_a_route_read_from_the_query() -> None:
     url = route.format("/forum/index/detail/id/32.html")
     thread = Page(url=url, kind="thread",
                   posts=[Post(1, "周末去哪里爬山比较好？", author="张丽"), Post(2, "早上六点出发人比较少。", author="lihua")],
-                  links=[Link(route.format("/ucenter/index/index/uid/104.html"), "张丽", "post"),
-                         Link(route.format("/ucenter/index/index/uid/101.html"), "lihua", "post"),
+                  links=[Link(route.format("/home/index/index/uid/104.html"), "张丽", "post"),
+                         Link(route.format("/home/index/index/uid/101.html"), "lihua", "post"),
                          Link(route.format("/forum/index/detail/id/32/page/2.html"), "2", "pagination"),
                          Link(route.format("/forum/index/forum/id/4.html"), "技术交流", "navigation")])
     got = [f.url for f in policy.discover(thread, {"fc_depth": 1}, url)]
     assert got == [route.format("/forum/index/detail/id/32/page/2.html"), route.format("/forum/index/forum/id/4.html")]
     assert tally["forumcrawl/profile_folders_learned"] == 1
-    assert policy.refuse_queued(route.format("/ucenter/index/index/uid/103.html")) == "profile"
+    assert policy.refuse_queued(route.format("/home/index/index/uid/103.html")) == "profile"
     assert policy.refuse_queued(route.format("/forum/index/detail/id/33.html")) is None
     # the member's other pages: the same controller's other actions over the same member key
-    assert policy.refuse_queued(route.format("/ucenter/index/fans/uid/1.html")) == "profile"
-    assert policy.refuse_queued(route.format("/ucenter/index/applist/type/weibo/uid/103.html")) == "profile"
-    assert policy.refuse_queued(route.format("/ucenter/member/login.html")) != "profile"
-    assert policy.refuse_queued(route.format("/ucenter/index/rank.html")) is None
+    assert policy.refuse_queued(route.format("/home/index/fans/uid/1.html")) == "profile"
+    assert policy.refuse_queued(route.format("/home/index/applist/type/weibo/uid/103.html")) == "profile"
+    assert policy.refuse_queued(route.format("/home/member/login.html")) != "profile"
+    assert policy.refuse_queued(route.format("/home/index/rank.html")) is None
 
 
 def test_a_route_in_the_query_is_judged_as_a_path_once_it_names_the_login() -> None:

@@ -28,7 +28,6 @@ Truth: ``DEFAULT_POST`` + ``DEFAULT_POST_CONTENT`` (the installer's welcome thre
 from __future__ import annotations
 
 import re
-import subprocess
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
@@ -39,6 +38,7 @@ from typing import Iterator
 from tests.engines.php import (HERE, MYSQL, PhpForum, engine_workspace, html_column_text, mysql, mysql_rows, php_server,
                                run_seeder)
 from tests.engines.php import corpus
+from tests.engines.php.php8 import brace_offsets, lint_error
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
 NAME = "beehive"
@@ -47,7 +47,6 @@ WEBTAG = "DEFAULT"
 PER_PAGE = 5  # (a guest's window in this test copy, as the other engines show 5 posts a page)
 ADMIN = {"user": "admin", "password": "forumcrawl-admin", "email": "admin@example.com"}
 QUOTE_EVERY = 4  # reply i (i % 4 == 2) quotes post i - 1
-_CURLY = re.compile(r"(\$\w+(?:\[[^\]\[]*\])*)\{([^{}]+)\}")
 
 
 def _patch(site: Path, rel: str, old: str, new: str, count: int = 1) -> None:
@@ -58,31 +57,6 @@ def _patch(site: Path, rel: str, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new), encoding="latin-1")
 
 
-def _lint_error(path: Path) -> tuple[str, int] | None:
-    done = subprocess.run(["php", "-l", str(path)], capture_output=True, text=True)
-    if done.returncode == 0:
-        return None
-    m = re.search(r"error:\s+(.*) in .* on line (\d+)", done.stdout + done.stderr)
-    return (m.group(1), int(m.group(2))) if m else (done.stdout + done.stderr, 0)
-
-
-def _brace_offsets(site: Path) -> None:
-    """``$s{0}`` -> ``$s[0]`` on the lines ``php -l`` names, in the files that have such a shape."""
-    for path in site.rglob("*.php"):
-        if not _CURLY.search(path.read_text(encoding="latin-1")):
-            continue
-        for _ in range(100):
-            error = _lint_error(path)
-            if error is None or "curly braces" not in error[0]:
-                break
-            lines = path.read_text(encoding="latin-1").split("\n")
-            old = lines[error[1] - 1]
-            lines[error[1] - 1] = _CURLY.sub(r"\1[\2]", old, count=1)
-            if lines[error[1] - 1] == old:
-                raise RuntimeError(f"Beehive: cannot rewrite {path}:{error[1]}: {old.strip()[:100]}")
-            path.write_text("\n".join(lines), encoding="latin-1")
-
-
 def _patch_test_copy(site: Path) -> None:
     """The test copy's patches (module docstring)."""
     autoload = site / "include/htmlpurifier/HTMLPurifier.autoload.php"
@@ -91,7 +65,7 @@ def _patch_test_copy(site: Path) -> None:
     if n != 1:
         raise RuntimeError("Beehive: no __autoload fallback in HTMLPurifier.autoload.php")
     autoload.write_text(text, encoding="latin-1")
-    _brace_offsets(site)
+    brace_offsets(site, "Beehive")
     _patch(site, "post.php", "$closed == 'Y' : isset($thread_data['CLOSED']) && $thread_data['CLOSED'] > 0 ? true : false",
            "$closed == 'Y' : (isset($thread_data['CLOSED']) && $thread_data['CLOSED'] > 0)")
     _patch(site, "post.php", "$sticky == 'Y' : isset($thread_data['STICKY']) && $thread_data['STICKY'] == \"Y\" ? true : false",
@@ -102,7 +76,7 @@ def _patch_test_copy(site: Path) -> None:
     for rel in ("post.php", "admin_forums.php"):
         path = site / rel
         for _ in range(20):
-            error = _lint_error(path)
+            error = lint_error(path)
             if error is None:
                 break
             lines = path.read_text(encoding="latin-1").split("\n")

@@ -42,7 +42,6 @@ forum has none (its "楼中楼" replies to a reply are left out). Truth: ``ocent
 from __future__ import annotations
 
 import re
-import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -54,6 +53,7 @@ from typing import Iterator
 from tests.engines.php import (HERE, MYSQL, PhpForum, engine_workspace, html_column_text, mysql, mysql_rows, php_server,
                                run_seeder)
 from tests.engines.php import corpus
+from tests.engines.php.php8 import brace_offsets, lint_error
 from tests.engines.server import TruthPage, TruthPost, TruthThread
 
 NAME = "opensns"
@@ -62,7 +62,6 @@ PREFIX = "ocenter_"
 PER_PAGE = 10  # (replies a thread page shows; the opening post is shown on page 1 above them)
 ADMIN = {"user": "admin", "password": "forumcrawl-admin", "email": "admin@example.com"}
 BOARDS = ["生活闲聊", "技术交流"]
-_CURLY = re.compile(r"(\$\w+(?:->\w+)*(?:\s*\[[^\]\[]*\])*)\s*\{([^{}]+)\}")
 # Internal functions that throw a TypeError on a non-array under PHP 8 where PHP 5 warned and returned null.
 _LENIENT = ("array_merge", "array_column", "array_keys", "array_values", "array_slice", "array_unique", "array_flip",
             "array_combine", "array_diff", "array_intersect", "implode", "join", "in_array", "array_key_exists",
@@ -76,32 +75,6 @@ def _patch(site: Path, rel: str, old: str, new: str) -> None:
     if old not in text:
         raise RuntimeError(f"OpenSNS: {old[:60]!r} is not in {rel}")
     path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def _lint_error(path: Path) -> tuple[str, int] | None:
-    done = subprocess.run(["php", "-l", str(path)], capture_output=True, text=True)
-    if done.returncode == 0:
-        return None
-    m = re.search(r"error:\s+(.*) in .* on line (\d+)", done.stdout + done.stderr)
-    return (m.group(1), int(m.group(2))) if m else (done.stdout + done.stderr, 0)
-
-
-def _brace_offsets(site: Path) -> None:
-    """``$s{0}`` -> ``$s[0]`` on the lines ``php -l`` names, in the files that have such a shape."""
-    for path in site.rglob("*.php"):
-        text = path.read_text(encoding="latin-1")
-        if not _CURLY.search(text):
-            continue
-        for _ in range(200):
-            error = _lint_error(path)
-            if error is None or "curly braces" not in error[0]:
-                break
-            lines = path.read_text(encoding="latin-1").split("\n")
-            old = lines[error[1] - 1]
-            lines[error[1] - 1] = _CURLY.sub(r"\1[\2]", old, count=1)
-            if lines[error[1] - 1] == old:
-                raise RuntimeError(f"OpenSNS: cannot rewrite {path}:{error[1]}: {old.strip()[:100]}")
-            path.write_text("\n".join(lines), encoding="latin-1")
 
 
 def _namespaces(site: Path) -> set[str]:
@@ -157,7 +130,7 @@ def _prelude(site: Path, path: Path) -> None:
         body += [f"define('{quoted}\\\\{w}', '{w}');" for w in words]
         out += body + ["}"]
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
-    error = _lint_error(path)
+    error = lint_error(path)
     if error:
         raise RuntimeError(f"OpenSNS prelude: {error}")
 
@@ -169,7 +142,7 @@ def _patch_test_copy(site: Path) -> None:
     for folder in ("Runtime/Cache", "Runtime/Temp", "Runtime/Data", "Runtime/Logs"):
         for path in sorted((site / folder).rglob("*"), reverse=True) if (site / folder).exists() else []:
             path.rmdir() if path.is_dir() else path.unlink()
-    _brace_offsets(site)
+    brace_offsets(site, "OpenSNS")
     _patch(site, "ThinkPHP/Common/functions.php", "$input =& $GLOBALS;", "$input = $GLOBALS;")
     _patch(site, "ThinkPHP/Mode/Api/functions.php", "$input =& $GLOBALS;", "$input = $GLOBALS;")
     _patch(site, "Application/Forum/Controller/ForumController.class.php", "editPost($id = null, $id = null,",
