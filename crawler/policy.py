@@ -633,7 +633,7 @@ class UrlPolicy:
         """The page-jump links left to ``entry``'s chain, now that its first page failed for
         good (or the crawl is idle and no chain reached them, :meth:`release_waiting`): fetched
         after all, so the thread's later pages (and, through them, its chain) are not lost with
-        it (a window over posts its pages show is read then as a duplicate)."""
+        it."""
         fetches = []
         for target, priority, depth in self.held_jumps.pop(entry, ()):
             child: dict[str, Any] = {"fc_depth": depth}
@@ -845,10 +845,7 @@ def _page_one_links(page, url: str, entries: dict[str, Any], canon: Callable[[st
 def _page_jumps(page, canon: Callable[[str], str] = canonicalize) -> dict[str, str]:
     """A listing's page-jump links: pagination links between an entry and the next one that
     go to the same thread (the same first path segment and a number in common), mapped to
-    that entry's URL (links after the last entry may be the listing's own pager); and any
-    other link of a row that is its entry's URL with only its last number changed (a "go to
-    last post" link, ``messages.php?msg=10.3`` beside the entry ``msg=10.1``: a window into
-    the thread, read as a thread of its own when it came first)."""
+    that entry's URL. (Links after the last entry may be the listing's own pager.)"""
     jumps: dict[str, str] = {}
     entry = None
     pending: list[str] = []
@@ -859,24 +856,9 @@ def _page_jumps(page, canon: Callable[[str], str] = canonicalize) -> dict[str, s
                     if _same_thread(url, entry):
                         jumps[url] = entry
             entry, pending = canon(link.url), []
-        elif entry is None:
-            continue
-        elif link.role == "pagination":
+        elif link.role == "pagination" and entry is not None:
             pending.append(canon(link.url))
-        else:
-            url = canon(link.url)
-            if url != entry and _last_number_moved(url, entry):
-                jumps[url] = entry
     return jumps
-
-
-def _last_number_moved(url: str, entry: str) -> bool:
-    """``url`` is ``entry`` with its last number, only, changed: the same pattern, and every
-    number before the last one the same (``?msg=10.3`` beside ``?msg=10.1``)."""
-    if url_pattern(url) != url_pattern(entry):
-        return False
-    here, there = id_numbers(url), id_numbers(entry)
-    return len(here) == len(there) >= 2 and here[:-1] == there[:-1] and here[-1] != there[-1]
 
 
 def _post_permalinks(page, url: str, canon: Callable[[str], str] = canonicalize) -> set[str]:

@@ -620,18 +620,3 @@ def test_a_redirect_to_a_known_page_teaches_its_pattern_a_repeat() -> None:
     assert policy.patterns.blocked("http://h/post.php?t=9") is None
     assert tally["forumcrawl/redirects_to_known/refused"] == 3
 
-
-def test_a_listing_rows_last_post_link_is_left_to_the_threads_chain() -> None:
-    """Beehive's thread list: each row links its thread (``messages.php?msg=10.1``) and its last post
-    (``msg=10.3``), a window showing the thread from post 3. Read before the thread's first page, and
-    before any pager had shown the site's post ranges, the window was stored as a thread of its own
-    (a fresh-clone CI run: thread 10 under two URLs)."""
-    policy = UrlPolicy(Frontier(None), start_url="http://h/")
-    links = [Link("http://h/messages.php?msg=10.1", "Tomatoes", "entry"),
-             Link("http://h/messages.php?msg=10.1", "[", "other"), Link("http://h/messages.php?msg=10.3", "]", "other"),
-             Link("http://h/messages.php?msg=11.1", "Copper", "entry"),
-             Link("http://h/messages.php?msg=11.5", "]", "other"), Link("http://h/user_profile.php?uid=3", "ann", "other")]
-    page = Page(url="http://h/thread_list.php", kind="listing", links=links,
-                entries=[Entry(title=link.text, url=link.url) for link in links if link.role == "entry"])
-    got = sorted(f.url for f in policy.discover(page, {"fc_depth": 0}, "http://h/thread_list.php"))
-    assert got == ["http://h/messages.php?msg=10.1", "http://h/messages.php?msg=11.1", "http://h/user_profile.php?uid=3"]
