@@ -631,9 +631,8 @@ class UrlPolicy:
 
     def release_jumps(self, entry: str) -> list[Fetch]:
         """The page-jump links left to ``entry``'s chain, now that its first page failed for
-        good (or the crawl is idle and no chain reached them, :meth:`release_waiting`): fetched
-        after all, so the thread's later pages (and, through them, its chain) are not lost with
-        it."""
+        good: fetched after all, so the thread's later pages (and, through them, its chain)
+        are not lost with it."""
         fetches = []
         for target, priority, depth in self.held_jumps.pop(entry, ()):
             child: dict[str, Any] = {"fc_depth": depth}
@@ -783,13 +782,9 @@ class UrlPolicy:
 
     def release_waiting(self) -> list[Fetch]:
         """When nothing else is left: the next few waiting fetches of each pattern on trial
-        (``parallel_trials`` each; views of pages taken on meanwhile are dropped), held declared
-        targets, and page jumps no chain reached."""
+        (``parallel_trials`` each; views of pages taken on meanwhile are dropped), and held
+        declared targets."""
         released = self.copies.release_all() + self.hollow.release_held()  # (their judges failed)
-        # page-jump and last-post links left to their threads' chains that no chain reached (a
-        # chain broken off): fetched now, so the thread's later pages are not lost
-        for entry in list(self.held_jumps):
-            released += self.release_jumps(entry)
         self.in_flight.clear()  # idle: nothing is in flight (a lost answer no longer holds a trial)
         for pattern in list(self.waiting):
             self._drop_known_views(pattern)
