@@ -34,7 +34,6 @@ class HollowViews:
         # Declared targets judged one at a time per URL pattern until one shows posts (a pattern
         # of real pages) or none (hollow): views all arrive at once, and every thread's frameset
         # was fetched before the first one told what it was.
-        self.dropped_targets: list[Any] = []       # held targets of the pattern learned hollow last
         self.shown: set[str] = set()               # patterns whose pages showed posts
         self._trying: dict[str, str] = {}          # pattern -> the target URL fetched to judge it
         self._held: dict[str, list[Any]] = {}      # pattern -> target fetches waiting for that
@@ -125,17 +124,17 @@ class HollowViews:
         """Views were skipped for ``url``'s page."""
         return url in self._views_of
 
-    def learn(self, url: str) -> list[View] | None:
+    def learn(self, url: str) -> tuple[list[View], list[Any]] | None:
         """``url``'s pattern is hollow: the views skipped for any page of it, to be read where they
-        are; None if it was known already (or the bound is reached)."""
+        are, and the targets of it held meanwhile (:meth:`hold_target`), not to be fetched; None if
+        it was known already (or the bound is reached)."""
         pattern = url_pattern(url)
         if pattern in self.patterns or len(self.patterns) >= 1_000:
             return None
         self.patterns.add(pattern)
         self._trying.pop(pattern, None)
-        self.dropped_targets = self._held.pop(pattern, [])  # (their views are revived below)
         targets = [t for t in self._views_of if url_pattern(t) == pattern]
-        return [v for t in targets for v in self._views_of.pop(t)]
+        return [v for t in targets for v in self._views_of.pop(t)], self._held.pop(pattern, [])
 
     def dropped_like(self, view_pattern: str) -> list[View]:
         """The links dropped as views of known pages under ``view_pattern`` (forgotten now)."""

@@ -302,10 +302,11 @@ class UrlPolicy:
         or a shell around the page that shows them): their links are not followed, a chain's
         next page of that pattern is taken as the page with the same numbers the page links
         in its pager (:meth:`next_page`), declarations naming them are ignored."""
-        views = self.hollow.learn(url)
-        if views is None:
+        learned = self.hollow.learn(url)
+        if learned is None:
             return []
-        for fetch in self.hollow.dropped_targets:  # (held targets: not fetched, their views read)
+        views, held = learned
+        for fetch in held:  # (held targets: not fetched, their views read)
             self.journal.done(fetch.url)
             self.count("forumcrawl/links_skipped/hollow")
         self.count("forumcrawl/hollow_patterns_learned")

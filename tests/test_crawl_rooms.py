@@ -527,8 +527,8 @@ def test_declared_targets_of_an_unjudged_pattern_are_fetched_one_at_a_time() -> 
     frames = [Fetch(f"http://h/index.php?frame=1&msg={n}.1", PRIORITY_ENTRY, {}) for n in range(1, 4)]
     assert [views.hold_target(f) for f in frames] == [False, True, True]
     views.skipped("http://h/messages.php?msg=2.1", frames[1].url, 1)
-    revived = views.learn(frames[0].url)  # the first showed no posts: hollow
-    assert [f.url for f in views.dropped_targets] == [frames[1].url, frames[2].url]
+    revived, dropped = views.learn(frames[0].url)  # the first showed no posts: hollow
+    assert [f.url for f in dropped] == [frames[1].url, frames[2].url]
     assert revived == [("http://h/messages.php?msg=2.1", 1)]
     pages = [Fetch(f"http://h/topic.php?t={n}", PRIORITY_ENTRY, {}) for n in range(1, 4)]
     assert [views.hold_target(f) for f in pages] == [False, True, True]
