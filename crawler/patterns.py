@@ -43,6 +43,11 @@ OUTCOMES = ("new", "repeat", "listed", "wall", "error", "form", "empty")
 # pattern whose answers rarely yield is stopped; one whose pages show posts or entries is not.
 YIELDS = ("new", "repeat", "listed")
 _DIGITS = re.compile(r"\d+")
+# A page named by a plain word in a folder named by one (``/tag/python/``, ``/badge/view/teacher/``,
+# ``/info/about``), without a query: one of a set of named pages, as a slug would be. Each word a
+# pattern of its own, a site's tags or badges were never judged together. (With a query, an
+# extensionless script's name stays: ``/forum/viewtopic?id=5`` is no ``/forum/viewforum?id=2``.)
+_NAMED_PAGE = re.compile(r"^(.*/[A-Za-z]+/)[A-Za-z]+(/?)$")
 _HEXISH = re.compile(r"^[0-9a-f]{16,}$", re.I)
 # An opaque id: a long run of letters and digits mixed (a base32/base36/base64url hash,
 # ``U6RXVYRBNSLLFVBXAEXM2F5TZCLFPRNK``); each would otherwise be a pattern of its own.
@@ -57,6 +62,8 @@ def url_pattern(url: str) -> str:
     (Remembered for recent URLs: a link is judged on every page that shows it.)"""
     parts = urlsplit(url)
     path = _path_pattern(parts.path)
+    if not parts.query:
+        path = _NAMED_PAGE.sub(r"\1*\2", path)
     if parts.query:
         # a key without "=" is a value in the path's place (Discuz's archive "?tid-8.html"): its digits vary;
         # so do those of a key that carries path-like values before its "=" ("?2,36,printview,page=1":

@@ -70,6 +70,8 @@ class UrlPolicy:
         # taken on, then left unfetched (their pattern learned useless): a thread's chain that
         # needs one fetches it after all (crawler/chains.py)
         self.unfetched: set[str] = set()
+        self.shelved: dict[str, list[Fetch]] = {}  # pattern -> its entries left unfetched (_shelve)
+        self._shelved_count = 0
         self.trial = True  # off under a shared frontier: a waiting link lives in one worker's memory
         self.late_entries: dict[str, dict[str, Any]] = {}  # pending URL -> listing entry found after it was taken
         self.held_jumps: dict[str, list[tuple[str, int, int]]] = {}  # entry URL -> its row's page-jump links left to its chain
@@ -490,8 +492,9 @@ class UrlPolicy:
         return bool(learned)
 
     def discover(self, page, meta: dict[str, Any], url: str, *, shared_frontier: bool = False,
-                 known: KnownThreads | None = None) -> list[Fetch]:
-        """The page's links not taken on yet, with their priorities (journaled here)."""
+                 known: KnownThreads | None = None, entry_trial: bool = True) -> list[Fetch]:
+        """The page's links not taken on yet, with their priorities (journaled here); with
+        ``entry_trial``, a listing's entries of an unjudged pattern a few at a time (:meth:`_wait_entry`)."""
         depth = meta.get("fc_depth", 0) + 1
         if self.max_depth is not None and depth > self.max_depth:
             return []
@@ -530,6 +533,7 @@ class UrlPolicy:
         # with one: that thread's first page again
         own_page_one = _page_one_links(page, url, entries, canon)
         windows = self.grid.learn(page, canon) if thread_like else set()
+        into_entries = _titled_as_entries(page, entries, canon) if entries else set()
         for raw, target, priority in targets:
             if target != own_next and ("?" in target and any(a == url or a in linked or a in seen
                                                               for a in first_page_aliases(target))
@@ -540,6 +544,12 @@ class UrlPolicy:
                 # known thread's URL with the suffix its pagers showed for page 1: the same first
                 # page under a second URL
                 self.count("forumcrawl/links_skipped/first_page_alias")
+                continue
+            if target in into_entries:
+                # "Answer: <a listed question's title>", "Re: <a listed topic's title>" (a recent
+                # replies box): a link into a thread this listing shows, which its chain reads
+                self.count("forumcrawl/links_skipped/titled_as_entry")
+                seen.add(target)  # (decided here, also where it shows again without the listing)
                 continue
             if target in windows or self.grid.window(target):
                 # the thread from another post on ("In reply to 8.10" on a pager of 1–5 6–10 11–15): a window
@@ -560,7 +570,9 @@ class UrlPolicy:
                     continue
             if target in seen:
                 if target in entries and target in self.waiting_urls:
-                    fetches.append(self._promote(target, entries[target], depth))
+                    promoted = self._promote(target, entries[target], depth, entry_trial)
+                    if promoted is not None:
+                        fetches.append(promoted)
                 elif target in entries and not self.journal.is_done(target):
                     # taken from another link (or a warm-up page's rougher listing) before a
                     # listing showed it: what the entry says still reaches its thread
@@ -605,7 +617,10 @@ class UrlPolicy:
                 child["fc_entry"] = _entry_meta(entry)
             if self.take(target, priority, child):
                 fetch = Fetch(target, priority, child)
-                if priority >= PRIORITY_ENTRY or not self._wait(fetch):
+                if priority >= PRIORITY_ENTRY:
+                    if not (entry_trial and self._wait_entry(fetch)):
+                        fetches.append(fetch)
+                elif not self._wait(fetch):
                     fetches.append(fetch)
         return fetches
 
@@ -677,23 +692,54 @@ class UrlPolicy:
         self.count("forumcrawl/links_waiting")
         return True
 
+    def _wait_entry(self, fetch: Fetch) -> bool:
+        """Hold a listing's entry back while its URL pattern has not given anything new: of such
+        a pattern, ``unanimous`` entries are fetched at a time, the others wait for the verdict
+        (all released at the first new page, dropped when the pattern is learned useless). A
+        listing of badges, tags or members costs the few pages its verdict needs; a board's
+        threads wait for the first of them to show posts (during the warm-up, for the template)."""
+        if not self.patterns.min_samples or not self.trial:
+            return False
+        pattern = url_pattern(fetch.url)
+        if self._entry_may_go(pattern):
+            return False
+        self.waiting.setdefault(pattern, []).append(fetch)
+        self.waiting_urls.add(fetch.url)
+        self.count("forumcrawl/entries_waiting")
+        return True
+
+    def _entry_may_go(self, pattern: str) -> bool:
+        """An entry of ``pattern`` may be fetched now (counted in flight when it is on trial)."""
+        record = self.patterns.records.get(pattern)
+        if (record is not None and record.outcomes.get("new")) or pattern in self.patterns.vouched \
+                or pattern in self.patterns.chained:
+            return True  # proven: entries are fetched at once
+        if self.in_flight.get(pattern, 0) >= self.patterns.unanimous:
+            return False
+        self.on_trial[pattern] = self.on_trial.get(pattern, 0) + 1
+        self.in_flight[pattern] = self.in_flight.get(pattern, 0) + 1
+        return True
+
     def _may_try(self, pattern: str) -> bool:
         """One more link of ``pattern`` may be fetched now to judge it."""
         return (self.on_trial.get(pattern, 0) < self.patterns.min_samples
                 and self.in_flight.get(pattern, 0) < self.parallel_trials)
 
-    def _promote(self, url: str, entry: Any, depth: int) -> Fetch:
-        """A waiting link is a listing's entry after all: fetched now, as an entry."""
+    def _promote(self, url: str, entry: Any, depth: int, entry_trial: bool = True) -> Fetch | None:
+        """A waiting link is a listing's entry after all: fetched now, as an entry, or (its
+        pattern on trial with entries in flight) left waiting as one."""
         pattern = url_pattern(url)
         waiting = self.waiting.get(pattern, [])
         fetch = next(f for f in waiting if f.url == url)
+        fetch.priority = max(fetch.priority, PRIORITY_ENTRY)
+        fetch.meta = {"fc_depth": min(fetch.meta.get("fc_depth", depth), depth), "fc_entry": _entry_meta(entry)}
+        self.journal.update(url, fetch.priority, fetch.meta)
+        if entry_trial and not self._entry_may_go(pattern):
+            return None
         waiting.remove(fetch)
         if not waiting:
             self.waiting.pop(pattern, None)
         self.waiting_urls.discard(url)
-        fetch.priority = max(fetch.priority, PRIORITY_ENTRY)
-        fetch.meta = {"fc_depth": min(fetch.meta.get("fc_depth", depth), depth), "fc_entry": _entry_meta(entry)}
-        self.journal.update(url, fetch.priority, fetch.meta)
         return fetch
 
     def learn(self, url: str, outcome: str) -> list[Fetch]:
@@ -703,7 +749,27 @@ class UrlPolicy:
         self.patterns.record(url, outcome)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("Outcome %s: %s", outcome, url)  # (what bench/engine_gets.py reads per GET)
-        return self.refill(url, outcome)
+        return self.refill(url, outcome) + (self._unshelve(url) if outcome == "new" else [])
+
+    def _shelve(self, pattern: str, entries: list[Fetch]) -> None:
+        """Entries left unfetched when ``pattern`` was learned useless: kept (bounded) in case a
+        page of it gives new posts after all (answers' links redirecting to their questions, which
+        share the pattern, can make the first verdict), when they are fetched (:meth:`_unshelve`)."""
+        if entries and self._shelved_count + len(entries) <= _SHELF_BOUND:
+            self.shelved.setdefault(pattern, []).extend(entries)
+            self._shelved_count += len(entries)
+
+    def _unshelve(self, url: str) -> list[Fetch]:
+        """The entries shelved for ``url``'s pattern, which gave something new: fetched now."""
+        pattern = url_pattern(url)
+        if pattern not in self.shelved or self.patterns.blocked(url):
+            return []
+        shelf = self.shelved.pop(pattern)
+        self._shelved_count -= len(shelf)
+        fetches = [f for f in shelf if f.url in self.unfetched]  # (not those a chain fetched meanwhile)
+        self.unfetched.difference_update(f.url for f in fetches)
+        self.count("forumcrawl/entries_unshelved", len(fetches))
+        return [Fetch(f.url, f.priority, f.meta, dont_filter=True) for f in fetches]
 
     def refill(self, url: str, outcome: str | None = None) -> list[Fetch]:
         """After ``url`` was answered (an outcome recorded here, or a failure, a refusal):
@@ -730,6 +796,7 @@ class UrlPolicy:
             for fetch in waiting:
                 self.journal.done(fetch.url)
                 self.unfetched.add(fetch.url)
+            self._shelve(pattern, [f for f in waiting if f.priority >= PRIORITY_ENTRY])
             return []
         self._drop_known_views(pattern)
         released: list[Fetch] = []
@@ -794,6 +861,9 @@ class UrlPolicy:
                     break
                 released.append(self._release(pattern))
         return released
+
+# Entries kept for a pattern learned useless that may prove useful after all (memory bound).
+_SHELF_BOUND = 10_000
 
 # What a pager may add to a thread's URL for its page 1: a separator, a short name, "=" or a
 # separator, then 0 or 1 ("?part=1", ",page=1", "&start=0"); never a path segment of its own.
@@ -868,6 +938,39 @@ def _post_permalinks(page, url: str, canon: Callable[[str], str] = canonicalize)
     if page.next_page_url:
         links.discard(canon(page.next_page_url))
     return links
+
+
+def _titled_as_entries(page, entries: dict[str, Any], canon: Callable[[str], str]) -> set[str]:
+    """Links of a listing, not entries, whose text is an entry's title after a short label
+    (``Answer: How many replicates``, ``Re: Topic``) and whose URL is another: a reply's own
+    link into that thread (a "recent replies" box). Titles shorter than ``_TITLE_MATCH_CHARS``
+    match too much to tell."""
+    titles = {}
+    for url, entry in entries.items():
+        title = _title_key(entry.title or "")
+        if len(title) >= _TITLE_MATCH_CHARS:
+            titles[title] = url
+    if not titles:
+        return set()
+    found = set()
+    for link in page.links:
+        if link.role == "entry" or not link.text:
+            continue
+        listed = titles.get(_title_key(_LABEL.sub("", link.text)))
+        if listed is not None:
+            target = canon(link.url)
+            if target != listed and target not in entries:
+                found.add(target)
+    return found
+
+
+def _title_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+# A short label before a title: one or two words and a colon ("Answer:", "Re:", "Comment:", "回复:").
+_LABEL = re.compile(r"^\s*(?:[^\s:：]{1,12}(?:\s[^\s:：]{1,12})?\s*[:：]\s*)+")
+_TITLE_MATCH_CHARS = 12
 
 
 def _extends_entry(url: str, entries: dict[str, Any]) -> bool:

@@ -18,6 +18,8 @@ from crawler.views import declared_url
 HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"application/xml", b"text/xml")
 _PASSWORD_INPUT = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.I)
 _FORM_FIELD = re.compile(rb"<textarea\b", re.I)
+PROSE_LINE_CHARS = 40
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # An RSS/Atom/RDF feed served as text/xml (as many engines serve theirs): its items are copies
 # of posts, each with a link as its only "author" line, so read as a page they are stored twice.
 _FEED_ROOT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*|<!--.*?-->\s*|<\?xml-stylesheet[^>]*>\s*)*"
@@ -72,7 +74,7 @@ def plain_outcome(page, url: str, fetches: list[Fetch], info: dict[str, Any]) ->
     page are new; else a listing of known entries (``listed``: a board page of a re-crawl, whose
     threads are all known, is still a listing), a login wall, a form, or nothing at all
     (``info`` with :func:`form_facts`)."""
-    if page.kind == "article" or fetched_new(url, fetches):
+    if (page.kind == "article" and has_prose(getattr(page, "text", ""))) or fetched_new(url, fetches):
         return "new"
     if any(e.url for e in getattr(page, "entries", ())):
         return "listed"
@@ -81,6 +83,17 @@ def plain_outcome(page, url: str, fetches: list[Fetch], info: dict[str, Any]) ->
     if info.get("form"):
         return "form"
     return "empty"
+
+
+def has_prose(text: str | None) -> bool:
+    """Whether an article's text holds a line of prose (``PROSE_LINE_CHARS`` characters, a CJK
+    character counting two), not only headings and labels: an empty tag or section page, whose
+    "article" is what its sidebars' headings left, gives nothing new."""
+    for line in (text or "").splitlines():
+        line = " ".join(line.split())
+        if len(line) + len(_CJK.findall(line)) >= PROSE_LINE_CHARS:
+            return True
+    return False
 
 
 def reader_comments(page) -> bool:

@@ -32,7 +32,16 @@ def test_a_listing_whose_links_are_known_gave_nothing_new() -> None:
     assert plain_outcome(listing, BOARD, [], {}) == "empty"
     assert plain_outcome(listing, BOARD, [Fetch("http://forum.example/index.php?topic=7.0", 60,
                                                 {"fc_entry": {}})], {}) == "new"
-    assert plain_outcome(SimpleNamespace(kind="article"), BOARD, [], {}) == "new"
+    article = "Compost heats up when the green and brown layers are balanced.\nShare"
+    assert plain_outcome(SimpleNamespace(kind="article", text=article), BOARD, [], {}) == "new"
+
+
+def test_an_article_of_headings_only_gave_nothing_new() -> None:
+    # an empty tag page, read as an article of what its sidebars' headings left (Biostar's /tag/crash/)
+    headings = SimpleNamespace(kind="article", text="Biostar Crash\nRecent Votes\nRecent Locations •\nAll\nRecent Replies")
+    assert plain_outcome(headings, BOARD, [], {}) == "empty"
+    chinese = SimpleNamespace(kind="article", text="最新回复\n堆肥的温度取决于绿色和棕色材料的比例是否合适。")
+    assert plain_outcome(chinese, BOARD, [], {}) == "new"
 
 
 def test_a_listing_of_known_entries_is_listed_and_an_empty_archive_page_is_empty() -> None:

@@ -289,7 +289,7 @@ class GenericSpider(scrapy.Spider):
         """Before the template is learned: links are followed at once (discovery goes on), the
         response is held (its items wait for the template) and the page stays unfinished."""
         self.ledger.defer(response.meta, key)
-        fetches = self._discover(site, page, response.meta, url)
+        fetches = self._discover(site, page, response.meta, url, sampling=site.warmup.sample is None)
         site.warmup.sample_first(fetches)
         yield from self._requests(fetches, site)
         site.warmup.hold(held_response(page, response.body, response.url, url, key, dict(response.meta), info,
@@ -311,12 +311,13 @@ class GenericSpider(scrapy.Spider):
         if step.reading is not None:
             yield from self.ledger.emit(step.reading)
 
-    def _discover(self, site: SiteState, page, meta, url: str) -> list[Fetch]:
-        """The links of ``page`` its site's policy takes on (PageFlow asks this too)."""
+    def _discover(self, site: SiteState, page, meta, url: str, *, sampling: bool = False) -> list[Fetch]:
+        """The links of ``page`` its site's policy takes on (PageFlow asks this too). The first
+        page's entries all go (``sampling``): the template's sample is chosen from its links."""
         if self.sitemaps.stand_in(site):  # its sitemaps stand in for the listings: no link is followed
             return []
         return site.policy.discover(page, meta, url, shared_frontier=self.shared_frontier,
-                                    known=site.recrawl if site.recrawl.active else None)
+                                    known=site.recrawl if site.recrawl.active else None, entry_trial=not sampling)
 
     # -- parked pages (shared frontier: crawler/chains.py) ---------------------------------
     def _resume_parked(self, force: bool = False) -> list:
