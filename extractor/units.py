@@ -459,6 +459,15 @@ def _exclusive(members: np.ndarray, end: np.ndarray, values: np.ndarray, nested:
     return out
 
 
+def _holder(dom: Dom, members: np.ndarray) -> int:
+    """The innermost element holding all of ``members`` (DFS indices in page order)."""
+    first, last = int(members[0]), int(members[-1])
+    top = first
+    while top > 0 and dom.end[top] < last:
+        top = int(dom.parent[top])
+    return top
+
+
 def _median(values: np.ndarray) -> float:
     """``float(np.median(values))`` for a short non-empty integer array, without numpy's
     general machinery (it cost more than the rest of scoring a group)."""
@@ -564,11 +573,14 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         frac = kg / max(1, int((ex_text > 0).sum()))
         score = text_good * frac
         # Most members dated: the undated ones are widgets sharing the class ("Loading...");
-        # otherwise an undated member is kept when it has a post's amount of text.
+        # otherwise an undated member is kept when it has a post's amount of text and sits in the
+        # element holding the dated ones (a board's header box above the thread, sharing a grid
+        # class with the posts' columns, is no post).
         if frac >= 0.8 or frac < 0.5:
             keep = good
         else:
-            keep = good | (ex_text >= 0.25 * _median(ex_text[good]))
+            top = _holder(dom, allm[good])
+            keep = good | ((ex_text >= 0.25 * _median(ex_text[good])) & (allm > top) & (allm <= dom.end[top]))
         # A post whose text names many days (a biography, a timeline) has more date labels than
         # a post's header: it is kept when it sits among the other posts and holds none of them.
         many = np.nonzero(~keep & (ex_date > _MAX_DATES_PER_POST))[0]

@@ -5,6 +5,8 @@ the board's header box, itself a grid row whose column holds the board's descrip
 Once the site template knows the post element (the row, learnt from its threads), a page whose
 generic reading picked the text columns (and the header's column beside them) read no author and
 the board's description as a post; the columns rise to the rows that hold them, one to a row.
+Without a template (the pages a template learns from), the board's header column is no post: it
+lies outside the element that holds the dated columns.
 """
 from extractor import extract
 from extractor.template import SiteTemplate
@@ -94,6 +96,20 @@ def test_text_columns_rise_to_the_known_post_rows() -> None:
         assert [p.text for p in page.posts] == [t for _, _, t in truth], (tid, [p.text[:20] for p in page.posts])
         assert [p.author for p in page.posts] == [a for a, _, _ in truth], tid
         assert [p.published_raw for p in page.posts] == [w for _, w, _ in truth], tid
+
+
+def test_board_header_is_no_post_without_a_template() -> None:
+    """Without a site template (the pages a template is learnt from are read so): the board's header
+    column shares the grid class of the posts' text columns and has a post's amount of text, but it
+    lies outside the element holding the dated columns; taken as an undated post it kept the columns
+    from rising to their rows (no author on any post, the description read as a first post), and
+    the crawler learnt the text column as the site's post element."""
+    for tid, count in ((1, 3), (2, 5), (4, 6), (7, 7), (8, 4)):
+        html, url = thread_page(tid, count)
+        page = extract(html, url)
+        truth = posts(tid, count)
+        assert [p.text for p in page.posts] == [t for _, _, t in truth], (tid, [p.text[:20] for p in page.posts])
+        assert [p.author for p in page.posts] == [a for a, _, _ in truth], tid
 
 
 def test_a_count_and_the_name_after_it_are_no_date() -> None:
