@@ -47,20 +47,24 @@ _FIRST_LAST = re.compile(r"(?:^|[-_])(?:odd|even)(?=$|[-_0-9A-Z])|(?:^|[-_])(?:f
 # Two passes keep the scan fast: digit-led forms over all short texts (the regex engine
 # skips to digits), word-led forms ("May 3", "an hour ago", "昨天 12:30") over labels only.
 _MONTHS_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+# Whitespace inside one label: the labels are scanned joined by newlines, and a date is read within
+# one of them (a count ending one, "帖子总数：34", and a name starting the next, "marta", are no "34 Mar").
+_SPACE = r"[^\S\n]"
 # a number's first digit (not an amount of money), then one of the forms that make it a date, each
-# with a word it cannot match without (None: it can match anywhere)
-_DIGIT_DATE_FORMS = (
+# with a word it cannot match without (None: it can match anywhere); written with \s, read as _SPACE
+_DIGIT_DATE_FORMS = tuple((form.replace(r"\s", _SPACE), word) for form, word in (
     (r"(?<=[12])\d{3}\s*[-/.年]\s*\d{1,2}(?!\d)", None),
     (r"\d?[./-]\d{1,2}[./-](?:19|20)?\d{2}\b", None),
     (r"\d?:\d{2}(?![\d.])", None),
-    (r"\d*(?:\.\d)?\s+\w+\s+ago\b", "ago"),     # (a count with a tenth: "7.6 years ago")
+    # (a count with a tenth: "7.6 years ago"; a unit's letter against the count: "1h ago", "14d ago")
+    (r"\d*(?:\.\d)?(?:\s+\w+|\s*[^\W\d_]+)\s+ago\b", "ago"),
     (r"\d*\s*\S{1,3}前\s*(?:$|(?=[•·|｜]))", "前"),
     (r"\d?(?:st|nd|rd|th|\.)?\s+" + _MONTHS_RE, None),
     (r"\d?\s*月\s*\d+\s*日", "月"),
     # (the look-ahead, a word and a year, spares trying the 84 month names after every "12 ")
     (r"(?=\d?\.?\s+(?:de\s+)?\w+\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b)"
      r"\d?\.?\s+(?:de\s+)?(?:" + FOREIGN_MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b", None),
-)
+))
 # (every foreign month name is a word: tests/test_units_speed.py checks it)
 
 
@@ -84,11 +88,11 @@ def _digit_date_re_for(text: str) -> re.Pattern:
     return _digit_date_re(absent)
 
 
-_QUICK_WORD_RE = re.compile(
+_QUICK_WORD_RE = re.compile((
     r"\b" + _MONTHS_RE + r"[a-z]*\.?\s+\d{1,2}\b|\ban?\s+\w+\s+ago\b|"
     r"(?:\byesterday\b|\btoday\b|昨天|前天|今天)(?=\s*(?:at\s*)?\d{1,2}[:：]\d{2})|"
     r"^\s*(?:yesterday|today|昨天|前天|今天|刚刚|just now|\d{1,3}\s*(?:s|m|min|h|hr|d|w|mo|y|yr|"
-    r"seconds?|minutes?|mins|hours?|hrs|days?|weeks?|months?|years?))\s*$",
+    r"seconds?|minutes?|mins|hours?|hrs|days?|weeks?|months?|years?))\s*$").replace(r"\s", _SPACE),
     re.I | re.M)
 _MAX_DATES_PER_POST = 4
 FRAMED_LIST_SHARE = 0.8     # of a frame's text in the dated list it holds (a post's header dates: little)
@@ -455,6 +459,15 @@ def _exclusive(members: np.ndarray, end: np.ndarray, values: np.ndarray, nested:
     return out
 
 
+def _holder(dom: Dom, members: np.ndarray) -> int:
+    """The innermost element holding all of ``members`` (DFS indices in page order)."""
+    first, last = int(members[0]), int(members[-1])
+    top = first
+    while top > 0 and dom.end[top] < last:
+        top = int(dom.parent[top])
+    return top
+
+
 def _median(values: np.ndarray) -> float:
     """``float(np.median(values))`` for a short non-empty integer array, without numpy's
     general machinery (it cost more than the rest of scoring a group)."""
@@ -560,11 +573,14 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
         frac = kg / max(1, int((ex_text > 0).sum()))
         score = text_good * frac
         # Most members dated: the undated ones are widgets sharing the class ("Loading...");
-        # otherwise an undated member is kept when it has a post's amount of text.
+        # otherwise an undated member is kept when it has a post's amount of text and sits in the
+        # element holding the dated ones (a board's header box above the thread, sharing a grid
+        # class with the posts' columns, is no post).
         if frac >= 0.8 or frac < 0.5:
             keep = good
         else:
-            keep = good | (ex_text >= 0.25 * _median(ex_text[good]))
+            top = _holder(dom, allm[good])
+            keep = good | ((ex_text >= 0.25 * _median(ex_text[good])) & (allm > top) & (allm <= dom.end[top]))
         # A post whose text names many days (a biography, a timeline) has more date labels than
         # a post's header: it is kept when it sits among the other posts and holds none of them.
         many = np.nonzero(~keep & (ex_date > _MAX_DATES_PER_POST))[0]

@@ -5,6 +5,8 @@ the board's header box, itself a grid row whose column holds the board's descrip
 Once the site template knows the post element (the row, learnt from its threads), a page whose
 generic reading picked the text columns (and the header's column beside them) read no author and
 the board's description as a post; the columns rise to the rows that hold them, one to a row.
+Without a template (the pages a template learns from), the board's header column is no post: it
+lies outside the element that holds the dated columns.
 """
 from extractor import extract
 from extractor.template import SiteTemplate
@@ -94,3 +96,44 @@ def test_text_columns_rise_to_the_known_post_rows() -> None:
         assert [p.text for p in page.posts] == [t for _, _, t in truth], (tid, [p.text[:20] for p in page.posts])
         assert [p.author for p in page.posts] == [a for a, _, _ in truth], tid
         assert [p.published_raw for p in page.posts] == [w for _, w, _ in truth], tid
+
+
+def test_board_header_is_no_post_without_a_template() -> None:
+    """Without a site template (the pages a template is learnt from are read so): the board's header
+    column shares the grid class of the posts' text columns and has a post's amount of text, but it
+    lies outside the element holding the dated columns; taken as an undated post it kept the columns
+    from rising to their rows (no author on any post, the description read as a first post), and
+    the crawler learnt the text column as the site's post element."""
+    for tid, count in ((1, 3), (2, 5), (4, 6), (7, 7), (8, 4)):
+        html, url = thread_page(tid, count)
+        page = extract(html, url)
+        truth = posts(tid, count)
+        assert [p.text for p in page.posts] == [t for _, _, t in truth], (tid, [p.text[:20] for p in page.posts])
+        assert [p.author for p in page.posts] == [a for a, _, _ in truth], tid
+
+
+def test_a_count_and_the_name_after_it_are_no_date() -> None:
+    """The board header's count ("帖子总数：27") followed by the first post's writer "marta": read as
+    one text they made "27 mar", a date, and the header a dated post of its own."""
+    for tid, count in ((3, 9), (9, 9), (3, 12), (9, 11)):
+        html, url = thread_page(tid, count)
+        assert posts(tid, count)[0][0] == "marta"
+        page = extract(html, url)
+        assert [p.author for p in page.posts] == [a for a, _, _ in posts(tid, count)], (tid, count)
+
+
+def test_date_labels_are_read_one_at_a_time() -> None:
+    """The page's short texts are scanned joined by newlines: a date is read within one of them
+    (a writer's name ending in a digit before "1h ago" made the name the dated label)."""
+    from extractor.dom import number
+    from extractor.parse import parse
+    from extractor.units import date_flags
+
+    root, _ = parse("<html><body><div>共 34</div><div>marta</div><div>Posts: 12</div><div>may_b</div>"
+                    "<div>user7</div><div>1周前</div><div>3</div><div>years ago</div>"
+                    "<div>5 Mar 2024</div><div>昨天 12:30</div><div>u0</div><div>1h ago</div>"
+                    "<div>14d ago</div><div>7.6 years ago</div></body></html>")
+    dom = number(root)
+    flags = date_flags(dom)
+    dated = [dom.own_text[i] for i in range(len(dom)) if flags[i]]
+    assert dated == ["1周前", "5 Mar 2024", "昨天 12:30", "1h ago", "14d ago", "7.6 years ago"]
