@@ -358,9 +358,16 @@ class UrlPolicy:
             self.hollow.body(window)
             self.count("forumcrawl/links_skipped/post_window")
         self.count("forumcrawl/views_read_again", len(revived))
-        return [Fetch(view, PRIORITY_ENTRY,
-                      {"fc_depth": depth, **({"fc_kept_view": True} if self.hollow.has_body(view) else {})},
-                      dont_filter=True) for view, depth in revived.items()]
+        fetches = []
+        for view, depth in revived.items():
+            kept = self.hollow.has_body(view)
+            fetch = Fetch(view, PRIORITY_ENTRY, {"fc_depth": depth, **({"fc_kept_view": True} if kept else {})},
+                          dont_filter=True)
+            # (read from memory, a view costs nothing; fetched again, its pattern, judged anew, is on
+            # trial: "larger font" links declaring the frameset canonical too give nothing)
+            if kept or not self._wait(fetch):
+                fetches.append(fetch)
+        return fetches
 
     def view_of_known(self, url: str) -> bool:
         """``url`` is, as this site's views showed, a view of a page taken on already."""

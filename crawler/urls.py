@@ -49,8 +49,8 @@ _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#]*", r
 # handled by the key list; bare 32-hex keys are left alone (they may be content ids).
 
 _WORDS = (
-    r"log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|registration|"
-    r"lost-?password|forgot(?:-?password)?|reset-?password|"
+    r"log-?in|log-?out|log-?on|log-?off|sign-?in|sign-?out|sign-?up|register|registration|"
+    r"lost-?password|forgot(?:[-_]?(?:password|pass|pw))?|reset-?password|"
     r"reply|new-?reply|quote|post-?reply|posting|new-?post|newthread|new-?topic|"
     r"add-?(?:topic|thread|post|reply)|compose|publish|"
     r"edit|edit-?post|delete|report|flag|moderat\w*|logs?|"
@@ -260,7 +260,14 @@ def skip_reason(url: str) -> str | None:
                 return "variant"
             if not value and _ACTION_VALUE.match(key):  # "index.php?login", "?action"-less forms
                 return "action"
+            if _SCRIPT_VALUE.match(value) and _path_reason("/" + urlsplit(unquote(value)).path.lstrip("/")) == "action":
+                # a frameset opening an action page ("index.php?final_uri=logon.php%3Fwebtag%3DX")
+                return "action"
     return None
+
+
+# A query value naming a script or a path to open (a frameset's or a wrapper's target).
+_SCRIPT_VALUE = re.compile(r"^(?:/|%2F|[\w-]+\.(?:php|aspx?|jsp|cgi)\b)", re.I)
 
 
 def _path_reason(where: str) -> str | None:

@@ -9,7 +9,7 @@ from crawler.assembly import ThreadAssembly
 from crawler.fetches import PRIORITY_ENTRY, Fetch
 from crawler.frontier.acks import AckLedger
 from crawler.journal import Frontier
-from crawler.patterns import url_pattern
+from crawler.patterns import PatternLearner, url_pattern
 from crawler.policy import UrlPolicy
 from crawler.recrawl import RecrawlPlanner
 from crawler.warmup import TemplateWarmup
@@ -535,3 +535,19 @@ def test_declared_targets_of_an_unjudged_pattern_are_fetched_one_at_a_time() -> 
     assert views.answered("http://h/topic.php?t=1") == [pages[1]]  # failed: the next one judges
     assert [f.url for f in views.target_read(pages[1].url)] == [pages[2].url]  # posts: the rest go
     assert views.hold_target(Fetch("http://h/topic.php?t=9", PRIORITY_ENTRY, {})) is False
+
+
+def test_views_revived_for_a_hollow_page_are_fetched_again_one_at_a_time() -> None:
+    """Views skipped for a frameset that proves hollow are read where they are: kept ones from
+    memory, the others fetched again through their pattern's trial. Beehive's "larger font" links
+    declare the frameset canonical too; all five were fetched again at once, each showing nothing."""
+    policy = UrlPolicy(Frontier(None), start_url="http://h/", patterns=PatternLearner(min_samples=5))
+    fonts = [f"http://h/user_font.php?fontsize=larger&msg={n}.1" for n in range(4)]
+    for n, view in enumerate(fonts):
+        policy.skipped_view(view, f"http://h/index.php?msg={n}.1", 1)
+    kept = "http://h/messages.php?msg=0.1"
+    policy.skipped_view(kept, "http://h/index.php?msg=0.1", 1, b"<p>kept</p>", {})
+    again = policy.learn_hollow("http://h/index.php?msg=0.1", "a test")
+    assert sorted(f.url for f in again) == sorted([kept, fonts[0]])
+    assert policy.waiting_urls == set(fonts[1:])
+    assert [f.url for f in policy.learn(fonts[0], "empty")] == [fonts[1]]

@@ -119,6 +119,12 @@ def test_canonical_query_is_order_independent() -> None:
         "http://h/list/dev@lists.example.org/message/new",
         "http://h/posts/new",
         "http://h/forum/3/topics/new/",
+        # "log on" and "forgot password" in their other spellings (Beehive's logon.php, forgot_pw.php)
+        "http://h/logon.php?webtag=DEFAULT",
+        "http://h/forgot_pw.php?webtag=DEFAULT",
+        # a frameset opening an action page, named in a query value (Beehive's index.php?final_uri=...)
+        "http://h/index.php?final_uri=logon.php%3Fwebtag%3DDEFAULT&webtag=DEFAULT",
+        "http://h/index.php?final_uri=%2Fforgot_pw.php&webtag=DEFAULT",
     ],
 )
 def test_action_urls_are_skipped(url: str) -> None:
@@ -263,6 +269,9 @@ def test_other_schemes_are_skipped(url: str) -> None:
         "http://h/?t/5.html",  # routes without a leading slash: a thread, its later page, a board
         "http://h/?t/5/2.html",
         "http://h/?f/1.html",
+        "http://h/index.php?final_uri=messages.php%3Fmsg%3D1.1&webtag=DEFAULT",  # a frameset of a thread
+        "http://h/viewtopic.php?t=5&redirect=%2Fforum%2F",
+        "http://h/catalog/logon-guide",
     ],
 )
 def test_content_urls_are_kept(url: str) -> None:
