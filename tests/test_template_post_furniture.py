@@ -4,7 +4,9 @@ its privacy note), its vote and byline labels ("votes", "answered", "by", "point
 lines are no content; the posts holding them must still be read (a Q&A engine's answers with
 short texts lost most of their characters to the mask, and were taken for link lists: posts
 vanished from thread pages the template was learnt beside). Synthetic pages in the style of such
-an engine, with and without schema.org microdata."""
+an engine, with and without schema.org microdata: the answers are found as marked-up postings, as
+a repeated element, or at the template's known post path, and the question above them (with a
+comment form of its own, and built unlike them) as the opening post."""
 from __future__ import annotations
 
 from html import escape
@@ -68,7 +70,14 @@ def _thread(q: int, answers: int, md: bool) -> str:
         f"<span class='q-meta'><a class='q-what' href='/q/{q}'>asked</a> "
         f"<time datetime='2024-04-{q % 28 + 1:02d}T08:00:00Z'>Apr {q % 28 + 1}, 2024</time> "
         f"<span class='pad'>by </span><a class='user' href='/user/{user}'>{user}</a></span>"
-        f"<div class='q-content'><div{text}>{escape(question)}</div></div></div>"
+        f"<div class='q-content'><p{text}>{escape(question)}</p></div>"
+        f"<div class='c-form' id='cq{q}' style='display:none'><h2>Your comment on this question:</h2>"
+        f"<form method='post' action='/q/{q}'><table class='ftable'>"
+        f"<tr><td class='fdata'><textarea name='q_content'></textarea></td></tr>"
+        f"<tr><td class='flabel'>Your name to display (optional):</td></tr>"
+        f"<tr><td class='fdata'><input type='text' name='q_email'>"
+        f"<div class='fnote'>Privacy: Your email address will only be used for sending these notifications.</div>"
+        f"</td></tr></table></form></div></div>"
         f"<div class='answer-form'><h2>Your answer</h2><form><textarea name='content'></textarea>"
         f"<div class='fnote'>Privacy: Your email address will only be used for sending these notifications.</div>"
         f"</form></div>"
@@ -85,16 +94,20 @@ def _listing(title: str, qs: list[int]) -> str:
             f"<div class='q-list'>{rows}</div></div>{FOOT}</body></html>")
 
 
-def _template(md: bool) -> SiteTemplate:
-    # a warm-up's sample: two listings and three question pages (each its own chain)
-    sample = [(_listing("最新问题", list(range(1, 12))), B, B), (_listing("热门问题", list(range(5, 18))), B + "hot", B + "hot")]
-    sample += [(_thread(q, n, md), f"{B}q/{q}", f"{B}q/{q}") for q, n in ((3, 5), (4, 3), (5, 8))]
-    return SiteTemplate.learn(sample)
+def _template(md: bool, units: bool) -> SiteTemplate:
+    # a warm-up's sample: two listings and three question pages (each its own chain); learnt from
+    # the pages with their URLs, the template knows where the answers sit (post_units), from bare
+    # HTML it does not and each page's answers are found afresh
+    sample = [(_listing("最新问题", list(range(1, 12))), B), (_listing("热门问题", list(range(5, 18))), B + "hot")]
+    sample += [(_thread(q, n, md), f"{B}q/{q}") for q, n in ((3, 5), (4, 3), (5, 8))]
+    return SiteTemplate.learn([(html, url, url) if units else html for html, url in sample])
 
 
+@pytest.mark.parametrize("units", [True, False], ids=["known-units", "no-units"])
 @pytest.mark.parametrize("md", [True, False], ids=["microdata", "plain"])
-def test_answers_holding_template_lines_are_still_posts(md):
-    tpl = _template(md)
+def test_answers_holding_template_lines_are_still_posts(md, units):
+    tpl = _template(md, units)
+    assert units or not tpl.post_units
     assert set(FORM_LINES) <= {text for _, text in tpl.keys}    # the answers' furniture is template
     for q, answers in ((7, 2), (8, 6), (9, 8), (5, 8)):
         url = f"{B}q/{q}"
