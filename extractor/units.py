@@ -404,7 +404,8 @@ def shown_chars(dom: Dom, text_w: np.ndarray) -> np.ndarray:
     site template's lines) and its link text. What a unit's prose is measured against: a template
     line inside a post (its hidden comment form, its vote labels) is no content and no link
     either, and does not make the post look like a box of labels. Without a template, every own
-    character (as :class:`_RangeSums` counts them)."""
+    character (as :class:`_RangeSums` counts them). ``text_w``: the page's :func:`text_weights`
+    (not a share of them narrowed to prose)."""
     return text_w + dom.own_link_chars
 
 
