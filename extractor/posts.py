@@ -37,7 +37,7 @@ from extractor.structured import name_from_profile_url
 from extractor.units import (_MAX_DATES_PER_POST, _match_units, _normal_sig, _structured_units, _tight_body,
                              choose_units, date_flags,
                              expand_units, find_lead, known_lead_run, layout_mask, node_keys, orphan_units, quote_mask,
-                             single_post, text_weights, unit_keys)
+                             shown_chars, single_post, text_weights, unit_keys)
 
 
 def find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
@@ -95,13 +95,16 @@ def _find_posts(dom: Dom, url: str, *, now: datetime, structured: Any = None,
     if md_units:
         sub_text = dom.subtree(text_w)
         side = layout_mask(dom)
-        sub_all = dom.subtree(dom.own_chars)
+        # (the site template's lines count on neither side: an answer whose furniture, a hidden
+        # comment form and vote labels, is template text is no link list for its short text)
+        sub_all = dom.subtree(shown_chars(dom, text_w))
         # marked-up "postings" that are link lists (similar questions) or sit in a sidebar are no posts
         prose = dom.subtree(np.where(dom.own_chars >= 12, text_w, 0))
         md_units = [u for u in md_units if prose[u] > 0 and not side[u] and sub_text[u] >= 0.3 * sub_all[u]]
     spans: dict[int, int] = {}
     sections: list[int] = []   # page sections the units sit in, judged (and rejected) before them
-    units = choose_units(dom, unit_keys(dom), text_w, dates, region, url, spans=spans, sections=sections)
+    units = choose_units(dom, unit_keys(dom), text_w, dates, region, url, spans=spans, sections=sections,
+                         shown=shown_chars(dom, text_w))
     writers: dict[int, str] = {}
     if len(units) < 2 and not md_units:
         # a JavaScript forum's fallback view: name-headed blocks without dates
@@ -793,7 +796,8 @@ def _posting_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.n
         return []
     tw = np.where(allowed & (dom.own_chars >= 12), text_w, 0)   # prose: user cards weigh nothing
     dated = np.where(allowed, dates, 0)
-    found = choose_units(dom, unit_keys(dom), tw, dated, None, url, exclude=~allowed, min_share=0.0)
+    found = choose_units(dom, unit_keys(dom), tw, dated, None, url, exclude=~allowed, min_share=0.0,
+                         shown=shown_chars(dom, text_w))
     if len(found) < 2:
         return _lone_comments(dom, md_units, allowed, dated)
     return _comments_in(dom, _comment_items(dom, key, found, dated), md_units, None)
@@ -869,7 +873,8 @@ def _dom_comments(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarr
     if np.count_nonzero(dated) < 2:
         return []             # (most forums: nothing dated after the posts' text)
     tw = np.where(allowed & (dom.own_chars >= 12), text_w, 0)
-    found = choose_units(dom, unit_keys(dom), tw, dated, None, url, exclude=~allowed, min_share=0.0)
+    found = choose_units(dom, unit_keys(dom), tw, dated, None, url, exclude=~allowed, min_share=0.0,
+                         shown=shown_chars(dom, text_w))
     if len(found) < 2:
         return []
     found = _comment_items(dom, key, found, dated)

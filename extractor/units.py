@@ -403,6 +403,16 @@ def text_weights(dom: Dom, template_mask: np.ndarray | None) -> np.ndarray:
     return w
 
 
+def shown_chars(dom: Dom, text_w: np.ndarray) -> np.ndarray:
+    """Own characters per node as :func:`text_weights` counts them: its non-link text (none on the
+    site template's lines) and its link text. What a unit's prose is measured against: a template
+    line inside a post (its hidden comment form, its vote labels) is no content and no link
+    either, and does not make the post look like a box of labels. Without a template, every own
+    character (as :class:`_RangeSums` counts them). ``text_w``: the page's :func:`text_weights`
+    (not a share of them narrowed to prose)."""
+    return text_w + dom.own_link_chars
+
+
 _DEAD_LINKS = etree.XPath("//a[normalize-space(@href) = '#' or starts-with(translate(normalize-space(@href), "
                           "'JAVASCRIPT', 'javascript'), 'javascript:')]")
 
@@ -481,7 +491,7 @@ def _median(values: np.ndarray) -> float:
 def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarray,
                  region: int | None, url: str = "", exclude: np.ndarray | None = None,
                  min_share: float = 0.3, spans: dict[int, int] | None = None,
-                 sections: list[int] | None = None) -> list[int]:
+                 sections: list[int] | None = None, shown: np.ndarray | None = None) -> list[int]:
     """DFS indices of the post units, in page order ([] when the page has none).
 
     ``exclude`` marks nodes that cannot be units and ``min_share`` is the share of the page's
@@ -490,11 +500,13 @@ def choose_units(dom: Dom, key: np.ndarray, text_w: np.ndarray, dates: np.ndarra
     the run's first element and ``spans`` (if given) receives the DFS index where its run ends.
     ``sections`` (if given) receives the page sections the units were found inside, when a group
     of them was judged first (they are no opening post either).
+    ``shown``: the own characters that count beside the text (:func:`shown_chars`: the site
+    template's lines left out); every own character when not given.
     """
     sub_text = dom.subtree(text_w)
     unquoted = _unquoted(dom, dates)
     sub_date = dom.subtree(unquoted)   # quoted posts' dates don't count
-    sub_all = dom.subtree(dom.own_chars)
+    sub_all = dom.subtree(dom.own_chars if shown is None else shown)
     # text that is neither a link nor a date: a board's rows have little besides their title link
     sub_plain = dom.subtree(np.where(dates == 0, text_w, 0))
     sub_link = dom.subtree(dom.own_link_chars)
@@ -658,7 +670,7 @@ class _RangeSums:
         self._text = cum(text_w)
         # (characters of the site template's lines left out: a run whose author column is template
         # text is no "mostly links" run; without a template this is every own character)
-        self._all = cum(text_w + dom.own_link_chars)
+        self._all = cum(shown_chars(dom, text_w))
         self._plain = cum(np.where(dates == 0, text_w, 0))
         self._link = cum(dom.own_link_chars)
         self._dated = cum((dates != 0).astype(np.int64))
@@ -1033,7 +1045,7 @@ def find_lead(dom: Dom, units: list[int], text_w: np.ndarray, dates: np.ndarray,
                 prose[i:dom.end[i] + 1] = 0
     sub_text = dom.subtree(prose)
     sub_date = dom.subtree(dates)
-    sub_all = dom.subtree(dom.own_chars)
+    sub_all = dom.subtree(shown_chars(dom, text_w))
     parent, end, tag_id = dom.as_list("parent"), dom.as_list("end"), dom.as_list("tag_id")
     # units after the replies that hold no post (the page footer's "your IP, <date>", its
     # undated disclaimer) do not widen their container up to the page's body: the last reply
@@ -1087,7 +1099,7 @@ def known_lead_run(dom: Dom, at_known: list[int], text_w: np.ndarray, dates: np.
     if not at_known:
         return None
     prose = np.where(dom.own_chars >= 12, text_w, 0)
-    sub_text, sub_date, sub_all = dom.subtree(prose), dom.subtree(dates), dom.subtree(dom.own_chars)
+    sub_text, sub_date, sub_all = dom.subtree(prose), dom.subtree(dates), dom.subtree(shown_chars(dom, text_w))
     quiet = dom.subtree(np.where((dom.own_chars >= 12) & (dates == 0), prose, 0))
     for i in at_known:
         if sub_text[i] >= 30 or sub_date[i]:
