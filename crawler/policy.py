@@ -691,28 +691,32 @@ class UrlPolicy:
                 self.in_flight[pattern] = self.in_flight.get(pattern, 0) + 1
                 return False
         elif self._may_try(pattern):
-            self.on_trial[pattern] = self.on_trial.get(pattern, 0) + 1
-            self.in_flight[pattern] = self.in_flight.get(pattern, 0) + 1
+            self._on_trial(pattern)
             return False
+        self._hold(pattern, fetch, "forumcrawl/links_waiting")
+        return True
+
+    def _on_trial(self, pattern: str) -> None:
+        self.on_trial[pattern] = self.on_trial.get(pattern, 0) + 1
+        self.in_flight[pattern] = self.in_flight.get(pattern, 0) + 1
+
+    def _hold(self, pattern: str, fetch: Fetch, stat: str) -> None:
         self.waiting.setdefault(pattern, []).append(fetch)
         self.waiting_urls.add(fetch.url)
-        self.count("forumcrawl/links_waiting")
-        return True
+        self.count(stat)
 
     def _wait_entry(self, fetch: Fetch) -> bool:
         """Hold a listing's entry back while its URL pattern has not given anything new: of such
         a pattern, ``unanimous`` entries are fetched at a time, the others wait for the verdict
         (all released at the first new page, dropped when the pattern is learned useless). A
         listing of badges, tags or members costs the few pages its verdict needs; a board's
-        threads wait for the first of them to show posts (during the warm-up, for the template)."""
+        threads wait for the first of them to show posts."""
         if not self.patterns.min_samples or not self.trial:
             return False
         pattern = url_pattern(fetch.url)
         if self._entry_may_go(pattern):
             return False
-        self.waiting.setdefault(pattern, []).append(fetch)
-        self.waiting_urls.add(fetch.url)
-        self.count("forumcrawl/entries_waiting")
+        self._hold(pattern, fetch, "forumcrawl/entries_waiting")
         return True
 
     def _entry_may_go(self, pattern: str) -> bool:
@@ -723,8 +727,7 @@ class UrlPolicy:
             return True  # proven: entries are fetched at once
         if self.in_flight.get(pattern, 0) >= self.patterns.unanimous:
             return False
-        self.on_trial[pattern] = self.on_trial.get(pattern, 0) + 1
-        self.in_flight[pattern] = self.in_flight.get(pattern, 0) + 1
+        self._on_trial(pattern)
         return True
 
     def _may_try(self, pattern: str) -> bool:
@@ -832,8 +835,7 @@ class UrlPolicy:
         if not fetches:
             del self.waiting[pattern]
         self.waiting_urls.discard(fetch.url)
-        self.on_trial[pattern] = self.on_trial.get(pattern, 0) + 1
-        self.in_flight[pattern] = self.in_flight.get(pattern, 0) + 1
+        self._on_trial(pattern)
         return fetch
 
     def _drop_known_views(self, pattern: str) -> None:
