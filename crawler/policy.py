@@ -71,7 +71,6 @@ class UrlPolicy:
         # needs one fetches it after all (crawler/chains.py)
         self.unfetched: set[str] = set()
         self.shelved: dict[str, list[Fetch]] = {}  # pattern -> its entries left unfetched (_shelve)
-        self._shelved_count = 0
         self.trial = True  # off under a shared frontier: a waiting link lives in one worker's memory
         self.late_entries: dict[str, dict[str, Any]] = {}  # pending URL -> listing entry found after it was taken
         self.held_jumps: dict[str, list[tuple[str, int, int]]] = {}  # entry URL -> its row's page-jump links left to its chain
@@ -765,9 +764,9 @@ class UrlPolicy:
         """Entries left unfetched when ``pattern`` was learned useless: kept (bounded) in case a
         page of it gives new posts after all (answers' links redirecting to their questions, which
         share the pattern, can make the first verdict), when they are fetched (:meth:`_unshelve`)."""
-        if entries and self._shelved_count + len(entries) <= _SHELF_BOUND:
+        # (a rare event, a pattern learned useless with entries waiting: the bound is counted then)
+        if entries and sum(map(len, self.shelved.values())) + len(entries) <= _SHELF_BOUND:
             self.shelved.setdefault(pattern, []).extend(entries)
-            self._shelved_count += len(entries)
 
     def _unshelve(self, url: str) -> list[Fetch]:
         """The entries shelved for ``url``'s pattern, which gave something new: fetched now."""
@@ -775,7 +774,6 @@ class UrlPolicy:
         if pattern not in self.shelved or self.patterns.blocked(url):
             return []
         shelf = self.shelved.pop(pattern)
-        self._shelved_count -= len(shelf)
         fetches = [f for f in shelf if f.url in self.unfetched]  # (not those a chain fetched meanwhile)
         self.unfetched.difference_update(f.url for f in fetches)
         self.count("forumcrawl/entries_unshelved", len(fetches))
