@@ -204,7 +204,8 @@ def _next_range(links: list[Link], ranges: list[tuple[int, int, str, int]], page
     page's own among them): its links are pagination when some follow on one another (all of them:
     a long pager skips ranges, "1–5 … 16–20 21–23"), and the next page is the range starting right
     after this page's (the link to this page itself)."""
-    if len(ranges) == 1 and ranges[0][0] == 1 < ranges[0][1] and _one_number_apart(ranges[0][2], page_url):
+    if len(ranges) == 1 and ranges[0][0] == 1 < ranges[0][1] and \
+            _one_number_apart(_order_free(ranges[0][2]), _order_free(page_url)):
         # the pager of a thread of one page, seen from a window at a later post ("1–5" on msg=11.5)
         links[ranges[0][3]].role = "pagination"
         return None
@@ -217,7 +218,8 @@ def _next_range(links: list[Link], ranges: list[tuple[int, int, str, int]], page
     for _, _, _, i in ranges:  # (the whole pager: "1–5 … 16–20 21–23" skips some ranges)
         if links[i].role in ("other", "navigation"):
             links[i].role = "pagination"
-    here = [last for _, last, url, _ in run if url.split("#", 1)[0] == page_url]
+    own = _order_free(page_url)
+    here = [last for _, last, url, _ in run if _order_free(url.split("#", 1)[0]) == own]
     if not here:
         return None
     host = urlsplit(page_url).netloc
@@ -244,6 +246,14 @@ def _frame_links(dom: Dom, base_url: str) -> list[Link]:
 
 
 _DIGITS = re.compile(r"\d+")
+
+
+def _order_free(url: str) -> str:
+    """``url`` with its query's pairs in sorted order: a page's pager links the page itself with
+    its parameters in its own order (``?webtag=X&msg=5.1``), the crawler fetched it at another
+    (``?msg=5.1&webtag=X``, its canonical form)."""
+    base, mark, query = url.partition("?")
+    return base + mark + "&".join(sorted(query.split("&"))) if mark else url
 
 
 def _one_number_apart(url: str, page_url: str) -> bool:

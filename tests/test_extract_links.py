@@ -190,3 +190,15 @@ def test_a_range_pager_under_a_base_href():
              "<a href='m.php?msg=9.11'>11&ndash;20</a></td></tr></table>")
     html = links_page("", head="<base href='./'>").replace("<div class='pagination'></div>", strip)
     assert extract(html, "http://f.example/m.php?msg=9.1").next_page_url == "http://f.example/m.php?msg=9.11"
+
+
+def test_a_range_pager_linking_this_page_with_its_parameters_in_another_order():
+    # the crawler fetches a page at its canonical URL (query keys sorted: ?msg=5.1&webtag=X); its pager
+    # links it as ?webtag=X&msg=5.1: still this page's own range, so "6" after it is the next page
+    strip = ("<table class='messages_nav_strip'><tr><td><a href='m.php?webtag=X&amp;msg=5.1'>1&ndash;5</a>&nbsp;"
+             "<a href='m.php?webtag=X&amp;msg=5.6'>6</a></td></tr></table>")
+    page = extract(links_page("").replace("<div class='pagination'></div>", strip), "http://f.example/m.php?msg=5.1&webtag=X")
+    assert page.next_page_url == "http://f.example/m.php?webtag=X&msg=5.6"
+    window = "<table class='messages_nav_strip'><tr><td><a href='m.php?webtag=X&amp;msg=11.1'>1&ndash;5</a></td></tr></table>"
+    later = extract(links_page("").replace("<div class='pagination'></div>", window), "http://f.example/m.php?msg=11.5&webtag=X")
+    assert {link.url: link.role for link in later.links}["http://f.example/m.php?webtag=X&msg=11.1"] == "pagination"
