@@ -5,7 +5,8 @@ busy machine (a page answered broken, a race in the crawl) are counted and kept 
 
 Each run installs and seeds the engine anew (tests/test_crawl_php_engines.py's runner), starts
 ``--hogs`` busy processes, crawls the site with the test's settings at LOG_LEVEL=DEBUG and an HTTP
-cache, and prints the post score against the engine's own tables, GETs and broken-page refetches.
+cache, and prints the post score against the engine's own tables, GETs, broken-page refetches and
+any engine thread stored under two threads (or two under one).
 Under ``--out``: ``<engine><n>.db`` (the store), ``.log`` (the crawl's log) and ``cache<n>/`` (every
 response as the crawler got it). Needs PHP, MariaDB and the engine's source (docs/crawl-engines.md).
 """
@@ -24,7 +25,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 def crawl_once(forum, out: Path, name: str, run: int, hogs: int) -> str:
     """One crawl of ``forum`` under ``hogs`` busy processes; its one-line summary."""
     from tests.sites import _env, crawl_command, last_run_stats, stored_posts
-    from tests.test_crawl_php_engines import SETTINGS, as_scored, metrics
+    from tests.test_crawl_php_engines import SETTINGS, as_scored, metrics, thread_identity_problems
 
     store = f"sqlite:///{out}/{name}{run}.db"
     command = crawl_command(forum.base_url + "/", store, *SETTINGS, "LOG_LEVEL=DEBUG", "HTTPCACHE_ENABLED=True",
@@ -39,8 +40,10 @@ def crawl_once(forum, out: Path, name: str, run: int, hogs: int) -> str:
     posts = stored_posts(store, forum.base_url)
     score = metrics.score_site(forum.threads, [as_scored(p) for p in posts], naive_as=timezone.utc)
     stats = last_run_stats(store)
+    split = thread_identity_problems(forum, posts)
     return (f"{run} exit {proc.returncode} GETs {stats.get('downloader/request_method_count/GET')} "
-            f"refetched {stats.get('forumcrawl/refetched_broken', 0)}: {score.summary()}")
+            f"refetched {stats.get('forumcrawl/refetched_broken', 0)}: {score.summary()}"
+            + (f"; threads split or mixed: {split}" if split else ""))
 
 
 def main(argv: list[str] | None = None) -> int:

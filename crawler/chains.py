@@ -50,8 +50,9 @@ class Chains:
         if self.shared_frontier:
             self.journal.seen.add(nxt)
             return self.relay.continue_chain(nxt, meta)
-        if nxt in site.policy.unfetched or site.policy.claim_waiting(nxt):
-            # taken on, then left unfetched or waiting for its URL pattern's verdict: a chain needs it
+        if nxt in site.policy.unfetched or site.policy.claim_waiting(nxt) or site.policy.claim_held(nxt):
+            # taken on, then left unfetched, waiting for its URL pattern's verdict or held for this
+            # chain (a listing row's "last post" link): the chain needs it
             site.policy.unfetched.discard(nxt)
             return [Fetch(nxt, PRIORITY_CHAIN, meta, dont_filter=True)]
         if site.policy.take(nxt, PRIORITY_CHAIN, meta):

@@ -157,6 +157,11 @@ class PageFlow:
             earlier = earlier_page_url(page, url)
             if earlier is not None and policy.first_page_here(url, earlier):
                 earlier = None      # (a "?page=1" page before its bare alias is its thread's first page)
+            if earlier is None and policy.row_window_entry(key) not in (None, url):
+                # a listing row's "last post" link read before its entry: a later page, or a window
+                # over posts of the entry's pages; it waits for the entry's chain as a later page does
+                site.count("forumcrawl/row_windows_parked")
+                earlier = policy.row_window_entry(key)
             if earlier is not None:
                 earlier = threads.standing_for(policy.earlier_taken(earlier, url))
             if earlier is not None and self.chains.shared_frontier:

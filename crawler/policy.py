@@ -31,6 +31,8 @@ log = logging.getLogger("crawler.spiders.generic")
 
 # A fragment naming one post: #p123, #post123, #post-123, #pid123, #msg123, #comment-5, #reply_9
 _POST_ANCHOR = re.compile(r"#(?:p|post|pid|postid|msg|message|comment|reply|entry|r)[-_]?\d+$", re.I)
+# a path segment that is a number (a post's, in /topic/4/slug/45)
+_NUMBER_SEGMENT = re.compile(r"\d{1,9}/?")
 
 
 class KnownThreads(Protocol):
@@ -74,6 +76,8 @@ class UrlPolicy:
         self.trial = True  # off under a shared frontier: a waiting link lives in one worker's memory
         self.late_entries: dict[str, dict[str, Any]] = {}  # pending URL -> listing entry found after it was taken
         self.held_jumps: dict[str, list[tuple[str, int, int]]] = {}  # entry URL -> its row's page-jump links left to its chain
+        self.row_windows: dict[str, str] = {}  # a row's link opening its entry at a later post -> the entry's URL
+        self.held_rows: dict[str, tuple[int, int, bool]] = {}  # such links held for their entries' chains -> (priority, depth, refused)
         # Views (archive, slug-less, "jump to post" URLs) and the pages they stand for, learned;
         # once a pattern predicts, a link whose page is taken on already is not fetched.
         self.views = ViewMap()
@@ -342,14 +346,20 @@ class UrlPolicy:
         revived: dict[str, int] = {}
         for view, depth in views:
             view_pattern = url_pattern(view)
+            # (a pattern learned to repeat known posts was judged by views skipped for hollow pages:
+            # the links that verdict left unfetched are fetched; not those of pages found empty)
+            repeats = self.patterns.blocked(view) == "repeats_known_posts"
             self.views.forget(view_pattern)
             self.patterns.forget(view_pattern, "its pages hold the posts their declared pages do not show")
             revived.setdefault(view, depth)
             for dropped, dropped_depth in self.hollow.dropped_like(view_pattern):
                 revived.setdefault(dropped, dropped_depth)
-            for stuck in [u for u in self.unfetched if url_pattern(u) == view_pattern]:
+            for stuck in [u for u in self.unfetched if repeats and url_pattern(u) == view_pattern]:
                 self.unfetched.discard(stuck)
-                revived.setdefault(stuck, depth)
+                if stuck in self.row_windows:  # (a row's "last post" link: held for its entry's chain)
+                    self._hold_row(stuck, PRIORITY_OTHER, depth, refused=True)
+                else:
+                    revived.setdefault(stuck, depth)
         for window in [u for u in revived if self.grid.window(u)]:
             # (a "last post" window, skipped for its thread's first page or dropped: its posts
             # come from the thread's pages, read where they are now; read first, it was a thread)
@@ -425,6 +435,9 @@ class UrlPolicy:
         stripped = self.inert.strip(url)
         blocked = self.patterns.blocked(stripped)
         if blocked:
+            # left unfetched like the links it held back: a chain may still need it, and the pattern
+            # may be unlearned (its views' declared pages proved hollow), when such links are fetched
+            self._left_unfetched(canonicalize(url))
             return f"learned_{blocked}"
         if self.routes.refusal(url) is not None:
             return "routing_action"
@@ -443,6 +456,11 @@ class UrlPolicy:
         elif url in self.read_elsewhere:
             return "canonical_read"
         return None
+
+    def _left_unfetched(self, url: str) -> None:
+        """``url`` was taken on and then not fetched: a thread's chain that needs it fetches it."""
+        if len(self.unfetched) < _UNFETCHED_BOUND:
+            self.unfetched.add(url)
 
     def read_as(self, url: str) -> str:
         """The URL a page fetched at ``url`` is read under: without the parameters learned
@@ -540,6 +558,8 @@ class UrlPolicy:
         own_page_one = _page_one_links(page, url, entries, canon)
         windows = self.grid.learn(page, canon) if thread_like else set()
         into_entries = _titled_as_entries(page, entries, canon) if entries else set()
+        if entries and not thread_like:
+            self._note_row_windows(_row_windows(page, canon))
         for raw, target, priority in targets:
             if target != own_next and ("?" in target and any(a == url or a in linked or a in seen
                                                               for a in first_page_aliases(target))
@@ -612,9 +632,20 @@ class UrlPolicy:
                 self.count("forumcrawl/links_skipped/view_of_known")
                 seen.add(target)
                 self.hollow.dropped(target, depth)
+                self._left_unfetched(target)  # (a thread's chain may still name it its next page)
                 continue
             if not self.allowed(target):
                 seen.add(target)  # decided once; never reconsidered
+                if self.patterns.blocked(target):
+                    # (but for a learned verdict, which unlearning a pattern undoes, and which a
+                    # thread's chain that needs the page overrides)
+                    self._left_unfetched(target)
+                continue
+            if self.row_windows.get(target) in entries and not shared_frontier:
+                # a listing row's "last post" link beside its entry (msg=3.2 beside msg=3.1): a page
+                # the entry's chain reads, or a window over posts it reads; held until the end
+                self.count("forumcrawl/links_held/row_window")
+                self._hold_row(target, priority, depth)
                 continue
             child: dict[str, Any] = {"fc_depth": depth}
             entry = entries.get(target)
@@ -643,6 +674,29 @@ class UrlPolicy:
             self.listed_known.discard(url)
             return True
         return False
+
+    def _note_row_windows(self, windows: dict[str, str]) -> None:
+        for window, entry in windows.items():
+            self.row_windows.setdefault(window, entry)
+        while len(self.row_windows) > 50_000:  # memory bound: the oldest rows' links are forgotten
+            del self.row_windows[next(iter(self.row_windows))]
+
+    def _hold_row(self, target: str, priority: int, depth: int, refused: bool = False) -> None:
+        """(``refused``: refused once, taken on then, for a verdict unlearned since)"""
+        self.held_rows.setdefault(target, (priority, depth, refused))
+        while len(self.held_rows) > 50_000:  # memory bound: the oldest are forgotten
+            del self.held_rows[next(iter(self.held_rows))]
+
+    def claim_held(self, url: str) -> bool:
+        """``url`` is a row's "last post" link held for its entry's chain (:meth:`discover`), and a
+        chain needs it now as its next page: it leaves the hold (True) and the chain fetches it."""
+        return self.held_rows.pop(url, None) is not None
+
+    def row_window_entry(self, url: str) -> str | None:
+        """The entry a listing row showed ``url`` beside, opening that thread at a later post
+        (:func:`_row_windows`: a "last post" link), or None. However it is fetched (a link, a view
+        revived), such a page read before its entry's chain waits for it as a later page does."""
+        return self.row_windows.get(url)
 
     def _hold_jump(self, entry: str, target: str, priority: int, depth: int) -> None:
         held = self.held_jumps.setdefault(entry, [])
@@ -803,7 +857,7 @@ class UrlPolicy:
             self.count(f"forumcrawl/links_skipped/learned_{blocked}", len(waiting))
             for fetch in waiting:
                 self.journal.done(fetch.url)
-                self.unfetched.add(fetch.url)
+                self._left_unfetched(fetch.url)
             self._shelve(pattern, [f for f in waiting if f.priority >= PRIORITY_ENTRY])
             return []
         self._drop_known_views(pattern)
@@ -867,8 +921,32 @@ class UrlPolicy:
                 if not self.waiting.get(pattern):
                     break
                 released.append(self._release(pattern))
-        return released
+        if released or not self.held_rows:
+            return released
+        return self._release_rows() or self.release_waiting()  # (those it left waiting for a verdict)
 
+    def _release_rows(self) -> list[Fetch]:
+        """Rows' "last post" links held for their entries' chains (:meth:`discover`), once nothing
+        else is left: those no chain read and no post-range pager showed to be windows are
+        fetched (a chain that broke off still reaches the thread's later pages through them)."""
+        fetches = []
+        held, self.held_rows = self.held_rows, {}
+        for target, (priority, depth, refused) in held.items():
+            if (target in self.journal.seen and not refused) or self.journal.is_done(target) \
+                    or self.grid.window(target) or self.hollow.holds(target) \
+                    or self.view_of_known(target) or not self.allowed(target):
+                continue  # (taken on since, by a chain or another link, or known now not to be fetched)
+            child: dict[str, Any] = {"fc_depth": depth}
+            if refused or self.take(target, priority, child):
+                fetch = Fetch(target, priority, child, dont_filter=refused)
+                if not self._wait(fetch):  # (judged as any link: a few at a time while on trial)
+                    fetches.append(fetch)
+        if fetches:
+            self.count("forumcrawl/links_released/row_window", len(fetches))
+        return fetches
+
+# Links left unfetched for a pattern learned useless, kept to be fetched if it is unlearned (memory bound).
+_UNFETCHED_BOUND = 100_000
 # Entries kept for a pattern learned useless that may prove useful after all (memory bound).
 _SHELF_BOUND = 10_000
 
@@ -932,6 +1010,41 @@ def _page_jumps(page, canon: Callable[[str], str] = canonicalize) -> dict[str, s
         elif link.role == "pagination" and entry is not None:
             pending.append(canon(link.url))
     return jumps
+
+
+def _row_windows(page, canon: Callable[[str], str] = canonicalize) -> dict[str, str]:
+    """A listing's links into a thread beside its entry (a row's "last post" link), mapped to
+    that entry's URL: after an entry and before the next one, its URL with one number greater
+    (``msg=3.2`` beside ``msg=3.1``) or one number more at the end of its path
+    (``/topic/4/slug/45`` beside ``/topic/4/slug``). Such a link opens the thread at a later
+    post: a later page, or a window over posts its pages show."""
+    windows: dict[str, str] = {}
+    entry: str | None = None
+    for link in page.links:
+        if link.role == "entry":
+            entry = canon(link.url)
+            continue
+        if entry is None or link.role == "pagination":
+            continue
+        target = canon(link.url)
+        if target != entry and _later_post_of(target, entry):
+            windows[target] = entry
+    return windows
+
+
+def _later_post_of(url: str, entry: str) -> bool:
+    """``url`` is ``entry`` opened at a later post: one of its numbers greater, the rest the same
+    (the same URL pattern), or its path with a number segment added."""
+    a, b = urlsplit(url), urlsplit(entry)
+    if a.netloc != b.netloc:
+        return False
+    if a.query == b.query and a.path.startswith(b.path.rstrip("/") + "/"):
+        return bool(_NUMBER_SEGMENT.fullmatch(a.path[len(b.path.rstrip("/")) + 1:]))
+    mine, theirs = id_numbers(url), id_numbers(entry)
+    if len(mine) != len(theirs) or url_pattern(url) != url_pattern(entry):
+        return False
+    differ = [(m, t) for m, t in zip(mine, theirs) if m != t]
+    return len(differ) == 1 and int(differ[0][0]) > int(differ[0][1])
 
 
 def _post_permalinks(page, url: str, canon: Callable[[str], str] = canonicalize) -> set[str]:

@@ -439,3 +439,109 @@ def test_a_link_into_the_thread_at_a_post_its_range_pager_starts_no_page_at_is_n
     fetched = {f.url for f in site.policy.discover(page, {}, url)}
     assert SITE + "/messages.php?msg=8.10" not in fetched and tally["forumcrawl/links_skipped/post_window"] == 1
     assert SITE + "/messages.php?msg=9.1" in fetched | site.policy.waiting_urls
+
+
+def _listing_with_last_post_links(site: SiteState, flow: PageFlow) -> list[str]:
+    """A listing whose rows link each thread (msg=3.1) and, beside it, its last post (msg=3.2: a window
+    over the thread's posts from post 2); the URLs it made fetch."""
+    listing = Page(url=SITE + "/thread_list.php", kind="listing", title="Threads",
+                   entries=[Entry(url=SITE + "/messages.php?msg=3.1", title="Three"),
+                            Entry(url=SITE + "/messages.php?msg=4.3", title="Four")],
+                   links=[Link(SITE + "/messages.php?msg=3.1", "Three", "entry"),
+                          Link(SITE + "/messages.php?msg=3.2", "]", "other"),
+                          Link(SITE + "/messages.php?msg=5.2", "other", "other"),
+                          Link(SITE + "/messages.php?msg=4.3", "Four", "entry"),
+                          Link(SITE + "/messages.php?msg=4.1", "first", "other")])
+    return [f.url for f in flow.step(site, listing, {"fc_depth": 0}, listing.url, listing.url, INFO).fetches]
+
+
+def test_a_rows_last_post_link_waits_for_its_entrys_chain() -> None:
+    """A row's "last post" link (msg=3.2 beside its entry msg=3.1) opens the thread at a later post: read
+    first, with no pager of post ranges seen yet, it was stored as a thread of its own, and the thread
+    under two URLs. It is held while the entry's chain reads the thread, and fetched at the end only if no
+    chain read it (a chain that broke off still reaches the later pages through it); a row's link to
+    another thread, or to the entry's URL with a smaller number, is no such link."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    entry, window = SITE + "/messages.php?msg=3.1", SITE + "/messages.php?msg=3.2"
+    fetched = _listing_with_last_post_links(site, flow)
+    assert entry in fetched and window not in fetched and tally["forumcrawl/links_held/row_window"] == 1
+    assert SITE + "/messages.php?msg=5.2" in fetched + list(site.policy.waiting_urls)
+    assert site.policy.row_window_entry(window) == entry
+    assert site.policy.row_window_entry(SITE + "/messages.php?msg=4.1") is None
+    assert _posts(flow.step(site, _thread_page(entry, ["a", "b"]), {"fc_depth": 1}, entry, entry, INFO)) == \
+        [(1, "pa"), (2, "pb")]
+    released = [f.url for site_, fetches in plan_idle([site], shared_frontier=False, awaited=lambda u: False).fetches
+                for f in fetches]
+    assert window in released  # (nothing told it is a window: no pager of post ranges was read)
+    step = flow.step(site, _thread_page(window, ["b"]), {"fc_depth": 1}, window, window, INFO)
+    assert step.reading is None and tally["forumcrawl/duplicate_thread_pages"] == 1
+
+
+def test_a_rows_last_post_page_read_before_its_entry_is_parked_for_the_entrys_chain() -> None:
+    """Reached some other way before its entry (a view read again), the row's last-post page waits for the
+    entry's chain as a later page does; once that chain stored its posts it is a duplicate, not a thread."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    entry, window = SITE + "/messages.php?msg=3.1", SITE + "/messages.php?msg=3.2"
+    _listing_with_last_post_links(site, flow)
+    site.policy.journal.seen.add(window)  # (taken on from a view's link)
+    step = flow.step(site, _thread_page(window, ["b"]), {"fc_depth": 1}, window, window, INFO)
+    assert step.parked == window and step.reading is None and tally["forumcrawl/row_windows_parked"] == 1
+    assert _posts(flow.step(site, _thread_page(entry, ["a", "b"]), {"fc_depth": 1}, entry, entry, INFO)) == \
+        [(1, "pa"), (2, "pb")]
+    assert not [f for _, fetches in plan_idle([site], shared_frontier=False, awaited=lambda u: False).fetches
+                for f in fetches]
+    ending = release_orphans(site, flow.chains)
+    assert ending is not None and not ending.reading.items and not site.threads.parked
+    assert tally["forumcrawl/duplicate_thread_pages"] == 1
+
+
+def test_a_rows_link_to_a_post_path_under_its_entry_is_a_window_too() -> None:
+    """``/topic/4/slug/45`` beside the entry ``/topic/4/slug`` ("jump to post 45") opens the thread at a
+    later post as well; ``/topic/4/slug/edit`` and another topic's URL do not."""
+    from crawler.policy import _row_windows
+    entry = SITE + "/topic/4/slug"
+    page = Page(url=SITE + "/", kind="listing", title="L", entries=[Entry(url=entry, title="Four")],
+                links=[Link(entry, "Four", "entry"), Link(entry + "/45", "last", "other"),
+                       Link(entry + "/edit", "edit", "other"), Link(SITE + "/topic/5/other", "x", "other")])
+    assert _row_windows(page) == {entry + "/45": entry}
+
+
+def test_requests_dropped_for_a_pattern_learned_useless_are_fetched_when_it_is_unlearned() -> None:
+    """Three thread pages each skipped as a view of the frameset they declare teach their pattern to
+    give nothing new; requests of it still queued are dropped (Beehive's other threads, in Scrapy's queue).
+    When the frameset proves hollow the pattern is unlearned and its views are read where they are: the
+    dropped requests are fetched too (they were lost, and their threads with them)."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    for n in (1, 2, 3):
+        view = f"{SITE}/messages.php?msg={n}.1"
+        site.policy.journal.seen.add(view)
+        flow.step(site, _thread_page(view, [str(n)]), {}, view, view, {**INFO, "declared": f"{SITE}/index.php?msg={n}.1"})
+    queued = SITE + "/messages.php?msg=8.1"
+    assert site.policy.refuse_queued(queued) == "learned_repeats_known_posts"
+    shell = Page(url=SITE + "/index.php?msg=1.1", kind="other", title="T", links=[])
+    step = flow.step(site, shell, {}, shell.url, shell.url, INFO)
+    again = {f.url for f in step.fetches} | site.policy.waiting_urls
+    assert tally["forumcrawl/hollow_patterns_learned"] == 1 and queued in again
+
+
+def test_a_chains_next_page_once_refused_for_its_patterns_verdict_is_fetched_for_the_chain() -> None:
+    """A link refused for its URL pattern's verdict (three pages of it repeated known posts) is taken on
+    and never fetched; a thread's chain whose next page it is fetches it all the same. (It was claimed as
+    if queued, and the thread's last page lost: Beehive's "6" after "1–5".)"""
+    site = _site()
+    flow = _flow(site)
+    for n in (1, 2, 3):
+        site.policy.learn(f"{SITE}/x/{n}?page=2", "repeat")
+    later = SITE + "/x/5?page=2"
+    assert site.policy.patterns.blocked(later) == "repeats_known_posts"
+    listing = Page(url=SITE + "/", kind="listing", title="L", links=[Link(later, "last", "other")])
+    assert later not in [f.url for f in flow.step(site, listing, {}, listing.url, listing.url, INFO).fetches]
+    first = _thread_page(SITE + "/x/5", ["a"], next_url=later)
+    step = flow.step(site, first, {}, first.url, first.url, INFO)
+    assert later in [f.url for f in step.fetches if f.priority == PRIORITY_CHAIN]
