@@ -75,14 +75,7 @@ ENGINES = {"asgaros": (asgaros.PHP_MODULES, True, asgaros.running_asgaros),
 ALSO_NEEDS = {"asgaros": "wordpress", "bbpress": "wordpress", "wpforo": "wordpress"}  # (WordPress plugins: both sources)
 # Engines whose crawl is known to fall short, and why (docs/crawl-engines.md): the item reports xfail
 # with what failed, and xpasses once it is fixed.
-KNOWN_OPEN: dict[str, str] = {
-    "beehive": "frames under load (docs/crawl-engines.md, the eleventh session's Beehive paragraph): a thread's "
-               "chain can break off when a page arrives outside it (its later pages are then reached through "
-               "the thread list's last-post links); a thread page read late can come second to a last-post "
-               "window read as a thread (one thread page under two threads): a fresh-clone CI run "
-               "stored a last-post window as a thread of its own, and GETs run 2.48-3.3 a thread page under "
-               "2 CPU hogs (4 crawls 83/83 each)",
-}
+KNOWN_OPEN: dict[str, str] = {}
 SOURCE_CHECKS = {"flarum": flarum.source_problem, "phpbb": phpbb.source_problem, "xmb": xmb.source_problem}  # (a source folder that is there but cannot run)
 
 
