@@ -23,6 +23,7 @@ from crawler.journal import Frontier
 from crawler.pagination import first_page_aliases, is_page_one_of
 from crawler.patterns import PatternLearner, url_pattern
 from crawler.postgrid import PostGrid
+from crawler.rows import extends_entry, page_jumps, row_windows, titled_as_entries
 from crawler.urls import ProfileAreas, RouteKeys, canonicalize, same_site, site_of, skip_reason
 from crawler.views import ViewMap, id_numbers, is_digest, signature
 
@@ -31,8 +32,6 @@ log = logging.getLogger("crawler.spiders.generic")
 
 # A fragment naming one post: #p123, #post123, #post-123, #pid123, #msg123, #comment-5, #reply_9
 _POST_ANCHOR = re.compile(r"#(?:p|post|pid|postid|msg|message|comment|reply|entry|r)[-_]?\d+$", re.I)
-# a path segment that is a number (a post's, in /topic/4/slug/45)
-_NUMBER_SEGMENT = re.compile(r"\d{1,9}/?")
 
 
 class KnownThreads(Protocol):
@@ -550,16 +549,16 @@ class UrlPolicy:
         linked = {target for _, target, _ in targets}
         own_next = canon(page.next_page_url) if page.next_page_url else None
         views = bool(self.views) and self._known is not None
-        jumps = _page_jumps(page, canon) if page.entries and not thread_like and not shared_frontier else {}
+        jumps = page_jumps(page, canon) if page.entries and not thread_like and not shared_frontier else {}
         permalinks = _post_permalinks(page, url, canon) if thread_like else set()
         # a thread page's pager linking this very URL with a page-1 suffix (Phorum's "1" on
         # read.php?2,53 is read.php?2,53,page=1), a listing row's page-jump "1" to its entry's URL
         # with one: that thread's first page again
         own_page_one = _page_one_links(page, url, entries, canon)
         windows = self.grid.learn(page, canon) if thread_like else set()
-        into_entries = _titled_as_entries(page, entries, canon) if entries else set()
+        into_entries = titled_as_entries(page, entries, canon) if entries else set()
         if entries and not thread_like:
-            self._note_row_windows(_row_windows(page, canon))
+            self._note_row_windows(row_windows(page, canon))
         for raw, target, priority in targets:
             if target != own_next and ("?" in target and any(a == url or a in linked or a in seen
                                                               for a in first_page_aliases(target))
@@ -617,7 +616,7 @@ class UrlPolicy:
                 self.count("forumcrawl/links_skipped/page_jump")
                 self._hold_jump(jumps[target], target, priority, depth)
                 continue
-            if "#" in raw and not thread_like and target not in entries and _extends_entry(target, entries):
+            if "#" in raw and not thread_like and target not in entries and extends_entry(target, entries):
                 # a listing row's link to one post of its thread (``?qa=5&show=9#a9``: the
                 # entry's URL and a parameter more, anchored): the thread's chain reads that post
                 self.count("forumcrawl/links_skipped/permalink")
@@ -993,60 +992,6 @@ def _page_one_links(page, url: str, entries: dict[str, Any], canon: Callable[[st
     return found
 
 
-def _page_jumps(page, canon: Callable[[str], str] = canonicalize) -> dict[str, str]:
-    """A listing's page-jump links: pagination links between an entry and the next one that
-    go to the same thread (the same first path segment and a number in common), mapped to
-    that entry's URL. (Links after the last entry may be the listing's own pager.)"""
-    jumps: dict[str, str] = {}
-    entry = None
-    pending: list[str] = []
-    for link in page.links:
-        if link.role == "entry":
-            if entry is not None:
-                for url in pending:
-                    if _same_thread(url, entry):
-                        jumps[url] = entry
-            entry, pending = canon(link.url), []
-        elif link.role == "pagination" and entry is not None:
-            pending.append(canon(link.url))
-    return jumps
-
-
-def _row_windows(page, canon: Callable[[str], str] = canonicalize) -> dict[str, str]:
-    """A listing's links into a thread beside its entry (a row's "last post" link), mapped to
-    that entry's URL: after an entry and before the next one, its URL with one number greater
-    (``msg=3.2`` beside ``msg=3.1``) or one number more at the end of its path
-    (``/topic/4/slug/45`` beside ``/topic/4/slug``). Such a link opens the thread at a later
-    post: a later page, or a window over posts its pages show."""
-    windows: dict[str, str] = {}
-    entry: str | None = None
-    for link in page.links:
-        if link.role == "entry":
-            entry = canon(link.url)
-            continue
-        if entry is None or link.role == "pagination":
-            continue
-        target = canon(link.url)
-        if target != entry and _later_post_of(target, entry):
-            windows[target] = entry
-    return windows
-
-
-def _later_post_of(url: str, entry: str) -> bool:
-    """``url`` is ``entry`` opened at a later post: one of its numbers greater, the rest the same
-    (the same URL pattern), or its path with a number segment added."""
-    a, b = urlsplit(url), urlsplit(entry)
-    if a.netloc != b.netloc:
-        return False
-    if a.query == b.query and a.path.startswith(b.path.rstrip("/") + "/"):
-        return bool(_NUMBER_SEGMENT.fullmatch(a.path[len(b.path.rstrip("/")) + 1:]))
-    mine, theirs = id_numbers(url), id_numbers(entry)
-    if len(mine) != len(theirs) or url_pattern(url) != url_pattern(entry):
-        return False
-    differ = [(m, t) for m, t in zip(mine, theirs) if m != t]
-    return len(differ) == 1 and int(differ[0][0]) > int(differ[0][1])
-
-
 def _post_permalinks(page, url: str, canon: Callable[[str], str] = canonicalize) -> set[str]:
     """The own pages of a thread page's posts (each post's permalink, when it names another
     page than this one and no anchor on it): copies of one post each. Not on a digest, whose
@@ -1058,60 +1003,6 @@ def _post_permalinks(page, url: str, canon: Callable[[str], str] = canonicalize)
     if page.next_page_url:
         links.discard(canon(page.next_page_url))
     return links
-
-
-def _titled_as_entries(page, entries: dict[str, Any], canon: Callable[[str], str]) -> set[str]:
-    """Links of a listing, not entries, whose text is an entry's title after a short label
-    (``Answer: How many replicates``, ``Re: Topic``) and whose URL is another: a reply's own
-    link into that thread (a "recent replies" box). Titles shorter than ``_TITLE_MATCH_CHARS``
-    match too much to tell."""
-    titles = {}
-    for url, entry in entries.items():
-        title = _title_key(entry.title or "")
-        if len(title) >= _TITLE_MATCH_CHARS:
-            titles[title] = url
-    if not titles:
-        return set()
-    found = set()
-    for link in page.links:
-        if link.role == "entry" or not link.text:
-            continue
-        listed = titles.get(_title_key(_LABEL.sub("", link.text)))
-        if listed is not None:
-            target = canon(link.url)
-            if target != listed and target not in entries:
-                found.add(target)
-    return found
-
-
-def _title_key(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-# A short label before a title: one or two words and a colon ("Answer:", "Re:", "Comment:", "回复:").
-_LABEL = re.compile(r"^\s*(?:[^\s:：]{1,12}(?:\s[^\s:：]{1,12})?\s*[:：]\s*)+")
-_TITLE_MATCH_CHARS = 12
-
-
-def _extends_entry(url: str, entries: dict[str, Any]) -> bool:
-    """Whether ``url`` is one of ``entries`` with query parameters added (same path, every
-    parameter of the entry kept): a link into that entry's page, not a page of its own."""
-    path, _, query = url.partition("?")
-    if not query:
-        return False
-    pairs = set(query.split("&"))
-    for entry in entries:
-        entry_path, _, entry_query = entry.partition("?")
-        if entry_path == path and entry_query and set(entry_query.split("&")) < pairs:
-            return True
-    return False
-
-
-def _same_thread(url: str, entry: str) -> bool:
-    a, b = urlsplit(url), urlsplit(entry)
-    if a.netloc != b.netloc or a.path.split("/")[:2] != b.path.split("/")[:2]:
-        return False
-    return bool(set(id_numbers(url)) & set(id_numbers(entry)))
 
 
 def _entry_meta(entry: Any) -> dict[str, Any]:

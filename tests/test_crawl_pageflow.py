@@ -502,12 +502,12 @@ def test_a_rows_last_post_page_read_before_its_entry_is_parked_for_the_entrys_ch
 def test_a_rows_link_to_a_post_path_under_its_entry_is_a_window_too() -> None:
     """``/topic/4/slug/45`` beside the entry ``/topic/4/slug`` ("jump to post 45") opens the thread at a
     later post as well; ``/topic/4/slug/edit`` and another topic's URL do not."""
-    from crawler.policy import _row_windows
+    from crawler.rows import row_windows
     entry = SITE + "/topic/4/slug"
     page = Page(url=SITE + "/", kind="listing", title="L", entries=[Entry(url=entry, title="Four")],
                 links=[Link(entry, "Four", "entry"), Link(entry + "/45", "last", "other"),
                        Link(entry + "/edit", "edit", "other"), Link(SITE + "/topic/5/other", "x", "other")])
-    assert _row_windows(page) == {entry + "/45": entry}
+    assert row_windows(page) == {entry + "/45": entry}
 
 
 def test_requests_dropped_for_a_pattern_learned_useless_are_fetched_when_it_is_unlearned() -> None:
