@@ -672,6 +672,7 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
     prose = np.where(dom.own_chars >= 12, text_w, 0)
     if dates is not None:
         prose = np.where(dates > 0, 0, prose)
+    prose[_column_facts(dom)] = 0
     for h in ("h1", "h2", "h3", "h4", "h5", "h6"):
         if h in dom.tags:
             prose = np.where(dom.tag_id == dom.tags.index(h), 0, prose)
@@ -732,6 +733,34 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
             continue
         return kid
     return None
+
+
+# scripts written without spaces between words: there one "word" may be a whole sentence
+_UNSPACED_SCRIPT_RE = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=16384)    # (an author column's lines recur in every post)
+def _column_fact(text: str) -> bool:
+    """Whether a short line long enough to pass for prose is an author column's fact instead: a
+    labelled join date ("Registered: Today", which no date reader takes for a date), a counter
+    ("Reputation: 1,204"), or a single word ("Administrator", a rank) where words are spaced."""
+    if len(text) > 60:
+        return False
+    if _join_line(text) or _STAT_LINE_RE.match(text) or _COUNT_LINE_RE.match(text):
+        return True
+    return len(text.split()) == 1 and _UNSPACED_SCRIPT_RE.search(text) is None
+
+
+def _column_facts(dom: Dom) -> np.ndarray:
+    """Indices of the nodes whose own text is long enough to count as prose but is an author
+    column's fact (:func:`_column_fact`): the name, rank, join date and counters beside a short
+    post must not outweigh its text, or the body would be taken with the column in it."""
+    kept = dom.memo.get("column_facts")
+    if kept is None:
+        own = dom.own_text
+        cand = np.flatnonzero((dom.own_chars >= 12) & (dom.own_chars <= 60)).tolist()
+        kept = dom.memo["column_facts"] = np.asarray([i for i in cand if _column_fact(own[i])], dtype=np.int64)
+    return kept
 
 
 def _quote_like(dom: Dom, i: int) -> bool:
