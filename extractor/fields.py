@@ -739,15 +739,14 @@ def pick_body_key(dom: Dom, units: list[int], owned: list[np.ndarray], key: np.n
 _UNSPACED_SCRIPT_RE = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
-@lru_cache(maxsize=16384)    # (an author column's lines recur in every post)
 def _column_fact(text: str) -> bool:
     """Whether a short line long enough to pass for prose is an author column's fact instead: a
     labelled join date ("Registered: Today", which no date reader takes for a date), a counter
     ("Reputation: 1,204"), or a single word ("Administrator", a rank) where words are spaced."""
     if len(text) > 60:
         return False
-    if _join_line(text) or _STAT_LINE_RE.match(text) or _COUNT_LINE_RE.match(text):
-        return True
+    if ("：" in text or ":" in text) and (_join_line(text) or _STAT_LINE_RE.match(text) or _COUNT_LINE_RE.match(text)):
+        return True  # (each form has its label's colon: most lines skip the three regexes)
     return len(text.split()) == 1 and _UNSPACED_SCRIPT_RE.search(text) is None
 
 
