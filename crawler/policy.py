@@ -75,7 +75,7 @@ class UrlPolicy:
         self.trial = True  # off under a shared frontier: a waiting link lives in one worker's memory
         self.late_entries: dict[str, dict[str, Any]] = {}  # pending URL -> listing entry found after it was taken
         self.held_jumps: dict[str, list[tuple[str, int, int]]] = {}  # entry URL -> its row's page-jump links left to its chain
-        self.row_windows: dict[str, str] = {}  # a row's link opening its entry at a later post -> the entry's URL
+        self.row_entries: dict[str, str] = {}  # a row's link opening its entry at a later post -> the entry's URL
         self.held_rows: dict[str, tuple[int, int, bool]] = {}  # such links held for their entries' chains -> (priority, depth, refused)
         # Views (archive, slug-less, "jump to post" URLs) and the pages they stand for, learned;
         # once a pattern predicts, a link whose page is taken on already is not fetched.
@@ -355,7 +355,7 @@ class UrlPolicy:
                 revived.setdefault(dropped, dropped_depth)
             for stuck in [u for u in self.unfetched if repeats and url_pattern(u) == view_pattern]:
                 self.unfetched.discard(stuck)
-                if stuck in self.row_windows:  # (a row's "last post" link: held for its entry's chain)
+                if stuck in self.row_entries:  # (a row's "last post" link: held for its entry's chain)
                     self._hold_row(stuck, PRIORITY_OTHER, depth, refused=True)
                 else:
                     revived.setdefault(stuck, depth)
@@ -640,7 +640,7 @@ class UrlPolicy:
                     # thread's chain that needs the page overrides)
                     self._left_unfetched(target)
                 continue
-            if self.row_windows.get(target) in entries and not shared_frontier:
+            if self.row_entries.get(target) in entries and not shared_frontier:
                 # a listing row's "last post" link beside its entry (msg=3.2 beside msg=3.1): a page
                 # the entry's chain reads, or a window over posts it reads; held until the end
                 self.count("forumcrawl/links_held/row_window")
@@ -676,9 +676,9 @@ class UrlPolicy:
 
     def _note_row_windows(self, windows: dict[str, str]) -> None:
         for window, entry in windows.items():
-            self.row_windows.setdefault(window, entry)
-        while len(self.row_windows) > 50_000:  # memory bound: the oldest rows' links are forgotten
-            del self.row_windows[next(iter(self.row_windows))]
+            self.row_entries.setdefault(window, entry)
+        while len(self.row_entries) > 50_000:  # memory bound: the oldest rows' links are forgotten
+            del self.row_entries[next(iter(self.row_entries))]
 
     def _hold_row(self, target: str, priority: int, depth: int, refused: bool = False) -> None:
         """(``refused``: refused once, taken on then, for a verdict unlearned since)"""
@@ -693,9 +693,10 @@ class UrlPolicy:
 
     def row_window_entry(self, url: str) -> str | None:
         """The entry a listing row showed ``url`` beside, opening that thread at a later post
-        (:func:`_row_windows`: a "last post" link), or None. However it is fetched (a link, a view
-        revived), such a page read before its entry's chain waits for it as a later page does."""
-        return self.row_windows.get(url)
+        (:func:`crawler.rows.row_windows`: a "last post" link), or None. However it is fetched (a
+        link, a view revived), such a page read before its entry's chain waits for it as a later
+        page does."""
+        return self.row_entries.get(url)
 
     def _hold_jump(self, entry: str, target: str, priority: int, depth: int) -> None:
         held = self.held_jumps.setdefault(entry, [])
