@@ -29,7 +29,9 @@ def crawl_once(forum, out: Path, name: str, run: int, hogs: int) -> str:
 
     store = f"sqlite:///{out}/{name}{run}.db"
     command = crawl_command(forum.base_url + "/", store, *SETTINGS, "LOG_LEVEL=DEBUG", "HTTPCACHE_ENABLED=True",
-                            f"HTTPCACHE_DIR={out}/cache{run}")
+                            f"HTTPCACHE_DIR={out}/cache{run}",
+                            # (a server error is not kept: a retry asks the server again, not the cache)
+                            "HTTPCACHE_IGNORE_HTTP_CODES=500,502,503,504")
     busy = [subprocess.Popen([sys.executable, "-c", "while 1: pass"]) for _ in range(hogs)]
     try:
         proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300, env=_env())
