@@ -1313,7 +1313,8 @@ def _frames_a_list(dom: Dom, units: np.ndarray, key: np.ndarray, sub_date: np.nd
     unit = members[owner[first]]
     framed = (counts >= 2) & (dates_in == sub_date[unit]) & \
         (text_in.astype(np.float64) >= FRAMED_LIST_SHARE * sub_text[unit].astype(np.float64))
-    frames = len(np.unique(owner[first][framed]))
+    hit = owner[first][framed]     # (sorted: the units framing a list, each once per group)
+    frames = int(np.count_nonzero(hit[1:] != hit[:-1])) + 1 if len(hit) else 0
     return 0 < frames < len(members)
 
 
