@@ -198,7 +198,7 @@ def _build(y: int, mo: int, d: int, m: re.Match, now: datetime) -> datetime | No
         out = datetime(y, mo, d, *clock)
     except ValueError:
         return None
-    tz = _tzinfo(m.groupdict().get("tz"))
+    tz = _tzinfo(m.group("tz")) if "tz" in m.re.groupindex else None   # (no dict of all groups)
     if tz is not None:
         out = out.replace(tzinfo=tz)
     if not 1990 <= y <= now.year + 1:
@@ -441,9 +441,13 @@ def _match_date(raw: str | None, *, now: datetime) -> tuple[datetime, str] | Non
     m = _NOW_RE.search(text)
     if m:
         return now, raw[m.start():m.end()]
+    tested, passed = None, True    # (consecutive patterns share a test: it is run once for them)
     for regex, build, needs in _PATTERNS:
-        if needs is not None and not needs(text):
-            continue      # a word every match of the pattern holds is missing: skip the search
+        if needs is not None:
+            if needs is not tested:
+                tested, passed = needs, needs(text)
+            if not passed:
+                continue      # a word every match of the pattern holds is missing: skip the search
         for m in regex.finditer(text):
             out = build(m, now)
             if out is not None:

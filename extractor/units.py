@@ -1287,22 +1287,34 @@ def _frames_a_list(dom: Dom, units: np.ndarray, key: np.ndarray, sub_date: np.nd
     changelog's dated rows); a header's list of dates ("answered ...", "edited ...") holds little
     of the post's text. Posts that are all laid out as such rows (a header row and a body row,
     each dated) are no frames: every member is one alike."""
+    # every unit's dated inner nodes at once, grouped by (unit, parent and key): a frame is a unit
+    # with a group of two or more holding all of its dates and most of its text (a loop over the
+    # units with an np.unique each cost 0.2 ms a page)
     end, parent = dom.end, dom.parent
-    frames = 0
-    members = units.tolist()
-    for u in members:
-        inner = np.arange(u + 1, int(end[u]) + 1)
-        inner = inner[sub_date[inner] > 0]
-        if len(inner) < 2:
-            continue
-        pairs = parent[inner].astype(np.int64) * (int(key.max()) + 1) + key[inner]
-        values, counts = np.unique(pairs, return_counts=True)
-        for value in values[counts >= 2].tolist():
-            items = inner[pairs == value]
-            if int(sub_date[items].sum()) == int(sub_date[u]) and \
-                    float(sub_text[items].sum()) >= FRAMED_LIST_SHARE * float(sub_text[u]):
-                frames += 1
-                break
+    members = np.asarray(units, dtype=np.int64)
+    starts = members + 1
+    lens = end[members].astype(np.int64) + 1 - starts
+    total = int(lens.sum()) if len(members) else 0
+    if total < 2:
+        return False
+    owner = np.repeat(np.arange(len(members)), lens)
+    inner = np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(lens) - lens), lens)
+    dated = sub_date[inner] > 0
+    inner, owner = inner[dated], owner[dated]
+    if len(inner) < 2:
+        return False
+    pairs = parent[inner].astype(np.int64) * (int(key.max()) + 1) + key[inner]
+    order = np.lexsort((pairs, owner))
+    inner, owner, pairs = inner[order], owner[order], pairs[order]
+    first = np.flatnonzero(np.concatenate(([True], (owner[1:] != owner[:-1]) | (pairs[1:] != pairs[:-1]))))
+    counts = np.diff(np.append(first, len(inner)))
+    dates_in = np.add.reduceat(sub_date[inner], first)
+    text_in = np.add.reduceat(sub_text[inner], first)
+    unit = members[owner[first]]
+    framed = (counts >= 2) & (dates_in == sub_date[unit]) & \
+        (text_in.astype(np.float64) >= FRAMED_LIST_SHARE * sub_text[unit].astype(np.float64))
+    hit = owner[first][framed]     # (sorted: the units framing a list, each once per group)
+    frames = int(np.count_nonzero(hit[1:] != hit[:-1])) + 1 if len(hit) else 0
     return 0 < frames < len(members)
 
 
