@@ -255,11 +255,25 @@ class PatternLearner:
             reason = "rarely_yields"
         if reason is None:
             return
+        self._block(pattern, record, reason)
+
+    def _block(self, pattern: str, record: PatternRecord, reason: str, why: str | None = None) -> None:
         record.blocked = reason
         self.count(f"forumcrawl/patterns_learned/{reason}")
         summary = ", ".join(f"{n} {o}" for o, n in sorted(record.outcomes.items(), key=lambda x: -x[1]))
-        log.info("Learned: URLs like %s are not fetched any more (%s: %d fetched: %s)",
-                 pattern, reason, record.fetched, summary)
+        log.info("Learned: URLs like %s are not fetched any more (%s: %s)", pattern, reason,
+                 why or f"{record.fetched} fetched: {summary}")
+
+    def block(self, url: str, reason: str, why: str) -> None:
+        """``url``'s pattern is useless for ``reason``, which its answers so far showed beyond
+        doubt (``why``: two URLs of it redirected to one page); not a pattern that gave something
+        new, that other pages named the real one, or that threads' next pages are of."""
+        pattern = url_pattern(url)
+        record = self.records.get(pattern)
+        if record is None or record.blocked or record.outcomes.get("new") or not self.min_samples \
+                or pattern in self.vouched or pattern in self.chained:
+            return
+        self._block(pattern, record, reason, why)
 
     def learned(self) -> dict[str, str]:
         """Blocked patterns and why."""

@@ -75,6 +75,7 @@ class UrlPolicy:
         self.trial = True  # off under a shared frontier: a waiting link lives in one worker's memory
         self.late_entries: dict[str, dict[str, Any]] = {}  # pending URL -> listing entry found after it was taken
         self.held_jumps: dict[str, list[tuple[str, int, int]]] = {}  # entry URL -> its row's page-jump links left to its chain
+        self.redirect_targets: dict[str, str] = {}  # URL pattern -> the known page a URL of it last redirected to
         self.row_entries: dict[str, str] = {}  # a row's link opening its entry at a later post -> the entry's URL
         self.held_rows: dict[str, tuple[int, int, bool]] = {}  # such links held for their entries' chains -> (priority, depth, refused)
         # Views (archive, slug-less, "jump to post" URLs) and the pages they stand for, learned;
@@ -255,7 +256,9 @@ class UrlPolicy:
         """``url`` answered with a redirect to ``target``, requested already (the request dropped
         as a duplicate): a fetch that gave nothing but a known page. Its pattern learns a repeat, so
         "newer/older topic" links (Phorum's ``read.php?2,N,newer``) stop after three; without an
-        outcome they were held on trial and all fetched at the crawl's end. A target out of bounds
+        outcome they were held on trial and all fetched at the crawl's end. Two URLs of a pattern
+        redirected to one and the same page stop it at once (``redirects_to_one_page``: Biostar's
+        ``/info/about/`` and ``/info/faq/`` both lead to the front page). A target out of bounds
         (a login page another redirect led to first, refused then) is left as before: no outcome,
         its trial still counted in flight until the crawl is idle. (Taught a wall, or only freeing
         the trial, ThinkSAAS's ``index.php?app=my`` let its router's pattern ``/index.php?app``
@@ -264,6 +267,13 @@ class UrlPolicy:
             self.count("forumcrawl/redirects_to_known/refused")
             return []
         self.count("forumcrawl/redirects_to_known/page")
+        target, pattern = canonicalize(target), url_pattern(url)
+        if self.redirect_targets.get(pattern) == target:
+            # a second URL of the pattern led to the same page (Biostar's /info/about/, /info/faq/ -> /):
+            # every URL of it gives that one page
+            self.patterns.block(url, "redirects_to_one_page", f"two of its URLs redirected to {target}")
+        elif len(self.redirect_targets) < _REDIRECT_PATTERNS:
+            self.redirect_targets[pattern] = target
         return self.learn(url, "repeat")
 
     # -- views -------------------------------------------------------------------------------
@@ -945,6 +955,8 @@ class UrlPolicy:
             self.count("forumcrawl/links_released/row_window", len(fetches))
         return fetches
 
+# URL patterns whose redirects to known pages are remembered (memory bound).
+_REDIRECT_PATTERNS = 10_000
 # Links left unfetched for a pattern learned useless, kept to be fetched if it is unlearned (memory bound).
 _UNFETCHED_BOUND = 100_000
 # Entries kept for a pattern learned useless that may prove useful after all (memory bound).

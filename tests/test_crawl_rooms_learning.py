@@ -692,3 +692,23 @@ def test_a_redirect_to_a_known_page_teaches_its_pattern_a_repeat() -> None:
     assert policy.patterns.blocked("http://h/post.php?t=9") is None
     assert tally["forumcrawl/redirects_to_known/refused"] == 3
 
+
+
+def test_a_pattern_whose_urls_redirect_to_one_known_page_is_stopped_after_two() -> None:
+    """Two URLs of a pattern that both redirect to the same page taken on already (an info section
+    leading to the front page) show that every URL of it gives that page: stopped after two, not
+    three. Redirects to different known pages ("newer topic" links) still take three; a pattern that
+    gave something new is never stopped so."""
+    tally = Tally()
+    policy = UrlPolicy(Frontier(None), start_url="http://h/", patterns=PatternLearner(min_samples=5), count=tally)
+    policy.redirected_to_known("http://h/info/about/", "http://h/")
+    assert policy.patterns.blocked("http://h/info/api/") is None
+    policy.redirected_to_known("http://h/info/faq/", "http://h/")
+    assert policy.patterns.blocked("http://h/info/api/") == "redirects_to_one_page"
+    for n in range(2):
+        policy.redirected_to_known(f"http://h/read.php?2,{n},newer", f"http://h/read.php?2,{n + 1}")
+    assert policy.patterns.blocked("http://h/read.php?2,9,newer") is None
+    policy.learn("http://h/go/1", "new")
+    for n in range(2):
+        policy.redirected_to_known(f"http://h/go/{n + 2}", "http://h/")
+    assert policy.patterns.blocked("http://h/go/9") is None
