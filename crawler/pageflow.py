@@ -89,6 +89,11 @@ class PageFlow:
         if reader_comments(page):  # a blog post and its comments: an article, not a thread
             site.count("forumcrawl/article_comments_unstored")
             page.posts = []
+        elif page.posts and policy.profiles.refusal(url) is not None:
+            # a member's page fetched before the posts' author links taught its folder (in the
+            # warm-up): its "posts" are the member's posts again, or its profile's fields
+            site.count("forumcrawl/member_pages_unstored")
+            page.posts = []
         if not page.posts:
             # (a chain that claimed this page while it was queued left its context here: the
             # refetch carries it, so the good copy is read on that chain)
@@ -157,11 +162,12 @@ class PageFlow:
             earlier = earlier_page_url(page, url)
             if earlier is not None and policy.first_page_here(url, earlier):
                 earlier = None      # (a "?page=1" page before its bare alias is its thread's first page)
-            if earlier is None and policy.row_window_entry(key) not in (None, url):
+            row_entry = policy.row_window_entry(key) if earlier is None else None
+            if row_entry is not None and row_entry != url:
                 # a listing row's "last post" link read before its entry: a later page, or a window
                 # over posts of the entry's pages; it waits for the entry's chain as a later page does
                 site.count("forumcrawl/row_windows_parked")
-                earlier = policy.row_window_entry(key)
+                earlier = row_entry
             if earlier is not None:
                 earlier = threads.standing_for(policy.earlier_taken(earlier, url))
             if earlier is not None and self.chains.shared_frontier:

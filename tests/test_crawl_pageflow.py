@@ -545,3 +545,25 @@ def test_a_chains_next_page_once_refused_for_its_patterns_verdict_is_fetched_for
     first = _thread_page(SITE + "/x/5", ["a"], next_url=later)
     step = flow.step(site, first, {}, first.url, first.url, INFO)
     assert later in [f.url for f in step.fetches if f.priority == PRIORITY_CHAIN]
+
+
+def test_a_member_page_fetched_before_its_script_was_learned_is_no_thread() -> None:
+    """A member's page fetched before two authors' links taught the site's member script (it was in the
+    template's warm-up) is read once that is known: its fields ("Last Visit: Unknown", "Status: Offline")
+    or the member's own posts, read as posts, are not stored as a thread."""
+    tally = Tally()
+    site = _site(tally)
+    flow = _flow(site)
+    url = SITE + "/messages.php?msg=2.1"
+    thread = Page(url=url, kind="thread", title="T",
+                  posts=[Post(1, "My chain slips on every climb. " * 3, author="ann"),
+                         Post(2, "Measure the stretch first. " * 3, author="bob")],
+                  links=[Link(SITE + "/user_profile.php?uid=4", "ann", "post"),
+                         Link(SITE + "/user_profile.php?uid=2", "bob", "post")])
+    flow.step(site, thread, {}, url, url, INFO)
+    assert tally["forumcrawl/profile_folders_learned"] == 1
+    member = SITE + "/user_profile.php?uid=1"
+    fields = Page(url=member, kind="thread", title="admin",
+                  posts=[Post(1, "Last Visit: Unknown"), Post(2, "Status: Inactive / Offline")])
+    step = flow.step(site, fields, {}, member, member, INFO)
+    assert step.reading is None and step.record and tally["forumcrawl/member_pages_unstored"] == 1
